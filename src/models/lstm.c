@@ -712,12 +712,16 @@ static int model_generate(ts_model *base, size_t n, size_t L, const ts_run_opts 
     return 0;
 }
 
+/* floats of logits score holds at once (a few rows of a large vocabulary's) */
+#define HEAD_FLOATS (1 << 20)
+
 /* score's sum of -ln p over one pass's steps of each window */
 typedef struct {
     const lstm_model *m;
     const int32_t *x;        /* the batch's windows (B, L) */
     size_t L;
-    float *logits;           /* (T, V): one window's pass at a time */
+    int rows;                /* steps per head product */
+    float *logits;           /* (rows, V) */
     double sum;
 } bits_ctx;
 
@@ -725,17 +729,19 @@ static void bits_chunk(void *ctx, const float *top, int B, size_t t0, int T)
 {
     bits_ctx *c = ctx;
     const int V = c->m->c.V, H = c->m->c.H;
-    for (int b = 0; b < B; b++) {
-        head_rows(c->m, top + (size_t)b * T * H, T, c->logits);
-        const int32_t *y = c->x + (size_t)b * c->L + t0;
-        for (int t = 0; t < T; t++) {
-            const float *z = c->logits + (size_t)t * V;
-            const float mx = z[argmax(z, V, NULL)];
-            double e = 0;
-            for (int v = 0; v < V; v++) e += exp((double)z[v] - mx);
-            c->sum += mx + log(e) - z[y[t]];
+    for (int b = 0; b < B; b++)
+        for (int r0 = 0; r0 < T; r0 += c->rows) {
+            const int R = T - r0 < c->rows ? T - r0 : c->rows;
+            head_rows(c->m, top + ((size_t)b * T + r0) * H, R, c->logits);
+            const int32_t *y = c->x + (size_t)b * c->L + t0 + r0;
+            for (int t = 0; t < R; t++) {
+                const float *z = c->logits + (size_t)t * V;
+                const float mx = z[argmax(z, V, NULL)];
+                double e = 0;
+                for (int v = 0; v < V; v++) e += exp((double)z[v] - mx);
+                c->sum += mx + log(e) - z[y[t]];
+            }
         }
-    }
 }
 
 static int model_bits(ts_model *base, const int32_t *x, size_t n, size_t L, const ts_run_opts *o, double *bits)
@@ -751,7 +757,8 @@ static int model_bits(ts_model *base, const int32_t *x, size_t n, size_t L, cons
     const size_t ns = (size_t)m->c.layers * Bm * m->c.H;
     float *h = ts_malloc(2 * ns * sizeof(float)), *c = h + ns;
     int32_t *ids = ts_malloc((size_t)Bm * L * sizeof *ids);   /* (B, L): START, x_0 .. x_{L-2} */
-    bits_ctx bc = {m, NULL, L, ts_malloc((size_t)T * V * sizeof(float)), 0};
+    const int rows = V >= HEAD_FLOATS ? 1 : T < HEAD_FLOATS / V ? T : HEAD_FLOATS / V;
+    bits_ctx bc = {m, NULL, L, rows, ts_malloc((size_t)rows * V * sizeof(float)), 0};
     for (size_t s = 0; s < n; s += (size_t)Bm) {
         const int B = (int)(n - s < (size_t)Bm ? n - s : (size_t)Bm);
         for (int b = 0; b < B; b++) {
