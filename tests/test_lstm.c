@@ -355,33 +355,39 @@ static void score_names_likelihoods(void)
     }
 }
 
+/* a model of vb events, one layer of 2, every parameter 0 (every event 1 / vb; the
+ * training part held event 0 alone), from a small one's file: NULL on failure */
+static ts_model *uniform_model(int vb)
+{
+    const char *kv[] = {"layers", "1", "hidden", "2", "iters", "1", "valid-n", "2"};
+    ts_model *m = train(kv, 4);
+    const char *dir = scratch_dir();
+    if (!m || !dir) { ts_model_free(m); return NULL; }
+    char path[512], big[512];
+    snprintf(path, sizeof path, "%s/small.tsm", dir);
+    snprintf(big, sizeof big, "%s/big.tsm", dir);
+    int rc = ts_model_save(m, path);
+    ts_model_free(m);
+    const size_t np = 5 * (size_t)vb + 42;   /* emb (V+1, 2), one layer (8 4 + 4 2), head (V, 2) + (V) */
+    float *p = calloc(np, sizeof *p);
+    uint32_t nids = (uint32_t)vb;
+    int32_t seen0 = 0;
+    char cfg[128];
+    snprintf(cfg, sizeof cfg, "layers=1\nhidden=2\nvocab=%d\ncontext=24\n", vb);
+    rc = rc || rewrite_chunk(path, big, "CONFIG", cfg) || rewrite_chunk_bytes(big, big, "NIDS", &nids, 4) ||
+         rewrite_chunk_bytes(big, big, "PARAMS", p, np * sizeof *p) || rewrite_chunk_bytes(big, big, "SEEN", &seen0, 4);
+    free(p);
+    ts_model *b = NULL;
+    if (rc || ts_model_load(big, &b) != 0) fprintf(stderr, "  uniform_model: %s\n", ts_error());
+    return b;
+}
+
 /* score's logits of a pass are taken a few rows at a time: a vocabulary of 2^18 events
  * (a file of 5 MB) scored one window of 256 held 256 x 2^18 floats (268 MB) at once */
 static void bits_logits_bounded(void)
 {
-    const char *kv[] = {"layers", "1", "hidden", "2", "iters", "1", "valid-n", "2"};
-    ts_model *m = train(kv, 4);
-    REQUIRE(m);
-    const char *dir = scratch_dir();
-    REQUIRE(dir);
-    char path[512], big[512];
-    snprintf(path, sizeof path, "%s/small.tsm", dir);
-    snprintf(big, sizeof big, "%s/big.tsm", dir);
-    REQUIRE(ts_model_save(m, path) == 0);
-    ts_model_free(m);
     enum { VB = 1 << 18, LB = 256 };
-    const size_t np = 5 * (size_t)VB + 42;   /* emb (V+1, 2), one layer (8 4 + 4 2), head (V, 2) + (V) */
-    float *p = calloc(np, sizeof *p);        /* all zeros: every event 1 / V */
-    uint32_t nids = VB;
-    int32_t seen0 = 0;
-    char cfg[128];
-    snprintf(cfg, sizeof cfg, "layers=1\nhidden=2\nvocab=%d\ncontext=24\n", VB);
-    REQUIRE(rewrite_chunk(path, big, "CONFIG", cfg) == 0 && rewrite_chunk_bytes(big, big, "NIDS", &nids, 4) == 0 &&
-            rewrite_chunk_bytes(big, big, "PARAMS", p, np * sizeof *p) == 0 &&
-            rewrite_chunk_bytes(big, big, "SEEN", &seen0, 4) == 0);
-    free(p);
-    ts_model *b = NULL;
-    CHECK_MSG(ts_model_load(big, &b) == 0, "%s", ts_error());
+    ts_model *b = uniform_model(VB);
     REQUIRE(b);
     int32_t *w = calloc(LB, sizeof *w);
     const ts_windows x = {w, 1, LB};
@@ -401,6 +407,40 @@ static void bits_logits_bounded(void)
     ts_model_free(b);
 }
 
+/* impute's and generate's next-event logits (batch, V) are bounded too: 64 windows under a
+ * vocabulary of 2^20 events (a file of 20 MB) held 64 x 2^20 floats (268 MB) */
+static void step_logits_bounded(void)
+{
+    enum { VB = 1 << 20, NB = 64, LB = 3 };
+    ts_model *b = uniform_model(VB);
+    REQUIRE(b);
+    for (int imp = 0; imp < 2; imp++) {
+        int32_t *w = calloc(NB * LB, sizeof *w);
+        uint8_t *mask = malloc(NB * LB);
+        memset(mask, 1, NB * LB);
+        for (int i = 0; i < NB; i++) mask[i * LB + 1] = 0;
+        const ts_windows x = {w, NB, LB};
+        fflush(NULL);
+        pid_t pid = fork();
+        if (pid == 0) {   /* a process of its own: no earlier peak hides this one */
+            ts_windows y;
+            int ok = (imp ? ts_model_impute(b, &x, mask, NULL, &y) : ts_model_generate(b, NB, LB, NULL, &y)) == 0;
+            for (int i = 0; ok && i < NB * LB; i++) ok = y.data[i] == 0;   /* the one event held */
+            _exit(ok ? 0 : 1);
+        }
+        int st = 0;
+        REQUIRE(pid > 0 && waitpid(pid, &st, 0) == pid);
+        struct rusage ru;
+        getrusage(RUSAGE_CHILDREN, &ru);
+        CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s: not event 0 throughout", imp ? "impute" : "generate");
+        CHECK_MSG(ru.ru_maxrss < 150 * 1024, "%s of %d windows took a peak of %ld MB", imp ? "impute" : "generate",
+                  NB, ru.ru_maxrss / 1024);
+        free(w);
+        free(mask);
+    }
+    ts_model_free(b);
+}
+
 TEST_MAIN("test_lstm", {
     RUN(learns_pattern);
     RUN(bits_per_window);
@@ -411,4 +451,5 @@ TEST_MAIN("test_lstm", {
     RUN(fill_help_names_models);
     RUN(score_names_likelihoods);
     RUN(bits_logits_bounded);
+    RUN(step_logits_bounded);
 })

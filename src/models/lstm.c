@@ -532,6 +532,18 @@ static int model_generate_check(const ts_model *base, const ts_run_opts *o)
     return run_opts(o, "generate", 1, &t);
 }
 
+/* floats of next-event logits a run holds at once: fewer windows per batch under a
+ * large vocabulary (none fewer under 65,536 events at the default batch) */
+#define STEP_FLOATS (1 << 22)
+
+/* windows per batch: want, at most n (at least 1), at most what STEP_FLOATS allows */
+static int run_batch(size_t n, size_t want, int V)
+{
+    size_t B = n < want ? (n ? n : 1) : want;
+    const size_t cap = V >= STEP_FLOATS ? 1 : (size_t)(STEP_FLOATS / V);
+    return (int)(B < cap ? B : cap);
+}
+
 /* the run's state: a plan over (B, 1) for single steps, the layers' h and c (layers, B, H)
  * and the logits (B, V) of the next event */
 typedef struct {
@@ -619,8 +631,7 @@ static int model_impute(ts_model *base, const int32_t *x, const uint8_t *mask, s
         if (f < L) sp[ns++] = (hidden_span){w, f, l};
     }
     qsort(sp, ns, sizeof *sp, cmp_span);
-    const size_t want = o && o->batch ? o->batch : RUN_BATCH;
-    const int Bm = (int)(ns < want ? (ns ? ns : 1) : want);
+    const int Bm = run_batch(ns, o && o->batch ? o->batch : RUN_BATCH, m->c.V);
     size_t maxf = 0;
     for (size_t i = 0; i < ns; i++) if (sp[i].first > maxf) maxf = sp[i].first;
     plan pre;
@@ -684,8 +695,7 @@ static int model_generate(ts_model *base, size_t n, size_t L, const ts_run_opts 
     lstm_model *m = (lstm_model *)base;
     double temp;
     if (run_opts(o, "generate", 1, &temp) != 0) return -1;
-    const size_t want = o && o->batch ? o->batch : RUN_BATCH;
-    const int Bm = (int)(n < want ? (n ? n : 1) : want), V = m->c.V;
+    const int Bm = run_batch(n, o && o->batch ? o->batch : RUN_BATCH, m->c.V), V = m->c.V;
     stepper st;
     if (stepper_init(&st, m, Bm) != 0) return -1;
     int32_t *ids = ts_malloc((size_t)Bm * sizeof *ids);
@@ -805,6 +815,8 @@ const ts_model_ops ts_model_lstm = {
         "                 drawn before it, from the start state; --temperature T (1;\n"
         "                 0: the most likely event, which takes no --seed), --seed,\n"
         "                 --batch B (64)\n"
+        "  impute and generate take fewer windows per batch than --batch where the\n"
+        "                 vocabulary is over 65,536 events: B x events at most 2^22\n"
         "  score: bits per event by the exact likelihood (chain rule), every event of\n"
         "                 the window, the first one from the start state\n"
         "  impute and generate never give an event the training part does not hold\n"
