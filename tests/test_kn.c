@@ -439,6 +439,10 @@ static void ngram_model_bits(void)
     char want_u[700];
     snprintf(want_u, sizeof want_u, "%s: a unigram model gives no likelihood (score reads ngram, mdm, lstm models)", upath);
     CHECK_MSG(strstr(err, want_u) != NULL, "%s", err);
+    /* every model with a likelihood is named in the help */
+    char help[4096];
+    CHECK(run_output("score --help", help, sizeof help) == 0);
+    CHECK_MSG(strstr(help, "lstm's exact likelihood") != NULL, "%s", help);
     ts_model_free(m);
     ts_model_free(m2);
 }
