@@ -3194,6 +3194,20 @@ static void fill_model_defaults_to_ngram(void)
     CHECK(files_equal(at("dflt_plain.txt"), at("dflt_ngram.txt")));
 }
 
+/* fill trains any single-channel model by name: its help names every one */
+static void fill_help_names_every_model(void)
+{
+    char out[16384];
+    CHECK(run_output("fill --help", out, sizeof out) == 0);
+    const char *from = strstr(out, "--model M");
+    const char *to = from ? strstr(from, "-o, --output") : NULL;
+    REQUIRE(from && to);
+    for (const ts_model_ops *const *m = ts_model_list(); *m; m++) {
+        const char *hit = strstr(from, (*m)->name);
+        CHECK_MSG(hit && hit < to, "fill --help's --model names no %s", (*m)->name);
+    }
+}
+
 /* a strace log given to gaps, fill or drop: named as one, and what reads it (with -Y's
  * names after the pids, and strace's "[pid N]" to a terminal, too: those were said to be
  * no ftrace or perf line, no more) */
@@ -3536,6 +3550,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(crlf_lines_written_alike);
     RUN(drop_share_far_from_rate_noted);
     RUN(fill_model_defaults_to_ngram);
+    RUN(fill_help_names_every_model);
     RUN(strace_log_named);
     RUN(cut_last_line_noted);
     RUN(last_line_time_back_refused);
