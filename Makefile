@@ -199,4 +199,6 @@ clean:
 	rm -rf build build-asan build-fuzz
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d) $(TEST_BIN:=.o.d)
-.SECONDARY:
+# test and fuzz objects are made by a chain of pattern rules: kept, not deleted as intermediates (a bare
+# .SECONDARY: would also leave a deleted object or library unrebuilt behind a newer binary)
+.SECONDARY: $(TEST_BIN:=.o) $(FUZZ_BIN:$(BUILD)/fuzz/%=$(BUILD)/tests/fuzz/%.o)
