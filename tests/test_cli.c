@@ -1740,6 +1740,41 @@ static void run_option_errors_are_usage(void)
     CHECK_MSG(rc == 1 && strstr(err, "tracesynth: error: ") == err && strstr(err, "none.tsm"), "exit %d: %s", rc, err);
 }
 
+/* score's and train's alike: a model's refusal of its run or training options (a key it
+ * does not take, a value out of range, one of a multi-channel model), and train's unknown
+ * --model, are usage errors (2), nothing written; a dataset not there stays the run's (1) */
+static void score_train_option_errors_are_usage(void)
+{
+    char cmd[4096], err[2048], out[700];
+    const char *m = "tests/fixtures/models";
+    snprintf(out, sizeof out, "%s/ste.tsm", dir);
+    const struct { const char *cmd, *says; } refused[] = {
+        {"score %1$s/mdm.tsm --input %1$s/ds --bogus 1", "mdm: option --bogus: not one of its run options"},
+        {"score %1$s/mdm.tsm --input %1$s/ds --likelihood foo", "mdm: option --likelihood: 'foo'"},
+        {"score %1$s/ngram.tsm --input %1$s/ds --in-window 3", "ngram: option --in-window: score does not take it"},
+        {"train --model mdm %1$s/ds -o %2$s --bogus 1", "mdm: option --bogus: not one of its training options"},
+        {"train --model mdm %1$s/ds -o %2$s --lr -5", "mdm: option --lr: -5 must be positive"},
+        {"train --model ngram %1$s/ds -o %2$s --order 0", "ngram: option --order: 0 out of range"},
+        {"train --model mdm-mc %1$s/mcds -o %2$s --prior 1", "mdm-mc: option --prior: not one of its training options"},
+        {"train --model nosuch %1$s/ds -o %2$s", "--model: unknown model 'nosuch' (models: ngram, "},
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
+        snprintf(cmd, sizeof cmd, refused[i].cmd, m, out);
+        char want[64];
+        snprintf(want, sizeof want, "tracesynth %.5s: error: ", refused[i].cmd);
+        const int rc = run_cli(cmd, err, sizeof err);
+        CHECK_MSG(rc == 2 && strstr(err, want) == err && strstr(err, refused[i].says) && strstr(err, "(see 'tracesynth "),
+                  "%s: exit %d: %s", cmd, rc, err);
+        CHECK_MSG(!ts_file_exists(out), "%s: an output written", cmd);
+    }
+    snprintf(cmd, sizeof cmd, "score %s/ngram.tsm --input %s/none", m, dir);
+    int rc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(rc == 1 && strstr(err, "tracesynth: error: ") == err, "%s: exit %d: %s", cmd, rc, err);
+    snprintf(cmd, sizeof cmd, "train --model ngram %s/none -o %s", dir, out);
+    rc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(rc == 1 && strstr(err, "tracesynth: error: ") == err, "%s: exit %d: %s", cmd, rc, err);
+}
+
 /* a model (or checkpoint, or constraints) file given where a text input is read (a
  * trace, a window file, a vocabulary) is named as such, not only by its first byte
  * that text cannot hold ("byte 0x01 (a control character) at line 1, column 5") */
@@ -2321,16 +2356,16 @@ static void bad_usage(void)
 {
     char args[2048], err[512];
     snprintf(args, sizeof args, "train --model gru %s/ds", dir);
-    CHECK(run_cli(args, err, sizeof err) == 1);
+    CHECK(run_cli(args, err, sizeof err) == 2);
     CHECK_MSG(strstr(err, "unknown model 'gru'") && strstr(err, "ngram") && strstr(err, "mdm-mc") && strstr(err, "ddpm-mc"), "%s", err);
     snprintf(args, sizeof args, "train --model ngram %s/ds --depth 3", dir);
-    CHECK(run_cli(args, err, sizeof err) == 1);
+    CHECK(run_cli(args, err, sizeof err) == 2);   /* the model's refusal of an option: a usage error */
     CHECK(strstr(err, "--depth") != NULL);
     snprintf(args, sizeof args, "train --model ngram %s/ds --order 0", dir);
-    CHECK(run_cli(args, err, sizeof err) == 1);
+    CHECK(run_cli(args, err, sizeof err) == 2);
     CHECK(strstr(err, "--order") != NULL);
     snprintf(args, sizeof args, "train --model ngram %s/ds --resume %s/ng.tsm", dir, dir);
-    CHECK(run_cli(args, err, sizeof err) == 1);
+    CHECK(run_cli(args, err, sizeof err) == 2);   /* one it does not take */
     CHECK(strstr(err, "--resume") != NULL);
     snprintf(args, sizeof args, "train --model ngram %s/ds --length 6x", dir);
     CHECK(run_cli(args, err, sizeof err) == 2);
@@ -2389,7 +2424,7 @@ static void bad_usage(void)
     CHECK_MSG(strstr(err, "--batch: only mdm's --likelihood chain reads it (ngram's likelihood does not)"), "%s", err);
     /* the n-gram's run option fills blackouts: refused by its likelihood, not ignored */
     snprintf(args, sizeof args, "score %s/ng.tsm --input %s/ds --in-window 3", dir, dir);
-    CHECK(run_cli(args, err, sizeof err) == 1);
+    CHECK(run_cli(args, err, sizeof err) == 2);
     CHECK_MSG(strstr(err, "ngram: option --in-window: score does not take it") != NULL, "%s", err);
     write_text(wf, "0,1,2,3\n0,1,99,2\n");
     snprintf(args, sizeof args, "impute %s/ng.tsm --input %s --blackout 1", dir, wf);
@@ -3446,10 +3481,11 @@ static void model_option_long_value(void)
     memset(v, '7', sizeof v - 1);
     v[0] = 'x';
     snprintf(args, sizeof args, "train --model ngram %s/ds --order %s -o %s/long-opt.tsm", dir, v, dir);
-    CHECK(run_cli(args, err, sizeof err) == 1);
-    const size_t n = strlen(err);
-    CHECK_MSG(strstr(err, "tracesynth: error: ngram: option --order: 'x777") == err && n > 20 &&
-                  !strcmp(err + n - 20, "7' is not an integer"), "%s", err);
+    CHECK(run_cli(args, err, sizeof err) == 2);
+    const char *help = " (see 'tracesynth train --help')";
+    const size_t n = strlen(err), h = strlen(help);
+    CHECK_MSG(strstr(err, "tracesynth train: error: ngram: option --order: 'x777") == err && n > 20 + h &&
+                  !strcmp(err + n - h, help) && !strncmp(err + n - h - 20, "7' is not an integer", 20), "%s", err);
 }
 
 /* a blackout longer than the windows is refused in one line, before the note on a test
@@ -3472,8 +3508,8 @@ static void model_option_list_whole(void)
 {
     char args[1024], err[4096];
     snprintf(args, sizeof args, "train --model mdm %s/ds --length 40 --preset small -o %s/list.tsm", dir, dir);
-    CHECK(run_cli(args, err, sizeof err) == 1);
-    const char *want = "--valid-every, --log-every, --budget)";
+    CHECK(run_cli(args, err, sizeof err) == 2);
+    const char *want = "--valid-every, --log-every, --budget) (see 'tracesynth train --help')";
     const size_t n = strlen(err), w = strlen(want);
     CHECK_MSG(strstr(err, "mdm: option --preset: not one of its training options (--backbone, ") && n > w &&
                   !strcmp(err + n - w, want), "%s", err);
@@ -3672,6 +3708,7 @@ TEST_MAIN("cli", {
     RUN(dash_ensemble_refused);
     RUN(mdm_greedy_seed_refused);
     RUN(run_option_errors_are_usage);
+    RUN(score_train_option_errors_are_usage);
     RUN(train_refuses_unread_options);
     RUN(impute_refuses_unread_options);
     RUN(score_chain_names_mixture);

@@ -401,14 +401,14 @@ static void cli(void)
     snprintf(cmd, sizeof cmd, "impute %s/m.tsm --input %s --length 1 --prefix 1 -o %s/imp2", dir, ds, dir);
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "the windows have 1 event (see"), "%s", err);
     snprintf(cmd, sizeof cmd, "train --model ddpm-mc %s --prefix-share 2 -o %s/x.tsm", ds, dir);
-    CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "ddpm-mc: option --prefix-share: 2 out of range"));
+    CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "ddpm-mc: option --prefix-share: 2 out of range"));
     snprintf(cmd, sizeof cmd, "train --model ddpm-mc %s --length 5000 -o %s/x.tsm", ds, dir);
-    CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "ddpm-mc: option --length: 5000"));
+    CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "ddpm-mc: option --length: 5000"));
     /* windows longer than the validation part (300 events): refused, not validated on
      * training windows */
     snprintf(cmd, sizeof cmd, "train --model ddpm-mc %s --length 301 --layers 1 --channels 8 --state 4 --T 20 "
              "--iters 1 --threads 1 --no-progress -o %s/x.tsm", ds, dir);
-    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 &&
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 &&
               strstr(err, "ddpm-mc: option --length: 301 is longer than the validation part (300 events)") &&
               strstr(err, "--length 300 or less") && !strchr(err, '\n') , "%s", err);
     snprintf(cmd, sizeof cmd, "%s/x.tsm", dir);
@@ -416,7 +416,7 @@ static void cli(void)
     /* windows shorter than train's default --blackout (10), which no multi-channel model
      * reads: the model's own bounds decide, not a blackout that was not given */
     snprintf(cmd, sizeof cmd, "train --model ddpm-mc %s --length 1 -o %s/x.tsm", ds, dir);
-    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "ddpm-mc: option --length: 1: expected 2") &&
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "ddpm-mc: option --length: 1: expected 2") &&
               !strstr(err, "--blackout"), "%s", err);
     snprintf(cmd, sizeof cmd, "train --model ddpm-mc %s --length 4 --layers 1 --channels 8 --state 4 --T 20 "
              "--iters 2 --threads 1 --no-progress -o %s/m4.tsm", ds, dir);

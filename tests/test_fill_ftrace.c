@@ -2087,8 +2087,8 @@ static void fill_mdm_run_options_checked_first(void)
         snprintf(cmd, sizeof cmd, "fill %s --model %s %s --threads 1 -o %s", at("so.trace"), at("so_mdm.tsm"),
                  bad[i].opts, at("so_out.trace"));
         int rc = run_cli(cmd, err, sizeof err);
-        CHECK_MSG(rc != 0 && strstr(err, bad[i].says) && !strstr(err, "fill: reading"), "%s: exit %d: %s", cmd, rc,
-                  err);
+        CHECK_MSG(rc == 2 && strstr(err, "tracesynth fill: error: ") == err && strstr(err, bad[i].says) &&
+                      !strstr(err, "fill: reading"), "%s: exit %d: %s", cmd, rc, err);
         CHECK(access(at("so_out.trace"), F_OK) != 0);
     }
     snprintf(cmd, sizeof cmd, "fill %s --model %s --select likelihood --ngram-mix none --threads 1 -q -o %s",
@@ -2120,8 +2120,22 @@ static void fill_model_run_options_checked_first(void)
         snprintf(cmd, sizeof cmd, "fill %s --model %s %s --threads 1 -o %s", at("sr.trace"), at(bad[i].model),
                  bad[i].opts, at("sr_out.trace"));
         int rc = run_cli(cmd, err, sizeof err);
-        CHECK_MSG(rc != 0 && strstr(err, bad[i].says) && !strstr(err, "fill: reading"), "%s: exit %d: %s", cmd, rc,
-                  err);
+        CHECK_MSG(rc == 2 && strstr(err, "tracesynth fill: error: ") == err && strstr(err, bad[i].says) &&
+                      !strstr(err, "fill: reading"), "%s: exit %d: %s", cmd, rc, err);
+        CHECK(access(at("sr_out.trace"), F_OK) != 0);
+    }
+    /* a model name's training options, refused as it trains (after the trace is read): a
+     * usage error too */
+    static const struct { const char *opts, *says; } untrained[] = {
+        {"--model ngram --order 0", "ngram: option --order: 0 out of range"},
+        {"--model mdm --bogus 1", "mdm: option --bogus: not one of its training options"},
+    };
+    for (size_t i = 0; i < sizeof untrained / sizeof *untrained; i++) {
+        snprintf(cmd, sizeof cmd, "fill %s %s --threads 1 -q -o %s", at("sr.trace"), untrained[i].opts,
+                 at("sr_out.trace"));
+        int rc = run_cli(cmd, err, sizeof err);
+        CHECK_MSG(rc == 2 && strstr(err, "tracesynth fill: error: ") == err && strstr(err, untrained[i].says),
+                  "%s: exit %d: %s", cmd, rc, err);
         CHECK(access(at("sr_out.trace"), F_OK) != 0);
     }
     static const struct { const char *model, *opts; } good[] = {

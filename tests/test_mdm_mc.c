@@ -567,19 +567,19 @@ static void cli(void)
     /* windows of one event: the error names --length, not the --context it sets */
     snprintf(cmd, sizeof cmd, "train --model mdm-mc %s --length 1 --iters 1 --threads 1 --no-progress -o %s/x.tsm",
              ds, dir);
-    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "mdm-mc: option --length: 1") && strstr(err, "at least 2"),
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "mdm-mc: option --length: 1") && strstr(err, "at least 2"),
               "%s", err);
     /* crops longer than the validation part (300 events): refused, not validated on
      * training crops */
     snprintf(cmd, sizeof cmd, "train --model mdm-mc %s --length 400 --context 301 --layers 1 --channels 16 --state 8 "
              "--iters 1 --threads 1 --no-progress -o %s/x.tsm", ds, dir);
-    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 &&
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 &&
               strstr(err, "mdm-mc: option --context: 301 is longer than the validation part (300 events)") &&
               strstr(err, "--context 300 or less"), "%s", err);
     snprintf(cmd, sizeof cmd, "%s/x.tsm", dir);
     CHECK(access(cmd, F_OK) != 0);
     snprintf(cmd, sizeof cmd, "train --model mdm-mc %s --dt spline -o %s/x.tsm", ds, dir);
-    CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "--dt: 'spline'"));
+    CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--dt: 'spline'"));
     /* an input whose value the model never saw: the error names the input and the place */
     REQUIRE(ts_mc_load(ds, &g) == 0);
     for (size_t i = 0; i < g.n; i++) g.ch[TS_CH_CPU][i] = 0;
@@ -609,7 +609,7 @@ static void cli(void)
     snprintf(cmd, sizeof cmd, "generate %s/m.tsm -n 1 --length 16 --format text -o %s/gen2", dir, dir);
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--format is for window files"), "%s", err);
     snprintf(cmd, sizeof cmd, "train --model mdm-mc %s --prior 1 -o %s/x.tsm", ds, dir);
-    CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "mdm-mc: option --prior: not one of its training options"));
+    CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "mdm-mc: option --prior: not one of its training options"));
     /* training options of the single-channel split that the multi-channel one does not read */
     const char *unread[][2] = {{"--split paper", "--split paper"}, {"--stride 3", "--stride"},
                                {"--windows 20", "--windows"}, {"--blackout 4", "--blackout"}, {"--position end", "--position"},

@@ -332,5 +332,5 @@ int cmd_fill(int argc, char **argv)
     }
     ts_opt_free(&args);
     if (rc == 1) return text_reader_gone(text_arg);
-    return rc ? cli_fail() : 0;
+    return rc ? cli_run_failed(C) : 0;   /* an option the model refused: a usage error */
 }

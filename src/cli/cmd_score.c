@@ -127,7 +127,7 @@ int cmd_score(int argc, char **argv)
     size_t unknown = 0;
     if (ts_model_bits(m, &x, &names, &ro, &bits, &unknown)) {
         cli_input_error_place(input, named == 1, vocab_path);
-        cli_fail();
+        rc = cli_run_failed("score");   /* an option the model refused: a usage error */
         goto done;
     }
     double dt = ts_now() - t0;

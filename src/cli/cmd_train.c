@@ -310,9 +310,11 @@ int cmd_train(int argc, char **argv)
         goto done;
     }
     const ts_model_ops *ops = ts_model_find(model);
-    if (!ops) {
+    if (!ops) {   /* as --help's check of --model says it: a usage error */
         unknown_model(model);
-        cli_fail();
+        char *why = ts_strdup(ts_error());
+        rc = cli_usage_error(C, "--model: %s", why);
+        free(why);
         goto done;
     }
     /* the shared options the model's training does not read: refused, not ignored */
@@ -403,7 +405,11 @@ int cmd_train(int argc, char **argv)
      * run's): said, whether the run went through or not */
     char rnote[TS_ERROR_MAX];
     if (rank == 0 && ts_train_resume_note(rnote, sizeof rnote)) cli_say(stderr, "tracesynth: note: train: %s\n", rnote);
-    if (!trained || (rank == 0 && ts_model_save(m, out))) { cli_fail(); goto done; }
+    if (!trained) {
+        rc = cli_run_failed(C);   /* an option the model refused (--KEY VALUE): a usage error */
+        goto done;
+    }
+    if (rank == 0 && ts_model_save(m, out)) { cli_fail(); goto done; }
     /* the options that added training data, as given */
     int parts = 0, wholes = 0, others = 0;
     for (int i = 0; i < also.n; i++) wholes += also.whole[i] == 1, others += also.whole[i] == 2;

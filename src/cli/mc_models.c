@@ -56,12 +56,12 @@ int train_channels(const char *model, const char *dataset, const ts_split_spec *
     o.kv = ro->kv;
     ts_mc_model *m = NULL;
     double t0 = ts_now();
-    int rc = ts_mc_model_train(model, &o, &m);
+    const int trained = ts_mc_model_train(model, &o, &m) == 0;
     /* a resume that took the model's default count (a checkpoint from before it kept its
      * run's): said, whether the run went through or not */
     char rnote[TS_ERROR_MAX];
     if (ts_train_resume_note(rnote, sizeof rnote)) cli_say(stderr, "tracesynth: note: train: %s\n", rnote);
-    rc = rc || ts_mc_model_save(m, out);
+    int rc = !trained || ts_mc_model_save(m, out);
     if (rc == 0) {
         printf("trained %s on %s (first %zu of %zu event%s;", model, dataset, o.n_train, d.n, ts_plural(d.n));
         for (int c = 0; c < TS_NCH; c++)
@@ -72,6 +72,7 @@ int train_channels(const char *model, const char *dataset, const ts_split_spec *
     }
     ts_mc_model_free(m);
     ts_mc_free(&d);
+    if (!trained) return cli_run_failed("train");   /* an option the model refused: a usage error */
     return rc ? cli_fail() : 0;
 }
 

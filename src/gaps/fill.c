@@ -1005,7 +1005,9 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
     /* nothing is trained: an option other than the model's run options would be dropped */
     if (from_file) {
         static const char *const none[] = {NULL};
-        if (ts_kv_check(&o->kv, o->model, "run", file_model->ops->run_keys ? file_model->ops->run_keys : none)) {
+        /* named by its model, as impute names it: the refusal of an option, not of the file */
+        if (ts_kv_check(&o->kv, file_model->ops->name, "run", file_model->ops->run_keys ? file_model->ops->run_keys
+                                                                                        : none)) {
             ts_model_free(file_model);
             return -1;
         }
