@@ -518,7 +518,7 @@ int bench_impute(int argc, char **argv)
         for (int li = 0; li < a.lens.n; li++) {
             char where[600];
             snprintf(where, sizeof where, "%s, L=%ld, test part", res[di].name, a.lens.v[li]);
-            cli_warn_trained("bench impute", where, res[di].trained[li], res[di].test_n[li]);
+            cli_warn_trained("bench impute", where, res[di].trained[li], res[di].test_n[li], NULL);
         }
 done:
     if (res)

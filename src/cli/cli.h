@@ -198,10 +198,11 @@ void cli_note_perf_no_lost(const char *cmd, const char *trace);
  * none (or the count failed: it changes nothing the run says) */
 long cli_trained_count(const ts_model *m, const ts_windows *x, const ts_vocab *names);
 /* the warning line of cmd (where: what the windows are, may be NULL) that found of the n
- * windows scored occur verbatim in the model's training data; nothing where none do (found
+ * windows scored occur verbatim in the model's training data, and what that overstates
+ * (NULL: the scores' accuracy; score's: its bits per event); nothing where none do (found
  * 0 or -1), or where standard output failed (the run's error is then its one line). Said
  * after the run's output */
-void cli_warn_trained(const char *cmd, const char *where, long found, size_t n);
+void cli_warn_trained(const char *cmd, const char *where, long found, size_t n, const char *overstated);
 /* the notes a trace's reader gave (lines, each ending in a newline; NULL none: ts_ftrace_load's,
  * ts_gap_list's, ...) as warnings on stderr, one line each */
 void cli_say_notes(const char *notes);

@@ -67,7 +67,10 @@ int cmd_score(int argc, char **argv)
         "validation windows: linear:1 is the n-gram alone; --json: ngram_mix).\n"
         "--likelihood chain takes one network evaluation per event, many times the\n"
         "bound's: 500 windows of 200 under the default network (4 blocks of 128\n"
-        "channels) about 4 minutes on one thread (the bound: 20 s).\n",
+        "channels) about 4 minutes on one thread (the bound: 20 s).\n"
+        "A warning says how many windows occur verbatim in the training events MODEL\n"
+        "keeps (the n-gram's, mdm's n-gram prior's): their bits per event overstate how\n"
+        "well it predicts.\n",
         opts, 1, 1, "MODEL", 1, NULL,
     };
     ts_opt_result args;
@@ -154,6 +157,9 @@ int cmd_score(int argc, char **argv)
         printf("%s: %zu window%s of %zu: %.4f bits per event%s (%.2f s)\n", m->ops->name, x.n, ts_plural(x.n), x.len,
                bits, how, dt);
     }
+    /* windows it was trained on: it predicts them better than behaviour it has not seen */
+    cli_warn_trained("score", NULL, cli_trained_count(m, &x, &names), x.n,
+                     "the bits per event overstate how well it predicts behaviour it has not seen");
     rc = 0;
 done:
     ts_vocab_free(&names);

@@ -342,7 +342,7 @@ int impute_channels(const char *path, const char *chfrom, int given, const char 
             if (m->has & 1u << c) printf(" %s %.2f", ts_ch_names[c], hidden ? 100 * acc[c] / hidden : 0);
         printf(" (%.2f s)%s%s\n", secs, out ? " -> " : "", out ? out : "");
     }
-    cli_warn_trained("impute", NULL, trained, nw);
+    cli_warn_trained("impute", NULL, trained, nw, NULL);
     rc = 0;
 done:
     free(mask);

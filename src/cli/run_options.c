@@ -167,14 +167,14 @@ long cli_trained_count(const ts_model *m, const ts_windows *x, const ts_vocab *n
     return rc ? -1 : (long)found;
 }
 
-void cli_warn_trained(const char *cmd, const char *where, long found, size_t n)
+void cli_warn_trained(const char *cmd, const char *where, long found, size_t n, const char *overstated)
 {
     /* after the run's output, and only where it reached standard output: a failure's
      * message is its one line */
     if (found <= 0 || fflush(stdout) != 0 || ferror(stdout)) return;
     cli_say(stderr, "tracesynth: warning: %s: %s%s%ld of %zu window%s occur%s verbatim in the model's training data: "
-            "the scores overstate its accuracy on behaviour it has not seen\n", cmd, where ? where : "",
-            where ? ": " : "", found, n, ts_plural(n), found == 1 ? "s" : "");
+            "%s\n", cmd, where ? where : "", where ? ": " : "", found, n, ts_plural(n), found == 1 ? "s" : "",
+            overstated ? overstated : "the scores overstate its accuracy on behaviour it has not seen");
 }
 
 static int stdout_taken;   /* -o - became /dev/stdout: cli_fail names it standard output */
