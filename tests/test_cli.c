@@ -225,6 +225,18 @@ static void impute_warns_trained_windows(void)
         CHECK_MSG(run_stdout(args, json, sizeof json) == 0 && !strncmp(json, "{\"model\": ", 10), "%s: %s", args,
                   json);
     }
+    /* an mdm ensemble's: a window counts where any of its networks' files keeps it (the
+     * model's own none with --prior 0, its member's its n-gram prior's stream) */
+    for (int k = 0; k < 2; k++) {
+        snprintf(args, sizeof args, "impute %s/tw%d.tsm --input %s/tw.txt --blackout 6 --ensemble %s/tw%d.tsm", dir,
+                 k, dir, dir, 1 - k);
+        CHECK_MSG(run_output(args, out, sizeof out) == 0, "%s: %s", args, out);
+        CHECK_MSG(strstr(out, "tracesynth: warning: impute: 2 of 4 windows occur verbatim in the model's training "
+                              "data: ") != NULL, "%s: %s", args, out);
+    }
+    snprintf(args, sizeof args, "impute %s/tw0.tsm --input %s/tu.txt --blackout 6 --ensemble %s/tw1.tsm", dir, dir,
+             dir);
+    CHECK_MSG(run_output(args, out, sizeof out) == 0 && !strstr(out, "verbatim"), "%s: %s", args, out);
     /* --channels-from's events alike: a test part the event model trained on (its training
      * part 0.98 of the dataset's) warns, its own held-out part does not */
     const char *mc = "tests/fixtures/models/mcds";

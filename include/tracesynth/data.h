@@ -424,6 +424,10 @@ int  ts_split_file_check(const char *path);
  * O(total), memory O(test) (the train rows are scanned, not stored).
  * NaN + error for NULL windows, NULL data with events, or more events than memory holds */
 double ts_audit_overlap(const ts_windows *train, const ts_windows *test);
+/* the same test, marking hit[i] = 1 (hit: test->n flags, the others left as they are) for
+ * each test window found: how many are marked after it (those of earlier calls with other
+ * train rows too), or -1 + error as above */
+long ts_audit_overlap_mark(const ts_windows *train, const ts_windows *test, uint8_t *hit);
 
 /* ---- blackout masks ---- */
 typedef enum { TS_MASK_CENTER = 0, TS_MASK_END, TS_MASK_RANDOM, TS_MASK_ALL } ts_mask_pos;

@@ -121,6 +121,9 @@ typedef struct {
     int  (*generate_check)(const ts_model *m, const ts_run_opts *o);
     /* optional: the training events the model keeps (ts_model_train_events); NULL: none */
     const int32_t *(*train_events)(const ts_model *m, size_t *N);
+    /* optional: the i-th (from 0) of the models whose networks are averaged in with m's as
+     * it runs (mdm's --ensemble, as loaded by its last run), NULL past the last; NULL: none */
+    const ts_model *(*ensemble_member)(const ts_model *m, int i);
 } ts_model_ops;
 
 enum {
@@ -182,8 +185,9 @@ const ts_model_ops *const *ts_model_list(void);        /* NULL-terminated */
 const int32_t *ts_model_train_events(const ts_model *m, size_t *N);
 /* how many of the windows x (numbered by `names` as for ts_model_impute_named; an event
  * the model cannot name matches none of its events) occur verbatim, as a contiguous run,
- * in the training events m keeps (ts_audit_overlap): *found. 1 where m keeps none (*found
- * 0: nothing to tell), 0, or -1 + error. A score of such windows measures recall of the
+ * in the training events m keeps (ts_audit_overlap), or those any model of its ensemble
+ * keeps (ops->ensemble_member: mdm's --ensemble, loaded by a run): *found. 1 where none
+ * keeps any (*found 0: nothing to tell), 0, or -1 + error. A score of such windows measures recall of the
  * training data, not imputation of behaviour the model has not seen */
 int  ts_model_windows_trained(const ts_model *m, const ts_windows *x, const ts_vocab *names, size_t *found);
 

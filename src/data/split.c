@@ -507,19 +507,22 @@ static slot *find(slot *t, size_t mask, uint64_t h, const int32_t *p, size_t L)
     }
 }
 
-double ts_audit_overlap(const ts_windows *train, const ts_windows *test)
+/* ts_audit_overlap_mark (hit NULL: the windows found by these train rows counted alone), its
+ * errors naming fn (the caller's entry point) */
+static long overlap_mark(const char *fn, const ts_windows *train, const ts_windows *test, uint8_t *hit)
 {
-    if (!train) return ts_fail_null(__func__, "train"), NAN;
-    if (!test) return ts_fail_null(__func__, "test"), NAN;
-    if (!train->data && train->n && train->len) return ts_fail_null(__func__, "train->data"), NAN;
-    if (!test->data && test->n && test->len) return ts_fail_null(__func__, "test->data"), NAN;
-    size_t L = test->len;
-    if (test->n == 0 || L == 0 || train->len < L || train->n == 0) return 0.0;
+    if (!train) return ts_fail_null(fn, "train");
+    if (!test) return ts_fail_null(fn, "test");
+    if (!train->data && train->n && train->len) return ts_fail_null(fn, "train->data");
+    if (!test->data && test->n && test->len) return ts_fail_null(fn, "test->data");
+    size_t L = test->len, marked = 0;
+    for (size_t i = 0; hit && i < test->n; i++) marked += hit[i] != 0;
+    if (test->n == 0 || L == 0 || train->len < L || train->n == 0) return (long)marked;
     size_t per_row = train->len - L + 1;
     if (train->n > SIZE_MAX / sizeof *train->data / train->len)
-        return ts_fail("%s: train: %zu x %zu events is too many", __func__, train->n, train->len), NAN;
+        return ts_fail("%s: train: %zu x %zu events is too many", fn, train->n, train->len);
     if (test->n > SIZE_MAX / 4 / sizeof(slot) || test->n > SIZE_MAX / sizeof *test->data / L)
-        return ts_fail("%s: test: %zu x %zu events is too many", __func__, test->n, L), NAN;
+        return ts_fail("%s: test: %zu x %zu events is too many", fn, test->n, L);
     size_t cap = 16;
     while (cap < 2 * test->n) cap *= 2;
     slot *t = ts_calloc(cap, sizeof *t);
@@ -546,13 +549,28 @@ double ts_audit_overlap(const ts_windows *train, const ts_windows *test)
             h = h * HASH_BASE + (uint32_t)row[s + L] + 1 - bl * ((uint32_t)row[s] + 1);
         }
     }
-    size_t found = 0;
+    marked = 0;
     for (size_t i = 0; i < test->n; i++) {
         const int32_t *w = test->data + i * L;
-        found += find(t, mask, hash_ids(w, L), w, L)->hit;
+        int h = find(t, mask, hash_ids(w, L), w, L)->hit;
+        if (hit && h) hit[i] = 1;
+        marked += hit ? hit[i] != 0 : h;
     }
     free(t);
-    return (double)found / (double)test->n;
+    return (long)marked;
+}
+
+long ts_audit_overlap_mark(const ts_windows *train, const ts_windows *test, uint8_t *hit)
+{
+    if (!hit && test && test->n) return ts_fail_null(__func__, "hit");
+    return overlap_mark(__func__, train, test, hit);
+}
+
+double ts_audit_overlap(const ts_windows *train, const ts_windows *test)
+{
+    const long found = overlap_mark(__func__, train, test, NULL);
+    if (found < 0) return NAN;
+    return test->n && test->len ? (double)found / (double)test->n : 0.0;
 }
 
 int32_t ts_split_n_ids(const ts_dataset *d, const ts_split *sp)

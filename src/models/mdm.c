@@ -1535,6 +1535,13 @@ static const int32_t *model_train_events(const ts_model *base, size_t *N)
     return ts_ngram_stream(m->prior, N, NULL);
 }
 
+/* --ensemble's models, as its last run loaded them */
+static const ts_model *model_ensemble_member(const ts_model *base, int i)
+{
+    const mdm_model *m = (const mdm_model *)base;
+    return i >= 0 && i < m->n_ens ? m->ens[i] : NULL;
+}
+
 const ts_model_ops ts_model_mdm = {
     .name = "mdm",
     .summary = "masked (absorbing-state) diffusion over event categories (S4 or transformer), n-gram prior",
@@ -1666,6 +1673,7 @@ const ts_model_ops ts_model_mdm = {
     .run_check = model_run_check,
     .generate_check = model_generate_check,
     .train_events = model_train_events,
+    .ensemble_member = model_ensemble_member,
 };
 
 /* ---- the network alone (tracesynth/mdm.h) ---- */

@@ -298,6 +298,33 @@ static int fill_base(ts_model *m, const ts_model_ops *ops, const ts_train_opts *
     return 0;
 }
 
+/* hit[i] = 1 for each window of x (numbered by names, as for ts_model_windows_trained) found
+ * in m's training events s (N of them). 0 / -1 */
+static int mark_in_events(const ts_model *m, const int32_t *s, size_t N, const ts_windows *x, const ts_vocab *names,
+                          uint8_t *hit)
+{
+    ts_windows w = *x;
+    int32_t *own = NULL;
+    if (names && names->n > 0 && m->vocab.n > 0) {   /* the model's IDs, by name */
+        const ts_vocab *mv = &m->vocab;
+        int32_t *map = ts_malloc((size_t)names->n * sizeof *map);
+        ts_vocab_map(names, mv, map);
+        /* a name the model never saw (read as its <unk>): in none of its events */
+        for (int32_t i = 0; i < names->n; i++)
+            if (map[i] < 0 || (map[i] == mv->unk && strcmp(names->names[i], mv->names[mv->unk]))) map[i] = -2;
+        const size_t nl = x->n * x->len;
+        own = ts_malloc((nl ? nl : 1) * sizeof *own);
+        for (size_t i = 0; i < nl; i++)
+            own[i] = x->data[i] >= 0 && x->data[i] < names->n ? map[x->data[i]] : -2;
+        free(map);
+        w.data = own;
+    }
+    const ts_windows row = {(int32_t *)s, 1, N};
+    const long marked = ts_audit_overlap_mark(&row, &w, hit);
+    free(own);
+    return marked < 0 ? -1 : 0;
+}
+
 /* the model's options: only the keys it declares */
 static int check_keys(const ts_kv *kv, const ts_model_ops *ops, const char *kind, const char *const *keys)
 {
@@ -344,6 +371,24 @@ const int32_t *ts_model_train_events(const ts_model *m, size_t *N)
     return m->ops->train_events ? m->ops->train_events(m, N) : NULL;
 }
 
+/* hit[i] = 1 for each window of x found in the training events m keeps, then in those of
+ * its ensemble's models (their IDs matched by name: the windows named by names, else by m's
+ * vocabulary, in whose numbering they are); *kept: 1 where any keeps events. 0 / -1 */
+static int mark_trained(const ts_model *m, const ts_windows *x, const ts_vocab *names, uint8_t *hit, int *kept)
+{
+    size_t N;
+    const int32_t *s = ts_model_train_events(m, &N);
+    if (s && N) {
+        *kept = 1;
+        if (mark_in_events(m, s, N, x, names, hit) != 0) return -1;
+    }
+    const ts_vocab *as = names && names->n > 0 ? names : m->vocab.n > 0 ? &m->vocab : NULL;
+    const ts_model *e;
+    for (int i = 0; m->ops->ensemble_member && (e = m->ops->ensemble_member(m, i)); i++)
+        if (mark_trained(e, x, as, hit, kept) != 0) return -1;
+    return 0;
+}
+
 int ts_model_windows_trained(const ts_model *m, const ts_windows *x, const ts_vocab *names, size_t *found)
 {
     if (!found) return ts_fail_null(__func__, "found");
@@ -351,31 +396,16 @@ int ts_model_windows_trained(const ts_model *m, const ts_windows *x, const ts_vo
     if (!m) return ts_fail_null(__func__, "m");
     if (!x) return ts_fail_null(__func__, "x");
     if (!x->data && x->n && x->len) return ts_fail_null(__func__, "x->data");
-    size_t N;
-    const int32_t *s = ts_model_train_events(m, &N);
-    if (!s || !N) return 1;
-    ts_windows w = *x;
-    int32_t *own = NULL;
-    if (names && names->n > 0 && m->vocab.n > 0) {   /* the model's IDs, by name */
-        const ts_vocab *mv = &m->vocab;
-        int32_t *map = ts_malloc((size_t)names->n * sizeof *map);
-        ts_vocab_map(names, mv, map);
-        /* a name the model never saw (read as its <unk>): in none of its events */
-        for (int32_t i = 0; i < names->n; i++)
-            if (map[i] < 0 || (map[i] == mv->unk && strcmp(names->names[i], mv->names[mv->unk]))) map[i] = -2;
-        const size_t nl = x->n * x->len;
-        own = ts_malloc((nl ? nl : 1) * sizeof *own);
-        for (size_t i = 0; i < nl; i++)
-            own[i] = x->data[i] >= 0 && x->data[i] < names->n ? map[x->data[i]] : -2;
-        free(map);
-        w.data = own;
+    uint8_t *hit = ts_calloc(x->n ? x->n : 1, 1);
+    int kept = 0;
+    const int rc = mark_trained(m, x, names, hit, &kept);
+    for (size_t i = 0; i < x->n; i++) *found += hit[i];
+    free(hit);
+    if (rc != 0) {
+        *found = 0;
+        return -1;
     }
-    const ts_windows row = {(int32_t *)s, 1, N};
-    const double share = ts_audit_overlap(&row, &w);
-    free(own);
-    if (isnan(share)) return -1;
-    *found = (size_t)(share * (double)x->n + 0.5);
-    return 0;
+    return kept ? 0 : 1;
 }
 
 /* the data a caller hands to training: every ID a model reads in [0, n_ids) (the models index
