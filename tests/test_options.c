@@ -178,6 +178,47 @@ static void errors_show_bytes(void)
     CHECK_MSG(shown_rc == 2 && strstr(err, "'caf\xc3\xa9'"), "%s", err);
 }
 
+/* an option's value is never another option ("--model --help", "--model --length 5"): the
+ * option needs a value, or the help asked for is given; --key=--VALUE gives one that begins
+ * with "--", and a single dash ("-o -h", "--lr -1") is a value as before */
+static void option_as_value_refused(void)
+{
+    args a;
+    ts_opt_result r;
+    char err[512];
+    static char *cases[][5] = {
+        {"test", "--model", "--no-progress", "ds", NULL},   /* the table's option */
+        {"test", "ds", "-o", "--length", "5"},
+        {"test", "--layers", "--no-progress", "ds", NULL},  /* a model's own */
+    };
+    const char *want[] = {"--model needs a value, not the option '--no-progress'",
+                          "-o needs a value, not the option '--length'",
+                          "--layers needs a value, not the option '--no-progress'"};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        int extra = 1;
+        shown_argv = cases[i];
+        for (shown_argc = 0; shown_argc < 5 && cases[i][shown_argc]; shown_argc++) continue;
+        capture_stderr(parse_shown, &extra, err, sizeof err);
+        CHECK_MSG(shown_rc == 2 && strstr(err, want[i]), "%zu: %d: %s", i, shown_rc, err);
+    }
+    REQUIRE(PARSE(&a, 0, &r, "--model=--odd", "ds") == 0);
+    CHECK(!strcmp(a.model, "--odd"));
+    ts_opt_free(&r);
+    /* the help asked for after an option that needs a value: given */
+    fflush(stdout);
+    int saved = dup(1), devnull = open("/dev/null", O_WRONLY);
+    dup2(devnull, 1);
+    int rc = PARSE(&a, 0, &r, "--model", "--help");
+    ts_opt_free(&r);
+    int rc_ds = PARSE(&a, 0, &r, "ds", "-o", "--help");
+    fflush(stdout);
+    dup2(saved, 1);
+    close(saved);
+    close(devnull);
+    CHECK_MSG(rc == 1 && rc_ds == 1, "--model --help: %d, -o --help: %d", rc, rc_ds);
+    ts_opt_free(&r);
+}
+
 /* a choice, a callback, a required option */
 static int parse_even(const char *v, void *dst)
 {
@@ -287,6 +328,7 @@ TEST_MAIN("options", {
     RUN(model_options);
     RUN(errors);
     RUN(errors_show_bytes);
+    RUN(option_as_value_refused);
     RUN(choices_callbacks_required);
     RUN(given_at_default);
     RUN(usage_text);

@@ -116,6 +116,20 @@ static void usage(const ts_opt_spec *sp, FILE *f, const char *key);
 
 static int is_help(const char *a) { return !strcmp(a, "--help") || !strcmp(a, "-h"); }
 
+/* "--help", "--length": an option, never the value of the one before it (that one's value
+ * is then missing: "--model --help" asks for the help). A value that begins with "--" is
+ * given as --name=--VALUE; "-h", "-1" and "-" stay values ("-o -h" names a file) */
+static int is_long_option(const char *a) { return a[0] == '-' && a[1] == '-' && a[2]; }
+
+/* the usage error of an option (label) whose value is missing; next: the word after it
+ * (NULL: none), an option */
+static int needs_value(const ts_opt_spec *sp, const char *label, const char *next)
+{
+    if (!next) return usage_error(sp, "%s needs a value", label);
+    return usage_error(sp, "%s needs a value, not the option '%s' (%s=%s gives it as the value)", label, next, label,
+                       next);
+}
+
 int ts_opt_parse(const ts_opt_spec *sp, int argc, char **argv, ts_opt_result *out)
 {
     memset(out, 0, sizeof *out);
@@ -138,15 +152,15 @@ int ts_opt_parse(const ts_opt_spec *sp, int argc, char **argv, ts_opt_result *ou
         const char *eq = a[1] == '-' ? strchr(a, '=') : NULL;
         if (a[1] != '-') o = a[2] ? NULL : find_short(sp->opts, a[1]);
         else o = find_long(sp->opts, a + 2, eq ? (size_t)(eq - a - 2) : strlen(a + 2));
-        if (o && (o->flags & TS_OPT_HELP_KEY) && (eq || i + 1 < argc)) {
+        const int valued = eq || (i + 1 < argc && !is_long_option(argv[i + 1]));   /* its value follows */
+        if (o && (o->flags & TS_OPT_HELP_KEY) && valued) {
             ko = o;
             help_key = eq ? eq + 1 : argv[i + 1];
         }
         if (eq) continue;
         /* its value follows; a model's own option never takes "--help" or "-h" as its value
          * ("train --bogus --help" asks for the help, where "-o -h" names a file) */
-        if (o ? o->type != TS_OPT_FLAG : (a[1] == '-' && sp->extra_kv && !(i + 1 < argc && is_help(argv[i + 1]))))
-            i++;
+        if (valued && (o ? o->type != TS_OPT_FLAG : (a[1] == '-' && sp->extra_kv && !is_help(argv[i + 1])))) i++;
     }
     if (help) {
         if (help_key && sp->more_help && sp->more_help(NULL, help_key))   /* checked before a line is printed */
@@ -193,7 +207,8 @@ int ts_opt_parse(const ts_opt_spec *sp, int argc, char **argv, ts_opt_result *ou
             /* a model's own option: --key VALUE or --key=VALUE */
             if (!sp->extra_kv) return usage_error(sp, "unknown option '%.*s'", (int)nlen + 2, a);
             if (!v) {
-                if (i + 1 >= argc) return usage_error(sp, "%s needs a value", a);
+                if (i + 1 >= argc || is_long_option(argv[i + 1]))
+                    return needs_value(sp, a, i + 1 < argc ? argv[i + 1] : NULL);
                 v = argv[++i];
             }
             char *key = ts_malloc(nlen + 1);
@@ -213,7 +228,8 @@ int ts_opt_parse(const ts_opt_spec *sp, int argc, char **argv, ts_opt_result *ou
             continue;
         }
         if (!v) {
-            if (i + 1 >= argc) return usage_error(sp, "%s needs a value", label);
+            if (i + 1 >= argc || is_long_option(argv[i + 1]))
+                return needs_value(sp, label, i + 1 < argc ? argv[i + 1] : NULL);
             v = argv[++i];
         }
         /* "--name ''" as "--name=": both forms alike */
