@@ -2091,6 +2091,13 @@ static void fill_mdm_run_options_checked_first(void)
                       !strstr(err, "fill: reading"), "%s: exit %d: %s", cmd, rc, err);
         CHECK(access(at("so_out.trace"), F_OK) != 0);
     }
+    /* an --ensemble file that cannot be read: the run's error, found before the trace is read */
+    snprintf(cmd, sizeof cmd, "fill %s --model %s --ensemble %s --threads 1 -o %s", at("so.trace"), at("so_mdm.tsm"),
+             at("none.tsm"), at("so_out.trace"));
+    int rc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(rc == 1 && strstr(err, "tracesynth: error: ") == err && strstr(err, "none.tsm") &&
+                  !strstr(err, "fill: reading"), "%s: exit %d: %s", cmd, rc, err);
+    CHECK(access(at("so_out.trace"), F_OK) != 0);
     snprintf(cmd, sizeof cmd, "fill %s --model %s --select likelihood --ngram-mix none --threads 1 -q -o %s",
              at("so.trace"), at("so_mdm.tsm"), at("so_out1.trace"));
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s: %s", cmd, err);

@@ -121,6 +121,9 @@ typedef struct {
     int  (*generate_check)(const ts_model *m, const ts_run_opts *o);
     /* optional: the training events the model keeps (ts_model_train_events); NULL: none */
     const int32_t *(*train_events)(const ts_model *m, size_t *N);
+    /* optional: load now the files the run options o name that its runs read (mdm's
+     * --ensemble models), kept for them as a run keeps them; 0 / -1 + error naming the file */
+    int  (*run_load)(ts_model *m, const ts_run_opts *o);
     /* optional: the i-th (from 0) of the models whose networks are averaged in with m's as
      * it runs (mdm's --ensemble, as loaded by its last run), NULL past the last; NULL: none */
     const ts_model *(*ensemble_member)(const ts_model *m, int i);
@@ -170,6 +173,9 @@ unsigned ts_model_ops_impute_reads(const ts_model_ops *ops, const ts_kv *train_k
  * --seed a decoding that draws nothing refuses) checked as ts_model_impute checks them,
  * without a window: 0 / -1 + error */
 int ts_model_run_check(const ts_model *m, const ts_run_opts *o);
+/* the files the run options o name (mdm's --ensemble models) loaded into m as its run
+ * loads them, so that one that cannot be read is found before any input: 0 / -1 + error */
+int ts_model_run_load(ts_model *m, const ts_run_opts *o);
 /* the same for ts_model_generate's checks, without generating: 0 / -1 + error */
 int ts_model_generate_check(const ts_model *m, const ts_run_opts *o);
 /* 1 when check (ts_model_run_check, ts_model_generate_check) refuses o for its seed alone

@@ -1023,6 +1023,11 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
             ts_model_free(file_model);
             return -1;
         }
+        /* the model files its options name (mdm's --ensemble), read now as the run would */
+        if (ts_model_run_load(file_model, &ro) != 0) {
+            ts_model_free(file_model);
+            return -1;
+        }
     }
 
     /* a chosen seed nothing would read: refused before the trace is read and the models

@@ -1674,6 +1674,7 @@ const ts_model_ops ts_model_mdm = {
     .generate_check = model_generate_check,
     .train_events = model_train_events,
     .ensemble_member = model_ensemble_member,
+    .run_load = ensemble_opt,
 };
 
 /* ---- the network alone (tracesynth/mdm.h) ---- */

@@ -341,6 +341,13 @@ int ts_model_run_check(const ts_model *m, const ts_run_opts *o)
     return 0;
 }
 
+int ts_model_run_load(ts_model *m, const ts_run_opts *o)
+{
+    if (!m) return ts_fail_null(__func__, "m");
+    if (!o) return ts_fail_null(__func__, "o");
+    return m->ops->run_load ? m->ops->run_load(m, o) : 0;
+}
+
 int ts_model_generate_check(const ts_model *m, const ts_run_opts *o)
 {
     if (!m) return ts_fail_null(__func__, "m");
