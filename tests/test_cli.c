@@ -1601,18 +1601,26 @@ static void dash_dataset_refused(void)
                           "train --model ngram %s/ds --also-whole - -o %s/dd.tsm",
                           "train --model ngram %s/ds --also-whole-other-clock - -o %s/dd.tsm",
                           "bench impute --model unigram --datasets-root -%.0s --lengths 20 --blackouts 2 --json "
-                          "%s/dd.json"};
+                          "%s/dd.json",
+                          /* a multi-channel model's input */
+                          "impute %s/mdm-mc.tsm --input - -o %s/dd"};
     const char *opt[] = {"DATASET", "DATASET", "DATASET", "DATASET", "DATASET", "DATASET", "SYNTHETIC",
                          "--channels-from", "--channels-from", "DATASET", "--also", "--also-whole",
-                         "--also-whole-other-clock", "--datasets-root"};
-    for (size_t i = 0; i < sizeof uses / sizeof *uses; i++) {
-        char use[1024], want[64];
-        snprintf(use, sizeof use, uses[i], mdir, dir);
-        snprintf(cmd, sizeof cmd, "%s < tests/fixtures/models/input.txt", use);
-        snprintf(want, sizeof want, "error: %s -: ", opt[i]);
-        CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, want) && strstr(err, "directory") &&
-                      strstr(err, "not standard input"), "%s: %s", use, err);
-    }
+                         "--also-whole-other-clock", "--datasets-root", "--input"};
+    /* standard input by another of its names alike ("not a directory" named neither) */
+    const char *names[] = {"-", "/dev/stdin", "/dev/fd/0"};
+    for (size_t i = 0; i < sizeof uses / sizeof *uses; i++)
+        for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
+            char use[1024], as[1100], want[64];
+            snprintf(use, sizeof use, uses[i], mdir, dir);
+            const char *at = strstr(use, " - ");
+            REQUIRE(at);
+            snprintf(as, sizeof as, "%.*s %s %s", (int)(at - use), use, names[k], at + 3);
+            snprintf(cmd, sizeof cmd, "%s < tests/fixtures/models/input.txt", as);
+            snprintf(want, sizeof want, "error: %s %s: ", opt[i], names[k]);
+            CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, want) && strstr(err, "directory") &&
+                          strstr(err, "not standard input"), "%s: %s", as, err);
+        }
 }
 
 /* a model, checkpoint or constraints file given as '-' is refused in one line that says

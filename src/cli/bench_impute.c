@@ -130,8 +130,8 @@ static int parse(int argc, char **argv, bench_args *a)
     if (rc) return rc;
     int ndata = a->args.npos;
     for (int i = 0; i < ndata; i++)
-        if ((rc = cli_input_no_stdin(C, "DATASET", a->args.pos[i], "a dataset is a directory"))) return rc;
-    if ((rc = cli_input_no_stdin(C, "--datasets-root", a->root, "a folder of datasets is a directory"))) return rc;
+        if ((rc = cli_dir_no_stdin(C, "DATASET", a->args.pos[i], "a dataset is a directory"))) return rc;
+    if ((rc = cli_dir_no_stdin(C, "--datasets-root", a->root, "a folder of datasets is a directory"))) return rc;
     if ((rc = cli_model_keys_no_stdin(C, &a->args))) return rc;
     if (!ndata && !a->root) return cli_usage_error(C, "no DATASET (or --datasets-root DIR) given");
     if (ndata && a->root) return cli_usage_error(C, "give DATASET arguments or --datasets-root, not both");

@@ -39,7 +39,7 @@ int cmd_constraints(int argc, char **argv)
     ts_opt_result args;
     int rc = ts_opt_parse(&spec, argc, argv, &args);
     if (rc) { ts_opt_free(&args); return rc == 1 ? 0 : rc; }
-    if ((rc = cli_input_no_stdin("constraints", "DATASET", args.pos[0], "a dataset is a directory"))) {
+    if ((rc = cli_dir_no_stdin("constraints", "DATASET", args.pos[0], "a dataset is a directory"))) {
         ts_opt_free(&args);
         return rc;
     }

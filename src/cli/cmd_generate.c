@@ -193,7 +193,7 @@ int cmd_generate(int argc, char **argv)
     if (rc) { rc = rc == 1 ? 0 : rc; goto done; }
     if ((rc = cli_input_no_stdin(C, "MODEL", args.pos[0], "a model is read from a file")) ||
         (rc = cli_model_keys_no_stdin(C, &args)) ||
-        (rc = cli_input_no_stdin(C, "--channels-from", chfrom, "a dataset is a directory")))
+        (rc = cli_dir_no_stdin(C, "--channels-from", chfrom, "a dataset is a directory")))
         goto done;
     rc = 2;
     const char *model_path = args.pos[0];

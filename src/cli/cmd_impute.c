@@ -153,16 +153,16 @@ int cmd_impute(int argc, char **argv)
     if ((rc = cli_output_no_stdout(C, "-o", is.outdir, "the output is a directory"))) goto done;
     if ((rc = cli_input_no_stdin(C, "MODEL", args.pos[0], "a model is read from a file")) ||
         (rc = cli_model_keys_no_stdin(C, &args)) ||
-        (rc = cli_input_no_stdin(C, "--channels-from", chfrom, "a dataset is a directory")))
+        (rc = cli_dir_no_stdin(C, "--channels-from", chfrom, "a dataset is a directory")))
         goto done;
     const char *model_path = args.pos[0];
     rc = 1;
     int mc = ts_mc_model_is(model_path);
     if (mc < 0) { cli_fail(); goto done; }
     /* the multi-channel path reads a dataset, a directory, as --channels-from does */
-    if ((rc = cli_input_no_stdin(C, "--input", mc || chfrom ? input : NULL,
-                                 mc ? "a multi-channel model imputes a dataset, a directory"
-                                    : "with --channels-from the input is a dataset, a directory")) ||
+    if ((rc = cli_dir_no_stdin(C, "--input", mc || chfrom ? input : NULL,
+                               mc ? "a multi-channel model imputes a dataset, a directory"
+                                  : "with --channels-from the input is a dataset, a directory")) ||
         (rc = cli_stdin_input(C, "--input", &input)) || (rc = cli_stdin_input(C, "--vocab", &vocab_path)))
         goto done;
     ts_run_opts ro;

@@ -148,7 +148,7 @@ int cmd_markov(int argc, char **argv)
     int rc = ts_opt_parse(&spec, argc, argv, &args);
     if (rc) { ts_opt_free(&args); return rc == 1 ? 0 : rc; }
     if (cli_output_no_stdout("markov", "-o", out, "the dataset is a directory") ||
-        cli_input_no_stdin("markov", "DATASET", args.pos[0], "a dataset is a directory")) {
+        cli_dir_no_stdin("markov", "DATASET", args.pos[0], "a dataset is a directory")) {
         ts_opt_free(&args);
         return 2;
     }

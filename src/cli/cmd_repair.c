@@ -63,7 +63,7 @@ int cmd_repair(int argc, char **argv)
     int rc = ts_opt_parse(&spec, argc, argv, &args);
     if (rc) { ts_opt_free(&args); return rc == 1 ? 0 : rc; }
     if (cli_output_no_stdout("repair", "-o", out, "the dataset is a directory") ||
-        cli_input_no_stdin("repair", "SYNTHETIC", args.pos[0], "a multi-channel dataset is a directory") ||
+        cli_dir_no_stdin("repair", "SYNTHETIC", args.pos[0], "a multi-channel dataset is a directory") ||
         cli_input_no_stdin("repair", "--constraints", cons, "constraints are read from a file")) {
         ts_opt_free(&args);
         return 2;

@@ -94,7 +94,7 @@ int cmd_split(int argc, char **argv)
         return rc == 1 ? 0 : rc;
     }
     if (cli_output_no_stdout("split", "-o", out, "the split is a directory") ||
-        cli_input_no_stdin("split", "DATASET", args.pos[0], "a dataset is a directory")) {
+        cli_dir_no_stdin("split", "DATASET", args.pos[0], "a dataset is a directory")) {
         ts_opt_free(&args);
         return 2;
     }

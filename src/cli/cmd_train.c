@@ -266,12 +266,12 @@ int cmd_train(int argc, char **argv)
     if (rc) { rc = rc == 1 ? 0 : rc; goto done; }
     if ((rc = cli_output_no_stdout(C, "-o", out, "the model goes to a file")) ||
         (rc = cli_output_no_stdout(C, "--log", log, "the log is a file it appends to")) ||
-        (rc = cli_input_no_stdin(C, "DATASET", args.pos[0], "a dataset is a directory")) ||
+        (rc = cli_dir_no_stdin(C, "DATASET", args.pos[0], "a dataset is a directory")) ||
         (rc = cli_input_no_stdin(C, "--resume", resume, "a checkpoint is read from a file")))
         goto done;
     for (int i = 0; i < also.n; i++) {   /* each added stream is a dataset too */
         static const char *const opt[3] = {"--also", "--also-whole", "--also-whole-other-clock"};
-        if ((rc = cli_input_no_stdin(C, opt[(int)also.whole[i]], also.dir[i], "a dataset is a directory"))) goto done;
+        if ((rc = cli_dir_no_stdin(C, opt[(int)also.whole[i]], also.dir[i], "a dataset is a directory"))) goto done;
     }
     const char *dataset = args.pos[0];
     if ((rc = cli_split_check(C, &ss, &args))) goto done;

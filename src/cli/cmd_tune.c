@@ -67,7 +67,7 @@ int cmd_tune_prior(int argc, char **argv)
     if ((rc = cli_output_no_stdout(C, "-o", out, "the model goes to a file")) ||
         (rc = cli_output_no_stdout(C, "--log", log, "the log is a file it appends to")) ||
         (rc = cli_input_no_stdin(C, "MODEL", args.pos[0], "a model is read from a file")) ||
-        (rc = cli_input_no_stdin(C, "DATASET", args.pos[1], "a dataset is a directory")) ||
+        (rc = cli_dir_no_stdin(C, "DATASET", args.pos[1], "a dataset is a directory")) ||
         (rc = cli_ensemble_no_stdin(C, ens)))
         goto done;
     if ((rc = cli_split_check(C, &ss, &args))) goto done;

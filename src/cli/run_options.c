@@ -217,6 +217,12 @@ int cli_input_no_stdin(const char *cmd, const char *opt, const char *in, const c
     return cli_usage_error(cmd, "%s -: %s, not standard input; name one", opt, what);
 }
 
+int cli_dir_no_stdin(const char *cmd, const char *opt, const char *in, const char *what)
+{
+    if (!in || !ts_path_is_stdin(in)) return 0;
+    return cli_usage_error(cmd, "%s %s: %s, not standard input; name one", opt, in, what);
+}
+
 int cli_ensemble_no_stdin(const char *cmd, const char *list)
 {
     for (const char *p = list; p && *p;) {
