@@ -429,7 +429,12 @@ int bench_impute(int argc, char **argv)
         goto done;
     rc = 1;
     const ts_model_ops *ops = ts_model_find(a.model);
-    if (!ops) { cli_fail(); goto done; }
+    if (!ops) {   /* as --help's check of --model says it: a usage error */
+        char *why = ts_strdup(ts_error());
+        rc = cli_usage_error("bench impute", "--model: %s", why);
+        free(why);
+        goto done;
+    }
     if (ts_opt_given(&a.args, &a.train_k) && !(ops->train_reads & TS_TRAIN_READS_MASKS)) {
         rc = cli_usage_error("bench impute", "--train-blackout: the model %s does not read it (its training draws no "
                              "blackout masks)", a.model);
