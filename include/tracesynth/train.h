@@ -217,6 +217,11 @@ extern const char *const ts_train_keys[];
  * last iteration when no validation happened). 0 / -1 + error */
 int ts_train_run(const ts_train_net *net, const ts_train_cfg *cfg);
 
+/* what a single-channel model's training options give its run of the loop: cfg's seed,
+ * output, resume, log and progress from o, and the start record's members start (the
+ * multi-channel models' is ts_mc_train_cfg) */
+void ts_train_cfg_take(ts_train_cfg *cfg, const ts_train_opts *o, const char *start);
+
 /* after a ts_train_run that returned 0, on this thread: when its last validation loss is
  * far above its best (more than 100 times it; the best is what was kept and saved; a loss
  * that is no number ends the run as diverged), or its best is no lower than the net's chance loss (it learned nothing), a

@@ -1147,12 +1147,7 @@ static int model_train(ts_model **out, const ts_train_opts *o)
     char split[64];   /* the held-out parts a resume keeps */
     net.split = ts_train_split_text(split, sizeof split, o->split->kind == TS_SPLIT_PAPER, o->split->permille);
     ts_train_cfg tc = so.tc;
-    tc.seed = o->seed;
-    tc.out_path = o->out_path;
-    tc.resume = o->resume;
-    tc.log_path = o->log_path;
-    tc.progress = o->progress;
-    tc.start_log = start;
+    ts_train_cfg_take(&tc, o, start);
     if (ts_train_run(&net, &tc) != 0) goto done;
     /* the bound on test crops, made as the validation ones */
     const ts_windows *tt = &o->split->test;

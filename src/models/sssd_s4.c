@@ -497,12 +497,7 @@ static int train_kind(ts_model **out, const ts_train_opts *o, int residual)
     char split[64];   /* the held-out parts a resume keeps */
     net.split = ts_train_split_text(split, sizeof split, o->split->kind == TS_SPLIT_PAPER, o->split->permille);
     ts_train_cfg tc = so.tc;
-    tc.seed = o->seed;
-    tc.out_path = o->out_path;
-    tc.resume = o->resume;
-    tc.log_path = o->log_path;
-    tc.progress = o->progress;
-    tc.start_log = start;
+    ts_train_cfg_take(&tc, o, start);
     rc = ts_train_run(&net, &tc);
 done:
     ts_sssd_plan_free(&c.pl);

@@ -1350,6 +1350,16 @@ int ts_train_iter(const ts_train_net *net, ts_adam *adam, ts_rng *rng, double lr
     return 0;
 }
 
+void ts_train_cfg_take(ts_train_cfg *cfg, const ts_train_opts *o, const char *start)
+{
+    cfg->seed = o->seed;
+    cfg->out_path = o->out_path;
+    cfg->resume = o->resume;
+    cfg->log_path = o->log_path;
+    cfg->progress = o->progress;
+    cfg->start_log = start;
+}
+
 int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
 {
     const size_t np = net->n;
