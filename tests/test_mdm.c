@@ -2660,6 +2660,11 @@ static void ensemble(void)
     snprintf(cmd, sizeof cmd, "tune-prior %s/ea.tsm %s/ea %s -o %s/x.tsm --ensemble %s/none.tsm", dir, dir, common,
              dir, dir);
     CHECK_MSG(run_cli(cmd, err, sizeof err) != 0 && strstr(err, "none.tsm"), "%s", err);
+    /* a file that cannot be read is found before the input is read: the error is the
+     * ensemble's, not the (missing) input's */
+    snprintf(cmd, sizeof cmd, "impute %s/ea.tsm --input %s/noinput.txt %s %s --ensemble %s/none.tsm", dir, dir, common,
+             run, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "none.tsm") && !strstr(err, "noinput"), "%s", err);
     /* one model imputing again and again with the same --ensemble (fill does, per gap):
      * the same fill each time, the members loaded once, not piled up */
     {

@@ -241,6 +241,9 @@ int cmd_impute(int argc, char **argv)
      * refused as usage errors, before the input is read */
     if ((rc = cli_run_check(C, m, &ro, ts_model_run_check))) goto done;
     rc = 1;
+    /* the model files its options name (mdm's --ensemble), read now as the run would: one
+     * that cannot be read is the error, before any of the input is read */
+    if (ts_model_run_load(m, &ro) != 0) { cli_fail(); goto done; }
     /* a set of windows (DIR/length): theirs, else the model's */
     const size_t len0 = m->len ? m->len : m->window ? m->window : 200;
     size_t distinct;
