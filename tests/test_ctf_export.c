@@ -1366,6 +1366,61 @@ static void drawn_kinds(void)
     CHECK(system(cmd) == 0);
 }
 
+/* thread bucket 0 (a thread ID of 256, 512, ... or unknown) is written as thread 0 and
+ * comes back as bucket 0, a known thread as itself, whether the CPU's thread changes to or
+ * from it: with process names on one CPU, and without them over two */
+static void bucket_zero_round_trip(void)
+{
+    static const char *const calls[] = {"read", "write", "read", "close", "read", "write"};
+    static const int64_t tids[] = {100, 512, -1, 100, 512, 100};
+    static const int32_t want[] = {100, 0, 0, 100, 0, 100};
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    for (int k = 0; k < 2; k++) {
+        ts_mc_raw r;
+        memset(&r, 0, sizeof r);
+        r.n = 6;
+        r.names = ts_malloc(r.n * sizeof *r.names);
+        r.time_ns = ts_malloc(r.n * sizeof *r.time_ns);
+        r.tid = ts_malloc(r.n * sizeof *r.tid);
+        if (k) r.cpu = ts_malloc(r.n * sizeof *r.cpu);
+        else r.comm = ts_malloc(r.n * sizeof *r.comm);
+        for (size_t i = 0; i < r.n; i++) {
+            r.names[i] = ts_strdup(calls[i]);
+            r.time_ns[i] = 1000 * (int64_t)(i + 1);
+            r.tid[i] = tids[i];
+            if (k) r.cpu[i] = (int32_t)(i / 2 % 2);
+            else r.comm[i] = ts_strdup(tids[i] == 100 ? "bash" : "nginx");
+        }
+        ts_mc m;
+        REQUIRE(ts_mc_encode(&r, 1.0, &m) == 0);
+        ts_mc_raw_free(&r);
+        REQUIRE(m.ch[TS_CH_TID] && m.ch[TS_CH_TID][0] == 100 && m.ch[TS_CH_TID][1] == 0 && m.ch[TS_CH_TID][2] == 0);
+        char ds[512], cmd[1024], err[512];
+        snprintf(ds, sizeof ds, "%s/zero%d", dir, k);
+        REQUIRE(ts_mc_save(ds, &m) == 0);
+        ts_mc_free(&m);
+        snprintf(cmd, sizeof cmd, "export %s --format ctf -o %s/zero%d.ctf", ds, dir, k);
+        REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+        snprintf(cmd, sizeof cmd, "ingest --from ctf %s/zero%d.ctf --channels -o %s/zero%d.back", dir, k, dir, k);
+        int rc = run_cli(cmd, err, sizeof err);
+        CHECK_MSG(rc == 0, "%s", err);
+        if (rc) continue;
+        snprintf(ds, sizeof ds, "%s/zero%d.back", dir, k);
+        ts_mc b;
+        REQUIRE(ts_mc_load(ds, &b) == 0);
+        CHECK_MSG(b.n == 6 && b.ch[TS_CH_TID], "%d: %zu events read back, %s threads", k, b.n,
+                  b.ch[TS_CH_TID] ? "with" : "without");
+        for (size_t i = 0; i < 6 && i < b.n && b.ch[TS_CH_TID]; i++)
+            CHECK_MSG(b.ch[TS_CH_TID][i] == want[i] && (!k || (b.ch[TS_CH_CPU] && b.ch[TS_CH_CPU][i] == (int32_t)(i / 2 % 2))),
+                      "%d, event %zu: bucket %d read back, not %d", k, i, b.ch[TS_CH_TID][i], want[i]);
+        ts_mc_free(&b);
+    }
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK(system(cmd) == 0);
+}
+
 /* the same on the real trace (many-threads, LTTng) with every event: the 240,644 events came
  * back as 268,971, the kernel events as system calls and the thread changes as events */
 static void kernel_events_real_trace(void)
@@ -1451,4 +1506,5 @@ TEST_MAIN("ctf_export", {
     RUN(unknown_values_said);
     RUN(unknown_event_round_trip);
     RUN(drawn_kinds);
+    RUN(bucket_zero_round_trip);
 })
