@@ -191,8 +191,9 @@ static void option_as_value_refused(void)
         {"test", "ds", "-o", "--length", "5"},
         {"test", "--layers", "--no-progress", "ds", NULL},  /* a model's own */
     };
-    const char *want[] = {"--model needs a value, not the option '--no-progress'",
-                          "-o needs a value, not the option '--length'",
+    /* the way to give it names the long option: "-o=--length" is no short option's form */
+    const char *want[] = {"--model needs a value, not the option '--no-progress' (--model=--no-progress gives",
+                          "-o needs a value, not the option '--length' (--output=--length gives it as the value)",
                           "--layers needs a value, not the option '--no-progress'"};
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         int extra = 1;

@@ -121,12 +121,13 @@ static int is_help(const char *a) { return !strcmp(a, "--help") || !strcmp(a, "-
  * given as --name=--VALUE; "-h", "-1" and "-" stay values ("-o -h" names a file) */
 static int is_long_option(const char *a) { return a[0] == '-' && a[1] == '-' && a[2]; }
 
-/* the usage error of an option (label) whose value is missing; next: the word after it
+/* the usage error of an option (label, as given; longf: its long form, "--output" for
+ * "-o", the one that takes "=VALUE") whose value is missing; next: the word after it
  * (NULL: none), an option */
-static int needs_value(const ts_opt_spec *sp, const char *label, const char *next)
+static int needs_value(const ts_opt_spec *sp, const char *label, const char *longf, const char *next)
 {
     if (!next) return usage_error(sp, "%s needs a value", label);
-    return usage_error(sp, "%s needs a value, not the option '%s' (%s=%s gives it as the value)", label, next, label,
+    return usage_error(sp, "%s needs a value, not the option '%s' (%s=%s gives it as the value)", label, next, longf,
                        next);
 }
 
@@ -208,7 +209,7 @@ int ts_opt_parse(const ts_opt_spec *sp, int argc, char **argv, ts_opt_result *ou
             if (!sp->extra_kv) return usage_error(sp, "unknown option '%.*s'", (int)nlen + 2, a);
             if (!v) {
                 if (i + 1 >= argc || is_long_option(argv[i + 1]))
-                    return needs_value(sp, a, i + 1 < argc ? argv[i + 1] : NULL);
+                    return needs_value(sp, a, a, i + 1 < argc ? argv[i + 1] : NULL);
                 v = argv[++i];
             }
             char *key = ts_malloc(nlen + 1);
@@ -228,8 +229,11 @@ int ts_opt_parse(const ts_opt_spec *sp, int argc, char **argv, ts_opt_result *ou
             continue;
         }
         if (!v) {
-            if (i + 1 >= argc || is_long_option(argv[i + 1]))
-                return needs_value(sp, label, i + 1 < argc ? argv[i + 1] : NULL);
+            if (i + 1 >= argc || is_long_option(argv[i + 1])) {
+                char longf[128];
+                opt_label(o, 0, longf, sizeof longf);
+                return needs_value(sp, label, longf, i + 1 < argc ? argv[i + 1] : NULL);
+            }
             v = argv[++i];
         }
         /* "--name ''" as "--name=": both forms alike */
