@@ -1621,6 +1621,17 @@ static void dash_dataset_refused(void)
             CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, want) && strstr(err, "directory") &&
                           strstr(err, "not standard input"), "%s: %s", as, err);
         }
+    /* standard input that is a directory ('< DIR') is read through /dev/stdin as the
+     * directory; '-' stays refused (it names a stream) */
+    for (size_t k = 1; k < sizeof names / sizeof *names; k++) {
+        snprintf(cmd, sizeof cmd, "train --model ngram %s -o %s/dd_stdin.tsm < %s/ds", names[k], dir, mdir);
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s: %s", cmd, err);
+        snprintf(cmd, sizeof cmd, "%s/dd_stdin.tsm", dir);
+        CHECK_MSG(access(cmd, F_OK) == 0, "%s", cmd);
+        unlink(cmd);
+    }
+    snprintf(cmd, sizeof cmd, "train --model ngram - -o %s/dd_stdin.tsm < %s/ds", dir, mdir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "error: DATASET -: "), "%s: %s", cmd, err);
 }
 
 /* a model, checkpoint or constraints file given as '-' is refused in one line that says

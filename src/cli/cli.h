@@ -224,9 +224,10 @@ int cli_stdin_input(const char *cmd, const char *opt, const char **in);
 /* OPT - of an input that cannot be standard input (what: "a dataset is a directory"): a
  * usage error (2) "OPT -: what, not standard input; name one", not "-: no such file"; else 0 */
 int cli_input_no_stdin(const char *cmd, const char *opt, const char *in, const char *what);
-/* the same for a directory (what: "a dataset is a directory"), which standard input by any
- * of its names (ts_path_is_stdin: /dev/stdin too) never is: "OPT /dev/stdin: what, not
- * standard input; name one", not "/dev/stdin: not a directory" */
+/* the same for a directory (what: "a dataset is a directory"), given as standard input by
+ * any of its names (ts_path_is_stdin: /dev/stdin too): "OPT /dev/stdin: what, not standard
+ * input; name one", not "/dev/stdin: not a directory"; /dev/stdin where standard input is
+ * a directory ('< DIR') is that directory, read as any other: 0 */
 int cli_dir_no_stdin(const char *cmd, const char *opt, const char *in, const char *what);
 /* cli_input_no_stdin for each model file of an --ensemble list (NULL: none) */
 int cli_ensemble_no_stdin(const char *cmd, const char *list);

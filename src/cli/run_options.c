@@ -220,6 +220,10 @@ int cli_input_no_stdin(const char *cmd, const char *opt, const char *in, const c
 int cli_dir_no_stdin(const char *cmd, const char *opt, const char *in, const char *what)
 {
     if (!in || !ts_path_is_stdin(in)) return 0;
+    /* '< DIR' makes /dev/stdin that directory, read through it as any other; '-' names
+     * the stream, never one */
+    struct stat st;
+    if (strcmp(in, "-") && fstat(0, &st) == 0 && S_ISDIR(st.st_mode)) return 0;
     return cli_usage_error(cmd, "%s %s: %s, not standard input; name one", opt, in, what);
 }
 
