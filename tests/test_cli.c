@@ -1786,8 +1786,8 @@ static void run_option_errors_are_usage(void)
 }
 
 /* score's and train's alike: a model's refusal of its run or training options (a key it
- * does not take, a value out of range, one of a multi-channel model), and train's and bench
- * impute's unknown --model, are usage errors (2), nothing written; a dataset not there stays
+ * does not take, a value out of range, one of a multi-channel model), and train's, bench
+ * impute's and bench model's unknown --model, are usage errors (2), nothing written; a dataset not there stays
  * the run's (1) */
 static void score_train_option_errors_are_usage(void)
 {
@@ -1804,12 +1804,15 @@ static void score_train_option_errors_are_usage(void)
         {"train --model mdm-mc %1$s/mcds -o %2$s --prior 1", "mdm-mc: option --prior: not one of its training options"},
         {"train --model nosuch %1$s/ds -o %2$s", "--model: unknown model 'nosuch' (models: ngram, "},
         {"bench impute --model nosuch %1$s/ds --json %2$s", "--model: unknown model 'nosuch' (models: ngram, "},
+        {"bench model --model nosuch --sizes 1x8x1 --runs 1", "--model: unknown model 'nosuch' (models: ngram, "},
     };
     for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
         snprintf(cmd, sizeof cmd, refused[i].cmd, m, out);
+        /* the command's name: its first word, or its first two for bench's */
+        const char *end = strchr(refused[i].cmd, ' ');
+        if (!strncmp(refused[i].cmd, "bench ", 6)) end = strchr(end + 1, ' ');
         char want[64];
-        snprintf(want, sizeof want, "tracesynth %.*s: error: ", strncmp(refused[i].cmd, "bench", 5) ? 5 : 12,
-                 refused[i].cmd);
+        snprintf(want, sizeof want, "tracesynth %.*s: error: ", (int)(end - refused[i].cmd), refused[i].cmd);
         const int rc = run_cli(cmd, err, sizeof err);
         CHECK_MSG(rc == 2 && strstr(err, want) == err && strstr(err, refused[i].says) && strstr(err, "(see 'tracesynth "),
                   "%s: exit %d: %s", cmd, rc, err);

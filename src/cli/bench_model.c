@@ -708,7 +708,13 @@ int bench_model(int argc, char **argv)
     }
     if (rc) { ts_opt_free(&args); return rc; }
     const ts_model_ops *ops = ts_model_find(model);
-    if (!ops) { ts_opt_free(&args); return cli_fail(); }
+    if (!ops) {   /* as --help's check of --model says it: a usage error */
+        char *unknown = ts_strdup(ts_error());
+        rc = cli_usage_error("bench model", "--model: %s", unknown);
+        free(unknown);
+        ts_opt_free(&args);
+        return rc;
+    }
     /* a model without a network has no step to time: said so, not through the first of
      * the sizes' options (--layers) it does not take */
     if (!takes_T(model) && strcmp(model, "mdm")) {
