@@ -3129,6 +3129,13 @@ static void top_level(void)
               out);
     CHECK_MSG(run_stdout("help ingest --from", out, sizeof out) == 0 && strstr(out, "usage: tracesynth ingest"), "%s",
               out);
+    /* nor -h, which names no model: the help, as with --help (where '-o -h' names a file) */
+    for (int k = 0; k < 2; k++) {
+        const char *use = k ? "bench impute --model -h" : "train --model -h";
+        int hrc = run_stdout(use, out, sizeof out);
+        CHECK_MSG(hrc == 0 && strstr(out, k ? "usage: tracesynth bench impute" : "usage: tracesynth train"),
+                  "%s: exit %d: %.200s", use, hrc, out);
+    }
     CHECK(run_stdout("help train --model ngram", via, sizeof via) == 0 && !strcmp(direct, via));
     CHECK_MSG(run_stdout("help bench impute --model mdm", out, sizeof out) == 0 &&
                   strstr(out, "usage: tracesynth bench impute --model") && strstr(out, "--backbone"),

@@ -118,7 +118,8 @@ static int is_help(const char *a) { return !strcmp(a, "--help") || !strcmp(a, "-
 
 /* "--help", "--length": an option, never the value of the one before it (that one's value
  * is then missing: "--model --help" asks for the help). A value that begins with "--" is
- * given as --name=--VALUE; "-h", "-1" and "-" stay values ("-o -h" names a file) */
+ * given as --name=--VALUE; "-h", "-1" and "-" stay values ("-o -h" names a file), but for
+ * the help key's, which names a model ("--model -h" asks for the help) */
 static int is_long_option(const char *a) { return a[0] == '-' && a[1] == '-' && a[2]; }
 
 /* the usage error of an option (label, as given; longf: its long form, "--output" for
@@ -153,7 +154,9 @@ int ts_opt_parse(const ts_opt_spec *sp, int argc, char **argv, ts_opt_result *ou
         const char *eq = a[1] == '-' ? strchr(a, '=') : NULL;
         if (a[1] != '-') o = a[2] ? NULL : find_short(sp->opts, a[1]);
         else o = find_long(sp->opts, a + 2, eq ? (size_t)(eq - a - 2) : strlen(a + 2));
-        const int valued = eq || (i + 1 < argc && !is_long_option(argv[i + 1]));   /* its value follows */
+        /* its value follows; the help key's (a model's name) is never "-h" either */
+        const int valued = eq || (i + 1 < argc && !is_long_option(argv[i + 1]) &&
+                                  !(o && (o->flags & TS_OPT_HELP_KEY) && is_help(argv[i + 1])));
         if (o && (o->flags & TS_OPT_HELP_KEY) && valued) {
             ko = o;
             help_key = eq ? eq + 1 : argv[i + 1];
