@@ -2098,6 +2098,14 @@ static void fill_mdm_run_options_checked_first(void)
     CHECK_MSG(rc == 1 && strstr(err, "tracesynth: error: ") == err && strstr(err, "none.tsm") &&
                   !strstr(err, "fill: reading"), "%s: exit %d: %s", cmd, rc, err);
     CHECK(access(at("so_out.trace"), F_OK) != 0);
+    /* the same for an mdm trained here, whose run reads its --ensemble only at the first gap:
+     * found before the trace is read and the model trained */
+    snprintf(cmd, sizeof cmd, "fill %s --model mdm --one-model --iters 4 --layers 1 --channels 8 --prior 0 --ensemble %s "
+             "--threads 1 -o %s", at("so.trace"), at("none.tsm"), at("so_out.trace"));
+    rc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(rc == 1 && strstr(err, "tracesynth: error: ") == err && strstr(err, "none.tsm") &&
+                  !strstr(err, "fill: reading"), "%s: exit %d: %s", cmd, rc, err);
+    CHECK(access(at("so_out.trace"), F_OK) != 0);
     snprintf(cmd, sizeof cmd, "fill %s --model %s --select likelihood --ngram-mix none --threads 1 -q -o %s",
              at("so.trace"), at("so_mdm.tsm"), at("so_out1.trace"));
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s: %s", cmd, err);
