@@ -89,6 +89,9 @@ int ts_mdm_set_ensemble(ts_model *m, ts_model *other, const char *what);
  * none of the list added). impute and generate's --ensemble LIST replace the
  * ensemble with LIST's (once per model: the same LIST again keeps it) */
 int ts_mdm_load_ensemble(ts_model *m, const char *list);
+/* whether every file of such a list loads as a model, for a command that trains the mdm the
+ * list will join later (fill): 0, or -1 + error naming the file or the empty name */
+int ts_mdm_ensemble_readable(const char *list);
 
 #ifdef __cplusplus
 }

@@ -14,6 +14,7 @@
  * events of the same stream (the last 5 % of it, not trained on). Pass 2 rewrites the
  * trace with the reconstructions (ctf_rewrite.c). */
 #include "tracesynth/gaps.h"
+#include "tracesynth/mdm.h"
 #include "tracesynth/common.h"
 #include "common/idmap.h"
 #include "data/data_internal.h"
@@ -1032,19 +1033,7 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
     /* an mdm trained here reads its --ensemble files at its first gap, after the trace and
      * the training: each is read now, so that one that cannot be read is the error before them */
     const char *ens = from_file || strcmp(o->model, "mdm") ? NULL : ts_kv_get(&o->kv, "ensemble");
-    for (const char *p = ens; p;) {
-        const size_t n = strcspn(p, ",");
-        if (n == 0) return ts_fail("mdm: ensemble '%s': an empty file name in the list", ens);
-        char *path = ts_malloc(n + 1);
-        memcpy(path, p, n);
-        path[n] = 0;
-        ts_model *em = NULL;
-        const int bad = ts_model_load(path, &em);
-        ts_model_free(em);
-        free(path);
-        if (bad) return -1;
-        p = p[n] ? p + n + 1 : NULL;
-    }
+    if (ens && ts_mdm_ensemble_readable(ens) != 0) return -1;
 
     /* a chosen seed nothing would read: refused before the trace is read and the models
      * trained, as train and impute refuse it; a model that draws only a gap alone (the

@@ -320,30 +320,54 @@ int ts_mdm_set_ensemble(ts_model *base, ts_model *other, const char *what)
     return 0;
 }
 
+/* each(file, ud) for every file name of the comma-separated list, in order: 0, or -1 at the
+ * first it fails (its error) or at an empty name ("a,", ",a", "a,,b") */
+static int ens_each(const char *list, int (*each)(const char *file, void *ud), void *ud)
+{
+    for (const char *p = list;; p++) {   /* p: a name's start */
+        const char *q = strchr(p, ',');
+        const size_t len = q ? (size_t)(q - p) : strlen(p);
+        if (!len)
+            return *list ? ts_fail("mdm: ensemble '%s': an empty file name in the list", list)
+                         : ts_fail("mdm: ensemble: no file named");
+        char *file = ts_malloc(len + 1);
+        memcpy(file, p, len);
+        file[len] = 0;
+        const int rc = each(file, ud);
+        free(file);
+        if (rc != 0) return -1;
+        if (!q) return 0;
+        p = q;
+    }
+}
+
+static int ens_add(const char *file, void *base)
+{
+    ts_model *e = NULL;
+    return ts_model_load(file, &e) != 0 ? -1 : ts_mdm_set_ensemble(base, e, file);
+}
+
 int ts_mdm_load_ensemble(ts_model *base, const char *list)
 {
     if (!base || base->ops != &ts_model_mdm) return ts_fail("mdm: ensemble %s: the model is not an mdm model", list);
     mdm_model *m = (mdm_model *)base;
     const int n0 = m->n_ens;
-    for (const char *p = list;; p++) {   /* p: a name's start; "a,", ",a", "a,,b": an empty one */
-        const char *q = strchr(p, ',');
-        const size_t len = q ? (size_t)(q - p) : strlen(p);
-        if (!len) {
-            ens_drop_from(m, n0);
-            return *list ? ts_fail("mdm: ensemble '%s': an empty file name in the list", list)
-                         : ts_fail("mdm: ensemble: no file named");
-        }
-        char *file = ts_malloc(len + 1);
-        memcpy(file, p, len);
-        file[len] = 0;
-        ts_model *e = NULL;
-        const int rc = ts_model_load(file, &e) != 0 ? -1 : ts_mdm_set_ensemble(base, e, file);
-        free(file);
-        if (rc != 0) { ens_drop_from(m, n0); return -1; }
-        if (!q) return 0;
-        p = q;
+    if (ens_each(list, ens_add, base) != 0) {
+        ens_drop_from(m, n0);
+        return -1;
     }
+    return 0;
 }
+
+static int ens_readable(const char *file, void *ud)
+{
+    ts_model *e = NULL;
+    const int rc = ts_model_load(file, &e);
+    ts_model_free(e);
+    return rc;
+}
+
+int ts_mdm_ensemble_readable(const char *list) { return ens_each(list, ens_readable, NULL); }
 
 /* does row x (V logits) hold a value that is not finite (a damaged or diverged
  * network: every use of its output refuses it, as the chain likelihood does) */
