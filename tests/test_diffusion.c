@@ -27,6 +27,36 @@ static void schedule_values(void)
     CHECK(ts_diffusion_init(&d, 10, 0.5, 0.1) == -1 && strstr(ts_error(), "beta"));
 }
 
+/* CSDI's quad schedule: beta = linspace(sqrt beta0, sqrt betaT, T)^2 */
+static void schedule_quad(void)
+{
+    ts_diffusion d;
+    REQUIRE(ts_diffusion_init_schedule(&d, 50, 1e-4, 0.5, TS_BETA_QUAD) == 0);
+    /* from CSDI_base's numpy schedule (T 50, 1e-4 .. 0.5) in float64 */
+    static const struct { int t; double beta, abar, sigma; } ref[] = {
+        {0, 0.0001, 0.9999, 0.01},
+        {1, 0.0005869314910200273, 0.9993131272021291, 0.009243906565270296},
+        {25, 0.133712153841832, 0.281534572416358, 0.3544359171089239},
+        {49, 0.5, 3.354078875408494e-05, 0.7070949222297611},
+    };
+    for (size_t i = 0; i < sizeof ref / sizeof ref[0]; i++) {
+        int t = ref[i].t;
+        CHECK_NEAR(d.beta[t], ref[i].beta, 1e-12);
+        CHECK_NEAR(d.alpha_bar[t], ref[i].abar, 1e-12);
+        CHECK_NEAR(d.sigma[t], ref[i].sigma, 1e-11);
+    }
+    ts_diffusion_free(&d);
+    /* linear through the same call is ts_diffusion_init */
+    ts_diffusion a, b;
+    REQUIRE(ts_diffusion_init(&a, 30, 1e-3, 0.2) == 0);
+    REQUIRE(ts_diffusion_init_schedule(&b, 30, 1e-3, 0.2, TS_BETA_LINEAR) == 0);
+    CHECK(memcmp(a.beta, b.beta, 4 * 30 * sizeof(double)) == 0);
+    ts_diffusion_free(&a);
+    ts_diffusion_free(&b);
+    CHECK(ts_diffusion_init_schedule(&d, 10, 0.5, 0.1, TS_BETA_QUAD) == -1 && strstr(ts_error(), "beta"));
+    CHECK(!strcmp(ts_beta_schedule_name(TS_BETA_QUAD), "quad") && !strcmp(ts_beta_schedule_name(TS_BETA_LINEAR), "linear"));
+}
+
 static void step_subsets(void)
 {
     int s[200];
@@ -180,6 +210,7 @@ static void underflowed_schedule(void)
 
 TEST_MAIN("diffusion", {
     RUN(schedule_values);
+    RUN(schedule_quad);
     RUN(step_subsets);
     RUN(q_sample_holds_observed);
     RUN(oracle_ddpm);

@@ -1,7 +1,8 @@
 /* tracesynth — denoising diffusion (DDPM, DDIM) for ε-predicting networks.
  *
  * Schedule as SSSD's calc_diffusion_hyperparams: β_t linear from β_0 to β_{T-1}
- * (steps indexed 0..T-1), α_t = 1 − β_t, ᾱ_t = Π_{s<=t} α_s,
+ * (steps indexed 0..T-1), or CSDI's "quad": √β_t linear from √β_0 to √β_{T-1};
+ * α_t = 1 − β_t, ᾱ_t = Π_{s<=t} α_s,
  * σ_t² = β̃_t = β_t (1 − ᾱ_{t−1}) / (1 − ᾱ_t) for t >= 1, σ_0² = β_0.
  *
  * Conditional sampling (imputation): positions with mask 1 are observed; before
@@ -24,7 +25,13 @@ typedef struct {
     double *beta, *alpha, *alpha_bar, *sigma;   /* (T) each */
 } ts_diffusion;
 
+typedef enum { TS_BETA_LINEAR = 0, TS_BETA_QUAD = 1 } ts_beta_schedule;
+/* "linear", "quad" */
+const char *ts_beta_schedule_name(ts_beta_schedule s);
+
 /* T >= 1, 0 < beta0 <= betaT < 1; 0 / -1 + error */
+int  ts_diffusion_init_schedule(ts_diffusion *d, int T, double beta0, double betaT, ts_beta_schedule s);
+/* the linear schedule */
 int  ts_diffusion_init(ts_diffusion *d, int T, double beta0, double betaT);
 void ts_diffusion_free(ts_diffusion *d);
 

@@ -5,7 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+const char *ts_beta_schedule_name(ts_beta_schedule s) { return s == TS_BETA_QUAD ? "quad" : "linear"; }
+
 int ts_diffusion_init(ts_diffusion *d, int T, double beta0, double betaT)
+{
+    return ts_diffusion_init_schedule(d, T, beta0, betaT, TS_BETA_LINEAR);
+}
+
+int ts_diffusion_init_schedule(ts_diffusion *d, int T, double beta0, double betaT, ts_beta_schedule s)
 {
     memset(d, 0, sizeof *d);
     if (T < 1 || T > 100000) return ts_fail("diffusion steps T = %d out of range [1, 100000]", T);
@@ -17,7 +24,13 @@ int ts_diffusion_init(ts_diffusion *d, int T, double beta0, double betaT)
     d->alpha_bar = d->alpha + T;
     d->sigma = d->alpha_bar + T;
     for (int t = 0; t < T; t++) {
-        d->beta[t] = T == 1 ? beta0 : beta0 + (betaT - beta0) * t / (T - 1);
+        if (s == TS_BETA_QUAD) {   /* numpy's linspace of the square roots, squared */
+            const double r0 = sqrt(beta0), rT = sqrt(betaT);
+            const double r = T == 1 ? r0 : t == T - 1 ? rT : r0 + (rT - r0) / (T - 1) * t;
+            d->beta[t] = r * r;
+        } else {
+            d->beta[t] = T == 1 ? beta0 : beta0 + (betaT - beta0) * t / (T - 1);
+        }
         d->alpha[t] = 1.0 - d->beta[t];
         d->alpha_bar[t] = d->alpha[t] * (t ? d->alpha_bar[t - 1] : 1.0);
         double bt = d->beta[t];
