@@ -296,6 +296,8 @@ static void bad_files(void)
         {"DDPMMC", "channels", "5", "'PARAMS'"},              /* the parameters no longer fit */
         /* DiffWave's blocks, which ddpm-mc never writes (its network is S4's) */
         {"DDPMMC", "bidirectional", "1\nresidual=dilated\ndilation_cycle=2", "'residual' is dilated"},
+        /* nor CSDI-S4's */
+        {"DDPMMC", "bidirectional", "1\nresidual=csdi\ntime_emb=4\nfeature_emb=2", "'residual' is csdi"},
         {"PARAMS", NULL, NULL, "'PARAMS'"},
         {"PARAMS", "short", NULL, "'PARAMS'"},
         {"PARAMS", "nan", NULL, "parameter 0 is not finite"},

@@ -73,7 +73,7 @@ static void sssd_config_checked_before_allocation(void)
     CHECK_MSG(strstr(ts_error(), "section 'PARAMS' has 64 bytes, the configuration implies"),
               "%s", ts_error());
     /* the exact size loads */
-    ts_sssd_config c = {1, 4, 4, 8, 8, 8, 1, 0, 1, TS_SSSD_RES_S4, 0};
+    ts_sssd_config c = {1, 4, 4, 8, 8, 8, 1, 0, 1, TS_SSSD_RES_S4, 0, 0, 0};
     ts_sssd_layout lay;
     ts_sssd_layout_of(&c, &lay, NULL);
     write_sssd(path, sssd_cfg(cfg, sizeof cfg, 1, 4, 8, 8), lay.total);

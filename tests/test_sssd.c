@@ -130,7 +130,7 @@ static void gradient_check_of(ts_sssd_config c)
         }
     }
     CHECK_MSG(bad == 0, "%s: %zu of %zu parameters off; worst relative error %g at %zu (grad %g)",
-              c.residual ? "dilated" : "s4", bad, checked, worst, worst_i, n.grads[worst_i]);
+              c.residual == TS_SSSD_RES_CSDI ? "csdi" : c.residual ? "dilated" : "s4", bad, checked, worst, worst_i, n.grads[worst_i]);
     CHECK(gmax > 0);
     ts_sssd_plan_free(&pl);
     ts_sssd_net_free(&n);
@@ -152,6 +152,19 @@ static void gradient_check_dilated(void)
     ts_sssd_config_diffwave(&c);
     c.layers = 5;
     c.dilation_cycle = 6;
+    gradient_check_of(c);
+}
+
+/* CSDI-S4's blocks: one S4 over C channels, the side information (position
+ * embedding, the learned feature embedding, the mask) on every block */
+static void gradient_check_csdi(void)
+{
+    ts_sssd_config c;
+    ts_sssd_config_csdi(&c);
+    c.layers = 2;
+    c.N = 4;
+    c.time_emb = 6;
+    c.feat_emb = 3;
     gradient_check_of(c);
 }
 
@@ -186,7 +199,8 @@ static const rec *find_rec(const rec *rs, int n, const char *name)
 }
 
 /* path: a fixture of the network of residual kind `residual` (the config's third
- * value is the S4 state size, or the dilation cycle) */
+ * value is the S4 state size, or the dilation cycle; csdi's config goes on with
+ * the time and feature embeddings' sizes) */
 static void torch_parity_of(const char *path, int residual)
 {
     rec rs[16];
@@ -196,9 +210,11 @@ static void torch_parity_of(const char *path, int residual)
     const rec *xt = find_rec(rs, nr, "xt"), *obs = find_rec(rs, nr, "obs"), *mk = find_rec(rs, nr, "mask");
     const rec *tt = find_rec(rs, nr, "t"), *dout = find_rec(rs, nr, "dout");
     const rec *out = find_rec(rs, nr, "out"), *dp = find_rec(rs, nr, "dparams");
-    REQUIRE(cf && pr && xt && obs && mk && tt && dout && out && dp && cf->n == 8);
+    const int csdi = residual == TS_SSSD_RES_CSDI;
+    REQUIRE(cf && pr && xt && obs && mk && tt && dout && out && dp && cf->n == (csdi ? 10u : 8u));
     ts_sssd_config c;
     if (residual == TS_SSSD_RES_DILATED) ts_sssd_config_diffwave(&c);
+    else if (csdi) ts_sssd_config_csdi(&c);
     else ts_sssd_config_paper(&c);
     c.layers = (int)cf->v[0];
     c.C = (int)cf->v[1];
@@ -208,6 +224,10 @@ static void torch_parity_of(const char *path, int residual)
     c.emb_in = (int)cf->v[5];
     c.emb_mid = (int)cf->v[6];
     c.emb_out = (int)cf->v[7];
+    if (csdi) {
+        c.time_emb = (int)cf->v[8];
+        c.feat_emb = (int)cf->v[9];
+    }
     ts_sssd_net n;
     REQUIRE(ts_sssd_net_init(&n, &c, 1) == 0);
     REQUIRE(pr->n == n.p.total && dp->n == n.p.total);
@@ -346,6 +366,55 @@ static void inference_plan_matches_dilated(void)
     for (int i = 0; i < B * L; i++)
         if (i % L >= 7 && i % L < 11) span_same &= fabsf(a.out[i] - b.out[i]) <= 1e-5f * (1.0f + fabsf(a.out[i]));
     CHECK(span_same);
+    ts_sssd_plan_free(&a);
+    ts_sssd_plan_free(&b);
+    ts_sssd_net_free(&n);
+}
+
+/* CSDI-S4: a train and an inference plan give the same bits, with the S4 kernels
+ * cached too (one S4 layer a block) */
+static void inference_plan_matches_csdi(void)
+{
+    enum { B = 3, L = 20 };
+    ts_sssd_config c;
+    ts_sssd_config_csdi(&c);
+    c.layers = 3;
+    c.C = 8;
+    c.N = 8;
+    c.time_emb = 6;
+    c.feat_emb = 2;
+    ts_sssd_net n;
+    REQUIRE(ts_sssd_net_init(&n, &c, 11) == 0);
+    ts_rng rg;
+    ts_rng_seed(&rg, 4);
+    for (int i = 0; i < c.C; i++) n.params[n.p.out_w + i] = ts_rng_normal(&rg);
+    float xt[B * L], obs[B * L], mask[B * L];
+    int32_t t[B] = {0, 25, 49};
+    for (int i = 0; i < B * L; i++) {
+        xt[i] = ts_rng_normal(&rg);
+        obs[i] = (float)(i % 7);
+        mask[i] = i % L >= 7 && i % L < 11 - i / L ? 0.0f : 1.0f;
+    }
+    ts_sssd_plan a, b;
+    REQUIRE(ts_sssd_plan_init(&a, &n, B, L, 1) == 0);
+    REQUIRE(ts_sssd_plan_init(&b, &n, B, L, 0) == 0);
+    CHECK(b.floats < a.floats);
+    ts_sssd_forward(&n, &a, xt, obs, mask, t);
+    ts_sssd_forward(&n, &b, xt, obs, mask, t);
+    CHECK(memcmp(a.out, b.out, sizeof(float) * B * L) == 0);
+    ts_sssd_plan_cache_kernels(&n, &b);
+    CHECK(b.kcache_ready);
+    memset(b.out, 0, sizeof(float) * B * L);
+    ts_sssd_forward(&n, &b, xt, obs, mask, t);
+    CHECK(memcmp(a.out, b.out, sizeof(float) * B * L) == 0);
+    /* the observed values and the mask reach the output; x_t only where missing */
+    float xt2[B * L];
+    for (int i = 0; i < B * L; i++) xt2[i] = mask[i] != 0.0f ? xt[i] + 1.0f : xt[i];
+    ts_sssd_forward(&n, &b, xt2, obs, mask, t);
+    CHECK(memcmp(a.out, b.out, sizeof(float) * B * L) == 0);
+    double sum = 0;
+    for (int i = 0; i < B * L; i++) sum += fabs(a.out[i]);
+    CHECK(sum > 0);
     ts_sssd_plan_free(&a);
     ts_sssd_plan_free(&b);
     ts_sssd_net_free(&n);
@@ -1059,7 +1128,7 @@ static void model_file_len_zero(void)
     REQUIRE(dir);
     char path[600];
     snprintf(path, sizeof path, "%s/len0.tsm", dir);
-    ts_sssd_config c = {1, 4, 4, 8, 8, 8, 1, 0, 1, TS_SSSD_RES_S4, 0};
+    ts_sssd_config c = {1, 4, 4, 8, 8, 8, 1, 0, 1, TS_SSSD_RES_S4, 0, 0, 0};
     ts_sssd_layout lay;
     ts_sssd_layout_of(&c, &lay, NULL);
     for (int len = 0; len < 2; len++) {
@@ -1322,10 +1391,12 @@ TEST_MAIN("sssd", {
     RUN(param_count_matches_reference);
     RUN(gradient_check);
     RUN(gradient_check_dilated);
+    RUN(gradient_check_csdi);
     RUN(torch_parity);
     RUN(torch_parity_diffwave);
     RUN(inference_plan_matches);
     RUN(inference_plan_matches_dilated);
+    RUN(inference_plan_matches_csdi);
     RUN(worker_sampling_same_bits);
     RUN(training_loss_drops);
     RUN(resume_is_exact);

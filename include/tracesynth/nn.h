@@ -273,11 +273,19 @@ void ts_add_bcast_backward(float *dx, float *dt, const float *dout, int B, int C
  * forward and read by backward; backward needs ts_stepmlp_scratch_size floats.
  * ------------------------------------------------------------------------- */
 void ts_step_embedding(float *out, const int32_t *steps, int B, int dim);
+/* CSDI's DiffusionEmbedding table: the same layout with f_i = 10^(4 i/(h-1)),
+ * computed in double (CSDI computes it in float32, whose rounding moves the
+ * phases of its fastest frequencies); dim even, >= 4 */
+void ts_step_embedding_csdi(float *out, const int32_t *steps, int B, int dim);
 size_t ts_stepmlp_act_size(int B, int Din, int Dmid, int Dout);
 size_t ts_stepmlp_scratch_size(int B, int Din, int Dmid, int Dout);
 void ts_stepmlp_forward(float *out, float *act, const int32_t *steps, const float *w1,
                         const float *b1, const float *w2, const float *b2, int B, int Din,
                         int Dmid, int Dout);
+/* the same MLP on CSDI's table (its backward is ts_stepmlp_backward) */
+void ts_stepmlp_forward_csdi(float *out, float *act, const int32_t *steps, const float *w1,
+                             const float *b1, const float *w2, const float *b2, int B, int Din,
+                             int Dmid, int Dout);
 void ts_stepmlp_backward(float *dw1, float *db1, float *dw2, float *db2, const float *dout,
                          const float *act, const float *w1, const float *w2, int B, int Din,
                          int Dmid, int Dout, float *scratch);

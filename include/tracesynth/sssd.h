@@ -21,6 +21,24 @@
  *     g    = tanh(u[:C]) · sigmoid(u[C:])
  * the rest as above.
  *
+ * residual = TS_SSSD_RES_CSDI is CSDI-S4 as SSSD's CSDIS4Imputer has it with one
+ * feature (K = 1, where CSDI skips its feature transformer; the study's CSDI-S4
+ * baseline). No layer is weight-normalised, and:
+ *   x     = [obs · mask, x_t · (1 − mask)]                       (B, 2, L)
+ *   h     = relu(Conv1x1(x))                                     (B, C, L)
+ *   e     = silu(W2 silu(W1 embed_csdi(t)))                      (B, emb_out)
+ *   side  = [PE(l) (time_emb), fe (feat_emb), mask]              (B, S, L)
+ *     PE: CSDI's fixed sin/cos of the position l (2i: sin, 2i+1: cos of
+ *     l / 10000^(2i/time_emb)); fe a learned row, the same at every l;
+ *     S = time_emb + feat_emb + 1
+ *   per block n:
+ *     y    = S4_n(h + fc_n(e)[:, :, None])                       (B, C, L)
+ *     u    = Conv1x1_mid(y) + Conv1x1_cond(side)                 (B, 2C, L)
+ *     g    = sigmoid(u[:C]) · tanh(u[C:])                        (B, C, L)
+ *     [res; sk] = Conv1x1_out(g);  h = (h + res) · √½;  skip += sk
+ *   y     = Conv1x1_zero(relu(Conv1x1(skip · √(1/layers))))       (B, 1, L)
+ * (S4 over C channels; the output conv's weight starts at zero, its bias not).
+ *
  * All parameters live in one float block (and their gradients in another of
  * the same size); all activations for a (batch, length) are planned up front
  * by ts_sssd_plan_init; forward and backward allocate nothing. */
@@ -52,25 +70,32 @@ typedef struct {
     int residual;      /* TS_SSSD_RES_S4 (0) or TS_SSSD_RES_DILATED (DiffWave: N,
                           bidirectional and train_ssm unused) */
     int dilation_cycle;/* dilated: block n's dilation is 2^(n mod dilation_cycle) */
+    int time_emb, feat_emb; /* csdi: the side information's sizes (128, 16) */
 } ts_sssd_config;
 
-enum { TS_SSSD_RES_S4 = 0, TS_SSSD_RES_DILATED = 1 };
+enum { TS_SSSD_RES_S4 = 0, TS_SSSD_RES_DILATED = 1, TS_SSSD_RES_CSDI = 2 };
 /* SSSD's DiffWave configuration (config_DiffWave.json): dilation_cycle 12 */
 #define TS_DIFFWAVE_DEFAULT_CYCLE 12
+/* CSDIS4Imputer.train's defaults: T 50, quad schedule 1e-4 .. 0.5 */
+#define TS_CSDI_DEFAULT_T 50
+#define TS_CSDI_DEFAULT_BETAT 0.5
 
 /* offsets (floats) into the parameter block; block parameters at
  * blk0 + n * blk_size + the relative offsets */
 typedef struct {
     size_t init_v, init_g, init_b;          /* WNConv K -> C, k 1 */
     size_t t1_w, t1_b, t2_w, t2_b;          /* step MLP */
+    size_t feat;                            /* csdi: feature embedding (feat_emb); else none */
     size_t blk0, blk_size;
     size_t fc_w, fc_b;                      /* Linear emb_out -> C */
-    size_t c3_v, c3_g, c3_b;                /* WNConv C -> 2C, k 3 (dilated: dilation of the block) */
-    size_t s4a;                             /* S4 (2C); dilated: none (0 floats) */
-    size_t cond_v, cond_g, cond_b;          /* WNConv 2K -> 2C, k 1 */
-    size_t s4b;                             /* S4 (2C); dilated: none */
+    size_t c3_v, c3_g, c3_b;                /* WNConv C -> 2C, k 3 (dilated: dilation of the block;
+                                               csdi: mid_projection, Conv C -> 2C, k 1) */
+    size_t s4a;                             /* S4 (2C; csdi: C); dilated: none (0 floats) */
+    size_t cond_v, cond_g, cond_b;          /* WNConv 2K -> 2C, k 1 (csdi: Conv S -> 2C) */
+    size_t s4b;                             /* S4 (2C); dilated, csdi: none */
     size_t rs_v, rs_g, rs_b;                /* WNConv C -> 2C, k 1: rows [0,C) res, [C,2C) skip */
     size_t fin_v, fin_g, fin_b;             /* WNConv C -> C, k 1 */
+    /* csdi: every conv plain, its weight in *_v, *_g none (0 floats); init_v (C, 2) */
     size_t out_w, out_b;                    /* Conv C -> K, k 1, zero init */
     size_t total;
 } ts_sssd_layout;
@@ -87,6 +112,9 @@ typedef struct {
 void ts_sssd_config_paper(ts_sssd_config *c);
 /* the study's DiffWave (SSSD's config_DiffWave.json): 36 x 256, dilation cycle 12 */
 void ts_sssd_config_diffwave(ts_sssd_config *c);
+/* CSDIS4Imputer's defaults: 4 x 64, N 64, embedding 128 -> 128 -> 128, side
+ * information 128 + 16 + 1 */
+void ts_sssd_config_csdi(ts_sssd_config *c);
 /* block i's dilation: 2^(i mod dilation_cycle) when dilated, else 1 */
 int  ts_sssd_dilation(const ts_sssd_config *c, int i);
 /* K: c->in_ch, or 1 when 0 */
@@ -97,7 +125,8 @@ void ts_sssd_layout_of(const ts_sssd_config *c, ts_sssd_layout *p, size_t *s4_si
 
 /* the sizes as "key=value" lines (layers, channels, state, emb_in, emb_mid, emb_out,
  * bidirectional, train_ssm; the start of a model file's config section); dilated:
- * layers, channels, emb_in, emb_mid, emb_out, residual=dilated, dilation_cycle.
+ * layers, channels, emb_in, emb_mid, emb_out, residual=dilated, dilation_cycle;
+ * csdi: the S4 keys, then residual=csdi, time_emb, feature_emb.
  * Returns the characters written */
 size_t ts_sssd_config_text(const ts_sssd_config *c, char *buf, size_t n);
 /* reads those keys from section tag of a model file into c (in_ch left as it is); a
@@ -125,7 +154,8 @@ typedef struct {
     ts_s4 s4;
     float  *mem;
     size_t  floats;
-    float *cond;              /* (B, 2K, L) */
+    float *cond;              /* (B, 2K, L); csdi: the input x */
+    float *side;              /* csdi: PE (time_emb, L); else NULL */
     int32_t *steps;           /* (B) */
     float *emb, *emb_act;     /* (B, emb_out), step-MLP activations */
     float *pt;                /* (layers, B, C): fc_n(e) */
@@ -133,7 +163,8 @@ typedef struct {
     float *h;                 /* (B, C, L) residual stream */
     float *skip;              /* (B, C, L) skip sum, then scaled */
     float *a, *c3, *u, *s2, *g, *s4a_act, *s4b_act;   /* per block (or one set); dilated:
-                                 u and g alone (c3, s2 and the S4 sets empty) */
+                                 u and g alone (c3, s2 and the S4 sets empty); csdi: c3
+                                 (B, C, L) the S4 output, s2 and s4b_act empty */
     size_t s4_act;            /* floats of one S4 activation set */
     float *fpre, *f;          /* (B, C, L) final conv output, after relu */
     float *out;               /* (B, K, L) predicted noise */

@@ -187,9 +187,10 @@ static int ddpm_load(ts_mc_model **out, const ts_reader *r, const ts_mc_model *b
     if (ts_sssd_config_read(r, "DDPMMC", &c) != 0 || ts_reader_long(r, "DDPMMC", "in_ch", m->nch, m->nch, &K) != 0 ||
         ts_reader_long(r, "DDPMMC", "T", 1, 100000, &T) != 0)
         goto fail;
-    /* the key is sssd-s4's and diffwave's: ddpm-mc's network is S4's, and its files never name it */
+    /* the key is sssd-s4's, diffwave's and csdi-s4's: ddpm-mc's network is S4's, and its files never name it */
     if (c.residual != TS_SSSD_RES_S4) {
-        ts_fail("%s: section 'DDPMMC': 'residual' is dilated, but ddpm-mc's network has S4 blocks", r->path);
+        ts_fail("%s: section 'DDPMMC': 'residual' is %s, but ddpm-mc's network has S4 blocks", r->path,
+                c.residual == TS_SSSD_RES_DILATED ? "dilated" : "csdi");
         goto fail;
     }
     c.in_ch = (int)K;

@@ -1,6 +1,7 @@
 /* The SSSD-S4 denoising network (and DiffWave, its blocks with a dilated
- * convolution instead of S4): parameter layout, initialisation, activation
- * plan, forward and backward (see sssd.h for the equations). */
+ * convolution instead of S4; CSDI-S4's blocks in csdi_net.c): parameter layout,
+ * initialisation, activation plan, forward and backward (see sssd.h for the
+ * equations). */
 #if defined(__GNUC__) && !defined(__clang__)
 /* lets GCC if-convert the float clamps in vmath.h and vectorise the loops that
  * call v_exp on every CPU level (without it only the AVX-512 clone, whose masked
@@ -12,6 +13,7 @@
 #include "tracesynth/common.h"
 #include "tracesynth/nn.h"
 #include "nn/vmath.h"
+#include "models/csdi_net.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -40,6 +42,17 @@ void ts_sssd_config_diffwave(ts_sssd_config *c)
     c->dilation_cycle = TS_DIFFWAVE_DEFAULT_CYCLE;
 }
 
+void ts_sssd_config_csdi(ts_sssd_config *c)
+{
+    ts_sssd_config_paper(c);
+    c->layers = 4;
+    c->C = 64;
+    c->emb_mid = c->emb_out = 128;
+    c->residual = TS_SSSD_RES_CSDI;
+    c->time_emb = 128;
+    c->feat_emb = 16;
+}
+
 int ts_sssd_in_ch(const ts_sssd_config *c) { return c->in_ch > 0 ? c->in_ch : 1; }
 
 int ts_sssd_dilation(const ts_sssd_config *c, int i)
@@ -56,10 +69,18 @@ int ts_sssd_config_check(const ts_sssd_config *c)
         /* 2^23 is past any window a model file allows (len <= 2^24 positions) */
         if (c->dilation_cycle < 1 || c->dilation_cycle > 24)
             return ts_fail("diffwave: dilation cycle = %d out of range [1, 24]", c->dilation_cycle);
-    } else if (c->residual != TS_SSSD_RES_S4) {
+    } else if (c->residual != TS_SSSD_RES_S4 && c->residual != TS_SSSD_RES_CSDI) {
         return ts_fail("sssd: residual kind %d unknown", c->residual);
     } else if (c->N < 2 || c->N > 1024 || c->N % 2) {
         return ts_fail("sssd: state = %d must be even, in [2, 1024]", c->N);
+    }
+    if (c->residual == TS_SSSD_RES_CSDI) {
+        /* more than one feature needs CSDI's feature transformer, which is not built */
+        if (ts_sssd_in_ch(c) != 1) return ts_fail("csdi: input channels = %d: only 1 (event IDs alone)", c->in_ch);
+        if (c->time_emb < 2 || c->time_emb > 65536 || c->time_emb % 2)
+            return ts_fail("csdi: time embedding = %d must be even, in [2, 65536]", c->time_emb);
+        if (c->feat_emb < 1 || c->feat_emb > 65536)
+            return ts_fail("csdi: feature embedding = %d out of range [1, 65536]", c->feat_emb);
     }
     if (c->emb_in < 4 || c->emb_in % 2 || c->emb_mid < 1 || c->emb_out < 1)
         return ts_fail("sssd: step embedding %d -> %d -> %d: the first must be even and >= 4",
@@ -73,6 +94,10 @@ size_t ts_sssd_config_text(const ts_sssd_config *c, char *buf, size_t n)
     if (c->residual == TS_SSSD_RES_DILATED)
         k = snprintf(buf, n, "layers=%d\nchannels=%d\nemb_in=%d\nemb_mid=%d\nemb_out=%d\nresidual=dilated\n"
                      "dilation_cycle=%d\n", c->layers, c->C, c->emb_in, c->emb_mid, c->emb_out, c->dilation_cycle);
+    else if (c->residual == TS_SSSD_RES_CSDI)
+        k = snprintf(buf, n, "layers=%d\nchannels=%d\nstate=%d\nemb_in=%d\nemb_mid=%d\nemb_out=%d\nbidirectional=%d\n"
+                     "train_ssm=%d\nresidual=csdi\ntime_emb=%d\nfeature_emb=%d\n", c->layers, c->C, c->N, c->emb_in,
+                     c->emb_mid, c->emb_out, c->bidirectional, c->train_ssm, c->time_emb, c->feat_emb);
     else   /* no 'residual' key: the S4 files of before it, byte for byte */
         k = snprintf(buf, n, "layers=%d\nchannels=%d\nstate=%d\nemb_in=%d\nemb_mid=%d\nemb_out=%d\nbidirectional=%d\n"
                      "train_ssm=%d\n", c->layers, c->C, c->N, c->emb_in, c->emb_mid, c->emb_out, c->bidirectional,
@@ -82,9 +107,9 @@ size_t ts_sssd_config_text(const ts_sssd_config *c, char *buf, size_t n)
 
 int ts_sssd_config_read(const ts_reader *r, const char *tag, ts_sssd_config *c)
 {
-    static const char *const kinds[] = {"s4", "dilated", NULL};
+    static const char *const kinds[] = {"s4", "dilated", "csdi", NULL};
     c->residual = TS_SSSD_RES_S4;
-    c->dilation_cycle = 0;
+    c->dilation_cycle = c->time_emb = c->feat_emb = 0;
     /* files from before the key are S4 */
     if (ts_reader_has(r, tag, "residual") && ts_reader_choice(r, tag, "residual", kinds, &c->residual) != 0) return -1;
     const int dil = c->residual == TS_SSSD_RES_DILATED;
@@ -102,6 +127,14 @@ int ts_sssd_config_read(const ts_reader *r, const char *tag, ts_sssd_config *c)
     long cyc;
     if (dil && ts_reader_long(r, tag, "dilation_cycle", 1, 24, &cyc) != 0) return -1;
     if (dil) c->dilation_cycle = (int)cyc;
+    long te, fe;
+    if (c->residual == TS_SSSD_RES_CSDI) {
+        if (ts_reader_long(r, tag, "time_emb", 2, 65536, &te) != 0 ||
+            ts_reader_long(r, tag, "feature_emb", 1, 65536, &fe) != 0)
+            return -1;
+        c->time_emb = (int)te;
+        c->feat_emb = (int)fe;
+    }
     return 0;
 }
 
@@ -116,25 +149,31 @@ int ts_sssd_params_read(const ts_reader *r, ts_sssd_net *n)
 void ts_sssd_layout_of(const ts_sssd_config *c, ts_sssd_layout *p, size_t *s4_size)
 {
     const size_t C = (size_t)c->C, C2 = 2 * C, K = (size_t)ts_sssd_in_ch(c);
-    ts_s4_config sc = {(int)C2, c->N, 1, c->bidirectional, TS_S4_CONV_AUTO};
+    /* csdi: plain convs (no g), one S4 of C channels, the mid conv k 1 in c3, the
+     * side information's conv in cond, the feature embedding */
+    const int csdi = c->residual == TS_SSSD_RES_CSDI;
+    const size_t g = csdi ? 0 : 1, kc3 = csdi ? 1 : 3, nin = csdi ? 2 * K : K;
+    const size_t ncond = csdi ? (size_t)c->time_emb + (size_t)c->feat_emb + 1 : 2 * K;
+    ts_s4_config sc = {(int)(csdi ? C : C2), c->N, 1, c->bidirectional, TS_S4_CONV_AUTO};
     size_t s4 = c->residual == TS_SSSD_RES_DILATED ? 0 : ts_s4_num_params(&sc);
     size_t o = 0;
     memset(p, 0, sizeof *p);
 #define TAKE(field, n) do { p->field = o; o += (n); } while (0)
-    TAKE(init_v, C * K); TAKE(init_g, C); TAKE(init_b, C);
+    TAKE(init_v, C * nin); TAKE(init_g, g * C); TAKE(init_b, C);
     TAKE(t1_w, (size_t)c->emb_mid * c->emb_in); TAKE(t1_b, (size_t)c->emb_mid);
     TAKE(t2_w, (size_t)c->emb_out * c->emb_mid); TAKE(t2_b, (size_t)c->emb_out);
+    TAKE(feat, csdi ? (size_t)c->feat_emb : 0);
     p->blk0 = o;
     o = 0;   /* relative to the start of a block */
     TAKE(fc_w, C * c->emb_out); TAKE(fc_b, C);
-    TAKE(c3_v, C2 * C * 3); TAKE(c3_g, C2); TAKE(c3_b, C2);
+    TAKE(c3_v, C2 * C * kc3); TAKE(c3_g, g * C2); TAKE(c3_b, C2);
     TAKE(s4a, s4);
-    TAKE(cond_v, C2 * 2 * K); TAKE(cond_g, C2); TAKE(cond_b, C2);
-    TAKE(s4b, s4);
-    TAKE(rs_v, C2 * C); TAKE(rs_g, C2); TAKE(rs_b, C2);
+    TAKE(cond_v, C2 * ncond); TAKE(cond_g, g * C2); TAKE(cond_b, C2);
+    TAKE(s4b, csdi ? 0 : s4);
+    TAKE(rs_v, C2 * C); TAKE(rs_g, g * C2); TAKE(rs_b, C2);
     p->blk_size = o;
     o = p->blk0 + (size_t)c->layers * p->blk_size;
-    TAKE(fin_v, C * C); TAKE(fin_g, C); TAKE(fin_b, C);
+    TAKE(fin_v, C * C); TAKE(fin_g, g * C); TAKE(fin_b, C);
     TAKE(out_w, K * C); TAKE(out_b, K);
 #undef TAKE
     p->total = o;
@@ -146,8 +185,8 @@ void ts_sssd_net_alloc(ts_sssd_net *n, const ts_sssd_config *c)
     memset(n, 0, sizeof *n);
     n->c = *c;
     ts_sssd_layout_of(c, &n->p, &n->s4_size);
-    ts_s4_config sc = {2 * c->C, c->N, 1, c->bidirectional, TS_S4_CONV_AUTO};
-    if (c->residual == TS_SSSD_RES_S4) ts_s4_layout_of(&sc, &n->s4p);
+    ts_s4_config sc = {c->residual == TS_SSSD_RES_CSDI ? c->C : 2 * c->C, c->N, 1, c->bidirectional, TS_S4_CONV_AUTO};
+    if (c->residual != TS_SSSD_RES_DILATED) ts_s4_layout_of(&sc, &n->s4p);
     n->params = ts_alloc_aligned(n->p.total * sizeof(float));
     n->grads = ts_alloc_aligned(n->p.total * sizeof(float));
 }
@@ -165,6 +204,10 @@ int ts_sssd_net_init(ts_sssd_net *n, const ts_sssd_config *c, uint64_t seed)
 {
     if (ts_sssd_config_check(c) != 0) return -1;
     ts_sssd_net_alloc(n, c);
+    if (c->residual == TS_SSSD_RES_CSDI) {
+        if (ts_csdi_params_init(n, seed) != 0) { ts_sssd_net_free(n); return -1; }
+        return 0;
+    }
     const int C = c->C, C2 = 2 * C, K = ts_sssd_in_ch(c);
     float *P = n->params;
     const ts_sssd_layout *p = &n->p;
@@ -206,23 +249,29 @@ static void ssm_range(const ts_sssd_net *n, size_t *lo, size_t *hi)
     *hi = n->s4p.C;
 }
 
+/* S4 layers a block (csdi: one) */
+static int s4_per_block(const ts_sssd_config *c)
+{
+    return c->residual == TS_SSSD_RES_S4 ? 2 : c->residual == TS_SSSD_RES_CSDI ? 1 : 0;
+}
+
 size_t ts_sssd_num_trainable(const ts_sssd_net *n)
 {
-    if (n->c.train_ssm || n->c.residual != TS_SSSD_RES_S4) return n->p.total;
+    if (n->c.train_ssm || !s4_per_block(&n->c)) return n->p.total;
     size_t lo, hi;
     ssm_range(n, &lo, &hi);
-    return n->p.total - 2 * (size_t)n->c.layers * (hi - lo);
+    return n->p.total - (size_t)s4_per_block(&n->c) * (size_t)n->c.layers * (hi - lo);
 }
 
 void ts_sssd_mask_grads(const ts_sssd_net *n, float *grads)
 {
-    if (n->c.train_ssm || n->c.residual != TS_SSSD_RES_S4) return;
+    if (n->c.train_ssm || !s4_per_block(&n->c)) return;
     size_t lo, hi;
     ssm_range(n, &lo, &hi);
     for (int i = 0; i < n->c.layers; i++) {
         float *b = blk(n, grads, i);
         memset(b + n->p.s4a + lo, 0, (hi - lo) * sizeof(float));
-        memset(b + n->p.s4b + lo, 0, (hi - lo) * sizeof(float));
+        if (s4_per_block(&n->c) == 2) memset(b + n->p.s4b + lo, 0, (hi - lo) * sizeof(float));
     }
 }
 
@@ -235,6 +284,7 @@ int ts_sssd_plan_init(ts_sssd_plan *pl, const ts_sssd_net *n, int B, int L, int 
 {
     memset(pl, 0, sizeof *pl);
     if (B < 1 || L < 1) return ts_fail("sssd: batch %d x length %d: both must be >= 1", B, L);
+    if (n->c.residual == TS_SSSD_RES_CSDI) return ts_csdi_plan_init(pl, n, B, L, train);
     const ts_sssd_config *c = &n->c;
     const int C = c->C, C2 = 2 * C, K = ts_sssd_in_ch(c), s4blk = c->residual == TS_SSSD_RES_S4;
     ts_s4_config sc = {C2, c->N, L, c->bidirectional, TS_S4_CONV_AUTO};
@@ -321,11 +371,11 @@ void ts_sssd_plan_free(ts_sssd_plan *pl)
 
 void ts_sssd_plan_cache_kernels(const ts_sssd_net *n, ts_sssd_plan *pl)
 {
-    if (pl->train || n->c.residual != TS_SSSD_RES_S4) return;   /* dilated: no kernels to make */
+    if (pl->train || n->c.residual == TS_SSSD_RES_DILATED) return;   /* dilated: no kernels to make */
     for (int i = 0; i < n->c.layers; i++) {
         const float *bp = n->params + n->p.blk0 + (size_t)i * n->p.blk_size;
         ts_s4_kernel_cache(&pl->s4, bp + n->p.s4a, pl->kcache + (size_t)(2 * i) * pl->kcache_floats, pl->scratch);
-        ts_s4_kernel_cache(&pl->s4, bp + n->p.s4b, pl->kcache + (size_t)(2 * i + 1) * pl->kcache_floats,
+        if (n->c.residual == TS_SSSD_RES_S4) ts_s4_kernel_cache(&pl->s4, bp + n->p.s4b, pl->kcache + (size_t)(2 * i + 1) * pl->kcache_floats,
                            pl->scratch);
     }
     pl->kcache_ready = 1;
@@ -517,6 +567,7 @@ static void missing_span(const float *mask, size_t rows, int L, int *lo, int *hi
 void ts_sssd_forward(const ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, const float *obs,
                      const float *mask, const int32_t *steps)
 {
+    if (n->c.residual == TS_SSSD_RES_CSDI) { ts_csdi_forward(n, pl, xt, obs, mask, steps); return; }
     const ts_sssd_config *c = &n->c;
     const ts_sssd_layout *p = &n->p;
     const float *P = n->params;
@@ -647,6 +698,7 @@ TS_CLONES static void res_grad_item(float *restrict r, float *restrict hb, const
 
 void ts_sssd_backward(ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, const float *dout)
 {
+    if (n->c.residual == TS_SSSD_RES_CSDI) { ts_csdi_backward(n, pl, dout); return; }
     const ts_sssd_config *c = &n->c;
     const ts_sssd_layout *p = &n->p;
     const float *P = n->params;

@@ -22,6 +22,19 @@ void ts_step_embedding(float *out, const int32_t *steps, int B, int dim)
     }
 }
 
+void ts_step_embedding_csdi(float *out, const int32_t *steps, int B, int dim)
+{
+    int h = dim / 2;
+    for (int b = 0; b < B; b++) {
+        float *o = out + (size_t)b * dim;
+        for (int i = 0; i < h; i++) {
+            double a = (double)steps[b] * pow(10.0, 4.0 * i / (h - 1));
+            o[i] = (float)sin(a);
+            o[h + i] = (float)cos(a);
+        }
+    }
+}
+
 size_t ts_stepmlp_act_size(int B, int Din, int Dmid, int Dout)
 {
     return (size_t)B * (Din + 2 * (size_t)Dmid + Dout);   /* e, pre1, h1, pre2 */
@@ -35,11 +48,11 @@ size_t ts_stepmlp_scratch_size(int B, int Din, int Dmid, int Dout)
 
 static void stepmlp_forward_body(float *out, float *act, const int32_t *steps, const float *w1,
                         const float *b1, const float *w2, const float *b2, int B, int Din,
-                        int Dmid, int Dout)
+                        int Dmid, int Dout, int csdi)
 {
     float *e = act, *pre1 = e + (size_t)B * Din, *h1 = pre1 + (size_t)B * Dmid;
     float *pre2 = h1 + (size_t)B * Dmid;
-    ts_step_embedding(e, steps, B, Din);
+    (csdi ? ts_step_embedding_csdi : ts_step_embedding)(e, steps, B, Din);
     ts_linear_forward(pre1, e, w1, b1, B, Din, Dmid);
     ts_silu_forward(h1, pre1, (size_t)B * Dmid);
     ts_linear_forward(pre2, h1, w2, b2, B, Dmid, Dout);
@@ -51,7 +64,16 @@ void ts_stepmlp_forward(float *out, float *act, const int32_t *steps, const floa
                         int Dmid, int Dout)
 {
     TS_PROF_PUSH(TS_PROF_MLP);
-    stepmlp_forward_body(out, act, steps, w1, b1, w2, b2, B, Din, Dmid, Dout);
+    stepmlp_forward_body(out, act, steps, w1, b1, w2, b2, B, Din, Dmid, Dout, 0);
+    TS_PROF_POP();
+}
+
+void ts_stepmlp_forward_csdi(float *out, float *act, const int32_t *steps, const float *w1,
+                             const float *b1, const float *w2, const float *b2, int B, int Din,
+                             int Dmid, int Dout)
+{
+    TS_PROF_PUSH(TS_PROF_MLP);
+    stepmlp_forward_body(out, act, steps, w1, b1, w2, b2, B, Din, Dmid, Dout, 1);
     TS_PROF_POP();
 }
 

@@ -1,0 +1,17 @@
+/* CSDI-S4's blocks of the SSSD network (residual = TS_SSSD_RES_CSDI, see
+ * tracesynth/sssd.h): what ts_sssd_net_init, ts_sssd_plan_init, ts_sssd_forward
+ * and ts_sssd_backward run for that kind. Library-internal. */
+#ifndef TRACESYNTH_CSDI_NET_H
+#define TRACESYNTH_CSDI_NET_H
+
+#include "tracesynth/sssd.h"
+
+/* n allocated: draws its parameters from seed as CSDI initialises them. 0 / -1 + error */
+int  ts_csdi_params_init(ts_sssd_net *n, uint64_t seed);
+/* the plan of ts_sssd_plan_init for a csdi network */
+int  ts_csdi_plan_init(ts_sssd_plan *pl, const ts_sssd_net *n, int B, int L, int train);
+void ts_csdi_forward(const ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, const float *obs,
+                     const float *mask, const int32_t *steps);
+void ts_csdi_backward(ts_sssd_net *n, ts_sssd_plan *pl, const float *dout);
+
+#endif
