@@ -265,6 +265,36 @@ static void torch_parity(void) { torch_parity_of("tests/fixtures/sssd_net.bin", 
 /* DiffWave against SSSD's DiffWaveImputer as the fixture computes it (dilations 1, 2, 4, 1) */
 static void torch_parity_diffwave(void) { torch_parity_of("tests/fixtures/diffwave_net.bin", TS_SSSD_RES_DILATED); }
 
+/* CSDI-S4 against SSSD's CSDIS4Imputer with one feature as the fixture computes it
+ * (2 x 4, N 8, side information 8 + 3 + 1); and CSDIS4Imputer's defaults (4 x 64, N 64,
+ * embedding 128, side 128 + 16 + 1) have as many parameters here as the fixture's
+ * PyTorch count of the same tensors */
+static void torch_parity_csdi(void)
+{
+    const char *path = "tests/fixtures/csdi_net.bin";
+    torch_parity_of(path, TS_SSSD_RES_CSDI);
+    rec rs[16];
+    int nr = load_recs(path, rs, 16);
+    REQUIRE(nr > 0);
+    const rec *cnt = find_rec(rs, nr, "count_default"), *ft = find_rec(rs, nr, "count_ftrans");
+    REQUIRE(cnt && cnt->n == 1 && ft && ft->n == 1);
+    ts_sssd_config c;
+    ts_sssd_config_csdi(&c);
+    ts_sssd_net n;
+    REQUIRE(ts_sssd_net_init(&n, &c, 1) == 0);
+    const size_t want = (size_t)cnt->v[0];
+    CHECK_MSG(n.p.total == want && want == 278609, "csdi-s4 4 x 64: %zu parameters, PyTorch %zu", n.p.total, want);
+    /* S4's step sizes and state matrix stay fixed unless --train-ssm, as for sssd-s4 */
+    CHECK(ts_sssd_num_trainable(&n) < n.p.total);
+    /* the output conv's weight starts at zero, its bias as PyTorch's default */
+    for (int i = 0; i < c.C; i++) CHECK(n.params[n.p.out_w + i] == 0.0f);
+    CHECK(n.params[n.p.out_b] != 0.0f && fabsf(n.params[n.p.out_b]) <= 0.125f);
+    /* CSDI's feature transformer, which one feature never runs, is not built */
+    CHECK((size_t)ft->v[0] == 25216);
+    ts_sssd_net_free(&n);
+    for (int i = 0; i < nr; i++) free(rs[i].v);
+}
+
 /* a 3-layer network of C channels (state 8) drawn from seed, its zero-started
  * output conv drawn too (from rg, seeded seed - 7) so that outputs are not 0 */
 static int small_net(ts_sssd_net *n, int C, uint64_t seed, ts_rng *rg)
@@ -1394,6 +1424,7 @@ TEST_MAIN("sssd", {
     RUN(gradient_check_csdi);
     RUN(torch_parity);
     RUN(torch_parity_diffwave);
+    RUN(torch_parity_csdi);
     RUN(inference_plan_matches);
     RUN(inference_plan_matches_dilated);
     RUN(inference_plan_matches_csdi);

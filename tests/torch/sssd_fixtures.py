@@ -16,7 +16,20 @@ DiffWave follows SSSD's DiffWaveImputer (imputers/DiffWaveImputer.py): the same
 network, each block's Conv k=3, S4, S4 replaced by one weight-normed Conv k=3 of
 dilation 2^(n mod dilation_cycle) (padding = dilation), + cond_conv, then the gate.
 
-Writes tests/fixtures/sssd_net.bin and tests/fixtures/diffwave_net.bin: records of
+CSDI-S4 follows SSSD's CSDIS4Imputer (imputers/CSDIS4.py) with one feature
+(K = 1, where CSDI skips its feature transformer): input Conv k=1 of
+[obs*mask, x_t*(1-mask)] + ReLU; CSDI's DiffusionEmbedding (sin/cos of t at
+10^(4 i/(h-1)), Linear, SiLU, Linear, SiLU); side information [time_embedding
+of the positions, the feature embedding, the mask]; per residual block: + the
+step's projection, the S4 layer (over C channels), mid_projection +
+cond_projection(side), sigmoid*tanh gate, output_projection to [res; skip],
+(x + res)/sqrt(2); skips summed / sqrt(layers); Conv k=1 + ReLU, Conv k=1. No
+weight norm. It also counts the parameters of CSDIS4Imputer's default
+configuration (4 x 64, N 64, embedding 128, side 128 + 16 + 1) in this
+layout, and those of the feature transformer that K = 1 leaves unused.
+
+Writes tests/fixtures/sssd_net.bin, tests/fixtures/diffwave_net.bin and
+tests/fixtures/csdi_net.bin: records of
   u32 name length, name (ASCII), u32 count, count float32 (little-endian).
 Run: /usr/bin/python3 tests/torch/sssd_fixtures.py
 """
@@ -100,6 +113,50 @@ def diffwave(p, xt, obs, mask, t, cfg):
         skip = skip + sk
     y = skip * math.sqrt(1.0 / layers)
     y = F.relu(F.conv1d(y, wn(p["fin_v"], p["fin_g"]), p["fin_b"]))
+    return F.conv1d(y, p["out_w"], p["out_b"])
+
+
+def csdi_embed(t, dim):
+    """CSDI's DiffusionEmbedding table (in float64, as the C code computes it)"""
+    half = dim // 2
+    f = 10.0 ** (torch.arange(half) / (half - 1) * 4.0)
+    a = t[:, None] * f[None, :]
+    return torch.cat([torch.sin(a), torch.cos(a)], 1)
+
+
+def csdi_time_embedding(L, d_model):
+    """CSDI_base.time_embedding of the positions 0 .. L-1: (L, d_model)"""
+    pe = torch.zeros(L, d_model)
+    position = torch.arange(L, dtype=torch.float64)[:, None]
+    div_term = 1 / torch.pow(10000.0, torch.arange(0, d_model, 2) / d_model)
+    pe[:, 0::2] = torch.sin(position * div_term)
+    pe[:, 1::2] = torch.cos(position * div_term)
+    return pe
+
+
+def csdi(p, xt, obs, mask, t, cfg):
+    layers, C, N, L = cfg["layers"], cfg["C"], cfg["N"], cfg["L"]
+    B = xt.shape[0]
+    x = torch.cat([obs * mask, xt * (1 - mask)], 1)                     # (B, 2, L)
+    h = F.relu(F.conv1d(x, p["init_w"], p["init_b"]))
+    e = csdi_embed(t, cfg["emb_in"])
+    e = F.silu(F.linear(e, p["t1_w"], p["t1_b"]))
+    e = F.silu(F.linear(e, p["t2_w"], p["t2_b"]))
+    pe = csdi_time_embedding(L, cfg["time_emb"]).T[None].expand(B, -1, -1)
+    fe = p["feat"][None, :, None].expand(B, -1, L)
+    side = torch.cat([pe, fe, mask], 1)                                   # (B, S, L)
+    skip = 0
+    for i in range(layers):
+        q = p["blocks"][i]
+        y = h + F.linear(e, q["fc_w"], q["fc_b"])[:, :, None]
+        y, _ = s4_layer(y, q["s4"], C, N, L, True)
+        y = F.conv1d(y, q["mid_w"], q["mid_b"]) + F.conv1d(side, q["cond_w"], q["cond_b"])
+        g = torch.sigmoid(y[:, :C]) * torch.tanh(y[:, C:])
+        y = F.conv1d(g, q["rs_w"], q["rs_b"])
+        h = (h + y[:, :C]) / math.sqrt(2.0)
+        skip = skip + y[:, C:]
+    y = skip / math.sqrt(layers)
+    y = F.relu(F.conv1d(y, p["fin_w"], p["fin_b"]))
     return F.conv1d(y, p["out_w"], p["out_b"])
 
 
@@ -198,11 +255,106 @@ def fixture(kind):
     put("dparams", np.concatenate([(v.grad if v.grad is not None else torch.zeros_like(v)).numpy().ravel()
                                    for v in params]))
 
+    write(records, "diffwave_net.bin" if dil else "sssd_net.bin")
+
+
+def s4_params(rng, f32, U, H, N):
+    Nh = N // 2
+    im = legs_normal_eigs(N)
+    return {
+        "log_dt": f32(rng.uniform(math.log(1e-2), math.log(0.5), H)),
+        "log_A_re": f32(np.log(0.5) + 0.3 * rng.standard_normal((H, Nh))),
+        "A_im": f32(im[None, :] + 0.1 * rng.standard_normal((H, Nh))),
+        "C": f32(rng.standard_normal((2, H, Nh, 2)) * math.sqrt(0.5)),
+        "D": f32(rng.standard_normal(H)),
+        "W": U((H, H), H),
+        "bias": U(H, H),
+        "ln_g": f32(1 + 0.2 * rng.standard_normal(H)),
+        "ln_b": f32(0.2 * rng.standard_normal(H)),
+    }
+
+
+def csdi_params(cfg, rng):
+    """CSDI-S4's parameters in the order of ts_sssd_layout_of (residual=csdi)"""
+    C, S = cfg["C"], cfg["time_emb"] + cfg["feat_emb"] + 1
+    f32 = lambda a: torch.tensor(np.asarray(a, dtype=np.float32), dtype=torch.float64)
+    U = lambda shape, fan: f32(rng.uniform(-1, 1, shape) / math.sqrt(fan))
+    p = {}
+    p["init_w"], p["init_b"] = U((C, 2, 1), 2), U(C, 2)
+    p["t1_w"], p["t1_b"] = U((cfg["emb_mid"], cfg["emb_in"]), cfg["emb_in"]), U(cfg["emb_mid"], cfg["emb_in"])
+    p["t2_w"], p["t2_b"] = U((cfg["emb_out"], cfg["emb_mid"]), cfg["emb_mid"]), U(cfg["emb_out"], cfg["emb_mid"])
+    p["feat"] = f32(rng.standard_normal(cfg["feat_emb"]))
+    p["blocks"] = []
+    for _ in range(cfg["layers"]):
+        q = {}
+        q["fc_w"], q["fc_b"] = U((C, cfg["emb_out"]), cfg["emb_out"]), U(C, cfg["emb_out"])
+        q["mid_w"], q["mid_b"] = U((2 * C, C, 1), C), U(2 * C, C)
+        q["s4"] = s4_params(rng, f32, U, C, cfg["N"])
+        q["cond_w"], q["cond_b"] = U((2 * C, S, 1), S), U(2 * C, S)
+        q["rs_w"], q["rs_b"] = U((2 * C, C, 1), C), U(2 * C, C)
+        p["blocks"].append(q)
+    p["fin_w"], p["fin_b"] = U((C, C, 1), C), U(C, C)
+    # the output conv's weight is zero in a fresh network; non-zero here so every gradient shows
+    p["out_w"], p["out_b"] = U((1, C, 1), C), U(1, C)
+    out = [p[k] for k in ["init_w", "init_b", "t1_w", "t1_b", "t2_w", "t2_b", "feat"]]
+    for q in p["blocks"]:
+        out += [q["fc_w"], q["fc_b"], q["mid_w"], q["mid_b"]] + [q["s4"][k] for k in S4_ORDER]
+        out += [q["cond_w"], q["cond_b"], q["rs_w"], q["rs_b"]]
+    out += [p[k] for k in ["fin_w", "fin_b", "out_w", "out_b"]]
+    return p, out
+
+
+def fixture_csdi():
+    rng = np.random.default_rng(20250512)
+    cfg = dict(layers=2, C=4, N=8, L=40, B=2, emb_in=16, emb_mid=12, emb_out=10, time_emb=8, feat_emb=3)
+    L, B = cfg["L"], cfg["B"]
+    f32 = lambda a: torch.tensor(np.asarray(a, dtype=np.float32), dtype=torch.float64)
+    p, params = csdi_params(cfg, rng)
+    for v in params:
+        v.requires_grad_(True)
+    xt = f32(rng.standard_normal((B, 1, L)))
+    obs = f32(rng.integers(0, 40, (B, 1, L)))
+    mask = f32((np.arange(L)[None, None, :] < L // 2) | (np.arange(L)[None, None, :] >= L // 2 + 6)) * torch.ones(B, 1, L)
+    t = torch.tensor([3.0, 45.0])
+    dout = f32(rng.standard_normal((B, 1, L)))
+    out = csdi(p, xt, obs, mask, t, cfg)
+    (out * dout).sum().backward()
+
+    # CSDIS4Imputer's defaults, counted in this layout; and CSDI's feature transformer
+    # (one TransformerEncoderLayer of 64 channels, 8 heads, feed-forward 64 a block),
+    # which K = 1 never runs
+    dflt = dict(layers=4, C=64, N=64, emb_in=128, emb_mid=128, emb_out=128, time_emb=128, feat_emb=16)
+    _, dparams = csdi_params(dflt, np.random.default_rng(0))
+    n_default = sum(v.numel() for v in dparams)
+    ftrans = torch.nn.TransformerEncoder(torch.nn.TransformerEncoderLayer(d_model=64, nhead=8, dim_feedforward=64,
+                                                                          activation="gelu"), num_layers=1)
+    n_ftrans = sum(v.numel() for v in ftrans.parameters())
+    print(f"csdi-s4 4 x 64: {n_default} parameters (the unused feature transformer: {n_ftrans} a block)")
+
+    records = []
+    put = lambda name, a: records.append((name, np.asarray(a, dtype=np.float64).ravel()))
+    put("config", [cfg[k] for k in ["layers", "C", "N", "L", "B", "emb_in", "emb_mid", "emb_out", "time_emb", "feat_emb"]])
+    put("params", np.concatenate([v.detach().numpy().ravel() for v in params]))
+    put("xt", xt.numpy())
+    put("obs", obs.numpy())
+    put("mask", mask.numpy())
+    put("t", t.numpy())
+    put("dout", dout.numpy())
+    put("out", out.detach().numpy())
+    # the last block's res rows feed nothing (only skips reach the output): their gradient is 0
+    put("dparams", np.concatenate([(v.grad if v.grad is not None else torch.zeros_like(v)).numpy().ravel()
+                                   for v in params]))
+    put("count_default", [n_default])
+    put("count_ftrans", [n_ftrans])
+    write(records, "csdi_net.bin")
+
+
+def write(records, name):
     here = os.path.dirname(os.path.abspath(__file__))
-    path = os.path.join(here, "..", "fixtures", "diffwave_net.bin" if dil else "sssd_net.bin")
+    path = os.path.join(here, "..", "fixtures", name)
     with open(path + ".tmp", "wb") as f:
-        for name, a in records:
-            f.write(struct.pack("<I", len(name)) + name.encode("ascii"))
+        for rname, a in records:
+            f.write(struct.pack("<I", len(rname)) + rname.encode("ascii"))
             f.write(struct.pack("<I", a.size) + a.astype("<f4").tobytes())
     os.replace(path + ".tmp", path)
     print(f"wrote {os.path.normpath(path)} ({os.path.getsize(path)} bytes)")
@@ -211,6 +363,7 @@ def fixture(kind):
 def main():
     fixture("s4")
     fixture("dilated")
+    fixture_csdi()
 
 
 if __name__ == "__main__":
