@@ -19,11 +19,12 @@ static void each_model_both_steps(void)
     static const char *const models[] = {
         "--model sssd-s4 --state 8",
         "--model diffwave",
+        "--model csdi-s4 --state 8",
         "--model mdm --state 8",
         "--model mdm --backbone transformer --heads 2",
     };
     char args[512], out[16384];
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 5; i++) {
         snprintf(args, sizeof args, "bench model %s --sizes 1x8x2,2x8x2 --length 24 --runs 2 --threads 1", models[i]);
         int rc = run_output(args, out, sizeof out);
         CHECK_MSG(rc == 0, "%s: exit %d\n%s", models[i], rc, out);
@@ -126,6 +127,13 @@ static void sssd_small_T(void)
     rc = run_cli("bench model --model diffwave --sizes 1x8x2 --length 24 --runs 1 --threads 1 --vs-torch", err,
                  sizeof err);
     CHECK_MSG(rc == 2 && strstr(err, "--vs-torch") && strstr(err, "diffwave"), "exit %d: %s", rc, err);
+    /* csdi-s4's: its T (50 unless given) bounds the runs, and no PyTorch timing either */
+    rc = run_cli("bench model --model csdi-s4 --state 8 --sizes 1x8x2 --length 24 --runs 1 --threads 1 --T 3", err,
+                 sizeof err);
+    CHECK_MSG(rc == 2 && strstr(err, "--T 3: ") && strstr(err, "--T 4 or more"), "exit %d: %s", rc, err);
+    rc = run_cli("bench model --model csdi-s4 --sizes 1x8x2 --length 24 --runs 1 --threads 1 --vs-torch", err,
+                 sizeof err);
+    CHECK_MSG(rc == 2 && strstr(err, "--vs-torch") && strstr(err, "csdi-s4"), "exit %d: %s", rc, err);
 }
 
 /* --threads 0 (the default) is all cores unless the user's OMP_NUM_THREADS says otherwise */

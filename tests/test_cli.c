@@ -3412,11 +3412,12 @@ static void train_help_one_model(void)
         {"--model=ngram", "--fallback F", "--backbone B", "models:"},
         {"--model sssd-s4", "--preset small|paper", "--backbone B", "models:"},
         {"--model diffwave", "--dilation-cycle N", "--state N", "models:"},
+        {"--model csdi-s4", "--beta-schedule S", "--dilation-cycle N", "models:"},
         {"--model unigram", "(no options)", "--order N", "models:"},
         {"--model mdm-mc", "--dt-bins N", "--preset small|paper", "multi-channel models"},
         {"--model ddpm-mc", "--prefix-share X", "--dt-bins N", "multi-channel models"},
     };
-    for (int i = 0; i < 7; i++)
+    for (int i = 0; i < 8; i++)
         for (int before = 0; before < 2; before++) {
             snprintf(args, sizeof args, before ? "train --help %s" : "train %s --help", cases[i][0]);
             help_fits(args, one, sizeof one);
@@ -3466,7 +3467,7 @@ static void model_help_elsewhere(void)
     CHECK(run_stdout("fill --model tests/fixtures/models/mdm.tsm --help", out, sizeof out) == 0 &&
           !strstr(out, "--backbone B"));
     CHECK_MSG(run_cli("bench model --model ngram --help", err, sizeof err) == 2 &&
-                  strstr(err, "--model: takes sssd-s4, diffwave, mdm, not 'ngram'"), "%s", err);
+                  strstr(err, "--model: takes sssd-s4, diffwave, csdi-s4, mdm, not 'ngram'"), "%s", err);
     CHECK_MSG(run_cli("bench impute --help --model nosuch", err, sizeof err) == 2 &&
                   strstr(err, "unknown model 'nosuch'"), "%s", err);
 }

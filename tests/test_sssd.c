@@ -1378,6 +1378,217 @@ static void diffwave_cli(void)
               !strstr(out, "--state") && !strstr(out, "--train-ssm"), "%s", out);
 }
 
+/* csdi-s4 through the model interface: CSDI's defaults (T 50 on the quad schedule),
+ * it learns the toy sequence, imputes, generates, its file round-trips; a csdi file
+ * under another model's name, or another's under its own, is refused in one line */
+static void csdi_model(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char logp[512], outp[512], edited[512];
+    snprintf(logp, sizeof logp, "%s/csdi.jsonl", dir);
+    snprintf(outp, sizeof outp, "%s/csdi.tsm", dir);
+    snprintf(edited, sizeof edited, "%s/csdi-edited.tsm", dir);
+    toy t;
+    toy_make(&t, 200, 24);
+    kvbuf kv;
+    memset(&kv, 0, sizeof kv);
+    kv_add(&kv, "layers", "2");
+    kv_add(&kv, "channels", "16");
+    kv_add(&kv, "state", "8");
+    kv_add(&kv, "batch", "8");
+    kv_add(&kv, "iters", "600");
+    kv_add(&kv, "lr", "3e-3");
+    kv_add(&kv, "scale", "unit");
+    kv_add(&kv, "valid-every", "100");
+    ts_train_opts o = toy_opts(&t, &kv);
+    o.log_path = logp;
+    o.out_path = outp;
+    ts_model *m = NULL;
+    REQUIRE(ts_model_train("csdi-s4", &o, &m) == 0);
+    CHECK(!strcmp(m->ops->name, "csdi-s4"));
+    double first, last;
+    REQUIRE(log_losses(logp, &first, &last) == 0);
+    CHECK_MSG(last < 0.5 * first, "loss %g -> %g", first, last);
+    FILE *f = fopen(logp, "r");
+    REQUIRE(f);
+    char line[1024] = "";
+    CHECK_MSG(fgets(line, sizeof line, f) && strstr(line, "\"model\":\"csdi-s4\"") && strstr(line, "\"state\":8") &&
+              strstr(line, "\"T\":50"), "%s", line);
+    fclose(f);
+
+    size_t L = 24, nw = 5;
+    ts_windows x = {t.split.test.data, nw, L}, y, y2;
+    uint8_t *mask = ts_malloc(nw * L);
+    ts_mask_fill(mask, nw, L, 4, TS_MASK_CENTER, 0);
+    ts_run_opts ro;
+    memset(&ro, 0, sizeof ro);
+    ro.seed = 9;   /* steps 0: T, DDPM */
+    REQUIRE(ts_model_impute(m, &x, mask, &ro, &y) == 0);
+    for (size_t i = 0; i < nw * L; i++) {
+        if (mask[i]) CHECK(y.data[i] == x.data[i]);
+        CHECK(y.data[i] >= 0 && y.data[i] < 5);
+    }
+    ts_model *m2 = NULL;
+    CHECK_MSG(ts_model_load(outp, &m2) == 0, "%s", ts_error());
+    REQUIRE(m2);
+    CHECK(!strcmp(m2->ops->name, "csdi-s4"));
+    REQUIRE(ts_model_impute(m2, &x, mask, &ro, &y2) == 0);
+    CHECK(memcmp(y.data, y2.data, nw * L * sizeof(int32_t)) == 0);
+    ts_windows_free(&y2);
+    ro.steps = 10;   /* DDIM */
+    REQUIRE(ts_model_impute(m2, &x, mask, &ro, &y2) == 0);
+    for (size_t i = 0; i < nw * L; i++) CHECK(!mask[i] || y2.data[i] == x.data[i]);
+    ts_windows_free(&y2);
+    ts_windows g;
+    REQUIRE(ts_model_generate(m2, 3, L, &ro, &g) == 0);
+    for (size_t i = 0; i < 3 * L; i++) CHECK(g.data[i] >= 0 && g.data[i] < 5);
+    ts_windows_free(&g);
+    ts_model_free(m2);
+
+    /* its config: S4's keys, the residual kind and the side information's sizes, the
+     * quad schedule of T 50 to 0.5 */
+    ts_reader r;
+    REQUIRE(ts_reader_open(&r, outp) == 0);
+    const ts_chunk *cc = ts_reader_get(&r, "CONFIG");
+    REQUIRE(cc);
+    char cfg[1024];
+    snprintf(cfg, sizeof cfg, "%.*s", (int)cc->size, (const char *)cc->data);
+    ts_reader_close(&r);
+    CHECK_MSG(strstr(cfg, "state=8\n") && strstr(cfg, "emb_in=128\nemb_mid=128\nemb_out=128\n") &&
+              strstr(cfg, "residual=csdi\ntime_emb=128\nfeature_emb=16\n") && strstr(cfg, "T=50\n") &&
+              strstr(cfg, "betaT=0.5\nbeta_schedule=quad\n"), "%s", cfg);
+    /* the schedule is read: the linear one samples otherwise */
+    char cut[1024];
+    snprintf(cut, sizeof cut, "%s", cfg);
+    char *p = strstr(cut, "beta_schedule=quad\n");
+    REQUIRE(p);
+    memmove(p, p + strlen("beta_schedule=quad\n"), strlen(p + strlen("beta_schedule=quad\n")) + 1);
+    REQUIRE(rewrite_chunk(outp, edited, "CONFIG", cut) == 0);
+    CHECK_MSG(ts_model_load(edited, &m2) == 0 && m2, "%s", ts_error());
+    ro.steps = 0;
+    REQUIRE(ts_model_impute(m2, &x, mask, &ro, &y2) == 0);
+    CHECK(memcmp(y.data, y2.data, nw * L * sizeof(int32_t)) != 0);
+    ts_windows_free(&y2);
+    ts_model_free(m2);
+    m2 = NULL;
+    snprintf(cut, sizeof cut, "%s", cfg);
+    p = strstr(cut, "beta_schedule=quad");
+    REQUIRE(p);
+    memcpy(p, "beta_schedule=cube", 18);
+    REQUIRE(rewrite_chunk(outp, edited, "CONFIG", cut) == 0);
+    CHECK(ts_model_load(edited, &m2) == -1 && !m2);
+    CHECK_MSG(strstr(ts_error(), edited) && strstr(ts_error(), "beta_schedule") && !strchr(ts_error(), '\n'), "%s",
+              ts_error());
+    /* a side information out of range */
+    snprintf(cut, sizeof cut, "%s", cfg);
+    p = strstr(cut, "time_emb=128");
+    REQUIRE(p);
+    memcpy(p, "time_emb=127", 12);
+    REQUIRE(rewrite_chunk(outp, edited, "CONFIG", cut) == 0);
+    CHECK(ts_model_load(edited, &m2) == -1 && !m2);
+    CHECK_MSG(strstr(ts_error(), edited) && strstr(ts_error(), "time embedding = 127"), "%s", ts_error());
+    /* without its residual key it would read as S4: refused, naming the key */
+    snprintf(cut, sizeof cut, "%s", cfg);
+    p = strstr(cut, "residual=csdi\n");
+    REQUIRE(p);
+    memmove(p, p + strlen("residual=csdi\n"), strlen(p + strlen("residual=csdi\n")) + 1);
+    REQUIRE(rewrite_chunk(outp, edited, "CONFIG", cut) == 0);
+    CHECK(ts_model_load(edited, &m2) == -1 && !m2);
+    CHECK_MSG(strstr(ts_error(), edited) && strstr(ts_error(), "no 'residual' (a csdi-s4 file has residual=csdi)"),
+              "%s", ts_error());
+    /* a csdi file named sssd-s4 or diffwave: refused, not run as the other network */
+    const char *others[][2] = {{"sssd-s4", "s4"}, {"diffwave", "dilated"}};
+    for (int i = 0; i < 2; i++) {
+        REQUIRE(rewrite_chunk(outp, edited, "MODEL", others[i][0]) == 0);
+        char want[128];
+        snprintf(want, sizeof want, "'residual' is csdi, but model %s has %s blocks", others[i][0], others[i][1]);
+        CHECK(ts_model_load(edited, &m2) == -1 && !m2);
+        CHECK_MSG(strstr(ts_error(), edited) && strstr(ts_error(), want) && !strchr(ts_error(), '\n'), "%s",
+                  ts_error());
+    }
+    /* and an sssd-s4 file named csdi-s4: refused (with its key said aloud, or without) */
+    ts_sssd_config c;
+    ts_sssd_config_paper(&c);
+    c.layers = 1;
+    c.C = 4;
+    c.N = 4;
+    c.emb_in = c.emb_mid = c.emb_out = 8;
+    ts_sssd_layout lay;
+    ts_sssd_layout_of(&c, &lay, NULL);
+    const char *s4cfg[] = {"layers=1\nchannels=4\nstate=4\nemb_in=8\nemb_mid=8\nemb_out=8\nbidirectional=1\n"
+                           "train_ssm=0\nresidual=s4\nT=10\nbeta0=0.0001\nbetaT=0.02\nscale=raw\nlen=8\n",
+                           "layers=1\nchannels=4\nstate=4\nemb_in=8\nemb_mid=8\nemb_out=8\nbidirectional=1\n"
+                           "train_ssm=0\nT=10\nbeta0=0.0001\nbetaT=0.02\nscale=raw\nlen=8\n"};
+    const char *want[] = {"'residual' is s4, but model csdi-s4 has csdi blocks", "no 'residual'"};
+    for (int i = 0; i < 2; i++) {
+        REQUIRE(write_sssd(edited, s4cfg[i], lay.total) == 0);
+        REQUIRE(rewrite_chunk(edited, edited, "MODEL", "csdi-s4") == 0);
+        CHECK(ts_model_load(edited, &m2) == -1 && !m2);
+        CHECK_MSG(strstr(ts_error(), edited) && strstr(ts_error(), want[i]), "%s", ts_error());
+    }
+    /* options that are not csdi-s4's, and a schedule it does not know */
+    const char *bad[][2] = {{"dilation-cycle", "2"}, {"preset", "small"}, {"beta-schedule", "cube"}};
+    for (int i = 0; i < 3; i++) {
+        memset(&kv, 0, sizeof kv);
+        kv_add(&kv, "iters", "2");
+        kv_add(&kv, bad[i][0], bad[i][1]);
+        o = toy_opts(&t, &kv);
+        ts_model *m3 = NULL;
+        CHECK(ts_model_train("csdi-s4", &o, &m3) == -1 && !m3);
+        CHECK_MSG(strstr(ts_error(), bad[i][0]), "%s", ts_error());
+    }
+    ts_windows_free(&y);
+    free(mask);
+    ts_model_free(m);
+    toy_free(&t);
+}
+
+/* csdi-s4 on the command line: train, resume, impute; its help is its own; options
+ * it does not take are usage errors (exit 2), named */
+static void csdi_cli(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char path[600], cmd[4096], err[1024], out[16384];
+    snprintf(path, sizeof path, "%s/csds", dir);
+    REQUIRE(ts_mkdir_p(path) == 0);
+    snprintf(path, sizeof path, "%s/csds/stream.txt", dir);
+    FILE *f = fopen(path, "w");
+    REQUIRE(f);
+    for (int i = 0; i < 3000; i++) fprintf(f, "%s%d", i ? "," : "", (i * 7 / 3) % 6);
+    fputc('\n', f);
+    fclose(f);
+    const char *common = "--threads 1 --no-progress --length 24 --windows 8 --blackout 3";
+    const char *net = "--layers 2 --channels 8 --state 4 --T 20 --valid-every 2 --batch 4";
+    snprintf(cmd, sizeof cmd, "train --model csdi-s4 %s/csds %s -o %s/cs.tsm %s --iters 4", dir, common, dir, net);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    snprintf(cmd, sizeof cmd, "train --model csdi-s4 %s/csds %s -o %s/cs.tsm --resume %s/cs.tsm.ckpt %s --iters 6",
+             dir, common, dir, dir, net);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    snprintf(cmd, sizeof cmd, "impute %s/cs.tsm --input %s/csds --split time %s --steps 5", dir, dir, common);
+    CHECK_MSG(run_output(cmd, out, sizeof out) == 0 && strstr(out, "csdi-s4: "), "%s", out);
+    /* more steps than its T */
+    snprintf(cmd, sizeof cmd, "impute %s/cs.tsm --input %s/csds --split time %s --steps 21", dir, dir, common);
+    CHECK(run_cli(cmd, err, sizeof err) != 0);
+    CHECK_MSG(strstr(err, "T = 20"), "%s", err);
+    const char *notmine[] = {"--dilation-cycle 2", "--preset paper", "--beta-schedule cube"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(cmd, sizeof cmd, "train --model csdi-s4 %s/csds %s -o %s/x.tsm %s", dir, common, dir, notmine[i]);
+        char opt[32];
+        snprintf(opt, sizeof opt, "%.*s", (int)(strchr(notmine[i], ' ') - notmine[i]), notmine[i]);
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, opt), "%s: %s", notmine[i], err);
+    }
+    CHECK(run_stdout("train --model csdi-s4 --help", out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "--beta-schedule S") && strstr(out, "--state N") && strstr(out, "--train-ssm") &&
+              strstr(out, "--samples N") && !strstr(out, "--dilation-cycle") && !strstr(out, "--preset small"),
+              "%s", out);
+    CHECK(run_stdout("train --help", out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "csdi-s4"), "%s", out);
+    CHECK(run_stdout("help", out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "csdi-s4"), "%s", out);
+}
+
 static void bad_options(void)
 {
     toy t;
@@ -1443,4 +1654,6 @@ TEST_MAIN("sssd", {
     RUN(diffwave_model);
     RUN(old_files_are_s4);
     RUN(diffwave_cli);
+    RUN(csdi_model);
+    RUN(csdi_cli);
 })

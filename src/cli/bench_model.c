@@ -279,8 +279,13 @@ typedef struct {
     char err[512];             /* the child's error, for the parent to print (one line) */
 } size_result;
 
-/* the diffusion models over real values, which take --T: sssd-s4 and diffwave */
-static int takes_T(const char *model) { return !strcmp(model, "sssd-s4") || !strcmp(model, "diffwave"); }
+/* the diffusion models over real values, which take --T: sssd-s4, diffwave and csdi-s4 */
+static int takes_T(const char *model)
+{
+    return !strcmp(model, "sssd-s4") || !strcmp(model, "diffwave") || !strcmp(model, "csdi-s4");
+}
+/* their T when --T is not given */
+static long default_T(const char *model) { return !strcmp(model, "csdi-s4") ? TS_CSDI_DEFAULT_T : TS_SSSD_DEFAULT_T; }
 
 /* the most extra sampling steps k the model takes after DENOISE_FROM: sssd-s4's
  * (diffwave's) DENOISE_FROM + k stay below its T (T steps would run DDPM, not DDIM, and more are
@@ -290,7 +295,7 @@ static int denoise_kmax(const bench_cfg *bc)
     long lim = bc->L - DENOISE_FROM;
     if (takes_T(bc->model)) {
         long T;
-        if (ts_kv_long(bc->kv, "T", TS_SSSD_DEFAULT_T, &T) != 0) T = TS_SSSD_DEFAULT_T;   /* checked by the model */
+        if (ts_kv_long(bc->kv, "T", default_T(bc->model), &T) != 0) T = default_T(bc->model);   /* checked by the model */
         lim = T - 1 - DENOISE_FROM;
     }
     return lim < DENOISE_KMAX ? (int)lim : DENOISE_KMAX;
@@ -449,7 +454,7 @@ static int check_options(const bench_cfg *bc, size3 s)
         free(sp.train.data);
         if (!reached) {
             fprintf(stderr, "tracesynth bench model: error: %s (bench model times the neural models, "
-                    "trained through the trainer: sssd-s4, diffwave, mdm)\n",
+                    "trained through the trainer: sssd-s4, diffwave, csdi-s4, mdm)\n",
                     rc ? ts_error() : "the model has no network trained through the trainer");
             _exit(2);
         }
@@ -638,7 +643,7 @@ static int parse_sizes(const char *s, size3 *out, int *n, char *why, size_t nwhy
 
 static int more_help(FILE *f, const char *key)
 {
-    return cli_model_more_help(f, key, "bench model", (const char *const[]){"sssd-s4", "diffwave", "mdm", NULL});
+    return cli_model_more_help(f, key, "bench model", (const char *const[]){"sssd-s4", "diffwave", "csdi-s4", "mdm", NULL});
 }
 
 int bench_model(int argc, char **argv)
@@ -647,8 +652,9 @@ int bench_model(int argc, char **argv)
     long layers = 0, ch = 0, batch = 0, L = 200, runs = 5, threads = 0, ids = 40;
     int vs_torch = 0, profile_on = 0;
     const ts_option opts[] = {
-        TS_OPT_STR_F_(0, "model", &model, "NAME", TS_OPT_HELP_KEY, "the model: sssd-s4 (default), diffwave or mdm\n"
-                      "(--backbone s4|transformer; with --help: its options)"),
+        TS_OPT_STR_F_(0, "model", &model, "NAME", TS_OPT_HELP_KEY, "the model: sssd-s4 (default), diffwave, csdi-s4 or\n"
+                      "mdm (--backbone s4|transformer; with --help: its\n"
+                      "options)"),
         TS_OPT_STR_(0, "sizes", &sizes, "LxCxB,...", "layers x channels x batch, comma-separated\n"
                     "(default 4x64x16,4x128x32; the paper's size is\n"
                     "36x256x16)"),
@@ -676,9 +682,9 @@ int bench_model(int argc, char **argv)
                  "backward, clipping and Adam, through the trainer) and one denoising step (the\n"
                  "sampler's cost per step: generating B windows with 2 + k steps minus with 2,\n"
                  "over k; k of 4 to 64, for about 0.1 s, fewer where the window or the T of\n"
-                 "sssd-s4 or diffwave allows no more) on synthetic data. Reports the median and\n"
-                 "the min-max over the runs, the peak resident memory of each size (a child\n"
-                 "process each) and the machine's load average. --vs-torch runs\n"
+                 "sssd-s4, diffwave or csdi-s4 allows no more) on synthetic data. Reports the\n"
+                 "median and the min-max over the runs, the peak resident memory of each size (a\n"
+                 "child process each) and the machine's load average. --vs-torch runs\n"
                  "tests/torch/bench_sssd.py or bench_mdm.py with /usr/bin/python3 in the same\n"
                  "environment (threads, OPENBLAS_CORETYPE). Other --KEY VALUE pairs go to the\n"
                  "model (e.g. --backbone transformer, --state 64).",
@@ -719,13 +725,13 @@ int bench_model(int argc, char **argv)
      * the sizes' options (--layers) it does not take */
     if (!takes_T(model) && strcmp(model, "mdm")) {
         rc = cli_usage_error("bench model", "--model %s: bench model times the neural models, trained through the "
-                             "trainer: sssd-s4, diffwave, mdm", model);
+                             "trainer: sssd-s4, diffwave, csdi-s4, mdm", model);
         ts_opt_free(&args);
         return rc;
     }
-    if (vs_torch && !strcmp(model, "diffwave")) {
+    if (vs_torch && (!strcmp(model, "diffwave") || !strcmp(model, "csdi-s4"))) {
         rc = cli_usage_error("bench model", "--vs-torch: tests/torch has a timing definition of sssd-s4 and mdm, "
-                             "none of diffwave");
+                             "none of %s", model);
         ts_opt_free(&args);
         return rc;
     }

@@ -8,10 +8,11 @@
 
 static int steps_help(FILE *f, const char *key)
 {
-    fprintf(f, "\n--steps S with sssd-s4 (or diffwave): fewer than its T (default 200) samples\n"
-               "with DDIM, faster but less accurate: with sssd-s4, DDIM 50 ran 3.4-3.8x faster\n"
-               "than DDPM 200 and lost 3.2 accuracy points on PTS compress-gzip, 13 on the real\n"
-               "LTTng trace many-threads (k = 10); check on your data (docs/results-sssd.md).\n"
+    fprintf(f, "\n--steps S with sssd-s4 (or diffwave, csdi-s4): fewer than its T (default 200;\n"
+               "csdi-s4 50) samples with DDIM, faster but less accurate: with sssd-s4, DDIM 50\n"
+               "ran 3.4-3.8x faster than DDPM 200 and lost 3.2 accuracy points on PTS\n"
+               "compress-gzip, 13 on the real LTTng trace many-threads (k = 10); check on your\n"
+               "data (docs/results-sssd.md).\n"
                "\nA multi-channel model or --channels-from imputes every window of L of the\n"
                "test part of the multi-channel dataset, one after the other (not --windows;\n"
                "a set of windows that records their length, DIR/length, gives its own windows,\n"

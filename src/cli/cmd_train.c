@@ -220,13 +220,13 @@ int cmd_train(int argc, char **argv)
                    "concurrent events, which the scheduler decides. Drawn\n"
                    "from --seed"),
         TS_OPT_SIZE_(0, "blackout", &k, "K", 1, 1 << 24, "blackout size of the training masks (default 10;\n"
-                     "sssd-s4 and diffwave only: the other models draw no\n"
-                     "blackouts; not with --position all, which hides every\n"
-                     "event)"),
+                     "sssd-s4, diffwave and csdi-s4 only: the other models\n"
+                     "draw no blackouts; not with --position all, which hides\n"
+                     "every event)"),
         TS_OPT_CB_ALIAS_(0, "position", "mask-position", &pos, "P", cli_opt_position,
                          "blackout position of the training masks: center,\n"
                          "end, random or all (default center), as impute's\n"
-                         "--position (sssd-s4 and diffwave only)"),
+                         "--position (sssd-s4, diffwave and csdi-s4 only)"),
         TS_OPT_STR_('o', "output", &out, "FILE", "model file (default DATASET-NAME.MODEL.tsm)"),
         TS_OPT_STR_(0, "resume", &resume, "CKPT",
                     "continue training from a checkpoint; give the first\n"
@@ -254,8 +254,8 @@ int cmd_train(int argc, char **argv)
         C, "tracesynth train --model NAME DATASET [OPTIONS] [--KEY VALUE ...]",
         "Train a model on a dataset directory (stream.txt, optional vocab.tsv and the\n"
         "study's sequence_length_L/ windows) and save it. Under mpirun (Open MPI builds)\n"
-        "sssd-s4 and diffwave train data-parallel: each batch split across the processes,\n"
-        "gradients averaged, rank 0 writing the model, checkpoint and log.\n",
+        "sssd-s4, diffwave and csdi-s4 train data-parallel: each batch split across the\n"
+        "processes, gradients averaged, rank 0 writing the model, checkpoint and log.\n",
         opts, 1, 1, "DATASET", 1, models_help,
     };
     ts_opt_result args;

@@ -23,6 +23,7 @@ extern const ts_model_ops ts_model_ngram;
 extern const ts_model_ops ts_model_unigram;
 extern const ts_model_ops ts_model_sssd_s4;
 extern const ts_model_ops ts_model_diffwave;
+extern const ts_model_ops ts_model_csdi_s4;
 extern const ts_model_ops ts_model_mdm;
 extern const ts_model_ops ts_model_lstm;
 
@@ -31,6 +32,7 @@ static const ts_model_ops *const registry[] = {
     &ts_model_unigram,
     &ts_model_sssd_s4,
     &ts_model_diffwave,
+    &ts_model_csdi_s4,
     &ts_model_mdm,
     &ts_model_lstm,
     NULL,

@@ -15,7 +15,10 @@
  *
  * The "diffwave" model is the same with the network's dilated residual blocks
  * (DiffWave, the study's baseline; sssd.h): the same representation, diffusion,
- * training, files and sampling, its config section naming the residual kind. */
+ * training, files and sampling, its config section naming the residual kind.
+ * "csdi-s4" is the same again with CSDI-S4's blocks (the study's CSDI-S4
+ * baseline, SSSD's CSDIS4Imputer with one feature) and CSDI's defaults: T 50 on
+ * the quad schedule from 1e-4 to 0.5, 4 x 64. */
 #include "tracesynth/common.h"
 #include "tracesynth/container.h"
 #include "tracesynth/diffusion.h"
@@ -33,12 +36,22 @@
 
 extern const ts_model_ops ts_model_sssd_s4;
 extern const ts_model_ops ts_model_diffwave;
+extern const ts_model_ops ts_model_csdi_s4;
 
 /* the model's name, for errors: its kind of residual block decides it */
-static const char *kind_name(int residual) { return residual == TS_SSSD_RES_DILATED ? "diffwave" : "sssd-s4"; }
+static const char *kind_name(int residual)
+{
+    return residual == TS_SSSD_RES_DILATED ? "diffwave" : residual == TS_SSSD_RES_CSDI ? "csdi-s4" : "sssd-s4";
+}
 static const ts_model_ops *kind_ops(int residual)
 {
-    return residual == TS_SSSD_RES_DILATED ? &ts_model_diffwave : &ts_model_sssd_s4;
+    return residual == TS_SSSD_RES_DILATED ? &ts_model_diffwave
+         : residual == TS_SSSD_RES_CSDI    ? &ts_model_csdi_s4 : &ts_model_sssd_s4;
+}
+/* the value of a file's 'residual' key */
+static const char *kind_key(int residual)
+{
+    return residual == TS_SSSD_RES_DILATED ? "dilated" : residual == TS_SSSD_RES_CSDI ? "csdi" : "s4";
 }
 
 enum { SCALE_RAW = 0, SCALE_UNIT = 1 };
@@ -48,6 +61,7 @@ typedef struct {
     ts_sssd_net net;
     int T;
     double beta0, betaT;
+    ts_beta_schedule sched;
     int scale;
     ts_diffusion diff;
 } sssd_model;
@@ -83,11 +97,18 @@ static const char *const diffwave_opts[] = {
     "warmup", "weight-decay", "clip", "ema", "iters", "batch", "valid-every", "valid-n", "log-every",
     "budget", NULL,
 };
+/* csdi-s4: S4 as sssd-s4's, the schedule's shape, no preset (its one size is CSDI's) */
+static const char *const csdi_opts[] = {
+    "layers", "channels", "state", "T", "beta0", "betaT", "beta-schedule", "scale", "lr", "schedule", "warmup",
+    "weight-decay", "clip", "ema", "iters", "batch", "valid-every", "valid-n", "train-ssm", "log-every", "budget",
+    NULL,
+};
 
 typedef struct {
     ts_sssd_config net;
     int T;
     double beta0, betaT;
+    ts_beta_schedule sched;
     int scale;
     ts_train_cfg tc;           /* lr, schedule, clip, iters, validation, log */
     long batch, valid_n;
@@ -115,7 +136,8 @@ static int parse_opts(const ts_kv *kv, int residual, sssd_opts *so)
         if (get_int(kv, name, "dilation-cycle", TS_DIFFWAVE_DEFAULT_CYCLE, 1, 24, &v)) return -1;
         so->net.dilation_cycle = (int)v;
     } else {
-        ts_sssd_config_paper(&so->net);
+        if (residual == TS_SSSD_RES_CSDI) ts_sssd_config_csdi(&so->net);
+        else ts_sssd_config_paper(&so->net);
         if (get_int(kv, name, "state", 64, 2, 1024, &v)) return -1;
         if (v % 2) return ts_opt_fail(name, "state", "%ld must be even", v);
         so->net.N = (int)v;
@@ -126,9 +148,17 @@ static int parse_opts(const ts_kv *kv, int residual, sssd_opts *so)
     so->net.layers = (int)v;
     if (get_int(kv, name, "channels", paper ? 256 : 64, 1, 4096, &v)) return -1;
     so->net.C = (int)v;
-    if (get_int(kv, name, "T", TS_SSSD_DEFAULT_T, 1, 100000, &v)) return -1;
+    const int csdi = residual == TS_SSSD_RES_CSDI;
+    if (get_int(kv, name, "T", csdi ? TS_CSDI_DEFAULT_T : TS_SSSD_DEFAULT_T, 1, 100000, &v)) return -1;
     so->T = (int)v;
-    if (ts_kv_double(kv, "beta0", 1e-4, &so->beta0) || ts_kv_double(kv, "betaT", 0.02, &so->betaT)) return -1;
+    if (ts_kv_double(kv, "beta0", 1e-4, &so->beta0) ||
+        ts_kv_double(kv, "betaT", csdi ? TS_CSDI_DEFAULT_BETAT : 0.02, &so->betaT))
+        return -1;
+    const char *bs = ts_kv_get(kv, "beta-schedule");
+    so->sched = csdi ? TS_BETA_QUAD : TS_BETA_LINEAR;
+    if (bs && !strcmp(bs, "linear")) so->sched = TS_BETA_LINEAR;
+    else if (bs && !strcmp(bs, "quad")) so->sched = TS_BETA_QUAD;
+    else if (bs) return ts_opt_fail(name, "beta-schedule", "unknown schedule '%s' (quad, linear)", bs);
     /* the schedule's own check (ts_diffusion_init) names neither option */
     if (!(so->beta0 > 0 && so->beta0 < 1))
         return ts_opt_fail(name, "beta0", "%g: need 0 < beta0 <= betaT < 1", so->beta0);
@@ -152,8 +182,10 @@ static int parse_opts(const ts_kv *kv, int residual, sssd_opts *so)
 static void config_text(const sssd_model *m, char *buf, size_t n)
 {
     size_t k = ts_sssd_config_text(&m->net.c, buf, n);
-    snprintf(buf + k, n - k, "T=%d\nbeta0=%.17g\nbetaT=%.17g\nscale=%s\nlen=%zu\n", m->T, m->beta0, m->betaT,
-             m->scale == SCALE_RAW ? "raw" : "unit", m->base.len);
+    /* no beta_schedule key for the linear schedule: the files of before it, byte for byte */
+    snprintf(buf + k, n - k, "T=%d\nbeta0=%.17g\nbetaT=%.17g\n%sscale=%s\nlen=%zu\n", m->T, m->beta0, m->betaT,
+             m->sched == TS_BETA_QUAD ? "beta_schedule=quad\n" : "", m->scale == SCALE_RAW ? "raw" : "unit",
+             m->base.len);
 }
 
 /* a loaded model's layers x channels x window length, which sets the memory of sampling
@@ -168,11 +200,13 @@ static int read_config(const ts_reader *r, sssd_model *m, int alloc)
     ts_sssd_config c;
     memset(&c, 0, sizeof c);
     long len, T;
-    /* the residual kind is the model's: a diffwave config under sssd-s4, or one
-     * without it (read as S4) under diffwave, is a file edited or written wrong */
-    const int want = m->base.ops == &ts_model_diffwave ? TS_SSSD_RES_DILATED : TS_SSSD_RES_S4;
-    if (want == TS_SSSD_RES_DILATED && !ts_reader_has(r, "CONFIG", "residual"))
-        return ts_fail("%s: section 'CONFIG': no 'residual' (a diffwave file has residual=dilated)", r->path);
+    /* the residual kind is the model's: a diffwave or csdi-s4 config under sssd-s4, or
+     * one without it (read as S4) under diffwave or csdi-s4, is a file edited or written wrong */
+    const int want = m->base.ops == &ts_model_diffwave ? TS_SSSD_RES_DILATED
+                   : m->base.ops == &ts_model_csdi_s4  ? TS_SSSD_RES_CSDI : TS_SSSD_RES_S4;
+    if (want != TS_SSSD_RES_S4 && !ts_reader_has(r, "CONFIG", "residual"))
+        return ts_fail("%s: section 'CONFIG': no 'residual' (a %s file has residual=%s)", r->path, kind_name(want),
+                       kind_key(want));
     if (ts_sssd_config_read(r, "CONFIG", &c) != 0 || ts_reader_long(r, "CONFIG", "T", 1, 100000, &T) != 0) return -1;
     m->T = (int)T;
     /* at least 1: a model's len 0 means "any window length", which would lift the cap below */
@@ -185,10 +219,15 @@ static int read_config(const ts_reader *r, sssd_model *m, int alloc)
     int sc;
     if (ts_reader_choice(r, "CONFIG", "scale", scales, &sc) != 0) return -1;
     m->scale = sc == 0 ? SCALE_RAW : SCALE_UNIT;
+    /* files from before the key are linear */
+    static const char *const scheds[] = {"linear", "quad", NULL};
+    int bs = 0;
+    if (ts_reader_has(r, "CONFIG", "beta_schedule") && ts_reader_choice(r, "CONFIG", "beta_schedule", scheds, &bs) != 0)
+        return -1;
+    m->sched = bs == 1 ? TS_BETA_QUAD : TS_BETA_LINEAR;
     if (c.residual != want)
         return ts_fail("%s: section 'CONFIG': 'residual' is %s, but model %s has %s blocks", r->path,
-                       c.residual == TS_SSSD_RES_DILATED ? "dilated" : "s4", m->base.ops->name,
-                       want == TS_SSSD_RES_DILATED ? "dilated" : "s4");
+                       kind_key(c.residual), m->base.ops->name, kind_key(want));
     if (ts_sssd_config_check(&c) != 0) {
         char why[256];
         snprintf(why, sizeof why, "%s", ts_error());
@@ -205,7 +244,7 @@ static int read_config(const ts_reader *r, sssd_model *m, int alloc)
     ts_sssd_layout lay;
     ts_sssd_layout_of(&c, &lay, NULL);
     if (ts_reader_expect_size(r, "PARAMS", lay.total, sizeof(float)) != 0) return -1;
-    if (ts_diffusion_init(&m->diff, m->T, m->beta0, m->betaT) != 0) {
+    if (ts_diffusion_init_schedule(&m->diff, m->T, m->beta0, m->betaT, m->sched) != 0) {
         char why[256];
         snprintf(why, sizeof why, "%s", ts_error());
         return ts_fail("%s: %s", r->path, why);
@@ -246,6 +285,7 @@ static int load_kind(ts_model **out, const ts_reader *r, int residual)
 
 static int model_load(ts_model **out, const ts_reader *r) { return load_kind(out, r, TS_SSSD_RES_S4); }
 static int diffwave_load(ts_model **out, const ts_reader *r) { return load_kind(out, r, TS_SSSD_RES_DILATED); }
+static int csdi_load(ts_model **out, const ts_reader *r) { return load_kind(out, r, TS_SSSD_RES_CSDI); }
 
 /* ---- batches ---- */
 
@@ -442,8 +482,9 @@ static int train_kind(ts_model **out, const ts_train_opts *o, int residual)
     m->T = so.T;
     m->beta0 = so.beta0;
     m->betaT = so.betaT;
+    m->sched = so.sched;
     m->scale = so.scale;
-    if (ts_diffusion_init(&m->diff, m->T, m->beta0, m->betaT) != 0 ||
+    if (ts_diffusion_init_schedule(&m->diff, m->T, m->beta0, m->betaT, m->sched) != 0 ||
         ts_sssd_net_init(&m->net, &so.net, o->seed) != 0) {
         ts_diffusion_free(&m->diff);
         ts_vocab_free(&m->base.vocab);
@@ -515,6 +556,7 @@ done:
 
 static int model_train(ts_model **out, const ts_train_opts *o) { return train_kind(out, o, TS_SSSD_RES_S4); }
 static int diffwave_train(ts_model **out, const ts_train_opts *o) { return train_kind(out, o, TS_SSSD_RES_DILATED); }
+static int csdi_train(ts_model **out, const ts_train_opts *o) { return train_kind(out, o, TS_SSSD_RES_CSDI); }
 
 /* ---- sampling ---- */
 
@@ -708,18 +750,16 @@ static int model_generate(ts_model *base, size_t n, size_t L, const ts_run_opts 
     return run_sampler((sssd_model *)base, NULL, NULL, n, L, o, out, "generate");
 }
 
-/* the help both models share: diffusion and training, then sampling */
-#define SSSD_HELP_TRAIN \
-        "  --T N                 diffusion steps (200); beta linear --beta0 1e-4 to\n" \
-        "                        --betaT 0.02\n" \
+/* the help the models share: diffusion and training, then sampling */
+#define SSSD_HELP_SCALE \
         "  --scale raw|unit      the event ID as one real value: the raw ID (as the\n" \
-        "                        study, default) or mapped linearly to [-1, 1]\n" \
-        "  --lr X                Adam learning rate (small 1e-3, paper 2e-4)\n" \
+        "                        study, default) or mapped linearly to [-1, 1]\n"
+#define SSSD_HELP_OPTIM \
         "  --schedule S          constant (default), warmup or cosine; --warmup N steps\n" \
         "  --weight-decay X      AdamW decoupled weight decay (0)\n" \
         "  --clip X              clip the gradient norm at X (0: off)\n" \
-        TS_TRAIN_HELP_EMA \
-        "  --iters N             training iterations (small 2000, paper 10000)\n" \
+        TS_TRAIN_HELP_EMA
+#define SSSD_HELP_BUDGET \
         "  --budget T            train for about T (90s, 45m, 1.5h; plain: minutes; at\n" \
         "                        most 366 days): the iterations that fit, timed before\n" \
         "                        the run, at most --iters when given; the log's start\n" \
@@ -732,11 +772,22 @@ static int model_generate(ts_model *base, size_t n, size_t L, const ts_run_opts 
         "                        (a --resume of it takes those iterations without\n" \
         "                        --iters, and refuses others); one that gets faster\n" \
         "                        again re-plans to more, within T and --iters\n" \
-        "  --batch N             windows per training batch (16)\n" \
+        "  --batch N             windows per training batch (16)\n"
+#define SSSD_HELP_TRAIN \
+        "  --T N                 diffusion steps (200); beta linear --beta0 1e-4 to\n" \
+        "                        --betaT 0.02\n" \
+        SSSD_HELP_SCALE \
+        "  --lr X                Adam learning rate (small 1e-3, paper 2e-4)\n" \
+        SSSD_HELP_OPTIM \
+        "  --iters N             training iterations (small 2000, paper 10000)\n" \
+        SSSD_HELP_BUDGET \
         "  --valid-every N       validation MSE every N iterations (small 100, paper\n" \
         "                        500); the best model goes to the output file, a\n" \
         "                        resumable checkpoint to OUTPUT.ckpt (use with --resume)\n" \
         "  --valid-n N           validation windows used (64)\n"
+#define SSSD_HELP_TRAIN_SSM \
+        "  --train-ssm 0|1       also train S4's step sizes and state matrix (0: fixed,\n" \
+        "                        as the reference)\n"
 #define SSSD_HELP_RUN \
         "  --log-every N         a training-log line every N iterations (10)\n" \
         "  impute/generate: --steps S (T: DDPM; fewer: DDIM), --batch B (32),\n" \
@@ -753,8 +804,7 @@ const ts_model_ops ts_model_sssd_s4 = {
         "  --channels C          residual and skip channels\n"
         "  --state N             S4 state size (64)\n"
         SSSD_HELP_TRAIN
-        "  --train-ssm 0|1       also train S4's step sizes and state matrix (0: fixed,\n"
-        "                        as the reference)\n"
+        SSSD_HELP_TRAIN_SSM
         SSSD_HELP_RUN,
     .train = model_train,
     .save = model_save,
@@ -787,6 +837,41 @@ const ts_model_ops ts_model_diffwave = {
     .generate = model_generate,
     .free = model_free,
     .train_keys = diffwave_opts,
+    .run_keys = (const char *const[]){"samples", NULL},
+    .run_check = model_run_check,
+    .train_reads = TS_TRAIN_READS_MASKS | TS_TRAIN_READS_SEED | TS_TRAIN_READS_PRECISION,
+    .impute_reads = TS_IMPUTE_READS_SEED | TS_IMPUTE_READS_PRECISION,
+};
+
+const ts_model_ops ts_model_csdi_s4 = {
+    .name = "csdi-s4",
+    .summary = "CSDI-S4 diffusion imputer (the study's baseline): CSDI's residual network with S4, DDPM/DDIM",
+    .help =
+        "  (SSSD's CSDIS4Imputer with one feature: its defaults below, its one size)\n"
+        "  --layers N            residual blocks (4)\n"
+        "  --channels C          residual and skip channels (64)\n"
+        "  --state N             S4 state size (64)\n"
+        "  --T N                 diffusion steps (50)\n"
+        "  --beta-schedule S     quad (CSDI's: sqrt(beta) linear; default) or linear,\n"
+        "                        from --beta0 1e-4 to --betaT 0.5\n"
+        SSSD_HELP_SCALE
+        "  --lr X                Adam learning rate (1e-3)\n"
+        SSSD_HELP_OPTIM
+        "  --iters N             training iterations (2000)\n"
+        SSSD_HELP_BUDGET
+        "  --valid-every N       validation MSE every N iterations (100); the best model\n"
+        "                        goes to the output file, a resumable checkpoint to\n"
+        "                        OUTPUT.ckpt (use with --resume)\n"
+        "  --valid-n N           validation windows used (64)\n"
+        SSSD_HELP_TRAIN_SSM
+        SSSD_HELP_RUN,
+    .train = csdi_train,
+    .save = model_save,
+    .load = csdi_load,
+    .impute = model_impute,
+    .generate = model_generate,
+    .free = model_free,
+    .train_keys = csdi_opts,
     .run_keys = (const char *const[]){"samples", NULL},
     .run_check = model_run_check,
     .train_reads = TS_TRAIN_READS_MASKS | TS_TRAIN_READS_SEED | TS_TRAIN_READS_PRECISION,
