@@ -28,6 +28,9 @@ static int make_dataset(void)
     return save_motif_dataset(path, 4000);
 }
 
+/* the model the runs below train */
+static const char *model = "sssd-s4";
+
 /* "mpirun -np N" (N > 0) or nothing (N = 0) before the CLI; 0 on success */
 static int train(int np, const char *out, long iters, const char *extra)
 {
@@ -36,10 +39,10 @@ static int train(int np, const char *out, long iters, const char *extra)
     if (np > 0)
         snprintf(mpi, sizeof mpi, "mpirun -np %d --oversubscribe --allow-run-as-root "
                  "-x ASAN_OPTIONS=detect_leaks=0 ", np);
-    snprintf(cmd, sizeof cmd, "ASAN_OPTIONS=detect_leaks=0 %s%s train --model sssd-s4 %s/ds --length 40 "
+    snprintf(cmd, sizeof cmd, "ASAN_OPTIONS=detect_leaks=0 %s%s train --model %s %s/ds --length 40 "
              "--windows 60 --layers 1 --channels 8 --state 8 --batch 4 --iters %ld --valid-every 3 "
              "--valid-n 8 --threads 1 --seed 5 --no-progress -o %s/%s --log %s/%s.jsonl %s >%s/%s.out 2>&1",
-             mpi, bin(), dir, iters, dir, out, dir, out, extra ? extra : "", dir, out);
+             mpi, bin(), model, dir, iters, dir, out, dir, out, extra ? extra : "", dir, out);
     int st = system(cmd);
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
 }
@@ -128,6 +131,25 @@ static void two_ranks_match_one(void)
               lines_of("two.tsm.jsonl"), lines_of("one.tsm.jsonl"));
 }
 
+/* csdi-s4 takes the same data-parallel path: two processes train the model one does */
+static void two_ranks_match_one_csdi(void)
+{
+    if (!have_mpi()) SKIP("built without MPI (make MPI=0) or mpirun is not installed");
+    model = "csdi-s4";
+    int one = train(0, "csdi-one.tsm", 6, NULL), two = train(2, "csdi-two.tsm", 6, NULL),
+        shorter = train(0, "csdi-short.tsm", 3, NULL);
+    model = "sssd-s4";
+    REQUIRE(one == 0 && shorter == 0);
+    char p[512], out[4096] = "";
+    snprintf(p, sizeof p, "%s/csdi-two.tsm.out", dir);
+    FILE *f = fopen(p, "r");
+    if (f) { size_t got = fread(out, 1, sizeof out - 1, f); out[got] = 0; fclose(f); }
+    CHECK_MSG(two == 0 && strstr(out, "data-parallel over 2 processes") && strstr(out, "trained csdi-s4"), "%s", out);
+    double d = model_diff("csdi-one.tsm", "csdi-two.tsm");
+    CHECK_MSG(d >= 0 && d < 1e-4, "parameters differ by %g", d);
+    CHECK(model_diff("csdi-one.tsm", "csdi-short.tsm") > 1e-4);
+}
+
 /* a checkpoint of one process resumes under two, and one of two under one */
 static void resume_across_rank_counts(void)
 {
@@ -192,6 +214,7 @@ static void cleanup(void)
 TEST_MAIN("mpi", {
     RUN(setup);
     RUN(two_ranks_match_one);
+    RUN(two_ranks_match_one_csdi);
     RUN(resume_across_rank_counts);
     RUN(uneven_batch_refused);
     RUN(rank0_failure_stops_all);
