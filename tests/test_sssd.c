@@ -1488,6 +1488,14 @@ static void csdi_model(void)
     REQUIRE(rewrite_chunk(outp, edited, "CONFIG", cut) == 0);
     CHECK(ts_model_load(edited, &m2) == -1 && !m2);
     CHECK_MSG(strstr(ts_error(), edited) && strstr(ts_error(), "time embedding = 127"), "%s", ts_error());
+    /* one whose position embedding a window could not hold: refused before any allocation */
+    snprintf(cut, sizeof cut, "%s", cfg);
+    p = strstr(cut, "len=");
+    REQUIRE(p);
+    snprintf(p, sizeof cut - (size_t)(p - cut), "len=262144\n");
+    REQUIRE(rewrite_chunk(outp, edited, "CONFIG", cut) == 0);
+    CHECK(ts_model_load(edited, &m2) == -1 && !m2);
+    CHECK_MSG(strstr(ts_error(), edited) && strstr(ts_error(), "time_emb 128 x len 262144"), "%s", ts_error());
     /* without its residual key it would read as S4: refused, naming the key */
     snprintf(cut, sizeof cut, "%s", cfg);
     p = strstr(cut, "residual=csdi\n");
@@ -1526,6 +1534,20 @@ static void csdi_model(void)
         REQUIRE(rewrite_chunk(edited, edited, "MODEL", "csdi-s4") == 0);
         CHECK(ts_model_load(edited, &m2) == -1 && !m2);
         CHECK_MSG(strstr(ts_error(), edited) && strstr(ts_error(), want[i]), "%s", ts_error());
+    }
+    /* and such a model is not trained: one layer of one channel, windows of 2^18 */
+    {
+        toy big;
+        toy_make(&big, 2, 1 << 18);
+        memset(&kv, 0, sizeof kv);
+        kv_add(&kv, "layers", "1");
+        kv_add(&kv, "channels", "1");
+        kv_add(&kv, "iters", "1");
+        o = toy_opts(&big, &kv);
+        ts_model *m3 = NULL;
+        CHECK(ts_model_train("csdi-s4", &o, &m3) == -1 && !m3);
+        CHECK_MSG(strstr(ts_error(), "position embedding of 128 x windows of 262144"), "%s", ts_error());
+        toy_free(&big);
     }
     /* options that are not csdi-s4's, and a schedule it does not know */
     const char *bad[][2] = {{"dilation-cycle", "2"}, {"preset", "small"}, {"beta-schedule", "cube"}};

@@ -240,6 +240,10 @@ static int read_config(const ts_reader *r, sssd_model *m, int alloc)
         return ts_fail("%s: section 'CONFIG': %d layers x %d channels x len %ld is over the limit "
                        "of %llu for one window (corrupt or hostile file?)", r->path, c.layers, c.C,
                        len, (unsigned long long)MAX_WINDOW_STATE);
+    /* csdi: the position embedding a plan holds, time_emb x len, likewise */
+    if (c.residual == TS_SSSD_RES_CSDI && (uint64_t)c.time_emb * (uint64_t)len > MAX_WINDOW_STATE)
+        return ts_fail("%s: section 'CONFIG': time_emb %d x len %ld is over the limit of %llu for one window "
+                       "(corrupt or hostile file?)", r->path, c.time_emb, len, (unsigned long long)MAX_WINDOW_STATE);
     /* the parameters the config implies must be what the file holds, before any allocation */
     ts_sssd_layout lay;
     ts_sssd_layout_of(&c, &lay, NULL);
@@ -472,6 +476,10 @@ static int train_kind(ts_model **out, const ts_train_opts *o, int residual)
         return ts_fail("%s: %d layers x %d channels x windows of %zu events is over the limit of %llu that "
                        "sampling one window may hold: fewer layers or channels, or shorter windows",
                        name, so.net.layers, so.net.C, L, (unsigned long long)MAX_WINDOW_STATE);
+    if (residual == TS_SSSD_RES_CSDI && (uint64_t)so.net.time_emb * (uint64_t)L > MAX_WINDOW_STATE)
+        return ts_fail("%s: the position embedding of %d x windows of %zu events is over the limit of %llu that "
+                       "sampling one window may hold: shorter windows", name, so.net.time_emb, L,
+                       (unsigned long long)MAX_WINDOW_STATE);
 
     sssd_model *m = ts_calloc(1, sizeof *m);
     m->base.len = L;
