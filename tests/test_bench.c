@@ -1,7 +1,8 @@
 /* `tracesynth bench model` on tiny networks: both steps are measured through the
  * model interface for every neural model (sssd-s4, diffwave, mdm with both
- * backbones), the profile splits them into sections, no ratio is printed without
- * --vs-torch, and bad usage is refused by name. (No timing is asserted.) */
+ * backbones, lstm), the profile splits them into sections, no ratio is printed without
+ * --vs-torch, with it PyTorch's times and the ratios are (where /usr/bin/python3 has
+ * torch), and bad usage is refused by name. (No timing is asserted.) */
 #include "check.h"
 #include "tracesynth.h"
 
@@ -32,6 +33,60 @@ static void each_model_both_steps(void)
         CHECK_MSG(strstr(out, " train ") && strstr(out, " denoise ") && strstr(out, "peak "), "%s", out);
         CHECK_MSG(strstr(out, "load average") != NULL, "%s", out);
         CHECK_MSG(!strstr(out, "ratio") && !strstr(out, "PyTorch"), "%s", out);
+    }
+}
+
+/* lstm has no sampling steps: its inference is imputation and scoring, as impute and
+ * score run them */
+static void lstm_steps(void)
+{
+    char out[16384];
+    int rc = run_output("bench model --model lstm --sizes 1x8x2,2x8x2 --length 24 --runs 2 --threads 1", out,
+                        sizeof out);
+    CHECK_MSG(rc == 0, "exit %d\n%s", rc, out);
+    CHECK_MSG(strstr(out, "lstm, L = 24") && strstr(out, "1 x 8, batch 2") && strstr(out, "2 x 8, batch 2"), "%s", out);
+    CHECK_MSG(strstr(out, " train ") && strstr(out, " impute ") && strstr(out, " score ") && strstr(out, "peak ") &&
+              !strstr(out, " denoise "), "%s", out);
+    CHECK_MSG(strstr(out, "(impute: blackout 10 at the center; both: 2 windows)"), "%s", out);
+    CHECK_MSG(!strstr(out, "ratio") && !strstr(out, "PyTorch"), "%s", out);
+    /* its sizes are layers x hidden units x batch; its default the model's own, 2 x 128, batch 32 */
+    rc = run_output("bench model --model lstm --length 24 --runs 1 --threads 1", out, sizeof out);
+    CHECK_MSG(rc == 0 && strstr(out, "2 x 128, batch 32") && !strstr(out, "4 x 64"), "exit %d\n%s", rc, out);
+    /* ... not --hidden, which would time another network than the size printed */
+    char err[1024];
+    rc = run_cli("bench model --model lstm --sizes 1x8x2 --hidden 16 --length 24 --runs 1", err, sizeof err);
+    CHECK_MSG(rc == 2 && strstr(err, "--hidden 16: ") && strstr(err, "--channels C"), "exit %d: %s", rc, err);
+    CHECK(run_stdout("bench model --help", out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "lstm: layers x hidden units x batch") && strstr(out, "default 2x128x32"), "%s", out);
+    rc = run_output("bench model --model lstm --sizes 1x8x2 --length 24 --runs 2 --threads 2 --profile", out,
+                    sizeof out);
+    CHECK_MSG(rc == 0 && strstr(out, "training step:") && strstr(out, "imputation (a batch):") &&
+              strstr(out, "optimizer (clip + Adam)"), "exit %d\n%s", rc, out);
+}
+
+/* /usr/bin/python3 can import torch: --vs-torch can run the PyTorch definitions */
+static int have_torch(void)
+{
+    return system("/usr/bin/python3 -c 'import torch' > /dev/null 2>&1") == 0;
+}
+
+/* --vs-torch for each model: this one's times, PyTorch's, and the ratios side by side */
+static void vs_torch(void)
+{
+    if (!have_torch()) SKIP("/usr/bin/python3 has no torch");
+    static const char *const models[] = {"--model diffwave", "--model lstm"};
+    static const char *const infer[] = {" denoise ", " impute "};
+    char args[512], out[16384];
+    for (int i = 0; i < 2; i++) {
+        snprintf(args, sizeof args, "bench model %s --sizes 1x8x2 --length 24 --runs 2 --threads 1 --vs-torch",
+                 models[i]);
+        int rc = run_output(args, out, sizeof out);
+        CHECK_MSG(rc == 0, "%s: exit %d\n%s", models[i], rc, out);
+        const char *pt = strstr(out, "  PyTorch "), *ratio = strstr(out, "  ratio (median) ");
+        CHECK_MSG(pt && ratio && ratio > pt, "%s: %s", models[i], out);
+        if (!pt || !ratio) continue;
+        CHECK_MSG(strstr(pt, " train ") && strstr(pt, infer[i]) && strstr(ratio, infer[i]), "%s: %s", models[i], out);
+        if (i == 1) CHECK_MSG(strstr(pt, " score ") && strstr(ratio, " score "), "%s", out);
     }
 }
 
@@ -123,11 +178,7 @@ static void sssd_small_T(void)
     /* diffwave's too */
     rc = run_cli("bench model --model diffwave --sizes 1x8x2 --length 24 --runs 1 --threads 1 --T 3", err, sizeof err);
     CHECK_MSG(rc == 2 && strstr(err, "--T 3: ") && strstr(err, "--T 4 or more"), "exit %d: %s", rc, err);
-    /* it has no PyTorch timing definition: --vs-torch is refused, saying so */
-    rc = run_cli("bench model --model diffwave --sizes 1x8x2 --length 24 --runs 1 --threads 1 --vs-torch", err,
-                 sizeof err);
-    CHECK_MSG(rc == 2 && strstr(err, "--vs-torch") && strstr(err, "diffwave"), "exit %d: %s", rc, err);
-    /* csdi-s4's: its T (50 unless given) bounds the runs, and no PyTorch timing either */
+    /* csdi-s4's: its T (50 unless given) bounds the runs, and no PyTorch timing definition */
     rc = run_cli("bench model --model csdi-s4 --state 8 --sizes 1x8x2 --length 24 --runs 1 --threads 1 --T 3", err,
                  sizeof err);
     CHECK_MSG(rc == 2 && strstr(err, "--T 3: ") && strstr(err, "--T 4 or more"), "exit %d: %s", rc, err);
@@ -234,6 +285,8 @@ static void cleanup(void)
 TEST_MAIN("bench", {
     RUN(setup);
     RUN(each_model_both_steps);
+    RUN(lstm_steps);
+    RUN(vs_torch);
     RUN(profile_sections);
     RUN(bad_usage);
     RUN(sssd_small_T);

@@ -1,10 +1,12 @@
-/* tracesynth bench model: one training step and one denoising step of a neural
+/* tracesynth bench model: one training step and one inference step of a neural
  * model, timed through the model interface itself:
  *  - the training step is the one `train` runs: the model trains on a synthetic
  *    split and the trainer's bench hook times ts_train_iter (the model's step
  *    callback, mask, clip, Adam) on the network the model built;
- *  - the denoising step is the sampler's marginal cost per step: generating B
- *    windows with S + k steps minus with S steps, over k;
+ *  - the denoising step of a diffusion model is the sampler's marginal cost per
+ *    step: generating B windows with S + k steps minus with S steps, over k;
+ *  - lstm, which has no sampling steps, takes the imputation of B windows (a
+ *    blackout at their center: what impute does per batch) and their scoring;
  * with the spread over runs, the machine's load, the peak memory of each size
  * (measured in a child process per size), optionally the project's PyTorch
  * definition of the same network run in the same environment (--vs-torch), and a
@@ -45,6 +47,12 @@ static int cmp_double(const void *a, const void *b)
     double x = *(const double *)a, y = *(const double *)b;
     return x < y ? -1 : x > y;
 }
+
+/* the next-event predictor: its inference is imputation and scoring, not denoising */
+static int is_lstm(const char *model) { return !strcmp(model, "lstm"); }
+
+/* the blackout of the synthetic training (and of lstm's imputation) in windows of L */
+static int blackout_of(long L) { return L >= 20 ? 10 : 1; }
 
 /* median, min, max of v[0..n) (sorts v) */
 typedef struct { double med, min, max; } stats;
@@ -248,7 +256,7 @@ static void kv_make(kv_build *k, const bench_cfg *bc, size3 s)
     snprintf(k->buf[2], sizeof k->buf[2], "%d", s.B);
     snprintf(k->buf[3], sizeof k->buf[3], "%ld", bc->L);
     k->keys[n] = "layers", k->vals[n++] = k->buf[0];
-    k->keys[n] = "channels", k->vals[n++] = k->buf[1];
+    k->keys[n] = is_lstm(bc->model) ? "hidden" : "channels", k->vals[n++] = k->buf[1];
     k->keys[n] = "batch", k->vals[n++] = k->buf[2];
     k->keys[n] = "iters", k->vals[n++] = "1";
     k->keys[n] = "valid-n", k->vals[n++] = "1";
@@ -271,7 +279,7 @@ static void kv_make(kv_build *k, const bench_cfg *bc, size3 s)
 
 /* the results of one size, written by the child to the parent */
 typedef struct {
-    stats train, denoise;
+    stats train, denoise, score;   /* lstm: denoise is the imputation of B windows, score their scoring */
     profile ptrain, pdenoise, ptrain1, pdenoise1;   /* 1: at one thread */
     double rss;
     int denoise_k;             /* the sampling steps whose time gave one step's */
@@ -327,6 +335,45 @@ static int denoise_profile(ts_model *m, ts_run_opts *ro, size_t B, size_t L, int
     return rc;
 }
 
+/* lstm's inference on the windows x (B of L) as impute and score run it (a batch of B):
+ * `runs` timed runs of each after a warm-up into ti and ts; with a profile, one of the
+ * imputation's at the threads asked for (p) and at one thread (p1) */
+static int lstm_infer(ts_model *m, const ts_windows *x, size_t k, long runs, int prof_on, double *ti, double *ts,
+                      profile *p, profile *p1)
+{
+    uint8_t *mask = ts_malloc(x->n * x->len);
+    ts_run_opts ro;
+    memset(&ro, 0, sizeof ro);
+    ro.batch = x->n;
+    ts_windows out;
+    double bits;
+    int rc = ts_mask_fill(mask, x->n, x->len, k, TS_MASK_CENTER, 0);
+    for (long i = -1; i < runs && rc == 0; i++) {   /* i = -1 warms up */
+        double a = ts_now();
+        rc = ts_model_impute(m, x, mask, &ro, &out);
+        if (i >= 0) ti[i] = ts_now() - a;
+        if (rc) break;
+        ts_windows_free(&out);
+        a = ts_now();
+        rc = ts_model_bits(m, x, NULL, &ro, &bits, NULL);
+        if (i >= 0) ts[i] = ts_now() - a;
+    }
+    for (int one = 0; one < 2 && rc == 0 && prof_on; one++) {
+        const int nt = ts_get_threads();
+        if (one && nt == 1) break;
+        if (one) ts_set_threads(1);
+        ts_prof_enable(1);
+        double a = ts_now();
+        for (long i = 0; i < runs && rc == 0; i++)
+            if ((rc = ts_model_impute(m, x, mask, &ro, &out)) == 0) ts_windows_free(&out);
+        prof_take(one ? p1 : p, ts_now() - a, runs);
+        ts_prof_enable(0);
+        ts_set_threads(nt);
+    }
+    free(mask);
+    return rc;
+}
+
 /* runs in the child: train (hooked) and sample; 0 / -1 + error */
 static int bench_size(const bench_cfg *bc, size3 s, size_result *res)
 {
@@ -347,7 +394,7 @@ static int bench_size(const bench_cfg *bc, size3 s, size_result *res)
     memset(&o, 0, sizeof o);
     o.split = &sp;
     o.n_ids = (int32_t)bc->ids;
-    o.blackout = L >= 20 ? 10 : 1;
+    o.blackout = (size_t)blackout_of(bc->L);
     o.mask_pos = TS_MASK_CENTER;
     o.seed = 7;
     o.kv = kb.kv;
@@ -365,6 +412,16 @@ static int bench_size(const bench_cfg *bc, size3 s, size_result *res)
     res->train = stats_of(tb.t, (int)bc->runs);
     res->ptrain = tb.prof;
     res->ptrain1 = tb.prof1;
+    if (is_lstm(bc->model)) {   /* B of the training windows, imputed and scored */
+        const ts_windows x = {sp.train.data, (size_t)s.B, L};
+        double *ti = ts_malloc(2 * (size_t)bc->runs * sizeof(double)), *ts = ti + bc->runs;
+        rc = lstm_infer(m, &x, o.blackout, bc->runs, bc->profile, ti, ts, &res->pdenoise, &res->pdenoise1);
+        if (rc == 0) res->denoise = stats_of(ti, (int)bc->runs), res->score = stats_of(ts, (int)bc->runs);
+        free(ti);
+        res->rss = peak_mib();
+        res->bf16_fallbacks = ts_gemm_bf16_fallbacks();
+        goto done;
+    }
 
     /* denoising: B windows at S and S + k steps */
     ts_run_opts ro;
@@ -443,7 +500,7 @@ static int check_options(const bench_cfg *bc, size3 s)
         memset(&o, 0, sizeof o);
         o.split = &sp;
         o.n_ids = (int32_t)bc->ids;
-        o.blackout = L >= 20 ? 10 : 1;
+        o.blackout = (size_t)blackout_of(bc->L);
         o.mask_pos = TS_MASK_CENTER;
         o.kv = kb.kv;
         int reached = 0;
@@ -454,7 +511,7 @@ static int check_options(const bench_cfg *bc, size3 s)
         free(sp.train.data);
         if (!reached) {
             fprintf(stderr, "tracesynth bench model: error: %s (bench model times the neural models, "
-                    "trained through the trainer: sssd-s4, diffwave, csdi-s4, mdm)\n",
+                    "trained through the trainer: sssd-s4, diffwave, csdi-s4, mdm, lstm)\n",
                     rc ? ts_error() : "the model has no network trained through the trainer");
             _exit(2);
         }
@@ -467,7 +524,7 @@ static int check_options(const bench_cfg *bc, size3 s)
 
 /* ---- the PyTorch definition ---- */
 
-typedef struct { stats train, denoise; double rss; int ok; } torch_result;
+typedef struct { stats train, denoise, score; double rss; int ok; } torch_result;
 
 static double json_num(const char *s, const char *key)
 {
@@ -506,10 +563,15 @@ static int run_torch(const bench_cfg *bc, size3 s, torch_result *tr)
         script = "bench_mdm.py";
         const char *bb = ts_kv_get(bc->kv, "backbone");
         snprintf(extra, sizeof extra, " --backbone %s --vocab %ld", bb ? bb : "s4", bc->ids);
+    } else if (is_lstm(bc->model)) {   /* the blackout bench_size imputes */
+        script = "bench_lstm.py";
+        snprintf(extra, sizeof extra, " --vocab %ld --blackout %d", bc->ids, blackout_of(bc->L));
+    } else if (!strcmp(bc->model, "diffwave")) {
+        snprintf(extra, sizeof extra, " --model diffwave");
     }
     for (int i = 0; i < bc->kv->n; i++)
         if (!strcmp(bc->kv->keys[i], "state") || !strcmp(bc->kv->keys[i], "heads") ||
-            !strcmp(bc->kv->keys[i], "ff"))
+            !strcmp(bc->kv->keys[i], "ff") || !strcmp(bc->kv->keys[i], "dilation-cycle"))
             snprintf(extra + strlen(extra), sizeof extra - strlen(extra), " --%s %s", bc->kv->keys[i],
                      bc->kv->values[i]);
     /* the same kernels: the CLI may have chosen them through OPENBLAS_CORETYPE and
@@ -532,8 +594,9 @@ static int run_torch(const bench_cfg *bc, size3 s, torch_result *tr)
     tr->train = (stats){json_num(last, "train_median_s"), json_num(last, "train_min_s"), json_num(last, "train_max_s")};
     tr->denoise = (stats){json_num(last, "denoise_median_s"), json_num(last, "denoise_min_s"),
                           json_num(last, "denoise_max_s")};
+    tr->score = (stats){json_num(last, "score_median_s"), json_num(last, "score_min_s"), json_num(last, "score_max_s")};
     tr->rss = json_num(last, "peak_rss_mib");
-    tr->ok = isfinite(tr->train.med) && isfinite(tr->denoise.med);
+    tr->ok = isfinite(tr->train.med) && isfinite(tr->denoise.med) && (!is_lstm(bc->model) || isfinite(tr->score.med));
     if (!tr->ok) return ts_fail("bench model: no times from the PyTorch definition: %s", last);
     return 0;
 }
@@ -574,27 +637,45 @@ static int one_size(const bench_cfg *bc, size3 s, double peak)
         return ts_fail("bench model: %s at %s: %s", bc->model, name, res.err);
     if (got != (ssize_t)sizeof res || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
         return ts_fail("bench model: %s at %s failed", bc->model, name);
+    const int lstm = is_lstm(bc->model);
+    const char *infer = lstm ? "impute" : "denoise";
     printf("%-20s train ", name);
     print_stats(res.train);
-    printf("   denoise ");
+    printf("   %s ", infer);
     print_stats(res.denoise);
-    printf("   peak %.0f MiB   (denoise: %d step%s)\n", res.rss, res.denoise_k, ts_plural((size_t)res.denoise_k));
+    if (lstm) {
+        printf("   score ");
+        print_stats(res.score);
+    }
+    printf("   peak %.0f MiB   ", res.rss);
+    if (lstm) printf("(impute: blackout %d at the center; both: %d windows)\n", blackout_of(bc->L), s.B);
+    else printf("(denoise: %d step%s)\n", res.denoise_k, ts_plural((size_t)res.denoise_k));
     if (bc->vs_torch) {
         torch_result tr;
         if (run_torch(bc, s, &tr) != 0) return -1;
         printf("%-20s train ", "  PyTorch");
         print_stats(tr.train);
-        printf("   denoise ");
+        printf("   %s ", infer);
         print_stats(tr.denoise);
+        if (lstm) {
+            printf("   score ");
+            print_stats(tr.score);
+        }
         printf("   peak %.0f MiB\n", tr.rss);
-        printf("%-20s train %6.1fx (%.1f-%.1f)              denoise %6.1fx (%.1f-%.1f)\n", "  ratio (median)",
-               tr.train.med / res.train.med, tr.train.min / res.train.max, tr.train.max / res.train.min,
+        /* PyTorch's time over this one's: above 1, this one is faster */
+        printf("%-20s train %6.1fx (%.1f-%.1f)              %s %6.1fx (%.1f-%.1f)", "  ratio (median)",
+               tr.train.med / res.train.med, tr.train.min / res.train.max, tr.train.max / res.train.min, infer,
                tr.denoise.med / res.denoise.med, tr.denoise.min / res.denoise.max,
                tr.denoise.max / res.denoise.min);
+        if (lstm)
+            printf("               score %6.1fx (%.1f-%.1f)", tr.score.med / res.score.med,
+                   tr.score.min / res.score.max, tr.score.max / res.score.min);
+        printf("\n");
     }
     if (bc->profile) {
         prof_print("training step", &res.ptrain, &res.ptrain1, ts_get_threads(), peak);
-        prof_print("denoising step", &res.pdenoise, &res.pdenoise1, ts_get_threads(), peak);
+        prof_print(lstm ? "imputation (a batch)" : "denoising step", &res.pdenoise, &res.pdenoise1, ts_get_threads(),
+                   peak);
         if (ts_get_precision() == TS_PRECISION_BF16)
             printf("  bf16 products that ran in float32 (no oneDNN primitive for the shape): %ld\n",
                    res.bf16_fallbacks);
@@ -643,7 +724,7 @@ static int parse_sizes(const char *s, size3 *out, int *n, char *why, size_t nwhy
 
 static int more_help(FILE *f, const char *key)
 {
-    return cli_model_more_help(f, key, "bench model", (const char *const[]){"sssd-s4", "diffwave", "csdi-s4", "mdm", NULL});
+    return cli_model_more_help(f, key, "bench model", (const char *const[]){"sssd-s4", "diffwave", "csdi-s4", "mdm", "lstm", NULL});
 }
 
 int bench_model(int argc, char **argv)
@@ -652,14 +733,15 @@ int bench_model(int argc, char **argv)
     long layers = 0, ch = 0, batch = 0, L = 200, runs = 5, threads = 0, ids = 40;
     int vs_torch = 0, profile_on = 0;
     const ts_option opts[] = {
-        TS_OPT_STR_F_(0, "model", &model, "NAME", TS_OPT_HELP_KEY, "the model: sssd-s4 (default), diffwave, csdi-s4 or\n"
-                      "mdm (--backbone s4|transformer; with --help: its\n"
-                      "options)"),
+        TS_OPT_STR_F_(0, "model", &model, "NAME", TS_OPT_HELP_KEY, "the model: sssd-s4 (default), diffwave, csdi-s4,\n"
+                      "mdm (--backbone s4|transformer) or lstm; with\n"
+                      "--help: its options"),
         TS_OPT_STR_(0, "sizes", &sizes, "LxCxB,...", "layers x channels x batch, comma-separated\n"
                     "(default 4x64x16,4x128x32; the paper's size is\n"
-                    "36x256x16)"),
-        TS_OPT_LONG_(0, "layers", &layers, "N", 1, 1024, "one size: blocks"),
-        TS_OPT_LONG_(0, "channels", &ch, "C", 1, 4096, "one size: channels"),
+                    "36x256x16); lstm: layers x hidden units x batch\n"
+                    "(default 2x128x32, its training defaults)"),
+        TS_OPT_LONG_(0, "layers", &layers, "N", 1, 1024, "one size: blocks (lstm: layers)"),
+        TS_OPT_LONG_(0, "channels", &ch, "C", 1, 4096, "one size: channels (lstm: hidden units)"),
         TS_OPT_LONG_(0, "batch", &batch, "B", 1, 65536, "one size: windows per batch"),
         TS_OPT_LONG_(0, "length", &L, "L", 2, 1000000, "window length (200)"),
         TS_OPT_LONG_(0, "ids", &ids, "V", 2, 1 << 20, "event IDs of the synthetic data (40)"),
@@ -668,7 +750,7 @@ int bench_model(int argc, char **argv)
         CLI_PRECISION_OPTION,
         TS_OPT_FLAG_(0, "vs-torch", &vs_torch, "also run the project's PyTorch definition (tests/torch,\n"
                      "float32) with the same sizes, threads and environment;\n"
-                     "print ratios (sssd-s4, mdm)"),
+                     "print ratios"),
         TS_OPT_FLAG_(0, "profile", &profile_on, "split both steps into GEMM, S4 kernel, FFT, step MLP,\n"
                      "attention, optimizer and the rest; GFLOP/s against the\n"
                      "GEMM peak"),
@@ -682,12 +764,17 @@ int bench_model(int argc, char **argv)
                  "backward, clipping and Adam, through the trainer) and one denoising step (the\n"
                  "sampler's cost per step: generating B windows with 2 + k steps minus with 2,\n"
                  "over k; k of 4 to 64, for about 0.1 s, fewer where the window or the T of\n"
-                 "sssd-s4, diffwave or csdi-s4 allows no more) on synthetic data. Reports the\n"
-                 "median and the min-max over the runs, the peak resident memory of each size (a\n"
-                 "child process each) and the machine's load average. --vs-torch runs\n"
-                 "tests/torch/bench_sssd.py or bench_mdm.py with /usr/bin/python3 in the same\n"
-                 "environment (threads, OPENBLAS_CORETYPE). Other --KEY VALUE pairs go to the\n"
-                 "model (e.g. --backbone transformer, --state 64).",
+                 "sssd-s4, diffwave or csdi-s4 allows no more) on synthetic data. lstm has no\n"
+                 "sampling steps: its inference is timed as impute and score run it on a batch\n"
+                 "of B windows (impute: a blackout of 10 at their center, 1 in windows under 20\n"
+                 "events: the left context in one pass, then one step per hidden event;\n"
+                 "score: one pass over each window).\n"
+                 "Reports the median and the min-max over the runs, the peak resident memory\n"
+                 "of each size (a child process each) and the machine's load average.\n"
+                 "--vs-torch runs tests/torch/bench_sssd.py (sssd-s4, diffwave), bench_mdm.py\n"
+                 "or bench_lstm.py with /usr/bin/python3 in the same environment (threads,\n"
+                 "OPENBLAS_CORETYPE), and prints PyTorch's time over this one's. Other --KEY\n"
+                 "VALUE pairs go to the model (e.g. --backbone transformer, --state 64).",
         .opts = opts,
         .min_pos = 0, .max_pos = 0,
         .extra_kv = 1,
@@ -704,7 +791,10 @@ int bench_model(int argc, char **argv)
     if (sizes && (layers || ch || batch)) rc = cli_usage_error("bench model", "--sizes or --layers/--channels/--batch, not both");
     else if (sizes && parse_sizes(sizes, sz, &nsz, why, sizeof why) != 0)
         rc = cli_usage_error("bench model", "--sizes '%s': %s", sizes, why);
-    else if (!sizes && (layers || ch || batch)) {
+    else if (!sizes && is_lstm(model)) {   /* the model's training defaults: 2 x 128, batch 32 */
+        sz[0] = (size3){layers ? (int)layers : 2, ch ? (int)ch : 128, batch ? (int)batch : 32};
+        nsz = 1;
+    } else if (!sizes && (layers || ch || batch)) {
         sz[0] = (size3){layers ? (int)layers : 4, ch ? (int)ch : 64, batch ? (int)batch : 16};
         nsz = 1;
     } else if (!sizes) {
@@ -723,15 +813,23 @@ int bench_model(int argc, char **argv)
     }
     /* a model without a network has no step to time: said so, not through the first of
      * the sizes' options (--layers) it does not take */
-    if (!takes_T(model) && strcmp(model, "mdm")) {
+    if (!takes_T(model) && strcmp(model, "mdm") && !is_lstm(model)) {
         rc = cli_usage_error("bench model", "--model %s: bench model times the neural models, trained through the "
-                             "trainer: sssd-s4, diffwave, csdi-s4, mdm", model);
+                             "trainer: sssd-s4, diffwave, csdi-s4, mdm, lstm", model);
         ts_opt_free(&args);
         return rc;
     }
-    if (vs_torch && (!strcmp(model, "diffwave") || !strcmp(model, "csdi-s4"))) {
-        rc = cli_usage_error("bench model", "--vs-torch: tests/torch has a timing definition of sssd-s4 and mdm, "
-                             "none of %s", model);
+    if (vs_torch && !strcmp(model, "csdi-s4")) {
+        rc = cli_usage_error("bench model", "--vs-torch: tests/torch has timing definitions of sssd-s4, diffwave, mdm "
+                             "and lstm, none of %s", model);
+        ts_opt_free(&args);
+        return rc;
+    }
+    /* lstm's hidden units are the sizes' channels: a --hidden of its own would time another
+     * network than the size printed (and than PyTorch's) */
+    if (is_lstm(model) && ts_kv_get(&kv, "hidden")) {
+        rc = cli_usage_error("bench model", "--hidden %s: lstm's hidden units are the sizes' channels (--channels C, "
+                             "or --sizes LxCxB)", ts_kv_get(&kv, "hidden"));
         ts_opt_free(&args);
         return rc;
     }

@@ -1,15 +1,18 @@
 #!/usr/bin/python3
-"""The project's PyTorch definition of the SSSD-S4 network (tests/torch/sssd_fixtures.py,
-the same maths as the C network), timed in float32 for `tracesynth bench model --vs-torch`.
+"""The project's PyTorch definitions of the SSSD-S4 network and of DiffWave, its blocks
+with a dilated convolution in place of the S4 layers (tests/torch/sssd_fixtures.py, the
+same maths as the C networks), timed in float32 for `tracesynth bench model --vs-torch`.
 
 One training step = forward + masked MSE + backward + Adam, as `tracesynth train` runs
 it; one denoising step = one forward pass without gradients. S4's step sizes and state
-matrix are fixed (not trained), as in the C default (--train-ssm 0).
+matrix are fixed (not trained), as in the C default (--train-ssm 0). --model diffwave:
+block n's convolution has dilation 2^(n mod --dilation-cycle) (12, as in C).
 
 Prints one JSON object: medians and minima of the step times in seconds, the spread,
 peak RSS, torch's threads and the BLAS build. Run with the same environment (threads,
 OPENBLAS_CORETYPE) as the C side: `tracesynth bench model --vs-torch` does that.
-usage: bench_sssd.py --layers 4 --channels 64 --batch 16 --length 200 --threads 2 --iters 5
+usage: bench_sssd.py [--model sssd-s4|diffwave] --layers 4 --channels 64 --batch 16 --length 200
+                     --threads 2 --iters 5
 """
 import argparse
 import json
@@ -23,12 +26,13 @@ import time
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from sssd_fixtures import network  # noqa: E402  (sets float64 as the default: undone below)
+from sssd_fixtures import diffwave, network  # noqa: E402  (sets float64 as the default: undone below)
 
 torch.set_default_dtype(torch.float32)
 
 
-def make_params(layers, C, N, emb=(128, 512, 512), seed=0):
+def make_params(layers, C, N, emb=(128, 512, 512), seed=0, s4=True):
+    """s4 False: DiffWave's blocks, without the two S4 layers"""
     g = torch.Generator().manual_seed(seed)
     H, Nh = 2 * C, N // 2
 
@@ -60,9 +64,11 @@ def make_params(layers, C, N, emb=(128, 512, 512), seed=0):
         q = {}
         q["fc_w"], q["fc_b"] = U((C, emb[2]), emb[2]), U(C, emb[2])
         q["c3_v"], q["c3_g"], q["c3_b"] = wnp(H, C, 3)
-        q["s4a"] = s4p()
+        if s4:
+            q["s4a"] = s4p()
         q["cond_v"], q["cond_g"], q["cond_b"] = wnp(H, 2, 1)
-        q["s4b"] = s4p()
+        if s4:
+            q["s4b"] = s4p()
         q["res_v"], q["res_g"], q["res_b"] = wnp(C, C, 1)
         q["skip_v"], q["skip_g"], q["skip_b"] = wnp(C, C, 1)
         p["blocks"].append(q)
@@ -88,6 +94,8 @@ def make_params(layers, C, N, emb=(128, 512, 512), seed=0):
 
 def main():
     ap = argparse.ArgumentParser()
+    ap.add_argument("--model", default="sssd-s4", choices=["sssd-s4", "diffwave"])
+    ap.add_argument("--dilation-cycle", type=int, default=12)
     ap.add_argument("--layers", type=int, default=4)
     ap.add_argument("--channels", type=int, default=64)
     ap.add_argument("--state", type=int, default=64)
@@ -98,8 +106,10 @@ def main():
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     B, L = a.batch, a.length
-    cfg = dict(layers=a.layers, C=a.channels, N=a.state, L=L, emb_in=128)
-    p, trainable = make_params(a.layers, a.channels, a.state)
+    s4 = a.model == "sssd-s4"
+    cfg = dict(layers=a.layers, C=a.channels, N=a.state, L=L, emb_in=128, cycle=a.dilation_cycle)
+    net = network if s4 else diffwave
+    p, trainable = make_params(a.layers, a.channels, a.state, s4=s4)
     opt = torch.optim.Adam(trainable, lr=1e-3)
     g = torch.Generator().manual_seed(1)
     x0 = torch.randint(0, 40, (B, 1, L), generator=g).float()
@@ -110,7 +120,7 @@ def main():
     def train_step():
         eps = torch.randn(B, 1, L, generator=g)
         xt = x0 * mask + eps * (1 - mask)
-        out = network(p, xt, x0, mask, t, cfg)
+        out = net(p, xt, x0, mask, t, cfg)
         loss = (((out - eps) * (1 - mask)) ** 2).sum() / (1 - mask).sum()
         opt.zero_grad(set_to_none=False)
         loss.backward()
@@ -118,7 +128,7 @@ def main():
 
     def denoise_step():
         with torch.no_grad():
-            network(p, x0, x0, mask, t, cfg)
+            net(p, x0, x0, mask, t, cfg)
 
     res = {}
     for name, fn in (("train", train_step), ("denoise", denoise_step)):
