@@ -1787,8 +1787,9 @@ static void run_option_errors_are_usage(void)
 
 /* score's and train's alike: a model's refusal of its run or training options (a key it
  * does not take, a value out of range, one of a multi-channel model), and train's, bench
- * impute's and bench model's unknown --model, are usage errors (2), nothing written; a dataset not there stays
- * the run's (1) */
+ * impute's, bench model's, fill's and bench fill's unknown --model, are usage errors (2),
+ * nothing written; a dataset not there stays the run's (1), as does a model file not there
+ * (a --model naming a path) */
 static void score_train_option_errors_are_usage(void)
 {
     char cmd[4096], err[2048], out[700];
@@ -1805,6 +1806,9 @@ static void score_train_option_errors_are_usage(void)
         {"train --model nosuch %1$s/ds -o %2$s", "--model: unknown model 'nosuch' (models: ngram, "},
         {"bench impute --model nosuch %1$s/ds --json %2$s", "--model: unknown model 'nosuch' (models: ngram, "},
         {"bench model --model nosuch --sizes 1x8x1 --runs 1", "--model: unknown model 'nosuch' (models: ngram, "},
+        /* fill's and bench fill's --model also takes a file: a name that is neither */
+        {"fill /nonexistent/trace --model nosuch -o %2$s -q", "--model: unknown model 'nosuch' (models: ngram, "},
+        {"bench fill /nonexistent/trace --model nosuch -q", "--model: unknown model 'nosuch' (models: ngram, "},
     };
     for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
         snprintf(cmd, sizeof cmd, refused[i].cmd, m, out);
@@ -1824,6 +1828,13 @@ static void score_train_option_errors_are_usage(void)
     snprintf(cmd, sizeof cmd, "train --model ngram %s/none -o %s", dir, out);
     rc = run_cli(cmd, err, sizeof err);
     CHECK_MSG(rc == 1 && strstr(err, "tracesynth: error: ") == err, "%s: exit %d: %s", cmd, rc, err);
+    snprintf(cmd, sizeof cmd, "zcat tests/data/perf_lost.txt.gz | head -200 > %s/lost.txt", dir);
+    REQUIRE(system(cmd) == 0);
+    snprintf(cmd, sizeof cmd, "fill %s/lost.txt --model %s/none.tsm -o %s -q", dir, dir, out);
+    rc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(rc == 1 && strstr(err, "tracesynth: error: ") == err && strstr(err, "none.tsm"), "%s: exit %d: %s", cmd,
+              rc, err);
+    CHECK_MSG(!ts_file_exists(out), "%s: an output written", cmd);
 }
 
 /* a model (or checkpoint, or constraints) file given where a text input is read (a

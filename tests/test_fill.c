@@ -1075,9 +1075,10 @@ static void cli_round(void)
     snprintf(cmd, sizeof cmd, "fill %s --model %s -o %s --save-model %s -q", in(d, "dr"), in(d, "m.bin"), in(d, "f6"),
              in(d, "m2.bin"));
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--save-model") && strstr(err, "m.bin"), "%s", err);
-    /* a mistyped model name is neither a model nor a file, whatever the options */
+    /* a mistyped model name is neither a model nor a file, whatever the options: a usage error */
     snprintf(cmd, sizeof cmd, "fill %s --model ngramm -o %s --save-model %s -q", in(d, "dr"), in(d, "f6"), in(d, "m2.bin"));
-    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "neither a model file nor a model name"), "%s", err);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--model: unknown model 'ngramm'") &&
+              strstr(err, "nor a model file"), "%s", err);
     snprintf(cmd, sizeof cmd, "bench fill %s --model ngramm --one-model -q", in(d, "t"));
     CHECK_MSG(run_cli(cmd, err, sizeof err) != 0 && !strstr(err, "is a model file"), "%s", err);
     CHECK(!ts_file_exists(in(d, "m2.bin")) && !ts_file_exists(in(d, "f6")));
@@ -1156,7 +1157,7 @@ static void cli_round(void)
     snprintf(cmd, sizeof cmd, "fill %s --model ngram", in(d, "dr"));
     CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "-o OUT"));
     snprintf(cmd, sizeof cmd, "fill %s --model nosuchmodel -o %s -q", in(d, "dr"), in(d, "x"));
-    CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "nosuchmodel"));
+    CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "nosuchmodel"));
     /* the benchmark end to end */
     snprintf(cmd, sizeof cmd, "%s bench fill %s --rates 0.02 --burst-min 2 --burst-max 5 -q > %s",
              getenv("TRACESYNTH") ? getenv("TRACESYNTH") : "build/tracesynth", in(d, "t"), in(d, "bench.txt"));

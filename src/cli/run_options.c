@@ -98,6 +98,15 @@ int cli_fill_inputs(const char *cmd, ts_opt_result *args, const char *model, con
         (rc = cli_input_no_stdin(cmd, "--model", model, "a model is read from a file")) ||
         (rc = cli_model_keys_no_stdin(cmd, args)))
         return rc;
+    /* a name that is no model and no file: mistyped, a usage error as train's unknown
+     * --model is; a path (with a '/') names a file, whose absence is the run's error */
+    if (model && !strchr(model, '/') && !ts_model_find(model) && !ts_file_exists(model)) {
+        char *why = ts_strdup(ts_error());
+        rc = cli_usage_error(cmd, "--model: %s, nor a model file", why);
+        free(why);
+        return rc;
+    }
+    ts_clear_error();
     return cli_trace_arch(cmd, args->pos[0], arch);
 }
 
