@@ -1958,6 +1958,14 @@ static void inputs_dash_stdin(void)
                  u ? "impute tests/fixtures/models/ngram.tsm" : "score tests/fixtures/models/ngram.tsm");
         CHECK_MSG(run_cli(cmd, note, sizeof note) == 0 && strstr(note, "standard input has no vocab.tsv") &&
                       !strstr(note, "/dev/stdin"), "%s: %s", cmd, note);
+        /* ... by its other names too: a stream has no vocab.tsv beside it, whatever it is called */
+        const char *names[] = {"/dev/stdin", "/dev/fd/0"};
+        for (int k = 0; k < 2; k++) {
+            snprintf(cmd, sizeof cmd, "%s --input %s --threads 1 < tests/fixtures/models/input.txt",
+                     u ? "impute tests/fixtures/models/ngram.tsm" : "score tests/fixtures/models/ngram.tsm", names[k]);
+            CHECK_MSG(run_cli(cmd, note, sizeof note) == 0 && strstr(note, "standard input has no vocab.tsv") &&
+                          !strstr(note, names[k]), "%s: %s", cmd, note);
+        }
         snprintf(file, sizeof file, "%s/bad.txt", dir);
         write_text(file, "1 x\n");
         snprintf(cmd, sizeof cmd, "%s < %s/bad.txt", use, dir);

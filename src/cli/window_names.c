@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 int cli_vocab_agrees(const char *windows, const ts_windows *w, const char *vocab_path, const ts_vocab *v)
 {
@@ -173,7 +174,11 @@ void cli_input_names_unused(const char *cmd, const char *input, const char *voca
 
 void cli_input_unnamed(const char *cmd, const char *input, const ts_vocab *names, const ts_model *m)
 {
-    if (m->vocab.n > 0 && names->n == 0)
-        cli_say(stderr, "tracesynth: note: %s: %s has no vocab.tsv; its IDs are read in the model's numbering (--vocab "
-                "FILE matches them by name)\n", cmd, cli_input_name(input));
+    if (m->vocab.n == 0 || names->n > 0) return;
+    /* standard input by any of its names (/dev/stdin, /dev/fd/0, as '-' is): a stream, named
+     * so; one that is a directory (< DIR) is a dataset read through that path */
+    struct stat st;
+    const int stream = ts_path_is_stdin(input) && !(fstat(STDIN_FILENO, &st) == 0 && S_ISDIR(st.st_mode));
+    cli_say(stderr, "tracesynth: note: %s: %s has no vocab.tsv; its IDs are read in the model's numbering (--vocab "
+            "FILE matches them by name)\n", cmd, stream ? "standard input" : cli_input_name(input));
 }
