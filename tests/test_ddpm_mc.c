@@ -404,14 +404,22 @@ static void cli(void)
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "the windows have 1 event (see"), "%s", err);
     snprintf(cmd, sizeof cmd, "train --model ddpm-mc %s --prefix-share 2 -o %s/x.tsm", ds, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "ddpm-mc: option --prefix-share: 2 out of range"));
+    /* a length past the range it takes is the command line's error (2); one the range
+     * takes but this dataset's parts cannot hold is the data's (1), naming the dataset */
+    snprintf(cmd, sizeof cmd, "train --model ddpm-mc %s --length 70000 -o %s/x.tsm", ds, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "ddpm-mc: option --length: 70000: expected 2 to 65535"),
+              "%s", err);
     snprintf(cmd, sizeof cmd, "train --model ddpm-mc %s --length 5000 -o %s/x.tsm", ds, dir);
-    CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "ddpm-mc: option --length: 5000"));
+    char want[1024];
+    snprintf(want, sizeof want, "tracesynth: error: %s: ddpm-mc: --length 5000 is longer than the training part", ds);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, want) == err, "%s", err);
     /* windows longer than the validation part (300 events): refused, not validated on
      * training windows */
     snprintf(cmd, sizeof cmd, "train --model ddpm-mc %s --length 301 --layers 1 --channels 8 --state 4 --T 20 "
              "--iters 1 --threads 1 --no-progress -o %s/x.tsm", ds, dir);
-    CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 &&
-              strstr(err, "ddpm-mc: option --length: 301 is longer than the validation part (300 events)") &&
+    snprintf(want, sizeof want, "tracesynth: error: %s: ddpm-mc: --length 301 is longer than the validation part "
+             "(300 events)", ds);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, want) == err &&
               strstr(err, "--length 300 or less") && !strchr(err, '\n') , "%s", err);
     snprintf(cmd, sizeof cmd, "%s/x.tsm", dir);
     CHECK(access(cmd, F_OK) != 0);

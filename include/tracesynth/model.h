@@ -47,6 +47,11 @@ int ts_opt_fail(const char *who, const char *key, const char *fmt, ...) TS_PRINT
 /* the error recorded, when it is an option's without the model's name (ts_kv_long and
  * ts_kv_double do not know it), given `who`'s; returns -1 (for the drivers) */
 int ts_opt_name(const char *who);
+/* the wording of an option's value that is valid on its face but that the data cannot
+ * work with (a --length longer than the validation part, a --budget too short for one
+ * iteration): an error of the data, not of the command line. "WHO: --KEY MESSAGE" (who
+ * NULL: "--KEY MESSAGE"; MESSAGE begins with the value). Records it, returns -1 */
+int ts_fit_fail(const char *who, const char *key, const char *fmt, ...) TS_PRINTF(3, 4);
 
 typedef struct {
     const ts_split *split;     /* train / valid windows and the training stream */

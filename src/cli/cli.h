@@ -270,6 +270,13 @@ int cli_error_is_option(void);
 /* a run (impute, generate) that failed: such a refusal a usage error (2), as the command's
  * own (cmd's "tracesynth CMD: error: ..."), anything else cli_fail's (1) */
 int cli_run_failed(const char *cmd);
+/* 1 when the error recorded is an option's value, valid on its face, that the data cannot
+ * work with (ts_fit_fail's "MODEL: --KEY VALUE ...": a --length past the validation part, a
+ * --budget too short for one iteration): an error of the data, not of the command line */
+int cli_error_is_fit(void);
+/* a training on DATASET that failed: such a value the data's error (1), "DATASET: MODEL:
+ * --KEY VALUE ...", else as cli_run_failed */
+int cli_train_failed(const char *cmd, const char *dataset);
 /* the run options ro as check (ts_model_run_check, ts_model_generate_check) checks them,
  * before the input is read or any output written: a refusal of one of them (a value out
  * of range, a key the model does not take, a --seed its decoding draws nothing by) is a

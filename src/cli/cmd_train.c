@@ -406,7 +406,9 @@ int cmd_train(int argc, char **argv)
     char rnote[TS_ERROR_MAX];
     if (rank == 0 && ts_train_resume_note(rnote, sizeof rnote)) cli_say(stderr, "tracesynth: note: train: %s\n", rnote);
     if (!trained) {
-        rc = cli_run_failed(C);   /* an option the model refused (--KEY VALUE): a usage error */
+        /* an option the model refused (--KEY VALUE): a usage error; a value this dataset
+         * cannot work with: the data's error, naming it */
+        rc = cli_train_failed(C, dataset);
         goto done;
     }
     if (rank == 0 && ts_model_save(m, out)) { cli_fail(); goto done; }

@@ -72,7 +72,9 @@ int train_channels(const char *model, const char *dataset, const ts_split_spec *
     }
     ts_mc_model_free(m);
     ts_mc_free(&d);
-    if (!trained) return cli_run_failed("train");   /* an option the model refused: a usage error */
+    /* an option the model refused: a usage error; a value this dataset cannot work with: the
+     * data's error, naming it */
+    if (!trained) return cli_train_failed("train", dataset);
     return rc ? cli_fail() : 0;
 }
 

@@ -28,13 +28,10 @@ void cli_run_apply(const cli_run *r, const ts_opt_result *args, ts_run_opts *ro)
     ro->kv = (ts_kv){args->nkv, args->keys, args->values};
 }
 
-int cli_error_is_option(void)
+/* the error recorded begins with a model's name, then `tail` ("MODEL: option --", ...) */
+static int error_of_model(const char *tail)
 {
-    /* ts_opt_fail's wording: "MODEL: option --KEY: ...", or "option --KEY: ..." where no
-     * model is named */
-    const char *e = ts_error();
-    if (!strncmp(e, "option --", 9)) return 1;
-    const char *at = strstr(e, ": option --");
+    const char *e = ts_error(), *at = strstr(e, tail);
     if (!at) return 0;
     char name[64];
     const size_t n = (size_t)(at - e);
@@ -46,6 +43,30 @@ int cli_error_is_option(void)
     for (const ts_mc_model_ops *const *p = ts_mc_model_list(); *p; p++)
         if (!strcmp((*p)->name, name)) return 1;
     return 0;
+}
+
+int cli_error_is_option(void)
+{
+    /* ts_opt_fail's wording: "MODEL: option --KEY: ...", or "option --KEY: ..." where no
+     * model is named */
+    return !strncmp(ts_error(), "option --", 9) || error_of_model(": option --");
+}
+
+int cli_error_is_fit(void)
+{
+    /* ts_fit_fail's wording: "MODEL: --KEY VALUE ...", or "--KEY VALUE ..." */
+    return !strncmp(ts_error(), "--", 2) || error_of_model(": --");
+}
+
+int cli_train_failed(const char *cmd, const char *dataset)
+{
+    if (cli_error_is_fit()) {   /* a value this dataset cannot work with: the data's error, naming it */
+        char *why = ts_strdup(ts_error());
+        ts_fail("%s: %s", dataset, why);
+        free(why);
+        return cli_fail();
+    }
+    return cli_run_failed(cmd);
 }
 
 int cli_run_failed(const char *cmd)

@@ -358,25 +358,28 @@ static int ddpm_train(ts_mc_model **out, const ts_mc_train_opts *o)
     ddpm_opts so;
     if (parse_opts(&o->kv, m->nch, &so) != 0) return -1;
     const size_t L = o->len ? o->len : 200;   /* train's default, as the help says */
-    if (L < 2 || L > 65535 || L > o->n_train)
-        return ts_opt_fail("ddpm-mc", "length", "%zu: expected 2 to 65535 and at most the training part (%zu event%s)", L,
-                       o->n_train, ts_plural(o->n_train));
+    if (L < 2 || L > 65535)
+        return ts_opt_fail("ddpm-mc", "length", "%zu: expected 2 to 65535", L);
+    /* a length in that range that this data's parts cannot hold: the data's error (ts_fit_fail) */
+    if (L > o->n_train)
+        return ts_fit_fail("ddpm-mc", "length", "%zu is longer than the training part (%zu event%s)", L, o->n_train,
+                           ts_plural(o->n_train));
     /* the validation windows are the validation part's: one shorter than a window is refused
      * (windows of the training part would measure, and choose the saved model on, training data) */
     if (L > o->n_valid)
         return o->n_valid >= 2
-            ? ts_opt_fail("ddpm-mc", "length", "%zu is longer than the validation part (%zu events), which the "
+            ? ts_fit_fail("ddpm-mc", "length", "%zu is longer than the validation part (%zu events), which the "
                           "validation windows are cut from: give --length %zu or less, or other --fractions", L,
                           o->n_valid, o->n_valid)
-            : ts_opt_fail("ddpm-mc", "length", "%zu is longer than the validation part (%zu event%s), which the "
+            : ts_fit_fail("ddpm-mc", "length", "%zu is longer than the validation part (%zu event%s), which the "
                           "validation windows are cut from: give other --fractions", L, o->n_valid,
                           ts_plural(o->n_valid));
     /* a set of windows: crops within them */
     if (o->window && L > o->window)
-        return ts_opt_fail("ddpm-mc", "length", "%zu is longer than a window of the training data (%zu event%s)", L,
+        return ts_fit_fail("ddpm-mc", "length", "%zu is longer than a window of the training data (%zu event%s)", L,
                            o->window, ts_plural(o->window));
     if (o->window && !mc_crop_count(o->n_train, o->n_train + o->n_valid, o->window, L))
-        return ts_opt_fail("ddpm-mc", "length", "%zu: the validation part, events [%zu, %zu), holds no window of it "
+        return ts_fit_fail("ddpm-mc", "length", "%zu: the validation part, events [%zu, %zu), holds no window of it "
                            "within a window of %zu: give other --fractions", L, o->n_train, o->n_train + o->n_valid,
                            o->window);
     if (ts_mc_model_base_init(&m->base, d) != 0) return -1;

@@ -428,25 +428,26 @@ static int mc_train(ts_mc_model **out, const ts_mc_train_opts *o)
     const ts_mc *d = o->data;
     mdm_opts so;
     if (parse_opts("mdm-mc", &o->kv, o->len, &so) != 0) return -1;
+    /* a context its range takes that this data's parts cannot hold: the data's error (ts_fit_fail) */
     if (so.c.ctx > (int)o->n_train)
-        return ts_opt_fail("mdm-mc", "context", "%d is longer than the training part (%zu event%s)", so.c.ctx, o->n_train,
+        return ts_fit_fail("mdm-mc", "context", "%d is longer than the training part (%zu event%s)", so.c.ctx, o->n_train,
                            ts_plural(o->n_train));
     /* the validation crops are the validation part's: one shorter than a crop is refused
      * (crops of the training part would measure, and choose the saved model on, training data) */
     if ((size_t)so.c.ctx > o->n_valid)
         return o->n_valid >= 2
-            ? ts_opt_fail("mdm-mc", "context", "%d is longer than the validation part (%zu events), which the "
+            ? ts_fit_fail("mdm-mc", "context", "%d is longer than the validation part (%zu events), which the "
                           "validation crops are cut from: give --context %zu or less, or other --fractions",
                           so.c.ctx, o->n_valid, o->n_valid)
-            : ts_opt_fail("mdm-mc", "context", "%d is longer than the validation part (%zu event%s), which the "
+            : ts_fit_fail("mdm-mc", "context", "%d is longer than the validation part (%zu event%s), which the "
                           "validation crops are cut from: give other --fractions", so.c.ctx, o->n_valid,
                           ts_plural(o->n_valid));
     /* a set of windows: crops within them */
     if (o->window && (size_t)so.c.ctx > o->window)
-        return ts_opt_fail("mdm-mc", "context", "%d is longer than a window of the training data (%zu event%s)",
+        return ts_fit_fail("mdm-mc", "context", "%d is longer than a window of the training data (%zu event%s)",
                            so.c.ctx, o->window, ts_plural(o->window));
     if (o->window && !mc_crop_count(o->n_train, o->n_train + o->n_valid, o->window, (size_t)so.c.ctx))
-        return ts_opt_fail("mdm-mc", "context", "%d: the validation part, events [%zu, %zu), holds no crop of it within "
+        return ts_fit_fail("mdm-mc", "context", "%d: the validation part, events [%zu, %zu), holds no crop of it within "
                            "a window of %zu: give other --fractions", so.c.ctx, o->n_train, o->n_train + o->n_valid,
                            o->window);
     long nbins;

@@ -183,20 +183,38 @@ int ts_kv_check(const ts_kv *kv, const char *model, const char *kind, const char
     return 0;
 }
 
-int ts_opt_fail(const char *who, const char *key, const char *fmt, ...)
+/* fmt and ap formatted whole (malloc'd): a long value keeps the reason after it once the
+ * message around it is made (ts_fail shortens the line in its middle when it must) */
+static char *format_whole(const char *fmt, va_list ap)
 {
-    /* formatted whole: a long value keeps the reason after it (ts_fail shortens the line
-     * in its middle when it must) */
-    va_list ap;
-    va_start(ap, fmt);
+    va_list again;
+    va_copy(again, ap);
     int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
     char *msg = ts_malloc(n > 0 ? (size_t)n + 1 : 1);
     msg[0] = 0;
+    if (n > 0) vsnprintf(msg, (size_t)n + 1, fmt, again);
+    va_end(again);
+    return msg;
+}
+
+int ts_opt_fail(const char *who, const char *key, const char *fmt, ...)
+{
+    va_list ap;
     va_start(ap, fmt);
-    if (n > 0) vsnprintf(msg, (size_t)n + 1, fmt, ap);
+    char *msg = format_whole(fmt, ap);
     va_end(ap);
     ts_fail("%s%soption --%s: %s", who ? who : "", who ? ": " : "", key, msg);
+    free(msg);
+    return -1;
+}
+
+int ts_fit_fail(const char *who, const char *key, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = format_whole(fmt, ap);
+    va_end(ap);
+    ts_fail("%s%s--%s %s", who ? who : "", who ? ": " : "", key, msg);
     free(msg);
     return -1;
 }

@@ -1103,7 +1103,9 @@ static int budget_iters(const ts_train_net *net, const ts_train_cfg *c, const ch
         const double el = budget_now() - t_start, base = el + t_val + per;
         double need = (base + *after_s) / 0.97;
         if (net->after && base / (0.97 - AFTER_SHARE) > need) need = base / (0.97 - AFTER_SHARE);
-        ts_opt_fail(NULL, "budget", "%g s leaves no time for one iteration: timing the run took %.1f s, the "
+        /* valid on its face, too short for this data (and machine): the data's error, worded
+         * as the option's value, not as a refusal of the option (ts_fit_fail) */
+        ts_fit_fail(net->name, "budget", "%g s leaves no time for one iteration: timing the run took %.1f s, the "
                     "model's work after it is to take %.1f s, an iteration %.2g s; give at least %.0fs", c->budget_s,
                     el, *after_s + t_val, per, ceil(1.1 * need));
         ok = 0;
