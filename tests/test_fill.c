@@ -1158,6 +1158,14 @@ static void cli_round(void)
     CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "-o OUT"));
     snprintf(cmd, sizeof cmd, "fill %s --model nosuchmodel -o %s -q", in(d, "dr"), in(d, "x"));
     CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "nosuchmodel"));
+    /* a budget too short for the trace's events: the data's error (1), naming the trace, as
+     * train names its dataset */
+    snprintf(cmd, sizeof cmd, "fill %s --model mdm --budget 0.01s --layers 1 --channels 8 --state 4 --threads 1 -o %s "
+             "-q", in(d, "dr"), in(d, "x"));
+    char want[1024];
+    snprintf(want, sizeof want, "tracesynth: error: %s: mdm: --budget 0.01 s leaves no time for one iteration", in(d, "dr"));
+    int brc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(brc == 1 && strstr(err, want) == err && !ts_file_exists(in(d, "x")), "exit %d: %s", brc, err);
     /* the benchmark end to end */
     snprintf(cmd, sizeof cmd, "%s bench fill %s --rates 0.02 --burst-min 2 --burst-max 5 -q > %s",
              getenv("TRACESYNTH") ? getenv("TRACESYNTH") : "build/tracesynth", in(d, "t"), in(d, "bench.txt"));

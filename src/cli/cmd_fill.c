@@ -332,5 +332,7 @@ int cmd_fill(int argc, char **argv)
     }
     ts_opt_free(&args);
     if (rc == 1) return text_reader_gone(text_arg);
-    return rc ? cli_run_failed(C) : 0;   /* an option the model refused: a usage error */
+    /* an option the model refused: a usage error; a value the trace's events cannot work
+     * with (a --budget too short for them): the data's error, naming the trace */
+    return rc ? cli_train_failed(C, o.dir_shown) : 0;
 }
