@@ -1787,9 +1787,10 @@ static void run_option_errors_are_usage(void)
 
 /* score's and train's alike: a model's refusal of its run or training options (a key it
  * does not take, a value out of range, one of a multi-channel model), and train's, bench
- * impute's, bench model's, fill's and bench fill's unknown --model, are usage errors (2),
- * nothing written; a dataset not there stays the run's (1), as does a model file not there
- * (a --model naming a path) */
+ * impute's, bench model's, fill's and bench fill's unknown --model, and a model's name given
+ * as the MODEL file of impute, score, generate or tune-prior, are usage errors (2), nothing
+ * written; a dataset not there stays the run's (1), as does a model file not there (a
+ * --model naming a path) */
 static void score_train_option_errors_are_usage(void)
 {
     char cmd[4096], err[2048], out[700];
@@ -1809,6 +1810,12 @@ static void score_train_option_errors_are_usage(void)
         /* fill's and bench fill's --model also takes a file: a name that is neither */
         {"fill /nonexistent/trace --model nosuch -o %2$s -q", "--model: unknown model 'nosuch' (models: ngram, "},
         {"bench fill /nonexistent/trace --model nosuch -q", "--model: unknown model 'nosuch' (models: ngram, "},
+        /* a model's name where a model file is read: said so, not 'cannot open' */
+        {"impute ngram --input %1$s/ds", "MODEL ngram: a model's name, not a model file"},
+        {"score mdm --input %1$s/ds", "MODEL mdm: a model's name, not a model file"},
+        {"generate sssd-s4 -n 2 -o %2$s", "MODEL sssd-s4: a model's name, not a model file"},
+        {"tune-prior mdm %1$s/ds -o %2$s", "MODEL mdm: a model's name, not a model file"},
+        {"impute mdm-mc --channels-from %1$s/mcds", "MODEL mdm-mc: a model's name, not a model file"},
     };
     for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
         snprintf(cmd, sizeof cmd, refused[i].cmd, m, out);

@@ -230,6 +230,10 @@ int cli_input_no_stdin(const char *cmd, const char *opt, const char *in, const c
  * input; name one", not "/dev/stdin: not a directory"; /dev/stdin where standard input is
  * a directory ('< DIR') is that directory, read as any other: 0 */
 int cli_dir_no_stdin(const char *cmd, const char *opt, const char *in, const char *what);
+/* the MODEL file of impute, score, generate and tune-prior: cli_input_no_stdin's refusal of
+ * '-', and a usage error for a model's name (no '/') where no such file is; else 0 (a file
+ * not there is the run's error, found as it is read) */
+int cli_model_file(const char *cmd, const char *path);
 /* cli_input_no_stdin for each model file of an --ensemble list (NULL: none) */
 int cli_ensemble_no_stdin(const char *cmd, const char *list);
 /* the same for the --ensemble among a command's model keys (--KEY VALUE) */

@@ -191,7 +191,7 @@ int cmd_generate(int argc, char **argv)
     ts_windows w = {0};
     char *base = NULL, *path = NULL, *stale = NULL;
     if (rc) { rc = rc == 1 ? 0 : rc; goto done; }
-    if ((rc = cli_input_no_stdin(C, "MODEL", args.pos[0], "a model is read from a file")) ||
+    if ((rc = cli_model_file(C, args.pos[0])) ||
         (rc = cli_model_keys_no_stdin(C, &args)) ||
         (rc = cli_dir_no_stdin(C, "--channels-from", chfrom, "a dataset is a directory")))
         goto done;

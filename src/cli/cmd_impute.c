@@ -152,7 +152,7 @@ int cmd_impute(int argc, char **argv)
     ts_windows x = {0};
     if (rc) { rc = rc == 1 ? 0 : rc; goto done; }
     if ((rc = cli_output_no_stdout(C, "-o", is.outdir, "the output is a directory"))) goto done;
-    if ((rc = cli_input_no_stdin(C, "MODEL", args.pos[0], "a model is read from a file")) ||
+    if ((rc = cli_model_file(C, args.pos[0])) ||
         (rc = cli_model_keys_no_stdin(C, &args)) ||
         (rc = cli_dir_no_stdin(C, "--channels-from", chfrom, "a dataset is a directory")))
         goto done;

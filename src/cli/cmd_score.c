@@ -81,7 +81,7 @@ int cmd_score(int argc, char **argv)
     names.unk = -1;
     if (rc) { rc = rc == 1 ? 0 : rc; goto done; }
     if ((rc = cli_split_check("score", &ss, &args))) goto done;
-    if ((rc = cli_input_no_stdin("score", "MODEL", args.pos[0], "a model is read from a file")) ||
+    if ((rc = cli_model_file("score", args.pos[0])) ||
         (rc = cli_stdin_input("score", "--input", &input)) || (rc = cli_stdin_input("score", "--vocab", &vocab_path)))
         goto done;
     for (int i = 0; i < args.nkv; i++)

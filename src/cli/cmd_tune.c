@@ -66,7 +66,7 @@ int cmd_tune_prior(int argc, char **argv)
     if (rc) { rc = rc == 1 ? 0 : rc; goto done; }
     if ((rc = cli_output_no_stdout(C, "-o", out, "the model goes to a file")) ||
         (rc = cli_output_no_stdout(C, "--log", log, "the log is a file it appends to")) ||
-        (rc = cli_input_no_stdin(C, "MODEL", args.pos[0], "a model is read from a file")) ||
+        (rc = cli_model_file(C, args.pos[0])) ||
         (rc = cli_dir_no_stdin(C, "DATASET", args.pos[1], "a dataset is a directory")) ||
         (rc = cli_ensemble_no_stdin(C, ens)))
         goto done;

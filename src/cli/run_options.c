@@ -247,6 +247,19 @@ int cli_input_no_stdin(const char *cmd, const char *opt, const char *in, const c
     return cli_usage_error(cmd, "%s -: %s, not standard input; name one", opt, what);
 }
 
+int cli_model_file(const char *cmd, const char *path)
+{
+    int rc = cli_input_no_stdin(cmd, "MODEL", path, "a model is read from a file");
+    if (rc || !path || strchr(path, '/') || ts_file_exists(path)) return rc;
+    /* no such file, but a model's name: the name given where its trained file goes, said
+     * so as train's, fill's and bench's unknown --model are, not as a file not there */
+    const int named = ts_model_find(path) || ts_mc_model_find(path, 1);
+    ts_clear_error();
+    if (!named) return 0;
+    return cli_usage_error(cmd, "MODEL %s: a model's name, not a model file (train --model %s DATASET -o FILE "
+                           "writes one)", path, path);
+}
+
 int cli_dir_no_stdin(const char *cmd, const char *opt, const char *in, const char *what)
 {
     if (!in || !ts_path_is_stdin(in)) return 0;
