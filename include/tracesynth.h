@@ -12,6 +12,7 @@
 #include "tracesynth/optim.h"
 #include "tracesynth/diffusion.h"
 #include "tracesynth/sssd.h"
+#include "tracesynth/denoiser.h"
 #include "tracesynth/kneser_ney.h"
 #include "tracesynth/options.h"
 #include "tracesynth/protocol.h"

@@ -21,6 +21,7 @@
  * the quad schedule from 1e-4 to 0.5, 4 x 64. */
 #include "tracesynth/common.h"
 #include "tracesynth/container.h"
+#include "tracesynth/denoiser.h"
 #include "tracesynth/diffusion.h"
 #include "tracesynth/model.h"
 #include "tracesynth/nn.h"
@@ -58,7 +59,7 @@ enum { SCALE_RAW = 0, SCALE_UNIT = 1 };
 
 typedef struct {
     ts_model base;
-    ts_sssd_net net;
+    ts_denoiser net;          /* the network of the model's kind */
     int T;
     double beta0, betaT;
     ts_beta_schedule sched;
@@ -181,7 +182,7 @@ static int parse_opts(const ts_kv *kv, int residual, sssd_opts *so)
 
 static void config_text(const sssd_model *m, char *buf, size_t n)
 {
-    size_t k = ts_sssd_config_text(&m->net.c, buf, n);
+    size_t k = m->net.ops->config_text(&m->net, buf, n);
     /* no beta_schedule key for the linear schedule: the files of before it, byte for byte */
     snprintf(buf + k, n - k, "T=%d\nbeta0=%.17g\nbetaT=%.17g\n%sscale=%s\nlen=%zu\n", m->T, m->beta0, m->betaT,
              m->sched == TS_BETA_QUAD ? "beta_schedule=quad\n" : "", m->scale == SCALE_RAW ? "raw" : "unit",
@@ -233,7 +234,7 @@ static int read_config(const ts_reader *r, sssd_model *m, int alloc)
         snprintf(why, sizeof why, "%s", ts_error());
         return ts_fail("%s: %s", r->path, why);
     }
-    if (!alloc) { m->net.c = c; return 0; }
+    if (!alloc) return 0;
     /* what sampling one window will hold (S4 kernels of every layer, activations) grows with
      * layers x channels x len, which the parameters do not bound: cap it */
     if ((uint64_t)c.layers * (uint64_t)c.C * (uint64_t)len > MAX_WINDOW_STATE)
@@ -253,14 +254,13 @@ static int read_config(const ts_reader *r, sssd_model *m, int alloc)
         snprintf(why, sizeof why, "%s", ts_error());
         return ts_fail("%s: %s", r->path, why);
     }
-    ts_sssd_net_alloc(&m->net, &c);
-    return 0;
+    return ts_denoiser_sssd(&m->net, &c, 0, 0);
 }
 
 static void model_free(ts_model *base)
 {
     sssd_model *m = (sssd_model *)base;
-    ts_sssd_net_free(&m->net);
+    ts_denoiser_free(&m->net);
     ts_diffusion_free(&m->diff);
     free(m);
 }
@@ -271,7 +271,7 @@ static int model_save(const ts_model *base, ts_writer *w)
     char cfg[512];
     config_text(m, cfg, sizeof cfg);
     ts_writer_text(w, "CONFIG", cfg);
-    ts_writer_f32(w, "PARAMS", m->net.params, m->net.p.total);
+    ts_writer_f32(w, "PARAMS", m->net.params, m->net.total);
     return 0;
 }
 
@@ -279,7 +279,7 @@ static int load_kind(ts_model **out, const ts_reader *r, int residual)
 {
     sssd_model *m = ts_calloc(1, sizeof *m);
     m->base.ops = kind_ops(residual);
-    if (read_config(r, m, 1) != 0 || ts_sssd_params_read(r, &m->net) != 0) {
+    if (read_config(r, m, 1) != 0 || ts_denoiser_params_read(r, &m->net) != 0) {
         model_free(&m->base);
         return -1;
     }
@@ -360,7 +360,7 @@ typedef struct {
 } batch_buf;
 
 /* validation MSE of the predicted noise over the missing positions */
-static double validate(sssd_model *m, ts_sssd_plan *pl, const valid_set *v, batch_buf *bb)
+static double validate(sssd_model *m, ts_denoiser_plan *pl, const valid_set *v, batch_buf *bb)
 {
     const int B = pl->B;
     const size_t L = (size_t)pl->L;
@@ -377,7 +377,7 @@ static double validate(sssd_model *m, ts_sssd_plan *pl, const valid_set *v, batc
         }
         fill_batch(m, v->w, bb->idx, B, L, bb->x0, bb->maskf, bb->mask8);
         ts_diffusion_q_sample(&m->diff, bb->x0, bb->eps, bb->t, bb->maskf, (size_t)B, L, bb->xt);
-        ts_sssd_forward(&m->net, pl, bb->xt, bb->x0, bb->maskf, bb->t);
+        m->net.ops->forward(&m->net, pl, bb->xt, bb->x0, bb->maskf, bb->t);
         for (int b = 0; b < nb; b++)
             for (size_t l = 0; l < L; l++) {
                 size_t i = (size_t)b * L + l;
@@ -395,7 +395,7 @@ typedef struct {
     const ts_windows *tw;
     const sssd_opts *so;
     const ts_train_opts *o;
-    ts_sssd_plan pl;          /* one share of the batch (all of it in one process) */
+    ts_denoiser_plan pl;      /* one share of the batch (all of it in one process) */
     int B;                    /* the whole batch */
     valid_set vs;
     batch_buf bb;
@@ -428,11 +428,11 @@ static int train_step_part(void *ctx, ts_rng *rng, int part, int nparts, float *
     for (size_t i = 0; i < BL; i++) all += !bb->mask8[i];
     for (size_t i = 0; i < BpL; i++) mine += bb->lossm[i] = !mask8[i];
     const float share = all ? (float)mine / (float)all : 0.0f;
-    ts_sssd_forward(&m->net, &c->pl, bb->xt, bb->x0, bb->maskf, t);
+    m->net.ops->forward(&m->net, &c->pl, bb->xt, bb->x0, bb->maskf, t);
     *loss = ts_mse_forward(c->pl.out, eps, bb->lossm, BpL) * share;
     memset(bb->dout, 0, BpL * sizeof(float));
     ts_mse_backward(bb->dout, c->pl.out, eps, bb->lossm, BpL, share);
-    ts_sssd_backward(&m->net, &c->pl, bb->xt, bb->dout);
+    m->net.ops->backward(&m->net, &c->pl, bb->xt, bb->dout);
     return 0;
 }
 
@@ -444,7 +444,7 @@ static int train_step(void *ctx, ts_rng *rng, float *loss)
 static void train_mask_grads(void *ctx, float *grads)
 {
     train_ctx *c = ctx;
-    ts_sssd_mask_grads(&c->m->net, grads);
+    c->m->net.ops->mask_grads(&c->m->net, grads);
 }
 
 static int train_validate(void *ctx, double *loss)
@@ -493,14 +493,14 @@ static int train_kind(ts_model **out, const ts_train_opts *o, int residual)
     m->sched = so.sched;
     m->scale = so.scale;
     if (ts_diffusion_init_schedule(&m->diff, m->T, m->beta0, m->betaT, m->sched) != 0 ||
-        ts_sssd_net_init(&m->net, &so.net, o->seed) != 0) {
+        ts_denoiser_sssd(&m->net, &so.net, o->seed, 1) != 0) {
         ts_diffusion_free(&m->diff);
         ts_vocab_free(&m->base.vocab);
         free(m);
         return -1;
     }
     const int B = (int)so.batch;
-    const size_t np = m->net.p.total;
+    const size_t np = m->net.total;
     train_ctx c;
     memset(&c, 0, sizeof c);
     c.m = m;
@@ -515,7 +515,7 @@ static int train_kind(ts_model **out, const ts_train_opts *o, int residual)
         goto done;
     }
     c.B = B;
-    if (ts_sssd_plan_init(&c.pl, &m->net, B / nranks, (int)L, 1) != 0) goto done;
+    if (m->net.ops->plan_init(&c.pl, &m->net, B / nranks, (int)L, 1) != 0) goto done;
     size_t BL = (size_t)B * L;
     bb->x0 = ts_malloc(BL * sizeof(float));
     bb->xt = ts_malloc(BL * sizeof(float));
@@ -536,7 +536,7 @@ static int train_kind(ts_model **out, const ts_train_opts *o, int residual)
              "\"lr\":%g,\"train_windows\":%zu,\"valid_windows\":%zu",
              so.net.layers, so.net.C, residual == TS_SSSD_RES_DILATED ? "dilation_cycle" : "state",
              residual == TS_SSSD_RES_DILATED ? so.net.dilation_cycle : so.net.N, np,
-             ts_sssd_num_trainable(&m->net), m->T, B, L, so.tc.lr.lr, tw->n, c.vs.n);
+             m->net.ops->num_trainable(&m->net), m->T, B, L, so.tc.lr.lr, tw->n, c.vs.n);
     ts_train_net net = {
         .name = name, .ctx = &c, .params = m->net.params, .grads = m->net.grads, .n = np,
         .config = cfg, .step = train_step, .step_part = train_step_part, .mask_grads = train_mask_grads, .validate = train_validate,
@@ -549,7 +549,7 @@ static int train_kind(ts_model **out, const ts_train_opts *o, int residual)
     ts_train_cfg_take(&tc, o, start);
     rc = ts_train_run(&net, &tc);
 done:
-    ts_sssd_plan_free(&c.pl);
+    if (c.pl.pl) m->net.ops->plan_free(&c.pl);
     valid_free(&c.vs);
     free(bb->x0); free(bb->xt); free(bb->maskf); free(bb->eps); free(bb->dout);
     free(bb->mask8); free(bb->lossm); free(bb->t); free(bb->idx);
@@ -570,11 +570,11 @@ static int csdi_train(ts_model **out, const ts_train_opts *o) { return train_kin
 
 /* One worker's sampling state: a plan of the batch size and its buffers. */
 typedef struct {
-    ts_sssd_plan pl;
+    ts_denoiser_plan pl;
     float *obs, *maskf, *xs, *scratch;   /* (B, L), (B, L), (B, L), (2 B L) */
     int32_t *steps, *votes;              /* (B); (samples, B, L) or NULL */
     ts_rng *rngs;                        /* (B): each window's noise */
-    ts_sssd_eps eps;
+    ts_denoiser_eps eps;
     long *done;                          /* network evaluations of every worker */
     ts_progress *prog;                   /* advanced by worker 0 only */
 } sampler;
@@ -582,7 +582,7 @@ typedef struct {
 static int sampler_eps(void *ctx, const float *xt, int t, float *eps)
 {
     sampler *w = ctx;
-    if (ts_sssd_eps_fn(&w->eps, xt, t, eps) != 0) return -1;
+    if (ts_denoiser_eps_fn(&w->eps, xt, t, eps) != 0) return -1;
     long d;
     #pragma omp atomic capture
     d = ++*w->done;
@@ -590,10 +590,10 @@ static int sampler_eps(void *ctx, const float *xt, int t, float *eps)
     return 0;
 }
 
-static void sampler_free(sampler *w)
+static void sampler_free(const ts_denoiser *net, sampler *w)
 {
     free(w->obs); free(w->maskf); free(w->xs); free(w->scratch); free(w->steps); free(w->votes); free(w->rngs);
-    ts_sssd_plan_free(&w->pl);
+    if (w->pl.pl) net->ops->plan_free(&w->pl);
 }
 
 /* batch j of the n windows (B a batch, the last padded with its first window):
@@ -690,14 +690,13 @@ static int run_sampler(sssd_model *m, const int32_t *x, const uint8_t *mask, siz
     int rc = 0;
     for (int i = 0; i < nw && rc == 0; i++) {
         sampler *w = &ws[i];
-        if ((rc = ts_sssd_plan_init(&w->pl, &m->net, B, (int)L, 0)) != 0) break;
+        if ((rc = m->net.ops->plan_init(&w->pl, &m->net, B, (int)L, 0)) != 0) break;
         if (i == 0) {
-            ts_sssd_plan_cache_kernels(&m->net, &w->pl);   /* parameters are fixed while sampling */
+            m->net.ops->cache(&m->net, &w->pl);   /* parameters are fixed while sampling */
             size_t cap = SAMPLER_PLANS_MAX / (w->pl.floats * sizeof(float));
             if (cap < (size_t)nw) nw = cap < 2 ? 1 : (int)cap;
         } else {   /* the same kernels, copied */
-            memcpy(w->pl.kcache, ws[0].pl.kcache, 2 * (size_t)m->net.c.layers * w->pl.kcache_floats * sizeof(float));
-            w->pl.kcache_ready = 1;
+            m->net.ops->cache_copy(&m->net, &w->pl, &ws[0].pl);
         }
         w->obs = ts_malloc(BL * sizeof(float));
         w->maskf = ts_malloc(BL * sizeof(float));
@@ -706,7 +705,7 @@ static int run_sampler(sssd_model *m, const int32_t *x, const uint8_t *mask, siz
         w->steps = ts_malloc((size_t)B * sizeof(int32_t));
         w->votes = nsamp > 1 ? ts_malloc((size_t)nsamp * BL * sizeof(int32_t)) : NULL;
         w->rngs = ts_malloc((size_t)B * sizeof(ts_rng));
-        w->eps = (ts_sssd_eps){&m->net, &w->pl, w->obs, w->maskf, w->steps, name, NULL, 0};
+        w->eps = (ts_denoiser_eps){&m->net, &w->pl, w->obs, w->maskf, w->steps, name, NULL, 0};
         w->done = &done;
         w->prog = i == 0 ? &prog : NULL;
     }
@@ -742,7 +741,7 @@ static int run_sampler(sssd_model *m, const int32_t *x, const uint8_t *mask, siz
     for (size_t j = nwin; j < nbatch && rc == 0; j++)
         rc = sample_batch(m, &ws[0], j, x, mask, n, L, S, nsamp, o->seed, out);
     ts_progress_end(&prog);
-    for (int i = 0; i < nw; i++) sampler_free(&ws[i]);
+    for (int i = 0; i < nw; i++) sampler_free(&m->net, &ws[i]);
     free(ws);
     return rc;
 }
