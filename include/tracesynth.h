@@ -13,6 +13,7 @@
 #include "tracesynth/diffusion.h"
 #include "tracesynth/sssd.h"
 #include "tracesynth/denoiser.h"
+#include "tracesynth/sashimi.h"
 #include "tracesynth/kneser_ney.h"
 #include "tracesynth/options.h"
 #include "tracesynth/protocol.h"

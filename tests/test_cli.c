@@ -3439,11 +3439,12 @@ static void train_help_one_model(void)
         {"--model sssd-s4", "--preset small|paper", "--backbone B", "models:"},
         {"--model diffwave", "--dilation-cycle N", "--state N", "models:"},
         {"--model csdi-s4", "--beta-schedule S", "--dilation-cycle N", "models:"},
+        {"--model sssd-sa", "multiple of 4", "--dilation-cycle N", "models:"},
         {"--model unigram", "(no options)", "--order N", "models:"},
         {"--model mdm-mc", "--dt-bins N", "--preset small|paper", "multi-channel models"},
         {"--model ddpm-mc", "--prefix-share X", "--dt-bins N", "multi-channel models"},
     };
-    for (int i = 0; i < 8; i++)
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         for (int before = 0; before < 2; before++) {
             snprintf(args, sizeof args, before ? "train --help %s" : "train %s --help", cases[i][0]);
             help_fits(args, one, sizeof one);

@@ -17,6 +17,8 @@ static const struct { const char *name; const char *kv[24]; } tiny[] = {
                   "valid-n", "2", "T", "8", NULL}},
     {"csdi-s4", {"layers", "1", "channels", "4", "state", "4", "iters", "3", "batch", "2", "valid-every", "3",
                  "valid-n", "2", "T", "8", NULL}},
+    {"sssd-sa", {"layers", "1", "channels", "4", "state", "4", "iters", "3", "batch", "2",
+                 "valid-every", "3", "valid-n", "2", "T", "8", NULL}},
     {"mdm", {"layers", "1", "channels", "8", "state", "4", "context", "16", "iters", "3",
              "batch", "2", "valid-every", "3", "valid-n", "2", "prior-order", "3", NULL}},
     {"lstm", {"layers", "2", "hidden", "6", "context", "12", "iters", "3", "batch", "2", "valid-every", "3",

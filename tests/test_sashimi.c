@@ -1,7 +1,9 @@
 /* The SaShiMi network of SSSD-SA: its layers (pools, GLU) and the whole network
  * against finite differences, against PyTorch (tests/torch/sashimi_fixtures.py),
- * and its parameter count against the PyTorch modules'. */
+ * and its parameter count against the PyTorch modules'; the sssd-sa model that
+ * runs it: training, its file (round trip, refusals), imputation, generation. */
 #include "check.h"
+#include "container_edit.h"
 #include "gradcheck.h"
 #include "torch_fixture.h"
 #include "tracesynth.h"
@@ -229,6 +231,195 @@ static void length_must_divide(void)
     ts_sashimi_net_free(&n);
 }
 
+/* ---- the model ---- */
+
+/* n windows of L of a period-5 sequence */
+static ts_windows toy_windows(size_t n, size_t L)
+{
+    ts_windows w = {ts_malloc(n * L * sizeof(int32_t)), n, L};
+    for (size_t i = 0; i < n; i++)
+        for (size_t l = 0; l < L; l++) w.data[i * L + l] = (int32_t)((i * 3 + l) % 5);
+    return w;
+}
+
+static const char *kv_k[12], *kv_v[12];
+
+static ts_train_opts sa_opts(ts_split *sp, const char *iters)
+{
+    static const char *const keys[] = {"layers", "channels", "state", "batch", "lr", "scale", "valid-every", "iters"};
+    const char *vals[] = {"1", "8", "4", "8", "3e-3", "unit", "50", iters};
+    int n = 0;
+    for (; n < 8; n++) { kv_k[n] = keys[n]; kv_v[n] = vals[n]; }
+    ts_train_opts o;
+    memset(&o, 0, sizeof o);
+    o.split = sp;
+    o.n_ids = 5;
+    o.blackout = 4;
+    o.mask_pos = TS_MASK_CENTER;
+    o.seed = 42;
+    o.kv.n = n;
+    o.kv.keys = kv_k;
+    o.kv.values = kv_v;
+    return o;
+}
+
+/* mean loss of the first and last three iteration records of a JSON-lines log */
+static int log_losses(const char *path, double *first, double *last)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    char line[1024];
+    double v[1024];
+    int n = 0;
+    while (fgets(line, sizeof line, f) && n < 1024) {
+        char *p = strstr(line, "\"loss\":");
+        if (p) v[n++] = atof(p + 7);
+    }
+    fclose(f);
+    if (n < 6) return -1;
+    *first = (v[0] + v[1] + v[2]) / 3;
+    *last = (v[n - 1] + v[n - 2] + v[n - 3]) / 3;
+    return 0;
+}
+
+/* sssd-sa learns the toy sequence; its file loads as sssd-sa and imputes the
+ * same bits; its config names the network; a SaShiMi file under another model's
+ * name, or an SSSD config under sssd-sa's, is refused by name */
+static void sa_model(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char logp[512], outp[512], edited[512];
+    snprintf(logp, sizeof logp, "%s/sa.jsonl", dir);
+    snprintf(outp, sizeof outp, "%s/sa.tsm", dir);
+    snprintf(edited, sizeof edited, "%s/sa-edited.tsm", dir);
+    const size_t L = 24;
+    ts_split sp;
+    memset(&sp, 0, sizeof sp);
+    sp.len = L;
+    sp.train = toy_windows(200, L);
+    sp.valid = toy_windows(16, L);
+    sp.test = toy_windows(16, L);
+    ts_train_opts o = sa_opts(&sp, "300");
+    o.log_path = logp;
+    o.out_path = outp;
+    ts_model *m = NULL;
+    REQUIRE(ts_model_train("sssd-sa", &o, &m) == 0);
+    CHECK(!strcmp(m->ops->name, "sssd-sa"));
+    double first, last;
+    REQUIRE(log_losses(logp, &first, &last) == 0);
+    CHECK_MSG(last < 0.5 * first, "loss %g -> %g", first, last);
+    FILE *f = fopen(logp, "r");
+    REQUIRE(f);
+    char line[1024] = "";
+    CHECK(fgets(line, sizeof line, f) && strstr(line, "\"model\":\"sssd-sa\"") && strstr(line, "\"state\":4") &&
+          strstr(line, "\"channels\":8"));
+    fclose(f);
+
+    const size_t nw = 5;
+    ts_windows x = {sp.test.data, nw, L}, y, y2;
+    uint8_t *mask = ts_malloc(nw * L);
+    ts_mask_fill(mask, nw, L, 4, TS_MASK_CENTER, 0);
+    ts_run_opts ro;
+    memset(&ro, 0, sizeof ro);
+    ro.seed = 9;
+    ro.steps = 10;
+    REQUIRE(ts_model_impute(m, &x, mask, &ro, &y) == 0);
+    for (size_t i = 0; i < nw * L; i++) {
+        if (mask[i]) CHECK(y.data[i] == x.data[i]);
+        CHECK(y.data[i] >= 0 && y.data[i] < 5);
+    }
+    ts_model *m2 = NULL;
+    CHECK_MSG(ts_model_load(outp, &m2) == 0, "%s", ts_error());
+    REQUIRE(m2);
+    CHECK(!strcmp(m2->ops->name, "sssd-sa"));
+    REQUIRE(ts_model_impute(m2, &x, mask, &ro, &y2) == 0);
+    CHECK(memcmp(y.data, y2.data, nw * L * sizeof(int32_t)) == 0);
+    ts_windows_free(&y2);
+    ts_windows g;
+    REQUIRE(ts_model_generate(m2, 3, L, &ro, &g) == 0);
+    for (size_t i = 0; i < 3 * L; i++) CHECK(g.data[i] >= 0 && g.data[i] < 5);
+    ts_windows_free(&g);
+    /* saved again: the same file */
+    snprintf(edited, sizeof edited, "%s/sa-resaved.tsm", dir);
+    REQUIRE(ts_model_save(m2, edited) == 0);
+    CHECK(chunk_equal(edited, outp, "CONFIG") && chunk_equal(edited, outp, "PARAMS"));
+    ts_model_free(m2);
+    snprintf(edited, sizeof edited, "%s/sa-edited.tsm", dir);
+
+    ts_reader r;
+    REQUIRE(ts_reader_open(&r, outp) == 0);
+    const ts_chunk *cc = ts_reader_get(&r, "CONFIG");
+    REQUIRE(cc);
+    char cfg[1024];
+    snprintf(cfg, sizeof cfg, "%.*s", (int)cc->size, (const char *)cc->data);
+    ts_reader_close(&r);
+    CHECK_MSG(!strncmp(cfg, "net=sashimi\nlayers=1\nchannels=8\nstate=4\n", 40) && strstr(cfg, "train_ssm=1\n") &&
+              !strstr(cfg, "residual="), "%s", cfg);
+    /* the file under another model's name: refused in one line naming the file and the key */
+    const char *others[] = {"sssd-s4", "diffwave"};
+    for (int i = 0; i < 2; i++) {
+        REQUIRE(rewrite_chunk(outp, edited, "MODEL", others[i]) == 0);
+        m2 = NULL;
+        CHECK(ts_model_load(edited, &m2) == -1 && !m2);
+        CHECK_MSG(strstr(ts_error(), edited) && strstr(ts_error(), "'net' names another network") &&
+                  strstr(ts_error(), others[i]) && !strchr(ts_error(), '\n'), "%s", ts_error());
+    }
+    /* an SSSD config (no 'net') under sssd-sa */
+    char cut[1024];
+    snprintf(cut, sizeof cut, "%s", cfg + strlen("net=sashimi\n"));
+    REQUIRE(rewrite_chunk(outp, edited, "CONFIG", cut) == 0);
+    CHECK(ts_model_load(edited, &m2) == -1 && !m2);
+    CHECK_MSG(strstr(ts_error(), edited) && strstr(ts_error(), "no 'net'"), "%s", ts_error());
+    /* another network name, and a length the pools do not divide */
+    snprintf(cut, sizeof cut, "%s", cfg);
+    memcpy(cut, "net=sashimx", 11);
+    REQUIRE(rewrite_chunk(outp, edited, "CONFIG", cut) == 0);
+    CHECK(ts_model_load(edited, &m2) == -1 && !m2);
+    CHECK_MSG(strstr(ts_error(), edited) && strstr(ts_error(), "net"), "%s", ts_error());
+    snprintf(cut, sizeof cut, "%s", cfg);
+    char *p = strstr(cut, "len=24");
+    REQUIRE(p);
+    memcpy(p, "len=22", 6);
+    REQUIRE(rewrite_chunk(outp, edited, "CONFIG", cut) == 0);
+    CHECK(ts_model_load(edited, &m2) == -1 && !m2);
+    CHECK_MSG(strstr(ts_error(), edited) && strstr(ts_error(), "len 22 is not a multiple of 4"), "%s", ts_error());
+    /* PARAMS of another size than the config's */
+    float ten[10] = {0};
+    REQUIRE(rewrite_chunk_bytes(outp, edited, "PARAMS", ten, sizeof ten) == 0);
+    CHECK(ts_model_load(edited, &m2) == -1 && !m2);
+    CHECK_MSG(strstr(ts_error(), edited) && strstr(ts_error(), "PARAMS"), "%s", ts_error());
+    /* a SaShiMi config written as an sssd-s4 file */
+    REQUIRE(write_sssd(edited, "net=sashimi\nlayers=1\nchannels=4\nstate=4\nemb_in=8\nemb_mid=8\nemb_out=8\n"
+                       "train_ssm=1\nT=10\nbeta0=0.0001\nbetaT=0.02\nscale=raw\nlen=8\n", 10) == 0);
+    CHECK(ts_model_load(edited, &m2) == -1 && !m2);
+    CHECK_MSG(strstr(ts_error(), edited) && strstr(ts_error(), "'net' names another network"), "%s", ts_error());
+    ts_windows_free(&y);
+    free(mask);
+    ts_model_free(m);
+
+    /* windows the pools do not divide, and a DiffWave option: refused before training */
+    ts_windows_free(&sp.train);
+    sp.train = toy_windows(20, 22);
+    sp.len = 22;
+    o = sa_opts(&sp, "2");
+    m = NULL;
+    CHECK(ts_model_train("sssd-sa", &o, &m) == -1 && !m);
+    CHECK_MSG(strstr(ts_error(), "--length") && strstr(ts_error(), "22 is not a multiple of 4"), "%s", ts_error());
+    ts_windows_free(&sp.train);
+    sp.train = toy_windows(20, L);
+    sp.len = L;
+    o = sa_opts(&sp, "2");
+    kv_k[o.kv.n] = "dilation-cycle";
+    kv_v[o.kv.n] = "2";
+    o.kv.n++;
+    CHECK(ts_model_train("sssd-sa", &o, &m) == -1 && !m);
+    CHECK_MSG(strstr(ts_error(), "dilation-cycle"), "%s", ts_error());
+    ts_windows_free(&sp.train);
+    ts_windows_free(&sp.valid);
+    ts_windows_free(&sp.test);
+}
+
 TEST_MAIN("sashimi", {
     ts_set_threads(1);
     RUN(pools_rearrange);
@@ -237,4 +428,5 @@ TEST_MAIN("sashimi", {
     RUN(torch_parity);
     RUN(param_count_matches_torch);
     RUN(length_must_divide);
+    RUN(sa_model);
 })

@@ -492,7 +492,7 @@ int bench_impute(int argc, char **argv)
      * then failed, dataset after dataset): checked before any */
     long T, samples;
     const int csdi = !strcmp(a.model, "csdi-s4");
-    if ((!strcmp(a.model, "sssd-s4") || !strcmp(a.model, "diffwave") || csdi) &&
+    if ((!strcmp(a.model, "sssd-s4") || !strcmp(a.model, "diffwave") || !strcmp(a.model, "sssd-sa") || csdi) &&
         ts_kv_long(&train_kv, "T", csdi ? TS_CSDI_DEFAULT_T : TS_SSSD_DEFAULT_T, &T) == 0 && ro.steps > T) {
         rc = cli_usage_error("bench impute", "--steps %d is more than the model's T = %ld (--T)", ro.steps, T);
         goto done;

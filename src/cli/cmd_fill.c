@@ -128,7 +128,8 @@ int cmd_fill(int argc, char **argv)
     const ts_option opts[] = {
         TS_OPT_STR_F_(0, "model", &model, "M", TS_OPT_HELP_KEY,
                       "a trained model file, or a model name (ngram, unigram,\n"
-                      "mdm, sssd-s4, diffwave, csdi-s4, lstm): then trained\n"
+                      "mdm, sssd-s4, diffwave, csdi-s4, sssd-sa,\n"
+                      "lstm): then trained\n"
                       "per CPU on the trace's own surviving events (default\n"
                       "ngram; a name with --help: its options)"),
         TS_OPT_STR_('o', "output", &out, "OUT", "the new CTF trace (a directory; a trace there is\n"
@@ -153,7 +154,8 @@ int cmd_fill(int argc, char **argv)
                     "trace that cannot be written leaves none (a device or\n"
                     "FIFO: written last, once the trace and its text are)"),
         TS_OPT_LONG_(0, "seed", &seed, "S", 0, 0x7fffffffffffffffL, "seed (default 0), for a model that draws (mdm,\n"
-                     "sssd-s4, diffwave, csdi-s4; lstm as it trains, not a\n"
+                     "sssd-s4, diffwave, csdi-s4, sssd-sa; lstm as it trains,\n"
+                     "not a\n"
                      "file; an mdm file only as it samples, --temperature\n"
                      "above 0 or --order random; ngram a gap with no event\n"
                      "on either side, as where a CPU lost every event);\n"

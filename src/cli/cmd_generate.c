@@ -130,7 +130,7 @@ int cmd_generate(int argc, char **argv)
     const ts_option opts[] = {
         TS_OPT_LONG_F_('n', "count", &n, "N", 1, 1 << 24, TS_OPT_REQUIRED, "windows to generate"),
         TS_OPT_LONG_(0, "length", &L, "L", 1, 1 << 24, "events per window (required but with sssd-s4,\n"
-                     "diffwave or csdi-s4: its own)"),
+                     "diffwave, csdi-s4 or sssd-sa: its own)"),
         TS_OPT_STR_F_('o', "output", &out, "OUT", TS_OPT_REQUIRED, "OUT.txt (window file), OUT.npy (int32, N x L);\n"
                     "with named events also OUT.names.txt; replaced together\n"
                     "(links must lead into one folder); any of the three an\n"

@@ -8,7 +8,7 @@
 
 static int steps_help(FILE *f, const char *key)
 {
-    fprintf(f, "\n--steps S with sssd-s4 (or diffwave, csdi-s4): fewer than its T (default 200;\n"
+    fprintf(f, "\n--steps S with sssd-s4 (diffwave, csdi-s4, sssd-sa): fewer than its T (default 200;\n"
                "csdi-s4 50) samples with DDIM, faster but less accurate: with sssd-s4, DDIM 50\n"
                "ran 3.4-3.8x faster than DDPM 200 and lost 3.2 accuracy points on PTS\n"
                "compress-gzip, 13 on the real LTTng trace many-threads (k = 10); check on your\n"

@@ -220,13 +220,14 @@ int cmd_train(int argc, char **argv)
                    "concurrent events, which the scheduler decides. Drawn\n"
                    "from --seed"),
         TS_OPT_SIZE_(0, "blackout", &k, "K", 1, 1 << 24, "blackout size of the training masks (default 10;\n"
-                     "sssd-s4, diffwave and csdi-s4 only: the other models\n"
-                     "draw no blackouts; not with --position all, which hides\n"
-                     "every event)"),
+                     "sssd-s4, diffwave, csdi-s4 and sssd-sa only: the\n"
+                     "other models draw no blackouts; not with --position\n"
+                     "all, which hides every event)"),
         TS_OPT_CB_ALIAS_(0, "position", "mask-position", &pos, "P", cli_opt_position,
                          "blackout position of the training masks: center,\n"
                          "end, random or all (default center), as impute's\n"
-                         "--position (sssd-s4, diffwave and csdi-s4 only)"),
+                         "--position (sssd-s4, diffwave, csdi-s4 and sssd-sa\n"
+                         "only)"),
         TS_OPT_STR_('o', "output", &out, "FILE", "model file (default DATASET-NAME.MODEL.tsm)"),
         TS_OPT_STR_(0, "resume", &resume, "CKPT",
                     "continue training from a checkpoint; give the first\n"
@@ -254,7 +255,7 @@ int cmd_train(int argc, char **argv)
         C, "tracesynth train --model NAME DATASET [OPTIONS] [--KEY VALUE ...]",
         "Train a model on a dataset directory (stream.txt, optional vocab.tsv and the\n"
         "study's sequence_length_L/ windows) and save it. Under mpirun (Open MPI builds)\n"
-        "sssd-s4, diffwave and csdi-s4 train data-parallel: each batch split across the\n"
+        "sssd-s4, diffwave, csdi-s4 and sssd-sa train data-parallel: each batch split across the\n"
         "processes, gradients averaged, rank 0 writing the model, checkpoint and log.\n",
         opts, 1, 1, "DATASET", 1, models_help,
     };

@@ -16,7 +16,7 @@ static const struct {
     {"ingest", cmd_ingest, "turn a trace (strace log, LTTng CTF, ftrace or perf script text, ID file, .npy) into a dataset"},
     {"split", cmd_split, "write train/validation/test windows (paper or leak-free time split)"},
     {"audit", cmd_audit, "share of test windows found verbatim in training data"},
-    {"train", cmd_train, "train a model (ngram, unigram, sssd-s4, diffwave, csdi-s4, mdm, lstm; mdm-mc, ddpm-mc) on a dataset"},
+    {"train", cmd_train, "train a model (ngram, unigram, sssd-s4, diffwave, csdi-s4, sssd-sa, mdm, lstm; mdm-mc, ddpm-mc) on a dataset"},
     {"impute", cmd_impute, "reconstruct blacked-out events in windows"},
     {"tune-prior", cmd_tune_prior, "choose an mdm model's n-gram prior weights again (no training)"},
     {"generate", cmd_generate, "synthesize new trace windows"},

@@ -24,6 +24,7 @@ extern const ts_model_ops ts_model_unigram;
 extern const ts_model_ops ts_model_sssd_s4;
 extern const ts_model_ops ts_model_diffwave;
 extern const ts_model_ops ts_model_csdi_s4;
+extern const ts_model_ops ts_model_sssd_sa;
 extern const ts_model_ops ts_model_mdm;
 extern const ts_model_ops ts_model_lstm;
 
@@ -33,6 +34,7 @@ static const ts_model_ops *const registry[] = {
     &ts_model_sssd_s4,
     &ts_model_diffwave,
     &ts_model_csdi_s4,
+    &ts_model_sssd_sa,
     &ts_model_mdm,
     &ts_model_lstm,
     NULL,

@@ -18,7 +18,11 @@
  * training, files and sampling, its config section naming the residual kind.
  * "csdi-s4" is the same again with CSDI-S4's blocks (the study's CSDI-S4
  * baseline, SSSD's CSDIS4Imputer with one feature) and CSDI's defaults: T 50 on
- * the quad schedule from 1e-4 to 0.5, 4 x 64. */
+ * the quad schedule from 1e-4 to 0.5, 4 x 64.
+ *
+ * The "sssd-sa" model is the same with the SaShiMi network (SSSD-SA, the
+ * study's baseline; sashimi.h) in place of the SSSD network: its config section
+ * starts net=sashimi, and window lengths are multiples of 4. */
 #include "tracesynth/common.h"
 #include "tracesynth/container.h"
 #include "tracesynth/denoiser.h"
@@ -26,6 +30,7 @@
 #include "tracesynth/model.h"
 #include "tracesynth/nn.h"
 #include "tracesynth/optim.h"
+#include "tracesynth/sashimi.h"
 #include "tracesynth/sssd.h"
 #include "tracesynth/train.h"
 
@@ -38,14 +43,20 @@
 extern const ts_model_ops ts_model_sssd_s4;
 extern const ts_model_ops ts_model_diffwave;
 extern const ts_model_ops ts_model_csdi_s4;
+extern const ts_model_ops ts_model_sssd_sa;
+
+/* sssd-sa's "residual kind": not one of ts_sssd_net's, the SaShiMi network instead */
+enum { KIND_SA = -1 };
 
 /* the model's name, for errors: its kind of residual block decides it */
 static const char *kind_name(int residual)
 {
+    if (residual == KIND_SA) return "sssd-sa";
     return residual == TS_SSSD_RES_DILATED ? "diffwave" : residual == TS_SSSD_RES_CSDI ? "csdi-s4" : "sssd-s4";
 }
 static const ts_model_ops *kind_ops(int residual)
 {
+    if (residual == KIND_SA) return &ts_model_sssd_sa;
     return residual == TS_SSSD_RES_DILATED ? &ts_model_diffwave
          : residual == TS_SSSD_RES_CSDI    ? &ts_model_csdi_s4 : &ts_model_sssd_s4;
 }
@@ -104,9 +115,16 @@ static const char *const csdi_opts[] = {
     "weight-decay", "clip", "ema", "iters", "batch", "valid-every", "valid-n", "train-ssm", "log-every", "budget",
     NULL,
 };
+/* sssd-sa: S4 options, no dilation */
+static const char *const sa_opts[] = {
+    "preset", "layers", "channels", "state", "T", "beta0", "betaT", "scale", "lr", "schedule",
+    "warmup", "weight-decay", "clip", "ema", "iters", "batch", "valid-every", "valid-n", "train-ssm",
+    "log-every", "budget", NULL,
+};
 
 typedef struct {
     ts_sssd_config net;
+    ts_sashimi_config sa;      /* sssd-sa's network */
     int T;
     double beta0, betaT;
     ts_beta_schedule sched;
@@ -132,7 +150,19 @@ static int parse_opts(const ts_kv *kv, int residual, sssd_opts *so)
     else if (preset && strcmp(preset, "small"))
         return ts_opt_fail(name, "preset", "unknown preset '%s' (paper, small)", preset);
     long v;
-    if (residual == TS_SSSD_RES_DILATED) {
+    if (residual == KIND_SA) {
+        /* SSSD's config_SSSDSA.json (paper): 6 x 128, state 64; dt and A trained, as there */
+        ts_sashimi_config_paper(&so->sa);
+        if (get_int(kv, name, "state", 64, 2, 1024, &v)) return -1;
+        if (v % 2) return ts_opt_fail(name, "state", "%ld must be even", v);
+        so->sa.N = (int)v;
+        if (get_int(kv, name, "train-ssm", 1, 0, 1, &v)) return -1;
+        so->sa.train_ssm = (int)v;
+        if (get_int(kv, name, "layers", paper ? 6 : 2, 1, 256, &v)) return -1;
+        so->sa.layers = (int)v;
+        if (get_int(kv, name, "channels", paper ? 128 : 64, 1, 1024, &v)) return -1;
+        so->sa.H = (int)v;
+    } else if (residual == TS_SSSD_RES_DILATED) {
         ts_sssd_config_diffwave(&so->net);
         if (get_int(kv, name, "dilation-cycle", TS_DIFFWAVE_DEFAULT_CYCLE, 1, 24, &v)) return -1;
         so->net.dilation_cycle = (int)v;
@@ -145,10 +175,12 @@ static int parse_opts(const ts_kv *kv, int residual, sssd_opts *so)
         if (get_int(kv, name, "train-ssm", 0, 0, 1, &v)) return -1;
         so->net.train_ssm = (int)v;
     }
-    if (get_int(kv, name, "layers", paper ? 36 : 4, 1, 1024, &v)) return -1;
-    so->net.layers = (int)v;
-    if (get_int(kv, name, "channels", paper ? 256 : 64, 1, 4096, &v)) return -1;
-    so->net.C = (int)v;
+    if (residual != KIND_SA) {
+        if (get_int(kv, name, "layers", paper ? 36 : 4, 1, 1024, &v)) return -1;
+        so->net.layers = (int)v;
+        if (get_int(kv, name, "channels", paper ? 256 : 64, 1, 4096, &v)) return -1;
+        so->net.C = (int)v;
+    }
     const int csdi = residual == TS_SSSD_RES_CSDI;
     if (get_int(kv, name, "T", csdi ? TS_CSDI_DEFAULT_T : TS_SSSD_DEFAULT_T, 1, 100000, &v)) return -1;
     so->T = (int)v;
@@ -175,7 +207,7 @@ static int parse_opts(const ts_kv *kv, int residual, sssd_opts *so)
         return -1;
     if (get_int(kv, name, "batch", 16, 1, 65536, &so->batch)) return -1;
     if (get_int(kv, name, "valid-n", 64, 1, 1000000, &so->valid_n)) return -1;
-    return ts_sssd_config_check(&so->net);
+    return residual == KIND_SA ? ts_sashimi_config_check(&so->sa) : ts_sssd_config_check(&so->net);
 }
 
 /* ---- config text (model file and checkpoint) ---- */
@@ -196,23 +228,15 @@ static void config_text(const sssd_model *m, char *buf, size_t n)
 
 /* reads CONFIG into m; with alloc, checks that PARAMS has the size the config implies,
  * then allocates the network (parameters not read) */
-static int read_config(const ts_reader *r, sssd_model *m, int alloc)
+/* CONFIG's diffusion and representation keys, and the window length, into m */
+static int read_schedule(const ts_reader *r, sssd_model *m, long *len)
 {
-    ts_sssd_config c;
-    memset(&c, 0, sizeof c);
-    long len, T;
-    /* the residual kind is the model's: a diffwave or csdi-s4 config under sssd-s4, or
-     * one without it (read as S4) under diffwave or csdi-s4, is a file edited or written wrong */
-    const int want = m->base.ops == &ts_model_diffwave ? TS_SSSD_RES_DILATED
-                   : m->base.ops == &ts_model_csdi_s4  ? TS_SSSD_RES_CSDI : TS_SSSD_RES_S4;
-    if (want != TS_SSSD_RES_S4 && !ts_reader_has(r, "CONFIG", "residual"))
-        return ts_fail("%s: section 'CONFIG': no 'residual' (a %s file has residual=%s)", r->path, kind_name(want),
-                       kind_key(want));
-    if (ts_sssd_config_read(r, "CONFIG", &c) != 0 || ts_reader_long(r, "CONFIG", "T", 1, 100000, &T) != 0) return -1;
+    long T;
+    if (ts_reader_long(r, "CONFIG", "T", 1, 100000, &T) != 0) return -1;
     m->T = (int)T;
-    /* at least 1: a model's len 0 means "any window length", which would lift the cap below */
-    if (ts_reader_long(r, "CONFIG", "len", 1, 1 << 24, &len) != 0) return -1;
-    m->base.len = (size_t)len;
+    /* at least 1: a model's len 0 means "any window length", which would lift the caps */
+    if (ts_reader_long(r, "CONFIG", "len", 1, 1 << 24, len) != 0) return -1;
+    m->base.len = (size_t)*len;
     if (ts_reader_double(r, "CONFIG", "beta0", 0, 0, &m->beta0) ||
         ts_reader_double(r, "CONFIG", "betaT", 0, 0, &m->betaT))
         return -1;
@@ -226,14 +250,69 @@ static int read_config(const ts_reader *r, sssd_model *m, int alloc)
     if (ts_reader_has(r, "CONFIG", "beta_schedule") && ts_reader_choice(r, "CONFIG", "beta_schedule", scheds, &bs) != 0)
         return -1;
     m->sched = bs == 1 ? TS_BETA_QUAD : TS_BETA_LINEAR;
+    return 0;
+}
+
+/* the error recorded, prefixed with the file */
+static int fail_in(const ts_reader *r)
+{
+    char why[256];
+    snprintf(why, sizeof why, "%s", ts_error());
+    return ts_fail("%s: %s", r->path, why);
+}
+
+/* read_config of sssd-sa: the SaShiMi network */
+static int read_sa_config(const ts_reader *r, sssd_model *m, int alloc)
+{
+    ts_sashimi_config c;
+    memset(&c, 0, sizeof c);
+    long len;
+    if (ts_sashimi_config_read(r, "CONFIG", &c) != 0 || read_schedule(r, m, &len) != 0) return -1;
+    if (ts_sashimi_config_check(&c) != 0) return fail_in(r);
+    if (len % TS_SASHIMI_POOL)
+        return ts_fail("%s: section 'CONFIG': len %ld is not a multiple of %d (the product of the pools)", r->path,
+                       len, TS_SASHIMI_POOL);
+    if (!alloc) return 0;
+    /* every level holds layers x 2 blocks of channels x len floats: 10 layers x channels x len in all */
+    if (10 * (uint64_t)c.layers * (uint64_t)c.H * (uint64_t)len > MAX_WINDOW_STATE)
+        return ts_fail("%s: section 'CONFIG': 10 x %d layers x %d channels x len %ld is over the limit "
+                       "of %llu for one window (corrupt or hostile file?)", r->path, c.layers, c.H,
+                       len, (unsigned long long)MAX_WINDOW_STATE);
+    ts_sashimi_net lay;
+    ts_sashimi_net_alloc(&lay, &c);   /* (small: the parameters' layout is what is wanted) */
+    const size_t total = lay.total;
+    ts_sashimi_net_free(&lay);
+    if (ts_reader_expect_size(r, "PARAMS", total, sizeof(float)) != 0) return -1;
+    if (ts_diffusion_init_schedule(&m->diff, m->T, m->beta0, m->betaT, m->sched) != 0) return fail_in(r);
+    return ts_denoiser_sashimi(&m->net, &c, 0, 0);
+}
+
+static int read_config(const ts_reader *r, sssd_model *m, int alloc)
+{
+    /* the network is the model's: a SaShiMi config (net=sashimi) under another model,
+     * or one without it under sssd-sa, is a file edited or written wrong */
+    const int sa = m->base.ops == &ts_model_sssd_sa;
+    if (sa && !ts_reader_has(r, "CONFIG", "net"))
+        return ts_fail("%s: section 'CONFIG': no 'net' (an sssd-sa file has net=sashimi)", r->path);
+    if (!sa && ts_reader_has(r, "CONFIG", "net"))
+        return ts_fail("%s: section 'CONFIG': 'net' names another network (sssd-sa's SaShiMi), but model %s "
+                       "has its own", r->path, m->base.ops->name);
+    if (sa) return read_sa_config(r, m, alloc);
+    ts_sssd_config c;
+    memset(&c, 0, sizeof c);
+    long len;
+    /* the residual kind is the model's: a diffwave or csdi-s4 config under sssd-s4, or
+     * one without it (read as S4) under diffwave or csdi-s4, is a file edited or written wrong */
+    const int want = m->base.ops == &ts_model_diffwave ? TS_SSSD_RES_DILATED
+                   : m->base.ops == &ts_model_csdi_s4  ? TS_SSSD_RES_CSDI : TS_SSSD_RES_S4;
+    if (want != TS_SSSD_RES_S4 && !ts_reader_has(r, "CONFIG", "residual"))
+        return ts_fail("%s: section 'CONFIG': no 'residual' (a %s file has residual=%s)", r->path, kind_name(want),
+                       kind_key(want));
+    if (ts_sssd_config_read(r, "CONFIG", &c) != 0 || read_schedule(r, m, &len) != 0) return -1;
     if (c.residual != want)
         return ts_fail("%s: section 'CONFIG': 'residual' is %s, but model %s has %s blocks", r->path,
                        kind_key(c.residual), m->base.ops->name, kind_key(want));
-    if (ts_sssd_config_check(&c) != 0) {
-        char why[256];
-        snprintf(why, sizeof why, "%s", ts_error());
-        return ts_fail("%s: %s", r->path, why);
-    }
+    if (ts_sssd_config_check(&c) != 0) return fail_in(r);
     if (!alloc) return 0;
     /* what sampling one window will hold (S4 kernels of every layer, activations) grows with
      * layers x channels x len, which the parameters do not bound: cap it */
@@ -249,11 +328,7 @@ static int read_config(const ts_reader *r, sssd_model *m, int alloc)
     ts_sssd_layout lay;
     ts_sssd_layout_of(&c, &lay, NULL);
     if (ts_reader_expect_size(r, "PARAMS", lay.total, sizeof(float)) != 0) return -1;
-    if (ts_diffusion_init_schedule(&m->diff, m->T, m->beta0, m->betaT, m->sched) != 0) {
-        char why[256];
-        snprintf(why, sizeof why, "%s", ts_error());
-        return ts_fail("%s: %s", r->path, why);
-    }
+    if (ts_diffusion_init_schedule(&m->diff, m->T, m->beta0, m->betaT, m->sched) != 0) return fail_in(r);
     return ts_denoiser_sssd(&m->net, &c, 0, 0);
 }
 
@@ -290,6 +365,7 @@ static int load_kind(ts_model **out, const ts_reader *r, int residual)
 static int model_load(ts_model **out, const ts_reader *r) { return load_kind(out, r, TS_SSSD_RES_S4); }
 static int diffwave_load(ts_model **out, const ts_reader *r) { return load_kind(out, r, TS_SSSD_RES_DILATED); }
 static int csdi_load(ts_model **out, const ts_reader *r) { return load_kind(out, r, TS_SSSD_RES_CSDI); }
+static int sa_load(ts_model **out, const ts_reader *r) { return load_kind(out, r, KIND_SA); }
 
 /* ---- batches ---- */
 
@@ -471,8 +547,16 @@ static int train_kind(ts_model **out, const ts_train_opts *o, int residual)
     const size_t L = tw->len;
     if (o->mask_pos != TS_MASK_ALL && (o->blackout < 1 || o->blackout > L))
         return ts_fail("%s: blackout %zu must be in [1, %zu]", name, o->blackout, L);
+    /* SaShiMi pools the window twice by 2 */
+    if (residual == KIND_SA && L % TS_SASHIMI_POOL)
+        return ts_opt_fail(name, "length", "%zu is not a multiple of %d (the product of the network's pools "
+                           "[2, 2])", L, TS_SASHIMI_POOL);
     /* a model a file could not load (the loader's cap on sampling one window) is refused now */
-    if ((uint64_t)so.net.layers * (uint64_t)so.net.C * (uint64_t)L > MAX_WINDOW_STATE)
+    if (residual == KIND_SA && 10 * (uint64_t)so.sa.layers * (uint64_t)so.sa.H * (uint64_t)L > MAX_WINDOW_STATE)
+        return ts_fail("%s: 10 x %d layers x %d channels x windows of %zu events is over the limit of %llu that "
+                       "sampling one window may hold: fewer layers or channels, or shorter windows",
+                       name, so.sa.layers, so.sa.H, L, (unsigned long long)MAX_WINDOW_STATE);
+    if (residual != KIND_SA && (uint64_t)so.net.layers * (uint64_t)so.net.C * (uint64_t)L > MAX_WINDOW_STATE)
         return ts_fail("%s: %d layers x %d channels x windows of %zu events is over the limit of %llu that "
                        "sampling one window may hold: fewer layers or channels, or shorter windows",
                        name, so.net.layers, so.net.C, L, (unsigned long long)MAX_WINDOW_STATE);
@@ -493,7 +577,8 @@ static int train_kind(ts_model **out, const ts_train_opts *o, int residual)
     m->sched = so.sched;
     m->scale = so.scale;
     if (ts_diffusion_init_schedule(&m->diff, m->T, m->beta0, m->betaT, m->sched) != 0 ||
-        ts_denoiser_sssd(&m->net, &so.net, o->seed, 1) != 0) {
+        (residual == KIND_SA ? ts_denoiser_sashimi(&m->net, &so.sa, o->seed, 1)
+                             : ts_denoiser_sssd(&m->net, &so.net, o->seed, 1)) != 0) {
         ts_diffusion_free(&m->diff);
         ts_vocab_free(&m->base.vocab);
         free(m);
@@ -534,8 +619,9 @@ static int train_kind(ts_model **out, const ts_train_opts *o, int residual)
     snprintf(start, sizeof start, "\"layers\":%d,\"channels\":%d,"
              "\"%s\":%d,\"params\":%zu,\"trainable\":%zu,\"T\":%d,\"batch\":%d,\"L\":%zu,"
              "\"lr\":%g,\"train_windows\":%zu,\"valid_windows\":%zu",
-             so.net.layers, so.net.C, residual == TS_SSSD_RES_DILATED ? "dilation_cycle" : "state",
-             residual == TS_SSSD_RES_DILATED ? so.net.dilation_cycle : so.net.N, np,
+             residual == KIND_SA ? so.sa.layers : so.net.layers, residual == KIND_SA ? so.sa.H : so.net.C,
+             residual == TS_SSSD_RES_DILATED ? "dilation_cycle" : "state",
+             residual == TS_SSSD_RES_DILATED ? so.net.dilation_cycle : residual == KIND_SA ? so.sa.N : so.net.N, np,
              m->net.ops->num_trainable(&m->net), m->T, B, L, so.tc.lr.lr, tw->n, c.vs.n);
     ts_train_net net = {
         .name = name, .ctx = &c, .params = m->net.params, .grads = m->net.grads, .n = np,
@@ -565,6 +651,7 @@ done:
 static int model_train(ts_model **out, const ts_train_opts *o) { return train_kind(out, o, TS_SSSD_RES_S4); }
 static int diffwave_train(ts_model **out, const ts_train_opts *o) { return train_kind(out, o, TS_SSSD_RES_DILATED); }
 static int csdi_train(ts_model **out, const ts_train_opts *o) { return train_kind(out, o, TS_SSSD_RES_CSDI); }
+static int sa_train(ts_model **out, const ts_train_opts *o) { return train_kind(out, o, KIND_SA); }
 
 /* ---- sampling ---- */
 
@@ -879,6 +966,34 @@ const ts_model_ops ts_model_csdi_s4 = {
     .generate = model_generate,
     .free = model_free,
     .train_keys = csdi_opts,
+    .run_keys = (const char *const[]){"samples", NULL},
+    .run_check = model_run_check,
+    .train_reads = TS_TRAIN_READS_MASKS | TS_TRAIN_READS_SEED | TS_TRAIN_READS_PRECISION,
+    .impute_reads = TS_IMPUTE_READS_SEED | TS_IMPUTE_READS_PRECISION,
+};
+
+const ts_model_ops ts_model_sssd_sa = {
+    .name = "sssd-sa",
+    .summary = "SSSD-SA diffusion imputer (the study's baseline): SaShiMi U-Net of S4 blocks, DDPM/DDIM",
+    .help =
+        "  --preset small|paper  sizes: small = 2 x 64 (default), paper = 6 x 128 (SSSD's\n"
+        "                        config_SSSDSA.json), N = 64; pools [2, 2], expand 2,\n"
+        "                        FF expansion 2: the window length (--length) must be\n"
+        "                        a multiple of 4 (others are refused, not padded)\n"
+        "  --layers N            (S4, FF) block pairs at each of the network's levels\n"
+        "  --channels C          d_model: the channels at full length (2C and 4C below)\n"
+        "  --state N             S4 state size (64)\n"
+        SSSD_HELP_TRAIN
+        "  --train-ssm 0|1       also train S4's step sizes and state matrix (1, as the\n"
+        "                        reference; 0: fixed)\n"
+        SSSD_HELP_RUN,
+    .train = sa_train,
+    .save = model_save,
+    .load = sa_load,
+    .impute = model_impute,
+    .generate = model_generate,
+    .free = model_free,
+    .train_keys = sa_opts,
     .run_keys = (const char *const[]){"samples", NULL},
     .run_check = model_run_check,
     .train_reads = TS_TRAIN_READS_MASKS | TS_TRAIN_READS_SEED | TS_TRAIN_READS_PRECISION,
