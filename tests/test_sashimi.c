@@ -397,6 +397,12 @@ static void sa_model(void)
     REQUIRE(rewrite_chunk_bytes(outp, edited, "PARAMS", ten, sizeof ten) == 0);
     CHECK(ts_model_load(edited, &m2) == -1 && !m2);
     CHECK_MSG(strstr(ts_error(), edited) && strstr(ts_error(), "PARAMS"), "%s", ts_error());
+    /* a config whose network would take tens of gigabytes, its PARAMS short: refused by
+     * their size before anything of the config's size is allocated */
+    REQUIRE(rewrite_chunk(outp, edited, "CONFIG", "net=sashimi\nlayers=256\nchannels=1024\nstate=4\nemb_in=8\n"
+                          "emb_mid=8\nemb_out=8\ntrain_ssm=1\nT=10\nbeta0=0.0001\nbetaT=0.02\nscale=raw\nlen=4\n") == 0);
+    CHECK(ts_model_load(edited, &m2) == -1 && !m2);
+    CHECK_MSG(strstr(ts_error(), edited) && strstr(ts_error(), "PARAMS"), "%s", ts_error());
     /* a SaShiMi config written as an sssd-s4 file */
     REQUIRE(write_sssd(edited, "net=sashimi\nlayers=1\nchannels=4\nstate=4\nemb_in=8\nemb_mid=8\nemb_out=8\n"
                        "train_ssm=1\nT=10\nbeta0=0.0001\nbetaT=0.02\nscale=raw\nlen=8\n", 10) == 0);

@@ -102,6 +102,8 @@ size_t ts_sashimi_config_text(const ts_sashimi_config *c, char *buf, size_t n);
  * naming the file, section and key */
 int  ts_sashimi_config_read(const ts_reader *r, const char *tag, ts_sashimi_config *c);
 
+/* the parameters (floats) of config c, nothing of that size allocated */
+size_t ts_sashimi_num_params(const ts_sashimi_config *c);
 /* lays out and allocates (params not drawn) */
 void ts_sashimi_net_alloc(ts_sashimi_net *n, const ts_sashimi_config *c);
 /* allocates and draws the parameters from seed as the reference initialises them */

@@ -105,7 +105,8 @@ static size_t pool_size(const ts_sashimi_unit *u)
     return w * w + 2 * w;
 }
 
-void ts_sashimi_net_alloc(ts_sashimi_net *n, const ts_sashimi_config *c)
+/* the units and offsets of config c (n->units allocated; no parameters) */
+static void layout(ts_sashimi_net *n, const ts_sashimi_config *c)
 {
     memset(n, 0, sizeof *n);
     n->c = *c;
@@ -154,9 +155,21 @@ void ts_sashimi_net_alloc(ts_sashimi_net *n, const ts_sashimi_config *c)
     TAKE(out_w, (size_t)K * H); TAKE(out_b, (size_t)K);
 #undef TAKE
     n->total = o;
-    n->params = ts_alloc_aligned(o * sizeof(float));
-    n->grads = ts_alloc_aligned(o * sizeof(float));
-    memset(n->grads, 0, o * sizeof(float));
+}
+
+size_t ts_sashimi_num_params(const ts_sashimi_config *c)
+{
+    ts_sashimi_net n;
+    layout(&n, c);
+    free(n.units);
+    return n.total;
+}
+
+void ts_sashimi_net_alloc(ts_sashimi_net *n, const ts_sashimi_config *c)
+{
+    layout(n, c);
+    n->params = ts_alloc_aligned(n->total * sizeof(float));
+    n->grads = ts_alloc_aligned(n->total * sizeof(float));   /* zeroed */
 }
 
 void ts_sashimi_net_free(ts_sashimi_net *n)

@@ -278,11 +278,8 @@ static int read_sa_config(const ts_reader *r, sssd_model *m, int alloc)
         return ts_fail("%s: section 'CONFIG': 10 x %d layers x %d channels x len %ld is over the limit "
                        "of %llu for one window (corrupt or hostile file?)", r->path, c.layers, c.H,
                        len, (unsigned long long)MAX_WINDOW_STATE);
-    ts_sashimi_net lay;
-    ts_sashimi_net_alloc(&lay, &c);   /* (small: the parameters' layout is what is wanted) */
-    const size_t total = lay.total;
-    ts_sashimi_net_free(&lay);
-    if (ts_reader_expect_size(r, "PARAMS", total, sizeof(float)) != 0) return -1;
+    /* the parameters the config implies must be what the file holds, before any allocation */
+    if (ts_reader_expect_size(r, "PARAMS", ts_sashimi_num_params(&c), sizeof(float)) != 0) return -1;
     if (ts_diffusion_init_schedule(&m->diff, m->T, m->beta0, m->betaT, m->sched) != 0) return fail_in(r);
     return ts_denoiser_sashimi(&m->net, &c, 0, 0);
 }
