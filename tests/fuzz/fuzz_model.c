@@ -34,7 +34,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     o.seed = 1;
     /* few sampling steps for the models that sample (the others refuse any): the loaded
      * network's shapes are what is tested */
-    o.steps = !strcmp(m->ops->name, "sssd-s4") || !strcmp(m->ops->name, "mdm") ? 2 : 0;
+    const char *name = m->ops->name;
+    o.steps = !strcmp(name, "sssd-s4") || !strcmp(name, "sssd-sa") || !strcmp(name, "mdm") ? 2 : 0;
     if (ts_model_impute(m, &x, mask, &o, &out) == 0) {
         for (size_t i = 0; i < N_WIN * L; i++)
             if (out.data[i] < 0 || out.data[i] >= m->n_ids || (mask[i] && out.data[i] != x.data[i])) {
