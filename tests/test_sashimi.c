@@ -36,6 +36,38 @@ static void pools_rearrange(void)
     free(x); free(y); free(f); free(u);
 }
 
+/* central differences through both rearranges (loss = <fold(x), w> and <unfold(z), w>):
+ * their gradients are the other rearrange of w */
+enum { PB = 2, PC = 3, PL = 8 };
+static float *p_x, *p_w;
+static int p_unfold;
+static double pool_loss(void)
+{
+    float y[PB * PC * PL];
+    if (p_unfold) ts_sashimi_unfold(y, p_x, PB, PC, PL, 2, 0);
+    else ts_sashimi_fold(y, p_x, PB, PC, PL, 2, 0);
+    return dot(y, p_w, PB * PC * PL);
+}
+
+static void pools_gradient(void)
+{
+    ts_rng r;
+    ts_rng_seed(&r, 8);
+    p_x = randv_from(&r, PB * PC * PL, 1);
+    p_w = randv_from(&r, PB * PC * PL, 1);
+    float *g = zeros(PB * PC * PL);
+    for (p_unfold = 0; p_unfold < 2; p_unfold++) {
+        memset(g, 0, sizeof(float) * PB * PC * PL);
+        if (p_unfold) ts_sashimi_fold(g, p_w, PB, PC, PL, 2, 1);   /* unfold's backward */
+        else ts_sashimi_unfold(g, p_w, PB, PC, PL, 2, 1);          /* fold's */
+        size_t nz;
+        double worst = fd_worst(pool_loss, p_x, g, PB * PC * PL, 1e-2f, &nz);
+        CHECK_MSG(worst < 1e-3 && nz == PB * PC * PL, "%s: worst %g, %zu nonzero", p_unfold ? "unfold" : "fold",
+                  worst, nz);
+    }
+    free(p_x); free(p_w); free(g);
+}
+
 enum { GB = 2, GC = 3, GL = 5 };
 static float *g_z, *g_w;
 static double glu_loss(void)
@@ -437,6 +469,7 @@ static void sa_model(void)
 TEST_MAIN("sashimi", {
     ts_set_threads(1);
     RUN(pools_rearrange);
+    RUN(pools_gradient);
     RUN(glu_gradient);
     RUN(gradient_check);
     RUN(torch_parity);
