@@ -253,6 +253,48 @@ static void param_count_matches_torch(void)
     }
 }
 
+/* an inference plan, its S4 kernels made once, gives the training plan's bits (levels
+ * of 40 and 20 on the FFT path, 10 direct) */
+static void cached_kernels_same_bits(void)
+{
+    enum { B = 3, L = 40 };
+    ts_sashimi_config c;
+    ts_sashimi_config_paper(&c);
+    c.layers = 2;
+    c.H = 4;
+    c.N = 4;
+    c.emb_in = c.emb_mid = c.emb_out = 8;
+    ts_sashimi_net n;
+    REQUIRE(ts_sashimi_net_init(&n, &c, 4) == 0);
+    ts_rng rg;
+    ts_rng_seed(&rg, 2);
+    float xt[B * L], obs[B * L], mask[B * L], want[B * L];
+    int32_t t[B] = {0, 17, 199};
+    for (int i = 0; i < B * L; i++) {
+        xt[i] = ts_rng_normal(&rg);
+        obs[i] = (float)(i % 7);
+        mask[i] = (i % L) < 15 || (i % L) >= 25;
+    }
+    ts_sashimi_plan tp, ip;
+    REQUIRE(ts_sashimi_plan_init(&tp, &n, B, L, 1) == 0);
+    REQUIRE(ts_sashimi_plan_init(&ip, &n, B, L, 0) == 0);
+    ts_sashimi_forward(&n, &tp, xt, obs, mask, t);
+    memcpy(want, tp.out, sizeof want);
+    ts_sashimi_forward(&n, &ip, xt, obs, mask, t);
+    CHECK(memcmp(ip.out, want, sizeof want) == 0);
+    ts_sashimi_plan_cache_kernels(&n, &ip);
+    CHECK(ip.kcache_ready);
+    for (int rep = 0; rep < 2; rep++) {
+        ts_sashimi_forward(&n, &ip, xt, obs, mask, t);
+        CHECK_MSG(memcmp(ip.out, want, sizeof want) == 0, "forward %d from the cached kernels differs", rep);
+    }
+    ts_sashimi_plan_cache_kernels(&n, &tp);   /* a training plan keeps none */
+    CHECK(!tp.kcache_ready);
+    ts_sashimi_plan_free(&tp);
+    ts_sashimi_plan_free(&ip);
+    ts_sashimi_net_free(&n);
+}
+
 /* a window length that is not a multiple of the pools' product: refused */
 static void length_must_divide(void)
 {
@@ -474,6 +516,7 @@ TEST_MAIN("sashimi", {
     RUN(gradient_check);
     RUN(torch_parity);
     RUN(param_count_matches_torch);
+    RUN(cached_kernels_same_bits);
     RUN(length_must_divide);
     RUN(sa_model);
 })

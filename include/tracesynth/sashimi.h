@@ -136,11 +136,18 @@ typedef struct {
     float *dK;                /* (2, 4H, L/4) = 2 H L */
     float *scratch;
     size_t scratch_floats;
+    float *kcache;            /* inference plans: every S4 unit's kernels (and spectra), in unit order */
+    size_t kcache_floats;
+    int    kcache_ready;
 } ts_sashimi_plan;
 
 /* L a multiple of 4; 0 / -1 + error */
 int  ts_sashimi_plan_init(ts_sashimi_plan *pl, const ts_sashimi_net *n, int B, int L, int train);
 void ts_sashimi_plan_free(ts_sashimi_plan *pl);
+/* inference plans (train = 0): make the S4 kernels of n's current parameters once,
+ * so that every later forward skips them (the same bits). Valid until the
+ * parameters change: call again then. */
+void ts_sashimi_plan_cache_kernels(const ts_sashimi_net *n, ts_sashimi_plan *pl);
 
 /* x_t, obs, mask (B, K, L), steps (B) -> pl->out (B, K, L) */
 void ts_sashimi_forward(const ts_sashimi_net *n, ts_sashimi_plan *pl, const float *xt, const float *obs,

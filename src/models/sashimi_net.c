@@ -437,7 +437,11 @@ int ts_sashimi_plan_init(ts_sashimi_plan *pl, const ts_sashimi_net *n, int B, in
                    ts_round_up(BL * K, 16) + 5 * S /* t1 t2 t3 */;
     if (train) total += (size_t)(n->nd + 1) * S + 2 * S + ts_round_up((size_t)B * E, 16) +
                         ts_round_up((size_t)B * 4 * H, 16) + 2 * S /* dK */;
-    total += pl->scratch_floats;
+    else
+        for (int k = 0; k < n->n_units; k++)
+            if (n->units[k].kind == TS_SA_S4)
+                pl->kcache_floats += ts_round_up(ts_s4_kernel_cache_size(&pl->s4[n->units[k].lv]), 16);
+    total += pl->scratch_floats + pl->kcache_floats;
     if (ts_batch_fits(total * sizeof(float), B, L) != 0) {
         for (int lv = 0; lv < 3; lv++) ts_s4_free(&pl->s4[lv]);
         memset(pl, 0, sizeof *pl);
@@ -474,6 +478,7 @@ int ts_sashimi_plan_init(ts_sashimi_plan *pl, const ts_sashimi_net *n, int B, in
         GET(pl->dK, 2 * S);
     }
     GET(pl->scratch, pl->scratch_floats);
+    if (!train) GET(pl->kcache, pl->kcache_floats);
 #undef GET
     if ((size_t)(q - pl->mem) > total) abort();   /* the plan above is wrong: a bug, not input */
     return 0;
@@ -484,6 +489,27 @@ void ts_sashimi_plan_free(ts_sashimi_plan *pl)
     ts_free_aligned(pl->mem);
     for (int lv = 0; lv < 3; lv++) ts_s4_free(&pl->s4[lv]);
     memset(pl, 0, sizeof *pl);
+}
+
+/* unit k's place in the kernel cache (an S4 unit of an inference plan) */
+static float *kcache_of(const ts_sashimi_net *n, const ts_sashimi_plan *pl, int k)
+{
+    size_t o = 0;
+    for (int i = 0; i < k; i++)
+        if (n->units[i].kind == TS_SA_S4) o += ts_round_up(ts_s4_kernel_cache_size(&pl->s4[n->units[i].lv]), 16);
+    return pl->kcache + o;
+}
+
+void ts_sashimi_plan_cache_kernels(const ts_sashimi_net *n, ts_sashimi_plan *pl)
+{
+    if (pl->train) return;
+    for (int k = 0; k < n->n_units; k++) {
+        const ts_sashimi_unit *u = &n->units[k];
+        if (u->kind != TS_SA_S4) continue;
+        ts_s4_kernel_cache(&pl->s4[u->lv], n->params + u->off + ts_sashimi_block_of(n, u).lay, kcache_of(n, pl, k),
+                           pl->scratch);
+    }
+    pl->kcache_ready = 1;
 }
 
 /* ---- forward ---- */
@@ -520,7 +546,8 @@ static void unit_forward(const ts_sashimi_net *n, ts_sashimi_plan *pl, int k, co
     ts_layernorm_forward(a.zn, a.mean, a.rstd, a.z0, P + o.ln_g, P + o.ln_b, B, C, Ll);
     if (u->kind == TS_SA_S4) {
         const ts_s4 *s4 = &pl->s4[u->lv];
-        ts_s4_ssm_forward(s4, P + o.lay, a.zn, B, a.K, a.Khat, a.y, S);
+        if (pl->kcache_ready) ts_s4_ssm_forward_cached(s4, P + o.lay, kcache_of(n, pl, k), a.zn, B, a.y, S);
+        else ts_s4_ssm_forward(s4, P + o.lay, a.zn, B, a.K, a.Khat, a.y, S);
         ts_gelu_forward_deriv(a.g, a.y, a.y, n1);   /* y becomes gelu'(y) */
         ts_conv1d_forward(a.z2, a.g, P + o.glu_w, P + o.glu_b, B, C, 2 * C, Ll, 1, 1, S);
         ts_glu_forward(y, a.z2, B, C, Ll);
@@ -716,9 +743,15 @@ static void sa_plan_free(ts_denoiser_plan *pl)
     memset(pl, 0, sizeof *pl);
 }
 
-/* the kernels are made in every forward: nothing to keep */
-static void sa_cache(const ts_denoiser *d, ts_denoiser_plan *pl) {}
-static void sa_cache_copy(const ts_denoiser *d, ts_denoiser_plan *to, const ts_denoiser_plan *from) {}
+static void sa_cache(const ts_denoiser *d, ts_denoiser_plan *pl) { ts_sashimi_plan_cache_kernels(net_of(d), pl->pl); }
+
+static void sa_cache_copy(const ts_denoiser *d, ts_denoiser_plan *to, const ts_denoiser_plan *from)
+{
+    ts_sashimi_plan *t = to->pl;
+    const ts_sashimi_plan *f = from->pl;
+    memcpy(t->kcache, f->kcache, t->kcache_floats * sizeof(float));
+    t->kcache_ready = 1;
+}
 
 static void sa_forward(const ts_denoiser *d, ts_denoiser_plan *pl, const float *xt, const float *obs,
                        const float *mask, const int32_t *steps)
