@@ -365,3 +365,22 @@ void ts_csdi_backward(ts_sssd_net *n, ts_sssd_plan *pl, const float *dout)
     ts_stepmlp_backward(G + p->t1_w, G + p->t1_b, G + p->t2_w, G + p->t2_b, pl->d_emb, pl->emb_act, P + p->t1_w,
                         P + p->t2_w, B, c->emb_in, c->emb_mid, c->emb_out, S);
 }
+
+/* ---- training mask ---- */
+
+void ts_csdi_random_mask(uint8_t *mask, size_t n, size_t L, ts_rng *rng)
+{
+    for (size_t i = 0; i < n; i++) {
+        uint8_t *m = mask + i * L;
+        memset(m, 1, L);
+        /* Python's round: half to even, as nearbyint in the default rounding mode */
+        size_t k = (size_t)nearbyint((double)L * ts_rng_uniform(rng));
+        if (k > L) k = L;
+        /* Floyd's draw of k of the L positions, each subset alike */
+        for (size_t j = L - k; j < L; j++) {
+            size_t t = (size_t)ts_rng_below(rng, (uint64_t)j + 1);
+            if (m[t]) m[t] = 0;
+            else m[j] = 0;
+        }
+    }
+}

@@ -13,5 +13,9 @@ int  ts_csdi_plan_init(ts_sssd_plan *pl, const ts_sssd_net *n, int B, int L, int
 void ts_csdi_forward(const ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, const float *obs,
                      const float *mask, const int32_t *steps);
 void ts_csdi_backward(ts_sssd_net *n, ts_sssd_plan *pl, const float *dout);
+/* CSDI's training mask (CSDI_base.get_randmask, its default target_strategy
+ * 'random'): mask (n, L), each window with round(L u) positions hidden (0), u
+ * uniform in [0, 1), the positions a uniform draw; the rest observed (1) */
+void ts_csdi_random_mask(uint8_t *mask, size_t n, size_t L, ts_rng *rng);
 
 #endif

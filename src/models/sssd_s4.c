@@ -18,7 +18,8 @@
  * training, files and sampling, its config section naming the residual kind.
  * "csdi-s4" is the same again with CSDI-S4's blocks (the study's CSDI-S4
  * baseline, SSSD's CSDIS4Imputer with one feature) and CSDI's defaults: T 50 on
- * the quad schedule from 1e-4 to 0.5, 4 x 64.
+ * the quad schedule from 1e-4 to 0.5, 4 x 64, training on CSDI's random masks
+ * (the blackouts only for validation; --train-mask blackout trains on them).
  *
  * The "sssd-sa" model is the same with the SaShiMi network (SSSD-SA, the
  * study's baseline; sashimi.h) in place of the SSSD network: its config section
@@ -33,6 +34,7 @@
 #include "tracesynth/sashimi.h"
 #include "tracesynth/sssd.h"
 #include "tracesynth/train.h"
+#include "models/csdi_net.h"
 
 #include <errno.h>
 #include <omp.h>
@@ -67,6 +69,10 @@ static const char *kind_key(int residual)
 }
 
 enum { SCALE_RAW = 0, SCALE_UNIT = 1 };
+/* csdi-s4's training mask: the run's blackouts, or CSDI's random share of the
+ * positions (CSDI_base.get_randmask; its default) */
+enum { TRAIN_MASK_BLACKOUT = 0, TRAIN_MASK_RANDOM = 1 };
+static const char *const train_masks[] = {"blackout", "random", NULL};
 
 typedef struct {
     ts_model base;
@@ -75,6 +81,7 @@ typedef struct {
     double beta0, betaT;
     ts_beta_schedule sched;
     int scale;
+    int train_mask;            /* csdi: TRAIN_MASK_*; else the blackouts */
     ts_diffusion diff;
 } sssd_model;
 
@@ -111,9 +118,9 @@ static const char *const diffwave_opts[] = {
 };
 /* csdi-s4: S4 as sssd-s4's, the schedule's shape, no preset (its one size is CSDI's) */
 static const char *const csdi_opts[] = {
-    "layers", "channels", "state", "T", "beta0", "betaT", "beta-schedule", "scale", "lr", "schedule", "warmup",
-    "weight-decay", "clip", "ema", "iters", "batch", "valid-every", "valid-n", "train-ssm", "log-every", "budget",
-    NULL,
+    "layers", "channels", "state", "T", "beta0", "betaT", "beta-schedule", "train-mask", "scale", "lr", "schedule",
+    "warmup", "weight-decay", "clip", "ema", "iters", "batch", "valid-every", "valid-n", "train-ssm", "log-every",
+    "budget", NULL,
 };
 /* sssd-sa: S4 options, no dilation */
 static const char *const sa_opts[] = {
@@ -129,6 +136,7 @@ typedef struct {
     double beta0, betaT;
     ts_beta_schedule sched;
     int scale;
+    int train_mask;
     ts_train_cfg tc;           /* lr, schedule, clip, iters, validation, log */
     long batch, valid_n;
 } sssd_opts;
@@ -192,6 +200,11 @@ static int parse_opts(const ts_kv *kv, int residual, sssd_opts *so)
     if (bs && !strcmp(bs, "linear")) so->sched = TS_BETA_LINEAR;
     else if (bs && !strcmp(bs, "quad")) so->sched = TS_BETA_QUAD;
     else if (bs) return ts_opt_fail(name, "beta-schedule", "unknown schedule '%s' (quad, linear)", bs);
+    const char *tm = ts_kv_get(kv, "train-mask");
+    so->train_mask = csdi ? TRAIN_MASK_RANDOM : TRAIN_MASK_BLACKOUT;
+    if (tm && !strcmp(tm, "blackout")) so->train_mask = TRAIN_MASK_BLACKOUT;
+    else if (tm && !strcmp(tm, "random")) so->train_mask = TRAIN_MASK_RANDOM;
+    else if (tm) return ts_opt_fail(name, "train-mask", "unknown mask '%s' (random, blackout)", tm);
     /* the schedule's own check (ts_diffusion_init) names neither option */
     if (!(so->beta0 > 0 && so->beta0 < 1))
         return ts_opt_fail(name, "beta0", "%g: need 0 < beta0 <= betaT < 1", so->beta0);
@@ -212,14 +225,20 @@ static int parse_opts(const ts_kv *kv, int residual, sssd_opts *so)
 
 /* ---- config text (model file and checkpoint) ---- */
 
-static void config_text(const sssd_model *m, char *buf, size_t n)
+/* with_mask 0: csdi-s4's text without its train_mask key, as before the key */
+static void config_text_of(const sssd_model *m, char *buf, size_t n, int with_mask)
 {
     size_t k = m->net.ops->config_text(&m->net, buf, n);
+    char tm[32] = "";
+    if (with_mask && m->base.ops == &ts_model_csdi_s4)
+        snprintf(tm, sizeof tm, "train_mask=%s\n", train_masks[m->train_mask]);
     /* no beta_schedule key for the linear schedule: the files of before it, byte for byte */
-    snprintf(buf + k, n - k, "T=%d\nbeta0=%.17g\nbetaT=%.17g\n%sscale=%s\nlen=%zu\n", m->T, m->beta0, m->betaT,
-             m->sched == TS_BETA_QUAD ? "beta_schedule=quad\n" : "", m->scale == SCALE_RAW ? "raw" : "unit",
+    snprintf(buf + k, n - k, "T=%d\nbeta0=%.17g\nbetaT=%.17g\n%s%sscale=%s\nlen=%zu\n", m->T, m->beta0, m->betaT,
+             m->sched == TS_BETA_QUAD ? "beta_schedule=quad\n" : "", tm, m->scale == SCALE_RAW ? "raw" : "unit",
              m->base.len);
 }
+
+static void config_text(const sssd_model *m, char *buf, size_t n) { config_text_of(m, buf, n, 1); }
 
 /* a loaded model's layers x channels x window length, which sets the memory of sampling
  * (about 20 floats each, at most 1.3 GB a window): the paper's 36 x 256 at L = 200 is 1.8M,
@@ -306,6 +325,12 @@ static int read_config(const ts_reader *r, sssd_model *m, int alloc)
         return ts_fail("%s: section 'CONFIG': no 'residual' (a %s file has residual=%s)", r->path, kind_name(want),
                        kind_key(want));
     if (ts_sssd_config_read(r, "CONFIG", &c) != 0 || read_schedule(r, m, &len) != 0) return -1;
+    /* how a csdi-s4 file was trained; those from before the key were trained on blackouts */
+    int tm = TRAIN_MASK_BLACKOUT;
+    if (want == TS_SSSD_RES_CSDI && ts_reader_has(r, "CONFIG", "train_mask") &&
+        ts_reader_choice(r, "CONFIG", "train_mask", train_masks, &tm) != 0)
+        return -1;
+    m->train_mask = tm;
     if (c.residual != want)
         return ts_fail("%s: section 'CONFIG': 'residual' is %s, but model %s has %s blocks", r->path,
                        kind_key(c.residual), m->base.ops->name, kind_key(want));
@@ -488,7 +513,8 @@ static int train_step_part(void *ctx, ts_rng *rng, int part, int nparts, float *
         return ts_fail("%s: batch %d split into %d shares of %d", m->base.ops->name, B, nparts, Bp);
     const size_t L = (size_t)c->pl.L, BL = (size_t)B * L, BpL = (size_t)Bp * L;
     for (int b = 0; b < B; b++) bb->idx[b] = (size_t)ts_rng_below(rng, c->tw->n);
-    draw_masks(bb->mask8, B, L, c->o->blackout, c->o->mask_pos, rng);
+    if (m->train_mask == TRAIN_MASK_RANDOM) ts_csdi_random_mask(bb->mask8, (size_t)B, L, rng);
+    else draw_masks(bb->mask8, B, L, c->o->blackout, c->o->mask_pos, rng);
     for (int b = 0; b < B; b++) bb->t[b] = (int32_t)ts_rng_below(rng, (uint64_t)m->T);
     for (size_t i = 0; i < BL; i++) bb->eps[i] = ts_rng_normal(rng);
     const size_t b0 = (size_t)part * Bp;
@@ -573,6 +599,7 @@ static int train_kind(ts_model **out, const ts_train_opts *o, int residual)
     m->betaT = so.betaT;
     m->sched = so.sched;
     m->scale = so.scale;
+    m->train_mask = so.train_mask;
     if (ts_diffusion_init_schedule(&m->diff, m->T, m->beta0, m->betaT, m->sched) != 0 ||
         (residual == KIND_SA ? ts_denoiser_sashimi(&m->net, &so.sa, o->seed, 1)
                              : ts_denoiser_sssd(&m->net, &so.net, o->seed, 1)) != 0) {
@@ -611,18 +638,23 @@ static int train_kind(ts_model **out, const ts_train_opts *o, int residual)
     const ts_windows *vw = o->split->valid.n ? &o->split->valid : tw;
     valid_make(&c.vs, vw, (size_t)so.valid_n, o->blackout, o->mask_pos, m->T, o->seed);
 
-    char cfg[512], start[512];
+    char cfg[512], older[512], start[600];
     config_text(m, cfg, sizeof cfg);
+    /* a csdi-s4 checkpoint from before the train_mask key was trained on blackouts */
+    config_text_of(m, older, sizeof older, 0);
+    const int csdi_blackout = residual == TS_SSSD_RES_CSDI && m->train_mask == TRAIN_MASK_BLACKOUT;
     snprintf(start, sizeof start, "\"layers\":%d,\"channels\":%d,"
              "\"%s\":%d,\"params\":%zu,\"trainable\":%zu,\"T\":%d,\"batch\":%d,\"L\":%zu,"
-             "\"lr\":%g,\"train_windows\":%zu,\"valid_windows\":%zu",
+             "\"lr\":%g,\"train_windows\":%zu,\"valid_windows\":%zu%s%s%s",
              residual == KIND_SA ? so.sa.layers : so.net.layers, residual == KIND_SA ? so.sa.H : so.net.C,
              residual == TS_SSSD_RES_DILATED ? "dilation_cycle" : "state",
              residual == TS_SSSD_RES_DILATED ? so.net.dilation_cycle : residual == KIND_SA ? so.sa.N : so.net.N, np,
-             m->net.ops->num_trainable(&m->net), m->T, B, L, so.tc.lr.lr, tw->n, c.vs.n);
+             m->net.ops->num_trainable(&m->net), m->T, B, L, so.tc.lr.lr, tw->n, c.vs.n,
+             residual == TS_SSSD_RES_CSDI ? ",\"train_mask\":\"" : "",
+             residual == TS_SSSD_RES_CSDI ? train_masks[m->train_mask] : "", residual == TS_SSSD_RES_CSDI ? "\"" : "");
     ts_train_net net = {
         .name = name, .ctx = &c, .params = m->net.params, .grads = m->net.grads, .n = np,
-        .config = cfg, .step = train_step, .step_part = train_step_part, .mask_grads = train_mask_grads, .validate = train_validate,
+        .config = cfg, .config_older = csdi_blackout ? older : NULL, .step = train_step, .step_part = train_step_part, .mask_grads = train_mask_grads, .validate = train_validate,
         .chance = 1,   /* the noise's mean square, predicting none */
         .save = train_save, .n_events = o->n_ids, .vocab = o->vocab,
     };
@@ -945,6 +977,11 @@ const ts_model_ops ts_model_csdi_s4 = {
         "  --T N                 diffusion steps (50)\n"
         "  --beta-schedule S     quad (CSDI's: sqrt(beta) linear; default) or linear,\n"
         "                        from --beta0 1e-4 to --betaT 0.5\n"
+        "  --train-mask random|blackout\n"
+        "                        what training hides: random (CSDI's default: in each\n"
+        "                        window a uniform share of its positions, anywhere) or\n"
+        "                        blackout (those of --blackout and --position, as\n"
+        "                        sssd-s4); validation hides the blackouts either way\n"
         SSSD_HELP_SCALE
         "  --lr X                Adam learning rate (1e-3)\n"
         SSSD_HELP_OPTIM
