@@ -62,10 +62,12 @@ static double probe_loss(ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, cons
     return s;
 }
 
-/* central differences on every parameter of a small network of config c */
-static void gradient_check_of(ts_sssd_config c)
+/* central differences on every parameter of a small network of config c, on
+ * windows of L (at most 16) */
+static void gradient_check_len(ts_sssd_config c, int L)
 {
-    enum { B = 2, L = 16 };
+    enum { B = 2, LMAX = 16 };
+    REQUIRE(L >= 1 && L <= LMAX);
     c.C = 4;
     c.emb_in = 8;
     c.emb_mid = 6;
@@ -76,12 +78,13 @@ static void gradient_check_of(ts_sssd_config c)
     ts_rng_seed(&rg, 3);
     /* the zero output conv would hide every other gradient */
     for (int i = 0; i <= c.C; i++) n.params[n.p.out_w + i] = ts_rng_normal(&rg) * 0.5f;
-    float xt[B * L], obs[B * L], mask[B * L], r[B * L];
+    float xt[B * LMAX], obs[B * LMAX], mask[B * LMAX], r[B * LMAX];
     int32_t t[B] = {3, 150};
     for (int i = 0; i < B * L; i++) {
         xt[i] = ts_rng_normal(&rg);
         obs[i] = (float)(i % 5);
-        mask[i] = (i % L) < 6 || (i % L) >= 10;
+        /* one event: the first window's hidden, the second's observed */
+        mask[i] = L == 1 ? (float)(i % 2) : (i % L) < 6 || (i % L) >= 10;
         r[i] = ts_rng_normal(&rg);
     }
     ts_sssd_plan pl;
@@ -137,6 +140,8 @@ static void gradient_check_of(ts_sssd_config c)
     ts_sssd_net_free(&n);
 }
 
+static void gradient_check_of(ts_sssd_config c) { gradient_check_len(c, 16); }
+
 static void gradient_check(void)
 {
     ts_sssd_config c;
@@ -167,6 +172,49 @@ static void gradient_check_csdi(void)
     c.time_emb = 6;
     c.feat_emb = 3;
     gradient_check_of(c);
+}
+
+/* CSDI skips its time layer on windows of one event (ResidualBlock.forward_time
+ * returns y when L == 1): there the S4 parameters change nothing, get no
+ * gradient, and the rest's gradients are right */
+static void csdi_one_event_windows(void)
+{
+    ts_sssd_config c;
+    ts_sssd_config_csdi(&c);
+    c.layers = 2;
+    c.C = 4;
+    c.N = 4;
+    c.time_emb = 4;
+    c.feat_emb = 2;
+    c.emb_in = 8;
+    c.emb_mid = c.emb_out = 6;
+    gradient_check_len(c, 1);
+    enum { B = 3 };
+    ts_sssd_net n;
+    REQUIRE(ts_sssd_net_init(&n, &c, 5) == 0);
+    ts_rng rg;
+    ts_rng_seed(&rg, 8);
+    for (int i = 0; i < c.C; i++) n.params[n.p.out_w + i] = ts_rng_normal(&rg);
+    float xt[B] = {0.3f, -1.2f, 0.7f}, obs[B] = {2, 0, 1}, mask[B] = {0, 1, 0}, out[B], dout[B] = {1, 1, 1};
+    int32_t t[B] = {0, 20, 49};
+    ts_sssd_plan pl;
+    REQUIRE(ts_sssd_plan_init(&pl, &n, B, 1, 1) == 0);
+    ts_sssd_forward(&n, &pl, xt, obs, mask, t);
+    memcpy(out, pl.out, sizeof out);
+    memset(n.grads, 0, n.p.total * sizeof(float));
+    ts_sssd_backward(&n, &pl, xt, dout);
+    for (int i = 0; i < c.layers; i++) {
+        float *bp = n.params + n.p.blk0 + (size_t)i * n.p.blk_size + n.p.s4a;
+        const float *bg = n.grads + n.p.blk0 + (size_t)i * n.p.blk_size + n.p.s4a;
+        for (size_t j = 0; j < n.s4_size; j++) {
+            CHECK_MSG(bg[j] == 0.0f, "block %d, S4 parameter %zu: gradient %g", i, j, bg[j]);
+            bp[j] += 0.25f;
+        }
+    }
+    ts_sssd_forward(&n, &pl, xt, obs, mask, t);
+    CHECK(memcmp(out, pl.out, sizeof out) == 0);
+    ts_sssd_plan_free(&pl);
+    ts_sssd_net_free(&n);
 }
 
 /* ---- parity with PyTorch (tests/torch/sssd_fixtures.py) ---- */
@@ -1814,6 +1862,7 @@ TEST_MAIN("sssd", {
     RUN(gradient_check);
     RUN(gradient_check_dilated);
     RUN(gradient_check_csdi);
+    RUN(csdi_one_event_windows);
     RUN(torch_parity);
     RUN(torch_parity_diffwave);
     RUN(torch_parity_csdi);

@@ -37,7 +37,8 @@
  *     g    = sigmoid(u[:C]) · tanh(u[C:])                        (B, C, L)
  *     [res; sk] = Conv1x1_out(g);  h = (h + res) · √½;  skip += sk
  *   y     = Conv1x1_zero(relu(Conv1x1(skip · √(1/layers))))       (B, 1, L)
- * (S4 over C channels; the output conv's weight starts at zero, its bias not).
+ * (S4 over C channels, skipped on windows of one event as CSDI skips its time
+ * layer there; the output conv's weight starts at zero, its bias not).
  *
  * All parameters live in one float block (and their gradients in another of
  * the same size); all activations for a (batch, length) are planned up front

@@ -228,7 +228,10 @@ void ts_csdi_forward(const ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, co
 
         ts_linear_forward(pt, pl->emb, bp + p->fc_w, bp + p->fc_b, B, c->emb_out, C);
         ts_add_bcast_forward(a, pl->h, pt, B, C, L);
-        if (pl->kcache_ready)
+        /* CSDI skips its time layer on windows of one event (forward_time) */
+        if (L == 1)
+            memcpy(y, a, BL * C * sizeof(float));
+        else if (pl->kcache_ready)
             ts_s4_forward_cached(&pl->s4, bp + p->s4a, pl->kcache + (size_t)(2 * i) * pl->kcache_floats, a, B, y,
                                  act, S);
         else
@@ -350,7 +353,8 @@ void ts_csdi_backward(ts_sssd_net *n, ts_sssd_plan *pl, const float *dout)
         side_backward(n, bp, bg, P + p->feat, G + p->feat, pl->side, m, du, B, L, S);
         float *dy = pl->t2c, *da = pl->d_a;
         ts_conv1d_backward_set(dy, bg + p->c3_v, bg + p->c3_b, du, y, bp + p->c3_v, B, C, C2, L, 1, 1, S);
-        ts_s4_backward_set(&pl->s4, bp + p->s4a, a, B, act, dy, bg + p->s4a, da, S);
+        if (L == 1) memcpy(da, dy, BL * C * sizeof(float));   /* no time layer, as forward */
+        else ts_s4_backward_set(&pl->s4, bp + p->s4a, a, B, act, dy, bg + p->s4a, da, S);
         /* a = h + pt: dh += da, dpt = sum over l of da */
         memset(pl->d_pt, 0, (size_t)B * C * sizeof(float));
         ts_add_bcast_backward(dh, pl->d_pt, da, B, C, L);
