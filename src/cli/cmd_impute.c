@@ -8,9 +8,9 @@
 
 static int steps_help(FILE *f, const char *key)
 {
-    fprintf(f, "\n--steps S with sssd-s4 (diffwave, csdi-s4, sssd-sa): fewer than its T (default 200;\n"
-               "csdi-s4 50) samples with DDIM, faster but less accurate: with sssd-s4, DDIM 50\n"
-               "ran 3.4-3.8x faster than DDPM 200 and lost 3.2 accuracy points on PTS\n"
+    fprintf(f, "\n--steps S with sssd-s4 (diffwave, csdi-s4, sssd-sa): fewer than its T (default\n"
+               "200; csdi-s4 50) samples with DDIM, faster but less accurate: with sssd-s4,\n"
+               "DDIM 50 ran 3.4-3.8x faster than DDPM 200 and lost 3.2 accuracy points on PTS\n"
                "compress-gzip, 13 on the real LTTng trace many-threads (k = 10); check on your\n"
                "data (docs/results-sssd.md).\n"
                "\nA multi-channel model or --channels-from imputes every window of L of the\n"

@@ -255,8 +255,9 @@ int cmd_train(int argc, char **argv)
         C, "tracesynth train --model NAME DATASET [OPTIONS] [--KEY VALUE ...]",
         "Train a model on a dataset directory (stream.txt, optional vocab.tsv and the\n"
         "study's sequence_length_L/ windows) and save it. Under mpirun (Open MPI builds)\n"
-        "sssd-s4, diffwave, csdi-s4 and sssd-sa train data-parallel: each batch split across the\n"
-        "processes, gradients averaged, rank 0 writing the model, checkpoint and log.\n",
+        "sssd-s4, diffwave, csdi-s4 and sssd-sa train data-parallel: each batch split\n"
+        "across the processes, gradients averaged, rank 0 writing the model, checkpoint\n"
+        "and log.\n",
         opts, 1, 1, "DATASET", 1, models_help,
     };
     ts_opt_result args;
