@@ -1,6 +1,6 @@
 /* `tracesynth bench model` on tiny networks: both steps are measured through the
- * model interface for every neural model (sssd-s4, diffwave, mdm with both
- * backbones, lstm), the profile splits them into sections, no ratio is printed without
+ * model interface for every neural model (sssd-s4, diffwave, csdi-s4, sssd-sa, mdm
+ * with both backbones, lstm), the profile splits them into sections, no ratio is printed without
  * --vs-torch, with it PyTorch's times and the ratios are (where /usr/bin/python3 has
  * torch), and bad usage is refused by name. (No timing is asserted.) */
 #include "check.h"
@@ -21,11 +21,12 @@ static void each_model_both_steps(void)
         "--model sssd-s4 --state 8",
         "--model diffwave",
         "--model csdi-s4 --state 8",
+        "--model sssd-sa --state 8",
         "--model mdm --state 8",
         "--model mdm --backbone transformer --heads 2",
     };
     char args[512], out[16384];
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < 6; i++) {
         snprintf(args, sizeof args, "bench model %s --sizes 1x8x2,2x8x2 --length 24 --runs 2 --threads 1", models[i]);
         int rc = run_output(args, out, sizeof out);
         CHECK_MSG(rc == 0, "%s: exit %d\n%s", models[i], rc, out);
@@ -187,6 +188,31 @@ static void sssd_small_T(void)
     CHECK_MSG(rc == 2 && strstr(err, "--vs-torch") && strstr(err, "csdi-s4"), "exit %d: %s", rc, err);
 }
 
+/* sssd-sa's sizes are SaShiMi's: (S4, FF) pairs per level x d_model x batch, 2 layers
+ * (its small preset) unless given; its T bounds the runs as sssd-s4's; a window length
+ * that is not a multiple of 4 is refused before anything is timed; no PyTorch timing */
+static void sssd_sa_sizes(void)
+{
+    char out[16384], err[1024];
+    int rc = run_output("bench model --model sssd-sa --state 8 --channels 8 --batch 2 --length 24 --runs 1 "
+                        "--threads 1 --T 5", out, sizeof out);
+    CHECK_MSG(rc == 0 && strstr(out, "sssd-sa, L = 24") && strstr(out, "2 x 8, batch 2") &&
+              strstr(out, "(denoise: 2 steps)"), "exit %d: %s", rc, out);
+    rc = run_cli("bench model --model sssd-sa --state 8 --sizes 1x8x2 --length 24 --runs 1 --threads 1 --T 3", err,
+                 sizeof err);
+    CHECK_MSG(rc == 2 && strstr(err, "--T 3: ") && strstr(err, "--T 4 or more"), "exit %d: %s", rc, err);
+    rc = run_cli("bench model --model sssd-sa --state 8 --sizes 1x8x2 --length 26 --runs 1 --threads 1", err,
+                 sizeof err);
+    CHECK_MSG(rc == 2 && strstr(err, "26") && strstr(err, "multiple of 4"), "exit %d: %s", rc, err);
+    CHECK(run_stdout("bench model --model sssd-sa --state 8 --sizes 1x8x2 --length 26 --runs 1 --threads 1", out,
+                     sizeof out) == 2 && !strstr(out, "batch 2"));
+    rc = run_cli("bench model --model sssd-sa --sizes 1x8x2 --length 24 --runs 1 --threads 1 --vs-torch", err,
+                 sizeof err);
+    CHECK_MSG(rc == 2 && strstr(err, "--vs-torch") && strstr(err, "sssd-sa"), "exit %d: %s", rc, err);
+    CHECK(run_stdout("bench model --help", out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "sssd-sa") != NULL, "%s", out);
+}
+
 /* --threads 0 (the default) is all cores unless the user's OMP_NUM_THREADS says otherwise */
 static void threads_from_environment(void)
 {
@@ -290,6 +316,7 @@ TEST_MAIN("bench", {
     RUN(profile_sections);
     RUN(bad_usage);
     RUN(sssd_small_T);
+    RUN(sssd_sa_sizes);
     RUN(threads_from_environment);
     RUN(fill_error_leaves_nothing);
     RUN(dash_inputs);

@@ -3494,7 +3494,7 @@ static void model_help_elsewhere(void)
     CHECK(run_stdout("fill --model tests/fixtures/models/mdm.tsm --help", out, sizeof out) == 0 &&
           !strstr(out, "--backbone B"));
     CHECK_MSG(run_cli("bench model --model ngram --help", err, sizeof err) == 2 &&
-                  strstr(err, "--model: takes sssd-s4, diffwave, csdi-s4, mdm, lstm, not 'ngram'"), "%s", err);
+                  strstr(err, "--model: takes sssd-s4, diffwave, csdi-s4, sssd-sa, mdm, lstm, not 'ngram'"), "%s", err);
     CHECK_MSG(run_cli("bench impute --help --model nosuch", err, sizeof err) == 2 &&
                   strstr(err, "unknown model 'nosuch'"), "%s", err);
 }

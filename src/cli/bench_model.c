@@ -287,11 +287,14 @@ typedef struct {
     char err[512];             /* the child's error, for the parent to print (one line) */
 } size_result;
 
-/* the diffusion models over real values, which take --T: sssd-s4, diffwave and csdi-s4 */
+/* the diffusion models over real values, which take --T: sssd-s4, diffwave, csdi-s4 and sssd-sa */
 static int takes_T(const char *model)
 {
-    return !strcmp(model, "sssd-s4") || !strcmp(model, "diffwave") || !strcmp(model, "csdi-s4");
+    return !strcmp(model, "sssd-s4") || !strcmp(model, "diffwave") || !strcmp(model, "csdi-s4") ||
+           !strcmp(model, "sssd-sa");
 }
+/* sssd-sa's layers are SaShiMi's (S4, FF) pairs per level: its small preset has 2 */
+static int default_layers(const char *model) { return !strcmp(model, "sssd-sa") ? 2 : 4; }
 /* their T when --T is not given */
 static long default_T(const char *model) { return !strcmp(model, "csdi-s4") ? TS_CSDI_DEFAULT_T : TS_SSSD_DEFAULT_T; }
 
@@ -511,7 +514,7 @@ static int check_options(const bench_cfg *bc, size3 s)
         free(sp.train.data);
         if (!reached) {
             fprintf(stderr, "tracesynth bench model: error: %s (bench model times the neural models, "
-                    "trained through the trainer: sssd-s4, diffwave, csdi-s4, mdm, lstm)\n",
+                    "trained through the trainer: sssd-s4, diffwave, csdi-s4, sssd-sa, mdm, lstm)\n",
                     rc ? ts_error() : "the model has no network trained through the trainer");
             _exit(2);
         }
@@ -724,7 +727,8 @@ static int parse_sizes(const char *s, size3 *out, int *n, char *why, size_t nwhy
 
 static int more_help(FILE *f, const char *key)
 {
-    return cli_model_more_help(f, key, "bench model", (const char *const[]){"sssd-s4", "diffwave", "csdi-s4", "mdm", "lstm", NULL});
+    return cli_model_more_help(f, key, "bench model",
+                               (const char *const[]){"sssd-s4", "diffwave", "csdi-s4", "sssd-sa", "mdm", "lstm", NULL});
 }
 
 int bench_model(int argc, char **argv)
@@ -734,14 +738,19 @@ int bench_model(int argc, char **argv)
     int vs_torch = 0, profile_on = 0;
     const ts_option opts[] = {
         TS_OPT_STR_F_(0, "model", &model, "NAME", TS_OPT_HELP_KEY, "the model: sssd-s4 (default), diffwave, csdi-s4,\n"
-                      "mdm (--backbone s4|transformer) or lstm; with\n"
-                      "--help: its options"),
+                      "sssd-sa, mdm (--backbone s4|transformer) or lstm;\n"
+                      "with --help: its options"),
         TS_OPT_STR_(0, "sizes", &sizes, "LxCxB,...", "layers x channels x batch, comma-separated\n"
                     "(default 4x64x16,4x128x32; the paper's size is\n"
-                    "36x256x16); lstm: layers x hidden units x batch\n"
+                    "36x256x16); sssd-sa: (S4, FF) pairs per level x\n"
+                    "d_model x batch (default 2x64x16,2x128x32; the\n"
+                    "paper's 6x128);\n"
+                    "lstm: layers x hidden units x batch\n"
                     "(default 2x128x32, its training defaults)"),
-        TS_OPT_LONG_(0, "layers", &layers, "N", 1, 1024, "one size: blocks (lstm: layers)"),
-        TS_OPT_LONG_(0, "channels", &ch, "C", 1, 4096, "one size: channels (lstm: hidden units)"),
+        TS_OPT_LONG_(0, "layers", &layers, "N", 1, 1024, "one size: blocks (sssd-sa: pairs per level,\n"
+                     "lstm: layers)"),
+        TS_OPT_LONG_(0, "channels", &ch, "C", 1, 4096, "one size: channels (sssd-sa: d_model, lstm:\n"
+                     "hidden units)"),
         TS_OPT_LONG_(0, "batch", &batch, "B", 1, 65536, "one size: windows per batch"),
         TS_OPT_LONG_(0, "length", &L, "L", 2, 1000000, "window length (200)"),
         TS_OPT_LONG_(0, "ids", &ids, "V", 2, 1 << 20, "event IDs of the synthetic data (40)"),
@@ -764,10 +773,10 @@ int bench_model(int argc, char **argv)
                  "backward, clipping and Adam, through the trainer) and one denoising step (the\n"
                  "sampler's cost per step: generating B windows with 2 + k steps minus with 2,\n"
                  "over k; k of 4 to 64, for about 0.1 s, fewer where the window or the T of\n"
-                 "sssd-s4, diffwave or csdi-s4 allows no more) on synthetic data. lstm has no\n"
-                 "sampling steps: its inference is timed as impute and score run it on a batch\n"
-                 "of B windows (impute: a blackout of 10 at their center, 1 in windows under 20\n"
-                 "events: the left context in one pass, then one step per hidden event;\n"
+                 "sssd-s4, diffwave, csdi-s4 or sssd-sa allows no more) on synthetic data. lstm\n"
+                 "has no sampling steps: its inference is timed as impute and score run it on a\n"
+                 "batch of B windows (impute: a blackout of 10 at their center, 1 in windows\n"
+                 "under 20 events: the left context in one pass, then one step per hidden event;\n"
                  "score: one pass over each window).\n"
                  "Reports the median and the min-max over the runs, the peak resident memory\n"
                  "of each size (a child process each) and the machine's load average.\n"
@@ -795,11 +804,11 @@ int bench_model(int argc, char **argv)
         sz[0] = (size3){layers ? (int)layers : 2, ch ? (int)ch : 128, batch ? (int)batch : 32};
         nsz = 1;
     } else if (!sizes && (layers || ch || batch)) {
-        sz[0] = (size3){layers ? (int)layers : 4, ch ? (int)ch : 64, batch ? (int)batch : 16};
+        sz[0] = (size3){layers ? (int)layers : default_layers(model), ch ? (int)ch : 64, batch ? (int)batch : 16};
         nsz = 1;
     } else if (!sizes) {
-        sz[0] = (size3){4, 64, 16};
-        sz[1] = (size3){4, 128, 32};
+        sz[0] = (size3){default_layers(model), 64, 16};
+        sz[1] = (size3){default_layers(model), 128, 32};
         nsz = 2;
     }
     if (rc) { ts_opt_free(&args); return rc; }
@@ -815,11 +824,11 @@ int bench_model(int argc, char **argv)
      * the sizes' options (--layers) it does not take */
     if (!takes_T(model) && strcmp(model, "mdm") && !is_lstm(model)) {
         rc = cli_usage_error("bench model", "--model %s: bench model times the neural models, trained through the "
-                             "trainer: sssd-s4, diffwave, csdi-s4, mdm, lstm", model);
+                             "trainer: sssd-s4, diffwave, csdi-s4, sssd-sa, mdm, lstm", model);
         ts_opt_free(&args);
         return rc;
     }
-    if (vs_torch && !strcmp(model, "csdi-s4")) {
+    if (vs_torch && (!strcmp(model, "csdi-s4") || !strcmp(model, "sssd-sa"))) {
         rc = cli_usage_error("bench model", "--vs-torch: tests/torch has timing definitions of sssd-s4, diffwave, mdm "
                              "and lstm, none of %s", model);
         ts_opt_free(&args);
