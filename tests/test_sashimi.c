@@ -295,6 +295,67 @@ static void cached_kernels_same_bits(void)
     ts_sashimi_net_free(&n);
 }
 
+/* forward and backward give the same bits at 1, 2 and 3 threads, on a network whose
+ * every level is past the element-wise passes' thresholds for threads (B C L of 131,072),
+ * training plan and inference plan (from its cached kernels) alike */
+static void threads_same_bits(void)
+{
+    enum { B = 8, L = 1024, H = 16, NT = 3 };
+    ts_sashimi_config c;
+    ts_sashimi_config_paper(&c);
+    c.layers = 1;
+    c.H = H;
+    c.N = 4;
+    c.emb_in = c.emb_mid = c.emb_out = 8;
+    ts_sashimi_net n;
+    REQUIRE(ts_sashimi_net_init(&n, &c, 9) == 0);
+    const size_t nx = (size_t)B * L;
+    float *xt = ts_malloc(4 * nx * sizeof(float)), *obs = xt + nx, *mask = obs + nx, *dout = mask + nx;
+    ts_rng rg;
+    ts_rng_seed(&rg, 5);
+    for (size_t i = 0; i < nx; i++) {
+        xt[i] = ts_rng_normal(&rg);
+        obs[i] = (float)(i % 11);
+        mask[i] = (i % L) < 400 || (i % L) >= 600;
+        dout[i] = ts_rng_normal(&rg);
+    }
+    int32_t t[B] = {0, 3, 17, 50, 99, 120, 150, 199};
+    float *out[NT], *grads[NT], *iout[NT];
+    for (int k = 0; k < NT; k++) {
+        ts_set_threads(k + 1);
+        ts_sashimi_plan tp, ip;
+        REQUIRE(ts_sashimi_plan_init(&tp, &n, B, L, 1) == 0);
+        REQUIRE(ts_sashimi_plan_init(&ip, &n, B, L, 0) == 0);
+        memset(n.grads, 0, n.total * sizeof(float));
+        ts_sashimi_forward(&n, &tp, xt, obs, mask, t);
+        ts_sashimi_backward(&n, &tp, xt, dout);
+        ts_sashimi_plan_cache_kernels(&n, &ip);
+        ts_sashimi_forward(&n, &ip, xt, obs, mask, t);
+        out[k] = ts_malloc(nx * sizeof(float));
+        iout[k] = ts_malloc(nx * sizeof(float));
+        grads[k] = ts_malloc(n.total * sizeof(float));
+        memcpy(out[k], tp.out, nx * sizeof(float));
+        memcpy(iout[k], ip.out, nx * sizeof(float));
+        memcpy(grads[k], n.grads, n.total * sizeof(float));
+        ts_sashimi_plan_free(&tp);
+        ts_sashimi_plan_free(&ip);
+    }
+    ts_set_threads(1);
+    for (int k = 1; k < NT; k++) {
+        CHECK_MSG(memcmp(out[k], out[0], nx * sizeof(float)) == 0, "forward at %d threads differs", k + 1);
+        CHECK_MSG(memcmp(iout[k], iout[0], nx * sizeof(float)) == 0, "cached forward at %d threads differs", k + 1);
+        CHECK_MSG(memcmp(grads[k], grads[0], n.total * sizeof(float)) == 0, "gradients at %d threads differ", k + 1);
+    }
+    CHECK(memcmp(iout[0], out[0], nx * sizeof(float)) == 0);
+    for (int k = 0; k < NT; k++) {
+        free(out[k]);
+        free(iout[k]);
+        free(grads[k]);
+    }
+    free(xt);
+    ts_sashimi_net_free(&n);
+}
+
 /* a window length that is not a multiple of the pools' product: refused */
 static void length_must_divide(void)
 {
@@ -517,6 +578,7 @@ TEST_MAIN("sashimi", {
     RUN(torch_parity);
     RUN(param_count_matches_torch);
     RUN(cached_kernels_same_bits);
+    RUN(threads_same_bits);
     RUN(length_must_divide);
     RUN(sa_model);
 })
