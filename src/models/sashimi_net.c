@@ -3,6 +3,7 @@
 #include "tracesynth/sashimi.h"
 #include "tracesynth/common.h"
 #include "tracesynth/nn.h"
+#include "nn/vmath.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -275,57 +276,132 @@ void ts_sashimi_mask_grads(const ts_sashimi_net *n, float *grads)
 
 /* ---- layers ---- */
 
+/* element-wise passes over more floats than this run over the threads, a row
+ * (b, c) each: every element's arithmetic is the same for any thread count */
+#define PAR_MIN 65536
+
 void ts_sashimi_fold(float *r, const float *x, int B, int C, int L, int s, int acc)
 {
     const int Lo = L / s;
-    for (int b = 0; b < B; b++)
-        for (int c = 0; c < C; c++) {
-            const float *xr = x + ((size_t)b * C + c) * L;
-            for (int j = 0; j < s; j++) {
-                float *rr = r + ((size_t)b * C * s + (size_t)c * s + j) * Lo;
-                if (acc) for (int l = 0; l < Lo; l++) rr[l] += xr[l * s + j];
-                else for (int l = 0; l < Lo; l++) rr[l] = xr[l * s + j];
-            }
+#pragma omp parallel for schedule(static) if ((long)B * C * L > PAR_MIN)
+    for (int bc = 0; bc < B * C; bc++) {
+        const float *xr = x + (size_t)bc * L;
+        for (int j = 0; j < s; j++) {
+            float *rr = r + ((size_t)bc * s + j) * Lo;
+            if (acc) for (int l = 0; l < Lo; l++) rr[l] += xr[l * s + j];
+            else for (int l = 0; l < Lo; l++) rr[l] = xr[l * s + j];
         }
+    }
 }
 
 void ts_sashimi_unfold(float *y, const float *z, int B, int C, int L, int s, int acc)
 {
     const int Lo = L / s;
-    for (int b = 0; b < B; b++)
-        for (int c = 0; c < C; c++) {
-            float *yr = y + ((size_t)b * C + c) * L;
-            for (int j = 0; j < s; j++) {
-                const float *zr = z + ((size_t)b * C * s + (size_t)c * s + j) * Lo;
-                if (acc) for (int l = 0; l < Lo; l++) yr[l * s + j] += zr[l];
-                else for (int l = 0; l < Lo; l++) yr[l * s + j] = zr[l];
-            }
+#pragma omp parallel for schedule(static) if ((long)B * C * L > PAR_MIN)
+    for (int bc = 0; bc < B * C; bc++) {
+        float *yr = y + (size_t)bc * L;
+        for (int j = 0; j < s; j++) {
+            const float *zr = z + ((size_t)bc * s + j) * Lo;
+            if (acc) for (int l = 0; l < Lo; l++) yr[l * s + j] += zr[l];
+            else for (int l = 0; l < Lo; l++) yr[l * s + j] = zr[l];
         }
+    }
 }
 
 static float sigm(float v) { return 1.0f / (1.0f + expf(-v)); }
 
 void ts_glu_forward(float *out, const float *z, int B, int C, int L)
 {
-    const size_t CL = (size_t)C * L;
-    for (int b = 0; b < B; b++) {
-        const float *a = z + (size_t)b * 2 * CL, *g = a + CL;
-        float *o = out + (size_t)b * CL;
-        for (size_t i = 0; i < CL; i++) o[i] = a[i] * sigm(g[i]);
+#pragma omp parallel for schedule(static) if ((long)B * C * L > PAR_MIN)
+    for (int bc = 0; bc < B * C; bc++) {
+        const float *a = z + ((size_t)(bc / C) * 2 * C + bc % C) * L, *g = a + (size_t)C * L;
+        float *o = out + (size_t)bc * L;
+        for (int l = 0; l < L; l++) o[l] = a[l] * sigm(g[l]);
+    }
+}
+
+/* one row of the GLU's backward from the kept σ(g): da = d σ, dg = d a σ (1 - σ) */
+TS_CLONES static void glu_bwd_kept_row(float *restrict da, float *restrict dg, const float *restrict d,
+                                       const float *restrict a, const float *restrict sg, int L)
+{
+    #pragma omp simd
+    for (int l = 0; l < L; l++) {
+        da[l] = d[l] * sg[l];
+        dg[l] = d[l] * a[l] * sg[l] * (1.0f - sg[l]);
     }
 }
 
 void ts_glu_backward_set(float *dz, const float *dout, const float *z, int B, int C, int L)
 {
-    const size_t CL = (size_t)C * L;
-    for (int b = 0; b < B; b++) {
-        const float *a = z + (size_t)b * 2 * CL, *g = a + CL, *d = dout + (size_t)b * CL;
-        float *da = dz + (size_t)b * 2 * CL, *dg = da + CL;
-        for (size_t i = 0; i < CL; i++) {
-            const float sg = sigm(g[i]);
-            da[i] = d[i] * sg;
-            dg[i] = d[i] * a[i] * sg * (1.0f - sg);
+#pragma omp parallel for schedule(static) if ((long)B * C * L > PAR_MIN)
+    for (int bc = 0; bc < B * C; bc++) {
+        const size_t row = ((size_t)(bc / C) * 2 * C + bc % C) * L, CL = (size_t)C * L;
+        const float *a = z + row, *g = a + CL, *d = dout + (size_t)bc * L;
+        float *da = dz + row, *dg = da + CL;
+        for (int l = 0; l < L; l++) {
+            const float sg = sigm(g[l]);
+            da[l] = d[l] * sg;
+            dg[l] = d[l] * a[l] * sg * (1.0f - sg);
         }
+    }
+}
+
+/* dz (B, 2C, L) from dout (B, C, L) and z whose gate half holds σ(g) (kept by the
+ * forward): ts_glu_backward_set's arithmetic without its exp */
+static void glu_backward_kept(float *dz, const float *dout, const float *z, int B, int C, int L)
+{
+#pragma omp parallel for schedule(static) if ((long)B * C * L > PAR_MIN)
+    for (int bc = 0; bc < B * C; bc++) {
+        const size_t row = ((size_t)(bc / C) * 2 * C + bc % C) * L, CL = (size_t)C * L;
+        glu_bwd_kept_row(dz + row, dz + row + CL, dout + (size_t)bc * L, z + row, z + row + CL, L);
+    }
+}
+
+/* one row of block_tail: acc = w . col (inputs in order, positions vectorised);
+ * with a GLU, g becomes σ(g) for the backward */
+TS_CLONES static void tail_row(float *restrict y, const float *restrict a, float *restrict g,
+                               const float *restrict x, const float *restrict col, const float *restrict w,
+                               int n_in, float bias, int L)
+{
+    float acc[256];
+    for (int l0 = 0; l0 < L; l0 += 256) {
+        const int n = L - l0 < 256 ? L - l0 : 256;
+        const float *c0 = col + l0;
+        #pragma omp simd
+        for (int l = 0; l < n; l++) acc[l] = w[0] * c0[l];
+        for (int i = 1; i < n_in; i++) {
+            const float *ci = c0 + (size_t)i * L, wi = w[i];
+            #pragma omp simd
+            for (int l = 0; l < n; l++) acc[l] += wi * ci[l];
+        }
+        float *yr = y + l0;
+        const float *xr = x + l0;
+        if (a)   /* libm's expf, as ts_glu_forward: not vectorised */
+            for (int l = 0; l < n; l++) {
+                const float sg = sigm(g[l0 + l]);
+                g[l0 + l] = sg;
+                yr[l] = a[l0 + l] * sg + ((acc[l] + bias) + xr[l]);
+            }
+        else {
+            #pragma omp simd
+            for (int l = 0; l < n; l++) yr[l] += (acc[l] + bias) + xr[l];
+        }
+    }
+}
+
+/* a residual block's tail in one pass: y (B, C, L) = GLU(z2) (z2 (B, 2C, L), its gate
+ * half left as σ(gate); NULL: y as it is) + (w . col_b + bias) + x. The strided cond
+ * conv is a 1x1 conv over col (n_in = 2K s inputs: a product too small for a GEMM),
+ * w (C, n_in) its weight-normed weight */
+static void block_tail(float *y, float *z2, const float *x, const float *col, const float *w,
+                       const float *bias, int B, int C, int n_in, int L)
+{
+#pragma omp parallel for schedule(static) if ((long)B * C * L > PAR_MIN)
+    for (int bc = 0; bc < B * C; bc++) {
+        const int b = bc / C, o = bc % C;
+        float *a = z2 ? z2 + ((size_t)b * 2 * C + o) * L : NULL;
+        tail_row(y + (size_t)bc * L, a, a ? a + (size_t)C * L : NULL, x + (size_t)bc * L,
+                 col + (size_t)b * n_in * L, w + (size_t)o * n_in, n_in, bias[o], L);
     }
 }
 
@@ -335,6 +411,7 @@ void ts_glu_backward_set(float *dz, const float *dout, const float *z, int B, in
 static void gather_cond(float *col, const float *cond, int B, int K2, int L, int s)
 {
     const int Lo = L / s, p = (s - 1) / 2;
+#pragma omp parallel for schedule(static) if ((long)B * K2 * L > PAR_MIN)
     for (int b = 0; b < B; b++)
         for (int c = 0; c < K2; c++) {
             const float *cr = cond + ((size_t)b * K2 + c) * L;
@@ -355,8 +432,9 @@ static size_t max_sz(size_t a, size_t b) { return a > b ? a : b; }
 /* one residual block's activations, at the largest level's sizes (every level
  * has the same B C L):
  *   z0 (S) the LayerNorm input | zn (S) its output | mean, rstd (B L) |
- *   S4: K (2 S) | Khat | y (S, then gelu'(y)) | g (S) gelu(y) | z2 (2 S) the GLU input
- *   FF: h (2 S, then gelu'(h)) | g (2 S) gelu(h)
+ *   S4: K (2 S) | Khat | y (S, then gelu'(y) in training) | g (S) gelu(y) |
+ *       z2 (2 S) the GLU input, its gate half then σ(gate)
+ *   FF: h (2 S, then gelu'(h) in training) | g (2 S) gelu(h)
  *   pools: r (S) the linear's input (down: x folded) */
 typedef struct { float *z0, *zn, *mean, *rstd, *K, *Khat, *y, *g, *z2; } blk_act;
 
@@ -548,23 +626,38 @@ static void unit_forward(const ts_sashimi_net *n, ts_sashimi_plan *pl, int k, co
         const ts_s4 *s4 = &pl->s4[u->lv];
         if (pl->kcache_ready) ts_s4_ssm_forward_cached(s4, P + o.lay, kcache_of(n, pl, k), a.zn, B, a.y, S);
         else ts_s4_ssm_forward(s4, P + o.lay, a.zn, B, a.K, a.Khat, a.y, S);
-        ts_gelu_forward_deriv(a.g, a.y, a.y, n1);   /* y becomes gelu'(y) */
+        /* training: y becomes gelu'(y) for the backward (gelu's bits either way) */
+        if (pl->train) ts_gelu_forward_deriv(a.g, a.y, a.y, n1);
+        else ts_gelu_forward(a.g, a.y, n1);
         ts_conv1d_forward(a.z2, a.g, P + o.glu_w, P + o.glu_b, B, C, 2 * C, Ll, 1, 1, S);
-        ts_glu_forward(y, a.z2, B, C, Ll);
     } else {
         const float *w1 = P + o.lay, *b1 = w1 + (size_t)2 * C * C, *w2 = b1 + 2 * C, *b2 = w2 + (size_t)2 * C * C;
         ts_conv1d_forward(a.y, a.zn, w1, b1, B, C, 2 * C, Ll, 1, 1, S);
-        ts_gelu_forward_deriv(a.g, a.y, a.y, 2 * n1);
+        if (pl->train) ts_gelu_forward_deriv(a.g, a.y, a.y, 2 * n1);
+        else ts_gelu_forward(a.g, a.y, 2 * n1);
         ts_conv1d_forward(y, a.g, w2, b2, B, 2 * C, C, Ll, 1, 1, S);
     }
-    /* + cond_conv(cond) + x */
-    ts_conv1d_wn_forward(pl->t1, pl->col[u->lv], P + o.cond_v, P + o.cond_g, P + o.cond_b, B, K2 * s, C, Ll, 1, 1, S);
-    for (size_t i = 0; i < n1; i++) y[i] += pl->t1[i] + x[i];
+    /* y = (GLU(z2) or the FF's output) + cond_conv(cond) + x */
+    float *wc = S;   /* (C, 2K s) then its norms (C): the cond conv's scratch holds more */
+    ts_weightnorm_forward(wc, wc + (size_t)C * K2 * s, P + o.cond_v, P + o.cond_g, C, K2 * s);
+    block_tail(y, u->kind == TS_SA_S4 ? a.z2 : NULL, x, pl->col[u->lv], wc, P + o.cond_b, B, C, K2 * s, Ll);
 }
 
+TS_CLONES static void add_row(float *restrict y, const float *restrict x, size_t n)
+{
+    #pragma omp simd
+    for (size_t i = 0; i < n; i++) y[i] += x[i];
+}
+
+/* y += x over n, in rows of 4096 over the threads */
 static void add_to(float *y, const float *x, size_t n)
 {
-    for (size_t i = 0; i < n; i++) y[i] += x[i];
+    const long nr = (long)((n + 4095) / 4096);
+#pragma omp parallel for schedule(static) if (n > PAR_MIN)
+    for (long r = 0; r < nr; r++) {
+        const size_t i0 = (size_t)r * 4096;
+        add_row(y + i0, x + i0, n - i0 < 4096 ? n - i0 : 4096);
+    }
 }
 
 void ts_sashimi_forward(const ts_sashimi_net *n, ts_sashimi_plan *pl, const float *xt, const float *obs,
@@ -636,7 +729,7 @@ static void unit_backward(ts_sashimi_net *n, ts_sashimi_plan *pl, int k, const f
     if (u->kind == TS_SA_S4) {
         const ts_s4 *s4 = &pl->s4[u->lv];
         float *dz2 = pl->t2, *dgl = pl->t3;
-        ts_glu_backward_set(dz2, dy, a.z2, B, C, Ll);
+        glu_backward_kept(dz2, dy, a.z2, B, C, Ll);
         ts_conv1d_backward_set(dgl, G + o.glu_w, G + o.glu_b, dz2, a.g, P + o.glu_w, B, C, 2 * C, Ll, 1, 1, S);
         ts_mul_backward_set(dgl, dgl, a.y, n1);   /* d y = d gelu(y) gelu'(y) */
         memset(pl->dK, 0, 2 * (size_t)C * Ll * sizeof(float));   /* (2, C, L) */
@@ -652,11 +745,11 @@ static void unit_backward(ts_sashimi_net *n, ts_sashimi_plan *pl, int k, const f
         ts_mul_backward_set(dh, dh, a.y, 2 * n1);
         ts_conv1d_backward_set(dzn, gw1, gb1, dh, a.zn, w1, B, C, 2 * C, Ll, 1, 1, S);
     }
+    /* dz0 written and added to dx in one pass (z0 = x + fc(e)), then summed for fc */
     float *dz0 = pl->t3;
-    memset(dz0, 0, n1 * sizeof(float));
-    ts_layernorm_backward(dz0, G + o.ln_g, G + o.ln_b, dzn, a.z0, a.mean, a.rstd, P + o.ln_g, B, C, Ll);
+    ts_layernorm_backward_res(dz0, dx, G + o.ln_g, G + o.ln_b, dzn, a.z0, a.mean, a.rstd, P + o.ln_g, B, C, Ll);
     memset(pl->d_pt, 0, (size_t)B * C * sizeof(float));
-    ts_add_bcast_backward(dx, pl->d_pt, dz0, B, C, Ll);
+    ts_add_bcast_backward(NULL, pl->d_pt, dz0, B, C, Ll);
     ts_linear_backward(pl->d_emb, G + o.fc_w, G + o.fc_b, pl->d_pt, pl->emb, P + o.fc_w, B, E, C);
 }
 
