@@ -35,7 +35,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* few sampling steps for the models that sample (the others refuse any): the loaded
      * network's shapes are what is tested */
     const char *name = m->ops->name;
-    o.steps = !strcmp(name, "sssd-s4") || !strcmp(name, "sssd-sa") || !strcmp(name, "mdm") ? 2 : 0;
+    o.steps = !strcmp(name, "sssd-s4") || !strcmp(name, "diffwave") || !strcmp(name, "csdi-s4") ||
+              !strcmp(name, "sssd-sa") || !strcmp(name, "mdm") ? 2 : 0;
     if (ts_model_impute(m, &x, mask, &o, &out) == 0) {
         for (size_t i = 0; i < N_WIN * L; i++)
             if (out.data[i] < 0 || out.data[i] >= m->n_ids || (mask[i] && out.data[i] != x.data[i])) {
