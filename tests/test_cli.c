@@ -1187,6 +1187,14 @@ static void bench_grid(void)
     int rc = run_cli(args, err, sizeof err);
     CHECK_MSG(rc == 1 && strstr(err, "bset/length: windows of 12 events, which bench impute would cut as one stream"),
               "exit %d: %s", rc, err);
+    /* a --blackout valid on its face that the set's windows are too short for: the data's
+     * error (1), one line naming the set */
+    snprintf(args, sizeof args, "train --model sssd-s4 %s/bset --blackout 20 --iters 1 -o %s/bset.tsm", dir, dir);
+    rc = run_cli(args, err, sizeof err);
+    char want[1024];
+    snprintf(want, sizeof want, "tracesynth: error: %s/bset: --blackout 20 is longer than its windows (12, its length "
+             "file)", dir);
+    CHECK_MSG(rc == 1 && !strcmp(err, want), "exit %d: %s", rc, err);
 }
 
 /* a default name comes from the dataset's directory however it is spelled: "." from

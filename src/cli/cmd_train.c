@@ -373,9 +373,11 @@ int cmd_train(int argc, char **argv)
     if (ss.kind == TS_SPLIT_TIME ? ts_split_data_load_set_parts(dataset, &ls, ss.length, read_parts, &d, &rec)
                                  : ts_split_data_load(dataset, &ss, &d)) { cli_fail(); goto done; }
     if (rec) ss.length = rec;
+    /* a blackout valid on its face that this set's windows are too short for: the data's error */
     if (rec && (reads & TS_TRAIN_READS_MASKS) && pos != TS_MASK_ALL && k > rec) {
-        rc = cli_usage_error(C, "--blackout %zu%s is longer than the windows of %s (%zu, its length file)", k,
-                             ts_opt_given(&args, &k) ? "" : " (the default)", dataset, rec);
+        ts_fail("%s: --blackout %zu%s is longer than its windows (%zu, its length file)", dataset, k,
+                ts_opt_given(&args, &k) ? "" : " (the default)", rec);
+        cli_fail();
         goto done;
     }
     if (add_also(&d, &also, &ss, rank == 0)) { cli_fail(); goto done; }
