@@ -623,11 +623,14 @@ static void impute_recorded_windows(void)
     CHECK_MSG(run_output(cmd, out, sizeof out) != 0 && strstr(out, "ws/length: windows of 50 events") &&
                   strstr(out, "--length 40") && strchr(out, '\n') == out + strlen(out) - 1,
               "%s", out);
-    /* a test part that holds no whole window: refused, naming the set */
+    /* a test part that holds no whole window: the data's error (1), one line naming the set */
     snprintf(cmd, sizeof cmd, "impute %s/ng.tsm --channels-from %s --input %s --fractions 0.9,0.07,0.03 --blackout 8",
              dir, ds, ws);
-    CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "ws") && strstr(err, "no whole window of 50"), "%s",
-              err);
+    char want[1200];
+    snprintf(want, sizeof want, "tracesynth: error: %s: the test part (from event 1503 of 1550) holds no whole window "
+             "of 50 (%s/length)", ws, ws);
+    int rc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(rc == 1 && !strcmp(err, want), "exit %d: %s", rc, err);
     /* the set without its record: windows of the model's length from the test part's start, as before */
     snprintf(path, sizeof path, "%s/length", ws);
     REQUIRE(remove(path) == 0);
@@ -759,8 +762,13 @@ static void impute_cli(void)
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--split paper"), "%s", err);
     snprintf(cmd, sizeof cmd, "impute %s/ng.tsm --blackout 3", dir);
     CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--input PATH is required"));
+    /* a --length valid on its face that the test part is too short for: the data's error (1),
+     * one line naming the dataset */
     snprintf(cmd, sizeof cmd, "impute %s/ng.tsm --channels-from %s --length 700", dir, ds);
-    CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "holds no window of 700"));
+    char want[700];
+    snprintf(want, sizeof want, "tracesynth: error: %s: the test part (600 events) holds no window of 700", ds);
+    int rc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(rc == 1 && !strcmp(err, want), "exit %d: %s", rc, err);
     /* options this path does not read: refused, not ignored (every test window is imputed;
      * a prefix replaces the blackout) */
     snprintf(cmd, sizeof cmd, "impute %s/ng.tsm --channels-from %s --length 40 --windows 5", dir, ds);

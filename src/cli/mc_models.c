@@ -240,15 +240,16 @@ int impute_channels(const char *path, const char *chfrom, int given, const char 
     size_t from = ntrain + nvalid;
     if (rec) from = (from + L - 1) / L * L;   /* the recorded windows whole in the test part */
     size_t nw = from < x.n ? (x.n - from) / L : 0;
-    if (nw == 0) {
+    if (nw == 0) {   /* a length valid on its face that this data's test part is too short for */
         if (rec) {
             char *p = ts_path_join(input, "length");
-            rc = cli_usage_error("impute", "the test part of %s (from event %zu of %zu) holds no whole window of %zu "
-                                 "(%s)", input, ntrain + nvalid, x.n, L, p);
+            ts_fail("%s: the test part (from event %zu of %zu) holds no whole window of %zu (%s)", input,
+                    ntrain + nvalid, x.n, L, p);
             free(p);
         } else
-            rc = cli_usage_error("impute", "the test part of %s (%zu event%s) holds no window of %zu", input,
-                                 x.n - from, ts_plural(x.n - from), L);
+            ts_fail("%s: the test part (%zu event%s) holds no window of %zu", input, x.n - from,
+                    ts_plural(x.n - from), L);
+        cli_fail();
         goto done;
     }
     if (!prefix && pos == TS_MASK_ALL) k = L;   /* every event: the blackout is the window */
