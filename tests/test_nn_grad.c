@@ -439,6 +439,93 @@ static void grad_lstm(void)
     lstm_case(1, 1, 1, 1, 1);
 }
 
+/* the forward against nn.LSTM's formulas in double (libm's exp and tanh), with gates
+ * from saturated to near zero, 40 items (the recurrence takes them in groups, on two
+ * threads here) and H = 41 (vector bodies and a scalar tail): the vectorised sigmoid and
+ * tanh agree to float rounding; 1 and 2 threads give the same bits, forward and
+ * backward; each item's gradients alone are its share of the batch's */
+static void lstm_reference(void)
+{
+    const int B = 40, T = 6, I = 5, U = 41, G = 4 * U;
+    const size_t no = (size_t)B * T * U, na = ts_lstm_act_size(B, T, U), nx = (size_t)B * T * I;
+    const size_t nwh = (size_t)G * U;
+    float *x = randv(nx, 2), *wi = randv((size_t)G * I, 1.5f), *wh = randv(nwh, 0.5f);
+    float *b = randv(G, 1), *h0 = randv((size_t)B * U, 0.5f), *c0 = randv((size_t)B * U, 3), *R = randv(no, 1);
+    float *out[2] = {zeros(no), zeros(no)}, *act[2] = {zeros(na), zeros(na)};
+    float *dx[2] = {zeros(nx), zeros(nx)}, *dwh[2] = {zeros(nwh), zeros(nwh)};
+    float *scr = zeros(ts_lstm_scratch_size(B, T, U)), *dwi = zeros((size_t)G * I);
+    double *h = malloc((size_t)B * U * sizeof *h), *c = malloc((size_t)B * U * sizeof *c);
+    double *pre = malloc(G * sizeof *pre);
+    for (int st = 0; st < 2; st++) {
+        const float *hs = st ? h0 : NULL, *cs = st ? c0 : NULL;
+        for (int th = 0; th < 2; th++) {
+            ts_set_threads(th + 1);
+            memset(dx[th], 0, nx * sizeof(float));
+            memset(dwh[th], 0, nwh * sizeof(float));
+            ts_lstm_forward(out[th], act[th], x, hs, cs, wi, wh, b, B, T, I, U);
+            ts_lstm_backward(dx[th], dwi, dwh[th], NULL, R, x, hs, cs, out[th], act[th], wi, wh, B, T, I, U, scr);
+        }
+        ts_set_threads(1);
+        CHECK_MSG(!memcmp(out[0], out[1], no * sizeof(float)) && !memcmp(act[0], act[1], na * sizeof(float)) &&
+                  !memcmp(dx[0], dx[1], nx * sizeof(float)) && !memcmp(dwh[0], dwh[1], nwh * sizeof(float)),
+                  "lstm (%s state): 1 and 2 threads differ", st ? "given" : "zero");
+        double worst = 0;
+        for (int bb = 0; bb < B; bb++) {
+            for (int j = 0; j < U; j++)
+                h[bb * U + j] = hs ? hs[bb * U + j] : 0, c[bb * U + j] = cs ? cs[bb * U + j] : 0;
+            for (int t = 0; t < T; t++) {
+                const float *xt = x + ((size_t)bb * T + t) * I;
+                for (int k = 0; k < G; k++) {
+                    double a = b[k];
+                    for (int d = 0; d < I; d++) a += (double)wi[k * I + d] * xt[d];
+                    for (int d = 0; d < U; d++) a += (double)wh[k * U + d] * h[bb * U + d];
+                    pre[k] = a;
+                }
+                for (int j = 0; j < U; j++) {
+                    const double ig = 1 / (1 + exp(-pre[j])), fg = 1 / (1 + exp(-pre[U + j]));
+                    const double gg = tanh(pre[2 * U + j]), og = 1 / (1 + exp(-pre[3 * U + j]));
+                    c[bb * U + j] = fg * c[bb * U + j] + ig * gg;
+                    h[bb * U + j] = og * tanh(c[bb * U + j]);
+                    const size_t r = ((size_t)bb * T + t) * U + j;
+                    const double ec = c[bb * U + j], dc = fabs(act[0][(size_t)B * T * G + r] - ec) / (1 + fabs(ec));
+                    const double dh = fabs(out[0][r] - h[bb * U + j]);
+                    if (dc > worst) worst = dc;
+                    if (dh > worst) worst = dh;
+                }
+            }
+        }
+        CHECK_MSG(worst < 2e-6, "lstm forward (%s state) against double: worst error %g", st ? "given" : "zero",
+                  worst);
+        /* item 37 (the last group's) alone: its input gradient, and its share of dw_hh */
+        const int it = 37;
+        float *o1 = zeros((size_t)T * U), *a1 = zeros(ts_lstm_act_size(1, T, U)), *dx1 = zeros((size_t)T * I);
+        float *dwh1 = zeros(nwh), *dwhr = zeros(nwh), *s1 = zeros(ts_lstm_scratch_size(1, T, U));
+        float *Rr = zeros(no);   /* the batch's R with every other item's rows zero */
+        memcpy(Rr + (size_t)it * T * U, R + (size_t)it * T * U, (size_t)T * U * sizeof(float));
+        const float *h1 = hs ? hs + (size_t)it * U : NULL, *c1 = cs ? cs + (size_t)it * U : NULL;
+        ts_lstm_forward(o1, a1, x + (size_t)it * T * I, h1, c1, wi, wh, b, 1, T, I, U);
+        ts_lstm_backward(dx1, dwi, dwh1, NULL, R + (size_t)it * T * U, x + (size_t)it * T * I, h1, c1, o1, a1, wi, wh,
+                         1, T, I, U, s1);
+        memset(dx[0], 0, nx * sizeof(float));
+        ts_lstm_backward(dx[0], dwi, dwhr, NULL, Rr, x, hs, cs, out[0], act[0], wi, wh, B, T, I, U, scr);
+        double wd = 0;
+        for (size_t i = 0; i < (size_t)T * I; i++) {
+            const double d = fabs(dx1[i] - dx[0][(size_t)it * T * I + i]) / (1 + fabs(dx1[i]));
+            if (d > wd) wd = d;
+        }
+        for (size_t i = 0; i < nwh; i++) {
+            const double d = fabs(dwh1[i] - dwhr[i]) / (1 + fabs(dwh1[i]));
+            if (d > wd) wd = d;
+        }
+        CHECK_MSG(wd < 1e-5, "lstm (%s state): item %d alone against its share of the batch: worst %g",
+                  st ? "given" : "zero", it, wd);
+        free(o1); free(a1); free(dx1); free(dwh1); free(dwhr); free(s1); free(Rr);
+    }
+    free(x); free(wi); free(wh); free(b); free(h0); free(c0); free(R); free(scr); free(dwi);
+    for (int i = 0; i < 2; i++) free(out[i]), free(act[i]), free(dx[i]), free(dwh[i]);
+    free(h); free(c); free(pre);
+}
+
 TEST_MAIN("test_nn_grad", {
     ts_rng_seed(&rng, 20251126);
     ts_set_threads(1);
@@ -452,4 +539,5 @@ TEST_MAIN("test_nn_grad", {
     RUN(grad_losses);
     RUN(grad_layernorm_constant);
     RUN(grad_lstm);
+    RUN(lstm_reference);
 })

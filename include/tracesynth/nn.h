@@ -316,8 +316,10 @@ void  ts_xent_backward(float *dlogits, const float *probs, const int32_t *target
  * or NULL. h0, c0 (B, H): the state before step 0, or NULL for zeros (a
  * continuation passes the state ts_lstm_state read after the previous call).
  * The input projection of all T steps is one GEMM, the recurrent product one
- * GEMM per step. act (ts_lstm_act_size floats: the gate values (B, T, 4H), then
- * c (B, T, H)) is written by forward and read by backward, with out. ------- */
+ * GEMM per step for each group of 16 items, a group a thread through all its
+ * steps (the bits depend on B, not on the threads). act (ts_lstm_act_size
+ * floats: the gate values (B, T, 4H), then c (B, T, H)) is written by forward
+ * and read by backward, with out. ------------------------------------------ */
 size_t ts_lstm_act_size(int B, int T, int H);
 size_t ts_lstm_scratch_size(int B, int T, int H);
 void ts_lstm_forward(float *out, float *act, const float *x, const float *h0, const float *c0, const float *w_ih,

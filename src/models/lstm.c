@@ -112,9 +112,10 @@ typedef struct {
     int B, T;                /* capacity: a forward may run fewer steps */
     int32_t *ids;            /* (B T) */
     float *x0;               /* (B, T, H) embedded */
-    float *h;                /* layers x (B, T, H) outputs */
-    float *act;              /* layers x ts_lstm_act_size */
+    float *h;                /* nh x (B, T, H) outputs: every layer's (training) or two */
+    float *act;              /* nact x ts_lstm_act_size: every layer's (training) or one */
     size_t actn;
+    int nh, nact;            /* inference keeps only what the next layer reads */
     float *logits;           /* (B T, V); training only (inference: per row, see head_rows) */
     float *dlogits, *dh, *dx, *scratch;   /* training only */
     float *mem;
@@ -134,8 +135,11 @@ static int plan_init(plan *pl, const lstm_model *m, int B, int T, int train)
     pl->B = B;
     pl->T = T;
     pl->actn = ts_round_up(ts_lstm_act_size(B, T, m->c.H), 16);
-    size_t sz[] = {BT * H, nl * BT * H, nl * pl->actn, train ? BT * V : 0, train ? BT * V : 0, train ? BT * H : 0,
-                   train ? BT * H : 0, train ? ts_lstm_scratch_size(B, T, m->c.H) : 0};
+    pl->nh = train || nl < 2 ? (int)nl : 2;
+    pl->nact = train ? (int)nl : 1;
+    size_t sz[] = {BT * H, (size_t)pl->nh * BT * H, (size_t)pl->nact * pl->actn, train ? BT * V : 0,
+                   train ? BT * V : 0, train ? BT * H : 0, train ? BT * H : 0,
+                   train ? ts_lstm_scratch_size(B, T, m->c.H) : 0};
     float **dst[] = {&pl->x0, &pl->h, &pl->act, &pl->logits, &pl->dlogits, &pl->dh, &pl->dx, &pl->scratch};
     size_t total = 0;
     for (size_t i = 0; i < sizeof sz / sizeof sz[0]; i++) total += ts_round_up(sz[i], 16);
@@ -150,15 +154,19 @@ static int plan_init(plan *pl, const lstm_model *m, int B, int T, int train)
     return 0;
 }
 
-/* layer l's outputs (B, T, H) of a forward over B items of T steps */
+/* layer l's outputs (B, T, H) of a forward over B items of T steps (at inference the
+ * top layer's, and the one below's while it runs) */
 static float *layer_out(const lstm_model *m, const plan *pl, int l)
 {
-    return pl->h + (size_t)l * pl->B * pl->T * m->c.H;
+    return pl->h + (size_t)(l % pl->nh) * pl->B * pl->T * m->c.H;
 }
 
 /* the layers over pl->ids (B, T), B and T at most the plan's; h0, c0 (layers, B, H) the
- * state before step 0, or NULL for zeros */
-static void net_forward(const lstm_model *m, plan *pl, int B, int T, const float *h0, const float *c0)
+ * state before step 0, or NULL for zeros; hn, cn (layers, B, H; NULL: not kept) the state
+ * after the last step, each layer's taken before the next overwrites its act (they may
+ * be h0 and c0: a layer's own is read only by its own forward) */
+static void net_forward(const lstm_model *m, plan *pl, int B, int T, const float *h0, const float *c0, float *hn,
+                        float *cn)
 {
     const int H = m->c.H;
     const size_t BH = (size_t)B * H;
@@ -166,22 +174,17 @@ static void net_forward(const lstm_model *m, plan *pl, int B, int T, const float
     ts_embedding_forward(pl->x0, pl->ids, P + m->p.emb, B * T, H);
     for (int l = 0; l < m->c.layers; l++) {
         const float *w = P + m->p.blk0 + (size_t)l * m->p.blk;
-        ts_lstm_forward(layer_out(m, pl, l), pl->act + (size_t)l * pl->actn, l ? layer_out(m, pl, l - 1) : pl->x0,
-                        h0 ? h0 + l * BH : NULL, c0 ? c0 + l * BH : NULL, w + m->p.wi, w + m->p.wh, w + m->p.b, B, T,
-                        H, H);
+        float *act = pl->act + (size_t)(l % pl->nact) * pl->actn;
+        ts_lstm_forward(layer_out(m, pl, l), act, l ? layer_out(m, pl, l - 1) : pl->x0, h0 ? h0 + l * BH : NULL,
+                        c0 ? c0 + l * BH : NULL, w + m->p.wi, w + m->p.wh, w + m->p.b, B, T, H, H);
+        if (hn) ts_lstm_state(hn + l * BH, cn + l * BH, layer_out(m, pl, l), act, B, T, H);
     }
 }
 
-/* the state after the last step of a forward over (B, T) into h, c (layers, B, H) */
-static void net_state(const lstm_model *m, const plan *pl, int B, int T, float *h, float *c)
-{
-    const size_t BH = (size_t)B * m->c.H;
-    for (int l = 0; l < m->c.layers; l++)
-        ts_lstm_state(h + l * BH, c + l * BH, layer_out(m, pl, l), pl->act + (size_t)l * pl->actn, B, T, m->c.H);
-}
-
-/* steps per multi-step pass at inference: what a run holds does not grow with the windows */
-#define RUN_CHUNK 256
+/* steps per multi-step pass at inference: what a run holds does not grow with the windows,
+ * and stays small (8 MB at 2 x 128, batch 32): 256 steps took 50 MB, fresh pages zeroed at
+ * every call, a fifth of score's time */
+#define RUN_CHUNK 64
 
 typedef void (*chunk_fn)(void *ctx, const float *top, int B, size_t t0, int T);
 
@@ -196,8 +199,7 @@ static void net_run(const lstm_model *m, plan *pl, int B, const int32_t *ids, si
         const int T = (int)(n - t0 < (size_t)pl->T ? n - t0 : (size_t)pl->T), zero = fresh && t0 == 0;
         for (int b = 0; b < B; b++)
             memcpy(pl->ids + (size_t)b * T, ids + (size_t)b * n + t0, (size_t)T * sizeof *ids);
-        net_forward(m, pl, B, T, zero ? NULL : h, zero ? NULL : c);
-        net_state(m, pl, B, T, h, c);
+        net_forward(m, pl, B, T, zero ? NULL : h, zero ? NULL : c, h, c);
         if (each) each(ctx, layer_out(m, pl, m->c.layers - 1), B, t0, T);
     }
 }
@@ -385,7 +387,7 @@ static int train_step(void *ctx, ts_rng *rng, float *loss)
         const int32_t *x = c->tw->data + ts_rng_below(rng, c->tw->n) * L;
         put_crop(c, b, x + ts_rng_below(rng, L - (size_t)T + 1));
     }
-    net_forward(m, &c->pl, B, T, NULL, NULL);
+    net_forward(m, &c->pl, B, T, NULL, NULL, NULL, NULL);
     head_rows(m, layer_out(m, &c->pl, m->c.layers - 1), (int)BT, c->pl.logits);
     *loss = ts_xent_forward(c->pl.logits, c->pl.logits, c->tgt, (int)BT, V);
     memset(c->pl.dlogits, 0, BT * V * sizeof(float));
@@ -410,7 +412,7 @@ static int train_validate(void *ctx, double *loss)
             if (b >= nb)
                 for (int t = 0; t < T; t++) c->tgt[(size_t)b * T + t] = -1;
         }
-        net_forward(m, &c->pl, B, T, NULL, NULL);
+        net_forward(m, &c->pl, B, T, NULL, NULL, NULL, NULL);
         head_rows(m, layer_out(m, &c->pl, m->c.layers - 1), (int)BT, c->pl.logits);
         sum += (double)ts_xent_forward(c->pl.logits, c->pl.logits, c->tgt, (int)BT, V) * nb * T;
     }
@@ -570,8 +572,7 @@ static void stepper_free(stepper *s)
 static void stepper_feed(const lstm_model *m, stepper *s, int B, const int32_t *ids, int fresh)
 {
     memcpy(s->one.ids, ids, (size_t)B * sizeof *ids);
-    net_forward(m, &s->one, B, 1, fresh ? NULL : s->h, fresh ? NULL : s->c);
-    net_state(m, &s->one, B, 1, s->h, s->c);
+    net_forward(m, &s->one, B, 1, fresh ? NULL : s->h, fresh ? NULL : s->c, s->h, s->c);
     head_rows(m, layer_out(m, &s->one, m->c.layers - 1), B, s->logits);
 }
 

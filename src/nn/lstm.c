@@ -1,39 +1,113 @@
 /* LSTM over a whole sequence batch (nn.LSTM, one layer, batch_first, gate order
  * i, f, g, o, the two biases summed): the input projection of every step in one
- * GEMM, one recurrent GEMM per step, and backpropagation through time.
+ * GEMM, one recurrent GEMM per step (and group of items), and backpropagation through
+ * time.
  * Each (item, unit) is independent within a step, so any thread count gives the
- * same bits. */
+ * same bits. The gates' sigmoid and tanh are vmath.h's vectorised ones (libm's
+ * scalar tanhf and expf were most of a step's time at inference). */
+#if defined(__GNUC__) && !defined(__clang__)
+/* lets GCC if-convert the float clamps in vmath.h and vectorise the loops (as act.c) */
+#pragma GCC optimize("no-trapping-math")
+#endif
 #include "tracesynth/nn.h"
+#include "tracesynth/prof.h"
 
 #include <math.h>
+#include <omp.h>
 #include <string.h>
 
-/* below this many floats a step's parallel region costs more than it saves */
-#define PAR_MIN 16384
-
-static inline float sigm(float x) { return 1.0f / (1.0f + expf(-x)); }
+#include "vmath.h"
 
 size_t ts_lstm_act_size(int B, int T, int H) { return (size_t)B * T * 5 * H; }
 
 size_t ts_lstm_scratch_size(int B, int T, int H) { return (size_t)B * T * 5 * H + 2 * (size_t)B * H; }
 
-/* step t's cell update over the batch: act's pre-activations of step t (rows of ld
- * T*4H) become gate values, c and h of step t written */
-static void step_cells(float *out, float *act, const float *c0, int B, int T, int H, int t)
+/* one item's cell update over its H units: g (4H) pre-activations become gate values,
+ * c and h (H) written from cp (H), the previous c, or zeros (cp NULL) */
+TS_CLONES static void cells_k(float *g, float *c, float *h, const float *cp, int H)
+{
+    float *gi = g, *gf = g + H, *gg = g + 2 * H, *go = g + 3 * H;
+    /* one unit j with the previous c CP; the two loops let both vectorise */
+#define CELL(CP)                                                                 \
+    do {                                                                         \
+        const float ig = v_sigmoid(gi[j]), fg = v_sigmoid(gf[j]);                \
+        const float tg = v_tanh(gg[j]), og = v_sigmoid(go[j]);                   \
+        gi[j] = ig, gf[j] = fg, gg[j] = tg, go[j] = og;                          \
+        c[j] = fg * (CP) + ig * tg;                                              \
+        h[j] = og * v_tanh(c[j]);                                                \
+    } while (0)
+    if (cp) {
+        #pragma omp simd
+        for (int j = 0; j < H; j++) CELL(cp[j]);
+    } else {
+        #pragma omp simd
+        for (int j = 0; j < H; j++) CELL(0.0f);
+    }
+#undef CELL
+}
+
+/* one item's step of backpropagation through the cell: dp (4H) the pre-activations'
+ * gradients, dc (H) carried to the step before; dh (H) the gradient of h from the step
+ * after, dh_out (H) from the output; g (4H) gate values, c (H), cp (H) or NULL as
+ * cells_k left them */
+TS_CLONES static void cells_bwd_k(float *dp, const float *dh, float *dc, const float *g, const float *c,
+                                  const float *cp, const float *dh_out, int H)
+{
+    const float *gi = g, *gf = g + H, *gg = g + 2 * H, *go = g + 3 * H;
+    float *di = dp, *df = dp + H, *dg = dp + 2 * H, *dq = dp + 3 * H;
+    /* one unit j with the previous c CP; the two loops let both vectorise */
+#define CELL_BWD(CP)                                                             \
+    do {                                                                         \
+        const float ig = gi[j], fg = gf[j], tg = gg[j], og = go[j];              \
+        const float tc = v_tanh(c[j]), h_ = dh_out[j] + dh[j];                   \
+        const float dcj = dc[j] + h_ * og * (1.0f - tc * tc);                    \
+        di[j] = dcj * tg * ig * (1.0f - ig);                                     \
+        df[j] = dcj * (CP) * fg * (1.0f - fg);                                   \
+        dg[j] = dcj * ig * (1.0f - tg * tg);                                     \
+        dq[j] = h_ * tc * og * (1.0f - og);                                      \
+        dc[j] = dcj * fg;                                                        \
+    } while (0)
+    if (cp) {
+        #pragma omp simd
+        for (int j = 0; j < H; j++) CELL_BWD(cp[j]);
+    } else {
+        #pragma omp simd
+        for (int j = 0; j < H; j++) CELL_BWD(0.0f);
+    }
+#undef CELL_BWD
+}
+
+/* items one recurrent product covers: the batch is cut into groups of this many (the
+ * last one shorter), each taken through all T steps by one thread: one parallel region
+ * a layer instead of one a step (the per-step product at batch 32 was too small to split,
+ * so the recurrence ran on one thread). The groups depend on B alone, never on the
+ * threads, so neither do the bits; 16 is the row tile of OpenBLAS's SkylakeX-family
+ * kernels, under which two groups of 16 give the bits of one product of 32 (gemm.c). */
+#define GROUP 16
+/* multiply-adds of a step's recurrent product (B x 4H x H) below which one thread takes
+ * the whole batch: the steps are too short for a second thread to pay */
+#define PAR_MIN (1 << 18)
+
+/* items b0 .. b1-1 of (B, T) through steps 0 .. T-1, their input projections already in
+ * act; the seconds of the cell updates added to *cells (NULL: not timed) */
+static void run_group(float *out, float *act, const float *h0, const float *c0, const float *w_hh, int B, int T,
+                      int H, int b0, int b1, double *cells)
 {
     const size_t G = 4 * (size_t)H;
     float *cs = act + (size_t)B * T * G;
-    #pragma omp parallel for schedule(static) if ((size_t)B * G > PAR_MIN)
-    for (int b = 0; b < B; b++) {
-        float *g = act + ((size_t)b * T + t) * G;
-        float *c = cs + ((size_t)b * T + t) * H, *h = out + ((size_t)b * T + t) * H;
-        const float *cp = t ? c - H : c0 ? c0 + (size_t)b * H : NULL;
-        for (int j = 0; j < H; j++) {
-            const float ig = sigm(g[j]), fg = sigm(g[H + j]), gg = tanhf(g[2 * H + j]), og = sigm(g[3 * H + j]);
-            g[j] = ig, g[H + j] = fg, g[2 * H + j] = gg, g[3 * H + j] = og;
-            c[j] = (cp ? fg * cp[j] : 0.0f) + ig * gg;
-            h[j] = og * tanhf(c[j]);
+    for (int t = 0; t < T; t++) {
+        /* pre_t (n, 4H) += h_{t-1} w_hh^T; h_{t-1} rows are out's step t-1 (ld T H) or h0 */
+        const float *hp = t ? out + ((size_t)b0 * T + t - 1) * H : h0 ? h0 + (size_t)b0 * H : NULL;
+        if (hp)
+            ts_gemm_1t(0, 1, b1 - b0, (int)G, H, 1.0f, hp, t ? T * H : H, w_hh, H, 1.0f,
+                       act + ((size_t)b0 * T + t) * G, T * (int)G);
+        const double a = cells ? ts_now() : 0;
+        for (int b = b0; b < b1; b++) {
+            float *c = cs + ((size_t)b * T + t) * H;
+            cells_k(act + ((size_t)b * T + t) * G, c, out + ((size_t)b * T + t) * H,
+                    t ? c - H : c0 ? c0 + (size_t)b * H : NULL, H);
         }
+        if (cells) *cells += ts_now() - a;
     }
 }
 
@@ -46,12 +120,18 @@ void ts_lstm_forward(float *out, float *act, const float *x, const float *h0, co
     if (b)
         for (size_t n = 0; n < BT; n++) memcpy(act + n * G, b, (size_t)G * sizeof(float));
     ts_sgemm(0, 1, (int)BT, G, D, 1.0f, x, D, w_ih, D, b ? 1.0f : 0.0f, act, G);
-    for (int t = 0; t < T; t++) {
-        /* pre_t (B, 4H) += h_{t-1} w_hh^T; h_{t-1} rows are out's step t-1 (ld T H) or h0 */
-        const float *hp = t ? out + (size_t)(t - 1) * H : h0;
-        if (hp) ts_sgemm(0, 1, B, G, H, 1.0f, hp, t ? T * H : H, w_hh, H, 1.0f, act + (size_t)t * G, T * G);
-        step_cells(out, act, c0, B, T, H, t);
-    }
+    /* the recurrence, a group of items a thread; the profile counts it as GEMM less the
+     * master thread's cell updates */
+    const int ng = (B + GROUP - 1) / GROUP, prof = ts_prof_on && !omp_in_parallel();
+    double cells = 0;
+    TS_PROF_FLOPS(2.0 * B * G * H * (T - (h0 ? 0 : 1)));
+    TS_PROF_PUSH(TS_PROF_GEMM);
+    #pragma omp parallel for schedule(static) if (ng > 1 && (double)B * G * H >= PAR_MIN && ts_parallel_ok())
+    for (int g = 0; g < ng; g++)
+        run_group(out, act, h0, c0, w_hh, B, T, H, g * GROUP, g + 1 < ng ? (g + 1) * GROUP : B,
+                  prof && omp_get_thread_num() == 0 ? &cells : NULL);
+    if (prof) ts_prof_take(TS_PROF_GEMM, cells);
+    TS_PROF_POP();
 }
 
 void ts_lstm_state(float *hn, float *cn, const float *out, const float *act, int B, int T, int H)
@@ -64,37 +144,49 @@ void ts_lstm_state(float *hn, float *cn, const float *out, const float *act, int
     }
 }
 
+/* items b0 .. b1-1 of (B, T) back from step T-1 to 0: dpre's rows of theirs, and dhn,
+ * dcn (B, H) the gradients carried to the step before; the seconds of the cell updates
+ * added to *cells (NULL: not timed) */
+static void back_group(float *dpre, float *dhn, float *dcn, const float *dout, const float *c0, const float *act,
+                       const float *w_hh, int B, int T, int H, int b0, int b1, double *cells)
+{
+    const size_t G = 4 * (size_t)H;
+    const float *cs = act + (size_t)B * T * G;
+    for (int t = T - 1; t >= 0; t--) {
+        const double a = cells ? ts_now() : 0;
+        for (int b = b0; b < b1; b++) {
+            const size_t r = (size_t)b * T + t;
+            const float *c = cs + r * H;
+            cells_bwd_k(dpre + r * G, dhn + (size_t)b * H, dcn + (size_t)b * H, act + r * G, c,
+                        t ? c - H : c0 ? c0 + (size_t)b * H : NULL, dout + r * H, H);
+        }
+        if (cells) *cells += ts_now() - a;
+        /* dh_{t-1} (n, H) = dpre_t (n, 4H) . w_hh (4H, H); h0's gradient is not kept */
+        if (t)
+            ts_gemm_1t(0, 0, b1 - b0, H, (int)G, 1.0f, dpre + ((size_t)b0 * T + t) * G, T * (int)G, w_hh, H, 0.0f,
+                       dhn + (size_t)b0 * H, H);
+    }
+}
+
 void ts_lstm_backward(float *dx, float *dw_ih, float *dw_hh, float *db, const float *dout, const float *x,
                       const float *h0, const float *c0, const float *out, const float *act, const float *w_ih,
                       const float *w_hh, int B, int T, int D, int H, float *scratch)
 {
     const int G = 4 * H;
     const size_t BT = (size_t)B * T;
-    const float *cs = act + BT * G;
     float *dpre = scratch, *hprev = dpre + BT * G, *dhn = hprev + BT * H, *dcn = dhn + (size_t)B * H;
     memset(dhn, 0, 2 * (size_t)B * H * sizeof(float));
-    for (int t = T - 1; t >= 0; t--) {
-        #pragma omp parallel for schedule(static) if ((size_t)B * G > PAR_MIN)
-        for (int b = 0; b < B; b++) {
-            const size_t r = (size_t)b * T + t;
-            const float *g = act + r * G, *c = cs + r * H, *dh_out = dout + r * H;
-            const float *cp = t ? c - H : c0 ? c0 + (size_t)b * H : NULL;
-            float *dp = dpre + r * G, *dh = dhn + (size_t)b * H, *dc = dcn + (size_t)b * H;
-            for (int j = 0; j < H; j++) {
-                const float ig = g[j], fg = g[H + j], gg = g[2 * H + j], og = g[3 * H + j];
-                const float tc = tanhf(c[j]), h_ = dh_out[j] + dh[j];
-                const float dcj = dc[j] + h_ * og * (1.0f - tc * tc);
-                const float cpj = cp ? cp[j] : 0.0f;
-                dp[j] = dcj * gg * ig * (1.0f - ig);
-                dp[H + j] = dcj * cpj * fg * (1.0f - fg);
-                dp[2 * H + j] = dcj * ig * (1.0f - gg * gg);
-                dp[3 * H + j] = h_ * tc * og * (1.0f - og);
-                dc[j] = dcj * fg;
-            }
-        }
-        /* dh_{t-1} (B, H) = dpre_t (B, 4H) . w_hh (4H, H); h0's gradient is not kept */
-        if (t) ts_sgemm(0, 0, B, H, G, 1.0f, dpre + (size_t)t * G, T * G, w_hh, H, 0.0f, dhn, H);
-    }
+    /* back through time, a group of items a thread, as forward */
+    const int ng = (B + GROUP - 1) / GROUP, prof = ts_prof_on && !omp_in_parallel();
+    double cells = 0;
+    TS_PROF_FLOPS(2.0 * B * G * H * (T - 1));
+    TS_PROF_PUSH(TS_PROF_GEMM);
+    #pragma omp parallel for schedule(static) if (ng > 1 && (double)B * G * H >= PAR_MIN && ts_parallel_ok())
+    for (int g = 0; g < ng; g++)
+        back_group(dpre, dhn, dcn, dout, c0, act, w_hh, B, T, H, g * GROUP, g + 1 < ng ? (g + 1) * GROUP : B,
+                   prof && omp_get_thread_num() == 0 ? &cells : NULL);
+    if (prof) ts_prof_take(TS_PROF_GEMM, cells);
+    TS_PROF_POP();
     /* h_{t-1} of every step (B, T, H), zeros where there is none, for one weight product */
     for (int b = 0; b < B; b++) {
         float *hp = hprev + (size_t)b * T * H;
