@@ -569,8 +569,8 @@ static int run_torch(const bench_cfg *bc, size3 s, torch_result *tr)
     } else if (is_lstm(bc->model)) {   /* the blackout bench_size imputes */
         script = "bench_lstm.py";
         snprintf(extra, sizeof extra, " --vocab %ld --blackout %d", bc->ids, blackout_of(bc->L));
-    } else if (!strcmp(bc->model, "diffwave")) {
-        snprintf(extra, sizeof extra, " --model diffwave");
+    } else if (!strcmp(bc->model, "diffwave") || !strcmp(bc->model, "csdi-s4")) {
+        snprintf(extra, sizeof extra, " --model %s", bc->model);
     }
     for (int i = 0; i < bc->kv->n; i++)
         if (!strcmp(bc->kv->keys[i], "state") || !strcmp(bc->kv->keys[i], "heads") ||
@@ -780,10 +780,11 @@ int bench_model(int argc, char **argv)
                  "score: one pass over each window).\n"
                  "Reports the median and the min-max over the runs, the peak resident memory\n"
                  "of each size (a child process each) and the machine's load average.\n"
-                 "--vs-torch runs tests/torch/bench_sssd.py (sssd-s4, diffwave), bench_mdm.py\n"
-                 "or bench_lstm.py with /usr/bin/python3 in the same environment (threads,\n"
-                 "OPENBLAS_CORETYPE), and prints PyTorch's time over this one's. Other --KEY\n"
-                 "VALUE pairs go to the model (e.g. --backbone transformer, --state 64).",
+                 "--vs-torch runs tests/torch/bench_sssd.py (sssd-s4, diffwave, csdi-s4),\n"
+                 "bench_mdm.py or bench_lstm.py with /usr/bin/python3 in the same environment\n"
+                 "(threads, OPENBLAS_CORETYPE), and prints PyTorch's time over this one's.\n"
+                 "Other --KEY VALUE pairs go to the model (e.g. --backbone transformer,\n"
+                 "--state 64).",
         .opts = opts,
         .min_pos = 0, .max_pos = 0,
         .extra_kv = 1,
@@ -828,9 +829,9 @@ int bench_model(int argc, char **argv)
         ts_opt_free(&args);
         return rc;
     }
-    if (vs_torch && (!strcmp(model, "csdi-s4") || !strcmp(model, "sssd-sa"))) {
-        rc = cli_usage_error("bench model", "--vs-torch: tests/torch has timing definitions of sssd-s4, diffwave, mdm "
-                             "and lstm, none of %s", model);
+    if (vs_torch && !strcmp(model, "sssd-sa")) {
+        rc = cli_usage_error("bench model", "--vs-torch: tests/torch has timing definitions of sssd-s4, diffwave, "
+                             "csdi-s4, mdm and lstm, none of %s", model);
         ts_opt_free(&args);
         return rc;
     }
