@@ -631,6 +631,12 @@ static void impute_recorded_windows(void)
              "of 50 (%s/length)", ws, ws);
     int rc = run_cli(cmd, err, sizeof err);
     CHECK_MSG(rc == 1 && !strcmp(err, want), "exit %d: %s", rc, err);
+    /* a --blackout longer than the set's recorded windows: the data's error too (1), naming the record */
+    snprintf(cmd, sizeof cmd, "impute %s/ng.tsm --channels-from %s --input %s --blackout 60", dir, ds, ws);
+    snprintf(want, sizeof want, "tracesynth: error: %s: --blackout 60 is longer than its windows (50 events, "
+             "%s/length)", ws, ws);
+    rc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(rc == 1 && !strcmp(err, want), "exit %d: %s", rc, err);
     /* the set without its record: windows of the model's length from the test part's start, as before */
     snprintf(path, sizeof path, "%s/length", ws);
     REQUIRE(remove(path) == 0);

@@ -253,6 +253,13 @@ int impute_channels(const char *path, const char *chfrom, int given, const char 
         goto done;
     }
     if (!prefix && pos == TS_MASK_ALL) k = L;   /* every event: the blackout is the window */
+    if (!prefix && rec && k > L) {   /* valid on its face; the set's own windows are shorter */
+        char *p = ts_path_join(input, "length");
+        ts_fail("%s: --blackout %zu is longer than its windows (%zu event%s, %s)", input, k, L, ts_plural(L), p);
+        free(p);
+        cli_fail();
+        goto done;
+    }
     if (prefix ? prefix >= L : k > L) {
         rc = prefix ? cli_usage_error("impute", "--prefix %zu leaves nothing to draw: the windows have %zu event%s",
                                       prefix, L, ts_plural(L))
