@@ -253,6 +253,85 @@ static void param_count_matches_torch(void)
     }
 }
 
+/* PyTorch's default for a linear or conv: U(±1/sqrt(fan_in)), weight and bias alike;
+ * spread over that range (more than a few values), not zero-initialised */
+static int torch_default(const float *w, size_t m, int fan_in)
+{
+    const float bound = 1.0f / sqrtf((float)fan_in);
+    float mx = 0.0f;
+    for (size_t i = 0; i < m; i++) {
+        if (fabsf(w[i]) > bound) return 0;
+        mx = fmaxf(mx, fabsf(w[i]));
+    }
+    return mx > (m >= 8 ? 0.3f * bound : 0.0f);
+}
+
+/* a weight-normed layer as PyTorch starts it: v the default, g = |v| per output row
+ * (SSSD's kaiming_normal_ after weight_norm writes a tensor the forward recomputes) */
+static int wn_default(const float *v, const float *g, const float *b, int fan_in, int out)
+{
+    if (!torch_default(v, (size_t)out * fan_in, fan_in) || !torch_default(b, (size_t)out, fan_in)) return 0;
+    for (int o = 0; o < out; o++) {
+        double s = 0;
+        for (int i = 0; i < fan_in; i++) s += (double)v[(size_t)o * fan_in + i] * v[(size_t)o * fan_in + i];
+        if (fabs(g[o] - sqrt(s)) > 1e-6 * sqrt(s)) return 0;
+    }
+    return 1;
+}
+
+/* every layer starts as SSSDSAImputer's does: plain linears and convs (init and final
+ * convs, step MLP, fc_t, S4's GLU linear, FF) PyTorch's default, none zeroed; the cond
+ * convs and pools weight-normed from the default; LayerNorms 1, 0 */
+static void init_as_reference(void)
+{
+    ts_sashimi_config c;
+    ts_sashimi_config_paper(&c);
+    c.layers = 2;
+    c.H = 8;
+    c.N = 4;
+    c.emb_in = 16;
+    c.emb_mid = 12;
+    c.emb_out = 10;
+    ts_sashimi_net n;
+    REQUIRE(ts_sashimi_net_init(&n, &c, 7) == 0);
+    const float *P = n.params;
+    const int H = c.H, K = 1, E = c.emb_out;
+    CHECK(torch_default(P + n.init_w, (size_t)H * K, K) && torch_default(P + n.init_b, (size_t)H, K));
+    CHECK(torch_default(P + n.t1_w, (size_t)c.emb_mid * c.emb_in, c.emb_in) &&
+          torch_default(P + n.t1_b, (size_t)c.emb_mid, c.emb_in));
+    CHECK(torch_default(P + n.t2_w, (size_t)E * c.emb_mid, c.emb_mid) &&
+          torch_default(P + n.t2_b, (size_t)E, c.emb_mid));
+    for (int k = 0; k < n.n_units; k++) {
+        const ts_sashimi_unit *u = &n.units[k];
+        const float *b = P + u->off;
+        const int C = u->C;
+        if (u->kind == TS_SA_DOWN || u->kind == TS_SA_UP) {
+            const int w = u->kind == TS_SA_DOWN ? 2 * C : C;
+            CHECK_MSG(wn_default(b, b + (size_t)w * w, b + (size_t)w * w + w, w, w), "unit %d: pool", k);
+            continue;
+        }
+        const ts_sashimi_block o = ts_sashimi_block_of(&n, u);
+        CHECK_MSG(torch_default(b + o.fc_w, (size_t)C * E, E) && torch_default(b + o.fc_b, (size_t)C, E),
+                  "unit %d: fc_t", k);
+        for (int h = 0; h < C; h++) CHECK(b[o.ln_g + h] == 1.0f && b[o.ln_b + h] == 0.0f);
+        if (u->kind == TS_SA_S4) {
+            CHECK_MSG(torch_default(b + o.glu_w, (size_t)2 * C * C, C) && torch_default(b + o.glu_b, 2 * (size_t)C, C),
+                      "unit %d: S4's output linear", k);
+        } else {
+            const float *w1 = b + o.lay, *b1 = w1 + (size_t)2 * C * C, *w2 = b1 + 2 * C, *b2 = w2 + (size_t)2 * C * C;
+            CHECK_MSG(torch_default(w1, (size_t)2 * C * C, C) && torch_default(b1, 2 * (size_t)C, C) &&
+                      torch_default(w2, (size_t)2 * C * C, 2 * C) && torch_default(b2, (size_t)C, 2 * C),
+                      "unit %d: FF", k);
+        }
+        const int fan = 2 * K << u->lv;   /* 2K channels x kernel 2^lv */
+        CHECK_MSG(wn_default(b + o.cond_v, b + o.cond_g, b + o.cond_b, fan, C), "unit %d: cond conv", k);
+    }
+    for (int h = 0; h < H; h++) CHECK(P[n.norm_g + h] == 1.0f && P[n.norm_b + h] == 0.0f);
+    CHECK(torch_default(P + n.fin_w, (size_t)H * H, H) && torch_default(P + n.fin_b, (size_t)H, H));
+    CHECK(torch_default(P + n.out_w, (size_t)K * H, H) && torch_default(P + n.out_b, (size_t)K, H));
+    ts_sashimi_net_free(&n);
+}
+
 /* an inference plan, its S4 kernels made once, gives the training plan's bits (levels
  * of 40 and 20 on the FFT path, 10 direct) */
 static void cached_kernels_same_bits(void)
@@ -577,6 +656,7 @@ TEST_MAIN("sashimi", {
     RUN(gradient_check);
     RUN(torch_parity);
     RUN(param_count_matches_torch);
+    RUN(init_as_reference);
     RUN(cached_kernels_same_bits);
     RUN(threads_same_bits);
     RUN(length_must_divide);
