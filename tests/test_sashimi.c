@@ -84,6 +84,13 @@ static void glu_gradient(void)
     g_z = randv_from(&r, GB * 2 * GC * GL, 1);
     g_w = randv_from(&r, GB * GC * GL, 1);
     float *dz = zeros(GB * 2 * GC * GL);
+    /* torch's GLU(dim=-2): the first half times σ of the second, (b, c, l) from
+     * z[b, c, l] and z[b, C + c, l] (halves swapped consistently would pass the
+     * differences below) */
+    float out[GB * GC * GL];
+    ts_glu_forward(out, g_z, GB, GC, GL);
+    const float a = g_z[(1 * 2 * GC + 2) * GL + 3], g = g_z[(1 * 2 * GC + GC + 2) * GL + 3];
+    CHECK_NEAR(out[(1 * GC + 2) * GL + 3], a / (1.0 + exp(-(double)g)), 1e-6);
     ts_glu_backward_set(dz, g_w, g_z, GB, GC, GL);
     size_t nz;
     double worst = fd_worst(glu_loss, g_z, dz, GB * 2 * GC * GL, 1e-2f, &nz);
