@@ -19,15 +19,11 @@ Prints one JSON object: medians, minima and maxima of the step times in seconds 
 imputation's as denoise_*, the scoring's as score_*), peak RSS, torch's threads.
 usage: bench_lstm.py --layers 2 --channels 128 --batch 32 --length 200 --threads 2 --iters 5
 """
-import argparse
-import json
-import resource
-import statistics
-import time
-
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+from bench_common import parser, report, time_steps
 
 
 class LSTM(nn.Module):
@@ -43,15 +39,9 @@ class LSTM(nn.Module):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--layers", type=int, default=2)
-    ap.add_argument("--channels", type=int, default=128)   # the hidden units (lstm's --hidden)
+    ap = parser(layers=2, channels=128, batch=32)   # --channels: the hidden units (lstm's --hidden)
     ap.add_argument("--vocab", type=int, default=40)
     ap.add_argument("--blackout", type=int, default=10)
-    ap.add_argument("--batch", type=int, default=32)
-    ap.add_argument("--length", type=int, default=200)
-    ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--iters", type=int, default=5)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
@@ -85,22 +75,7 @@ def main():
             logits, _ = net(read)
             -F.log_softmax(logits, -1).gather(-1, x[:, :, None]).sum()
 
-    res = {}
-    for name, fn in (("train", train_step), ("denoise", impute_step), ("score", score_step)):
-        fn()   # warm-up
-        ts = []
-        for _ in range(a.iters):
-            t0 = time.perf_counter()
-            fn()
-            ts.append(time.perf_counter() - t0)
-        res[name + "_median_s"] = statistics.median(ts)
-        res[name + "_min_s"] = min(ts)
-        res[name + "_max_s"] = max(ts)
-    res["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    res["threads"] = torch.get_num_threads()
-    res["params"] = sum(q.numel() for q in net.parameters())
-    res["torch"] = torch.__version__
-    print(json.dumps(res))
+    report(time_steps((("train", train_step), ("denoise", impute_step), ("score", score_step)), a.iters), net.parameters())
 
 
 if __name__ == "__main__":

@@ -21,20 +21,16 @@ Prints one JSON object: medians, minima and maxima of the step times in seconds,
 peak RSS, torch's threads.
 usage: bench_mdm.py --backbone s4 --layers 4 --channels 128 --batch 32 --length 200 --threads 2
 """
-import argparse
-import json
 import math
 import os
-import resource
-import statistics
 import sys
-import time
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_common import parser, report, time_steps  # noqa: E402
 from s4_fixtures import s4_layer  # noqa: E402  (sets float64 as the default: undone below)
 
 torch.set_default_dtype(torch.float32)
@@ -108,19 +104,13 @@ class MDM(nn.Module):
 
 
 def main():
-    ap = argparse.ArgumentParser()
+    ap = parser(layers=4, channels=128, batch=32)
     ap.add_argument("--backbone", default="s4", choices=["s4", "transformer"])
-    ap.add_argument("--layers", type=int, default=4)
-    ap.add_argument("--channels", type=int, default=128)
     ap.add_argument("--state", type=int, default=64)
     ap.add_argument("--ff", type=int, default=2)
     ap.add_argument("--kernel", type=int, default=3)
     ap.add_argument("--heads", type=int, default=4)
     ap.add_argument("--vocab", type=int, default=40)
-    ap.add_argument("--batch", type=int, default=32)
-    ap.add_argument("--length", type=int, default=200)
-    ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--iters", type=int, default=5)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
@@ -144,22 +134,7 @@ def main():
             ids = torch.full_like(x, V)
             net(ids).argmax(-1)
 
-    res = {}
-    for name, fn in (("train", train_step), ("denoise", denoise_step)):
-        fn()   # warm-up
-        ts = []
-        for _ in range(a.iters):
-            t0 = time.perf_counter()
-            fn()
-            ts.append(time.perf_counter() - t0)
-        res[name + "_median_s"] = statistics.median(ts)
-        res[name + "_min_s"] = min(ts)
-        res[name + "_max_s"] = max(ts)
-    res["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    res["threads"] = torch.get_num_threads()
-    res["params"] = sum(p.numel() for p in net.parameters())
-    res["torch"] = torch.__version__
-    print(json.dumps(res))
+    report(time_steps((("train", train_step), ("denoise", denoise_step)), a.iters), net.parameters())
 
 
 if __name__ == "__main__":

@@ -17,18 +17,14 @@ OPENBLAS_CORETYPE) as the C side: `tracesynth bench model --vs-torch` does that.
 usage: bench_sssd.py [--model sssd-s4|diffwave|csdi-s4] --layers 4 --channels 64 --batch 16 --length 200
                      --threads 2 --iters 5
 """
-import argparse
-import json
 import math
 import os
-import resource
-import statistics
 import sys
-import time
 
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_common import parser, report, time_steps  # noqa: E402
 from sssd_fixtures import csdi, diffwave, network  # noqa: E402  (sets float64 as the default: undone below)
 
 torch.set_default_dtype(torch.float32)
@@ -121,16 +117,10 @@ def trainables(p):
 
 
 def main():
-    ap = argparse.ArgumentParser()
+    ap = parser(layers=4, channels=64, batch=16)
     ap.add_argument("--model", default="sssd-s4", choices=["sssd-s4", "diffwave", "csdi-s4"])
     ap.add_argument("--dilation-cycle", type=int, default=12)
-    ap.add_argument("--layers", type=int, default=4)
-    ap.add_argument("--channels", type=int, default=64)
     ap.add_argument("--state", type=int, default=64)
-    ap.add_argument("--batch", type=int, default=16)
-    ap.add_argument("--length", type=int, default=200)
-    ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--iters", type=int, default=5)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     B, L = a.batch, a.length
@@ -161,22 +151,7 @@ def main():
         with torch.no_grad():
             net(p, x0, x0, mask, t, cfg)
 
-    res = {}
-    for name, fn in (("train", train_step), ("denoise", denoise_step)):
-        fn()   # warm-up
-        ts = []
-        for _ in range(a.iters):
-            t0 = time.perf_counter()
-            fn()
-            ts.append(time.perf_counter() - t0)
-        res[name + "_median_s"] = statistics.median(ts)
-        res[name + "_min_s"] = min(ts)
-        res[name + "_max_s"] = max(ts)
-    res["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    res["threads"] = torch.get_num_threads()
-    res["params"] = sum(v.numel() for v in trainable)
-    res["torch"] = torch.__version__
-    print(json.dumps(res))
+    report(time_steps((("train", train_step), ("denoise", denoise_step)), a.iters), trainable)
 
 
 if __name__ == "__main__":
