@@ -177,6 +177,44 @@ def flat_order(p, layers):
     return out
 
 
+def f32(a):
+    """float32-rounded values, held in float64"""
+    return torch.tensor(np.asarray(a, dtype=np.float32), dtype=torch.float64)
+
+
+def uniform(rng):
+    """U(shape, fan): uniform in +-1/sqrt(fan), drawn from rng"""
+    return lambda shape, fan: f32(rng.uniform(-1, 1, shape) / math.sqrt(fan))
+
+
+def draw_inputs(rng, B, L):
+    """x_t, the observed ids, the mask (a blackout of 6 at L/2) and the output's
+    gradient, each (B, 1, L), drawn in this order"""
+    xt = f32(rng.standard_normal((B, 1, L)))
+    obs = f32(rng.integers(0, 40, (B, 1, L)))
+    mask = f32((np.arange(L)[None, None, :] < L // 2) | (np.arange(L)[None, None, :] >= L // 2 + 6)) * torch.ones(B, 1, L)
+    dout = f32(rng.standard_normal((B, 1, L)))
+    return xt, obs, mask, dout
+
+
+def net_records(config, params, xt, obs, mask, t, dout, out):
+    """the records the C parity tests read: the config, the inputs, the output and
+    the parameters' gradient (zero where a parameter feeds nothing)"""
+    records = []
+    put = lambda name, a: records.append((name, np.asarray(a, dtype=np.float64).ravel()))
+    put("config", config)
+    put("params", np.concatenate([v.detach().numpy().ravel() for v in params]))
+    put("xt", xt.numpy())
+    put("obs", obs.numpy())
+    put("mask", mask.numpy())
+    put("t", t.numpy())
+    put("dout", dout.numpy())
+    put("out", out.detach().numpy())
+    put("dparams", np.concatenate([(v.grad if v.grad is not None else torch.zeros_like(v)).numpy().ravel()
+                                   for v in params]))
+    return records
+
+
 def fixture(kind):
     """kind "s4": SSSD-S4 (sssd_net.bin); "dilated": DiffWave (diffwave_net.bin)"""
     dil = kind == "dilated"
@@ -186,23 +224,8 @@ def fixture(kind):
     else:
         cfg = dict(layers=2, C=4, N=8, L=40, B=2, emb_in=16, emb_mid=12, emb_out=10)
     layers, C, N, L, B = cfg["layers"], cfg["C"], cfg["N"], cfg["L"], cfg["B"]
-    H, Nh = 2 * C, N // 2
-    f32 = lambda a: torch.tensor(np.asarray(a, dtype=np.float32), dtype=torch.float64)
-    U = lambda shape, fan: f32(rng.uniform(-1, 1, shape) / math.sqrt(fan))
-    im = legs_normal_eigs(N)
-
-    def s4p():
-        return {
-            "log_dt": f32(rng.uniform(math.log(1e-2), math.log(0.5), H)),
-            "log_A_re": f32(np.log(0.5) + 0.3 * rng.standard_normal((H, Nh))),
-            "A_im": f32(im[None, :] + 0.1 * rng.standard_normal((H, Nh))),
-            "C": f32(rng.standard_normal((2, H, Nh, 2)) * math.sqrt(0.5)),
-            "D": f32(rng.standard_normal(H)),
-            "W": U((H, H), H),
-            "bias": U(H, H),
-            "ln_g": f32(1 + 0.2 * rng.standard_normal(H)),
-            "ln_b": f32(0.2 * rng.standard_normal(H)),
-        }
+    H = 2 * C
+    U = uniform(rng)
 
     def wnp(cout, cin, k):
         v = U((cout, cin, k), cin * k)
@@ -218,10 +241,10 @@ def fixture(kind):
         q["fc_w"], q["fc_b"] = U((C, cfg["emb_out"]), cfg["emb_out"]), U(C, cfg["emb_out"])
         q["c3_v"], q["c3_g"], q["c3_b"] = wnp(H, C, 3)
         if not dil:
-            q["s4a"] = s4p()
+            q["s4a"] = s4_params(rng, U, H, N)
         q["cond_v"], q["cond_g"], q["cond_b"] = wnp(H, 2, 1)
         if not dil:
-            q["s4b"] = s4p()
+            q["s4b"] = s4_params(rng, U, H, N)
         q["res_v"], q["res_g"], q["res_b"] = wnp(C, C, 1)
         q["skip_v"], q["skip_g"], q["skip_b"] = wnp(C, C, 1)
         p["blocks"].append(q)
@@ -232,33 +255,20 @@ def fixture(kind):
     params = flat_order(p, layers)
     for v in params:
         v.requires_grad_(True)
-    xt = f32(rng.standard_normal((B, 1, L)))
-    obs = f32(rng.integers(0, 40, (B, 1, L)))
-    mask = f32((np.arange(L)[None, None, :] < L // 2) | (np.arange(L)[None, None, :] >= L // 2 + 6)) * torch.ones(B, 1, L)
+    xt, obs, mask, dout = draw_inputs(rng, B, L)
     t = torch.tensor([3.0, 170.0])
-    dout = f32(rng.standard_normal((B, 1, L)))
     out = (diffwave if dil else network)(p, xt, obs, mask, t, cfg)
     (out * dout).sum().backward()
 
-    records = []
-    put = lambda name, a: records.append((name, np.asarray(a, dtype=np.float64).ravel()))
-    # the third: the S4 state size, or DiffWave's dilation cycle
-    put("config", [layers, C, cfg["cycle"] if dil else N, L, B, cfg["emb_in"], cfg["emb_mid"], cfg["emb_out"]])
-    put("params", np.concatenate([v.detach().numpy().ravel() for v in params]))
-    put("xt", xt.numpy())
-    put("obs", obs.numpy())
-    put("mask", mask.numpy())
-    put("t", t.numpy())
-    put("dout", dout.numpy())
-    put("out", out.detach().numpy())
-    # the last block's res_conv feeds nothing (only skips reach the output): no gradient
-    put("dparams", np.concatenate([(v.grad if v.grad is not None else torch.zeros_like(v)).numpy().ravel()
-                                   for v in params]))
-
+    # the third: the S4 state size, or DiffWave's dilation cycle (the last block's
+    # res_conv feeds nothing, only skips reach the output: no gradient)
+    records = net_records([layers, C, cfg["cycle"] if dil else N, L, B, cfg["emb_in"], cfg["emb_mid"], cfg["emb_out"]],
+                          params, xt, obs, mask, t, dout, out)
     write(records, "diffwave_net.bin" if dil else "sssd_net.bin")
 
 
-def s4_params(rng, f32, U, H, N):
+def s4_params(rng, U, H, N):
+    """one S4 layer's parameters of H channels, state N, drawn from rng (U: uniform(rng))"""
     Nh = N // 2
     im = legs_normal_eigs(N)
     return {
@@ -277,8 +287,7 @@ def s4_params(rng, f32, U, H, N):
 def csdi_params(cfg, rng):
     """CSDI-S4's parameters in the order of ts_sssd_layout_of (residual=csdi)"""
     C, S = cfg["C"], cfg["time_emb"] + cfg["feat_emb"] + 1
-    f32 = lambda a: torch.tensor(np.asarray(a, dtype=np.float32), dtype=torch.float64)
-    U = lambda shape, fan: f32(rng.uniform(-1, 1, shape) / math.sqrt(fan))
+    U = uniform(rng)
     p = {}
     p["init_w"], p["init_b"] = U((C, 2, 1), 2), U(C, 2)
     p["t1_w"], p["t1_b"] = U((cfg["emb_mid"], cfg["emb_in"]), cfg["emb_in"]), U(cfg["emb_mid"], cfg["emb_in"])
@@ -289,7 +298,7 @@ def csdi_params(cfg, rng):
         q = {}
         q["fc_w"], q["fc_b"] = U((C, cfg["emb_out"]), cfg["emb_out"]), U(C, cfg["emb_out"])
         q["mid_w"], q["mid_b"] = U((2 * C, C, 1), C), U(2 * C, C)
-        q["s4"] = s4_params(rng, f32, U, C, cfg["N"])
+        q["s4"] = s4_params(rng, U, C, cfg["N"])
         q["cond_w"], q["cond_b"] = U((2 * C, S, 1), S), U(2 * C, S)
         q["rs_w"], q["rs_b"] = U((2 * C, C, 1), C), U(2 * C, C)
         p["blocks"].append(q)
@@ -308,15 +317,11 @@ def fixture_csdi():
     rng = np.random.default_rng(20250512)
     cfg = dict(layers=2, C=4, N=8, L=40, B=2, emb_in=16, emb_mid=12, emb_out=10, time_emb=8, feat_emb=3)
     L, B = cfg["L"], cfg["B"]
-    f32 = lambda a: torch.tensor(np.asarray(a, dtype=np.float32), dtype=torch.float64)
     p, params = csdi_params(cfg, rng)
     for v in params:
         v.requires_grad_(True)
-    xt = f32(rng.standard_normal((B, 1, L)))
-    obs = f32(rng.integers(0, 40, (B, 1, L)))
-    mask = f32((np.arange(L)[None, None, :] < L // 2) | (np.arange(L)[None, None, :] >= L // 2 + 6)) * torch.ones(B, 1, L)
+    xt, obs, mask, dout = draw_inputs(rng, B, L)
     t = torch.tensor([3.0, 45.0])
-    dout = f32(rng.standard_normal((B, 1, L)))
     out = csdi(p, xt, obs, mask, t, cfg)
     (out * dout).sum().backward()
 
@@ -331,21 +336,11 @@ def fixture_csdi():
     n_ftrans = sum(v.numel() for v in ftrans.parameters())
     print(f"csdi-s4 4 x 64: {n_default} parameters (the unused feature transformer: {n_ftrans} a block)")
 
-    records = []
-    put = lambda name, a: records.append((name, np.asarray(a, dtype=np.float64).ravel()))
-    put("config", [cfg[k] for k in ["layers", "C", "N", "L", "B", "emb_in", "emb_mid", "emb_out", "time_emb", "feat_emb"]])
-    put("params", np.concatenate([v.detach().numpy().ravel() for v in params]))
-    put("xt", xt.numpy())
-    put("obs", obs.numpy())
-    put("mask", mask.numpy())
-    put("t", t.numpy())
-    put("dout", dout.numpy())
-    put("out", out.detach().numpy())
     # the last block's res rows feed nothing (only skips reach the output): their gradient is 0
-    put("dparams", np.concatenate([(v.grad if v.grad is not None else torch.zeros_like(v)).numpy().ravel()
-                                   for v in params]))
-    put("count_default", [n_default])
-    put("count_ftrans", [n_ftrans])
+    records = net_records([cfg[k] for k in ["layers", "C", "N", "L", "B", "emb_in", "emb_mid", "emb_out", "time_emb",
+                                            "feat_emb"]], params, xt, obs, mask, t, dout, out)
+    records += [("count_default", np.array([n_default], dtype=np.float64)),
+                ("count_ftrans", np.array([n_ftrans], dtype=np.float64))]
     write(records, "csdi_net.bin")
 
 
