@@ -1,11 +1,13 @@
 /* Test helpers for the model formats' tests: a copy of a container file with one section
- * replaced, a comparison of one section of two files, and a hand-made sssd-s4 file. */
+ * replaced (or one text in it), a section's text, a comparison of one section of two
+ * files, and a hand-made sssd-s4 file. */
 #ifndef TRACESYNTH_TESTS_CONTAINER_EDIT_H
 #define TRACESYNTH_TESTS_CONTAINER_EDIT_H
 
 #include "tracesynth/container.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,6 +61,33 @@ static inline int write_sssd(const char *path, const char *cfg, size_t nparams)
     ts_writer_chunk(&w, "PARAMS", p, nparams * sizeof *p);
     int rc = ts_writer_commit(&w);
     free(p);
+    return rc;
+}
+
+
+/* the text of section tag of container path in buf (n bytes, cut to fit). 0 / -1 */
+static inline int read_chunk_text(const char *path, const char *tag, char *buf, size_t n)
+{
+    ts_reader r;
+    if (ts_reader_open(&r, path) != 0) return -1;
+    const ts_chunk *c = ts_reader_get(&r, tag);
+    if (c) snprintf(buf, n, "%.*s", (int)c->size, (const char *)c->data);
+    ts_reader_close(&r);
+    return c ? 0 : -1;
+}
+
+/* copy src to dst with section tag's text set to body with its first `from` replaced by
+ * `to` ("": cut out). 0 / -1 (no `from` in body, or the copy failed) */
+static inline int rewrite_chunk_replacing(const char *src, const char *dst, const char *tag, const char *body,
+                                          const char *from, const char *to)
+{
+    const char *p = strstr(body, from);
+    if (!p) return -1;
+    size_t n = strlen(body) - strlen(from) + strlen(to) + 1;
+    char *s = malloc(n);
+    snprintf(s, n, "%.*s%s%s", (int)(p - body), body, to, p + strlen(from));
+    int rc = rewrite_chunk(src, dst, tag, s);
+    free(s);
     return rc;
 }
 

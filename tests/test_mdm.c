@@ -6,6 +6,7 @@
 #include "gradcheck.h"
 #include "models/mdm_internal.h"
 #include "container_edit.h"
+#include "train_kv.h"
 #include "tracesynth.h"
 #include "tracesynth/mdm.h"
 
@@ -129,15 +130,6 @@ static void toy_free(toy *t)
     free(t->split.train_stream.ids);
 }
 
-typedef struct { const char *k[24]; const char *v[24]; int n; } kvbuf;
-static void kv_add(kvbuf *b, const char *k, const char *v) { b->k[b->n] = k; b->v[b->n] = v; b->n++; }
-static void kv_drop(kvbuf *b, const char *k)
-{
-    int j = 0;
-    for (int i = 0; i < b->n; i++)
-        if (strcmp(b->k[i], k)) b->k[j] = b->k[i], b->v[j] = b->v[i], j++;
-    b->n = j;
-}
 static void tiny_kv(kvbuf *b, const char *iters)
 {
     b->n = 0;
@@ -161,7 +153,7 @@ static ts_train_opts toy_opts(const toy *t, kvbuf *kv)
     o.n_ids = 5;
     o.blackout = 4;
     o.seed = 42;
-    o.kv = (ts_kv){kv->n, kv->k, kv->v};
+    o.kv = kv_of(kv);
     return o;
 }
 

@@ -4,6 +4,7 @@
  * imputation and generation through the model interface. */
 #include "check.h"
 #include "container_edit.h"
+#include "train_kv.h"
 #include "tracesynth.h"
 #include "tracesynth/sssd.h"
 #include "tracesynth/diffusion.h"
@@ -616,9 +617,6 @@ static void toy_free(toy *t)
     ts_windows_free(&t->split.test);
 }
 
-typedef struct { const char *k[16]; const char *v[16]; int n; } kvbuf;
-static void kv_add(kvbuf *b, const char *k, const char *v) { b->k[b->n] = k; b->v[b->n] = v; b->n++; }
-
 static ts_train_opts toy_opts(const toy *t, kvbuf *kv)
 {
     ts_train_opts o;
@@ -628,21 +626,13 @@ static ts_train_opts toy_opts(const toy *t, kvbuf *kv)
     o.blackout = 4;
     o.mask_pos = TS_MASK_CENTER;
     o.seed = 42;
-    o.kv.n = kv->n;
-    o.kv.keys = kv->k;
-    o.kv.values = kv->v;
+    o.kv = kv_of(kv);
     return o;
 }
 
 static void tiny_kv(kvbuf *kv, const char *iters)
 {
-    memset(kv, 0, sizeof *kv);
-    kv_add(kv, "layers", "2");
-    kv_add(kv, "channels", "16");
-    kv_add(kv, "state", "8");
-    kv_add(kv, "batch", "8");
-    kv_add(kv, "iters", iters);
-    kv_add(kv, "T", "200");
+    kv_set(kv, "layers", "2", "channels", "16", "state", "8", "batch", "8", "iters", iters, "T", "200", NULL);
 }
 
 /* mean "loss" of the first and last k iteration lines of a JSON-lines log */
@@ -664,13 +654,100 @@ static int log_losses(const char *path, double *first, double *last)
     return 0;
 }
 
+/* the first line of the file at path in line (n bytes). 0 / -1 */
+static int first_line(const char *path, char *line, size_t n)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    int ok = fgets(line, (int)n, f) != NULL;
+    fclose(f);
+    return ok ? 0 : -1;
+}
+
+/* a model's files in the scratch folder: its log <stem>.jsonl, its file <stem>.tsm,
+ * and <stem>-edited.tsm for edited copies of that */
+typedef struct { char log[512], out[512], edited[512]; } model_files;
+
+static void model_files_in(model_files *f, const char *dir, const char *stem)
+{
+    snprintf(f->log, sizeof f->log, "%s/%s.jsonl", dir, stem);
+    snprintf(f->out, sizeof f->out, "%s/%s.tsm", dir, stem);
+    snprintf(f->edited, sizeof f->edited, "%s/%s-edited.tsm", dir, stem);
+}
+
+/* `name` trained with kv on t, logged to f->log and saved to f->out (*m). 0 / -1 */
+static int train_to(const char *name, const toy *t, kvbuf *kv, const model_files *f, ts_model **m)
+{
+    ts_train_opts o = toy_opts(t, kv);
+    o.log_path = f->log;
+    o.out_path = f->out;
+    *m = NULL;
+    return ts_model_train(name, &o, m);
+}
+
+/* the first 5 of the toy's test windows of 24, their centre blackouts of 4 and
+ * their imputation */
+typedef struct { ts_windows x, y; uint8_t *mask; } toy_imputed;
+
+/* m imputes the first 5 of t's test windows with ro: the observed ids kept, every id
+ * in 0..4; the file at path loads (*m2, under m's name) and imputes the same bits.
+ * *m2 NULL where a step fails; r->y is the caller's to free, r->mask too */
+static void impute_and_reload(ts_model *m, const char *path, toy *t, const ts_run_opts *ro, toy_imputed *r,
+                              ts_model **m2)
+{
+    const size_t L = 24, nw = 5;
+    *m2 = NULL;
+    r->x = (ts_windows){t->split.test.data, nw, L};
+    r->mask = ts_malloc(nw * L);
+    ts_mask_fill(r->mask, nw, L, 4, TS_MASK_CENTER, 0);
+    REQUIRE(ts_model_impute(m, &r->x, r->mask, ro, &r->y) == 0);
+    for (size_t i = 0; i < nw * L; i++) {
+        if (r->mask[i]) CHECK(r->y.data[i] == r->x.data[i]);
+        CHECK(r->y.data[i] >= 0 && r->y.data[i] < 5);
+    }
+    ts_model *l = NULL;
+    CHECK_MSG(ts_model_load(path, &l) == 0, "%s", ts_error());
+    REQUIRE(l);
+    CHECK(!strcmp(l->ops->name, m->ops->name));
+    ts_windows y2;
+    if (ts_model_impute(l, &r->x, r->mask, ro, &y2) != 0) {
+        CHECK_MSG(0, "%s", ts_error());
+        ts_model_free(l);
+        return;
+    }
+    CHECK(memcmp(r->y.data, y2.data, nw * L * sizeof(int32_t)) == 0);
+    ts_windows_free(&y2);
+    *m2 = l;
+}
+
+/* m generates 3 windows of 24 with ro, every id in 0..4 */
+static void generates_toy_ids(ts_model *m, const ts_run_opts *ro)
+{
+    ts_windows g;
+    REQUIRE(ts_model_generate(m, 3, 24, ro, &g) == 0);
+    for (size_t i = 0; i < 3 * 24; i++) CHECK(g.data[i] >= 0 && g.data[i] < 5);
+    ts_windows_free(&g);
+}
+
+/* the file at path is refused: a load fails with no model, its error naming the
+ * file and `want` */
+static int load_refused(const char *path, const char *want)
+{
+    ts_model *m = NULL;
+    int rc = ts_model_load(path, &m);
+    if (m) {
+        ts_model_free(m);
+        return 0;
+    }
+    return rc == -1 && strstr(ts_error(), path) && strstr(ts_error(), want);
+}
+
 static void training_loss_drops(void)
 {
     const char *dir = scratch_dir();
     REQUIRE(dir);
-    char logp[512], outp[512];
-    snprintf(logp, sizeof logp, "%s/train.jsonl", dir);
-    snprintf(outp, sizeof outp, "%s/m.tsm", dir);
+    model_files mf;
+    model_files_in(&mf, dir, "m");
     toy t;
     toy_make(&t, 200, 24);
     kvbuf kv;
@@ -678,53 +755,37 @@ static void training_loss_drops(void)
     kv_add(&kv, "lr", "3e-3");
     kv_add(&kv, "scale", "unit");
     kv_add(&kv, "valid-every", "100");
-    ts_train_opts o = toy_opts(&t, &kv);
-    o.log_path = logp;
-    o.out_path = outp;
-    ts_model *m = NULL;
-    REQUIRE(ts_model_train("sssd-s4", &o, &m) == 0);
+    ts_model *m;
+    REQUIRE(train_to("sssd-s4", &t, &kv, &mf, &m) == 0);
     double first, last;
-    REQUIRE(log_losses(logp, &first, &last) == 0);
+    REQUIRE(log_losses(mf.log, &first, &last) == 0);
     CHECK_MSG(last < 0.5 * first, "loss %g -> %g", first, last);
-    CHECK(ts_file_exists(outp));
+    CHECK(ts_file_exists(mf.out));
     char ck[600];
-    snprintf(ck, sizeof ck, "%s.ckpt", outp);
+    snprintf(ck, sizeof ck, "%s.ckpt", mf.out);
     CHECK(ts_file_exists(ck));
 
-    /* imputation through the interface: observed kept, IDs valid; DDIM too */
-    size_t L = 24, nw = 5;
-    ts_windows x = {t.split.test.data, nw, L}, y, y2;
-    uint8_t *mask = ts_malloc(nw * L);
-    ts_mask_fill(mask, nw, L, 4, TS_MASK_CENTER, 0);
+    /* imputation through the interface: observed kept, IDs valid; DDIM too;
+     * reproducible: same seed, same output, also after a save/load round trip */
     ts_run_opts ro;
     memset(&ro, 0, sizeof ro);
     ro.seed = 9;
     ro.steps = 10;
-    REQUIRE(ts_model_impute(m, &x, mask, &ro, &y) == 0);
-    for (size_t i = 0; i < nw * L; i++) {
-        if (mask[i]) CHECK(y.data[i] == x.data[i]);
-        CHECK(y.data[i] >= 0 && y.data[i] < 5);
-    }
-    /* reproducible: same seed, same output, also after a save/load round trip */
-    ts_model *m2 = NULL;
-    CHECK_MSG(ts_model_load(outp, &m2) == 0, "%s", ts_error());
+    toy_imputed r;
+    ts_model *m2;
+    impute_and_reload(m, mf.out, &t, &ro, &r, &m2);
     REQUIRE(m2);
-    REQUIRE(ts_model_impute(m2, &x, mask, &ro, &y2) == 0);
-    CHECK(memcmp(y.data, y2.data, nw * L * sizeof(int32_t)) == 0);
-    ts_windows_free(&y2);
-    ts_windows g;
-    REQUIRE(ts_model_generate(m2, 3, L, &ro, &g) == 0);
-    for (size_t i = 0; i < 3 * L; i++) CHECK(g.data[i] >= 0 && g.data[i] < 5);
-    ts_windows_free(&g);
+    generates_toy_ids(m2, &ro);
+    ts_windows y2, g;
     ro.steps = 201;
-    CHECK(ts_model_impute(m2, &x, mask, &ro, &y2) == -1 && strstr(ts_error(), "steps"));
+    CHECK(ts_model_impute(m2, &r.x, r.mask, &ro, &y2) == -1 && strstr(ts_error(), "steps"));
     /* steps below 0 are refused, as mdm refuses them (they ran the default T steps) */
     ro.steps = -5;
-    CHECK_MSG(ts_model_impute(m2, &x, mask, &ro, &y2) == -1 && strstr(ts_error(), "sssd-s4: option --steps: -5: expected 1"),
-              "%s", ts_error());
-    CHECK(ts_model_generate(m2, 3, L, &ro, &g) == -1 && strstr(ts_error(), "option --steps: -5"));
-    ts_windows_free(&y);
-    free(mask);
+    CHECK_MSG(ts_model_impute(m2, &r.x, r.mask, &ro, &y2) == -1 &&
+              strstr(ts_error(), "sssd-s4: option --steps: -5: expected 1"), "%s", ts_error());
+    CHECK(ts_model_generate(m2, 3, 24, &ro, &g) == -1 && strstr(ts_error(), "option --steps: -5"));
+    ts_windows_free(&r.y);
+    free(r.mask);
     ts_model_free(m);
     ts_model_free(m2);
     toy_free(&t);
@@ -1038,14 +1099,8 @@ static void worker_error_reaches_caller(void)
     toy t;
     toy_make(&t, 40, 24);
     kvbuf kv;
-    memset(&kv, 0, sizeof kv);
-    kv_add(&kv, "layers", "2");
-    kv_add(&kv, "channels", "16");
-    kv_add(&kv, "state", "8");
-    kv_add(&kv, "batch", "8");
-    kv_add(&kv, "iters", "4");
-    kv_add(&kv, "T", "1000");
-    kv_add(&kv, "betaT", "0.99");
+    kv_set(&kv, "layers", "2", "channels", "16", "state", "8", "batch", "8", "iters", "4", "T", "1000", "betaT", "0.99",
+           NULL);
     ts_train_opts o = toy_opts(&t, &kv);
     ts_model *m = NULL;
     REQUIRE(ts_model_train("sssd-s4", &o, &m) == 0);
@@ -1229,136 +1284,91 @@ static void model_file_len_zero(void)
 /* diffwave: the same model with dilated blocks, through the model interface: it learns
  * the toy sequence, its file loads as diffwave and imputes the same bits, and its
  * residual kind is the model's (a file that says otherwise is refused by name) */
-static void diffwave_model(void)
+/* a hand-made file's network: one layer of 4 channels, embeddings of 8, S4 blocks of
+ * state 4 or dilated ones; its CONFIG up to T is TINY_S4 or TINY_DILATED, then TINY_TAIL */
+#define TINY_S4 "layers=1\nchannels=4\nstate=4\nemb_in=8\nemb_mid=8\nemb_out=8\nbidirectional=1\ntrain_ssm=0\n"
+#define TINY_DILATED "layers=1\nchannels=4\nemb_in=8\nemb_mid=8\nemb_out=8\nresidual=dilated\ndilation_cycle=12\n"
+#define TINY_TAIL "T=10\nbeta0=0.0001\nbetaT=0.02\nscale=raw\nlen=8\n"
+
+static size_t tiny_params(int dilated)
 {
-    const char *dir = scratch_dir();
-    REQUIRE(dir);
-    char logp[512], outp[512], edited[512];
-    snprintf(logp, sizeof logp, "%s/dw.jsonl", dir);
-    snprintf(outp, sizeof outp, "%s/dw.tsm", dir);
-    snprintf(edited, sizeof edited, "%s/dw-edited.tsm", dir);
-    toy t;
-    toy_make(&t, 200, 24);
-    kvbuf kv;
-    memset(&kv, 0, sizeof kv);
-    kv_add(&kv, "layers", "3");
-    kv_add(&kv, "channels", "16");
-    kv_add(&kv, "dilation-cycle", "2");
-    kv_add(&kv, "batch", "8");
-    kv_add(&kv, "iters", "300");
-    kv_add(&kv, "lr", "3e-3");
-    kv_add(&kv, "scale", "unit");
-    kv_add(&kv, "valid-every", "100");
-    ts_train_opts o = toy_opts(&t, &kv);
-    o.log_path = logp;
-    o.out_path = outp;
-    ts_model *m = NULL;
-    REQUIRE(ts_model_train("diffwave", &o, &m) == 0);
-    CHECK(!strcmp(m->ops->name, "diffwave"));
-    double first, last;
-    REQUIRE(log_losses(logp, &first, &last) == 0);
-    CHECK_MSG(last < 0.5 * first, "loss %g -> %g", first, last);
-    /* the start record names the dilation cycle, not an S4 state */
-    FILE *f = fopen(logp, "r");
-    REQUIRE(f);
-    char line[1024] = "";
-    CHECK(fgets(line, sizeof line, f) && strstr(line, "\"model\":\"diffwave\"") &&
-          strstr(line, "\"dilation_cycle\":2") && !strstr(line, "\"state\""));
-    fclose(f);
-
-    size_t L = 24, nw = 5;
-    ts_windows x = {t.split.test.data, nw, L}, y, y2;
-    uint8_t *mask = ts_malloc(nw * L);
-    ts_mask_fill(mask, nw, L, 4, TS_MASK_CENTER, 0);
-    ts_run_opts ro;
-    memset(&ro, 0, sizeof ro);
-    ro.seed = 9;
-    ro.steps = 10;
-    REQUIRE(ts_model_impute(m, &x, mask, &ro, &y) == 0);
-    for (size_t i = 0; i < nw * L; i++) {
-        if (mask[i]) CHECK(y.data[i] == x.data[i]);
-        CHECK(y.data[i] >= 0 && y.data[i] < 5);
-    }
-    ts_model *m2 = NULL;
-    CHECK_MSG(ts_model_load(outp, &m2) == 0, "%s", ts_error());
-    REQUIRE(m2);
-    CHECK(!strcmp(m2->ops->name, "diffwave"));
-    REQUIRE(ts_model_impute(m2, &x, mask, &ro, &y2) == 0);
-    CHECK(memcmp(y.data, y2.data, nw * L * sizeof(int32_t)) == 0);
-    ts_windows_free(&y2);
-    ts_windows g;
-    REQUIRE(ts_model_generate(m2, 3, L, &ro, &g) == 0);
-    for (size_t i = 0; i < 3 * L; i++) CHECK(g.data[i] >= 0 && g.data[i] < 5);
-    ts_windows_free(&g);
-    ts_model_free(m2);
-
-    /* its config: the residual kind and the cycle, no S4 keys */
-    ts_reader r;
-    REQUIRE(ts_reader_open(&r, outp) == 0);
-    const ts_chunk *cc = ts_reader_get(&r, "CONFIG");
-    REQUIRE(cc);
-    char cfg[1024];
-    snprintf(cfg, sizeof cfg, "%.*s", (int)cc->size, (const char *)cc->data);
-    ts_reader_close(&r);
-    CHECK_MSG(strstr(cfg, "residual=dilated\ndilation_cycle=2\n") && !strstr(cfg, "state=") &&
-              !strstr(cfg, "train_ssm="), "%s", cfg);
-    /* without its residual key it would read as S4: refused, naming the key */
-    char cut[1024];
-    snprintf(cut, sizeof cut, "%s", cfg);
-    char *p = strstr(cut, "residual=dilated\n");
-    REQUIRE(p);
-    memmove(p, p + strlen("residual=dilated\n"), strlen(p + strlen("residual=dilated\n")) + 1);
-    REQUIRE(rewrite_chunk(outp, edited, "CONFIG", cut) == 0);
-    m2 = NULL;
-    CHECK(ts_model_load(edited, &m2) == -1 && !m2);
-    CHECK_MSG(strstr(ts_error(), edited) && strstr(ts_error(), "'residual'"), "%s", ts_error());
-    /* an unknown kind, and a cycle out of range */
-    snprintf(cut, sizeof cut, "%s", cfg);
-    p = strstr(cut, "residual=dilated");
-    REQUIRE(p);
-    memcpy(p, "residual=dilatex", 16);
-    REQUIRE(rewrite_chunk(outp, edited, "CONFIG", cut) == 0);
-    CHECK(ts_model_load(edited, &m2) == -1 && !m2);
-    CHECK_MSG(strstr(ts_error(), edited) && strstr(ts_error(), "residual"), "%s", ts_error());
-    snprintf(cut, sizeof cut, "%s", cfg);
-    p = strstr(cut, "dilation_cycle=2");
-    REQUIRE(p);
-    memcpy(p, "dilation_cycle=0", 16);
-    REQUIRE(rewrite_chunk(outp, edited, "CONFIG", cut) == 0);
-    CHECK(ts_model_load(edited, &m2) == -1 && !m2);
-    CHECK_MSG(strstr(ts_error(), edited) && strstr(ts_error(), "dilation_cycle"), "%s", ts_error());
-    /* a dilated config in an sssd-s4 file: refused, not run as the other network */
     ts_sssd_config c;
-    ts_sssd_config_diffwave(&c);
+    if (dilated) {
+        ts_sssd_config_diffwave(&c);
+    } else {
+        ts_sssd_config_paper(&c);
+        c.N = 4;
+    }
     c.layers = 1;
     c.C = 4;
     c.emb_in = c.emb_mid = c.emb_out = 8;
     ts_sssd_layout lay;
     ts_sssd_layout_of(&c, &lay, NULL);
-    REQUIRE(write_sssd(edited, "layers=1\nchannels=4\nemb_in=8\nemb_mid=8\nemb_out=8\nresidual=dilated\n"
-                       "dilation_cycle=12\nT=10\nbeta0=0.0001\nbetaT=0.02\nscale=raw\nlen=8\n", lay.total) == 0);
-    CHECK(ts_model_load(edited, &m2) == -1 && !m2);
-    CHECK_MSG(strstr(ts_error(), edited) && strstr(ts_error(), "'residual' is dilated, but model sssd-s4 has s4 blocks"),
-              "%s", ts_error());
+    return lay.total;
+}
+
+static void diffwave_model(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    model_files mf;
+    model_files_in(&mf, dir, "dw");
+    toy t;
+    toy_make(&t, 200, 24);
+    kvbuf kv;
+    kv_set(&kv, "layers", "3", "channels", "16", "dilation-cycle", "2", "batch", "8", "iters", "300", "lr", "3e-3",
+           "scale", "unit", "valid-every", "100", NULL);
+    ts_model *m;
+    REQUIRE(train_to("diffwave", &t, &kv, &mf, &m) == 0);
+    CHECK(!strcmp(m->ops->name, "diffwave"));
+    double first, last;
+    REQUIRE(log_losses(mf.log, &first, &last) == 0);
+    CHECK_MSG(last < 0.5 * first, "loss %g -> %g", first, last);
+    /* the start record names the dilation cycle, not an S4 state */
+    char line[1024] = "";
+    CHECK(first_line(mf.log, line, sizeof line) == 0 && strstr(line, "\"model\":\"diffwave\"") &&
+          strstr(line, "\"dilation_cycle\":2") && !strstr(line, "\"state\""));
+
+    ts_run_opts ro;
+    memset(&ro, 0, sizeof ro);
+    ro.seed = 9;
+    ro.steps = 10;
+    toy_imputed r;
+    ts_model *m2;
+    impute_and_reload(m, mf.out, &t, &ro, &r, &m2);
+    REQUIRE(m2);
+    generates_toy_ids(m2, &ro);
+    ts_model_free(m2);
+
+    /* its config: the residual kind and the cycle, no S4 keys */
+    char cfg[1024];
+    REQUIRE(read_chunk_text(mf.out, "CONFIG", cfg, sizeof cfg) == 0);
+    CHECK_MSG(strstr(cfg, "residual=dilated\ndilation_cycle=2\n") && !strstr(cfg, "state=") &&
+              !strstr(cfg, "train_ssm="), "%s", cfg);
+    /* without its residual key it would read as S4: refused, naming the key */
+    REQUIRE(rewrite_chunk_replacing(mf.out, mf.edited, "CONFIG", cfg, "residual=dilated\n", "") == 0);
+    CHECK_MSG(load_refused(mf.edited, "'residual'"), "%s", ts_error());
+    /* an unknown kind, and a cycle out of range */
+    REQUIRE(rewrite_chunk_replacing(mf.out, mf.edited, "CONFIG", cfg, "residual=dilated", "residual=dilatex") == 0);
+    CHECK_MSG(load_refused(mf.edited, "residual"), "%s", ts_error());
+    REQUIRE(rewrite_chunk_replacing(mf.out, mf.edited, "CONFIG", cfg, "dilation_cycle=2", "dilation_cycle=0") == 0);
+    CHECK_MSG(load_refused(mf.edited, "dilation_cycle"), "%s", ts_error());
+    /* a dilated config in an sssd-s4 file: refused, not run as the other network */
+    REQUIRE(write_sssd(mf.edited, TINY_DILATED TINY_TAIL, tiny_params(1)) == 0);
+    CHECK_MSG(load_refused(mf.edited, "'residual' is dilated, but model sssd-s4 has s4 blocks"), "%s", ts_error());
     /* and residual=s4 said aloud in an sssd-s4 file is what a file without it is */
-    ts_sssd_config_paper(&c);
-    c.layers = 1;
-    c.C = 4;
-    c.N = 4;
-    c.emb_in = c.emb_mid = c.emb_out = 8;
-    ts_sssd_layout_of(&c, &lay, NULL);
-    REQUIRE(write_sssd(edited, "layers=1\nchannels=4\nstate=4\nemb_in=8\nemb_mid=8\nemb_out=8\nbidirectional=1\n"
-                       "train_ssm=0\nresidual=s4\nT=10\nbeta0=0.0001\nbetaT=0.02\nscale=raw\nlen=8\n", lay.total) == 0);
-    CHECK_MSG(ts_model_load(edited, &m2) == 0 && m2 && !strcmp(m2->ops->name, "sssd-s4"), "%s", ts_error());
+    REQUIRE(write_sssd(mf.edited, TINY_S4 "residual=s4\n" TINY_TAIL, tiny_params(0)) == 0);
+    m2 = NULL;
+    CHECK_MSG(ts_model_load(mf.edited, &m2) == 0 && m2 && !strcmp(m2->ops->name, "sssd-s4"), "%s", ts_error());
     ts_model_free(m2);
     /* S4 options are not diffwave's */
     kv_add(&kv, "state", "8");
-    o = toy_opts(&t, &kv);
+    ts_train_opts o = toy_opts(&t, &kv);
     ts_model *m3 = NULL;
     CHECK(ts_model_train("diffwave", &o, &m3) == -1 && !m3);
     CHECK_MSG(strstr(ts_error(), "state"), "%s", ts_error());
-    ts_windows_free(&y);
-    free(mask);
+    ts_windows_free(&r.y);
+    free(r.mask);
     ts_model_free(m);
     toy_free(&t);
 }
@@ -1391,27 +1401,46 @@ static void old_files_are_s4(void)
     }
 }
 
+/* the CLI tests' options besides the network's */
+#define CLI_COMMON "--threads 1 --no-progress --length 24 --windows 8 --blackout 3"
+
+/* dir/ds: a dataset of one stream of 3000 ids in 0..5. 0 / -1 */
+static int stream_dataset(const char *dir, const char *ds)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/%s", dir, ds);
+    if (ts_mkdir_p(path) != 0) return -1;
+    snprintf(path, sizeof path, "%s/%s/stream.txt", dir, ds);
+    FILE *f = fopen(path, "w");
+    if (!f) return -1;
+    for (int i = 0; i < 3000; i++) fprintf(f, "%s%d", i ? "," : "", (i * 7 / 3) % 6);
+    fputc('\n', f);
+    return fclose(f) == 0 ? 0 : -1;
+}
+
+/* `model` with the options net trained on dir/ds to dir/out for 4 iterations, then
+ * resumed from its checkpoint to 6 */
+static void cli_train_resume(const char *model, const char *dir, const char *ds, const char *out, const char *net)
+{
+    char cmd[4096], err[1024];
+    snprintf(cmd, sizeof cmd, "train --model %s %s/%s %s -o %s/%s %s --iters 4", model, dir, ds, CLI_COMMON, dir, out,
+             net);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    snprintf(cmd, sizeof cmd, "train --model %s %s/%s %s -o %s/%s --resume %s/%s.ckpt %s --iters 6", model, dir, ds,
+             CLI_COMMON, dir, out, dir, out, net);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+}
+
 /* diffwave on the command line: train, resume, impute; its help is its own */
 static void diffwave_cli(void)
 {
     const char *dir = scratch_dir();
     REQUIRE(dir);
-    char path[600], cmd[4096], err[1024], out[16384];
-    snprintf(path, sizeof path, "%s/dwds", dir);
-    REQUIRE(ts_mkdir_p(path) == 0);
-    snprintf(path, sizeof path, "%s/dwds/stream.txt", dir);
-    FILE *f = fopen(path, "w");
-    REQUIRE(f);
-    for (int i = 0; i < 3000; i++) fprintf(f, "%s%d", i ? "," : "", (i * 7 / 3) % 6);
-    fputc('\n', f);
-    fclose(f);
-    const char *common = "--threads 1 --no-progress --length 24 --windows 8 --blackout 3";
-    const char *net = "--layers 2 --channels 8 --dilation-cycle 2 --T 20 --valid-every 2 --batch 4";
-    snprintf(cmd, sizeof cmd, "train --model diffwave %s/dwds %s -o %s/dw.tsm %s --iters 4", dir, common, dir, net);
-    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
-    snprintf(cmd, sizeof cmd, "train --model diffwave %s/dwds %s -o %s/dw.tsm --resume %s/dw.tsm.ckpt %s --iters 6",
-             dir, common, dir, dir, net);
-    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    char cmd[4096], err[1024], out[16384];
+    REQUIRE(stream_dataset(dir, "dwds") == 0);
+    const char *common = CLI_COMMON;
+    cli_train_resume("diffwave", dir, "dwds", "dw.tsm",
+                     "--layers 2 --channels 8 --dilation-cycle 2 --T 20 --valid-every 2 --batch 4");
     /* another cycle is another network: the checkpoint refuses it */
     snprintf(cmd, sizeof cmd, "train --model diffwave %s/dwds %s -o %s/dw.tsm --resume %s/dw.tsm.ckpt --layers 2 "
              "--channels 8 --dilation-cycle 3 --T 20 --valid-every 2 --batch 4 --iters 8", dir, common, dir, dir);
@@ -1434,167 +1463,95 @@ static void csdi_model(void)
 {
     const char *dir = scratch_dir();
     REQUIRE(dir);
-    char logp[512], outp[512], edited[512];
-    snprintf(logp, sizeof logp, "%s/csdi.jsonl", dir);
-    snprintf(outp, sizeof outp, "%s/csdi.tsm", dir);
-    snprintf(edited, sizeof edited, "%s/csdi-edited.tsm", dir);
+    model_files mf;
+    model_files_in(&mf, dir, "csdi");
+    const char *edited = mf.edited;
     toy t;
     toy_make(&t, 200, 24);
     kvbuf kv;
-    memset(&kv, 0, sizeof kv);
-    kv_add(&kv, "layers", "2");
-    kv_add(&kv, "channels", "16");
-    kv_add(&kv, "state", "8");
-    kv_add(&kv, "batch", "8");
-    kv_add(&kv, "iters", "600");
-    kv_add(&kv, "lr", "3e-3");
-    kv_add(&kv, "scale", "unit");
-    kv_add(&kv, "valid-every", "100");
-    ts_train_opts o = toy_opts(&t, &kv);
-    o.log_path = logp;
-    o.out_path = outp;
-    ts_model *m = NULL;
-    REQUIRE(ts_model_train("csdi-s4", &o, &m) == 0);
+    kv_set(&kv, "layers", "2", "channels", "16", "state", "8", "batch", "8", "iters", "600", "lr", "3e-3", "scale",
+           "unit", "valid-every", "100", NULL);
+    ts_model *m;
+    REQUIRE(train_to("csdi-s4", &t, &kv, &mf, &m) == 0);
     CHECK(!strcmp(m->ops->name, "csdi-s4"));
     double first, last;
-    REQUIRE(log_losses(logp, &first, &last) == 0);
+    REQUIRE(log_losses(mf.log, &first, &last) == 0);
     /* on CSDI's random masks, from none to all of a window hidden: less of a drop than
      * sssd-s4's on one blackout */
     CHECK_MSG(last < 0.6 * first, "loss %g -> %g", first, last);
-    FILE *f = fopen(logp, "r");
-    REQUIRE(f);
     char line[1024] = "";
-    CHECK_MSG(fgets(line, sizeof line, f) && strstr(line, "\"model\":\"csdi-s4\"") && strstr(line, "\"state\":8") &&
-              strstr(line, "\"T\":50"), "%s", line);
-    fclose(f);
+    CHECK_MSG(first_line(mf.log, line, sizeof line) == 0 && strstr(line, "\"model\":\"csdi-s4\"") &&
+              strstr(line, "\"state\":8") && strstr(line, "\"T\":50"), "%s", line);
 
-    size_t L = 24, nw = 5;
-    ts_windows x = {t.split.test.data, nw, L}, y, y2;
-    uint8_t *mask = ts_malloc(nw * L);
-    ts_mask_fill(mask, nw, L, 4, TS_MASK_CENTER, 0);
     ts_run_opts ro;
     memset(&ro, 0, sizeof ro);
     ro.seed = 9;   /* steps 0: T, DDPM */
-    REQUIRE(ts_model_impute(m, &x, mask, &ro, &y) == 0);
-    for (size_t i = 0; i < nw * L; i++) {
-        if (mask[i]) CHECK(y.data[i] == x.data[i]);
-        CHECK(y.data[i] >= 0 && y.data[i] < 5);
-    }
-    ts_model *m2 = NULL;
-    CHECK_MSG(ts_model_load(outp, &m2) == 0, "%s", ts_error());
+    toy_imputed r;
+    ts_model *m2;
+    impute_and_reload(m, mf.out, &t, &ro, &r, &m2);
     REQUIRE(m2);
-    CHECK(!strcmp(m2->ops->name, "csdi-s4"));
-    REQUIRE(ts_model_impute(m2, &x, mask, &ro, &y2) == 0);
-    CHECK(memcmp(y.data, y2.data, nw * L * sizeof(int32_t)) == 0);
-    ts_windows_free(&y2);
+    const ts_windows x = r.x, y = r.y;
+    const uint8_t *mask = r.mask;
+    const size_t nw = x.n, L = x.len;
+    ts_windows y2;
     ro.steps = 10;   /* DDIM */
     REQUIRE(ts_model_impute(m2, &x, mask, &ro, &y2) == 0);
     for (size_t i = 0; i < nw * L; i++) CHECK(!mask[i] || y2.data[i] == x.data[i]);
     ts_windows_free(&y2);
-    ts_windows g;
-    REQUIRE(ts_model_generate(m2, 3, L, &ro, &g) == 0);
-    for (size_t i = 0; i < 3 * L; i++) CHECK(g.data[i] >= 0 && g.data[i] < 5);
-    ts_windows_free(&g);
+    generates_toy_ids(m2, &ro);
     ts_model_free(m2);
 
     /* its config: S4's keys, the residual kind and the side information's sizes, the
      * quad schedule of T 50 to 0.5 */
-    ts_reader r;
-    REQUIRE(ts_reader_open(&r, outp) == 0);
-    const ts_chunk *cc = ts_reader_get(&r, "CONFIG");
-    REQUIRE(cc);
     char cfg[1024];
-    snprintf(cfg, sizeof cfg, "%.*s", (int)cc->size, (const char *)cc->data);
-    ts_reader_close(&r);
+    REQUIRE(read_chunk_text(mf.out, "CONFIG", cfg, sizeof cfg) == 0);
     CHECK_MSG(strstr(cfg, "state=8\n") && strstr(cfg, "emb_in=128\nemb_mid=128\nemb_out=128\n") &&
               strstr(cfg, "residual=csdi\ntime_emb=128\nfeature_emb=16\n") && strstr(cfg, "T=50\n") &&
               strstr(cfg, "betaT=0.5\nbeta_schedule=quad\n"), "%s", cfg);
     /* the schedule is read: the linear one samples otherwise */
-    char cut[1024];
-    snprintf(cut, sizeof cut, "%s", cfg);
-    char *p = strstr(cut, "beta_schedule=quad\n");
-    REQUIRE(p);
-    memmove(p, p + strlen("beta_schedule=quad\n"), strlen(p + strlen("beta_schedule=quad\n")) + 1);
-    REQUIRE(rewrite_chunk(outp, edited, "CONFIG", cut) == 0);
+    REQUIRE(rewrite_chunk_replacing(mf.out, edited, "CONFIG", cfg, "beta_schedule=quad\n", "") == 0);
+    m2 = NULL;
     CHECK_MSG(ts_model_load(edited, &m2) == 0 && m2, "%s", ts_error());
+    REQUIRE(m2);
     ro.steps = 0;
     REQUIRE(ts_model_impute(m2, &x, mask, &ro, &y2) == 0);
     CHECK(memcmp(y.data, y2.data, nw * L * sizeof(int32_t)) != 0);
     ts_windows_free(&y2);
     ts_model_free(m2);
-    m2 = NULL;
-    snprintf(cut, sizeof cut, "%s", cfg);
-    p = strstr(cut, "beta_schedule=quad");
-    REQUIRE(p);
-    memcpy(p, "beta_schedule=cube", 18);
-    REQUIRE(rewrite_chunk(outp, edited, "CONFIG", cut) == 0);
-    CHECK(ts_model_load(edited, &m2) == -1 && !m2);
-    CHECK_MSG(strstr(ts_error(), edited) && strstr(ts_error(), "beta_schedule") && !strchr(ts_error(), '\n'), "%s",
-              ts_error());
+    REQUIRE(rewrite_chunk_replacing(mf.out, edited, "CONFIG", cfg, "beta_schedule=quad", "beta_schedule=cube") == 0);
+    CHECK_MSG(load_refused(edited, "beta_schedule") && !strchr(ts_error(), '\n'), "%s", ts_error());
     /* a side information out of range */
-    snprintf(cut, sizeof cut, "%s", cfg);
-    p = strstr(cut, "time_emb=128");
-    REQUIRE(p);
-    memcpy(p, "time_emb=127", 12);
-    REQUIRE(rewrite_chunk(outp, edited, "CONFIG", cut) == 0);
-    CHECK(ts_model_load(edited, &m2) == -1 && !m2);
-    CHECK_MSG(strstr(ts_error(), edited) && strstr(ts_error(), "time embedding = 127"), "%s", ts_error());
-    /* one whose position embedding a window could not hold: refused before any allocation */
-    snprintf(cut, sizeof cut, "%s", cfg);
-    p = strstr(cut, "len=");
-    REQUIRE(p);
-    snprintf(p, sizeof cut - (size_t)(p - cut), "len=262144\n");
-    REQUIRE(rewrite_chunk(outp, edited, "CONFIG", cut) == 0);
-    CHECK(ts_model_load(edited, &m2) == -1 && !m2);
-    CHECK_MSG(strstr(ts_error(), edited) && strstr(ts_error(), "time_emb 128 x len 262144"), "%s", ts_error());
+    REQUIRE(rewrite_chunk_replacing(mf.out, edited, "CONFIG", cfg, "time_emb=128", "time_emb=127") == 0);
+    CHECK_MSG(load_refused(edited, "time embedding = 127"), "%s", ts_error());
+    /* one whose position embedding a window could not hold: refused before any allocation
+     * (len is the config's last key) */
+    REQUIRE(rewrite_chunk_replacing(mf.out, edited, "CONFIG", cfg, "len=24\n", "len=262144\n") == 0);
+    CHECK_MSG(load_refused(edited, "time_emb 128 x len 262144"), "%s", ts_error());
     /* without its residual key it would read as S4: refused, naming the key */
-    snprintf(cut, sizeof cut, "%s", cfg);
-    p = strstr(cut, "residual=csdi\n");
-    REQUIRE(p);
-    memmove(p, p + strlen("residual=csdi\n"), strlen(p + strlen("residual=csdi\n")) + 1);
-    REQUIRE(rewrite_chunk(outp, edited, "CONFIG", cut) == 0);
-    CHECK(ts_model_load(edited, &m2) == -1 && !m2);
-    CHECK_MSG(strstr(ts_error(), edited) && strstr(ts_error(), "no 'residual' (a csdi-s4 file has residual=csdi)"),
-              "%s", ts_error());
+    REQUIRE(rewrite_chunk_replacing(mf.out, edited, "CONFIG", cfg, "residual=csdi\n", "") == 0);
+    CHECK_MSG(load_refused(edited, "no 'residual' (a csdi-s4 file has residual=csdi)"), "%s", ts_error());
     /* a csdi file named sssd-s4 or diffwave: refused, not run as the other network */
     const char *others[][2] = {{"sssd-s4", "s4"}, {"diffwave", "dilated"}};
     for (int i = 0; i < 2; i++) {
-        REQUIRE(rewrite_chunk(outp, edited, "MODEL", others[i][0]) == 0);
+        REQUIRE(rewrite_chunk(mf.out, edited, "MODEL", others[i][0]) == 0);
         char want[128];
         snprintf(want, sizeof want, "'residual' is csdi, but model %s has %s blocks", others[i][0], others[i][1]);
-        CHECK(ts_model_load(edited, &m2) == -1 && !m2);
-        CHECK_MSG(strstr(ts_error(), edited) && strstr(ts_error(), want) && !strchr(ts_error(), '\n'), "%s",
-                  ts_error());
+        CHECK_MSG(load_refused(edited, want) && !strchr(ts_error(), '\n'), "%s", ts_error());
     }
     /* and an sssd-s4 file named csdi-s4: refused (with its key said aloud, or without) */
-    ts_sssd_config c;
-    ts_sssd_config_paper(&c);
-    c.layers = 1;
-    c.C = 4;
-    c.N = 4;
-    c.emb_in = c.emb_mid = c.emb_out = 8;
-    ts_sssd_layout lay;
-    ts_sssd_layout_of(&c, &lay, NULL);
-    const char *s4cfg[] = {"layers=1\nchannels=4\nstate=4\nemb_in=8\nemb_mid=8\nemb_out=8\nbidirectional=1\n"
-                           "train_ssm=0\nresidual=s4\nT=10\nbeta0=0.0001\nbetaT=0.02\nscale=raw\nlen=8\n",
-                           "layers=1\nchannels=4\nstate=4\nemb_in=8\nemb_mid=8\nemb_out=8\nbidirectional=1\n"
-                           "train_ssm=0\nT=10\nbeta0=0.0001\nbetaT=0.02\nscale=raw\nlen=8\n"};
+    const char *s4cfg[] = {TINY_S4 "residual=s4\n" TINY_TAIL, TINY_S4 TINY_TAIL};
     const char *want[] = {"'residual' is s4, but model csdi-s4 has csdi blocks", "no 'residual'"};
     for (int i = 0; i < 2; i++) {
-        REQUIRE(write_sssd(edited, s4cfg[i], lay.total) == 0);
+        REQUIRE(write_sssd(edited, s4cfg[i], tiny_params(0)) == 0);
         REQUIRE(rewrite_chunk(edited, edited, "MODEL", "csdi-s4") == 0);
-        CHECK(ts_model_load(edited, &m2) == -1 && !m2);
-        CHECK_MSG(strstr(ts_error(), edited) && strstr(ts_error(), want[i]), "%s", ts_error());
+        CHECK_MSG(load_refused(edited, want[i]), "%s", ts_error());
     }
     /* and such a model is not trained: one layer of one channel, windows of 2^18 */
     {
         toy big;
         toy_make(&big, 2, 1 << 18);
-        memset(&kv, 0, sizeof kv);
-        kv_add(&kv, "layers", "1");
-        kv_add(&kv, "channels", "1");
-        kv_add(&kv, "iters", "1");
-        o = toy_opts(&big, &kv);
+        kv_set(&kv, "layers", "1", "channels", "1", "iters", "1", NULL);
+        ts_train_opts o = toy_opts(&big, &kv);
         ts_model *m3 = NULL;
         CHECK(ts_model_train("csdi-s4", &o, &m3) == -1 && !m3);
         CHECK_MSG(strstr(ts_error(), "position embedding of 128 x windows of 262144"), "%s", ts_error());
@@ -1603,16 +1560,14 @@ static void csdi_model(void)
     /* options that are not csdi-s4's, and a schedule it does not know */
     const char *bad[][2] = {{"dilation-cycle", "2"}, {"preset", "small"}, {"beta-schedule", "cube"}};
     for (int i = 0; i < 3; i++) {
-        memset(&kv, 0, sizeof kv);
-        kv_add(&kv, "iters", "2");
-        kv_add(&kv, bad[i][0], bad[i][1]);
-        o = toy_opts(&t, &kv);
+        kv_set(&kv, "iters", "2", bad[i][0], bad[i][1], NULL);
+        ts_train_opts o = toy_opts(&t, &kv);
         ts_model *m3 = NULL;
         CHECK(ts_model_train("csdi-s4", &o, &m3) == -1 && !m3);
         CHECK_MSG(strstr(ts_error(), bad[i][0]), "%s", ts_error());
     }
-    ts_windows_free(&y);
-    free(mask);
+    ts_windows_free(&r.y);
+    free(r.mask);
     ts_model_free(m);
     toy_free(&t);
 }
@@ -1665,45 +1620,35 @@ static void csdi_train_mask(void)
     toy t;
     toy_make(&t, 60, 24);
     const char *how[] = {NULL, "random", "blackout"};
-    char path[3][512], logp[512], cfg[3][1024];
+    model_files mf[3];
+    char cfg[3][1024];
     float *params[3] = {NULL, NULL, NULL};
     size_t np = 0;
     for (int i = 0; i < 3; i++) {
         kvbuf kv;
-        memset(&kv, 0, sizeof kv);
-        kv_add(&kv, "layers", "1");
-        kv_add(&kv, "channels", "8");
-        kv_add(&kv, "state", "4");
-        kv_add(&kv, "batch", "4");
-        kv_add(&kv, "iters", "6");
-        kv_add(&kv, "T", "20");
-        kv_add(&kv, "valid-every", "3");
+        kv_set(&kv, "layers", "1", "channels", "8", "state", "4", "batch", "4", "iters", "6", "T", "20", "valid-every",
+               "3", NULL);
         if (how[i]) kv_add(&kv, "train-mask", how[i]);
-        ts_train_opts o = toy_opts(&t, &kv);
-        snprintf(path[i], sizeof path[i], "%s/csdi-mask%d.tsm", dir, i);
-        snprintf(logp, sizeof logp, "%s/csdi-mask%d.jsonl", dir, i);
-        o.out_path = path[i];
-        o.log_path = logp;
-        ts_model *m = NULL;
-        CHECK_MSG(ts_model_train("csdi-s4", &o, &m) == 0 && m, "%s", ts_error());
+        char stem[32];
+        snprintf(stem, sizeof stem, "csdi-mask%d", i);
+        model_files_in(&mf[i], dir, stem);
+        ts_model *m;
+        CHECK_MSG(train_to("csdi-s4", &t, &kv, &mf[i], &m) == 0 && m, "%s", ts_error());
         if (!m) continue;
         ts_model_free(m);
         ts_reader r;
-        REQUIRE(ts_reader_open(&r, path[i]) == 0);
-        const ts_chunk *cc = ts_reader_get(&r, "CONFIG"), *pc = ts_reader_get(&r, "PARAMS");
-        REQUIRE(cc && pc);
-        snprintf(cfg[i], sizeof cfg[i], "%.*s", (int)cc->size, (const char *)cc->data);
+        REQUIRE(ts_reader_open(&r, mf[i].out) == 0);
+        const ts_chunk *pc = ts_reader_get(&r, "PARAMS");
+        REQUIRE(pc);
         np = pc->size;
         params[i] = ts_malloc(np);
         memcpy(params[i], pc->data, np);
         ts_reader_close(&r);
+        REQUIRE(read_chunk_text(mf[i].out, "CONFIG", cfg[i], sizeof cfg[i]) == 0);
         const char *want = i == 2 ? "train_mask=blackout\n" : "train_mask=random\n";
         CHECK_MSG(strstr(cfg[i], want), "%s", cfg[i]);
-        FILE *f = fopen(logp, "r");
-        REQUIRE(f);
         char line[1024] = "";
-        CHECK(fgets(line, sizeof line, f) != NULL);
-        fclose(f);
+        CHECK(first_line(mf[i].log, line, sizeof line) == 0);
         CHECK_MSG(strstr(line, i == 2 ? "\"train_mask\":\"blackout\"" : "\"train_mask\":\"random\""), "%s", line);
     }
     REQUIRE(params[0] && params[1] && params[2]);
@@ -1712,30 +1657,17 @@ static void csdi_train_mask(void)
     for (int i = 0; i < 3; i++) free(params[i]);
 
     /* a file without the key loads (as trained on blackouts); an unknown value is refused */
-    char edited[512], cut[1024];
-    snprintf(edited, sizeof edited, "%s/csdi-mask-edited.tsm", dir);
-    snprintf(cut, sizeof cut, "%s", cfg[2]);
-    char *p = strstr(cut, "train_mask=blackout\n");
-    REQUIRE(p);
-    memmove(p, p + strlen("train_mask=blackout\n"), strlen(p + strlen("train_mask=blackout\n")) + 1);
-    REQUIRE(rewrite_chunk(path[2], edited, "CONFIG", cut) == 0);
+    const char *edited = mf[2].edited;
+    REQUIRE(rewrite_chunk_replacing(mf[2].out, edited, "CONFIG", cfg[2], "train_mask=blackout\n", "") == 0);
     ts_model *m2 = NULL;
     CHECK_MSG(ts_model_load(edited, &m2) == 0 && m2, "%s", ts_error());
     ts_model_free(m2);
-    m2 = NULL;
-    snprintf(cut, sizeof cut, "%s", cfg[2]);
-    p = strstr(cut, "train_mask=blackout");
-    REQUIRE(p);
-    memcpy(p, "train_mask=blackoux", 19);
-    REQUIRE(rewrite_chunk(path[2], edited, "CONFIG", cut) == 0);
-    CHECK(ts_model_load(edited, &m2) == -1 && !m2);
-    CHECK_MSG(strstr(ts_error(), edited) && strstr(ts_error(), "train_mask") && !strchr(ts_error(), '\n'), "%s",
-              ts_error());
+    REQUIRE(rewrite_chunk_replacing(mf[2].out, edited, "CONFIG", cfg[2], "train_mask=blackout", "train_mask=blackoux") ==
+            0);
+    CHECK_MSG(load_refused(edited, "train_mask") && !strchr(ts_error(), '\n'), "%s", ts_error());
     /* a value it does not know, and the option elsewhere */
     kvbuf kv;
-    memset(&kv, 0, sizeof kv);
-    kv_add(&kv, "iters", "2");
-    kv_add(&kv, "train-mask", "mix");
+    kv_set(&kv, "iters", "2", "train-mask", "mix", NULL);
     ts_train_opts o = toy_opts(&t, &kv);
     ts_model *m3 = NULL;
     CHECK(ts_model_train("csdi-s4", &o, &m3) == -1 && !m3);
@@ -1752,21 +1684,10 @@ static void csdi_cli(void)
     const char *dir = scratch_dir();
     REQUIRE(dir);
     char path[600], cmd[4096], err[1024], out[16384];
-    snprintf(path, sizeof path, "%s/csds", dir);
-    REQUIRE(ts_mkdir_p(path) == 0);
-    snprintf(path, sizeof path, "%s/csds/stream.txt", dir);
-    FILE *f = fopen(path, "w");
-    REQUIRE(f);
-    for (int i = 0; i < 3000; i++) fprintf(f, "%s%d", i ? "," : "", (i * 7 / 3) % 6);
-    fputc('\n', f);
-    fclose(f);
-    const char *common = "--threads 1 --no-progress --length 24 --windows 8 --blackout 3";
+    REQUIRE(stream_dataset(dir, "csds") == 0);
+    const char *common = CLI_COMMON;
     const char *net = "--layers 2 --channels 8 --state 4 --T 20 --valid-every 2 --batch 4";
-    snprintf(cmd, sizeof cmd, "train --model csdi-s4 %s/csds %s -o %s/cs.tsm %s --iters 4", dir, common, dir, net);
-    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
-    snprintf(cmd, sizeof cmd, "train --model csdi-s4 %s/csds %s -o %s/cs.tsm --resume %s/cs.tsm.ckpt %s --iters 6",
-             dir, common, dir, dir, net);
-    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    cli_train_resume("csdi-s4", dir, "csds", "cs.tsm", net);
     /* a run on random masks is not resumed on blackouts: another objective */
     snprintf(cmd, sizeof cmd, "train --model csdi-s4 %s/csds %s -o %s/cs.tsm --resume %s/cs.tsm.ckpt %s --iters 8 "
              "--train-mask blackout", dir, common, dir, dir, net);
@@ -1777,17 +1698,9 @@ static void csdi_cli(void)
              common, dir, net);
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
     snprintf(path, sizeof path, "%s/cb.tsm.ckpt", dir);
-    ts_reader r;
-    REQUIRE(ts_reader_open(&r, path) == 0);
-    const ts_chunk *cc = ts_reader_get(&r, "CONFIG");
-    REQUIRE(cc);
     char cfg[1024];
-    snprintf(cfg, sizeof cfg, "%.*s", (int)cc->size, (const char *)cc->data);
-    ts_reader_close(&r);
-    char *p = strstr(cfg, "train_mask=blackout\n");
-    REQUIRE(p);
-    memmove(p, p + strlen("train_mask=blackout\n"), strlen(p + strlen("train_mask=blackout\n")) + 1);
-    REQUIRE(rewrite_chunk(path, path, "CONFIG", cfg) == 0);
+    REQUIRE(read_chunk_text(path, "CONFIG", cfg, sizeof cfg) == 0);
+    REQUIRE(rewrite_chunk_replacing(path, path, "CONFIG", cfg, "train_mask=blackout\n", "") == 0);
     const char *resumes[] = {"", "--train-mask blackout"};
     for (int i = 0; i < 2; i++) {
         snprintf(cmd, sizeof cmd, "train --model csdi-s4 %s/csds %s -o %s/cb.tsm --resume %s %s --iters 6 %s", dir,
@@ -1837,10 +1750,7 @@ static void bad_options(void)
     o = toy_opts(&t, &kv);
     CHECK(ts_model_train("sssd-s4", &o, &m) == -1 && strstr(ts_error(), "even"));
     /* a network whose windows its file could not load again: refused before training */
-    memset(&kv, 0, sizeof kv);
-    kv_add(&kv, "layers", "1024");
-    kv_add(&kv, "channels", "1024");
-    kv_add(&kv, "iters", "2");
+    kv_set(&kv, "layers", "1024", "channels", "1024", "iters", "2", NULL);
     o = toy_opts(&t, &kv);
     CHECK_MSG(ts_model_train("sssd-s4", &o, &m) == -1 && strstr(ts_error(), "over the limit"), "%s", ts_error());
     /* a schedule out of range names the option that is wrong */

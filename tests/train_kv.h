@@ -1,0 +1,37 @@
+/* The model options of the model tests' ts_model_train calls (test_sssd, test_mdm): a
+ * fixed list of --KEY VALUE pairs (the strings are not copied). */
+#ifndef TS_TEST_TRAIN_KV_H
+#define TS_TEST_TRAIN_KV_H
+
+#include "tracesynth.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+typedef struct { const char *k[24]; const char *v[24]; int n; } kvbuf;
+
+static inline void kv_add(kvbuf *b, const char *k, const char *v) { b->k[b->n] = k; b->v[b->n] = v; b->n++; }
+
+/* b emptied, then the pairs key, value, ... up to a NULL key */
+static inline void kv_set(kvbuf *b, ...)
+{
+    memset(b, 0, sizeof *b);
+    va_list ap;
+    va_start(ap, b);
+    for (const char *k; (k = va_arg(ap, const char *)) != NULL;) kv_add(b, k, va_arg(ap, const char *));
+    va_end(ap);
+}
+
+/* b without key k */
+static inline void kv_drop(kvbuf *b, const char *k)
+{
+    int j = 0;
+    for (int i = 0; i < b->n; i++)
+        if (strcmp(b->k[i], k)) b->k[j] = b->k[i], b->v[j] = b->v[i], j++;
+    b->n = j;
+}
+
+/* the pairs as ts_train_opts.kv reads them */
+static inline ts_kv kv_of(kvbuf *b) { return (ts_kv){b->n, b->k, b->v}; }
+
+#endif
