@@ -1301,6 +1301,35 @@ static void fill_first_events_mdm(void)
     free(b);
 }
 
+/* sssd-sa takes windows of a multiple of 4 events: a trace too short for the default 200
+ * trains on the longest window that fits rounded down to one (here 47, then 44), not on
+ * one the model refuses as a --length never given */
+static void fill_sssd_sa_length_fits_its_pools(void)
+{
+    const char *keys[] = {"layers", "channels", "state", "T", "iters"}, *values[] = {"1", "4", "4", "8", "2"};
+    char *t = make_text(1000, 500, 6, 0);
+    write_file(at("sa.trace"), t);
+    ts_fill_opts o;
+    fill_opts(&o);
+    o.model = "sssd-sa";
+    o.kv.n = 5;
+    o.kv.keys = keys;
+    o.kv.values = values;
+    o.save_model = at("sa.tsm");
+    ts_fill_result r;
+    const int rc = ts_ctf_fill(at("sa.trace"), at("sa_filled.trace"), &o, &r);
+    CHECK_MSG(rc == 0, "%s", ts_error());
+    if (rc == 0) {
+        CHECK(r.reconstructed == 6);
+        ts_fill_result_free(&r);
+        ts_model *m = NULL;
+        REQUIRE(ts_model_load(at("sa.tsm"), &m) == 0);
+        CHECK_MSG(m->len && m->len % 4 == 0, "trained on windows of %zu", m->len);
+        ts_model_free(m);
+    }
+    free(t);
+}
+
 /* two gaps on CPU 0 with no switch recorded anywhere: thread 10 before the first, 20
  * between the two, 30 after the second. The second gap's thread before it is the one its
  * events before it name (20), not a guess from the events after it (30); each gap's first
@@ -3580,6 +3609,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(drop_share_far_from_rate_noted);
     RUN(fill_model_defaults_to_ngram);
     RUN(fill_help_names_every_model);
+    RUN(fill_sssd_sa_length_fits_its_pools);
     RUN(strace_log_named);
     RUN(cut_last_line_noted);
     RUN(last_line_time_back_refused);

@@ -145,7 +145,8 @@ int cmd_fill(int argc, char **argv)
                     "written)"),
         TS_OPT_LONG_(0, "context", &context, "N", 1, 4096, "events of context on each side of a gap (default 32)"),
         TS_OPT_LONG_(0, "length", &length, "L", 8, 1 << 20, "window length for training a model of fixed length\n"
-                     "(default 200)"),
+                     "(default 200; shorter where the trace is: sssd-sa\n"
+                     "then a multiple of 4)"),
         TS_OPT_LONG_(0, "max-train", &max_train, "N", 100, 1L << 34, "events per CPU kept for training (default 500000):\n"
                      "bounds the memory on long traces"),
         TS_OPT_FLAG_(0, "one-model", &one, "train one model on every CPU's events (not one per CPU)"),

@@ -15,6 +15,7 @@
  * trace with the reconstructions (ctf_rewrite.c). */
 #include "tracesynth/gaps.h"
 #include "tracesynth/mdm.h"
+#include "tracesynth/sashimi.h"
 #include "tracesynth/common.h"
 #include "common/idmap.h"
 #include "data/data_internal.h"
@@ -431,7 +432,11 @@ static int train_on(fill_state *f, const int32_t *ids, size_t n, size_t L, ts_mo
     static const int pm[3] = {950, 25, 25};
     size_t fit = ts_split_max_length(n, pm);
     if (fit < 8) return ts_fail("fill: %s: too few events to train %s on (%zu)", f->dir, f->o->model, n);
-    if (L > fit) L = fit;
+    if (L > fit) {
+        L = fit;
+        /* SaShiMi pools the window twice by 2: the longest that fits and that it takes (fit >= 8) */
+        if (!strcmp(f->o->model, "sssd-sa")) L -= L % TS_SASHIMI_POOL;
+    }
     ts_vocab v;
     memset(&v, 0, sizeof v);
     v.n = f->names.n;
