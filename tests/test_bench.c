@@ -151,6 +151,11 @@ static void bad_usage(void)
     /* the model's own options are checked by the model */
     CHECK(run_output("bench model --sizes 1x8x2 --length 24 --runs 1 --nosuch 3", out, sizeof out) != 0);
     CHECK_MSG(strstr(out, "nosuch") != NULL, "%s", out);
+    /* ... and refused as a usage error of bench model, not as a model without a network */
+    int rc0 = run_cli("bench model --model lstm --sizes 1x8x2 --length 24 --runs 1 --state 4", out, sizeof out);
+    CHECK_MSG(rc0 == 2 && strstr(out, "lstm: option --state: ") &&
+              strstr(out, "(see 'tracesynth bench model --help')") && !strstr(out, "neural models"), "exit %d: %s",
+              rc0, out);
     /* a later size the model refuses (12 channels are not 4 heads of an even size) is
      * refused before anything is timed, in one line */
     char err[1024];

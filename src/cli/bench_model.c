@@ -513,9 +513,10 @@ static int check_options(const bench_cfg *bc, size3 s)
         ts_model_free(m);
         free(sp.train.data);
         if (!reached) {
-            fprintf(stderr, "tracesynth bench model: error: %s (bench model times the neural models, "
-                    "trained through the trainer: sssd-s4, diffwave, csdi-s4, sssd-sa, mdm, lstm)\n",
-                    rc ? ts_error() : "the model has no network trained through the trainer");
+            /* a model without a network was refused before; here the model refused an option */
+            if (rc) fprintf(stderr, "tracesynth bench model: error: %s (see 'tracesynth bench model --help')\n", ts_error());
+            else fprintf(stderr, "tracesynth bench model: error: %s: the model has no network trained through the "
+                         "trainer\n", bc->model);
             _exit(2);
         }
         _exit(0);
