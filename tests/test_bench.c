@@ -215,6 +215,27 @@ static void sssd_sa_sizes(void)
     CHECK_MSG(strstr(out, "sssd-sa") != NULL, "%s", out);
 }
 
+/* bench impute with sssd-sa: a --lengths value that is not a multiple of 4 (its pools),
+ * the default 50 and 150 among them, is refused by name before any length is trained, not
+ * after the lengths before it as an option --length never given */
+static void impute_sssd_sa_lengths(void)
+{
+    char out[16384], err[1024];
+    const char *common = "--blackouts 2 --windows 4 --iters 2 --layers 1 --channels 4 --state 4 --T 4 --threads 1";
+    char args[512];
+    snprintf(args, sizeof args, "bench impute --model sssd-sa tests/fixtures/models/ds %s", common);
+    int rc = run_cli(args, err, sizeof err);
+    CHECK_MSG(rc == 2 && strstr(err, "--lengths: 50 ") && strstr(err, "multiple of 4") && !strstr(err, "--length:"),
+              "exit %d: %s", rc, err);
+    snprintf(args, sizeof args, "bench impute --model sssd-sa tests/fixtures/models/ds --lengths 32,30 %s", common);
+    rc = run_cli(args, err, sizeof err);
+    CHECK_MSG(rc == 2 && strstr(err, "--lengths: 30 ") && strstr(err, "multiple of 4"), "exit %d: %s", rc, err);
+    CHECK(run_stdout(args, out, sizeof out) == 2 && !strstr(out, "L=32"));
+    snprintf(args, sizeof args, "bench impute --model sssd-sa tests/fixtures/models/ds --lengths 32 %s", common);
+    rc = run_output(args, out, sizeof out);
+    CHECK_MSG(rc == 0 && strstr(out, "L=32"), "exit %d: %s", rc, out);
+}
+
 /* --threads 0 (the default) is all cores unless the user's OMP_NUM_THREADS says otherwise */
 static void threads_from_environment(void)
 {
@@ -319,6 +340,7 @@ TEST_MAIN("bench", {
     RUN(bad_usage);
     RUN(sssd_small_T);
     RUN(sssd_sa_sizes);
+    RUN(impute_sssd_sa_lengths);
     RUN(threads_from_environment);
     RUN(fill_error_leaves_nothing);
     RUN(dash_inputs);

@@ -5,6 +5,7 @@
  * the time of training and imputation, and for several datasets a k=10 summary
  * with the average over them. */
 #include "cli.h"
+#include "tracesynth/sashimi.h"
 #include "tracesynth/sssd.h"
 
 #include <dirent.h>
@@ -105,7 +106,8 @@ static int parse(int argc, char **argv, bench_args *a)
         TS_OPT_STR_(0, "datasets-root", &a->root, "DIR", "every dataset directory under DIR (with stream.txt)"),
         CLI_SPLIT_OPTIONS(&a->ss),
         TS_OPT_SIZE_(0, "stride", &a->ss.stride, "S", 1, 1 << 24, "stride of the training windows (default 5)"),
-        TS_OPT_CB_(0, "lengths", &a->lens, "LIST", parse_longs, "window lengths (default 50,100,150,200)"),
+        TS_OPT_CB_(0, "lengths", &a->lens, "LIST", parse_longs, "window lengths (default 50,100,150,200; sssd-sa:\n"
+                   "multiples of 4)"),
         TS_OPT_CB_(0, "blackouts", &a->ks, "LIST", parse_longs, "blackout sizes (default 1,5,10,20,30,40)"),
         TS_OPT_CB_(0, "positions", &a->pos, "LIST", parse_positions,
                    "blackout positions: center, end, random\n(default center,end)"),
@@ -149,6 +151,13 @@ static int parse(int argc, char **argv, bench_args *a)
                                        k > L ? "--blackouts: blackout" : "--train-blackout",
                                        k > L ? k : (long)a->train_k, L);
         }
+    /* SaShiMi pools the window twice by 2: a length it refuses is named before any is trained */
+    if (!strcmp(a->model, "sssd-sa"))
+        for (int li = 0; li < a->lens.n; li++)
+            if (a->lens.v[li] % TS_SASHIMI_POOL)
+                return cli_usage_error(C, "--lengths: %ld is not a multiple of %d, which sssd-sa takes (the product "
+                                       "of its network's pools [2, 2])%s", a->lens.v[li], TS_SASHIMI_POOL,
+                                       ts_opt_given(&a->args, &a->lens) ? "" : "; the default is 50,100,150,200");
     return 0;
 }
 
