@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static int steps_help(FILE *f, const char *key)
 {
@@ -264,8 +265,23 @@ int cmd_impute(int argc, char **argv)
     rc = 1;
     if (is.pos == TS_MASK_ALL) is.blackout = x.len;
     if (is.blackout > x.len) {   /* refused before the note below: the error is the one line */
-        rc = cli_usage_error(C, "--blackout %zu is longer than the windows of %s (%zu event%s)", is.blackout,
-                             cli_input_name(input), x.len, ts_plural(x.len));
+        /* windows that are the input's own (a file's, a set's recorded length): a --blackout
+         * valid on its face is the data's error, as train's; a dataset cut to --length or the
+         * model's length: the options' */
+        struct stat st;
+        const int in_dir = input && stat(input, &st) == 0 && S_ISDIR(st.st_mode);
+        char *lf = in_dir ? ts_path_join(input, "length") : NULL;
+        const int set = lf && ts_file_exists(lf);
+        free(lf);
+        if (!in_dir || set) {
+            ts_fail(set ? "%s: --blackout %zu is longer than its windows (%zu, its length file)"
+                        : "%s: --blackout %zu is longer than its windows (%zu event%s)",
+                    cli_input_name(input), is.blackout, x.len, ts_plural(x.len));
+            rc = cli_fail();
+        } else {
+            rc = cli_usage_error(C, "--blackout %zu is longer than the windows of %s (%zu event%s)", is.blackout,
+                                 cli_input_name(input), x.len, ts_plural(x.len));
+        }
         goto done;
     }
     if (seed_unread && (reads & TS_IMPUTE_READS_SEED_WHOLE) && is.blackout < x.len) {
