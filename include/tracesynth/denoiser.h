@@ -1,6 +1,6 @@
 /* tracesynth — the denoising network of a diffusion model, as the sssd-s4 model
- * code runs it: the SSSD-S4 network (and DiffWave, its dilated blocks; sssd.h)
- * or another ε-predictor of the same inputs (the SaShiMi network of SSSD-SA;
+ * code runs it: the SSSD-S4 network (and DiffWave's dilated blocks, CSDI-S4's
+ * blocks; sssd.h) or another ε-predictor of the same inputs (the SaShiMi network of SSSD-SA;
  * sashimi.h).
  *
  * Every network maps x_t (B, K, L), the observed values obs (B, K, L), the mask
@@ -59,7 +59,7 @@ struct ts_denoiser_ops {
     void   (*backward)(ts_denoiser *d, ts_denoiser_plan *pl, const float *xt, const float *dout);
 };
 
-/* the SSSD-S4 / DiffWave network of config c (sssd.h): drawn from seed (init) or
+/* the SSSD-S4 / DiffWave / CSDI-S4 network of config c (sssd.h): drawn from seed (init) or
  * allocated for loading (parameters not drawn). 0 / -1 + error */
 int ts_denoiser_sssd(ts_denoiser *d, const ts_sssd_config *c, uint64_t seed, int init);
 

@@ -1,4 +1,4 @@
-/* The SSSD-S4 / DiffWave network (sssd.h) behind the denoiser interface
+/* The SSSD-S4 / DiffWave / CSDI-S4 network (sssd.h) behind the denoiser interface
  * (denoiser.h), and the interface's ε-predictor for the sampler. */
 #include "tracesynth/denoiser.h"
 #include "tracesynth/sssd.h"
