@@ -105,6 +105,7 @@ static void profile_sections(void)
 static void bad_usage(void)
 {
     char out[4096];
+    int rc0;
     CHECK(run_output("bench model --sizes 4x64", out, sizeof out) == 2);
     CHECK_MSG(strstr(out, "--sizes '4x64'") != NULL, "%s", out);
     /* digits only, in range, no trailing comma (a number past int was undefined) */
@@ -151,8 +152,14 @@ static void bad_usage(void)
     /* the model's own options are checked by the model */
     CHECK(run_output("bench model --sizes 1x8x2 --length 24 --runs 1 --nosuch 3", out, sizeof out) != 0);
     CHECK_MSG(strstr(out, "nosuch") != NULL, "%s", out);
+    /* a --preset would be overridden by the sizes, which bench model always gives: refused,
+     * not timed at sizes other than it names */
+    rc0 = run_cli("bench model --model sssd-sa --preset paper --batch 1 --length 24 --runs 1", out, sizeof out);
+    CHECK_MSG(rc0 == 2 && strstr(out, "--preset") && strstr(out, "--sizes"), "exit %d: %s", rc0, out);
+    CHECK(run_stdout("bench model --model sssd-s4 --preset small --batch 1 --length 24 --runs 1", out, sizeof out) == 2 &&
+          !strstr(out, "batch 1"));
     /* ... and refused as a usage error of bench model, not as a model without a network */
-    int rc0 = run_cli("bench model --model lstm --sizes 1x8x2 --length 24 --runs 1 --state 4", out, sizeof out);
+    rc0 = run_cli("bench model --model lstm --sizes 1x8x2 --length 24 --runs 1 --state 4", out, sizeof out);
     CHECK_MSG(rc0 == 2 && strstr(out, "lstm: option --state: ") &&
               strstr(out, "(see 'tracesynth bench model --help')") && !strstr(out, "neural models"), "exit %d: %s",
               rc0, out);

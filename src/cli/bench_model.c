@@ -785,7 +785,7 @@ int bench_model(int argc, char **argv)
                  "bench_mdm.py or bench_lstm.py with /usr/bin/python3 in the same environment\n"
                  "(threads, OPENBLAS_CORETYPE), and prints PyTorch's time over this one's.\n"
                  "Other --KEY VALUE pairs go to the model (e.g. --backbone transformer,\n"
-                 "--state 64).",
+                 "--state 64); not --preset: the sizes set the layers and channels.",
         .opts = opts,
         .min_pos = 0, .max_pos = 0,
         .extra_kv = 1,
@@ -833,6 +833,14 @@ int bench_model(int argc, char **argv)
     if (vs_torch && !strcmp(model, "sssd-sa")) {
         rc = cli_usage_error("bench model", "--vs-torch: tests/torch has timing definitions of sssd-s4, diffwave, "
                              "csdi-s4, mdm and lstm, none of %s", model);
+        ts_opt_free(&args);
+        return rc;
+    }
+    /* the sizes (given or default) set layers and channels, so a --preset's would be
+     * overridden: a preset's size is given as a size (sssd-sa's paper one: 6x128x16) */
+    if (ts_kv_get(&kv, "preset")) {
+        rc = cli_usage_error("bench model", "--preset %s: the sizes set the layers and channels (--sizes LxCxB or "
+                             "--layers/--channels/--batch): give the preset's as a size", ts_kv_get(&kv, "preset"));
         ts_opt_free(&args);
         return rc;
     }
