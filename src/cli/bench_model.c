@@ -150,7 +150,12 @@ static void prof_take(profile *p, double total, long steps)
  * (time at N threads - time at 1 thread / N, summed over the sections) */
 static void prof_print(const char *what, const profile *p, const profile *p1, int nt, double peak)
 {
-    if (p->steps <= 0 || p->total <= 0) return;
+    if (p->steps <= 0) return;
+    if (p->total <= 0) {   /* a difference of two timed runs (the denoising step's) that a busy machine swamped */
+        printf("  %s: not measured: its longer timed run took no longer than its shorter one (a busy "
+               "machine?)\n", what);
+        return;
+    }
     int one = p1->steps > 0 && p1->total > 0 && nt > 1;
     double known = 0, loss = 0;
     printf("  %s: %.4f s per step, %.2f GFLOP of GEMM per step, %.1f GFLOP/s = %.0f%% of the GEMM peak\n",
