@@ -115,6 +115,10 @@ typedef struct {
      * shared options (a blackout at random positions draws them from the seed, whatever
      * the model) */
     unsigned impute_reads;
+    /* the window lengths it takes are multiples of this (0 or 1: any), so that a command
+     * that picks a length for it (fill on a short trace) or is given several (bench
+     * impute) keeps to them */
+    int len_multiple;
     /* optional: of impute_reads, what a model trained with these training options leaves
      * unread (the impute_unread its train will set), known before it is trained; NULL: none */
     unsigned (*impute_unread_by)(const ts_kv *train_kv);

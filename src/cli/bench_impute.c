@@ -5,7 +5,6 @@
  * the time of training and imputation, and for several datasets a k=10 summary
  * with the average over them. */
 #include "cli.h"
-#include "tracesynth/sashimi.h"
 #include "tracesynth/sssd.h"
 
 #include <dirent.h>
@@ -151,13 +150,14 @@ static int parse(int argc, char **argv, bench_args *a)
                                        k > L ? "--blackouts: blackout" : "--train-blackout",
                                        k > L ? k : (long)a->train_k, L);
         }
-    /* SaShiMi pools the window twice by 2: a length it refuses is named before any is trained */
-    if (!strcmp(a->model, "sssd-sa"))
+    /* a length the model refuses (sssd-sa pools the window) is named before any is trained */
+    const int q = ops ? ops->len_multiple : 0;
+    if (q > 1)
         for (int li = 0; li < a->lens.n; li++)
-            if (a->lens.v[li] % TS_SASHIMI_POOL)
-                return cli_usage_error(C, "--lengths: %ld is not a multiple of %d, which sssd-sa takes (the product "
-                                       "of its network's pools [2, 2])%s", a->lens.v[li], TS_SASHIMI_POOL,
-                                       ts_opt_given(&a->args, &a->lens) ? "" : "; the default is 50,100,150,200");
+            if (a->lens.v[li] % q)
+                return cli_usage_error(C, "--lengths: %ld is not a multiple of %d, which %s takes%s", a->lens.v[li], q,
+                                       a->model, ts_opt_given(&a->args, &a->lens) ? "" :
+                                       "; the default is 50,100,150,200");
     return 0;
 }
 

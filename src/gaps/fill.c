@@ -15,7 +15,6 @@
  * trace with the reconstructions (ctf_rewrite.c). */
 #include "tracesynth/gaps.h"
 #include "tracesynth/mdm.h"
-#include "tracesynth/sashimi.h"
 #include "tracesynth/common.h"
 #include "common/idmap.h"
 #include "data/data_internal.h"
@@ -434,8 +433,9 @@ static int train_on(fill_state *f, const int32_t *ids, size_t n, size_t L, ts_mo
     if (fit < 8) return ts_fail("fill: %s: too few events to train %s on (%zu)", f->dir, f->o->model, n);
     if (L > fit) {
         L = fit;
-        /* SaShiMi pools the window twice by 2: the longest that fits and that it takes (fit >= 8) */
-        if (!strcmp(f->o->model, "sssd-sa")) L -= L % TS_SASHIMI_POOL;
+        /* the longest that fits and that the model takes (sssd-sa pools the window: 4; fit >= 8) */
+        const ts_model_ops *ops = ts_model_find(f->o->model);
+        if (ops && ops->len_multiple > 1) L -= L % (size_t)ops->len_multiple;
     }
     ts_vocab v;
     memset(&v, 0, sizeof v);

@@ -1032,4 +1032,5 @@ const ts_model_ops ts_model_sssd_sa = {
     .run_check = model_run_check,
     .train_reads = TS_TRAIN_READS_MASKS | TS_TRAIN_READS_SEED | TS_TRAIN_READS_PRECISION,
     .impute_reads = TS_IMPUTE_READS_SEED | TS_IMPUTE_READS_PRECISION,
+    .len_multiple = TS_SASHIMI_POOL,
 };
