@@ -2427,6 +2427,43 @@ static void resume_progress_rate(void)
     CHECK_MSG(rate > 0 && rate < 75, "%g it/s over %g s: '%s'", rate, a.wall, err);
 }
 
+/* a --budget run that a stall leaves no time for more (one iteration takes 5 s of a 4 s
+ * budget) re-plans to end at the iteration it is at: its progress ends at that
+ * iteration, as every run's does, and not short of the iterations planned before */
+static void budget_replan_to_now_ends_progress(void)
+{
+    const ts_train_defaults def = {0.05, 100, 50, TS_LR_COSINE, 30, 0};
+    const char *k[] = {"budget", "schedule", "lr"}, *v[] = {"4s", "cosine", "0.05"};
+    ts_kv kv = {3, k, v};
+    lsq q;
+    lsq_make(&q);
+    q.dt = 0.001;
+    q.slow_from = 502 + 201, q.slow_to = 502 + 202, q.dt_slow = 5.0;
+    q.after_ret = 0.5;
+    run_args a;
+    a.n = lsq_net(&q);
+    memset(&a.c, 0, sizeof a.c);
+    REQUIRE(ts_train_parse(&a.c, &kv, &def) == 0);
+    a.c.valid_every = 50;
+    a.c.log_every = 1;
+    a.c.seed = 3;
+    a.c.progress = 1;
+    char err[8192];
+    ts_train_set_clock(lsq_clock, &q);
+    capture_stderr(run_timed, &a, err, sizeof err);
+    ts_train_set_clock(NULL, NULL);
+    REQUIRE(a.rc == 0);
+    long planned, ended;
+    CHECK_MSG(ts_train_replans(&planned, &ended) == 1 && ended == 201 && planned > 2000,
+              "re-planned from %ld to %ld: %s", planned, ended, err);
+    /* stderr is a file: the re-plan's line, then the bar's line at the end */
+    size_t n = strlen(err);
+    while (n && err[n - 1] == '\n') err[--n] = 0;
+    const char *last = strrchr(err, '\n');
+    last = last ? last + 1 : err;
+    CHECK_MSG(strstr(last, "] 201/201 "), "the last line: '%s' (of '%s')", last, err);
+}
+
 /* a validation record that cannot be written stops the run before its checkpoint:
  * the resume from the one before writes it, the log holds it once */
 static void valid_record_before_ckpt(void)
@@ -2543,6 +2580,7 @@ TEST_MAIN("train", {
     RUN(log_write_failure_stops);
     RUN(resume_log_mean_exact);
     RUN(resume_progress_rate);
+    RUN(budget_replan_to_now_ends_progress);
     RUN(valid_record_before_ckpt);
     RUN(frozen_not_decayed);
     RUN(resume_output_over_checkpoint);

@@ -1633,10 +1633,6 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
             loss_sum = 0;
             loss_n = 0;
         }
-        char extra[96];
-        if (st.best_iter >= 0) snprintf(extra, sizeof extra, "loss %.4f  best valid %.4f", (double)loss, st.best);
-        else snprintf(extra, sizeof extra, "loss %.4f", (double)loss);
-        ts_progress_update(&prog, done_it, extra);
 
         /* the pace looked at with the log records as well as the validations: a run whose
          * validations are rare (a --valid-every above its iterations: the last only) still
@@ -1668,6 +1664,11 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
                 if (!all_ok(ok, nranks, net->name)) { ts_progress_end(&prog); goto done; }
             }
         }
+        /* after a look: a re-plan that ends the run here draws its last line, at its new total */
+        char extra[96];
+        if (st.best_iter >= 0) snprintf(extra, sizeof extra, "loss %.4f  best valid %.4f", (double)loss, st.best);
+        else snprintf(extra, sizeof extra, "loss %.4f", (double)loss);
+        ts_progress_update(&prog, done_it, extra);
         if (done_it % c->valid_every == 0 || done_it == c->iters) {
             double vl = 0;
             valid_iter = done_it;
