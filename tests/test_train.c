@@ -2464,6 +2464,33 @@ static void budget_replan_to_now_ends_progress(void)
     CHECK_MSG(strstr(last, "] 201/201 "), "the last line: '%s' (of '%s')", last, err);
 }
 
+/* the same stall at a validation that is not a log record's iteration (a validation
+ * every 50, a record every 7): the run re-plans to end at 200, and its log holds the
+ * training record of that last iteration, as every run's does */
+static void budget_replan_to_now_logs_last(void)
+{
+    const ts_train_defaults def = {0.05, 100, 50, TS_LR_COSINE, 30, 0};
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char lg[600];
+    snprintf(lg, sizeof lg, "%s/now.jsonl", dir);
+    const char *k[] = {"budget", "schedule", "lr"}, *v[] = {"4s", "cosine", "0.05"};
+    ts_kv kv = {3, k, v};
+    lsq q;
+    lsq_make(&q);
+    q.dt = 0.001;
+    q.slow_from = 502 + 200, q.slow_to = 502 + 201, q.dt_slow = 5.0;
+    q.after_ret = 0.5;
+    ts_train_net n = lsq_net(&q);
+    REQUIRE(lsq_budget_run(&q, &n, &kv, &def, 50, 7, NULL, lg) == 0);
+    long ended = (long)num_in_line(lg, "\"event\":\"end\"", "\"iter\":", 0);
+    long at = (long)num_in_line(lg, "\"event\":\"replan\"", "\"iters\":", 1);
+    CHECK_MSG(ended == 200 && at == 200, "re-planned to %ld, ended at %ld", at, ended);
+    char rec[2048];
+    iter_record(lg, 200, rec, sizeof rec);
+    CHECK_MSG(rec[0], "no training record of iteration 200 in %s", lg);
+}
+
 /* a validation record that cannot be written stops the run before its checkpoint:
  * the resume from the one before writes it, the log holds it once */
 static void valid_record_before_ckpt(void)
@@ -2581,6 +2608,7 @@ TEST_MAIN("train", {
     RUN(resume_log_mean_exact);
     RUN(resume_progress_rate);
     RUN(budget_replan_to_now_ends_progress);
+    RUN(budget_replan_to_now_logs_last);
     RUN(valid_record_before_ckpt);
     RUN(frozen_not_decayed);
     RUN(resume_output_over_checkpoint);

@@ -1623,17 +1623,6 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
         long done_it = it + 1;
         double el = ts_now() - t0;
         double ips = el > 0 ? (double)(done_it - it0) / el : 0;
-        if (done_it % c->log_every == 0 || done_it == c->iters) {
-            ok = ts_train_log(c->log_path, "\"iter\":%ld,\"loss\":%.6g,\"lr\":%.6g,\"grad_norm\":%.6g,"
-                              "\"it_s\":%.3f,\"elapsed_s\":%.1f", done_it, loss_sum / loss_n, lr, gn, ips, el) == 0;
-            if (!all_ok(ok, nranks, net->name)) {
-                ts_progress_end(&prog);
-                goto done;
-            }
-            loss_sum = 0;
-            loss_n = 0;
-        }
-
         /* the pace looked at with the log records as well as the validations: a run whose
          * validations are rare (a --valid-every above its iterations: the last only) still
          * sees a machine that gets slower */
@@ -1664,7 +1653,18 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
                 if (!all_ok(ok, nranks, net->name)) { ts_progress_end(&prog); goto done; }
             }
         }
-        /* after a look: a re-plan that ends the run here draws its last line, at its new total */
+        /* after a look: a re-plan that ends the run here (at a validation between log
+         * records) logs its last iteration and draws its last line, at its new total */
+        if (done_it % c->log_every == 0 || done_it == c->iters) {
+            ok = ts_train_log(c->log_path, "\"iter\":%ld,\"loss\":%.6g,\"lr\":%.6g,\"grad_norm\":%.6g,"
+                              "\"it_s\":%.3f,\"elapsed_s\":%.1f", done_it, loss_sum / loss_n, lr, gn, ips, el) == 0;
+            if (!all_ok(ok, nranks, net->name)) {
+                ts_progress_end(&prog);
+                goto done;
+            }
+            loss_sum = 0;
+            loss_n = 0;
+        }
         char extra[96];
         if (st.best_iter >= 0) snprintf(extra, sizeof extra, "loss %.4f  best valid %.4f", (double)loss, st.best);
         else snprintf(extra, sizeof extra, "loss %.4f", (double)loss);
