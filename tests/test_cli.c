@@ -3586,17 +3586,23 @@ static void model_option_long_value(void)
 }
 
 /* a blackout longer than the windows is refused in one line, before the note on a test
- * part with fewer windows at distinct starts than asked for */
+ * part with fewer windows at distinct starts than asked for; a dataset (no length file of
+ * its own) is cut to --length or the model's windows, and the line names which */
 static void impute_long_blackout_one_line(void)
 {
-    char args[1024], err[1024];
+    char args[1024], err[1024], want[1024];
     snprintf(args, sizeof args, "%s/lb-ds", dir);
     REQUIRE(save_motif_dataset(args, 200) == 0);
     snprintf(args, sizeof args, "train --model unigram %s/lb-ds --length 4 -o %s/lb.tsm", dir, dir);
     REQUIRE(run_cli(args, err, sizeof err) == 0);
     snprintf(args, sizeof args, "impute %s/lb.tsm --input %s/lb-ds --length 4 --blackout 10 -o %s/lb", dir, dir, dir);
-    CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, "--blackout 10 is longer than the windows of") &&
-                  !strstr(err, "note"), "%s", err);
+    snprintf(want, sizeof want, "--blackout 10 is longer than the windows --length cuts %s/lb-ds into (4 events)",
+             dir);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, want) && !strstr(err, "note"), "%s", err);
+    snprintf(args, sizeof args, "impute %s/lb.tsm --input %s/lb-ds --blackout 10 -o %s/lb", dir, dir, dir);
+    snprintf(want, sizeof want, "--blackout 10 is longer than the model's windows (4 events, %s/lb.tsm), which %s/lb-ds "
+             "is cut into", dir, dir);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, want) && !strstr(err, "note"), "%s", err);
 }
 
 /* an option a model does not take is refused with the whole list of those it takes,

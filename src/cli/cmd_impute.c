@@ -278,9 +278,15 @@ int cmd_impute(int argc, char **argv)
                         : "%s: --blackout %zu is longer than its windows (%zu event%s)",
                     cli_input_name(input), is.blackout, x.len, ts_plural(x.len));
             rc = cli_fail();
-        } else {
-            rc = cli_usage_error(C, "--blackout %zu is longer than the windows of %s (%zu event%s)", is.blackout,
-                                 cli_input_name(input), x.len, ts_plural(x.len));
+        } else if (ss.length) {
+            rc = cli_usage_error(C, "--blackout %zu is longer than the windows --length cuts %s into (%zu event%s)",
+                                 is.blackout, cli_input_name(input), x.len, ts_plural(x.len));
+        } else {   /* the length is the model's (len0), or the default where it records none */
+            rc = cli_usage_error(C, "--blackout %zu is longer than %s (%zu event%s, %s), which %s is cut into",
+                                 is.blackout,
+                                 m->len || m->window ? "the model's windows" : "the default windows", x.len,
+                                 ts_plural(x.len), m->len || m->window ? model_path : "none in the model",
+                                 cli_input_name(input));
         }
         goto done;
     }
