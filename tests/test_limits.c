@@ -92,6 +92,38 @@ static void sssd_config_checked_before_allocation(void)
     m = NULL;
 }
 
+/* a CONFIG that the network's check refuses (a value out of range, keys that disagree,
+ * a noise schedule that is none) is named with the file and the section, in one line */
+static void sssd_config_check_names_section(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char path[512], cfg[512], want[600];
+    snprintf(path, sizeof path, "%s/m.tsm", dir);
+    snprintf(want, sizeof want, "%s: section 'CONFIG': ", path);
+    const struct { const char *from, *to, *says; } cases[] = {
+        {"layers=1\n", "layers=2000\n", "'layers'"},
+        {"state=4\n", "state=3\n", "state = 3"},
+        {"emb_in=8\n", "emb_in=5\n", "step embedding 5"},
+        {"betaT=0.02\n", "betaT=2\n", "beta"},
+    };
+    ts_sssd_config c = {1, 4, 4, 8, 8, 8, 1, 0, 1, TS_SSSD_RES_S4, 0, 0, 0};
+    ts_sssd_layout lay;   /* the parameters the unedited config implies */
+    ts_sssd_layout_of(&c, &lay, NULL);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        sssd_cfg(cfg, sizeof cfg, 1, 4, 8, 8);
+        char *at = strstr(cfg, cases[i].from);
+        REQUIRE(at);
+        char edited[600];
+        snprintf(edited, sizeof edited, "%.*s%s%s", (int)(at - cfg), cfg, cases[i].to, at + strlen(cases[i].from));
+        REQUIRE(write_sssd(path, edited, lay.total) == 0);
+        ts_model *m = NULL;
+        const int rc = ts_model_load(path, &m);
+        CHECK_MSG(rc == -1 && m == NULL && strstr(ts_error(), want) == ts_error() && strstr(ts_error(), cases[i].says) &&
+                      !strchr(ts_error(), '\n'), "case %zu: %s", i, ts_error());
+    }
+}
+
 /* the container helper every loader uses */
 static void container_expect_size(void)
 {
@@ -790,6 +822,7 @@ static void generate_past_memory(void)
 
 TEST_MAIN("limits", {
     RUN(sssd_config_checked_before_allocation);
+    RUN(sssd_config_check_names_section);
     RUN(container_expect_size);
     RUN(huge_sparse_ids);
     RUN(nids_checked_against_sections);

@@ -122,6 +122,10 @@ char *ts_reader_text_value(const ts_reader *r, const char *tag, const char *key)
 int  ts_reader_long(const ts_reader *r, const char *tag, const char *key, long lo, long hi, long *out);
 int  ts_reader_double(const ts_reader *r, const char *tag, const char *key, double lo, double hi, double *out);
 int  ts_reader_choice(const ts_reader *r, const char *tag, const char *key, const char *const *choices, int *out);
+/* the error a check of values read from section TAG recorded (a network's config check,
+ * which knows no file), named with the file and the section: "FILE: section 'TAG': ...".
+ * Returns -1 */
+int  ts_reader_fail_in(const ts_reader *r, const char *tag);
 void ts_reader_close(ts_reader *r);
 
 #ifdef __cplusplus

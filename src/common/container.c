@@ -527,6 +527,13 @@ int ts_reader_choice(const ts_reader *r, const char *tag, const char *key, const
     return ts_fail("%s: section '%s': '%s' must be %s", r->path, tag, key, list);
 }
 
+int ts_reader_fail_in(const ts_reader *r, const char *tag)
+{
+    char why[TS_ERROR_MAX];   /* (ts_fail's argument may not be its own buffer) */
+    snprintf(why, sizeof why, "%s", ts_error());
+    return ts_fail("%s: section '%s': %s", r->path, tag, why);
+}
+
 void ts_reader_close(ts_reader *r)
 {
     if (!r) return;

@@ -204,9 +204,7 @@ static int ddpm_load(ts_mc_model **out, const ts_reader *r, const ts_mc_model *b
         ts_reader_double(r, "DDPMMC", "dt_hi", m->dt_lo, 1e3, &m->dt_hi))
         goto fail;
     if (ts_sssd_config_check(&c) != 0 || ts_diffusion_init(&m->diff, m->T, m->beta0, m->betaT) != 0) {
-        char why[256];
-        snprintf(why, sizeof why, "%s", ts_error());
-        ts_fail("%s: section 'DDPMMC': %s", r->path, why);
+        ts_reader_fail_in(r, "DDPMMC");
         goto fail;
     }
     ts_sssd_layout lay;

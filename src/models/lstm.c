@@ -321,10 +321,8 @@ static int model_load(ts_model **out, const ts_reader *r)
     m->base.ops = &ts_model_lstm;
     m->c = (lstm_config){(int)v[0], (int)v[1], (int)v[2], (int)v[3]};
     if (check_size("lstm", &m->c) != 0) {
-        char why[TS_ERROR_MAX];
-        snprintf(why, sizeof why, "%s", ts_error());
         free(m);
-        return ts_fail("%s: section 'CONFIG': %s", r->path, why);
+        return ts_reader_fail_in(r, "CONFIG");
     }
     layout_of(&m->c, &m->p);
     if (ts_reader_expect_size(r, "PARAMS", m->p.total, sizeof(float)) != 0) { free(m); return -1; }

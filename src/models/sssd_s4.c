@@ -272,14 +272,6 @@ static int read_schedule(const ts_reader *r, sssd_model *m, long *len)
     return 0;
 }
 
-/* the error recorded, prefixed with the file */
-static int fail_in(const ts_reader *r)
-{
-    char why[256];
-    snprintf(why, sizeof why, "%s", ts_error());
-    return ts_fail("%s: %s", r->path, why);
-}
-
 /* read_config of sssd-sa: the SaShiMi network */
 static int read_sa_config(const ts_reader *r, sssd_model *m, int alloc)
 {
@@ -287,7 +279,7 @@ static int read_sa_config(const ts_reader *r, sssd_model *m, int alloc)
     memset(&c, 0, sizeof c);
     long len;
     if (ts_sashimi_config_read(r, "CONFIG", &c) != 0 || read_schedule(r, m, &len) != 0) return -1;
-    if (ts_sashimi_config_check(&c) != 0) return fail_in(r);
+    if (ts_sashimi_config_check(&c) != 0) return ts_reader_fail_in(r, "CONFIG");
     if (len % TS_SASHIMI_POOL)
         return ts_fail("%s: section 'CONFIG': len %ld is not a multiple of %d (the product of the pools)", r->path,
                        len, TS_SASHIMI_POOL);
@@ -299,7 +291,7 @@ static int read_sa_config(const ts_reader *r, sssd_model *m, int alloc)
                        len, (unsigned long long)MAX_WINDOW_STATE);
     /* the parameters the config implies must be what the file holds, before any allocation */
     if (ts_reader_expect_size(r, "PARAMS", ts_sashimi_num_params(&c), sizeof(float)) != 0) return -1;
-    if (ts_diffusion_init_schedule(&m->diff, m->T, m->beta0, m->betaT, m->sched) != 0) return fail_in(r);
+    if (ts_diffusion_init_schedule(&m->diff, m->T, m->beta0, m->betaT, m->sched) != 0) return ts_reader_fail_in(r, "CONFIG");
     return ts_denoiser_sashimi(&m->net, &c, 0, 0);
 }
 
@@ -334,7 +326,7 @@ static int read_config(const ts_reader *r, sssd_model *m, int alloc)
     if (c.residual != want)
         return ts_fail("%s: section 'CONFIG': 'residual' is %s, but model %s has %s blocks", r->path,
                        kind_key(c.residual), m->base.ops->name, kind_key(want));
-    if (ts_sssd_config_check(&c) != 0) return fail_in(r);
+    if (ts_sssd_config_check(&c) != 0) return ts_reader_fail_in(r, "CONFIG");
     if (!alloc) return 0;
     /* what sampling one window will hold (S4 kernels of every layer, activations) grows with
      * layers x channels x len, which the parameters do not bound: cap it */
@@ -350,7 +342,7 @@ static int read_config(const ts_reader *r, sssd_model *m, int alloc)
     ts_sssd_layout lay;
     ts_sssd_layout_of(&c, &lay, NULL);
     if (ts_reader_expect_size(r, "PARAMS", lay.total, sizeof(float)) != 0) return -1;
-    if (ts_diffusion_init_schedule(&m->diff, m->T, m->beta0, m->betaT, m->sched) != 0) return fail_in(r);
+    if (ts_diffusion_init_schedule(&m->diff, m->T, m->beta0, m->betaT, m->sched) != 0) return ts_reader_fail_in(r, "CONFIG");
     return ts_denoiser_sssd(&m->net, &c, 0, 0);
 }
 
