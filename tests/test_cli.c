@@ -3605,6 +3605,22 @@ static void impute_long_blackout_one_line(void)
     CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, want) && !strstr(err, "note"), "%s", err);
 }
 
+/* a network too large for sampling one window (layers x channels x length over the
+ * diffusion models' cap) is the options' error: exit 2, one line naming the model and
+ * an option, before any learning */
+static void train_window_cap_usage(void)
+{
+    const char *models[] = {"sssd-s4", "sssd-sa", "diffwave", "csdi-s4"};
+    for (int i = 0; i < 4; i++) {
+        char args[1024], err[1024], want[96];
+        snprintf(args, sizeof args, "train --model %s %s/ds --length 300 --layers 64 --channels 1024 --threads 1 "
+                 "-o %s/cap.tsm", models[i], dir, dir);
+        snprintf(want, sizeof want, "tracesynth train: error: %s: option --layers: ", models[i]);
+        CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, want) == err && strstr(err, "over the limit"),
+                  "%s: %s", models[i], err);
+    }
+}
+
 /* an option a model does not take is refused with the whole list of those it takes,
  * however many */
 static void model_option_list_whole(void)
@@ -3828,6 +3844,7 @@ TEST_MAIN("cli", {
     RUN(model_option_long_value);
     RUN(model_option_list_whole);
     RUN(impute_long_blackout_one_line);
+    RUN(train_window_cap_usage);
     RUN(wrapped_error_long_path);
     RUN(too_long_paths);
     RUN(default_threads_one_pool);

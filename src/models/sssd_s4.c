@@ -566,19 +566,20 @@ static int train_kind(ts_model **out, const ts_train_opts *o, int residual)
     if (residual == KIND_SA && L % TS_SASHIMI_POOL)
         return ts_opt_fail(name, "length", "%zu is not a multiple of %d (the product of the network's pools "
                            "[2, 2])", L, TS_SASHIMI_POOL);
-    /* a model a file could not load (the loader's cap on sampling one window) is refused now */
+    /* a model a file could not load (the loader's cap on sampling one window) is refused now,
+     * as the options' error: the network's size and the window length are theirs */
     if (residual == KIND_SA && 10 * (uint64_t)so.sa.layers * (uint64_t)so.sa.H * (uint64_t)L > MAX_WINDOW_STATE)
-        return ts_fail("%s: 10 x %d layers x %d channels x windows of %zu events is over the limit of %llu that "
-                       "sampling one window may hold: fewer layers or channels, or shorter windows",
-                       name, so.sa.layers, so.sa.H, L, (unsigned long long)MAX_WINDOW_STATE);
+        return ts_opt_fail(name, "layers", "10 x %d layers x %d channels x windows of %zu events is over the limit "
+                           "of %llu that sampling one window may hold: fewer layers or channels, or shorter windows",
+                           so.sa.layers, so.sa.H, L, (unsigned long long)MAX_WINDOW_STATE);
     if (residual != KIND_SA && (uint64_t)so.net.layers * (uint64_t)so.net.C * (uint64_t)L > MAX_WINDOW_STATE)
-        return ts_fail("%s: %d layers x %d channels x windows of %zu events is over the limit of %llu that "
-                       "sampling one window may hold: fewer layers or channels, or shorter windows",
-                       name, so.net.layers, so.net.C, L, (unsigned long long)MAX_WINDOW_STATE);
+        return ts_opt_fail(name, "layers", "%d layers x %d channels x windows of %zu events is over the limit of "
+                           "%llu that sampling one window may hold: fewer layers or channels, or shorter windows",
+                           so.net.layers, so.net.C, L, (unsigned long long)MAX_WINDOW_STATE);
     if (residual == TS_SSSD_RES_CSDI && (uint64_t)so.net.time_emb * (uint64_t)L > MAX_WINDOW_STATE)
-        return ts_fail("%s: the position embedding of %d x windows of %zu events is over the limit of %llu that "
-                       "sampling one window may hold: shorter windows", name, so.net.time_emb, L,
-                       (unsigned long long)MAX_WINDOW_STATE);
+        return ts_opt_fail(name, "length", "the position embedding of %d x windows of %zu events is over the limit "
+                           "of %llu that sampling one window may hold: shorter windows", so.net.time_emb, L,
+                           (unsigned long long)MAX_WINDOW_STATE);
 
     sssd_model *m = ts_calloc(1, sizeof *m);
     m->base.len = L;
