@@ -651,8 +651,9 @@ static void locked_temporaries_stay(void)
 
 /* a temporary of a pid that is no process here, not locked, but made a moment ago stays:
  * its owner (of another PID namespace) may not have locked it yet (between creating a
- * file or directory and its flock). Once old, it goes; one that cannot be opened to see
- * its lock (its mode taken from an unreadable output) stays, old or not. */
+ * file or directory and its flock). Once old, it goes; one whose mode, taken from an
+ * output, lets it be written but not read is opened for writing to see its lock (locked,
+ * it stays; not, it goes); one that cannot be opened at all (mode 0) stays, old or not. */
 static void young_temporaries_stay(void)
 {
     const char *dir = scratch_dir();
@@ -684,9 +685,19 @@ static void young_temporaries_stay(void)
     if (user == 0) {
         if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0)) _exit(3);
         write_text(utmp, "x");
-        if (chmod(utmp, 0200) != 0 || age_path(utmp) != 0 || ts_out_open(&o, upath) != 0) _exit(3);
+        if (chmod(utmp, 0200) != 0 || age_path(utmp) != 0) _exit(3);
+        int lk = open(utmp, O_WRONLY | O_CLOEXEC);   /* its owner's lock */
+        if (lk < 0 || flock(lk, LOCK_EX) != 0 || ts_out_open(&o, upath) != 0) _exit(3);
         ts_out_abort(&o);
-        _exit(access(utmp, F_OK) == 0 ? 0 : 1);
+        if (access(utmp, F_OK) != 0) _exit(1);
+        close(lk);
+        if (ts_out_open(&o, upath) != 0) _exit(3);
+        ts_out_abort(&o);
+        if (access(utmp, F_OK) == 0) _exit(2);
+        write_text(utmp, "x");
+        if (chmod(utmp, 0) != 0 || age_path(utmp) != 0 || ts_out_open(&o, upath) != 0) _exit(3);
+        ts_out_abort(&o);
+        _exit(access(utmp, F_OK) == 0 ? 0 : 4);
     }
     int ust = 0;
     REQUIRE(waitpid(user, &ust, 0) == user);

@@ -315,7 +315,7 @@ static int pid_alive(long pid)
 #define TEMP_GRACE_S 60
 
 /* 1 when a sweep must leave path: locked by its owner, too young to tell, or not to be
- * opened to see its lock (a mode taken from an output that no one may read) */
+ * opened to see its lock (a mode taken from an output that no one may read or write) */
 static int in_use(const char *path)
 {
     struct stat st;
@@ -324,6 +324,10 @@ static int in_use(const char *path)
     clock_gettime(CLOCK_REALTIME, &now);
     if (now.tv_sec - st.st_mtim.tv_sec < TEMP_GRACE_S) return 1;   /* (a future time too) */
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    /* a file that may be written but not read (an output of mode 0200): a flock takes
+     * either, and opening it for writing changes nothing in it */
+    if (fd < 0 && errno == EACCES && S_ISREG(st.st_mode))
+        fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
     if (fd < 0) return 1;
     int held = flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
     close(fd);   /* our own lock, if taken, goes with it */
