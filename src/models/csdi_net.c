@@ -1,5 +1,6 @@
 /* CSDI-S4's network as the SSSD network's third kind of residual block
- * (sssd.h): initialisation, activation plan, forward and backward. The side
+ * (sssd.h): initialisation, its plan's scratch and position embedding (the
+ * plan's buffers are sssd_net.c's), forward and backward. The side
  * information's 1x1 convolution is split by its inputs: the position embedding
  * PE is the same for every item, so its product W_pe PE (2C, L) is made once
  * per block and pass; the feature embedding is one column per block and the
@@ -58,81 +59,22 @@ int ts_csdi_params_init(ts_sssd_net *n, uint64_t seed)
 
 static size_t max_sz(size_t a, size_t b) { return a > b ? a : b; }
 
-int ts_csdi_plan_init(ts_sssd_plan *pl, const ts_sssd_net *n, int B, int L, int train)
+size_t ts_csdi_scratch_size(const ts_sssd_config *c, const ts_sssd_plan *pl)
 {
-    const ts_sssd_config *c = &n->c;
-    const int C = c->C, C2 = 2 * C, Te = c->time_emb;
-    ts_s4_config sc = {C, c->N, L, c->bidirectional, TS_S4_CONV_AUTO};
-    if (ts_s4_init(&pl->s4, &sc) != 0) return -1;
-    pl->B = B;
-    pl->L = L;
-    pl->train = train;
-    const size_t BL = (size_t)B * L, nC = ts_round_up(BL * C, 16), n2C = ts_round_up(BL * C2, 16);
-    const int sets = train ? c->layers : 1;
-    pl->s4_act = ts_round_up(ts_s4_act_size(&pl->s4, B), 16);
-
+    const int C = c->C, C2 = 2 * C, B = pl->B, L = pl->L;
     size_t sc_f = ts_s4_scratch_size(&pl->s4, B);
     sc_f = max_sz(sc_f, ts_conv1d_scratch_size(2, C, L, 1));
     sc_f = max_sz(sc_f, ts_conv1d_scratch_size(C, C2, L, 1));
     sc_f = max_sz(sc_f, ts_conv1d_scratch_size(C, C, L, 1));
     sc_f = max_sz(sc_f, ts_conv1d_scratch_size(C, 1, L, 1));
     sc_f = max_sz(sc_f, ts_stepmlp_scratch_size(B, c->emb_in, c->emb_mid, c->emb_out));
-    sc_f = max_sz(sc_f, (size_t)C2 * L + 3 * (size_t)C2);   /* the side product and its rows */
-    pl->scratch_floats = ts_round_up(sc_f, 16);
+    return max_sz(sc_f, (size_t)C2 * L + 3 * (size_t)C2);   /* the side product and its rows */
+}
 
-    size_t total = ts_round_up(BL * 3, 16) /* x, mask */ + ts_round_up((size_t)Te * L, 16) /* PE */ +
-                   ts_round_up((size_t)B, 16) /* steps */ + ts_round_up((size_t)B * c->emb_out, 16) +
-                   ts_round_up(ts_stepmlp_act_size(B, c->emb_in, c->emb_mid, c->emb_out), 16) +
-                   ts_round_up((size_t)B * c->layers * C, 16) + 3 * nC /* h0pre h skip */ +
-                   (size_t)sets * (3 * nC + n2C + pl->s4_act) + 2 * nC /* fpre f */ +
-                   ts_round_up(BL, 16) /* out */ + n2C /* t2c */;
-    if (train) total += 2 * n2C + 2 * nC + ts_round_up((size_t)B * c->emb_out, 16) + ts_round_up((size_t)B * C, 16);
-    else {   /* the sampler's kernel cache: two slots a block, as the S4 kind has (one used) */
-        pl->kcache_floats = ts_round_up(ts_s4_kernel_cache_size(&pl->s4), 16);
-        total += 2 * (size_t)c->layers * pl->kcache_floats;
-    }
-    total += pl->scratch_floats;
-    if (ts_batch_fits(total * sizeof(float), B, L) != 0) {
-        ts_s4_free(&pl->s4);
-        memset(pl, 0, sizeof *pl);
-        return -1;
-    }
-    pl->floats = total;
-    pl->mem = ts_alloc_aligned(total * sizeof(float));
-    float *q = pl->mem;
-#define GET(ptr, k) do { ptr = q; q += ts_round_up(k, 16); } while (0)
-    GET(pl->cond, BL * 3);
-    GET(pl->side, (size_t)Te * L);
-    pl->steps = (int32_t *)q; q += ts_round_up((size_t)B, 16);
-    GET(pl->emb, (size_t)B * c->emb_out);
-    GET(pl->emb_act, ts_stepmlp_act_size(B, c->emb_in, c->emb_mid, c->emb_out));
-    GET(pl->pt, (size_t)B * c->layers * C);
-    GET(pl->h0pre, BL * C);
-    GET(pl->h, BL * C);
-    GET(pl->skip, BL * C);
-    GET(pl->a, (size_t)sets * nC);
-    GET(pl->c3, (size_t)sets * nC);
-    GET(pl->g, (size_t)sets * nC);
-    GET(pl->u, (size_t)sets * n2C);
-    GET(pl->s4a_act, (size_t)sets * pl->s4_act);
-    GET(pl->fpre, BL * C);
-    GET(pl->f, BL * C);
-    GET(pl->out, BL);
-    GET(pl->t2c, BL * C2);
-    if (train) {
-        GET(pl->d_a, BL * C2);
-        GET(pl->d_b, BL * C2);
-        GET(pl->d_h, BL * C);
-        GET(pl->d_c, BL * C);
-        GET(pl->d_emb, (size_t)B * c->emb_out);
-        GET(pl->d_pt, (size_t)B * C);
-    }
-    GET(pl->scratch, pl->scratch_floats);
-    if (!train) GET(pl->kcache, 2 * (size_t)c->layers * pl->kcache_floats);
-#undef GET
-    if ((size_t)(q - pl->mem) > total) abort();   /* the plan above is wrong: a bug, not input */
-    pl->s2 = pl->s4b_act = NULL;
-    /* PE (Te, L): CSDI's time_embedding of the positions 0 .. L-1, in double */
+void ts_csdi_position_embedding(ts_sssd_plan *pl, int Te)
+{
+    const int L = pl->L;
+    /* CSDI's time_embedding of the positions 0 .. L-1, in double */
     for (int i = 0; i < Te / 2; i++) {
         const double div = pow(10000.0, -2.0 * i / Te);
         for (int l = 0; l < L; l++) {
@@ -140,7 +82,6 @@ int ts_csdi_plan_init(ts_sssd_plan *pl, const ts_sssd_net *n, int B, int L, int 
             pl->side[(size_t)(2 * i + 1) * L + l] = (float)cos(l * div);
         }
     }
-    return 0;
 }
 
 /* ---- forward ---- */

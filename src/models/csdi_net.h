@@ -8,8 +8,11 @@
 
 /* n allocated: draws its parameters from seed as CSDI initialises them. 0 / -1 + error */
 int  ts_csdi_params_init(ts_sssd_net *n, uint64_t seed);
-/* the plan of ts_sssd_plan_init for a csdi network */
-int  ts_csdi_plan_init(ts_sssd_plan *pl, const ts_sssd_net *n, int B, int L, int train);
+/* what ts_sssd_plan_init makes for a csdi network: the scratch floats of its
+ * forward and backward (pl's S4, B and L set), and, once pl's buffers are cut,
+ * PE (time_emb Te, L) in pl->side */
+size_t ts_csdi_scratch_size(const ts_sssd_config *c, const ts_sssd_plan *pl);
+void ts_csdi_position_embedding(ts_sssd_plan *pl, int Te);
 void ts_csdi_forward(const ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, const float *obs,
                      const float *mask, const int32_t *steps);
 void ts_csdi_backward(ts_sssd_net *n, ts_sssd_plan *pl, const float *dout);

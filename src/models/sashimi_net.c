@@ -3,6 +3,7 @@
 #include "tracesynth/sashimi.h"
 #include "tracesynth/common.h"
 #include "tracesynth/nn.h"
+#include "nn/carve.h"
 #include "nn/vmath.h"
 
 #include <math.h>
@@ -446,26 +447,70 @@ static size_t khat_floats(const ts_sashimi_plan *pl)
     return ts_round_up(m, 16);
 }
 
+/* a set's buffers from its start (NULL: counted alone; nn/carve.h) */
+static blk_act act_cut(const ts_sashimi_plan *pl, ts_carve *k)
+{
+    const size_t S = pl->S, BL = (size_t)pl->B * pl->L;
+    blk_act a;
+    a.z0 = ts_carve_take(k, S);
+    a.zn = ts_carve_take(k, S);
+    a.mean = ts_carve_take(k, BL);
+    a.rstd = ts_carve_take(k, BL);
+    a.K = ts_carve_take(k, 2 * S);
+    a.Khat = ts_carve_take(k, khat_floats(pl));
+    a.y = ts_carve_take(k, 2 * S);    /* FF: h (2 S) */
+    a.g = ts_carve_take(k, 2 * S);
+    a.z2 = ts_carve_take(k, 2 * S);
+    return a;
+}
+
 static blk_act act_of(const ts_sashimi_plan *pl, float *set)
 {
-    const size_t S = pl->S, BL = ts_round_up((size_t)pl->B * pl->L, 16);
-    blk_act a;
-    float *q = set;
-    a.z0 = q; q += S;
-    a.zn = q; q += S;
-    a.mean = q; q += BL;
-    a.rstd = q; q += BL;
-    a.K = q; q += 2 * S;
-    a.Khat = q; q += khat_floats(pl);
-    a.y = q; q += 2 * S;    /* FF: h (2 S) */
-    a.g = q; q += 2 * S;
-    a.z2 = q; q += 2 * S;
-    return a;
+    ts_carve k = {set, 0, 0};
+    return act_cut(pl, &k);
 }
 
 static size_t set_size(const ts_sashimi_plan *pl)
 {
-    return 10 * pl->S + 2 * ts_round_up((size_t)pl->B * pl->L, 16) + khat_floats(pl);
+    ts_carve k = {NULL, 0, 0};
+    act_cut(pl, &k);
+    return k.used;
+}
+
+/* the plan's buffers, cut from its block (nn/carve.h) */
+static void plan_buffers(ts_sashimi_plan *pl, const ts_sashimi_net *n, ts_carve *k)
+{
+    const ts_sashimi_config *c = &n->c;
+    const int B = pl->B, H = c->H, K = ts_sashimi_in_ch(c), E = c->emb_out;
+    const size_t S = pl->S, BL = (size_t)B * pl->L, K2 = 2 * (size_t)K;
+    const size_t sets = pl->train ? (size_t)n->n_units : 1;
+    pl->cond = ts_carve_take(k, BL * K2);
+    for (int lv = 0; lv < 3; lv++) pl->col[lv] = ts_carve_take(k, BL * K2);
+    pl->emb = ts_carve_take(k, (size_t)B * E);
+    pl->emb_act = ts_carve_take(k, ts_stepmlp_act_size(B, c->emb_in, c->emb_mid, E));
+    pl->pt = ts_carve_take(k, (size_t)B * 4 * H);
+    pl->x0pre = ts_carve_take(k, S);
+    pl->in = ts_carve_take(k, (size_t)(n->n_units + 1) * S);
+    pl->set = ts_carve_take(k, sets * pl->set_floats);
+    pl->xn = ts_carve_take(k, S);
+    pl->mean = ts_carve_take(k, BL);
+    pl->rstd = ts_carve_take(k, BL);
+    pl->fpre = ts_carve_take(k, S);
+    pl->f = ts_carve_take(k, S);
+    pl->out = ts_carve_take(k, BL * K);
+    pl->t1 = ts_carve_take(k, S);
+    pl->t2 = ts_carve_take(k, 2 * S);
+    pl->t3 = ts_carve_take(k, 2 * S);
+    if (pl->train) {
+        pl->dstack = ts_carve_take(k, (size_t)(n->nd + 1) * S);
+        pl->dg = ts_carve_take(k, S);
+        pl->dg2 = ts_carve_take(k, S);
+        pl->d_emb = ts_carve_take(k, (size_t)B * E);
+        pl->d_pt = ts_carve_take(k, (size_t)B * 4 * H);
+        pl->dK = ts_carve_take(k, 2 * S);
+    }
+    pl->scratch = ts_carve_take(k, pl->scratch_floats);
+    if (!pl->train) pl->kcache = ts_carve_take(k, pl->kcache_floats);
 }
 
 int ts_sashimi_plan_init(ts_sashimi_plan *pl, const ts_sashimi_net *n, int B, int L, int train)
@@ -487,10 +532,8 @@ int ts_sashimi_plan_init(ts_sashimi_plan *pl, const ts_sashimi_net *n, int B, in
     pl->L = L;
     pl->train = train;
     const int H = c->H, K = ts_sashimi_in_ch(c), K2 = 2 * K, E = c->emb_out;
-    const size_t S = ts_round_up((size_t)B * H * L, 16), BL = (size_t)B * L;
-    pl->S = S;
+    pl->S = ts_round_up((size_t)B * H * L, 16);
     pl->set_floats = ts_round_up(set_size(pl), 16);
-    const int sets = train ? n->n_units : 1;
 
     size_t sc = ts_stepmlp_scratch_size(B, c->emb_in, c->emb_mid, E);
     sc = max_sz(sc, ts_conv1d_scratch_size(K, H, L, 1));
@@ -506,59 +549,20 @@ int ts_sashimi_plan_init(ts_sashimi_plan *pl, const ts_sashimi_net *n, int B, in
         if (lv < 2) sc = max_sz(sc, ts_conv1d_wn_scratch_size(2 * C, 2 * C, Ll / 2, 1));   /* down pool */
     }
     pl->scratch_floats = ts_round_up(sc, 16);
-    size_t cols = 0;
-    for (int lv = 0; lv < 3; lv++) cols += ts_round_up(BL * K2, 16);
-    size_t total = ts_round_up(BL * K2, 16) + cols + ts_round_up((size_t)B * E, 16) +
-                   ts_round_up(ts_stepmlp_act_size(B, c->emb_in, c->emb_mid, E), 16) +
-                   ts_round_up((size_t)B * 4 * H, 16) + S /* x0pre */ + (size_t)(n->n_units + 1) * S +
-                   (size_t)sets * pl->set_floats + S + 2 * ts_round_up(BL, 16) + 2 * S /* fpre f */ +
-                   ts_round_up(BL * K, 16) + 5 * S /* t1 t2 t3 */;
-    if (train) total += (size_t)(n->nd + 1) * S + 2 * S + ts_round_up((size_t)B * E, 16) +
-                        ts_round_up((size_t)B * 4 * H, 16) + 2 * S /* dK */;
-    else
+    if (!train)
         for (int k = 0; k < n->n_units; k++)
             if (n->units[k].kind == TS_SA_S4)
                 pl->kcache_floats += ts_round_up(ts_s4_kernel_cache_size(&pl->s4[n->units[k].lv]), 16);
-    total += pl->scratch_floats + pl->kcache_floats;
-    if (ts_batch_fits(total * sizeof(float), B, L) != 0) {
+    ts_carve k = {NULL, 0, 0};
+    plan_buffers(pl, n, &k);
+    if (ts_carve_alloc(&k, B, L) != 0) {
         for (int lv = 0; lv < 3; lv++) ts_s4_free(&pl->s4[lv]);
         memset(pl, 0, sizeof *pl);
         return -1;
     }
-    pl->floats = total;
-    pl->mem = ts_alloc_aligned(total * sizeof(float));
-    memset(pl->mem, 0, total * sizeof(float));
-    float *q = pl->mem;
-#define GET(ptr, m) do { ptr = q; q += ts_round_up(m, 16); } while (0)
-    GET(pl->cond, BL * K2);
-    for (int lv = 0; lv < 3; lv++) GET(pl->col[lv], BL * K2);
-    GET(pl->emb, (size_t)B * E);
-    GET(pl->emb_act, ts_stepmlp_act_size(B, c->emb_in, c->emb_mid, E));
-    GET(pl->pt, (size_t)B * 4 * H);
-    GET(pl->x0pre, S);
-    GET(pl->in, (size_t)(n->n_units + 1) * S);
-    GET(pl->set, (size_t)sets * pl->set_floats);
-    GET(pl->xn, S);
-    GET(pl->mean, BL);
-    GET(pl->rstd, BL);
-    GET(pl->fpre, S);
-    GET(pl->f, S);
-    GET(pl->out, BL * K);
-    GET(pl->t1, S);
-    GET(pl->t2, 2 * S);
-    GET(pl->t3, 2 * S);
-    if (train) {
-        GET(pl->dstack, (size_t)(n->nd + 1) * S);
-        GET(pl->dg, S);
-        GET(pl->dg2, S);
-        GET(pl->d_emb, (size_t)B * E);
-        GET(pl->d_pt, (size_t)B * 4 * H);
-        GET(pl->dK, 2 * S);
-    }
-    GET(pl->scratch, pl->scratch_floats);
-    if (!train) GET(pl->kcache, pl->kcache_floats);
-#undef GET
-    if ((size_t)(q - pl->mem) > total) abort();   /* the plan above is wrong: a bug, not input */
+    pl->mem = k.base;
+    pl->floats = k.size;
+    plan_buffers(pl, n, &k);
     return 0;
 }
 

@@ -12,6 +12,7 @@
 #include "tracesynth/sssd.h"
 #include "tracesynth/common.h"
 #include "tracesynth/nn.h"
+#include "nn/carve.h"
 #include "nn/vmath.h"
 #include "models/csdi_net.h"
 
@@ -278,87 +279,90 @@ void ts_sssd_mask_grads(const ts_sssd_net *n, float *grads)
 /* ---- activation plan ---- */
 
 static size_t max_sz(size_t a, size_t b) { return a > b ? a : b; }
-/* round up to 16 floats so every array stays 64-byte aligned */
 
-int ts_sssd_plan_init(ts_sssd_plan *pl, const ts_sssd_net *n, int B, int L, int train)
+/* the scratch floats of an S4 or dilated plan (pl's S4 made) */
+static size_t scratch_size(const ts_sssd_config *c, const ts_sssd_plan *pl)
 {
-    memset(pl, 0, sizeof *pl);
-    if (B < 1 || L < 1) return ts_fail("sssd: batch %d x length %d: both must be >= 1", B, L);
-    if (n->c.residual == TS_SSSD_RES_CSDI) return ts_csdi_plan_init(pl, n, B, L, train);
-    const ts_sssd_config *c = &n->c;
-    const int C = c->C, C2 = 2 * C, K = ts_sssd_in_ch(c), s4blk = c->residual == TS_SSSD_RES_S4;
-    ts_s4_config sc = {C2, c->N, L, c->bidirectional, TS_S4_CONV_AUTO};
-    if (s4blk && ts_s4_init(&pl->s4, &sc) != 0) return -1;
-    pl->B = B;
-    pl->L = L;
-    pl->train = train;
-    const size_t BL = (size_t)B * L, nC = ts_round_up(BL * C, 16), n2C = ts_round_up(BL * C2, 16);
-    const int sets = train ? c->layers : 1;
-    /* dilated blocks keep u and g alone: no c3, s2 or S4 activations */
-    const size_t n2Cs4 = s4blk ? n2C : 0;
-    pl->s4_act = s4blk ? ts_round_up(ts_s4_act_size(&pl->s4, B), 16) : 0;
-
-    size_t sc_f = s4blk ? ts_s4_scratch_size(&pl->s4, B) : 0;
+    const int C = c->C, C2 = 2 * C, K = ts_sssd_in_ch(c), B = pl->B, L = pl->L;
+    size_t sc_f = c->residual == TS_SSSD_RES_S4 ? ts_s4_scratch_size(&pl->s4, B) : 0;
     sc_f = max_sz(sc_f, ts_conv1d_wn_scratch_size(K, C, L, 1));
     sc_f = max_sz(sc_f, ts_conv1d_wn_scratch_size(C, C2, L, 3));
     sc_f = max_sz(sc_f, ts_conv1d_wn_scratch_size(2 * K, C2, L, 1));
     sc_f = max_sz(sc_f, ts_conv1d_wn_scratch_size(C, C2, L, 1));
     sc_f = max_sz(sc_f, ts_conv1d_wn_scratch_size(C, C, L, 1));
     sc_f = max_sz(sc_f, ts_conv1d_scratch_size(C, K, L, 1));
-    sc_f = max_sz(sc_f, ts_stepmlp_scratch_size(B, c->emb_in, c->emb_mid, c->emb_out));
-    pl->scratch_floats = ts_round_up(sc_f, 16);
+    return max_sz(sc_f, ts_stepmlp_scratch_size(B, c->emb_in, c->emb_mid, c->emb_out));
+}
 
-    size_t total = ts_round_up(BL * 2 * K, 16) + ts_round_up((size_t)B, 16) /* steps */ + ts_round_up((size_t)B * c->emb_out, 16) +
-                   ts_round_up(ts_stepmlp_act_size(B, c->emb_in, c->emb_mid, c->emb_out), 16) +
-                   ts_round_up((size_t)B * c->layers * C, 16) + 3 * nC /* h0pre h skip */ +
-                   (size_t)sets * (2 * nC + n2C + 2 * n2Cs4 + 2 * pl->s4_act) + 2 * nC /* fpre f */ +
-                   ts_round_up(BL * K, 16) /* out */ + n2C /* t2c */;
-    if (train) total += 2 * n2C + 2 * nC + ts_round_up((size_t)B * c->emb_out, 16) + ts_round_up((size_t)B * C, 16);
-    else if (s4blk) {
-        pl->kcache_floats = ts_round_up(ts_s4_kernel_cache_size(&pl->s4), 16);
-        total += 2 * (size_t)c->layers * pl->kcache_floats;
+/* the plan's buffers, cut from its block (nn/carve.h). The kinds differ in the
+ * conditioning (B, 2K, L) (csdi: (B, 3, L), the mask after it), csdi's PE, and
+ * the sets: dilated blocks keep u and g alone (no c3, s2 or S4 activations),
+ * csdi's c3 is its S4's output (B, C, L) and it has no second S4 (s2, s4b_act NULL) */
+static void plan_buffers(ts_sssd_plan *pl, const ts_sssd_config *c, ts_carve *k)
+{
+    const int csdi = c->residual == TS_SSSD_RES_CSDI, s4blk = c->residual == TS_SSSD_RES_S4;
+    const size_t B = (size_t)pl->B, L = (size_t)pl->L, BL = B * L, C = (size_t)c->C, K = (size_t)ts_sssd_in_ch(c);
+    const size_t nC = ts_round_up(BL * C, 16), n2C = ts_round_up(BL * 2 * C, 16);
+    const size_t sets = pl->train ? (size_t)c->layers : 1;
+    pl->cond = ts_carve_take(k, BL * (csdi ? 3 : 2 * K));
+    if (csdi) pl->side = ts_carve_take(k, (size_t)c->time_emb * L);
+    pl->steps = (int32_t *)ts_carve_take(k, B);
+    pl->emb = ts_carve_take(k, B * c->emb_out);
+    pl->emb_act = ts_carve_take(k, ts_stepmlp_act_size(pl->B, c->emb_in, c->emb_mid, c->emb_out));
+    pl->pt = ts_carve_take(k, B * c->layers * C);
+    pl->h0pre = ts_carve_take(k, BL * C);
+    pl->h = ts_carve_take(k, BL * C);
+    pl->skip = ts_carve_take(k, BL * C);
+    pl->a = ts_carve_take(k, sets * nC);
+    pl->g = ts_carve_take(k, sets * nC);
+    pl->c3 = ts_carve_take(k, sets * (csdi ? nC : s4blk ? n2C : 0));
+    pl->u = ts_carve_take(k, sets * n2C);
+    if (!csdi) pl->s2 = ts_carve_take(k, sets * (s4blk ? n2C : 0));
+    pl->s4a_act = ts_carve_take(k, sets * pl->s4_act);
+    if (!csdi) pl->s4b_act = ts_carve_take(k, sets * pl->s4_act);
+    pl->fpre = ts_carve_take(k, BL * C);
+    pl->f = ts_carve_take(k, BL * C);
+    pl->out = ts_carve_take(k, BL * K);
+    pl->t2c = ts_carve_take(k, BL * 2 * C);
+    if (pl->train) {
+        pl->d_a = ts_carve_take(k, BL * 2 * C);
+        pl->d_b = ts_carve_take(k, BL * 2 * C);
+        pl->d_h = ts_carve_take(k, BL * C);
+        pl->d_c = ts_carve_take(k, BL * C);
+        pl->d_emb = ts_carve_take(k, B * c->emb_out);
+        pl->d_pt = ts_carve_take(k, B * C);
     }
-    total += pl->scratch_floats;
-    if (ts_batch_fits(total * sizeof(float), B, L) != 0) {
+    pl->scratch = ts_carve_take(k, pl->scratch_floats);
+    /* the sampler's kernel cache: two slots a block (csdi: one used) */
+    if (!pl->train) pl->kcache = ts_carve_take(k, 2 * (size_t)c->layers * pl->kcache_floats);
+}
+
+int ts_sssd_plan_init(ts_sssd_plan *pl, const ts_sssd_net *n, int B, int L, int train)
+{
+    memset(pl, 0, sizeof *pl);
+    if (B < 1 || L < 1) return ts_fail("sssd: batch %d x length %d: both must be >= 1", B, L);
+    const ts_sssd_config *c = &n->c;
+    const int csdi = c->residual == TS_SSSD_RES_CSDI, s4 = c->residual != TS_SSSD_RES_DILATED;
+    /* csdi: one S4 of C channels a block; S4 blocks: two of 2C */
+    ts_s4_config sc = {csdi ? c->C : 2 * c->C, c->N, L, c->bidirectional, TS_S4_CONV_AUTO};
+    if (s4 && ts_s4_init(&pl->s4, &sc) != 0) return -1;
+    pl->B = B;
+    pl->L = L;
+    pl->train = train;
+    pl->s4_act = s4 ? ts_round_up(ts_s4_act_size(&pl->s4, B), 16) : 0;
+    pl->scratch_floats = ts_round_up(csdi ? ts_csdi_scratch_size(c, pl) : scratch_size(c, pl), 16);
+    if (!train && s4) pl->kcache_floats = ts_round_up(ts_s4_kernel_cache_size(&pl->s4), 16);
+    ts_carve k = {NULL, 0, 0};
+    plan_buffers(pl, c, &k);
+    if (ts_carve_alloc(&k, B, L) != 0) {
         ts_s4_free(&pl->s4);
         memset(pl, 0, sizeof *pl);
         return -1;
     }
-    pl->floats = total;
-    pl->mem = ts_alloc_aligned(total * sizeof(float));
-    float *q = pl->mem;
-#define GET(ptr, n) do { ptr = q; q += ts_round_up(n, 16); } while (0)
-    GET(pl->cond, BL * 2 * K);
-    pl->steps = (int32_t *)q; q += ts_round_up((size_t)B, 16);
-    GET(pl->emb, (size_t)B * c->emb_out);
-    GET(pl->emb_act, ts_stepmlp_act_size(B, c->emb_in, c->emb_mid, c->emb_out));
-    GET(pl->pt, (size_t)B * c->layers * C);
-    GET(pl->h0pre, BL * C);
-    GET(pl->h, BL * C);
-    GET(pl->skip, BL * C);
-    GET(pl->a, (size_t)sets * nC);
-    GET(pl->g, (size_t)sets * nC);
-    GET(pl->c3, (size_t)sets * n2Cs4);
-    GET(pl->u, (size_t)sets * n2C);
-    GET(pl->s2, (size_t)sets * n2Cs4);
-    GET(pl->s4a_act, (size_t)sets * pl->s4_act);
-    GET(pl->s4b_act, (size_t)sets * pl->s4_act);
-    GET(pl->fpre, BL * C);
-    GET(pl->f, BL * C);
-    GET(pl->out, BL * K);
-    GET(pl->t2c, BL * C2);
-    if (train) {
-        GET(pl->d_a, BL * C2);
-        GET(pl->d_b, BL * C2);
-        GET(pl->d_h, BL * C);
-        GET(pl->d_c, BL * C);
-        GET(pl->d_emb, (size_t)B * c->emb_out);
-        GET(pl->d_pt, (size_t)B * C);
-    }
-    GET(pl->scratch, pl->scratch_floats);
-    if (!train) GET(pl->kcache, 2 * (size_t)c->layers * pl->kcache_floats);
-#undef GET
-    if ((size_t)(q - pl->mem) > total) abort();   /* the plan above is wrong: a bug, not input */
+    pl->mem = k.base;
+    pl->floats = k.size;
+    plan_buffers(pl, c, &k);
+    if (csdi) ts_csdi_position_embedding(pl, c->time_emb);
     return 0;
 }
 
