@@ -5,6 +5,7 @@
 #include "tracesynth/nn.h"
 #include "nn/carve.h"
 #include "nn/vmath.h"
+#include "models/denoiser_wrap.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -806,8 +807,7 @@ static ts_sashimi_net *net_of(const ts_denoiser *d) { return d->net; }
 static void sa_free(ts_denoiser *d)
 {
     if (d->net) ts_sashimi_net_free(d->net);
-    free(d->net);
-    memset(d, 0, sizeof *d);
+    ts_denoiser_unwrap(d);
 }
 
 static size_t sa_num_trainable(const ts_denoiser *d) { return ts_sashimi_num_trainable(net_of(d)); }
@@ -819,25 +819,15 @@ static size_t sa_config_text(const ts_denoiser *d, char *buf, size_t n)
 
 static int sa_plan_init(ts_denoiser_plan *pl, const ts_denoiser *d, int B, int L, int train)
 {
-    memset(pl, 0, sizeof *pl);
     ts_sashimi_plan *p = ts_calloc(1, sizeof *p);
-    if (ts_sashimi_plan_init(p, net_of(d), B, L, train) != 0) {
-        free(p);
-        return -1;
-    }
-    pl->pl = p;
-    pl->B = B;
-    pl->L = L;
-    pl->out = p->out;
-    pl->floats = p->floats;
-    return 0;
+    const int rc = ts_sashimi_plan_init(p, net_of(d), B, L, train);
+    return ts_denoiser_plan_wrap(pl, p, rc, B, L, p->out, p->floats);
 }
 
 static void sa_plan_free(ts_denoiser_plan *pl)
 {
     if (pl->pl) ts_sashimi_plan_free(pl->pl);
-    free(pl->pl);
-    memset(pl, 0, sizeof *pl);
+    ts_denoiser_plan_unwrap(pl);
 }
 
 static void sa_cache(const ts_denoiser *d, ts_denoiser_plan *pl) { ts_sashimi_plan_cache_kernels(net_of(d), pl->pl); }
@@ -876,21 +866,9 @@ static const ts_denoiser_ops sashimi_ops = {
 
 int ts_denoiser_sashimi(ts_denoiser *d, const ts_sashimi_config *c, uint64_t seed, int init)
 {
-    memset(d, 0, sizeof *d);
     ts_sashimi_net *n = ts_calloc(1, sizeof *n);
-    if (init) {
-        if (ts_sashimi_net_init(n, c, seed) != 0) {
-            free(n);
-            return -1;
-        }
-    } else {
-        ts_sashimi_net_alloc(n, c);
-    }
-    d->ops = &sashimi_ops;
-    d->net = n;
-    d->params = n->params;
-    d->grads = n->grads;
-    d->total = n->total;
-    d->K = ts_sashimi_in_ch(c);
-    return 0;
+    int rc = 0;
+    if (init) rc = ts_sashimi_net_init(n, c, seed);
+    else ts_sashimi_net_alloc(n, c);
+    return ts_denoiser_wrap(d, &sashimi_ops, n, rc, n->params, n->grads, n->total, ts_sashimi_in_ch(c));
 }

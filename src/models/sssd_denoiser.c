@@ -2,6 +2,7 @@
  * (denoiser.h), and the interface's ε-predictor for the sampler. */
 #include "tracesynth/denoiser.h"
 #include "tracesynth/sssd.h"
+#include "models/denoiser_wrap.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -12,8 +13,7 @@ static ts_sssd_net *net_of(const ts_denoiser *d) { return d->net; }
 static void sssd_free(ts_denoiser *d)
 {
     if (d->net) ts_sssd_net_free(d->net);
-    free(d->net);
-    memset(d, 0, sizeof *d);
+    ts_denoiser_unwrap(d);
 }
 
 static size_t sssd_num_trainable(const ts_denoiser *d) { return ts_sssd_num_trainable(net_of(d)); }
@@ -26,25 +26,15 @@ static size_t sssd_config_text(const ts_denoiser *d, char *buf, size_t n)
 
 static int sssd_plan_init(ts_denoiser_plan *pl, const ts_denoiser *d, int B, int L, int train)
 {
-    memset(pl, 0, sizeof *pl);
     ts_sssd_plan *p = ts_calloc(1, sizeof *p);
-    if (ts_sssd_plan_init(p, net_of(d), B, L, train) != 0) {
-        free(p);
-        return -1;
-    }
-    pl->pl = p;
-    pl->B = B;
-    pl->L = L;
-    pl->out = p->out;
-    pl->floats = p->floats;
-    return 0;
+    const int rc = ts_sssd_plan_init(p, net_of(d), B, L, train);
+    return ts_denoiser_plan_wrap(pl, p, rc, B, L, p->out, p->floats);
 }
 
 static void sssd_plan_free(ts_denoiser_plan *pl)
 {
     if (pl->pl) ts_sssd_plan_free(pl->pl);
-    free(pl->pl);
-    memset(pl, 0, sizeof *pl);
+    ts_denoiser_plan_unwrap(pl);
 }
 
 static void sssd_cache(const ts_denoiser *d, ts_denoiser_plan *pl) { ts_sssd_plan_cache_kernels(net_of(d), pl->pl); }
@@ -83,23 +73,11 @@ static const ts_denoiser_ops sssd_ops = {
 
 int ts_denoiser_sssd(ts_denoiser *d, const ts_sssd_config *c, uint64_t seed, int init)
 {
-    memset(d, 0, sizeof *d);
     ts_sssd_net *n = ts_calloc(1, sizeof *n);
-    if (init) {
-        if (ts_sssd_net_init(n, c, seed) != 0) {
-            free(n);
-            return -1;
-        }
-    } else {
-        ts_sssd_net_alloc(n, c);
-    }
-    d->ops = &sssd_ops;
-    d->net = n;
-    d->params = n->params;
-    d->grads = n->grads;
-    d->total = n->p.total;
-    d->K = ts_sssd_in_ch(c);
-    return 0;
+    int rc = 0;
+    if (init) rc = ts_sssd_net_init(n, c, seed);
+    else ts_sssd_net_alloc(n, c);
+    return ts_denoiser_wrap(d, &sssd_ops, n, rc, n->params, n->grads, n->p.total, ts_sssd_in_ch(c));
 }
 
 int ts_denoiser_eps_fn(void *ctx, const float *xt, int t, float *eps)
