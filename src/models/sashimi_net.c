@@ -4,6 +4,7 @@
 #include "tracesynth/common.h"
 #include "tracesynth/nn.h"
 #include "nn/carve.h"
+#include "nn/conv_add.h"
 #include "nn/vmath.h"
 #include "models/denoiser_wrap.h"
 
@@ -359,54 +360,6 @@ static void glu_backward_kept(float *dz, const float *dout, const float *z, int 
     }
 }
 
-/* one row of block_tail: acc = w . col (inputs in order, positions vectorised);
- * with a GLU, g becomes σ(g) for the backward */
-TS_CLONES static void tail_row(float *restrict y, const float *restrict a, float *restrict g,
-                               const float *restrict x, const float *restrict col, const float *restrict w,
-                               int n_in, float bias, int L)
-{
-    float acc[256];
-    for (int l0 = 0; l0 < L; l0 += 256) {
-        const int n = L - l0 < 256 ? L - l0 : 256;
-        const float *c0 = col + l0;
-        #pragma omp simd
-        for (int l = 0; l < n; l++) acc[l] = w[0] * c0[l];
-        for (int i = 1; i < n_in; i++) {
-            const float *ci = c0 + (size_t)i * L, wi = w[i];
-            #pragma omp simd
-            for (int l = 0; l < n; l++) acc[l] += wi * ci[l];
-        }
-        float *yr = y + l0;
-        const float *xr = x + l0;
-        if (a)   /* libm's expf, as ts_glu_forward: not vectorised */
-            for (int l = 0; l < n; l++) {
-                const float sg = sigm(g[l0 + l]);
-                g[l0 + l] = sg;
-                yr[l] = a[l0 + l] * sg + ((acc[l] + bias) + xr[l]);
-            }
-        else {
-            #pragma omp simd
-            for (int l = 0; l < n; l++) yr[l] += (acc[l] + bias) + xr[l];
-        }
-    }
-}
-
-/* a residual block's tail in one pass: y (B, C, L) = GLU(z2) (z2 (B, 2C, L), its gate
- * half left as σ(gate); NULL: y as it is) + (w . col_b + bias) + x. The strided cond
- * conv is a 1x1 conv over col (n_in = 2K s inputs: a product too small for a GEMM),
- * w (C, n_in) its weight-normed weight */
-static void block_tail(float *y, float *z2, const float *x, const float *col, const float *w,
-                       const float *bias, int B, int C, int n_in, int L)
-{
-#pragma omp parallel for schedule(static) if ((long)B * C * L > PAR_MIN)
-    for (int bc = 0; bc < B * C; bc++) {
-        const int b = bc / C, o = bc % C;
-        float *a = z2 ? z2 + ((size_t)b * 2 * C + o) * L : NULL;
-        tail_row(y + (size_t)bc * L, a, a ? a + (size_t)C * L : NULL, x + (size_t)bc * L,
-                 col + (size_t)b * n_in * L, w + (size_t)o * n_in, n_in, bias[o], L);
-    }
-}
-
 /* cond (B, 2K, L) -> col (B, 2K s, L/s): col[b, c s + k, j] = cond[b, c, j s - p + k],
  * p = (s - 1) / 2 (Conv's padding), zero outside: the strided conv of kernel s
  * becomes a 1x1 conv over col, its v (C, 2K, s) read as (C, 2K s) */
@@ -642,10 +595,11 @@ static void unit_forward(const ts_sashimi_net *n, ts_sashimi_plan *pl, int k, co
         else ts_gelu_forward(a.g, a.y, 2 * n1);
         ts_conv1d_forward(y, a.g, w2, b2, B, 2 * C, C, Ll, 1, 1, S);
     }
-    /* y = (GLU(z2) or the FF's output) + cond_conv(cond) + x */
+    /* y = (GLU(z2) or the FF's output) + cond_conv(cond) + x in one pass: the strided
+     * cond conv is a 1x1 conv over col (2K s inputs), its weight normed first */
     float *wc = S;   /* (C, 2K s) then its norms (C): the cond conv's scratch holds more */
     ts_weightnorm_forward(wc, wc + (size_t)C * K2 * s, P + o.cond_v, P + o.cond_g, C, K2 * s);
-    block_tail(y, u->kind == TS_SA_S4 ? a.z2 : NULL, x, pl->col[u->lv], wc, P + o.cond_b, B, C, K2 * s, Ll);
+    ts_conv1x1_add(y, u->kind == TS_SA_S4 ? a.z2 : NULL, x, pl->col[u->lv], wc, P + o.cond_b, B, C, K2 * s, Ll);
 }
 
 TS_CLONES static void add_row(float *restrict y, const float *restrict x, size_t n)

@@ -13,6 +13,7 @@
 #include "tracesynth/common.h"
 #include "tracesynth/nn.h"
 #include "nn/carve.h"
+#include "nn/conv_add.h"
 #include "nn/vmath.h"
 #include "models/csdi_net.h"
 
@@ -409,40 +410,6 @@ static void scale(float *x, size_t n, float a)
 
 /* ---- forward ---- */
 
-/* one row: u[l] += (w0 c0[l] + w1 c1[l]) + b */
-TS_CLONES static void add_cond_row(float *restrict u, const float *restrict c, const float *restrict w,
-                                   int n_in, float b, int L)
-{
-    /* inputs outer, positions inner (the loop over positions vectorises);
-     * each position still sums its inputs in order */
-    float acc[256];
-    for (int l0 = 0; l0 < L; l0 += 256) {
-        const int n = L - l0 < 256 ? L - l0 : 256;
-        const float *c0 = c + l0;
-        #pragma omp simd
-        for (int l = 0; l < n; l++) acc[l] = w[0] * c0[l];
-        for (int i = 1; i < n_in; i++) {
-            const float *ci = c0 + (size_t)i * L, wi = w[i];
-            #pragma omp simd
-            for (int l = 0; l < n; l++) acc[l] += wi * ci[l];
-        }
-        #pragma omp simd
-        for (int l = 0; l < n; l++) u[l0 + l] += acc[l] + b;
-    }
-}
-
-/* u (B, C2, L) += w (C2, n_in) . cond_b (n_in, L) + bias: the conditioning's 1x1
- * convolution (n_in = 2K inputs: a product too small for a GEMM) added in one pass */
-static void add_cond(float *u, const float *cond, const float *w, const float *bias, int B, int C2, int n_in,
-                     int L)
-{
-#pragma omp parallel for schedule(static) if ((long)B * C2 * L > 65536)
-    for (int bo = 0; bo < B * C2; bo++) {
-        int b = bo / C2, o = bo % C2;
-        add_cond_row(u + (size_t)bo * L, cond + (size_t)b * n_in * L, w + (size_t)n_in * o, n_in, bias[o], L);
-    }
-}
-
 /* one row of res_skip */
 TS_CLONES static void res_skip_row(float *restrict h, float *restrict k, const float *restrict r,
                                    const float *restrict q, float br, float bq, float s, int L)
@@ -627,7 +594,7 @@ void ts_sssd_forward(const ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, co
             s4_fwd(pl, bp + p->s4a, 2 * i, c3, u, acta, 0, L);
             /* u += cond_conv(cond): a 2K-input 1x1 convolution, added in one pass */
             ts_weightnorm_forward(S, S + 2 * (size_t)K * C2, bp + p->cond_v, bp + p->cond_g, C2, 2 * K);
-            add_cond(u, pl->cond, S, bp + p->cond_b, B, C2, 2 * K, L);
+            ts_conv1x1_add(u, NULL, NULL, pl->cond, S, bp + p->cond_b, B, C2, 2 * K, L);
             /* after the last block only the skip rows over [lo, hi) are read: there
              * the second S4 layer's output linear and LayerNorm, and the gate, run
              * over that span alone */
@@ -638,7 +605,7 @@ void ts_sssd_forward(const ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, co
             ts_conv1d_wn_forward(u, a, bp + p->c3_v, bp + p->c3_g, bp + p->c3_b, B, C, C2, L, 3,
                                  ts_sssd_dilation(c, i), S);
             ts_weightnorm_forward(S, S + 2 * (size_t)K * C2, bp + p->cond_v, bp + p->cond_g, C2, 2 * K);
-            add_cond(u, pl->cond, S, bp + p->cond_b, B, C2, 2 * K, L);
+            ts_conv1x1_add(u, NULL, NULL, pl->cond, S, bp + p->cond_b, B, C2, 2 * K, L);
         }
         if (tail) gate_span(g, gin, B, C, L, lo, hi);
         else if (pl->train) ts_gate_forward_keep(g, gin, B, C, L);   /* gin: [tanh; sigmoid] */

@@ -18,6 +18,7 @@
 #include "tracesynth/nn.h"
 #include "tracesynth/prof.h"
 #include "vmath.h"
+#include "conv_add.h"
 
 #include <math.h>
 #include <omp.h>
@@ -369,4 +370,51 @@ void ts_conv1d_wn_backward_set(float *dx, float *dv, float *dg, float *db, const
                                int Cout, int L, int K, int dil, float *scratch)
 {
     conv1d_wn_backward(dx, dv, dg, db, dout, x, v, g, B, Cin, Cout, L, K, dil, scratch, 1);
+}
+
+/* one row of ts_conv1x1_add: acc = w . col (inputs outer, in order; positions
+ * inner, where the loop vectorises), then added; with a GLU, g becomes σ(g) */
+TS_CLONES static void conv1x1_add_row(float *restrict y, const float *restrict a, float *restrict g,
+                                      const float *restrict x, const float *restrict col,
+                                      const float *restrict w, int n_in, float bias, int L)
+{
+    float acc[256];
+    for (int l0 = 0; l0 < L; l0 += 256) {
+        const int n = L - l0 < 256 ? L - l0 : 256;
+        const float *c0 = col + l0;
+        #pragma omp simd
+        for (int l = 0; l < n; l++) acc[l] = w[0] * c0[l];
+        for (int i = 1; i < n_in; i++) {
+            const float *ci = c0 + (size_t)i * L, wi = w[i];
+            #pragma omp simd
+            for (int l = 0; l < n; l++) acc[l] += wi * ci[l];
+        }
+        float *yr = y + l0;
+        if (a) {   /* libm's expf, as ts_glu_forward: not vectorised */
+            for (int l = 0; l < n; l++) {
+                const float sg = 1.0f / (1.0f + expf(-g[l0 + l]));
+                g[l0 + l] = sg;
+                yr[l] = a[l0 + l] * sg + ((acc[l] + bias) + x[l0 + l]);
+            }
+        } else if (x) {
+            const float *xr = x + l0;
+            #pragma omp simd
+            for (int l = 0; l < n; l++) yr[l] += (acc[l] + bias) + xr[l];
+        } else {
+            #pragma omp simd
+            for (int l = 0; l < n; l++) yr[l] += acc[l] + bias;
+        }
+    }
+}
+
+void ts_conv1x1_add(float *y, float *z2, const float *x, const float *col, const float *w, const float *bias,
+                    int B, int C, int n_in, int L)
+{
+#pragma omp parallel for schedule(static) if ((long)B * C * L > 65536)
+    for (int bc = 0; bc < B * C; bc++) {
+        const int b = bc / C, o = bc % C;
+        float *a = z2 ? z2 + ((size_t)b * 2 * C + o) * L : NULL;
+        conv1x1_add_row(y + (size_t)bc * L, a, a ? a + (size_t)C * L : NULL, x ? x + (size_t)bc * L : NULL,
+                        col + (size_t)b * n_in * L, w + (size_t)o * n_in, n_in, bias[o], L);
+    }
 }
