@@ -1,6 +1,7 @@
 /* What the layer tests share: random and zero arrays, a double dot product, and the
- * gradient check against central finite differences; and the loss of the training loop's
- * tests (test_train, fuzz_ckpt), a least-squares network with its gradients. */
+ * gradient check against central finite differences; the whole networks' gradient check
+ * (test_sssd, test_sashimi); and the loss of the training loop's tests (test_train,
+ * fuzz_ckpt), a least-squares network with its gradients. */
 #ifndef TS_TEST_GRADCHECK_H
 #define TS_TEST_GRADCHECK_H
 
@@ -8,6 +9,7 @@
 
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,6 +55,64 @@ static inline double fd_worst(loss_fn f, float *p, const float *g, size_t n, flo
     }
     if (nonzero) *nonzero = nz;
     return worst;
+}
+
+/* a whole network's loss, f(ctx), of the parameters it reads */
+typedef double (*net_loss_fn)(void *ctx);
+
+/* keeps the inputs pre0 and pre1 (B, C, L) of a network's two ReLUs, made by f(ctx),
+ * 0.02 or more from the kink, where a central difference measures a jump rather than
+ * the derivative: a channel's bias (b0, b1) moved by 0.05 while some input is nearer,
+ * for at most 20 rounds */
+static inline void relu_kinks_avoided(net_loss_fn f, void *ctx, const float *pre0, const float *pre1, float *b0,
+                                      float *b1, int B, int C, int L)
+{
+    for (int round = 0; round < 20; round++) {
+        f(ctx);
+        int moved = 0;
+        for (int ch = 0; ch < C; ch++) {
+            double m0 = 1e9, m1 = 1e9;
+            for (int i = 0; i < B * L; i++) {
+                size_t k = ((size_t)(i / L) * C + ch) * L + i % L;
+                m0 = fmin(m0, fabs(pre0[k]));
+                m1 = fmin(m1, fabs(pre1[k]));
+            }
+            if (m0 < 0.02) { b0[ch] += 0.05f; moved = 1; }
+            if (m1 < 0.02) { b1[ch] += 0.05f; moved = 1; }
+        }
+        if (!moved) break;
+    }
+}
+
+/* what params_fd found: parameters off (printed to stderr), the worst relative error
+ * and its parameter, the nonzero analytic gradients, their largest magnitude */
+typedef struct { size_t bad, worst_i, nonzero; double worst, gmax; } fd_report;
+
+/* central differences of f(ctx) on each of the n parameters p of a network (float32
+ * forward), each moved by +-1e-3 max(1, |p|), against the analytic gradient g: the error
+ * relative to |num| + |ana| + 1e-2 max |g|, off over 5e-2 */
+static inline fd_report params_fd(net_loss_fn f, void *ctx, float *p, const float *g, size_t n)
+{
+    fd_report r = {0, 0, 0, 0, 0};
+    for (size_t i = 0; i < n; i++) r.gmax = fmax(r.gmax, fabs(g[i]));
+    for (size_t i = 0; i < n; i++) {
+        float keep = p[i];
+        float h = 1e-3f * fmaxf(1.0f, fabsf(keep));
+        p[i] = keep + h;
+        double lp = f(ctx);
+        p[i] = keep - h;
+        double lm = f(ctx);
+        p[i] = keep;
+        double fd = (lp - lm) / (2.0 * h), an = g[i];
+        double err = fabs(fd - an) / (fabs(fd) + fabs(an) + 1e-2 * r.gmax);
+        r.nonzero += an != 0;
+        if (err > r.worst) { r.worst = err; r.worst_i = i; }
+        if (err > 5e-2) {
+            r.bad++;
+            fprintf(stderr, "    param %zu: analytic %g, numeric %g\n", i, an, fd);
+        }
+    }
+    return r;
 }
 
 /* the training loop's tests' network, y = p[0..2] . x + p[3] on n rows of x and y: the

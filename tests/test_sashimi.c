@@ -4,6 +4,7 @@
  * runs it: training, its file (round trip, refusals), imputation, generation. */
 #include "check.h"
 #include "container_edit.h"
+#include "diffusion_toy.h"
 #include "gradcheck.h"
 #include "torch_fixture.h"
 #include "tracesynth.h"
@@ -100,11 +101,14 @@ static void glu_gradient(void)
 
 /* ---- the network ---- */
 
-static double probe(ts_sashimi_net *n, ts_sashimi_plan *pl, const float *xt, const float *obs, const float *mask,
-                    const int32_t *t, const float *r)
+/* the forward on fixed inputs: loss = <out, r> (gradcheck.h's net_loss_fn) */
+typedef struct { ts_sashimi_net *n; ts_sashimi_plan *pl; const float *xt, *obs, *mask, *r; const int32_t *t; } probe;
+
+static double probe_loss(void *ctx)
 {
-    ts_sashimi_forward(n, pl, xt, obs, mask, t);
-    return dot(pl->out, r, (size_t)pl->B * pl->L);
+    const probe *q = ctx;
+    ts_sashimi_forward(q->n, q->pl, q->xt, q->obs, q->mask, q->t);
+    return dot(q->pl->out, q->r, (size_t)q->pl->B * q->pl->L);
 }
 
 /* central differences on every parameter of a small network (levels of 16, 8, 4
@@ -134,48 +138,16 @@ static void gradient_check(void)
     }
     ts_sashimi_plan pl;
     REQUIRE(ts_sashimi_plan_init(&pl, &n, B, L, 1) == 0);
-    /* keep both ReLUs' inputs away from their kink, where a difference measures a jump */
-    for (int round = 0; round < 20; round++) {
-        probe(&n, &pl, xt, obs, mask, t, r);
-        int moved = 0;
-        for (int ch = 0; ch < c.H; ch++) {
-            double m0 = 1e9, m1 = 1e9;
-            for (int i = 0; i < B * L; i++) {
-                size_t k = ((size_t)(i / L) * c.H + ch) * L + i % L;
-                m0 = fmin(m0, fabs(pl.x0pre[k]));
-                m1 = fmin(m1, fabs(pl.fpre[k]));
-            }
-            if (m0 < 0.02) { n.params[n.init_b + ch] += 0.05f; moved = 1; }
-            if (m1 < 0.02) { n.params[n.fin_b + ch] += 0.05f; moved = 1; }
-        }
-        if (!moved) break;
-    }
+    probe q = {&n, &pl, xt, obs, mask, r, t};
+    relu_kinks_avoided(probe_loss, &q, pl.x0pre, pl.fpre, n.params + n.init_b, n.params + n.fin_b, B, c.H, L);
     memset(n.grads, 0, n.total * sizeof(float));
-    probe(&n, &pl, xt, obs, mask, t, r);
+    probe_loss(&q);
     ts_sashimi_backward(&n, &pl, xt, r);
-    double gmax = 0, worst = 0;
-    for (size_t i = 0; i < n.total; i++) gmax = fmax(gmax, fabs(n.grads[i]));
-    size_t bad = 0, worst_i = 0, nonzero = 0;
-    for (size_t i = 0; i < n.total; i++) {
-        float keep = n.params[i];
-        float h = 1e-3f * fmaxf(1.0f, fabsf(keep));
-        n.params[i] = keep + h;
-        double lp = probe(&n, &pl, xt, obs, mask, t, r);
-        n.params[i] = keep - h;
-        double lm = probe(&n, &pl, xt, obs, mask, t, r);
-        n.params[i] = keep;
-        double fd = (lp - lm) / (2.0 * h), an = n.grads[i];
-        double err = fabs(fd - an) / (fabs(fd) + fabs(an) + 1e-2 * gmax);
-        nonzero += an != 0;
-        if (err > worst) { worst = err; worst_i = i; }
-        if (err > 5e-2) {
-            bad++;
-            fprintf(stderr, "    param %zu: analytic %g, numeric %g\n", i, an, fd);
-        }
-    }
-    CHECK_MSG(bad == 0, "%zu of %zu parameters off; worst relative error %g at %zu", bad, n.total, worst, worst_i);
+    const fd_report fr = params_fd(probe_loss, &q, n.params, n.grads, n.total);
+    CHECK_MSG(fr.bad == 0, "%zu of %zu parameters off; worst relative error %g at %zu", fr.bad, n.total, fr.worst,
+              fr.worst_i);
     /* every parameter takes part (a check over zeros would prove nothing) */
-    CHECK_MSG(nonzero > n.total * 9 / 10, "%zu of %zu gradients nonzero", nonzero, n.total);
+    CHECK_MSG(fr.nonzero > n.total * 9 / 10, "%zu of %zu gradients nonzero", fr.nonzero, n.total);
     ts_sashimi_plan_free(&pl);
     ts_sashimi_net_free(&n);
 }
@@ -462,53 +434,11 @@ static void length_must_divide(void)
 
 /* ---- the model ---- */
 
-/* n windows of L of a period-5 sequence */
-static ts_windows toy_windows(size_t n, size_t L)
+/* the toy's sssd-sa options (diffusion_toy.h): a small network, iters iterations */
+static void sa_kv(kvbuf *kv, const char *iters)
 {
-    ts_windows w = {ts_malloc(n * L * sizeof(int32_t)), n, L};
-    for (size_t i = 0; i < n; i++)
-        for (size_t l = 0; l < L; l++) w.data[i * L + l] = (int32_t)((i * 3 + l) % 5);
-    return w;
-}
-
-static const char *kv_k[12], *kv_v[12];
-
-static ts_train_opts sa_opts(ts_split *sp, const char *iters)
-{
-    static const char *const keys[] = {"layers", "channels", "state", "batch", "lr", "scale", "valid-every", "iters"};
-    const char *vals[] = {"1", "8", "4", "8", "3e-3", "unit", "50", iters};
-    int n = 0;
-    for (; n < 8; n++) { kv_k[n] = keys[n]; kv_v[n] = vals[n]; }
-    ts_train_opts o;
-    memset(&o, 0, sizeof o);
-    o.split = sp;
-    o.n_ids = 5;
-    o.blackout = 4;
-    o.mask_pos = TS_MASK_CENTER;
-    o.seed = 42;
-    o.kv.n = n;
-    o.kv.keys = kv_k;
-    o.kv.values = kv_v;
-    return o;
-}
-
-/* mean loss of the first and last three iteration records of a JSON-lines log */
-static int log_losses(const char *path, double *first, double *last)
-{
-    FILE *f = fopen(path, "r");
-    if (!f) return -1;
-    char line[1024];
-    double v[1024];
-    int n = 0;
-    while (fgets(line, sizeof line, f) && n < 1024) {
-        char *p = strstr(line, "\"loss\":");
-        if (p) v[n++] = atof(p + 7);
-    }
-    fclose(f);
-    if (n < 6) return -1;
-    *first = (v[0] + v[1] + v[2]) / 3;
-    *last = (v[n - 1] + v[n - 2] + v[n - 3]) / 3;
-    return 0;
+    kv_set(kv, "layers", "1", "channels", "8", "state", "4", "batch", "8", "lr", "3e-3", "scale", "unit",
+           "valid-every", "50", "iters", iters, NULL);
 }
 
 /* sssd-sa learns the toy sequence; its file loads as sssd-sa and imputes the
@@ -518,141 +448,106 @@ static void sa_model(void)
 {
     const char *dir = scratch_dir();
     REQUIRE(dir);
-    char logp[512], outp[512], edited[512];
-    snprintf(logp, sizeof logp, "%s/sa.jsonl", dir);
-    snprintf(outp, sizeof outp, "%s/sa.tsm", dir);
-    snprintf(edited, sizeof edited, "%s/sa-edited.tsm", dir);
+    model_files mf;
+    model_files_in(&mf, dir, "sa");
     const size_t L = 24;
-    ts_split sp;
-    memset(&sp, 0, sizeof sp);
-    sp.len = L;
-    sp.train = toy_windows(200, L);
-    sp.valid = toy_windows(16, L);
-    sp.test = toy_windows(16, L);
-    ts_train_opts o = sa_opts(&sp, "300");
-    o.log_path = logp;
-    o.out_path = outp;
+    toy t;
+    toy_make(&t, 200, L);
+    kvbuf kv;
+    sa_kv(&kv, "300");
     ts_model *m = NULL;
-    REQUIRE(ts_model_train("sssd-sa", &o, &m) == 0);
+    REQUIRE(train_to("sssd-sa", &t, &kv, &mf, &m) == 0);
     CHECK(!strcmp(m->ops->name, "sssd-sa"));
     double first, last;
-    REQUIRE(log_losses(logp, &first, &last) == 0);
+    REQUIRE(log_losses(mf.log, &first, &last) == 0);
     CHECK_MSG(last < 0.7 * first, "loss %g -> %g", first, last);   /* 0.47 of it here, 0.56 under -O1 */
-    FILE *f = fopen(logp, "r");
-    REQUIRE(f);
     char line[1024] = "";
-    CHECK(fgets(line, sizeof line, f) && strstr(line, "\"model\":\"sssd-sa\"") && strstr(line, "\"state\":4") &&
-          strstr(line, "\"channels\":8"));
-    fclose(f);
+    CHECK(first_line(mf.log, line, sizeof line) == 0 && strstr(line, "\"model\":\"sssd-sa\"") &&
+          strstr(line, "\"state\":4") && strstr(line, "\"channels\":8"));
 
-    const size_t nw = 5;
-    ts_windows x = {sp.test.data, nw, L}, y, y2;
-    uint8_t *mask = ts_malloc(nw * L);
-    ts_mask_fill(mask, nw, L, 4, TS_MASK_CENTER, 0);
     ts_run_opts ro;
     memset(&ro, 0, sizeof ro);
     ro.seed = 9;
     ro.steps = 10;
-    REQUIRE(ts_model_impute(m, &x, mask, &ro, &y) == 0);
-    for (size_t i = 0; i < nw * L; i++) {
-        if (mask[i]) CHECK(y.data[i] == x.data[i]);
-        CHECK(y.data[i] >= 0 && y.data[i] < 5);
-    }
-    ts_model *m2 = NULL;
-    CHECK_MSG(ts_model_load(outp, &m2) == 0, "%s", ts_error());
+    toy_imputed r;
+    ts_model *m2;
+    impute_and_reload(m, mf.out, &t, &ro, &r, &m2);
     REQUIRE(m2);
-    CHECK(!strcmp(m2->ops->name, "sssd-sa"));
-    REQUIRE(ts_model_impute(m2, &x, mask, &ro, &y2) == 0);
-    CHECK(memcmp(y.data, y2.data, nw * L * sizeof(int32_t)) == 0);
-    ts_windows_free(&y2);
-    ts_windows g;
-    REQUIRE(ts_model_generate(m2, 3, L, &ro, &g) == 0);
-    for (size_t i = 0; i < 3 * L; i++) CHECK(g.data[i] >= 0 && g.data[i] < 5);
-    ts_windows_free(&g);
+    generates_toy_ids(m2, &ro);
     /* saved again: the same file */
-    snprintf(edited, sizeof edited, "%s/sa-resaved.tsm", dir);
-    REQUIRE(ts_model_save(m2, edited) == 0);
-    CHECK(chunk_equal(edited, outp, "CONFIG") && chunk_equal(edited, outp, "PARAMS"));
+    char resaved[512];
+    snprintf(resaved, sizeof resaved, "%s/sa-resaved.tsm", dir);
+    REQUIRE(ts_model_save(m2, resaved) == 0);
+    CHECK(chunk_equal(resaved, mf.out, "CONFIG") && chunk_equal(resaved, mf.out, "PARAMS"));
     ts_model_free(m2);
-    snprintf(edited, sizeof edited, "%s/sa-edited.tsm", dir);
 
-    ts_reader r;
-    REQUIRE(ts_reader_open(&r, outp) == 0);
-    const ts_chunk *cc = ts_reader_get(&r, "CONFIG");
+    ts_reader rd;
+    REQUIRE(ts_reader_open(&rd, mf.out) == 0);
+    const ts_chunk *cc = ts_reader_get(&rd, "CONFIG");
     REQUIRE(cc);
     char cfg[1024];
     snprintf(cfg, sizeof cfg, "%.*s", (int)cc->size, (const char *)cc->data);
-    ts_reader_close(&r);
+    ts_reader_close(&rd);
     CHECK_MSG(!strncmp(cfg, "net=sashimi\nlayers=1\nchannels=8\nstate=4\n", 40) && strstr(cfg, "train_ssm=1\n") &&
               !strstr(cfg, "residual="), "%s", cfg);
+    const char *edited = mf.edited;
     /* the file under another model's name: refused in one line naming the file and the key */
     const char *others[] = {"sssd-s4", "diffwave"};
     for (int i = 0; i < 2; i++) {
-        REQUIRE(rewrite_chunk(outp, edited, "MODEL", others[i]) == 0);
-        m2 = NULL;
-        CHECK(ts_model_load(edited, &m2) == -1 && !m2);
-        CHECK_MSG(strstr(ts_error(), edited) && strstr(ts_error(), "'net' names another network") &&
-                  strstr(ts_error(), others[i]) && !strchr(ts_error(), '\n'), "%s", ts_error());
+        REQUIRE(rewrite_chunk(mf.out, edited, "MODEL", others[i]) == 0);
+        CHECK_MSG(load_refused(edited, "'net' names another network") && strstr(ts_error(), others[i]) &&
+                  !strchr(ts_error(), '\n'), "%s", ts_error());
     }
     /* an SSSD config (no 'net') under sssd-sa */
     char cut[1024];
     snprintf(cut, sizeof cut, "%s", cfg + strlen("net=sashimi\n"));
-    REQUIRE(rewrite_chunk(outp, edited, "CONFIG", cut) == 0);
-    CHECK(ts_model_load(edited, &m2) == -1 && !m2);
-    CHECK_MSG(strstr(ts_error(), edited) && strstr(ts_error(), "no 'net'"), "%s", ts_error());
+    REQUIRE(rewrite_chunk(mf.out, edited, "CONFIG", cut) == 0);
+    CHECK_MSG(load_refused(edited, "no 'net'"), "%s", ts_error());
     /* another network name, and a length the pools do not divide */
     snprintf(cut, sizeof cut, "%s", cfg);
     memcpy(cut, "net=sashimx", 11);
-    REQUIRE(rewrite_chunk(outp, edited, "CONFIG", cut) == 0);
-    CHECK(ts_model_load(edited, &m2) == -1 && !m2);
-    CHECK_MSG(strstr(ts_error(), edited) && strstr(ts_error(), "net"), "%s", ts_error());
+    REQUIRE(rewrite_chunk(mf.out, edited, "CONFIG", cut) == 0);
+    CHECK_MSG(load_refused(edited, "net"), "%s", ts_error());
     snprintf(cut, sizeof cut, "%s", cfg);
     char *p = strstr(cut, "len=24");
     REQUIRE(p);
     memcpy(p, "len=22", 6);
-    REQUIRE(rewrite_chunk(outp, edited, "CONFIG", cut) == 0);
-    CHECK(ts_model_load(edited, &m2) == -1 && !m2);
-    CHECK_MSG(strstr(ts_error(), edited) && strstr(ts_error(), "len 22 is not a multiple of 4"), "%s", ts_error());
+    REQUIRE(rewrite_chunk(mf.out, edited, "CONFIG", cut) == 0);
+    CHECK_MSG(load_refused(edited, "len 22 is not a multiple of 4"), "%s", ts_error());
     /* PARAMS of another size than the config's */
     float ten[10] = {0};
-    REQUIRE(rewrite_chunk_bytes(outp, edited, "PARAMS", ten, sizeof ten) == 0);
-    CHECK(ts_model_load(edited, &m2) == -1 && !m2);
-    CHECK_MSG(strstr(ts_error(), edited) && strstr(ts_error(), "PARAMS"), "%s", ts_error());
+    REQUIRE(rewrite_chunk_bytes(mf.out, edited, "PARAMS", ten, sizeof ten) == 0);
+    CHECK_MSG(load_refused(edited, "PARAMS"), "%s", ts_error());
     /* a config whose network would take tens of gigabytes, its PARAMS short: refused by
      * their size before anything of the config's size is allocated */
-    REQUIRE(rewrite_chunk(outp, edited, "CONFIG", "net=sashimi\nlayers=256\nchannels=1024\nstate=4\nemb_in=8\n"
+    REQUIRE(rewrite_chunk(mf.out, edited, "CONFIG", "net=sashimi\nlayers=256\nchannels=1024\nstate=4\nemb_in=8\n"
                           "emb_mid=8\nemb_out=8\ntrain_ssm=1\nT=10\nbeta0=0.0001\nbetaT=0.02\nscale=raw\nlen=4\n") == 0);
-    CHECK(ts_model_load(edited, &m2) == -1 && !m2);
-    CHECK_MSG(strstr(ts_error(), edited) && strstr(ts_error(), "PARAMS"), "%s", ts_error());
+    CHECK_MSG(load_refused(edited, "PARAMS"), "%s", ts_error());
     /* a SaShiMi config written as an sssd-s4 file */
     REQUIRE(write_sssd(edited, "net=sashimi\nlayers=1\nchannels=4\nstate=4\nemb_in=8\nemb_mid=8\nemb_out=8\n"
                        "train_ssm=1\nT=10\nbeta0=0.0001\nbetaT=0.02\nscale=raw\nlen=8\n", 10) == 0);
-    CHECK(ts_model_load(edited, &m2) == -1 && !m2);
-    CHECK_MSG(strstr(ts_error(), edited) && strstr(ts_error(), "'net' names another network"), "%s", ts_error());
-    ts_windows_free(&y);
-    free(mask);
+    CHECK_MSG(load_refused(edited, "'net' names another network"), "%s", ts_error());
+    ts_windows_free(&r.y);
+    free(r.mask);
     ts_model_free(m);
 
     /* windows the pools do not divide, and a DiffWave option: refused before training */
-    ts_windows_free(&sp.train);
-    sp.train = toy_windows(20, 22);
-    sp.len = 22;
-    o = sa_opts(&sp, "2");
+    ts_windows_free(&t.split.train);
+    t.split.train = toy_windows(20, 22);
+    t.split.len = 22;
+    sa_kv(&kv, "2");
+    ts_train_opts o = toy_opts(&t, &kv);
     m = NULL;
     CHECK(ts_model_train("sssd-sa", &o, &m) == -1 && !m);
     CHECK_MSG(strstr(ts_error(), "--length") && strstr(ts_error(), "22 is not a multiple of 4"), "%s", ts_error());
-    ts_windows_free(&sp.train);
-    sp.train = toy_windows(20, L);
-    sp.len = L;
-    o = sa_opts(&sp, "2");
-    kv_k[o.kv.n] = "dilation-cycle";
-    kv_v[o.kv.n] = "2";
-    o.kv.n++;
+    ts_windows_free(&t.split.train);
+    t.split.train = toy_windows(20, L);
+    t.split.len = L;
+    kv_add(&kv, "dilation-cycle", "2");
+    o = toy_opts(&t, &kv);
     CHECK(ts_model_train("sssd-sa", &o, &m) == -1 && !m);
     CHECK_MSG(strstr(ts_error(), "dilation-cycle"), "%s", ts_error());
-    ts_windows_free(&sp.train);
-    ts_windows_free(&sp.valid);
-    ts_windows_free(&sp.test);
+    toy_free(&t);
 }
 
 TEST_MAIN("sashimi", {

@@ -4,7 +4,8 @@
  * imputation and generation through the model interface. */
 #include "check.h"
 #include "container_edit.h"
-#include "train_kv.h"
+#include "diffusion_toy.h"
+#include "gradcheck.h"
 #include "tracesynth.h"
 #include "tracesynth/sssd.h"
 #include "tracesynth/diffusion.h"
@@ -53,14 +54,14 @@ static void param_count_matches_reference(void)
     CHECK(ts_sssd_dilation(&c, 5) == 1);
 }
 
-/* loss = sum(out * r); returns it in double */
-static double probe_loss(ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, const float *obs,
-                         const float *mask, const int32_t *t, const float *r)
+/* the forward on fixed inputs: loss = sum(out * r), in double (gradcheck.h's net_loss_fn) */
+typedef struct { ts_sssd_net *n; ts_sssd_plan *pl; const float *xt, *obs, *mask, *r; const int32_t *t; } probe;
+
+static double probe_loss(void *ctx)
 {
-    ts_sssd_forward(n, pl, xt, obs, mask, t);
-    double s = 0;
-    for (int i = 0; i < pl->B * pl->L; i++) s += (double)pl->out[i] * r[i];
-    return s;
+    const probe *q = ctx;
+    ts_sssd_forward(q->n, q->pl, q->xt, q->obs, q->mask, q->t);
+    return dot(q->pl->out, q->r, (size_t)q->pl->B * q->pl->L);
 }
 
 /* central differences on every parameter of a small network of config c, on
@@ -91,52 +92,15 @@ static void gradient_check_len(ts_sssd_config c, int L)
     ts_sssd_plan pl;
     REQUIRE(ts_sssd_plan_init(&pl, &n, B, L, 1) == 0);
     memset(n.grads, 0, n.p.total * sizeof(float));
-    /* keep the inputs of both ReLUs away from their kink, where a finite
-     * difference measures a jump rather than the derivative */
-    for (int round = 0; round < 20; round++) {
-        probe_loss(&n, &pl, xt, obs, mask, t, r);
-        int moved = 0;
-        for (int ch = 0; ch < c.C; ch++) {
-            double m0 = 1e9, m1 = 1e9;
-            for (int i = 0; i < B * L; i++) {
-                size_t k = ((size_t)(i / L) * c.C + ch) * L + i % L;
-                m0 = fmin(m0, fabs(pl.h0pre[k]));
-                m1 = fmin(m1, fabs(pl.fpre[k]));
-            }
-            if (m0 < 0.02) { n.params[n.p.init_b + ch] += 0.05f; moved = 1; }
-            if (m1 < 0.02) { n.params[n.p.fin_b + ch] += 0.05f; moved = 1; }
-        }
-        if (!moved) break;
-    }
-    probe_loss(&n, &pl, xt, obs, mask, t, r);
+    probe q = {&n, &pl, xt, obs, mask, r, t};
+    relu_kinks_avoided(probe_loss, &q, pl.h0pre, pl.fpre, n.params + n.p.init_b, n.params + n.p.fin_b, B, c.C, L);
+    probe_loss(&q);
     ts_sssd_backward(&n, &pl, xt, r);
-    /* central differences on every parameter; float32 forward, so compare with
-     * a tolerance relative to the gradient scale */
-    double gmax = 0;
-    for (size_t i = 0; i < n.p.total; i++) gmax = fmax(gmax, fabs(n.grads[i]));
-    size_t bad = 0, checked = 0;
-    double worst = 0;
-    size_t worst_i = 0;
-    for (size_t i = 0; i < n.p.total; i++) {
-        float keep = n.params[i];
-        float h = 1e-3f * fmaxf(1.0f, fabsf(keep));
-        n.params[i] = keep + h;
-        double lp = probe_loss(&n, &pl, xt, obs, mask, t, r);
-        n.params[i] = keep - h;
-        double lm = probe_loss(&n, &pl, xt, obs, mask, t, r);
-        n.params[i] = keep;
-        double fd = (lp - lm) / (2.0 * h), an = n.grads[i];
-        double err = fabs(fd - an) / (fabs(fd) + fabs(an) + 1e-2 * gmax);
-        checked++;
-        if (err > worst) { worst = err; worst_i = i; }
-        if (err > 5e-2) {
-            bad++;
-            fprintf(stderr, "    param %zu: analytic %g, numeric %g\n", i, an, fd);
-        }
-    }
-    CHECK_MSG(bad == 0, "%s: %zu of %zu parameters off; worst relative error %g at %zu (grad %g)",
-              c.residual == TS_SSSD_RES_CSDI ? "csdi" : c.residual ? "dilated" : "s4", bad, checked, worst, worst_i, n.grads[worst_i]);
-    CHECK(gmax > 0);
+    const fd_report fr = params_fd(probe_loss, &q, n.params, n.grads, n.p.total);
+    CHECK_MSG(fr.bad == 0, "%s: %zu of %zu parameters off; worst relative error %g at %zu (grad %g)",
+              c.residual == TS_SSSD_RES_CSDI ? "csdi" : c.residual ? "dilated" : "s4", fr.bad, n.p.total, fr.worst,
+              fr.worst_i, n.grads[fr.worst_i]);
+    CHECK(fr.gmax > 0);
     ts_sssd_plan_free(&pl);
     ts_sssd_net_free(&n);
 }
@@ -594,154 +558,9 @@ static void worker_sampling_same_bits(void)
 
 /* ---- the model ---- */
 
-/* windows of a period-5 sequence: train/valid/test splits of L = 24 */
-typedef struct { ts_split split; } toy;
-
-static void toy_make(toy *t, size_t ntrain, size_t L)
-{
-    memset(t, 0, sizeof *t);
-    t->split.len = L;
-    ts_windows *w[3] = {&t->split.train, &t->split.valid, &t->split.test};
-    size_t n[3] = {ntrain, 16, 16};
-    for (int s = 0; s < 3; s++) {
-        w[s]->n = n[s];
-        w[s]->len = L;
-        w[s]->data = ts_malloc(n[s] * L * sizeof(int32_t));
-        for (size_t i = 0; i < n[s]; i++)
-            for (size_t l = 0; l < L; l++) w[s]->data[i * L + l] = (int32_t)((i * 3 + l) % 5);
-    }
-}
-
-static void toy_free(toy *t)
-{
-    ts_windows_free(&t->split.train);
-    ts_windows_free(&t->split.valid);
-    ts_windows_free(&t->split.test);
-}
-
-static ts_train_opts toy_opts(const toy *t, kvbuf *kv)
-{
-    ts_train_opts o;
-    memset(&o, 0, sizeof o);
-    o.split = &t->split;
-    o.n_ids = 5;
-    o.blackout = 4;
-    o.mask_pos = TS_MASK_CENTER;
-    o.seed = 42;
-    o.kv = kv_of(kv);
-    return o;
-}
-
 static void tiny_kv(kvbuf *kv, const char *iters)
 {
     kv_set(kv, "layers", "2", "channels", "16", "state", "8", "batch", "8", "iters", iters, "T", "200", NULL);
-}
-
-/* mean "loss" of the first and last k iteration lines of a JSON-lines log */
-static int log_losses(const char *path, double *first, double *last)
-{
-    FILE *f = fopen(path, "r");
-    if (!f) return -1;
-    char line[1024];
-    double v[4096];
-    int n = 0;
-    while (fgets(line, sizeof line, f) && n < 4096) {
-        char *p = strstr(line, "\"loss\":");
-        if (p) v[n++] = atof(p + 7);
-    }
-    fclose(f);
-    if (n < 6) return -1;
-    *first = (v[0] + v[1] + v[2]) / 3;
-    *last = (v[n - 1] + v[n - 2] + v[n - 3]) / 3;
-    return 0;
-}
-
-/* the first line of the file at path in line (n bytes). 0 / -1 */
-static int first_line(const char *path, char *line, size_t n)
-{
-    FILE *f = fopen(path, "r");
-    if (!f) return -1;
-    int ok = fgets(line, (int)n, f) != NULL;
-    fclose(f);
-    return ok ? 0 : -1;
-}
-
-/* a model's files in the scratch folder: its log <stem>.jsonl, its file <stem>.tsm,
- * and <stem>-edited.tsm for edited copies of that */
-typedef struct { char log[512], out[512], edited[512]; } model_files;
-
-static void model_files_in(model_files *f, const char *dir, const char *stem)
-{
-    snprintf(f->log, sizeof f->log, "%s/%s.jsonl", dir, stem);
-    snprintf(f->out, sizeof f->out, "%s/%s.tsm", dir, stem);
-    snprintf(f->edited, sizeof f->edited, "%s/%s-edited.tsm", dir, stem);
-}
-
-/* `name` trained with kv on t, logged to f->log and saved to f->out (*m). 0 / -1 */
-static int train_to(const char *name, const toy *t, kvbuf *kv, const model_files *f, ts_model **m)
-{
-    ts_train_opts o = toy_opts(t, kv);
-    o.log_path = f->log;
-    o.out_path = f->out;
-    *m = NULL;
-    return ts_model_train(name, &o, m);
-}
-
-/* the first 5 of the toy's test windows of 24, their centre blackouts of 4 and
- * their imputation */
-typedef struct { ts_windows x, y; uint8_t *mask; } toy_imputed;
-
-/* m imputes the first 5 of t's test windows with ro: the observed ids kept, every id
- * in 0..4; the file at path loads (*m2, under m's name) and imputes the same bits.
- * *m2 NULL where a step fails; r->y is the caller's to free, r->mask too */
-static void impute_and_reload(ts_model *m, const char *path, toy *t, const ts_run_opts *ro, toy_imputed *r,
-                              ts_model **m2)
-{
-    const size_t L = 24, nw = 5;
-    *m2 = NULL;
-    r->x = (ts_windows){t->split.test.data, nw, L};
-    r->mask = ts_malloc(nw * L);
-    ts_mask_fill(r->mask, nw, L, 4, TS_MASK_CENTER, 0);
-    REQUIRE(ts_model_impute(m, &r->x, r->mask, ro, &r->y) == 0);
-    for (size_t i = 0; i < nw * L; i++) {
-        if (r->mask[i]) CHECK(r->y.data[i] == r->x.data[i]);
-        CHECK(r->y.data[i] >= 0 && r->y.data[i] < 5);
-    }
-    ts_model *l = NULL;
-    CHECK_MSG(ts_model_load(path, &l) == 0, "%s", ts_error());
-    REQUIRE(l);
-    CHECK(!strcmp(l->ops->name, m->ops->name));
-    ts_windows y2;
-    if (ts_model_impute(l, &r->x, r->mask, ro, &y2) != 0) {
-        CHECK_MSG(0, "%s", ts_error());
-        ts_model_free(l);
-        return;
-    }
-    CHECK(memcmp(r->y.data, y2.data, nw * L * sizeof(int32_t)) == 0);
-    ts_windows_free(&y2);
-    *m2 = l;
-}
-
-/* m generates 3 windows of 24 with ro, every id in 0..4 */
-static void generates_toy_ids(ts_model *m, const ts_run_opts *ro)
-{
-    ts_windows g;
-    REQUIRE(ts_model_generate(m, 3, 24, ro, &g) == 0);
-    for (size_t i = 0; i < 3 * 24; i++) CHECK(g.data[i] >= 0 && g.data[i] < 5);
-    ts_windows_free(&g);
-}
-
-/* the file at path is refused: a load fails with no model, its error naming the
- * file and `want` */
-static int load_refused(const char *path, const char *want)
-{
-    ts_model *m = NULL;
-    int rc = ts_model_load(path, &m);
-    if (m) {
-        ts_model_free(m);
-        return 0;
-    }
-    return rc == -1 && strstr(ts_error(), path) && strstr(ts_error(), want);
 }
 
 static void training_loss_drops(void)

@@ -1,5 +1,5 @@
-/* The model options of the model tests' ts_model_train calls (test_sssd, test_mdm): a
- * fixed list of --KEY VALUE pairs (the strings are not copied). */
+/* The model options of the model tests' ts_model_train calls (test_sssd, test_sashimi,
+ * test_mdm): a fixed list of --KEY VALUE pairs (the strings are not copied). */
 #ifndef TS_TEST_TRAIN_KV_H
 #define TS_TEST_TRAIN_KV_H
 
