@@ -86,13 +86,6 @@ void ts_csdi_position_embedding(ts_sssd_plan *pl, int Te)
 
 /* ---- forward ---- */
 
-static void scale(float *x, size_t n, float a)
-{
-    const long nn = (long)n;
-#pragma omp parallel for schedule(static) if (nn > 65536)
-    for (long j = 0; j < nn; j++) x[j] *= a;
-}
-
 /* u (B, 2C, L) += W (2C, S) . side: the position embedding's product Q (2C, L)
  * made once in scratch, the feature embedding and bias as one value a row, the
  * mask's column times mask (B, L) */
@@ -192,7 +185,7 @@ void ts_csdi_forward(const ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, co
             }
         }
     }
-    scale(pl->skip, BL * C, (float)sqrt(1.0 / c->layers));
+    ts_sssd_scale(pl->skip, BL * C, (float)sqrt(1.0 / c->layers));
     ts_conv1d_forward(pl->fpre, pl->skip, P + p->fin_v, P + p->fin_b, B, C, C, L, 1, 1, S);
     ts_relu_forward(pl->f, pl->fpre, BL * C);
     ts_conv1d_forward(pl->out, pl->f, P + p->out_w, P + p->out_b, B, C, 1, L, 1, 1, S);
@@ -255,7 +248,7 @@ void ts_csdi_backward(ts_sssd_net *n, ts_sssd_plan *pl, const float *dout)
     memset(dFpre, 0, BL * C * sizeof(float));
     ts_relu_backward(dFpre, dF, pl->fpre, BL * C);
     ts_conv1d_backward_set(dsk, G + p->fin_v, G + p->fin_b, dFpre, pl->skip, P + p->fin_v, B, C, C, L, 1, 1, S);
-    scale(dsk, BL * C, (float)sqrt(1.0 / c->layers));   /* every block's skip */
+    ts_sssd_scale(dsk, BL * C, (float)sqrt(1.0 / c->layers));   /* every block's skip */
 
     float *dh = pl->d_c;   /* the gradient of the block's output h; none after the last */
     memset(dh, 0, BL * C * sizeof(float));

@@ -401,7 +401,8 @@ static void s4_fwd(ts_sssd_plan *pl, const float *params, int which, const float
 /* per-block activation slot (one shared set when not training) */
 static size_t slot(const ts_sssd_plan *pl, int i) { return pl->train ? (size_t)i : 0; }
 
-static void scale(float *x, size_t n, float a)
+/* x *= a (csdi_net.h: CSDI-S4's blocks use it too) */
+void ts_sssd_scale(float *x, size_t n, float a)
 {
     const long nn = (long)n;
 #pragma omp parallel for schedule(static) if (nn > 65536)
@@ -645,7 +646,7 @@ void ts_sssd_forward(const ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, co
         ts_conv1d_forward(pl->out, pl->f, P + p->out_w, P + p->out_b, B, C, K, L, 1, 1, S);
         return;
     }
-    scale(pl->skip, BL * C, ks);
+    ts_sssd_scale(pl->skip, BL * C, ks);
     ts_conv1d_wn_forward(pl->fpre, pl->skip, P + p->fin_v, P + p->fin_g, P + p->fin_b, B, C, C, L, 1,
                          1, S);
     ts_relu_forward(pl->f, pl->fpre, BL * C);
@@ -688,7 +689,7 @@ void ts_sssd_backward(ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, const f
     ts_conv1d_wn_backward_set(dsk, G + p->fin_v, G + p->fin_g, G + p->fin_b, dFpre, pl->skip,
                           P + p->fin_v, P + p->fin_g, B, C, C, L, 1, 1, S);
     /* every block's skip gets d(skip_sum) = dsk * sqrt(1/layers); kept in dsk */
-    scale(dsk, BL * C, (float)sqrt(1.0 / c->layers));
+    ts_sssd_scale(dsk, BL * C, (float)sqrt(1.0 / c->layers));
 
     /* d_rs (B, 2C, L) = [√½ dh ; dsk], built in d_a; dh (gradient of the block
      * output h) lives in d_c, zero for the last block (its h is unused) */
