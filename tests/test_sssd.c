@@ -7,6 +7,7 @@
 #include "diffusion_toy.h"
 #include "gradcheck.h"
 #include "tracesynth.h"
+#include "tracesynth/denoiser.h"
 #include "tracesynth/sssd.h"
 #include "tracesynth/diffusion.h"
 #include "tracesynth/nn.h"
@@ -309,18 +310,29 @@ static void torch_parity_csdi(void)
     for (int i = 0; i < nr; i++) free(rs[i].v);
 }
 
-/* a 3-layer network of C channels (state 8) drawn from seed, its zero-started
- * output conv drawn too (from rg, seeded seed - 7) so that outputs are not 0 */
+/* a 3-layer network of C channels (state 8) */
+static void small_config(ts_sssd_config *c, int C)
+{
+    ts_sssd_config_paper(c);
+    c->layers = 3;
+    c->C = C;
+    c->N = 8;
+}
+
+/* n's zero-started output conv drawn (from rg, seeded seed - 7) so that outputs are not 0 */
+static void draw_out(ts_sssd_net *n, uint64_t seed, ts_rng *rg)
+{
+    ts_rng_seed(rg, seed - 7);
+    for (int i = 0; i <= n->c.C; i++) n->params[n->p.out_w + i] = ts_rng_normal(rg);
+}
+
+/* the small network of C channels drawn from seed, its output conv too */
 static int small_net(ts_sssd_net *n, int C, uint64_t seed, ts_rng *rg)
 {
     ts_sssd_config c;
-    ts_sssd_config_paper(&c);
-    c.layers = 3;
-    c.C = C;
-    c.N = 8;
+    small_config(&c, C);
     if (ts_sssd_net_init(n, &c, seed) != 0) return -1;
-    ts_rng_seed(rg, seed - 7);
-    for (int i = 0; i <= c.C; i++) n->params[n->p.out_w + i] = ts_rng_normal(rg);
+    draw_out(n, seed, rg);
     return 0;
 }
 
@@ -466,15 +478,19 @@ static void inference_plan_matches_csdi(void)
     ts_sssd_net_free(&n);
 }
 
-/* what the sampler's workers rely on: three batches sampled (DDIM) on plans of
- * their own inside a 2-thread region, one thread in each network, give the same
- * bits as one after another with the network over 2 threads; float32 and bf16 */
+/* what the sampler's workers rely on, through the denoiser interface they use:
+ * three batches sampled (DDIM) on plans of their own inside a 2-thread region, one
+ * thread in each network, give the same bits as one after another with the network
+ * over 2 threads; float32 and bf16 */
 static void worker_sampling_same_bits(void)
 {
     enum { B = 4, L = 40, NB = 3, S = 5 };
-    ts_sssd_net n;
+    ts_sssd_config c;
+    small_config(&c, 16);
+    ts_denoiser n;
+    REQUIRE(ts_denoiser_sssd(&n, &c, 12, 1) == 0);
     ts_rng rg;
-    REQUIRE(small_net(&n, 16, 12, &rg) == 0);
+    draw_out(n.net, 12, &rg);
     ts_diffusion d;
     REQUIRE(ts_diffusion_init(&d, 200, 1e-4, 0.02) == 0);
     static float obs[NB][B * L], mask[NB][B * L], x0[NB][B * L], x1[NB][B * L];
@@ -485,20 +501,20 @@ static void worker_sampling_same_bits(void)
             fprintf(stderr, "  (bf16 part skipped: %s)\n", ts_error());
             break;
         }
-        ts_sssd_plan pl[2];
+        ts_denoiser_plan pl[2];
         float scr[2][2 * B * L];
         int32_t steps[2][B];
-        ts_sssd_eps e[2];
+        ts_denoiser_eps e[2];
         for (int w = 0; w < 2; w++) {
-            REQUIRE(ts_sssd_plan_init(&pl[w], &n, B, L, 0) == 0);
-            ts_sssd_plan_cache_kernels(&n, &pl[w]);
+            REQUIRE(n.ops->plan_init(&pl[w], &n, B, L, 0) == 0);
+            n.ops->cache(&n, &pl[w]);
         }
         ts_set_threads(2);
         for (int j = 0; j < NB; j++) {   /* one batch after another, the network over 2 threads */
-            e[0] = (ts_sssd_eps){&n, &pl[0], obs[j], mask[j], steps[0], "test", NULL, 0};
+            e[0] = (ts_denoiser_eps){&n, &pl[0], obs[j], mask[j], steps[0], "test", NULL, 0};
             ts_rng r;
             ts_rng_fork(&r, 9, (uint64_t)j);
-            CHECK(ts_diffusion_sample(&d, ts_sssd_eps_fn, &e[0], B * L, S, obs[j], mask[j], &r, 1, x0[j], scr[0],
+            CHECK(ts_diffusion_sample(&d, ts_denoiser_eps_fn, &e[0], B * L, S, obs[j], mask[j], &r, 1, x0[j], scr[0],
                                       NULL) == 0);
         }
         int rc[NB] = {0};
@@ -508,10 +524,10 @@ static void worker_sampling_same_bits(void)
             omp_set_num_threads(1);
             #pragma omp for schedule(dynamic, 1)
             for (int j = 0; j < NB; j++) {
-                e[w] = (ts_sssd_eps){&n, &pl[w], obs[j], mask[j], steps[w], "test", NULL, 0};
+                e[w] = (ts_denoiser_eps){&n, &pl[w], obs[j], mask[j], steps[w], "test", NULL, 0};
                 ts_rng r;
                 ts_rng_fork(&r, 9, (uint64_t)j);
-                rc[j] = ts_diffusion_sample(&d, ts_sssd_eps_fn, &e[w], B * L, S, obs[j], mask[j], &r, 1, x1[j],
+                rc[j] = ts_diffusion_sample(&d, ts_denoiser_eps_fn, &e[w], B * L, S, obs[j], mask[j], &r, 1, x1[j],
                                             scr[w], NULL);
             }
         }
@@ -523,15 +539,15 @@ static void worker_sampling_same_bits(void)
          * and with the inference plan (the missing span alone): the same samples */
         static float cm[B * L], y0[B * L], y1[B * L];
         for (int i = 0; i < B * L; i++) cm[i] = i % L >= 15 && i % L < 25 ? 0.0f : 1.0f;
-        ts_sssd_plan tp;
-        REQUIRE(ts_sssd_plan_init(&tp, &n, B, L, 1) == 0);
+        ts_denoiser_plan tp;
+        REQUIRE(n.ops->plan_init(&tp, &n, B, L, 1) == 0);
         float *ys[2] = {y0, y1};
-        ts_sssd_plan *pp[2] = {&tp, &pl[0]};
+        ts_denoiser_plan *pp[2] = {&tp, &pl[0]};
         for (int k = 0; k < 2; k++) {
-            e[0] = (ts_sssd_eps){&n, pp[k], obs[0], cm, steps[0], "test", NULL, 0};
+            e[0] = (ts_denoiser_eps){&n, pp[k], obs[0], cm, steps[0], "test", NULL, 0};
             ts_rng r;
             ts_rng_fork(&r, 9, 0);
-            CHECK(ts_diffusion_sample(&d, ts_sssd_eps_fn, &e[0], B * L, S, obs[0], cm, &r, 1, ys[k], scr[0], NULL) == 0);
+            CHECK(ts_diffusion_sample(&d, ts_denoiser_eps_fn, &e[0], B * L, S, obs[0], cm, &r, 1, ys[k], scr[0], NULL) == 0);
         }
         /* within rounding: the span's products are smaller ones, which may round otherwise
          * than the whole window's (one ulp with SkylakeX kernels on an Intel Xeon) */
@@ -544,16 +560,16 @@ static void worker_sampling_same_bits(void)
         }
         CHECK_MSG(ysame, "%s: a centre blackout sampled on the inference plan (worst relative difference %g)",
                   prec ? "bf16" : "fp32", (double)worst);
-        ts_sssd_plan_free(&tp);
+        n.ops->plan_free(&tp);
         double s = 0;
         for (int i = 0; i < B * L; i++) s += fabs(x0[0][i] - obs[0][i]) * (1 - mask[0][i]);
         CHECK(s > 0);   /* the missing positions were drawn */
-        ts_sssd_plan_free(&pl[0]);
-        ts_sssd_plan_free(&pl[1]);
+        n.ops->plan_free(&pl[0]);
+        n.ops->plan_free(&pl[1]);
     }
     CHECK(ts_set_precision(TS_PRECISION_FP32) == 0);
     ts_diffusion_free(&d);
-    ts_sssd_net_free(&n);
+    ts_denoiser_free(&n);
 }
 
 /* ---- the model ---- */

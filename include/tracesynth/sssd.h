@@ -134,9 +134,6 @@ size_t ts_sssd_config_text(const ts_sssd_config *c, char *buf, size_t n);
  * section without 'residual' (every file from before it) is S4. Not checked: call
  * ts_sssd_config_check. 0 / -1 + error naming the file, section and key */
 int  ts_sssd_config_read(const ts_reader *r, const char *tag, ts_sssd_config *c);
-/* reads section PARAMS into n's allocated parameters; every one must be finite.
- * 0 / -1 + error */
-int  ts_sssd_params_read(const ts_reader *r, ts_sssd_net *n);
 
 /* allocates params (drawn from seed, as the reference initialises them) and zeroed grads */
 int  ts_sssd_net_init(ts_sssd_net *n, const ts_sssd_config *c, uint64_t seed);
@@ -199,21 +196,6 @@ void ts_sssd_forward(const ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, co
 /* n->grads += d loss / d params from dout (B, K, L) = d loss / d pl->out;
  * needs a plan made with train = 1 and the forward just run on it */
 void ts_sssd_backward(ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, const float *dout);
-
-/* the network as the ε-predictor of ts_diffusion_sample (a ts_eps_fn: ctx is a
- * ts_sssd_eps): the plan's whole batch at one step, observed values obs and mask
- * (B, K, L); an error naming the model when the output is not finite; prog (may be
- * NULL) advances one per call */
-typedef struct {
-    const ts_sssd_net *net;
-    ts_sssd_plan *pl;
-    const float *obs, *mask;
-    int32_t *steps;            /* (B) scratch */
-    const char *name;          /* the model, for errors */
-    ts_progress *prog;
-    long done;
-} ts_sssd_eps;
-int ts_sssd_eps_fn(void *ctx, const float *xt, int t, float *eps);
 
 #ifdef __cplusplus
 }

@@ -1,7 +1,8 @@
 /* The "ddpm-mc" model: a Gaussian DDPM over the encoded channels of a multi-channel
- * trace, as the poster's diffusion baseline: the SSSD-S4 network (sssd.h) with K input
- * and output channels, one per channel modelled (those the trace has), trained as an
- * ε-predicting DDPM through the shared trainer and sampled by DDPM or DDIM.
+ * trace, as the poster's diffusion baseline: the SSSD-S4 network (sssd.h, run through
+ * the denoiser interface of denoiser.h as sssd-s4's) with K input and output channels,
+ * one per channel modelled (those the trace has), trained as an ε-predicting DDPM
+ * through the shared trainer and sampled by DDPM or DDIM.
  *
  * Each event is K real values (PROTOCOLS.md §4 gives the IDs; it does not say how to
  * scale them, so): a categorical channel with K_c values maps ID v to 2 v / (K_c − 1) − 1
@@ -22,6 +23,7 @@
  * DDIM. */
 #include "tracesynth/common.h"
 #include "tracesynth/container.h"
+#include "tracesynth/denoiser.h"
 #include "tracesynth/diffusion.h"
 #include "tracesynth/mc_model.h"
 #include "tracesynth/nn.h"
@@ -40,7 +42,8 @@ extern const ts_mc_model_ops ts_mc_model_ddpm;
 
 typedef struct {
     ts_mc_model base;
-    ts_sssd_net net;
+    ts_sssd_config c;               /* the network's sizes */
+    ts_denoiser net;
     int T;
     double beta0, betaT;
     ts_diffusion diff;
@@ -151,15 +154,15 @@ static int parse_opts(const ts_kv *kv, int nch, ddpm_opts *so)
 
 static void config_text(const ddpm_mc *m, char *buf, size_t n)
 {
-    size_t k = ts_sssd_config_text(&m->net.c, buf, n);
+    size_t k = m->net.ops->config_text(&m->net, buf, n);
     snprintf(buf + k, n - k, "in_ch=%d\nT=%d\nbeta0=%.17g\nbetaT=%.17g\ndt_mean=%.17g\ndt_std=%.17g\ndt_lo=%.17g\n"
-             "dt_hi=%.17g\n", m->net.c.in_ch, m->T, m->beta0, m->betaT, m->dt_mean, m->dt_std, m->dt_lo, m->dt_hi);
+             "dt_hi=%.17g\n", m->c.in_ch, m->T, m->beta0, m->betaT, m->dt_mean, m->dt_std, m->dt_lo, m->dt_hi);
 }
 
 static void ddpm_free(ts_mc_model *base)
 {
     ddpm_mc *m = (ddpm_mc *)base;
-    ts_sssd_net_free(&m->net);
+    ts_denoiser_free(&m->net);
     ts_diffusion_free(&m->diff);
     free(m);
 }
@@ -170,7 +173,7 @@ static int ddpm_save(const ts_mc_model *base, ts_writer *w)
     char cfg[768];
     config_text(m, cfg, sizeof cfg);
     ts_writer_text(w, "DDPMMC", cfg);
-    ts_writer_f32(w, "PARAMS", m->net.params, m->net.p.total);
+    ts_writer_f32(w, "PARAMS", m->net.params, m->net.total);
     return 0;
 }
 
@@ -210,8 +213,8 @@ static int ddpm_load(ts_mc_model **out, const ts_reader *r, const ts_mc_model *b
     ts_sssd_layout lay;
     ts_sssd_layout_of(&c, &lay, NULL);
     if (ts_reader_expect_size(r, "PARAMS", lay.total, sizeof(float)) != 0) goto fail;
-    ts_sssd_net_alloc(&m->net, &c);
-    if (ts_sssd_params_read(r, &m->net) != 0) goto fail;
+    m->c = c;
+    if (ts_denoiser_sssd(&m->net, &c, 0, 0) != 0 || ts_denoiser_params_read(r, &m->net) != 0) goto fail;
     *out = &m->base;
     return 0;
 fail:
@@ -226,7 +229,7 @@ typedef struct {
     const ts_mc *d;
     size_t n_train, window;   /* window: the data's windows, which no crop crosses (0: none) */
     double prefix_share;
-    ts_sssd_plan pl;
+    ts_denoiser_plan pl;
     float *x0, *xt, *maskf, *eps, *dout;   /* (B, K, L) */
     uint8_t *lossm;                        /* (B, K, L) hidden */
     int32_t *t;                            /* (B) */
@@ -257,12 +260,12 @@ static float batch_loss(train_ctx *c, const float *eps, int grad)
     ddpm_mc *m = c->m;
     const size_t n = (size_t)c->pl.B * (size_t)m->nch * (size_t)c->pl.L;
     ts_diffusion_q_sample(&m->diff, c->x0, (float *)eps, c->t, c->maskf, (size_t)c->pl.B, n / (size_t)c->pl.B, c->xt);
-    ts_sssd_forward(&m->net, &c->pl, c->xt, c->x0, c->maskf, c->t);
+    m->net.ops->forward(&m->net, &c->pl, c->xt, c->x0, c->maskf, c->t);
     const float loss = ts_mse_forward(c->pl.out, eps, c->lossm, n);
     if (grad) {
         memset(c->dout, 0, n * sizeof(float));
         ts_mse_backward(c->dout, c->pl.out, eps, c->lossm, n, 1.0f);
-        ts_sssd_backward(&m->net, &c->pl, c->xt, c->dout);
+        m->net.ops->backward(&m->net, &c->pl, c->xt, c->dout);
     }
     return loss;
 }
@@ -317,7 +320,7 @@ static int train_save(void *ctx, const char *path)
 static void train_mask_grads(void *ctx, float *grads)
 {
     train_ctx *c = ctx;
-    ts_sssd_mask_grads(&c->m->net, grads);
+    c->m->net.ops->mask_grads(&c->m->net, grads);
 }
 
 /* fixed validation crops of events [a, b) (spread evenly), prefixes, steps and noise */
@@ -398,7 +401,8 @@ static int ddpm_train(ts_mc_model **out, const ts_mc_train_opts *o)
     m->T = so.T;
     m->beta0 = so.beta0;
     m->betaT = so.betaT;
-    if (ts_diffusion_init(&m->diff, m->T, m->beta0, m->betaT) != 0 || ts_sssd_net_init(&m->net, &so.net, o->seed) != 0)
+    m->c = so.net;
+    if (ts_diffusion_init(&m->diff, m->T, m->beta0, m->betaT) != 0 || ts_denoiser_sssd(&m->net, &so.net, o->seed, 1) != 0)
         return -1;
 
     train_ctx c;
@@ -410,7 +414,7 @@ static int ddpm_train(ts_mc_model **out, const ts_mc_train_opts *o)
     c.prefix_share = so.prefix_share;
     const int B = (int)so.batch;
     int rc = -1;
-    if (ts_sssd_plan_init(&c.pl, &m->net, B, (int)L, 1) != 0) goto done;
+    if (m->net.ops->plan_init(&c.pl, &m->net, B, (int)L, 1) != 0) goto done;
     const size_t n = (size_t)B * (size_t)m->nch * L;
     c.x0 = ts_malloc(n * sizeof(float));
     c.xt = ts_malloc(n * sizeof(float));
@@ -426,13 +430,13 @@ static int ddpm_train(ts_mc_model **out, const ts_mc_train_opts *o)
     size_t k = (size_t)snprintf(start, sizeof start, "\"layers\":%d,\"channels\":%d,\"state\":%d,\"params\":%zu,"
                                 "\"trainable\":%zu,\"T\":%d,\"batch\":%d,\"L\":%zu,\"lr\":%g,"
                                 "\"train_events\":%zu,\"valid_crops\":%zu,\"modelled\":\"", so.net.layers, so.net.C,
-                                so.net.N, m->net.p.total, ts_sssd_num_trainable(&m->net), m->T, B, L, so.tc.lr.lr,
+                                so.net.N, m->net.total, m->net.ops->num_trainable(&m->net), m->T, B, L, so.tc.lr.lr,
                                 o->n_train, c.vn);
     for (int j = 0; j < m->nch; j++)
         k += (size_t)snprintf(start + k, sizeof start - k, "%s%s", j ? "," : "", ts_ch_names[m->chan[j]]);
     snprintf(start + k, sizeof start - k, "\"");
     ts_train_net net = {
-        .name = "ddpm-mc", .ctx = &c, .params = m->net.params, .grads = m->net.grads, .n = m->net.p.total,
+        .name = "ddpm-mc", .ctx = &c, .params = m->net.params, .grads = m->net.grads, .n = m->net.total,
         .config = cfg, .step = train_step, .mask_grads = train_mask_grads, .validate = train_validate,
         .chance = 1,   /* the noise's mean square, predicting none */
         .save = train_save,
@@ -444,7 +448,7 @@ static int ddpm_train(ts_mc_model **out, const ts_mc_train_opts *o)
     ts_mc_train_cfg(&tc, o, start);
     rc = ts_train_run(&net, &tc);
 done:
-    ts_sssd_plan_free(&c.pl);
+    if (c.pl.pl) m->net.ops->plan_free(&c.pl);
     free(c.x0); free(c.xt); free(c.maskf); free(c.eps); free(c.dout); free(c.lossm); free(c.t);
     free(c.vs); free(c.vp); free(c.vt); free(c.veps);
     return rc;
@@ -457,16 +461,16 @@ static int ddpm_impute(ts_mc_model *base, ts_mc *y, size_t L, const uint8_t *con
     ddpm_mc *m = (ddpm_mc *)base;
     const int S = o->steps > 0 ? o->steps : m->T;
     if (o->steps < 0 || S > m->T) return ts_opt_fail("ddpm-mc", "steps", "%d: expected 1 to the model's T = %d", o->steps, m->T);
-    if (L > 65535 || (uint64_t)m->net.c.layers * (uint64_t)m->net.c.C * L > MAX_WINDOW_STATE)
-        return ts_fail("ddpm-mc: windows of %zu events are too long for %d layer%s x %d channel%s", L, m->net.c.layers,
-                       ts_plural((size_t)m->net.c.layers), m->net.c.C, ts_plural((size_t)m->net.c.C));
+    if (L > 65535 || (uint64_t)m->c.layers * (uint64_t)m->c.C * L > MAX_WINDOW_STATE)
+        return ts_fail("ddpm-mc: windows of %zu events are too long for %d layer%s x %d channel%s", L, m->c.layers,
+                       ts_plural((size_t)m->c.layers), m->c.C, ts_plural((size_t)m->c.C));
     const size_t n = y->n / L, want = o->batch ? o->batch : (L < 16384 ? 16384 / L : 1);
     const int B = (int)(n < want ? n : want), K = m->nch;
     int hold = 0;
     for (int c = 0; c < TS_NCH; c++) hold |= mask[c] != NULL;
-    ts_sssd_plan pl;
-    if (ts_sssd_plan_init(&pl, &m->net, B, (int)L, 0) != 0) return -1;
-    ts_sssd_plan_cache_kernels(&m->net, &pl);
+    ts_denoiser_plan pl;
+    if (m->net.ops->plan_init(&pl, &m->net, B, (int)L, 0) != 0) return -1;
+    m->net.ops->cache(&m->net, &pl);   /* parameters are fixed while sampling */
     const size_t BKL = (size_t)B * (size_t)K * L, nbatch = (n + (size_t)B - 1) / (size_t)B;
     float *obs = ts_malloc(BKL * sizeof(float)), *maskf = ts_malloc(BKL * sizeof(float));
     float *xs = ts_malloc(BKL * sizeof(float)), *scratch = ts_malloc(2 * BKL * sizeof(float));
@@ -475,13 +479,13 @@ static int ddpm_impute(ts_mc_model *base, ts_mc *y, size_t L, const uint8_t *con
     ts_progress prog;
     ts_progress_start(&prog, hold ? "impute" : "generate", (long)(nbatch * (size_t)S));
     prog.enabled = o->progress;
-    ts_sssd_eps ctx = {&m->net, &pl, obs, maskf, steps, "ddpm-mc", &prog, 0};
+    ts_denoiser_eps ctx = {&m->net, &pl, obs, maskf, steps, "ddpm-mc", &prog, 0};
     int rc = 0;
     for (size_t jb = 0; jb < nbatch && rc == 0; jb++) {
         const size_t w0 = jb * (size_t)B;
         fill(m, y, hold ? mask : NULL, w0, n, B, L, obs, maskf);
         for (int b = 0; b < B; b++) ts_rng_fork(&rngs[b], o->seed, w0 + (size_t)b);   /* a window's own noise */
-        rc = ts_diffusion_sample(&m->diff, ts_sssd_eps_fn, &ctx, BKL, S, hold ? obs : NULL, hold ? maskf : NULL, rngs,
+        rc = ts_diffusion_sample(&m->diff, ts_denoiser_eps_fn, &ctx, BKL, S, hold ? obs : NULL, hold ? maskf : NULL, rngs,
                                  (size_t)B, xs, scratch, NULL);
         for (int b = 0; b < B && rc == 0 && w0 + (size_t)b < n; b++)
             for (int j = 0; j < K; j++)
@@ -490,7 +494,7 @@ static int ddpm_impute(ts_mc_model *base, ts_mc *y, size_t L, const uint8_t *con
     }
     ts_progress_end(&prog);
     free(obs); free(maskf); free(xs); free(scratch); free(steps); free(rngs);
-    ts_sssd_plan_free(&pl);
+    m->net.ops->plan_free(&pl);
     return rc;
 }
 

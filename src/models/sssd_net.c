@@ -140,14 +140,6 @@ int ts_sssd_config_read(const ts_reader *r, const char *tag, ts_sssd_config *c)
     return 0;
 }
 
-int ts_sssd_params_read(const ts_reader *r, ts_sssd_net *n)
-{
-    if (ts_reader_f32(r, "PARAMS", n->params, n->p.total) != 0) return -1;
-    for (size_t i = 0; i < n->p.total; i++)
-        if (!isfinite(n->params[i])) return ts_fail("%s: section 'PARAMS': parameter %zu is not finite", r->path, i);
-    return 0;
-}
-
 void ts_sssd_layout_of(const ts_sssd_config *c, ts_sssd_layout *p, size_t *s4_size)
 {
     const size_t C = (size_t)c->C, C2 = 2 * C, K = (size_t)ts_sssd_in_ch(c);
@@ -743,18 +735,4 @@ void ts_sssd_backward(ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, const f
                           P + p->init_g, B, K, C, L, 1, 1, S);
     ts_stepmlp_backward(G + p->t1_w, G + p->t1_b, G + p->t2_w, G + p->t2_b, pl->d_emb, pl->emb_act,
                         P + p->t1_w, P + p->t2_w, B, c->emb_in, c->emb_mid, c->emb_out, S);
-}
-
-int ts_sssd_eps_fn(void *ctx, const float *xt, int t, float *eps)
-{
-    ts_sssd_eps *c = ctx;
-    const size_t n = (size_t)c->pl->B * (size_t)ts_sssd_in_ch(&c->net->c) * (size_t)c->pl->L;
-    for (int b = 0; b < c->pl->B; b++) c->steps[b] = t;
-    ts_sssd_forward(c->net, c->pl, xt, c->obs, c->mask, c->steps);
-    memcpy(eps, c->pl->out, n * sizeof(float));
-    for (size_t i = 0; i < n; i++)
-        if (!isfinite(eps[i])) return ts_fail("%s: the network produced a non-finite value at step %d", c->name, t);
-    c->done++;
-    if (c->prog) ts_progress_update(c->prog, c->done, NULL);
-    return 0;
 }
