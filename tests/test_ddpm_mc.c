@@ -402,6 +402,28 @@ static void cli(void)
               "%s", err);
     snprintf(cmd, sizeof cmd, "impute %s/m.tsm --input %s --length 1 --prefix 1 -o %s/imp2", dir, ds, dir);
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "the windows have 1 event (see"), "%s", err);
+    /* windows too long for the network: a --length out of the range the model takes is the
+     * command line's error (2), in impute and generate alike; a set's own windows (its
+     * length file, no --length) are the data's (1), naming the set, not an option not given */
+    char big[512], set[512], want2[1200];
+    snprintf(big, sizeof big, "%s/big", dir);
+    snprintf(set, sizeof set, "%s/set", dir);
+    mc_cycle_trace(140000, 0, &d);
+    REQUIRE(ts_mc_save(big, &d) == 0);
+    REQUIRE(ts_mc_save_windows(set, &d, NULL, 70000) == 0);
+    ts_mc_free(&d);
+    snprintf(cmd, sizeof cmd, "impute %s/m.tsm --input %s --length 70000 --fractions 0.05,0.05,0.9 -o %s/imp2", dir,
+             big, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "tracesynth impute: error: ddpm-mc: option --length: "
+              "70000: expected at most 65535") && !strchr(err, '\n'), "%s", err);
+    snprintf(cmd, sizeof cmd, "generate %s/m.tsm -n 1 --length 70000 -o %s/gen3", dir, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "tracesynth generate: error: ddpm-mc: option --length: "
+              "70000: expected at most 65535"), "%s", err);
+    snprintf(cmd, sizeof cmd, "impute %s/m.tsm --input %s --fractions 0.05,0.05,0.9 -o %s/imp2", dir, set, dir);
+    snprintf(want2, sizeof want2, "tracesynth: error: %s: windows of 70000 events (%s/length): ddpm-mc: ", set, set);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, want2) == err && !strstr(err, "option"), "%s", err);
+    snprintf(cmd, sizeof cmd, "%s/imp2", dir);
+    CHECK(access(cmd, F_OK) != 0);
     snprintf(cmd, sizeof cmd, "train --model ddpm-mc %s --prefix-share 2 -o %s/x.tsm", ds, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "ddpm-mc: option --prefix-share: 2 out of range"));
     /* a length past the range it takes is the command line's error (2); one the range

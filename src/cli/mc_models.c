@@ -190,6 +190,27 @@ static void truth_ids(int32_t *v, size_t n, const ts_vocab *from, const ts_vocab
     free(map);
 }
 
+/* the error recorded is a model's refusal of --length, "MODEL: option --length: L: WHY",
+ * where L is the recorded length of the set of windows `input` and no --length was given:
+ * restated as the data's error, "INPUT: windows of L events (INPUT/length): MODEL: WHY".
+ * 1 when it was, else 0 (the error as it was) */
+static int set_length_refused(const char *input, size_t L)
+{
+    static const char key[] = ": option --length: ";
+    if (!cli_error_is_option()) return 0;
+    char *e = ts_strdup(ts_error()), *at = strstr(e, key);
+    if (!at) { free(e); return 0; }
+    const char *why = at + sizeof key - 1;
+    why += strspn(why, "0123456789");
+    if (!strncmp(why, ": ", 2)) why += 2;
+    *at = 0;
+    char *p = ts_path_join(input, "length");
+    ts_fail("%s: windows of %zu event%s (%s): %s: %s", input, L, ts_plural(L), p, e, why);
+    free(p);
+    free(e);
+    return 1;
+}
+
 int impute_channels(const char *path, const char *chfrom, int given, const char *input, const ts_split_spec *ss,
                     int parts_given, size_t prefix, size_t k, ts_mask_pos pos, const char *out,
                     const ts_run_opts *ro, int json)
@@ -293,6 +314,10 @@ int impute_channels(const char *path, const char *chfrom, int given, const char 
     double t0 = ts_now();
     if (ts_mc_model_impute(m, &w, L, masks, &rp, &y, &unknown_mc) != 0) {   /* the place in the input's test part */
         if (!strncmp(ts_error(), "window ", 7)) ts_fail("%s: test part: %s", input, ts_error());
+        if (rec && !ss->length && set_length_refused(input, L)) {   /* the set's own windows: the data's error */
+            cli_fail();
+            goto done;
+        }
         rc = cli_run_failed("impute");   /* an option refused: a usage error */
         goto done;
     }

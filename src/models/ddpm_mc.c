@@ -461,9 +461,14 @@ static int ddpm_impute(ts_mc_model *base, ts_mc *y, size_t L, const uint8_t *con
     ddpm_mc *m = (ddpm_mc *)base;
     const int S = o->steps > 0 ? o->steps : m->T;
     if (o->steps < 0 || S > m->T) return ts_opt_fail("ddpm-mc", "steps", "%d: expected 1 to the model's T = %d", o->steps, m->T);
-    if (L > 65535 || (uint64_t)m->c.layers * (uint64_t)m->c.C * L > MAX_WINDOW_STATE)
-        return ts_fail("ddpm-mc: windows of %zu events are too long for %d layer%s x %d channel%s", L, m->c.layers,
-                       ts_plural((size_t)m->c.layers), m->c.C, ts_plural((size_t)m->c.C));
+    /* windows too long: the command line's --length (impute states a set's own windows
+     * as the data's error) */
+    const uint64_t most = MAX_WINDOW_STATE / ((uint64_t)m->c.layers * (uint64_t)m->c.C);
+    if (L > 65535) return ts_opt_fail("ddpm-mc", "length", "%zu: expected at most 65535", L);
+    if (L > most)
+        return ts_opt_fail("ddpm-mc", "length", "%zu: expected at most %llu for %d layer%s x %d channel%s (what "
+                           "sampling one window holds)", L, (unsigned long long)most, m->c.layers,
+                           ts_plural((size_t)m->c.layers), m->c.C, ts_plural((size_t)m->c.C));
     const size_t n = y->n / L, want = o->batch ? o->batch : (L < 16384 ? 16384 / L : 1);
     const int B = (int)(n < want ? n : want), K = m->nch;
     int hold = 0;
@@ -514,8 +519,9 @@ const ts_mc_model_ops ts_mc_model_ddpm = {
         TS_TRAIN_HELP
         "                        (defaults: --lr 1e-3, --schedule constant, --iters 2000,\n"
         "                        --valid-every 200)\n"
-        "  generate/impute: any --length; --steps S (T: DDPM; fewer: DDIM),\n"
-        "                 --batch B windows (16384 / L)\n",
+        "  generate/impute: any --length to 65535 (layers x channels x length at most\n"
+        "                 2^26); --steps S (T: DDPM; fewer: DDIM), --batch B windows\n"
+        "                 (16384 / L)\n",
     .channels = (1u << TS_NCH) - 1,
     .train = ddpm_train,
     .save = ddpm_save,
