@@ -8,13 +8,12 @@
 #include "models/csdi_net.h"
 #include "tracesynth/common.h"
 #include "tracesynth/nn.h"
+#include "nn/carve.h"
 #include "nn/vmath.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-static float *blk(const ts_sssd_net *n, float *base, int i) { return base + n->p.blk0 + (size_t)i * n->p.blk_size; }
 
 /* S = time_emb + feat_emb + 1 side-information channels */
 static int side_dim(const ts_sssd_config *c) { return c->time_emb + c->feat_emb + 1; }
@@ -40,7 +39,7 @@ int ts_csdi_params_init(ts_sssd_net *n, uint64_t seed)
     ts_init_normal(P + p->feat, (size_t)c->feat_emb, 0.0f, 1.0f, &r);   /* nn.Embedding */
     int rc = 0;
     for (int i = 0; i < c->layers && rc == 0; i++) {
-        float *b = blk(n, P, i);
+        float *b = ts_sssd_blk(n, P, i);
         ts_linear_init(b + p->fc_w, b + p->fc_b, c->emb_out, C, &r);
         rc = ts_s4_init_params(&s4, b + p->s4a, ts_rng_u64(&r));
         CONV(b + p->c3_v, b + p->c3_b, C, C2);
@@ -57,18 +56,16 @@ int ts_csdi_params_init(ts_sssd_net *n, uint64_t seed)
     return 0;
 }
 
-static size_t max_sz(size_t a, size_t b) { return a > b ? a : b; }
-
 size_t ts_csdi_scratch_size(const ts_sssd_config *c, const ts_sssd_plan *pl)
 {
     const int C = c->C, C2 = 2 * C, B = pl->B, L = pl->L;
     size_t sc_f = ts_s4_scratch_size(&pl->s4, B);
-    sc_f = max_sz(sc_f, ts_conv1d_scratch_size(2, C, L, 1));
-    sc_f = max_sz(sc_f, ts_conv1d_scratch_size(C, C2, L, 1));
-    sc_f = max_sz(sc_f, ts_conv1d_scratch_size(C, C, L, 1));
-    sc_f = max_sz(sc_f, ts_conv1d_scratch_size(C, 1, L, 1));
-    sc_f = max_sz(sc_f, ts_stepmlp_scratch_size(B, c->emb_in, c->emb_mid, c->emb_out));
-    return max_sz(sc_f, (size_t)C2 * L + 3 * (size_t)C2);   /* the side product and its rows */
+    sc_f = ts_size_max(sc_f, ts_conv1d_scratch_size(2, C, L, 1));
+    sc_f = ts_size_max(sc_f, ts_conv1d_scratch_size(C, C2, L, 1));
+    sc_f = ts_size_max(sc_f, ts_conv1d_scratch_size(C, C, L, 1));
+    sc_f = ts_size_max(sc_f, ts_conv1d_scratch_size(C, 1, L, 1));
+    sc_f = ts_size_max(sc_f, ts_stepmlp_scratch_size(B, c->emb_in, c->emb_mid, c->emb_out));
+    return ts_size_max(sc_f, (size_t)C2 * L + 3 * (size_t)C2);   /* the side product and its rows */
 }
 
 void ts_csdi_position_embedding(ts_sssd_plan *pl, int Te)

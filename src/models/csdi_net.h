@@ -16,6 +16,11 @@ void ts_csdi_position_embedding(ts_sssd_plan *pl, int Te);
 void ts_csdi_forward(const ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, const float *obs,
                      const float *mask, const int32_t *steps);
 void ts_csdi_backward(ts_sssd_net *n, ts_sssd_plan *pl, const float *dout);
+/* sssd_net.c's and csdi_net.c's: block i's parameters in base, n's parameter or gradient block */
+static inline float *ts_sssd_blk(const ts_sssd_net *n, float *base, int i)
+{
+    return base + n->p.blk0 + (size_t)i * n->p.blk_size;
+}
 /* sssd_net.c's: x (n) *= a, over the threads past 65536 floats (each element alike) */
 void ts_sssd_scale(float *x, size_t n, float a);
 /* CSDI's training mask (CSDI_base.get_randmask, its default target_strategy

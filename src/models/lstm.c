@@ -28,6 +28,7 @@
 #include "tracesynth/model.h"
 #include "tracesynth/nn.h"
 #include "tracesynth/train.h"
+#include "nn/carve.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -128,29 +129,37 @@ static void plan_free(plan *pl)
     memset(pl, 0, sizeof *pl);
 }
 
+/* the plan's buffers, cut from its block (nn/carve.h); training's alone hold the
+ * logits and the gradients */
+static void plan_buffers(plan *pl, const lstm_model *m, int train, ts_carve *k)
+{
+    const size_t BT = (size_t)pl->B * pl->T, H = (size_t)m->c.H, V = (size_t)m->c.V;
+    pl->x0 = ts_carve_take(k, BT * H);
+    pl->h = ts_carve_take(k, (size_t)pl->nh * BT * H);
+    pl->act = ts_carve_take(k, (size_t)pl->nact * pl->actn);
+    if (!train) return;
+    pl->logits = ts_carve_take(k, BT * V);
+    pl->dlogits = ts_carve_take(k, BT * V);
+    pl->dh = ts_carve_take(k, BT * H);
+    pl->dx = ts_carve_take(k, BT * H);
+    pl->scratch = ts_carve_take(k, ts_lstm_scratch_size(pl->B, pl->T, m->c.H));
+}
+
 static int plan_init(plan *pl, const lstm_model *m, int B, int T, int train)
 {
     memset(pl, 0, sizeof *pl);
-    const size_t BT = (size_t)B * T, H = (size_t)m->c.H, nl = (size_t)m->c.layers, V = (size_t)m->c.V;
+    const size_t nl = (size_t)m->c.layers;
     pl->B = B;
     pl->T = T;
     pl->actn = ts_round_up(ts_lstm_act_size(B, T, m->c.H), 16);
     pl->nh = train || nl < 2 ? (int)nl : 2;
     pl->nact = train ? (int)nl : 1;
-    size_t sz[] = {BT * H, (size_t)pl->nh * BT * H, (size_t)pl->nact * pl->actn, train ? BT * V : 0,
-                   train ? BT * V : 0, train ? BT * H : 0, train ? BT * H : 0,
-                   train ? ts_lstm_scratch_size(B, T, m->c.H) : 0};
-    float **dst[] = {&pl->x0, &pl->h, &pl->act, &pl->logits, &pl->dlogits, &pl->dh, &pl->dx, &pl->scratch};
-    size_t total = 0;
-    for (size_t i = 0; i < sizeof sz / sizeof sz[0]; i++) total += ts_round_up(sz[i], 16);
-    if (ts_batch_fits(total * sizeof(float), B, T) != 0) return -1;
-    pl->mem = ts_alloc_aligned(total * sizeof(float));
-    float *q = pl->mem;
-    for (size_t i = 0; i < sizeof sz / sizeof sz[0]; i++) {
-        *dst[i] = sz[i] ? q : NULL;
-        q += ts_round_up(sz[i], 16);
-    }
-    pl->ids = ts_malloc(BT * sizeof(int32_t));
+    ts_carve k = {NULL, 0, 0};
+    plan_buffers(pl, m, train, &k);
+    if (ts_carve_alloc(&k, B, T) != 0) return -1;
+    pl->mem = k.base;
+    plan_buffers(pl, m, train, &k);
+    pl->ids = ts_malloc((size_t)B * T * sizeof(int32_t));
     return 0;
 }
 

@@ -56,6 +56,7 @@
 #include "tracesynth/nn.h"
 #include "tracesynth/s4.h"
 #include "tracesynth/train.h"
+#include "nn/carve.h"
 #include "mdm_internal.h"
 
 #include <errno.h>
@@ -176,6 +177,47 @@ void plan_free(plan *pl)
 }
 
 
+/* the plan's buffers, cut from its block (nn/carve.h). The backward's are a training
+ * plan's alone (an S4 plan with them trains: net_forward keeps GELU's derivative);
+ * S4 blocks keep their S4 and feed-forward activations and a LayerNorm's statistics
+ * per layer, a scratch for both; the transformer's blocks (tc) keep theirs in act,
+ * their scratch a training plan's, and the rotary table */
+static void plan_buffers(plan *pl, const mdm_model *m, const ts_tblock_config *tc, int train, ts_carve *k)
+{
+    const mdm_config *c = &m->c;
+    const int tfm = c->backbone == BACKBONE_TRANSFORMER;
+    const size_t BL = (size_t)pl->B * pl->L, nl = (size_t)c->layers, C = (size_t)c->C, F = (size_t)c->F;
+    const size_t V = (size_t)c->V;
+    pl->h = ts_carve_take(k, (nl + 1) * BL * C);
+    pl->act = ts_carve_take(k, nl * pl->s4act);
+    if (!tfm) {
+        pl->u = ts_carve_take(k, nl * BL * C);
+        pl->f1 = ts_carve_take(k, nl * BL * F);
+        pl->g1 = ts_carve_take(k, nl * BL * F);
+        pl->r = ts_carve_take(k, nl * BL * C);
+    }
+    pl->mean = ts_carve_take(k, (tfm ? 1 : nl) * BL);
+    pl->rstd = ts_carve_take(k, (tfm ? 1 : nl) * BL);
+    pl->hT = ts_carve_take(k, BL * C);
+    pl->logits = ts_carve_take(k, BL * V);
+    if (train) {
+        pl->dlogits = ts_carve_take(k, BL * V);
+        pl->dh = ts_carve_take(k, BL * C);
+        if (!tfm) {
+            pl->du = ts_carve_take(k, BL * C);
+            pl->df = ts_carve_take(k, BL * F);
+            pl->dfp = ts_carve_take(k, BL * F);
+        }
+        pl->dhT = ts_carve_take(k, BL * C);
+    }
+    if (!tfm)
+        pl->scratch = ts_carve_take(k, ts_size_max(ts_s4_scratch_size(&pl->s4, pl->B),
+                                                   ts_conv1d_scratch_size(c->C, c->F, pl->L, c->K)));
+    else if (train)
+        pl->scratch = ts_carve_take(k, ts_tblock_scratch_size(tc, pl->B, pl->L));
+    if (tfm) pl->rope = ts_carve_take(k, (size_t)pl->L * (size_t)(c->C / c->heads));
+}
+
 static int plan_init_tfm(plan *pl, const mdm_model *m, int B, int L, int train)
 {
     const mdm_config *c = &m->c;
@@ -183,28 +225,17 @@ static int plan_init_tfm(plan *pl, const mdm_model *m, int B, int L, int train)
     if (ts_tblock_check(&tc) != 0) return -1;
     pl->B = B;
     pl->L = L;
-    size_t BL = (size_t)B * L, nl = (size_t)c->layers, C = (size_t)c->C, D = (size_t)(c->C / c->heads);
     pl->s4act = ts_round_up(ts_tblock_act_size(&tc, B, L), 16);
-    size_t sz[] = {
-        (nl + 1) * BL * C, nl * pl->s4act, BL, BL, BL * C, BL * (size_t)c->V, train ? BL * (size_t)c->V : 0,
-        train ? BL * C : 0, train ? BL * C : 0, train ? ts_tblock_scratch_size(&tc, B, L) : 0, (size_t)L * D,
-    };
-    float **dst[] = {&pl->h, &pl->act, &pl->mean, &pl->rstd, &pl->hT, &pl->logits, &pl->dlogits, &pl->dh,
-                     &pl->dhT, &pl->scratch, &pl->rope};
-    size_t total = 0;
-    for (size_t i = 0; i < sizeof sz / sizeof sz[0]; i++) total += ts_round_up(sz[i], 16);
-    if (ts_batch_fits(total * sizeof(float), B, L) != 0) {
+    ts_carve k = {NULL, 0, 0};
+    plan_buffers(pl, m, &tc, train, &k);
+    if (ts_carve_alloc(&k, B, L) != 0) {
         memset(pl, 0, sizeof *pl);
         return -1;
     }
-    pl->mem = ts_alloc_aligned(total * sizeof(float));
-    float *q = pl->mem;
-    for (size_t i = 0; i < sizeof sz / sizeof sz[0]; i++) {
-        *dst[i] = sz[i] ? q : NULL;
-        q += ts_round_up(sz[i], 16);
-    }
-    ts_rope_table(pl->rope, L, (int)D, 10000.0);
-    pl->ids = ts_malloc(BL * sizeof(int32_t));
+    pl->mem = k.base;
+    plan_buffers(pl, m, &tc, train, &k);
+    ts_rope_table(pl->rope, L, c->C / c->heads, 10000.0);
+    pl->ids = ts_malloc((size_t)B * L * sizeof(int32_t));
     return 0;
 }
 
@@ -217,35 +248,20 @@ int plan_init(plan *pl, const mdm_model *m, int B, int L, int train)
     if (ts_s4_init(&pl->s4, &sc) != 0) return -1;
     pl->B = B;
     pl->L = L;
-    size_t BL = (size_t)B * L, nl = (size_t)c->layers, C = (size_t)c->C, F = (size_t)c->F;
     pl->s4act = ts_round_up(ts_s4_act_size(&pl->s4, B), 16);
-    size_t sz[] = {
-        (nl + 1) * BL * C, nl * pl->s4act, nl * BL * C, nl * BL * F, nl * BL * F, nl * BL * C,
-        nl * BL, nl * BL, BL * C, BL * (size_t)c->V, train ? BL * (size_t)c->V : 0,
-        train ? BL * C : 0, train ? BL * C : 0, train ? BL * F : 0,
-        train ? BL * F : 0, train ? BL * C : 0, 0,
-    };
-    float **dst[] = {&pl->h, &pl->act, &pl->u, &pl->f1, &pl->g1, &pl->r, &pl->mean, &pl->rstd,
-                     &pl->hT, &pl->logits, &pl->dlogits, &pl->dh, &pl->du, &pl->df,
-                     &pl->dfp, &pl->dhT, &pl->scratch};
-    size_t scr = ts_s4_scratch_size(&pl->s4, B), cs = ts_conv1d_scratch_size(c->C, c->F, L, c->K);
-    sz[sizeof sz / sizeof sz[0] - 1] = scr > cs ? scr : cs;
-    size_t total = 0;
-    for (size_t i = 0; i < sizeof sz / sizeof sz[0]; i++) total += ts_round_up(sz[i], 16);
-    if (ts_batch_fits(total * sizeof(float), B, L) != 0) {
+    ts_carve k = {NULL, 0, 0};
+    plan_buffers(pl, m, NULL, train, &k);
+    if (ts_carve_alloc(&k, B, L) != 0) {
         ts_s4_free(&pl->s4);
         memset(pl, 0, sizeof *pl);
         return -1;
     }
-    pl->mem = ts_alloc_aligned(total * sizeof(float));
-    float *q = pl->mem;
-    for (size_t i = 0; i < sizeof sz / sizeof sz[0]; i++) {
-        *dst[i] = sz[i] ? q : NULL;
-        q += ts_round_up(sz[i], 16);
-    }
-    pl->ids = ts_malloc(BL * sizeof(int32_t));
+    pl->mem = k.base;
+    plan_buffers(pl, m, NULL, train, &k);
+    pl->ids = ts_malloc((size_t)B * L * sizeof(int32_t));
     if (!train) {
         /* inference: the S4 kernels depend on the parameters only, make them once */
+        const size_t nl = (size_t)c->layers;
         pl->kcache_floats = ts_round_up(ts_s4_kernel_cache_size(&pl->s4), 16);
         pl->kcache = ts_alloc_aligned(nl * pl->kcache_floats * sizeof(float));
         for (int i = 0; i < c->layers; i++)

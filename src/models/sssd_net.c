@@ -192,8 +192,6 @@ void ts_sssd_net_free(ts_sssd_net *n)
     memset(n, 0, sizeof *n);
 }
 
-static float *blk(const ts_sssd_net *n, float *base, int i) { return base + n->p.blk0 + (size_t)i * n->p.blk_size; }
-
 int ts_sssd_net_init(ts_sssd_net *n, const ts_sssd_config *c, uint64_t seed)
 {
     if (ts_sssd_config_check(c) != 0) return -1;
@@ -218,7 +216,7 @@ int ts_sssd_net_init(ts_sssd_net *n, const ts_sssd_config *c, uint64_t seed)
     ts_linear_init(P + p->t2_w, P + p->t2_b, c->emb_mid, c->emb_out, &r);
     int rc = 0;
     for (int i = 0; i < c->layers && rc == 0; i++) {
-        float *b = blk(n, P, i);
+        float *b = ts_sssd_blk(n, P, i);
         ts_linear_init(b + p->fc_w, b + p->fc_b, c->emb_out, C, &r);
         ts_conv1d_wn_init(b + p->c3_v, b + p->c3_g, b + p->c3_b, C, C2, 3, TS_WN_TORCH_EFFECTIVE, &r);
         if (s4blk) rc = ts_s4_init_params(&s4, b + p->s4a, ts_rng_u64(&r));
@@ -263,7 +261,7 @@ void ts_sssd_mask_grads(const ts_sssd_net *n, float *grads)
     size_t lo, hi;
     ssm_range(n, &lo, &hi);
     for (int i = 0; i < n->c.layers; i++) {
-        float *b = blk(n, grads, i);
+        float *b = ts_sssd_blk(n, grads, i);
         memset(b + n->p.s4a + lo, 0, (hi - lo) * sizeof(float));
         if (s4_per_block(&n->c) == 2) memset(b + n->p.s4b + lo, 0, (hi - lo) * sizeof(float));
     }
@@ -271,20 +269,18 @@ void ts_sssd_mask_grads(const ts_sssd_net *n, float *grads)
 
 /* ---- activation plan ---- */
 
-static size_t max_sz(size_t a, size_t b) { return a > b ? a : b; }
-
 /* the scratch floats of an S4 or dilated plan (pl's S4 made) */
 static size_t scratch_size(const ts_sssd_config *c, const ts_sssd_plan *pl)
 {
     const int C = c->C, C2 = 2 * C, K = ts_sssd_in_ch(c), B = pl->B, L = pl->L;
     size_t sc_f = c->residual == TS_SSSD_RES_S4 ? ts_s4_scratch_size(&pl->s4, B) : 0;
-    sc_f = max_sz(sc_f, ts_conv1d_wn_scratch_size(K, C, L, 1));
-    sc_f = max_sz(sc_f, ts_conv1d_wn_scratch_size(C, C2, L, 3));
-    sc_f = max_sz(sc_f, ts_conv1d_wn_scratch_size(2 * K, C2, L, 1));
-    sc_f = max_sz(sc_f, ts_conv1d_wn_scratch_size(C, C2, L, 1));
-    sc_f = max_sz(sc_f, ts_conv1d_wn_scratch_size(C, C, L, 1));
-    sc_f = max_sz(sc_f, ts_conv1d_scratch_size(C, K, L, 1));
-    return max_sz(sc_f, ts_stepmlp_scratch_size(B, c->emb_in, c->emb_mid, c->emb_out));
+    sc_f = ts_size_max(sc_f, ts_conv1d_wn_scratch_size(K, C, L, 1));
+    sc_f = ts_size_max(sc_f, ts_conv1d_wn_scratch_size(C, C2, L, 3));
+    sc_f = ts_size_max(sc_f, ts_conv1d_wn_scratch_size(2 * K, C2, L, 1));
+    sc_f = ts_size_max(sc_f, ts_conv1d_wn_scratch_size(C, C2, L, 1));
+    sc_f = ts_size_max(sc_f, ts_conv1d_wn_scratch_size(C, C, L, 1));
+    sc_f = ts_size_max(sc_f, ts_conv1d_scratch_size(C, K, L, 1));
+    return ts_size_max(sc_f, ts_stepmlp_scratch_size(B, c->emb_in, c->emb_mid, c->emb_out));
 }
 
 /* the plan's buffers, cut from its block (nn/carve.h). The kinds differ in the

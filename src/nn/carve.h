@@ -21,6 +21,10 @@ static inline float *ts_carve_take(ts_carve *k, size_t n)
     return p;
 }
 
+/* the larger of a and b: a scratch buffer shared by several layers holds the
+ * most any of them needs */
+static inline size_t ts_size_max(size_t a, size_t b) { return a > b ? a : b; }
+
 /* after the count: the block of the floats counted (zeroed), when the
  * activations of a batch of B windows of L fit in memory (ts_batch_fits); k
  * then hands it out from its start. 0 / -1 + error (nothing allocated) */
