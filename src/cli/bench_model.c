@@ -575,12 +575,14 @@ static int run_torch(const bench_cfg *bc, size3 s, torch_result *tr)
     } else if (is_lstm(bc->model)) {   /* the blackout bench_size imputes */
         script = "bench_lstm.py";
         snprintf(extra, sizeof extra, " --vocab %ld --blackout %d", bc->ids, blackout_of(bc->L));
-    } else if (!strcmp(bc->model, "diffwave") || !strcmp(bc->model, "csdi-s4")) {
+    } else if (strcmp(bc->model, "sssd-s4")) {   /* diffwave, csdi-s4, sssd-sa */
         snprintf(extra, sizeof extra, " --model %s", bc->model);
     }
+    /* the network's own options (train-ssm: which parameters Adam steps) */
     for (int i = 0; i < bc->kv->n; i++)
         if (!strcmp(bc->kv->keys[i], "state") || !strcmp(bc->kv->keys[i], "heads") ||
-            !strcmp(bc->kv->keys[i], "ff") || !strcmp(bc->kv->keys[i], "dilation-cycle"))
+            !strcmp(bc->kv->keys[i], "ff") || !strcmp(bc->kv->keys[i], "dilation-cycle") ||
+            (takes_T(bc->model) && !strcmp(bc->kv->keys[i], "train-ssm")))
             snprintf(extra + strlen(extra), sizeof extra - strlen(extra), " --%s %s", bc->kv->keys[i],
                      bc->kv->values[i]);
     /* the same kernels: the CLI may have chosen them through OPENBLAS_CORETYPE and
@@ -786,9 +788,10 @@ int bench_model(int argc, char **argv)
                  "score: one pass over each window).\n"
                  "Reports the median and the min-max over the runs, the peak resident memory\n"
                  "of each size (a child process each) and the machine's load average.\n"
-                 "--vs-torch runs tests/torch/bench_sssd.py (sssd-s4, diffwave, csdi-s4),\n"
-                 "bench_mdm.py or bench_lstm.py with /usr/bin/python3 in the same environment\n"
-                 "(threads, OPENBLAS_CORETYPE), and prints PyTorch's time over this one's.\n"
+                 "--vs-torch runs tests/torch/bench_sssd.py (sssd-s4, diffwave, csdi-s4,\n"
+                 "sssd-sa), bench_mdm.py or bench_lstm.py with /usr/bin/python3 in the same\n"
+                 "environment (threads, OPENBLAS_CORETYPE), and prints PyTorch's time over this\n"
+                 "one's: every model bench model times.\n"
                  "Other --KEY VALUE pairs go to the model (e.g. --backbone transformer,\n"
                  "--state 64); not --preset: the sizes set the layers and channels.",
         .opts = opts,
@@ -832,12 +835,6 @@ int bench_model(int argc, char **argv)
     if (!takes_T(model) && strcmp(model, "mdm") && !is_lstm(model)) {
         rc = cli_usage_error("bench model", "--model %s: bench model times the neural models, trained through the "
                              "trainer: sssd-s4, diffwave, csdi-s4, sssd-sa, mdm, lstm", model);
-        ts_opt_free(&args);
-        return rc;
-    }
-    if (vs_torch && !strcmp(model, "sssd-sa")) {
-        rc = cli_usage_error("bench model", "--vs-torch: tests/torch has timing definitions of sssd-s4, diffwave, "
-                             "csdi-s4, mdm and lstm, none of %s", model);
         ts_opt_free(&args);
         return rc;
     }

@@ -1,12 +1,16 @@
 #!/usr/bin/python3
 """The project's PyTorch definitions of the SSSD-S4 network, of DiffWave, its blocks
 with a dilated convolution in place of the S4 layers, and of CSDI-S4 (SSSD's
-CSDIS4Imputer with one feature) (tests/torch/sssd_fixtures.py, the same maths as the C
-networks), timed in float32 for `tracesynth bench model --vs-torch`.
+CSDIS4Imputer with one feature) (tests/torch/sssd_fixtures.py), and of SSSD-SA's
+SaShiMi (the modules of tests/torch/sashimi_fixtures.py), the same maths as the C
+networks, timed in float32 for `tracesynth bench model --vs-torch`.
 
 One training step = forward + masked MSE + backward + Adam, as `tracesynth train` runs
 it; one denoising step = one forward pass without gradients. S4's step sizes and state
-matrix are fixed (not trained), as in the C default (--train-ssm 0). --model diffwave:
+matrix are fixed (not trained) unless --train-ssm 1, as in the C defaults (0; sssd-sa:
+1). --model sssd-sa: --layers (S4, FF) pairs per level, --channels d_model, step
+embedding 128 -> 512 -> 512; its S4 kernels are made once before the denoising steps
+are timed, as the C sampler's inference plan makes them once per generation. --model diffwave:
 block n's convolution has dilation 2^(n mod --dilation-cycle) (12, as in C). --model
 csdi-s4: CSDIS4Imputer's sizes besides --layers, --channels and --state (the step
 embedding 128 -> 128 -> 128, side information 128 + 16 + 1), its steps t below its T (50).
@@ -14,9 +18,10 @@ embedding 128 -> 128 -> 128, side information 128 + 16 + 1), its steps t below i
 Prints one JSON object: medians and minima of the step times in seconds, the spread,
 peak RSS, torch's threads and the BLAS build. Run with the same environment (threads,
 OPENBLAS_CORETYPE) as the C side: `tracesynth bench model --vs-torch` does that.
-usage: bench_sssd.py [--model sssd-s4|diffwave|csdi-s4] --layers 4 --channels 64 --batch 16 --length 200
-                     --threads 2 --iters 5
+usage: bench_sssd.py [--model sssd-s4|diffwave|csdi-s4|sssd-sa] --layers 4 --channels 64 --batch 16
+                     --length 200 --threads 2 --iters 5 [--train-ssm 0|1]
 """
+import functools
 import math
 import os
 import sys
@@ -25,12 +30,14 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bench_common import parser, report, time_steps  # noqa: E402
+from s4_fixtures import legs_normal_eigs  # noqa: E402
+from sashimi_fixtures import S4Core, SaShiMi, TransposedLinear  # noqa: E402
 from sssd_fixtures import csdi, diffwave, network  # noqa: E402  (sets float64 as the default: undone below)
 
 torch.set_default_dtype(torch.float32)
 
 
-def make_params(layers, C, N, emb=(128, 512, 512), seed=0, s4=True, csdi_cfg=None):
+def make_params(layers, C, N, emb=(128, 512, 512), seed=0, s4=True, csdi_cfg=None, train_ssm=0):
     """s4 False: DiffWave's blocks, without the two S4 layers; csdi_cfg (time_emb,
     feat_emb): CSDI-S4's network"""
     g = torch.Generator().manual_seed(seed)
@@ -73,7 +80,7 @@ def make_params(layers, C, N, emb=(128, 512, 512), seed=0, s4=True, csdi_cfg=Non
             p["blocks"].append(q)
         p["fin_w"], p["fin_b"] = U((C, C, 1), C), U(C, C)
         p["out_w"], p["out_b"] = torch.zeros((1, C, 1)), U(1, C)
-        return p, trainables(p)
+        return p, trainables(p, train_ssm)
 
     p["init_v"], p["init_g"], p["init_b"] = wnp(C, 1, 1)
     p["t1_w"], p["t1_b"] = U((emb[1], emb[0]), emb[0]), U(emb[1], emb[0])
@@ -93,12 +100,12 @@ def make_params(layers, C, N, emb=(128, 512, 512), seed=0, s4=True, csdi_cfg=Non
         p["blocks"].append(q)
     p["fin_v"], p["fin_g"], p["fin_b"] = wnp(C, C, 1)
     p["out_w"], p["out_b"] = torch.zeros((1, C, 1)), torch.zeros(1)
-    return p, trainables(p)
+    return p, trainables(p, train_ssm)
 
 
-def trainables(p):
-    """p's tensors but S4's step sizes and state matrix, set to require gradients"""
-    fixed = {"log_dt", "log_A_re", "A_im"}
+def trainables(p, train_ssm=0):
+    """p's tensors but S4's step sizes and state matrix (train_ssm 0), set to require gradients"""
+    fixed = set() if train_ssm else {"log_dt", "log_A_re", "A_im"}
     trainable = []
 
     def walk(d):
@@ -116,21 +123,74 @@ def trainables(p):
     return trainable
 
 
+def make_sashimi(layers, H, N, seed=0, train_ssm=1):
+    """SaShiMi (pools [2, 2], embedding 128 -> 512 -> 512) drawn as the C network starts
+    (S4D cores on LegS's imaginary parts, linears at PyTorch's default, the weight-normed
+    ones with g = |v|); its trainable parameters"""
+    g = torch.Generator().manual_seed(seed)
+    net = SaShiMi(H, layers, N, 128, 512, 512)
+    with torch.no_grad():
+        for m in net.modules():
+            if isinstance(m, S4Core):
+                Hc, Nh = m.A_im.shape
+                m.log_dt.copy_(math.log(1e-3) + torch.rand(Hc, generator=g) * math.log(100))
+                m.log_A_re.fill_(math.log(0.5))
+                m.A_im.copy_(torch.tensor(legs_normal_eigs(2 * Nh), dtype=torch.float32)[None, :].expand(Hc, Nh))
+                m.C.copy_(torch.randn(m.C.shape, generator=g) * math.sqrt(0.5))
+                m.D.copy_(torch.randn(Hc, generator=g))
+            elif isinstance(m, TransposedLinear):   # weight_v where weight-normed
+                w = m.weight_v if hasattr(m, "weight_v") else m.weight
+                bound = 1 / math.sqrt(w.shape[1])
+                w.copy_((torch.rand(w.shape, generator=g) * 2 - 1) * bound)
+                m.bias.copy_((torch.rand(m.bias.shape, generator=g) * 2 - 1) * bound)
+        for m in net.modules():
+            if hasattr(m, "weight_g"):   # weight_norm took g from v before v was drawn
+                m.weight_g.copy_(m.weight_v.flatten(1).norm(dim=1).view(m.weight_g.shape))
+    fixed = ("log_dt", "log_A_re", "A_im") if not train_ssm else ()
+    trainable = []
+    for name, q in net.named_parameters():
+        q.requires_grad_(name.rsplit(".", 1)[-1] not in fixed)
+        if q.requires_grad:
+            trainable.append(q)
+    return net, trainable
+
+
+def cache_kernels(net):
+    """every S4 core's kernel made once, at its first forward (at its level's length), and
+    kept: what the C sampler's inference plan holds for all its steps. The parameters must
+    not change after"""
+    def forward(m, cache, x):
+        L = x.shape[-1]
+        if L not in cache:
+            cache[L] = m.kernel(L).detach()
+        return m.conv(x, cache[L])
+
+    for m in net.modules():
+        if isinstance(m, S4Core):
+            m.forward = functools.partial(forward, m, {})
+
+
 def main():
     ap = parser(layers=4, channels=64, batch=16)
-    ap.add_argument("--model", default="sssd-s4", choices=["sssd-s4", "diffwave", "csdi-s4"])
+    ap.add_argument("--model", default="sssd-s4", choices=["sssd-s4", "diffwave", "csdi-s4", "sssd-sa"])
     ap.add_argument("--dilation-cycle", type=int, default=12)
     ap.add_argument("--state", type=int, default=64)
+    ap.add_argument("--train-ssm", type=int, choices=[0, 1], default=None, help="0 (sssd-sa: 1)")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     B, L = a.batch, a.length
-    s4, is_csdi = a.model == "sssd-s4", a.model == "csdi-s4"
+    s4, is_csdi, is_sa = a.model == "sssd-s4", a.model == "csdi-s4", a.model == "sssd-sa"
+    train_ssm = a.train_ssm if a.train_ssm is not None else int(is_sa)
     cfg = dict(layers=a.layers, C=a.channels, N=a.state, L=L, emb_in=128, cycle=a.dilation_cycle)
     if is_csdi:   # CSDIS4Imputer's embedding and side information
         cfg.update(emb_mid=128, emb_out=128, time_emb=128, feat_emb=16)
-    net = network if s4 else csdi if is_csdi else diffwave
-    p, trainable = make_params(a.layers, a.channels, a.state, emb=(128, 128, 128) if is_csdi else (128, 512, 512),
-                               s4=s4, csdi_cfg=cfg if is_csdi else None)
+    if is_sa:   # called as the functional networks are
+        sa, trainable = make_sashimi(a.layers, a.channels, a.state, train_ssm=train_ssm)
+        p, net = None, lambda p, xt, obs, mask, t, cfg: sa(xt, obs, mask, t)
+    else:
+        net = network if s4 else csdi if is_csdi else diffwave
+        p, trainable = make_params(a.layers, a.channels, a.state, emb=(128, 128, 128) if is_csdi else (128, 512, 512),
+                                   s4=s4, csdi_cfg=cfg if is_csdi else None, train_ssm=train_ssm)
     opt = torch.optim.Adam(trainable, lr=1e-3)
     g = torch.Generator().manual_seed(1)
     x0 = torch.randint(0, 40, (B, 1, L), generator=g).float()
@@ -151,7 +211,11 @@ def main():
         with torch.no_grad():
             net(p, x0, x0, mask, t, cfg)
 
-    report(time_steps((("train", train_step), ("denoise", denoise_step)), a.iters), trainable)
+    res = time_steps((("train", train_step),), a.iters)
+    if is_sa:   # made in the untimed warm-up, from the trained parameters, as the sampler makes them
+        cache_kernels(sa)
+    res.update(time_steps((("denoise", denoise_step),), a.iters))
+    report(res, trainable)
 
 
 if __name__ == "__main__":

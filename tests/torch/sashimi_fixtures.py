@@ -65,17 +65,24 @@ class S4Core(nn.Module):
         self.C = nn.Parameter(torch.empty(2, H, Nh, 2))
         self.D = nn.Parameter(torch.empty(H))
 
-    def forward(self, x):
-        L = x.shape[-1]
+    def kernel(self, L):
+        """(H, 2L): the forward and the flipped backward kernel"""
         dt = torch.exp(self.log_dt)
         A = -torch.exp(self.log_A_re) + 1j * self.A_im
         C = torch.view_as_complex(self.C)
         dtA = A * dt[:, None]
         V = torch.exp(dtA[:, :, None] * torch.arange(L))
         K = 2 * torch.einsum("dhn,hnl->dhl", C * (torch.exp(dtA) - 1) / A, V).real
-        k = F.pad(K[0], (0, L)) + F.pad(K[1].flip(-1), (L, 0))
+        return F.pad(K[0], (0, L)) + F.pad(K[1].flip(-1), (L, 0))
+
+    def conv(self, x, k):
+        """x (B, H, L) with the kernel k of kernel(L)"""
+        L = x.shape[-1]
         y = torch.fft.irfft(torch.fft.rfft(x, n=2 * L) * torch.fft.rfft(k, n=2 * L), n=2 * L)[..., :L]
         return y + self.D[:, None] * x
+
+    def forward(self, x):
+        return self.conv(x, self.kernel(x.shape[-1]))
 
 
 class S4(nn.Module):
