@@ -311,7 +311,8 @@ void ts_sashimi_unfold(float *y, const float *z, int B, int C, int L, int s, int
     }
 }
 
-static float sigm(float v) { return 1.0f / (1.0f + expf(-v)); }
+/* vmath.h's, as the network's GLU in ts_conv1x1_add: the same bits */
+static float sigm(float v) { return v_sigmoid(v); }
 
 void ts_glu_forward(float *out, const float *z, int B, int C, int L)
 {

@@ -15,6 +15,11 @@
  * Threads: items go to threads, each with its own col buffer in scratch, so a
  * call is one parallel region (per-item regions, three per item with im2col,
  * made the barriers cost more than small GEMMs on 2 cores). */
+#if defined(__GNUC__) && !defined(__clang__)
+/* lets GCC if-convert the float clamps in vmath.h and vectorise the GLU's sigmoid on
+ * every CPU level (as act.c); nothing here reads floating-point exception flags */
+#pragma GCC optimize("no-trapping-math")
+#endif
 #include "tracesynth/nn.h"
 #include "tracesynth/prof.h"
 #include "vmath.h"
@@ -390,9 +395,10 @@ TS_CLONES static void conv1x1_add_row(float *restrict y, const float *restrict a
             for (int l = 0; l < n; l++) acc[l] += wi * ci[l];
         }
         float *yr = y + l0;
-        if (a) {   /* libm's expf, as ts_glu_forward: not vectorised */
+        if (a) {   /* vmath.h's sigmoid, as ts_glu_forward: vectorised, unlike libm's expf */
+            #pragma omp simd
             for (int l = 0; l < n; l++) {
-                const float sg = 1.0f / (1.0f + expf(-g[l0 + l]));
+                const float sg = v_sigmoid(g[l0 + l]);
                 g[l0 + l] = sg;
                 yr[l] = a[l0 + l] * sg + ((acc[l] + bias) + x[l0 + l]);
             }
