@@ -3276,12 +3276,15 @@ static void strace_log_named(void)
         "399<strace> 1796375653.833922 execve(\"/usr/bin/sh\", [\"sh\"], 0x7ffd /* 38 vars */) = 0 <0.000415>\n",
         "[pid  1235<my prog>] 1700000000.123456 close(3) = 0\n",
         "[pid  1235] 1700000000.123456 close(3 <unfinished ...>\n"};
-    static const char *const cmds[] = {"gaps %s", "fill %s -o %s.out -q", "drop %s -o %s.out --rate 0.1 -q"};
+    /* fill --text too: the text output is refused for a file, which is not said to be
+     * ftrace or perf script text when it is a strace log */
+    static const char *const cmds[] = {"gaps %s", "fill %s -o %s.out -q", "drop %s -o %s.out --rate 0.1 -q",
+                                       "fill %s -o %s.out --text %s.txt -q"};
     for (size_t k = 0; k < sizeof logs / sizeof *logs; k++) {
         write_file(at("app.strace"), logs[k]);
         for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++) {
             char cmd[1400], err[2048];
-            snprintf(cmd, sizeof cmd, cmds[i], at("app.strace"), at("app.strace"));
+            snprintf(cmd, sizeof cmd, cmds[i], at("app.strace"), at("app.strace"), at("app.strace"));
             CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "app.strace:1: a strace log's line") &&
                           strstr(err, "ingest --from strace"), "log %zu, %s: %s", k, cmd, err);
         }

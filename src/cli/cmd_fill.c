@@ -240,6 +240,14 @@ int cmd_fill(int argc, char **argv)
         return to_stdout < 0 ? 1 : 2;
     }
     if (text && ts_trace_is_ftrace(args.pos[0])) {
+        /* a file fill cannot read at all (a strace log) is named for what it is, not as the
+         * text that --text is refused for; read once, as gaps reads it, for that alone */
+        ts_gap_list gl;
+        if (ts_gaps_find_arch(args.pos[0], arch, 0, &gl)) {
+            ts_opt_free(&args);
+            return cli_fail();
+        }
+        ts_gap_list_free(&gl);
         rc = cli_usage_error(C, "--text is for a CTF trace; %s is ftrace or perf script text, and so is what fill writes", args.pos[0]);
         ts_opt_free(&args);
         return rc;
