@@ -2725,7 +2725,7 @@ static void train_refuses_unread_options(void)
 
 /* score --likelihood chain says which mixture with the n-gram it scored: the one tune-prior
  * chose (linear:1, the n-gram alone, printed mdm's bits equal to the n-gram's, unsaid), or
- * --ngram-mix's; the bound says nothing of one */
+ * --ngram-mix's; the bound says nothing of one, but that it is the bound */
 static void score_chain_names_mixture(void)
 {
     char args[2048], err[4096], out[4096], mix[64];
@@ -2762,6 +2762,8 @@ static void score_chain_names_mixture(void)
     snprintf(args, sizeof args, base, dir, dir);
     REQUIRE(run_stdout(args, out, sizeof out) == 0);
     CHECK_MSG(!strstr(out, "chain") && !strstr(out, "ngram-mix"), "%s", out);
+    /* ... but that it is the bound, not a likelihood to set beside the n-gram's */
+    CHECK_MSG(strstr(out, "bits per event (masked-diffusion bound)"), "%s", out);
     strcat(args, " --json");
     REQUIRE(run_stdout(args, out, sizeof out) == 0);
     CHECK_MSG(strstr(out, "\"ngram_mix\": null"), "%s", out);

@@ -145,6 +145,9 @@ int cmd_score(int argc, char **argv)
         const char *what = chain_mixture(m, &ro, mix, sizeof mix, &chosen);
         snprintf(how, sizeof how, " (chain likelihood, %s: --ngram-mix %s%s)", what, mix,
                  chosen ? ", chosen on validation windows" : "");
+    } else if (!strcmp(m->ops->name, "mdm")) {
+        /* not a likelihood: set beside the n-gram's figure unnamed, it read as mdm's worse one */
+        snprintf(how, sizeof how, " (masked-diffusion bound)");
     }
     if (json) {
         printf("{\"model\": ");
