@@ -5,7 +5,8 @@
 #
 # Each workload runs under `strace -f -ttt -T -o NAME.strace` in a scratch directory (the
 # web server, the JVM and the database servers alone: not their clients, not javac) and its
-# log is written to OUTDIR/NAME.strace.gz (default OUTDIR: the directory of this script).
+# log is written to OUTDIR/NAME.strace.gz (default OUTDIR: the directory of this script; one
+# not there yet is made when it has a '/' in it: /tmp/w, ./w).
 # NAMEs pick workloads (default: all). Needs strace, gcc, make, tar, xz, zstd, sqlite3,
 # python3, curl and git, node (Debian's nodejs) for node-async, java and javac (Debian's
 # default-jdk) for java-pool, PostgreSQL's server and pgbench (Debian's postgresql) for
@@ -568,6 +569,9 @@ if [ "${1:-}" = "--run" ]; then
     exit 0
 fi
 out=$here
+# an OUTDIR not there yet is made: a path (a '/' in it; no workload's name has one), which
+# was otherwise taken for an unknown workload
+case ${1:-} in */*) [ -d "$1" ] || mkdir -p "$1" ;; esac
 if [ $# -gt 0 ] && [ -d "$1" ]; then out=$(cd "$1" && pwd); shift; fi
 names=${*:-$ALL}
 for t in strace gcc make tar xz zstd sqlite3 $PY curl git gzip pkill; do
