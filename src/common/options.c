@@ -300,7 +300,10 @@ static void usage(const ts_opt_spec *sp, FILE *f, const char *key)
         } while (h && *h);
         if (o->alias) fprintf(f, "%-24s (also --%s)\n", "", o->alias);
     }
-    if (sp->extra_kv) fprintf(f, "\nOther --KEY VALUE pairs are options of the model.\n");
+    /* where they are told: impute's and generate's own options hold none of them */
+    if (sp->extra_kv)
+        fprintf(f, "\nOther --KEY VALUE pairs are options of the model; 'tracesynth train --model\n"
+                   "NAME --help' lists each model's.\n");
     if (sp->more_help) sp->more_help(f, key);
 }
 
