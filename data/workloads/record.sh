@@ -1,5 +1,5 @@
 #!/bin/sh
-# Records strace logs of thirteen real workloads (Debian 12, offline, loopback only):
+# Records strace logs of fourteen real workloads (Debian 12, offline, loopback only):
 #
 #   sh data/workloads/record.sh [OUTDIR] [NAME...]
 #
@@ -11,13 +11,14 @@
 # python3, curl and git, node (Debian's nodejs) for node-async, java and javac (Debian's
 # default-jdk) for java-pool, PostgreSQL's server and pgbench (Debian's postgresql) for
 # postgres, perl and md5sum for text-pipeline, dpkg and apt-cache for pkg-query,
-# redis-server, redis-benchmark and redis-cli (Debian's redis) for redis. The inputs are generated from fixed seeds, so a rerun records the same
+# redis-server, redis-benchmark and redis-cli (Debian's redis) for redis, openssl, ssh-keygen,
+# gpg and gpgconf for crypto-tools. The inputs are generated from fixed seeds, so a rerun records the same
 # work (timing, PIDs and addresses differ). A failing step or client fails the script with
 # a message naming the workload; the servers it started are stopped on every exit
 # (failure, Ctrl-C, TERM) and nothing is written for that workload.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-ALL="cc-make archive-xz-zstd sqlite http-server python-etl git phases node-async java-pool postgres text-pipeline pkg-query redis"
+ALL="cc-make archive-xz-zstd sqlite http-server python-etl git phases node-async java-pool postgres text-pipeline pkg-query redis crypto-tools"
 PY=python3
 [ -x /usr/bin/python3 ] && PY=/usr/bin/python3   # not a wrapper (pyenv) in the trace
 
@@ -563,6 +564,54 @@ stop_redis() {
     wait $pid 2> /dev/null || true
 }
 
+# keys, digests, signatures and encryption over a generated tree of 120 files (8 folders,
+# 300 B to 60 KB), three rounds: ssh-keygen (ed25519, ECDSA, a fingerprint) and an openssl EC
+# key, sha256sum of every file two processes at a time (xargs -P 2), then checked, openssl
+# signing and verifying one folder's files with an RSA key, the tree through tar | openssl
+# enc into an encrypted archive, decrypted into tar -t, and gpg encrypting and decrypting
+# another folder's files (its gpg-agent, which the first gpg starts, traced too: stopped on
+# any exit, or strace would wait for it)
+run_crypto_tools() {
+    d=$1
+    $PY - "$d/tree" <<'EOF'
+import os, random, sys
+random.seed(5)
+d = sys.argv[1]
+for i in range(120):
+    sub = os.path.join(d, f"s{i % 8}")
+    os.makedirs(sub, exist_ok=True)
+    with open(os.path.join(sub, f"f{i}.dat"), "wb") as f:
+        f.write(random.randbytes(random.choice([300, 4000, 20000, 60000])))
+EOF
+    export GNUPGHOME="$d/gnupg"
+    mkdir -m 700 "$GNUPGHOME"
+    trap 'gpgconf --kill gpg-agent' EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$d/rsa.pem" 2> /dev/null
+    openssl pkey -in "$d/rsa.pem" -pubout -out "$d/rsa.pub"
+    for r in 1 2 3; do
+        ssh-keygen -q -t ed25519 -N '' -C "r$r" -f "$d/id$r"
+        ssh-keygen -q -t ecdsa -b 256 -N '' -f "$d/ec$r"
+        ssh-keygen -l -f "$d/id$r.pub" > /dev/null
+        openssl ecparam -name prime256v1 -genkey -noout -out "$d/ec$r.pem"
+        find "$d/tree" -type f | sort | xargs -P 2 -n 20 sha256sum > "$d/sums$r.txt"
+        sha256sum -c --quiet "$d/sums$r.txt"
+        for f in "$d"/tree/s$r/*.dat; do
+            openssl dgst -sha256 -sign "$d/rsa.pem" -out "$f.sig" "$f"
+            openssl dgst -sha256 -verify "$d/rsa.pub" -signature "$f.sig" "$f" > /dev/null
+        done
+        tar -cf - -C "$d" tree | openssl enc -aes-256-cbc -pbkdf2 -pass pass:k$r -out "$d/t$r.enc"
+        openssl enc -d -aes-256-cbc -pbkdf2 -pass pass:k$r -in "$d/t$r.enc" | tar -tf - | wc -l > /dev/null
+        for f in "$d"/tree/s$((r + 3))/*.dat; do
+            gpg -q --batch --pinentry-mode loopback --passphrase p$r -c -o "$f.gpg" "$f"
+            gpg -q --batch --pinentry-mode loopback --passphrase p$r -d "$f.gpg" | cmp - "$f"
+        done
+        rm -f "$d"/tree/*/*.sig "$d"/tree/*/*.gpg "$d/t$r.enc"
+    done
+    rm -rf "$d/tree"
+}
+
 # ---- driver ----
 if [ "${1:-}" = "--run" ]; then
     "run_$(echo "$2" | tr - _)" "$3" "${4:-}"
@@ -599,6 +648,11 @@ esac
 case " $names " in *" redis "*)
     for t in redis-server redis-benchmark redis-cli; do
         command -v $t > /dev/null || { echo "record.sh: '$t' is not installed (redis: Debian's redis)" >&2; exit 1; }
+    done ;;
+esac
+case " $names " in *" crypto-tools "*)
+    for t in openssl ssh-keygen gpg gpgconf sha256sum; do
+        command -v $t > /dev/null || { echo "record.sh: '$t' is not installed (crypto-tools)" >&2; exit 1; }
     done ;;
 esac
 case " $names " in *" java-pool "*)
