@@ -1215,6 +1215,14 @@ static void strace_ff_files_merge_by_time(void)
     const char *p6[2] = {in(d, "t.103"), in(d, "t.103")};
     CHECK(ts_strace_read_many(p6, 1, &names, &n) == -1 && strstr(ts_error(), "t.103: no system calls"));
     CHECK(ts_strace_read_many(p6, 2, &names, &n) == -1 && strstr(ts_error(), "no system calls"));
+    /* the -o name given for the files strace -ff -o t wrote (t.100, ...): not there, it
+     * says which files are, and how to give them all */
+    const char *pre[1] = {in(d, "t")};
+    CHECK_MSG(ts_strace_read_many(pre, 1, &names, &n) == -1 && strstr(ts_error(), "cannot open") &&
+              strstr(ts_error(), "strace -ff") && strstr(ts_error(), "t.100") && strstr(ts_error(), "t.*"),
+              "%s", ts_error());
+    const char *none_there[1] = {in(d, "u")};   /* no such files: the plain error */
+    CHECK_MSG(ts_strace_read_many(none_there, 1, &names, &n) == -1 && !strstr(ts_error(), "-ff"), "%s", ts_error());
 }
 
 /* strace -z, -Z and -e status= hold each call's line until the call ends (to know whether

@@ -60,8 +60,10 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <glob.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <zlib.h>
 
 /* the calls waiting for their return ("<unfinished ...>"), one at most per pid, found by
@@ -882,6 +884,27 @@ static void start_order(char **names, double *times, size_t n, ts__strace_fields
  * (may be NULL): the line of the log's first time (*timed 0: its first line without one) and
  * the most decimal places of a second its times have (0: whole seconds, -t; 3: milliseconds;
  * 6: -tt's and -ttt's microseconds) */
+/* a log not there whose name strace -ff -o took for its files (PATH.PID): the error of its
+ * opening, which stands, then which files those are and how to give them all */
+static void ff_files_named(const char *path)
+{
+    struct stat st;
+    if (!strcmp(path, "-") || stat(path, &st) == 0 || errno != ENOENT) return;
+    const size_t l = strlen(path);
+    char *pat = ts_malloc(l + 8);
+    memcpy(pat, path, l);
+    memcpy(pat + l, ".[0-9]*", 8);
+    glob_t g;
+    const int found = glob(pat, 0, NULL, &g) == 0 && g.gl_pathc > 0;
+    free(pat);
+    if (!found) return;
+    char *was = ts_strdup(ts_error());
+    ts_fail("%s (strace -ff -o %s wrote %s and %zu more, a file per process: give them all, %s.*)", was, path,
+            g.gl_pathv[0], g.gl_pathc - 1, path);
+    free(was);
+    globfree(&g);
+}
+
 static int read_log(const char *path, char ***names_out, double **times_out, size_t *n_out,
                     int *timed, ts__strace_fields *x, int empty_ok, size_t *time_at, int *places, ts__notes *notes)
 {
@@ -894,7 +917,10 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
     if (!x) x = &own;
     char *buf;
     size_t size;
-    if (ts__read_text(path, &buf, &size) != 0) return -1;
+    if (ts__read_text(path, &buf, &size) != 0) {
+        ff_files_named(path);
+        return -1;
+    }
     if (ts__bom_refused(path, buf, size)) {
         free(buf);
         return -1;
