@@ -8,9 +8,10 @@ networks, timed in float32 for `tracesynth bench model --vs-torch`.
 One training step = forward + masked MSE + backward + Adam, as `tracesynth train` runs
 it; one denoising step = one forward pass without gradients. S4's step sizes and state
 matrix are fixed (not trained) unless --train-ssm 1, as in the C defaults (0; sssd-sa:
-1). --model sssd-sa: --layers (S4, FF) pairs per level, --channels d_model, step
-embedding 128 -> 512 -> 512; its S4 kernels are made once before the denoising steps
-are timed, as the C sampler's inference plan makes them once per generation. --model diffwave:
+1). The S4 kernels (sssd-s4, csdi-s4, sssd-sa) are made once, in the untimed warm-up,
+before the denoising steps are timed, as the C sampler's inference plan makes them once
+per generation. --model sssd-sa: --layers (S4, FF) pairs per level, --channels d_model,
+step embedding 128 -> 512 -> 512. --model diffwave:
 block n's convolution has dilation 2^(n mod --dilation-cycle) (12, as in C). --model
 csdi-s4: CSDIS4Imputer's sizes besides --layers, --channels and --state (the step
 embedding 128 -> 128 -> 128, side information 128 + 16 + 1), its steps t below its T (50).
@@ -30,9 +31,10 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bench_common import parser, report, time_steps  # noqa: E402
-from s4_fixtures import legs_normal_eigs  # noqa: E402
+from s4_fixtures import legs_normal_eigs, s4_conv, s4_kernel  # noqa: E402
 from sashimi_fixtures import S4Core, SaShiMi, TransposedLinear  # noqa: E402
-from sssd_fixtures import csdi, diffwave, network  # noqa: E402  (sets float64 as the default: undone below)
+import sssd_fixtures  # noqa: E402  (sets float64 as the default: undone below)
+from sssd_fixtures import csdi, diffwave, network  # noqa: E402
 
 torch.set_default_dtype(torch.float32)
 
@@ -170,6 +172,21 @@ def cache_kernels(net):
             m.forward = functools.partial(forward, m, {})
 
 
+def cache_s4_kernels():
+    """the S4 layers of network and csdi (sssd_fixtures' s4_layer) made with each layer's
+    kernel of its first call, kept, as cache_kernels does for SaShiMi. The parameters must
+    not change after"""
+    cache = {}
+
+    def layer(x, p, H, N, L, bidi):
+        key = (id(p), L)
+        if key not in cache:
+            cache[key] = s4_kernel(p, L, bidi)[1].detach()
+        return s4_conv(x, p, cache[key], H, L), None
+
+    sssd_fixtures.s4_layer = layer
+
+
 def main():
     ap = parser(layers=4, channels=64, batch=16)
     ap.add_argument("--model", default="sssd-s4", choices=["sssd-s4", "diffwave", "csdi-s4", "sssd-sa"])
@@ -212,8 +229,11 @@ def main():
             net(p, x0, x0, mask, t, cfg)
 
     res = time_steps((("train", train_step),), a.iters)
-    if is_sa:   # made in the untimed warm-up, from the trained parameters, as the sampler makes them
+    # made in the untimed warm-up, from the trained parameters, as the sampler makes them
+    if is_sa:
         cache_kernels(sa)
+    elif s4 or is_csdi:
+        cache_s4_kernels()
     res.update(time_steps((("denoise", denoise_step),), a.iters))
     report(res, trainable)
 

@@ -40,8 +40,9 @@ def legs_normal_eigs(N):
     return im
 
 
-def s4_layer(x, p, H, N, L, bidi):
-    dirs = 2 if bidi else 1
+def s4_kernel(p, L, bidi):
+    """K (dirs, H, L), the S4D kernel of each direction, and k (H, 2L): K[0] padded,
+    plus K[1] flipped where bidirectional, what the convolution takes"""
     dt = torch.exp(p["log_dt"])                                      # (H)
     A = -torch.exp(p["log_A_re"]) + 1j * p["A_im"]                   # (H, Nh)
     C = torch.view_as_complex(p["C"])                                # (dirs, H, Nh)
@@ -52,14 +53,24 @@ def s4_layer(x, p, H, N, L, bidi):
         k = F.pad(K[0], (0, L)) + F.pad(K[1].flip(-1), (L, 0))
     else:
         k = F.pad(K[0], (0, L))
+    return K, k
+
+
+def s4_conv(x, p, k, H, L):
+    """the layer after its kernel: x (B, H, L) convolved with k of s4_kernel, + D x,
+    GELU, output linear, residual, LayerNorm"""
     y = torch.fft.irfft(torch.fft.rfft(x, n=2 * L) * torch.fft.rfft(k, n=2 * L), n=2 * L)[..., :L]
     y = y + p["D"][:, None] * x
     g = F.gelu(y)
     o = torch.einsum("vu,bul->bvl", p["W"], g) + p["bias"][:, None]
     r = o + x
-    out = F.layer_norm(r.transpose(1, 2), (H,), p["ln_g"], p["ln_b"], eps=1e-5).transpose(1, 2)
-    assert K.shape == (dirs, H, L)
-    return out, K
+    return F.layer_norm(r.transpose(1, 2), (H,), p["ln_g"], p["ln_b"], eps=1e-5).transpose(1, 2)
+
+
+def s4_layer(x, p, H, N, L, bidi):
+    K, k = s4_kernel(p, L, bidi)
+    assert K.shape == (2 if bidi else 1, H, L)
+    return s4_conv(x, p, k, H, L), K
 
 
 ORDER = ["log_dt", "log_A_re", "A_im", "C", "D", "W", "bias", "ln_g", "ln_b"]
