@@ -14,13 +14,14 @@ per generation. --model sssd-sa: --layers (S4, FF) pairs per level, --channels d
 step embedding 128 -> 512 -> 512. --model diffwave:
 block n's convolution has dilation 2^(n mod --dilation-cycle) (12, as in C). --model
 csdi-s4: CSDIS4Imputer's sizes besides --layers, --channels and --state (the step
-embedding 128 -> 128 -> 128, side information 128 + 16 + 1), its steps t below its T (50).
+embedding 128 -> 128 -> 128, side information 128 + 16 + 1). The steps t are drawn below
+--T, the model's T (200; csdi-s4: 50): `tracesynth bench model` gives its own.
 
 Prints one JSON object: medians and minima of the step times in seconds, the spread,
 peak RSS, torch's threads and the BLAS build. Run with the same environment (threads,
 OPENBLAS_CORETYPE) as the C side: `tracesynth bench model --vs-torch` does that.
 usage: bench_sssd.py [--model sssd-s4|diffwave|csdi-s4|sssd-sa] --layers 4 --channels 64 --batch 16
-                     --length 200 --threads 2 --iters 5 [--train-ssm 0|1]
+                     --length 200 --threads 2 --iters 5 [--T 200] [--train-ssm 0|1]
 """
 import functools
 import math
@@ -193,11 +194,13 @@ def main():
     ap.add_argument("--dilation-cycle", type=int, default=12)
     ap.add_argument("--state", type=int, default=64)
     ap.add_argument("--train-ssm", type=int, choices=[0, 1], default=None, help="0 (sssd-sa: 1)")
+    ap.add_argument("--T", type=int, default=None, help="200 (csdi-s4: 50)")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     B, L = a.batch, a.length
     s4, is_csdi, is_sa = a.model == "sssd-s4", a.model == "csdi-s4", a.model == "sssd-sa"
     train_ssm = a.train_ssm if a.train_ssm is not None else int(is_sa)
+    T = a.T if a.T is not None else 50 if is_csdi else 200
     cfg = dict(layers=a.layers, C=a.channels, N=a.state, L=L, emb_in=128, cycle=a.dilation_cycle)
     if is_csdi:   # CSDIS4Imputer's embedding and side information
         cfg.update(emb_mid=128, emb_out=128, time_emb=128, feat_emb=16)
@@ -213,7 +216,7 @@ def main():
     x0 = torch.randint(0, 40, (B, 1, L), generator=g).float()
     mask = torch.ones(B, 1, L)
     mask[:, :, L // 2:L // 2 + 10] = 0
-    t = torch.randint(0, 50 if is_csdi else 200, (B,), generator=g).float()
+    t = torch.randint(0, T, (B,), generator=g).float()
 
     def train_step():
         eps = torch.randn(B, 1, L, generator=g)
@@ -235,6 +238,7 @@ def main():
     elif s4 or is_csdi:
         cache_s4_kernels()
     res.update(time_steps((("denoise", denoise_step),), a.iters))
+    res["T"] = T
     report(res, trainable)
 
 
