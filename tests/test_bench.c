@@ -78,8 +78,9 @@ static void vs_torch(void)
     static const char *const models[] = {"--model diffwave", "--model csdi-s4 --state 8", "--model sssd-sa --state 8",
                                          "--model lstm"};
     static const char *const infer[] = {" denoise ", " denoise ", " denoise ", " impute "};
-    /* the diffusion models' PyTorch steps are drawn below the same T as this side's */
-    static const char *const steps[] = {"(T 200", "(T 50", "(T 200", NULL};
+    /* the diffusion models' PyTorch steps are drawn below the same T as this side's, and
+     * every PyTorch step clips as this side's (the trainer's default: off) */
+    static const char *const steps[] = {"(T 200, clip off)", "(T 50, clip off)", "(T 200, clip off)", "(clip off)"};
     char args[512], out[16384];
     for (int i = 0; i < 4; i++) {
         snprintf(args, sizeof args, "bench model %s --sizes 1x8x2 --length 24 --runs 2 --threads 1 --vs-torch",
@@ -91,13 +92,17 @@ static void vs_torch(void)
         if (!pt || !ratio) continue;
         CHECK_MSG(strstr(pt, " train ") && strstr(pt, infer[i]) && strstr(ratio, infer[i]), "%s: %s", models[i], out);
         if (i == 3) CHECK_MSG(strstr(pt, " score ") && strstr(ratio, " score "), "%s", out);
-        if (steps[i]) CHECK_MSG(strstr(pt, steps[i]) && strstr(pt, steps[i]) < ratio, "%s: %s", models[i], out);
+        CHECK_MSG(strstr(pt, steps[i]) && strstr(pt, steps[i]) < ratio, "%s: %s", models[i], out);
     }
-    /* a --T given goes to both sides */
+    /* a --T or --clip given goes to both sides */
     int rc = run_output("bench model --model csdi-s4 --state 8 --sizes 1x8x2 --length 24 --runs 2 --threads 1 "
-                        "--vs-torch --T 20", out, sizeof out);
+                        "--vs-torch --T 20 --clip 0.5", out, sizeof out);
     const char *pt = strstr(out, "  PyTorch ");
-    CHECK_MSG(rc == 0 && pt && strstr(pt, "(T 20"), "exit %d\n%s", rc, out);
+    CHECK_MSG(rc == 0 && pt && strstr(pt, "(T 20, clip 0.5)"), "exit %d\n%s", rc, out);
+    rc = run_output("bench model --model lstm --sizes 1x8x2 --length 24 --runs 2 --threads 1 --vs-torch --clip 1",
+                    out, sizeof out);
+    pt = strstr(out, "  PyTorch ");
+    CHECK_MSG(rc == 0 && pt && strstr(pt, "(clip 1)"), "exit %d\n%s", rc, out);
 }
 
 static void profile_sections(void)

@@ -533,7 +533,7 @@ static int check_options(const bench_cfg *bc, size3 s)
 
 /* ---- the PyTorch definition ---- */
 
-typedef struct { stats train, denoise, score; double rss, T; int ok; } torch_result;
+typedef struct { stats train, denoise, score; double rss, T, clip; int ok; } torch_result;
 
 static double json_num(const char *s, const char *key)
 {
@@ -583,10 +583,12 @@ static int run_torch(const bench_cfg *bc, size3 s, torch_result *tr)
         if (ts_kv_long(bc->kv, "T", default_T(bc->model), &T) != 0) T = default_T(bc->model);   /* checked by the model */
         snprintf(extra + strlen(extra), sizeof extra - strlen(extra), " --T %ld", T);
     }
-    /* the network's own options (train-ssm: which parameters Adam steps) */
+    /* the network's own options (train-ssm: which parameters Adam steps), and the
+     * trainer's clip (its default, off, is the script's) */
     for (int i = 0; i < bc->kv->n; i++)
         if (!strcmp(bc->kv->keys[i], "state") || !strcmp(bc->kv->keys[i], "heads") ||
             !strcmp(bc->kv->keys[i], "ff") || !strcmp(bc->kv->keys[i], "dilation-cycle") ||
+            !strcmp(bc->kv->keys[i], "clip") ||
             (takes_T(bc->model) && !strcmp(bc->kv->keys[i], "train-ssm")))
             snprintf(extra + strlen(extra), sizeof extra - strlen(extra), " --%s %s", bc->kv->keys[i],
                      bc->kv->values[i]);
@@ -613,6 +615,7 @@ static int run_torch(const bench_cfg *bc, size3 s, torch_result *tr)
     tr->score = (stats){json_num(last, "score_median_s"), json_num(last, "score_min_s"), json_num(last, "score_max_s")};
     tr->rss = json_num(last, "peak_rss_mib");
     tr->T = json_num(last, "T");
+    tr->clip = json_num(last, "clip");
     tr->ok = isfinite(tr->train.med) && isfinite(tr->denoise.med) && (!is_lstm(bc->model) || isfinite(tr->score.med));
     if (!tr->ok) return ts_fail("bench model: no times from the PyTorch definition: %s", last);
     return 0;
@@ -678,9 +681,10 @@ static int one_size(const bench_cfg *bc, size3 s, double peak)
             printf("   score ");
             print_stats(tr.score);
         }
-        printf("   peak %.0f MiB", tr.rss);
-        if (isfinite(tr.T)) printf("   (T %.0f)", tr.T);   /* what the script timed with */
-        printf("\n");
+        printf("   peak %.0f MiB   (", tr.rss);   /* what the script timed with */
+        if (isfinite(tr.T)) printf("T %.0f, ", tr.T);
+        if (tr.clip > 0) printf("clip %g)\n", tr.clip);
+        else printf("clip off)\n");
         /* PyTorch's time over this one's: above 1, this one is faster */
         printf("%-20s train %6.1fx (%.1f-%.1f)              %s %6.1fx (%.1f-%.1f)", "  ratio (median)",
                tr.train.med / res.train.med, tr.train.min / res.train.max, tr.train.max / res.train.min, infer,
@@ -799,8 +803,8 @@ int bench_model(int argc, char **argv)
                  "--vs-torch runs tests/torch/bench_sssd.py (sssd-s4, diffwave, csdi-s4,\n"
                  "sssd-sa), bench_mdm.py or bench_lstm.py with /usr/bin/python3 in the same\n"
                  "environment (threads, OPENBLAS_CORETYPE; the diffusion models' steps drawn\n"
-                 "below the same --T), and prints PyTorch's time over this one's: every model\n"
-                 "bench model times.\n"
+                 "below the same --T, the training step clipping at the same --clip), and\n"
+                 "prints PyTorch's time over this one's: every model bench model times.\n"
                  "Other --KEY VALUE pairs go to the model (e.g. --backbone transformer,\n"
                  "--state 64); not --preset: the sizes set the layers and channels.",
         .opts = opts,

@@ -8,7 +8,8 @@ position t reads START, x_0 .. x_{t-1} and predicts x_t. (torch's LSTM adds two 
 per layer, b_ih and b_hh, where C has one: 4H parameters more per layer, the same work.)
 One training step = one batch of B windows of L events (the crop is the whole window,
 as lstm's --context defaults to it) + forward + cross-entropy of every next event +
-backward + Adam, as `tracesynth train` runs it.
+backward + the gradient norm, clipping at --clip (0: off, the C default) and Adam, as
+`tracesynth train` runs it.
 One imputation step = what impute does for a batch of B windows with a blackout of K
 events at the center (from L/2): the left context START, x_0 .. x_{L/2-1} in one pass,
 then the most likely event at each hidden position, fed back one step at a time.
@@ -17,13 +18,13 @@ log-likelihood of every event.
 
 Prints one JSON object: medians, minima and maxima of the step times in seconds (the
 imputation's as denoise_*, the scoring's as score_*), peak RSS, torch's threads.
-usage: bench_lstm.py --layers 2 --channels 128 --batch 32 --length 200 --threads 2 --iters 5
+usage: bench_lstm.py --layers 2 --channels 128 --batch 32 --length 200 --threads 2 --iters 5 [--clip 0]
 """
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from bench_common import parser, report, time_steps
+from bench_common import optimize, parser, report, time_steps
 
 
 class LSTM(nn.Module):
@@ -47,7 +48,8 @@ def main():
     torch.manual_seed(0)
     B, L, V, K = a.batch, a.length, a.vocab, a.blackout
     net = LSTM(V, a.layers, a.channels)
-    opt = torch.optim.Adam(net.parameters(), lr=1e-5)
+    params = list(net.parameters())
+    opt = torch.optim.Adam(params, lr=1e-5)
     g = torch.Generator().manual_seed(1)
     x = torch.randint(0, V, (B, L), generator=g)
     start = torch.full((B, 1), V, dtype=x.dtype)
@@ -60,7 +62,7 @@ def main():
         loss = F.cross_entropy(logits.reshape(B * L, V), x.reshape(B * L))
         opt.zero_grad(set_to_none=False)
         loss.backward()
-        opt.step()
+        optimize(opt, params, loss, a.clip)
 
     def impute_step():
         with torch.no_grad():
@@ -75,7 +77,7 @@ def main():
             logits, _ = net(read)
             -F.log_softmax(logits, -1).gather(-1, x[:, :, None]).sum()
 
-    report(time_steps((("train", train_step), ("denoise", impute_step), ("score", score_step)), a.iters), net.parameters())
+    report(time_steps((("train", train_step), ("denoise", impute_step), ("score", score_step)), a.iters), params, a.clip)
 
 
 if __name__ == "__main__":

@@ -14,8 +14,8 @@ over the V events.
     and a LayerNorm over channels; the head. S4's step sizes and state matrix are
     fixed (not trained), as in C.
 One training step = masked crops (each event hidden with probability 1/2) + forward +
-cross-entropy over the hidden events + backward + Adam, as `tracesynth train` runs
-it; one denoising step = one forward pass without gradients and the argmax.
+cross-entropy over the hidden events + backward + the gradient norm, clipping at --clip
+(0: off, the C default) and Adam, as `tracesynth train` runs it; one denoising step = one forward pass without gradients and the argmax.
 
 Prints one JSON object: medians, minima and maxima of the step times in seconds,
 peak RSS, torch's threads.
@@ -30,7 +30,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_common import parser, report, time_steps  # noqa: E402
+from bench_common import optimize, parser, report, time_steps  # noqa: E402
 from s4_fixtures import s4_layer  # noqa: E402  (sets float64 as the default: undone below)
 
 torch.set_default_dtype(torch.float32)
@@ -116,7 +116,8 @@ def main():
     torch.manual_seed(0)
     B, L, V = a.batch, a.length, a.vocab
     net = MDM(a.backbone, V, a.layers, a.channels, a.state, a.ff * a.channels, a.kernel, a.heads, L)
-    opt = torch.optim.Adam(net.parameters(), lr=1e-5)
+    params = list(net.parameters())
+    opt = torch.optim.Adam(params, lr=1e-5)
     g = torch.Generator().manual_seed(1)
     x = torch.randint(0, V, (B, L), generator=g)
 
@@ -127,14 +128,14 @@ def main():
         loss = F.cross_entropy(logits[hid], x[hid])
         opt.zero_grad(set_to_none=False)
         loss.backward()
-        opt.step()
+        optimize(opt, params, loss, a.clip)
 
     def denoise_step():
         with torch.no_grad():
             ids = torch.full_like(x, V)
             net(ids).argmax(-1)
 
-    report(time_steps((("train", train_step), ("denoise", denoise_step)), a.iters), net.parameters())
+    report(time_steps((("train", train_step), ("denoise", denoise_step)), a.iters), params, a.clip)
 
 
 if __name__ == "__main__":

@@ -5,8 +5,8 @@ CSDIS4Imputer with one feature) (tests/torch/sssd_fixtures.py), and of SSSD-SA's
 SaShiMi (the modules of tests/torch/sashimi_fixtures.py), the same maths as the C
 networks, timed in float32 for `tracesynth bench model --vs-torch`.
 
-One training step = forward + masked MSE + backward + Adam, as `tracesynth train` runs
-it; one denoising step = one forward pass without gradients. S4's step sizes and state
+One training step = forward + masked MSE + backward + the gradient norm, clipping at
+--clip (0: off, the C default) and Adam, as `tracesynth train` runs it; one denoising step = one forward pass without gradients. S4's step sizes and state
 matrix are fixed (not trained) unless --train-ssm 1, as in the C defaults (0; sssd-sa:
 1). The S4 kernels (sssd-s4, csdi-s4, sssd-sa) are made once, in the untimed warm-up,
 before the denoising steps are timed, as the C sampler's inference plan makes them once
@@ -21,7 +21,7 @@ Prints one JSON object: medians and minima of the step times in seconds, the spr
 peak RSS, torch's threads and the BLAS build. Run with the same environment (threads,
 OPENBLAS_CORETYPE) as the C side: `tracesynth bench model --vs-torch` does that.
 usage: bench_sssd.py [--model sssd-s4|diffwave|csdi-s4|sssd-sa] --layers 4 --channels 64 --batch 16
-                     --length 200 --threads 2 --iters 5 [--T 200] [--train-ssm 0|1]
+                     --length 200 --threads 2 --iters 5 [--T 200] [--clip 0] [--train-ssm 0|1]
 """
 import functools
 import math
@@ -31,7 +31,7 @@ import sys
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_common import parser, report, time_steps  # noqa: E402
+from bench_common import optimize, parser, report, time_steps  # noqa: E402
 from s4_fixtures import legs_normal_eigs, s4_conv, s4_kernel  # noqa: E402
 from sashimi_fixtures import S4Core, SaShiMi, TransposedLinear  # noqa: E402
 import sssd_fixtures  # noqa: E402  (sets float64 as the default: undone below)
@@ -225,7 +225,7 @@ def main():
         loss = (((out - eps) * (1 - mask)) ** 2).sum() / (1 - mask).sum()
         opt.zero_grad(set_to_none=False)
         loss.backward()
-        opt.step()
+        optimize(opt, trainable, loss, a.clip)
 
     def denoise_step():
         with torch.no_grad():
@@ -239,7 +239,7 @@ def main():
         cache_s4_kernels()
     res.update(time_steps((("denoise", denoise_step),), a.iters))
     res["T"] = T
-    report(res, trainable)
+    report(res, trainable, a.clip)
 
 
 if __name__ == "__main__":
