@@ -1244,6 +1244,9 @@ static void bad_input(void)
     /* corrupt metadata */
     fx_trace(in(d, "meta"), 0, 100, 0);
     write_text(in(d, "meta/metadata"), "/* CTF 1.8 */\ntrace { major = 1; minor = 8; byte_order = le;\nstream { ");
+    /* metadata that is neither CTF text nor packets (overwritten with something else) */
+    fx_trace(in(d, "junk"), 0, 100, 0);
+    write_text(in(d, "junk/metadata"), "\x7f" "ELF garbage, no signature\n");
     /* no trace at all */
     mkdir(in(d, "empty"), 0755);
     /* timestamps that go back: babeltrace2 refuses to order the trace */
@@ -1265,7 +1268,7 @@ static void bad_input(void)
     char lsan[1400];
     snprintf(lsan, sizeof lsan, "fast_unwind_on_malloc=0:print_suppressions=0:suppressions=%s", in(d, "lsan.supp"));
     setenv("LSAN_OPTIONS", lsan, 1);
-    const char *bad[] = {"cut", "meta", "empty", "back", "idx", "nosuch"};
+    const char *bad[] = {"cut", "meta", "junk", "empty", "back", "idx", "nosuch"};
     const char *cmds[] = {"fill %s --model ngram -o %s -q", "drop %s -o %s -q", "gaps %s -q"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
         for (size_t c = 0; c < 3; c++) {
@@ -1275,6 +1278,10 @@ static void bad_input(void)
             int rc = run_err_lines(cmd, first, sizeof first, &lines);
             CHECK_MSG(rc == 1 && lines == 1 && !strncmp(first, "tracesynth: error: ", 19) && strstr(first, bad[i]),
                       "%s: exit %d, %d lines: %s", args, rc, lines, first);
+            /* a metadata file libbabeltrace2 rejects is named, and said to be the metadata */
+            char meta[64];
+            snprintf(meta, sizeof meta, "/%s/metadata: ", bad[i]);
+            CHECK_MSG((strcmp(bad[i], "meta") && strcmp(bad[i], "junk")) || strstr(first, meta), "%s: %s", args, first);
             struct stat sb;
             CHECK(stat(in(d, "out"), &sb) != 0);
         }

@@ -20,8 +20,10 @@ static uint32_t get32(const unsigned char *p, int be)
 /* Packetized metadata (LTTng's: each packet a 37-byte header, magic 0x75d11d57 in the
  * tracer's byte order, then the text) must hold the whole text of each packet:
  * libbabeltrace2 loops for ever on a file cut inside one (a copy that stopped short), so
- * that the read would end only at the child's time limit. Text metadata, and a file that is not a regular one,
- * are left to libbabeltrace2. 0, or -1 + one line naming the file and the offset */
+ * that the read would end only at the child's time limit. Text metadata must begin with its
+ * signature, "/\* CTF 1.8": libbabeltrace2 only logs that it is missing and fails with "Cannot
+ * create trace", naming no file. The text itself, and a file that is not a regular one, are
+ * left to libbabeltrace2. 0, or -1 + one line naming the file and the offset */
 static int check_metadata(const char *meta)
 {
     int fd = open(meta, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
@@ -29,10 +31,16 @@ static int check_metadata(const char *meta)
     if (fd < 0) return 0;   /* libbabeltrace2 says why */
     unsigned char h[37];
     int rc = 0, be = 0;
-    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || pread(fd, h, 4, 0) != 4) goto done;
-    if (get32(h, 0) == 0x75d11d57u) be = 0;
-    else if (get32(h, 1) == 0x75d11d57u) be = 1;
-    else goto done;
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) goto done;
+    ssize_t got = pread(fd, h, 7, 0);
+    if (got >= 4 && get32(h, 0) == 0x75d11d57u) be = 0;
+    else if (got >= 4 && get32(h, 1) == 0x75d11d57u) be = 1;
+    else {
+        if (got >= 0 && (got < 7 || memcmp(h, "/* CTF ", 7)))
+            rc = ts_fail("%s: offset 0: not CTF metadata (%s): neither its text, which begins with '/* CTF 1.8', nor "
+                         "its packets (magic 0x75d11d57)", meta, got == 0 ? "an empty file" : "another signature");
+        goto done;
+    }
     const uint64_t size = (uint64_t)sb.st_size;
     for (uint64_t off = 0; off < size && rc == 0;) {
         if (size - off < sizeof h) {
@@ -196,6 +204,30 @@ const bt_plugin *ts__bt_find_plugin(const char *name)
     return p;
 }
 
+/* src.ctf.fs could not be created. Its metadata parser logs why it rejects the text (the line)
+ * but leaves no error cause before "Cannot create trace": that alone is the metadata's
+ * fault, and the error names the file (given's, or its kernel/'s), babeltrace2's reason after it */
+static int source_fail(const char *given)
+{
+    const bt_error *err = bt_current_thread_take_error();
+    const char *why = err && bt_error_get_cause_count(err) > 0
+                          ? bt_error_cause_get_message(bt_error_borrow_cause_by_index(err, 0)) : NULL;
+    if (!why || strncmp(why, "Cannot create trace for", 23)) {
+        if (err) bt_current_thread_move_error(err);
+        return ts__bt_fail(given, "cannot open the CTF trace");
+    }
+    char *meta = ts_path_join(given, "metadata");
+    if (!ts_file_exists(meta)) {
+        free(meta);
+        meta = ts_path_join(given, "kernel/metadata");
+    }
+    ts_fail("%s: libbabeltrace2 cannot parse this CTF metadata (a syntax or type error: corrupt or cut short?): %s",
+            meta, why);
+    free(meta);
+    bt_error_release(err);
+    return -1;
+}
+
 int ts__bt_pipeline_open(ts__bt_pipeline *p, const char *dir, const char *given)
 {
     memset(p, 0, sizeof *p);
@@ -213,7 +245,7 @@ int ts__bt_pipeline_open(ts__bt_pipeline *p, const char *dir, const char *given)
         bt_value_array_append_string_element(inputs, dir))
         rc = ts__bt_fail(given, "cannot set up the trace reader");
     if (rc == 0 && bt_graph_add_source_component(p->g, fs, "src", params, BT_LOGGING_LEVEL_NONE, &p->src))
-        rc = ts__bt_fail(given, "cannot open the CTF trace");
+        rc = source_fail(given);
     if (rc == 0 && bt_graph_add_filter_component(p->g, mux, "mux", NULL, BT_LOGGING_LEVEL_NONE, &p->mux))
         rc = ts__bt_fail(given, "cannot set up the trace reader");
     /* one muxer input per stream: the muxer adds a free input port after each connection */
