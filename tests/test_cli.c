@@ -3189,15 +3189,26 @@ static size_t help_columns(const char *s, size_t n)
     return c;
 }
 
-/* args' help (on stdout, exit 0) into out, every line at most 80 columns */
+/* args' help (on stdout, exit 0) into out, every line at most 80 columns, and no line of an
+ * option's description broken in mid-sentence where the next word would have fitted on it */
 static void help_fits(const char *args, char *out, size_t n)
 {
     int rc = run_stdout(args, out, n);
     CHECK_MSG(rc == 0 && *out, "%s: exit %d, %zu bytes", args, rc, strlen(out));
     CHECK_MSG(strlen(out) < n - 1, "%s: a help longer than %zu bytes", args, n - 1);
+    const char *prev = NULL;
+    size_t prev_len = 0, prev_ind = 0;
     for (const char *l = out; *l;) {
-        size_t len = strcspn(l, "\n"), cols = help_columns(l, len);
+        size_t len = strcspn(l, "\n"), cols = help_columns(l, len), ind = strspn(l, " ");
         CHECK_MSG(cols <= 80, "%s: a line of %zu columns: %.*s", args, cols, (int)len, l);
+        if (prev && ind >= 20 && ind == prev_ind && ind < len && prev_len > prev_ind) {
+            size_t word = strcspn(l + ind, " \n"), pcols = help_columns(prev, prev_len);
+            CHECK_MSG(pcols >= 60 || !isalpha((unsigned char)prev[prev_len - 1]) || pcols + 1 + word > 80,
+                      "%s: a line broken short (the next word fits on it): %.*s", args, (int)prev_len, prev);
+        }
+        prev = l;
+        prev_len = len;
+        prev_ind = ind;
         l += len + (l[len] == '\n');
     }
 }

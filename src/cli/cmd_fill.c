@@ -128,10 +128,9 @@ int cmd_fill(int argc, char **argv)
     const ts_option opts[] = {
         TS_OPT_STR_F_(0, "model", &model, "M", TS_OPT_HELP_KEY,
                       "a trained model file, or a model name (ngram, unigram,\n"
-                      "mdm, sssd-s4, diffwave, csdi-s4, sssd-sa,\n"
-                      "lstm): then trained\n"
-                      "per CPU on the trace's own surviving events (default\n"
-                      "ngram; a name with --help: its options)"),
+                      "mdm, sssd-s4, diffwave, csdi-s4, sssd-sa, lstm): then\n"
+                      "trained per CPU on the trace's own surviving events\n"
+                      "(default ngram; a name with --help: its options)"),
         TS_OPT_STR_('o', "output", &out, "OUT", "the new CTF trace (a directory; a trace there is\n"
                     "replaced), or for ftrace text the new text file ('-':\n"
                     "standard output, the summary then on stderr)"),
@@ -156,11 +155,10 @@ int cmd_fill(int argc, char **argv)
                     "FIFO: written last, once the trace and its text are)"),
         TS_OPT_LONG_(0, "seed", &seed, "S", 0, 0x7fffffffffffffffL, "seed (default 0), for a model that draws (mdm,\n"
                      "sssd-s4, diffwave, csdi-s4, sssd-sa; lstm as it trains,\n"
-                     "not a\n"
-                     "file; an mdm file only as it samples, --temperature\n"
-                     "above 0 or --order random; ngram a gap with no event\n"
-                     "on either side, as where a CPU lost every event);\n"
-                     "refused where none is"),
+                     "not a file; an mdm file only as it samples,\n"
+                     "--temperature above 0 or --order random; ngram a gap\n"
+                     "with no event on either side, as where a CPU lost every\n"
+                     "event); refused where none is"),
         CLI_TRACE_ARCH_OPTION(&arch),
         CLI_THREADS_OPTION(&threads),
         CLI_QUIET_OPTIONS(&quiet, "no progress"),
