@@ -1747,6 +1747,39 @@ static void fill_output_refused_before_training(void)
     CHECK(system(cmd) == 0);
 }
 
+/* an OUT named .gz is written compressed, as the input was read: gzip's magic, and the same
+ * text as a plain OUT's once decompressed, for fill and for drop; read back by gaps */
+static void gz_output_compressed(void)
+{
+    char cmd[8192], err[512];
+    const char *in = "tests/data/ftrace_pipe.trace.gz";
+    const char *what[] = {"fill %s -q --threads 1 -o %s", "drop %s -q --rate 0.1 -o %s"};
+    for (int i = 0; i < 2; i++) {
+        char plain[64], gz[64];
+        snprintf(plain, sizeof plain, "gzo%d.trace", i);
+        snprintf(gz, sizeof gz, "gzo%d.trace.gz", i);
+        char *a = ts_strdup(at(plain)), *b = ts_strdup(at(gz));
+        snprintf(cmd, sizeof cmd, what[i], in, a);
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s: %s", cmd, err);
+        snprintf(cmd, sizeof cmd, what[i], in, b);
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s: %s", cmd, err);
+        unsigned char m[2] = {0, 0};
+        FILE *f = fopen(b, "rb");
+        CHECK_MSG(f && fread(m, 1, 2, f) == 2 && m[0] == 0x1f && m[1] == 0x8b, "%s: not gzip", gz);
+        if (f) fclose(f);
+        snprintf(cmd, sizeof cmd, "gzip -dc %s | cmp -s - %s", b, a);
+        CHECK_MSG(system(cmd) == 0, "%s: not %s compressed", gz, plain);
+        ts_gap_list g1, g2;
+        REQUIRE(ts_gaps_find(a, 0, &g1) == 0);
+        REQUIRE(ts_gaps_find(b, 0, &g2) == 0);
+        CHECK(g1.n == g2.n && g1.events == g2.events && g1.recon == g2.recon);
+        ts_gap_list_free(&g1);
+        ts_gap_list_free(&g2);
+        free(a);
+        free(b);
+    }
+}
+
 /* -o - is standard output for ftrace text, as export's and fill --text's '-' are (the
  * summary then on stderr), not a file named '-'; a CTF trace's new directory cannot go
  * there: refused in one line, before the work */
@@ -3571,6 +3604,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(output_is_not_the_input);
     RUN(fill_output_refused_before_training);
     RUN(fill_output_dash_is_stdout);
+    RUN(gz_output_compressed);
     RUN(drop_output_dash_is_stdout);
     RUN(trace_dash_is_stdin);
     RUN(bench_wants_a_complete_trace);

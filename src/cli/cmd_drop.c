@@ -14,7 +14,8 @@ int cmd_drop(int argc, char **argv)
     const ts_option opts[] = {
         TS_OPT_STR_('o', "output", &out, "OUT", "the new CTF trace (a directory; a trace there is\n"
                     "replaced), or for ftrace text the new text file ('-':\n"
-                    "standard output, the summary then on stderr)"),
+                    "standard output, the summary then on stderr; a name\n"
+                    "ending in .gz: gzip-compressed)"),
         TS_OPT_DBL_(0, "rate", &rate, "R", 0, 0.99, "share of events to drop, per CPU (default 0.01)"),
         TS_OPT_LONG_(0, "burst-min", &bmin, "N", 1, 1L << 30, "fewest events per burst (default 8)"),
         TS_OPT_LONG_(0, "burst-max", &bmax, "N", 1, 1L << 30, "most events per burst (default 64, or --burst-min\n"

@@ -133,7 +133,8 @@ int cmd_fill(int argc, char **argv)
                       "(default ngram; a name with --help: its options)"),
         TS_OPT_STR_('o', "output", &out, "OUT", "the new CTF trace (a directory; a trace there is\n"
                     "replaced), or for ftrace text the new text file ('-':\n"
-                    "standard output, the summary then on stderr)"),
+                    "standard output, the summary then on stderr; a name\n"
+                    "ending in .gz: gzip-compressed)"),
         TS_OPT_STR_(0, "text", &text, "FILE", "CTF: also the new trace in babeltrace2's text format,\n"
                     "put in place with it: a signal leaves both old or both\n"
                     "new ('-': stdout, the summary then on stderr; '-', a\n"

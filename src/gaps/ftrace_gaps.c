@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <zlib.h>
 
 enum { FT_LOST = 255 };   /* a marker's kind beside ts_ev_kind's */
 enum { FT_RECON = 1, FT_RAW = 2, FT_TGID = 4, FT_PERF = 8, FT_PROC = 16, FT_PERIOD = 32 };   /* ft_ev.bits */
@@ -750,6 +751,73 @@ static int write_text(const ft_trace *t, FILE *f, const char *out, const uint8_t
     return e ? ts_fail("%s: write failed: %s", out, strerror(e)) : 0;
 }
 
+/* ---- an OUT named .gz: the text gzip-compressed on its way to the output file, through a
+ * FILE of its own (fopencookie), so that write_text writes either alike ---- */
+typedef struct {
+    FILE         *to;
+    z_stream      z;
+    unsigned char buf[1 << 16];
+} gz_out;
+
+/* deflate what z holds into to: with Z_FINISH, to the end of the gzip stream */
+static int gz_drain(gz_out *g, int flush)
+{
+    int zr;
+    do {
+        g->z.next_out = g->buf;
+        g->z.avail_out = sizeof g->buf;
+        zr = deflate(&g->z, flush);
+        if (zr == Z_STREAM_ERROR) {
+            errno = EIO;
+            return -1;
+        }
+        size_t have = sizeof g->buf - g->z.avail_out;
+        if (have && fwrite(g->buf, 1, have, g->to) != have) return -1;
+    } while (g->z.avail_out == 0 || (flush == Z_FINISH && zr != Z_STREAM_END));
+    return 0;
+}
+
+static ssize_t gz_write(void *u, const char *p, size_t n)
+{
+    gz_out *g = u;
+    g->z.next_in = (Bytef *)p;
+    g->z.avail_in = (uInt)n;   /* stdio's buffer, far below 4 GiB */
+    return gz_drain(g, Z_NO_FLUSH) ? -1 : (ssize_t)n;
+}
+
+static int gz_close(void *u)
+{
+    gz_out *g = u;
+    int rc = gz_drain(g, Z_FINISH);
+    deflateEnd(&g->z);
+    free(g);
+    return rc ? EOF : 0;
+}
+
+/* a FILE that writes to to gzip-compressed, or NULL (its fclose ends the stream) */
+static FILE *gz_open(FILE *to)
+{
+    gz_out *g = ts_calloc(1, sizeof *g);
+    g->to = to;
+    if (deflateInit2(&g->z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+        free(g);
+        return NULL;
+    }
+    cookie_io_functions_t io = {NULL, gz_write, NULL, gz_close};
+    FILE *f = fopencookie(g, "w", io);
+    if (!f) {
+        deflateEnd(&g->z);
+        free(g);
+    }
+    return f;
+}
+
+static int named_gz(const char *out)
+{
+    size_t n = strlen(out);
+    return n > 3 && !strcmp(out + n - 3, ".gz");
+}
+
 /* what ts_ftrace_rewrite refuses before any work */
 static int ftrace_out_refused(const char *path, const char *out)
 {
@@ -788,7 +856,14 @@ static int ft_rewrite(const char *path, const char *out, const ts_rw_hooks *h, c
              * its default size whatever size is asked */
             char *vbuf = ts_malloc(1 << 20);
             setvbuf(of.f, vbuf, _IOFBF, 1 << 20);
-            rc = write_text(&t, of.f, out, keep, h, gidx);
+            /* OUT named .gz is written as gzip, as such a trace is read */
+            FILE *gz = named_gz(out) ? gz_open(of.f) : NULL;
+            if (named_gz(out) && !gz) rc = ts_fail("%s: cannot start gzip compression", out);
+            if (rc == 0) rc = write_text(&t, gz ? gz : of.f, out, keep, h, gidx);
+            if (gz) {
+                errno = 0;
+                if (fclose(gz) != 0 && rc == 0) rc = ts_fail("%s: write failed: %s", out, strerror(errno ? errno : EIO));
+            }
             /* the streams last (h->last: a model to a FIFO), once the trace is written: where
              * it is itself a stream (-o -), all of it first */
             if (rc == 0 && of.direct) {
