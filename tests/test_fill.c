@@ -1307,6 +1307,31 @@ static void bad_input(void)
     }
 }
 
+/* a file of a CTF trace given for the trace (its metadata, a stream file): a regular file is
+ * read as ftrace text, and such a file is said to be the CTF trace's, its directory named,
+ * not refused as a malformed ftrace line or a NUL byte */
+static void ctf_file_given(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char first[1024], dir[1100];
+    int lines;
+    fx_trace(in(d, "t"), 0, 200, 0);
+    snprintf(dir, sizeof dir, "%s", in(d, "t"));
+    const char *files[] = {"t/metadata", "t/chan_0"};
+    const char *cmds[] = {"gaps %s -q", "fill %s --model ngram -o %s -q", "drop %s -o %s -q"};
+    for (size_t i = 0; i < 2; i++)
+        for (size_t c = 0; c < 3; c++) {
+            char args[2200];
+            snprintf(args, sizeof args, cmds[c], in(d, files[i]), in(d, "out.trace"));
+            int rc = run_err_lines(args, first, sizeof first, &lines);
+            CHECK_MSG(rc == 1 && lines == 1 && strstr(first, "CTF trace") && strstr(first, dir) &&
+                          !strstr(first, "ftrace event line") && !strstr(first, "NUL"),
+                      "%s: exit %d, %d lines: %s", args, rc, lines, first);
+            CHECK(access(in(d, "out.trace"), F_OK) != 0);
+        }
+}
+
 /* ---- a reconstruction made consistent with the trace around its gap ---- */
 static char *pool[64];
 static const char *pool_name(void *u, const char *name)
@@ -2567,6 +2592,7 @@ TEST_MAIN("fill", {
     RUN(ctf_without_gaps_not_noted);
     RUN(bench_fill_streams_per_cpu);
     RUN(bad_input);
+    RUN(ctf_file_given);
     RUN(side_outputs_apart);
     RUN(text_checked_first);
     RUN(text_reader_gone);

@@ -47,6 +47,7 @@
  * among equal times. A last line without its newline is read as with it; one that does not
  * read so (an event cut before its name ends, a marker before its bracket) was cut while
  * written: left out, with a note. */
+#include "common/common_internal.h"
 #include "common/idmap.h"
 #include "data_internal.h"
 #include "tracesynth/common.h"
@@ -769,6 +770,29 @@ static void cpu_times_room(cpu_times *t, int64_t cpu)
     t->n = nn;
 }
 
+/* a file of a CTF trace given for the trace (its metadata: text, or packets of magic
+ * 0x75d11d57; a stream file: packets of magic 0xc1fc1fc1, in either byte order), which a
+ * regular file's reading would call a malformed line or a NUL byte: -1 + one line naming
+ * the trace's directory, else 0 */
+static int ctf_file_refused(const char *path, const char *buf, size_t size)
+{
+    const unsigned char *b = (const unsigned char *)buf;
+    uint32_t le = size >= 4 ? (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24 : 0;
+    uint32_t be = size >= 4 ? (uint32_t)b[3] | (uint32_t)b[2] << 8 | (uint32_t)b[1] << 16 | (uint32_t)b[0] << 24 : 0;
+    const char *what = NULL;
+    if ((size >= 7 && !memcmp(buf, "/* CTF ", 7)) || le == 0x75d11d57u || be == 0x75d11d57u) what = "metadata";
+    else if (le == 0xc1fc1fc1u || be == 0xc1fc1fc1u) what = "stream file";
+    if (!what) return 0;
+    /* its directory named where it holds the metadata (not standard input's /dev) */
+    char *dir = ts__path_dir(path), *meta = ts_path_join(dir, "metadata");
+    const int named = ts_file_exists(meta);
+    ts_fail("%s: a CTF trace's %s, not ftrace or perf script text: a CTF trace is read from its directory%s%s%s",
+            path, what, named ? " (" : "", named ? dir : "", named ? ")" : "");
+    free(meta);
+    free(dir);
+    return -1;
+}
+
 int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(void *u, const ts__ft_line *l),
                      void *u, ts__notes *notes, int *clock, int64_t *ncpus, int64_t *lost_in, ts__ft_header *hdr,
                      int as_perf)
@@ -789,7 +813,10 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
     int cut = 0, whole = 0;
     int64_t lost_sum = *lost_in;   /* the counts of the markers so far, the files' before too: their sums fit */
     const char *z = memchr(buf, 0, size);
-    if (z) {   /* binary: named before any line of it is read as text */
+    if (ctf_file_refused(path, buf, size)) {
+        rc = -1;
+        p = end;
+    } else if (z) {   /* binary: named before any line of it is read as text */
         size_t at = 1;
         const char *bol = buf, *first = z;
         int bin = bin_output(buf, end, z, &first);
