@@ -1747,6 +1747,18 @@ static void fill_output_refused_before_training(void)
     CHECK(system(cmd) == 0);
 }
 
+/* --max-train N (at least 100) on a trace of few CPUs leaves too few events to train on:
+ * the error says the cap, not the trace, is short of them */
+static void max_train_too_few_named(void)
+{
+    char cmd[4096], err[512];
+    snprintf(cmd, sizeof cmd, "fill tests/data/ftrace_pipe.trace.gz -q --threads 1 --max-train 100 -o %s",
+             at("mt.trace"));
+    int rc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(rc == 1 && strstr(err, "too few events") && strstr(err, "--max-train 100"), "rc %d: %s", rc, err);
+    CHECK(access(at("mt.trace"), F_OK) != 0);
+}
+
 /* an OUT named .gz is written compressed, as the input was read: gzip's magic, and the same
  * text as a plain OUT's once decompressed, for fill and for drop; read back by gaps */
 static void gz_output_compressed(void)
@@ -3605,6 +3617,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(fill_output_refused_before_training);
     RUN(fill_output_dash_is_stdout);
     RUN(gz_output_compressed);
+    RUN(max_train_too_few_named);
     RUN(drop_output_dash_is_stdout);
     RUN(trace_dash_is_stdin);
     RUN(bench_wants_a_complete_trace);

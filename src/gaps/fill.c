@@ -430,7 +430,15 @@ static int train_on(fill_state *f, const int32_t *ids, size_t n, size_t L, ts_mo
     d.stream.n = n;
     static const int pm[3] = {950, 25, 25};
     size_t fit = ts_split_max_length(n, pm);
-    if (fit < 8) return ts_fail("fill: %s: too few events to train %s on (%zu)", f->dir, f->o->model, n);
+    if (fit < 8) {
+        /* where --max-train cut a stream, the cap is short of events, not the trace */
+        int capped = 0;
+        for (size_t k = 0; k < f->ns; k++) capped |= f->s[k].total > f->s[k].n;
+        if (capped)
+            return ts_fail("fill: %s: too few events to train %s on (%zu): --max-train %zu keeps that many of each "
+                           "CPU's events; raise it", f->dir, f->o->model, n, f->max_train);
+        return ts_fail("fill: %s: too few events to train %s on (%zu)", f->dir, f->o->model, n);
+    }
     if (L > fit) {
         L = fit;
         /* the longest that fits and that the model takes (sssd-sa pools the window: 4; fit >= 8) */
