@@ -21,8 +21,8 @@ static uint32_t get32(const unsigned char *p, int be)
  * tracer's byte order, then the text) must hold the whole text of each packet:
  * libbabeltrace2 loops for ever on a file cut inside one (a copy that stopped short), so
  * that the read would end only at the child's time limit. Text metadata must begin with its
- * signature, "/\* CTF 1.8": libbabeltrace2 only logs that it is missing and fails with "Cannot
- * create trace", naming no file. The text itself, and a file that is not a regular one, are
+ * signature comment ("CTF 1.8"): libbabeltrace2 only logs that it is missing and fails with
+ * "Cannot create trace", naming no file. The text itself, and a file that is not a regular one, are
  * left to libbabeltrace2. 0, or -1 + one line naming the file and the offset */
 static int check_metadata(const char *meta)
 {
