@@ -2637,7 +2637,7 @@ static void bad_usage(void)
     CHECK(run_cli("bench impute --model ngram --datasets-root /nonexistent", err, sizeof err) == 1);
     CHECK(strstr(err, "/nonexistent") != NULL);
 
-    char out[8192];
+    char out[65536];   /* all of train --help (its models after its options) */
     /* one name for the blackout position in train and impute; the old one still works */
     const char *tiny = "--layers 1 --channels 4 --state 4 --iters 1 --T 3 --valid-n 2 --no-progress --threads 1";
     snprintf(args, sizeof args, "train --model sssd-s4 %s/ds --length 40 --windows 10 --position end %s -o %s/pos.tsm",

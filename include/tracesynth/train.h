@@ -267,8 +267,8 @@ typedef int (*ts_train_hook)(const ts_train_net *net, const ts_train_cfg *cfg, t
 void ts_train_set_hook(ts_train_hook hook, void *ud);
 
 /* the clock a --budget is timed on, in seconds (its planning and its looks at the pace
- * in the loop): now(ud), or the monotonic clock (ts_now) where now is NULL. A caller's
- * clock makes the pace what it says (tests) */
+ * in the loop), and the log records' elapsed_s: now(ud), or the monotonic clock (ts_now)
+ * where now is NULL. A caller's clock makes the pace what it says (tests) */
 void ts_train_set_clock(double (*now)(void *ud), void *ud);
 
 /* after a ts_train_run on this thread: how many times its --budget re-planned the run

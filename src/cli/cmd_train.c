@@ -247,7 +247,8 @@ int cmd_train(int argc, char **argv)
                     "written before it kept its iterations takes those of\n"
                     "its run's start record in --log, else the model's\n"
                     "default, with a note"),
-        TS_OPT_STR_(0, "log", &log, "FILE.jsonl", "append training records (JSON lines)"),
+        TS_OPT_STR_(0, "log", &log, "FILE.jsonl", "append training records (JSON lines; elapsed_s:\n"
+                    "from this run's first iteration, as the progress bar)"),
         CLI_TRAIN_OPTIONS(&run),
         TS_OPT_END_,
     };

@@ -987,7 +987,8 @@ static int warmup_unread(const ts_train_cfg *c, const char *from)
 
 /* ---- a time budget ---- */
 
-/* the clock a --budget is timed on: the monotonic one, or a caller's (ts_train_set_clock) */
+/* the clock a --budget is timed on, and the log's elapsed_s: the monotonic one, or a
+ * caller's (ts_train_set_clock) */
 static double (*budget_clock)(void *);
 static void *budget_clock_ud;
 
@@ -1580,7 +1581,9 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
     ts_progress_start(&prog, "train", c->iters);
     prog.enabled = c->progress;
     prog.first = (long)st.iter;   /* a resumed run's rate and time left: its own iterations */
-    double t0 = ts_now();
+    /* the log's elapsed_s counts from here, every record alike, as the bar does: this
+     * run's loop, after a --budget's timing */
+    double t0 = budget_now();
     long it0 = (long)st.iter;
     /* a --budget's looks at the pace start from here, each over at least a fiftieth of the
      * budget (0.5 s to a minute): a pace measured over less says little on a shared machine
@@ -1621,7 +1624,7 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
         loss_sum += loss;
         loss_n++;
         long done_it = it + 1;
-        double el = ts_now() - t0;
+        double el = budget_now() - t0;
         double ips = el > 0 ? (double)(done_it - it0) / el : 0;
         /* the pace looked at with the log records as well as the validations: a run whose
          * validations are rare (a --valid-every above its iterations: the last only) still
@@ -1644,7 +1647,7 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
                  * or from any later one (which hold the re-plan), keeps it */
                 ok = ts_train_log(c->log_path, "\"event\":\"replan\",\"iter\":%ld,\"iters\":%ld,\"was\":%ld,"
                                   "\"s_per_it\":%.4g,\"elapsed_s\":%.1f,\"resume_with\":\"%s\"", done_it, c->iters,
-                                  was, pace.per, pace.last - t_start, w) == 0;
+                                  was, pace.per, pace.last - t0, w) == 0;
                 free(w);
                 if (prog.enabled)
                     fprintf(stderr, "%strain: re-planned at iteration %ld: %ld iterations in all (was %ld) to keep to "
