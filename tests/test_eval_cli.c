@@ -456,6 +456,28 @@ static void generate_text_and_dataset(void)
     CHECK_MSG(strstr(err, "stream.txt") != NULL, "%s", err);
 }
 
+/* a dataset directory as the real trace is read whole (as the multi-channel comparison's
+ * default part, all): the header says so, and where its held-out part is; a window file is
+ * what it is, no part named */
+static void generate_real_dataset_part_said(void)
+{
+    char args[2048], out[4096];
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s", at("ds"), at("synth.txt"));
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    char want[600];
+    snprintf(want, sizeof want, "1 window of 8 events, all of %s (its training part too;", at("ds"));
+    CHECK_MSG(strstr(out, want) && strstr(out, "--real SPLIT/testing"), "%s", out);
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --json", at("ds"), at("synth.txt"));
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "\"mode\": \"generate\", \"real_part\": \"all\", "), "%s", out);
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s", at("real.txt"), at("synth.txt"));
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "2 windows of 3 events\n") && !strstr(out, "all of"), "%s", out);
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --json", at("real.txt"), at("synth.txt"));
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "\"real_part\": null, "), "%s", out);
+}
+
 /* two dataset directories number their events by their own ranks: they are compared by
  * name (read read write mmap against read read write futex), not by ID */
 static void generate_datasets_by_name(void)
@@ -808,6 +830,7 @@ TEST_MAIN("eval_cli", {
     RUN(impute_npy_clamped);
     RUN(impute_npy_original_exact);
     RUN(generate_text_and_dataset);
+    RUN(generate_real_dataset_part_said);
     RUN(generate_windows_of_one);
     RUN(generate_npy_real_exact);
     RUN(generate_npy_named_not_clamped);

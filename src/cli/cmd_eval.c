@@ -112,7 +112,9 @@ static int parse_args(int argc, char **argv, eval_args *a)
                     "I.names.txt, else the vocab.tsv in O's directory; one\n"
                     "that names an ID otherwise than O.names.txt is refused)"),
         TS_OPT_STR_(0, "arch", &a->arch, "A", "the trace's architecture for the type accuracy"),
-        TS_OPT_STR_(0, "real", &a->real, "R", "real windows"),
+        TS_OPT_STR_(0, "real", &a->real, "R", "real windows (a dataset directory: all of it, its\n"
+                    "training part too, as the output says; the held-out\n"
+                    "part alone: the split's testing file)"),
         TS_OPT_STR_(0, "synthetic", &a->synthetic, "S", "synthetic windows"),
         TS_OPT_STR_(0, "train", &a->train, "T", "training data"),
         TS_OPT_STR_(0, "constraints", &a->constraints, "C", "multi-channel datasets (ingest --channels): the\n"
@@ -675,9 +677,14 @@ static int eval_generate(const eval_args *a)
     if (a->downstream && ts_eval_downstream(&R, &S, a->train ? &T : NULL, (int)a->downstream, &ds)) goto done;
     mixed_names_note(a, &vr, vpr, &vs, vps, &vt, vpt);
     int t = g.has_train, d = a->downstream > 0;
+    /* a dataset directory is read whole, as the multi-channel comparison's default part
+     * (all): said, since the held-out part is what a generator is usually compared with */
+    struct stat rst;
+    const int whole = !ts_path_is_stdin(a->real) && stat(a->real, &rst) == 0 && S_ISDIR(rst.st_mode);
     if (a->json) {
-        printf("{\"mode\": \"generate\", \"real_windows\": %zu, \"real_length\": %zu, "
-               "\"synthetic_windows\": %zu, \"synthetic_length\": %zu, ", R.n, R.len, S.n, S.len);
+        printf("{\"mode\": \"generate\", \"real_part\": %s, \"real_windows\": %zu, \"real_length\": %zu, "
+               "\"synthetic_windows\": %zu, \"synthetic_length\": %zu, ", whole ? "\"all\"" : "null", R.n, R.len,
+               S.n, S.len);
         json_num("js_unigram", 1, g.js_unigram, 0);
         json_num("js_bigram", 1, g.js_bigram, 0);
         json_num("kl_unigram", 1, g.kl_unigram, 0);
@@ -698,7 +705,12 @@ static int eval_generate(const eval_args *a)
         json_num("downstream_train_bits", d && ds.has_train, ds.train_bits, 1);
     } else {
         printf("generation:\n");
-        describe("real", &R);
+        if (whole) {
+            printf("  %-10s %zu window%s of %zu event%s, all of %s (its training part too; the held-out part "
+                   "alone: --real SPLIT/testing)\n", "real", R.n, ts_plural(R.n), R.len, ts_plural(R.len), a->real);
+        } else {
+            describe("real", &R);
+        }
         describe("synthetic", &S);
         if (t) describe("train", &T);
         printf("  %-19s %8.4f   bits, in [0, 1]\n", "JS unigram", g.js_unigram);
