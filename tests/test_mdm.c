@@ -2078,6 +2078,9 @@ static void cli_tune_prior(void)
         if (sscanf(p + 1, " %d %lf", &k, &acc) == 2) rows++, twelve += k == 12;
     }
     CHECK_MSG(rows == 7 && twelve == 2, "%d rows, %d of k = 12:\n%s", rows, twelve, out);
+    /* the time said is the three choices', named all: not the weights' alone */
+    CHECK_MSG(strstr(out, "chose the prior's weights, impute's decoding and the chain likelihood's mixture of "),
+              "%s", out);
     ts_model *m = NULL;
     snprintf(path, sizeof path, "%s/t2.tsm", dir);
     CHECK(ts_model_load(path, &m) == 0);

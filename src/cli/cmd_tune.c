@@ -177,7 +177,9 @@ int cmd_tune_prior(int argc, char **argv)
         }
     }
     size_t chosen_on = valid.n < nwin ? valid.n : nwin;
-    printf("chose the prior's weights of %s on %zu validation window%s of %s in %.1f s -> %s\n", args.pos[0],
+    /* the time of all three: the decoding takes most of it (one evaluation per hidden event) */
+    printf("chose the prior's weights, impute's decoding and the chain likelihood's mixture of %s on %zu validation "
+           "window%s of %s in %.1f s -> %s\n", args.pos[0],
            chosen_on, ts_plural(chosen_on), args.pos[1], ts_now() - t0, out);
     if (ens) printf("(chosen for the ensemble with %s: impute %s with --ensemble %s)\n", ens, out, ens);
     char mix[64];
