@@ -348,6 +348,26 @@ static void malformed_vocab(void)
     CHECK(system(cmd) == 0);
 }
 
+/* text, written to path, read into *r; not 0 when refused (the failure names the text) */
+static int raw_of(const char *path, const char *text, ts_mc_raw *r)
+{
+    write_text(path, text);
+    int rc = ts_mc_from_strace(path, r);
+    CHECK_MSG(rc == 0, "\"%s\" refused: %s", text, ts_error());
+    return rc;
+}
+
+/* text, written to path, is refused with an error holding where */
+static void raw_refuses(const char *path, const char *text, const char *where)
+{
+    ts_mc_raw r;
+    write_text(path, text);
+    int rc = ts_mc_from_strace(path, &r);
+    CHECK_MSG(rc != 0 && strstr(ts_error(), where), "\"%s\" not refused at %s: %s", text, where,
+              rc ? ts_error() : "read");
+    if (rc == 0) ts_mc_raw_free(&r);
+}
+
 /* a clone, fork or vfork whose value is the caller's own pid (a damaged or hand-written
  * log): the child's name was set from the caller's after freeing it, the same string (a
  * use after free: the comm channel held garbage, ASan aborted) */
@@ -505,18 +525,16 @@ static void strace_fields(void)
     CHECK(r.time_ns[4] - r.time_ns[3] == 10000);
     ts_mc_raw_free(&r);
     /* before any execve the process has no name; one log without pids has no threads */
-    write_text(p, "1700000000.1 read(3, \"\", 1) = 0 <0.1>\n1700000000.2 close(3) = 0 <0.1>\n");
-    REQUIRE(ts_mc_from_strace(p, &r) == 0);
+    REQUIRE(raw_of(p, "1700000000.1 read(3, \"\", 1) = 0 <0.1>\n1700000000.2 close(3) = 0 <0.1>\n", &r) == 0);
     CHECK(r.n == 2 && !r.tid && r.comm && !r.comm[0] && r.has_ret[1] && r.ret[1] == 0);
     ts_mc_raw_free(&r);
     /* "<unfinished ...>" inside an argument is not the marker: the call has its value */
-    write_text(p, "100 1.0 write(1, \"<unfinished ...>\", 16) = 16\n100 1.1 close(1) = 0\n");
-    REQUIRE(ts_mc_from_strace(p, &r) == 0);
+    REQUIRE(raw_of(p, "100 1.0 write(1, \"<unfinished ...>\", 16) = 16\n100 1.1 close(1) = 0\n", &r) == 0);
     CHECK(r.n == 2 && r.has_ret[0] && r.ret[0] == 16);
     ts_mc_raw_free(&r);
     /* a time past 2262 neither overflows nor is clamped: an error naming the line */
-    write_text(p, "1 99999999999999999999.5 read(3, \"\", 1) = 0 <0.1>\n1 1.000000001 close(3) = 0\n");
-    CHECK(ts_mc_from_strace(p, &r) != 0 && strstr(ts_error(), ":1: a time too large"));
+    raw_refuses(p, "1 99999999999999999999.5 read(3, \"\", 1) = 0 <0.1>\n1 1.000000001 close(3) = 0\n",
+                   ":1: a time too large");
     /* -z, -Z and -e status= print a held call's rest on the next line, bare (strace 6.1) */
     write_text(p,
                "25543 1796176025.502696 newfstatat(AT_FDCWD, \"/tmp\", {st_mode=S_IFDIR|0777, ...}, 0) = 0\n"
@@ -534,52 +552,42 @@ static void strace_fields(void)
     CHECK(r.time_ns[3] - r.time_ns[2] == 52000);   /* the bare rests carry no time */
     ts_mc_raw_free(&r);
     /* -e read= and -e write= dump the data after the call: skipped; a damaged dump is an error */
-    write_text(p, "100 1700000000.1 read(3, \"\\177ELF\", 832) = 4\n"
-                  " | 00000  7f 45 4c 46                                       .ELF             |\n"
-                  "100 1700000000.2 close(3) = 0\n");
-    REQUIRE(ts_mc_from_strace(p, &r) == 0);
+    REQUIRE(raw_of(p, "100 1700000000.1 read(3, \"\\177ELF\", 832) = 4\n"
+                      " | 00000  7f 45 4c 46                                       .ELF             |\n"
+                      "100 1700000000.2 close(3) = 0\n", &r) == 0);
     CHECK(r.n == 2 && r.ret[0] == 4 && r.ret[1] == 0);
     ts_mc_raw_free(&r);
     /* readv, writev, sendmsg, ...: each buffer's dump comes after its size and number */
-    write_text(p, "100 1700000000.1 writev(1, [{iov_base=\"ab\", iov_len=2}, {iov_base=\"c\", iov_len=1}], 2) = 3\n"
-                  " * 2 bytes in buffer 0\n"
-                  " | 00000  61 62                                             ab               |\n"
-                  " * 1 bytes in buffer 1\n"
-                  " | 00000  63                                                c                |\n"
-                  "100 1700000000.2 close(1) = 0\n");
-    REQUIRE(ts_mc_from_strace(p, &r) == 0);
+    REQUIRE(raw_of(p, "100 1700000000.1 writev(1, [{iov_base=\"ab\", iov_len=2}, {iov_base=\"c\", iov_len=1}], 2) = 3\n"
+                      " * 2 bytes in buffer 0\n"
+                      " | 00000  61 62                                             ab               |\n"
+                      " * 1 bytes in buffer 1\n"
+                      " | 00000  63                                                c                |\n"
+                      "100 1700000000.2 close(1) = 0\n", &r) == 0);
     CHECK(r.n == 2 && r.ret[0] == 3 && r.ret[1] == 0);
     ts_mc_raw_free(&r);
-    write_text(p, "100 1700000000.1 writev(1, [{iov_base=\"ab\", iov_len=2}], 1) = 2\n * 2 bytes in\n");
-    CHECK(ts_mc_from_strace(p, &r) != 0 && strstr(ts_error(), "t.strace:2:"));
+    raw_refuses(p, "100 1700000000.1 writev(1, [{iov_base=\"ab\", iov_len=2}], 1) = 2\n * 2 bytes in\n", "t.strace:2:");
     /* a dump over 64 KiB whose next part strace could not read ends with its notice */
-    write_text(p, "100 1700000000.1 write(1, \"\\177ELF\"..., 70000) = 70000\n"
-                  " | 0ffe0  7f 45 4c 46                                       .ELF             |\n"
-                  " | 0fff0  7f 45 4c 46                                       .ELF             |\n"
-                  " | <Cannot fetch 4464 bytes from pid 100 @0x7f3a1c2c0000>\n"
-                  "100 1700000000.2 close(1) = 0\n");
-    REQUIRE(ts_mc_from_strace(p, &r) == 0);
+    REQUIRE(raw_of(p, "100 1700000000.1 write(1, \"\\177ELF\"..., 70000) = 70000\n"
+                      " | 0ffe0  7f 45 4c 46                                       .ELF             |\n"
+                      " | 0fff0  7f 45 4c 46                                       .ELF             |\n"
+                      " | <Cannot fetch 4464 bytes from pid 100 @0x7f3a1c2c0000>\n"
+                      "100 1700000000.2 close(1) = 0\n", &r) == 0);
     CHECK(r.n == 2 && r.ret[0] == 70000 && r.ret[1] == 0);
     ts_mc_raw_free(&r);
-    write_text(p, "100 1700000000.1 read(3, \"\\177ELF\", 832) = 4\n | 00000  7f 45 4c 46\n");
-    CHECK(ts_mc_from_strace(p, &r) != 0 && strstr(ts_error(), "t.strace:2:"));
+    raw_refuses(p, "100 1700000000.1 read(3, \"\\177ELF\", 832) = 4\n | 00000  7f 45 4c 46\n", "t.strace:2:");
     /* strace's notices and the stack frames of -k between a held call and its rest */
-    write_text(p, "101 1796176030.023600 read(3,  <unfinished ...>\n"
-                  "strace: Process 102 attached\n"
-                  " > /usr/lib/libc.so.6(read+0x12) [0x10e2a2]\n"
-                  "\"ab\", 832) = 2\n");
-    REQUIRE(ts_mc_from_strace(p, &r) == 0);
+    REQUIRE(raw_of(p, "101 1796176030.023600 read(3,  <unfinished ...>\n"
+                      "strace: Process 102 attached\n"
+                      " > /usr/lib/libc.so.6(read+0x12) [0x10e2a2]\n"
+                      "\"ab\", 832) = 2\n", &r) == 0);
     CHECK(r.n == 1 && r.has_ret[0] && r.ret[0] == 2);
     ts_mc_raw_free(&r);
     /* anywhere else such a line is an error */
-    write_text(p, "100 1700000000.1 read(3, \"\", 1) = 0\n\"ab\", 832) = 2\n");
-    CHECK(ts_mc_from_strace(p, &r) != 0 && strstr(ts_error(), "t.strace:2:"));
-    write_text(p, "100 1700000000.1 read(3,  <unfinished ...>\n100 1700000000.2 bogus line\n");
-    CHECK(ts_mc_from_strace(p, &r) != 0 && strstr(ts_error(), "t.strace:2:"));
-    write_text(p, "100 1700000000.1 read(3,  <unfinished ...>\n\"ab\", 832) = 2\n\"cd\", 832) = 2\n");
-    CHECK(ts_mc_from_strace(p, &r) != 0 && strstr(ts_error(), "t.strace:3:"));
-    write_text(p, "100 1700000000.1 read(3, \"\", 1) = 0 <0.1>\n100 1700000000.2 bogus line\n");
-    CHECK(ts_mc_from_strace(p, &r) != 0 && strstr(ts_error(), "t.strace:2:"));
+    raw_refuses(p, "100 1700000000.1 read(3, \"\", 1) = 0\n\"ab\", 832) = 2\n", "t.strace:2:");
+    raw_refuses(p, "100 1700000000.1 read(3,  <unfinished ...>\n100 1700000000.2 bogus line\n", "t.strace:2:");
+    raw_refuses(p, "100 1700000000.1 read(3,  <unfinished ...>\n\"ab\", 832) = 2\n\"cd\", 832) = 2\n", "t.strace:3:");
+    raw_refuses(p, "100 1700000000.1 read(3, \"\", 1) = 0 <0.1>\n100 1700000000.2 bogus line\n", "t.strace:2:");
     remove(p);
     rmdir(dir);
 }
@@ -874,10 +882,9 @@ static void strace_notice_cut_into_call(void)
         ts_mc_raw_free(&r);
     }
     /* such text in an argument is no notice; one at the log's end leaves the call's start */
-    write_text(p, "1.0 write(2, \"strace: Process 5 attached\\n\", 27) = 27\n"
-                  "1.1 close(2) = 0\n"
-                  "1.2 vfork(strace: Process 6 attached\n");
-    REQUIRE(ts_mc_from_strace(p, &r) == 0);
+    REQUIRE(raw_of(p, "1.0 write(2, \"strace: Process 5 attached\\n\", 27) = 27\n"
+                      "1.1 close(2) = 0\n"
+                      "1.2 vfork(strace: Process 6 attached\n", &r) == 0);
     CHECK(r.n == 3 && r.has_ret[0] && r.ret[0] == 27 && !strcmp(r.names[1], "close") && !r.has_ret[2]);
     ts_mc_raw_free(&r);
     remove(p);
@@ -992,14 +999,12 @@ static void strace_cut_last_line(void)
         ts_mc_raw_free(&r);
     }
     /* a shift in an argument (older strace's futex op) is no path */
-    write_text(p, "10927 1796192471.678069 futex(0x7f3a, FUTEX_WAKE_OP_PRIVATE, 1, 1, 0x7f3b, "
-                  "FUTEX_OP_SET<<28|0<<12|FUTEX_OP_CMP_GT<<24|0x1) = 1\n");
-    REQUIRE(ts_mc_from_strace(p, &r) == 0);
+    REQUIRE(raw_of(p, "10927 1796192471.678069 futex(0x7f3a, FUTEX_WAKE_OP_PRIVATE, 1, 1, 0x7f3b, "
+                      "FUTEX_OP_SET<<28|0<<12|FUTEX_OP_CMP_GT<<24|0x1) = 1\n", &r) == 0);
     CHECK_MSG(r.n == 1 && r.has_ret[0] && r.ret[0] == 1, "%zu events, %lld", r.n, r.n ? (long long)r.ret[0] : 0);
     ts_mc_raw_free(&r);
-    write_text(p, "10927 1796192471.678069 wait4(10931, NULL, 0, NULL) = 10931 <0.000024>\n"
-                  "10927 1796192471.678070 read(3, \"\", 1) = -1 EIO (Input/output err");
-    REQUIRE(ts_mc_from_strace(p, &r) == 0);
+    REQUIRE(raw_of(p, "10927 1796192471.678069 wait4(10931, NULL, 0, NULL) = 10931 <0.000024>\n"
+                      "10927 1796192471.678070 read(3, \"\", 1) = -1 EIO (Input/output err", &r) == 0);
     CHECK(r.n == 2 && r.has_ret[1] && r.ret[1] == -1);
     ts_mc_raw_free(&r);
     const char *bad[] = {"10927 1796192471.6", "10927 1796192471.678154 exit_gro", "10927 1796192471.678154 <... wai"};
@@ -1062,8 +1067,7 @@ static void strace_terminal_pids(void)
                   i, r.names[i], (long long)r.tid[i], r.comm[i] ? r.comm[i] : "(none)");
     ts_mc_raw_free(&r);
     /* one process that never forks: no pids, no threads */
-    write_text(p, "execve(\"./fe\", [\"./fe\"], 0x7fff39ced0f8 /* 37 vars */) = 0\nclose(4) = 0\n");
-    REQUIRE(ts_mc_from_strace(p, &r) == 0);
+    REQUIRE(raw_of(p, "execve(\"./fe\", [\"./fe\"], 0x7fff39ced0f8 /* 37 vars */) = 0\nclose(4) = 0\n", &r) == 0);
     CHECK(r.n == 2 && !r.tid);
     ts_mc_raw_free(&r);
     remove(p);
@@ -1144,8 +1148,7 @@ static void strace_relative_times(void)
     CHECK(ts_strace_read_many(paths, 2, &names, &n) == -1);
     CHECK_MSG(strstr(ts_error(), "r.strace") && strstr(ts_error(), "-r"), "%s", ts_error());
     /* -ttt, with pids of any width, stays absolute */
-    write_text(p, "123   1700000000.000001 read(3, \"\", 1) = 0\n12345 1700000000.000002 close(3) = 0\n");
-    REQUIRE(ts_mc_from_strace(p, &r) == 0);
+    REQUIRE(raw_of(p, "123   1700000000.000001 read(3, \"\", 1) = 0\n12345 1700000000.000002 close(3) = 0\n", &r) == 0);
     CHECK(r.n == 2 && r.time_ns && r.time_ns[0] == 1700000000000001000LL && r.time_ns[1] == 1700000000000002000LL);
     ts_mc_raw_free(&r);
     remove(p);
@@ -1210,12 +1213,10 @@ static void strace_large_relative_times(void)
     ts_mc_raw_free(&r);
     /* and the same times without padding anywhere are a clock's (-ttt near 1970), as are
      * those of ten digits */
-    write_text(p, "123456.123456 read(3, \"abcde\", 5) = 5\n123456.123556 close(3) = 0\n");
-    REQUIRE(ts_mc_from_strace(p, &r) == 0);
+    REQUIRE(raw_of(p, "123456.123456 read(3, \"abcde\", 5) = 5\n123456.123556 close(3) = 0\n", &r) == 0);
     CHECK(r.n == 2 && r.time_ns && r.time_ns[0] == first && r.time_ns[1] == first + 100000);
     ts_mc_raw_free(&r);
-    write_text(p, "1700000000.000001 read(3, \"\", 1) = 0\n1700000000.000101 close(3) = 0\n");
-    REQUIRE(ts_mc_from_strace(p, &r) == 0);
+    REQUIRE(raw_of(p, "1700000000.000001 read(3, \"\", 1) = 0\n1700000000.000101 close(3) = 0\n", &r) == 0);
     CHECK(r.n == 2 && r.time_ns && r.time_ns[0] == 1700000000000001000LL && r.time_ns[1] == 1700000000000101000LL);
     ts_mc_raw_free(&r);
     remove(p);
