@@ -29,6 +29,23 @@ static void named_cycle(size_t n, ts_mc *d)
     }
 }
 
+/* d saved as the dataset dir/name, its path into ds */
+static int save_ds(const char *dir, const char *name, const ts_mc *d, char *ds, size_t cap)
+{
+    snprintf(ds, cap, "%s/%s", dir, name);
+    return ts_mc_save(ds, d);
+}
+
+/* `train --model <model> <ds> <opts> -o <dir>/<out>`; the command and its error named when it fails */
+static int train_cli(const char *model, const char *ds, const char *opts, const char *dir, const char *out)
+{
+    char cmd[2048], err[512];
+    snprintf(cmd, sizeof cmd, "train --model %s %s %s -o %s/%s", model, ds, opts, dir, out);
+    int rc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(rc == 0, "%s: %s", cmd, err);
+    return rc;
+}
+
 /* every event of g follows the cycle inside its windows of L, and its channels follow it */
 static int follows(const ts_mc *g, size_t L)
 {
@@ -48,12 +65,10 @@ static void generate_cli(void)
     const char *dir = scratch_dir();
     REQUIRE(dir);
     char ds[512], cmd[2048], err[512], path[512];
-    snprintf(ds, sizeof ds, "%s/ds", dir);
     ts_mc d;
     named_cycle(2000, &d);
-    REQUIRE(ts_mc_save(ds, &d) == 0);
-    snprintf(cmd, sizeof cmd, "train --model ngram %s --length 32 --order 3 -o %s/ng.tsm", ds, dir);
-    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    REQUIRE(save_ds(dir, "ds", &d, ds, sizeof ds) == 0);
+    REQUIRE(train_cli("ngram", ds, "--length 32 --order 3", dir, "ng.tsm") == 0);
     /* one pass, then in crops of 16 */
     snprintf(cmd, sizeof cmd, "generate %s/ng.tsm --channels-from %s -n 5 --length 32 --seed 3 -o %s/gen", dir, ds, dir);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
@@ -129,9 +144,8 @@ static void generate_cli(void)
     ts_mc_free(&gc);
     /* an event model with a progress bar of its own (mdm), crop by crop: one bar
      * over the whole window (in a log: one line when done, every event counted) */
-    snprintf(cmd, sizeof cmd, "train --model mdm %s --length 32 --layers 1 --channels 8 --state 4 --context 16 "
-             "--iters 1 --threads 1 --no-progress -o %s/mdm.tsm", ds, dir);
-    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    REQUIRE(train_cli("mdm", ds, "--length 32 --layers 1 --channels 8 --state 4 --context 16 --iters 1 --threads 1 "
+                                 "--no-progress", dir, "mdm.tsm") == 0);
     snprintf(cmd, sizeof cmd, "generate %s/mdm.tsm --channels-from %s -n 2 --length 40 --crop 16 --threads 1 -o %s/genp",
              dir, ds, dir);
     char out[4096];
@@ -183,9 +197,8 @@ static void generate_cli(void)
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
     snprintf(cmd, sizeof cmd, "generate %s/un.tsm --channels-from %s -n 1 --length 32 -o %s/x", dir, ds, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "must both name their events"));
-    snprintf(cmd, sizeof cmd, "train --model mdm-mc %s --length 32 --layers 1 --channels 8 --state 4 --context 16 "
-             "--iters 1 --threads 1 --no-progress -o %s/mc.tsm", ds, dir);
-    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    REQUIRE(train_cli("mdm-mc", ds, "--length 32 --layers 1 --channels 8 --state 4 --context 16 --iters 1 "
+                                    "--threads 1 --no-progress", dir, "mc.tsm") == 0);
     snprintf(cmd, sizeof cmd, "generate %s/mc.tsm --channels-from %s -n 1 --length 32 -o %s/x", dir, ds, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "single-channel"));
     snprintf(cmd, sizeof cmd, "generate %s/ng.tsm --channels-from %s -n 1 -o %s/x", dir, ds, dir);
@@ -250,10 +263,9 @@ static void markov_from_events_names(void)
     const char *dir = scratch_dir();
     REQUIRE(dir);
     char ds[512], cmd[2048], err[1024], path[512], w[512], names[512];
-    snprintf(ds, sizeof ds, "%s/ds", dir);
     ts_mc d;
     named_cycle(400, &d);
-    REQUIRE(ts_mc_save(ds, &d) == 0);
+    REQUIRE(save_ds(dir, "ds", &d, ds, sizeof ds) == 0);
     ts_mc_free(&d);
     snprintf(w, sizeof w, "%s/w.txt", dir);
     snprintf(names, sizeof names, "%s/w.names.txt", dir);
@@ -319,13 +331,11 @@ static void impute_prefix(void)
 {
     const char *dir = scratch_dir();
     REQUIRE(dir);
-    char ds[512], cmd[1024], err[512];
-    snprintf(ds, sizeof ds, "%s/dsi", dir);
+    char ds[512], cmd[1024];
     ts_mc d;
     named_cycle(1000, &d);
-    REQUIRE(ts_mc_save(ds, &d) == 0);
-    snprintf(cmd, sizeof cmd, "train --model ngram %s --length 20 --order 2 -o %s/ngi.tsm", ds, dir);
-    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    REQUIRE(save_ds(dir, "dsi", &d, ds, sizeof ds) == 0);
+    REQUIRE(train_cli("ngram", ds, "--length 20 --order 2", dir, "ngi.tsm") == 0);
     ts_model *ev = NULL;
     snprintf(cmd, sizeof cmd, "%s/ngi.tsm", dir);
     REQUIRE(ts_model_load(cmd, &ev) == 0);
@@ -462,12 +472,10 @@ static void impute_test_part(void)
     const char *dir = scratch_dir();
     REQUIRE(dir);
     char ds[512], cmd[2048], err[512], path[512];
-    snprintf(ds, sizeof ds, "%s/ds", dir);
     ts_mc d;
     loose_cycle(3015, &d);
-    REQUIRE(ts_mc_save(ds, &d) == 0);
-    snprintf(cmd, sizeof cmd, "train --model ngram %s --length 40 --order 3 -o %s/ng.tsm", ds, dir);
-    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    REQUIRE(save_ds(dir, "ds", &d, ds, sizeof ds) == 0);
+    REQUIRE(train_cli("ngram", ds, "--length 40 --order 3", dir, "ng.tsm") == 0);
     snprintf(cmd, sizeof cmd, "impute %s/ng.tsm --channels-from %s --length 40 --prefix 10 --seed 2 -o %s/pre", dir, ds,
              dir);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
@@ -498,9 +506,8 @@ static void impute_test_part(void)
      * files would be replaced by the imputed windows */
     snprintf(cmd, sizeof cmd, "impute %s/ng.tsm --channels-from %s --length 40 --blackout 8 -o %s/.", dir, ds, ds);
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "the output would replace the dataset"), "%s", err);
-    snprintf(cmd, sizeof cmd, "train --model mdm-mc %s --length 40 --layers 1 --channels 8 --state 4 --context 16 "
-             "--iters 1 --threads 1 --no-progress -o %s/mc.tsm", ds, dir);
-    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    REQUIRE(train_cli("mdm-mc", ds, "--length 40 --layers 1 --channels 8 --state 4 --context 16 --iters 1 "
+                                    "--threads 1 --no-progress", dir, "mc.tsm") == 0);
     snprintf(cmd, sizeof cmd, "impute %s/mc.tsm --input %s --length 40 --blackout 8 --threads 1 --no-progress -o %s",
              dir, ds, ds);
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "the output would replace the dataset"), "%s", err);
@@ -518,13 +525,10 @@ static void impute_channels_model_split(void)
     const char *dir = scratch_dir();
     REQUIRE(dir);
     char ds[512], cmd[2048], err[512], out[2048], path[600];
-    snprintf(ds, sizeof ds, "%s/ds", dir);
     ts_mc d;
     loose_cycle(3000, &d);   /* the model's test part: events [1800, 3000), 30 windows of 40 */
-    REQUIRE(ts_mc_save(ds, &d) == 0);
-    snprintf(cmd, sizeof cmd, "train --model ngram %s --length 40 --order 3 --fractions 0.5,0.1,0.4 -o %s/ngf.tsm", ds,
-             dir);
-    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    REQUIRE(save_ds(dir, "ds", &d, ds, sizeof ds) == 0);
+    REQUIRE(train_cli("ngram", ds, "--length 40 --order 3 --fractions 0.5,0.1,0.4", dir, "ngf.tsm") == 0);
     snprintf(cmd, sizeof cmd, "impute %s/ngf.tsm --channels-from %s --prefix 10 --seed 2 -o %s/pref", dir, ds, dir);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
     ts_mc y;
@@ -550,11 +554,10 @@ static void generate_channels_model_split(void)
     const char *dir = scratch_dir();
     REQUIRE(dir);
     char ds[512], cmd[2048], out[4096], path[600];
-    snprintf(ds, sizeof ds, "%s/ds", dir);
     ts_mc d;
     loose_cycle(3000, &d);
     for (size_t i = 1500; i < d.n; i++) d.ch[TS_CH_TID][i] += 100;   /* threads past the model's training part */
-    REQUIRE(ts_mc_save(ds, &d) == 0);
+    REQUIRE(save_ds(dir, "ds", &d, ds, sizeof ds) == 0);
     snprintf(cmd, sizeof cmd, "train --model ngram %s --length 40 --order 3 --fractions 0.5,0.1,0.4 -o %s/ngf.tsm", ds,
              dir);
     REQUIRE(run_output(cmd, out, sizeof out) == 0);
@@ -600,8 +603,7 @@ static void impute_recorded_windows(void)
     REQUIRE(ts_mc_save(ds, &d) == 0);
     loose_cycle(1550, &w);   /* 31 windows of 50; the test part from event 1240, in window 24 */
     REQUIRE(ts_mc_save_windows(ws, &w, NULL, 50) == 0);
-    snprintf(cmd, sizeof cmd, "train --model ngram %s --length 40 --order 3 -o %s/ng.tsm", ds, dir);
-    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    REQUIRE(train_cli("ngram", ds, "--length 40 --order 3", dir, "ng.tsm") == 0);
     snprintf(cmd, sizeof cmd, "impute %s/ng.tsm --channels-from %s --input %s --prefix 10 --seed 2 -o %s/pre", dir, ds,
              ws, dir);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
@@ -654,15 +656,12 @@ static void impute_cli(void)
     const char *dir = scratch_dir();
     REQUIRE(dir);
     char ds[512], cmd[2048], err[512], path[512];
-    snprintf(ds, sizeof ds, "%s/ds", dir);
     ts_mc d;
     loose_cycle(3000, &d);   /* the test part: events [2400, 3000), 15 windows of 40 */
-    REQUIRE(ts_mc_save(ds, &d) == 0);
-    snprintf(cmd, sizeof cmd, "train --model ngram %s --length 40 --order 3 -o %s/ng.tsm", ds, dir);
-    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
-    snprintf(cmd, sizeof cmd, "train --model mdm %s --length 40 --layers 1 --channels 16 --state 8 --context 40 "
-             "--iters 30 --threads 1 --no-progress -o %s/mdm.tsm", ds, dir);
-    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    REQUIRE(save_ds(dir, "ds", &d, ds, sizeof ds) == 0);
+    REQUIRE(train_cli("ngram", ds, "--length 40 --order 3", dir, "ng.tsm") == 0);
+    REQUIRE(train_cli("mdm", ds, "--length 40 --layers 1 --channels 16 --state 8 --context 40 --iters 30 --threads 1 "
+                                 "--no-progress", dir, "mdm.tsm") == 0);
     /* the test windows as a window file, named by the dataset's names */
     ts_windows tw = {d.ch[TS_CH_EVENT] + 2400, 15, 40};
     snprintf(path, sizeof path, "%s/test.txt", dir);
@@ -753,9 +752,8 @@ static void impute_cli(void)
     snprintf(cmd, sizeof cmd, "impute %s/ng.tsm --channels-from %s --length 40", dir, path);
     CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "ng.tsm: ngram: its event 'e2' is not one of the event names of") &&
           strstr(err, "ds2"));
-    snprintf(cmd, sizeof cmd, "train --model mdm-mc %s --length 40 --layers 1 --channels 8 --state 4 --context 16 "
-             "--iters 1 --threads 1 --no-progress -o %s/mc.tsm", ds, dir);
-    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    REQUIRE(train_cli("mdm-mc", ds, "--length 40 --layers 1 --channels 8 --state 4 --context 16 --iters 1 "
+                                    "--threads 1 --no-progress", dir, "mc.tsm") == 0);
     snprintf(cmd, sizeof cmd, "impute %s/mc.tsm --channels-from %s --length 40", dir, ds);
     CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--channels-from is for a single-channel model"));
     snprintf(cmd, sizeof cmd, "impute %s/ng.tsm --input %s/test.txt --draw type", dir, dir);
@@ -796,13 +794,11 @@ static void chain_sampler_cli(void)
     const char *dir = scratch_dir();
     REQUIRE(dir);
     char ds[512], cmd[2048], err[512], path[512];
-    snprintf(ds, sizeof ds, "%s/dsc", dir);
     ts_mc d;
     loose_cycle(2000, &d);
-    REQUIRE(ts_mc_save(ds, &d) == 0);
-    snprintf(cmd, sizeof cmd, "train --model mdm %s --length 32 --layers 1 --channels 16 --state 8 --context 16 "
-             "--prior 0 --iters 20 --threads 1 --no-progress -o %s/mdmc.tsm", ds, dir);
-    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    REQUIRE(save_ds(dir, "dsc", &d, ds, sizeof ds) == 0);
+    REQUIRE(train_cli("mdm", ds, "--length 32 --layers 1 --channels 16 --state 8 --context 16 --prior 0 --iters 20 "
+                                 "--threads 1 --no-progress", dir, "mdmc.tsm") == 0);
     snprintf(cmd, sizeof cmd, "generate %s/mdmc.tsm -n 3 --length 40 --sampler chain --temperature 0.8 --seed 4 "
              "--threads 1 --no-progress -o %s/plain", dir, dir);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
@@ -913,8 +909,7 @@ static void channels_from_windows(void)
     for (size_t i = 0; i < d.n; i++) d.ch[TS_CH_EVENT][i] = (int32_t)ts_rng_below(&r, 4);
     for (size_t i = 0; i < d.n; i++) d.ch[TS_CH_TID][i] = i % 50 ? 100 + d.ch[TS_CH_EVENT][i - 1] : 200;
     REQUIRE(ts_mc_save_windows(ds, &d, NULL, 50) == 0);   /* 60 windows of 50 */
-    snprintf(cmd, sizeof cmd, "train --model ngram %s --order 2 -o %s/ng.tsm", ds, dir);
-    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    REQUIRE(train_cli("ngram", ds, "--order 2", dir, "ng.tsm") == 0);
     snprintf(cmd, sizeof cmd, "generate %s/ng.tsm --channels-from %s -n 100 --length 20 --seed 3 -o %s/gen", dir, ds,
              dir);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
@@ -1072,14 +1067,12 @@ static void null_arguments_refused(void)
 {
     const char *dir = scratch_dir();
     REQUIRE(dir);
-    char ds[512], cmd[1024], err[512], mp[512], out[512];
-    snprintf(ds, sizeof ds, "%s/dsn", dir);
+    char ds[512], mp[512], out[512];
     snprintf(out, sizeof out, "%s/out.tsm", dir);
     ts_mc d;
     named_cycle(400, &d);
-    REQUIRE(ts_mc_save(ds, &d) == 0);
-    snprintf(cmd, sizeof cmd, "train --model ngram %s --length 20 --order 2 -o %s/ngn.tsm", ds, dir);
-    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    REQUIRE(save_ds(dir, "dsn", &d, ds, sizeof ds) == 0);
+    REQUIRE(train_cli("ngram", ds, "--length 20 --order 2", dir, "ngn.tsm") == 0);
     snprintf(mp, sizeof mp, "%s/ngn.tsm", dir);
     ts_model *ev = NULL;
     REQUIRE(ts_model_load(mp, &ev) == 0);
