@@ -670,8 +670,8 @@ static void sparse_values_refused(void)
     }
 }
 
-/* a trace of n events of type 0 whose ret IDs are ret[] in the names rets (nr of them) */
-static void ret_trace(ts_mc *m, size_t n, const int32_t *ret, const char *const *rets, int nr)
+/* a trace of n events of type 0 with one channel besides them, ch, holding vals[] */
+static void one_channel_trace(ts_mc *m, size_t n, int ch, const int32_t *vals)
 {
     memset(m, 0, sizeof *m);
     m->n = n;
@@ -679,8 +679,14 @@ static void ret_trace(ts_mc *m, size_t n, const int32_t *ret, const char *const 
     m->events.stream.ids = ts_calloc(n, sizeof(int32_t));
     m->events.vocab.unk = -1;
     m->ch[TS_CH_EVENT] = m->events.stream.ids;
-    m->ch[TS_CH_RET] = ts_malloc(n * sizeof(int32_t));
-    memcpy(m->ch[TS_CH_RET], ret, n * sizeof(int32_t));
+    m->ch[ch] = ts_malloc(n * sizeof(int32_t));
+    memcpy(m->ch[ch], vals, n * sizeof(int32_t));
+}
+
+/* a trace of n events of type 0 whose ret IDs are ret[] in the names rets (nr of them) */
+static void ret_trace(ts_mc *m, size_t n, const int32_t *ret, const char *const *rets, int nr)
+{
+    one_channel_trace(m, n, TS_CH_RET, ret);
     m->ret_vocab.n = nr;
     m->ret_vocab.unk = 1;
     m->ret_vocab.names = ts_malloc((size_t)nr * sizeof(char *));
@@ -783,17 +789,7 @@ static void repair_counts_renamed_values(void)
 }
 
 /* a trace of n events of type 0 with only a tid channel */
-static void tid_trace(ts_mc *m, size_t n, const int32_t *tid)
-{
-    memset(m, 0, sizeof *m);
-    m->n = n;
-    m->events.stream.n = n;
-    m->events.stream.ids = ts_calloc(n, sizeof(int32_t));
-    m->events.vocab.unk = -1;
-    m->ch[TS_CH_EVENT] = m->events.stream.ids;
-    m->ch[TS_CH_TID] = ts_malloc(n * sizeof(int32_t));
-    memcpy(m->ch[TS_CH_TID], tid, n * sizeof(int32_t));
-}
+static void tid_trace(ts_mc *m, size_t n, const int32_t *tid) { one_channel_trace(m, n, TS_CH_TID, tid); }
 
 /* a number the type never has becomes the nearest allowed, and between two as near the
  * more frequent (not the smaller); a return value whose name the constraints lack (their
@@ -1383,6 +1379,23 @@ static void eval_real_windows_train_part(void)
     CHECK(system(cmd) == 0);
 }
 
+/* the ID file dir/ids.txt of n events 0 1 .. period-1 0 1 ..., event i odd where
+ * i % every == at, ingested as the dataset dir/ds; its error named when it fails */
+static int ingest_cycle_ids(const char *dir, int n, int period, int every, int at, int odd)
+{
+    char cmd[1024], err[512], p[600], ids[4000] = "";
+    for (int i = 0; i < n; i++) {
+        size_t l = strlen(ids);
+        snprintf(ids + l, sizeof ids - l, "%d%s", i % every == at ? odd : i % period, i < n - 1 ? "," : "\n");
+    }
+    snprintf(p, sizeof p, "%s/ids.txt", dir);
+    write_text(p, ids);
+    snprintf(cmd, sizeof cmd, "ingest --from ids %s/ids.txt -o %s/ds", dir, dir);
+    int rc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(rc == 0, "%s: %s", cmd, err);
+    return rc;
+}
+
 /* windows of a dataset of events alone (no channel files: eval reads it as a single-channel
  * one) are windows too: eval reads the length markov --length recorded, and refuses one
  * that is no length of its events, naming the file */
@@ -1390,15 +1403,8 @@ static void windows_recorded_events_only(void)
 {
     const char *dir = scratch_dir();
     REQUIRE(dir);
-    char cmd[1024], err[512], out[8192], p[600], ids[2000] = "";
-    for (int i = 0; i < 300; i++) {   /* 0 1 2 0 1 2 ..., a 4 now and then */
-        size_t l = strlen(ids);
-        snprintf(ids + l, sizeof ids - l, "%d%s", i % 37 == 5 ? 4 : i % 3, i < 299 ? "," : "\n");
-    }
-    snprintf(p, sizeof p, "%s/ids.txt", dir);
-    write_text(p, ids);
-    snprintf(cmd, sizeof cmd, "ingest --from ids %s/ids.txt -o %s/ds", dir, dir);
-    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    char cmd[1024], err[512], out[8192], p[600];
+    REQUIRE(ingest_cycle_ids(dir, 300, 3, 37, 5, 4) == 0);   /* 0 1 2 0 1 2 ..., a 4 now and then */
     snprintf(cmd, sizeof cmd, "markov %s/ds -n 100 --length 10 -o %s/mk", dir, dir);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
     snprintf(p, sizeof p, "%s/mk/length", dir);
@@ -1559,6 +1565,30 @@ static void train_set_windows_refusals(void)
     CHECK(system(cmd) == 0);
 }
 
+/* the events 0 1 2 3 0 1 ... (n of them) saved as the datasets dir/windows, whose record
+ * dir/windows/length is len (windows of that many events), and dir/one, without it */
+static int save_cycle_sets(const char *dir, int n, const char *windows, const char *len)
+{
+    int32_t *ids = ts_malloc((size_t)n * sizeof *ids);
+    for (int i = 0; i < n; i++) ids[i] = i % 4;
+    ts_dataset d = {0};
+    d.stream.ids = ids;
+    d.stream.n = (size_t)n;
+    d.vocab.unk = -1;
+    char p[600];
+    int rc = 0;
+    const char *const sets[2] = {windows, "one"};
+    for (int i = 0; i < 2 && rc == 0; i++) {
+        snprintf(p, sizeof p, "%s/%s", dir, sets[i]);
+        rc = ts_dataset_save(p, &d);
+    }
+    free(ids);
+    if (rc) return rc;
+    snprintf(p, sizeof p, "%s/%s/length", dir, windows);
+    write_text(p, len);
+    return 0;
+}
+
 /* split cuts one stream, and its train_stream.txt cannot mark where one window ends and the
  * next begins: a set of windows (DIR/length) is refused in one line that says so and what
  * reads the set's own windows, nothing written; a dataset without the record is cut as before */
@@ -1567,19 +1597,7 @@ static void split_refuses_set_of_windows(void)
     const char *dir = scratch_dir();
     REQUIRE(dir);
     char cmd[1024], err[512], p[600];
-    int32_t ids[200];
-    for (int i = 0; i < 200; i++) ids[i] = i % 4;
-    ts_dataset d = {0};
-    d.stream.ids = ids;
-    d.stream.n = 200;
-    d.vocab.unk = -1;
-    const char *const sets[2] = {"ws", "one"};
-    for (int i = 0; i < 2; i++) {
-        snprintf(p, sizeof p, "%s/%s", dir, sets[i]);
-        REQUIRE(ts_dataset_save(p, &d) == 0);
-    }
-    snprintf(p, sizeof p, "%s/ws/length", dir);
-    write_text(p, "10\n");
+    REQUIRE(save_cycle_sets(dir, 200, "ws", "10\n") == 0);
     const char *const lens[2] = {"10", "5"};
     for (int i = 0; i < 2; i++) {
         snprintf(cmd, sizeof cmd, "split %s/ws --length %s --windows 3 -o %s/sp", dir, lens[i], dir);
@@ -1615,19 +1633,7 @@ static void eval_real_train_windows_events_only(void)
     const char *dir = scratch_dir();
     REQUIRE(dir);
     char cmd[1024], err[512], out[8192], p[600];
-    int32_t ids[20];
-    for (int i = 0; i < 20; i++) ids[i] = i % 4;
-    ts_dataset d = {0};
-    d.stream.ids = ids;
-    d.stream.n = 20;
-    d.vocab.unk = -1;
-    const char *const sets[2] = {"wt", "one"};
-    for (int i = 0; i < 2; i++) {
-        snprintf(p, sizeof p, "%s/%s", dir, sets[i]);
-        REQUIRE(ts_dataset_save(p, &d) == 0);
-    }
-    snprintf(p, sizeof p, "%s/wt/length", dir);
-    write_text(p, "4\n");
+    REQUIRE(save_cycle_sets(dir, 20, "wt", "4\n") == 0);
     snprintf(p, sizeof p, "%s/s.txt", dir);
     write_text(p, "2,3,0,1\n");
     snprintf(cmd, sizeof cmd, "eval --real %s/wt --synthetic %s/s.txt --train %s/wt --json", dir, dir, dir);
@@ -1671,15 +1677,8 @@ static void windows_recorded_impute_score_tune(void)
 {
     const char *dir = scratch_dir();
     REQUIRE(dir);
-    char cmd[2048], err[1024], out[16384], p[600], ids[4000] = "";
-    for (int i = 0; i < 600; i++) {   /* 0 1 2 3 0 1 2 3 ..., a 5 now and then */
-        size_t l = strlen(ids);
-        snprintf(ids + l, sizeof ids - l, "%d%s", i % 41 == 7 ? 5 : i % 4, i < 599 ? "," : "\n");
-    }
-    snprintf(p, sizeof p, "%s/ids.txt", dir);
-    write_text(p, ids);
-    snprintf(cmd, sizeof cmd, "ingest --from ids %s/ids.txt -o %s/ds", dir, dir);
-    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    char cmd[2048], err[1024], out[16384], p[600];
+    REQUIRE(ingest_cycle_ids(dir, 600, 4, 41, 7, 5) == 0);   /* 0 1 2 3 0 1 2 3 ..., a 5 now and then */
     /* 45 windows of 12: the validation part [378, 432) holds windows 32 to 35 whole, the
      * test part [432, 540) windows 36 to 44 */
     snprintf(cmd, sizeof cmd, "markov %s/ds -n 540 --length 12 --seed 3 -o %s/mk", dir, dir);
