@@ -800,31 +800,19 @@ static void resume_keeps_dropout(void)
     toy t;
     toy_make(&t, 30, 24);
     kvbuf kv;
-    ts_model *m = NULL;
     tiny_kv(&kv, "8");
     kv_add(&kv, "valid-every", "4");
     kv_add(&kv, "dropout", "0.3");
-    ts_train_opts o = toy_opts(&t, &kv);
-    o.out_path = a;
-    REQUIRE(ts_model_train("mdm", &o, &m) == 0);
-    ts_model_free(m);
+    REQUIRE(train_into("mdm", toy_opts(&t, &kv), a, NULL, NULL) == 0);
     tiny_kv(&kv, "4");
     kv_add(&kv, "valid-every", "4");
     kv_add(&kv, "dropout", "0.3");
-    o = toy_opts(&t, &kv);
-    o.out_path = b;
-    REQUIRE(ts_model_train("mdm", &o, &m) == 0);
-    ts_model_free(m);
+    REQUIRE(train_into("mdm", toy_opts(&t, &kv), b, NULL, NULL) == 0);
     snprintf(cmd, sizeof cmd, "cp '%s' '%s'", bck, b4);
     REQUIRE(system(cmd) == 0);
     tiny_kv(&kv, "8");
     kv_add(&kv, "valid-every", "4");
-    o = toy_opts(&t, &kv);
-    o.out_path = b;
-    o.resume = bck;
-    o.log_path = lg;
-    REQUIRE(ts_model_train("mdm", &o, &m) == 0);
-    ts_model_free(m);
+    REQUIRE(train_into("mdm", toy_opts(&t, &kv), b, bck, lg) == 0);
     CHECK(chunk_equal(ack, bck, "PARAMS"));
     CHECK(chunk_equal(ack, bck, "STATE"));
     resume_record(lg, rec, sizeof rec);
@@ -832,12 +820,7 @@ static void resume_keeps_dropout(void)
     /* given again as 0: the resumed run trains without it */
     remove(lg);
     kv_add(&kv, "dropout", "0");
-    o = toy_opts(&t, &kv);
-    o.out_path = b;
-    o.resume = b4;
-    o.log_path = lg;
-    REQUIRE(ts_model_train("mdm", &o, &m) == 0);
-    ts_model_free(m);
+    REQUIRE(train_into("mdm", toy_opts(&t, &kv), b, b4, lg) == 0);
     CHECK(!chunk_equal(ack, bck, "PARAMS"));
     resume_record(lg, rec, sizeof rec);
     CHECK_MSG(strstr(rec, ",\"dropout\":0,"), "%s", rec);
@@ -848,6 +831,19 @@ static void resume_keeps_dropout(void)
     CHECK(strstr(help, "--ema decay\n                         and mdm's --dropout are the checkpoint's run's unless\n"
                        "                         given"));
     CHECK(strstr(help, "--resume goes on with its checkpoint's unless given"));
+}
+
+/* the toy model (2 iterations) saved as dir/name, its path into path (cap bytes) */
+static int save_toy_model(const char *dir, const char *name, char *path, size_t cap)
+{
+    snprintf(path, cap, "%s/%s", dir, name);
+    toy t;
+    ts_model *m = toy_model(&t, "2");
+    int rc = m ? ts_model_save(m, path) : -1;
+    CHECK_MSG(rc == 0, "%s: %s", path, ts_error());
+    ts_model_free(m);
+    toy_free(&t);
+    return rc;
 }
 
 /* a file whose NIDS is more than its network's vocabulary is refused at load, naming
@@ -1065,13 +1061,7 @@ static void prior_id_past_vocab_refused(void)
     const char *dir = scratch_dir();
     REQUIRE(dir);
     char path[512];
-    snprintf(path, sizeof path, "%s/p.tsm", dir);
-    toy t;
-    ts_model *m = toy_model(&t, "2");
-    REQUIRE(m);
-    REQUIRE(ts_model_save(m, path) == 0);
-    ts_model_free(m);
-    toy_free(&t);
+    REQUIRE(save_toy_model(dir, "p.tsm", path, sizeof path) == 0);
     const int32_t prior[3] = {0, 9, 1};
     REQUIRE(rewrite_chunk_bytes(path, path, "PRIOR", prior, sizeof prior) == 0);
     ts_model *l = NULL;
@@ -1086,14 +1076,8 @@ static void wide_network_refused_at_load(void)
     const char *dir = scratch_dir();
     REQUIRE(dir);
     char path[512], wide[600];
-    snprintf(path, sizeof path, "%s/m.tsm", dir);
     snprintf(wide, sizeof wide, "%s/wide.tsm", dir);
-    toy t;
-    ts_model *m = toy_model(&t, "2");
-    REQUIRE(m);
-    REQUIRE(ts_model_save(m, path) == 0);
-    ts_model_free(m);
-    toy_free(&t);
+    REQUIRE(save_toy_model(dir, "m.tsm", path, sizeof path) == 0);
     /* 2 channels, kernel 1: about 4 x ff parameters a layer, a small file */
     const int layers[2] = {63, 64};   /* x (2 + 1024): 64,638 and 65,664 */
     for (int i = 0; i < 2; i++) {
@@ -1125,6 +1109,7 @@ static void wide_network_refused_at_load(void)
     CHECK(ts_model_load(wide, &l) == -1 && l == NULL);
     CHECK_MSG(strstr(ts_error(), wide) && strstr(ts_error(), "over the limit"), "%s", ts_error());
     /* train refuses what the loader would: 256 x (128 + 256) */
+    toy t;
     toy_make(&t, 10, 24);
     kvbuf kv;
     tiny_kv(&kv, "2");
@@ -1133,7 +1118,7 @@ static void wide_network_refused_at_load(void)
     kv_add(&kv, "layers", "256");
     kv_add(&kv, "channels", "128");
     ts_train_opts o = toy_opts(&t, &kv);
-    m = NULL;
+    ts_model *m = NULL;
     CHECK(ts_model_train("mdm", &o, &m) == -1 && m == NULL);
     CHECK_MSG(strstr(ts_error(), "--layers") && strstr(ts_error(), "over the limit"), "%s", ts_error());
     toy_free(&t);
@@ -1345,50 +1330,57 @@ static void impute_progress(void *ctx)
     ts_windows_free(&out);
 }
 
+/* impute's bar (its text into out, cap bytes) on the toy model's test windows (*nw of
+ * them) with blackouts of 5 in their centre, the first `whole` with nothing hidden,
+ * under --select select; *rc impute's. Returns the bar's lines */
+static int impute_progress_lines(const char *select, size_t whole, char *out, size_t cap, size_t *nw, int *rc)
+{
+    toy t;
+    ts_model *m = toy_model(&t, "2");
+    out[0] = 0;
+    *nw = 0;
+    *rc = -1;
+    CHECK_MSG(m, "the toy model: %s", ts_error());
+    if (!m) return -1;
+    const ts_windows *w = &t.split.test;
+    uint8_t *mask = ts_malloc(w->n * w->len);
+    ts_mask_fill(mask, w->n, w->len, 5, TS_MASK_CENTER, 0);
+    memset(mask, 1, whole * w->len);
+    impute_job j = {m, w, mask, select, -1};
+    capture_stderr(impute_progress, &j, out, cap);
+    int lines = 0;
+    for (const char *c = out; *c; c++) lines += *c == '\n';
+    *nw = w->n;
+    *rc = j.rc;
+    free(mask);
+    ts_model_free(m);
+    toy_free(&t);
+    return lines;
+}
+
 /* impute's bar counts windows, each sample's (those with nothing hidden too), and a log
  * gets one line when done */
 static void impute_progress_counts_windows(void)
 {
-    toy t;
-    ts_model *m = toy_model(&t, "2");
-    REQUIRE(m);
-    const ts_windows *w = &t.split.test;
-    uint8_t *mask = ts_malloc(w->n * w->len);
-    ts_mask_fill(mask, w->n, w->len, 5, TS_MASK_CENTER, 0);
-    memset(mask, 1, 3 * w->len);   /* three windows with nothing hidden */
-    impute_job j = {m, w, mask, NULL, -1};
     char out[4096];
-    capture_stderr(impute_progress, &j, out, sizeof out);
-    int lines = 0;
-    for (const char *c = out; *c; c++) lines += *c == '\n';
-    CHECK_MSG(j.rc == 0 && lines == 1 && !strncmp(out, "impute [########################] 40/40 ", 40),
-              "impute's progress (rc %d %s): %s", j.rc, j.rc ? ts_error() : "", out);
-    free(mask);
-    ts_model_free(m);
-    toy_free(&t);
+    size_t nw;
+    int rc;
+    const int lines = impute_progress_lines(NULL, 3, out, sizeof out, &nw, &rc);   /* three windows with nothing hidden */
+    CHECK_MSG(rc == 0 && lines == 1 && !strncmp(out, "impute [########################] 40/40 ", 40),
+              "impute's progress (rc %d %s): %s", rc, rc ? ts_error() : "", out);
 }
 
 /* --select likelihood: one bar over the decodings and their ranking, counting windows
  * (each sample's) as the other modes do, not parts of the work */
 static void impute_select_progress_counts_windows(void)
 {
-    toy t;
-    ts_model *m = toy_model(&t, "2");
-    REQUIRE(m);
-    const ts_windows *w = &t.split.test;
-    uint8_t *mask = ts_malloc(w->n * w->len);
-    ts_mask_fill(mask, w->n, w->len, 5, TS_MASK_CENTER, 0);
-    impute_job j = {m, w, mask, "likelihood", -1};
     char out[4096], want[80];
-    snprintf(want, sizeof want, "impute [########################] %zu/%zu ", 2 * w->n, 2 * w->n);
-    capture_stderr(impute_progress, &j, out, sizeof out);
-    int lines = 0;
-    for (const char *c = out; *c; c++) lines += *c == '\n';
-    CHECK_MSG(j.rc == 0 && lines == 1 && !strncmp(out, want, strlen(want)), "--select likelihood's progress (rc %d %s): %s",
-              j.rc, j.rc ? ts_error() : "", out);
-    free(mask);
-    ts_model_free(m);
-    toy_free(&t);
+    size_t nw;
+    int rc;
+    const int lines = impute_progress_lines("likelihood", 0, out, sizeof out, &nw, &rc);
+    snprintf(want, sizeof want, "impute [########################] %zu/%zu ", 2 * nw, 2 * nw);
+    CHECK_MSG(rc == 0 && lines == 1 && !strncmp(out, want, strlen(want)), "--select likelihood's progress (rc %d %s): %s",
+              rc, rc ? ts_error() : "", out);
 }
 
 static void chain_edges(void)

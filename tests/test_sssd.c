@@ -644,25 +644,15 @@ static void resume_is_exact(void)
     /* uninterrupted: 8 iterations */
     tiny_kv(&kv, "8");
     kv_add(&kv, "valid-every", "4");
-    ts_train_opts o = toy_opts(&t, &kv);
-    o.out_path = a;
-    REQUIRE(ts_model_train("sssd-s4", &o, &m) == 0);
-    ts_model_free(m);
+    REQUIRE(train_into("sssd-s4", toy_opts(&t, &kv), a, NULL, NULL) == 0);
     /* 4 iterations, then resumed to 8 */
     tiny_kv(&kv, "4");
     kv_add(&kv, "valid-every", "4");
-    o = toy_opts(&t, &kv);
-    o.out_path = b;
-    REQUIRE(ts_model_train("sssd-s4", &o, &m) == 0);
-    ts_model_free(m);
+    REQUIRE(train_into("sssd-s4", toy_opts(&t, &kv), b, NULL, NULL) == 0);
     CHECK(!chunk_equal(ack, bck, "PARAMS"));
     tiny_kv(&kv, "8");
     kv_add(&kv, "valid-every", "4");
-    o = toy_opts(&t, &kv);
-    o.out_path = b;
-    o.resume = bck;
-    REQUIRE(ts_model_train("sssd-s4", &o, &m) == 0);
-    ts_model_free(m);
+    REQUIRE(train_into("sssd-s4", toy_opts(&t, &kv), b, bck, NULL) == 0);
     CHECK(chunk_equal(ack, bck, "PARAMS"));
     CHECK(chunk_equal(ack, bck, "ADAM_M"));
     CHECK(chunk_equal(ack, bck, "ADAM_V"));
@@ -672,7 +662,7 @@ static void resume_is_exact(void)
     /* a checkpoint of another architecture is refused, naming the file */
     tiny_kv(&kv, "8");
     kv_add(&kv, "channels", "8");
-    o = toy_opts(&t, &kv);
+    ts_train_opts o = toy_opts(&t, &kv);
     o.resume = bck;
     CHECK(ts_model_train("sssd-s4", &o, &m) == -1);
     CHECK(strstr(ts_error(), bck) && strstr(ts_error(), "different model"));

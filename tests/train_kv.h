@@ -1,5 +1,6 @@
 /* The model options of the model tests' ts_model_train calls (test_sssd, test_sashimi,
- * test_mdm): a fixed list of --KEY VALUE pairs (the strings are not copied). */
+ * test_mdm): a fixed list of --KEY VALUE pairs (the strings are not copied), and a run
+ * of such options into a file, resumed and logged. */
 #ifndef TS_TEST_TRAIN_KV_H
 #define TS_TEST_TRAIN_KV_H
 
@@ -33,5 +34,18 @@ static inline void kv_drop(kvbuf *b, const char *k)
 
 /* the pairs as ts_train_opts.kv reads them */
 static inline ts_kv kv_of(kvbuf *b) { return (ts_kv){b->n, b->k, b->v}; }
+
+/* `model` trained with o, saved to out, resumed from resume and logged to log (each
+ * when not NULL); the model freed. 0 / -1 */
+static inline int train_into(const char *model, ts_train_opts o, const char *out, const char *resume, const char *log)
+{
+    o.out_path = out;
+    o.resume = resume;
+    o.log_path = log;
+    ts_model *m = NULL;
+    const int rc = ts_model_train(model, &o, &m);
+    ts_model_free(m);
+    return rc;
+}
 
 #endif
