@@ -2162,16 +2162,24 @@ static void cli_split_and_audit(void)
     CHECK(strstr(err, "sequence_length_20/testing") != NULL);
 }
 
+/* a new scratch folder (returned; NULL on failure) and the folder name made in it, its
+ * path into dir (cap bytes): where a test writes its fixture */
+static const char *fixture_dir(const char *name, char *dir, size_t cap)
+{
+    const char *d = scratch_dir();
+    if (!d) return NULL;
+    snprintf(dir, cap, "%s/%s", d, name);
+    return mkdir(dir, 0755) == 0 ? d : NULL;
+}
+
 /* a set of windows (DIR/length: markov --length of events alone) as --train is its windows:
  * a test window that occurs only across two of them is not found in it, as eval's memorized
  * counts it; a length that is no length of its events is refused naming the file */
 static void cli_audit_set_windows(void)
 {
-    const char *d = scratch_dir();
-    REQUIRE(d);
     char dir[600];
-    snprintf(dir, sizeof dir, "%s/set", d);
-    mkdir(dir, 0755);
+    const char *d = fixture_dir("set", dir, sizeof dir);
+    REQUIRE(d);
     write_text(in(dir, "stream.txt"), "0,1,2,3,0,1,2,3,0,1,2,3\n");   /* 3 windows of the cycle */
     write_text(in(dir, "length"), "4\n");
     write_text(in(d, "w"), "2,3,0,1\n0,1,2,3\n");
@@ -2299,11 +2307,9 @@ static void write_ctf(const char *dir, uint64_t discard)
 
 static void ctf_handmade_trace(void)
 {
-    const char *d = scratch_dir();
-    REQUIRE(d);
     char dir[600];
-    snprintf(dir, sizeof dir, "%s/trace", d);
-    mkdir(dir, 0755);
+    const char *d = fixture_dir("trace", dir, sizeof dir);
+    REQUIRE(d);
     write_ctf(dir, 0);
     char **names;
     size_t n;
@@ -2394,11 +2400,9 @@ static void ctf_handmade_trace(void)
  * the next switch (the hand-made trace: CPU 0 loses 7 events between read and write) */
 static void ctf_thread_unknown_after_gap(void)
 {
-    const char *d = scratch_dir();
-    REQUIRE(d);
     char dir[600];
-    snprintf(dir, sizeof dir, "%s/gap", d);
-    mkdir(dir, 0755);
+    const char *d = fixture_dir("gap", dir, sizeof dir);
+    REQUIRE(d);
     write_ctf(dir, 7);
     char **names;
     size_t n;
@@ -2626,11 +2630,9 @@ static void ctf_output_not_the_trace(void)
 /* LTTng < 2.6: one nameless exit_syscall, named after the exiting thread's own pending call */
 static void ctf_old_names_pair_exits_per_thread(void)
 {
-    const char *d = scratch_dir();
-    REQUIRE(d);
     char dir[600];
-    snprintf(dir, sizeof dir, "%s/old", d);
-    mkdir(dir, 0755);
+    const char *d = fixture_dir("old", dir, sizeof dir);
+    REQUIRE(d);
     fx_threads(dir, 1, 0, 4);
     /* A's select exit comes after B's read entry on the same CPU; A's write exit on CPU 1
      * after C's open; thread 30's close exit after A's write (its entry came before CPU 1's
@@ -2695,11 +2697,9 @@ static void ctf_old_names_pair_exits_per_thread(void)
  * CPU's, which then has no events */
 static void ctf_cpu_of_streams(void)
 {
-    const char *d = scratch_dir();
-    REQUIRE(d);
     char dir[600];
-    snprintf(dir, sizeof dir, "%s/cpus", d);
-    mkdir(dir, 0755);
+    const char *d = fixture_dir("cpus", dir, sizeof dir);
+    REQUIRE(d);
     static const fx_ev ev[] = {
         {0, 10, "syscall_entry_read", 0, 0, NULL},
         {2, 20, "syscall_entry_write", 0, 0, NULL},
@@ -2744,11 +2744,9 @@ static void ctf_cpu_of_streams(void)
 /* LTTng >= 2.6 names give the same events as the old ones */
 static void ctf_new_names_match_old(void)
 {
-    const char *d = scratch_dir();
-    REQUIRE(d);
     char dir[600];
-    snprintf(dir, sizeof dir, "%s/new", d);
-    mkdir(dir, 0755);
+    const char *d = fixture_dir("new", dir, sizeof dir);
+    REQUIRE(d);
     fx_threads(dir, 0, 0, 100);
     /* named exits are kept as named, the futex exit at 15 too */
     CHECK(ctf_names(dir, TS_CTF_SYSCALLS, 1, -1, NULL,
@@ -2787,11 +2785,9 @@ static int ctf_rets(const char *dir, const char *want)
  * clone's exit in the child (ret 0, no entry of its own): exit_group keeps no return value */
 static void ctf_exit_pairs_its_own_call(void)
 {
-    const char *d = scratch_dir();
-    REQUIRE(d);
     char dir[600];
-    snprintf(dir, sizeof dir, "%s/reuse", d);
-    mkdir(dir, 0755);
+    const char *d = fixture_dir("reuse", dir, sizeof dir);
+    REQUIRE(d);
     static const fx_ev ev[] = {
         {0, 10, "sched_switch", 1, 10, "appA"},
         {0, 20, "syscall_entry_exit_group", 0, 0, NULL},
@@ -2812,11 +2808,9 @@ static void ctf_exit_pairs_its_own_call(void)
  * prev_tid: its exit, once that thread runs again, gives it its return value */
 static void ctf_exit_after_first_switch(void)
 {
-    const char *d = scratch_dir();
-    REQUIRE(d);
     char dir[600];
-    snprintf(dir, sizeof dir, "%s/first", d);
-    mkdir(dir, 0755);
+    const char *d = fixture_dir("first", dir, sizeof dir);
+    REQUIRE(d);
     static const fx_ev ev[] = {
         {0, 10, "syscall_entry_read", 0, 0, NULL},
         {0, 20, "sched_switch", 30, 10, "appA"},
@@ -2831,11 +2825,9 @@ static void ctf_exit_after_first_switch(void)
 /* LTTng < 2.6 names a 32-bit task's calls compat_sys_NAME; their exits are exit_syscall too */
 static void ctf_old_compat_names(void)
 {
-    const char *d = scratch_dir();
-    REQUIRE(d);
     char dir[600];
-    snprintf(dir, sizeof dir, "%s/compat", d);
-    mkdir(dir, 0755);
+    const char *d = fixture_dir("compat", dir, sizeof dir);
+    REQUIRE(d);
     static const fx_ev ev[] = {
         {0, 10, "sched_switch", 1, 10, "app32"},
         {0, 20, "sys_read", 0, 0, NULL},
@@ -2902,11 +2894,9 @@ static int ctf_threads(const char *dir, const ts_ctf_opts *o, const char *want)
  * the leader runs execve or where the CPU's thread was not known yet */
 static void ctf_exec_renames_thread(void)
 {
-    const char *d = scratch_dir();
-    REQUIRE(d);
     char dir[600];
-    snprintf(dir, sizeof dir, "%s/exec", d);
-    mkdir(dir, 0755);
+    const char *d = fixture_dir("exec", dir, sizeof dir);
+    REQUIRE(d);
     fx_exec(dir, 0);
     /* each execve entry under the old name, the calls after it under the new one */
     CHECK(ctf_threads(dir, NULL, "-1:- 200:bash 400:tool 100:a-rather-long-p 300:other"));
@@ -2942,11 +2932,9 @@ static void ctf_exec_renames_thread(void)
  * filename missing from the event; without a tid the CPU's thread stays */
 static void ctf_exec_name_unknown(void)
 {
-    const char *d = scratch_dir();
-    REQUIRE(d);
     char dir[600];
-    snprintf(dir, sizeof dir, "%s/fexec", d);
-    mkdir(dir, 0755);
+    const char *d = fixture_dir("fexec", dir, sizeof dir);
+    REQUIRE(d);
     static const fx_ev ev[] = {
         {0, 10, "sched_switch", 1, 200, "bash"},
         {0, 20, "syscall_entry_execve", 0, 0, NULL},
@@ -3057,11 +3045,9 @@ static void ctf_truncated_stream(void)
  * An offset out of sequence is babeltrace2's error (it reads at the index's offsets). */
 static void ctf_damaged_index_ignored(void)
 {
-    const char *d = scratch_dir();
-    REQUIRE(d);
     char dir[600];
-    snprintf(dir, sizeof dir, "%s/idx", d);
-    mkdir(dir, 0755);
+    const char *d = fixture_dir("idx", dir, sizeof dir);
+    REQUIRE(d);
     fx_threads(dir, 1, 1, 4);   /* CPU 0: packets of 4, 4, 3 events, and an index */
     ts_ctf_opts o = {NULL, 1, TS_CTF_SYSCALLS, -1, 0, 0};
     ts_ctf_trace good, t;
