@@ -551,30 +551,32 @@ static void strace_fields(void)
           r.ret[3] == 832 && r.tid[3] == 101);
     CHECK(r.time_ns[3] - r.time_ns[2] == 52000);   /* the bare rests carry no time */
     ts_mc_raw_free(&r);
-    /* -e read= and -e write= dump the data after the call: skipped; a damaged dump is an error */
-    REQUIRE(raw_of(p, "100 1700000000.1 read(3, \"\\177ELF\", 832) = 4\n"
-                      " | 00000  7f 45 4c 46                                       .ELF             |\n"
-                      "100 1700000000.2 close(3) = 0\n", &r) == 0);
-    CHECK(r.n == 2 && r.ret[0] == 4 && r.ret[1] == 0);
-    ts_mc_raw_free(&r);
-    /* readv, writev, sendmsg, ...: each buffer's dump comes after its size and number */
-    REQUIRE(raw_of(p, "100 1700000000.1 writev(1, [{iov_base=\"ab\", iov_len=2}, {iov_base=\"c\", iov_len=1}], 2) = 3\n"
-                      " * 2 bytes in buffer 0\n"
-                      " | 00000  61 62                                             ab               |\n"
-                      " * 1 bytes in buffer 1\n"
-                      " | 00000  63                                                c                |\n"
-                      "100 1700000000.2 close(1) = 0\n", &r) == 0);
-    CHECK(r.n == 2 && r.ret[0] == 3 && r.ret[1] == 0);
-    ts_mc_raw_free(&r);
+    /* -e read= and -e write= dump the data after the call: skipped; a damaged dump is an
+     * error. readv, writev, sendmsg, ...: each buffer's dump comes after its size and
+     * number; a dump over 64 KiB whose next part strace could not read ends with its notice */
+    static const struct { const char *text; int64_t ret; } dumps[] = {
+        {"100 1700000000.1 read(3, \"\\177ELF\", 832) = 4\n"
+         " | 00000  7f 45 4c 46                                       .ELF             |\n"
+         "100 1700000000.2 close(3) = 0\n", 4},
+        {"100 1700000000.1 writev(1, [{iov_base=\"ab\", iov_len=2}, {iov_base=\"c\", iov_len=1}], 2) = 3\n"
+         " * 2 bytes in buffer 0\n"
+         " | 00000  61 62                                             ab               |\n"
+         " * 1 bytes in buffer 1\n"
+         " | 00000  63                                                c                |\n"
+         "100 1700000000.2 close(1) = 0\n", 3},
+        {"100 1700000000.1 write(1, \"\\177ELF\"..., 70000) = 70000\n"
+         " | 0ffe0  7f 45 4c 46                                       .ELF             |\n"
+         " | 0fff0  7f 45 4c 46                                       .ELF             |\n"
+         " | <Cannot fetch 4464 bytes from pid 100 @0x7f3a1c2c0000>\n"
+         "100 1700000000.2 close(1) = 0\n", 70000},
+    };
+    for (size_t i = 0; i < sizeof dumps / sizeof *dumps; i++) {
+        REQUIRE(raw_of(p, dumps[i].text, &r) == 0);
+        CHECK_MSG(r.n == 2 && r.ret[0] == dumps[i].ret && r.ret[1] == 0, "dump %zu: %zu calls, values %lld %lld", i,
+                  r.n, r.n > 0 ? (long long)r.ret[0] : 0LL, r.n > 1 ? (long long)r.ret[1] : 0LL);
+        ts_mc_raw_free(&r);
+    }
     raw_refuses(p, "100 1700000000.1 writev(1, [{iov_base=\"ab\", iov_len=2}], 1) = 2\n * 2 bytes in\n", "t.strace:2:");
-    /* a dump over 64 KiB whose next part strace could not read ends with its notice */
-    REQUIRE(raw_of(p, "100 1700000000.1 write(1, \"\\177ELF\"..., 70000) = 70000\n"
-                      " | 0ffe0  7f 45 4c 46                                       .ELF             |\n"
-                      " | 0fff0  7f 45 4c 46                                       .ELF             |\n"
-                      " | <Cannot fetch 4464 bytes from pid 100 @0x7f3a1c2c0000>\n"
-                      "100 1700000000.2 close(1) = 0\n", &r) == 0);
-    CHECK(r.n == 2 && r.ret[0] == 70000 && r.ret[1] == 0);
-    ts_mc_raw_free(&r);
     raw_refuses(p, "100 1700000000.1 read(3, \"\\177ELF\", 832) = 4\n | 00000  7f 45 4c 46\n", "t.strace:2:");
     /* strace's notices and the stack frames of -k between a held call and its rest */
     REQUIRE(raw_of(p, "101 1796176030.023600 read(3,  <unfinished ...>\n"
@@ -2013,6 +2015,23 @@ static void fidelity_wide_tables(void)
     ts_mc_free(&b);
 }
 
+/* m written as strace-like text to the scratch file name (its path into p, cap bytes),
+ * then freed; the text (to free), or NULL when not written or not read */
+static char *strace_text_of(ts_mc *m, const char *name, char *p, size_t cap)
+{
+    const char *dir = scratch_dir();
+    char *text = NULL;
+    size_t tn = 0;
+    int rc = -1;
+    if (dir) {
+        snprintf(p, cap, "%s/%s", dir, name);
+        rc = ts_mc_write_strace(p, m);
+        CHECK_MSG(rc == 0, "%s: %s", p, ts_error());
+    }
+    ts_mc_free(m);
+    return rc == 0 && ts__read_text(p, &text, &tn) == 0 ? text : NULL;
+}
+
 /* a thread of no name in strace-like text: export writes it 'TID<>', which the reader keeps
  * as none. A thread a clone() made reads with its maker's name where its line names none
  * (strace's, as a real log's child inherits it): export's thread of no name, written so
@@ -2040,15 +2059,9 @@ static void strace_export_no_name(void)
     REQUIRE(ts_mc_encode(&r, 1.0, &m) == 0);
     ts_mc_raw_free(&r);
     REQUIRE(m.ch[TS_CH_COMM] && m.ch[TS_CH_COMM][1] == TS_CH_PAD);
-    const char *dir = scratch_dir();
-    REQUIRE(dir);
     char p[512];
-    snprintf(p, sizeof p, "%s/none.strace", dir);
-    REQUIRE(ts_mc_write_strace(p, &m) == 0);
-    ts_mc_free(&m);
-    char *text = NULL;
-    size_t tn = 0;
-    REQUIRE(ts__read_text(p, &text, &tn) == 0);
+    char *text = strace_text_of(&m, "none.strace", p, sizeof p);
+    REQUIRE(text);
     CHECK_MSG(strstr(text, "100<bash> ") && strstr(text, "\n101<> "), "%s", text);
     free(text);
     REQUIRE(ts_mc_from_strace(p, &r) == 0);
@@ -2083,15 +2096,9 @@ static void strace_export_names_without_threads(void)
     ts_mc_raw_free(&r);
     free(m.ch[TS_CH_TID]);
     m.ch[TS_CH_TID] = NULL;
-    const char *dir = scratch_dir();
-    REQUIRE(dir);
     char p[512];
-    snprintf(p, sizeof p, "%s/names.strace", dir);
-    REQUIRE(ts_mc_write_strace(p, &m) == 0);
-    ts_mc_free(&m);
-    char *text = NULL;
-    size_t tn = 0;
-    REQUIRE(ts__read_text(p, &text, &tn) == 0);
+    char *text = strace_text_of(&m, "names.strace", p, sizeof p);
+    REQUIRE(text);
     CHECK_MSG(!strncmp(text, "0<a> ", 5) && strstr(text, "\n0<> ") && strstr(text, "\n0<\\074unk\\076> "), "%s", text);
     free(text);
     REQUIRE(ts_mc_from_strace(p, &r) == 0);
