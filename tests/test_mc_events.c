@@ -46,6 +46,34 @@ static int train_cli(const char *model, const char *ds, const char *opts, const 
     return rc;
 }
 
+/* dir/name, written by a command, loaded into g; the failure names it */
+static int load_out(const char *dir, const char *name, ts_mc *g)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    const int rc = ts_mc_load(path, g);
+    CHECK_MSG(rc == 0, "%s: %s", path, ts_error());
+    return rc;
+}
+
+/* the set of 60 windows of 50 (DIR/length) saved as dir/ds, its path into ds (cap bytes),
+ * and kept in d: the named cycle without CPUs, its events drawn below k (seed 9), each
+ * window's first one `first` (-1: drawn too); a window's first event has thread 200,
+ * every other one 100 + the event before it */
+static int save_pair_windows(const char *dir, int k, int first, char *ds, size_t cap, ts_mc *d)
+{
+    snprintf(ds, cap, "%s/ds", dir);
+    named_cycle(3000, d);
+    free(d->ch[TS_CH_CPU]);
+    d->ch[TS_CH_CPU] = NULL;
+    ts_rng r;
+    ts_rng_seed(&r, 9);
+    for (size_t i = 0; i < d->n; i++)
+        d->ch[TS_CH_EVENT][i] = first < 0 || i % 50 ? (int32_t)ts_rng_below(&r, (uint64_t)k) : first;
+    for (size_t i = 0; i < d->n; i++) d->ch[TS_CH_TID][i] = i % 50 ? 100 + d->ch[TS_CH_EVENT][i - 1] : 200;
+    return ts_mc_save_windows(ds, d, NULL, 50);
+}
+
 /* every event of g follows the cycle inside its windows of L, and its channels follow it */
 static int follows(const ts_mc *g, size_t L)
 {
@@ -73,8 +101,7 @@ static void generate_cli(void)
     snprintf(cmd, sizeof cmd, "generate %s/ng.tsm --channels-from %s -n 5 --length 32 --seed 3 -o %s/gen", dir, ds, dir);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
     ts_mc g;
-    snprintf(path, sizeof path, "%s/gen", dir);
-    REQUIRE(ts_mc_load(path, &g) == 0);
+    REQUIRE(load_out(dir, "gen", &g) == 0);
     CHECK(g.n == 160 && g.dt && g.ch[TS_CH_TID] && g.ch[TS_CH_CPU] && g.events.vocab.n == 4);
     CHECK(follows(&g, 32));
     /* the windows' length is recorded with them: eval reads 5 windows of 32, whose pairs
@@ -138,8 +165,7 @@ static void generate_cli(void)
              dir, ds, dir);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
     ts_mc gc;
-    snprintf(path, sizeof path, "%s/genc", dir);
-    REQUIRE(ts_mc_load(path, &gc) == 0);
+    REQUIRE(load_out(dir, "genc", &gc) == 0);
     CHECK(gc.n == 80 && follows(&gc, 40));
     ts_mc_free(&gc);
     /* an event model with a progress bar of its own (mdm), crop by crop: one bar
@@ -171,8 +197,7 @@ static void generate_cli(void)
     snprintf(cmd, sizeof cmd, "ingest --from strace %s/gen.strace --channels -o %s/back", dir, dir);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
     ts_mc b;
-    snprintf(path, sizeof path, "%s/back", dir);
-    REQUIRE(ts_mc_load(path, &b) == 0);
+    REQUIRE(load_out(dir, "back", &b) == 0);
     size_t same = 0;
     for (size_t i = 0; i < b.n && b.n == g.n; i++)
         same += !strcmp(b.events.vocab.names[b.ch[TS_CH_EVENT][i]], g.events.vocab.names[g.ch[TS_CH_EVENT][i]]) &&
@@ -471,7 +496,7 @@ static void impute_test_part(void)
 {
     const char *dir = scratch_dir();
     REQUIRE(dir);
-    char ds[512], cmd[2048], err[512], path[512];
+    char ds[512], cmd[2048], err[512];
     ts_mc d;
     loose_cycle(3015, &d);
     REQUIRE(save_ds(dir, "ds", &d, ds, sizeof ds) == 0);
@@ -480,8 +505,7 @@ static void impute_test_part(void)
              dir);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
     ts_mc y;
-    snprintf(path, sizeof path, "%s/pre", dir);
-    REQUIRE(ts_mc_load(path, &y) == 0);
+    REQUIRE(load_out(dir, "pre", &y) == 0);
     size_t kept = 0;
     for (size_t i = 0; i < y.n && y.n == 600; i++)
         kept += i % 40 < 10 && y.dt[i] == d.dt[2412 + i];
@@ -524,7 +548,7 @@ static void impute_channels_model_split(void)
 {
     const char *dir = scratch_dir();
     REQUIRE(dir);
-    char ds[512], cmd[2048], err[512], out[2048], path[600];
+    char ds[512], cmd[2048], err[512], out[2048];
     ts_mc d;
     loose_cycle(3000, &d);   /* the model's test part: events [1800, 3000), 30 windows of 40 */
     REQUIRE(save_ds(dir, "ds", &d, ds, sizeof ds) == 0);
@@ -532,8 +556,7 @@ static void impute_channels_model_split(void)
     snprintf(cmd, sizeof cmd, "impute %s/ngf.tsm --channels-from %s --prefix 10 --seed 2 -o %s/pref", dir, ds, dir);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
     ts_mc y;
-    snprintf(path, sizeof path, "%s/pref", dir);
-    REQUIRE(ts_mc_load(path, &y) == 0);
+    REQUIRE(load_out(dir, "pref", &y) == 0);
     size_t kept = 0;
     for (size_t i = 0; i < y.n && y.n == 1200; i++)
         kept += i % 40 < 10 && y.dt[i] == d.dt[1800 + i];
@@ -730,8 +753,7 @@ static void impute_cli(void)
              dir);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
     ts_mc y;
-    snprintf(path, sizeof path, "%s/pre", dir);
-    REQUIRE(ts_mc_load(path, &y) == 0);
+    REQUIRE(load_out(dir, "pre", &y) == 0);
     size_t kept = 0;
     for (size_t i = 0; i < y.n && y.n == 600; i++)
         kept += i % 40 < 10 && y.ch[TS_CH_EVENT][i] == x.ch[TS_CH_EVENT][i] && y.dt[i] == x.dt[i];
@@ -833,8 +855,7 @@ static void chain_sampler_cli(void)
              "--threads 1 --no-progress -o %s/unmask", dir, ds, dir);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
     ts_mc u;
-    snprintf(path, sizeof path, "%s/unmask", dir);
-    REQUIRE(ts_mc_load(path, &u) == 0);
+    REQUIRE(load_out(dir, "unmask", &u) == 0);
     diff = 0;
     for (size_t i = 0; i < 120 && u.n == 120; i++) diff += u.ch[TS_CH_EVENT][i] != g[0].ch[TS_CH_EVENT][i];
     CHECK_MSG(u.n == 120 && diff > 0, "the unmasking sampler drew the chain's events");
@@ -898,24 +919,15 @@ static void channels_from_windows(void)
 {
     const char *dir = scratch_dir();
     REQUIRE(dir);
-    char ds[512], cmd[2048], err[512], path[600];
-    snprintf(ds, sizeof ds, "%s/ds", dir);
+    char ds[512], cmd[2048], err[512];
     ts_mc d;
-    named_cycle(3000, &d);
-    free(d.ch[TS_CH_CPU]);
-    d.ch[TS_CH_CPU] = NULL;
-    ts_rng r;
-    ts_rng_seed(&r, 9);
-    for (size_t i = 0; i < d.n; i++) d.ch[TS_CH_EVENT][i] = (int32_t)ts_rng_below(&r, 4);
-    for (size_t i = 0; i < d.n; i++) d.ch[TS_CH_TID][i] = i % 50 ? 100 + d.ch[TS_CH_EVENT][i - 1] : 200;
-    REQUIRE(ts_mc_save_windows(ds, &d, NULL, 50) == 0);   /* 60 windows of 50 */
+    REQUIRE(save_pair_windows(dir, 4, -1, ds, sizeof ds, &d) == 0);
     REQUIRE(train_cli("ngram", ds, "--order 2", dir, "ng.tsm") == 0);
     snprintf(cmd, sizeof cmd, "generate %s/ng.tsm --channels-from %s -n 100 --length 20 --seed 3 -o %s/gen", dir, ds,
              dir);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
     ts_mc g;
-    snprintf(path, sizeof path, "%s/gen", dir);
-    REQUIRE(ts_mc_load(path, &g) == 0);
+    REQUIRE(load_out(dir, "gen", &g) == 0);
     size_t off = 0, inside = 0;
     for (size_t i = 0; i < g.n; i++)
         if (i % 20) inside++, off += g.ch[TS_CH_TID][i] != 100 + g.ch[TS_CH_EVENT][i - 1];
@@ -925,8 +937,7 @@ static void channels_from_windows(void)
      * pairs within windows */
     snprintf(cmd, sizeof cmd, "impute %s/ng.tsm --channels-from %s --blackout 10 --seed 3 -o %s/imp", dir, ds, dir);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
-    snprintf(path, sizeof path, "%s/imp", dir);
-    REQUIRE(ts_mc_load(path, &g) == 0);
+    REQUIRE(load_out(dir, "imp", &g) == 0);
     off = inside = 0;
     for (size_t i = 0; i < g.n; i++)
         if (i % 50 >= 25 && i % 50 < 35) inside++, off += g.ch[TS_CH_TID][i] != 100 + g.ch[TS_CH_EVENT][i - 1];
@@ -944,21 +955,12 @@ static void markov_of_windows(void)
     const char *dir = scratch_dir();
     REQUIRE(dir);
     char ds[512], cmd[2048], err[512], path[600];
-    snprintf(ds, sizeof ds, "%s/ds", dir);
     ts_mc d;
-    named_cycle(3000, &d);
-    free(d.ch[TS_CH_CPU]);
-    d.ch[TS_CH_CPU] = NULL;
-    ts_rng r;
-    ts_rng_seed(&r, 9);
-    for (size_t i = 0; i < d.n; i++) d.ch[TS_CH_EVENT][i] = i % 50 ? (int32_t)ts_rng_below(&r, 3) : 3;
-    for (size_t i = 0; i < d.n; i++) d.ch[TS_CH_TID][i] = i % 50 ? 100 + d.ch[TS_CH_EVENT][i - 1] : 200;
-    REQUIRE(ts_mc_save_windows(ds, &d, NULL, 50) == 0);   /* 60 windows of 50 */
+    REQUIRE(save_pair_windows(dir, 3, 3, ds, sizeof ds, &d) == 0);
     snprintf(cmd, sizeof cmd, "markov %s -n 2000 --length 100 --order 2 --draw pair --seed 3 -o %s/mk", ds, dir);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
     ts_mc g;
-    snprintf(path, sizeof path, "%s/mk", dir);
-    REQUIRE(ts_mc_load(path, &g) == 0);
+    REQUIRE(load_out(dir, "mk", &g) == 0);
     size_t threes = 0, off = 0;
     for (size_t i = 0; i < g.n; i++)
         if (i % 100) threes += g.ch[TS_CH_EVENT][i] == 3, off += g.ch[TS_CH_TID][i] == 200;
@@ -970,8 +972,7 @@ static void markov_of_windows(void)
     REQUIRE(remove(path) == 0);
     snprintf(cmd, sizeof cmd, "markov %s -n 2000 --length 100 --order 2 --draw pair --seed 3 -o %s/mk1", ds, dir);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
-    snprintf(path, sizeof path, "%s/mk1", dir);
-    REQUIRE(ts_mc_load(path, &g) == 0);
+    REQUIRE(load_out(dir, "mk1", &g) == 0);
     threes = 0;
     for (size_t i = 0; i < g.n; i++) threes += i % 100 && g.ch[TS_CH_EVENT][i] == 3;
     CHECK_MSG(threes > 0, "one chain: no 3 after another event");
