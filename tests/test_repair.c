@@ -899,6 +899,24 @@ static void constraints_dataset_without_names(void)
     CHECK_MSG(run_output(cmd, out, sizeof out) == 0 && !strstr(out, "warning"), "%s", out);
 }
 
+/* `tracesynth ARGS > out` run by the shell (the binary $TRACESYNTH, else build/tracesynth),
+ * then out read into buf (cap bytes; "" when not written). The shell's status */
+static int shell_output(const char *args, const char *out, char *buf, size_t cap)
+{
+    char full[1600];
+    const char *bin = getenv("TRACESYNTH");
+    snprintf(full, sizeof full, "%s %s > %s", bin ? bin : "build/tracesynth", args, out);
+    const int rc = system(full);
+    buf[0] = 0;
+    FILE *f = fopen(out, "r");
+    if (f) {
+        size_t got = fread(buf, 1, cap - 1, f);
+        buf[got] = 0;
+        fclose(f);
+    }
+    return rc;
+}
+
 static void cli(void)
 {
     const char *dir = scratch_dir();
@@ -918,16 +936,10 @@ static void cli(void)
     /* the repaired trace obeys: constraints of the whole trace, repair, check again */
     snprintf(cmd, sizeof cmd, "constraints %s/ds --fractions 0.98,0.01,0.01 -o %s/c.tsc", dir, dir);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
-    snprintf(cmd, sizeof cmd, "repair %s/ds --constraints %s/c.tsc -o %s/rep --json > %s/out.json", dir, dir, dir, dir);
-    char full[1200];
-    const char *bin = getenv("TRACESYNTH");
-    snprintf(full, sizeof full, "%s %s", bin ? bin : "build/tracesynth", cmd);
-    REQUIRE(system(full) == 0);
-    char p[512];
+    snprintf(cmd, sizeof cmd, "repair %s/ds --constraints %s/c.tsc -o %s/rep --json", dir, dir, dir);
+    char p[512], buf[2048];
     snprintf(p, sizeof p, "%s/out.json", dir);
-    FILE *f = fopen(p, "r");
-    char buf[2048] = "";
-    if (f) { size_t got = fread(buf, 1, sizeof buf - 1, f); buf[got] = 0; fclose(f); }
+    REQUIRE(shell_output(cmd, p, buf, sizeof buf) == 0);
     CHECK_MSG(strstr(buf, "\"after\": {\"d_trans\": 0.000000, \"d_time\": 0.000000, \"d_cpu\": null, \"d_attr\": 0.000000}"), "%s", buf);
     snprintf(p, sizeof p, "%s/rep", dir);
     ts_mc m;
@@ -935,32 +947,20 @@ static void cli(void)
     CHECK(m.n == 22872);
     ts_mc_free(&m);
     /* eval: the repaired trace against the real one, in JSON */
-    snprintf(full, sizeof full, "%s eval --real %s/ds --synthetic %s/rep --constraints %s/c.tsc --json > %s/ev.json",
-             bin ? bin : "build/tracesynth", dir, dir, dir, dir);
-    REQUIRE(system(full) == 0);
+    snprintf(cmd, sizeof cmd, "eval --real %s/ds --synthetic %s/rep --constraints %s/c.tsc --json", dir, dir, dir);
     snprintf(p, sizeof p, "%s/ev.json", dir);
-    f = fopen(p, "r");
-    buf[0] = 0;
-    if (f) { size_t got = fread(buf, 1, sizeof buf - 1, f); buf[got] = 0; fclose(f); }
+    REQUIRE(shell_output(cmd, p, buf, sizeof buf) == 0);
     CHECK_MSG(strstr(buf, "\"validity\": {\"d_trans\": 0.000000, \"d_time\": 0.000000, \"d_cpu\": null, \"d_attr\": 0.000000}")
               && strstr(buf, "\"js\": {\"event\": ") && strstr(buf, "\"cpu\": null"), "%s", buf);
     /* the table: no line ends in blanks (those of the real trace under the constraints did) */
-    snprintf(full, sizeof full, "%s eval --real %s/ds --synthetic %s/rep --constraints %s/c.tsc > %s/ev.txt",
-             bin ? bin : "build/tracesynth", dir, dir, dir, dir);
-    REQUIRE(system(full) == 0);
+    snprintf(cmd, sizeof cmd, "eval --real %s/ds --synthetic %s/rep --constraints %s/c.tsc", dir, dir, dir);
     char txt[600];
     snprintf(txt, sizeof txt, "%s/ev.txt", dir);
-    f = fopen(txt, "r");
-    buf[0] = 0;
-    if (f) { size_t got = fread(buf, 1, sizeof buf - 1, f); buf[got] = 0; fclose(f); }
+    REQUIRE(shell_output(cmd, txt, buf, sizeof buf) == 0);
     CHECK_MSG(strstr(buf, "(the real trace under the same constraints:)\n  D_trans") && !strstr(buf, " \n"), "%s", buf);
     /* the real trace's test part: its last 20 % */
-    snprintf(full, sizeof full, "%s eval --real %s/ds --real-part test --synthetic %s/rep --json > %s/ev.json",
-             bin ? bin : "build/tracesynth", dir, dir, dir);
-    REQUIRE(system(full) == 0);
-    f = fopen(p, "r");
-    buf[0] = 0;
-    if (f) { size_t got = fread(buf, 1, sizeof buf - 1, f); buf[got] = 0; fclose(f); }
+    snprintf(cmd, sizeof cmd, "eval --real %s/ds --real-part test --synthetic %s/rep --json", dir, dir);
+    REQUIRE(shell_output(cmd, p, buf, sizeof buf) == 0);
     char want[128];
     snprintf(want, sizeof want, "\"real_part\": \"test\", \"real_events\": %zu,", 22872 - (size_t)(22872 * 0.8));
     CHECK_MSG(strstr(buf, want), "%s", buf);
@@ -979,21 +979,14 @@ static void cli(void)
     /* windows: the Markov baseline as windows of 100, eval and repair per window */
     snprintf(cmd, sizeof cmd, "markov %s/ds -n 1000 --length 100 -o %s/mk", dir, dir);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
-    snprintf(full, sizeof full, "%s eval --real %s/ds --synthetic %s/mk --constraints %s/c.tsc --length 100 --json > %s/ev.json",
-             bin ? bin : "build/tracesynth", dir, dir, dir, dir);
-    REQUIRE(system(full) == 0);
-    f = fopen(p, "r");
-    buf[0] = 0;
-    if (f) { size_t got = fread(buf, 1, sizeof buf - 1, f); buf[got] = 0; fclose(f); }
+    snprintf(cmd, sizeof cmd, "eval --real %s/ds --synthetic %s/mk --constraints %s/c.tsc --length 100 --json", dir, dir,
+             dir);
+    REQUIRE(shell_output(cmd, p, buf, sizeof buf) == 0);
     CHECK_MSG(strstr(buf, "\"length\": 100, \"windows\": 10,") && strstr(buf, "\"memorized\": 0.000000")
               && strstr(buf, "\"js_bigram\": 0.") && strstr(buf, "\"validity\": {\"d_trans\": 0.000000"), "%s", buf);
     /* the real trace itself as windows of 8: those inside its training part (2001 of 2859) are memorized */
-    snprintf(full, sizeof full, "%s eval --real %s/ds --real-part train --synthetic %s/ds --length 8 --json > %s/ev.json",
-             bin ? bin : "build/tracesynth", dir, dir, dir);
-    REQUIRE(system(full) == 0);
-    f = fopen(p, "r");
-    buf[0] = 0;
-    if (f) { size_t got = fread(buf, 1, sizeof buf - 1, f); buf[got] = 0; fclose(f); }
+    snprintf(cmd, sizeof cmd, "eval --real %s/ds --real-part train --synthetic %s/ds --length 8 --json", dir, dir);
+    REQUIRE(shell_output(cmd, p, buf, sizeof buf) == 0);
     CHECK_MSG(strstr(buf, "\"length\": 8, \"windows\": 2859,") && strstr(buf, "\"memorized\": 0.69"), "%s", buf);
     snprintf(cmd, sizeof cmd, "repair %s/mk --constraints %s/c.tsc --length 100 -o %s/mkr", dir, dir, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 0);
@@ -1199,6 +1192,21 @@ static void windows_recorded(void)
     CHECK(system(cmd) == 0);
 }
 
+/* `constraints <w><opts> -o dir/c.tsc` run and its file loaded into k; the failure named */
+static int constraints_cli(const char *w, const char *opts, const char *dir, ts_constraints *k)
+{
+    char cmd[2048], out[4096];
+    snprintf(cmd, sizeof cmd, "constraints %s%s -o %s/c.tsc", w, opts, dir);
+    int rc = run_output(cmd, out, sizeof out);
+    CHECK_MSG(rc == 0, "%s: %s", cmd, out);
+    if (rc == 0) {
+        snprintf(cmd, sizeof cmd, "%s/c.tsc", dir);
+        rc = ts_constraints_load(cmd, k);
+        CHECK_MSG(rc == 0, "%s", ts_error());
+    }
+    return rc;
+}
+
 /* constraints learned from windows: a window's last event and the next one's first are no
  * transition (windows of 4 of the cycle 0 1 2 3: 3 then 0 only across windows) */
 static void constraints_learn_windows(void)
@@ -1226,10 +1234,7 @@ static void constraints_learn_windows(void)
     char w[600], cmd[2048], out[4096];
     snprintf(w, sizeof w, "%s/w", dir);
     REQUIRE(ts_mc_save_windows(w, &m, NULL, 4) == 0);
-    snprintf(cmd, sizeof cmd, "constraints %s -o %s/c.tsc", w, dir);
-    REQUIRE(run_output(cmd, out, sizeof out) == 0);
-    snprintf(cmd, sizeof cmd, "%s/c.tsc", dir);
-    REQUIRE(ts_constraints_load(cmd, &k) == 0);
+    REQUIRE(constraints_cli(w, "", dir, &k) == 0);
     CHECK_MSG(k.trans[3 * 4 + 0] == 0 && k.trans[0 * 4 + 1] == 1, "3 then 0 learned across windows");
     ts_constraints_free(&k);
     snprintf(cmd, sizeof cmd, "constraints %s --length 4 -o %s/c.tsc", w, dir);
@@ -1240,16 +1245,10 @@ static void constraints_learn_windows(void)
     /* a set without the record: one sequence, as before, unless --length says otherwise */
     snprintf(cmd, sizeof cmd, "%s/length", w);
     REQUIRE(remove(cmd) == 0);
-    snprintf(cmd, sizeof cmd, "constraints %s -o %s/c.tsc", w, dir);
-    REQUIRE(run_output(cmd, out, sizeof out) == 0);
-    snprintf(cmd, sizeof cmd, "%s/c.tsc", dir);
-    REQUIRE(ts_constraints_load(cmd, &k) == 0);
+    REQUIRE(constraints_cli(w, "", dir, &k) == 0);
     CHECK(k.trans[3 * 4 + 0] == 1);
     ts_constraints_free(&k);
-    snprintf(cmd, sizeof cmd, "constraints %s --length 4 -o %s/c.tsc", w, dir);
-    REQUIRE(run_output(cmd, out, sizeof out) == 0);
-    snprintf(cmd, sizeof cmd, "%s/c.tsc", dir);
-    REQUIRE(ts_constraints_load(cmd, &k) == 0);
+    REQUIRE(constraints_cli(w, " --length 4", dir, &k) == 0);
     CHECK(k.trans[3 * 4 + 0] == 0);
     ts_constraints_free(&k);
     snprintf(cmd, sizeof cmd, "constraints %s --length 5 -o %s/c.tsc", w, dir);
