@@ -348,6 +348,25 @@ static void malformed_vocab(void)
     CHECK(system(cmd) == 0);
 }
 
+/* a new scratch folder (returned; NULL on failure) and the path of the file name in it,
+ * into p (cap bytes) */
+static const char *scratch_file(const char *name, char *p, size_t cap)
+{
+    const char *dir = scratch_dir();
+    if (dir) snprintf(p, cap, "%s/%s", dir, name);
+    return dir;
+}
+
+/* the strace log p read into r, in *took seconds; 0 / -1 */
+static int timed_strace(const char *p, ts_mc_raw *r, double *took)
+{
+    const double t0 = ts_now();
+    const int rc = ts_mc_from_strace(p, r);
+    *took = ts_now() - t0;
+    CHECK_MSG(rc == 0, "%s", ts_error());
+    return rc;
+}
+
 /* text, written to path, read into *r; not 0 when refused (the failure names the text) */
 static int raw_of(const char *path, const char *text, ts_mc_raw *r)
 {
@@ -373,10 +392,8 @@ static void raw_refuses(const char *path, const char *text, const char *where)
  * use after free: the comm channel held garbage, ASan aborted) */
 static void strace_clone_returns_own_pid(void)
 {
-    const char *dir = scratch_dir();
-    REQUIRE(dir);
     char p[512];
-    snprintf(p, sizeof p, "%s/self.strace", dir);
+    REQUIRE(scratch_file("self.strace", p, sizeof p));
     write_text(p, "5 1700000000.1 execve(\"/bin/gzip\", [\"gzip\"], 0x0 /* 0 vars */) = 0\n"
                   "5 1700000000.2 clone(child_stack=NULL, flags=SIGCHLD) = 5\n"
                   "5 1700000000.3 vfork() = 5\n"
@@ -441,10 +458,8 @@ static void strace_clock_steps_back(void)
  * million minutes */
 static void strace_many_processes_named(void)
 {
-    const char *dir = scratch_dir();
-    REQUIRE(dir);
     char p[512];
-    snprintf(p, sizeof p, "%s/build.strace", dir);
+    REQUIRE(scratch_file("build.strace", p, sizeof p));
     FILE *f = fopen(p, "w");
     REQUIRE(f);
     const int np = 200000;
@@ -455,11 +470,9 @@ static void strace_many_processes_named(void)
     fprintf(f, "1 1700000001.000000 clone(child_stack=NULL, flags=SIGCHLD) = 3\n"
                "3 1700000001.000001 read(0, \"\", 1) = 0\n");
     fclose(f);
-    double t0 = ts_now();
     ts_mc_raw r;
-    int rc = ts_mc_from_strace(p, &r);
-    double took = ts_now() - t0;
-    REQUIRE(rc == 0);
+    double took;
+    REQUIRE(timed_strace(p, &r, &took) == 0);
     CHECK(r.n == (size_t)np + 3);
     CHECK(r.n == (size_t)np + 3 && r.comm[np] && !strcmp(r.comm[np], "cc199999"));
     CHECK(r.n == (size_t)np + 3 && r.comm[np + 2] && !strcmp(r.comm[np + 2], "make"));   /* the clone's child */
@@ -473,10 +486,8 @@ static void strace_many_processes_named(void)
  * pass over every task seen for each call (200,000 tasks: 7 s) */
 static void strace_many_tasks_without_pid(void)
 {
-    const char *dir = scratch_dir();
-    REQUIRE(dir);
     char p[512];
-    snprintf(p, sizeof p, "%s/term.strace", dir);
+    REQUIRE(scratch_file("term.strace", p, sizeof p));
     FILE *f = fopen(p, "w");
     REQUIRE(f);
     const int np = 200000;
@@ -484,11 +495,9 @@ static void strace_many_tasks_without_pid(void)
     for (int i = 0; i < np; i++) fprintf(f, "[pid %d] 1700000000.%06d read(0, \"\", 1) = 0\n", 2 + i, i % 1000000);
     fprintf(f, "[pid %d] 1700000001.000000 +++ exited with 0 +++\n", 3);
     fclose(f);
-    double t0 = ts_now();
     ts_mc_raw r;
-    int rc = ts_mc_from_strace(p, &r);
-    double took = ts_now() - t0;
-    REQUIRE(rc == 0);
+    double took;
+    REQUIRE(timed_strace(p, &r, &took) == 0);
     CHECK(r.n == (size_t)np + 1 && r.tid[1] == 2 && r.tid[np] == np + 1);
     CHECK_MSG(took < 5, "%.1f s for %d tasks", took, np);
     ts_mc_raw_free(&r);
@@ -599,10 +608,9 @@ static void strace_fields(void)
  * the process is named after the decoded path's basename */
 static void strace_escaped_exec_path(void)
 {
-    const char *dir = scratch_dir();
-    REQUIRE(dir);
     char p[512];
-    snprintf(p, sizeof p, "%s/x.strace", dir);
+    const char *dir = scratch_file("x.strace", p, sizeof p);
+    REQUIRE(dir);
     write_text(p,
                "100 1700000000.000001 execve(\"\\x2f\\x62\\x69\\x6e\\x2f\\x67\\x7a\\x69\\x70\", [\"\\x67\\x7a\"], "
                "0x7ff /* 3 vars */) = 0 <0.0001>\n"
@@ -632,10 +640,9 @@ static void strace_escaped_exec_path(void)
  * path's '<', '>' escaped) is no return value, whatever it holds (strace 6.1's lines) */
 static void strace_fd_paths(void)
 {
-    const char *dir = scratch_dir();
-    REQUIRE(dir);
     char p[512];
-    snprintf(p, sizeof p, "%s/y.strace", dir);
+    const char *dir = scratch_file("y.strace", p, sizeof p);
+    REQUIRE(dir);
     write_text(p,
                "14573 1796324768.934959 openat(AT_FDCWD</tmp/t>, \"d) = 5/f) = 9\", O_RDONLY) = 3</tmp/t/d) = "
                "5/f) = 9> <0.000006>\n"
@@ -674,10 +681,9 @@ static void strace_fd_paths(void)
  * without one keeps the name inferred from execve */
 static void strace_pid_names(void)
 {
-    const char *dir = scratch_dir();
-    REQUIRE(dir);
     char p[512];
-    snprintf(p, sizeof p, "%s/y.strace", dir);
+    const char *dir = scratch_file("y.strace", p, sizeof p);
+    REQUIRE(dir);
     write_text(p,
                "32347<strace> 1796167695.608237 [  59] [00007fae76488ad7] execve(\"/usr/bin/sh\", [\"sh\", \"-c\", "
                "\"ls >/dev/null\"], 0x7fffc1b22b50 /* 37 vars */) = 0 <0.000282>\n"
@@ -740,10 +746,9 @@ static void strace_pid_names(void)
  * own line showed is the exec'd program's, until the line shows another (prctl's) */
 static void strace_pid_names_stale(void)
 {
-    const char *dir = scratch_dir();
-    REQUIRE(dir);
     char p[512];
-    snprintf(p, sizeof p, "%s/y.strace", dir);
+    const char *dir = scratch_file("y.strace", p, sizeof p);
+    REQUIRE(dir);
     write_text(p,
                "402<xargs> 1796375653.887000 clone(child_stack=NULL, flags=CLONE_VM|CLONE_VFORK|SIGCHLD) = 403<xargs> "
                "<0.000100>\n"
@@ -771,10 +776,9 @@ static void strace_pid_names_stale(void)
  * process runs the first program: that call is the first program's, as the lines before it */
 static void strace_pid_names_stale_twice(void)
 {
-    const char *dir = scratch_dir();
-    REQUIRE(dir);
     char p[512];
-    snprintf(p, sizeof p, "%s/y.strace", dir);
+    const char *dir = scratch_file("y.strace", p, sizeof p);
+    REQUIRE(dir);
     write_text(p,
                "402<xargs> 1796375653.887000 clone(child_stack=NULL, flags=SIGCHLD) = 403<xargs> <0.000100>\n"
                "403<xargs> 1796375653.888030 execve(\"/bin/sh\", [\"sh\", \"-c\", \"gzip -t a.gz\"], 0x7ffd /* 38 "
@@ -817,10 +821,8 @@ static char *with_prog(const char *text, const char *prog)
  * pids: the line begins with the call) is a call, not a line of strace's own */
 static void strace_call_naming_strace_path(void)
 {
-    const char *dir = scratch_dir();
-    REQUIRE(dir);
     char p[512];
-    snprintf(p, sizeof p, "%s/sp.strace", dir);
+    REQUIRE(scratch_file("sp.strace", p, sizeof p));
     write_text(p, "openat(AT_FDCWD, \"/tmp/a\", O_RDONLY) = 3\n"
                   "stat(\"/home/u/strace: notes\", 0x7ffd0000) = -1 ENOENT (No such file or directory)\n"
                   "close(3) = 0\n");
@@ -837,10 +839,9 @@ static void strace_call_naming_strace_path(void)
 
 static void strace_notice_cut_into_call(void)
 {
-    const char *dir = scratch_dir();
-    REQUIRE(dir);
     char p[512];
-    snprintf(p, sizeof p, "%s/n.strace", dir);
+    const char *dir = scratch_file("n.strace", p, sizeof p);
+    REQUIRE(dir);
     static const char log[] =
                "1796192494.178483 munmap(0x7f87dc979000, 65507) = 0\n"
                "1796192494.178544 clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|"
@@ -898,10 +899,9 @@ static void strace_notice_cut_into_call(void)
  * or past the largest pid, is a time, not a pid */
 static void strace_whole_seconds(void)
 {
-    const char *dir = scratch_dir();
-    REQUIRE(dir);
     char p[512];
-    snprintf(p, sizeof p, "%s/s.strace", dir);
+    const char *dir = scratch_file("s.strace", p, sizeof p);
+    REQUIRE(dir);
     const char *logs[] = {
         "1796192573 execve(\"./fe\", [\"./fe\"], 0x7ffc /* 37 vars */) = 0\n"
         "1796192574 brk(NULL)                    = 0x55608eb26000\n",
@@ -937,10 +937,9 @@ static void strace_whole_seconds(void)
  * is an error that says so */
 static void strace_cut_last_line(void)
 {
-    const char *dir = scratch_dir();
-    REQUIRE(dir);
     char p[512];
-    snprintf(p, sizeof p, "%s/c.strace", dir);
+    const char *dir = scratch_file("c.strace", p, sizeof p);
+    REQUIRE(dir);
     const char *cuts[] = {"10927 1796192471.678069 wait4(10931, NULL, 0, NULL) = 1093",
                           "10927 1796192471.678069 mmap(NULL, 8192, PROT_READ, MAP_PRIVATE, -1, 0) = 0x7f3a",
                           "10927 1796192471.678069 wait4(10931, NULL, 0, NULL",
@@ -1032,10 +1031,9 @@ static void strace_cut_last_line(void)
  * comes after the clone, and again once the child is gone) */
 static void strace_terminal_pids(void)
 {
-    const char *dir = scratch_dir();
-    REQUIRE(dir);
     char p[512];
-    snprintf(p, sizeof p, "%s/t.strace", dir);
+    const char *dir = scratch_file("t.strace", p, sizeof p);
+    REQUIRE(dir);
     write_text(p,
                "execve(\"./fe\", [\"./fe\"], 0x7fff39ced0f8 /* 37 vars */) = 0\n"
                "clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x7f) = "
@@ -1080,10 +1078,9 @@ static void strace_terminal_pids(void)
  * id and resumes under the process's, which goes on as the new program and takes its name */
 static void strace_thread_execve(void)
 {
-    const char *dir = scratch_dir();
-    REQUIRE(dir);
     char p[512];
-    snprintf(p, sizeof p, "%s/te.strace", dir);
+    const char *dir = scratch_file("te.strace", p, sizeof p);
+    REQUIRE(dir);
     write_text(p,
                "32730 1796167764.786809 execve(\"/usr/bin/python3\", [\"python3\", \"tex.py\"], 0x7fff77724968 "
                "/* 37 vars */) = 0\n"
@@ -1163,10 +1160,9 @@ static void strace_relative_times(void)
  * kept; -r's whole seconds (precision s) after times without a pid column are no pid */
 static void strace_large_relative_times(void)
 {
-    const char *dir = scratch_dir();
-    REQUIRE(dir);
     char p[512];
-    snprintf(p, sizeof p, "%s/rl.strace", dir);
+    const char *dir = scratch_file("rl.strace", p, sizeof p);
+    REQUIRE(dir);
     const char *logs[] = {
         "     0.000000 execve(\"/bin/x\", [\"x\"], 0x7ffe /* 3 vars */) = 0\n"
         "123456.123456 read(3, \"abcde\", 5) = 5\n"
@@ -1740,10 +1736,8 @@ static void ctf_channels(void)
  * return value from the thread's exit of the call, times from the line */
 static void ftrace_fields(void)
 {
-    const char *dir = scratch_dir();
-    REQUIRE(dir);
     char p[512];
-    snprintf(p, sizeof p, "%s/t.trace", dir);
+    REQUIRE(scratch_file("t.trace", p, sizeof p));
     write_text(p,
                "# tracer: nop\n"
                "            bash-300     [001] ..... 100.000001: sys_openat(dfd: 0xffffff9c, filename: 0x1)\n"
@@ -2132,10 +2126,8 @@ static void strace_export_bucket_zero(void)
     REQUIRE(ts_mc_encode(&r, 1.0, &m) == 0);
     ts_mc_raw_free(&r);
     REQUIRE(m.ch[TS_CH_TID] && m.ch[TS_CH_TID][0] == 100 && m.ch[TS_CH_TID][1] == 0 && m.ch[TS_CH_TID][2] == 0);
-    const char *dir = scratch_dir();
-    REQUIRE(dir);
     char p[512];
-    snprintf(p, sizeof p, "%s/zero.strace", dir);
+    REQUIRE(scratch_file("zero.strace", p, sizeof p));
     /* with process names, then without */
     for (int k = 0; k < 2; k++) {
         if (k) {
