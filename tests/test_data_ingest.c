@@ -885,16 +885,17 @@ static void strace_stack_traces(void)
     const char *d = scratch_dir();
     REQUIRE(d);
     strace_reads_as(d, "k.log",
-               "23449 1796167501.015032 vfork( <unfinished ...>\n"
-               "23450 1796167501.015224 rt_sigprocmask(SIG_SETMASK, [], ~[KILL STOP], 8) = 0\n"
-               " > /usr/lib/x86_64-linux-gnu/libc.so.6(pthread_sigmask+0x44) [0x8fdd4]\n"
-               " > /usr/bin/dash() [0x4781]\n"
-               "23449 1796167501.019553 <... vfork resumed>) = 23450\n"
-               " > /usr/lib/x86_64-linux-gnu/libc.so.6(__vfork+0x8) [0xd43b8]\n"
-               " > unexpected_backtracing_error [0x7f00]\n"
-               " > BUG IN unwind\n"
-               "23450 1796167501.019600 exit_group(0) = ?\n"
-               " > /usr/lib/x86_64-linux-gnu/libc.so.6(_exit+0x1d) [0xd3e3d]\n", "vfork rt_sigprocmask exit_group");
+                    "23449 1796167501.015032 vfork( <unfinished ...>\n"
+                    "23450 1796167501.015224 rt_sigprocmask(SIG_SETMASK, [], ~[KILL STOP], 8) = 0\n"
+                    " > /usr/lib/x86_64-linux-gnu/libc.so.6(pthread_sigmask+0x44) [0x8fdd4]\n"
+                    " > /usr/bin/dash() [0x4781]\n"
+                    "23449 1796167501.019553 <... vfork resumed>) = 23450\n"
+                    " > /usr/lib/x86_64-linux-gnu/libc.so.6(__vfork+0x8) [0xd43b8]\n"
+                    " > unexpected_backtracing_error [0x7f00]\n"
+                    " > BUG IN unwind\n"
+                    "23450 1796167501.019600 exit_group(0) = ?\n"
+                    " > /usr/lib/x86_64-linux-gnu/libc.so.6(_exit+0x1d) [0xd3e3d]\n",
+                    "vfork rt_sigprocmask exit_group");
     /* a '>' line elsewhere is still an error */
     strace_refuses(d, "k.log", "1 1.0 getpid() = 1\n1 1.1 > x\n", "k.log:2: ");
 }
@@ -906,11 +907,11 @@ static void strace_personality_notice(void)
     const char *d = scratch_dir();
     REQUIRE(d);
     strace_reads_as(d, "p.log",
-               "300 1700000000.000100 execve(\"./a32\", [\"./a32\"], 0x7ffd /* 20 vars */) = 0\n"
-               "[ Process PID=300 runs in 32 bit mode. ]\n"
-               "300 1700000000.000200 brk(NULL) = 0x8c4f000\n"
-               "[ Process PID=300 runs in x32 mode. ]\n"
-               "300 1700000000.000300 exit_group(0) = ?\n", "execve brk exit_group");
+                    "300 1700000000.000100 execve(\"./a32\", [\"./a32\"], 0x7ffd /* 20 vars */) = 0\n"
+                    "[ Process PID=300 runs in 32 bit mode. ]\n"
+                    "300 1700000000.000200 brk(NULL) = 0x8c4f000\n"
+                    "[ Process PID=300 runs in x32 mode. ]\n"
+                    "300 1700000000.000300 exit_group(0) = ?\n", "execve brk exit_group");
     strace_refuses(d, "p.log", "300 1700000000.000100 getpid() = 300\n[ Process PID=300 runs in 32\n", "p.log:2: ");
 }
 
@@ -922,11 +923,11 @@ static void strace_clock_and_relative(void)
     REQUIRE(d);
     char got[512];
     strace_reads_as(d, "tr.log",
-               "25384 23:25:37.042274 (+     0.000000) execve(\"/usr/bin/sh\", [\"sh\"], 0x7ffd /* 37 vars */) = 0\n"
-               "25384 23:25:37.042571 (+     0.000269) vfork( <unfinished ...>\n"
-               "25385 23:25:37.044922 (+     0.000065) getpid() = 25385\n"
-               "25384 23:25:37.045054 (+     0.000014) <... vfork resumed>) = 25385\n"
-               "25384 23:25:37.045100 (+     0.000046) +++ exited with 0 +++\n", "execve vfork getpid");
+                    "25384 23:25:37.042274 (+     0.000000) execve(\"/usr/bin/sh\", [\"sh\"], 0x7ffd /* 37 vars */) = 0\n"
+                    "25384 23:25:37.042571 (+     0.000269) vfork( <unfinished ...>\n"
+                    "25385 23:25:37.044922 (+     0.000065) getpid() = 25385\n"
+                    "25384 23:25:37.045054 (+     0.000014) <... vfork resumed>) = 25385\n"
+                    "25384 23:25:37.045100 (+     0.000046) +++ exited with 0 +++\n", "execve vfork getpid");
     ts_mc_raw r;
     REQUIRE(ts_mc_from_strace(in(d, "tr.log"), &r) == 0);
     CHECK(r.n == 3 && r.time_ns && r.time_ns[1] == (23 * 3600 + 25 * 60 + 37) * 1000000000LL + 42571000);
@@ -1016,15 +1017,15 @@ static void strace_instruction_pointers(void)
     const char *d = scratch_dir();
     REQUIRE(d);
     strace_reads_as(d, "i.log",
-               "1326  1796167813.454640 [00007f038ce053b8] vfork( <unfinished ...>\n"
-               "1327  1796167813.457691 [00007f038ce05ad7] execve(\"/usr/bin/ls\", [\"ls\"], 0x560ae1ee6ba8 /* 37 vars */ "
-               "<unfinished ...>\n"
-               "1326  1796167813.457864 [00007f038ce053b8] <... vfork resumed>) = 1327\n"
-               "1327  1796167813.458104 [00007efde99d2b70] <... execve resumed>) = 0\n"
-               "1327  1796167813.463906 [00007efde9862409] exit_group(0) = ?\n"
-               "1327  1796167813.464103 [????????????????] +++ exited with 0 +++\n"
-               "1326  1796167813.464195 [00007f038ce04bd3] --- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED} ---\n",
-               "vfork execve exit_group");
+                    "1326  1796167813.454640 [00007f038ce053b8] vfork( <unfinished ...>\n"
+                    "1327  1796167813.457691 [00007f038ce05ad7] execve(\"/usr/bin/ls\", [\"ls\"], 0x560ae1ee6ba8 /* 37 vars */ "
+                    "<unfinished ...>\n"
+                    "1326  1796167813.457864 [00007f038ce053b8] <... vfork resumed>) = 1327\n"
+                    "1327  1796167813.458104 [00007efde99d2b70] <... execve resumed>) = 0\n"
+                    "1327  1796167813.463906 [00007efde9862409] exit_group(0) = ?\n"
+                    "1327  1796167813.464103 [????????????????] +++ exited with 0 +++\n"
+                    "1326  1796167813.464195 [00007f038ce04bd3] --- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED} ---\n",
+                    "vfork execve exit_group");
     ts_mc_raw r;
     REQUIRE(ts_mc_from_strace(in(d, "i.log"), &r) == 0);
     CHECK(r.n == 3 && r.has_ret[0] && r.ret[0] == 1327 && r.tid && r.tid[1] == 1327 &&
@@ -1051,14 +1052,14 @@ static void strace_syscall_numbers(void)
     const char *d = scratch_dir();
     REQUIRE(d);
     strace_reads_as(d, "n.log",
-               "10914 1796168444.760790 [  59] execve(\"/usr/bin/sh\", [\"sh\", \"-c\", \"ls >/dev/null\"], 0x7ffef96dbbe0 "
-               "/* 37 vars */) = 0 <0.000255>\n"
-               "10914 1796168444.768549 [  58] vfork( <unfinished ...>\n"
-               "10915 1796168444.768816 [  59] execve(\"/usr/bin/ls\", [\"ls\"], 0x558d62484ba8 /* 37 vars */ "
-               "<unfinished ...>\n"
-               "10914 1796168444.768944 [  58] <... vfork resumed>) = 10915 <0.000382>\n"
-               "10915 1796168444.769090 [  59] <... execve resumed>) = 0 <0.000258>\n"
-               "10915 1796168444.785214 [ 231] +++ exited with 0 +++\n", "execve vfork execve");
+                    "10914 1796168444.760790 [  59] execve(\"/usr/bin/sh\", [\"sh\", \"-c\", \"ls >/dev/null\"], 0x7ffef96dbbe0 "
+                    "/* 37 vars */) = 0 <0.000255>\n"
+                    "10914 1796168444.768549 [  58] vfork( <unfinished ...>\n"
+                    "10915 1796168444.768816 [  59] execve(\"/usr/bin/ls\", [\"ls\"], 0x558d62484ba8 /* 37 vars */ "
+                    "<unfinished ...>\n"
+                    "10914 1796168444.768944 [  58] <... vfork resumed>) = 10915 <0.000382>\n"
+                    "10915 1796168444.769090 [  59] <... execve resumed>) = 0 <0.000258>\n"
+                    "10915 1796168444.785214 [ 231] +++ exited with 0 +++\n", "execve vfork execve");
     write_text(in(d, "n.log"),
                "10921      0.000000 [  59] [00007fdbe2dfbad7] execve(\"/usr/bin/sh\", [\"sh\"], 0x7ffe90b9cf00 "
                "/* 37 vars */) = 0\n"
@@ -1235,14 +1236,14 @@ static void strace_held_calls_in_start_order(void)
     REQUIRE(d);
     char got[512];
     strace_reads_as(d, "z.log",
-               "100  1700000000.000100 brk(NULL) = 0x1 <0.000001>\n"
-               "101  1700000000.000300 set_robust_list(0x7f, 24) = 0 <0.000002>\n"
-               "100  1700000000.000200 clone(child_stack=NULL, flags=SIGCHLD) = 101 <0.000150>\n"
-               "101  1700000000.000400 getpid() = 101 <0.000001>\n"
-               "101  1700000000.000410 +++ exited with 0 +++\n"
-               "100  1700000000.000350 wait4(-1, NULL, 0, NULL) = 101 <0.000100>\n"
-               "100  1700000000.000500 --- SIGCHLD {si_signo=SIGCHLD} ---\n",
-               "brk clone set_robust_list wait4 getpid");
+                    "100  1700000000.000100 brk(NULL) = 0x1 <0.000001>\n"
+                    "101  1700000000.000300 set_robust_list(0x7f, 24) = 0 <0.000002>\n"
+                    "100  1700000000.000200 clone(child_stack=NULL, flags=SIGCHLD) = 101 <0.000150>\n"
+                    "101  1700000000.000400 getpid() = 101 <0.000001>\n"
+                    "101  1700000000.000410 +++ exited with 0 +++\n"
+                    "100  1700000000.000350 wait4(-1, NULL, 0, NULL) = 101 <0.000100>\n"
+                    "100  1700000000.000500 --- SIGCHLD {si_signo=SIGCHLD} ---\n",
+                    "brk clone set_robust_list wait4 getpid");
     ts_mc_raw r;
     REQUIRE(ts_mc_from_strace(in(d, "z.log"), &r) == 0);
     CHECK(r.n == 5 && r.tid && r.tid[1] == 100 && r.tid[2] == 101 && r.tid[3] == 100);
@@ -1252,9 +1253,9 @@ static void strace_held_calls_in_start_order(void)
     /* a thread's clock that steps back keeps its calls in its order; the -ff files of the
      * same calls read alike */
     strace_reads_as(d, "z.log",
-               "100  1700000000.000500 read(0, \"\", 1) = 0\n"
-               "100  1700000000.000450 write(1, \"x\", 1) = 1\n"
-               "101  1700000000.000470 getpid() = 101\n", "getpid read write");
+                    "100  1700000000.000500 read(0, \"\", 1) = 0\n"
+                    "100  1700000000.000450 write(1, \"x\", 1) = 1\n"
+                    "101  1700000000.000470 getpid() = 101\n", "getpid read write");
     write_text(in(d, "z.100"), "1700000000.000500 read(0, \"\", 1) = 0\n1700000000.000450 write(1, \"x\", 1) = 1\n");
     write_text(in(d, "z.101"), "1700000000.000470 getpid() = 101\n");
     const char *p2[] = {in(d, "z.100"), in(d, "z.101")};
@@ -3727,6 +3728,25 @@ static void perf_pid_column(void)
         }
 }
 
+/* two getpid calls, the second at time `at` (the first at 1, in at's form), as perf
+ * script's text (perf) or ftrace's, read into t; 0 / -1 */
+static int two_calls_at(int perf, const char *at, ts_ctf_trace *t)
+{
+    char text[1024];
+    const char *first = strchr(at, '.') ? "1.000000" : "1";
+    if (perf)
+        snprintf(text, sizeof text, "  ls  7 [000] %s: raw_syscalls:sys_enter: NR 39 (0)\n"
+                 "  ls  7 [000] %s: raw_syscalls:sys_enter: NR 39 (0)\n", first, at);
+    else
+        snprintf(text, sizeof text, "  a-1 [000] ..... %s: sys_getpid()\n  a-1 [000] ..... %s: sys_getpid()\n", first,
+                 at);
+    const char *path;
+    char *notes = NULL;
+    const int rc = ftrace_text(text, NULL, "x86_64", t, &notes, &path);
+    free(notes);
+    return rc;
+}
+
 /* ftrace's and perf script's times (one reader) at the bound of 64 bits: up to 2^63 - 1 ns (seconds with
  * their digits past the nanosecond dropped, or a bare count) is read, 2^63 ns and more is
  * refused in one line naming the file and the line, however large the seconds (none wraps);
@@ -3738,20 +3758,9 @@ static void ftrace_time_bounds(void)
                                       "18446744073.709551616", "18446744082.709551616",
                                       "18446744073709551616.000000", "99999999999999999999999"};
     for (int perf = 0; perf < 2; perf++) {
-        char text[1024];
         for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
-            const char *first = strchr(good[i], '.') ? "1.000000" : "1";
-            if (perf)
-                snprintf(text, sizeof text, "  ls  7 [000] %s: raw_syscalls:sys_enter: NR 39 (0)\n"
-                         "  ls  7 [000] %s: raw_syscalls:sys_enter: NR 39 (0)\n", first, good[i]);
-            else
-                snprintf(text, sizeof text, "  a-1 [000] ..... %s: sys_getpid()\n  a-1 [000] ..... %s: sys_getpid()\n",
-                         first, good[i]);
             ts_ctf_trace t;
-            const char *path;
-            char *notes = NULL;
-            const int rc = ftrace_text(text, NULL, "x86_64", &t, &notes, &path);
-            free(notes);
+            const int rc = two_calls_at(perf, good[i], &t);
             CHECK_MSG(rc == 0, "%s: %s", good[i], ts_error());
             if (rc) continue;
             CHECK_MSG(t.n == 2 && t.time_ns && t.time_ns[1] == INT64_MAX, "%s: %zu events, %lld", good[i], t.n,
@@ -3759,18 +3768,8 @@ static void ftrace_time_bounds(void)
             ts_ctf_trace_free(&t);
         }
         for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-            const char *first = strchr(bad[i], '.') ? "1.000000" : "1";
-            if (perf)
-                snprintf(text, sizeof text, "  ls  7 [000] %s: raw_syscalls:sys_enter: NR 39 (0)\n"
-                         "  ls  7 [000] %s: raw_syscalls:sys_enter: NR 39 (0)\n", first, bad[i]);
-            else
-                snprintf(text, sizeof text, "  a-1 [000] ..... %s: sys_getpid()\n  a-1 [000] ..... %s: sys_getpid()\n",
-                         first, bad[i]);
             ts_ctf_trace t;
-            const char *path;
-            char *notes = NULL;
-            const int rc = ftrace_text(text, NULL, "x86_64", &t, &notes, &path);
-            free(notes);
+            const int rc = two_calls_at(perf, bad[i], &t);
             CHECK_MSG(rc == -1 && strstr(ts_error(), ":2: a time too large to read (2^63 ns or more)") &&
                           !strchr(ts_error(), '\n'),
                       "%s (%s): %s", bad[i], perf ? "perf" : "ftrace", rc ? ts_error() : "read");
