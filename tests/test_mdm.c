@@ -937,27 +937,13 @@ static void bad_options(void)
     toy_free(&t);
 }
 
-/* dir/name/stream.txt: 3,000 events of a short periodic pattern over 6 IDs. 0 / -1 */
-static int write_cli_dataset(const char *dir, const char *name)
-{
-    char path[700];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    if (ts_mkdir_p(path) != 0) return -1;
-    snprintf(path, sizeof path, "%s/%s/stream.txt", dir, name);
-    FILE *f = fopen(path, "w");
-    if (!f) return -1;
-    for (int i = 0; i < 3000; i++) fprintf(f, "%s%d", i ? "," : "", (i * 7 / 3) % 6);
-    fputc('\n', f);
-    return fclose(f) == 0 ? 0 : -1;
-}
-
 /* the command line: train, impute (with -o), eval, generate */
 static void cli_round_trip(void)
 {
     const char *dir = scratch_dir();
     REQUIRE(dir);
     char cmd[4096], err[1024];
-    REQUIRE(write_cli_dataset(dir, "ds") == 0);
+    REQUIRE(stream_dataset(dir, "ds", 3000) == 0);
     /* train's; impute's adds its blackout (mdm's training draws its own masks) */
     const char *common = "--threads 1 --no-progress --length 24 --windows 8";
     snprintf(cmd, sizeof cmd, "train --model mdm %s/ds %s -o %s/m.tsm --log %s/log.jsonl "
@@ -1004,7 +990,7 @@ static void checkpoint_is_not_a_model(void)
     const char *dir = scratch_dir();
     REQUIRE(dir);
     char cmd[4096], err[1024];
-    REQUIRE(write_cli_dataset(dir, "ds") == 0);
+    REQUIRE(stream_dataset(dir, "ds", 3000) == 0);
     const char *common = "--threads 1 --no-progress --length 24 --windows 8";
     const char *net = "--layers 1 --channels 8 --state 4 --context 16 --iters 2 --valid-every 2 --batch 4";
     snprintf(cmd, sizeof cmd, "train --model mdm %s/ds %s -o %s/m.tsm %s", dir, common, dir, net);
@@ -1810,7 +1796,7 @@ static void cli_budget_fewer_windows(void)
     const char *dir = scratch_dir();
     REQUIRE(dir);
     char cmd[4096], err[1024], lg[600];
-    REQUIRE(write_cli_dataset(dir, "bds") == 0);
+    REQUIRE(stream_dataset(dir, "bds", 3000) == 0);
     snprintf(lg, sizeof lg, "%s/b.jsonl", dir);
     snprintf(cmd, sizeof cmd, "train --model mdm %s/bds --threads 1 --no-progress --length 24 --windows 100 "
              "-o %s/b0.tsm --layers 1 --channels 8 --state 4 --context 16 --iters 2 --valid-every 2 --batch 4 "
@@ -1973,7 +1959,7 @@ static void cli_budget_diverged(void)
     const char *dir = scratch_dir();
     REQUIRE(dir);
     char cmd[4096], err[1024];
-    REQUIRE(write_cli_dataset(dir, "dvs") == 0);
+    REQUIRE(stream_dataset(dir, "dvs", 3000) == 0);
     snprintf(cmd, sizeof cmd, "train --model mdm %s/dvs --threads 1 --no-progress --length 24 --windows 100 "
              "-o %s/dv.tsm --layers 1 --channels 8 --state 4 --context 16 --valid-every 2 --batch 4 --lr 1e3 "
              "--warmup 0 --budget 3s", dir, dir);
@@ -2052,7 +2038,7 @@ static void cli_tune_prior(void)
     const char *dir = scratch_dir();
     REQUIRE(dir);
     char path[600], cmd[4096], err[1024];
-    REQUIRE(write_cli_dataset(dir, "tds") == 0);
+    REQUIRE(stream_dataset(dir, "tds", 3000) == 0);
     const char *common = "--threads 1 --no-progress --length 24 --windows 8";
     snprintf(cmd, sizeof cmd, "train --model mdm %s/tds %s -o %s/t.tsm --layers 1 --channels 8 --state 4 "
              "--context 16 --iters 2 --valid-every 2 --batch 4", dir, common, dir);
@@ -2190,7 +2176,7 @@ static void cli_tune_prior_set_parts(void)
     const char *dir = scratch_dir();
     REQUIRE(dir);
     char cmd[4096], err[1024];
-    REQUIRE(write_cli_dataset(dir, "tds") == 0);
+    REQUIRE(stream_dataset(dir, "tds", 3000) == 0);
     snprintf(cmd, sizeof cmd, "markov %s/tds -n 600 --length 20 -o %s/set", dir, dir);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
     const char *common = "--threads 1 --no-progress";

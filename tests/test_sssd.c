@@ -958,14 +958,7 @@ static void cli_round_trip(void)
     const char *dir = scratch_dir();
     REQUIRE(dir);
     char path[600], cmd[4096], err[1024];
-    snprintf(path, sizeof path, "%s/ds", dir);
-    REQUIRE(ts_mkdir_p(path) == 0);
-    snprintf(path, sizeof path, "%s/ds/stream.txt", dir);
-    FILE *f = fopen(path, "w");
-    REQUIRE(f);
-    for (int i = 0; i < 3000; i++) fprintf(f, "%s%d", i ? "," : "", (i * 7 / 3) % 6);
-    fputc('\n', f);
-    fclose(f);
+    REQUIRE(stream_dataset(dir, "ds", 3000) == 0);
     const char *common = "--threads 1 --no-progress --length 24 --windows 8 --blackout 3";
     snprintf(cmd, sizeof cmd, "train --model sssd-s4 %s/ds %s -o %s/m.tsm --log %s/log.jsonl "
              "--layers 1 --channels 8 --state 4 --T 20 --iters 4 --valid-every 2 --batch 4", dir, common,
@@ -1057,15 +1050,8 @@ static void bench_impute_checks_first(void)
 {
     const char *dir = scratch_dir();
     REQUIRE(dir);
-    char path[600], cmd[4096], err[1024], out[8192];
-    snprintf(path, sizeof path, "%s/bds", dir);
-    REQUIRE(ts_mkdir_p(path) == 0);
-    snprintf(path, sizeof path, "%s/bds/stream.txt", dir);
-    FILE *f = fopen(path, "w");
-    REQUIRE(f);
-    for (int i = 0; i < 2000; i++) fprintf(f, "%s%d", i ? "," : "", (i * 7 / 3) % 6);
-    fputc('\n', f);
-    fclose(f);
+    char cmd[4096], err[1024], out[8192];
+    REQUIRE(stream_dataset(dir, "bds", 2000) == 0);
     const char *common = "--lengths 24 --blackouts 3 --positions center --train-blackout 3 --windows 8 --threads 1 "
                          "--no-progress --layers 1 --channels 8 --state 4 --iters 2 --valid-every 2";
     const char *bad[][2] = {{"--T 20 --steps 21", "--steps 21 is more than the model's T = 20"},
@@ -1231,20 +1217,6 @@ static void old_files_are_s4(void)
 /* the CLI tests' options besides the network's */
 #define CLI_COMMON "--threads 1 --no-progress --length 24 --windows 8 --blackout 3"
 
-/* dir/ds: a dataset of one stream of 3000 ids in 0..5. 0 / -1 */
-static int stream_dataset(const char *dir, const char *ds)
-{
-    char path[600];
-    snprintf(path, sizeof path, "%s/%s", dir, ds);
-    if (ts_mkdir_p(path) != 0) return -1;
-    snprintf(path, sizeof path, "%s/%s/stream.txt", dir, ds);
-    FILE *f = fopen(path, "w");
-    if (!f) return -1;
-    for (int i = 0; i < 3000; i++) fprintf(f, "%s%d", i ? "," : "", (i * 7 / 3) % 6);
-    fputc('\n', f);
-    return fclose(f) == 0 ? 0 : -1;
-}
-
 /* `model` with the options net trained on dir/ds to dir/out for 4 iterations, then
  * resumed from its checkpoint to 6 */
 static void cli_train_resume(const char *model, const char *dir, const char *ds, const char *out, const char *net)
@@ -1264,7 +1236,7 @@ static void diffwave_cli(void)
     const char *dir = scratch_dir();
     REQUIRE(dir);
     char cmd[4096], err[1024], out[16384];
-    REQUIRE(stream_dataset(dir, "dwds") == 0);
+    REQUIRE(stream_dataset(dir, "dwds", 3000) == 0);
     const char *common = CLI_COMMON;
     cli_train_resume("diffwave", dir, "dwds", "dw.tsm",
                      "--layers 2 --channels 8 --dilation-cycle 2 --T 20 --valid-every 2 --batch 4");
@@ -1511,7 +1483,7 @@ static void csdi_cli(void)
     const char *dir = scratch_dir();
     REQUIRE(dir);
     char path[600], cmd[4096], err[1024], out[16384];
-    REQUIRE(stream_dataset(dir, "csds") == 0);
+    REQUIRE(stream_dataset(dir, "csds", 3000) == 0);
     const char *common = CLI_COMMON;
     const char *net = "--layers 2 --channels 8 --state 4 --T 20 --valid-every 2 --batch 4";
     cli_train_resume("csdi-s4", dir, "csds", "cs.tsm", net);

@@ -1,12 +1,13 @@
 /* The model options of the model tests' ts_model_train calls (test_sssd, test_sashimi,
  * test_mdm): a fixed list of --KEY VALUE pairs (the strings are not copied), and a run
- * of such options into a file, resumed and logged. */
+ * of such options into a file, resumed and logged; the dataset their CLI runs train on. */
 #ifndef TS_TEST_TRAIN_KV_H
 #define TS_TEST_TRAIN_KV_H
 
 #include "tracesynth.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 typedef struct { const char *k[24]; const char *v[24]; int n; } kvbuf;
@@ -46,6 +47,20 @@ static inline int train_into(const char *model, ts_train_opts o, const char *out
     const int rc = ts_model_train(model, &o, &m);
     ts_model_free(m);
     return rc;
+}
+
+/* dir/ds: a dataset of one stream of n IDs in 0..5, a short periodic pattern. 0 / -1 */
+static inline int stream_dataset(const char *dir, const char *ds, int n)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/%s", dir, ds);
+    if (ts_mkdir_p(path) != 0) return -1;
+    snprintf(path, sizeof path, "%s/%s/stream.txt", dir, ds);
+    FILE *f = fopen(path, "w");
+    if (!f) return -1;
+    for (int i = 0; i < n; i++) fprintf(f, "%s%d", i ? "," : "", (i * 7 / 3) % 6);
+    fputc('\n', f);
+    return fclose(f) == 0 ? 0 : -1;
 }
 
 #endif
