@@ -1971,11 +1971,7 @@ static void cli_budget_diverged(void)
  * mixture on 48 of its windows is another than on 9 */
 static int write_noisy_dataset(const char *dir, const char *name)
 {
-    char path[700];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    if (ts_mkdir_p(path) != 0) return -1;
-    snprintf(path, sizeof path, "%s/%s/stream.txt", dir, name);
-    FILE *f = fopen(path, "w");
+    FILE *f = stream_file(dir, name);
     if (!f) return -1;
     ts_rng r;
     ts_rng_seed(&r, 5);

@@ -49,14 +49,20 @@ static inline int train_into(const char *model, ts_train_opts o, const char *out
     return rc;
 }
 
+/* the folder dir/ds made and its stream.txt opened for writing; NULL on failure */
+static inline FILE *stream_file(const char *dir, const char *ds)
+{
+    char path[700];
+    snprintf(path, sizeof path, "%s/%s", dir, ds);
+    if (ts_mkdir_p(path) != 0) return NULL;
+    snprintf(path, sizeof path, "%s/%s/stream.txt", dir, ds);
+    return fopen(path, "w");
+}
+
 /* dir/ds: a dataset of one stream of n IDs in 0..5, a short periodic pattern. 0 / -1 */
 static inline int stream_dataset(const char *dir, const char *ds, int n)
 {
-    char path[600];
-    snprintf(path, sizeof path, "%s/%s", dir, ds);
-    if (ts_mkdir_p(path) != 0) return -1;
-    snprintf(path, sizeof path, "%s/%s/stream.txt", dir, ds);
-    FILE *f = fopen(path, "w");
+    FILE *f = stream_file(dir, ds);
     if (!f) return -1;
     for (int i = 0; i < n; i++) fprintf(f, "%s%d", i ? "," : "", (i * 7 / 3) % 6);
     fputc('\n', f);
