@@ -1881,6 +1881,34 @@ static void text_checked_first(void)
     CHECK(system(cmd) == 0);
 }
 
+/* --text FILE named .gz is written gzip-compressed, as -o OUT named .gz is: gzip's magic,
+ * and a plain --text's bytes once decompressed, beside the new trace and in another folder */
+static void text_gz_compressed(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    fx_trace(in(d, "t"), 0, 2500, 0);
+    char cmd[3000], err[512];
+    snprintf(cmd, sizeof cmd, "drop %s -o %s --rate 0.03 --burst-min 2 --burst-max 6 --seed 3 -q", in(d, "t"), in(d, "dr"));
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    REQUIRE(mkdir(in(d, "sub"), 0755) == 0);
+    const char *text[3] = {"f.txt", "f.txt.gz", "sub/f.txt.gz"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(cmd, sizeof cmd, "fill %s --model ngram -o %s --text %s -q", in(d, "dr"), in(d, "f"), in(d, text[i]));
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s: %s", cmd, err);
+    }
+    for (int i = 1; i < 3; i++) {
+        unsigned char m[2] = {0, 0};
+        FILE *f = fopen(in(d, text[i]), "rb");
+        CHECK_MSG(f && fread(m, 1, 2, f) == 2 && m[0] == 0x1f && m[1] == 0x8b, "%s: not gzip", text[i]);
+        if (f) fclose(f);
+        /* each fill's trace has a UUID of its own, named in babeltrace2's warnings */
+        snprintf(cmd, sizeof cmd, "gzip -dc %s | sed 's/UUID: [0-9a-f-]*//' >%s && sed 's/UUID: [0-9a-f-]*//' %s | cmp -s - %s",
+                 in(d, text[i]), in(d, "z.txt"), in(d, text[0]), in(d, "z.txt"));
+        CHECK_MSG(system(cmd) == 0, "%s: not %s compressed", text[i], text[0]);
+    }
+}
+
 /* fill --text - whose reader has gone (fill ... --text - | head -1): the new trace is
  * written, and the command ends as a Unix tool whose reader goes away, on SIGPIPE and
  * without a message (it said babeltrace2 could not print the trace, and exited 1) */
@@ -2595,6 +2623,7 @@ TEST_MAIN("fill", {
     RUN(ctf_file_given);
     RUN(side_outputs_apart);
     RUN(text_checked_first);
+    RUN(text_gz_compressed);
     RUN(text_reader_gone);
     RUN(output_holds_the_input);
     RUN(output_inside_the_input);

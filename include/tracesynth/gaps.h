@@ -249,7 +249,7 @@ typedef struct {
      * FIFO (standard output: /dev/stdout) gets it last, from the new trace written aside,
      * right before it is put in place: one that fails leaves neither the trace nor the
      * model; one whose reader went away (EPIPE) leaves both, the result's text_cut set.
-     * NULL: none */
+     * A name ending in .gz is written gzip-compressed. NULL: none */
     const char *text;
     int         record;      /* keep each gap's reconstructed events in the result (ts_fill_gap's
                               * names and conf, for scoring); 0: their count alone */

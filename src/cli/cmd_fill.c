@@ -142,7 +142,7 @@ int cmd_fill(int argc, char **argv)
                     "the model are put in place: one that fails leaves\n"
                     "neither; a reader that goes away, as head does, ends\n"
                     "fill on SIGPIPE, without a message, the new trace\n"
-                    "written)"),
+                    "written; a name ending in .gz: gzip-compressed)"),
         TS_OPT_LONG_(0, "context", &context, "N", 1, 4096, "events of context on each side of a gap (default 32)"),
         TS_OPT_LONG_(0, "length", &length, "L", 8, 1 << 20, "window length for training a model of fixed length\n"
                      "(default 200; shorter where the trace is: sssd-sa\n"

@@ -287,6 +287,11 @@ int ts__trace_rewrite_text(const char *path, const char *out, const ts_rw_hooks 
  * output's, at any depth (a CTF trace's folder), or be either (ftrace text): 0 / -1 naming
  * file. A device or FIFO is not refused (written in place) */
 int ts__side_output_refused(const char *path, const char *out, const char *file, const char *what);
+/* an output named .gz (ftrace text's OUT, fill's --text) is written gzip-compressed:
+ * ts__gz_open's FILE writes to to through deflate (gzip format), or NULL; its fclose ends
+ * the stream (to stays open) */
+int   ts__named_gz(const char *out);
+FILE *ts__gz_open(FILE *to);
 
 /* fill's reconstruction of one gap of k events with model m: dst[0, k) from the events
  * before it, left[0, nl) (the last ctx read), and after it, right[0, nr), in windows of the

@@ -1595,7 +1595,7 @@ typedef struct {
     int in;       /* the read end of the text's pipe (read with read(2): a stream of stdio
                    * would be locked while it waits, and a fork flushes every stream) */
     FILE *out;
-    const char *from, *to;
+    const char *from, *to;   /* from NULL: copied as it is */
     int err;      /* errno of the first write that failed (0: none; one with no errno: EIO) */
 } text_copy;
 
@@ -1616,7 +1616,7 @@ static void *text_copy_run(void *arg)
     sigemptyset(&pipe_sig);
     sigaddset(&pipe_sig, SIGPIPE);
     pthread_sigmask(SIG_BLOCK, &pipe_sig, NULL);
-    const size_t nf = strlen(c->from), cap = 1 << 16;
+    const size_t nf = c->from ? strlen(c->from) : 0, cap = 1 << 16;
     char *buf = ts_malloc(cap + nf);
     size_t len = 0;   /* bytes held: fewer than nf between reads (the start of a match, maybe) */
     for (;;) {
@@ -1626,12 +1626,12 @@ static void *text_copy_run(void *arg)
         if (r > 0) len += (size_t)r;
         size_t done = 0;
         const char *hit;
-        while ((hit = memmem(buf + done, len - done, c->from, nf))) {
+        while (nf && (hit = memmem(buf + done, len - done, c->from, nf))) {
             text_put(c, buf + done, (size_t)(hit - (buf + done)));
             text_put(c, c->to, strlen(c->to));
             done = (size_t)(hit - buf) + nf;
         }
-        size_t keep = end ? 0 : len - done < nf - 1 ? len - done : nf - 1;
+        size_t keep = end || !nf ? 0 : len - done < nf - 1 ? len - done : nf - 1;
         text_put(c, buf + done, len - done - keep);
         memmove(buf, buf + len - keep, keep);
         len = keep;
@@ -1646,7 +1646,8 @@ static void *text_copy_run(void *arg)
 
 /* the new trace's text (sink.text.pretty) into o, open: 0 / -1 naming text (o aborted).
  * trace in a stage (staged): the stage's path in it made final's. gone_ok: a reader that
- * went away (EPIPE) is 1, without an error (o aborted) */
+ * went away (EPIPE) is 1, without an error (o aborted). text named .gz: gzip-compressed,
+ * as ftrace text's OUT is (through the copy: the compressing FILE has no descriptor) */
 static int text_into(ts_outfile *o, const char *trace, const char *staged, const char *final, const char *text,
                      int gone_ok)
 {
@@ -1661,9 +1662,17 @@ static int text_into(ts_outfile *o, const char *trace, const char *staged, const
         free(real);
         free(folder);
     }
+    FILE *gz = ts__named_gz(text) ? ts__gz_open(o->f) : NULL;
+    if (ts__named_gz(text) && !gz) {
+        ts_out_abort(o);
+        free(from);
+        free(to);
+        return ts_fail("%s: cannot start gzip compression", text);
+    }
+    const int copy = (from && to) || gz;
     int fds[2] = {-1, -1};
-    if (from && to && pipe2(fds, O_CLOEXEC) == 0) {
-        text_copy c = {fds[0], o->f, from, to, 0};
+    if (copy && pipe2(fds, O_CLOEXEC) == 0) {
+        text_copy c = {fds[0], gz ? gz : o->f, from && to ? from : NULL, to, 0};
         FILE *w = fdopen(fds[1], "w");
         pthread_t t;
         if (!w || pthread_create(&t, NULL, text_copy_run, &c) != 0) {
@@ -1677,14 +1686,18 @@ static int text_into(ts_outfile *o, const char *trace, const char *staged, const
             fclose(w);   /* the copy sees the end */
             pthread_join(t, NULL);
             close(fds[0]);
+            errno = 0;
+            if (gz && fclose(gz) != 0 && !c.err) c.err = errno ? errno : EIO;   /* the end of the gzip stream */
+            gz = NULL;
             if (rc == 0 && c.err == EPIPE && gone_ok) rc = 1;
             else if (rc == 0 && c.err) rc = ts_fail("%s: write failed: %s", text, strerror(c.err));
         }
-    } else if (from && to) {
+    } else if (copy) {
         rc = ts_fail("%s: cannot write the text output: %s", text, strerror(errno));
     } else {
         rc = ts_ctf_print_text(trace, o->f);
     }
+    if (gz) fclose(gz);   /* not started: o is aborted */
     if (rc == 1 && !gone_ok) rc = ts_fail("%s: cannot write the text output: %s", text, strerror(EPIPE));
     else if (rc < 0 && staged) ts__error_path(staged, final);
     if (rc) ts_out_abort(o);

@@ -794,8 +794,7 @@ static int gz_close(void *u)
     return rc ? EOF : 0;
 }
 
-/* a FILE that writes to to gzip-compressed, or NULL (its fclose ends the stream) */
-static FILE *gz_open(FILE *to)
+FILE *ts__gz_open(FILE *to)
 {
     gz_out *g = ts_calloc(1, sizeof *g);
     g->to = to;
@@ -812,7 +811,7 @@ static FILE *gz_open(FILE *to)
     return f;
 }
 
-static int named_gz(const char *out)
+int ts__named_gz(const char *out)
 {
     size_t n = strlen(out);
     return n > 3 && !strcmp(out + n - 3, ".gz");
@@ -857,8 +856,8 @@ static int ft_rewrite(const char *path, const char *out, const ts_rw_hooks *h, c
             char *vbuf = ts_malloc(1 << 20);
             setvbuf(of.f, vbuf, _IOFBF, 1 << 20);
             /* OUT named .gz is written as gzip, as such a trace is read */
-            FILE *gz = named_gz(out) ? gz_open(of.f) : NULL;
-            if (named_gz(out) && !gz) rc = ts_fail("%s: cannot start gzip compression", out);
+            FILE *gz = ts__named_gz(out) ? ts__gz_open(of.f) : NULL;
+            if (ts__named_gz(out) && !gz) rc = ts_fail("%s: cannot start gzip compression", out);
             if (rc == 0) rc = write_text(&t, gz ? gz : of.f, out, keep, h, gidx);
             if (gz) {
                 errno = 0;
