@@ -2082,6 +2082,29 @@ static void fill_seed_refused_when_unread(void)
     CHECK(access(at("seed_out5.trace"), F_OK) != 0);
 }
 
+/* --length with a model whose training reads no window length (the n-gram and the
+ * unigram read the surviving events as one stream) is refused, as --seed is, not
+ * ignored: one line, exit 2, nothing written; a model trained on windows (mdm) reads it */
+static void fill_length_refused_when_unread(void)
+{
+    char *t = make_text(300, 100, 4, 0);
+    write_file(at("len.trace"), t);
+    free(t);
+    char cmd[2000], err[512];
+    const char *models[] = {"ngram", "unigram"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(cmd, sizeof cmd, "fill %s --model %s --length 50 -q -o %s", at("len.trace"), models[i], at("len_out.trace"));
+        int rc = run_cli(cmd, err, sizeof err);
+        char want[128];
+        snprintf(want, sizeof want, "fill: error: --length: the model %s does not read it", models[i]);
+        CHECK_MSG(rc == 2 && strstr(err, want), "%s: exit %d: %s", cmd, rc, err);
+        CHECK(access(at("len_out.trace"), F_OK) != 0);
+    }
+    snprintf(cmd, sizeof cmd, "fill %s --model mdm --length 50 --one-model --threads 1 -q --iters 2 --layers 1 "
+             "--channels 8 --prior 0 -o %s", at("len.trace"), at("len_out.trace"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s: %s", cmd, err);
+}
+
 /* an mdm model file under greedy decoding (its imputation's default, --temperature 0 and
  * --order confident) draws nothing: a --seed is refused, as impute refuses it, before the
  * trace is read (no progress line before the error, which would make it two) and with
@@ -3628,6 +3651,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(fill_model_saved_with_the_trace);
     RUN(fill_model_stream_after_the_trace);
     RUN(fill_seed_refused_when_unread);
+    RUN(fill_length_refused_when_unread);
     RUN(fill_mdm_greedy_seed_refused);
     RUN(fill_mdm_run_options_checked_first);
     RUN(fill_model_run_options_checked_first);

@@ -142,6 +142,9 @@ enum {
     TS_TRAIN_READS_MASKS = 1,       /* ts_train_opts blackout and mask_pos */
     TS_TRAIN_READS_SEED = 2,        /* ts_train_opts seed */
     TS_TRAIN_READS_PRECISION = 4,   /* its matrix products follow ts_set_precision */
+    TS_TRAIN_READS_WINDOWS = 8,     /* the training windows (their length) where the split also
+                                     * holds the stream they are cut from: without it, the
+                                     * stream is read whole (ngram, unigram) */
 };
 
 enum {

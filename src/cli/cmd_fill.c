@@ -144,9 +144,10 @@ int cmd_fill(int argc, char **argv)
                     "fill on SIGPIPE, without a message, the new trace\n"
                     "written; a name ending in .gz: gzip-compressed)"),
         TS_OPT_LONG_(0, "context", &context, "N", 1, 4096, "events of context on each side of a gap (default 32)"),
-        TS_OPT_LONG_(0, "length", &length, "L", 8, 1 << 20, "window length for training a model of fixed length\n"
-                     "(default 200; shorter where the trace is: sssd-sa\n"
-                     "then a multiple of 4)"),
+        TS_OPT_LONG_(0, "length", &length, "L", 8, 1 << 20, "window length for training a model on windows (mdm,\n"
+                     "sssd-s4, diffwave, csdi-s4, sssd-sa, lstm; default 200;\n"
+                     "shorter where the trace is: sssd-sa then a multiple of\n"
+                     "4); refused for ngram and unigram, which read none"),
         TS_OPT_LONG_(0, "max-train", &max_train, "N", 100, 1L << 34, "events per CPU kept for training (default 500000):\n"
                      "bounds the memory on long traces"),
         TS_OPT_FLAG_(0, "one-model", &one, "train one model on every CPU's events (not one per CPU)"),
@@ -217,6 +218,18 @@ int cmd_fill(int argc, char **argv)
                                      : "its training draws nothing, its imputation not even a gap with no event on "
                                        "either side, by the options it is trained with";
             rc = cli_usage_error(C, "--seed: the model %s does not read it (%s)", ops->name, why);
+            ts_opt_free(&args);
+            return rc;
+        }
+    }
+    /* a --length the model's training does not read, refused as --seed is: the n-gram and
+     * the unigram learn from each CPU's surviving events as one stream, not cut in windows
+     * (a model file is refused it above) */
+    if (ts_opt_given(&args, &length)) {
+        const ts_model_ops *ops = ts_model_find(model);
+        if (ops && !(ops->train_reads & TS_TRAIN_READS_WINDOWS)) {
+            rc = cli_usage_error(C, "--length: the model %s does not read it (it trains on each CPU's events as one "
+                                 "stream, not in windows)", ops->name);
             ts_opt_free(&args);
             return rc;
         }

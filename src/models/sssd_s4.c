@@ -931,7 +931,7 @@ const ts_model_ops ts_model_sssd_s4 = {
     .train_keys = known_opts,
     .run_keys = (const char *const[]){"samples", NULL},
     .run_check = model_run_check,
-    .train_reads = TS_TRAIN_READS_MASKS | TS_TRAIN_READS_SEED | TS_TRAIN_READS_PRECISION,
+    .train_reads = TS_TRAIN_READS_MASKS | TS_TRAIN_READS_SEED | TS_TRAIN_READS_PRECISION | TS_TRAIN_READS_WINDOWS,
     .impute_reads = TS_IMPUTE_READS_SEED | TS_IMPUTE_READS_PRECISION,
 };
 
@@ -955,7 +955,7 @@ const ts_model_ops ts_model_diffwave = {
     .train_keys = diffwave_opts,
     .run_keys = (const char *const[]){"samples", NULL},
     .run_check = model_run_check,
-    .train_reads = TS_TRAIN_READS_MASKS | TS_TRAIN_READS_SEED | TS_TRAIN_READS_PRECISION,
+    .train_reads = TS_TRAIN_READS_MASKS | TS_TRAIN_READS_SEED | TS_TRAIN_READS_PRECISION | TS_TRAIN_READS_WINDOWS,
     .impute_reads = TS_IMPUTE_READS_SEED | TS_IMPUTE_READS_PRECISION,
 };
 
@@ -995,7 +995,7 @@ const ts_model_ops ts_model_csdi_s4 = {
     .train_keys = csdi_opts,
     .run_keys = (const char *const[]){"samples", NULL},
     .run_check = model_run_check,
-    .train_reads = TS_TRAIN_READS_MASKS | TS_TRAIN_READS_SEED | TS_TRAIN_READS_PRECISION,
+    .train_reads = TS_TRAIN_READS_MASKS | TS_TRAIN_READS_SEED | TS_TRAIN_READS_PRECISION | TS_TRAIN_READS_WINDOWS,
     .impute_reads = TS_IMPUTE_READS_SEED | TS_IMPUTE_READS_PRECISION,
 };
 
@@ -1023,7 +1023,7 @@ const ts_model_ops ts_model_sssd_sa = {
     .train_keys = sa_opts,
     .run_keys = (const char *const[]){"samples", NULL},
     .run_check = model_run_check,
-    .train_reads = TS_TRAIN_READS_MASKS | TS_TRAIN_READS_SEED | TS_TRAIN_READS_PRECISION,
+    .train_reads = TS_TRAIN_READS_MASKS | TS_TRAIN_READS_SEED | TS_TRAIN_READS_PRECISION | TS_TRAIN_READS_WINDOWS,
     .impute_reads = TS_IMPUTE_READS_SEED | TS_IMPUTE_READS_PRECISION,
     .len_multiple = TS_SASHIMI_POOL,
 };
