@@ -1079,6 +1079,16 @@ static void cli_round(void)
     snprintf(cmd, sizeof cmd, "fill %s --model ngramm -o %s --save-model %s -q", in(d, "dr"), in(d, "f6"), in(d, "m2.bin"));
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--model: unknown model 'ngramm'") &&
               strstr(err, "nor a model file"), "%s", err);
+    /* a model file that is not there, named with a '/' or not: the same usage error, saying
+     * so and naming the models */
+    const char *missing[] = {"nope.tsm", "./nope", "no/such.tsm"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(cmd, sizeof cmd, "fill %s --model %s -o %s -q", in(d, "dr"), missing[i], in(d, "f6"));
+        char want[96];
+        snprintf(want, sizeof want, "%s does not exist", missing[i]);
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, want) && strstr(err, "models: ngram"), "%s: %s",
+                  missing[i], err);
+    }
     snprintf(cmd, sizeof cmd, "bench fill %s --model ngramm --one-model -q", in(d, "t"));
     CHECK_MSG(run_cli(cmd, err, sizeof err) != 0 && !strstr(err, "is a model file"), "%s", err);
     CHECK(!ts_file_exists(in(d, "m2.bin")) && !ts_file_exists(in(d, "f6")));

@@ -174,7 +174,7 @@ int cli_drop_bursts(const char *cmd, long bmin, long *bmax, int given, const cha
 int cli_trace_arch(const char *cmd, const char *trace, const char **arch);
 /* fill's and bench fill's TRACE (args->pos[0]: '-' standard input, text read more than once:
  * a file, not a pipe) and model (a file is never standard input, nor an --ensemble's; a name
- * without a '/' that is neither a model nor a file is a usage error), then cli_trace_arch's
+ * that is neither a model nor a file there, with a '/' or not, is a usage error), then cli_trace_arch's
  * *arch: 0, else the exit status */
 int cli_fill_inputs(const char *cmd, ts_opt_result *args, const char *model, const char **arch);
 /* into *arch: the architecture a dataset directory's arch file names (ingest writes it),

@@ -119,11 +119,12 @@ int cli_fill_inputs(const char *cmd, ts_opt_result *args, const char *model, con
         (rc = cli_input_no_stdin(cmd, "--model", model, "a model is read from a file")) ||
         (rc = cli_model_keys_no_stdin(cmd, args)))
         return rc;
-    /* a name that is no model and no file: mistyped, a usage error as train's unknown
-     * --model is; a path (with a '/') names a file, whose absence is the run's error */
-    if (model && !strchr(model, '/') && !ts_model_find(model) && !ts_file_exists(model)) {
+    /* a name that is no model and no file, a path with a '/' or not: mistyped, a usage error
+     * as train's unknown --model is; a file there that is no model is the data's (the run's) */
+    struct stat st;
+    if (model && !ts_model_find(model) && stat(model, &st) != 0 && (errno == ENOENT || errno == ENOTDIR)) {
         char *why = ts_strdup(ts_error());
-        rc = cli_usage_error(cmd, "--model: %s, nor a model file", why);
+        rc = cli_usage_error(cmd, "--model: %s, nor a model file: %s does not exist", why, model);
         free(why);
         return rc;
     }
