@@ -1792,6 +1792,34 @@ static void gz_output_compressed(void)
     }
 }
 
+/* an output file named with a '/' at its end names a directory where a file is written:
+ * said so in one line (it said "cannot create: No such file or directory", or "Not a
+ * directory" where a file of that name is), for fill's and drop's OUT and fill's --save-model */
+static void output_trailing_slash(void)
+{
+    char cmd[8192], err[512];
+    const char *in = "tests/data/ftrace_pipe.trace.gz";
+    write_file(at("slash_file"), "x\n");
+    char *a = ts_strdup(at("slash.trace/")), *b = ts_strdup(at("slash_file/")), *c = ts_strdup(at("slash.trace"));
+    const char *outs[2] = {a, b};
+    for (int i = 0; i < 2; i++) {
+        const char *what[] = {"fill %s -q --threads 1 -o %s", "drop %s -q --rate 0.1 -o %s"};
+        for (int k = 0; k < 2; k++) {
+            snprintf(cmd, sizeof cmd, what[k], in, outs[i]);
+            int rc = run_cli(cmd, err, sizeof err);
+            CHECK_MSG(rc == 1 && strstr(err, outs[i]) && strstr(err, "names a directory") && !strstr(err, "No such file") &&
+                          !strstr(err, "Not a directory"), "%s: exit %d: %s", cmd, rc, err);
+        }
+        snprintf(cmd, sizeof cmd, "fill %s -q --threads 1 -o %s --save-model %s", in, c, outs[i]);
+        int rc = run_cli(cmd, err, sizeof err);
+        CHECK_MSG(rc == 1 && strstr(err, outs[i]) && strstr(err, "names a directory"), "%s: exit %d: %s", cmd, rc, err);
+        CHECK(access(c, F_OK) != 0);
+    }
+    free(a);
+    free(b);
+    free(c);
+}
+
 /* -o - is standard output for ftrace text, as export's and fill --text's '-' are (the
  * summary then on stderr), not a file named '-'; a CTF trace's new directory cannot go
  * there: refused in one line, before the work */
@@ -3640,6 +3668,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(fill_output_refused_before_training);
     RUN(fill_output_dash_is_stdout);
     RUN(gz_output_compressed);
+    RUN(output_trailing_slash);
     RUN(max_train_too_few_named);
     RUN(drop_output_dash_is_stdout);
     RUN(trace_dash_is_stdin);

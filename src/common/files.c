@@ -564,6 +564,12 @@ int ts_out_open(ts_outfile *o, const char *path)
     const int there = stat(path, &ds) == 0;
     if (there && S_ISDIR(ds.st_mode))
         return ts_fail("%s: is a directory; a file is written here (name a file in it)", path);
+    /* "x/" names a directory whether or not one is there: its reason from the system
+     * ("No such file or directory", "Not a directory") would say nothing of the '/' */
+    const size_t len = strlen(path);
+    if (len > 1 && path[len - 1] == '/')
+        return ts_fail("%s: names a directory (the '/' at its end); a file is written here (name it without the '/')",
+                       path);
     /* a link: its file replaced (or made), the link kept */
     char *end = ts_link_end(path);
     if (end) {
