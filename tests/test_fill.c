@@ -1236,9 +1236,16 @@ static void ingest_filled_ctf(void)
     CHECK(run_output(cmd, out, sizeof out) == 0);
     CHECK_MSG(strstr(out, "reconstructed by tracesynth fill") && strstr(out, "read as the events they stand for"), "%s",
               out);
+    /* every gap's events read, reconstructed: none is said to be lost (per CPU too) */
+    CHECK_MSG(!strstr(out, "discarded") && !strstr(out, "has gaps"), "%s", out);
+    snprintf(cmd, sizeof cmd, "ingest --from ctf %s --cpu 1 -o %s", in(d, "f"), in(d, "ds"));
+    CHECK(run_output(cmd, out, sizeof out) == 0);
+    CHECK_MSG(!strstr(out, "discarded") && !strstr(out, "has gaps"), "%s", out);
     snprintf(cmd, sizeof cmd, "ingest --from ctf %s --no-reconstructed --channels -o %s", in(d, "f"), in(d, "ds"));
     CHECK(run_output(cmd, out, sizeof out) == 0);
     CHECK_MSG(strstr(out, "left out"), "%s", out);
+    /* left out, they are gaps again */
+    CHECK_MSG(strstr(out, "discarded") && strstr(out, "has gaps"), "%s", out);
 }
 
 /* bad input: one error line naming the trace, a non-zero exit, no output left behind */

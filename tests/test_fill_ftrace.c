@@ -3021,6 +3021,26 @@ static void fill_perf_columns(void)
     }
 }
 
+/* ingest of a filled trace: the gaps whose events fill reconstructed, read as events, are
+ * not said to be lost (it warned "the stream has gaps there" right after saying they were
+ * read); left out with --no-reconstructed, they are */
+static void ingest_filled_no_gap_warning(void)
+{
+    char *t = make_text(300, 100, 4, 0);
+    write_file(at("ifg.trace"), t);
+    free(t);
+    char cmd[2000], out[4096];
+    snprintf(cmd, sizeof cmd, "fill %s -q --threads 1 -o %s", at("ifg.trace"), at("ifg_filled.trace"));
+    REQUIRE(run_cli(cmd, out, sizeof out) == 0);
+    snprintf(cmd, sizeof cmd, "ingest --from ftrace %s -o %s", at("ifg.trace"), at("ifg_ds"));
+    CHECK_MSG(run_output(cmd, out, sizeof out) == 0 && strstr(out, "has gaps"), "%s", out);
+    snprintf(cmd, sizeof cmd, "ingest --from ftrace %s -o %s", at("ifg_filled.trace"), at("ifg_ds"));
+    CHECK_MSG(run_output(cmd, out, sizeof out) == 0 && strstr(out, "read as the events they stand for") &&
+                  !strstr(out, "has gaps") && !strstr(out, "discarded"), "%s", out);
+    snprintf(cmd, sizeof cmd, "ingest --from ftrace %s --no-reconstructed -o %s", at("ifg_filled.trace"), at("ifg_ds"));
+    CHECK_MSG(run_output(cmd, out, sizeof out) == 0 && strstr(out, "left out") && strstr(out, "has gaps"), "%s", out);
+}
+
 /* drop's PERF_RECORD_LOST lines in perf script's text: the head of the CPU's next line,
  * "PID/TID" too, in the same columns; no period (perf prints none on them) */
 static void drop_perf_columns(void)
@@ -3668,6 +3688,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(fill_output_refused_before_training);
     RUN(fill_output_dash_is_stdout);
     RUN(gz_output_compressed);
+    RUN(ingest_filled_no_gap_warning);
     RUN(output_trailing_slash);
     RUN(max_train_too_few_named);
     RUN(drop_output_dash_is_stdout);

@@ -245,6 +245,8 @@ typedef struct {
     int      count_known;      /* babeltrace2 gave the count (not so before a stream's first packet) */
     int      has_times;
     int64_t  begin_ns, end_ns; /* the span they were lost in, ns from the clock's origin */
+    uint64_t reconstructed;    /* events tracesynth fill reconstructed in the gap (TS_RECON_CLASS,
+                                * ftrace's reconstructed lines), read or left out (no_recon) */
 } ts_ctf_discard;
 typedef struct {
     char           *name;      /* the stream as babeltrace2 names it (its file's path) */

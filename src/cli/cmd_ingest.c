@@ -93,8 +93,9 @@ static const char about[] =
         "                 (int32; train --reinterleave).\n"
         "                 A trace tracesynth fill wrote: each reconstructed event is read\n"
         "                 as the event it stands for, of the thread its payload names,\n"
-        "                 with a warning counting them (--no-reconstructed leaves them\n"
-        "                 out).\n"
+        "                 with a warning counting them; the gaps they fill are not\n"
+        "                 reported as lost (--no-reconstructed leaves them out, and\n"
+        "                 the gaps are).\n"
         "  --from ftrace  INPUT is ftrace's text: tracefs's trace or trace_pipe file, or\n"
         "                 trace-cmd report's lines (gzip is read as it is), of syscalls:*\n"
         "                 or raw_syscalls events. Read as --from ctf reads a trace, with\n"
@@ -221,10 +222,18 @@ static void say_notes(char *notes)
     free(notes);
 }
 
-/* warnings about what the trace lost: discarded events per stream, truncated stream files
- * (an error under strict); with cpu >= 0 (--cpu N), the gaps of CPU N's streams, whose
- * events are the ones kept, the whole trace's count beside them */
-static int ctf_report(const char *in, const ts_ctf_trace *t, int strict, int64_t cpu)
+/* a gap whose events tracesynth fill reconstructed, all of them, read as events (recon_read):
+ * the stream holds its events, none is lost there */
+static int gap_filled(const ts_ctf_discard *d, int recon_read)
+{
+    return recon_read && d->count_known && d->reconstructed && d->reconstructed >= d->count;
+}
+
+/* warnings about what the trace lost: discarded events per stream (but for the gaps whose
+ * reconstructed events are read, recon_read), truncated stream files (an error under
+ * strict); with cpu >= 0 (--cpu N), the gaps of CPU N's streams, whose events are the ones
+ * kept, the whole trace's count beside them */
+static int ctf_report(const char *in, const ts_ctf_trace *t, int strict, int64_t cpu, int recon_read)
 {
     if (strict && t->n_truncated) {   /* one line: the first file, and how many more */
         const ts_ctf_truncation *tr = &t->truncated[0];
@@ -248,13 +257,20 @@ static int ctf_report(const char *in, const ts_ctf_trace *t, int strict, int64_t
     /* per stream (of CPU cpu's alone where given): the gaps of known size, and those the
      * tracer gave no count for (events it may have lost before a stream's first packet) */
     size_t unknown = 0, with_gaps = 0;
-    uint64_t lost = cpu >= 0 ? 0 : t->lost;
+    uint64_t lost = 0, all = 0;   /* (all: the whole trace's) */
     for (size_t i = 0; i < t->n_streams; i++) {
         const ts_ctf_stream *s = &t->streams[i];
-        if (cpu >= 0 && s->cpu != cpu) continue;
-        for (size_t k = 0; k < s->n_discards; k++) unknown += !s->discards[k].count_known;
-        if (cpu >= 0) lost += s->discarded;
-        with_gaps += s->n_discards > 0;
+        size_t open = 0;
+        for (size_t k = 0; k < s->n_discards; k++) {
+            const ts_ctf_discard *d = &s->discards[k];
+            if (gap_filled(d, recon_read)) continue;
+            all += d->count;
+            if (cpu >= 0 && s->cpu != cpu) continue;
+            unknown += !d->count_known;
+            lost += d->count;
+            open++;
+        }
+        with_gaps += open > 0;
     }
     if (lost || unknown) {
         char on[48] = "";
@@ -267,8 +283,13 @@ static int ctf_report(const char *in, const ts_ctf_trace *t, int strict, int64_t
         for (size_t i = 0; i < t->n_streams; i++) {
             const ts_ctf_stream *s = &t->streams[i];
             size_t nk = 0, nu = 0;
-            for (size_t k = 0; k < s->n_discards; k++) s->discards[k].count_known ? nk++ : nu++;
-            if (!s->n_discards || (cpu >= 0 && s->cpu != cpu)) continue;
+            uint64_t sl = 0;
+            for (size_t k = 0; k < s->n_discards; k++) {
+                if (gap_filled(&s->discards[k], recon_read)) continue;
+                s->discards[k].count_known ? nk++ : nu++;
+                sl += s->discards[k].count;
+            }
+            if ((!nk && !nu) || (cpu >= 0 && s->cpu != cpu)) continue;
             /* each stream named, but CPU N's one stream: the message names its CPU */
             if (cpu < 0 || with_gaps > 1) {
                 char who[64];
@@ -276,12 +297,12 @@ static int ctf_report(const char *in, const ts_ctf_trace *t, int strict, int64_t
                 cli_say(stderr, "%s%s:", first ? "" : ", ", s->cpu >= 0 && cpu < 0 ? who : s->name);
             }
             if (nk) fprintf(stderr, "%s%llu in %zu gap%s", cpu < 0 || with_gaps > 1 ? " " : "",
-                            (unsigned long long)s->discarded, nk, nk == 1 ? "" : "s");
+                            (unsigned long long)sl, nk, nk == 1 ? "" : "s");
             if (nu) fprintf(stderr, "%s%zu of unknown size", nk ? ", " : cpu < 0 || with_gaps > 1 ? " " : "", nu);
             first = 0;
         }
         fprintf(stderr, ")");
-        if (cpu >= 0 && t->lost > lost) fprintf(stderr, "; %llu in the whole trace", (unsigned long long)t->lost);
+        if (cpu >= 0 && all > lost) fprintf(stderr, "; %llu in the whole trace", (unsigned long long)all);
         fprintf(stderr, "\n");
     }
     return 0;
@@ -680,7 +701,7 @@ int cmd_ingest(int argc, char **argv)
             say_notes(notes);
             char who[512];
             snprintf(who, sizeof who, "%s%s", in0, ninputs > 1 ? " (and the files after it)" : "");
-            ctf_report(who, &t, 0, cpu);
+            ctf_report(who, &t, 0, cpu, !no_recon);
             /* no loss reported may mean none shown: perf script shows its losses only when asked */
             if (t.perf_no_lost_lines) cli_note_perf_no_lost("ingest", who);
             ts_arch_parse(t.arch, &arch);
@@ -697,7 +718,7 @@ int cmd_ingest(int argc, char **argv)
             cli_say(stderr, "tracesynth: warning: %s: %zu event%s reconstructed by tracesynth fill (" TS_RECON_CLASS
                             "): %s\n", in0, t.reconstructed, ts_plural(t.reconstructed),
                     no_recon ? "left out" : "read as the events they stand for");
-        if (rc == 0) rc = ctf_report(in0, &t, strict, cpu);
+        if (rc == 0) rc = ctf_report(in0, &t, strict, cpu, !no_recon);
         if (rc == 0) {
             ts_arch from_trace_arch = TS_ARCH_UNKNOWN;
             if (t.arch[0]) ts_arch_parse(t.arch, &from_trace_arch);

@@ -368,6 +368,8 @@ static void on_event(sink_state *st, const bt_message *m)
     int keep_cpu = o->cpu < 0 || cpu == o->cpu;
 
     if (!strcmp(name, TS_RECON_CLASS)) {
+        /* fill writes a gap's events after it, on its stream: its count of them */
+        if (ts->n_discards) ts->discards[ts->n_discards - 1].reconstructed++;
         on_reconstructed(st, c, ev, cpu, ns, keep_cpu);
         return;
     }
@@ -469,7 +471,7 @@ static void on_discarded(sink_state *st, const bt_message *m)
     if (!known) count = 0;
     const bt_stream *s = bt_message_discarded_events_borrow_stream_const(m);
     ts_ctf_stream *ts = &st->t->streams[stream_index(st, s)];
-    ts_ctf_discard d = {count, known, 0, 0, 0};
+    ts_ctf_discard d = {count, known, 0, 0, 0, 0};
     const bt_stream_class *sc = bt_stream_borrow_class_const(s);
     if (bt_stream_class_discarded_events_have_default_clock_snapshots(sc)) {
         const bt_clock_snapshot *b = bt_message_discarded_events_borrow_beginning_default_clock_snapshot_const(m);

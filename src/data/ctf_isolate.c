@@ -23,7 +23,7 @@
  *            u64 reconstructed, i64 n_cpus, char arch[16], str arch_from,
  *            u64 n_streams, each: str name, i64 cpu, u64 events, u64 discarded,
  *              u64 n_discards, each: u64 count, u32 flags (1: has_times, 2: count_known),
- *              i64 begin_ns, i64 end_ns
+ *              i64 begin_ns, i64 end_ns, u64 reconstructed
  *            u64 n_truncated, each: str file, u64 size, indexed, packets, packets_missing
  *            u32 has_fields; when 1: n x i64 tid, n x i64 ret, n x u8 has_ret,
  *              u64 n_comms, n_comms x str (distinct thread names), n x u32 (index, or
@@ -118,6 +118,7 @@ static void put_trace(ts__wr *w, const ts_ctf_trace *t)
             ts__put_u32(w, (uint32_t)(s->discards[k].has_times ? 1 : 0) | (s->discards[k].count_known ? 2u : 0));
             ts__put_i64(w, s->discards[k].begin_ns);
             ts__put_i64(w, s->discards[k].end_ns);
+            ts__put_u64(w, s->discards[k].reconstructed);
         }
     }
     ts__put_u64(w, t->n_truncated);
@@ -255,7 +256,7 @@ static int get_trace(FILE *f, ts_ctf_trace *t)
             ts_ctf_discard *d = &s->discards[s->n_discards++];
             uint32_t has;
             if (ts__get_u64(f, &d->count) || ts__get_u32(f, &has) || ts__get_i64(f, &d->begin_ns) ||
-                ts__get_i64(f, &d->end_ns))
+                ts__get_i64(f, &d->end_ns) || ts__get_u64(f, &d->reconstructed))
                 return -1;
             d->has_times = (has & 1) != 0;
             d->count_known = (has & 2) != 0;

@@ -1430,7 +1430,7 @@ static int load_text(const char *const *paths, int npaths, const ts_ctf_opts *op
         rec *x = &rd.r[i];
         ts_ctf_stream *s = &st[x->cpu];
         if (x->kind == K_LOST) {
-            ts_ctf_discard d = {x->val >= 0 ? (uint64_t)x->val : 0, x->val >= 0, 0, 0, 0};
+            ts_ctf_discard d = {x->val >= 0 ? (uint64_t)x->val : 0, x->val >= 0, 0, 0, 0, 0};
             s->discards = ts__append_room(s->discards, s->n_discards, sizeof *s->discards);
             s->discards[s->n_discards++] = d;
             s->discarded += d.count;
@@ -1444,6 +1444,8 @@ static int load_text(const char *const *paths, int npaths, const ts_ctf_opts *op
             continue;
         }
         s->events++;
+        /* fill writes a gap's events right after its marker: its count of them */
+        if (x->recon && s->n_discards) s->discards[s->n_discards - 1].reconstructed++;
         if ((x->raw && rd.has_named) || (x->recon && o->no_recon)) continue;
         int keep = (o->cpu < 0 || x->cpu == o->cpu) && (!o->comm || (x->comm && !strcmp(x->comm, o->comm)));
         if (x->kind == K_EXIT && x->has_val) {
