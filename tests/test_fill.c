@@ -1248,6 +1248,35 @@ static void ingest_filled_ctf(void)
     CHECK_MSG(strstr(out, "discarded") && strstr(out, "has gaps"), "%s", out);
 }
 
+/* a stream file corrupted in its middle (64 bytes of noise at byte 5000 of channel0_1): an
+ * event's time jumps ahead and babeltrace2's muxer refuses the next one, naming no file.
+ * One line naming the trace and the stream file of the event read last */
+static void corrupt_stream_named(void)
+{
+    const char *src = shared_path("traces/lttng/many-threads");
+    if (!src) { SKIP("the shared LTTng trace is not there"); return; }
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char cmd[6000], first[1024];
+    snprintf(cmd, sizeof cmd, "cp -r '%s' '%s'", src, in(d, "T"));
+    REQUIRE(system(cmd) == 0);
+    FILE *f = fopen(in(d, "T/channel0_1"), "r+b");
+    REQUIRE(f);
+    uint32_t x = 12345;   /* the same noise each run */
+    unsigned char noise[64];
+    for (int i = 0; i < 64; i++) { x = x * 1103515245u + 12345u; noise[i] = (unsigned char)(x >> 16); }
+    CHECK(fseek(f, 5000, SEEK_SET) == 0 && fwrite(noise, 1, 64, f) == 64);
+    fclose(f);
+    const char *cmds[] = {"gaps %s -q", "ingest --from ctf %s -o %s -q"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(cmd, sizeof cmd, cmds[i], in(d, "T"), in(d, "ds"));
+        int lines;
+        const int rc = run_err_lines(cmd, first, sizeof first, &lines);
+        CHECK_MSG(rc == 1 && lines == 1 && strstr(first, in(d, "T: ")) && strstr(first, "stream file ") &&
+                      strstr(first, "T/channel0_"), "%s: exit %d, %d lines: %s", cmd, rc, lines, first);
+    }
+}
+
 /* bad input: one error line naming the trace, a non-zero exit, no output left behind */
 static void bad_input(void)
 {
@@ -2637,6 +2666,7 @@ TEST_MAIN("fill", {
     RUN(ctf_without_gaps_not_noted);
     RUN(bench_fill_streams_per_cpu);
     RUN(bad_input);
+    RUN(corrupt_stream_named);
     RUN(ctf_file_given);
     RUN(side_outputs_apart);
     RUN(text_checked_first);

@@ -37,13 +37,23 @@ static inline int64_t ts__exec_tid(const bt_field *pl, int64_t cur)
     return tid;
 }
 
+/* the stream of the last event a sink of ours was given (this thread's graph), named in an
+ * error the graph gives after it (ts__bt_fail): babeltrace2's muxer names no stream file */
+void ts__bt_last_event(const bt_message *m);
+
 /* the next messages for a simple sink's consume function: 1 with msgs/count set, or 0
  * with *status what consume returns (end, again, or the error) */
 static inline int ts__bt_next(bt_message_iterator *it, bt_message_array_const *msgs, uint64_t *count,
                               bt_graph_simple_sink_component_consume_func_status *status)
 {
     switch (bt_message_iterator_next(it, msgs, count)) {
-    case BT_MESSAGE_ITERATOR_NEXT_STATUS_OK: return 1;
+    case BT_MESSAGE_ITERATOR_NEXT_STATUS_OK:
+        for (uint64_t i = *count; i-- > 0;)
+            if (bt_message_get_type((*msgs)[i]) == BT_MESSAGE_TYPE_EVENT) {
+                ts__bt_last_event((*msgs)[i]);
+                break;
+            }
+        return 1;
     case BT_MESSAGE_ITERATOR_NEXT_STATUS_END: *status = BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_END; break;
     case BT_MESSAGE_ITERATOR_NEXT_STATUS_AGAIN: *status = BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_AGAIN; break;
     case BT_MESSAGE_ITERATOR_NEXT_STATUS_MEMORY_ERROR:

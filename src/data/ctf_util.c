@@ -159,6 +159,19 @@ int ts__ctf_index_extent(const char *idx, uint64_t size, uint64_t *complete, uin
     return rc;
 }
 
+/* ts__bt_last_event's: the stream (compared, never followed) and its name */
+static _Thread_local const bt_stream *last_stream;
+static _Thread_local char last_name[1024];
+
+void ts__bt_last_event(const bt_message *m)
+{
+    const bt_stream *s = bt_event_borrow_stream_const(bt_message_event_borrow_event_const(m));
+    if (s == last_stream) return;
+    last_stream = s;
+    const char *nm = bt_stream_get_name(s);
+    snprintf(last_name, sizeof last_name, "%s", nm ? nm : "");
+}
+
 int ts__bt_fail(const char *dir, const char *what)
 {
     const bt_error *err = bt_current_thread_take_error();
@@ -169,7 +182,15 @@ int ts__bt_fail(const char *dir, const char *what)
         const char *m = bt_error_cause_get_message(bt_error_borrow_cause_by_index(err, i));
         if (m && strstr(m, "stream file")) file = m;
     }
-    const char *hint = why && strstr(why, "timestamp is less than") ? " (the trace's timestamps go back in time)" : "";
+    /* the muxer's: one stream's event older than the last one read, of a stream it does not
+     * name; the last one's is known here, one of the two */
+    const int back = why && strstr(why, "timestamp is less than");
+    char hint[1200] = "";
+    if (back && last_name[0])
+        snprintf(hint, sizeof hint, " (the trace's timestamps go back in time after an event of stream file %s: it "
+                 "or another stream file is corrupt?)", last_name);
+    else if (back)
+        snprintf(hint, sizeof hint, " (the trace's timestamps go back in time)");
     ts_fail("%s: %s%s%s%s%s%s%s", dir, what, why ? ": " : "", why ? why : "", hint, file ? " (" : "",
             file ? file : "", file ? ": cut short or corrupt?)" : "");
     if (err) bt_error_release(err);
@@ -231,6 +252,8 @@ static int source_fail(const char *given)
 int ts__bt_pipeline_open(ts__bt_pipeline *p, const char *dir, const char *given)
 {
     memset(p, 0, sizeof *p);
+    last_stream = NULL;   /* an earlier graph's */
+    last_name[0] = 0;
     /* an error an earlier caller left on the thread would make the calls below abort */
     bt_current_thread_clear_error();
     p->ctf = ts__bt_find_plugin("ctf");
