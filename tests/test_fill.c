@@ -1267,8 +1267,8 @@ static void corrupt_stream_named(void)
     for (int i = 0; i < 64; i++) { x = x * 1103515245u + 12345u; noise[i] = (unsigned char)(x >> 16); }
     CHECK(fseek(f, 5000, SEEK_SET) == 0 && fwrite(noise, 1, 64, f) == 64);
     fclose(f);
-    const char *cmds[] = {"gaps %s -q", "ingest --from ctf %s -o %s -q"};
-    for (int i = 0; i < 2; i++) {
+    const char *cmds[] = {"gaps %s -q", "ingest --from ctf %s -o %s -q", "drop %s -o %s -q"};
+    for (int i = 0; i < 3; i++) {
         snprintf(cmd, sizeof cmd, cmds[i], in(d, "T"), in(d, "ds"));
         int lines;
         const int rc = run_err_lines(cmd, first, sizeof first, &lines);

@@ -1228,6 +1228,7 @@ static int on_message(rw_iter *w, const bt_message *m)
         const bt_event *ev = bt_message_event_borrow_event_const(m);
         ostream *o = out_stream(w, bt_event_borrow_stream_const(ev));
         if (!o) return -1;
+        ts__bt_last_event(m);   /* named in an error of the muxer after it */
         ts_rw_event e;
         decode(&w->r, m, &e);
         uint64_t te = has_clock(o) ? snap(bt_message_event_borrow_default_clock_snapshot_const(m)) : 0;
