@@ -1137,6 +1137,8 @@ typedef struct {
     double last;       /* the last look that measured a pace, and its iteration */
     long last_it;
     double per;        /* the last pace measured: seconds an iteration, validations included */
+    double since;      /* the last re-plan (the loop's start before one), and its iteration */
+    long since_it;
     long cap;          /* the most iterations a re-plan may lengthen the run to: the --iters
                         * given (the budget alone: the parse's bound) */
     int replanned;     /* whether a look has re-planned the run */
@@ -1151,7 +1153,12 @@ typedef struct {
  * before the run was made (none: the run ends at this validation); where they would end
  * it more than 6 % short of the budget (the machine got faster again after a busy
  * while), they are lengthened to those that fit in 97 % of it, at most p->cap. The 3 %
- * on either side keeps a pace that varies a little from re-planning. The last
+ * on either side keeps a pace that varies a little from re-planning. A pace that swings
+ * more from look to look (a busy machine: 0.29 to 0.48 s an iteration) re-planned at
+ * every look, cutting and lengthening by turns, so the pace over all the iterations since
+ * the last re-plan (the loop's start before one) must say so too, by a wider margin (see
+ * below); it lags a lasting change only until the time spent shows it, and the cut is
+ * still to the look's pace, so a run that got slower still ends within the budget. The last
  * validation and the work after the loop were timed with the plan: they come after the
  * iterations, at the pace of now, so on a machine that is slower now than then they
  * take longer by as much as the iterations do, and are counted so; one that was slower
@@ -1169,17 +1176,37 @@ static long budget_look(const ts_train_cfg *c, budget_pace *p, long done, int ra
         p->per = (now - p->last) / (double)(done - p->last_it);
         p->last = now;
         p->last_it = done;
-        const double slower = p->per0 > 0 && p->per > p->per0 ? p->per / p->per0 : 1;
-        const double el = now - p->t_start, after = (p->val_s + p->after_s) * slower;
-        const double end = el + p->per * (double)(iters - done) + after;
-        if (end > c->budget_s || end < 0.94 * c->budget_s) {
-            double left = 0.97 * c->budget_s - el - after;
-            double m = left > 0 ? floor(left / p->per) : 0;
+        const double el = now - p->t_start;
+        /* the end at the look's pace and at the pace since the last re-plan (k 0, 1), the
+         * work after the loop slower by as much */
+        const double per[2] = {p->per, (now - p->since) / (double)(done - p->since_it)};
+        double e[2], aft[2];
+        for (int k = 0; k < 2; k++) {
+            aft[k] = (p->val_s + p->after_s) * (p->per0 > 0 && per[k] > p->per0 ? per[k] / p->per0 : 1);
+            e[k] = el + per[k] * (double)(iters - done) + aft[k];
+        }
+        /* the pace since the re-plan is read once it spans 4 looks' time (or at a look
+         * halfway to the end): a cut needs it to end the run more than 2 % past the budget
+         * too, a lengthening more than 8 % short of it. The iterations left that take less
+         * than that at the look's pace are cut on that pace alone, as a later look could
+         * not mend them */
+        const double span = 4 * p->min_s;
+        const int near = p->per * (double)(iters - done) < span;
+        const int looked = now - p->since >= span || halfway;
+        const int cut = e[0] > c->budget_s && (near || (looked && e[1] > 1.02 * c->budget_s));
+        if (cut || (looked && e[0] < 0.94 * c->budget_s && e[1] < 0.92 * c->budget_s)) {
+            /* a cut at the look's pace (the budget kept to as before), a lengthening at the
+             * slower of the two */
+            const int k = cut || per[0] > per[1] ? 0 : 1;
+            double left = 0.97 * c->budget_s - el - aft[k];
+            double m = left > 0 ? floor(left / per[k]) : 0;
             if (m > (double)(p->cap - done)) m = (double)(p->cap - done);
             /* a cut where past the budget, a lengthening where short of it: never the other */
-            if (end > c->budget_s ? m < (double)(iters - done) : m > (double)(iters - done)) {
+            if (cut ? m < (double)(iters - done) : m > (double)(iters - done)) {
                 iters = done + (long)m;
                 p->replanned = 1;
+                p->since = now;
+                p->since_it = done;
             }
         }
     }
@@ -1590,7 +1617,7 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
      * (after a re-plan, less at the halfway looks budget_look adds near the run's end) */
     const double look_s = c->budget_s / 50;
     const double min_s = look_s < 0.5 ? 0.5 : look_s > 60 ? 60 : look_s;
-    budget_pace pace = {t_start, val_s, after_s, per_s, min_s, budget_now(), it0, 0, c0->iters, 0};
+    budget_pace pace = {t_start, val_s, after_s, per_s, min_s, t0, it0, 0, t0, it0, c0->iters, 0};
     double loss_sum = st.loss_sum;
     long loss_n = (long)st.loss_n;
     const char *kept = NULL;
