@@ -407,9 +407,9 @@ static void impute_npy_original_exact(void)
 static void generate_text_and_dataset(void)
 {
     char args[2048], out[4096], err[512];
-    /* train = dataset directory (one stream 1..8); see test_eval.c gen_train_metrics */
+    /* train = a dataset's whole stream (1..8); see test_eval.c gen_train_metrics */
     snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s --json", at("real.txt"),
-             at("synth.txt"), at("ds"));
+             at("synth.txt"), at("ds/stream.txt"));
     REQUIRE(run_stdout(args, out, sizeof out) == 0);
     CHECK(strncmp(out, "{\"mode\": \"generate\"", 19) == 0);
     CHECK_NEAR(json_get(out, "d_trans"), 0.5, 1e-6);
@@ -428,7 +428,7 @@ static void generate_text_and_dataset(void)
     CHECK(isnan(json_get(out, "downstream_accuracy")) && isnan(json_get(out, "downstream_train_bits")));
     /* train on synthetic, test on real: the predictor trained on the training data too */
     snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s --downstream 2 --json", at("real.txt"),
-             at("synth.txt"), at("ds"));
+             at("synth.txt"), at("ds/stream.txt"));
     REQUIRE(run_stdout(args, out, sizeof out) == 0);
     CHECK_NEAR(json_get(out, "downstream_order"), 2, 0);
     CHECK_MSG(strstr(out, "\"downstream_order\": 2, "), "the order, an integer, is written as one: %s", out);
@@ -478,6 +478,34 @@ static void generate_real_dataset_part_said(void)
     CHECK_MSG(strstr(out, "\"real_part\": null, "), "%s", out);
 }
 
+/* a dataset directory as the training data is its training part (the time split's first
+ * 70 %: 1..5 of 1..8), as train --split time trained on it: 2 3 4 alone of the synthetic
+ * windows is in it verbatim; the header and JSON train_part say so. Its stream.txt named
+ * as a file is all of it (4 5 6 too); a window file is what it is, no part named */
+static void generate_train_dataset_part(void)
+{
+    char args[2048], out[4096];
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s --json", at("real.txt"), at("synth.txt"),
+             at("ds"));
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "\"real_part\": null, \"train_part\": \"train\", "), "%s", out);
+    CHECK_NEAR(json_get(out, "memorized"), 0.25, 1e-6);
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s", at("real.txt"), at("synth.txt"), at("ds"));
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    char want[600];
+    snprintf(want, sizeof want, "1 window of 5 events, the training part of %s (events [0, 5) of 8, the time "
+             "split's first 70 %%, as train --split time cuts it; all of it: --train %s/stream.txt)", at("ds"), at("ds"));
+    CHECK_MSG(strstr(out, want), "%s", out);
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s --json", at("real.txt"), at("synth.txt"),
+             at("ds/stream.txt"));
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "\"train_part\": null, "), "%s", out);
+    CHECK_NEAR(json_get(out, "memorized"), 0.5, 1e-6);
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --json", at("real.txt"), at("synth.txt"));
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "\"train_part\": null, "), "%s", out);
+}
+
 /* two dataset directories number their events by their own ranks: they are compared by
  * name (read read write mmap against read read write futex), not by ID */
 static void generate_datasets_by_name(void)
@@ -489,7 +517,9 @@ static void generate_datasets_by_name(void)
     write_text(at("dsa/stream.txt"), "0,0,1,2\n");
     write_text(at("dsb/vocab.tsv"), "0\twrite\t1\n1\tread\t2\n2\tfutex\t1\n");
     write_text(at("dsb/stream.txt"), "1,1,0,2\n");
-    snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s --json", at("dsa"), at("dsb"), at("dsa"));
+    /* (the training data all of dsa: its stream.txt; dsa itself would be its training part) */
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s --json", at("dsa"), at("dsb"),
+             at("dsa/stream.txt"));
     REQUIRE(run_stdout(args, out, sizeof out) == 0);
     CHECK_NEAR(json_get(out, "coverage_real"), 2.0 / 3, 1e-6);
     CHECK_NEAR(json_get(out, "coverage_synth"), 2.0 / 3, 1e-6);
@@ -497,7 +527,8 @@ static void generate_datasets_by_name(void)
     CHECK_NEAR(json_get(out, "d_trans"), 1.0 / 3, 1e-6);      /* only write -> futex is new */
     CHECK_NEAR(json_get(out, "lcs_max"), 3, 1e-6);
     /* a name the real trace lacks is one type in the synthetic and the training data */
-    snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s --json", at("dsa"), at("dsb"), at("dsb"));
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s --json", at("dsa"), at("dsb"),
+             at("dsb/stream.txt"));
     REQUIRE(run_stdout(args, out, sizeof out) == 0);
     CHECK_NEAR(json_get(out, "memorized"), 1, 1e-6);
     CHECK_NEAR(json_get(out, "d_trans"), 0, 1e-6);
@@ -515,7 +546,8 @@ static void generate_window_file_by_name(void)
     /* dsb's events of generate_datasets_by_name, numbered by the model that wrote them */
     write_text(at("syn.txt"), "1,1,0,2\n");
     write_text(at("syn.names.txt"), "read read write futex\n");
-    snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s --json", at("dsn"), at("syn.txt"), at("dsn"));
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s --json", at("dsn"), at("syn.txt"),
+             at("dsn/stream.txt"));
     REQUIRE(run_stdout(args, out, sizeof out) == 0);
     CHECK_NEAR(json_get(out, "coverage_real"), 2.0 / 3, 1e-6);
     CHECK_NEAR(json_get(out, "coverage_synth"), 2.0 / 3, 1e-6);
@@ -536,7 +568,7 @@ static void generate_window_file_by_name(void)
     write_text(at("spn/vocab.tsv"), "0\tread\t2\n1\twrite\t1\n2\tmmap\t1\n");
     write_text(at("spn/testing"), "0,0,1,2\n");
     snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s --json", at("spn/testing"), at("syn.txt"),
-             at("dsn"));
+             at("dsn/stream.txt"));
     REQUIRE(run_stdout(args, out, sizeof out) == 0);
     CHECK_NEAR(json_get(out, "coverage_real"), 2.0 / 3, 1e-6);
     CHECK_NEAR(json_get(out, "js_unigram"), 0.25, 1e-6);
@@ -831,6 +863,7 @@ TEST_MAIN("eval_cli", {
     RUN(impute_npy_original_exact);
     RUN(generate_text_and_dataset);
     RUN(generate_real_dataset_part_said);
+    RUN(generate_train_dataset_part);
     RUN(generate_windows_of_one);
     RUN(generate_npy_real_exact);
     RUN(generate_npy_named_not_clamped);

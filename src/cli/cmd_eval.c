@@ -116,7 +116,9 @@ static int parse_args(int argc, char **argv, eval_args *a)
                     "training part too, as the output says; the held-out\n"
                     "part alone: the split's testing file)"),
         TS_OPT_STR_(0, "synthetic", &a->synthetic, "S", "synthetic windows"),
-        TS_OPT_STR_(0, "train", &a->train, "T", "training data"),
+        TS_OPT_STR_(0, "train", &a->train, "T", "training data (a dataset directory: its training part,\n"
+                    "the time split's first 70 %, as train --split time\n"
+                    "cuts it, as the output says; all of it: DS/stream.txt)"),
         TS_OPT_STR_(0, "constraints", &a->constraints, "C", "multi-channel datasets (ingest --channels): the\n"
                     "constraints file for D_trans, D_time, D_cpu, D_attr"),
         TS_OPT_CHOICE_(0, "real-part", &a->real_part, "P", eval_parts,
@@ -643,6 +645,22 @@ static int eval_generate(const eval_args *a)
     if (a->train && (input_vocab(a->train, &vt, &vpt) || ids_load(a->train, 1, &T) || ts_windows_as_set(a->train, &T) ||
                      ids_named(a->train, &T, &vt, vpt) || file_names(a->train, &T, &vt)))
         goto done;
+    /* a dataset directory that is a recorded stream (not a set of windows, DIR/length) is
+     * its training part, [0, a) of the time split, as train --split time trains on it: its
+     * held-out part would count the synthetic trace's likeness to the test part as
+     * memorization of the training data. Its stream.txt named as a file: all of it */
+    struct stat tst;
+    const int train_dir = a->train && !ts_path_is_stdin(a->train) && stat(a->train, &tst) == 0 && S_ISDIR(tst.st_mode);
+    size_t train_all = T.len, train_a = 0, train_b;
+    if (train_dir && T.n == 1) {
+        ts_split_bounds(T.len, NULL, &train_a, &train_b);
+        if (train_a == 0) {
+            ts_fail("%s: its training part (the time split's first 70 %%) of %zu event%s is empty; all of it: --train "
+                    "%s/stream.txt", a->train, T.len, ts_plural(T.len), a->train);
+            goto done;
+        }
+        T.len = train_a;
+    }
     /* two dataset directories number their events each by its own frequency ranks, a model's
      * windows by its own: compare them by name */
     if (vr.n > 0 && vt.n > 0) renumber_by_name(&T, &vt, &vr, &extra);
@@ -682,9 +700,9 @@ static int eval_generate(const eval_args *a)
     struct stat rst;
     const int whole = !ts_path_is_stdin(a->real) && stat(a->real, &rst) == 0 && S_ISDIR(rst.st_mode);
     if (a->json) {
-        printf("{\"mode\": \"generate\", \"real_part\": %s, \"real_windows\": %zu, \"real_length\": %zu, "
-               "\"synthetic_windows\": %zu, \"synthetic_length\": %zu, ", whole ? "\"all\"" : "null", R.n, R.len,
-               S.n, S.len);
+        printf("{\"mode\": \"generate\", \"real_part\": %s, \"train_part\": %s, \"real_windows\": %zu, "
+               "\"real_length\": %zu, \"synthetic_windows\": %zu, \"synthetic_length\": %zu, ", whole ? "\"all\"" : "null",
+               train_a ? "\"train\"" : train_dir ? "\"all\"" : "null", R.n, R.len, S.n, S.len);
         json_num("js_unigram", 1, g.js_unigram, 0);
         json_num("js_bigram", 1, g.js_bigram, 0);
         json_num("kl_unigram", 1, g.kl_unigram, 0);
@@ -712,7 +730,11 @@ static int eval_generate(const eval_args *a)
             describe("real", &R);
         }
         describe("synthetic", &S);
-        if (t) describe("train", &T);
+        if (t && train_a)
+            printf("  %-10s %zu window%s of %zu event%s, the training part of %s (events [0, %zu) of %zu, the time "
+                   "split's first 70 %%, as train --split time cuts it; all of it: --train %s/stream.txt)\n", "train",
+                   T.n, ts_plural(T.n), T.len, ts_plural(T.len), a->train, train_a, train_all, a->train);
+        else if (t) describe("train", &T);
         printf("  %-19s %8.4f   bits, in [0, 1]\n", "JS unigram", g.js_unigram);
         printf("  %-19s %8.4f   bits, pairs inside windows\n", "JS bigram", g.js_bigram);
         printf("  %-19s %8.4f   bits, KL(real || synthetic), add-one\n", "KL unigram", g.kl_unigram);
