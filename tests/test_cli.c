@@ -32,6 +32,42 @@ static double metric(const char *json, const char *key)
     return atof(p + strlen(k));
 }
 
+/* tune-prior's closing line times each of its three choices (the prior's weights, impute's
+ * decoding, the chain likelihood's mixture), not their sum alone, and each of its log
+ * records has an elapsed_s, as train's have: from its start, never falling */
+static void tune_prior_phases_timed(void)
+{
+    char args[2048], out[8192], lg[600];
+    snprintf(lg, sizeof lg, "%s/tp.jsonl", dir);
+    remove(lg);
+    snprintf(args, sizeof args, "tune-prior tests/fixtures/models/mdm.tsm tests/fixtures/models/ds --threads 1 "
+             "--no-progress --valid-windows 4 -o %s/tp.tsm --log %s", dir, lg);
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    const char *line = strstr(out, "chose the prior's weights, impute's decoding and the chain likelihood's mixture");
+    REQUIRE(line);
+    double all = -1, w = -1, d = -1, c = -1;
+    const char *at = strstr(line, " s (the prior's weights "), *num = at;
+    while (num && num > line && num[-1] != ' ') num--;   /* the whole time, before it */
+    CHECK_MSG(num && sscanf(num, "%lf s (the prior's weights %lf s, impute's decoding %lf s, the chain "
+                            "likelihood's mixture %lf s) -> ", &all, &w, &d, &c) == 4, "%s", line);
+    CHECK_MSG(w >= 0 && d >= 0 && c >= 0 && w + d + c <= all + 0.15, "%g = %g + %g + %g", all, w, d, c);
+    FILE *f = fopen(lg, "r");
+    REQUIRE(f);
+    char rec[4096];
+    long n = 0, timed = 0, falls = 0;
+    double prev = 0;
+    while (fgets(rec, sizeof rec, f)) {
+        n++;
+        const char *e = strstr(rec, "\"elapsed_s\":");
+        if (!e) continue;
+        timed++;
+        falls += atof(e + 12) < prev;
+        prev = atof(e + 12);
+    }
+    fclose(f);
+    CHECK_MSG(n > 0 && timed == n && falls == 0, "%ld of %ld records timed, %ld falls", timed, n, falls);
+}
+
 static void train_impute_eval(void)
 {
     char args[2048], out[8192];
@@ -3863,4 +3899,5 @@ TEST_MAIN("cli", {
     RUN(default_threads_one_pool);
     RUN(stdout_write_failure);
     RUN(error_line_one_write);
+    RUN(tune_prior_phases_timed);
 })

@@ -65,6 +65,10 @@ typedef struct {
 } ts_mdm_tune_row;
 int ts_mdm_tune_prior(ts_model *m, const ts_windows *valid, size_t windows, uint64_t seed, const char *log_path,
                       ts_mdm_tune_row rows[5], int progress);
+/* the seconds the last choice on this thread (ts_mdm_tune_prior, or train's after its loop)
+ * took for each part: [0] the prior's weights, [1] impute's decoding, [2] the chain
+ * likelihood's mixture (0 for a part it did not reach) */
+void ts_mdm_tune_times(double s[3]);
 
 /* the chain-rule likelihood's mixture with the n-gram that ts_mdm_tune_prior chose
  * (score --likelihood chain): the --ngram-mix text ("switch:A", "linear:W") into

@@ -216,6 +216,12 @@ int  ts_train_log(const char *path, const char *fmt, ...) TS_PRINTF(2, 3);
 /* while on, ts_train_log writes nothing on the calling thread (the trainer's timing before
  * a --budget run, whose validation would otherwise leave a model's records in the log) */
 void ts_train_log_mute(int on);
+/* the elapsed_s of the records a model writes into the log (an mdm's choices after train's
+ * loop, tune-prior's): seconds on the clock now since t0 on it, as the calling thread last
+ * set them (the trainer: its run's first iteration on its --budget clock; tune-prior: its
+ * start); 0 where never set */
+void   ts_train_log_since(double t0, double (*now)(void));
+double ts_train_log_elapsed(void);
 
 /* a model trained or loaded into *out (NULL on failure); free it with ts_model_free */
 int  ts_model_train(const char *name, const ts_train_opts *o, ts_model **out);

@@ -32,7 +32,8 @@ int cmd_tune_prior(int argc, char **argv)
                      "and size (default 500, as training); the chain\n"
                      "likelihood's mixture: 48 for 500 or all there are,\n"
                      "its share of fewer"),
-        TS_OPT_STR_(0, "log", &log, "FILE.jsonl", "append the choices (JSON lines)"),
+        TS_OPT_STR_(0, "log", &log, "FILE.jsonl", "append the choices (JSON lines, each with its\n"
+                    "elapsed_s from the start)"),
         TS_OPT_STR_(0, "ensemble", &ens, "FILE[,FILE...]", "choose them for MODEL's network averaged with\n"
                     "the files' (other mdm models, events matched by name);\n"
                     "impute the result with the same --ensemble"),
@@ -177,10 +178,14 @@ int cmd_tune_prior(int argc, char **argv)
         }
     }
     size_t chosen_on = valid.n < nwin ? valid.n : nwin;
-    /* the time of all three: the decoding takes most of it (one evaluation per hidden event) */
+    /* the time of all three, and of each: the decoding takes most of it (one evaluation per
+     * hidden event) */
+    double ph[3];
+    ts_mdm_tune_times(ph);
     printf("chose the prior's weights, impute's decoding and the chain likelihood's mixture of %s on %zu validation "
-           "window%s of %s in %.1f s -> %s\n", args.pos[0],
-           chosen_on, ts_plural(chosen_on), args.pos[1], ts_now() - t0, out);
+           "window%s of %s in %.1f s (the prior's weights %.1f s, impute's decoding %.1f s, the chain likelihood's "
+           "mixture %.1f s) -> %s\n", args.pos[0], chosen_on, ts_plural(chosen_on), args.pos[1], ts_now() - t0, ph[0],
+           ph[1], ph[2], out);
     if (ens) printf("(chosen for the ensemble with %s: impute %s with --ensemble %s)\n", ens, out, ens);
     char mix[64];
     int ko;

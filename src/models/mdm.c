@@ -1780,5 +1780,6 @@ int ts_mdm_tune_prior(ts_model *base, const ts_windows *valid, size_t windows, u
     if (windows < 1) return ts_fail("tune-prior: at least one validation window per position");
     mdm_model *m = (mdm_model *)base;
     if (valid->n && valid->len > 4096) return ts_fail("tune-prior: windows of %zu events: at most 4096", valid->len);
+    ts_train_log_since(ts_now(), ts_now);   /* its records' elapsed_s: from here */
     return tune_prior(m, valid, windows, chain_windows(windows, valid->n), seed, log_path, rows, progress);
 }

@@ -249,8 +249,8 @@ int tune_chain(mdm_model *m, const ts_windows *v, size_t nchain, const char *log
     m->chain_order = best_o;
     m->has_chain = 1;
     ts_train_log(log, "\"event\":\"chain_mixture\",\"windows\":%zu,\"kn_order\":%d,\"network_bits\":%.5f,"
-                 "\"ngram_bits\":%.5f,\"mixture\":\"%s\",\"parameter\":%g,\"bits\":%.5f", nc, best_o, net, ng,
-                 bk == CHAIN_SWITCH ? "switch" : "linear", ba, bb);
+                 "\"ngram_bits\":%.5f,\"mixture\":\"%s\",\"parameter\":%g,\"bits\":%.5f,\"elapsed_s\":%.1f", nc,
+                 best_o, net, ng, bk == CHAIN_SWITCH ? "switch" : "linear", ba, bb, ts_train_log_elapsed());
     return 0;
 }
 

@@ -437,8 +437,9 @@ static int tune_steps(mdm_model *m, const ts_windows *v, size_t nwin, uint64_t s
         for (int p = 0; p < 2; p++) {
             per[p * NKW + kb] = hits[1][p] - hits[0][p] >= gain ? 1 : 0;
             ts_train_log(log, "\"event\":\"decoding\",\"k\":%zu,\"position\":\"%s\",\"windows\":%zu,"
-                         "\"one_step_accuracy\":%.4f,\"one_per_event_accuracy\":%.4f,\"events_per_step\":%g", k,
-                         pos_name[p], n, 100.0 * hits[0][p] / hidden, 100.0 * hits[1][p] / hidden, per[p * NKW + kb]);
+                         "\"one_step_accuracy\":%.4f,\"one_per_event_accuracy\":%.4f,\"events_per_step\":%g,"
+                         "\"elapsed_s\":%.1f", k, pos_name[p], n, 100.0 * hits[0][p] / hidden,
+                         100.0 * hits[1][p] / hidden, per[p * NKW + kb], ts_train_log_elapsed());
             if (rows) {
                 rows[kb].per_step[p] = (int)per[p * NKW + kb];
                 rows[kb].one_step_acc[p] = 100.0 * hits[0][p] / hidden;
@@ -460,9 +461,14 @@ static int tune_steps(mdm_model *m, const ts_windows *v, size_t nwin, uint64_t s
  * fills more validation events (by the gain); then a second pass over the gate's
  * cells on the runs left to it. 0 / -1 */
 
+/* the last choice's seconds on this thread: the weights, the decoding, the chain's mixture */
+static _Thread_local double tune_phase_s[3];
+
 static int tune_prior_run(mdm_model *m, const ts_windows *v, size_t nwin, size_t nchain, uint64_t seed,
                           const char *log, ts_mdm_tune_row *rows, int progress, const tune_units *u)
 {
+    const double t_start = ts_now();
+    memset(tune_phase_s, 0, sizeof tune_phase_s);
     if (!m->prior) return ts_fail("mdm: this model was trained without the n-gram prior (--prior 0): no weights to choose");
     if (!v->n || v->len < 2) return ts_fail("mdm: no validation windows to choose the prior's weights on");
     double gate[MDM_GATE_N], copy[MDM_GATE_N], win[NKW] = {0};
@@ -543,9 +549,10 @@ static int tune_prior_run(mdm_model *m, const ts_windows *v, size_t nwin, size_t
         }
         ts_train_log(log, "\"event\":\"prior_gate\",\"k\":%d,\"windows\":%zu,\"pure_accuracy\":%.4f,"
                      "\"ngram_accuracy\":%.4f,\"constant\":%g,\"constant_accuracy\":%.4f,\"gated_accuracy\":%.4f,"
-                     "\"weights\":[%s],\"copy\":[%s],\"in_window\":%g,\"in_window_accuracy\":%.4f", t.k, nw,
-                     100.0 * pure / hidden, 100.0 * ngram / hidden, tune_grid[bg], 100.0 * best / hidden,
-                     100.0 * cur / hidden, wtxt, ctxt, win[kb], 100.0 * wbest / hidden);
+                     "\"weights\":[%s],\"copy\":[%s],\"in_window\":%g,\"in_window_accuracy\":%.4f,"
+                     "\"elapsed_s\":%.1f", t.k, nw, 100.0 * pure / hidden, 100.0 * ngram / hidden, tune_grid[bg],
+                     100.0 * best / hidden, 100.0 * cur / hidden, wtxt, ctxt, win[kb], 100.0 * wbest / hidden,
+                     ts_train_log_elapsed());
         if (rows) rows[kb] = (ts_mdm_tune_row){t.k, tune_grid[bg], 100.0 * pure / hidden, 100.0 * ngram / hidden,
                                                100.0 * best / hidden, 100.0 * cur / hidden, (int)win[kb],
                                                100.0 * wbest / hidden, {0, 0}, {0, 0}, {0, 0}, 0};
@@ -557,11 +564,22 @@ static int tune_prior_run(mdm_model *m, const ts_windows *v, size_t nwin, size_t
     memcpy(m->win, win, sizeof win);
     m->prior_weight = m->kw[k_bucket(10)];
     m->has_kw = m->has_gate = m->has_copy = m->has_win = 1;
+    tune_phase_s[0] = ts_now() - t_start;
     /* all the windows: on half of them (250 per position) the choice followed noise (pybench,
      * k = 40 centre: one evaluation ahead by 0.06 there, behind by 0.35 on all 500) */
+    double t = ts_now();
     if (tune_steps(m, v, nwin, seed, log, rows, progress, u) != 0) return -1;
+    tune_phase_s[1] = ts_now() - t;
     ts_progress_span_part(u->chain);
-    return tune_chain(m, v, nchain, log, progress);
+    t = ts_now();
+    const int rc = tune_chain(m, v, nchain, log, progress);
+    tune_phase_s[2] = ts_now() - t;
+    return rc;
+}
+
+void ts_mdm_tune_times(double s[3])
+{
+    memcpy(s, tune_phase_s, sizeof tune_phase_s);
 }
 
 /* one bar over the choice, in network evaluations (tune_units): per blackout size its

@@ -259,6 +259,20 @@ void ts_train_log_mute(int on)
     log_muted = on;
 }
 
+static _Thread_local double log_t0;
+static _Thread_local double (*log_now)(void);
+
+void ts_train_log_since(double t0, double (*now)(void))
+{
+    log_t0 = t0;
+    log_now = now;
+}
+
+double ts_train_log_elapsed(void)
+{
+    return log_now ? log_now() - log_t0 : 0;
+}
+
 /* a regular file whose last byte is not a newline: its last record was cut short (a run
  * stopped in the middle of writing it, a full disk). A stream (/dev/stderr, a FIFO) is
  * never read */

@@ -1612,6 +1612,7 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
      * run's loop, after a --budget's timing */
     double t0 = budget_now();
     long it0 = (long)st.iter;
+    ts_train_log_since(t0, budget_now);   /* the model's records after the loop too */
     /* a --budget's looks at the pace start from here, each over at least a fiftieth of the
      * budget (0.5 s to a minute): a pace measured over less says little on a shared machine
      * (after a re-plan, less at the halfway looks budget_look adds near the run's end) */
