@@ -1981,6 +1981,34 @@ static void fill_full_disk_names_output(void)
                   !strstr(out, "error: /tmp"), "%s", out);
 }
 
+/* a .gz OUT that fills its disk (a link to /dev/full) is a one-line error naming it: the
+ * compressed stream's failed write is a short write to stdio, never a crash. The text's
+ * random fields keep its compressed form above the 1 MB its output file buffers */
+static void drop_gz_full_disk_names_output(void)
+{
+    if (access("/dev/full", W_OK) != 0) SKIP("no /dev/full");
+    const size_t pairs = 60000, cap = pairs * 2 * 120;
+    char *t = malloc(cap);
+    size_t n = 0;
+    uint64_t r = 1;
+    for (size_t i = 0; i < pairs; i++) {
+        r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+        const long us = 1000000L + 10L * (long)i;
+        n += (size_t)snprintf(t + n, cap - n, "%16s-%-7d [%03d] ..... %5ld.%06ld: sys_write(fd: 1, buf: 0x%llx, "
+                              "count: %u)\n%16s-%-7d [%03d] ..... %5ld.%06ld: sys_write -> 0x%x\n", "dd", 10, 0,
+                              us / 1000000, us % 1000000, (unsigned long long)(r >> 16), (unsigned)(r >> 44), "dd",
+                              10, 0, (us + 5) / 1000000, (us + 5) % 1000000, (unsigned)(r & 0xfffff));
+    }
+    write_file(at("gzfull_in.trace"), t);
+    free(t);
+    unlink(at("gzfull.trace.gz"));
+    REQUIRE(symlink("/dev/full", at("gzfull.trace.gz")) == 0);
+    char cmd[2000], out[4096];
+    snprintf(cmd, sizeof cmd, "drop %s --rate 0.001 -o %s", at("gzfull_in.trace"), at("gzfull.trace.gz"));
+    CHECK_MSG(run_output(cmd, out, sizeof out) == 1 && strstr(out, "gzfull.trace.gz: write failed") &&
+                  !strchr(out, '\n')[1], "%s", out);
+}
+
 /* --save-model to a FIFO is written last, once the new trace is: a trace that cannot be
  * written sends nothing through it (its reader sees the end the test gives it) */
 static void fill_model_stream_after_the_trace(void)
@@ -3698,6 +3726,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(bench_keep_checked_first);
     RUN(drop_output_checked_first);
     RUN(fill_full_disk_names_output);
+    RUN(drop_gz_full_disk_names_output);
     RUN(fill_model_saved_with_the_trace);
     RUN(fill_model_stream_after_the_trace);
     RUN(fill_seed_refused_when_unread);

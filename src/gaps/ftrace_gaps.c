@@ -777,12 +777,14 @@ static int gz_drain(gz_out *g, int flush)
     return 0;
 }
 
+/* a failed write returns 0, never -1: glibc takes the count as unsigned, and a -1 there
+ * has it copy past the end of a large fwrite's data (a full disk crashed) */
 static ssize_t gz_write(void *u, const char *p, size_t n)
 {
     gz_out *g = u;
     g->z.next_in = (Bytef *)p;
     g->z.avail_in = (uInt)n;   /* stdio's buffer, far below 4 GiB */
-    return gz_drain(g, Z_NO_FLUSH) ? -1 : (ssize_t)n;
+    return gz_drain(g, Z_NO_FLUSH) ? 0 : (ssize_t)n;
 }
 
 static int gz_close(void *u)
