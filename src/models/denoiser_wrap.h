@@ -15,9 +15,13 @@
 static inline int ts_denoiser_wrap(ts_denoiser *d, const ts_denoiser_ops *ops, void *net, int rc, float *params,
                                    float *grads, size_t total, int K)
 {
-    if (rc != 0) free(net);
-    *d = rc != 0 ? (ts_denoiser){NULL} : (ts_denoiser){ops, net, params, grads, total, K};
-    return rc != 0 ? -1 : 0;
+    memset(d, 0, sizeof *d);   /* (not {NULL}: clang's -Wmissing-field-initializers refuses it) */
+    if (rc != 0) {
+        free(net);
+        return -1;
+    }
+    *d = (ts_denoiser){ops, net, params, grads, total, K};
+    return 0;
 }
 
 /* after the network's own free of its blocks: its struct, then d zeroed */
@@ -33,9 +37,13 @@ static inline void ts_denoiser_unwrap(ts_denoiser *d)
 static inline int ts_denoiser_plan_wrap(ts_denoiser_plan *pl, void *p, int rc, int B, int L, float *out,
                                         size_t floats)
 {
-    if (rc != 0) free(p);
-    *pl = rc != 0 ? (ts_denoiser_plan){NULL} : (ts_denoiser_plan){p, B, L, out, floats};
-    return rc != 0 ? -1 : 0;
+    memset(pl, 0, sizeof *pl);
+    if (rc != 0) {
+        free(p);
+        return -1;
+    }
+    *pl = (ts_denoiser_plan){p, B, L, out, floats};
+    return 0;
 }
 
 /* after the network's own free of its plan: the plan's struct, then pl zeroed */
