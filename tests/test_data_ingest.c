@@ -3227,6 +3227,29 @@ static void ctf_real_trace(void)
     free(dir);
 }
 
+/* metadata text whose signature libbabeltrace2 reads ("/\* CTF %u.%u", scanf's spaces
+ * matching any or none) is read, however it spaces it */
+static void ctf_metadata_signature_spacing(void)
+{
+    static const char *const sig[] = {"/*CTF 1.8*/", "/*  CTF 1.8 */", "/*\tCTF\t1.8 */"};
+    for (int i = 0; i < 3; i++) {
+        char dir[400], name[32];
+        snprintf(name, sizeof name, "sig%d", i);
+        REQUIRE(fixture_dir(name, dir, sizeof dir));
+        write_ctf(dir, 0);
+        const char *meta = in(dir, "metadata");
+        size_t l = strlen(ctf_meta) - strlen("/* CTF 1.8 */") + strlen(sig[i]) + 1;
+        char *m = malloc(l);
+        snprintf(m, l, "%s%s", sig[i], ctf_meta + strlen("/* CTF 1.8 */"));
+        write_text(meta, m);
+        free(m);
+        char **names;
+        size_t n;
+        CHECK_MSG(ts_ctf_read(dir, NULL, 0, &names, &n, NULL) == 0, "%s: %s", sig[i], ts_error());
+        if (!t_failed_now) free_names(names, n);
+    }
+}
+
 static void ctf_errors(void)
 {
     const char *d = scratch_dir();
@@ -4693,6 +4716,7 @@ TEST_MAIN("data_ingest", {
     RUN(ctf_progress_in_a_log);
     RUN(ctf_output_not_the_trace);
     RUN(ctf_errors);
+    RUN(ctf_metadata_signature_spacing);
     RUN(ftrace_line_forms);
     RUN(ftrace_raw_syscalls);
     RUN(ftrace_options);

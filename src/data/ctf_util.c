@@ -1,8 +1,10 @@
 /* What the CTF reader (src/data/ctf.c) and the CTF rewriter (src/gaps/ctf_rewrite.c) share
  * beyond field access: finding the trace directory, the LTTng index, babeltrace2's errors. */
 #include "data/ctf_fields.h"
+#include "data/data_internal.h"
 #include "tracesynth/common.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -15,6 +17,20 @@ static uint32_t get32(const unsigned char *p, int be)
 {
     return be ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]
               : (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
+}
+
+int ts__ctf_text_signature(const char *buf, size_t n)
+{
+    size_t i = 2;
+    if (n < 2 || memcmp(buf, "/*", 2)) return 0;
+    while (i < n && isspace((unsigned char)buf[i])) i++;
+    if (n - i < 3 || memcmp(buf + i, "CTF", 3)) return 0;
+    for (i += 3; i < n && isspace((unsigned char)buf[i]); i++) {}
+    if (i == n || !isdigit((unsigned char)buf[i])) return 0;
+    while (i < n && isdigit((unsigned char)buf[i])) i++;
+    if (i == n || buf[i++] != '.') return 0;
+    while (i < n && isspace((unsigned char)buf[i])) i++;
+    return i < n && isdigit((unsigned char)buf[i]);
 }
 
 /* Packetized metadata (LTTng's: each packet a 37-byte header, magic 0x75d11d57 in the
@@ -32,11 +48,13 @@ static int check_metadata(const char *meta)
     unsigned char h[37];
     int rc = 0, be = 0;
     if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) goto done;
-    ssize_t got = pread(fd, h, 7, 0);
+    char sig[256];   /* the signature, its spaces however many */
+    ssize_t got = pread(fd, sig, sizeof sig, 0);
+    if (got >= 4) memcpy(h, sig, 4);
     if (got >= 4 && get32(h, 0) == 0x75d11d57u) be = 0;
     else if (got >= 4 && get32(h, 1) == 0x75d11d57u) be = 1;
     else {
-        if (got >= 0 && (got < 7 || memcmp(h, "/* CTF ", 7)))
+        if (got >= 0 && !ts__ctf_text_signature(sig, (size_t)got))
             rc = ts_fail("%s: offset 0: not CTF metadata (%s): neither its text, which begins with '/* CTF 1.8', nor "
                          "its packets (magic 0x75d11d57)", meta, got == 0 ? "an empty file" : "another signature");
         goto done;

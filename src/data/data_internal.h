@@ -287,6 +287,9 @@ int ts__trace_rewrite_text(const char *path, const char *out, const ts_rw_hooks 
  * output's, at any depth (a CTF trace's folder), or be either (ftrace text): 0 / -1 naming
  * file. A device or FIFO is not refused (written in place) */
 int ts__side_output_refused(const char *path, const char *out, const char *file, const char *what);
+/* 1 when buf (n bytes) begins as libbabeltrace2 reads text CTF metadata's signature,
+ * fscanf's "/\* CTF %u.%u", whose spaces match any whitespace or none ("/\*CTF 1.8") */
+int ts__ctf_text_signature(const char *buf, size_t n);
 /* an output named .gz (ftrace text's OUT, fill's --text) is written gzip-compressed:
  * ts__gz_open's FILE writes to to through deflate (gzip format), or NULL; its fclose ends
  * the stream (to stays open) */

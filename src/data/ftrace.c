@@ -780,7 +780,7 @@ static int ctf_file_refused(const char *path, const char *buf, size_t size)
     uint32_t le = size >= 4 ? (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24 : 0;
     uint32_t be = size >= 4 ? (uint32_t)b[3] | (uint32_t)b[2] << 8 | (uint32_t)b[1] << 16 | (uint32_t)b[0] << 24 : 0;
     const char *what = NULL;
-    if ((size >= 7 && !memcmp(buf, "/* CTF ", 7)) || le == 0x75d11d57u || be == 0x75d11d57u) what = "metadata";
+    if (ts__ctf_text_signature(buf, size) || le == 0x75d11d57u || be == 0x75d11d57u) what = "metadata";
     else if (le == 0xc1fc1fc1u || be == 0xc1fc1fc1u) what = "stream file";
     if (!what) return 0;
     /* its directory named where it holds the metadata (not standard input's /dev) */
