@@ -1225,6 +1225,17 @@ static void strace_ff_files_merge_by_time(void)
               "%s", ts_error());
     const char *none_there[1] = {in(d, "u")};   /* no such files: the plain error */
     CHECK_MSG(ts_strace_read_many(none_there, 1, &names, &n) == -1 && !strstr(ts_error(), "-ff"), "%s", ts_error());
+    /* one file written (one process): named, not 'and 0 more' */
+    write_text(in(d, "one.4242"), "1700000000 getpid() = 4242\n");
+    const char *one[1] = {in(d, "one")};
+    CHECK_MSG(ts_strace_read_many(one, 1, &names, &n) == -1 && strstr(ts_error(), "one.4242") &&
+              !strstr(ts_error(), "0 more"), "%s", ts_error());
+    /* a name with glob characters is a name, not a pattern: 'o[n]e' matches no file 'one.N' */
+    const char *glob_chars[1] = {in(d, "o[n]e")};
+    CHECK_MSG(ts_strace_read_many(glob_chars, 1, &names, &n) == -1 && !strstr(ts_error(), "-ff"), "%s", ts_error());
+    write_text(in(d, "o[n]e.7"), "1700000000 getpid() = 7\n");
+    CHECK_MSG(ts_strace_read_many(glob_chars, 1, &names, &n) == -1 && strstr(ts_error(), "o[n]e.7"), "%s",
+              ts_error());
 }
 
 /* strace -z, -Z and -e status= hold each call's line until the call ends (to know whether

@@ -890,17 +890,25 @@ static void ff_files_named(const char *path)
 {
     struct stat st;
     if (!strcmp(path, "-") || stat(path, &st) == 0 || errno != ENOENT) return;
+    /* the name itself, its glob characters escaped (a name, not a pattern), then .N */
     const size_t l = strlen(path);
-    char *pat = ts_malloc(l + 8);
-    memcpy(pat, path, l);
-    memcpy(pat + l, ".[0-9]*", 8);
+    char *pat = ts_malloc(2 * l + 8), *q = pat;
+    for (const char *c = path; *c; c++) {
+        if (strchr("*?[]\\", *c)) *q++ = '\\';
+        *q++ = *c;
+    }
+    memcpy(q, ".[0-9]*", 8);
     glob_t g;
     const int found = glob(pat, 0, NULL, &g) == 0 && g.gl_pathc > 0;
     free(pat);
     if (!found) return;
     char *was = ts_strdup(ts_error());
-    ts_fail("%s (strace -ff -o %s wrote %s and %zu more, a file per process: give them all, %s.*)", was, path,
-            g.gl_pathv[0], g.gl_pathc - 1, path);
+    if (g.gl_pathc == 1)
+        ts_fail("%s (strace -ff -o %s wrote a file per process: %s; give it, or all of them, %s.*)", was, path,
+                g.gl_pathv[0], path);
+    else
+        ts_fail("%s (strace -ff -o %s wrote %s and %zu more, a file per process: give them all, %s.*)", was, path,
+                g.gl_pathv[0], g.gl_pathc - 1, path);
     free(was);
     globfree(&g);
 }
