@@ -36,7 +36,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from s4_fixtures import legs_normal_eigs  # noqa: E402
-from sssd_fixtures import step_embed, swish  # noqa: E402
+from sssd_fixtures import net_records, step_embed, swish  # noqa: E402
 
 torch.set_default_dtype(torch.float64)
 
@@ -273,17 +273,9 @@ def main():
     out = net(xt, obs, mask, t)
     (out * dout).sum().backward()
 
-    arrays = []
+    arrays = net_records([cfg[k] for k in ["layers", "H", "N", "L", "B", "emb_in", "emb_mid", "emb_out"]], params,
+                         xt, obs, mask, t, dout, out)
     put = lambda name, a: arrays.append((name, np.asarray(a, dtype=np.float64).reshape(-1)))
-    put("config", [cfg[k] for k in ["layers", "H", "N", "L", "B", "emb_in", "emb_mid", "emb_out"]])
-    put("params", np.concatenate([p.detach().numpy().ravel() for p in params]))
-    put("xt", xt.numpy())
-    put("obs", obs.numpy())
-    put("mask", mask.numpy())
-    put("t", t.numpy())
-    put("dout", dout.numpy())
-    put("out", out.detach().numpy())
-    put("dparams", np.concatenate([p.grad.numpy().ravel() for p in params]))
     # parameter counts of the modules: (layers, H, N, count / 2^16, count % 2^16) rows (exact in
     # float32), embedding 128/512/512
     rows = [(2, 64, 64), (6, 128, 64), (1, 16, 8)]
