@@ -383,7 +383,6 @@ static void gather_cond(float *col, const float *cond, int B, int K2, int L, int
 
 /* ---- plan ---- */
 
-static size_t max_sz(size_t a, size_t b) { return a > b ? a : b; }
 
 /* one residual block's activations, at the largest level's sizes (every level
  * has the same B C L):
@@ -398,7 +397,7 @@ static size_t khat_floats(const ts_sashimi_plan *pl)
 {
     size_t m = 0;
     for (int lv = 0; lv < 3; lv++)
-        if (pl->s4[lv].use_fft) m = max_sz(m, (size_t)pl->s4[lv].c.H * pl->s4[lv].khat_stride);
+        if (pl->s4[lv].use_fft) m = ts_size_max(m, (size_t)pl->s4[lv].c.H * pl->s4[lv].khat_stride);
     return ts_round_up(m, 16);
 }
 
@@ -491,17 +490,17 @@ int ts_sashimi_plan_init(ts_sashimi_plan *pl, const ts_sashimi_net *n, int B, in
     pl->set_floats = ts_round_up(set_size(pl), 16);
 
     size_t sc = ts_stepmlp_scratch_size(B, c->emb_in, c->emb_mid, E);
-    sc = max_sz(sc, ts_conv1d_scratch_size(K, H, L, 1));
-    sc = max_sz(sc, ts_conv1d_scratch_size(H, H, L, 1));
-    sc = max_sz(sc, ts_conv1d_scratch_size(H, K, L, 1));
+    sc = ts_size_max(sc, ts_conv1d_scratch_size(K, H, L, 1));
+    sc = ts_size_max(sc, ts_conv1d_scratch_size(H, H, L, 1));
+    sc = ts_size_max(sc, ts_conv1d_scratch_size(H, K, L, 1));
     for (int lv = 0; lv < 3; lv++) {
         const int C = H << lv, Ll = L >> lv, s = 1 << lv;
-        sc = max_sz(sc, ts_s4_conv_scratch_size(&pl->s4[lv]));
-        sc = max_sz(sc, ts_conv1d_scratch_size(C, 2 * C, Ll, 1));
-        sc = max_sz(sc, ts_conv1d_scratch_size(2 * C, C, Ll, 1));
-        sc = max_sz(sc, ts_conv1d_wn_scratch_size(K2 * s, C, Ll, 1));
-        sc = max_sz(sc, ts_conv1d_wn_scratch_size(C, C, Ll, 1));          /* up pool */
-        if (lv < 2) sc = max_sz(sc, ts_conv1d_wn_scratch_size(2 * C, 2 * C, Ll / 2, 1));   /* down pool */
+        sc = ts_size_max(sc, ts_s4_conv_scratch_size(&pl->s4[lv]));
+        sc = ts_size_max(sc, ts_conv1d_scratch_size(C, 2 * C, Ll, 1));
+        sc = ts_size_max(sc, ts_conv1d_scratch_size(2 * C, C, Ll, 1));
+        sc = ts_size_max(sc, ts_conv1d_wn_scratch_size(K2 * s, C, Ll, 1));
+        sc = ts_size_max(sc, ts_conv1d_wn_scratch_size(C, C, Ll, 1));          /* up pool */
+        if (lv < 2) sc = ts_size_max(sc, ts_conv1d_wn_scratch_size(2 * C, 2 * C, Ll / 2, 1));   /* down pool */
     }
     pl->scratch_floats = ts_round_up(sc, 16);
     if (!train)
