@@ -1110,6 +1110,33 @@ static void wide_network_refused_at_load(void)
     toy_free(&t);
 }
 
+/* an S4 inference plan's kernel cache lies in the block the memory check counted
+ * (a limit between the block without it and with it is refused, not passed and then
+ * exceeded); a training plan, which makes its kernels anew, has none. Direct
+ * convolution (L 6) and FFT (L 64) */
+static void inference_plan_holds_kernels(void)
+{
+    toy t;
+    ts_model *mm = toy_model(&t, "2");
+    REQUIRE(mm);
+    const mdm_model *m = (const mdm_model *)mm;
+    const int Ls[2] = {6, 64};
+    for (int i = 0; i < 2; i++) {
+        plan a, b;
+        REQUIRE(plan_init(&a, m, 2, Ls[i], 1) == 0);
+        REQUIRE(plan_init(&b, m, 2, Ls[i], 0) == 0);
+        CHECK(a.kcache == NULL && a.floats > 0);
+        const float *lo = b.mem, *hi = lo + b.floats;
+        CHECK_MSG(b.kcache && b.kcache >= lo && b.kcache + (size_t)m->c.layers * b.kcache_floats <= hi,
+                  "L %d: the kernel cache (%zu floats a layer) lies outside the plan's block of %zu floats", Ls[i],
+                  b.kcache_floats, b.floats);
+        plan_free(&a);
+        plan_free(&b);
+    }
+    ts_model_free(mm);
+    toy_free(&t);
+}
+
 /* the chain likelihood's edges: windows longer than the context and of one
  * event still sum to 1; at a small temperature (and at 0, greedy) the chain
  * sampler draws the most likely event (not the last one, as when p^(1/T)
@@ -3319,6 +3346,7 @@ TEST_MAIN("mdm", {
     RUN(impute_progress_counts_windows);
     RUN(impute_select_progress_counts_windows);
     RUN(chain_edges);
+    RUN(inference_plan_holds_kernels);
     RUN(select_by_likelihood);
     RUN(tune_prior_short_windows);
     RUN(tune_prior_repeated_windows);

@@ -171,7 +171,6 @@ void plan_free(plan *pl)
 {
     if (pl->s4.c.H) ts_s4_free(&pl->s4);
     ts_free_aligned(pl->mem);
-    ts_free_aligned(pl->kcache);
     free(pl->ids);
     memset(pl, 0, sizeof *pl);
 }
@@ -216,6 +215,8 @@ static void plan_buffers(plan *pl, const mdm_model *m, const ts_tblock_config *t
     else if (train)
         pl->scratch = ts_carve_take(k, ts_tblock_scratch_size(tc, pl->B, pl->L));
     if (tfm) pl->rope = ts_carve_take(k, (size_t)pl->L * (size_t)(c->C / c->heads));
+    /* (layers, kcache_floats): an S4 inference plan's kernels, counted with the rest */
+    if (!tfm && !train) pl->kcache = ts_carve_take(k, nl * pl->kcache_floats);
 }
 
 static int plan_init_tfm(plan *pl, const mdm_model *m, int B, int L, int train)
@@ -233,6 +234,7 @@ static int plan_init_tfm(plan *pl, const mdm_model *m, int B, int L, int train)
         return -1;
     }
     pl->mem = k.base;
+    pl->floats = k.size;
     plan_buffers(pl, m, &tc, train, &k);
     ts_rope_table(pl->rope, L, c->C / c->heads, 10000.0);
     pl->ids = ts_malloc((size_t)B * L * sizeof(int32_t));
@@ -249,6 +251,7 @@ int plan_init(plan *pl, const mdm_model *m, int B, int L, int train)
     pl->B = B;
     pl->L = L;
     pl->s4act = ts_round_up(ts_s4_act_size(&pl->s4, B), 16);
+    if (!train) pl->kcache_floats = ts_round_up(ts_s4_kernel_cache_size(&pl->s4), 16);
     ts_carve k = {NULL, 0, 0};
     plan_buffers(pl, m, NULL, train, &k);
     if (ts_carve_alloc(&k, B, L) != 0) {
@@ -257,13 +260,11 @@ int plan_init(plan *pl, const mdm_model *m, int B, int L, int train)
         return -1;
     }
     pl->mem = k.base;
+    pl->floats = k.size;
     plan_buffers(pl, m, NULL, train, &k);
     pl->ids = ts_malloc((size_t)B * L * sizeof(int32_t));
     if (!train) {
         /* inference: the S4 kernels depend on the parameters only, make them once */
-        const size_t nl = (size_t)c->layers;
-        pl->kcache_floats = ts_round_up(ts_s4_kernel_cache_size(&pl->s4), 16);
-        pl->kcache = ts_alloc_aligned(nl * pl->kcache_floats * sizeof(float));
         for (int i = 0; i < c->layers; i++)
             ts_s4_kernel_cache(&pl->s4, m->params + m->p.blk0 + (size_t)i * m->p.blk_size + m->p.s4,
                                pl->kcache + (size_t)i * pl->kcache_floats, pl->scratch);

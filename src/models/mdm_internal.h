@@ -128,7 +128,8 @@ typedef struct {
     float *rope;              /* transformer: (L, C / heads) rotary table */
     float *kcache;            /* (layers, kcache_floats) S4 kernels for fixed parameters, or NULL */
     size_t kcache_floats;
-    void *mem;
+    void *mem;                /* the block the buffers above are cut from (nn/carve.h) */
+    size_t floats;            /* its floats: what the memory check counted */
     /* set by a caller that writes the blocks' input rows (B L, C) itself: at pl->hT
      * (S4) or pl->h (transformer); the gradient of that input is then left in
      * pl->dhT (S4) or pl->dh (transformer) */
