@@ -803,6 +803,74 @@ static void memory_limit_stops_the_child(void)
     remove_tree(d);
 }
 
+/* n bytes at off of file path overwritten with b (NULL: the u64 there less back) */
+static int patch(const char *path, long off, const unsigned char *b, size_t n, uint64_t back)
+{
+    FILE *f = fopen(path, "r+b");
+    if (!f) return -1;
+    unsigned char v[8];
+    int rc = fseek(f, off, SEEK_SET);
+    if (rc == 0 && !b) {   /* a little-endian u64 */
+        uint64_t x = 0;
+        rc = fread(v, 1, 8, f) == 8 ? 0 : -1;
+        for (int i = 7; i >= 0; i--) x = x << 8 | v[i];
+        x -= back;
+        for (int i = 0; i < 8; i++) v[i] = (unsigned char)(x >> (8 * i));
+        b = v;
+        n = 8;
+        if (rc == 0) rc = fseek(f, off, SEEK_SET);
+    }
+    if (rc == 0 && fwrite(b, 1, n, f) != n) rc = -1;
+    return fclose(f) || rc ? -1 : 0;
+}
+
+/* one stream file of the eight of an LTTng trace corrupted: the one-line error of ingest,
+ * gaps and drop names that file, no other. The second packet of channel0_3 (byte 262144)
+ * beginning 10 s early: babeltrace2's muxer refuses the time going back after an event of
+ * another stream (channel0_4), naming no stream; events of channel0_3 whose header is
+ * zeroed (an extended header at time 0 +): its time jumps ahead; the second packet's magic
+ * of channel0_2, and 0xff bytes in channel0_6's events (an unknown event class): the
+ * decoder's error, which names no file either */
+static void corrupt_stream_named(void)
+{
+    const char *src = shared_path("traces/lttng/many-threads");
+    if (!src) { SKIP("the shared LTTng trace is not there"); return; }
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    static unsigned char zero[256], ff[256];
+    memset(ff, 0xff, sizeof ff);
+    /* cut: channel0_5 also ends inside a packet, read by ingest alone (a copy of the complete
+     * packets, the other files linked): the file named is the trace's, not the link */
+    const struct { const char *file; long off; const unsigned char *b; size_t n; int cut; } cases[] = {
+        {"channel0_3", 262144 + 32, NULL, 0, 0},   /* the packet context's timestamp_begin */
+        {"channel0_3", 200000, zero, 256, 0},
+        {"channel0_2", 262144, zero, 4, 0},
+        {"channel0_6", 300000, ff, 256, 0},
+        {"channel0_3", 262144 + 32, NULL, 0, 1},
+    };
+    const char *cmds[] = {"ingest --from ctf %s -o %s -q", "gaps %s -q", "drop %s -o %s -q"};
+    char cmd[4000], err[2048], t[700], out[700], want[800];
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        snprintf(t, sizeof t, "%s/T%zu", d, i);
+        snprintf(out, sizeof out, "%s/out%zu", d, i);
+        snprintf(cmd, sizeof cmd, "cp -r '%s' '%s' && chmod -R u+w '%s'", src, t, t);
+        REQUIRE(system(cmd) == 0);
+        snprintf(want, sizeof want, "%s/%s", t, cases[i].file);
+        REQUIRE(patch(want, cases[i].off, cases[i].b, cases[i].n, 10000000000ull) == 0);
+        if (cases[i].cut) REQUIRE(truncate(in(t, "channel0_5"), 300001) == 0);
+        for (size_t c = 0; c < (cases[i].cut ? 1u : 3u); c++) {
+            snprintf(cmd, sizeof cmd, cmds[c], t, out);
+            int rc = run_cli(cmd, err, sizeof err);
+            int others = 0;   /* stream files named besides the corrupt one */
+            for (const char *p = strstr(err, "channel0_"); p; p = strstr(p + 1, "channel0_"))
+                others += p[9] != cases[i].file[9];
+            CHECK_MSG(rc == 1 && strstr(err, want) && !others, "%s at %ld: %s: exit %d: %s", cases[i].file,
+                      cases[i].off, cmd, rc, err);
+        }
+        remove_tree(t);
+    }
+}
+
 TEST_MAIN("ctf_isolate", {
     RUN(child_result_is_the_readers);
     RUN(library_crash_is_an_error);
@@ -817,4 +885,5 @@ TEST_MAIN("ctf_isolate", {
     RUN(text_output_leaves_stdio_alone);
     RUN(truncated_metadata_is_an_error);
     RUN(memory_limit_stops_the_child);
+    RUN(corrupt_stream_named);
 })

@@ -76,7 +76,9 @@ int ts__ctf_index_extent(const char *idx, uint64_t size, uint64_t *complete, uin
                          uint64_t *missing);
 
 /* "DIR: WHAT: babeltrace2's reason" (its most recent cause, with the cause naming a stream file when another one
- * does) as the error, from the error pending on the thread, which it takes; returns -1 */
+ * does) as the error, from the error pending on the thread, which it takes; returns -1. A stream that failed to
+ * decode, or the muxer's time going back, names no file: the trace's streams are then read again, each on its
+ * own, and the first that fails or goes back by itself is named */
 int ts__bt_fail(const char *dir, const char *what);
 
 /* after a graph: babeltrace2 may end it OK after a stream stopped decoding, with the reason left on the thread.

@@ -190,6 +190,144 @@ void ts__bt_last_event(const bt_message *m)
     snprintf(last_name, sizeof last_name, "%s", nm ? nm : "");
 }
 
+/* the trace directory the last graph of this thread reads (ts__bt_pipeline_open), for
+ * lone_streams to read again */
+static _Thread_local char read_dir[4096];
+
+/* ---- each stream file of a trace read on its own, to find the corrupt one ---- */
+typedef struct {
+    char name[1024];   /* the stream file (its stream's name), "" until its beginning */
+    uint64_t last;     /* its last message's time (clock cycles), when timed */
+    int timed;
+    int bad;           /* 1: its own times go back; 2: it cannot be decoded */
+} lone_stream;
+
+/* a message's time on its stream's clock: 0 / -1 (none) */
+static int lone_time(const bt_message *m, const bt_stream **s, uint64_t *v)
+{
+    const bt_clock_snapshot *cs = NULL;
+    const bt_stream_class *sc;
+    switch (bt_message_get_type(m)) {
+    case BT_MESSAGE_TYPE_EVENT:
+        *s = bt_event_borrow_stream_const(bt_message_event_borrow_event_const(m));
+        sc = bt_stream_borrow_class_const(*s);
+        if (bt_stream_class_borrow_default_clock_class_const(sc))
+            cs = bt_message_event_borrow_default_clock_snapshot_const(m);
+        break;
+    case BT_MESSAGE_TYPE_PACKET_BEGINNING:
+        *s = bt_packet_borrow_stream_const(bt_message_packet_beginning_borrow_packet_const(m));
+        if (bt_stream_class_packets_have_beginning_default_clock_snapshot(bt_stream_borrow_class_const(*s)))
+            cs = bt_message_packet_beginning_borrow_default_clock_snapshot_const(m);
+        break;
+    case BT_MESSAGE_TYPE_PACKET_END:   /* its packet's timestamp_end: an event past it went ahead */
+        *s = bt_packet_borrow_stream_const(bt_message_packet_end_borrow_packet_const(m));
+        if (bt_stream_class_packets_have_end_default_clock_snapshot(bt_stream_borrow_class_const(*s)))
+            cs = bt_message_packet_end_borrow_default_clock_snapshot_const(m);
+        break;
+    default: break;
+    }
+    if (!cs) return -1;
+    *v = bt_clock_snapshot_get_value(cs);
+    return 0;
+}
+
+static bt_graph_simple_sink_component_consume_func_status lone_consume(bt_message_iterator *it, void *data)
+{
+    lone_stream *ls = data;
+    bt_message_array_const msgs;
+    uint64_t count;
+    switch (bt_message_iterator_next(it, &msgs, &count)) {
+    case BT_MESSAGE_ITERATOR_NEXT_STATUS_OK: break;
+    case BT_MESSAGE_ITERATOR_NEXT_STATUS_END: return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_END;
+    case BT_MESSAGE_ITERATOR_NEXT_STATUS_AGAIN: return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_AGAIN;
+    default:
+        ls->bad = 2;
+        return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_ERROR;
+    }
+    for (uint64_t i = 0; i < count; i++) {
+        const bt_message *m = msgs[i];
+        const bt_stream *s = NULL;
+        uint64_t v;
+        if (bt_message_get_type(m) == BT_MESSAGE_TYPE_STREAM_BEGINNING) {
+            const char *nm = bt_stream_get_name(bt_message_stream_beginning_borrow_stream_const(m));
+            snprintf(ls->name, sizeof ls->name, "%s", nm ? nm : "");
+        } else if (!ls->bad && lone_time(m, &s, &v) == 0) {
+            if (ls->timed && v < ls->last) ls->bad = 1;
+            ls->last = v;
+            ls->timed = 1;
+        }
+        bt_message_put_ref(m);
+    }
+    /* one found is enough: the graph stops */
+    return ls->bad ? BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_ERROR
+                   : BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_OK;
+}
+
+/* trace dir read without the muxer, each stream file by a sink of its own: the first one
+ * found that cannot be decoded or whose times go back by themselves, its name into name;
+ * 1 (cannot be decoded), 2 (back in time) or 0 (none found: name ""). The errors it meets
+ * are not left on the thread */
+static int lone_streams(const char *dir, char *name, size_t n)
+{
+    name[0] = 0;
+    const bt_plugin *ctf = ts__bt_find_plugin("ctf");
+    const bt_component_class_source *fs = ctf ? bt_plugin_borrow_source_component_class_by_name_const(ctf, "fs")
+                                              : NULL;
+    bt_graph *g = fs ? bt_graph_create(0) : NULL;
+    bt_value *params = bt_value_map_create(), *inputs = NULL;
+    const bt_component_source *src = NULL;
+    lone_stream *ls = NULL;
+    uint64_t np = 0;
+    int ok = g && params && !bt_value_map_insert_empty_array_entry(params, "inputs", &inputs) &&
+             !bt_value_array_append_string_element(inputs, dir) &&
+             !bt_graph_add_source_component(g, fs, "src", params, BT_LOGGING_LEVEL_NONE, &src);
+    if (ok) {
+        np = bt_component_source_get_output_port_count(src);
+        ls = ts_calloc(np ? np : 1, sizeof *ls);
+    }
+    for (uint64_t i = 0; ok && i < np; i++) {
+        char sn[32];
+        snprintf(sn, sizeof sn, "lone%llu", (unsigned long long)i);
+        const bt_component_sink *snk = NULL;
+        ok = !bt_graph_add_simple_sink_component(g, sn, NULL, lone_consume, NULL, &ls[i], &snk) &&
+             !bt_graph_connect_ports(g, bt_component_source_borrow_output_port_by_index_const(src, i),
+                                     bt_component_sink_borrow_input_port_by_index_const(snk, 0), NULL);
+    }
+    if (ok) {
+        bt_graph_run_status st;
+        do st = bt_graph_run(g); while (st == BT_GRAPH_RUN_STATUS_AGAIN);
+    }
+    int how = 0;
+    for (uint64_t i = 0; ok && i < np && !how; i++)
+        if (ls[i].bad && ls[i].name[0]) {
+            /* a link of the temporary copy of a truncated trace's whole streams: the file it leads to */
+            struct stat sb;
+            char *real = lstat(ls[i].name, &sb) == 0 && S_ISLNK(sb.st_mode) ? realpath(ls[i].name, NULL) : NULL;
+            snprintf(name, n, "%s", real ? real : ls[i].name);
+            free(real);
+            how = ls[i].bad == 2 ? 1 : 2;
+        }
+    free(ls);
+    bt_value_put_ref(params);
+    bt_graph_put_ref(g);
+    bt_plugin_put_ref(ctf);
+    bt_current_thread_clear_error();
+    return how;
+}
+
+/* whether a cause of err is the source's message iterator's: a stream file failed to decode */
+static int from_source(const bt_error *err)
+{
+    uint64_t nc = err ? bt_error_get_cause_count(err) : 0;
+    for (uint64_t i = 0; i < nc; i++) {
+        const bt_error_cause *c = bt_error_borrow_cause_by_index(err, i);
+        if (bt_error_cause_get_actor_type(c) == BT_ERROR_CAUSE_ACTOR_TYPE_MESSAGE_ITERATOR &&
+            bt_error_cause_message_iterator_actor_get_component_class_type(c) == BT_COMPONENT_CLASS_TYPE_SOURCE)
+            return 1;
+    }
+    return 0;
+}
+
 int ts__bt_fail(const char *dir, const char *what)
 {
     const bt_error *err = bt_current_thread_take_error();
@@ -203,8 +341,13 @@ int ts__bt_fail(const char *dir, const char *what)
     /* the muxer's: one stream's event older than the last one read, of a stream it does not
      * name; the last one's is known here, one of the two */
     const int back = why && strstr(why, "timestamp is less than");
-    char hint[1200] = "";
-    if (back && last_name[0])
+    char hint[1200] = "", lone[1024];
+    /* neither names the stream file at fault: each read on its own tells which */
+    const int how = !file && read_dir[0] && (back || from_source(err)) ? lone_streams(read_dir, lone, sizeof lone) : 0;
+    if (how)
+        snprintf(hint, sizeof hint, " (stream file %s is corrupt: %s)", lone,
+                 how == 1 ? "it cannot be decoded" : "its own timestamps go back in time");
+    else if (back && last_name[0])
         snprintf(hint, sizeof hint, " (the trace's timestamps go back in time after an event of stream file %s: it "
                  "or another stream file is corrupt?)", last_name);
     else if (back)
@@ -272,6 +415,7 @@ int ts__bt_pipeline_open(ts__bt_pipeline *p, const char *dir, const char *given)
     memset(p, 0, sizeof *p);
     last_stream = NULL;   /* an earlier graph's */
     last_name[0] = 0;
+    snprintf(read_dir, sizeof read_dir, "%s", dir);
     /* an error an earlier caller left on the thread would make the calls below abort */
     bt_current_thread_clear_error();
     p->ctf = ts__bt_find_plugin("ctf");
