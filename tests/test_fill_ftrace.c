@@ -3677,6 +3677,35 @@ static void crlf_lines_written_alike(void)
     }
 }
 
+/* drop refuses a filled text (its reconstructed events are no recording) in one line naming
+ * the file and the line of the first reconstructed event, as the reader's errors name theirs */
+static void drop_filled_names_line(void)
+{
+    char *t = make_text(300, 100, 6, 0);
+    write_file(at("dfl.trace"), t);
+    free(t);
+    char cmd[1600], err[2048];
+    snprintf(cmd, sizeof cmd, "fill %s -o %s --model ngram -q", at("dfl.trace"), at("dfl_filled.trace"));
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    char *f = slurp(at("dfl_filled.trace"));
+    REQUIRE(f);
+    char **l;
+    size_t n = lines_of(f, &l), first = 0;
+    for (size_t i = 0; i < n && !first; i++)
+        if (strstr(l[i], TS_FTRACE_RECON ": ")) first = i + 1;
+    free(l);
+    free(f);
+    REQUIRE(first > 100);   /* after the header and CPU 0's first 100 events */
+    char want[700];
+    snprintf(want, sizeof want, "%s:%zu: ", at("dfl_filled.trace"), first);
+    snprintf(cmd, sizeof cmd, "drop %s -o %s --rate 0.1 -q", at("dfl_filled.trace"), at("dfl_dropped.trace"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, want) &&
+                  strstr(err, "reconstructed by tracesynth fill") && strstr(err, "CPU 0"),
+              "want '%s': %s", want, err);
+    struct stat sb;
+    CHECK(stat(at("dfl_dropped.trace"), &sb) != 0);
+}
+
 TEST_MAIN("fill_ftrace", {
     const char *sd = scratch_dir();   /* under $TMPDIR, removed at exit unless a test failed */
     if (!sd) {
@@ -3771,4 +3800,5 @@ TEST_MAIN("fill_ftrace", {
     RUN(many_gaps_written_in_linear_time);
     RUN(bench_many_gaps_in_linear_time);
     RUN(clone_children_found_in_linear_time);
+    RUN(drop_filled_names_line);
 })

@@ -38,7 +38,8 @@ int cmd_drop(int argc, char **argv)
         "the dropped events' lines are left out and a marker, CPU:N [LOST C EVENTS] as\n"
         "trace_pipe writes it, comes before the CPU's next event (in perf script's text\n"
         "its PERF_RECORD_LOST line); every other line is written as it was. A trace\n"
-        "tracesynth fill wrote is refused: its reconstructed events are no recording.\n"
+        "tracesynth fill wrote is refused: its reconstructed events are no recording\n"
+        "(ftrace text: the error names the line of the first, FILE:LINE).\n"
         "TRACE - is standard input: text redirected from a file (< FILE), not a pipe's,\n"
         "which could not be read more than once.\n",
         opts, 1, 1, "TRACE", 0, NULL,

@@ -380,6 +380,17 @@ static void to_gap(const ft_trace *t, const ft_ev *x, uint64_t index, ts_rw_gap 
     g->end_ns = m->end_ns;
 }
 
+/* a rewriting hook's refusal of x's line: "PATH:LINE: its error", as the reader names a line */
+static int line_refused(const ft_trace *t, const ft_ev *x)
+{
+    size_t line = 1;
+    for (const char *p = t->buf; (p = memchr(p, '\n', (size_t)(x->b - p))); p++) line++;
+    char *why = ts_strdup(ts_error());
+    ts_fail("%s:%zu: %s", t->path, line, why);
+    free(why);
+    return -1;
+}
+
 /* walks t in time order: the scan hooks, or (rw) the rewriting ones, whose answers go to
  * keep[] (per line); gidx[] (per marker, by its entry in mk[]; may be NULL): the gap's
  * number within its CPU, for the fill hook when the marker is written */
@@ -410,7 +421,7 @@ static int walk(const ft_trace *t, const ts_scan_hooks *h, const ts_rw_hooks *rw
         if (h && h->event) rc = h->event(h->user, &e);
         if (rw && rw->keep) {
             int r = rw->keep(rw->user, &e);
-            if (r < 0) rc = -1;
+            if (r < 0) rc = line_refused(t, x);
             keep[o[k]] = r > 0;
         }
     }

@@ -162,7 +162,6 @@ typedef struct {
     size_t    n;
     double    p_start;       /* chance that a kept event is followed by a burst */
     size_t   *gap_of;        /* per stream: its current gap in st->gaps */
-    int       refused;       /* keep refused the trace (here for ftrace text, whose hooks run here) */
 } drop_state;
 
 static int drop_keep(void *u, const ts_rw_event *e)
@@ -170,11 +169,9 @@ static int drop_keep(void *u, const ts_rw_event *e)
     drop_state *d = u;
     /* a filled trace: its reconstructed events, dropped, would be counted lost beside the
      * gaps they fill, and its counts would no longer be the recording's */
-    if (e->recon) {
-        d->refused = 1;   /* named by the caller: a CTF trace's reader names it already */
+    if (e->recon)   /* named by the reader: the trace, or ftrace text's file and line */
         return ts_fail("the trace holds events reconstructed by tracesynth fill (the first on CPU %d): drop "
                        "simulates losses on a recorded trace; drop from the trace that was filled", (int)e->cpu);
-    }
     if (e->stream >= d->n) {
         size_t n = (size_t)e->stream + 1;
         d->rng = ts_realloc(d->rng, n * sizeof *d->rng);
@@ -325,11 +322,6 @@ int ts_ctf_drop(const char *dir, const char *out, const ts_drop_opts *o, ts_drop
     d.p_start = o->rate / (B * (1 - o->rate));
     ts_rw_hooks h = {&d, drop_keep, NULL, o->progress, drop_save, drop_load, o->arch, NULL, NULL};
     int rc = ts__trace_rewrite_text(dir, out, &h, NULL, &st->notes, NULL);
-    if (rc && d.refused) {
-        char *why = ts_strdup(ts_error());
-        ts_fail("%s: %s", dir, why);
-        free(why);
-    }
     free(d.rng);
     free(d.left);
     free(d.kept);
