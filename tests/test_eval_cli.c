@@ -506,6 +506,61 @@ static void generate_train_dataset_part(void)
     CHECK_MSG(strstr(out, "\"train_part\": null, "), "%s", out);
 }
 
+/* a dataset split at other fractions than the default: --train DS is cut as the time split
+ * DS's own split (split.txt) records, 0.5 (1..10 of 1..20: 8 9 10 memorized, 11 12 13 not),
+ * not at 70 % (1..14: both); --fractions cuts it as given (0.65: 1..13, both); two
+ * splits of DS at different fractions without --fractions are refused, naming both;
+ * --fractions without a dataset directory to cut is a usage error */
+static void generate_train_dataset_fractions(void)
+{
+    char args[2048], out[4096], err[1024], want[900];
+    mkdir(at("dsf"), 0755);
+    write_text(at("dsf/stream.txt"), "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20\n");
+    write_text(at("synthf.txt"), "8,9,10\n11,12,13\n");
+    snprintf(args, sizeof args, "split %s --length 2 --windows 2 --fractions 0.5,0.25,0.25 -o %s", at("dsf"),
+             at("dsf/split"));
+    REQUIRE(run_cli(args, err, sizeof err) == 0);
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s --json", at("real.txt"), at("synthf.txt"),
+             at("dsf"));
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "\"train_part\": \"train\", "), "%s", out);
+    CHECK_NEAR(json_get(out, "memorized"), 0.5, 1e-6);
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s", at("real.txt"), at("synthf.txt"),
+             at("dsf"));
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    snprintf(want, sizeof want, "1 window of 10 events, the training part of %s (events [0, 10) of 20, the time "
+             "split's first 50 %%, as %s records it; all of it: --train %s/stream.txt)", at("dsf"),
+             at("dsf/split/split.txt"), at("dsf"));
+    CHECK_MSG(strstr(out, want), "%s", out);
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s --fractions 0.65,0.15,0.2 --json",
+             at("real.txt"), at("synthf.txt"), at("dsf"));
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    CHECK_NEAR(json_get(out, "memorized"), 1.0, 1e-6);
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s --fractions 0.65,0.15,0.2",
+             at("real.txt"), at("synthf.txt"), at("dsf"));
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "(events [0, 13) of 20, the time split's first 65 %, as --fractions cuts it;"), "%s", out);
+    /* a second split at other fractions: which one the model was trained on is not known */
+    snprintf(args, sizeof args, "split %s --length 2 --windows 2 --fractions 0.6,0.2,0.2 -o %s", at("dsf"),
+             at("dsf/split6"));
+    REQUIRE(run_cli(args, err, sizeof err) == 0);
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s", at("real.txt"), at("synthf.txt"),
+             at("dsf"));
+    CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, at("dsf/split/split.txt")) &&
+                  strstr(err, at("dsf/split6/split.txt")) && strstr(err, "--fractions"), "%s", err);
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s --fractions 0.6,0.2,0.2 --json",
+             at("real.txt"), at("synthf.txt"), at("dsf"));
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    CHECK_NEAR(json_get(out, "memorized"), 0.5, 1e-6);
+    /* nothing to cut */
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s --fractions 0.6,0.2,0.2", at("real.txt"),
+             at("synthf.txt"), at("dsf/stream.txt"));
+    CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, "--fractions"), "%s", err);
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --fractions 0.6,0.2,0.2", at("real.txt"),
+             at("synthf.txt"));
+    CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, "--fractions"), "%s", err);
+}
+
 /* two dataset directories number their events by their own ranks: they are compared by
  * name (read read write mmap against read read write futex), not by ID */
 static void generate_datasets_by_name(void)
@@ -864,6 +919,7 @@ TEST_MAIN("eval_cli", {
     RUN(generate_text_and_dataset);
     RUN(generate_real_dataset_part_said);
     RUN(generate_train_dataset_part);
+    RUN(generate_train_dataset_fractions);
     RUN(generate_windows_of_one);
     RUN(generate_npy_real_exact);
     RUN(generate_npy_named_not_clamped);

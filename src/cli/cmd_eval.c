@@ -2,6 +2,7 @@
  * (real, synthetic, optional train), as an aligned table or one JSON object. */
 #include "cli.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stddef.h>
 #include <libgen.h>
@@ -97,6 +98,8 @@ typedef struct {
     long downstream;
     int json;
     int real_part_given, length_given;   /* given at all, the default value too */
+    int permille[3];          /* --fractions: the time split's parts --train DS is cut by */
+    int fractions_given;
 } eval_args;
 
 /* 0: parsed; 1: help printed; 2 or -1: a usage error printed */
@@ -117,8 +120,13 @@ static int parse_args(int argc, char **argv, eval_args *a)
                     "part alone: the split's testing file)"),
         TS_OPT_STR_(0, "synthetic", &a->synthetic, "S", "synthetic windows"),
         TS_OPT_STR_(0, "train", &a->train, "T", "training data (a dataset directory: its training part,\n"
-                    "the time split's first 70 %, as train --split time\n"
+                    "the time split's first share, as train --split time\n"
                     "cuts it, as the output says; all of it: DS/stream.txt)"),
+        TS_OPT_CB_(0, "fractions", a->permille, "A,B,C", cli_opt_fractions,
+                   "the time split's shares --train DS is cut by (default:\n"
+                   "those DS's own splits record, split.txt in its folders,\n"
+                   "as split DS -o DS/SPLIT writes it, refused where two\n"
+                   "differ; else 0.7,0.1,0.2, train's default)"),
         TS_OPT_STR_(0, "constraints", &a->constraints, "C", "multi-channel datasets (ingest --channels): the\n"
                     "constraints file for D_trans, D_time, D_cpu, D_attr"),
         TS_OPT_CHOICE_(0, "real-part", &a->real_part, "P", eval_parts,
@@ -148,8 +156,8 @@ static int parse_args(int argc, char **argv, eval_args *a)
     const ts_opt_spec spec = {
         "eval", "tracesynth eval --original O --mask M --imputed I [--vocab V] [--arch A]\n"
         "                       [--json]\n"
-        "       tracesynth eval --real R --synthetic S [--train T] [--downstream N]\n"
-        "                       [--json]\n"
+        "       tracesynth eval --real R --synthetic S [--train T] [--fractions A,B,C]\n"
+        "                       [--downstream N] [--json]\n"
         "       tracesynth eval --real DATASET --synthetic DATASET\n"
         "                       [--constraints C] [--real-part P] [--length L]\n"
         "                       [--downstream N] [--json]",
@@ -159,6 +167,7 @@ static int parse_args(int argc, char **argv, eval_args *a)
     int rc = ts_opt_parse(&spec, argc, argv, &args);
     a->real_part_given = ts_opt_given(&args, &a->real_part);
     a->length_given = ts_opt_given(&args, &a->length);
+    a->fractions_given = ts_opt_given(&args, a->permille);
     ts_opt_free(&args);
     if (rc) return rc == 1 ? 1 : rc;
     int imp = a->original || a->mask || a->imputed, gen = a->real || a->synthetic || a->train;
@@ -193,6 +202,14 @@ static int parse_args(int argc, char **argv, eval_args *a)
     }
     if (gen && !(a->real && a->synthetic)) {
         cli_usage_error("eval", "generation needs %s", !a->real ? "--real" : "--synthetic");
+        return -1;
+    }
+    /* it cuts a dataset directory's stream: given for anything else it would go unused */
+    struct stat st;
+    if (a->fractions_given &&
+        (!a->train || ts_path_is_stdin(a->train) || stat(a->train, &st) != 0 || !S_ISDIR(st.st_mode))) {
+        cli_usage_error("eval", "--fractions cuts --train DS, a dataset directory%s%s%s", a->train ? "; " : "",
+                        a->train ? cli_input_name(a->train) : "", a->train ? " is none" : "");
         return -1;
     }
     return 0;
@@ -631,6 +648,73 @@ static void mixed_names_note(const eval_args *a, const ts_vocab *vr, const char 
     for (int i = 0; i < 3; i++) free(np[i]);
 }
 
+/* 1 with p (thousandths) when the split.txt at txt records a time split of the events whose
+ * hash is crc, as split writes it; else 0 */
+static int split_record(const char *txt, uint64_t crc, int p[3])
+{
+    struct stat st;
+    FILE *f = crc && stat(txt, &st) == 0 && S_ISREG(st.st_mode) ? fopen(txt, "r") : NULL;
+    char line[256];
+    int time = 0, parts = 0, same = 0;
+    while (f && fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = 0;
+        if (!strcmp(line, "split=time")) time = 1;
+        else if (!strncmp(line, "fractions=", 10)) parts = ts_split_parse_fractions(line + 10, p) == 0;
+        else if (!strncmp(line, "stream_crc=", 11)) {
+            char *end;
+            errno = 0;
+            unsigned long long v = strtoull(line + 11, &end, 16);
+            same = !errno && end > line + 11 && !*end && v == crc;
+        }
+    }
+    if (f) fclose(f);
+    ts_clear_error();   /* fractions that are none: no record */
+    return time && parts && same;
+}
+
+/* the time split's parts (pm, thousandths) DS's own splits record: its folders holding a
+ * split.txt of DS's events, as split DS -o DS/SPLIT writes it. 1 with *rec (malloc'd) the
+ * first split.txt when all agree; 0 when none records any; -1 with an error naming two that
+ * differ: which one the training data was cut by is not known */
+static int recorded_fractions(const char *ds, int pm[3], char **rec)
+{
+    *rec = NULL;
+    struct dirent **e = NULL;
+    const int n = scandir(ds, &e, NULL, alphasort);
+    const uint64_t crc = n > 0 ? ts_dataset_events_crc(ds) : 0;
+    int rc = 0;
+    for (int i = 0; i < n; i++) {
+        char *txt = NULL;
+        int p[3];
+        if (rc >= 0 && e[i]->d_name[0] != '.') {
+            char *sub = ts_path_join(ds, e[i]->d_name);
+            txt = ts_path_join(sub, "split.txt");
+            free(sub);
+        }
+        if (txt && split_record(txt, crc, p)) {
+            if (!*rec) {
+                memcpy(pm, p, sizeof p);
+                *rec = txt;
+                txt = NULL;
+                rc = 1;
+            } else if (memcmp(pm, p, sizeof p)) {
+                rc = ts_fail("%s: its splits cut it at different fractions, %g,%g,%g (%s) and %g,%g,%g (%s): which "
+                             "one its training part is is not known; give --fractions A,B,C (or --train "
+                             "SPLIT/train_stream.txt, a split's training events)", ds, pm[0] / 1000.0,
+                             pm[1] / 1000.0, pm[2] / 1000.0, *rec, p[0] / 1000.0, p[1] / 1000.0, p[2] / 1000.0, txt);
+            }
+        }
+        free(txt);
+        free(e[i]);
+    }
+    free(e);
+    if (rc < 0) {
+        free(*rec);
+        *rec = NULL;
+    }
+    return rc;
+}
+
 static int eval_generate(const eval_args *a)
 {
     ts_windows R = {0}, S = {0}, T = {0};
@@ -638,6 +722,7 @@ static int eval_generate(const eval_args *a)
     extra_names extra = {NULL, 0};
     int rc = 1;
     char *vpr = NULL, *vps = NULL, *vpt = NULL;   /* the vocab.tsv that names each, if one does */
+    char *rec = NULL;   /* the split.txt whose parts cut --train DS */
     if (input_vocab(a->real, &vr, &vpr)) goto done;
     if (ids_load(a->real, 1, &R) || ts_windows_as_set(a->real, &R) || ids_named(a->real, &R, &vr, vpr) ||
         file_names(a->real, &R, &vr))
@@ -648,15 +733,24 @@ static int eval_generate(const eval_args *a)
     /* a dataset directory that is a recorded stream (not a set of windows, DIR/length) is
      * its training part, [0, a) of the time split, as train --split time trains on it: its
      * held-out part would count the synthetic trace's likeness to the test part as
-     * memorization of the training data. Its stream.txt named as a file: all of it */
+     * memorization of the training data. Its parts: --fractions, else those its own splits
+     * record, else train's default. Its stream.txt named as a file: all of it */
     struct stat tst;
     const int train_dir = a->train && !ts_path_is_stdin(a->train) && stat(a->train, &tst) == 0 && S_ISDIR(tst.st_mode);
     size_t train_all = T.len, train_a = 0, train_b;
+    int pm[3];
+    memcpy(pm, a->fractions_given ? a->permille : ts_split_default_permille, sizeof pm);
+    if (train_dir && T.n > 1 && a->fractions_given) {
+        ts_fail("%s: --fractions: a set of windows of %zu events (its length recorded) is read whole, not cut in time",
+                a->train, T.len);
+        goto done;
+    }
+    if (train_dir && T.n == 1 && !a->fractions_given && recorded_fractions(a->train, pm, &rec) < 0) goto done;
     if (train_dir && T.n == 1) {
-        ts_split_bounds(T.len, NULL, &train_a, &train_b);
+        ts_split_bounds(T.len, pm, &train_a, &train_b);
         if (train_a == 0) {
-            ts_fail("%s: its training part (the time split's first 70 %%) of %zu event%s is empty; all of it: --train "
-                    "%s/stream.txt", a->train, T.len, ts_plural(T.len), a->train);
+            ts_fail("%s: its training part (the time split's first %g %%) of %zu event%s is empty; all of it: --train "
+                    "%s/stream.txt", a->train, pm[0] / 10.0, T.len, ts_plural(T.len), a->train);
             goto done;
         }
         T.len = train_a;
@@ -732,8 +826,10 @@ static int eval_generate(const eval_args *a)
         describe("synthetic", &S);
         if (t && train_a)
             printf("  %-10s %zu window%s of %zu event%s, the training part of %s (events [0, %zu) of %zu, the time "
-                   "split's first 70 %%, as train --split time cuts it; all of it: --train %s/stream.txt)\n", "train",
-                   T.n, ts_plural(T.n), T.len, ts_plural(T.len), a->train, train_a, train_all, a->train);
+                   "split's first %g %%, as %s%s; all of it: --train %s/stream.txt)\n", "train", T.n, ts_plural(T.n),
+                   T.len, ts_plural(T.len), a->train, train_a, train_all, pm[0] / 10.0,
+                   rec ? rec : a->fractions_given ? "--fractions cuts it" : "train --split time cuts it",
+                   rec ? " records it" : "", a->train);
         else if (t) describe("train", &T);
         printf("  %-19s %8.4f   bits, in [0, 1]\n", "JS unigram", g.js_unigram);
         printf("  %-19s %8.4f   bits, pairs inside windows\n", "JS bigram", g.js_bigram);
@@ -763,6 +859,7 @@ done:
     free(vpr);
     free(vps);
     free(vpt);
+    free(rec);
     free(extra.names);
     ts_vocab_free(&vr);
     ts_vocab_free(&vs);
