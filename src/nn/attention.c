@@ -251,26 +251,27 @@ TS_CLONES static void rope_rows(float *out, const float *x, const float *tab, in
     }
 }
 
-void ts_rope_forward(float *out, const float *x, const float *tab, int B, int L, int nh, int D,
-                     int ld)
+/* the B L rows in blocks of 16 over the threads, turned (backward: turned back) */
+static void rope(float *out, const float *x, const float *tab, int B, int L, int nh, int D, int ld, int backward)
 {
     const int RB = 16, nblk = (B * L + RB - 1) / RB, N = B * L;
     #pragma omp parallel for schedule(static) if ((size_t)N * nh * D > PAR_MIN)
     for (int blk = 0; blk < nblk; blk++) {
         int r0 = blk * RB, r1 = r0 + RB < N ? r0 + RB : N;
-        rope_rows(out, x, tab, r0, r1, L, nh, D, ld, 0);
+        rope_rows(out, x, tab, r0, r1, L, nh, D, ld, backward);
     }
+}
+
+void ts_rope_forward(float *out, const float *x, const float *tab, int B, int L, int nh, int D,
+                     int ld)
+{
+    rope(out, x, tab, B, L, nh, D, ld, 0);
 }
 
 void ts_rope_backward(float *dx, const float *dout, const float *tab, int B, int L, int nh, int D,
                       int ld)
 {
-    const int RB = 16, nblk = (B * L + RB - 1) / RB, N = B * L;
-    #pragma omp parallel for schedule(static) if ((size_t)N * nh * D > PAR_MIN)
-    for (int blk = 0; blk < nblk; blk++) {
-        int r0 = blk * RB, r1 = r0 + RB < N ? r0 + RB : N;
-        rope_rows(dx, dout, tab, r0, r1, L, nh, D, ld, 1);
-    }
+    rope(dx, dout, tab, B, L, nh, D, ld, 1);
 }
 
 /* ======================= self-attention ======================= */
