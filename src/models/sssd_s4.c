@@ -159,34 +159,35 @@ static int parse_opts(const ts_kv *kv, int residual, sssd_opts *so)
         return ts_opt_fail(name, "preset", "unknown preset '%s' (paper, small)", preset);
     long v;
     if (residual == KIND_SA) {
-        /* SSSD's config_SSSDSA.json (paper): 6 x 128, state 64; dt and A trained, as there */
+        /* SSSD's config_SSSDSA.json (paper): 6 x 128, state 64; dt and A trained, as there:
+         * the defaults of the options it sets */
         ts_sashimi_config_paper(&so->sa);
-        if (get_int(kv, name, "state", 64, 2, 1024, &v)) return -1;
+        if (get_int(kv, name, "state", so->sa.N, 2, 1024, &v)) return -1;
         if (v % 2) return ts_opt_fail(name, "state", "%ld must be even", v);
         so->sa.N = (int)v;
-        if (get_int(kv, name, "train-ssm", 1, 0, 1, &v)) return -1;
+        if (get_int(kv, name, "train-ssm", so->sa.train_ssm, 0, 1, &v)) return -1;
         so->sa.train_ssm = (int)v;
-        if (get_int(kv, name, "layers", paper ? 6 : 2, 1, 256, &v)) return -1;
+        if (get_int(kv, name, "layers", paper ? so->sa.layers : 2, 1, 256, &v)) return -1;
         so->sa.layers = (int)v;
-        if (get_int(kv, name, "channels", paper ? 128 : 64, 1, 1024, &v)) return -1;
+        if (get_int(kv, name, "channels", paper ? so->sa.H : 64, 1, 1024, &v)) return -1;
         so->sa.H = (int)v;
     } else if (residual == TS_SSSD_RES_DILATED) {
         ts_sssd_config_diffwave(&so->net);
-        if (get_int(kv, name, "dilation-cycle", TS_DIFFWAVE_DEFAULT_CYCLE, 1, 24, &v)) return -1;
+        if (get_int(kv, name, "dilation-cycle", so->net.dilation_cycle, 1, 24, &v)) return -1;
         so->net.dilation_cycle = (int)v;
     } else {
         if (residual == TS_SSSD_RES_CSDI) ts_sssd_config_csdi(&so->net);
         else ts_sssd_config_paper(&so->net);
-        if (get_int(kv, name, "state", 64, 2, 1024, &v)) return -1;
+        if (get_int(kv, name, "state", so->net.N, 2, 1024, &v)) return -1;
         if (v % 2) return ts_opt_fail(name, "state", "%ld must be even", v);
         so->net.N = (int)v;
-        if (get_int(kv, name, "train-ssm", 0, 0, 1, &v)) return -1;
+        if (get_int(kv, name, "train-ssm", so->net.train_ssm, 0, 1, &v)) return -1;
         so->net.train_ssm = (int)v;
     }
-    if (residual != KIND_SA) {
-        if (get_int(kv, name, "layers", paper ? 36 : 4, 1, 1024, &v)) return -1;
+    if (residual != KIND_SA) {   /* --preset paper: its config's sizes (csdi-s4 takes no preset) */
+        if (get_int(kv, name, "layers", paper ? so->net.layers : 4, 1, 1024, &v)) return -1;
         so->net.layers = (int)v;
-        if (get_int(kv, name, "channels", paper ? 256 : 64, 1, 4096, &v)) return -1;
+        if (get_int(kv, name, "channels", paper ? so->net.C : 64, 1, 4096, &v)) return -1;
         so->net.C = (int)v;
     }
     const int csdi = residual == TS_SSSD_RES_CSDI;
