@@ -59,15 +59,18 @@ static void strace_reads_as(const char *dir, const char *name, const char *text,
               rc ? ts_error() : "read");
 }
 
-/* text, written to dir/name, is refused with an error holding where ("name:line: ") */
+/* text, written to dir/name, is refused in one line naming the file and holding where
+ * ("name:line: ", or what it says there) */
 static void strace_refuses(const char *dir, const char *name, const char *text, const char *where)
 {
-    char got[512];
-    const char *p[] = {in(dir, name)};
-    write_text(p[0], text);
-    int rc = strace_names(p, 1, got, sizeof got);
-    CHECK_MSG(rc == -1 && strstr(ts_error(), where), "%s: \"%s\" not refused at %s (%s)", name, text, where,
-              rc ? ts_error() : got);
+    const char *p = in(dir, name);
+    write_text(p, text);
+    char **names = NULL;
+    size_t n = 0;
+    int rc = ts_strace_read(p, &names, &n);
+    CHECK_MSG(rc == -1 && strstr(ts_error(), name) && strstr(ts_error(), where) && !strchr(ts_error(), '\n'),
+              "%s: \"%s\" not refused at %s (%s)", name, text, where, rc ? ts_error() : "read");
+    if (names && n) free_names(names, n);
 }
 
 /* shapes real strace logs take: a thread's execve resumes under its process's id; a log
@@ -302,12 +305,7 @@ static void perf_trace_output(void)
         {"     0.000 ( 0.000 ms): sh/1 brk() = 0\nsomething else\n", ":2: not a perf trace system call line"},
         {"\n Summary of events:\n\n sh (1), 3 events, 100.0%\n", "only the summary table of perf trace -s"},
     };
-    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-        write_text(in(d, "bad.txt"), bad[i].text);
-        CHECK_MSG(ts_strace_read(in(d, "bad.txt"), &names, &n) == -1 && strstr(ts_error(), bad[i].why) &&
-                      strstr(ts_error(), "bad.txt") && !strchr(ts_error(), '\n'),
-                  "case %zu: %s", i, ts_error());
-    }
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) strace_refuses(d, "bad.txt", bad[i].text, bad[i].why);
     /* a last line without its newline that does not read as a call (cut in its time, its
      * thread or its call's name) was cut while written: left out with a note, as a strace
      * log's; one that reads is read as with its newline; a damaged line before it is refused */
@@ -390,13 +388,8 @@ static void perf_trace_numbers_checked(void)
     char text[512], want[128];
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         snprintf(text, sizeof text, "%s%s\n", first, bad[i].line);
-        write_text(in(d, "num.txt"), text);
         snprintf(want, sizeof want, "num.txt:2: %s", bad[i].why);
-        names = NULL;
-        CHECK_MSG(ts_strace_read(in(d, "num.txt"), &names, &n) == -1 && strstr(ts_error(), want) &&
-                      !strchr(ts_error(), '\n'),
-                  "%s: %s", bad[i].line, names ? "read" : ts_error());
-        if (names && n) free_names(names, n);
+        strace_refuses(d, "num.txt", text, want);
     }
     /* the numbers perf trace writes, at their bounds */
     static const struct { const char *ret; int64_t v; int has; } good[] = {
@@ -439,12 +432,7 @@ static void perf_trace_numbers_checked(void)
     static const char *const never[] = {"= 12abc", "= 0x12g4", "= 1.5", "= abc", "= -x"};
     for (size_t i = 0; i < sizeof never / sizeof *never; i++) {
         snprintf(text, sizeof text, "%s     0.614 ( 0.016 ms): sh/7 brk() %s", first, never[i]);
-        write_text(in(d, "num.txt"), text);
-        names = NULL;
-        CHECK_MSG(ts_strace_read(in(d, "num.txt"), &names, &n) == -1 &&
-                      strstr(ts_error(), "num.txt:2: a return value that is no number"),
-                  "'%s' without its newline: %s", never[i], names ? "read" : ts_error());
-        if (names && n) free_names(names, n);
+        strace_refuses(d, "num.txt", text, "num.txt:2: a return value that is no number");
     }
 }
 
@@ -501,13 +489,7 @@ static void perf_trace_time_bounds(void)
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         snprintf(text, sizeof text, "%s%s", first, bad[i].lines);
-        write_text(in(d, "t.txt"), text);
-        char **names = NULL;
-        size_t n = 0;
-        CHECK_MSG(ts_strace_read(in(d, "t.txt"), &names, &n) == -1 && strstr(ts_error(), bad[i].want) &&
-                      !strchr(ts_error(), '\n'),
-                  "%s: %s", bad[i].lines, names ? "read" : ts_error());
-        if (names && n) free_names(names, n);
+        strace_refuses(d, "t.txt", text, bad[i].want);
     }
 }
 
@@ -788,44 +770,31 @@ static void strace_line_shapes(void)
         "1 1.1 read(0, \"\", 1) = 0\n1 .5 close(0) = 0\n",
         "1 1.1 read(0, \"\", 1) = 0\n1 :12:00:01 close(0) = 0\n",
     };
-    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-        write_text(in(d, "bad.log"), bad[i]);
-        CHECK_MSG(ts_strace_read(in(d, "bad.log"), &names, &n) == -1, "case %zu accepted", i);
-        char want[700];
-        snprintf(want, sizeof want, "%s:2: ", in(d, "bad.log"));
-        CHECK_MSG(strstr(ts_error(), want) != NULL, "case %zu: '%s'", i, ts_error());
-    }
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) strace_refuses(d, "bad.log", bad[i], "/bad.log:2: ");
     CHECK(ts_strace_read("tests/data/strace_bad.log", &names, &n) == -1);
     CHECK(strstr(ts_error(), "strace_bad.log:3: not a system call") != NULL);
     /* the quoted line shows its control bytes escaped: a terminal sent an ESC sequence or a
      * carriage return out of the error rewrote the line it is on */
-    write_text(in(d, "bad.log"), "1700000000.1 read(0, \"\", 1) = 0\nfoo\033[31mRED\rbar\r\n");
-    CHECK(ts_strace_read(in(d, "bad.log"), &names, &n) == -1);
-    CHECK_MSG(strstr(ts_error(), ":2: a carriage return inside the line") &&
-              strstr(ts_error(), ": 'foo\\x1b[31mRED\\x0dbar'") && !strpbrk(ts_error(), "\033\r"), "'%s'", ts_error());
-    write_text(in(d, "bad.log"), "1700000000.1 read(0, \"\", 1) = 0\nfoo\033[31mREDbar\r\n");
-    CHECK(ts_strace_read(in(d, "bad.log"), &names, &n) == -1);
-    CHECK_MSG(strstr(ts_error(), ":2: not a system call, signal or exit line: 'foo\\x1b[31mREDbar'") &&
-              !strpbrk(ts_error(), "\033\r"), "'%s'", ts_error());
+    strace_refuses(d, "bad.log", "1700000000.1 read(0, \"\", 1) = 0\nfoo\033[31mRED\rbar\r\n",
+                   ":2: a carriage return inside the line");
+    CHECK_MSG(strstr(ts_error(), ": 'foo\\x1b[31mRED\\x0dbar'") && !strpbrk(ts_error(), "\033\r"), "'%s'", ts_error());
+    strace_refuses(d, "bad.log", "1700000000.1 read(0, \"\", 1) = 0\nfoo\033[31mREDbar\r\n",
+                   ":2: not a system call, signal or exit line: 'foo\\x1b[31mREDbar'");
+    CHECK_MSG(!strpbrk(ts_error(), "\033\r"), "'%s'", ts_error());
     /* strace without -o writes to stderr, among the program's own lines: one that has
      * nothing of strace's (no pid, no time, no call's rest) is refused with a hint of it;
      * a line of strace's shape (strace_bad.log's has a pid and a time) has none */
-    write_text(in(d, "bad.log"), "execve(\"/bin/ls\", [\"ls\", \"x\"], 0x7ffd /* 20 vars */) = 0\n"
-               "ls: cannot access 'x': No such file or directory\n");
-    CHECK(ts_strace_read(in(d, "bad.log"), &names, &n) == -1);
-    CHECK_MSG(strstr(ts_error(), ":2: not a system call, signal or exit line: 'ls: cannot access 'x': No such file or "
-                                 "directory' (a line of the program's own output? record with strace -o FILE)") &&
-              !strchr(ts_error(), '\n'), "'%s'", ts_error());
-    write_text(in(d, "bad.log"), "1700000000.1 read(0, \"\", 1) = 0\nhello\n1700000000.2 close(0) = 0\n");
-    CHECK(ts_strace_read(in(d, "bad.log"), &names, &n) == -1);
-    CHECK_MSG(strstr(ts_error(), ":2: not a system call, signal or exit line: 'hello' (a line of the program's own output?"),
-              "'%s'", ts_error());
+    strace_refuses(d, "bad.log", "execve(\"/bin/ls\", [\"ls\", \"x\"], 0x7ffd /* 20 vars */) = 0\n"
+                   "ls: cannot access 'x': No such file or directory\n",
+                   ":2: not a system call, signal or exit line: 'ls: cannot access 'x': No such file or directory' "
+                   "(a line of the program's own output? record with strace -o FILE)");
+    strace_refuses(d, "bad.log", "1700000000.1 read(0, \"\", 1) = 0\nhello\n1700000000.2 close(0) = 0\n",
+                   ":2: not a system call, signal or exit line: 'hello' (a line of the program's own output?");
     /* the program's write to stderr cut strace's line of that write: its rest is alone */
-    write_text(in(d, "bad.log"), "dup2(2, 1)                              = 1\n"
-               "write(1, \"hi\\n\", 3hi\n)                     = 3\n");
-    CHECK(ts_strace_read(in(d, "bad.log"), &names, &n) == -1);
-    CHECK_MSG(strstr(ts_error(), ":3: not a system call, signal or exit line: ')                     = 3' (the rest of a "
-                                 "call whose line the program's own output cut? record with strace -o FILE)"), "'%s'", ts_error());
+    strace_refuses(d, "bad.log", "dup2(2, 1)                              = 1\n"
+                   "write(1, \"hi\\n\", 3hi\n)                     = 3\n",
+                   ":3: not a system call, signal or exit line: ')                     = 3' (the rest of a call whose "
+                   "line the program's own output cut? record with strace -o FILE)");
     CHECK(ts_strace_read("tests/data/strace_bad.log", &names, &n) == -1);
     CHECK_MSG(!strstr(ts_error(), "program's own output"), "'%s'", ts_error());
     /* a carriage return inside a line is no line end of strace's (it writes "\r" in a string):
@@ -834,11 +803,7 @@ static void strace_line_shapes(void)
     static const char *const cr[] = {"1 1.0 getpid() = 1\r1 1.1 close(3) = 0\r",
                                      "1 1.0 getpid() = 1\n1 1.1 --- SIGCHLD {si_signo=SIGCHLD} ---\r1 1.2 close(3) = 0\n",
                                      "1 1.0 getpid() = 1\n1 1.1 close(3) = 0\r\r\n"};
-    for (int i = 0; i < 3; i++) {
-        write_text(in(d, "cr.log"), cr[i]);
-        CHECK_MSG(ts_strace_read(in(d, "cr.log"), &names, &n) == -1 && strstr(ts_error(), "cr.log:") &&
-                      strstr(ts_error(), ": a carriage return inside the line"), "case %d: %s", i, ts_error());
-    }
+    for (int i = 0; i < 3; i++) strace_refuses(d, "cr.log", cr[i], ": a carriage return inside the line");
     write_text(in(d, "cr.log"), "1 1.0 getpid() = 1\r\n1 1.1 close(3) = 0\r\n");
     REQUIRE(ts_strace_read(in(d, "cr.log"), &names, &n) == 0);
     CHECK(names_are(names, n, "getpid close"));
@@ -1702,15 +1667,8 @@ static void strace_time_bounds(void)
         {"1 1.000000 getpid() = 1\n1 99999999999999999999999.5 getpid() = 1\n", "t.log:2: a time too large to read (2^63 ns or more)"},
         {NULL, "t.log:11: -r's times summed to a time too large to read (2^63 ns or more)"},
     };
-    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-        write_text(in(d, "t.log"), bad[i].text ? bad[i].text : rel[1]);
-        char **names = NULL;
-        size_t n = 0;
-        CHECK_MSG(ts_strace_read(in(d, "t.log"), &names, &n) == -1 && strstr(ts_error(), bad[i].want) &&
-                      !strchr(ts_error(), '\n'),
-                  "case %zu: %s", i, names ? "read" : ts_error());
-        if (names && n) free_names(names, n);
-    }
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        strace_refuses(d, "t.log", bad[i].text ? bad[i].text : rel[1], bad[i].want);
 }
 
 /* the library's readers of a log cut in its last line: those with notes say so (one line
