@@ -1533,6 +1533,21 @@ static int replan_resume(lsq *q, const ts_train_net *n, const replan_files *f, l
     return ts_train_run(n, d);
 }
 
+/* kv's options (def's defaults) as the command that made f's re-planned run gives them
+ * again with --resume of its checkpoint f->mid: a validation every 50, seed 3, into f's
+ * second model and log. 0 / -1 */
+static int replan_resume_cfg(ts_train_cfg *c, const ts_kv *kv, const ts_train_defaults *def, const replan_files *f)
+{
+    memset(c, 0, sizeof *c);
+    if (ts_train_parse(c, kv, def) != 0) return -1;
+    c->valid_every = 50;
+    c->seed = 3;
+    c->out_path = f->b;
+    c->log_path = f->lg2;
+    c->resume = f->mid;
+    return 0;
+}
+
 /* the rates of the training records in log: one an iteration (ended), none above the one
  * before, the last (nearly) 0: cosine from the peak down to the run's end, where a re-plan
  * laid the rest of it over other iterations too */
@@ -1864,13 +1879,7 @@ static void budget_replan_resume_iters(void)
     REQUIRE(ts_train_log(f.lg2, "\"event\":\"mark\"") == 0);
     lsq_make(&q);
     ts_train_cfg c;
-    memset(&c, 0, sizeof c);
-    REQUIRE(ts_train_parse(&c, &kv, &def) == 0);
-    c.valid_every = 50;
-    c.seed = 3;
-    c.out_path = f.b;
-    c.log_path = f.lg2;
-    c.resume = f.mid;
+    REQUIRE(replan_resume_cfg(&c, &kv, &def, &f) == 0);
     CHECK_MSG(ts_train_run(&n, &c) == -1 && strstr(ts_error(), f.mid) && strstr(ts_error(), want) &&
                   strstr(ts_error(), "--budget") && !strchr(ts_error(), '\n'), "%s", ts_error());
     CHECK(q.steps == 0 && count_lines_with(f.lg2, "") == 1);
@@ -1880,13 +1889,7 @@ static void budget_replan_resume_iters(void)
         snprintf(other, sizeof other, "%ld", more ? new_iters + 100 : new_iters - 10);
         const char *k2[] = {"schedule", "lr", "iters"}, *v2[] = {"cosine", "0.05", other};
         ts_kv kv2 = {3, k2, v2};
-        memset(&c, 0, sizeof c);
-        REQUIRE(ts_train_parse(&c, &kv2, &def) == 0);
-        c.valid_every = 50;
-        c.seed = 3;
-        c.out_path = f.b;
-        c.log_path = f.lg2;
-        c.resume = f.mid;
+        REQUIRE(replan_resume_cfg(&c, &kv2, &def, &f) == 0);
         CHECK_MSG(ts_train_run(&n, &c) == -1 && strstr(ts_error(), f.mid) && strstr(ts_error(), want) &&
                       strstr(ts_error(), other) && !strchr(ts_error(), '\n'), "--iters %s: %s", other, ts_error());
         CHECK(q.steps == 0 && count_lines_with(f.lg2, "") == 1);
@@ -1897,13 +1900,7 @@ static void budget_replan_resume_iters(void)
         snprintf(same, sizeof same, "%ld", new_iters);
         const char *k2[] = {"iters"}, *v2[] = {same};
         ts_kv kv2 = {given, k2, v2};
-        memset(&c, 0, sizeof c);
-        REQUIRE(ts_train_parse(&c, &kv2, &def) == 0);
-        c.valid_every = 50;
-        c.seed = 3;
-        c.out_path = f.b;
-        c.log_path = f.lg2;
-        c.resume = f.mid;
+        REQUIRE(replan_resume_cfg(&c, &kv2, &def, &f) == 0);
         lsq_make(&q);
         remove(f.lg2);
         CHECK_MSG(ts_train_run(&n, &c) == 0, "--iters %s: %s", given ? same : "not given", ts_error());
