@@ -260,4 +260,14 @@ static inline int run_stdout(const char *args, char *out, size_t n) { return cli
 /* stdout and stderr together into out */
 static inline int run_output(const char *args, char *out, size_t n) { return cli_run(args, CLI_OUT_ERR, out, n); }
 
+/* args refused: the CLI exits rc, its one error line (into err, errn bytes) holding want,
+ * and makes no file at out (NULL: none named). 1 when so; else 0, having said what it got */
+static inline int cli_refuses(const char *args, int rc, const char *want, const char *out, char *err, size_t errn)
+{
+    const int got = run_cli(args, err, errn), made = out && access(out, F_OK) == 0;
+    if (got == rc && strstr(err, want) && !made) return 1;
+    fprintf(stderr, "  %s: exit %d (%d wanted)%s: %s\n", args, got, rc, made ? ", a file made" : "", err);
+    return 0;
+}
+
 #endif

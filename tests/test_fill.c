@@ -1086,8 +1086,8 @@ static void cli_round(void)
         snprintf(cmd, sizeof cmd, "fill %s --model %s -o %s -q", in(d, "dr"), missing[i], in(d, "f6"));
         char want[96];
         snprintf(want, sizeof want, "%s does not exist", missing[i]);
-        CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, want) && strstr(err, "models: ngram"), "%s: %s",
-                  missing[i], err);
+        CHECK_MSG(cli_refuses(cmd, 2, want, NULL, err, sizeof err) && strstr(err, "models: ngram"), "%s: %s", missing[i],
+                  err);
     }
     snprintf(cmd, sizeof cmd, "bench fill %s --model ngramm --one-model -q", in(d, "t"));
     CHECK_MSG(run_cli(cmd, err, sizeof err) != 0 && !strstr(err, "is a model file"), "%s", err);
@@ -1106,7 +1106,7 @@ static void cli_round(void)
     const char *train_only[] = {"--one-model", "--length 200", "--max-train 500000"};
     for (int i = 0; i < 3; i++) {
         snprintf(cmd, sizeof cmd, "fill %s --model %s %s -o %s -q", in(d, "dr"), in(d, "m.bin"), train_only[i], in(d, "f8"));
-        CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "model file"), "%s: %s", train_only[i], err);
+        CHECK(cli_refuses(cmd, 2, "model file", in(d, "f8"), err, sizeof err));
     }
     /* --threads is the command's own, not an option of the model */
     snprintf(cmd, sizeof cmd, "fill %s --model ngram --threads 1 -o %s -q", in(d, "dr"), in(d, "f8"));
@@ -2555,10 +2555,8 @@ static void library_side_outputs_apart(void)
             char cmd[2048], err[1024];
             snprintf(cmd, sizeof cmd, "fill %s --model ngram -o %s %s %s -q", in(d, "dr"), in(d, "f"),
                      side ? "--save-model" : "--text", path);
-            CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, side ? "--save-model" : "--text") &&
-                          strstr(err, k < 2 ? "input trace" : "output"),
-                      "%s: %s", cmd, err);
-            CHECK(!ts_file_exists(path));
+            CHECK_MSG(cli_refuses(cmd, 2, side ? "--save-model" : "--text", path, err, sizeof err) &&
+                          strstr(err, k < 2 ? "input trace" : "output"), "%s: %s", cmd, err);
         }
     /* the path as it resolves, "." and ".." and links of the folders that are there, not as
      * it is spelt: beside an output not made yet (g/../x.txt lies beside g) it is not
