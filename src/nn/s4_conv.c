@@ -93,12 +93,19 @@ TS_CLONES static void kernel_channel(double dt, const float *log_A_re, const flo
     }
 }
 
+/* the threads a layer runs on: its own count, at most the team's */
+static int threads_of(const ts_s4 *s)
+{
+    int m = omp_get_max_threads();
+    return s->nthreads < m ? s->nthreads : m;
+}
+
 static void s4_kernel_body(const ts_s4 *s, const float *params, float *K)
 {
     const int H = s->c.H, L = s->c.L, Nh = s->Nh, dirs = s->dirs;
     const float *log_dt = params + s->p.log_dt, *log_A_re = params + s->p.log_A_re;
     const float *A_im = params + s->p.A_im, *Cp = params + s->p.C;
-    int nt = s->nthreads < omp_get_max_threads() ? s->nthreads : omp_get_max_threads();
+    const int nt = threads_of(s);
 
     #pragma omp parallel for schedule(static) num_threads(nt)
     for (int h = 0; h < H; h++)
@@ -185,7 +192,7 @@ TS_CLONES static void kernel_bwd_channel(const ts_s4 *s, const float *params, co
 
 static void s4_kernel_backward_body(const ts_s4 *s, const float *params, const float *dK, float *dparams)
 {
-    int nt = s->nthreads < omp_get_max_threads() ? s->nthreads : omp_get_max_threads();
+    const int nt = threads_of(s);
     #pragma omp parallel for schedule(static) num_threads(nt)
     for (int h = 0; h < s->c.H; h++) kernel_bwd_channel(s, params, dK, dparams, h);
 }
@@ -213,12 +220,6 @@ void ts_s4_kernel_backward(const ts_s4 *s, const float *params, const float *dK,
  * spectrum of a real signal (the cross terms), which the real part drops.
  * Direct path: the same sums as shifted axpy loops over contiguous rows.
  * ------------------------------------------------------------------------- */
-
-static int threads_of(const ts_s4 *s)
-{
-    int m = omp_get_max_threads();
-    return s->nthreads < m ? s->nthreads : m;
-}
 
 /* per-thread FFT buffers inside scratch: five complex arrays of M */
 static size_t fft_slot_floats(const ts_s4 *s) { return 5 * ((size_t)2 * s->M + 16) + 16; }
