@@ -2147,94 +2147,6 @@ static void resume_path_escaped_in_log(void)
     CHECK_MSG(count_lines_with(logp, want) == 1, "%s", want);
 }
 
-/* a checkpoint whose best validation loss is not a number is refused: no later
- * validation could beat it, so the model file would never be saved again */
-static void ckpt_best_must_be_finite(void)
-{
-    const char *dir = scratch_dir();
-    REQUIRE(dir);
-    char out[512], ck[600], bad[600];
-    snprintf(out, sizeof out, "%s/s.m", dir);
-    snprintf(ck, sizeof ck, "%s.ckpt", out);
-    snprintf(bad, sizeof bad, "%s/bad.ckpt", dir);
-    lsq q;
-    ts_train_cfg c;
-    ts_train_net n = lsq_start(&q, &c, 10, out, NULL);
-    REQUIRE(ts_train_run(&n, &c) == 0);
-    ts_reader r;
-    REQUIRE(ts_reader_open(&r, ck) == 0);
-    const ts_chunk *st = ts_reader_get(&r, "STATE");
-    REQUIRE(st && st->size == 72);
-    unsigned char b[72];
-    memcpy(b, st->data, sizeof b);
-    ts_reader_close(&r);
-    double nan = NAN;
-    uint64_t u;
-    memcpy(&u, &nan, 8);
-    ts_le_put64(b + 24, u);   /* the best validation loss */
-    REQUIRE(rewrite_chunk_bytes(ck, bad, "STATE", b, sizeof b) == 0);
-    c.iters = 20;
-    c.resume = bad;
-    CHECK(ts_train_run(&n, &c) == -1);
-    CHECK_MSG(strstr(ts_error(), bad) && strstr(ts_error(), "STATE"), "%s", ts_error());
-    c.resume = ck;   /* the true one resumes */
-    CHECK(ts_train_run(&n, &c) == 0);
-}
-
-/* a checkpoint whose Adam second moments are negative is refused as corrupt: resumed, the
- * square root of one made the run "diverge" (NaN) and blamed the learning rate. The error
- * names the section, as for a value that is not finite in any of the four */
-static void ckpt_adam_v_must_be_nonnegative(void)
-{
-    const char *dir = scratch_dir();
-    REQUIRE(dir);
-    char out[512], ck[600], bad[600];
-    snprintf(out, sizeof out, "%s/s.m", dir);
-    snprintf(ck, sizeof ck, "%s.ckpt", out);
-    snprintf(bad, sizeof bad, "%s/bad.ckpt", dir);
-    lsq q;
-    ts_train_cfg c;
-    ts_train_net n = lsq_start(&q, &c, 10, out, NULL);
-    REQUIRE(ts_train_run(&n, &c) == 0);
-    ts_reader r;
-    REQUIRE(ts_reader_open(&r, ck) == 0);
-    const ts_chunk *v = ts_reader_get(&r, "ADAM_V");
-    REQUIRE(v && v->size >= 4);
-    size_t nb = v->size;
-    unsigned char *b = malloc(nb);
-    REQUIRE(b);
-    memcpy(b, v->data, nb);
-    ts_reader_close(&r);
-    float neg = -1.0f;
-    uint32_t u;
-    memcpy(&u, &neg, 4);
-    ts_le_put32(b, u);
-    int ok = rewrite_chunk_bytes(ck, bad, "ADAM_V", b, nb) == 0;
-    free(b);
-    REQUIRE(ok);
-    c.iters = 20;
-    c.resume = bad;
-    CHECK(ts_train_run(&n, &c) == -1);
-    CHECK_MSG(strstr(ts_error(), bad) && strstr(ts_error(), "section 'ADAM_V': optimizer state 0 is negative") &&
-              !strstr(ts_error(), "diverged"), "%s", ts_error());
-    /* a value that is not finite: the error names its section too */
-    const char *secs[] = {"PARAMS", "BEST", "ADAM_M", "ADAM_V"};
-    const float nan = NAN;
-    memcpy(&u, &nan, 4);
-    unsigned char nb4[16];
-    for (int i = 0; i < 4; i++) ts_le_put32(nb4 + 4 * i, i == 2 ? u : 0);
-    for (int s = 0; s < 4; s++) {
-        CHECK(rewrite_chunk_bytes(ck, bad, secs[s], nb4, sizeof nb4) == 0);
-        CHECK(ts_train_run(&n, &c) == -1);
-        char want[64];
-        snprintf(want, sizeof want, "section '%s': ", secs[s]);
-        CHECK_MSG(strstr(ts_error(), bad) && strstr(ts_error(), want) && strstr(ts_error(), " 2 is not finite"), "%s",
-                  ts_error());
-    }
-    c.resume = ck;
-    CHECK(ts_train_run(&n, &c) == 0);
-}
-
 /* a copy bad of the checkpoint of a 10-iteration run with nv bytes at off of section
  * tag replaced by those at val; c is that run's configuration (its output in a static) */
 static int ckpt_edit(lsq *q, ts_train_net *n, ts_train_cfg *c, const char *dir, char *bad, size_t nbad,
@@ -2261,6 +2173,73 @@ static int ckpt_edit(lsq *q, ts_train_net *n, ts_train_cfg *c, const char *dir, 
     int rc = rewrite_chunk_bytes(ck, bad, tag, b, nb);
     free(b);
     return rc;
+}
+
+/* a checkpoint whose best validation loss is not a number is refused: no later
+ * validation could beat it, so the model file would never be saved again */
+static void ckpt_best_must_be_finite(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char ck[600], bad[600];
+    lsq q;
+    ts_train_net n;
+    ts_train_cfg c;
+    double nan = NAN;
+    uint64_t u;
+    memcpy(&u, &nan, 8);
+    unsigned char b[8];
+    ts_le_put64(b, u);
+    /* the best validation loss */
+    REQUIRE(ckpt_edit(&q, &n, &c, dir, bad, sizeof bad, "STATE", 24, b, sizeof b) == 0);
+    c.iters = 20;
+    c.resume = bad;
+    CHECK(ts_train_run(&n, &c) == -1);
+    CHECK_MSG(strstr(ts_error(), bad) && strstr(ts_error(), "STATE"), "%s", ts_error());
+    snprintf(ck, sizeof ck, "%s.ckpt", c.out_path);
+    c.resume = ck;   /* the true one resumes */
+    CHECK(ts_train_run(&n, &c) == 0);
+}
+
+/* a checkpoint whose Adam second moments are negative is refused as corrupt: resumed, the
+ * square root of one made the run "diverge" (NaN) and blamed the learning rate. The error
+ * names the section, as for a value that is not finite in any of the four */
+static void ckpt_adam_v_must_be_nonnegative(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char ck[600], bad[600];
+    lsq q;
+    ts_train_net n;
+    ts_train_cfg c;
+    float neg = -1.0f;
+    uint32_t u;
+    memcpy(&u, &neg, 4);
+    unsigned char b[4];
+    ts_le_put32(b, u);
+    REQUIRE(ckpt_edit(&q, &n, &c, dir, bad, sizeof bad, "ADAM_V", 0, b, sizeof b) == 0);
+    snprintf(ck, sizeof ck, "%s.ckpt", c.out_path);
+    c.iters = 20;
+    c.resume = bad;
+    CHECK(ts_train_run(&n, &c) == -1);
+    CHECK_MSG(strstr(ts_error(), bad) && strstr(ts_error(), "section 'ADAM_V': optimizer state 0 is negative") &&
+              !strstr(ts_error(), "diverged"), "%s", ts_error());
+    /* a value that is not finite: the error names its section too */
+    const char *secs[] = {"PARAMS", "BEST", "ADAM_M", "ADAM_V"};
+    const float nan = NAN;
+    memcpy(&u, &nan, 4);
+    unsigned char nb4[16];
+    for (int i = 0; i < 4; i++) ts_le_put32(nb4 + 4 * i, i == 2 ? u : 0);
+    for (int s = 0; s < 4; s++) {
+        CHECK(rewrite_chunk_bytes(ck, bad, secs[s], nb4, sizeof nb4) == 0);
+        CHECK(ts_train_run(&n, &c) == -1);
+        char want[64];
+        snprintf(want, sizeof want, "section '%s': ", secs[s]);
+        CHECK_MSG(strstr(ts_error(), bad) && strstr(ts_error(), want) && strstr(ts_error(), " 2 is not finite"), "%s",
+                  ts_error());
+    }
+    c.resume = ck;
+    CHECK(ts_train_run(&n, &c) == 0);
 }
 
 /* an all-zero state is the one xoshiro256** never leaves: every draw would be 0 */
