@@ -216,6 +216,26 @@ static void fx_trace(const char *dir_, int old, size_t n_all, int bad_ts)
 
 static int have_babeltrace(void) { return system("babeltrace2 --version >/dev/null 2>&1") == 0; }
 
+/* d/t, a trace of 2,500 events a CPU, and d/dr, it with bursts dropped (3 % of the events,
+ * bursts of 2 to 6, seed 3) by the command (drop's exit status), or by the library (0 / -1) */
+static int drop_fixture(const char *d)
+{
+    fx_trace(in(d, "t"), 0, 2500, 0);
+    char cmd[3000];
+    snprintf(cmd, sizeof cmd, "drop %s -o %s --rate 0.03 --burst-min 2 --burst-max 6 --seed 3 -q", in(d, "t"), in(d, "dr"));
+    return run_cli(cmd, NULL, 0);
+}
+
+static int drop_fixture_library(const char *d)
+{
+    fx_trace(in(d, "t"), 0, 2500, 0);
+    ts_drop_opts dop = {.rate = 0.03, .burst_min = 2, .burst_max = 6, .seed = 3};
+    ts_drop_stats ds;
+    if (ts_ctf_drop(in(d, "t"), in(d, "dr"), &dop, &ds) != 0) return -1;
+    ts_drop_stats_free(&ds);
+    return 0;
+}
+
 /* babeltrace2's text output of a trace, without the "(+delta)" column; reconstructed
  * lines kept apart; warnings counted */
 static char *bt_text(const char *dir, int keep_recon, int *n_recon, int *n_warn, int *n_lines)
@@ -1053,10 +1073,8 @@ static void cli_round(void)
 {
     const char *d = scratch_dir();
     REQUIRE(d);
-    fx_trace(in(d, "t"), 0, 2500, 0);
     char cmd[3000], err[512];
-    snprintf(cmd, sizeof cmd, "drop %s -o %s --rate 0.03 --burst-min 2 --burst-max 6 --seed 3 -q", in(d, "t"), in(d, "dr"));
-    CHECK(run_cli(cmd, err, sizeof err) == 0);
+    CHECK(drop_fixture(d) == 0);
     snprintf(cmd, sizeof cmd, "gaps %s --json > %s", in(d, "dr"), in(d, "gaps.json"));
     CHECK(run_cli(cmd, err, sizeof err) == 0);
     snprintf(cmd, sizeof cmd, "%s gaps %s --json > %s", getenv("TRACESYNTH") ? getenv("TRACESYNTH") : "build/tracesynth",
@@ -1196,10 +1214,8 @@ static void ingest_filled_ctf(void)
 {
     const char *d = scratch_dir();
     REQUIRE(d);
-    fx_trace(in(d, "t"), 0, 2500, 0);
     char cmd[3000], out[4096];
-    snprintf(cmd, sizeof cmd, "drop %s -o %s --rate 0.03 --burst-min 2 --burst-max 6 --seed 3 -q", in(d, "t"), in(d, "dr"));
-    REQUIRE(run_cli(cmd, out, sizeof out) == 0);
+    REQUIRE(drop_fixture(d) == 0);
     snprintf(cmd, sizeof cmd, "fill %s --model ngram -o %s -q", in(d, "dr"), in(d, "f"));
     REQUIRE(run_cli(cmd, out, sizeof out) == 0);
     ts_ctf_opts all = {NULL, 0, TS_CTF_ALL, -1, 0, 0};
@@ -1851,10 +1867,8 @@ static void side_outputs_apart(void)
 {
     const char *d = scratch_dir();
     REQUIRE(d);
-    fx_trace(in(d, "t"), 0, 2500, 0);
     char cmd[3000], err[512];
-    snprintf(cmd, sizeof cmd, "drop %s -o %s --rate 0.03 --burst-min 2 --burst-max 6 --seed 3 -q", in(d, "t"), in(d, "dr"));
-    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    REQUIRE(drop_fixture(d) == 0);
     char meta[1200];
     snprintf(meta, sizeof meta, "%s", in(in(d, "dr"), "metadata"));
     struct stat before;
@@ -1899,10 +1913,8 @@ static void text_checked_first(void)
 {
     const char *d = scratch_dir();
     REQUIRE(d);
-    fx_trace(in(d, "t"), 0, 2500, 0);
     char cmd[3000], out[4096], err[512];
-    snprintf(cmd, sizeof cmd, "drop %s -o %s --rate 0.03 --burst-min 2 --burst-max 6 --seed 3 -q", in(d, "t"), in(d, "dr"));
-    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    REQUIRE(drop_fixture(d) == 0);
     snprintf(cmd, sizeof cmd, "fill %s --model ngram -o %s --text %s -q", in(d, "dr"), in(d, "f"),
              in(in(d, "nodir"), "f.txt"));
     CHECK_MSG(run_output(cmd, out, sizeof out) == 1 && strstr(out, "nodir/f.txt") && !strstr(out, "fill: "), "%s", out);
@@ -1933,10 +1945,8 @@ static void text_gz_compressed(void)
 {
     const char *d = scratch_dir();
     REQUIRE(d);
-    fx_trace(in(d, "t"), 0, 2500, 0);
     char cmd[3000], err[512];
-    snprintf(cmd, sizeof cmd, "drop %s -o %s --rate 0.03 --burst-min 2 --burst-max 6 --seed 3 -q", in(d, "t"), in(d, "dr"));
-    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    REQUIRE(drop_fixture(d) == 0);
     REQUIRE(mkdir(in(d, "sub"), 0755) == 0);
     const char *text[3] = {"f.txt", "f.txt.gz", "sub/f.txt.gz"};
     for (int i = 0; i < 3; i++) {
@@ -1962,10 +1972,7 @@ static void text_reader_gone(void)
 {
     const char *d = scratch_dir();
     REQUIRE(d);
-    fx_trace(in(d, "t"), 0, 2500, 0);
-    char cmd[3000], err[512];
-    snprintf(cmd, sizeof cmd, "drop %s -o %s --rate 0.03 --burst-min 2 --burst-max 6 --seed 3 -q", in(d, "t"), in(d, "dr"));
-    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    REQUIRE(drop_fixture(d) == 0);
     const char *bin = getenv("TRACESYNTH");
     if (!bin) bin = "build/tracesynth";
     char errf[700];
@@ -2070,10 +2077,8 @@ static void output_by_a_link(void)
 {
     const char *d = scratch_dir();
     REQUIRE(d);
-    fx_trace(in(d, "t"), 0, 2500, 0);
     char cmd[3000], err[512], lnk[700];
-    snprintf(cmd, sizeof cmd, "drop %s -o %s --rate 0.03 --burst-min 2 --burst-max 6 --seed 3 -q", in(d, "t"), in(d, "dr"));
-    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    REQUIRE(drop_fixture(d) == 0);
     snprintf(cmd, sizeof cmd, "drop %s -o %s --rate 0.01 -q", in(d, "t"), in(d, "old"));
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
     snprintf(lnk, sizeof lnk, "%s", in(d, "latest"));
@@ -2183,10 +2188,8 @@ static void save_model_checked_first(void)
 {
     const char *d = scratch_dir();
     REQUIRE(d);
-    fx_trace(in(d, "t"), 0, 2500, 0);
     char cmd[3000], out[4096], err[512];
-    snprintf(cmd, sizeof cmd, "drop %s -o %s --rate 0.03 --burst-min 2 --burst-max 6 --seed 3 -q", in(d, "t"), in(d, "dr"));
-    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    REQUIRE(drop_fixture(d) == 0);
     snprintf(cmd, sizeof cmd, "fill %s --model ngram -o %s --save-model %s", in(d, "dr"), in(d, "f"),
              in(in(d, "nodir"), "m.tsm"));
     CHECK_MSG(run_output(cmd, out, sizeof out) == 1 && strstr(out, "nodir/m.tsm") && !strstr(out, "training"), "%s", out);
@@ -2201,10 +2204,8 @@ static void text_on_stdout_alone(void)
 {
     const char *d = scratch_dir();
     REQUIRE(d);
-    fx_trace(in(d, "t"), 0, 2500, 0);
     char cmd[3000], out[1 << 16], err[512];
-    snprintf(cmd, sizeof cmd, "drop %s -o %s --rate 0.03 --burst-min 2 --burst-max 6 --seed 3 -q", in(d, "t"), in(d, "dr"));
-    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    REQUIRE(drop_fixture(d) == 0);
     const char *to[2] = {"-", "/dev/stdout"};
     for (int i = 0; i < 2; i++) {
         snprintf(cmd, sizeof cmd, "fill %s --model unigram -o %s --text %s -q", in(d, "dr"), in(d, "f"), to[i]);
@@ -2224,11 +2225,9 @@ static void text_output_checked_once(void)
 #endif
     const char *d = scratch_dir();
     REQUIRE(d);
-    fx_trace(in(d, "t"), 0, 2500, 0);
     const char *bin = getenv("TRACESYNTH") ? getenv("TRACESYNTH") : "build/tracesynth";
-    char cmd[8192], err[512];
-    snprintf(cmd, sizeof cmd, "drop %s -o %s --rate 0.03 --burst-min 2 --burst-max 6 --seed 3 -q", in(d, "t"), in(d, "dr"));
-    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    char cmd[8192];
+    REQUIRE(drop_fixture(d) == 0);
     const char *text[2] = {"", "--text"};
     for (int i = 0; i < 2; i++) {
         snprintf(cmd, sizeof cmd, "strace -f -e trace=mkdir -o %s/st%d %s fill %s --model unigram -o %s/f%d %s %s -q "
@@ -2248,14 +2247,12 @@ static void text_fifo_after_the_work(void)
 {
     const char *d = scratch_dir();
     REQUIRE(d);
-    fx_trace(in(d, "t"), 0, 2500, 0);
     mkdir(in(d, "bad"), 0755);
     write_text(in(d, "bad/metadata"), "/* CTF 1.8 */ not metadata\n");
     REQUIRE(mkfifo(in(d, "fifo"), 0600) == 0);
     const char *bin = getenv("TRACESYNTH") ? getenv("TRACESYNTH") : "build/tracesynth";
-    char cmd[8192], err[512];
-    snprintf(cmd, sizeof cmd, "drop %s -o %s --rate 0.03 --burst-min 2 --burst-max 6 --seed 3 -q", in(d, "t"), in(d, "dr"));
-    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    char cmd[8192];
+    REQUIRE(drop_fixture(d) == 0);
     /* a bad input, no reader: the error, not a wait */
     snprintf(cmd, sizeof cmd, "timeout 30 %s fill %s --model unigram -o %s --text %s -q >/dev/null 2>&1", bin,
              in(d, "bad"), in(d, "f"), in(d, "fifo"));
@@ -2284,10 +2281,8 @@ static void streams_written_last(void)
     if (access("/dev/full", W_OK) != 0) SKIP("no /dev/full");
     const char *d = scratch_dir();
     REQUIRE(d);
-    fx_trace(in(d, "t"), 0, 2500, 0);
     char cmd[8192], err[512];
-    snprintf(cmd, sizeof cmd, "drop %s -o %s --rate 0.03 --burst-min 2 --burst-max 6 --seed 3 -q", in(d, "t"), in(d, "dr"));
-    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    REQUIRE(drop_fixture(d) == 0);
     /* a text to a full device: the command fails, nothing new is left */
     snprintf(cmd, sizeof cmd, "fill %s --model ngram -o %s --text /dev/full --save-model %s -q", in(d, "dr"), in(d, "f"),
              in(d, "m.tsm"));
@@ -2439,11 +2434,7 @@ static void library_text_with_the_trace(void)
     if (!have_babeltrace()) SKIP("babeltrace2 not installed");
     const char *d = scratch_dir();
     REQUIRE(d);
-    fx_trace(in(d, "t"), 0, 2500, 0);
-    ts_drop_opts dop = {.rate = 0.03, .burst_min = 2, .burst_max = 6, .seed = 3};
-    ts_drop_stats ds;
-    REQUIRE(ts_ctf_drop(in(d, "t"), in(d, "dr"), &dop, &ds) == 0);
-    ts_drop_stats_free(&ds);
+    REQUIRE(drop_fixture_library(d) == 0);
     REQUIRE(mkdir(in(d, "other"), 0755) == 0);
     static const char *const texts[2] = {"f.txt", "other/f.txt"};
     for (int k = 0; k < 2; k++) {
@@ -2482,11 +2473,7 @@ static void library_model_with_the_trace(void)
     if (!have_babeltrace()) SKIP("babeltrace2 not installed");
     const char *d = scratch_dir();
     REQUIRE(d);
-    fx_trace(in(d, "t"), 0, 2500, 0);
-    ts_drop_opts dop = {.rate = 0.03, .burst_min = 2, .burst_max = 6, .seed = 3};
-    ts_drop_stats ds;
-    REQUIRE(ts_ctf_drop(in(d, "t"), in(d, "dr"), &dop, &ds) == 0);
-    ts_drop_stats_free(&ds);
+    REQUIRE(drop_fixture_library(d) == 0);
     char out[700], model[700], text[700];
     snprintf(out, sizeof out, "%s", in(d, "f"));
     snprintf(model, sizeof model, "%s", in(d, "m.tsm"));
@@ -2526,11 +2513,7 @@ static void library_side_outputs_apart(void)
     if (!have_babeltrace()) SKIP("babeltrace2 not installed");
     const char *d = scratch_dir();
     REQUIRE(d);
-    fx_trace(in(d, "t"), 0, 2500, 0);
-    ts_drop_opts dop = {.rate = 0.03, .burst_min = 2, .burst_max = 6, .seed = 3};
-    ts_drop_stats ds;
-    REQUIRE(ts_ctf_drop(in(d, "t"), in(d, "dr"), &dop, &ds) == 0);
-    ts_drop_stats_free(&ds);
+    REQUIRE(drop_fixture_library(d) == 0);
     ts_fill_opts fo = {.model = "unigram"};
     ts_fill_result fr;
     REQUIRE(ts_ctf_fill(in(d, "dr"), in(d, "f"), &fo, &fr) == 0);
