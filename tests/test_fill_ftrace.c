@@ -1820,39 +1820,59 @@ static void output_trailing_slash(void)
     free(c);
 }
 
+/* `cmd NAME opts -o -` on the text NAME (in the scratch folder; what it writes named
+ * after stem): standard output, the same bytes as -o FILE, the summary (holding said) on
+ * stderr, and no file named '-'; a CTF trace's new directory cannot go there: refused in
+ * one line, before the work; a trace that is not there is said so, not taken for a CTF
+ * trace. bin: the CLI's absolute path */
+static void dash_is_stdout(const char *bin, const char *cmd, const char *opts, const char *name, const char *stem,
+                           const char *said)
+{
+    char line[8192], err[512], a[600], b[700], want[700];
+    snprintf(a, sizeof a, "%s_file.trace", stem);
+    snprintf(line, sizeof line, "%s %s %s -o %s", cmd, at(name), opts, at(a));
+    REQUIRE(run_cli(line, err, sizeof err) == 0);
+    snprintf(line, sizeof line, "cd '%s' && '%s' %s %s %s -o - >%s_stdout.trace 2>%s.err", dir, bin, cmd, name, opts,
+             stem, stem);
+    CHECK(system(line) == 0);
+    CHECK_MSG(access(at("-"), F_OK) != 0, "%s -o - wrote a file named '-'", cmd);
+    snprintf(b, sizeof b, "%s_stdout.trace", stem);
+    CHECK(files_equal(at(a), at(b)));
+    snprintf(a, sizeof a, "%s.err", stem);
+    char *e = slurp(at(a));
+    CHECK_MSG(e && strstr(e, said) && strstr(e, "-> standard output"), "%s", e ? e : "(none)");
+    free(e);
+    /* a CTF trace (a directory) is written as a directory */
+    snprintf(a, sizeof a, "%s_ctf", stem);
+    CHECK(mkdir(at(a), 0700) == 0);
+    snprintf(line, sizeof line, "cd '%s' && '%s' %s %s %s -o - >/dev/null 2>%s.err", dir, bin, cmd, a, opts, a);
+    int st = system(line);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 2);
+    snprintf(b, sizeof b, "%s.err", a);
+    e = slurp(at(b));
+    snprintf(want, sizeof want, "tracesynth %s: error: -o -:", cmd);
+    CHECK_MSG(e && strstr(e, want) && strstr(e, "directory") && strchr(e, '\n') && !strchr(e, '\n')[1], "%s",
+              e ? e : "(none)");
+    free(e);
+    /* a trace that is not there is said so, not taken for a CTF trace */
+    snprintf(a, sizeof a, "%s_none.trace", stem);
+    snprintf(line, sizeof line, "%s %s %s -o -", cmd, at(a), opts);
+    snprintf(want, sizeof want, "%s: cannot open", a);
+    CHECK_MSG(run_cli(line, err, sizeof err) == 1 && strstr(err, want), "%s", err);
+    CHECK(access(at("-"), F_OK) != 0);
+}
+
 /* -o - is standard output for ftrace text, as export's and fill --text's '-' are (the
  * summary then on stderr), not a file named '-'; a CTF trace's new directory cannot go
  * there: refused in one line, before the work */
 static void fill_output_dash_is_stdout(void)
 {
     const char *b = getenv("TRACESYNTH");
-    char bin[4096], cmd[8192], err[512];
+    char bin[4096], cmd[8192];
     REQUIRE(realpath(b ? b : "build/tracesynth", bin));
     snprintf(cmd, sizeof cmd, "cp tests/data/ftrace_pipe.trace.gz %s", at("dash.trace.gz"));
     REQUIRE(system(cmd) == 0);
-    snprintf(cmd, sizeof cmd, "fill %s -q --threads 1 -o %s", at("dash.trace.gz"), at("dash_file.trace"));
-    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
-    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' fill dash.trace.gz -q --threads 1 -o - >dash_stdout.trace 2>dash.err",
-             dir, bin);
-    CHECK(system(cmd) == 0);
-    CHECK_MSG(access(at("-"), F_OK) != 0, "fill -o - wrote a file named '-'");
-    CHECK(files_equal(at("dash_file.trace"), at("dash_stdout.trace")));
-    char *e = slurp(at("dash.err"));
-    CHECK_MSG(e && strstr(e, "fill: 15 gaps") && strstr(e, "-> standard output"), "%s", e ? e : "(none)");
-    free(e);
-    /* a CTF trace (a directory) is written as a directory */
-    CHECK(mkdir(at("dash_ctf"), 0700) == 0);
-    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' fill dash_ctf -q --threads 1 -o - >/dev/null 2>dash_ctf.err", dir, bin);
-    int st = system(cmd);
-    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 2);
-    e = slurp(at("dash_ctf.err"));
-    CHECK_MSG(e && strstr(e, "tracesynth fill: error: -o -:") && strstr(e, "directory") && strchr(e, '\n') &&
-                  !strchr(e, '\n')[1], "%s", e ? e : "(none)");
-    free(e);
-    /* a trace that is not there is said so, not taken for a CTF trace */
-    snprintf(cmd, sizeof cmd, "fill %s -q --threads 1 -o -", at("dash_none.trace"));
-    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "dash_none.trace: cannot open"), "%s", err);
-    CHECK(access(at("-"), F_OK) != 0);
+    dash_is_stdout(bin, "fill", "-q --threads 1", "dash.trace.gz", "dash", "fill: 15 gaps");
 }
 
 /* drop's output that cannot be written is refused before the text is read (all of it,
@@ -1876,39 +1896,17 @@ static void drop_output_checked_first(void)
 static void drop_output_dash_is_stdout(void)
 {
     const char *b = getenv("TRACESYNTH");
-    char bin[4096], cmd[8192], err[512];
+    char bin[4096], cmd[8192];
     REQUIRE(realpath(b ? b : "build/tracesynth", bin));
     char *t = make_text(1500, 0, 0, 0);
     write_file(at("ddash.trace"), t);
     free(t);
-    snprintf(cmd, sizeof cmd, "drop %s -q --rate 0.1 --burst-min 2 --burst-max 4 --seed 3 -o %s", at("ddash.trace"), at("ddash_file.trace"));
-    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
-    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' drop ddash.trace -q --rate 0.1 --burst-min 2 --burst-max 4 --seed 3 -o - >ddash_stdout.trace "
-             "2>ddash.err", dir, bin);
-    CHECK(system(cmd) == 0);
-    CHECK_MSG(access(at("-"), F_OK) != 0, "drop -o - wrote a file named '-'");
-    CHECK(files_equal(at("ddash_file.trace"), at("ddash_stdout.trace")));
-    char *e = slurp(at("ddash.err"));
-    CHECK_MSG(e && strstr(e, "drop: ") && strstr(e, "-> standard output"), "%s", e ? e : "(none)");
-    free(e);
-    /* a CTF trace (a directory) is written as a directory */
-    CHECK(mkdir(at("ddash_ctf"), 0700) == 0);
-    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' drop ddash_ctf -q -o - >/dev/null 2>ddash_ctf.err", dir, bin);
-    int st = system(cmd);
-    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 2);
-    e = slurp(at("ddash_ctf.err"));
-    CHECK_MSG(e && strstr(e, "tracesynth drop: error: -o -:") && strstr(e, "directory") && strchr(e, '\n') &&
-                  !strchr(e, '\n')[1], "%s", e ? e : "(none)");
-    free(e);
-    /* a trace that is not there is said so, not taken for a CTF trace */
-    snprintf(cmd, sizeof cmd, "drop %s -q -o -", at("ddash_none.trace"));
-    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "ddash_none.trace: cannot open"), "%s", err);
-    CHECK(access(at("-"), F_OK) != 0);
+    dash_is_stdout(bin, "drop", "-q --rate 0.1 --burst-min 2 --burst-max 4 --seed 3", "ddash.trace", "ddash", "drop: ");
     /* standard output closed: said of standard output, not of /dev/stdout, which was not given */
     snprintf(cmd, sizeof cmd, "cd '%s' && '%s' drop ddash.trace -q -o - >&- 2>ddash.err", dir, bin);
-    st = system(cmd);
+    int st = system(cmd);
     CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 1);
-    e = slurp(at("ddash.err"));
+    char *e = slurp(at("ddash.err"));
     CHECK_MSG(e && !strncmp(e, "tracesynth: error: standard output: ", 36) && !strchr(e, '\n')[1], "%s", e ? e : "(none)");
     free(e);
 }
