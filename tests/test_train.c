@@ -147,6 +147,18 @@ static ts_train_net lsq_start(lsq *q, ts_train_cfg *c, long iters, const char *o
     return lsq_net(q);
 }
 
+/* a run of 40 iterations into a, its parameters into pa: what a resume must end with of
+ * the run of 20 made after it with c into b (its log to log, NULL: none). 0 / -1 */
+static int lsq_ref_then_20(lsq *q, ts_train_net *n, ts_train_cfg *c, const char *a, float pa[4], const char *b,
+                           const char *log)
+{
+    *n = lsq_start(q, c, 40, a, NULL);
+    if (ts_train_run(n, c) != 0) return -1;
+    memcpy(pa, q->p, 4 * sizeof *pa);
+    *n = lsq_start(q, c, 20, b, log);
+    return ts_train_run(n, c);
+}
+
 static void learns(void)
 {
     lsq q;
@@ -184,19 +196,12 @@ static void resume_exact_and_log_once(void)
     snprintf(logp, sizeof logp, "%s/log.jsonl", dir);
     lsq q;
     ts_train_cfg c;
-    ts_train_net n = lsq_start(&q, &c, 40, a, NULL);
-    REQUIRE(ts_train_run(&n, &c) == 0);
+    ts_train_net n;
     float pa[4];
-    memcpy(pa, q.p, sizeof pa);
-
     /* 20 iterations, keep that checkpoint, go on to 30 (a run "killed" later),
      * then resume from 20 to 40: the same bits as 40 in one go, each iteration
      * once in the log */
-    lsq_make(&q);
-    c = lsq_cfg(20);
-    c.out_path = b;
-    c.log_path = logp;
-    REQUIRE(ts_train_run(&n, &c) == 0);
+    REQUIRE(lsq_ref_then_20(&q, &n, &c, a, pa, b, logp) == 0);
     snprintf(cmd, sizeof cmd, "cp '%s' '%s'", ck, ck20);
     REQUIRE(system(cmd) == 0);
     c.iters = 30;
@@ -584,14 +589,9 @@ static void resume_takes_run_iters(void)
     snprintf(lg2, sizeof lg2, "%s/i2.jsonl", dir);
     lsq q;
     ts_train_cfg c;
-    ts_train_net n = lsq_start(&q, &c, 40, a, NULL);
-    REQUIRE(ts_train_run(&n, &c) == 0);
+    ts_train_net n;
     float pa[4];
-    memcpy(pa, q.p, sizeof pa);
-    lsq_make(&q);
-    c = lsq_cfg(20);
-    c.out_path = b;
-    REQUIRE(ts_train_run(&n, &c) == 0);
+    REQUIRE(lsq_ref_then_20(&q, &n, &c, a, pa, b, NULL) == 0);
     /* the checkpoint of the 40-iteration run at its iteration 20 (a constant rate: the
      * same but for the count) */
     unsigned char it[8];
@@ -641,15 +641,9 @@ static void resume_without_iters_section(void)
     snprintf(lg, sizeof lg, "%s/o.jsonl", dir);
     lsq q;
     ts_train_cfg c;
-    ts_train_net n = lsq_start(&q, &c, 40, a, NULL);
-    REQUIRE(ts_train_run(&n, &c) == 0);
+    ts_train_net n;
     float pa[4];
-    memcpy(pa, q.p, sizeof pa);
-    lsq_make(&q);
-    c = lsq_cfg(20);
-    c.out_path = b;
-    c.log_path = lg;
-    REQUIRE(ts_train_run(&n, &c) == 0);
+    REQUIRE(lsq_ref_then_20(&q, &n, &c, a, pa, b, lg) == 0);
     /* the checkpoint at iteration 20 of a 40-iteration run (a constant rate: the same but
      * for the count) as one written before ITERS: the count in its start record alone */
     REQUIRE(rewrite_chunk_bytes(ck, old, "ITERS", NULL, 0) == 0);
