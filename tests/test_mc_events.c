@@ -1127,6 +1127,32 @@ static void null_arguments_refused(void)
     ts_mc_free(&d);
 }
 
+/* a run option the event model does not take, with --channels-from: a usage error (exit 2,
+ * the command's usage line), as plain generate and impute make it and as an option value
+ * the event model refuses was already; it was the run's error (exit 1), the adapter's name
+ * ("ngram events + drawn channels") not being a model's */
+static void channels_from_unknown_key(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char ds[512], cmd[2048], err[512];
+    ts_mc d;
+    named_cycle(400, &d);
+    REQUIRE(save_ds(dir, "dsk", &d, ds, sizeof ds) == 0);
+    REQUIRE(train_cli("ngram", ds, "--length 20 --order 2", dir, "ngk.tsm") == 0);
+    static const char *const runs[2] = {"generate %s/ngk.tsm --channels-from %s -n 2 --length 20 --nope 3 -o %s/gk",
+                                        "impute %s/ngk.tsm --channels-from %s --length 20 --blackout 4 --nope 3 "
+                                        "-o %s/gk"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(cmd, sizeof cmd, runs[i], dir, ds, dir);
+        const int rc = run_cli(cmd, err, sizeof err);
+        CHECK_MSG(rc == 2 && strstr(err, i ? "tracesynth impute: error: " : "tracesynth generate: error: ") &&
+                      strstr(err, "option --nope: not one of its run options"),
+                  "%s: %d: %s", cmd, rc, err);
+    }
+    ts_mc_free(&d);
+}
+
 TEST_MAIN("mc_events", {
     RUN(null_arguments_refused);
     RUN(generate_cli);
@@ -1143,4 +1169,5 @@ TEST_MAIN("mc_events", {
     RUN(channels_from_windows);
     RUN(markov_of_windows);
     RUN(markov_channel_stream);
+    RUN(channels_from_unknown_key);
 })

@@ -110,6 +110,10 @@ int  ts_mc_model_impute(ts_mc_model *m, const ts_mc *x, size_t L, const uint8_t 
 int  ts_mc_model_generate(ts_mc_model *m, size_t n, size_t L, const ts_run_opts *o, ts_mc *out);
 void ts_mc_model_free(ts_mc_model *m);
 
+/* the name of such a model: the event model's, then this ("ngram events + drawn channels");
+ * its errors of options begin with it, as a model's do with the model's name */
+#define TS_MC_EVENTS_NAME_TAIL " events + drawn channels"
+
 /* A single-channel model as the event channel of a multi-channel model (not a file: made
  * at run time): it handles the channels train has; the event model draws the events (in
  * crops of `crop` events, each next half a crop imputed after the events before it, when

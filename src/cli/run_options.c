@@ -38,6 +38,9 @@ static int error_of_model(const char *tail)
     if (n >= sizeof name) return 0;
     memcpy(name, e, n);
     name[n] = 0;
+    /* a single-channel model as the event channel (--channels-from): the event model's name */
+    const size_t tl = strlen(TS_MC_EVENTS_NAME_TAIL);
+    if (n > tl && !strcmp(name + n - tl, TS_MC_EVENTS_NAME_TAIL)) name[n - tl] = 0;
     for (const ts_model_ops *const *p = ts_model_list(); *p; p++)
         if (!strcmp((*p)->name, name)) return 1;
     for (const ts_mc_model_ops *const *p = ts_mc_model_list(); *p; p++)

@@ -166,7 +166,7 @@ static int model_events(const char *fn, ts_model *ev, const ts_mc *train, size_t
         .name = m->name, .summary = "a single-channel model's events, the other channels drawn",
         .channels = (1u << TS_NCH) - 1, .impute = ev_impute, .free = ev_free, .run_keys = ev->ops->run_keys,
     };
-    snprintf(m->name, sizeof m->name, "%s events + drawn channels", ev->ops->name);
+    snprintf(m->name, sizeof m->name, "%s" TS_MC_EVENTS_NAME_TAIL, ev->ops->name);
     m->base.ops = &m->ops;
     if (ts_mc_drawer_new_windows(train, n_train, len, given, &m->draw) != 0) goto fail;
     const int32_t V = ts_mc_drawer_types(m->draw);
