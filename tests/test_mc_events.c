@@ -1153,6 +1153,44 @@ static void channels_from_unknown_key(void)
     ts_mc_free(&d);
 }
 
+/* a model of one window length (sssd-s4) as the event channel: without --length, generate
+ * --channels-from takes the model's own, as plain generate and impute --channels-from do (it
+ * was a usage error); a --length (or --crop) it cannot sample is one error line naming the
+ * model file, before any work (it named only "sssd-s4") */
+static void channels_from_fixed_length(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char ds[512], cmd[2048], err[512], path[600];
+    ts_mc d;
+    named_cycle(400, &d);
+    REQUIRE(save_ds(dir, "dsf", &d, ds, sizeof ds) == 0);
+    REQUIRE(train_cli("sssd-s4", ds, "--length 20 --layers 1 --channels 4 --state 4 --iters 1 --threads 1 --no-progress",
+                      dir, "sf.tsm") == 0);
+    snprintf(cmd, sizeof cmd, "generate %s/sf.tsm --channels-from %s -n 2 --steps 2 --threads 1 --no-progress -o %s/gf",
+             dir, ds, dir);
+    int rc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(rc == 0, "%s: %d: %s", cmd, rc, err);
+    ts_mc g;
+    size_t L = 0;
+    snprintf(path, sizeof path, "%s/gf", dir);
+    if (rc == 0 && load_out(dir, "gf", &g) == 0) {
+        CHECK_MSG(g.n == 40 && ts_mc_window_length(path, g.n, &L) == 0 && L == 20, "%zu events, windows of %zu", g.n, L);
+        ts_mc_free(&g);
+    }
+    static const char *const bad[3] = {"--length 30", "--length 60 --crop 30", "--length 10"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(cmd, sizeof cmd, "generate %s/sf.tsm --channels-from %s -n 2 %s --steps 2 --threads 1 --no-progress "
+                 "-o %s/gb", dir, ds, bad[i], dir);
+        rc = run_cli(cmd, err, sizeof err);
+        snprintf(path, sizeof path, "%s/sf.tsm: sssd-s4: ", dir);
+        CHECK_MSG(rc == 1 && strstr(err, path) && strstr(err, "windows of 20"), "%s: %d: %s", cmd, rc, err);
+        snprintf(path, sizeof path, "%s/gb", dir);
+        CHECK(!ts_file_exists(path));
+    }
+    ts_mc_free(&d);
+}
+
 TEST_MAIN("mc_events", {
     RUN(null_arguments_refused);
     RUN(generate_cli);
@@ -1170,4 +1208,5 @@ TEST_MAIN("mc_events", {
     RUN(markov_of_windows);
     RUN(markov_channel_stream);
     RUN(channels_from_unknown_key);
+    RUN(channels_from_fixed_length);
 })

@@ -240,7 +240,6 @@ int cmd_generate(int argc, char **argv)
         goto done;
     }
     if (chfrom) {   /* a single-channel model's events, the other channels drawn */
-        if (!L) { rc = cli_usage_error(C, "--length is required with --channels-from"); goto done; }
         /* OUT's files are replaced: the dataset drawn from would be lost */
         if (ts_same_file(chfrom, out)) {
             ts_fail("%s: the output would replace the dataset %s", out, chfrom);

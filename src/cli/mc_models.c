@@ -161,9 +161,27 @@ int generate_events_channels(const char *path, const char *dataset, const int *p
     ts_mc d;
     if (ts_mc_load(dataset, &d) != 0) return cli_fail();
     int pm[3];
-    if (events_model(path, dataset, &d, permille, given, crop, &m, NULL, pm) != 0) {
+    const ts_model *ev = NULL;
+    if (events_model(path, dataset, &d, permille, given, crop, &m, &ev, pm) != 0) {
         ts_mc_free(&d);
         return 1;
+    }
+    /* a model of one window length (sssd-s4): its own without --length, and the windows
+     * it samples (crops where --crop cuts L) of that length, refused before the work */
+    if (!L) L = ev->len;
+    const size_t C = crop && L > crop ? crop : L;
+    int bad = 0;
+    if (!L) bad = cli_usage_error("generate", "--length is required: %s takes any window length", path);
+    else if ((double)n * (double)L > 2e9) bad = cli_usage_error("generate", "%zu windows of %zu events are too many", n, L);
+    else if (ev->len && C != ev->len) {
+        ts_fail("%s: %s: trained on windows of %zu event%s, cannot sample %zu%s", path, ev->ops->name, ev->len,
+                ts_plural(ev->len), C, C == L ? " (--crop draws longer windows crop by crop)" : " (the --crop)");
+        bad = cli_fail();
+    }
+    if (bad) {
+        ts_mc_model_free(m);
+        ts_mc_free(&d);
+        return bad;
     }
     size_t ntrain, nvalid;
     parts(d.n, pm, &ntrain, &nvalid);
