@@ -1191,6 +1191,29 @@ static void channels_from_fixed_length(void)
     ts_mc_free(&d);
 }
 
+/* impute --channels-from with a model of one window length (sssd-s4) and windows of
+ * another: one error line naming the model file, before the work (it named only "sssd-s4") */
+static void impute_channels_from_fixed_length(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char ds[512], cmd[2048], err[512], path[600];
+    ts_mc d;
+    named_cycle(400, &d);
+    REQUIRE(save_ds(dir, "dsi", &d, ds, sizeof ds) == 0);
+    REQUIRE(train_cli("sssd-s4", ds, "--length 20 --layers 1 --channels 4 --state 4 --iters 1 --threads 1 --no-progress",
+                      dir, "si.tsm") == 0);
+    snprintf(cmd, sizeof cmd, "impute %s/si.tsm --channels-from %s --length 40 --blackout 4 --steps 2 --threads 1 "
+             "--no-progress -o %s/ib", dir, ds, dir);
+    int rc = run_cli(cmd, err, sizeof err);
+    snprintf(path, sizeof path, "%s/si.tsm: sssd-s4: ", dir);
+    CHECK_MSG(rc == 1 && strstr(err, path) && strstr(err, "windows of 20") && strstr(err, "40"), "%s: %d: %s", cmd, rc,
+              err);
+    snprintf(path, sizeof path, "%s/ib", dir);
+    CHECK(!ts_file_exists(path));
+    ts_mc_free(&d);
+}
+
 TEST_MAIN("mc_events", {
     RUN(null_arguments_refused);
     RUN(generate_cli);
@@ -1209,4 +1232,5 @@ TEST_MAIN("mc_events", {
     RUN(markov_channel_stream);
     RUN(channels_from_unknown_key);
     RUN(channels_from_fixed_length);
+    RUN(impute_channels_from_fixed_length);
 })

@@ -291,6 +291,16 @@ int impute_channels(const char *path, const char *chfrom, int given, const char 
         cli_fail();
         goto done;
     }
+    /* an event model of one window length (sssd-s4) imputes windows of it only: refused
+     * naming its file, before the work */
+    if (ev && ev->len && L != ev->len) {
+        char *p = rec ? ts_path_join(input, "length") : NULL;
+        ts_fail("%s: %s: trained on windows of %zu event%s, cannot impute windows of %zu%s%s", path, ev->ops->name,
+                ev->len, ts_plural(ev->len), L, p ? ", " : "", p ? p : "");
+        free(p);
+        cli_fail();
+        goto done;
+    }
     if (!prefix && pos == TS_MASK_ALL) k = L;   /* every event: the blackout is the window */
     if (!prefix && rec && k > L) {   /* valid on its face; the set's own windows are shorter */
         char *p = ts_path_join(input, "length");
