@@ -2081,6 +2081,31 @@ static void null_arguments_refused(void)
     ts_mc_free(&real);
 }
 
+/* eval of traces whose event types have names on one side only (a dataset without its
+ * vocab.tsv): the IDs of one would be read as the other's types; refused in one line naming
+ * the synthetic trace, as constraints and repair refuse them (eval compared the IDs, silently) */
+static void eval_names_one_side(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char cmd[2048], err[1024];
+    snprintf(cmd, sizeof cmd, "ingest --from strace --channels tests/data/strace_f.log -o %s/ds -q", dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "rm -rf %s/un && cp -r %s/ds %s/un && rm %s/un/vocab.tsv", dir, dir, dir, dir);
+    REQUIRE(system(cmd) == 0);
+    static const char *const pairs[2][2] = {{"ds", "un"}, {"un", "ds"}};
+    for (int i = 0; i < 2; i++) {
+        snprintf(cmd, sizeof cmd, "eval --real %s/%s --synthetic %s/%s", dir, pairs[i][0], dir, pairs[i][1]);
+        char want[700];
+        snprintf(want, sizeof want, "tracesynth: error: %s/%s: ", dir, pairs[i][1]);
+        const int rc = run_cli(cmd, err, sizeof err);
+        CHECK_MSG(rc == 1 && strstr(err, want) && strstr(err, "cannot be matched by name"), "%s: %d: %s", cmd, rc, err);
+    }
+    /* unnamed on both sides: the IDs are the types of both */
+    snprintf(cmd, sizeof cmd, "eval --real %s/un --synthetic %s/un", dir, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s: %s", cmd, err);
+}
+
 TEST_MAIN("repair", {
     RUN(null_arguments_refused);
     RUN(ctf_output);
@@ -2116,4 +2141,5 @@ TEST_MAIN("repair", {
     RUN(not_a_constraints_file);
     RUN(constraints_file_not_a_model);
     RUN(sparse_values_refused);
+    RUN(eval_names_one_side);
 })

@@ -83,6 +83,14 @@ int eval_channels(const char *real, const char *synthetic, const char *constrain
         if (ts_constraints_load(constraints, &k) != 0) goto done;
         have_k = 1;
     }
+    /* names on one side only: the IDs of one trace would be read as the other's types (the
+     * renumbering leaves unnamed events as they are), as constraints refuse them */
+    if ((r.events.vocab.n > 0) != (s.events.vocab.n > 0)) {
+        ts_fail("%s: its event types have %s, those of %s %s: they cannot be matched by name", synthetic,
+                s.events.vocab.n > 0 ? "names" : "no names (no vocab.tsv)", real,
+                r.events.vocab.n > 0 ? "have names" : "have none (no vocab.tsv)");
+        goto done;
+    }
     /* the synthetic trace in the real one's numbering, by name */
     size_t unknown = 0;
     if (ts_mc_renumber(&s, &r.events.vocab, &r.comm_vocab, &r.ret_vocab, &unknown) != 0) {
