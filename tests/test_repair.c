@@ -2106,6 +2106,50 @@ static void eval_names_one_side(void)
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s: %s", cmd, err);
 }
 
+/* a trace that the constraints cannot take (an event name they lack, and no <unk> to read
+ * it as; names on one side only): repair and eval said so naming the trace alone; the
+ * constraints file is the other side, now named too */
+static void fit_error_names_constraints(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char cmd[2048], err[1024], want[700];
+    ts_mc a, b;
+    ts_rng r;
+    ts_rng_seed(&r, 4);
+    make_mc(&a, 40, 2, &r, 1);   /* e0 e1 e0 ...: no e2, no <unk> */
+    make_mc(&b, 40, 3, &r, 1);   /* e0 e1 e2 e0 ... */
+    ts_mc *const both[2] = {&a, &b};
+    for (int t = 0; t < 2; t++) {
+        ts_vocab *v = &both[t]->events.vocab;
+        v->n = 2 + t;
+        v->names = ts_malloc((size_t)v->n * sizeof *v->names);
+        v->counts = ts_calloc((size_t)v->n, sizeof *v->counts);
+        for (int i = 0; i < v->n; i++) {
+            char nm[16];
+            snprintf(nm, sizeof nm, "e%d", i);
+            v->names[i] = ts_strdup(nm);
+            v->counts[i] = 1;
+        }
+    }
+    snprintf(cmd, sizeof cmd, "%s/a", dir);
+    REQUIRE(ts_mc_save(cmd, &a) == 0);
+    snprintf(cmd, sizeof cmd, "%s/b", dir);
+    REQUIRE(ts_mc_save(cmd, &b) == 0);
+    snprintf(cmd, sizeof cmd, "constraints %s/a -o %s/a.tsc", dir, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    static const char *const runs[2] = {"repair %s/b --constraints %s/a.tsc -o %s/r",
+                                        "eval --real %s/b --synthetic %s/b --constraints %s/a.tsc"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(cmd, sizeof cmd, runs[i], dir, dir, dir);
+        const int rc = run_cli(cmd, err, sizeof err);
+        snprintf(want, sizeof want, "%s/a.tsc", dir);
+        CHECK_MSG(rc == 1 && strstr(err, "'e2'") && strstr(err, want), "%s: %d: %s", cmd, rc, err);
+    }
+    ts_mc_free(&a);
+    ts_mc_free(&b);
+}
+
 TEST_MAIN("repair", {
     RUN(null_arguments_refused);
     RUN(ctf_output);
@@ -2142,4 +2186,5 @@ TEST_MAIN("repair", {
     RUN(constraints_file_not_a_model);
     RUN(sparse_values_refused);
     RUN(eval_names_one_side);
+    RUN(fit_error_names_constraints);
 })

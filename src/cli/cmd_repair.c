@@ -119,7 +119,7 @@ int cmd_repair(int argc, char **argv)
         if (rc == 0) {
             ts_mc b;
             rc = ts_mc_slice(&m, 0, m.n, &b);
-            if (rc == 0 && (rc = ts_constraints_fit(&k, &b, args.pos[0])) == 0)
+            if (rc == 0 && (rc = cli_constraints_fit(&k, &b, args.pos[0], cons)) == 0)
                 ts_constraints_validity(&k, &b, len, &before);
             ts_mc_free(&b);
             if (rc) ts_mc_free(&m);

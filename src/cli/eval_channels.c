@@ -42,6 +42,15 @@ static void num(const char *key, double v, int json, int *first, const char *wha
 
 const char *const eval_parts[] = {"all", "train", "valid", "test", NULL};
 
+int cli_constraints_fit(const ts_constraints *k, ts_mc *m, const char *what, const char *cons)
+{
+    if (ts_constraints_fit(k, m, what) == 0) return 0;
+    char *why = ts_strdup(ts_error());
+    ts_fail("%s (the constraints: %s)", why, cons);
+    free(why);
+    return -1;
+}
+
 int eval_channels(const char *real, const char *synthetic, const char *constraints, int part, size_t len,
                   int len_given, int downstream, int json)
 {
@@ -137,7 +146,8 @@ int eval_channels(const char *real, const char *synthetic, const char *constrain
     }
     ts_validity vr, vs;
     if (have_k) {
-        if (ts_constraints_fit(&k, &r, real) || ts_constraints_fit(&k, &s, synthetic)) goto done;
+        if (cli_constraints_fit(&k, &r, real, constraints) || cli_constraints_fit(&k, &s, synthetic, constraints))
+            goto done;
         ts_constraints_validity(&k, &r, rlen, &vr);
         ts_constraints_validity(&k, &s, len, &vs);
     }
