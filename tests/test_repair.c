@@ -2150,6 +2150,28 @@ static void fit_error_names_constraints(void)
     ts_mc_free(&b);
 }
 
+/* repair's summary of a trace that already obeys: "changed 0 of N events (0.00 %) -> DIR",
+ * no colon before an empty list of channels (it printed "(0.00 %): -> DIR") */
+static void repair_nothing_changed_line(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char cmd[2048], out[2048], want[700];
+    ts_mc m;
+    ts_rng r;
+    ts_rng_seed(&r, 5);
+    make_mc(&m, 40, 3, &r, 1);
+    snprintf(cmd, sizeof cmd, "%s/ok", dir);
+    REQUIRE(ts_mc_save(cmd, &m) == 0);
+    ts_mc_free(&m);
+    snprintf(cmd, sizeof cmd, "constraints %s/ok -o %s/ok.tsc", dir, dir);
+    REQUIRE(run_cli(cmd, NULL, 0) == 0);
+    snprintf(cmd, sizeof cmd, "repair %s/ok --constraints %s/ok.tsc -o %s/okr", dir, dir, dir);
+    REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
+    snprintf(want, sizeof want, "changed 0 of 40 events (0.00 %%) -> %s/okr\n", dir);
+    CHECK_MSG(strstr(out, want), "%s", out);
+}
+
 TEST_MAIN("repair", {
     RUN(null_arguments_refused);
     RUN(ctf_output);
@@ -2187,4 +2209,5 @@ TEST_MAIN("repair", {
     RUN(sparse_values_refused);
     RUN(eval_names_one_side);
     RUN(fit_error_names_constraints);
+    RUN(repair_nothing_changed_line);
 })

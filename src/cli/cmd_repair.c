@@ -145,9 +145,10 @@ int cmd_repair(int argc, char **argv)
                 } else {
                     print_validity(stdout, "before", &before, 0);
                     print_validity(stdout, "after ", &after, 0);
-                    printf("changed %zu of %zu event%s (%.2f %%):", rep.events_touched, rep.events,
+                    printf("changed %zu of %zu event%s (%.2f %%)%s", rep.events_touched, rep.events,
                            ts_plural(rep.events),
-                           rep.events ? 100.0 * (double)rep.events_touched / rep.events : 0);
+                           rep.events ? 100.0 * (double)rep.events_touched / rep.events : 0,
+                           rep.events_touched ? ":" : "");   /* the channels changed, where any */
                     for (int c = 0; c < TS_NCH; c++)
                         if (rep.changed[c]) printf(" %s %zu", ts_ch_names[c], rep.changed[c]);
                     cli_say(stdout, " -> %s\n", out);
