@@ -2172,6 +2172,53 @@ static void repair_nothing_changed_line(void)
     CHECK_MSG(strstr(out, want), "%s", out);
 }
 
+/* a type that nothing follows in the training part (its last event's, seen nowhere else;
+ * in a set of windows, one only ending them): the chain went on after it with the most
+ * frequent event, a pair never seen, so the baseline broke its own constraints (D_trans
+ * 0.03-0.07 here); it now never draws such a type, nor one only it follows */
+static void markov_dead_end(void)
+{
+    ts_rng r;
+    ts_rng_seed(&r, 6);
+    ts_mc real;
+    make_mc(&real, 60, 4, &r, 1);
+    /* 0 1 0 1 ... 3 2 (the training part's end: 2 follows only 3, 3 nothing but 2), then 0s */
+    for (size_t i = 0; i < 60; i++) real.ch[TS_CH_EVENT][i] = i < 40 ? (int32_t)(i % 2) : 0;
+    real.ch[TS_CH_EVENT][40] = 3;
+    real.ch[TS_CH_EVENT][41] = 2;
+    ts_constraints k;
+    REQUIRE(ts_constraints_learn(&real, 42, &k) == 0);
+    for (uint64_t seed = 0; seed < 6; seed++)
+        for (int draw = 0; draw < 2; draw++) {
+            ts_mc a;
+            REQUIRE(ts_mc_markov_given(&real, 42, 2, 4, 50, draw ? TS_DRAW_PAIR : TS_DRAW_TYPE, seed, &a) == 0);
+            ts_validity v;
+            ts_constraints_validity(&k, &a, 50, &v);
+            CHECK_MSG(v.d_trans == 0, "seed %llu, draw %d: D_trans %g", (unsigned long long)seed, draw, v.d_trans);
+            ts_mc_free(&a);
+        }
+    ts_constraints_free(&k);
+    /* a set of windows of 6 whose last event is always type 3, seen nowhere else */
+    for (size_t i = 0; i < 60; i++) real.ch[TS_CH_EVENT][i] = i % 6 == 5 ? 3 : (int32_t)(i % 2);
+    REQUIRE(ts_constraints_learn_windows(&real, 42, 6, &k) == 0);
+    for (uint64_t seed = 0; seed < 6; seed++) {
+        ts_mc a;
+        REQUIRE(ts_mc_markov_given_windows(&real, 42, 6, 2, 4, 20, TS_DRAW_TYPE, seed, &a) == 0);
+        ts_validity v;
+        ts_constraints_validity(&k, &a, 20, &v);
+        CHECK_MSG(v.d_trans == 0, "windows, seed %llu: D_trans %g", (unsigned long long)seed, v.d_trans);
+        ts_mc_free(&a);
+    }
+    ts_constraints_free(&k);
+    /* nothing but dead ends (every type once): the chain as before, not an error */
+    for (size_t i = 0; i < 60; i++) real.ch[TS_CH_EVENT][i] = (int32_t)(i % 4);
+    real.ch[TS_CH_EVENT][0] = 0;
+    ts_mc a;
+    CHECK(ts_mc_markov_given(&real, 3, 2, 1, 10, TS_DRAW_TYPE, 1, &a) == 0 && a.n == 10);
+    ts_mc_free(&a);
+    ts_mc_free(&real);
+}
+
 TEST_MAIN("repair", {
     RUN(null_arguments_refused);
     RUN(ctf_output);
@@ -2210,4 +2257,5 @@ TEST_MAIN("repair", {
     RUN(eval_names_one_side);
     RUN(fit_error_names_constraints);
     RUN(repair_nothing_changed_line);
+    RUN(markov_dead_end);
 })

@@ -203,8 +203,10 @@ int  ts_mc_memorized_windows(const ts_mc *train, size_t n_train, size_t train_le
 
 /* the multi-channel Markov baseline: n events whose types follow an order-`order` Markov
  * chain over the first n_train events of train (the n-gram model's generation, backing off
- * to shorter contexts), each other channel drawn per event type from its training counts
- * (dt: a training dt of that type). Vocabularies are train's. Same seed, same trace. The
+ * to shorter contexts; a type nothing follows in the training part, or whose only
+ * followers are such types, left out, so that every pair drawn is a training pair), each
+ * other channel drawn per event type from its training counts (dt: a training dt of that
+ * type). Vocabularies are train's. Same seed, same trace. The
  * events of window w come from the n-gram's stream of (seed, w), its other channels from
  * ts_mc_drawer_rng(seed, w): numbers of their own, not those of any window's events. */
 int  ts_mc_markov(const ts_mc *train, size_t n_train, int order, size_t n, uint64_t seed, ts_mc *out);

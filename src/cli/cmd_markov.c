@@ -141,7 +141,9 @@ int cmd_markov(int argc, char **argv)
         "training part lacks: from all its events; --draw pair: given the previous event\n"
         "too). A set of windows (DATASET/length) is learned within its windows: a\n"
         "window's last event and the next one's first are no transition, and each\n"
-        "window drawn starts as one of its windows starts.\n",
+        "window drawn starts as one of its windows starts. A type that nothing follows\n"
+        "in the training part (within its windows), or whose only followers are such\n"
+        "types, is never drawn: every pair drawn is one the training part has.\n",
         opts, 1, 1, "DATASET", 0, NULL,
     };
     ts_opt_result args;

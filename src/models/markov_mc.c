@@ -229,7 +229,29 @@ static int markov_given(const char *fn, const ts_mc *train, size_t n_train, size
         sep = ts_malloc(ns * sizeof *sep);
         ts_ids_put_separated(sep, ev, nt, train_len, -1);
     }
-    ts_model *g = ts_ngram_new(sep ? sep : ev, ns, order);
+    /* a type that nothing follows in the training part (within its windows: its last
+     * event's, seen nowhere else; one only ending windows) would end the chain's run, which
+     * then goes on with the most frequent event, a pair never seen: such events, then those
+     * whose only followers they are, become separators (always a piece's last events, so no
+     * piece starts anew; where that leaves none, the chain learns the stream as it is) */
+    int32_t *pruned = ts_malloc(ns * sizeof *pruned);
+    memcpy(pruned, sep ? sep : ev, ns * sizeof *pruned);
+    const int32_t V = ts_mc_card(train, TS_CH_EVENT);
+    uint8_t *follows = ts_malloc(V > 0 ? (size_t)V : 1);
+    size_t left = 0;
+    for (int changed = 1; changed;) {
+        memset(follows, 0, V > 0 ? (size_t)V : 1);
+        for (size_t i = 0; i + 1 < ns; i++)
+            if (pruned[i] >= 0 && pruned[i] < V && pruned[i + 1] >= 0) follows[pruned[i]] = 1;
+        changed = 0;
+        left = 0;
+        for (size_t i = 0; i < ns; i++)
+            if (pruned[i] >= 0 && pruned[i] < V && !follows[pruned[i]]) pruned[i] = -1, changed = 1;
+            else left += pruned[i] >= 0;
+    }
+    free(follows);
+    ts_model *g = ts_ngram_new(left ? pruned : sep ? sep : ev, ns, order);
+    free(pruned);
     free(sep);
     if (!g) return ts_fail("markov: order %d is not in [1, 64]", order);
     g->n_ids = ts_mc_card(train, TS_CH_EVENT);
