@@ -3816,6 +3816,35 @@ static void stdout_write_failure(void)
               "%s", err);
 }
 
+/* impute and score read one MODEL and their windows from --input (tune-prior takes MODEL
+ * DATASET): a dataset or window file given after the model, as tune-prior's, is a usage
+ * error that says where it goes, not "more than one MODEL" alone; two model files, or a
+ * second argument beside --input, stay "more than one MODEL" */
+static void input_given_as_a_second_model(void)
+{
+    const char *m = "tests/fixtures/models";
+    char args[2048], err[2048];
+    const struct { const char *args, *says; } cases[] = {
+        {"impute %1$s/ngram.tsm %2$s/ds -o %2$s/sm", "more than one MODEL ('%1$s/ngram.tsm', '%2$s/ds'): the "
+                                                     "windows are --input's (--input %2$s/ds)"},
+        {"score %1$s/ngram.tsm %2$s/ds", "more than one MODEL ('%1$s/ngram.tsm', '%2$s/ds'): the windows are "
+                                         "--input's (--input %2$s/ds)"},
+        {"score %1$s/ngram.tsm %2$s/ds/stream.txt", "the windows are --input's (--input %2$s/ds/stream.txt)"},
+        {"impute %1$s/ngram.tsm %1$s/mdm.tsm --input %2$s/ds -o %2$s/sm",
+         "more than one MODEL ('%1$s/ngram.tsm', '%1$s/mdm.tsm') (see"},
+        {"score %1$s/ngram.tsm %1$s/mdm.tsm", "more than one MODEL ('%1$s/ngram.tsm', '%1$s/mdm.tsm') (see"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char says[1024];
+        snprintf(args, sizeof args, cases[i].args, m, dir);
+        snprintf(says, sizeof says, cases[i].says, m, dir);
+        const int rc = run_cli(args, err, sizeof err);
+        CHECK_MSG(rc == 2 && strstr(err, says), "%s: exit %d: %s", args, rc, err);
+    }
+    snprintf(args, sizeof args, "%s/sm", dir);
+    CHECK(!ts_file_exists(args));
+}
+
 static void setup(void)
 {
     REQUIRE(make_dataset() == 0);
@@ -3900,4 +3929,5 @@ TEST_MAIN("cli", {
     RUN(stdout_write_failure);
     RUN(error_line_one_write);
     RUN(tune_prior_phases_timed);
+    RUN(input_given_as_a_second_model);
 })

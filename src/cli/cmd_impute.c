@@ -145,7 +145,7 @@ int cmd_impute(int argc, char **argv)
         "report accuracy, perfect rate and ROUGE-L over the hidden events. A warning\n"
         "says how many windows occur verbatim in the training events MODEL keeps (the\n"
         "n-gram's, mdm's n-gram prior's): their scores overstate its accuracy.\n",
-        opts, 1, 1, "MODEL", 1, steps_help,
+        opts, 1, 2, "MODEL", 1, steps_help,   /* a second: cli_one_model */
     };
     ts_opt_result args;
     int rc = ts_opt_parse(&spec, argc, argv, &args);
@@ -153,7 +153,7 @@ int cmd_impute(int argc, char **argv)
     ts_windows x = {0};
     if (rc) { rc = rc == 1 ? 0 : rc; goto done; }
     if ((rc = cli_output_no_stdout(C, "-o", is.outdir, "the output is a directory"))) goto done;
-    if ((rc = cli_model_file(C, args.pos[0])) ||
+    if ((rc = cli_one_model(C, &args, input)) || (rc = cli_model_file(C, args.pos[0])) ||
         (rc = cli_model_keys_no_stdin(C, &args)) ||
         (rc = cli_dir_no_stdin(C, "--channels-from", chfrom, "a dataset is a directory")))
         goto done;

@@ -30,7 +30,7 @@ int cmd_score(int argc, char **argv)
     int json = 0;
     cli_run run = CLI_RUN_DEFAULTS;
     const ts_option opts[] = {
-        TS_OPT_STR_F_(0, "input", &input, "PATH", TS_OPT_REQUIRED,
+        TS_OPT_STR_F_(0, "input", &input, "PATH", 0,   /* required: after cli_one_model */
                       "a window file (one window per line), a .npy of\n"
                       "windows (float32: rounded to the nearest ID, negatives\n"
                       "to 0; one past the model's IDs is an error, as in a\n"
@@ -71,7 +71,7 @@ int cmd_score(int argc, char **argv)
         "A warning says how many windows occur verbatim in the training events MODEL\n"
         "keeps (the n-gram's, mdm's n-gram prior's): their bits per event overstate how\n"
         "well it predicts.\n",
-        opts, 1, 1, "MODEL", 1, NULL,
+        opts, 1, 2, "MODEL", 1, NULL,   /* a second: cli_one_model */
     };
     ts_opt_result args;
     int rc = ts_opt_parse(&spec, argc, argv, &args);
@@ -80,6 +80,9 @@ int cmd_score(int argc, char **argv)
     ts_vocab names = {0};
     names.unk = -1;
     if (rc) { rc = rc == 1 ? 0 : rc; goto done; }
+    /* a dataset after MODEL, as tune-prior takes it, said to be --input's before --input is asked for */
+    if ((rc = cli_one_model("score", &args, input))) goto done;
+    if (!input) { rc = cli_usage_error("score", "--input PATH is required"); goto done; }
     if ((rc = cli_split_check("score", &ss, &args))) goto done;
     if ((rc = cli_model_file("score", args.pos[0])) ||
         (rc = cli_stdin_input("score", "--input", &input)) || (rc = cli_stdin_input("score", "--vocab", &vocab_path)))

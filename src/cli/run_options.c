@@ -264,6 +264,21 @@ int cli_model_file(const char *cmd, const char *path)
                            "writes one)", path, path);
 }
 
+int cli_one_model(const char *cmd, const ts_opt_result *args, const char *input)
+{
+    if (args->npos < 2) return 0;
+    const char *a = args->pos[0], *b = args->pos[1];
+    /* a second file that is no model (a dataset, a window file, a .npy), without --input:
+     * tune-prior's MODEL DATASET form, whose windows go with --input here */
+    char magic[4] = {0};
+    /* (standard input is not read for it, a FIFO not waited on) */
+    const int fd = input || ts_path_is_stdin(b) ? -1 : open(b, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    const int model = fd >= 0 && read(fd, magic, 4) == 4 && !memcmp(magic, "TSYN", 4);
+    if (fd >= 0) close(fd);
+    if (input || model) return cli_usage_error(cmd, "more than one MODEL ('%s', '%s')", a, b);
+    return cli_usage_error(cmd, "more than one MODEL ('%s', '%s'): the windows are --input's (--input %s)", a, b, b);
+}
+
 int cli_dir_no_stdin(const char *cmd, const char *opt, const char *in, const char *what)
 {
     if (!in || !ts_path_is_stdin(in)) return 0;
