@@ -3845,6 +3845,30 @@ static void input_given_as_a_second_model(void)
     CHECK(!ts_file_exists(args));
 }
 
+/* fill trains a model per CPU and falls back to one over every CPU's events where a CPU's
+ * training fails for its events; a training option the model refuses (a key it does not
+ * take, a value out of range) or a value the events cannot work with (a --budget too short)
+ * is the same for that one: the error at once, no second training ("training mdm on the
+ * N events of every CPU") before it */
+static void fill_option_refused_once(void)
+{
+    const char *tr = "tests/data/ftrace_pipe.trace.gz";
+    char args[2048], out[8192];
+    const struct { const char *opts; int rc; const char *says; } cases[] = {
+        {"--lyers 2", 2, "tracesynth fill: error: mdm: option --lyers: not one of its training options"},
+        {"--layers 0", 2, "tracesynth fill: error: mdm: option --layers: 0 out of range"},
+        {"--layers 1 --channels 8 --budget 0.01s", 1, "mdm: --budget 0.01 s leaves no time for one iteration"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        snprintf(args, sizeof args, "fill %s --model mdm %s --threads 1 -o %s/fo.trace", tr, cases[i].opts, dir);
+        const int rc = run_output(args, out, sizeof out);
+        CHECK_MSG(rc == cases[i].rc && strstr(out, cases[i].says) && strstr(out, "fill: training mdm on CPU 0's") &&
+                      !strstr(out, "of every CPU"), "%s: exit %d: %s", args, rc, out);
+        snprintf(args, sizeof args, "%s/fo.trace", dir);
+        CHECK(!ts_file_exists(args));
+    }
+}
+
 static void setup(void)
 {
     REQUIRE(make_dataset() == 0);
@@ -3930,4 +3954,5 @@ TEST_MAIN("cli", {
     RUN(error_line_one_write);
     RUN(tune_prior_phases_timed);
     RUN(input_given_as_a_second_model);
+    RUN(fill_option_refused_once);
 })

@@ -468,6 +468,18 @@ static int train_on(fill_state *f, const int32_t *ids, size_t n, size_t L, ts_mo
     return rc;
 }
 
+/* the error recorded is one of the model's options, as every training reads them: its
+ * refusal (ts_opt_fail's "MODEL: option --KEY: ...") or a value the events cannot work
+ * with (ts_fit_fail's "MODEL: --KEY VALUE ...", a --budget too short for one iteration,
+ * which the pooled model's longer validation leaves no more time for) */
+static int option_error(const char *model)
+{
+    const char *e = ts_error();
+    const size_t n = strlen(model);
+    if (!strncmp(e, model, n) && !strncmp(e + n, ": ", 2)) e += n + 2;
+    return !strncmp(e, "option --", 9) || !strncmp(e, "--", 2);
+}
+
 /* one model over every stream's events, one stream after another; each stream's last
  * 5 % stays out, as with a model per stream: the confidence is measured there */
 static int train_pooled(fill_state *f, size_t L, ts_model **out)
@@ -1167,6 +1179,8 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
                 continue;
             }
             ts_split_free(&sp);
+            /* the pooled model is trained with the same options: refused there alike */
+            if (option_error(o->model)) { rc = -1; break; }
             ts_clear_error();
         }
         if (!pooled) rc = train_pooled(&f, L, &pooled);
