@@ -1391,6 +1391,39 @@ static void fuzz_readers(void)
     }
 }
 
+/* strace writes each call once: two logs that hold the same call (the same thread's call,
+ * by name, at the same time) are one log given twice, under two names (a copy among the
+ * files of a glob): refused naming both and the call, where merged they doubled every
+ * event; logs of one run, each with its own threads (strace -ff's, or -f's of two
+ * commands), merge as before, as do two runs whose threads' numbers repeat at other times */
+static void strace_copy_refused(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    const char *log = "100 1700000000.000001 brk(NULL) = 0x55d5 <0.000002>\n"
+                      "101 1700000000.000003 close(3) = 0 <0.000001>\n"
+                      "100 1700000000.000005 getpid() = 100 <0.000001>\n";
+    char a[600], b[600], c[600];
+    snprintf(a, sizeof a, "%s", in(d, "run.strace"));
+    snprintf(b, sizeof b, "%s", in(d, "run-copy.strace"));
+    snprintf(c, sizeof c, "%s", in(d, "other.strace"));
+    write_text(a, log);
+    write_text(b, log);
+    /* another run, later, whose threads have the same numbers */
+    write_text(c, "100 1700000100.000001 brk(NULL) = 0x55d5 <0.000002>\n"
+                  "102 1700000100.000002 close(3) = 0 <0.000001>\n");
+    char **names = NULL;
+    size_t n = 0;
+    const char *copy[2] = {a, b};
+    CHECK_MSG(ts_strace_read_many(copy, 2, &names, &n) == -1 && strstr(ts_error(), a) && strstr(ts_error(), b) &&
+                  strstr(ts_error(), "thread 100's brk at 1700000000.000001"),
+              "%s", ts_error());
+    const char *two[2] = {a, c};
+    CHECK_MSG(ts_strace_read_many(two, 2, &names, &n) == 0 && n == 5, "%s", ts_error());
+    for (size_t i = 0; i < n; i++) free(names[i]);
+    free(names);
+}
+
 TEST_MAIN("data", {
     RUN(ids_separated);
     RUN(windows_roundtrip);
@@ -1427,4 +1460,5 @@ TEST_MAIN("data", {
     RUN(mask_positions);
     RUN(mask_position_outside_refused);
     RUN(fuzz_readers);
+    RUN(strace_copy_refused);
 })

@@ -38,6 +38,8 @@ static const char about[] =
         "                 warning then counts them). A thread's execve that -ff writes\n"
         "                 in two files ('<pid changed to PID ...>' in the thread's,\n"
         "                 '<... execve resumed>' in PID's) is one call, as in -f's log.\n"
+        "                 An INPUT given twice (a copy under another name: the same\n"
+        "                 thread's call at the same time in two) is refused.\n"
         "                 Also read: -t,\n"
         "                 -tt and -r times (in any precision, whole seconds too; -r's\n"
         "                 and a clock's mixed in one log are an error), -i,\n"

@@ -1726,6 +1726,34 @@ int ts__strace_read_logs(const char *const *paths, int npaths, char ***names_out
         }
         free(key); free(next); free(heads); free(heap); free(order);
     }
+    /* strace writes each call once, in one log: the same thread's call (its name and
+     * return) at the same time in two logs is one log given twice (a copy under another
+     * name, among a glob's files), which merged would double every event */
+    for (size_t k = 0, r; rc == 0 && k < n; k = r) {
+        const int64_t t = fx[from[k]].ns[idx[k]];
+        for (r = k + 1; r < n && fx[from[r]].ns[idx[r]] == t; r++) {}
+        for (size_t a = k; rc == 0 && a < r; a++)
+            for (size_t b = a + 1; rc == 0 && b < r && b - a <= 256; b++) {   /* (a copy's call: a few on) */
+                const ts__strace_fields *ya = &fx[from[a]], *yb = &fx[from[b]];
+                const size_t ia = idx[a], ib = idx[b];
+                const long pa = ya->pid[ia] ? ya->pid[ia] : file_pid(paths[from[a]]);
+                const long pb = yb->pid[ib] ? yb->pid[ib] : file_pid(paths[from[b]]);
+                if (from[a] == from[b] || !pa || pa != pb || strcmp(names[a], names[b]) ||
+                    ya->has_ret[ia] != yb->has_ret[ib] || (ya->has_ret[ia] && ya->ret[ia] != yb->ret[ib]))
+                    continue;
+                const int fa = from[a] < from[b] ? from[a] : from[b], fb = from[a] < from[b] ? from[b] : from[a];
+                /* the time as the logs write it: -ttt's seconds, -tt's time of day */
+                char when[64];
+                const long long sec = (long long)(t / 1000000000), us = (long long)(t % 1000000000 / 1000);
+                if (clock_kind == 3)
+                    snprintf(when, sizeof when, "%02lld:%02lld:%02lld.%06lld", sec % 86400 / 3600, sec % 3600 / 60,
+                             sec % 60, us);
+                else snprintf(when, sizeof when, "%lld.%06lld", sec, us);
+                rc = ts_fail("%s and %s both hold thread %ld's %s at %s: one log given twice (a copy of it under "
+                             "another name?); each call is written in one log", paths[fa], paths[fb], pa, names[a],
+                             when);
+            }
+    }
     if (rc == 0 && coarse_path && logs > 1 && notes) {
         /* times coarser than -ttt's microseconds: calls of several logs at one time are in
          * the logs' order, which need not be the order they ran in */
@@ -1778,7 +1806,11 @@ int ts__strace_read_logs(const char *const *paths, int npaths, char ***names_out
         ts__strace_fields_free(&fx[f]);
     }
     free(fn); free(fx); free(fm); free(fpid);
-    if (rc) return -1;
+    if (rc) {
+        for (size_t k = 0; names && k < n; k++) free(names[k]);
+        free(names);
+        return -1;
+    }
     *names_out = names;
     *n_out = n;
     *timed_out = clock_kind;
