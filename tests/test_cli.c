@@ -3869,6 +3869,31 @@ static void fill_option_refused_once(void)
     }
 }
 
+/* a diffusion model samples windows of its training length alone: generate's --length of
+ * another is a refusal of that option (a usage error, 2, as README says of a --length
+ * longer than a network samples), nothing written; its own length generates */
+static void generate_fixed_length_is_usage(void)
+{
+    const char *m = "tests/fixtures/models";
+    char args[2048], err[2048], out[600];
+    snprintf(out, sizeof out, "%s/fixed", dir);
+    static const char *const models[] = {"sssd-s4", "diffwave", "csdi-s4", "sssd-sa"};
+    for (size_t i = 0; i < sizeof models / sizeof *models; i++) {
+        snprintf(args, sizeof args, "generate %s/%s.tsm -n 1 --length 100 --threads 1 --no-progress -o %s", m,
+                 models[i], out);
+        char want[256];
+        snprintf(want, sizeof want, "tracesynth generate: error: %s: option --length: 100: the model samples windows "
+                 "of 64 events", models[i]);
+        const int rc = run_cli(args, err, sizeof err);
+        CHECK_MSG(rc == 2 && strstr(err, want) == err, "%s: exit %d: %s", args, rc, err);
+        snprintf(args, sizeof args, "%s.txt", out);
+        CHECK_MSG(!ts_file_exists(args), "%s written", args);
+    }
+    snprintf(args, sizeof args, "generate %s/sssd-s4.tsm -n 1 --length 64 --steps 2 --threads 1 --no-progress -o %s",
+             m, out);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s: %s", args, err);
+}
+
 static void setup(void)
 {
     REQUIRE(make_dataset() == 0);
@@ -3955,4 +3980,5 @@ TEST_MAIN("cli", {
     RUN(tune_prior_phases_timed);
     RUN(input_given_as_a_second_model);
     RUN(fill_option_refused_once);
+    RUN(generate_fixed_length_is_usage);
 })

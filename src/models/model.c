@@ -811,9 +811,11 @@ int ts_model_generate(ts_model *m, size_t n, size_t L, const ts_run_opts *o, ts_
     if (n > SIZE_MAX / L / sizeof *out->data)
         return ts_fail("%s: cannot generate %zu windows of %zu events", m->ops->name, n, L);
     if (check_keys(&o->kv, m->ops, "run", m->ops->run_keys)) return -1;
+    /* a model of one window length (the diffusion models) samples that one: another is a
+     * refusal of the run's --length, as a network's limit on it is */
     if (m->len && L != m->len)
-        return ts_fail("%s: the model was trained on windows of %zu event%s, cannot generate %zu",
-                       m->ops->name, m->len, ts_plural(m->len), L);
+        return ts_opt_fail(m->ops->name, "length", "%zu: the model samples windows of %zu event%s (its training "
+                           "windows)", L, m->len, ts_plural(m->len));
     char what[128];
     snprintf(what, sizeof what, "%s: %zu generated windows of %zu events", m->ops->name, n, L);
     if (ts_memory_fits(n * L * sizeof *out->data, what, "fewer or shorter windows")) return -1;
