@@ -1424,6 +1424,29 @@ static void strace_copy_refused(void)
     free(names);
 }
 
+/* the folder split writes (split.txt, training, validation, testing) given where a dataset
+ * is read (train ds/split): said to be a split's, with what to give instead, not only that
+ * it has no stream.txt */
+static void split_folder_as_dataset(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char sp[600], txt[700];
+    snprintf(sp, sizeof sp, "%s", in(d, "sp"));
+    REQUIRE(mkdir(sp, 0755) == 0);
+    snprintf(txt, sizeof txt, "%s/split.txt", sp);
+    write_text(txt, "dataset=ds\nsplit=time\nlength=200\n");
+    ts_dataset ds;
+    char want[2048];
+    snprintf(want, sizeof want, "%s: no stream.txt: a split's folder (split.txt), not a dataset: give the dataset it "
+             "was made of, or one of its window files (%s/testing)", sp, sp);
+    CHECK_MSG(ts_dataset_load(sp, &ds) == -1 && !strcmp(ts_error(), want), "%s", ts_error());
+    /* a folder that is neither, as before */
+    remove(txt);
+    CHECK_MSG(ts_dataset_load(sp, &ds) == -1 && strstr(ts_error(), "no stream.txt (a dataset is a directory holding "
+                                                       "stream.txt)"), "%s", ts_error());
+}
+
 TEST_MAIN("data", {
     RUN(ids_separated);
     RUN(windows_roundtrip);
@@ -1461,4 +1484,5 @@ TEST_MAIN("data", {
     RUN(mask_position_outside_refused);
     RUN(fuzz_readers);
     RUN(strace_copy_refused);
+    RUN(split_folder_as_dataset);
 })

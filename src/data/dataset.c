@@ -161,8 +161,14 @@ int ts_dataset_load(const char *dir, ts_dataset *out)
         return ts_fail("%s: not a directory (a dataset is a directory holding stream.txt)", dir);
     char *sp = ts_path_join(dir, "stream.txt");
     if (stat(sp, &st) != 0) {
-        if (errno == ENOENT) ts_fail("%s: no stream.txt (a dataset is a directory holding stream.txt)", dir);
+        char *txt = errno == ENOENT ? ts_path_join(dir, "split.txt") : NULL;
+        /* the folder split writes (train ds/split): what to give instead */
+        if (txt && ts_file_exists(txt))
+            ts_fail("%s: no stream.txt: a split's folder (split.txt), not a dataset: give the dataset it was made of, "
+                    "or one of its window files (%s/testing)", dir, dir);
+        else if (txt) ts_fail("%s: no stream.txt (a dataset is a directory holding stream.txt)", dir);
         else ts_fail_path(sp, "");
+        free(txt);
         free(sp);
         return -1;
     }
