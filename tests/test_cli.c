@@ -3833,6 +3833,9 @@ static void input_given_as_a_second_model(void)
         {"impute %1$s/ngram.tsm %1$s/mdm.tsm --input %2$s/ds -o %2$s/sm",
          "more than one MODEL ('%1$s/ngram.tsm', '%1$s/mdm.tsm') (see"},
         {"score %1$s/ngram.tsm %1$s/mdm.tsm", "more than one MODEL ('%1$s/ngram.tsm', '%1$s/mdm.tsm') (see"},
+        /* the input given otherwise: no --input to point to */
+        {"impute %1$s/ngram.tsm %2$s/ds --channels-from %1$s/mcds -o %2$s/sm",
+         "more than one MODEL ('%1$s/ngram.tsm', '%2$s/ds') (see"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char says[1024];

@@ -239,8 +239,8 @@ int cli_dir_no_stdin(const char *cmd, const char *opt, const char *in, const cha
 int cli_model_file(const char *cmd, const char *path);
 /* impute's and score's MODEL (their spec takes two arguments, so that a second is told
  * here): a second argument is a usage error, "more than one MODEL ('A', 'B')", and where it
- * is no model file and --input (input) is not given, one that says the windows go there
- * (tune-prior's form, MODEL DATASET, given to them); else 0 */
+ * is no model file and --input (input; impute: or --channels-from) is not given, one that
+ * says the windows go there (tune-prior's form, MODEL DATASET, given to them); else 0 */
 int cli_one_model(const char *cmd, const ts_opt_result *args, const char *input);
 /* cli_input_no_stdin for each model file of an --ensemble list (NULL: none) */
 int cli_ensemble_no_stdin(const char *cmd, const char *list);

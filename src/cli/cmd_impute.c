@@ -153,7 +153,7 @@ int cmd_impute(int argc, char **argv)
     ts_windows x = {0};
     if (rc) { rc = rc == 1 ? 0 : rc; goto done; }
     if ((rc = cli_output_no_stdout(C, "-o", is.outdir, "the output is a directory"))) goto done;
-    if ((rc = cli_one_model(C, &args, input)) || (rc = cli_model_file(C, args.pos[0])) ||
+    if ((rc = cli_one_model(C, &args, input ? input : chfrom)) || (rc = cli_model_file(C, args.pos[0])) ||
         (rc = cli_model_keys_no_stdin(C, &args)) ||
         (rc = cli_dir_no_stdin(C, "--channels-from", chfrom, "a dataset is a directory")))
         goto done;
