@@ -332,6 +332,15 @@ static void learns_periodic_stream(void)
         CHECK_MSG(next[0] >= 0.6 * 20 * 23 && next[1] >= 0.95 * 20 * 23,
                   "%zu (random) and %zu (confident) of %d steps follow the pattern", next[0], next[1], 20 * 23);
         CHECK_MSG(memcmp(gr.data, gc.data, 20 * 24 * sizeof(int32_t)) != 0, "random order drew what confident did");
+        /* generate's default order at T = 1 is random, the reverse of training's masking:
+         * most confident first skews the event mix of a network still learning */
+        ts_windows gd = {0};
+        rr.kv.n = 0;
+        rr.batch = 0;
+        REQUIRE(ts_model_generate(m2, 20, 24, &rr, &gd) == 0);
+        CHECK_MSG(memcmp(gr.data, gd.data, 20 * 24 * sizeof(int32_t)) == 0, "generate's default is not random order");
+        ts_windows_free(&gd);
+        rr.kv.n = 1;
         ts_windows_free(&gr);
         ts_windows_free(&gc);
         rr.kv.values = bv;

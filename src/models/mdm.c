@@ -1429,6 +1429,10 @@ static int generate_opts(const mdm_model *m, const ts_run_opts *o, infill_opts *
                     (const char *const[]){"context", NULL}) != 0)
         return -1;
     if (!ts_kv_get(&o->kv, "temperature")) io->temperature = 1.0;   /* a generator samples */
+    /* and reveals events in random order, undoing training's masking: most confident first
+     * draws the events the network is surest of before the rest and skews the event mix
+     * (docs/results-mdm.md, "Generation: random order") */
+    if (!ts_kv_get(&o->kv, "order") && io->temperature > 0) io->random_order = 1;
     if (o->seed_given && io->temperature == 0 && !io->random_order)
         return ts_opt_fail("mdm", "seed", GREEDY_UNSEEDED);
     return 0;
@@ -1609,8 +1613,9 @@ const ts_model_ops ts_model_mdm = {
         "                 per hidden event; generate: 64), --batch B (64),\n"
         "                 --temperature T (0: greedy; generate 1), --order O (which\n"
         "                 hidden events each evaluation reveals: confident, the\n"
-        "                 most confident first (default), or random, uniformly as in\n"
-        "                 the reverse of training's masking; each drawn at T;\n"
+        "                 most confident first (impute's default), or random,\n"
+        "                 uniformly as in the reverse of training's masking\n"
+        "                 (generate's default at T above 0); each drawn at T;\n"
         "                 --seed draws only then, or at T above 0: greedy and\n"
         "                 confident refuses it), --samples N (a vote per event),\n"
         "                 --prior-weight W (one weight for all; default the\n"
