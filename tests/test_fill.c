@@ -300,7 +300,7 @@ static int run_err_lines(const char *args, char *first, size_t n, int *lines)
     if (f) rewind(f);
     while (f && fgets(line, sizeof line, f)) {
         if (lsan_fatal && !leak && !strncmp(line, "==", 2)) continue;
-        if (*lines < 40) fprintf(stderr, *lines ? "    | %s" : "", line);   /* shown if it fails */
+        if (*lines && *lines < 40) fprintf(stderr, "    | %s", line);   /* shown if it fails */
         if (!*lines) { size_t l = strlen(line); if (l >= n) l = n - 1; memcpy(first, line, l); first[l] = 0; }
         (*lines)++;
     }

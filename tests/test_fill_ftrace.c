@@ -2817,8 +2817,8 @@ static void perf_unknown_thread(void)
         "            perf     8 [000]     1.000002: raw_syscalls:sys_enter: NR 0 (3)\n"
         "             :-1    -1 [000]     1.000003:     sched:sched_switch: prev_comm=perf prev_pid=8 prev_prio=120 "
         "prev_state=X ==> next_comm=a next_pid=7 next_prio=139\n",
-        "    a 5 [0] 1.0:     8 [000]     1.000002: raw_syscalls:sys_enter: NR 0 (3)\n"
-        "            perf     8 [000]     1.000003: raw_syscalls:sys_enter: NR 1 (3)\n",
+        ("    a 5 [0] 1.0:     8 [000]     1.000002: raw_syscalls:sys_enter: NR 0 (3)\n"
+         "            perf     8 [000]     1.000003: raw_syscalls:sys_enter: NR 1 (3)\n"),
     };
     static const int64_t tid[3][2] = {{-1, 8}, {8, -1}, {8, 8}};
     for (int k = 0; k < 3; k++) {
