@@ -1568,8 +1568,8 @@ static void strace_ff_no_clock_line(void)
     snprintf(b, sizeof b, "%s/nc.102", dir);
     write_text(b, "1700000000.000100 getpid() = 102\n");
     static const char *const logs[] = {"read(3, \"\", 1) = 0\nclose(3) = 0\n+++ exited with 0 +++\n",
-                                       "     0.000000 read(3, \"\", 1) = 0\n     0.000123 close(3) = 0\n"
-                                       "     0.000051 +++ exited with 0 +++\n",
+                                       ("     0.000000 read(3, \"\", 1) = 0\n     0.000123 close(3) = 0\n"
+                                        "     0.000051 +++ exited with 0 +++\n"),
                                        "1700000000.000100 getpid() = 101\nread(3, \"\", 1) = 0\n"};
     for (int k = 0; k < 3; k++) {
         write_text(a, logs[k]);

@@ -1442,8 +1442,8 @@ static void split_short_trace(void)
                                 "impute %s/short.tsm --input %s/ds1800 --length 20 --split paper --fractions 0.6,0.2,0.2",
                                 "score %s/short.tsm --input %s/ds1800 --length 20 --split paper --fractions 0.6,0.2,0.2",
                                 "tune-prior %s/short.tsm %s/ds1800 --length 20 --split paper --fractions 0.6,0.2,0.2 -o x",
-                                "bench impute --model ngram %s/ds1800 --lengths 20 --blackouts 1 --split paper "
-                                "--fractions 0.6,0.2,0.2 --json %s/x.json"};
+                                ("bench impute --model ngram %s/ds1800 --lengths 20 --blackouts 1 --split paper "
+                                 "--fractions 0.6,0.2,0.2 --json %s/x.json")};
     for (int i = 0; i < 6; i++) {
         snprintf(args, sizeof args, paper_frac[i], dir, dir);
         CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, "--fractions goes with --split time"), "%s: %s",
@@ -1644,8 +1644,8 @@ static void dash_dataset_refused(void)
                           "train --model ngram %s/ds --also - -o %s/dd.tsm",
                           "train --model ngram %s/ds --also-whole - -o %s/dd.tsm",
                           "train --model ngram %s/ds --also-whole-other-clock - -o %s/dd.tsm",
-                          "bench impute --model unigram --datasets-root -%.0s --lengths 20 --blackouts 2 --json "
-                          "%s/dd.json",
+                          ("bench impute --model unigram --datasets-root -%.0s --lengths 20 --blackouts 2 --json "
+                           "%s/dd.json"),
                           /* a multi-channel model's input */
                           "impute %s/mdm-mc.tsm --input - -o %s/dd"};
     const char *opt[] = {"DATASET", "DATASET", "DATASET", "DATASET", "DATASET", "DATASET", "SYNTHETIC",
@@ -1737,8 +1737,8 @@ static void mdm_greedy_seed_refused(void)
     const char *m = "tests/fixtures/models";
     const char *refused[] = {"impute %s/mdm.tsm --input %s/ds --seed 3 --threads 1 -o %s/gs",
                              "generate %s/mdm.tsm -n 2 --length 5 --temperature 0 --seed 3%.0s -o %s/gs.txt",
-                             "generate %s/mdm.tsm -n 2 --length 5 --temperature 0 --sampler chain --seed 3%.0s -o "
-                             "%s/gs.txt"};
+                             ("generate %s/mdm.tsm -n 2 --length 5 --temperature 0 --sampler chain --seed 3%.0s -o "
+                              "%s/gs.txt")};
     for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
         snprintf(cmd, sizeof cmd, refused[i], m, m, dir);
         CHECK_MSG(run_cli(cmd, err, sizeof err) != 0 && strstr(err, "mdm: option --seed: ") &&

@@ -420,8 +420,8 @@ int cmd_generate(int argc, char **argv)
         fprintf(msg, "\n");
         static const char *const form[3] = {"a window file (lines of comma-separated IDs, as many on each)",
                                             "an int32 N x L .npy",
-                                            "a names file of the windows OUT.txt or OUT.npy held, or of "
-                                            "those written now"};
+                                            ("a names file of the windows OUT.txt or OUT.npy held, or of "
+                                             "those written now")};
         for (int i = 0; i < 3; i++)
             if (kept[i])
                 cli_say(stderr, "tracesynth: warning: generate: %s%s: left in place: not %s as generate writes "
