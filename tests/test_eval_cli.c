@@ -54,7 +54,7 @@ static void help_and_usage(void)
     CHECK(run_stdout("eval --help", out, sizeof out) == 0);
     CHECK(strstr(out, "--original") && strstr(out, "--synthetic"));
     /* the usage names the multi-channel form and its options */
-    CHECK_MSG(strstr(out, "[--constraints C] [--real-part P] [--length L]"), "%s", out);
+    CHECK_MSG(strstr(out, "[--constraints C] [--real-part P] [--fractions A,B,C]"), "%s", out);
     CHECK(run_cli("eval", err, sizeof err) == 2);
     CHECK(strstr(err, "nothing to evaluate") != NULL);
     CHECK(run_cli("eval --original a --mask b", err, sizeof err) == 2);

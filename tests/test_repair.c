@@ -2219,6 +2219,69 @@ static void markov_dead_end(void)
     ts_mc_free(&real);
 }
 
+/* eval's --real-part (and the training part memorization reads) and repair --part of a
+ * dataset split at other shares: they cut it at the default 70/10/20; now at the shares its
+ * own splits record (split.txt in its folders), --fractions gives them, two that differ are
+ * refused, and the output says which */
+static void parts_of_recorded_split(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char cmd[2048], out[4096], err[1024], want[700];
+    ts_mc m;
+    ts_rng r;
+    ts_rng_seed(&r, 7);
+    make_mc(&m, 200, 4, &r, 1);
+    snprintf(cmd, sizeof cmd, "%s/fr", dir);
+    REQUIRE(ts_mc_save(cmd, &m) == 0);
+    ts_mc_free(&m);
+    snprintf(cmd, sizeof cmd, "constraints %s/fr -o %s/fr.tsc", dir, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "split %s/fr --length 4 --windows 5 --fractions 0.5,0.25,0.25 -o %s/fr/sp", dir, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    /* the test part: [150, 200), not [160, 200) */
+    snprintf(cmd, sizeof cmd, "eval --real %s/fr --synthetic %s/fr --real-part test --json", dir, dir);
+    REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
+    snprintf(want, sizeof want, "\"real_part\": \"test\", \"real_events\": 50, \"fractions\": [0.5, 0.25, 0.25], "
+             "\"fractions_from\": \"%s/fr/sp/split.txt\",", dir);
+    CHECK_MSG(strstr(out, want), "%s", out);
+    snprintf(cmd, sizeof cmd, "eval --real %s/fr --synthetic %s/fr --real-part test", dir, dir);
+    REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
+    snprintf(want, sizeof want, "real 50 events (test, events [150, 200) of 200, the time split at 0.5,0.25,0.25 as "
+             "%s/fr/sp/split.txt records it)", dir);
+    CHECK_MSG(strstr(out, want), "%s", out);
+    /* given: those */
+    snprintf(cmd, sizeof cmd, "eval --real %s/fr --synthetic %s/fr --real-part train --fractions 0.6,0.2,0.2 --json",
+             dir, dir);
+    REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "\"real_events\": 120, \"fractions\": [0.6, 0.2, 0.2], \"fractions_from\": \"--fractions\","),
+              "%s", out);
+    snprintf(cmd, sizeof cmd, "repair %s/fr --constraints %s/fr.tsc --part test -o %s/frr --json", dir, dir, dir);
+    REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
+    snprintf(want, sizeof want, "\"part\": \"test\", \"fractions\": [0.5, 0.25, 0.25], \"fractions_from\": "
+             "\"%s/fr/sp/split.txt\",", dir);
+    CHECK_MSG(strstr(out, "{\"events\": 50, ") && strstr(out, want), "%s", out);
+    snprintf(cmd, sizeof cmd, "repair %s/fr --constraints %s/fr.tsc --part valid --fractions 0.6,0.2,0.2 -o %s/frr",
+             dir, dir, dir);
+    REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "changed 0 of 40 events"), "%s", out);
+    /* the whole trace: no part to cut */
+    snprintf(cmd, sizeof cmd, "repair %s/fr --constraints %s/fr.tsc --fractions 0.6,0.2,0.2 -o %s/frr", dir, dir, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--fractions"), "%s", err);
+    /* two splits that differ: which one is not known */
+    snprintf(cmd, sizeof cmd, "split %s/fr --length 4 --windows 5 --fractions 0.6,0.2,0.2 -o %s/fr/sp2", dir, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    static const char *const two[2] = {"eval --real %s/fr --synthetic %s/fr --real-part test%.0s",
+                                       "repair %s/fr --constraints %s/fr.tsc --part test -o %s/frr"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(cmd, sizeof cmd, two[i], dir, dir, dir);
+        const int rc = run_cli(cmd, err, sizeof err);
+        snprintf(want, sizeof want, "%s/fr/sp2/split.txt", dir);
+        CHECK_MSG(rc == 1 && strstr(err, "different fractions") && strstr(err, want),
+                  "%s: %d: %s", cmd, rc, err);
+    }
+}
+
 TEST_MAIN("repair", {
     RUN(null_arguments_refused);
     RUN(ctf_output);
@@ -2258,4 +2321,5 @@ TEST_MAIN("repair", {
     RUN(fit_error_names_constraints);
     RUN(repair_nothing_changed_line);
     RUN(markov_dead_end);
+    RUN(parts_of_recorded_split);
 })

@@ -43,9 +43,10 @@ int ingest_channels(ts_mc_raw *raw, ts_mc *m, size_t *unseen);
  * from 'tracesynth constraints', may be NULL) the validity distances */
 int eval_is_channels(const char *path);   /* a dataset directory with channel files */
 /* len: --length (len_given: given at all; the synthetic set's recorded windows otherwise,
- * cli_mc_window_length); downstream: the next-event predictor's order (0: none) */
-int eval_channels(const char *real, const char *synthetic, const char *constraints, int part, size_t len,
-                  int len_given, int downstream, int json);
+ * cli_mc_window_length); downstream: the next-event predictor's order (0: none); fractions:
+ * --fractions (NULL: not given), the time split that cuts part and the training part */
+int eval_channels(const char *real, const char *synthetic, const char *constraints, int part, const int *fractions,
+                  size_t len, int len_given, int downstream, int json);
 /* the parts eval_channels takes: all, train, valid, test */
 extern const char *const eval_parts[];
 /* ts_constraints_fit of m (what: its path) into k, read from the file cons: its error names
@@ -302,6 +303,19 @@ int cli_opt_split(const char *v, void *dst);
 int cli_opt_position(const char *v, void *dst);
 int cli_opt_fractions(const char *v, void *dst);
 int cli_opt_precision(const char *v, void *dst);
+/* the time split's parts (pm, thousandths) the dataset directory ds's own splits record: its
+ * folders holding a split.txt of ds's events, as split DS -o DS/SPLIT writes it. 1 with
+ * *rec (malloc'd) the first split.txt when all agree; 0 when none records any; -1 with an
+ * error naming two that differ (which one cut ds's training part is not known), ending
+ * "give --fractions A,B,C" and instead (may be NULL) */
+int cli_recorded_fractions(const char *ds, int pm[3], char **rec, const char *instead);
+/* the parts that cut ds: given (--fractions; NULL: not given), else those its splits
+ * record (*rec, malloc'd, the split.txt; else NULL), else the default 70/10/20. 0, or -1
+ * after cli_recorded_fractions' error */
+int cli_dataset_fractions(const char *ds, const int *given, int pm[3], char **rec, const char *instead);
+/* --json: "KEY": [A, B, C], "KEY_from": rec, "--fractions" (given) or "default", then ", ";
+ * both null where pm is NULL (nothing cut) */
+void cli_json_fractions(const char *key, const int *pm, const char *rec, int given);
 /* 0, or a usage error (2) when --fractions was given with --split paper: the paper
  * split's parts are the published files, the shares would go unused */
 int cli_split_check(const char *cmd, const ts_split_spec *ss, const ts_opt_result *args);

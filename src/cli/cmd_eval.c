@@ -2,7 +2,6 @@
  * (real, synthetic, optional train), as an aligned table or one JSON object. */
 #include "cli.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stddef.h>
 #include <libgen.h>
@@ -102,6 +101,19 @@ typedef struct {
     int fractions_given;
 } eval_args;
 
+/* --fractions cuts a dataset directory's stream, --train DS's or a multi-channel --real's:
+ * given for anything else it would go unused. 0, or 2 after the usage error */
+static int fractions_unused(const eval_args *a)
+{
+    struct stat st;
+    if (!a->fractions_given ||
+        (a->train && !ts_path_is_stdin(a->train) && stat(a->train, &st) == 0 && S_ISDIR(st.st_mode)))
+        return 0;
+    return cli_usage_error("eval", "--fractions cuts --train DS, a dataset directory, or a multi-channel --real DS "
+                           "compared with a multi-channel synthetic one%s%s%s", a->train ? "; " : "",
+                           a->train ? cli_input_name(a->train) : "", a->train ? " is none" : "");
+}
+
 /* 0: parsed; 1: help printed; 2 or -1: a usage error printed */
 static int parse_args(int argc, char **argv, eval_args *a)
 {
@@ -123,15 +135,18 @@ static int parse_args(int argc, char **argv, eval_args *a)
                     "the time split's first share, as train --split time\n"
                     "cuts it, as the output says; all of it: DS/stream.txt)"),
         TS_OPT_CB_(0, "fractions", a->permille, "A,B,C", cli_opt_fractions,
-                   "the time split's shares --train DS is cut by (default:\n"
-                   "those DS's own splits record, split.txt in its folders,\n"
-                   "as split DS -o DS/SPLIT writes it, refused where two\n"
-                   "differ; else 0.7,0.1,0.2, train's default)"),
+                   "the time split's shares --train DS is cut by, or a\n"
+                   "multi-channel --real DS (its --real-part, and the\n"
+                   "training part memorization reads; default: those DS's\n"
+                   "own splits record, split.txt in its folders, as split\n"
+                   "DS -o DS/SPLIT writes it, refused where two differ;\n"
+                   "else 0.7,0.1,0.2, train's default; the output and JSON\n"
+                   "fractions / train_fractions say which)"),
         TS_OPT_STR_(0, "constraints", &a->constraints, "C", "multi-channel datasets (ingest --channels): the\n"
                     "constraints file for D_trans, D_time, D_cpu, D_attr"),
         TS_OPT_CHOICE_(0, "real-part", &a->real_part, "P", eval_parts,
                        "multi-channel: all (default), train, valid or test: the\n"
-                       "part of the real trace (the default time split)\n"
+                       "part of the real trace (cut as --fractions says)\n"
                        "compared with; a real set of windows (its length\n"
                        "recorded) has its pairs, bigrams and bursts inside\n"
                        "them, and a part must be whole windows; memorization,\n"
@@ -159,8 +174,8 @@ static int parse_args(int argc, char **argv, eval_args *a)
         "       tracesynth eval --real R --synthetic S [--train T] [--fractions A,B,C]\n"
         "                       [--downstream N] [--json]\n"
         "       tracesynth eval --real DATASET --synthetic DATASET\n"
-        "                       [--constraints C] [--real-part P] [--length L]\n"
-        "                       [--downstream N] [--json]",
+        "                       [--constraints C] [--real-part P] [--fractions A,B,C]\n"
+        "                       [--length L] [--downstream N] [--json]",
         about_text, opts, 0, 0, NULL, 0, NULL,
     };
     ts_opt_result args;
@@ -204,14 +219,9 @@ static int parse_args(int argc, char **argv, eval_args *a)
         cli_usage_error("eval", "generation needs %s", !a->real ? "--real" : "--synthetic");
         return -1;
     }
-    /* it cuts a dataset directory's stream: given for anything else it would go unused */
-    struct stat st;
-    if (a->fractions_given &&
-        (!a->train || ts_path_is_stdin(a->train) || stat(a->train, &st) != 0 || !S_ISDIR(st.st_mode))) {
-        cli_usage_error("eval", "--fractions cuts --train DS, a dataset directory%s%s%s", a->train ? "; " : "",
-                        a->train ? cli_input_name(a->train) : "", a->train ? " is none" : "");
-        return -1;
-    }
+    /* a multi-channel real trace: its parts (cmd_eval refuses it where the comparison is
+     * of events alone) */
+    if (!eval_is_channels(a->real) && fractions_unused(a)) return -1;
     return 0;
 }
 
@@ -648,73 +658,6 @@ static void mixed_names_note(const eval_args *a, const ts_vocab *vr, const char 
     for (int i = 0; i < 3; i++) free(np[i]);
 }
 
-/* 1 with p (thousandths) when the split.txt at txt records a time split of the events whose
- * hash is crc, as split writes it; else 0 */
-static int split_record(const char *txt, uint64_t crc, int p[3])
-{
-    struct stat st;
-    FILE *f = crc && stat(txt, &st) == 0 && S_ISREG(st.st_mode) ? fopen(txt, "r") : NULL;
-    char line[256];
-    int time = 0, parts = 0, same = 0;
-    while (f && fgets(line, sizeof line, f)) {
-        line[strcspn(line, "\n")] = 0;
-        if (!strcmp(line, "split=time")) time = 1;
-        else if (!strncmp(line, "fractions=", 10)) parts = ts_split_parse_fractions(line + 10, p) == 0;
-        else if (!strncmp(line, "stream_crc=", 11)) {
-            char *end;
-            errno = 0;
-            unsigned long long v = strtoull(line + 11, &end, 16);
-            same = !errno && end > line + 11 && !*end && v == crc;
-        }
-    }
-    if (f) fclose(f);
-    ts_clear_error();   /* fractions that are none: no record */
-    return time && parts && same;
-}
-
-/* the time split's parts (pm, thousandths) DS's own splits record: its folders holding a
- * split.txt of DS's events, as split DS -o DS/SPLIT writes it. 1 with *rec (malloc'd) the
- * first split.txt when all agree; 0 when none records any; -1 with an error naming two that
- * differ: which one the training data was cut by is not known */
-static int recorded_fractions(const char *ds, int pm[3], char **rec)
-{
-    *rec = NULL;
-    struct dirent **e = NULL;
-    const int n = scandir(ds, &e, NULL, alphasort);
-    const uint64_t crc = n > 0 ? ts_dataset_events_crc(ds) : 0;
-    int rc = 0;
-    for (int i = 0; i < n; i++) {
-        char *txt = NULL;
-        int p[3];
-        if (rc >= 0 && e[i]->d_name[0] != '.') {
-            char *sub = ts_path_join(ds, e[i]->d_name);
-            txt = ts_path_join(sub, "split.txt");
-            free(sub);
-        }
-        if (txt && split_record(txt, crc, p)) {
-            if (!*rec) {
-                memcpy(pm, p, sizeof p);
-                *rec = txt;
-                txt = NULL;
-                rc = 1;
-            } else if (memcmp(pm, p, sizeof p)) {
-                rc = ts_fail("%s: its splits cut it at different fractions, %g,%g,%g (%s) and %g,%g,%g (%s): which "
-                             "one its training part is is not known; give --fractions A,B,C (or --train "
-                             "SPLIT/train_stream.txt, a split's training events)", ds, pm[0] / 1000.0,
-                             pm[1] / 1000.0, pm[2] / 1000.0, *rec, p[0] / 1000.0, p[1] / 1000.0, p[2] / 1000.0, txt);
-            }
-        }
-        free(txt);
-        free(e[i]);
-    }
-    free(e);
-    if (rc < 0) {
-        free(*rec);
-        *rec = NULL;
-    }
-    return rc;
-}
-
 static int eval_generate(const eval_args *a)
 {
     ts_windows R = {0}, S = {0}, T = {0};
@@ -745,7 +688,9 @@ static int eval_generate(const eval_args *a)
                 a->train, T.len);
         goto done;
     }
-    if (train_dir && T.n == 1 && !a->fractions_given && recorded_fractions(a->train, pm, &rec) < 0) goto done;
+    if (train_dir && T.n == 1 && !a->fractions_given &&
+        cli_recorded_fractions(a->train, pm, &rec, " (or --train SPLIT/train_stream.txt, a split's training events)") < 0)
+        goto done;
     if (train_dir && T.n == 1) {
         ts_split_bounds(T.len, pm, &train_a, &train_b);
         if (train_a == 0) {
@@ -903,9 +848,10 @@ int cmd_eval(int argc, char **argv)
                                    "(ingest --channels, generate or markov of one), not the file %s", o,
                                    cli_input_name(a.synthetic));
         }
-        return eval_channels(a.real, a.synthetic, a.constraints, a.real_part, a.length, a.length_given,
-                             (int)a.downstream, a.json);
+        return eval_channels(a.real, a.synthetic, a.constraints, a.real_part, a.fractions_given ? a.permille : NULL,
+                             a.length, a.length_given, (int)a.downstream, a.json);
     }
+    if ((rc = fractions_unused(&a))) return rc;
     /* a real trace that is not there: named, not taken for one of another kind */
     if ((a.real_part_given || a.length_given) && a.real && !ts_file_exists(a.real)) {
         ts_fail("%s: cannot open: %s", a.real, strerror(errno));

@@ -28,6 +28,7 @@ int cmd_repair(int argc, char **argv)
     const char *out = NULL, *cons = NULL;
     size_t len = 0;
     int json = 0, part = 0;
+    int permille[3];   /* --fractions: the time split --part cuts by */
     const ts_option opts[] = {
         TS_OPT_STR_F_(0, "constraints", &cons, "FILE", TS_OPT_REQUIRED, "from 'tracesynth constraints'"),
         TS_OPT_STR_F_('o', "output", &out, "DIR", TS_OPT_REQUIRED, "the repaired dataset (the same files), not SYNTHETIC\n"
@@ -39,14 +40,21 @@ int cmd_repair(int argc, char **argv)
                      "0: one sequence); the output records them"),
         TS_OPT_CHOICE_(0, "part", &part, "P", eval_parts,
                        "all (default), train, valid or test: repair and write\n"
-                       "only that part of the trace (the default time split)"),
+                       "only that part of the trace (the time split\n"
+                       "--fractions says)"),
+        TS_OPT_CB_(0, "fractions", permille, "A,B,C", cli_opt_fractions,
+                   "with --part: the time split's shares (default: those\n"
+                   "SYNTHETIC's own splits record, split.txt in its\n"
+                   "folders, as split -o SYNTHETIC/SPLIT writes it, refused\n"
+                   "where two differ; else 0.7,0.1,0.2; JSON fractions\n"
+                   "says which)"),
         TS_OPT_FLAG_(0, "json", &json, "print one JSON object (stable keys) instead of the\n"
                                        "lines"),
         TS_OPT_END_,
     };
     const ts_opt_spec spec = {
         "repair", "tracesynth repair SYNTHETIC --constraints FILE -o DIR [--length L]\n"
-        "                         [--part P] [--json]",
+        "                         [--part P] [--fractions A,B,C] [--json]",
         "Change a synthetic multi-channel trace (a dataset directory) as little as\n"
         "possible so that it obeys the constraints: the event sequence becomes the\n"
         "closest walk through the transition graph (fewest events replaced, by dynamic\n"
@@ -62,6 +70,12 @@ int cmd_repair(int argc, char **argv)
     ts_opt_result args;
     int rc = ts_opt_parse(&spec, argc, argv, &args);
     if (rc) { ts_opt_free(&args); return rc == 1 ? 0 : rc; }
+    const int fractions_given = ts_opt_given(&args, permille);
+    /* they cut a part: the whole trace would leave them unused */
+    if (fractions_given && part == 0) {
+        ts_opt_free(&args);
+        return cli_usage_error("repair", "--fractions cuts the trace into parts: give --part train, valid or test");
+    }
     if (cli_output_no_stdout("repair", "-o", out, "the dataset is a directory") ||
         cli_dir_no_stdin("repair", "SYNTHETIC", args.pos[0], "a multi-channel dataset is a directory") ||
         cli_input_no_stdin("repair", "--constraints", cons, "constraints are read from a file")) {
@@ -82,6 +96,8 @@ int cmd_repair(int argc, char **argv)
     }
     ts_constraints k;
     ts_mc m;
+    int pm[3];
+    char *rec = NULL;   /* the split.txt whose parts cut it */
     rc = ts_constraints_load(cons, &k);
     if (rc == 0) {
         rc = ts_mc_load(args.pos[0], &m);
@@ -94,9 +110,13 @@ int cmd_repair(int argc, char **argv)
                          m.n == 1 ? "is" : "are", len);
             ts_mc_free(&m);
         }
-        if (rc == 0 && part > 0) {   /* [0, a), [a, b), [b, n) */
+        /* [0, a), [a, b), [b, n): --fractions, else the shares its own splits record */
+        if (rc == 0 && part > 0 && (rc = cli_dataset_fractions(args.pos[0], fractions_given ? permille : NULL, pm,
+                                                              &rec, NULL)) != 0)
+            ts_mc_free(&m);
+        if (rc == 0 && part > 0) {
             size_t a, b;
-            ts_split_bounds(m.n, NULL, &a, &b);
+            ts_split_bounds(m.n, pm, &a, &b);
             ts_mc whole = m;
             size_t from = part == 2 ? a : part == 3 ? b : 0, to = part == 1 ? a : part == 2 ? b : whole.n;
             if (from >= to) {
@@ -134,8 +154,10 @@ int cmd_repair(int argc, char **argv)
             if (rc == 0) {
                 ts_constraints_validity(&k, &m, len, &after);
                 if (json) {
-                    printf("{\"events\": %zu, \"events_changed\": %zu, \"share_changed\": %.6f, \"changed\": {",
-                           rep.events, rep.events_touched, rep.events ? (double)rep.events_touched / rep.events : 0);
+                    printf("{\"events\": %zu, \"part\": \"%s\", ", rep.events, eval_parts[part]);
+                    cli_json_fractions("fractions", part ? pm : NULL, rec, fractions_given);
+                    printf("\"events_changed\": %zu, \"share_changed\": %.6f, \"changed\": {", rep.events_touched,
+                           rep.events ? (double)rep.events_touched / rep.events : 0);
                     for (int c = 0; c < TS_NCH; c++) printf("%s\"%s\": %zu", c ? ", " : "", ts_ch_names[c], rep.changed[c]);
                     printf("}, ");
                     print_validity(stdout, "before", &before, 1);
@@ -158,6 +180,7 @@ int cmd_repair(int argc, char **argv)
         }
         ts_constraints_free(&k);
     }
+    free(rec);
     ts_opt_free(&args);
     return rc ? cli_fail() : 0;
 }

@@ -51,23 +51,28 @@ int cli_constraints_fit(const ts_constraints *k, ts_mc *m, const char *what, con
     return -1;
 }
 
-int eval_channels(const char *real, const char *synthetic, const char *constraints, int part, size_t len,
-                  int len_given, int downstream, int json)
+int eval_channels(const char *real, const char *synthetic, const char *constraints, int part, const int *fractions,
+                  size_t len, int len_given, int downstream, int json)
 {
     ts_mc whole, r, s;
     ts_constraints k;
     int have_k = 0, rc = 1;
+    char *rec = NULL;   /* the split.txt whose parts cut it */
     if (ts_mc_load(real, &whole) != 0) return cli_fail();
     /* a real set of windows (a generated one, its length recorded): no pair, burst or
      * bigram across them */
     size_t rlen = 0;
     if (ts_mc_window_length(real, whole.n, &rlen)) { ts_mc_free(&whole); return cli_fail(); }
-    /* the time split's parts: [0, a), [a, b), [b, n); memorization is against [0, a) */
+    /* the time split's parts: [0, a), [a, b), [b, n); memorization is against [0, a). Its
+     * shares: --fractions, else those its own splits record, else the default */
     size_t a, b;
-    ts_split_bounds(whole.n, NULL, &a, &b);
+    int pm[3];
+    if (cli_dataset_fractions(real, fractions, pm, &rec, NULL)) { ts_mc_free(&whole); return cli_fail(); }
+    ts_split_bounds(whole.n, pm, &a, &b);
     size_t from = part == 2 ? a : part == 3 ? b : 0, to = part == 1 ? a : part == 2 ? b : whole.n;
     if (from >= to) {
         ts_fail("%s: its %s part, events [%zu, %zu), is empty", real, eval_parts[part], from, to);
+        free(rec);
         ts_mc_free(&whole);
         return cli_fail();
     }
@@ -76,11 +81,12 @@ int eval_channels(const char *real, const char *synthetic, const char *constrain
         ts_fail("%s: its %s part, events [%zu, %zu), is not whole windows of %zu (%s)", real, eval_parts[part], from,
                 to, rlen, p);
         free(p);
+        free(rec);
         ts_mc_free(&whole);
         return cli_fail();
     }
-    if (ts_mc_slice(&whole, from, to, &r)) { ts_mc_free(&whole); return cli_fail(); }
-    if (ts_mc_load(synthetic, &s) != 0) { ts_mc_free(&r); ts_mc_free(&whole); return cli_fail(); }
+    if (ts_mc_slice(&whole, from, to, &r)) { free(rec); ts_mc_free(&whole); return cli_fail(); }
+    if (ts_mc_load(synthetic, &s) != 0) { free(rec); ts_mc_free(&r); ts_mc_free(&whole); return cli_fail(); }
     /* the windows the set records (a generated one), else --length's */
     if (cli_mc_window_length(synthetic, s.n, len_given, len, &len)) goto done;
     if (len && (s.n < len || s.n % len)) {
@@ -156,12 +162,17 @@ int eval_channels(const char *real, const char *synthetic, const char *constrain
         cli_say(stderr, "tracesynth: note: eval: %zu synthetic value%s %s names the real trace lacks (counted as <unk>)\n",
                 unknown, ts_plural(unknown), unknown == 1 ? "has" : "have");
     int first = 1;
-    if (json)
-        printf("{\"real_part\": \"%s\", \"real_events\": %zu, \"synthetic_events\": %zu, \"length\": %zu, \"windows\": %zu, ",
-               eval_parts[part], r.n, s.n, L, s.n / L);
-    else
-        printf("multi-channel: real %zu event%s (%s), synthetic %zu event%s (%zu window%s of %zu)\n", r.n,
-               ts_plural(r.n), eval_parts[part], s.n, ts_plural(s.n), s.n / L, ts_plural(s.n / L), L);
+    if (json) {
+        printf("{\"real_part\": \"%s\", \"real_events\": %zu, ", eval_parts[part], r.n);
+        cli_json_fractions("fractions", pm, rec, fractions != NULL);
+        printf("\"synthetic_events\": %zu, \"length\": %zu, \"windows\": %zu, ", s.n, L, s.n / L);
+    } else {
+        printf("multi-channel: real %zu event%s (%s, events [%zu, %zu) of %zu, the time split at %g,%g,%g %s%s%s), "
+               "synthetic %zu event%s (%zu window%s of %zu)\n", r.n, ts_plural(r.n), eval_parts[part], from, to, whole.n,
+               pm[0] / 1000.0, pm[1] / 1000.0, pm[2] / 1000.0, rec ? "as " : fractions ? "as --fractions gives it" :
+               "by default", rec ? rec : "", rec ? " records it" : "", s.n, ts_plural(s.n), s.n / L,
+               ts_plural(s.n / L), L);
+    }
     if (json) first = 1, printf("\"js\": {");
     for (int c = 0; c < TS_NCH; c++) {
         if (c == TS_CH_DT) continue;
@@ -207,6 +218,7 @@ int eval_channels(const char *real, const char *synthetic, const char *constrain
     if (json) printf("}\n");
     rc = 0;
 done:
+    free(rec);
     if (have_k) ts_constraints_free(&k);
     ts_mc_free(&r);
     ts_mc_free(&s);

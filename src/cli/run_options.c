@@ -1,12 +1,13 @@
 /* The options commands share: those of every model run (--seed, --batch, --steps,
  * --threads, --no-progress) turned into the library's run options, the option
  * callbacks for the library's names, --arch of the commands on traces, '-' as standard
- * input and output (taken, refused, and named so in messages), and a JSON string
- * writer. */
+ * input and output (taken, refused, and named so in messages), a JSON string
+ * writer, and the time split's shares a dataset's own splits record. */
 #include "cli.h"
 #include "tracesynth/mc_model.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -93,6 +94,88 @@ int cli_run_check(const char *cmd, const ts_model *m, const ts_run_opts *ro,
 int cli_opt_split(const char *v, void *dst) { return ts_split_parse(v, dst); }
 int cli_opt_position(const char *v, void *dst) { return ts_mask_parse(v, dst); }
 int cli_opt_fractions(const char *v, void *dst) { return ts_split_parse_fractions(v, dst); }
+
+/* 1 with p (thousandths) when the split.txt at txt records a time split of the events whose
+ * hash is crc, as split writes it; else 0 */
+static int split_record(const char *txt, uint64_t crc, int p[3])
+{
+    struct stat st;
+    FILE *f = crc && stat(txt, &st) == 0 && S_ISREG(st.st_mode) ? fopen(txt, "r") : NULL;
+    char line[256];
+    int time = 0, parts = 0, same = 0;
+    while (f && fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = 0;
+        if (!strcmp(line, "split=time")) time = 1;
+        else if (!strncmp(line, "fractions=", 10)) parts = ts_split_parse_fractions(line + 10, p) == 0;
+        else if (!strncmp(line, "stream_crc=", 11)) {
+            char *end;
+            errno = 0;
+            unsigned long long v = strtoull(line + 11, &end, 16);
+            same = !errno && end > line + 11 && !*end && v == crc;
+        }
+    }
+    if (f) fclose(f);
+    ts_clear_error();   /* fractions that are none: no record */
+    return time && parts && same;
+}
+
+int cli_recorded_fractions(const char *ds, int pm[3], char **rec, const char *instead)
+{
+    *rec = NULL;
+    struct dirent **e = NULL;
+    const int n = scandir(ds, &e, NULL, alphasort);
+    const uint64_t crc = n > 0 ? ts_dataset_events_crc(ds) : 0;
+    int rc = 0;
+    for (int i = 0; i < n; i++) {
+        char *txt = NULL;
+        int p[3];
+        if (rc >= 0 && e[i]->d_name[0] != '.') {
+            char *sub = ts_path_join(ds, e[i]->d_name);
+            txt = ts_path_join(sub, "split.txt");
+            free(sub);
+        }
+        if (txt && split_record(txt, crc, p)) {
+            if (!*rec) {
+                memcpy(pm, p, sizeof p);
+                *rec = txt;
+                txt = NULL;
+                rc = 1;
+            } else if (memcmp(pm, p, sizeof p)) {
+                rc = ts_fail("%s: its splits cut it at different fractions, %g,%g,%g (%s) and %g,%g,%g (%s): which "
+                             "one its training part is is not known; give --fractions A,B,C%s", ds, pm[0] / 1000.0,
+                             pm[1] / 1000.0, pm[2] / 1000.0, *rec, p[0] / 1000.0, p[1] / 1000.0, p[2] / 1000.0, txt,
+                             instead ? instead : "");
+            }
+        }
+        free(txt);
+        free(e[i]);
+    }
+    free(e);
+    if (rc < 0) {
+        free(*rec);
+        *rec = NULL;
+    }
+    return rc;
+}
+
+int cli_dataset_fractions(const char *ds, const int *given, int pm[3], char **rec, const char *instead)
+{
+    *rec = NULL;
+    memcpy(pm, given ? given : ts_split_default_permille, 3 * sizeof *pm);
+    return !given && cli_recorded_fractions(ds, pm, rec, instead) < 0 ? -1 : 0;
+}
+
+void cli_json_fractions(const char *key, const int *pm, const char *rec, int given)
+{
+    if (!pm) {
+        printf("\"%s\": null, \"%s_from\": null, ", key, key);
+        return;
+    }
+    printf("\"%s\": [%g, %g, %g], \"%s_from\": ", key, pm[0] / 1000.0, pm[1] / 1000.0, pm[2] / 1000.0, key);
+    ts_json_put(stdout, rec ? rec : given ? "--fractions" : "default");
+    printf(", ");
+}
+
 int cli_opt_precision(const char *v, void *dst)
 {
     (void)dst;
