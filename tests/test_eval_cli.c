@@ -488,7 +488,8 @@ static void generate_train_dataset_part(void)
     snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s --json", at("real.txt"), at("synth.txt"),
              at("ds"));
     REQUIRE(run_stdout(args, out, sizeof out) == 0);
-    CHECK_MSG(strstr(out, "\"real_part\": null, \"train_part\": \"train\", "), "%s", out);
+    CHECK_MSG(strstr(out, "\"real_part\": null, \"train_part\": \"train\", \"train_fractions\": [0.7, 0.1, 0.2], "
+                          "\"train_fractions_from\": \"default\", "), "%s", out);
     CHECK_NEAR(json_get(out, "memorized"), 0.25, 1e-6);
     snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s", at("real.txt"), at("synth.txt"), at("ds"));
     REQUIRE(run_stdout(args, out, sizeof out) == 0);
@@ -499,7 +500,8 @@ static void generate_train_dataset_part(void)
     snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s --json", at("real.txt"), at("synth.txt"),
              at("ds/stream.txt"));
     REQUIRE(run_stdout(args, out, sizeof out) == 0);
-    CHECK_MSG(strstr(out, "\"train_part\": null, "), "%s", out);
+    CHECK_MSG(strstr(out, "\"train_part\": null, \"train_fractions\": null, \"train_fractions_from\": null, "), "%s",
+              out);
     CHECK_NEAR(json_get(out, "memorized"), 0.5, 1e-6);
     snprintf(args, sizeof args, "eval --real %s --synthetic %s --json", at("real.txt"), at("synth.txt"));
     REQUIRE(run_stdout(args, out, sizeof out) == 0);
@@ -525,6 +527,10 @@ static void generate_train_dataset_fractions(void)
     REQUIRE(run_stdout(args, out, sizeof out) == 0);
     CHECK_MSG(strstr(out, "\"train_part\": \"train\", "), "%s", out);
     CHECK_NEAR(json_get(out, "memorized"), 0.5, 1e-6);
+    /* JSON says which shares cut it, as the train line does */
+    snprintf(want, sizeof want, "\"train_fractions\": [0.5, 0.25, 0.25], \"train_fractions_from\": \"%s\", ",
+             at("dsf/split/split.txt"));
+    CHECK_MSG(strstr(out, want), "%s", out);
     snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s", at("real.txt"), at("synthf.txt"),
              at("dsf"));
     REQUIRE(run_stdout(args, out, sizeof out) == 0);
@@ -536,6 +542,8 @@ static void generate_train_dataset_fractions(void)
              at("real.txt"), at("synthf.txt"), at("dsf"));
     REQUIRE(run_stdout(args, out, sizeof out) == 0);
     CHECK_NEAR(json_get(out, "memorized"), 1.0, 1e-6);
+    CHECK_MSG(strstr(out, "\"train_fractions\": [0.65, 0.15, 0.2], \"train_fractions_from\": \"--fractions\", "),
+              "%s", out);
     snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s --fractions 0.65,0.15,0.2",
              at("real.txt"), at("synthf.txt"), at("dsf"));
     REQUIRE(run_stdout(args, out, sizeof out) == 0);

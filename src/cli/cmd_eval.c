@@ -739,9 +739,11 @@ static int eval_generate(const eval_args *a)
     struct stat rst;
     const int whole = !ts_path_is_stdin(a->real) && stat(a->real, &rst) == 0 && S_ISDIR(rst.st_mode);
     if (a->json) {
-        printf("{\"mode\": \"generate\", \"real_part\": %s, \"train_part\": %s, \"real_windows\": %zu, "
-               "\"real_length\": %zu, \"synthetic_windows\": %zu, \"synthetic_length\": %zu, ", whole ? "\"all\"" : "null",
-               train_a ? "\"train\"" : train_dir ? "\"all\"" : "null", R.n, R.len, S.n, S.len);
+        printf("{\"mode\": \"generate\", \"real_part\": %s, \"train_part\": %s, ", whole ? "\"all\"" : "null",
+               train_a ? "\"train\"" : train_dir ? "\"all\"" : "null");
+        cli_json_fractions("train_fractions", train_a ? pm : NULL, rec, a->fractions_given);   /* which cut it */
+        printf("\"real_windows\": %zu, \"real_length\": %zu, \"synthetic_windows\": %zu, \"synthetic_length\": %zu, ",
+               R.n, R.len, S.n, S.len);
         json_num("js_unigram", 1, g.js_unigram, 0);
         json_num("js_bigram", 1, g.js_bigram, 0);
         json_num("kl_unigram", 1, g.kl_unigram, 0);
