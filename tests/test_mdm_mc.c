@@ -631,6 +631,59 @@ static void cli(void)
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--split paper"), "%s", err);
 }
 
+/* generate -o DIR over a dataset it did not write (one ingested: its events, times and
+ * arch) replaced it, silently; refused now, before the work, as single-channel generate
+ * refuses a dataset's own files. A set of windows (its length recorded, as generate
+ * writes it) is replaced */
+static void generate_over_dataset(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    ts_mc d;
+    mc_cycle_trace(600, 1, &d);
+    static const char *const names[4] = {"read", "write", "openat", "close"};   /* --channels-from matches them */
+    d.events.vocab.n = 4;
+    d.events.vocab.names = ts_malloc(4 * sizeof(char *));
+    d.events.vocab.counts = ts_calloc(4, sizeof(int64_t));
+    for (int i = 0; i < 4; i++) d.events.vocab.names[i] = ts_strdup(names[i]);
+    char ds[512], cmd[2048], err[1024], want[700];
+    snprintf(ds, sizeof ds, "%s/ds", dir);
+    REQUIRE(ts_mc_save_arch(ds, &d, "x86_64") == 0);
+    char ing[600];   /* another such dataset: the output */
+    snprintf(ing, sizeof ing, "%s/ing", dir);
+    REQUIRE(ts_mc_save_arch(ing, &d, "x86_64") == 0);
+    ts_mc_free(&d);
+    snprintf(cmd, sizeof cmd, "train --model mdm-mc %s --length 16 --layers 1 --channels 8 --state 8 --context 8 "
+             "--iters 2 --threads 1 --no-progress -o %s/m.tsm", ds, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "train --model ngram %s --length 16 --threads 1 -o %s/ng.tsm", ds, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    static const char *const runs[2] = {"generate %s/m.tsm -n 2 --length 16 --threads 1 --no-progress -o %s",
+                                        "generate %s/ng.tsm --channels-from %s/ds -n 2 --length 16 -o %s"};
+    for (int i = 0; i < 2; i++) {
+        if (i == 0) snprintf(cmd, sizeof cmd, runs[i], dir, ing);
+        else snprintf(cmd, sizeof cmd, runs[i], dir, dir, ing);
+        const int rc = run_cli(cmd, err, sizeof err);
+        snprintf(want, sizeof want, "tracesynth: error: %s: holds a dataset", ing);
+        CHECK_MSG(rc == 1 && strstr(err, want) == err && !strchr(err, '\n'), "%s: %d: %s", cmd,
+                  rc, err);
+        REQUIRE(ts_mc_load(ing, &d) == 0);
+        CHECK_MSG(d.n == 600, "%zu events", d.n);
+        ts_mc_free(&d);
+        snprintf(cmd, sizeof cmd, "%s/arch", ing);
+        CHECK(ts_file_exists(cmd));
+    }
+    /* generate's own output: replaced, by either */
+    for (int i = 0; i < 2; i++) {
+        char gen[600];
+        snprintf(gen, sizeof gen, "%s/gen", dir);
+        if (i == 0) snprintf(cmd, sizeof cmd, runs[i], dir, gen);
+        else snprintf(cmd, sizeof cmd, runs[i], dir, dir, gen);
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s: %s", cmd, err);
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "again: %s: %s", cmd, err);
+    }
+}
+
 static long lines_with(const char *path, const char *s)
 {
     FILE *f = fopen(path, "r");
@@ -813,6 +866,7 @@ TEST_MAIN("mdm_mc", {
     RUN(nonfinite_output_refused);
     RUN(bad_files);
     RUN(cli);
+    RUN(generate_over_dataset);
     RUN(valid_channels_cut_on_resume);
     RUN(channel_weights_resume_alike);
     RUN(channel_weights_older_ckpt_resumes);

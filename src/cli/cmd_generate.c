@@ -147,7 +147,9 @@ int cmd_generate(int argc, char **argv)
                     "(an earlier run's beside it, OUT.names.txt for\n"
                     "OUT.txt, removed);\n"
                     "a multi-channel model: the dataset directory OUT (N L\n"
-                    "events; not '-')"),
+                    "events; not '-'); an OUT holding a dataset that is no\n"
+                    "set of windows (stream.txt, no length file: ingest's,\n"
+                    "markov's of one chain) is an error before the work"),
         TS_OPT_CHOICE_(0, "format", &format, "F", formats, "text, npy or both (default: npy when OUT ends\n"
                        "in .npy, else text; one that OUT's .txt or .npy\n"
                        "contradicts is an error)"),
@@ -247,7 +249,7 @@ int cmd_generate(int argc, char **argv)
             goto done;
         }
         /* the dataset directory refused now, not after the windows are generated */
-        if (ts_out_dir_check(out)) { cli_fail(); goto done; }
+        if (generate_out_check(out)) { cli_fail(); goto done; }
         ts_run_opts mro;
         cli_run_apply(&run, &args, &mro);
         rc = generate_events_channels(model_path, chfrom, ts_opt_given(&args, permille) ? permille : NULL, draw, crop,
@@ -255,7 +257,7 @@ int cmd_generate(int argc, char **argv)
         goto done;
     }
     if (mc) {   /* a multi-channel model writes a multi-channel dataset directory */
-        if (ts_out_dir_check(out)) { cli_fail(); goto done; }
+        if (generate_out_check(out)) { cli_fail(); goto done; }
         ts_run_opts mro;
         cli_run_apply(&run, &args, &mro);
         rc = generate_channels(model_path, (size_t)n, (size_t)L, out, &mro);

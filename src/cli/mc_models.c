@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 void mc_models_help(FILE *f, const ts_mc_model_ops *only)
 {
@@ -96,6 +97,20 @@ static int generate_save(ts_mc_model *m, size_t n, size_t L, const char *out, co
                             n, ts_plural(n), L, ts_plural(L), dt, (unsigned long long)ro->seed, what, out);
         ts_mc_free(&g);
     }
+    return rc;
+}
+
+int generate_out_check(const char *out)
+{
+    if (ts_out_dir_check(out)) return -1;
+    char *ev = ts_path_join(out, "stream.txt"), *len = ts_path_join(out, "length");
+    struct stat st;
+    int rc = 0;
+    if (lstat(ev, &st) == 0 && lstat(len, &st) != 0)
+        rc = ts_fail("%s: holds a dataset (stream.txt) that is no set of windows generate writes (no length file), "
+                     "which the output would replace; name another directory", out);
+    free(ev);
+    free(len);
     return rc;
 }
 
