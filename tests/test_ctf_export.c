@@ -479,7 +479,9 @@ static void derived_keep_arch(void)
     arch_of(path, word, sizeof word);
     CHECK_MSG(!strcmp(word, "aarch64"), "markov.ctf read back: arch '%s'", word);
     /* a multi-channel model's windows: not over the arm dataset's copy (markov's one chain,
-     * no set of windows: it would be replaced), in a folder of their own; no arch */
+     * no set of windows: it would be replaced), in a folder of their own; the arch of the
+     * dataset it learned from, which the model records, so that its CTF export reads back
+     * without a guess of the host's */
     snprintf(cmd, sizeof cmd, "train --model mdm-mc %s --length 40 --layers 1 --channels 8 --iters 2 -o %s/mc.tsm "
              "--threads 1", ds, dir);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
@@ -489,7 +491,23 @@ static void derived_keep_arch(void)
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
     snprintf(path, sizeof path, "%s/mcgen", dir);
     arch_of(path, word, sizeof word);
-    CHECK_MSG(!strcmp(word, ""), "mdm-mc's windows: arch '%s' left", word);
+    CHECK_MSG(!strcmp(word, "aarch64"), "mdm-mc's windows: arch '%s'", word);
+    snprintf(cmd, sizeof cmd, "export %s/mcgen --format ctf -o %s/mcgen.ctf", dir, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    snprintf(cmd, sizeof cmd, "ingest --from ctf %s/mcgen.ctf --channels -o %s/mcback", dir, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0 && !strstr(err, "assuming"), "%s", err);
+    snprintf(path, sizeof path, "%s/mcback", dir);
+    arch_of(path, word, sizeof word);
+    CHECK_MSG(!strcmp(word, "aarch64"), "mcgen.ctf read back: arch '%s'", word);
+    /* a model of a dataset without arch records none: its windows have none */
+    snprintf(cmd, sizeof cmd, "train --model mdm-mc %s/mc --length 40 --layers 1 --channels 8 --iters 2 -o %s/mc0.tsm "
+             "--threads 1", dir, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "generate %s/mc0.tsm -n 2 --length 40 -o %s/mcgen0 --threads 1", dir, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    snprintf(path, sizeof path, "%s/mcgen0", dir);
+    arch_of(path, word, sizeof word);
+    CHECK_MSG(!strcmp(word, ""), "a model without arch: its windows' arch '%s'", word);
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     CHECK(system(cmd) == 0);
 }

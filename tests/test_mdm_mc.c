@@ -458,6 +458,10 @@ static void bad_files(void)
         {"CHANNELS", "channels=51\ndt=bins\nlen=0\ncard_event=4\ncard_comm=0\ncard_ret=0\ncard_tid=256\ncard_cpu=2\n"
                      "split=4294967996,100,200\n",
          "'split'"},
+        /* an architecture no table is named by */
+        {"CHANNELS", "channels=51\ndt=bins\nlen=0\ncard_event=4\ncard_comm=0\ncard_ret=0\ncard_tid=256\ncard_cpu=2\n"
+                     "arch=vax\n",
+         "'arch' = 'vax'"},
         {"MODEL", "mdm", "not a multi-channel model"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -469,6 +473,12 @@ static void bad_files(void)
         ts_mc_model_free(x);
     }
     CHECK(ts_mc_model_is(bad) == 0);   /* the last one names a single-channel model */
+    /* a recorded architecture, as ts_arch_name spells it, comes back */
+    REQUIRE(rewrite_chunk(good, bad, "CHANNELS", "channels=51\ndt=bins\nlen=0\ncard_event=4\ncard_comm=0\ncard_ret=0\n"
+                          "card_tid=256\ncard_cpu=2\narch=arm64\n") == 0);
+    ts_mc_model *x = NULL;
+    CHECK_MSG(ts_mc_model_load(bad, &x) == 0 && !strcmp(x->arch, "aarch64"), "%s", x ? x->arch : ts_error());
+    ts_mc_model_free(x);
 }
 
 /* ---- the command line ---- */

@@ -49,6 +49,9 @@ typedef struct {
                                 * is refused; 0: one sequence */
     int permille[3];           /* the time split's parts n_train and n_valid were cut by, which
                                 * the model records (0: not recorded) */
+    const char *arch;          /* the data's architecture (the system call table naming its
+                                * events, a name ts_arch_parse takes), which the model records
+                                * and its generated windows keep; NULL: not known */
 } ts_mc_train_opts;
 
 typedef struct ts_mc_model ts_mc_model;
@@ -84,6 +87,8 @@ struct ts_mc_model {
     uint8_t *event_kinds;      /* (event_vocab.n) what the events of each name are in the data
                                 * it learned from (ts_mc_event_kinds); NULL: every one a
                                 * system call (data without exit.npy, older files) */
+    char arch[16];             /* the architecture of the data it learned from, as ts_arch_name
+                                * spells it; "": not known (older files) */
 };
 
 const ts_mc_model_ops *const *ts_mc_model_list(void);   /* NULL-terminated */

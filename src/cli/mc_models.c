@@ -49,6 +49,8 @@ int train_channels(const char *model, const char *dataset, const ts_split_spec *
         ts_mc_free(&d);
         return cli_fail();
     }
+    /* the architecture that names its events: the model records it for its windows */
+    if (cli_dataset_arch(dataset, &o.arch) != 0) { ts_mc_free(&d); return cli_fail(); }
     o.seed = ro->seed;
     o.out_path = out;
     o.resume = resume;
@@ -127,7 +129,8 @@ int generate_channels(const char *path, size_t n, size_t L, const char *out, con
         ts_mc_model_free(m);
         return cli_usage_error("generate", "%zu windows of %zu events are too many", n, L);
     }
-    int rc = generate_save(m, n, L, out, NULL, ro, "");   /* a model keeps no architecture */
+    /* the architecture of the data it learned from, where it records one */
+    int rc = generate_save(m, n, L, out, m->arch[0] ? m->arch : NULL, ro, "");
     ts_mc_model_free(m);
     return rc ? cli_run_failed("generate") : 0;   /* an option refused: a usage error */
 }

@@ -3,6 +3,7 @@
  * and the drivers that check channels, numbering and ranges once for every model. */
 #include "tracesynth/mc_model.h"
 #include "tracesynth/common.h"
+#include "tracesynth/eval.h"   /* ts_arch_parse: the architecture a model records */
 #include "tracesynth/train.h"
 
 #include <math.h>
@@ -111,6 +112,10 @@ int ts_mc_model_train(const char *name, const ts_mc_train_opts *o, ts_mc_model *
         return -1;
     }
     memcpy(m->permille, o->permille, sizeof m->permille);
+    ts_arch a;   /* recorded as a dataset's arch file spells it; another name: none */
+    if (o->arch && ts_arch_parse(o->arch, &a) == 0) snprintf(m->arch, sizeof m->arch, "%s", ts_arch_name(a));
+    else m->arch[0] = 0;
+    ts_clear_error();
     *out = m;
     return 0;
 }
@@ -145,7 +150,10 @@ int ts_mc_model_save(const ts_mc_model *m, const char *path)
     for (int c = 0; c < TS_NCH; c++)
         if (c != TS_CH_DT) k += snprintf(txt + k, sizeof txt - (size_t)k, "card_%s=%d\n", ts_ch_names[c], (int)m->card[c]);
     if (m->permille[0] > 0)   /* the parts impute cuts by default */
-        snprintf(txt + k, sizeof txt - (size_t)k, "split=%d,%d,%d\n", m->permille[0], m->permille[1], m->permille[2]);
+        k += snprintf(txt + k, sizeof txt - (size_t)k, "split=%d,%d,%d\n", m->permille[0], m->permille[1],
+                      m->permille[2]);
+    if (m->arch[0])   /* the architecture its generated windows keep */
+        snprintf(txt + k, sizeof txt - (size_t)k, "arch=%s\n", m->arch);
     ts_writer_text(&w, "CHANNELS", txt);
     if (m->ops->save(m, &w) != 0) {
         ts_writer_free(&w);
@@ -220,6 +228,16 @@ static int read_channels(const ts_reader *r, const ts_mc_model_ops *ops, ts_mc_m
         free(split);
         if (!ok) return -1;
     }
+    char *arch = ts_reader_text_value(r, "CHANNELS", "arch");   /* files from before it have none */
+    if (arch) {
+        ts_arch a;
+        const int ok = ts_arch_parse(arch, &a) == 0 && a != TS_ARCH_UNKNOWN;
+        if (ok) snprintf(b->arch, sizeof b->arch, "%s", ts_arch_name(a));
+        else ts_fail("%s: section 'CHANNELS': 'arch' = '%s' is not an architecture (x86_64, i386, arm, aarch64)",
+                     r->path, arch);
+        free(arch);
+        if (!ok) return -1;
+    }
     return 0;
 }
 
@@ -266,6 +284,7 @@ int ts_mc_model_load(const char *path, ts_mc_model **out)
     m->dt_mode = b.dt_mode;
     m->len = b.len;
     memcpy(m->permille, b.permille, sizeof m->permille);
+    memcpy(m->arch, b.arch, sizeof m->arch);
     memcpy(m->card, b.card, sizeof b.card);
     m->event_vocab = b.event_vocab;
     m->comm_vocab = b.comm_vocab;
