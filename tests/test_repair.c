@@ -2282,6 +2282,32 @@ static void parts_of_recorded_split(void)
     }
 }
 
+/* repair with the constraints of another trace changed every event without a word on why;
+ * the values whose names the constraints lack (each a change: their <unk>) are now counted
+ * in a note on stderr, as eval notes names the real trace lacks; none, no note */
+static void repair_notes_names_constraints_lack(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char cmd[2048], said[2048], want[700];
+    snprintf(cmd, sizeof cmd, "ingest --from strace --channels tests/data/strace_f.log -o %s/f -q", dir);
+    REQUIRE(run_cli(cmd, NULL, 0) == 0);
+    snprintf(cmd, sizeof cmd, "ingest --from strace --channels tests/data/strace_single.log -o %s/s -q", dir);
+    REQUIRE(run_cli(cmd, NULL, 0) == 0);
+    snprintf(cmd, sizeof cmd, "constraints %s/f -o %s/f.tsc", dir, dir);
+    REQUIRE(run_cli(cmd, NULL, 0) == 0);
+    snprintf(cmd, sizeof cmd, "repair %s/s --constraints %s/f.tsc -o %s/sr", dir, dir, dir);
+    REQUIRE(cli_run(cmd, CLI_OUT_ERR, said, sizeof said) == 0);
+    snprintf(want, sizeof want, "tracesynth: note: repair: ");
+    const char *note = strstr(said, want);
+    snprintf(want, sizeof want, "have names the constraints lack (%s/f.tsc", dir);
+    CHECK_MSG(note && strstr(note, want) && strstr(said, "changed 7 of 7 events"), "%s", said);
+    /* its own constraints: no note */
+    snprintf(cmd, sizeof cmd, "repair %s/f --constraints %s/f.tsc -o %s/fr", dir, dir, dir);
+    REQUIRE(cli_run(cmd, CLI_OUT_ERR, said, sizeof said) == 0);
+    CHECK_MSG(!strstr(said, "note:"), "%s", said);
+}
+
 TEST_MAIN("repair", {
     RUN(null_arguments_refused);
     RUN(ctf_output);
@@ -2322,4 +2348,5 @@ TEST_MAIN("repair", {
     RUN(repair_nothing_changed_line);
     RUN(markov_dead_end);
     RUN(parts_of_recorded_split);
+    RUN(repair_notes_names_constraints_lack);
 })

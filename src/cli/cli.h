@@ -50,8 +50,9 @@ int eval_channels(const char *real, const char *synthetic, const char *constrain
 /* the parts eval_channels takes: all, train, valid, test */
 extern const char *const eval_parts[];
 /* ts_constraints_fit of m (what: its path) into k, read from the file cons: its error names
- * cons too (the other side of a mismatch); -1 after recording it */
-int cli_constraints_fit(const ts_constraints *k, ts_mc *m, const char *what, const char *cons);
+ * cons too (the other side of a mismatch); -1 after recording it. *unknown (may be NULL):
+ * m's values whose names k lacks (each now k's <unk>) */
+int cli_constraints_fit(const ts_constraints *k, ts_mc *m, const char *what, const char *cons, size_t *unknown);
 int bench_fill(int argc, char **argv);
 
 /* multi-channel models (mc_models.c): train on a dataset of ingest --channels, generate

@@ -136,10 +136,11 @@ int cmd_repair(int argc, char **argv)
          * renumbered by ts_repair, which counts a name the constraints lack (now their
          * <unk>) as a change */
         ts_validity before, after;
+        size_t unknown = 0;   /* values whose names the constraints lack: each a change */
         if (rc == 0) {
             ts_mc b;
             rc = ts_mc_slice(&m, 0, m.n, &b);
-            if (rc == 0 && (rc = cli_constraints_fit(&k, &b, args.pos[0], cons)) == 0)
+            if (rc == 0 && (rc = cli_constraints_fit(&k, &b, args.pos[0], cons, &unknown)) == 0)
                 ts_constraints_validity(&k, &b, len, &before);
             ts_mc_free(&b);
             if (rc) ts_mc_free(&m);
@@ -153,6 +154,12 @@ int cmd_repair(int argc, char **argv)
             if (rc == 0) rc = ts_mc_save_windows(out, &m, arch, len);
             if (rc == 0) {
                 ts_constraints_validity(&k, &m, len, &after);
+                /* constraints of another trace: why so much changed, as eval notes names the real
+                 * trace lacks */
+                if (unknown && !json)
+                    cli_say(stderr, "tracesynth: note: repair: %zu value%s of %s %s names the constraints lack (%s), "
+                            "each made their <unk>, a change\n", unknown, ts_plural(unknown), args.pos[0],
+                            unknown == 1 ? "has" : "have", cons);
                 if (json) {
                     printf("{\"events\": %zu, \"part\": \"%s\", ", rep.events, eval_parts[part]);
                     cli_json_fractions("fractions", part ? pm : NULL, rec, fractions_given);

@@ -42,8 +42,18 @@ static void num(const char *key, double v, int json, int *first, const char *wha
 
 const char *const eval_parts[] = {"all", "train", "valid", "test", NULL};
 
-int cli_constraints_fit(const ts_constraints *k, ts_mc *m, const char *what, const char *cons)
+int cli_constraints_fit(const ts_constraints *k, ts_mc *m, const char *what, const char *cons, size_t *unknown)
 {
+    /* counted on a copy, before the fit makes them k's <unk> (it refuses names on one side) */
+    if (unknown) {
+        *unknown = 0;
+        ts_mc c;
+        if ((k->events.n > 0) == (m->events.vocab.n > 0) && ts_mc_slice(m, 0, m->n, &c) == 0) {
+            if (ts_mc_renumber(&c, &k->events, &k->comm, &k->ret, unknown) != 0) *unknown = 0;
+            ts_mc_free(&c);
+        }
+        ts_clear_error();   /* a fit that fails says it below */
+    }
     if (ts_constraints_fit(k, m, what) == 0) return 0;
     char *why = ts_strdup(ts_error());
     ts_fail("%s (the constraints: %s)", why, cons);
@@ -152,7 +162,8 @@ int eval_channels(const char *real, const char *synthetic, const char *constrain
     }
     ts_validity vr, vs;
     if (have_k) {
-        if (cli_constraints_fit(&k, &r, real, constraints) || cli_constraints_fit(&k, &s, synthetic, constraints))
+        if (cli_constraints_fit(&k, &r, real, constraints, NULL) ||
+            cli_constraints_fit(&k, &s, synthetic, constraints, NULL))
             goto done;
         ts_constraints_validity(&k, &r, rlen, &vr);
         ts_constraints_validity(&k, &s, len, &vs);
