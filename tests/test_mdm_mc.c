@@ -590,6 +590,16 @@ static void cli(void)
               "%s", err);
     snprintf(cmd, sizeof cmd, "%s/x.tsm", dir);
     CHECK(access(cmd, F_OK) != 0);
+    /* windows longer than the training part (only --context bounded the crops): refused as
+     * ddpm-mc refuses them, the data's error naming the limit */
+    snprintf(cmd, sizeof cmd, "train --model mdm-mc %s --length 100000 --layers 1 --channels 16 --state 8 --iters 1 "
+             "--threads 1 --no-progress -o %s/x.tsm", ds, dir);
+    snprintf(says, sizeof says, "tracesynth: error: %s: mdm-mc: --length 100000 is longer than the training part "
+             "(2100 events)", ds);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, says) == err && strstr(err, "--length 2100 or less") &&
+                  !strchr(err, '\n'), "%s", err);
+    snprintf(cmd, sizeof cmd, "%s/x.tsm", dir);
+    CHECK(access(cmd, F_OK) != 0);
     snprintf(cmd, sizeof cmd, "train --model mdm-mc %s --dt spline -o %s/x.tsm", ds, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--dt: 'spline'"));
     /* an input whose value the model never saw: the error names the input and the place */

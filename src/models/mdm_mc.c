@@ -428,6 +428,11 @@ static int mc_train(ts_mc_model **out, const ts_mc_train_opts *o)
     const ts_mc *d = o->data;
     mdm_opts so;
     if (parse_opts("mdm-mc", &o->kv, o->len, &so) != 0) return -1;
+    /* windows longer than the training part: no crop of the data is one (the context alone
+     * bounds the crops), as ddpm-mc refuses them */
+    if (o->len > o->n_train)
+        return ts_fit_fail("mdm-mc", "length", "%zu is longer than the training part (%zu event%s): give --length %zu "
+                           "or less, or other --fractions", o->len, o->n_train, ts_plural(o->n_train), o->n_train);
     /* a context its range takes that this data's parts cannot hold: the data's error (ts_fit_fail) */
     if (so.c.ctx > (int)o->n_train)
         return ts_fit_fail("mdm-mc", "context", "%d is longer than the training part (%zu event%s)", so.c.ctx, o->n_train,
@@ -883,7 +888,8 @@ const ts_mc_model_ops ts_mc_model_mdm = {
         "                        shrink it); the bound stays unweighted\n"
         "  --backbone, --heads, --layers, --channels, --state, --ff, --kernel, --context,\n"
         "  --batch, --valid-n    as for mdm (defaults 4 layers, 128 channels, context\n"
-        "                        128; the context at most the validation part's events)\n"
+        "                        128; the context at most the validation part's events,\n"
+        "                        --length at most the training part's)\n"
         TS_TRAIN_HELP
         "                        (defaults: --lr 2e-3, --schedule cosine with\n"
         "                        --warmup 100 or 5 % of --iters if fewer, --iters 2000,\n"
