@@ -1146,6 +1146,39 @@ static void inference_plan_holds_kernels(void)
     toy_free(&t);
 }
 
+/* a plan's token IDs (B L) lie in the block the memory check counted too, as its
+ * activations do: S4 and transformer plans, training and inference */
+static void plan_holds_ids(void)
+{
+    for (int tfm = 0; tfm < 2; tfm++) {
+        toy t;
+        toy_make(&t, 40, 16);
+        kvbuf kv;
+        tiny_kv(&kv, "2");
+        if (tfm) {
+            kv_drop(&kv, "state");   /* an S4 size */
+            kv_add(&kv, "backbone", "transformer");
+            kv_add(&kv, "heads", "2");
+        }
+        ts_train_opts o = toy_opts(&t, &kv);
+        ts_model *mm = NULL;
+        REQUIRE(ts_model_train("mdm", &o, &mm) == 0);
+        const mdm_model *m = (const mdm_model *)mm;
+        for (int train = 0; train < 2; train++) {
+            plan pl;
+            REQUIRE(plan_init(&pl, m, 3, 7, train) == 0);
+            const float *lo = pl.mem, *hi = lo + pl.floats;
+            const void *ids = pl.ids, *end = pl.ids + (size_t)pl.B * pl.L;
+            CHECK_MSG(pl.ids && ids >= (const void *)lo && end <= (const void *)hi,
+                      "%s, %s plan: its IDs lie outside its block of %zu floats", tfm ? "transformer" : "S4",
+                      train ? "training" : "inference", pl.floats);
+            plan_free(&pl);
+        }
+        ts_model_free(mm);
+        toy_free(&t);
+    }
+}
+
 /* the chain likelihood's edges: windows longer than the context and of one
  * event still sum to 1; at a small temperature (and at 0, greedy) the chain
  * sampler draws the most likely event (not the last one, as when p^(1/T)
@@ -3356,6 +3389,7 @@ TEST_MAIN("mdm", {
     RUN(impute_select_progress_counts_windows);
     RUN(chain_edges);
     RUN(inference_plan_holds_kernels);
+    RUN(plan_holds_ids);
     RUN(select_by_likelihood);
     RUN(tune_prior_short_windows);
     RUN(tune_prior_repeated_windows);

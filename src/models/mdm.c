@@ -171,7 +171,6 @@ void plan_free(plan *pl)
 {
     if (pl->s4.c.H) ts_s4_free(&pl->s4);
     ts_free_aligned(pl->mem);
-    free(pl->ids);
     memset(pl, 0, sizeof *pl);
 }
 
@@ -217,6 +216,8 @@ static void plan_buffers(plan *pl, const mdm_model *m, const ts_tblock_config *t
     if (tfm) pl->rope = ts_carve_take(k, (size_t)pl->L * (size_t)(c->C / c->heads));
     /* (layers, kcache_floats): an S4 inference plan's kernels, counted with the rest */
     if (!tfm && !train) pl->kcache = ts_carve_take(k, nl * pl->kcache_floats);
+    /* (B L) token IDs, as many int32 as floats: counted too */
+    pl->ids = (int32_t *)ts_carve_take(k, BL);
 }
 
 static int plan_init_tfm(plan *pl, const mdm_model *m, int B, int L, int train)
@@ -237,7 +238,6 @@ static int plan_init_tfm(plan *pl, const mdm_model *m, int B, int L, int train)
     pl->floats = k.size;
     plan_buffers(pl, m, &tc, train, &k);
     ts_rope_table(pl->rope, L, c->C / c->heads, 10000.0);
-    pl->ids = ts_malloc((size_t)B * L * sizeof(int32_t));
     return 0;
 }
 
@@ -262,7 +262,6 @@ int plan_init(plan *pl, const mdm_model *m, int B, int L, int train)
     pl->mem = k.base;
     pl->floats = k.size;
     plan_buffers(pl, m, NULL, train, &k);
-    pl->ids = ts_malloc((size_t)B * L * sizeof(int32_t));
     if (!train) {
         /* inference: the S4 kernels depend on the parameters only, make them once */
         for (int i = 0; i < c->layers; i++)

@@ -122,7 +122,7 @@ typedef struct {
     float *hT;                /* (B L, C) */
     float *logits;            /* (B L, V) */
     float *dlogits;           /* (B L, V) */
-    int32_t *ids;             /* (B L) */
+    int32_t *ids;             /* (B L), cut from the block as the floats are */
     float *dh, *du, *df, *dfp, *dhT;   /* backward temporaries */
     float *scratch;
     float *rope;              /* transformer: (L, C / heads) rotary table */
