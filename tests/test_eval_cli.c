@@ -569,6 +569,62 @@ static void generate_train_dataset_fractions(void)
     CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, "--fractions"), "%s", err);
 }
 
+/* path's split.txt with its fractions line replaced by with (NULL: left out); that
+ * line's number into *no. 0 / -1 */
+static int split_txt_edit(const char *path, const char *with, int *no)
+{
+    FILE *f = fopen(path, "r");
+    char text[8192] = "", line[1024];
+    int k = 0;
+    *no = 0;
+    while (f && fgets(line, sizeof line, f)) {
+        k++;
+        if (!strncmp(line, "fractions=", 10)) {
+            *no = k;
+            if (!with) continue;
+            snprintf(line, sizeof line, "fractions=%s\n", with);
+        }
+        snprintf(text + strlen(text), sizeof text - strlen(text), "%s", line);
+    }
+    if (f) fclose(f);
+    if (!f || !*no) return -1;
+    write_text(path, text);
+    return 0;
+}
+
+/* a split of DS's events (split.txt: a time split, DS's stream_crc) whose fractions line is
+ * not three fractions, or is gone: which part of DS its model trained on is not known, so
+ * --train DS is refused in one line naming split.txt and the line, not cut at 70 % as if
+ * DS had no split; --fractions still gives the parts */
+static void generate_train_dataset_fractions_unreadable(void)
+{
+    char args[2048], out[4096], err[1024], want[900];
+    mkdir(at("dsu"), 0755);
+    write_text(at("dsu/stream.txt"), "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20\n");
+    write_text(at("synthu.txt"), "8,9,10\n11,12,13\n");
+    snprintf(args, sizeof args, "split %s --length 2 --windows 2 --fractions 0.5,0.25,0.25 -o %s", at("dsu"),
+             at("dsu/split"));
+    REQUIRE(run_cli(args, err, sizeof err) == 0);
+    static const char *const bad[] = {"0.5,0.25", "0.5,0.25,0.25x", "", NULL};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        int no = 0;
+        REQUIRE(split_txt_edit(at("dsu/split/split.txt"), bad[i], &no) == 0);
+        snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s", at("real.txt"), at("synthu.txt"),
+                 at("dsu"));
+        if (bad[i]) snprintf(want, sizeof want, "%s:%d: ", at("dsu/split/split.txt"), no);
+        else snprintf(want, sizeof want, "%s: ", at("dsu/split/split.txt"));
+        CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, want) && strstr(err, "fractions") &&
+                      strstr(err, "--fractions A,B,C"), "'%s': %s", bad[i] ? bad[i] : "(no line)", err);
+        snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s --fractions 0.5,0.25,0.25 --json",
+                 at("real.txt"), at("synthu.txt"), at("dsu"));
+        REQUIRE(run_stdout(args, out, sizeof out) == 0);
+        CHECK_NEAR(json_get(out, "memorized"), 0.5, 1e-6);
+        if (!bad[i]) break;
+        /* the line back as split wrote it, for the next */
+        REQUIRE(split_txt_edit(at("dsu/split/split.txt"), "0.5,0.25,0.25", &no) == 0);
+    }
+}
+
 /* two dataset directories number their events by their own ranks: they are compared by
  * name (read read write mmap against read read write futex), not by ID */
 static void generate_datasets_by_name(void)
@@ -928,6 +984,7 @@ TEST_MAIN("eval_cli", {
     RUN(generate_real_dataset_part_said);
     RUN(generate_train_dataset_part);
     RUN(generate_train_dataset_fractions);
+    RUN(generate_train_dataset_fractions_unreadable);
     RUN(generate_windows_of_one);
     RUN(generate_npy_real_exact);
     RUN(generate_npy_named_not_clamped);

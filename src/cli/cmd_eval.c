@@ -139,9 +139,10 @@ static int parse_args(int argc, char **argv, eval_args *a)
                    "multi-channel --real DS (its --real-part, and the\n"
                    "training part memorization reads; default: those DS's\n"
                    "own splits record, split.txt in its folders, as split\n"
-                   "DS -o DS/SPLIT writes it, refused where two differ;\n"
-                   "else 0.7,0.1,0.2, train's default; the output and JSON\n"
-                   "fractions / train_fractions say which)"),
+                   "DS -o DS/SPLIT writes it, refused where two differ\n"
+                   "or one's do not read; else 0.7,0.1,0.2, train's\n"
+                   "default; the output and JSON fractions /\n"
+                   "train_fractions say which)"),
         TS_OPT_STR_(0, "constraints", &a->constraints, "C", "multi-channel datasets (ingest --channels): the\n"
                     "constraints file for D_trans, D_time, D_cpu, D_attr"),
         TS_OPT_CHOICE_(0, "real-part", &a->real_part, "P", eval_parts,

@@ -96,18 +96,28 @@ int cli_opt_position(const char *v, void *dst) { return ts_mask_parse(v, dst); }
 int cli_opt_fractions(const char *v, void *dst) { return ts_split_parse_fractions(v, dst); }
 
 /* 1 with p (thousandths) when the split.txt at txt records a time split of the events whose
- * hash is crc, as split writes it; else 0 */
-static int split_record(const char *txt, uint64_t crc, int p[3])
+ * hash is crc, as split writes it; 0 when it records none (another dataset's, another
+ * kind); -1 with an error naming txt (and the line) when it does without fractions that
+ * read: the parts it cut ds at are not known */
+static int split_record(const char *txt, uint64_t crc, const char *ds, int p[3], const char *instead)
 {
     struct stat st;
     FILE *f = crc && stat(txt, &st) == 0 && S_ISREG(st.st_mode) ? fopen(txt, "r") : NULL;
-    char line[256];
+    char *line = NULL, why[512] = "";
+    size_t cap = 0;
+    ssize_t n;
+    long no = 0, bad = 0;   /* the line of fractions that are none */
     int time = 0, parts = 0, same = 0;
-    while (f && fgets(line, sizeof line, f)) {
+    while (f && (n = getline(&line, &cap, f)) > 0) {
+        no++;
         line[strcspn(line, "\n")] = 0;
         if (!strcmp(line, "split=time")) time = 1;
-        else if (!strncmp(line, "fractions=", 10)) parts = ts_split_parse_fractions(line + 10, p) == 0;
-        else if (!strncmp(line, "stream_crc=", 11)) {
+        else if (!strncmp(line, "fractions=", 10)) {
+            parts = ts_split_parse_fractions(line + 10, p) == 0;
+            bad = parts ? 0 : no;
+            if (!parts) snprintf(why, sizeof why, ": %s", ts_error());
+            ts_clear_error();
+        } else if (!strncmp(line, "stream_crc=", 11)) {
             char *end;
             errno = 0;
             unsigned long long v = strtoull(line + 11, &end, 16);
@@ -115,8 +125,14 @@ static int split_record(const char *txt, uint64_t crc, int p[3])
         }
     }
     if (f) fclose(f);
-    ts_clear_error();   /* fractions that are none: no record */
-    return time && parts && same;
+    free(line);
+    if (!time || !same) return 0;
+    if (parts) return 1;
+    char at[32] = "";
+    if (bad) snprintf(at, sizeof at, ":%ld", bad);
+    return ts_fail("%s%s: a time split of %s's events %s%s: the training part it cut is not known; give --fractions "
+                   "A,B,C%s", txt, at, ds, bad ? "whose fractions do not read" : "without its fractions line", why,
+                   instead ? instead : "");
 }
 
 int cli_recorded_fractions(const char *ds, int pm[3], char **rec, const char *instead)
@@ -134,7 +150,9 @@ int cli_recorded_fractions(const char *ds, int pm[3], char **rec, const char *in
             txt = ts_path_join(sub, "split.txt");
             free(sub);
         }
-        if (txt && split_record(txt, crc, p)) {
+        const int got = txt ? split_record(txt, crc, ds, p, instead) : 0;
+        if (got < 0) rc = -1;
+        else if (got) {
             if (!*rec) {
                 memcpy(pm, p, sizeof p);
                 *rec = txt;
