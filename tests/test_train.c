@@ -2184,8 +2184,15 @@ static void ckpt_best_must_be_finite(void)
     memcpy(&u, &nan, 8);
     unsigned char b[8];
     ts_le_put64(b, u);
-    /* the best validation loss */
+    /* the best validation loss: at 24 of STATE's 72 bytes (another layout would have the NaN
+     * elsewhere, refused for another field) */
     REQUIRE(ckpt_edit(&q, &n, &c, dir, bad, sizeof bad, "STATE", 24, b, sizeof b) == 0);
+    ts_reader r;
+    REQUIRE(ts_reader_open(&r, bad) == 0);
+    const ts_chunk *st = ts_reader_get(&r, "STATE");
+    const int layout = st && st->size == 72;
+    ts_reader_close(&r);
+    REQUIRE(layout);
     c.iters = 20;
     c.resume = bad;
     CHECK(ts_train_run(&n, &c) == -1);
