@@ -839,14 +839,16 @@ static void corrupt_stream_named(void)
     REQUIRE(d);
     static unsigned char zero[256], ff[256];
     memset(ff, 0xff, sizeof ff);
-    /* cut: channel0_5 also ends inside a packet, read by ingest alone (a copy of the complete
-     * packets, the other files linked): the file named is the trace's, not the link */
-    const struct { const char *file; long off; const unsigned char *b; size_t n; int cut; } cases[] = {
-        {"channel0_3", 262144 + 32, NULL, 0, 0},   /* the packet context's timestamp_begin */
-        {"channel0_3", 200000, zero, 256, 0},
-        {"channel0_2", 262144, zero, 4, 0},
-        {"channel0_6", 300000, ff, 256, 0},
-        {"channel0_3", 262144 + 32, NULL, 0, 1},
+    /* cut: that file also ends inside a packet, read by ingest alone (a temporary copy of
+     * the complete packets of the cut file, the other files linked): the file named is the
+     * trace's, not the link nor the copy, which is gone once the command ends */
+    const struct { const char *file; long off; const unsigned char *b; size_t n; const char *cut; long at; } cases[] = {
+        {"channel0_3", 262144 + 32, NULL, 0, NULL, 0},   /* the packet context's timestamp_begin */
+        {"channel0_3", 200000, zero, 256, NULL, 0},
+        {"channel0_2", 262144, zero, 4, NULL, 0},
+        {"channel0_6", 300000, ff, 256, NULL, 0},
+        {"channel0_3", 262144 + 32, NULL, 0, "channel0_5", 300001},
+        {"channel0_3", 262144 + 32, NULL, 0, "channel0_3", 600001},
     };
     const char *cmds[] = {"ingest --from ctf %s -o %s -q", "gaps %s -q", "drop %s -o %s -q"};
     char cmd[4000], err[2048], t[700], out[700], want[800];
@@ -857,7 +859,7 @@ static void corrupt_stream_named(void)
         REQUIRE(system(cmd) == 0);
         snprintf(want, sizeof want, "%s/%s", t, cases[i].file);
         REQUIRE(patch(want, cases[i].off, cases[i].b, cases[i].n, 10000000000ull) == 0);
-        if (cases[i].cut) REQUIRE(truncate(in(t, "channel0_5"), 300001) == 0);
+        if (cases[i].cut) REQUIRE(truncate(in(t, cases[i].cut), cases[i].at) == 0);
         for (size_t c = 0; c < (cases[i].cut ? 1u : 3u); c++) {
             snprintf(cmd, sizeof cmd, cmds[c], t, out);
             int rc = run_cli(cmd, err, sizeof err);

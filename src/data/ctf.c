@@ -688,11 +688,13 @@ static void stream_cpus(const ts_ctf_trace *t, char *buf, size_t n)
     free(has);
 }
 
-static int run_graph(const char *dir, const char *given, sink_state *st)
+/* dir: the trace directory, or a temporary copy of orig's (salvage_dir; orig NULL: none) */
+static int run_graph(const char *dir, const char *orig, const char *given, sink_state *st)
 {
     ts__bt_pipeline p;
     const bt_component_sink *snk = NULL;
     int rc = ts__bt_pipeline_open(&p, dir, given);
+    if (orig) ts__bt_pipeline_copy_of(orig);
     if (rc == 0 && bt_graph_add_simple_sink_component(p.g, "sink", NULL, consume, NULL, st, &snk))
         rc = ts__bt_fail(given, "cannot set up the trace reader");
     if (rc == 0) rc = ts__bt_pipeline_sink(&p, snk, given);
@@ -729,7 +731,7 @@ int ts__ctf_load_in(const char *dir, const ts_ctf_opts *opts, int fields, const 
     st.t = out;
     st.fields = fields;
     st.t0 = ts_now();
-    if (rc == 0) rc = run_graph(tmp ? tmp : dir, given, &st);
+    if (rc == 0) rc = run_graph(tmp ? tmp : dir, tmp ? dir : NULL, given, &st);
     if (rc == 0 && st.err[0]) rc = ts_fail("%s: %s", given, st.err);
     if (o->progress) progress_line(&st, 1);
     if (tmp) {

@@ -96,6 +96,10 @@ typedef struct {
 const bt_plugin *ts__bt_find_plugin(const char *name);
 /* the source reading DIR and the muxer, connected (GIVEN names the trace in errors); 0 / -1 */
 int  ts__bt_pipeline_open(ts__bt_pipeline *p, const char *dir, const char *given);
+/* after ts__bt_pipeline_open: DIR is a temporary copy of the trace directory ORIG (the
+ * complete packets of its cut stream files beside links to the others, one level): a stream
+ * file an error names is ORIG's of the same name, not the copy's, gone once read */
+void ts__bt_pipeline_copy_of(const char *orig);
 /* the muxer's output to a sink's input; 0 / -1 */
 int  ts__bt_pipeline_sink(ts__bt_pipeline *p, const bt_component_sink *snk, const char *given);
 /* runs the graph to its end; -1 with "GIVEN: WHAT: reason" on an error, also one babeltrace2 left pending */

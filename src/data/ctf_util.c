@@ -191,8 +191,10 @@ void ts__bt_last_event(const bt_message *m)
 }
 
 /* the trace directory the last graph of this thread reads (ts__bt_pipeline_open), for
- * lone_streams to read again */
-static _Thread_local char read_dir[4096];
+ * lone_streams to read again; the trace it is a temporary copy of, "" when none */
+static _Thread_local char read_dir[4096], read_orig[4096];
+
+void ts__bt_pipeline_copy_of(const char *orig) { snprintf(read_orig, sizeof read_orig, "%s", orig); }
 
 /* ---- each stream file of a trace read on its own, to find the corrupt one ---- */
 typedef struct {
@@ -300,9 +302,12 @@ static int lone_streams(const char *dir, char *name, size_t n)
     int how = 0;
     for (uint64_t i = 0; ok && i < np && !how; i++)
         if (ls[i].bad && ls[i].name[0]) {
-            /* a link of the temporary copy of a truncated trace's whole streams: the file it leads to */
+            /* in the temporary copy of a truncated trace (a link to a whole stream, or the
+             * complete packets of a cut one): the trace's file of that name */
+            const char *sl = strrchr(ls[i].name, '/');
             struct stat sb;
-            char *real = lstat(ls[i].name, &sb) == 0 && S_ISLNK(sb.st_mode) ? realpath(ls[i].name, NULL) : NULL;
+            char *real = read_orig[0] ? ts_path_join(read_orig, sl ? sl + 1 : ls[i].name)
+                         : lstat(ls[i].name, &sb) == 0 && S_ISLNK(sb.st_mode) ? realpath(ls[i].name, NULL) : NULL;
             snprintf(name, n, "%s", real ? real : ls[i].name);
             free(real);
             how = ls[i].bad == 2 ? 1 : 2;
@@ -416,6 +421,7 @@ int ts__bt_pipeline_open(ts__bt_pipeline *p, const char *dir, const char *given)
     last_stream = NULL;   /* an earlier graph's */
     last_name[0] = 0;
     snprintf(read_dir, sizeof read_dir, "%s", dir);
+    read_orig[0] = 0;
     /* an error an earlier caller left on the thread would make the calls below abort */
     bt_current_thread_clear_error();
     p->ctf = ts__bt_find_plugin("ctf");
