@@ -3897,6 +3897,24 @@ static void generate_fixed_length_is_usage(void)
     CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s: %s", args, err);
 }
 
+/* mdm's network reads at most 4096 events: a longer generate --length is a refusal of that
+ * option (a usage error, 2), with either sampler, nothing written */
+static void generate_mdm_length_cap_is_usage(void)
+{
+    char args[2048], err[2048], out[600];
+    snprintf(out, sizeof out, "%s/long", dir);
+    static const char *const samplers[] = {"", "--sampler chain"};
+    for (size_t i = 0; i < sizeof samplers / sizeof *samplers; i++) {
+        snprintf(args, sizeof args, "generate tests/fixtures/models/mdm.tsm -n 1 --length 5000 %s --threads 1 "
+                 "--no-progress -o %s", samplers[i], out);
+        const int rc = run_cli(args, err, sizeof err);
+        CHECK_MSG(rc == 2 && strstr(err, "tracesynth generate: error: mdm: option --length: 5000: ") == err &&
+                      strstr(err, "4096"), "%s: exit %d: %s", args, rc, err);
+        snprintf(args, sizeof args, "%s.txt", out);
+        CHECK_MSG(!ts_file_exists(args), "%s written", args);
+    }
+}
+
 static void setup(void)
 {
     REQUIRE(make_dataset() == 0);
@@ -3984,4 +4002,5 @@ TEST_MAIN("cli", {
     RUN(input_given_as_a_second_model);
     RUN(fill_option_refused_once);
     RUN(generate_fixed_length_is_usage);
+    RUN(generate_mdm_length_cap_is_usage);
 })

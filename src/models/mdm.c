@@ -1452,7 +1452,8 @@ static int model_generate(ts_model *base, size_t n, size_t L, const ts_run_opts 
     long samples;
     gen_sampler g;
     if (generate_opts(m, o, &io, &samples, &g) != 0) return -1;
-    if (L > 4096) return ts_fail("mdm: generation length %zu: at most 4096", L);
+    /* the network's limit on a window: a refusal of the run's --length (a usage error) */
+    if (L > 4096) return ts_opt_fail("mdm", "length", "%zu: expected at most 4096 events", L);
     if (g.chain) {
         if ((g.kind == CHAIN_SWITCH || g.a > 0) && chain_kn(m, m->has_chain ? m->chain_order : CHAIN_KN_DEFAULT) != 0)
             return -1;
