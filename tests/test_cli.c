@@ -3915,6 +3915,35 @@ static void generate_mdm_length_cap_is_usage(void)
     }
 }
 
+/* mdm's greedy decoding (--temperature 0, impute's default, and --order confident) gives
+ * one decoding: --samples N above 1 would vote N identical ones, refused as a --seed is
+ * there (a usage error, before the input is read or any output written); drawn decodings
+ * (a temperature above 0, --order random) take it */
+static void mdm_greedy_samples_refused(void)
+{
+    char cmd[4096], err[1024];
+    const char *m = "tests/fixtures/models";
+    const char *refused[] = {"impute %s/mdm.tsm --input %s/ds --samples 4 --threads 1 -o %s/none/gs",
+                             "impute %s/mdm.tsm --input %s/ds --samples 4 --temperature 0 --order confident "
+                             "--threads 1 -o %s/none/gs",
+                             "generate %s/mdm.tsm -n 2 --length 5 --temperature 0 --samples 2%.0s -o %s/none/gs.txt"};
+    for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
+        snprintf(cmd, sizeof cmd, refused[i], m, m, dir);
+        const int rc = run_cli(cmd, err, sizeof err);
+        CHECK_MSG(rc == 2 && strstr(err, "error: mdm: option --samples: ") && strstr(err, "greedy decoding") &&
+                      strstr(err, "--temperature T above 0") && strchr(err, '\n') == strrchr(err, '\n'),
+                  "%s: exit %d: %s", cmd, rc, err);
+    }
+    const char *taken[] = {"impute %s/mdm.tsm --input %s/ds --samples 2 --temperature 0.5 --threads 1 -o %s/gs",
+                           "impute %s/mdm.tsm --input %s/ds --samples 2 --order random --threads 1 -o %s/gs",
+                           "impute %s/mdm.tsm --input %s/ds --samples 1 --threads 1 -o %s/gs",
+                           "generate %s/mdm.tsm -n 2 --length 5 --samples 2%.0s -o %s/gs.txt"};
+    for (size_t i = 0; i < sizeof taken / sizeof *taken; i++) {
+        snprintf(cmd, sizeof cmd, taken[i], m, m, dir);
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s: %s", cmd, err);
+    }
+}
+
 static void setup(void)
 {
     REQUIRE(make_dataset() == 0);
@@ -4003,4 +4032,5 @@ TEST_MAIN("cli", {
     RUN(fill_option_refused_once);
     RUN(generate_fixed_length_is_usage);
     RUN(generate_mdm_length_cap_is_usage);
+    RUN(mdm_greedy_samples_refused);
 })

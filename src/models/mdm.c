@@ -1212,6 +1212,17 @@ int refuse_keys(const ts_run_opts *o, const char *what, const char *const *not)
 #define GREEDY_UNSEEDED "greedy decoding (--temperature 0, --order confident) draws nothing: sample with " \
                         "--temperature T above 0 or --order random, or leave --seed out"
 
+/* --samples N above 1 at greedy decoding: N identical decodings to vote on, refused as a
+ * seed is there */
+static int greedy_samples(const infill_opts *io, long samples)
+{
+    if (samples > 1 && io->temperature == 0 && !io->random_order)
+        return ts_opt_fail("mdm", "samples", "%ld: greedy decoding (--temperature 0, --order confident) gives one "
+                           "decoding, the same every time: sample with --temperature T above 0 or --order random, "
+                           "or leave --samples out", samples);
+    return 0;
+}
+
 static int run_opts(const mdm_model *m, const ts_run_opts *o, infill_opts *io, long *samples)
 {
     if (ts_run_samples(o, "mdm", samples) != 0) return -1;
@@ -1274,6 +1285,7 @@ typedef struct {
 static int fill_all(mdm_model *m, const int32_t *x, const uint8_t *hid, size_t n, size_t L, infill_opts *io,
                     long samples, const chain_choice *sel, const char *label, int progress, int32_t *out)
 {
+    if (greedy_samples(io, samples) != 0) return -1;
     if (samples > 1) {   /* every window's decodings, kept to vote on or rank */
         char what[160];
         snprintf(what, sizeof what, "--samples %ld of %zu windows of %zu events", samples, n, L);
@@ -1338,6 +1350,7 @@ static int impute_opts(const mdm_model *m, const ts_run_opts *o, infill_opts *io
     if (run_opts(m, o, io, samples) != 0) return -1;
     if (o->seed_given && io->temperature == 0 && !io->random_order)
         return ts_opt_fail("mdm", "seed", GREEDY_UNSEEDED);
+    if (greedy_samples(io, *samples) != 0) return -1;
     const char *select = ts_kv_get(&o->kv, "select"), *mix = ts_kv_get(&o->kv, "ngram-mix");
     if (select && strcmp(select, "vote") && strcmp(select, "likelihood"))
         return ts_opt_fail("mdm", "select", "'%s': expected vote or likelihood", select);
@@ -1442,7 +1455,8 @@ static int model_generate_check(const ts_model *base, const ts_run_opts *o)
     infill_opts io;
     long samples;
     gen_sampler g;
-    return generate_opts((const mdm_model *)base, o, &io, &samples, &g);
+    if (generate_opts((const mdm_model *)base, o, &io, &samples, &g) != 0) return -1;
+    return g.chain ? 0 : greedy_samples(&io, samples);   /* the chain sampler takes one sample */
 }
 
 static int model_generate(ts_model *base, size_t n, size_t L, const ts_run_opts *o, int32_t *out)
@@ -1640,7 +1654,9 @@ const ts_model_ops ts_model_mdm = {
         "                 best of N: the decoding whose whole window the chain likelihood\n"
         "                 below rates highest, the network's alone unless --ngram-mix\n"
         "                 says; one network evaluation per event from the first\n"
-        "                 hidden one on, per distinct decoding)\n"
+        "                 hidden one on, per distinct decoding); impute and generate\n"
+        "                 take --samples N above 1 only where decodings are drawn, at T\n"
+        "                 above 0 or --order random (greedy and confident refuses it)\n"
         "  score: bits per event by the masked-diffusion bound (an upper bound on the\n"
         "                 negative log2-likelihood): the network alone on whole windows,\n"
         "                 8 masking levels per window from a fixed seed\n"
