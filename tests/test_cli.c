@@ -3944,6 +3944,35 @@ static void mdm_greedy_samples_refused(void)
     }
 }
 
+/* a count of one names one event or window: drop's note on a trace of 1 event, the
+ * refusals of a set of windows of 1 event (tune-prior, train at another --length, split,
+ * bench impute) */
+static void one_event_singular(void)
+{
+    char cmd[4096], err[2048], tr[600], set[600];
+    snprintf(tr, sizeof tr, "%s/one.trace", dir);
+    write_text(tr, "  a-1 [000] ..... 1.000001: sys_read(fd: 0)\n");
+    snprintf(cmd, sizeof cmd, "drop %s -o %s/one-dropped.trace --rate 0.5", tr, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0 && strstr(err, "a trace of 1 event holds few bursts"), "%s: %s", cmd,
+              err);
+    snprintf(set, sizeof set, "%s/set1", dir);
+    snprintf(cmd, sizeof cmd, "markov %s/ds -n 20 --length 1 -o %s", dir, set);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    const struct { const char *args, *says; } cases[] = {
+        {"tune-prior tests/fixtures/models/mdm.tsm %s -o %s.tsm --threads 1 --no-progress", "windows of 1 event; "},
+        {"train --model ngram %s --length 2 -o %s.tsm", "windows of 1 event, but --length 2"},
+        {"split %s --length 2 -o %s-split", "is windows of 1 event, one after"},
+        {"bench impute --model ngram %s%.0s", "windows of 1 event, which bench impute"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char args[1400];
+        snprintf(args, sizeof args, cases[i].args, set, set);
+        snprintf(cmd, sizeof cmd, "%s", args);
+        const int rc = run_cli(cmd, err, sizeof err);
+        CHECK_MSG(rc != 0 && strstr(err, cases[i].says) && !strstr(err, "1 events"), "%s: exit %d: %s", cmd, rc, err);
+    }
+}
+
 static void setup(void)
 {
     REQUIRE(make_dataset() == 0);
@@ -4033,4 +4062,5 @@ TEST_MAIN("cli", {
     RUN(generate_fixed_length_is_usage);
     RUN(generate_mdm_length_cap_is_usage);
     RUN(mdm_greedy_samples_refused);
+    RUN(one_event_singular);
 })

@@ -217,8 +217,8 @@ static void run_dataset(const bench_args *a, const char *path, const ts_run_opts
     if (ts_mc_window_length(path, d.data.stream.n, &set) || set) {
         if (set) {
             char *p = ts_path_join(path, "length");
-            ts_fail("%s: windows of %zu events, which bench impute would cut as one stream (impute and score "
-                    "read a set's own windows)", p, set);
+            ts_fail("%s: windows of %zu event%s, which bench impute would cut as one stream (impute and score "
+                    "read a set's own windows)", p, set, ts_plural(set));
             free(p);
         }
         ts_split_data_free(&d);

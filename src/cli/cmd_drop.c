@@ -82,8 +82,9 @@ int cmd_drop(int argc, char **argv)
     const double share = st.events ? (double)st.dropped / (double)st.events : 0;
     if (rc == 0 && st.events && (share < 0.5 * rate || share > 1.5 * rate))
         cli_say(stderr, "tracesynth: note: drop: %.2f %% of the events dropped for --rate %g (%g %%): a trace of %llu "
-                "events holds few bursts of %ld-%ld, so the share varies from seed to seed (shorter bursts or a longer "
-                "trace bring it nearer)\n", 100 * share, rate, 100 * rate, (unsigned long long)st.events, bmin, bmax);
+                "event%s holds few bursts of %ld-%ld, so the share varies from seed to seed (shorter bursts or a longer "
+                "trace bring it nearer)\n", 100 * share, rate, 100 * rate, (unsigned long long)st.events,
+                ts_plural((size_t)st.events), bmin, bmax);
     ts_drop_stats_free(&st);
     ts_opt_free(&args);
     return rc ? cli_fail() : 0;

@@ -685,8 +685,8 @@ static int eval_generate(const eval_args *a)
     int pm[3];
     memcpy(pm, a->fractions_given ? a->permille : ts_split_default_permille, sizeof pm);
     if (train_dir && T.n > 1 && a->fractions_given) {
-        ts_fail("%s: --fractions: a set of windows of %zu events (its length recorded) is read whole, not cut in time",
-                a->train, T.len);
+        ts_fail("%s: --fractions: a set of windows of %zu event%s (its length recorded) is read whole, not cut in "
+                "time", a->train, T.len, ts_plural(T.len));
         goto done;
     }
     if (train_dir && T.n == 1 && !a->fractions_given &&

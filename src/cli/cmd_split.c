@@ -113,9 +113,9 @@ int cmd_split(int argc, char **argv)
     if (rc == 0 && ts_mc_window_length(dataset, d.data.stream.n, &set)) rc = -1;
     if (rc == 0 && set) {
         char *p = ts_path_join(dataset, "length");
-        rc = ts_fail("%s: %s is windows of %zu events, one after the other; split cuts one stream, across them, and its "
-                     "train_stream.txt cannot mark where one window ends: train and impute read the set's own windows "
-                     "(give them %s)", p, dataset, set, dataset);
+        rc = ts_fail("%s: %s is windows of %zu event%s, one after the other; split cuts one stream, across them, and "
+                     "its train_stream.txt cannot mark where one window ends: train and impute read the set's own "
+                     "windows (give them %s)", p, dataset, set, ts_plural(set), dataset);
         free(p);
     }
     if (rc == 0) rc = ts_split_data_resplit(&d, &ss);

@@ -127,7 +127,7 @@ int cmd_tune_prior(int argc, char **argv)
     rc = 1;
     if (rec && (rec < 2 || rec > 4096)) {   /* a part without a whole window: refused by the load */
         char *p = ts_path_join(args.pos[1], "length");
-        ts_fail("tune-prior: %s: windows of %zu events; the choice takes windows of 2 to 4096", p, rec);
+        ts_fail("tune-prior: %s: windows of %zu event%s; the choice takes windows of 2 to 4096", p, rec, ts_plural(rec));
         free(p);
         cli_fail();
         goto done;

@@ -44,7 +44,8 @@ int train_channels(const char *model, const char *dataset, const ts_split_spec *
     if (o.window && o.len > o.window && !len_given) o.len = o.window;
     if (o.window && o.len > o.window) {
         char *p = ts_path_join(dataset, "length");
-        ts_fail("%s: windows of %zu events, but --length %zu (training crops stay within them)", p, o.window, o.len);
+        ts_fail("%s: windows of %zu event%s, but --length %zu (training crops stay within them)", p, o.window,
+                ts_plural(o.window), o.len);
         free(p);
         ts_mc_free(&d);
         return cli_fail();

@@ -276,7 +276,7 @@ int cli_mc_window_length(const char *dir, size_t n, int given, size_t len, size_
     if (ts_mc_window_length(dir, n, &rec)) return -1;
     if (rec && given && len != rec) {
         char *p = ts_path_join(dir, "length");
-        ts_fail("%s: windows of %zu events, but --length %zu%s", p, rec, len, len ? "" : " (one sequence)");
+        ts_fail("%s: windows of %zu event%s, but --length %zu%s", p, rec, ts_plural(rec), len, len ? "" : " (one sequence)");
         free(p);
         return -1;
     }

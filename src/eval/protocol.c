@@ -80,7 +80,7 @@ static int load_set(const char *who, const char *dir, const ts_split_spec *s, si
     if (ts_mc_window_length(dir, d->data.stream.n, &r)) goto fail;
     if (r && t.length && t.length != r) {
         char *p = ts_path_join(dir, "length");
-        ts_fail("%s: windows of %zu events, but --length %zu", p, r, t.length);
+        ts_fail("%s: windows of %zu event%s, but --length %zu", p, r, ts_plural(r), t.length);
         free(p);
         goto fail;
     }
@@ -108,8 +108,8 @@ static int load_set(const char *who, const char *dir, const ts_split_spec *s, si
     for (int i = 0; i < 3; i++)
         if ((parts >> i & 1) && (lo[i] + r - 1) / r >= hi[i] / r) {
             char *p = ts_path_join(dir, "length");
-            ts_fail("%s: the %s part (events %zu to %zu) holds no whole window of %zu (%s; %zu windows in "
-                    "all: more windows, or other fractions)", dir, name[i], lo[i], hi[i], r, p, n / r);
+            ts_fail("%s: the %s part (events %zu to %zu) holds no whole window of %zu (%s; %zu window%s in "
+                    "all: more windows, or other fractions)", dir, name[i], lo[i], hi[i], r, p, n / r, ts_plural(n / r));
             free(p);
             goto fail;
         }
@@ -285,8 +285,8 @@ static int also_add(ts_split_data *d, const char *dir, const ts_split_spec *s, i
     if (ts_mc_window_length(dir, e.stream.n, &set) || set) {
         if (set) {
             char *p = ts_path_join(dir, "length");
-            ts_fail("%s: windows of %zu events, which %s would join as one stream; train on it as the dataset", p,
-                    set, whole ? "--also-whole" : "--also");
+            ts_fail("%s: windows of %zu event%s, which %s would join as one stream; train on it as the dataset", p,
+                    set, ts_plural(set), whole ? "--also-whole" : "--also");
             free(p);
         }
         ts_dataset_free(&e);
