@@ -1447,6 +1447,40 @@ static void split_folder_as_dataset(void)
                                                        "stream.txt)"), "%s", ts_error());
 }
 
+/* ftrace's and perf script's text alike: an event is in one file (a CPU's per_cpu file,
+ * or the whole trace), so the same event (its CPU, thread, time and name) in two files is
+ * a trace given twice: a copy under another name, or the whole trace beside its per-CPU
+ * files, refused naming both, where merged they counted each event twice; per-CPU files
+ * alone merge as before */
+static void ftrace_copy_refused(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    const char *c0 = "  a-1 [000] ..... 1.000001: sys_read(fd: 0)\n  a-1 [000] ..... 1.000004: sys_read -> 0x0\n";
+    const char *c1 = "  b-2 [001] ..... 1.000002: sys_write(fd: 0)\n  b-2 [001] ..... 1.000003: sys_write -> 0x1\n";
+    char p0[600], p1[600], pw[600], pc[600], whole[512];
+    snprintf(p0, sizeof p0, "%s", in(d, "cpu0.trace"));
+    snprintf(p1, sizeof p1, "%s", in(d, "cpu1.trace"));
+    snprintf(pw, sizeof pw, "%s", in(d, "whole.trace"));
+    snprintf(pc, sizeof pc, "%s", in(d, "whole-copy.trace"));
+    snprintf(whole, sizeof whole, "%s%s", c0, c1);
+    write_text(p0, c0);
+    write_text(p1, c1);
+    write_text(pw, whole);
+    write_text(pc, whole);
+    ts_ctf_trace t;
+    char *notes = NULL;
+    const char *const copy[] = {pw, pc}, *const beside[] = {pw, p0, p1}, *const cpus[] = {p0, p1};
+    CHECK_MSG(ts_ftrace_load(copy, 2, NULL, NULL, &t, &notes) == -1 && strstr(ts_error(), pw) &&
+                  strstr(ts_error(), pc) && strstr(ts_error(), "CPU 0's read entry of thread 1 at 1.000001"),
+              "%s", ts_error());
+    CHECK_MSG(ts_perf_load(beside, 3, NULL, NULL, &t, &notes) == -1 && strstr(ts_error(), pw) &&
+                  strstr(ts_error(), p0) && strstr(ts_error(), "given twice"), "%s", ts_error());
+    CHECK_MSG(ts_ftrace_load(cpus, 2, NULL, NULL, &t, &notes) == 0 && t.n == 2, "%s", ts_error());
+    free(notes);
+    ts_ctf_trace_free(&t);
+}
+
 TEST_MAIN("data", {
     RUN(ids_separated);
     RUN(windows_roundtrip);
@@ -1485,4 +1519,5 @@ TEST_MAIN("data", {
     RUN(fuzz_readers);
     RUN(strace_copy_refused);
     RUN(split_folder_as_dataset);
+    RUN(ftrace_copy_refused);
 })

@@ -2853,13 +2853,29 @@ static void perf_unknown_thread(void)
  * file do not */
 static void ingest_perf_without_lost_lines_noted(void)
 {
-    char *t = make_perf(300, 0, 0, 0);
-    write_file(at("in_unmarked.txt"), t);
-    write_file(at("in_unmarked2.txt"), t);
-    free(t);
-    t = make_perf(300, 100, 6, 0);
-    write_file(at("in_marked.txt"), t);
-    free(t);
+    /* one trace's CPUs apart, as per-CPU files (each event in one): CPU 1's lines and CPU
+     * 0's without a PERF_RECORD_LOST line, CPU 0's with one (of the trace marked at event 100) */
+    char *t, *cpu[2];
+    const char *const name[3] = {"in_unmarked.txt", "in_unmarked2.txt", "in_marked.txt"};
+    for (int f = 0; f < 3; f++) {
+        t = f < 2 ? make_perf(300, 0, 0, 0) : make_perf(300, 100, 6, 0);
+        size_t len[2] = {0, 0};
+        cpu[0] = malloc(strlen(t) + 1);
+        cpu[1] = malloc(strlen(t) + 1);
+        for (const char *p = t; *p;) {
+            const char *e = strchr(p, '\n'), *b = strchr(p, '[');
+            const size_t l = e ? (size_t)(e - p) + 1 : strlen(p);
+            const int c = b && b < p + l && b[3] == '1';
+            memcpy(cpu[c] + len[c], p, l);
+            len[c] += l;
+            p += l;
+        }
+        cpu[0][len[0]] = cpu[1][len[1]] = 0;
+        write_file(at(name[f]), cpu[f == 0]);
+        free(cpu[0]);
+        free(cpu[1]);
+        free(t);
+    }
     t = make_text(300, 0, 0, 0);
     write_file(at("in_unmarked.trace"), t);
     free(t);

@@ -1370,6 +1370,50 @@ void ts__ftrace_overwritten(ts__notes *notes, const char *const *paths, const ts
     free(done);
 }
 
+/* the file of record seq (first: each file's first) */
+static int file_of(const size_t *first, int npaths, size_t seq)
+{
+    int f = 0;
+    while (f + 1 < npaths && first[f + 1] <= seq) f++;
+    return f;
+}
+
+/* An event is in one file of a trace (a CPU's per_cpu/cpuN/trace, or the whole trace): the
+ * same event (CPU, thread, time, kind, name, value) in two files is a trace given twice, a
+ * copy under another name or the whole trace beside its per-CPU files, whose events merged
+ * would each count twice. rd.r sorted by time; 0, or -1 naming both files and the event */
+static int same_events(const reader *rd, const char *const *paths, int npaths, const size_t *first)
+{
+    static const char *const kind_name[] = {"entry", "exit", "event", "marker"};
+    for (size_t k = 0, r; k < rd->n; k = r) {
+        for (r = k + 1; r < rd->n && rd->r[r].ns == rd->r[k].ns; r++) {}
+        for (size_t a = k; a < r; a++) {
+            const rec *x = &rd->r[a];
+            if (x->kind == K_LOST) continue;
+            for (size_t b = a + 1; b < r && b - a <= 256; b++) {   /* (a copy's event: a few on) */
+                const rec *y = &rd->r[b];
+                if (y->kind != x->kind || y->cpu != x->cpu || y->tid != x->tid || y->name != x->name ||
+                    y->nr != x->nr || y->raw != x->raw || y->has_val != x->has_val || (x->has_val && y->val != x->val))
+                    continue;
+                const int fa = file_of(first, npaths, x->seq), fb = file_of(first, npaths, y->seq);
+                if (fa == fb) continue;
+                char what[160], when[64];
+                if (x->name) snprintf(what, sizeof what, "%s %s", x->name, kind_name[x->kind]);
+                else snprintf(what, sizeof what, "nr %ld %s", x->nr, kind_name[x->kind]);
+                /* as the trace prints it: seconds to the microsecond, or a bare count */
+                if (rd->clock == 2) snprintf(when, sizeof when, "%lld", (long long)x->ns);
+                else snprintf(when, sizeof when, "%lld.%06lld", (long long)(x->ns / 1000000000),
+                              (long long)(x->ns % 1000000000 / 1000));
+                return ts_fail("%s and %s both hold CPU %d's %s of thread %lld at %s: one trace given twice (a copy "
+                               "of it, or the whole trace beside its per-CPU files?); each event is in one file",
+                               paths[fa < fb ? fa : fb], paths[fa < fb ? fb : fa], (int)x->cpu, what, (long long)x->tid,
+                               when);
+            }
+        }
+    }
+    return 0;
+}
+
 static int load_text(const char *const *paths, int npaths, const ts_ctf_opts *opts, const char *arch_name,
                      ts_ctf_trace *out, char **notes, int perf)
 {
@@ -1384,7 +1428,11 @@ static int load_text(const char *const *paths, int npaths, const ts_ctf_opts *op
     ts__interner_init(&rd.strs);
     int rc = 0;
     ts__ft_header *hdr = ts_calloc((size_t)npaths, sizeof *hdr);
-    for (int f = 0; f < npaths && rc == 0; f++) rc = read_one(&rd, paths[f], npaths == 1, &hdr[f], perf);
+    size_t *first = ts_malloc((size_t)npaths * sizeof *first);   /* each file's first record (seq) */
+    for (int f = 0; f < npaths && rc == 0; f++) {
+        first[f] = rd.n;
+        rc = read_one(&rd, paths[f], npaths == 1, &hdr[f], perf);
+    }
     if (rc == 0) ts__ftrace_overwritten(&rd.notes, paths, hdr, npaths);
     free(hdr);
     char label[512];
@@ -1407,6 +1455,8 @@ static int load_text(const char *const *paths, int npaths, const ts_ctf_opts *op
         }
         x->name = intern(&rd, nm, nm + strlen(nm));
     }
+    if (rc == 0 && npaths > 1) rc = same_events(&rd, paths, npaths, first);
+    free(first);
     if (raw_left)
         ts__note(&rd.notes, "%s: both syscalls:* and raw_syscalls events: the %zu raw_syscalls ones are left out, each call "
                   "counted once", label, raw_left);
