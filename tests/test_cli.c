@@ -3973,6 +3973,30 @@ static void one_event_singular(void)
     }
 }
 
+/* a model that trains in one pass keeps no checkpoints: --resume is refused alike (a usage
+ * error, 2, naming why) whether -o names the file resumed from or another, the file kept */
+static void one_pass_resume_refused_alike(void)
+{
+    char cmd[4096], err[1024], m[600];
+    snprintf(m, sizeof m, "%s/op.tsm", dir);
+    snprintf(cmd, sizeof cmd, "train --model ngram %s/ds -o %s", dir, m);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    struct stat before, after;
+    REQUIRE(stat(m, &before) == 0);
+    const char *models[] = {"ngram", "unigram"}, *outs[] = {"%s", "%s-other.tsm"};
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 2; j++) {
+            char out[700];
+            snprintf(out, sizeof out, outs[j], m);
+            snprintf(cmd, sizeof cmd, "train --model %s %s/ds --resume %s -o %s", models[i], dir, m, out);
+            const int rc = run_cli(cmd, err, sizeof err);
+            CHECK_MSG(rc == 2 && strstr(err, "--resume") && strstr(err, "keeps no checkpoints") &&
+                          !strstr(err, "written over"), "%s: exit %d: %s", cmd, rc, err);
+        }
+    REQUIRE(stat(m, &after) == 0);
+    CHECK(after.st_size == before.st_size && after.st_mtime == before.st_mtime);
+}
+
 static void setup(void)
 {
     REQUIRE(make_dataset() == 0);
@@ -4063,4 +4087,5 @@ TEST_MAIN("cli", {
     RUN(generate_mdm_length_cap_is_usage);
     RUN(mdm_greedy_samples_refused);
     RUN(one_event_singular);
+    RUN(one_pass_resume_refused_alike);
 })

@@ -145,6 +145,8 @@ enum {
     TS_TRAIN_READS_WINDOWS = 8,     /* the training windows (their length) where the split also
                                      * holds the stream they are cut from: without it, the
                                      * stream is read whole (ngram, unigram) */
+    TS_TRAIN_READS_RESUME = 16,     /* ts_train_opts resume: it trains by iterations, from a
+                                     * checkpoint too (not in one pass, keeping none) */
 };
 
 enum {

@@ -246,7 +246,8 @@ int cmd_train(int argc, char **argv)
                     "given (given, they may differ from it); a checkpoint\n"
                     "written before it kept its iterations takes those of\n"
                     "its run's start record in --log, else the model's\n"
-                    "default, with a note"),
+                    "default, with a note; ngram and unigram train in\n"
+                    "one pass, keep no checkpoints and refuse it"),
         TS_OPT_STR_(0, "log", &log, "FILE.jsonl", "append training records (JSON lines; elapsed_s:\n"
                     "from this run's first iteration, as the progress bar)"),
         CLI_TRAIN_OPTIONS(&run),
@@ -326,10 +327,12 @@ int cmd_train(int argc, char **argv)
                        : !(reads & TS_TRAIN_READS_MASKS) && ts_opt_given(&args, &pos) ? "--position"
                        : !(reads & TS_TRAIN_READS_SEED) && !ri.copies && ts_opt_given(&args, &run.seed) ? "--seed"
                        : !(reads & TS_TRAIN_READS_PRECISION) && ts_opt_given(&args, &run.precision) ? "--precision"
+                       : !(reads & TS_TRAIN_READS_RESUME) && resume ? "--resume"
                        : NULL;
     if (unread) {
         const char *why = !strcmp(unread, "--seed") ? "its training draws nothing"
                         : !strcmp(unread, "--precision") ? "its training has no matrix products"
+                        : !strcmp(unread, "--resume") ? "it trains in one pass and keeps no checkpoints"
                         : "its training draws no blackout masks";
         rc = cli_usage_error(C, "%s: the model %s does not read it (%s)", unread, model, why);
         goto done;

@@ -1700,7 +1700,7 @@ const ts_model_ops ts_model_mdm = {
     .train_keys = mdm_keys,
     .run_keys = (const char *const[]){"samples", "temperature", "prior-weight", "prior-gate", "in-window", "context", "ensemble",
                                       "likelihood", "ngram-mix", "sampler", "select", "order", NULL},
-    .train_reads = TS_TRAIN_READS_SEED | TS_TRAIN_READS_PRECISION | TS_TRAIN_READS_WINDOWS,
+    .train_reads = TS_TRAIN_READS_SEED | TS_TRAIN_READS_PRECISION | TS_TRAIN_READS_WINDOWS | TS_TRAIN_READS_RESUME,
     /* the seed when it samples (--temperature above 0, --order random) */
     .impute_reads = TS_IMPUTE_READS_SEED | TS_IMPUTE_READS_PRECISION,
     .run_check = model_run_check,

@@ -932,7 +932,8 @@ const ts_model_ops ts_model_sssd_s4 = {
     .train_keys = known_opts,
     .run_keys = (const char *const[]){"samples", NULL},
     .run_check = model_run_check,
-    .train_reads = TS_TRAIN_READS_MASKS | TS_TRAIN_READS_SEED | TS_TRAIN_READS_PRECISION | TS_TRAIN_READS_WINDOWS,
+    .train_reads = TS_TRAIN_READS_MASKS | TS_TRAIN_READS_SEED | TS_TRAIN_READS_PRECISION | TS_TRAIN_READS_WINDOWS |
+                   TS_TRAIN_READS_RESUME,
     .impute_reads = TS_IMPUTE_READS_SEED | TS_IMPUTE_READS_PRECISION,
 };
 
@@ -956,7 +957,8 @@ const ts_model_ops ts_model_diffwave = {
     .train_keys = diffwave_opts,
     .run_keys = (const char *const[]){"samples", NULL},
     .run_check = model_run_check,
-    .train_reads = TS_TRAIN_READS_MASKS | TS_TRAIN_READS_SEED | TS_TRAIN_READS_PRECISION | TS_TRAIN_READS_WINDOWS,
+    .train_reads = TS_TRAIN_READS_MASKS | TS_TRAIN_READS_SEED | TS_TRAIN_READS_PRECISION | TS_TRAIN_READS_WINDOWS |
+                   TS_TRAIN_READS_RESUME,
     .impute_reads = TS_IMPUTE_READS_SEED | TS_IMPUTE_READS_PRECISION,
 };
 
@@ -996,7 +998,8 @@ const ts_model_ops ts_model_csdi_s4 = {
     .train_keys = csdi_opts,
     .run_keys = (const char *const[]){"samples", NULL},
     .run_check = model_run_check,
-    .train_reads = TS_TRAIN_READS_MASKS | TS_TRAIN_READS_SEED | TS_TRAIN_READS_PRECISION | TS_TRAIN_READS_WINDOWS,
+    .train_reads = TS_TRAIN_READS_MASKS | TS_TRAIN_READS_SEED | TS_TRAIN_READS_PRECISION | TS_TRAIN_READS_WINDOWS |
+                   TS_TRAIN_READS_RESUME,
     .impute_reads = TS_IMPUTE_READS_SEED | TS_IMPUTE_READS_PRECISION,
 };
 
@@ -1024,7 +1027,8 @@ const ts_model_ops ts_model_sssd_sa = {
     .train_keys = sa_opts,
     .run_keys = (const char *const[]){"samples", NULL},
     .run_check = model_run_check,
-    .train_reads = TS_TRAIN_READS_MASKS | TS_TRAIN_READS_SEED | TS_TRAIN_READS_PRECISION | TS_TRAIN_READS_WINDOWS,
+    .train_reads = TS_TRAIN_READS_MASKS | TS_TRAIN_READS_SEED | TS_TRAIN_READS_PRECISION | TS_TRAIN_READS_WINDOWS |
+                   TS_TRAIN_READS_RESUME,
     .impute_reads = TS_IMPUTE_READS_SEED | TS_IMPUTE_READS_PRECISION,
     .len_multiple = TS_SASHIMI_POOL,
 };
