@@ -3997,6 +3997,27 @@ static void one_pass_resume_refused_alike(void)
     CHECK(after.st_size == before.st_size && after.st_mtime == before.st_mtime);
 }
 
+/* a strace log given as perf script's or ftrace's text: ingest says it is not the text
+ * asked for and names --from strace, not what gaps, fill and drop read; gaps says that */
+static void strace_log_as_perf_named(void)
+{
+    char cmd[4096], err[2048], log[600];
+    snprintf(log, sizeof log, "%s/app.strace", dir);
+    write_text(log, "100 1700000000.000001 read(3, \"x\", 1) = 1 <0.000010>\n"
+                    "100 1700000000.000100 write(1, \"x\", 1) = 1 <0.000010>\n");
+    const char *from[] = {"perf", "ftrace"}, *says[] = {"not perf script's text", "not ftrace's text"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(cmd, sizeof cmd, "ingest --from %s %s -o %s/app-ds", from[i], log, dir);
+        const int rc = run_cli(cmd, err, sizeof err);
+        CHECK_MSG(rc == 1 && strstr(err, "app.strace:1: ") && strstr(err, says[i]) &&
+                      strstr(err, "a strace log (ingest --from strace reads it)") && !strstr(err, "gaps"),
+                  "%s: exit %d: %s", cmd, rc, err);
+    }
+    snprintf(cmd, sizeof cmd, "gaps %s", log);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "strace loses no events") && strstr(err, "gaps, fill"),
+              "%s: %s", cmd, err);
+}
+
 static void setup(void)
 {
     REQUIRE(make_dataset() == 0);
@@ -4088,4 +4109,5 @@ TEST_MAIN("cli", {
     RUN(mdm_greedy_samples_refused);
     RUN(one_event_singular);
     RUN(one_pass_resume_refused_alike);
+    RUN(strace_log_as_perf_named);
 })

@@ -246,9 +246,11 @@ typedef struct {
  * newline is left out with a note; *ncpus grows to #P and to the largest CPU + 1; *lost_in
  * (the counts of the files' markers before, 0 for the first) by its markers' counts, a
  * marker that takes it to 2^63 - 1 or past refused, so that sums over the files fit; *hdr what
- * its header says (ts__ftrace_overwritten tells of it); as_perf: the text was asked for as perf's
- * (a NUL's error names perf script's text and perf trace's output); 0, or -1 and one error
- * line naming the file and line (fn's own error as it is) */
+ * its header says (ts__ftrace_overwritten tells of it); as_perf: what the text was asked for
+ * as, for the errors of a file that is not it: 0 a trace that loses events (gaps, fill, drop),
+ * 1 perf's (ts_perf_load: a NUL's error names perf script's text and perf trace's output), 2
+ * ftrace's (ts_ftrace_load); 0, or -1 and one error line naming the file and line (fn's own
+ * error as it is) */
 int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(void *u, const ts__ft_line *l),
                      void *u, ts__notes *notes, int *clock, int64_t *ncpus, int64_t *lost_in, ts__ft_header *hdr,
                      int as_perf);

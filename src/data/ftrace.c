@@ -828,7 +828,7 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
         else
             rc = ts_fail("%s: byte 0x00 (NUL) at line %zu, column %zu: %snot %s", path, at, (size_t)(z - bol) + 1,
                          ts__container_file(buf, size) ? TS__CONTAINER_FILE ", " : "",
-                         as_perf ? "perf script's text nor perf trace's output" : "ftrace text");
+                         as_perf == 1 ? "perf script's text nor perf trace's output" : "ftrace text");
         p = end;
     } else if (ts__bom_refused(path, buf, size)) {   /* not read into the first line's thread name */
         rc = -1;
@@ -935,8 +935,13 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
                                     "perf or strace; from a pipe, --from strace); gaps, fill and drop read perf "
                                     "script's text (perf record -e 'raw_syscalls:*', then perf script)"
                              : fmt == 0 && strace_call_line(blanks(b, e), e)
-                                 ? "a strace log's line: strace loses no events (ingest --from strace reads it); "
-                                   "gaps, fill and drop read traces that lose them: LTTng's, ftrace's and perf script's"
+                                 ? as_perf == 1 ? "not perf script's text: a line of a strace log (ingest --from strace "
+                                                  "reads it)"
+                                   : as_perf == 2 ? "not ftrace's text: a line of a strace log (ingest --from strace "
+                                                    "reads it)"
+                                   : "a strace log's line: strace loses no events (ingest --from strace reads it); "
+                                     "gaps, fill and drop read traces that lose them: LTTng's, ftrace's and perf "
+                                     "script's"
                              : fmt == 2 && callchain_line(b, s, e) ? "a callchain line of perf script's (perf record -g): "
                                                                      "not read (perf script -G)"
                              : perf_without_tid(s, e) ? "perf script's text without the TID column: not read (perf "
@@ -1195,7 +1200,8 @@ static int read_one(reader *rd, const char *path, int alone, ts__ft_header *hdr,
     size_t first = rd->n;
     int clock = 0;
     one_file of = {rd, 0, 0, INT64_MAX};
-    int rc = ts__ftrace_lines(path, buf, size, add_line, &of, &rd->notes, &clock, &rd->ncpus, &rd->lost, hdr, perf);
+    int rc = ts__ftrace_lines(path, buf, size, add_line, &of, &rd->notes, &clock, &rd->ncpus, &rd->lost, hdr,
+                              perf ? 1 : 2);
     /* a marker takes the time of the line after it (ftrace prints it just before the first
      * event after the loss, of its CPU), or of the one before at the end */
     int64_t t = INT64_MIN;
