@@ -4018,6 +4018,28 @@ static void strace_log_as_perf_named(void)
               "%s: %s", cmd, err);
 }
 
+/* a path through a file (file/x) where an input is read: the path, what was looked for
+ * there and the file in the way, not strerror's bare "Not a directory" */
+static void input_through_a_file_named(void)
+{
+    char cmd[4096], err[2048], f[600];
+    snprintf(f, sizeof f, "%s/plain", dir);
+    write_text(f, "x\n");
+    const struct { const char *cmd, *says; } cases[] = {
+        {"score tests/fixtures/models/ngram.tsm --input %s/x", "/x: no such file or directory: "},
+        {"impute tests/fixtures/models/ngram.tsm --input %s/x", "/x: no such file or directory: "},
+        {"train --model ngram %s/x", "/x: no such dataset directory: "},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        snprintf(cmd, sizeof cmd, cases[i].cmd, f);
+        char want[700];
+        snprintf(want, sizeof want, "%s is a file, not a directory", f);
+        const int rc = run_cli(cmd, err, sizeof err);
+        CHECK_MSG(rc == 1 && strstr(err, cases[i].says) && strstr(err, want) && !strstr(err, "Not a directory"),
+                  "%s: exit %d: %s", cmd, rc, err);
+    }
+}
+
 static void setup(void)
 {
     REQUIRE(make_dataset() == 0);
@@ -4110,4 +4132,5 @@ TEST_MAIN("cli", {
     RUN(one_event_singular);
     RUN(one_pass_resume_refused_alike);
     RUN(strace_log_as_perf_named);
+    RUN(input_through_a_file_named);
 })

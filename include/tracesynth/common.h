@@ -220,7 +220,8 @@ int  ts_path_is_stdin(const char *path);
  * not resolve */
 char *ts_path_resolve(const char *path);
 /* -1 with the error for path, which stat() or open() refused, errno as it left it: not
- * there (ENOENT) is "PATH: MISSING" (as "no such dataset directory"); a path too long for
+ * there (ENOENT) is "PATH: MISSING" (as "no such dataset directory"); a path through a file
+ * (ENOTDIR) "PATH: MISSING: FILE is a file, not a directory"; a path too long for
  * the system (longer than PATH_MAX, or a name in it longer than NAME_MAX) says so; anything
  * else gives its reason */
 int  ts_fail_path(const char *path, const char *missing);

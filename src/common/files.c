@@ -1372,6 +1372,21 @@ int ts_fail_path(const char *path, const char *missing)
 {
     int e = errno;
     if (e == ENOENT) return ts_fail("%s: %s", path, missing);
+    if (e == ENOTDIR) {   /* a name in it that is no directory, where one was to be: the first */
+        char *p = ts_strdup(path);
+        struct stat st;
+        for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
+            *s = 0;
+            if (stat(p, &st) == 0 && !S_ISDIR(st.st_mode)) {
+                int rc = ts_fail("%s: %s: %s is %s, not a directory", path, *missing ? missing : "not there", p,
+                                 S_ISREG(st.st_mode) ? "a file" : "no directory");
+                free(p);
+                return rc;
+            }
+            *s = '/';
+        }
+        free(p);
+    }
     if (e != ENAMETOOLONG) return ts_fail("%s: %s", path, strerror(e));
     if (strlen(path) >= PATH_MAX)
         return ts_fail("%s: path too long (the path is longer than PATH_MAX, %d bytes)", path, PATH_MAX - 1);
