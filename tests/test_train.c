@@ -2588,6 +2588,29 @@ static void resume_output_over_checkpoint(void)
     }
 }
 
+/* a resume whose network options differ from the checkpoint's (the first run's --layers
+ * left out) says which: each differing key of the network's config, the checkpoint's value
+ * and the options' (ff: the width, --ff M x C) */
+static void resume_names_differing_option(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char out[600], args[4096], err[2048];
+    snprintf(out, sizeof out, "%s/r.tsm", dir);
+    const char *common = "--length 16 --channels 8 --state 4 --batch 2 --valid-every 2 --threads 1 --no-progress";
+    snprintf(args, sizeof args, "train --model mdm tests/fixtures/models/ds %s --layers 1 --iters 2 -o %s", common, out);
+    REQUIRE(run_cli(args, err, sizeof err) == 0);
+    snprintf(args, sizeof args, "train --model mdm tests/fixtures/models/ds %s --iters 4 --resume %s.ckpt -o %s-2",
+             common, out, out);
+    const int rc = run_cli(args, err, sizeof err);
+    CHECK_MSG(rc == 1 && strstr(err, "r.tsm.ckpt: checkpoint of a different model: its layers=1 where the options "
+                                     "give layers=4"), "exit %d: %s", rc, err);
+    snprintf(args, sizeof args, "train --model mdm tests/fixtures/models/ds %s --iters 4 --layers 2 --ff 8 "
+             "--resume %s.ckpt -o %s-2", common, out, out);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "its layers=1, ff=16 where the options give layers=2, "
+                                                                 "ff=64"), "%s", err);
+}
+
 TEST_MAIN("train", {
     RUN(learns);
     RUN(resume_exact_and_log_once);
@@ -2636,4 +2659,5 @@ TEST_MAIN("train", {
     RUN(valid_record_before_ckpt);
     RUN(frozen_not_decayed);
     RUN(resume_output_over_checkpoint);
+    RUN(resume_names_differing_option);
 })

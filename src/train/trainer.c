@@ -442,6 +442,38 @@ static void flat(const char *s, char *buf, size_t n)
     buf[j] = 0;
 }
 
+/* the KEY=VALUE lines of two configs that differ, as "KEY=V, ..." of each (a key only one
+ * has: "no KEY" in the other); 0 when none does (configs not of such lines) */
+static int config_diff(const char *have, const char *want, char *its, size_t ni, char *given, size_t ng)
+{
+    size_t li = 0, lg = 0;
+    int n = 0;
+    its[0] = given[0] = 0;
+    for (int side = 0; side < 2; side++) {
+        const char *a = side ? want : have, *b = side ? have : want;
+        for (const char *l = a; *l; l += strcspn(l, "\n"), l += *l == '\n') {
+            const size_t len = strcspn(l, "\n"), k = strcspn(l, "=\n");
+            if (k == len) continue;   /* no KEY=VALUE */
+            const char *m = NULL;   /* the key's line in b */
+            for (const char *q = b; *q && !m; q += strcspn(q, "\n"), q += *q == '\n')
+                if (strcspn(q, "=\n") == k && !memcmp(q, l, k) && q[k] == '=') m = q;
+            const size_t mlen = m ? strcspn(m, "\n") : 0;
+            if (side && m) continue;   /* (said from have's side) */
+            if (m && mlen == len && !memcmp(m, l, len)) continue;
+            const char *h = side ? NULL : l, *w = side ? l : m;
+            const size_t hl = side ? 0 : len, wl = side ? len : mlen;
+            if (li < ni)
+                li += (size_t)(h ? snprintf(its + li, ni - li, "%s%.*s", n ? ", " : "", (int)hl, h)
+                                 : snprintf(its + li, ni - li, "%sno %.*s", n ? ", " : "", (int)k, l));
+            if (lg < ng)
+                lg += (size_t)(w ? snprintf(given + lg, ng - lg, "%s%.*s", n ? ", " : "", (int)wl, w)
+                                 : snprintf(given + lg, ng - lg, "%sno %.*s", n ? ", " : "", (int)k, l));
+            n++;
+        }
+    }
+    return n;
+}
+
 /* *has_ema: the checkpoint's EMA went into ema (a run with one); else ema is untouched */
 static int ckpt_read(const char *path, const ts_train_net *net, ts_train_cfg *cfg, ts_adam *a, float *best,
                      float *ema, int *has_ema, train_state *st, replan_state *rp, long *rp_iters, long *run_iters)
@@ -490,10 +522,17 @@ static int ckpt_read(const char *path, const ts_train_net *net, ts_train_cfg *cf
         char have[512], want[512], *h = ts_malloc(c->size + 1);
         memcpy(h, c->data, c->size);
         h[c->size] = 0;
-        flat(h, have, sizeof have);
-        flat(net->config, want, sizeof want);
+        /* the keys that differ first (a network option of the first run's left out) */
+        const int nd = config_diff(h, net->config, have, sizeof have, want, sizeof want);
+        if (nd) {
+            ts_fail("%s: checkpoint of a different model: its %s where the options give %s (the network's "
+                    "config; give the first run's options again)", path, have, want);
+        } else {
+            flat(h, have, sizeof have);
+            flat(net->config, want, sizeof want);
+            ts_fail("%s: checkpoint of a different model (%s; the options give %s)", path, have, want);
+        }
         free(h);
-        ts_fail("%s: checkpoint of a different model (%s; the options give %s)", path, have, want);
         goto done;
     }
     unsigned char sb[STATE_BYTES];
