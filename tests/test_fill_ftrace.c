@@ -2026,12 +2026,21 @@ static void fill_model_stream_after_the_trace(void)
     unlink(at("ms.fifo"));
     REQUIRE(mkfifo(at("ms.fifo"), 0600) == 0);
     const char *bin = getenv("TRACESYNTH") ? getenv("TRACESYNTH") : "build/tracesynth";
-    char cmd[8192];
+    char cmd[8192], fifo[512], copy[512], in[512], out[512];   /* at() keeps 4 names at a time */
+    snprintf(fifo, sizeof fifo, "%s", at("ms.fifo"));
+    snprintf(copy, sizeof copy, "%s", at("ms_copy.tsm"));
+    snprintf(in, sizeof in, "%s", at("ms_in.trace"));
+    snprintf(out, sizeof out, "%s", at("ms_out.trace"));
     for (int ok = 0; ok < 2; ok++) {
-        snprintf(cmd, sizeof cmd, "cat %s > %s & timeout 60 %s fill %s -q --threads 1 -o %s --save-model %s >/dev/null "
-                 "2>&1; rc=$?; [ $rc = 0 ] || timeout 5 sh -c ': > %s'; wait; exit $rc", at("ms.fifo"), at("ms_copy.tsm"),
-                 bin, at("ms_in.trace"), ok ? at("ms_out.trace") : "/dev/full", at("ms.fifo"), at("ms.fifo"));
+        /* the end of the FIFO is given by opening it: that waits for cat to open its side,
+         * which a busy machine may delay past one try; tries that all time out end cat and
+         * exit 99, not a wait for a cat that never returns */
+        snprintf(cmd, sizeof cmd, "cat %s > %s & c=$!; timeout 60 %s fill %s -q --threads 1 -o %s --save-model %s "
+                 ">/dev/null 2>&1; rc=$?; if [ $rc != 0 ]; then n=0; until timeout 5 sh -c ': > %s'; do "
+                 "n=$((n+1)); [ $n -lt 12 ] || { kill $c; wait $c; exit 99; }; done; fi; wait $c; exit $rc",
+                 fifo, copy, bin, in, ok ? out : "/dev/full", fifo, fifo);
         int st = system(cmd);
+        CHECK_MSG(!WIFEXITED(st) || WEXITSTATUS(st) != 99, "the FIFO's reader never opened it");
         CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == (ok ? 0 : 1), "status %d", st);
         struct stat sb;
         CHECK_MSG(stat(at("ms_copy.tsm"), &sb) == 0 && (ok ? sb.st_size > 0 : sb.st_size == 0), "%s: %lld bytes",
