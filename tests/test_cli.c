@@ -2336,7 +2336,7 @@ static void test_part_alone_read(void)
              dir);
     CHECK_MSG(run_cli(args, out, sizeof out) == 0, "%s", out);
     snprintf(p, sizeof p, "%s/tp10.imp/original0.npy", dir);
-    ts_windows w;
+    ts_windows w = {0};   /* freed below even when the call fails */
     CHECK(ts_windows_load(p, -1, 0, &w) == 0 && w.n == 500 && w.len == 2);
     ts_windows_free(&w);
     snprintf(args, sizeof args, "score %s/tp.tsm --input %s/tp10 --threads 1", dir, dir);

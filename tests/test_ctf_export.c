@@ -552,7 +552,7 @@ static void channels_keep_times(void)
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
     snprintf(a, sizeof a, "%s/ctf1/time_ns.npy", dir);
     CHECK(access(a, F_OK) != 0);
-    ts_mc m;
+    ts_mc m = {0};   /* freed below even when the call fails */
     snprintf(a, sizeof a, "%s/ctf1", dir);
     CHECK_MSG(ts_mc_load(a, &m) == 0, "%s", ts_error());
     ts_mc_free(&m);
@@ -579,7 +579,7 @@ static void impute_drops_times(void)
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
     snprintf(path, sizeof path, "%s/imp/time_ns.npy", dir);
     CHECK_MSG(access(path, F_OK) != 0, "impute wrote the input's times beside drawn events");
-    ts_mc m;
+    ts_mc m = {0};   /* freed below even when the call fails */
     snprintf(path, sizeof path, "%s/imp", dir);
     CHECK_MSG(ts_mc_load(path, &m) == 0 && m.dt && !m.events.time_ns, "%s", ts_error());
     ts_mc_free(&m);

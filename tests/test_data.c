@@ -588,7 +588,7 @@ static void npy_other_types(void)
     const char *d = scratch_dir();
     REQUIRE(d);
     const char *p = in(d, "t.npy");
-    ts_npy a;
+    ts_npy a = {0};   /* freed below even when the call fails */
     double f8[3] = {1.0, -2.5, 16777216.0};
     write_npy(p, 1, "{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }", f8, sizeof f8);
     CHECK_MSG(ts_npy_read(p, &a) == 0, "%s", ts_error());
@@ -684,7 +684,7 @@ static void npy_f8_nearest_id(void)
     const char *dict = "{'descr': '<f8', 'fortran_order': False, 'shape': (1, 4), }";
     double f8[4] = {0.49999999999, 4194304.3, 2.50000000001, 1048576.45};
     write_npy(p, 1, dict, f8, sizeof f8);
-    ts_npy a;
+    ts_npy a = {0};   /* freed below even when the call fails */
     CHECK_MSG(ts_npy_read(p, &a) == 0, "%s", ts_error());
     if (t_failed_now) return;
     ts_windows w;

@@ -1693,7 +1693,7 @@ static void strace_cut_line_notes(void)
     if (names) free_names(names, n);
     free(ns);
     free(notes), notes = NULL;
-    ts_mc_raw r;
+    ts_mc_raw r = {0};   /* freed below even when the call fails */
     CHECK_MSG(ts_mc_from_strace_many(one, 1, &r, &notes) == 0 && r.n == 2 && notes && strstr(notes, want), "%s",
               notes ? notes : ts_error());
     ts_mc_raw_free(&r);
@@ -4296,7 +4296,7 @@ static void strace_pid_out_of_range(void)
                   ts_error());
     }
     write_text(in(d, "pid.log"), "[pid 4194304] 1700000000.1 read(0, \"\", 1) = 0\n");
-    ts_mc_raw r;
+    ts_mc_raw r = {0};   /* freed below even when the call fails */
     CHECK(ts_mc_from_strace(in(d, "pid.log"), &r) == 0 && r.n == 1 && r.tid[0] == 4194304);
     if (r.n) ts_mc_raw_free(&r);
     /* and in strace's notices and in "+++ superseded by execve in pid N +++", read with the

@@ -2213,7 +2213,7 @@ static void markov_dead_end(void)
     /* nothing but dead ends (every type once): the chain as before, not an error */
     for (size_t i = 0; i < 60; i++) real.ch[TS_CH_EVENT][i] = (int32_t)(i % 4);
     real.ch[TS_CH_EVENT][0] = 0;
-    ts_mc a;
+    ts_mc a = {0};   /* freed below even when the call fails */
     CHECK(ts_mc_markov_given(&real, 3, 2, 1, 10, TS_DRAW_TYPE, 1, &a) == 0 && a.n == 10);
     ts_mc_free(&a);
     ts_mc_free(&real);
