@@ -2282,6 +2282,53 @@ static void parts_of_recorded_split(void)
     }
 }
 
+/* constraints and markov of a dataset split at other shares learned from the first 70 % all
+ * the same, where eval and repair cut it at the shares its splits record: now they too take
+ * those (and say so), --fractions gives others, two splits that differ are refused */
+static void constraints_markov_parts_of_recorded_split(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char cmd[2048], out[4096], err[1024], want[700];
+    ts_mc m;
+    ts_rng r;
+    ts_rng_seed(&r, 7);
+    make_mc(&m, 200, 4, &r, 1);
+    snprintf(cmd, sizeof cmd, "%s/fr", dir);
+    REQUIRE(ts_mc_save(cmd, &m) == 0);
+    ts_mc_free(&m);
+    snprintf(cmd, sizeof cmd, "split %s/fr --length 4 --windows 5 --fractions 0.5,0.25,0.25 -o %s/fr/sp", dir, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "constraints %s/fr -o %s/fr.tsc", dir, dir);
+    REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
+    snprintf(want, sizeof want, "constraints of %s/fr (first 100 of 200 events, the time split at 0.5,0.25,0.25 as "
+             "%s/fr/sp/split.txt records it)", dir, dir);
+    CHECK_MSG(strstr(out, want), "%s", out);
+    snprintf(cmd, sizeof cmd, "markov %s/fr -n 40 -o %s/frm", dir, dir);
+    REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
+    snprintf(want, sizeof want, "on the first 100 events of %s/fr (the time split at 0.5,0.25,0.25 as "
+             "%s/fr/sp/split.txt records it)", dir, dir);
+    CHECK_MSG(strstr(out, want), "%s", out);
+    /* given: those, as before */
+    snprintf(cmd, sizeof cmd, "constraints %s/fr --fractions 0.6,0.2,0.2 -o %s/fr.tsc", dir, dir);
+    REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "(first 120 of 200 events)"), "%s", out);
+    snprintf(cmd, sizeof cmd, "markov %s/fr -n 40 --fractions 0.6,0.2,0.2 -o %s/frm", dir, dir);
+    REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
+    snprintf(want, sizeof want, "on the first 120 events of %s/fr:", dir);
+    CHECK_MSG(strstr(out, want), "%s", out);
+    /* two splits that differ: which one is not known */
+    snprintf(cmd, sizeof cmd, "split %s/fr --length 4 --windows 5 --fractions 0.6,0.2,0.2 -o %s/fr/sp2", dir, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    static const char *const two[2] = {"constraints %s/fr -o %s/fr2.tsc", "markov %s/fr -n 40 -o %s/frm2"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(cmd, sizeof cmd, two[i], dir, dir);
+        const int rc = run_cli(cmd, err, sizeof err);
+        snprintf(want, sizeof want, "%s/fr/sp2/split.txt", dir);
+        CHECK_MSG(rc == 1 && strstr(err, "different fractions") && strstr(err, want), "%s: %d: %s", cmd, rc, err);
+    }
+}
+
 /* repair with the constraints of another trace changed every event without a word on why;
  * the values whose names the constraints lack (each a change: their <unk>) are now counted
  * in a note on stderr, as eval notes names the real trace lacks; none, no note */
@@ -2348,5 +2395,6 @@ TEST_MAIN("repair", {
     RUN(repair_nothing_changed_line);
     RUN(markov_dead_end);
     RUN(parts_of_recorded_split);
+    RUN(constraints_markov_parts_of_recorded_split);
     RUN(repair_notes_names_constraints_lack);
 })

@@ -14,8 +14,9 @@ int cmd_constraints(int argc, char **argv)
         TS_OPT_STR_F_('o', "output", &out, "FILE", TS_OPT_REQUIRED, "the constraints file"),
         TS_OPT_CB_(0, "fractions", permille, "A,B,C", cli_opt_fractions,
                    "time split shares: training, validation, testing\n"
-                   "(default 0.7,0.1,0.2): the constraints come from the\n"
-                   "training part"),
+                   "(default: those DATASET's own splits record, as eval\n"
+                   "and repair take them, else 0.7,0.1,0.2): the\n"
+                   "constraints come from the training part"),
         TS_OPT_SIZE_(0, "length", &len, "L", 0, 1 << 24,
                      "the dataset is windows of L events: no transition is\n"
                      "learned across them (default: the windows DATASET\n"
@@ -60,9 +61,19 @@ int cmd_constraints(int argc, char **argv)
                      m.n == 1 ? "is" : "are", len);
         ts_mc_free(&m);
     }
+    /* the training part as eval and repair cut it: --fractions, else the shares its own
+     * splits record (split.txt in its folders), else the default */
+    int pm[3];
+    char *rec = NULL;   /* the split.txt whose parts cut it */
+    if (rc == 0 && (rc = cli_dataset_fractions(args.pos[0], ts_opt_given(&args, permille) ? permille : NULL, pm,
+                                               &rec, NULL)) != 0)
+        ts_mc_free(&m);
     if (rc == 0) {
-        char empty[128];
-        const size_t ntrain = cli_train_events(m.n, permille, empty, sizeof empty);
+        char empty[128], from[700] = "";
+        const size_t ntrain = cli_train_events(m.n, pm, empty, sizeof empty);
+        if (rec)
+            snprintf(from, sizeof from, ", the time split at %g,%g,%g as %s records it", pm[0] / 1000.0,
+                     pm[1] / 1000.0, pm[2] / 1000.0, rec);
         int learned = ts_constraints_learn_windows(&m, ntrain, len, &k) == 0;
         if (!learned) ts_fail("%s: %s", args.pos[0], ts_error());
         rc = learned ? ts_constraints_save(&k, out) : -1;
@@ -77,8 +88,8 @@ int cmd_constraints(int argc, char **argv)
                              chans[0] ? "" : "; per event type:", ts_ch_names[c]);
             char win[64] = "";   /* transitions within windows only */
             if (len) snprintf(win, sizeof win, ", windows of %zu", len);
-            cli_say(cli_msg_stream(out), "constraints of %s (first %zu of %zu event%s%s%s%s): %zu event type%s, %zu "
-                    "allowed transition%s of %zu%s -> %s\n", args.pos[0], ntrain, m.n, ts_plural(m.n), win,
+            cli_say(cli_msg_stream(out), "constraints of %s (first %zu of %zu event%s%s%s%s%s): %zu event type%s, "
+                    "%zu allowed transition%s of %zu%s -> %s\n", args.pos[0], ntrain, m.n, ts_plural(m.n), from, win,
                     empty[0] ? "; " : "", empty, types,
                     ts_plural(types), edges, ts_plural(edges), types * types, chans, out);
             /* a dataset of channels is ingested with its event names: without them the
@@ -94,6 +105,7 @@ int cmd_constraints(int argc, char **argv)
         if (learned) ts_constraints_free(&k);
         ts_mc_free(&m);
     }
+    free(rec);
     ts_opt_free(&args);
     return rc ? cli_fail() : 0;
 }

@@ -126,7 +126,9 @@ int cmd_markov(int argc, char **argv)
                        "event, event), else event (--from-events: type only;\n"
                        "see generate --channels-from)"),
         TS_OPT_CB_(0, "fractions", permille, "A,B,C", cli_opt_fractions,
-                   "time split shares (default 0.7,0.1,0.2): it learns from\nthe training part"),
+                   "time split shares (default: those DATASET's own splits\n"
+                   "record, as eval and repair take them, else\n"
+                   "0.7,0.1,0.2): it learns from the training part"),
         TS_OPT_LONG_(0, "seed", &seed, "S", 0, 1L << 62, "seed (default 0): the same seed, the same trace"),
         TS_OPT_END_,
     };
@@ -194,10 +196,21 @@ int cmd_markov(int argc, char **argv)
     ts_windows w = {0};
     char *names = NULL;
     int named = 0;
+    int pm[3];
+    char *rec = NULL;   /* the split.txt whose parts cut it */
     rc = ts_mc_load(args.pos[0], &m);
+    /* the training part as eval and repair cut it: --fractions, else the shares its own
+     * splits record (split.txt in its folders), else the default */
+    if (rc == 0 && (rc = cli_dataset_fractions(args.pos[0], ts_opt_given(&args, permille) ? permille : NULL, pm,
+                                               &rec, NULL)) != 0)
+        ts_mc_free(&m);
     if (rc == 0) {
-        char empty[128];
-        const size_t nt = cli_train_events(m.n, permille, empty, sizeof empty);
+        char empty[128], from[700] = "";
+        const size_t nt = cli_train_events(m.n, pm, empty, sizeof empty);
+        if (rec)
+            snprintf(from, sizeof from, "the time split at %g,%g,%g as %s records it%s", pm[0] / 1000.0,
+                     pm[1] / 1000.0, pm[2] / 1000.0, rec, empty[0] ? "; " : "");
+        strncat(from, empty, sizeof from - strlen(from) - 1);
         if (events) {
             /* a set of windows' stream.txt (its length recorded beside it): its windows,
              * not one of all its events */
@@ -230,12 +243,12 @@ int cmd_markov(int argc, char **argv)
             if (rc == 0 && events)
                 cli_say(stdout, "the events of %s (%zu window%s of %zu%s%s), other channels from the first %zu "
                         "event%s of %s%s%s%s -> %s\n", cli_input_name(events), w.n, ts_plural(w.n), w.len, named ? "; named by " : "",
-                        named ? names : "", nt, ts_plural(nt), args.pos[0], empty[0] ? " (" : "", empty,
-                        empty[0] ? ")" : "", out);
+                        named ? names : "", nt, ts_plural(nt), args.pos[0], from[0] ? " (" : "", from,
+                        from[0] ? ")" : "", out);
             else if (rc == 0)
                 cli_say(stdout, "markov (order %ld) on the first %zu event%s of %s%s%s%s: %zu event%s (%zu window%s of "
-                        "%zu) -> %s\n", order, nt, ts_plural(nt), args.pos[0], empty[0] ? " (" : "", empty,
-                        empty[0] ? ")" : "", n, ts_plural(n), len ? n / len : 1, ts_plural(len ? n / len : 1),
+                        "%zu) -> %s\n", order, nt, ts_plural(nt), args.pos[0], from[0] ? " (" : "", from,
+                        from[0] ? ")" : "", n, ts_plural(n), len ? n / len : 1, ts_plural(len ? n / len : 1),
                         len ? len : n, out);
             ts_mc_free(&g);
         }
@@ -243,6 +256,7 @@ int cmd_markov(int argc, char **argv)
         ts_mc_free(&m);
     }
     free(names);
+    free(rec);
     ts_opt_free(&args);
     return rc ? cli_fail() : 0;
 }
