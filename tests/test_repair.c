@@ -2329,6 +2329,32 @@ static void constraints_markov_parts_of_recorded_split(void)
     }
 }
 
+/* a split.txt of CRLF line ends (edited elsewhere) read as no record of a time split, and the
+ * dataset was cut at 70 % without a word; its lines are now read without their \r */
+static void recorded_split_crlf(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char cmd[2048], out[4096], err[1024], want[700];
+    ts_mc m;
+    ts_rng r;
+    ts_rng_seed(&r, 7);
+    make_mc(&m, 200, 4, &r, 1);
+    snprintf(cmd, sizeof cmd, "%s/cr", dir);
+    REQUIRE(ts_mc_save(cmd, &m) == 0);
+    ts_mc_free(&m);
+    snprintf(cmd, sizeof cmd, "split %s/cr --length 4 --windows 5 --fractions 0.5,0.25,0.25 -o %s/cr/sp", dir, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "sed -i 's/$/\r/' %s/cr/sp/split.txt && grep -q 'split=time.$' %s/cr/sp/split.txt", dir,
+             dir);
+    REQUIRE(system(cmd) == 0);
+    snprintf(cmd, sizeof cmd, "constraints %s/cr -o %s/cr.tsc", dir, dir);
+    REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
+    snprintf(want, sizeof want, "(first 100 of 200 events, the time split at 0.5,0.25,0.25 as %s/cr/sp/split.txt "
+             "records it)", dir);
+    CHECK_MSG(strstr(out, want), "%s", out);
+}
+
 /* repair with the constraints of another trace changed every event without a word on why;
  * the values whose names the constraints lack (each a change: their <unk>) are now counted
  * in a note on stderr, as eval notes names the real trace lacks; none, no note */
@@ -2396,5 +2422,6 @@ TEST_MAIN("repair", {
     RUN(markov_dead_end);
     RUN(parts_of_recorded_split);
     RUN(constraints_markov_parts_of_recorded_split);
+    RUN(recorded_split_crlf);
     RUN(repair_notes_names_constraints_lack);
 })

@@ -111,6 +111,8 @@ static int split_record(const char *txt, uint64_t crc, const char *ds, int p[3],
     while (f && (n = getline(&line, &cap, f)) > 0) {
         no++;
         line[strcspn(line, "\n")] = 0;
+        const size_t len = strlen(line);
+        if (len && line[len - 1] == '\r') line[len - 1] = 0;   /* CRLF: a file edited elsewhere */
         if (!strcmp(line, "split=time")) time = 1;
         else if (!strncmp(line, "fractions=", 10)) {
             parts = ts_split_parse_fractions(line + 10, p) == 0;
