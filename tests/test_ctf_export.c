@@ -547,13 +547,22 @@ static void channels_keep_times(void)
                       from[k][0], files[f], access(b, F_OK) ? "not written" : "differs");
         }
     }
-    /* markov's dataset has no times: written over the ingested one, its times go */
+    /* markov's dataset has no times: over an ingested one it is refused, the trace and its
+     * times kept; over a set of windows, a time_ns.npy left there goes with its save */
     snprintf(cmd, sizeof cmd, "markov %s/ftrace1 -n 20 -o %s/ctf1", dir, dir);
-    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "ctf1: holds a dataset"), "%s", err);
     snprintf(a, sizeof a, "%s/ctf1/time_ns.npy", dir);
+    CHECK(access(a, F_OK) == 0);
+    snprintf(cmd, sizeof cmd, "markov %s/ftrace1 -n 20 --length 10 -o %s/mk", dir, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    snprintf(cmd, sizeof cmd, "cp %s/ctf1/time_ns.npy %s/mk/", dir, dir);
+    REQUIRE(system(cmd) == 0);
+    snprintf(cmd, sizeof cmd, "markov %s/ftrace1 -n 20 --length 10 -o %s/mk", dir, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    snprintf(a, sizeof a, "%s/mk/time_ns.npy", dir);
     CHECK(access(a, F_OK) != 0);
     ts_mc m = {0};   /* freed below even when the call fails */
-    snprintf(a, sizeof a, "%s/ctf1", dir);
+    snprintf(a, sizeof a, "%s/mk", dir);
     CHECK_MSG(ts_mc_load(a, &m) == 0, "%s", ts_error());
     ts_mc_free(&m);
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

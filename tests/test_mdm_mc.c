@@ -654,7 +654,8 @@ static void cli(void)
 /* generate -o DIR over a dataset it did not write (one ingested: its events, times and
  * arch) replaced it, silently; refused now, before the work, as single-channel generate
  * refuses a dataset's own files. A set of windows (its length recorded, as generate
- * writes it) is replaced */
+ * writes it) is replaced. markov -n, repair and the multi-channel impute replaced it
+ * too: refused alike */
 static void generate_over_dataset(void)
 {
     const char *dir = scratch_dir();
@@ -678,11 +679,18 @@ static void generate_over_dataset(void)
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
     snprintf(cmd, sizeof cmd, "train --model ngram %s --length 16 --threads 1 -o %s/ng.tsm", ds, dir);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "constraints %s -o %s/c.tsc", ds, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
     static const char *const runs[2] = {"generate %s/m.tsm -n 2 --length 16 --threads 1 --no-progress -o %s",
                                         "generate %s/ng.tsm --channels-from %s/ds -n 2 --length 16 -o %s"};
-    for (int i = 0; i < 2; i++) {
+    static const char *const others[4] = {
+        "markov %s/ds -n 32 -o %s", "markov %s/ds -n 32 --length 16 -o %s", "repair %s/ds --constraints %s/c.tsc -o %s",
+        "impute %s/m.tsm --input %s/ds --length 16 --prefix 4 --threads 1 --no-progress -o %s"};
+    for (int i = 0; i < 6; i++) {
         if (i == 0) snprintf(cmd, sizeof cmd, runs[i], dir, ing);
-        else snprintf(cmd, sizeof cmd, runs[i], dir, dir, ing);
+        else if (i == 1) snprintf(cmd, sizeof cmd, runs[i], dir, dir, ing);
+        else if (i >= 4) snprintf(cmd, sizeof cmd, others[i - 2], dir, dir, ing);
+        else snprintf(cmd, sizeof cmd, others[i - 2], dir, ing);
         const int rc = run_cli(cmd, err, sizeof err);
         snprintf(want, sizeof want, "tracesynth: error: %s: holds a dataset", ing);
         CHECK_MSG(rc == 1 && strstr(err, want) == err && !strchr(err, '\n'), "%s: %d: %s", cmd,

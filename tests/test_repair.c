@@ -2261,7 +2261,7 @@ static void parts_of_recorded_split(void)
     snprintf(want, sizeof want, "\"part\": \"test\", \"fractions\": [0.5, 0.25, 0.25], \"fractions_from\": "
              "\"%s/fr/sp/split.txt\",", dir);
     CHECK_MSG(strstr(out, "{\"events\": 50, ") && strstr(out, want), "%s", out);
-    snprintf(cmd, sizeof cmd, "repair %s/fr --constraints %s/fr.tsc --part valid --fractions 0.6,0.2,0.2 -o %s/frr",
+    snprintf(cmd, sizeof cmd, "repair %s/fr --constraints %s/fr.tsc --part valid --fractions 0.6,0.2,0.2 -o %s/frr2",
              dir, dir, dir);
     REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
     CHECK_MSG(strstr(out, "changed 0 of 40 events"), "%s", out);
@@ -2272,7 +2272,7 @@ static void parts_of_recorded_split(void)
     snprintf(cmd, sizeof cmd, "split %s/fr --length 4 --windows 5 --fractions 0.6,0.2,0.2 -o %s/fr/sp2", dir, dir);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
     static const char *const two[2] = {"eval --real %s/fr --synthetic %s/fr --real-part test%.0s",
-                                       "repair %s/fr --constraints %s/fr.tsc --part test -o %s/frr"};
+                                       "repair %s/fr --constraints %s/fr.tsc --part test -o %s/frr3"};
     for (int i = 0; i < 2; i++) {
         snprintf(cmd, sizeof cmd, two[i], dir, dir, dir);
         const int rc = run_cli(cmd, err, sizeof err);
@@ -2313,7 +2313,7 @@ static void constraints_markov_parts_of_recorded_split(void)
     snprintf(cmd, sizeof cmd, "constraints %s/fr --fractions 0.6,0.2,0.2 -o %s/fr.tsc", dir, dir);
     REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
     CHECK_MSG(strstr(out, "(first 120 of 200 events)"), "%s", out);
-    snprintf(cmd, sizeof cmd, "markov %s/fr -n 40 --fractions 0.6,0.2,0.2 -o %s/frm", dir, dir);
+    snprintf(cmd, sizeof cmd, "markov %s/fr -n 40 --fractions 0.6,0.2,0.2 -o %s/frm1", dir, dir);
     REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
     snprintf(want, sizeof want, "on the first 120 events of %s/fr:", dir);
     CHECK_MSG(strstr(out, want), "%s", out);

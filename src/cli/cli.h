@@ -68,12 +68,13 @@ void mc_models_help(FILE *f, const ts_mc_model_ops *only);
 int  train_channels(const char *model, const char *dataset, const ts_split_spec *ss, int len_given, const char *out,
                     const char *resume, const char *log, const ts_run_opts *ro);
 int  generate_channels(const char *path, size_t n, size_t L, const char *out, const ts_run_opts *ro);
-/* generate's dataset directory out, checked before the work (ts_out_dir_check): a folder
- * holding a dataset that is no set of windows (stream.txt without a length file: ingest's,
- * markov's of one chain), which its save would replace, time_ns.npy and arch with it, is
- * refused; a set of windows (generate's, markov --length's, impute's, repair's) is
- * replaced. 0, or -1 after the error */
-int  generate_out_check(const char *out);
+/* the dataset directory out that generate, markov, repair and the multi-channel impute
+ * write, checked before the work (ts_out_dir_check): a folder holding a dataset that is no
+ * set of windows (stream.txt without a length file: ingest's, markov's or repair's of one
+ * chain), which the save would replace, time_ns.npy and arch with it, is refused; a set of
+ * windows (generate's, markov --length's, impute's, repair's of one) is replaced. 0, or -1
+ * after the error */
+int  mc_out_check(const char *out);
 /* permille: the time split whose training part draws the channels (NULL: the model's recorded one) */
 int  generate_events_channels(const char *path, const char *dataset, const int *permille, int given, size_t crop,
                               size_t n, size_t L, const char *out, const ts_run_opts *ro);

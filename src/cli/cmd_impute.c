@@ -134,7 +134,8 @@ int cmd_impute(int argc, char **argv)
                     "imputation0.names.txt (their names, as generate writes\n"
                     "them; eval and --input read them back) (a multi-channel\n"
                     "model: the imputed windows as a dataset; a directory\n"
-                    "holding the other kind is refused)"),
+                    "holding the other kind, or a dataset that is no set\n"
+                    "of windows, is refused)"),
         TS_OPT_FLAG_(0, "json", &json, "print one JSON object (stable keys) instead of the line"),
         TS_OPT_END_,
     };
@@ -211,6 +212,8 @@ int cmd_impute(int argc, char **argv)
                 rc = cli_fail();
                 goto done;
             }
+        /* nor may another dataset there that is no set of windows (an ingested trace) */
+        if (is.outdir && mc_out_check(is.outdir)) { rc = cli_fail(); goto done; }
         rc = impute_channels(model_path, chfrom, draw, input ? input : chfrom, &ss, ts_opt_given(&args, ss.permille),
                              prefix, is.blackout, is.pos, is.outdir, &ro, json);
         goto done;

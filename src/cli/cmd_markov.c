@@ -101,7 +101,10 @@ int cmd_markov(int argc, char **argv)
     int permille[3] = {ts_split_default_permille[0], ts_split_default_permille[1], ts_split_default_permille[2]};
     const ts_option opts[] = {
         TS_OPT_SIZE_('n', "events", &n, "N", 1, (size_t)1 << 30, "events to generate"),
-        TS_OPT_STR_F_('o', "output", &out, "DIR", TS_OPT_REQUIRED, "the synthetic multi-channel dataset"),
+        TS_OPT_STR_F_('o', "output", &out, "DIR", TS_OPT_REQUIRED,
+                      "the synthetic multi-channel dataset; a DIR holding a\n"
+                      "dataset that is no set of windows (stream.txt, no\n"
+                      "length file: ingest's, one chain's) is an error"),
         TS_OPT_SIZE_(0, "length", &len, "L", 0, 1 << 24,
                      "generate N / L independent windows of L events (N a\n"
                      "multiple of L), one after the other, L recorded in\n"
@@ -187,8 +190,9 @@ int cmd_markov(int argc, char **argv)
         ts_opt_free(&args);
         return cli_fail();
     }
-    /* the output refused now, not after the dataset is read and the trace drawn */
-    if (ts_out_dir_check(out)) {
+    /* the output refused now, not after the dataset is read and the trace drawn (a dataset
+     * there that is no set of windows, an ingested trace, would be lost) */
+    if (mc_out_check(out)) {
         ts_opt_free(&args);
         return cli_fail();
     }

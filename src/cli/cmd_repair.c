@@ -32,7 +32,9 @@ int cmd_repair(int argc, char **argv)
     const ts_option opts[] = {
         TS_OPT_STR_F_(0, "constraints", &cons, "FILE", TS_OPT_REQUIRED, "from 'tracesynth constraints'"),
         TS_OPT_STR_F_('o', "output", &out, "DIR", TS_OPT_REQUIRED, "the repaired dataset (the same files), not SYNTHETIC\n"
-                      "itself"),
+                      "itself; a DIR holding a dataset that is no set of\n"
+                      "windows (stream.txt, no length file: ingest's, one\n"
+                      "chain's) is an error"),
         TS_OPT_SIZE_(0, "length", &len, "L", 0, 1 << 24,
                      "the trace is windows of L events, each repaired on its\n"
                      "own (default: the windows SYNTHETIC records, a set that\n"
@@ -89,8 +91,9 @@ int cmd_repair(int argc, char **argv)
         ts_opt_free(&args);
         return cli_fail();
     }
-    /* the output refused now, not after the trace is read and repaired */
-    if (ts_out_dir_check(out)) {
+    /* the output refused now, not after the trace is read and repaired (a dataset there
+     * that is no set of windows, an ingested trace, would be lost) */
+    if (mc_out_check(out)) {
         ts_opt_free(&args);
         return cli_fail();
     }

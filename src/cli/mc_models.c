@@ -103,14 +103,14 @@ static int generate_save(ts_mc_model *m, size_t n, size_t L, const char *out, co
     return rc;
 }
 
-int generate_out_check(const char *out)
+int mc_out_check(const char *out)
 {
     if (ts_out_dir_check(out)) return -1;
     char *ev = ts_path_join(out, "stream.txt"), *len = ts_path_join(out, "length");
     struct stat st;
     int rc = 0;
     if (lstat(ev, &st) == 0 && lstat(len, &st) != 0)
-        rc = ts_fail("%s: holds a dataset (stream.txt) that is no set of windows generate writes (no length file), "
+        rc = ts_fail("%s: holds a dataset (stream.txt) that is no set of windows (no length file), "
                      "which the output would replace; name another directory", out);
     free(ev);
     free(len);
