@@ -712,6 +712,43 @@ static void generate_over_dataset(void)
     }
 }
 
+/* the model file a run saves while it learns (its best validation so far, what a run cut
+ * short leaves) had no arch: only the command's final save recorded it */
+static void saves_while_learning_keep_arch(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    ts_mc d;
+    mc_cycle_trace(600, 1, &d);
+    static const char *const names[2] = {"mdm-mc", "ddpm-mc"};
+    const char *keys[2][7] = {{"layers", "channels", "state", "context", "iters", "valid-every", "batch"},
+                              {"layers", "channels", "state", "T", "iters", "valid-every", "batch"}};
+    const char *vals[2][7] = {{"1", "8", "4", "8", "2", "1", "2"}, {"1", "8", "4", "10", "2", "1", "2"}};
+    for (int i = 0; i < 2; i++) {
+        char out[512];
+        snprintf(out, sizeof out, "%s/%s.tsm", dir, names[i]);
+        ts_mc_train_opts o;
+        memset(&o, 0, sizeof o);
+        o.data = &d;
+        o.n_train = d.n * 7 / 10;
+        o.n_valid = d.n / 10;
+        o.len = 16;
+        o.seed = 1;
+        o.out_path = out;
+        o.arch = "aarch64";
+        o.kv = (ts_kv){7, keys[i], vals[i]};
+        ts_mc_model *m = NULL;
+        CHECK_MSG(ts_mc_model_train(names[i], &o, &m) == 0 && !strcmp(m->arch, "aarch64"), "%s: %s", names[i],
+                  ts_error());
+        ts_mc_model_free(m);
+        m = NULL;   /* the file as the run left it, not saved again */
+        CHECK_MSG(ts_mc_model_load(out, &m) == 0 && !strcmp(m->arch, "aarch64"), "%s: '%s' %s", names[i],
+                  m ? m->arch : "", ts_error());
+        ts_mc_model_free(m);
+    }
+    ts_mc_free(&d);
+}
+
 static long lines_with(const char *path, const char *s)
 {
     FILE *f = fopen(path, "r");
@@ -895,6 +932,7 @@ TEST_MAIN("mdm_mc", {
     RUN(bad_files);
     RUN(cli);
     RUN(generate_over_dataset);
+    RUN(saves_while_learning_keep_arch);
     RUN(valid_channels_cut_on_resume);
     RUN(channel_weights_resume_alike);
     RUN(channel_weights_older_ckpt_resumes);

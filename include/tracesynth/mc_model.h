@@ -151,6 +151,10 @@ void ts_mc_train_ids(ts_train_net *net, unsigned has, const ts_mc_train_opts *o)
 /* for a model's train that saves while it learns: fill the base's vocabularies from the
  * training data now (the driver does it again only when they are still empty). 0 / -1 */
 int  ts_mc_model_base_init(ts_mc_model *m, const ts_mc *data);
+/* what the base records of o's training, the split's parts and the data's architecture: set
+ * by the driver after the train, and by a train that saves while it learns before its first
+ * save (a run cut short leaves that file) */
+void ts_mc_model_base_record(ts_mc_model *m, const ts_mc_train_opts *o);
 
 #ifdef __cplusplus
 }

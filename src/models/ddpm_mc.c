@@ -384,7 +384,7 @@ static int ddpm_train(ts_mc_model **out, const ts_mc_train_opts *o)
                            "within a window of %zu: give other --fractions", L, o->n_train, o->n_train + o->n_valid,
                            o->window);
     if (ts_mc_model_base_init(&m->base, d) != 0) return -1;
-    memcpy(m->base.permille, o->permille, sizeof m->base.permille);   /* saved while it learns */
+    ts_mc_model_base_record(&m->base, o);   /* its split and arch: saved while it learns */
     m->dt_std = 1;
     if (d->dt) {
         double s1 = 0, s2 = 0;

@@ -111,13 +111,18 @@ int ts_mc_model_train(const char *name, const ts_mc_train_opts *o, ts_mc_model *
         ts_mc_model_free(m);
         return -1;
     }
+    ts_mc_model_base_record(m, o);
+    *out = m;
+    return 0;
+}
+
+void ts_mc_model_base_record(ts_mc_model *m, const ts_mc_train_opts *o)
+{
     memcpy(m->permille, o->permille, sizeof m->permille);
     ts_arch a;   /* recorded as a dataset's arch file spells it; another name: none */
     if (o->arch && ts_arch_parse(o->arch, &a) == 0) snprintf(m->arch, sizeof m->arch, "%s", ts_arch_name(a));
     else m->arch[0] = 0;
     ts_clear_error();
-    *out = m;
-    return 0;
 }
 
 void ts_mc_model_free(ts_mc_model *m)

@@ -472,7 +472,7 @@ static int mc_train(ts_mc_model **out, const ts_mc_train_opts *o)
         }
     m->base.dt_mode = !d->dt ? TS_DT_NONE : real ? TS_DT_REAL : TS_DT_BINS;
     if (ts_mc_model_base_init(&m->base, d) != 0) return -1;
-    memcpy(m->base.permille, o->permille, sizeof m->base.permille);   /* saved while it learns */
+    ts_mc_model_base_record(&m->base, o);   /* its split and arch: saved while it learns */
     m->nbins = d->dt && !real ? (int)nbins : 1;
     if (d->dt) {
         /* the training dt values, sorted; at most DT_KEEP of them, evenly spaced quantiles */
