@@ -2219,6 +2219,19 @@ static void markov_dead_end(void)
     ts_mc_free(&real);
 }
 
+/* DIR/fr: a trace of 200 events (seed 7) for the tests of recorded split shares */
+static void fr_trace(const char *dir)
+{
+    char path[600];
+    ts_mc m;
+    ts_rng r;
+    ts_rng_seed(&r, 7);
+    make_mc(&m, 200, 4, &r, 1);
+    snprintf(path, sizeof path, "%s/fr", dir);
+    REQUIRE(ts_mc_save(path, &m) == 0);
+    ts_mc_free(&m);
+}
+
 /* eval's --real-part (and the training part memorization reads) and repair --part of a
  * dataset split at other shares: they cut it at the default 70/10/20; now at the shares its
  * own splits record (split.txt in its folders), --fractions gives them, two that differ are
@@ -2228,13 +2241,7 @@ static void parts_of_recorded_split(void)
     const char *dir = scratch_dir();
     REQUIRE(dir);
     char cmd[2048], out[4096], err[1024], want[700];
-    ts_mc m;
-    ts_rng r;
-    ts_rng_seed(&r, 7);
-    make_mc(&m, 200, 4, &r, 1);
-    snprintf(cmd, sizeof cmd, "%s/fr", dir);
-    REQUIRE(ts_mc_save(cmd, &m) == 0);
-    ts_mc_free(&m);
+    fr_trace(dir);
     snprintf(cmd, sizeof cmd, "constraints %s/fr -o %s/fr.tsc", dir, dir);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
     snprintf(cmd, sizeof cmd, "split %s/fr --length 4 --windows 5 --fractions 0.5,0.25,0.25 -o %s/fr/sp", dir, dir);
@@ -2290,13 +2297,7 @@ static void constraints_markov_parts_of_recorded_split(void)
     const char *dir = scratch_dir();
     REQUIRE(dir);
     char cmd[2048], out[4096], err[1024], want[700];
-    ts_mc m;
-    ts_rng r;
-    ts_rng_seed(&r, 7);
-    make_mc(&m, 200, 4, &r, 1);
-    snprintf(cmd, sizeof cmd, "%s/fr", dir);
-    REQUIRE(ts_mc_save(cmd, &m) == 0);
-    ts_mc_free(&m);
+    fr_trace(dir);
     snprintf(cmd, sizeof cmd, "split %s/fr --length 4 --windows 5 --fractions 0.5,0.25,0.25 -o %s/fr/sp", dir, dir);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
     snprintf(cmd, sizeof cmd, "constraints %s/fr -o %s/fr.tsc", dir, dir);
