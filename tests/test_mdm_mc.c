@@ -670,8 +670,10 @@ static void generate_over_dataset(void)
     char ds[512], cmd[2048], err[1024], want[700];
     snprintf(ds, sizeof ds, "%s/ds", dir);
     REQUIRE(ts_mc_save_arch(ds, &d, "x86_64") == 0);
-    char ing[600];   /* another such dataset: the output */
+    char ing[600];   /* another such dataset, with its events' times as ingest writes them: the output */
     snprintf(ing, sizeof ing, "%s/ing", dir);
+    d.events.time_ns = ts_malloc(d.n * sizeof *d.events.time_ns);
+    for (size_t i = 0; i < d.n; i++) d.events.time_ns[i] = 1000 * (int64_t)i;
     REQUIRE(ts_mc_save_arch(ing, &d, "x86_64") == 0);
     ts_mc_free(&d);
     snprintf(cmd, sizeof cmd, "train --model mdm-mc %s --length 16 --layers 1 --channels 8 --state 8 --context 8 "
@@ -710,6 +712,21 @@ static void generate_over_dataset(void)
         CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s: %s", cmd, err);
         CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "again: %s: %s", cmd, err);
     }
+    /* markov's and repair's one chain (Δt, no times): written again by the same command,
+     * as the writers' own; a dataset without Δt (as ingest writes one from a log without
+     * times) refused */
+    static const char *const own[2] = {"markov %s/ds -n 32 -o %s/own%.0s", "repair %s/ds --constraints %s/c.tsc -o %s/own2"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(cmd, sizeof cmd, own[i], dir, dir, dir);
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s: %s", cmd, err);
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "again: %s: %s", cmd, err);
+    }
+    snprintf(cmd, sizeof cmd, "%s/own/dt.npy", dir);
+    REQUIRE(remove(cmd) == 0);
+    snprintf(cmd, sizeof cmd, own[0], dir, dir, dir);
+    snprintf(want, sizeof want, "tracesynth: error: %s/own: holds a dataset that is no set of windows", dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, want) == err && strstr(err, "no Δt channel"), "%s",
+              err);
 }
 
 /* the model file a run saves while it learns (its best validation so far, what a run cut

@@ -70,10 +70,11 @@ int  train_channels(const char *model, const char *dataset, const ts_split_spec 
 int  generate_channels(const char *path, size_t n, size_t L, const char *out, const ts_run_opts *ro);
 /* the dataset directory out that generate, markov, repair and the multi-channel impute
  * write, checked before the work (ts_out_dir_check): a folder holding a dataset that is no
- * set of windows (stream.txt without a length file: ingest's, markov's or repair's of one
- * chain), which the save would replace, time_ns.npy and arch with it, is refused; a set of
- * windows (generate's, markov --length's, impute's, repair's of one) is replaced. 0, or -1
- * after the error */
+ * set of windows (stream.txt without a length file) and holds its events' times
+ * (time_ns.npy) or no Δt channel (dt.npy), as an ingested trace does, which the save would
+ * replace, time_ns.npy and arch with it, is refused; a set of windows (generate's, markov
+ * --length's, impute's, repair's of one) and the writers' own sequences (markov's,
+ * repair's of one chain: a dt.npy, no times) are replaced. 0, or -1 after the error */
 int  mc_out_check(const char *out);
 /* permille: the time split whose training part draws the channels (NULL: the model's recorded one) */
 int  generate_events_channels(const char *path, const char *dataset, const int *permille, int given, size_t crop,

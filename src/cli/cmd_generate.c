@@ -148,8 +148,9 @@ int cmd_generate(int argc, char **argv)
                     "OUT.txt, removed);\n"
                     "a multi-channel model: the dataset directory OUT (N L\n"
                     "events; not '-'); an OUT holding a dataset that is no\n"
-                    "set of windows (stream.txt, no length file: ingest's,\n"
-                    "markov's of one chain) is an error before the work"),
+                    "set of windows (stream.txt, no length file) with its\n"
+                    "times (time_ns.npy) or no Δt (dt.npy), as ingest writes\n"
+                    "one, is an error before the work"),
         TS_OPT_CHOICE_(0, "format", &format, "F", formats, "text, npy or both (default: npy when OUT ends\n"
                        "in .npy, else text; one that OUT's .txt or .npy\n"
                        "contradicts is an error)"),

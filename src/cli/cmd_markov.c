@@ -104,7 +104,8 @@ int cmd_markov(int argc, char **argv)
         TS_OPT_STR_F_('o', "output", &out, "DIR", TS_OPT_REQUIRED,
                       "the synthetic multi-channel dataset; a DIR holding a\n"
                       "dataset that is no set of windows (stream.txt, no\n"
-                      "length file: ingest's, one chain's) is an error"),
+                      "length file) with its times (time_ns.npy) or no Δt\n"
+                      "(dt.npy), as ingest writes one, is an error"),
         TS_OPT_SIZE_(0, "length", &len, "L", 0, 1 << 24,
                      "generate N / L independent windows of L events (N a\n"
                      "multiple of L), one after the other, L recorded in\n"

@@ -33,8 +33,9 @@ int cmd_repair(int argc, char **argv)
         TS_OPT_STR_F_(0, "constraints", &cons, "FILE", TS_OPT_REQUIRED, "from 'tracesynth constraints'"),
         TS_OPT_STR_F_('o', "output", &out, "DIR", TS_OPT_REQUIRED, "the repaired dataset (the same files), not SYNTHETIC\n"
                       "itself; a DIR holding a dataset that is no set of\n"
-                      "windows (stream.txt, no length file: ingest's, one\n"
-                      "chain's) is an error"),
+                      "windows (stream.txt, no length file) with its times\n"
+                      "(time_ns.npy) or no Δt (dt.npy), as ingest writes one,\n"
+                      "is an error"),
         TS_OPT_SIZE_(0, "length", &len, "L", 0, 1 << 24,
                      "the trace is windows of L events, each repaired on its\n"
                      "own (default: the windows SYNTHETIC records, a set that\n"

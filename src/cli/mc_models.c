@@ -106,14 +106,20 @@ static int generate_save(ts_mc_model *m, size_t n, size_t L, const char *out, co
 int mc_out_check(const char *out)
 {
     if (ts_out_dir_check(out)) return -1;
-    char *ev = ts_path_join(out, "stream.txt"), *len = ts_path_join(out, "length");
+    char *ev = ts_path_join(out, "stream.txt"), *len = ts_path_join(out, "length"),
+         *times = ts_path_join(out, "time_ns.npy"), *dt = ts_path_join(out, "dt.npy");
     struct stat st;
     int rc = 0;
-    if (lstat(ev, &st) == 0 && lstat(len, &st) != 0)
-        rc = ts_fail("%s: holds a dataset (stream.txt) that is no set of windows (no length file), "
-                     "which the output would replace; name another directory", out);
+    /* the writers' own sequences (markov's, repair's of one chain) have a dt.npy and no
+     * times: written again; a trace with its times, or without Δt, is ingest's */
+    if (lstat(ev, &st) == 0 && lstat(len, &st) != 0 && (lstat(times, &st) == 0 || lstat(dt, &st) != 0))
+        rc = ts_fail("%s: holds a dataset that is no set of windows (stream.txt without a length file) and %s, "
+                     "as an ingested trace, which the output would replace; name another directory", out,
+                     lstat(times, &st) == 0 ? "its events' times (time_ns.npy)" : "no Δt channel (dt.npy)");
     free(ev);
     free(len);
+    free(times);
+    free(dt);
     return rc;
 }
 
