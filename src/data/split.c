@@ -401,6 +401,7 @@ int ts_split_file_check(const char *path)
     ssize_t n;
     while (f && (n = getline(&line, &cap, f)) > 0) {
         if (line[n - 1] == '\n') line[--n] = 0;
+        if (n && line[n - 1] == '\r') line[--n] = 0;   /* CRLF: a file edited elsewhere */
         if (!strncmp(line, "dataset_dir=", 12) && line[12]) {
             free(dataset);
             dataset = ts_strdup(line + 12);
