@@ -940,6 +940,33 @@ static void channel_weights_older_ckpt_resumes(void)
     ts_mc_free(&d);
 }
 
+/* a model file loads with no error left set: its optional sections (the single-channel
+ * net's SEEN, MCSEEN, which files from before it have none) are asked for, not required */
+static void load_leaves_no_error(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char good[512], old[512];
+    snprintf(good, sizeof good, "%s/m.tsm", dir);
+    snprintf(old, sizeof old, "%s/old.tsm", dir);
+    ts_mc d;
+    mc_cycle_trace(400, 1, &d);
+    ts_mc_model *m = train_small(&d, good, 2);
+    REQUIRE(m);
+    REQUIRE(ts_mc_model_save(m, good) == 0);
+    ts_mc_model_free(m);
+    ts_mc_free(&d);
+    REQUIRE(rewrite_chunk(good, old, "MCSEEN", NULL) == 0);
+    const char *files[] = {good, old};
+    for (int k = 0; k < 2; k++) {
+        ts_mc_model *x = NULL;
+        ts_clear_error();
+        CHECK_MSG(ts_mc_model_load(files[k], &x) == 0 && !strcmp(ts_error(), "unknown error"), "%s: %s", files[k],
+                  ts_error());
+        ts_mc_model_free(x);
+    }
+}
+
 TEST_MAIN("mdm_mc", {
     RUN(gradient_check);
     RUN(learns_and_generates);
@@ -953,4 +980,5 @@ TEST_MAIN("mdm_mc", {
     RUN(valid_channels_cut_on_resume);
     RUN(channel_weights_resume_alike);
     RUN(channel_weights_older_ckpt_resumes);
+    RUN(load_leaves_no_error);
 })

@@ -221,7 +221,8 @@ static int read_channels(const ts_reader *r, const ts_mc_model_ops *ops, ts_mc_m
             return ts_fail("%s: section 'CHANNELS': '%s' = %ld does not fit the channels and vocabularies", r->path,
                            key, v);
     }
-    char *split = ts_reader_text_value(r, "CHANNELS", "split");   /* files from before it have none */
+    /* files from before it have none (asked first: no error is left set) */
+    char *split = ts_reader_has(r, "CHANNELS", "split") ? ts_reader_text_value(r, "CHANNELS", "split") : NULL;
     if (split) {
         int *pm = b->permille;
         char end;
@@ -233,7 +234,8 @@ static int read_channels(const ts_reader *r, const ts_mc_model_ops *ops, ts_mc_m
         free(split);
         if (!ok) return -1;
     }
-    char *arch = ts_reader_text_value(r, "CHANNELS", "arch");   /* files from before it have none */
+    /* files from before it have none (asked first: no error is left set) */
+    char *arch = ts_reader_has(r, "CHANNELS", "arch") ? ts_reader_text_value(r, "CHANNELS", "arch") : NULL;
     if (arch) {
         ts_arch a;
         const int ok = ts_arch_parse(arch, &a) == 0 && a != TS_ARCH_UNKNOWN;

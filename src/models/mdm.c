@@ -838,7 +838,7 @@ int model_load(ts_model **out, const ts_reader *r)
         m->prior = ts_ngram_new(st, N, m->prior_order);
         free(st);
         if (!m->prior) { model_free(&m->base); return ts_fail("%s: section 'PRIOR' is too long", r->path); }
-    } else if (ts_reader_get(r, "SEEN")) {   /* optional: files from before it draw any ID */
+    } else if (ts_reader_has(r, "SEEN", NULL)) {   /* optional: files from before it draw any ID */
         const ts_chunk *c = ts_reader_get(r, "SEEN");
         if (c->size == 0 || c->size % 4) {
             model_free(&m->base);

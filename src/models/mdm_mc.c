@@ -643,7 +643,8 @@ static int mc_load(ts_mc_model **out, const ts_reader *r, const ts_mc_model *bas
         ts_fail("%s: section 'CONFIG': 'vocab' = %d, the channels need %d (and no prior)", r->path, m->net->c.V, V1 - 1);
         goto fail;
     }
-    const ts_chunk *sc = ts_reader_get(r, "MCSEEN");
+    /* optional: files from before it draw any value (asked, so no error is left set) */
+    const ts_chunk *sc = ts_reader_has(r, "MCSEEN", NULL) ? ts_reader_get(r, "MCSEEN") : NULL;
     if (sc) {
         int any[TS_NCH] = {0};
         int ok = sc->size == (size_t)V1;
