@@ -1565,7 +1565,7 @@ static void fill_exit_numbered_minus_one(void)
     ts_gap_list_free(&gl);
     const char *one[] = {at("nrm1_filled.trace")};
     ts_ctf_opts co = {NULL, 1, TS_CTF_SYSCALLS, -1, 0, 0};
-    ts_ctf_trace tr;
+    ts_ctf_trace tr = {0};   /* freed below even where the load fails */
     char *notes = NULL;
     CHECK_MSG(ts_ftrace_load(one, 1, &co, "aarch64", &tr, &notes) == 0, "%s", ts_error());
     CHECK(notes && strstr(notes, "6 events reconstructed"));
