@@ -4615,6 +4615,22 @@ static void unseen_later_unk_seen(void)
         }
 }
 
+/* the text file path rewritten with CRLF line ends, as an editor elsewhere saves it. 0 / -1 */
+static int to_crlf(const char *path)
+{
+    char keep[4096] = "", line[1024];
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = 0;
+        strncat(keep, line, sizeof keep - strlen(keep) - 3);
+        strcat(keep, "\r\n");
+    }
+    fclose(f);
+    write_text(path, keep);
+    return 0;
+}
+
 /* a split.txt with CRLF line ends (edited elsewhere) still records its events: a split of
  * events an ingest then replaced is refused as with LF lines, not read as one that keeps
  * no record */
@@ -4622,20 +4638,12 @@ static void crlf_split_txt_stale(void)
 {
     const char *d = two_id_files();
     REQUIRE(d);
-    char cmd[2000], err[1024], keep[4096] = "", line[1024];
+    char cmd[2000], err[1024];
     snprintf(cmd, sizeof cmd, "ingest --from ids %s/a.txt -o %s/ds", d, d);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
     snprintf(cmd, sizeof cmd, "split %s/ds --length 16 --windows 20 -o %s/sp", d, d);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
-    FILE *f = fopen(in(d, "sp/split.txt"), "r");
-    REQUIRE(f != NULL);
-    while (fgets(line, sizeof line, f)) {
-        line[strcspn(line, "\n")] = 0;
-        strncat(keep, line, sizeof keep - strlen(keep) - 3);
-        strcat(keep, "\r\n");
-    }
-    fclose(f);
-    write_text(in(d, "sp/split.txt"), keep);
+    REQUIRE(to_crlf(in(d, "sp/split.txt")) == 0);
     snprintf(cmd, sizeof cmd, "ingest --from ids %s/sp/train_stream.txt -o %s/again", d, d);
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s: %s", cmd, err);
     snprintf(cmd, sizeof cmd, "ingest --from ids %s/b.txt -o %s/ds", d, d);
@@ -4646,6 +4654,23 @@ static void crlf_split_txt_stale(void)
               err);
     ts_seq q;
     CHECK(ts_seq_read(in(d, "sp/train_stream.txt"), &q) == -1 && strstr(ts_error(), "sp/split.txt: "));
+}
+
+/* ingest over a dataset holding a split whose split.txt has CRLF line ends: the warning
+ * that the split is of the old events spells out its --length, as for LF lines */
+static void reingest_warns_of_crlf_split(void)
+{
+    const char *d = two_id_files();
+    REQUIRE(d);
+    char cmd[1600], err[1024];
+    snprintf(cmd, sizeof cmd, "ingest --from ids %s/a.txt -o %s/ds", d, d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "split %s/ds --length 16 --windows 20 -o %s/ds/split", d, d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    REQUIRE(to_crlf(in(d, "ds/split/split.txt")) == 0);
+    snprintf(cmd, sizeof cmd, "ingest --from ids %s/b.txt -o %s/ds", d, d);
+    CHECK(run_cli(cmd, err, sizeof err) == 0);
+    CHECK_MSG(strstr(err, "a split of the stream this ingest replaced") && strstr(err, " --length 16 -o "), "%s", err);
 }
 
 TEST_MAIN("data_ingest", {
@@ -4744,4 +4769,5 @@ TEST_MAIN("data_ingest", {
     RUN(unseen_later_counted);
     RUN(perf_empty_or_nul_named);
     RUN(crlf_split_txt_stale);
+    RUN(reingest_warns_of_crlf_split);
 })

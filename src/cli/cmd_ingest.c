@@ -451,7 +451,7 @@ static int records_events(const char *txt, char len[32])
     snprintf(len, 32, "L");
     while (f && fgets(line, sizeof line, f)) {
         found |= !strncmp(line, "stream_crc=", 11);
-        line[strcspn(line, "\n")] = 0;
+        line[strcspn(line, "\r\n")] = 0;   /* CRLF: a file edited elsewhere */
         if (strncmp(line, "length=", 7)) continue;
         if (ts_parse_long(line + 7, 1, 1 << 24, &v) == 0) snprintf(len, 32, "%ld", v);
         else ts_clear_error();   /* not a length: the command says L */
