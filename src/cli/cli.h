@@ -312,15 +312,12 @@ int cli_opt_split(const char *v, void *dst);
 int cli_opt_position(const char *v, void *dst);
 int cli_opt_fractions(const char *v, void *dst);
 int cli_opt_precision(const char *v, void *dst);
-/* the time split's parts (pm, thousandths) the dataset directory ds's own splits record: its
- * folders holding a split.txt of ds's events, as split DS -o DS/SPLIT writes it. 1 with
- * *rec (malloc'd) the first split.txt when all agree; 0 when none records any; -1 with an
- * error naming two that differ (which one cut ds's training part is not known), ending
+/* the parts (pm, thousandths) that cut the dataset directory ds: given (--fractions; NULL:
+ * not given), else those its own splits record (its folders holding a split.txt of ds's
+ * events, as split DS -o DS/SPLIT writes it; *rec, malloc'd, the first split.txt, else
+ * NULL), else the default 70/10/20. 0, or -1 with an error naming two split.txt that
+ * differ, or one whose fractions do not read (which one cut ds is not known), ending
  * "give --fractions A,B,C" and instead (may be NULL) */
-int cli_recorded_fractions(const char *ds, int pm[3], char **rec, const char *instead);
-/* the parts that cut ds: given (--fractions; NULL: not given), else those its splits
- * record (*rec, malloc'd, the split.txt; else NULL), else the default 70/10/20. 0, or -1
- * after cli_recorded_fractions' error */
 int cli_dataset_fractions(const char *ds, const int *given, int pm[3], char **rec, const char *instead);
 /* --json: "KEY": [A, B, C], "KEY_from": rec, "--fractions" (given) or "default", then ", ";
  * both null where pm is NULL (nothing cut) */

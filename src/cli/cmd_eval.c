@@ -683,14 +683,14 @@ static int eval_generate(const eval_args *a)
     const int train_dir = a->train && !ts_path_is_stdin(a->train) && stat(a->train, &tst) == 0 && S_ISDIR(tst.st_mode);
     size_t train_all = T.len, train_a = 0, train_b;
     int pm[3];
-    memcpy(pm, a->fractions_given ? a->permille : ts_split_default_permille, sizeof pm);
     if (train_dir && T.n > 1 && a->fractions_given) {
         ts_fail("%s: --fractions: a set of windows of %zu event%s (its length recorded) is read whole, not cut in "
                 "time", a->train, T.len, ts_plural(T.len));
         goto done;
     }
-    if (train_dir && T.n == 1 && !a->fractions_given &&
-        cli_recorded_fractions(a->train, pm, &rec, " (or --train SPLIT/train_stream.txt, a split's training events)") < 0)
+    if (train_dir && T.n == 1 &&
+        cli_dataset_fractions(a->train, a->fractions_given ? a->permille : NULL, pm, &rec,
+                              " (or --train SPLIT/train_stream.txt, a split's training events)") < 0)
         goto done;
     if (train_dir && T.n == 1) {
         ts_split_bounds(T.len, pm, &train_a, &train_b);

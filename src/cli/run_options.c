@@ -137,7 +137,9 @@ static int split_record(const char *txt, uint64_t crc, const char *ds, int p[3],
                    instead ? instead : "");
 }
 
-int cli_recorded_fractions(const char *ds, int pm[3], char **rec, const char *instead)
+/* the parts ds's own splits record: 1 with *rec when all agree; 0 when none records any;
+ * -1 after the error (cli_dataset_fractions) */
+static int recorded_fractions(const char *ds, int pm[3], char **rec, const char *instead)
 {
     *rec = NULL;
     struct dirent **e = NULL;
@@ -182,7 +184,7 @@ int cli_dataset_fractions(const char *ds, const int *given, int pm[3], char **re
 {
     *rec = NULL;
     memcpy(pm, given ? given : ts_split_default_permille, 3 * sizeof *pm);
-    return !given && cli_recorded_fractions(ds, pm, rec, instead) < 0 ? -1 : 0;
+    return !given && recorded_fractions(ds, pm, rec, instead) < 0 ? -1 : 0;
 }
 
 void cli_json_fractions(const char *key, const int *pm, const char *rec, int given)
