@@ -422,6 +422,18 @@ static void nonfinite_output_refused(void)
 
 /* ---- malformed model files: one line naming the file and the section ---- */
 
+/* a small model of the cycle trace, 2 iterations, saved at path: 0, or -1 */
+static int small_model_file(const char *path)
+{
+    ts_mc d;
+    mc_cycle_trace(400, 1, &d);
+    ts_mc_model *m = train_small(&d, path, 2);
+    const int rc = m && ts_mc_model_save(m, path) == 0 ? 0 : -1;
+    ts_mc_model_free(m);
+    ts_mc_free(&d);
+    return rc;
+}
+
 static void bad_files(void)
 {
     const char *dir = scratch_dir();
@@ -429,13 +441,7 @@ static void bad_files(void)
     char good[512], bad[512];
     snprintf(good, sizeof good, "%s/m.tsm", dir);
     snprintf(bad, sizeof bad, "%s/bad.tsm", dir);
-    ts_mc d;
-    mc_cycle_trace(400, 1, &d);
-    ts_mc_model *m = train_small(&d, good, 2);
-    REQUIRE(m);
-    REQUIRE(ts_mc_model_save(m, good) == 0);
-    ts_mc_model_free(m);
-    ts_mc_free(&d);
+    REQUIRE(small_model_file(good) == 0);
     static const struct { const char *tag, *body, *want; } cases[] = {
         {"CHANNELS", NULL, "'CHANNELS'"},
         {"CHANNELS", "channels=2\ndt=bins\nlen=0\ncard_event=4\ncard_comm=0\ncard_ret=0\ncard_tid=256\ncard_cpu=2\n",
@@ -949,13 +955,7 @@ static void load_leaves_no_error(void)
     char good[512], old[512];
     snprintf(good, sizeof good, "%s/m.tsm", dir);
     snprintf(old, sizeof old, "%s/old.tsm", dir);
-    ts_mc d;
-    mc_cycle_trace(400, 1, &d);
-    ts_mc_model *m = train_small(&d, good, 2);
-    REQUIRE(m);
-    REQUIRE(ts_mc_model_save(m, good) == 0);
-    ts_mc_model_free(m);
-    ts_mc_free(&d);
+    REQUIRE(small_model_file(good) == 0);
     REQUIRE(rewrite_chunk(good, old, "MCSEEN", NULL) == 0);
     const char *files[] = {good, old};
     for (int k = 0; k < 2; k++) {
