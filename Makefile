@@ -149,7 +149,9 @@ install-check: $(BIN) $(LIB) $(BUILD)/examples/impute
 test: headers install-check $(BIN) $(TEST_BIN) $(EXAMPLE_BIN)
 	@TRACESYNTH=$(BIN) sh tests/run.sh $(TEST_BIN)
 
+# tests/lsan.supp: leaks reported inside the sanitizer's and other libraries' own code
 asan:
+	LSAN_OPTIONS="suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0$${LSAN_OPTIONS:+:$$LSAN_OPTIONS}" \
 	$(MAKE) BUILD=build-asan OPT=-O1 \
 	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 	  EXTRA_LDFLAGS="-fsanitize=address,undefined" test
