@@ -206,6 +206,21 @@ static inline int bar_line(const char *s, size_t len)
     return e > b + 1 && e + 2 < end && e[0] == ']' && e[1] == ' ' && e[2] >= '0' && e[2] <= '9';
 }
 
+/* LeakSanitizer itself can fail to stop a process's threads on a loaded machine ("LeakSanitizer
+ * has encountered a fatal error", its '==PID==' lines and the tracer's "Tracer caught signal"):
+ * that is the tool's failure, not the program's, so a sanitizer build's error keeps its one line.
+ * A leak report ("detected memory leaks") is no such failure. lsan_tool_failed: whether the
+ * stderr text all (len bytes) holds one; lsan_tool_line: whether the line s (l bytes) is its */
+static inline int lsan_tool_failed(const char *all, size_t len)
+{
+    return all && memmem(all, len, "LeakSanitizer has encountered a fatal error", 43) &&
+           !memmem(all, len, "detected memory leaks", 21);
+}
+static inline int lsan_tool_line(const char *s, size_t l)
+{
+    return (l >= 2 && !memcmp(s, "==", 2)) || (l >= 20 && !memcmp(s, "Tracer caught signal", 20));
+}
+
 /* run the CLI ($TRACESYNTH, default build/tracesynth) with args through the shell, one of
  * its outputs kept in buf (n bytes; buf may be NULL): CLI_ERR_LINE stderr's first line
  * that is not a progress bar's (stdout dropped), CLI_OUT stdout (stderr dropped),
@@ -237,9 +252,11 @@ static inline int cli_run(const char *args, int what, char *buf, size_t n)
         int lines = 0;
         const char *first = NULL, *any = NULL;
         size_t first_len = 0, any_len = 0;
-        for (size_t a = 0; all && a < len;) {   /* the lines, bars aside */
+        const int tool_failed = lsan_tool_failed(all, len);
+        for (size_t a = 0; all && a < len;) {   /* the lines, bars (and a failed LeakSanitizer's) aside */
             const char *nl = memchr(all + a, '\n', len - a);
             size_t l = nl ? (size_t)(nl - (all + a)) : len - a;
+            if (tool_failed && lsan_tool_line(all + a, l)) { a += l + 1; continue; }
             if (!any) any = all + a, any_len = l;
             if (!bar_line(all + a, l)) {
                 if (!first) first = all + a, first_len = l;

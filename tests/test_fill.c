@@ -289,17 +289,13 @@ static int run_err_lines(const char *args, char *first, size_t n, int *lines)
     char line[2048];
     *lines = 0;
     first[0] = 0;
-    /* LeakSanitizer itself can fail to stop the process's threads on a loaded machine
-     * ("LeakSanitizer has encountered a fatal error", '==PID==' lines): that is the tool's
-     * failure, not the program's, and its lines are not counted. A leak report is. */
-    int lsan_fatal = 0, leak = 0;
-    while (f && fgets(line, sizeof line, f)) {
-        lsan_fatal |= strstr(line, "LeakSanitizer has encountered a fatal error") != NULL;
-        leak |= strstr(line, "detected memory leaks") != NULL;
-    }
+    /* a failed LeakSanitizer's lines are not counted (check.h); a leak report's are */
+    char all[65536];
+    size_t len = f ? fread(all, 1, sizeof all, f) : 0;
+    const int tool_failed = lsan_tool_failed(all, len);
     if (f) rewind(f);
     while (f && fgets(line, sizeof line, f)) {
-        if (lsan_fatal && !leak && !strncmp(line, "==", 2)) continue;
+        if (tool_failed && lsan_tool_line(line, strlen(line))) continue;
         if (*lines && *lines < 40) fprintf(stderr, "    | %s", line);   /* shown if it fails */
         if (!*lines) { size_t l = strlen(line); if (l >= n) l = n - 1; memcpy(first, line, l); first[l] = 0; }
         (*lines)++;
