@@ -4040,6 +4040,40 @@ static void input_through_a_file_named(void)
     }
 }
 
+/* a split's folder given where a dataset is read: what to give instead, and one of its
+ * window files only where the command reads a window file (impute and score --input,
+ * eval, audit --train), not where it reads a dataset alone (train, constraints, export,
+ * markov), which would refuse that file too */
+static void split_folder_hint_fits_command(void)
+{
+    char cmd[4096], err[2048], sp[600], m[600];
+    snprintf(sp, sizeof sp, "%s/ds-sp", dir);
+    snprintf(m, sizeof m, "%s/sp.tsm", dir);
+    snprintf(cmd, sizeof cmd, "split %s/ds --length 50 -o %s", dir, sp);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "train --model ngram %s/ds --length 50 -o %s", dir, m);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    char files[700];
+    snprintf(files, sizeof files, "one of its window files (%s/testing)", sp);
+    const struct { const char *cmd; int files; } cases[] = {
+        {"train --model ngram %s -o %s.tsm", 0},
+        {"constraints %s -o %s.tsc", 0},
+        {"export %s -o %s.txt", 0},
+        {"markov %s -n 10 -o %s-mk", 0},
+        {"impute %2$s --input %1$s", 1},
+        {"score %2$s --input %1$s", 1},
+        {"eval --real %1$s --synthetic %1$s/testing", 1},
+        {"audit --train %1$s --test %1$s/testing", 1},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        snprintf(cmd, sizeof cmd, cases[i].cmd, sp, cases[i].files ? m : sp);
+        const int rc = run_cli(cmd, err, sizeof err);
+        CHECK_MSG(rc == 1 && strstr(err, "a split's folder (split.txt), not a dataset: give the dataset it was made of") &&
+                      !strstr(err, "window file") == !cases[i].files && (!cases[i].files || strstr(err, files)),
+                  "%s: exit %d: %s", cmd, rc, err);
+    }
+}
+
 static void setup(void)
 {
     REQUIRE(make_dataset() == 0);
@@ -4133,4 +4167,5 @@ TEST_MAIN("cli", {
     RUN(one_pass_resume_refused_alike);
     RUN(strace_log_as_perf_named);
     RUN(input_through_a_file_named);
+    RUN(split_folder_hint_fits_command);
 })

@@ -1426,7 +1426,7 @@ static void strace_copy_refused(void)
 
 /* the folder split writes (split.txt, training, validation, testing) given where a dataset
  * is read (train ds/split): said to be a split's, with what to give instead, not only that
- * it has no stream.txt */
+ * it has no stream.txt; one of its window files only where a window file is read */
 static void split_folder_as_dataset(void)
 {
     const char *d = scratch_dir();
@@ -1439,8 +1439,11 @@ static void split_folder_as_dataset(void)
     ts_dataset ds;
     char want[2048];
     snprintf(want, sizeof want, "%s: no stream.txt: a split's folder (split.txt), not a dataset: give the dataset it "
-             "was made of, or one of its window files (%s/testing)", sp, sp);
+             "was made of", sp);
     CHECK_MSG(ts_dataset_load(sp, &ds) == -1 && !strcmp(ts_error(), want), "%s", ts_error());
+    ts_windows w;
+    snprintf(want + strlen(want), sizeof want - strlen(want), ", or one of its window files (%s/testing)", sp);
+    CHECK_MSG(ts_windows_load(sp, -1, 1, &w) == -1 && !strcmp(ts_error(), want), "%s", ts_error());
     /* a folder that is neither, as before */
     remove(txt);
     CHECK_MSG(ts_dataset_load(sp, &ds) == -1 && strstr(ts_error(), "no stream.txt (a dataset is a directory holding "

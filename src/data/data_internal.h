@@ -67,6 +67,10 @@ char *ts__excerpt(const char *s, size_t n, size_t max);
 
 /* a dataset's files written into dir as they are (ts_dataset_save stages them) */
 int ts__dataset_write(const char *dir, const ts_dataset *d);
+/* dir, a split's folder (split.txt, no stream.txt) given where a dataset is read: -1 with
+ * what to give instead (windows: the reader takes a window file too, so one of the split's
+ * is named: DIR/testing), else 0 */
+int ts__split_folder_refused(const char *dir, int windows);
 /* the last error, naming a staged file by its final place in dir */
 void ts__stage_error(const ts_stage *st, const char *dir);
 

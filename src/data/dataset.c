@@ -151,6 +151,20 @@ static int read_exits(const char *path, ts_dataset *d)
     return rc;
 }
 
+int ts__split_folder_refused(const char *dir, int windows)
+{
+    char *sp = ts_path_join(dir, "stream.txt"), *txt = ts_path_join(dir, "split.txt");
+    /* the folder split writes (train ds/split): what to give instead; its window files
+     * only to a reader that takes one (train, constraints, export would refuse it too) */
+    const int split = !ts_file_exists(sp) && ts_file_exists(txt);
+    if (split)
+        ts_fail("%s: no stream.txt: a split's folder (split.txt), not a dataset: give the dataset it was made of%s%s%s",
+                dir, windows ? ", or one of its window files (" : "", windows ? dir : "", windows ? "/testing)" : "");
+    free(sp);
+    free(txt);
+    return split ? -1 : 0;
+}
+
 int ts_dataset_load(const char *dir, ts_dataset *out)
 {
     memset(out, 0, sizeof *out);
@@ -161,14 +175,9 @@ int ts_dataset_load(const char *dir, ts_dataset *out)
         return ts_fail("%s: not a directory (a dataset is a directory holding stream.txt)", dir);
     char *sp = ts_path_join(dir, "stream.txt");
     if (stat(sp, &st) != 0) {
-        char *txt = errno == ENOENT ? ts_path_join(dir, "split.txt") : NULL;
-        /* the folder split writes (train ds/split): what to give instead */
-        if (txt && ts_file_exists(txt))
-            ts_fail("%s: no stream.txt: a split's folder (split.txt), not a dataset: give the dataset it was made of, "
-                    "or one of its window files (%s/testing)", dir, dir);
-        else if (txt) ts_fail("%s: no stream.txt (a dataset is a directory holding stream.txt)", dir);
-        else ts_fail_path(sp, "");
-        free(txt);
+        if (errno != ENOENT) ts_fail_path(sp, "");
+        else if (!ts__split_folder_refused(dir, 0))
+            ts_fail("%s: no stream.txt (a dataset is a directory holding stream.txt)", dir);
         free(sp);
         return -1;
     }
@@ -392,7 +401,7 @@ int ts_windows_load(const char *path, int32_t max_id, int allow_dir, ts_windows 
     if (S_ISDIR(st.st_mode)) {
         if (!allow_dir) return ts_fail("%s: is a directory, expected a .npy or window file", path);
         ts_dataset d;
-        if (ts_dataset_load(path, &d)) return -1;
+        if (ts__split_folder_refused(path, 1) || ts_dataset_load(path, &d)) return -1;
         out->data = d.stream.ids;
         out->n = 1;
         out->len = d.stream.n;

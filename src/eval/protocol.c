@@ -575,7 +575,8 @@ int ts_impute_input_load(const char *path, const ts_split_spec *s, size_t len0, 
     } else {
         ts_split_data d;
         /* a set's last window lies whole in its test part, which holds a window's events */
-        rc = ts_split_data_load_set_parts(path, s, len0 ? len0 : 200, TS_PART_TEST, &d, NULL);
+        rc = ts__split_folder_refused(path, 1) ? -1
+           : ts_split_data_load_set_parts(path, s, len0 ? len0 : 200, TS_PART_TEST, &d, NULL);
         if (rc == 0) {
             if (!vocab_path) { *names = d.data.vocab; memset(&d.data.vocab, 0, sizeof d.data.vocab); }
             *x = d.split.test;
