@@ -4074,6 +4074,31 @@ static void split_folder_hint_fits_command(void)
     }
 }
 
+/* --resume given another model's checkpoint, or the model file beside one: what the file
+ * is and what to give instead (the model that resumes it; the checkpoint, MODEL.ckpt), not
+ * only that it is not this model's checkpoint */
+static void resume_names_the_file_given(void)
+{
+    char cmd[4096], err[2048], m[600];
+    snprintf(m, sizeof m, "%s/rs.tsm", dir);
+    const char *common = "--threads 1 --no-progress --length 24 --windows 8 --iters 2 --valid-every 2 --batch 4";
+    snprintf(cmd, sizeof cmd, "train --model mdm %s/ds %s -o %s --layers 1 --channels 8 --state 4 --context 16 "
+             "--valid-windows 4", dir, common, m);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "train --model lstm %s/ds %s -o %s/rs2.tsm --resume %s.ckpt --layers 1 --hidden 8",
+             dir, common, dir, m);
+    int rc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(rc == 1 && strstr(err, "rs.tsm.ckpt: an mdm training checkpoint, not an lstm one") &&
+                  strstr(err, "train --model mdm"), "%s: exit %d: %s", cmd, rc, err);
+    snprintf(cmd, sizeof cmd, "train --model mdm %s/ds %s -o %s/rs2.tsm --resume %s --layers 1 --channels 8 "
+             "--state 4 --context 16 --valid-windows 4", dir, common, dir, m);
+    rc = run_cli(cmd, err, sizeof err);
+    char want[700];
+    snprintf(want, sizeof want, "(%s.ckpt)", m);
+    CHECK_MSG(rc == 1 && strstr(err, "rs.tsm: an mdm model file, not a training checkpoint") && strstr(err, want),
+              "%s: exit %d: %s", cmd, rc, err);
+}
+
 static void setup(void)
 {
     REQUIRE(make_dataset() == 0);
@@ -4168,4 +4193,5 @@ TEST_MAIN("cli", {
     RUN(strace_log_as_perf_named);
     RUN(input_through_a_file_named);
     RUN(split_folder_hint_fits_command);
+    RUN(resume_names_the_file_given);
 })

@@ -993,7 +993,7 @@ static void cli_round_trip(void)
 }
 
 /* a training checkpoint given where a model goes is named as one, with what takes it;
- * a model file given to --resume is "not an mdm training checkpoint" */
+ * a model file given to --resume is named as one, with the checkpoint beside it */
 static void checkpoint_is_not_a_model(void)
 {
     const char *dir = scratch_dir();
@@ -1017,7 +1017,8 @@ static void checkpoint_is_not_a_model(void)
     snprintf(cmd, sizeof cmd, "train --model mdm %s/ds %s -o %s/n.tsm --resume %s/m.tsm %s", dir, common, dir, dir,
              net);
     CHECK(run_cli(cmd, err, sizeof err) != 0);
-    CHECK_MSG(strstr(err, "not an mdm training checkpoint"), "%s", err);
+    CHECK_MSG(strstr(err, "m.tsm: an mdm model file, not a training checkpoint") && strstr(err, "m.tsm.ckpt)"), "%s",
+              err);
 }
 
 /* ---- the gated prior ---- */

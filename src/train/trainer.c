@@ -474,6 +474,35 @@ static int config_diff(const char *have, const char *want, char *its, size_t ni,
     return n;
 }
 
+/* path's MODEL section c is not net name's checkpoint tag: what the file is (another model's
+ * checkpoint, a model file, a constraints file) and what to give instead */
+static int not_its_checkpoint(const char *path, const char *name, const ts_chunk *c)
+{
+    char t[64];
+    size_t n = c ? c->size : 0, k = strlen(CKPT_SUFFIX);
+    int word = n > 0 && n < sizeof t;   /* a name tracesynth writes: printed as it is */
+    for (size_t i = 0; word && i < n; i++) {
+        const char ch = ((const char *)c->data)[i];
+        word = islower((unsigned char)ch) || isdigit((unsigned char)ch) || ch == '-';
+    }
+    if (!word) return ts_fail("%s: not %s %s training checkpoint", path, ts_article(name), name);
+    memcpy(t, c->data, n);
+    t[n] = 0;
+    if (n > k && !strcmp(t + n - k, CKPT_SUFFIX)) {
+        t[n - k] = 0;
+        return ts_fail("%s: %s %s training checkpoint, not %s %s one: train --model %s resumes it", path,
+                       ts_article(t), t, ts_article(name), name, t);
+    }
+    if (!strcmp(t, "constraints"))
+        return ts_fail("%s: a constraints file, not a training checkpoint: --resume takes the checkpoint train writes "
+                       "beside the model (MODEL.ckpt)", path);
+    if (!strcmp(t, name))
+        return ts_fail("%s: %s %s model file, not a training checkpoint: --resume takes the checkpoint train writes "
+                       "beside it (%s.ckpt)", path, ts_article(t), t, path);
+    return ts_fail("%s: %s %s model file, not a training checkpoint: --resume takes the checkpoint %s %s run writes "
+                   "beside its model (MODEL.ckpt)", path, ts_article(t), t, ts_article(name), name);
+}
+
 /* *has_ema: the checkpoint's EMA went into ema (a run with one); else ema is untouched */
 static int ckpt_read(const char *path, const ts_train_net *net, ts_train_cfg *cfg, ts_adam *a, float *best,
                      float *ema, int *has_ema, train_state *st, replan_state *rp, long *rp_iters, long *run_iters)
@@ -488,7 +517,7 @@ static int ckpt_read(const char *path, const ts_train_net *net, ts_train_cfg *cf
     ckpt_tag(net, tag, sizeof tag);
     const ts_chunk *c = ts_reader_get(&r, "MODEL");
     if (!c || c->size != strlen(tag) || memcmp(c->data, tag, c->size)) {
-        ts_fail("%s: not %s %s training checkpoint", path, ts_article(net->name), net->name);
+        not_its_checkpoint(path, net->name, c);
         goto done;
     }
     /* the events first: another dataset's also changes the config's sizes, and the
