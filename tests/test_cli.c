@@ -4099,6 +4099,40 @@ static void resume_names_the_file_given(void)
               "%s: exit %d: %s", cmd, rc, err);
 }
 
+/* a directory where a window file is read (audit --test, eval --original, markov
+ * --from-events): a dataset, a split's folder or impute's output, each named with the file
+ * to give instead, not only "is a directory" */
+static void directory_for_windows_named(void)
+{
+    char cmd[4096], err[2048], sp[600], im[600], want[3][1400];
+    snprintf(sp, sizeof sp, "%s/ds-sp", dir);
+    snprintf(im, sizeof im, "%s/ds-imp", dir);
+    snprintf(cmd, sizeof cmd, "split %s/ds --length 50 -o %s", dir, sp);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "train --model ngram %s/ds --length 50 -o %s.tsm", dir, im);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "impute %s.tsm --input %s/ds --blackout 3 -o %s", im, dir, im);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(want[0], sizeof want[0], "%s/ds: a dataset (stream.txt), not a window file: 'tracesynth split %s/ds "
+             "--length L -o %s/ds/split' writes its window files (%s/ds/split/testing)", dir, dir, dir, dir);
+    snprintf(want[1], sizeof want[1], "%s: a split's folder (split.txt), not a window file: give one of its window "
+             "files (%s/testing)", sp, sp);
+    snprintf(want[2], sizeof want[2], "%s: impute's output folder, not a window file: give its files (%s/original0.npy, "
+             "mask0.npy, imputation0.npy)", im, im);
+    char ds[600];
+    snprintf(ds, sizeof ds, "%s/ds", dir);
+    const char *paths[3] = {ds, sp, im};
+    for (int i = 0; i < 3; i++) {
+        const char *forms[] = {"audit --train %s/ds --test %s", "eval --original %2$s --mask %2$s --imputed %2$s",
+                               "markov %1$s/ds --from-events %2$s -o %1$s/mk"};
+        for (int j = 0; j < 3; j++) {
+            snprintf(cmd, sizeof cmd, forms[j], dir, paths[i]);
+            const int rc = run_cli(cmd, err, sizeof err);
+            CHECK_MSG(rc == 1 && strstr(err, want[i]), "%s: exit %d: %s", cmd, rc, err);
+        }
+    }
+}
+
 static void setup(void)
 {
     REQUIRE(make_dataset() == 0);
@@ -4194,4 +4228,5 @@ TEST_MAIN("cli", {
     RUN(input_through_a_file_named);
     RUN(split_folder_hint_fits_command);
     RUN(resume_names_the_file_given);
+    RUN(directory_for_windows_named);
 })

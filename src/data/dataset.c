@@ -393,13 +393,35 @@ int ts_input_read(const char *path, int *npy, ts_npy *a, ts_windows *w)
     return *npy ? ts__npy_parse(path, buf, size, a) : ts__windows_parse(path, buf, size, w);
 }
 
+/* a directory given where a window file is read: what it is, named with the file to give
+ * instead (a dataset's split, a split's testing, impute -o's three files). -1 */
+static int dir_for_windows(const char *path)
+{
+    char *st = ts_path_join(path, "stream.txt"), *sp = ts_path_join(path, "split.txt"),
+         *im = ts_path_join(path, "original0.npy");
+    const int ds = ts_file_exists(st), split = !ds && ts_file_exists(sp), imp = !ds && !split && ts_file_exists(im);
+    free(st);
+    free(sp);
+    free(im);
+    if (ds)
+        return ts_fail("%s: a dataset (stream.txt), not a window file: 'tracesynth split %s --length L -o %s/split' "
+                       "writes its window files (%s/split/testing)", path, path, path, path);
+    if (split)
+        return ts_fail("%s: a split's folder (split.txt), not a window file: give one of its window files (%s/testing)",
+                       path, path);
+    if (imp)
+        return ts_fail("%s: impute's output folder, not a window file: give its files (%s/original0.npy, mask0.npy, "
+                       "imputation0.npy)", path, path);
+    return ts_fail("%s: is a directory, expected a .npy or window file", path);
+}
+
 int ts_windows_load(const char *path, int32_t max_id, int allow_dir, ts_windows *out)
 {
     memset(out, 0, sizeof *out);
     struct stat st;
     if (stat(path, &st) != 0) return ts_fail("%s: %s", path, strerror(errno));
     if (S_ISDIR(st.st_mode)) {
-        if (!allow_dir) return ts_fail("%s: is a directory, expected a .npy or window file", path);
+        if (!allow_dir) return dir_for_windows(path);
         ts_dataset d;
         if (ts__split_folder_refused(path, 1) || ts_dataset_load(path, &d)) return -1;
         out->data = d.stream.ids;
