@@ -4133,6 +4133,35 @@ static void directory_for_windows_named(void)
     }
 }
 
+/* split -o a folder holding a dataset (another one, or the dataset itself) is refused
+ * before anything is written: the split's vocab.tsv replaced the dataset's, whose IDs then
+ * named other events (or none: its next read failed) */
+static void split_into_a_dataset_refused(void)
+{
+    char cmd[4096], err[2048], other[600], self[600], vt[700], keep[700];
+    snprintf(other, sizeof other, "%s/other-ds", dir);
+    snprintf(self, sizeof self, "%s/ds", dir);
+    REQUIRE(save_motif_dataset(other, 300) == 0);
+    /* its names in another order than ds's: a split of ds there would rename its events */
+    const char *names = "0\tioctl\t1\n1\tbrk\t1\n2\tfutex\t1\n3\tmmap\t1\n4\tclose\t1\n5\topenat\t1\n"
+                        "6\twrite\t1\n7\tread\t1\n";
+    snprintf(vt, sizeof vt, "%s/vocab.tsv", other);
+    snprintf(keep, sizeof keep, "%s/names-before", dir);
+    write_text(vt, names);
+    write_text(keep, names);
+    const char *outs[2] = {other, self};
+    for (int i = 0; i < 2; i++) {
+        snprintf(cmd, sizeof cmd, "split %s --length 50 -o %s", self, outs[i]);
+        const int rc = run_cli(cmd, err, sizeof err);
+        char want[700], sp[700];
+        snprintf(want, sizeof want, "%s: holds a dataset (stream.txt)", outs[i]);
+        snprintf(sp, sizeof sp, "%s/split.txt", outs[i]);
+        CHECK_MSG(rc == 1 && strstr(err, want) && strstr(err, "name another directory") && !ts_file_exists(sp),
+                  "%s: exit %d: %s", cmd, rc, err);
+    }
+    CHECK(files_equal(vt, keep));
+}
+
 static void setup(void)
 {
     REQUIRE(make_dataset() == 0);
@@ -4229,4 +4258,5 @@ TEST_MAIN("cli", {
     RUN(split_folder_hint_fits_command);
     RUN(resume_names_the_file_given);
     RUN(directory_for_windows_named);
+    RUN(split_into_a_dataset_refused);
 })

@@ -73,7 +73,8 @@ int cmd_split(int argc, char **argv)
         TS_OPT_SIZE_(0, "stride", &ss.stride, "S", 1, 1 << 24, "training window stride (default 5, as the study's\n"
                      "files)"),
         CLI_SPLIT_OPTIONS(&ss),
-        TS_OPT_STR_F_('o', "output", &out, "DIR", TS_OPT_REQUIRED, "the split directory"),
+        TS_OPT_STR_F_('o', "output", &out, "DIR", TS_OPT_REQUIRED, "the split directory (a folder of its own, as\n"
+                      "DATASET/split: one holding a dataset, stream.txt, is\nrefused)"),
         TS_OPT_END_,
     };
     const ts_opt_spec spec = {
