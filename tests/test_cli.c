@@ -4162,6 +4162,22 @@ static void split_into_a_dataset_refused(void)
     CHECK(files_equal(vt, keep));
 }
 
+/* a multi-channel model's name where a single-channel model is trained (bench impute,
+ * fill, bench fill): named as one, with the models taken, not as an unknown model */
+static void multi_channel_name_not_unknown(void)
+{
+    char cmd[4096], err[2048];
+    const char *forms[] = {"bench impute --model mdm-mc %s/ds", "fill tests/data/ftrace_pipe.trace.gz --model ddpm-mc "
+                           "-o %s/f.trace -q", "bench fill tests/data/ftrace_pipe.trace.gz --model mdm-mc -q"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(cmd, sizeof cmd, forms[i], dir);
+        const int rc = run_cli(cmd, err, sizeof err);
+        CHECK_MSG(rc == 2 && strstr(err, "-mc' is a multi-channel model (a dataset of ingest --channels)") &&
+                      strstr(err, "single-channel models: ngram, ") && !strstr(err, "unknown model"),
+                  "%s: exit %d: %s", cmd, rc, err);
+    }
+}
+
 static void setup(void)
 {
     REQUIRE(make_dataset() == 0);
@@ -4259,4 +4275,5 @@ TEST_MAIN("cli", {
     RUN(resume_names_the_file_given);
     RUN(directory_for_windows_named);
     RUN(split_into_a_dataset_refused);
+    RUN(multi_channel_name_not_unknown);
 })

@@ -54,7 +54,11 @@ const ts_model_ops *ts_model_find(const char *name)
         size_t l = strlen(names);
         snprintf(names + l, sizeof names - l, "%s%s", l ? ", " : "", (*p)->name);
     }
-    ts_fail("unknown model '%s' (models: %s)", name, names);
+    /* a model of the other kind is no typo: named as one, beside those taken here */
+    if (ts_mc_model_find(name, 1))
+        ts_fail("'%s' is a multi-channel model (a dataset of ingest --channels), not one of the single-channel "
+                "models: %s", name, names);
+    else ts_fail("unknown model '%s' (models: %s)", name, names);
     return NULL;
 }
 
