@@ -199,6 +199,31 @@ static void rank0_failure_stops_all(void)
     CHECK_MSG(strstr(out, "/dev/full") != NULL, "%s", out);
 }
 
+/* a model trained in one pass (ngram, unigram) has nothing to split across processes: each
+ * trained it whole, and the summary said "data-parallel over 2 processes". Refused as
+ * mdm's is, in one line */
+static void one_pass_model_refused(void)
+{
+    if (!have_mpi()) SKIP("built without MPI (make MPI=0) or mpirun is not installed");
+    const char *models[] = {"ngram", "unigram"};
+    for (int i = 0; i < 2; i++) {
+        char cmd[4096];
+        snprintf(cmd, sizeof cmd, "ASAN_OPTIONS=detect_leaks=0 timeout 120 mpirun -np 2 --oversubscribe "
+                 "--allow-run-as-root -x ASAN_OPTIONS=detect_leaks=0 %s train --model %s %s/ds --threads 1 "
+                 "-o %s/one.tsm >%s/one.out 2>&1", bin(), models[i], dir, dir, dir);
+        int st = system(cmd);
+        int rc = WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+        char p[512], out[8192] = "", want[128];
+        snprintf(p, sizeof p, "%s/one.out", dir);
+        FILE *f = fopen(p, "r");
+        if (f) { size_t got = fread(out, 1, sizeof out - 1, f); out[got] = 0; fclose(f); }
+        snprintf(want, sizeof want, "tracesynth: error: %s: no data-parallel training (mpirun with 2 processes",
+                 models[i]);
+        CHECK_MSG(rc != 0 && rc != 124 && strstr(out, want) && !strstr(out, "data-parallel over"), "exit %d: %s", rc,
+                  out);
+    }
+}
+
 static void setup(void)
 {
     REQUIRE(make_dataset() == 0);
@@ -218,5 +243,6 @@ TEST_MAIN("mpi", {
     RUN(resume_across_rank_counts);
     RUN(uneven_batch_refused);
     RUN(rank0_failure_stops_all);
+    RUN(one_pass_model_refused);
     RUN(cleanup);
 })

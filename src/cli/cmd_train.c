@@ -367,6 +367,14 @@ int cmd_train(int argc, char **argv)
     int rank = 0, nranks = 1;   /* under mpirun: data-parallel; rank 0 writes */
     if (ts_train_mpi_init() != 0) { cli_fail(); goto done; }
     ts_train_world(&rank, &nranks);
+    /* a model trained in one pass has no batches to split: each process would train it
+     * whole, as if data-parallel; refused as the iterated models without it are */
+    if (nranks > 1 && !(reads & TS_TRAIN_READS_RESUME)) {
+        ts_fail("%s: no data-parallel training (mpirun with %d processes: it trains in one pass); run one process",
+                model, nranks);
+        rc = cli_fail();
+        goto done;
+    }
     /* a set of windows (DIR/length) under the time split: its own windows, of its length */
     ts_split_spec ls = ss;
     size_t rec = 0;
