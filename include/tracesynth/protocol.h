@@ -118,7 +118,9 @@ int  ts_split_data_reinterleave(ts_split_data *d, double shift_ns, int copies, u
  * with d->data.dir, that folder's real path and its events' hash, dataset_dir and stream_crc, which
  * ts_split_file_check compares when the split's files are read, and where DIR is inside that
  * folder, its path there, dataset_subdir);
- * *leak (may be NULL): the share of test windows found verbatim in the training stream */
+ * *leak (may be NULL): the share of test windows found verbatim in the training stream. A DIR
+ * holding a dataset (stream.txt: the dataset itself, or another) is refused: its vocab.tsv
+ * would be replaced by the split's */
 int  ts_split_dir_write(const char *dir, const char *dataset, const ts_split_data *d,
                         const ts_split_spec *s, double *leak);
 
