@@ -2306,10 +2306,15 @@ static void streams_written_last(void)
     snprintf(f, sizeof f, "%s", in(d, "f"));
     REQUIRE(mkfifo(fifo, 0600) == 0);
     for (int ok = 0; ok < 2; ok++) {
-        snprintf(cmd, sizeof cmd, "cat %s > %s & timeout 60 %s fill %s --model ngram -o %s --text %s --save-model %s -q "
-                 ">/dev/null 2>&1; rc=$?; [ $rc = 0 ] || timeout 5 sh -c ': > %s'; wait; exit $rc", fifo, copy, bin, dr, f,
-                 ok ? "/dev/null" : "/dev/full", fifo, fifo);
+        /* the end of the FIFO is given by opening it: that waits for cat to open its side,
+         * which a busy machine may delay past one try; tries that all time out end cat and
+         * exit 99, not a wait for a cat that never returns */
+        snprintf(cmd, sizeof cmd, "cat %s > %s & c=$!; timeout 60 %s fill %s --model ngram -o %s --text %s --save-model %s "
+                 "-q >/dev/null 2>&1; rc=$?; if [ $rc != 0 ]; then n=0; until timeout 5 sh -c ': > %s'; do "
+                 "n=$((n+1)); [ $n -lt 12 ] || { kill $c; wait $c; exit 99; }; done; fi; wait $c; exit $rc", fifo, copy,
+                 bin, dr, f, ok ? "/dev/null" : "/dev/full", fifo, fifo);
         st = system(cmd);
+        CHECK_MSG(!WIFEXITED(st) || WEXITSTATUS(st) != 99, "the FIFO's reader never opened it");
         CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == (ok ? 0 : 1), "%s: status %d", ok ? "/dev/null" : "/dev/full", st);
         struct stat sb;
         CHECK_MSG(stat(in(d, "copy.tsm"), &sb) == 0 && (ok ? sb.st_size > 0 : sb.st_size == 0), "%s: %lld bytes",
