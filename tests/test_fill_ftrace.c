@@ -763,7 +763,15 @@ static void many_gaps_written_in_linear_time(void)
     REQUIRE(ts_ctf_fill(at("many.trace"), at("many_out.trace"), &o, &r) == 0);
     const double took = cpu_s() - c0;
     CHECK(r.n == N / 2 && r.reconstructed == N / 2);
-    CHECK_MSG(c0 >= 0 && took < 5, "%.1f s of CPU to fill and write %zu gaps", took, r.n);
+#ifdef __SANITIZE_ADDRESS__
+    /* the sanitizer's allocator on the fill's blocks: 3.2 s of the 5 on a busy machine,
+     * which stretches CPU time too (caches, the other thread of a core); the lookup among
+     * all the gaps took 16 s without it */
+    const double bound = 15;
+#else
+    const double bound = 5;
+#endif
+    CHECK_MSG(c0 >= 0 && took < bound, "%.1f s of CPU to fill and write %zu gaps", took, r.n);
     ts_fill_result_free(&r);
     remove(at("many.trace"));
     remove(at("many_out.trace"));
