@@ -959,6 +959,27 @@ static void paper_figures_cli(void)
     CHECK_NEAR(json_get(out, "perfect"), 69.0, 1e-6);
 }
 
+/* a set of windows of one window (DS/length records all its events) as --train is read
+ * whole, as a set of two is: not cut at the time split like a recorded stream (8 9 10,
+ * the last of its 10 events, memorized; JSON train_part "all", no fractions), and
+ * --fractions, which would go unused, refused naming it */
+static void generate_train_set_of_one_window(void)
+{
+    char args[2048], out[4096], err[1024];
+    mkdir(at("set1"), 0755);
+    write_text(at("set1/stream.txt"), "1,2,3,4,5,6,7,8,9,10\n");
+    write_text(at("set1/length"), "10\n");
+    write_text(at("synth1.txt"), "8,9,10\n");
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s --json", at("real.txt"), at("synth1.txt"),
+             at("set1"));
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "\"train_part\": \"all\", \"train_fractions\": null, "), "%s", out);
+    CHECK_NEAR(json_get(out, "memorized"), 1.0, 1e-6);
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s --fractions 0.5,0.25,0.25", at("real.txt"),
+             at("synth1.txt"), at("set1"));
+    CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, at("set1")) && strstr(err, "read whole"), "%s", err);
+}
+
 TEST_MAIN("eval_cli", {
     setup();
     RUN(help_and_usage);
@@ -991,4 +1012,5 @@ TEST_MAIN("eval_cli", {
     RUN(channels_names_unmatched);
     RUN(channels_note_not_before_error);
     RUN(paper_figures_cli);
+    RUN(generate_train_set_of_one_window);
 })

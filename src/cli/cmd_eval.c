@@ -683,16 +683,20 @@ static int eval_generate(const eval_args *a)
     const int train_dir = a->train && !ts_path_is_stdin(a->train) && stat(a->train, &tst) == 0 && S_ISDIR(tst.st_mode);
     size_t train_all = T.len, train_a = 0, train_b;
     int pm[3];
-    if (train_dir && T.n > 1 && a->fractions_given) {
+    /* a set of windows is one by its length file, one window of it too: read whole */
+    size_t set_len = 0;
+    if (train_dir && ts_mc_window_length(a->train, T.n * T.len, &set_len)) goto done;
+    const int stream = train_dir && !set_len && T.n == 1;
+    if (train_dir && set_len && a->fractions_given) {
         ts_fail("%s: --fractions: a set of windows of %zu event%s (its length recorded) is read whole, not cut in "
                 "time", a->train, T.len, ts_plural(T.len));
         goto done;
     }
-    if (train_dir && T.n == 1 &&
+    if (stream &&
         cli_dataset_fractions(a->train, a->fractions_given ? a->permille : NULL, pm, &rec,
                               " (or --train SPLIT/train_stream.txt, a split's training events)") < 0)
         goto done;
-    if (train_dir && T.n == 1) {
+    if (stream) {
         ts_split_bounds(T.len, pm, &train_a, &train_b);
         if (train_a == 0) {
             ts_fail("%s: its training part (the time split's first %g %%) of %zu event%s is empty; all of it: --train "
