@@ -4673,6 +4673,30 @@ static void reingest_warns_of_crlf_split(void)
     CHECK_MSG(strstr(err, "a split of the stream this ingest replaced") && strstr(err, " --length 16 -o "), "%s", err);
 }
 
+/* ingest over a dataset whose path holds "length=99" (a folder named with '=') where a
+ * line of split.txt read in pieces of 63 bytes would begin a piece: the warning of the
+ * split of the old events quotes the split's own --length, 16, not a piece of the path's */
+static void reingest_warns_length_not_of_path(void)
+{
+    const char *d = two_id_files();
+    REQUIRE(d);
+    char *real = realpath(d, NULL);
+    REQUIRE(real);
+    /* "dataset_dir=" REAL "/" PAD "length=99": PAD ends at a multiple of 63 */
+    const size_t head = 12 + strlen(real) + 1, pad = (63 - head % 63) % 63;
+    free(real);
+    char name[128], cmd[1600], err[1024];
+    memset(name, 'x', pad);
+    snprintf(name + pad, sizeof name - pad, "length=99");
+    snprintf(cmd, sizeof cmd, "ingest --from ids %s/a.txt -o '%s/%s'", d, d, name);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "split '%s/%s' --length 16 --windows 20 -o '%s/%s/split'", d, name, d, name);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "ingest --from ids %s/b.txt -o '%s/%s'", d, d, name);
+    CHECK(run_cli(cmd, err, sizeof err) == 0);
+    CHECK_MSG(strstr(err, "a split of the stream this ingest replaced") && strstr(err, " --length 16 -o "), "%s", err);
+}
+
 TEST_MAIN("data_ingest", {
     RUN(strace_multi_process);
     RUN(unseen_later_unk_seen);
@@ -4770,4 +4794,5 @@ TEST_MAIN("data_ingest", {
     RUN(perf_empty_or_nul_named);
     RUN(crlf_split_txt_stale);
     RUN(reingest_warns_of_crlf_split);
+    RUN(reingest_warns_length_not_of_path);
 })

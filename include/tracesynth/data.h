@@ -410,6 +410,22 @@ int32_t ts_split_n_ids(const ts_dataset *d, const ts_split *sp);
  * vocab.tsv not there, or not a regular file, counts as empty); 0 when DIR has no
  * stream.txt that is a regular file and can be read */
 uint64_t ts_dataset_events_crc(const char *dir);
+/* what a split directory's split.txt records (ts_split_dir_write writes it), read line by
+ * line as it is (a line's CRLF end too; the last of a key's lines counts) */
+typedef struct {
+    int time;                    /* split=time: a time split */
+    char *fractions;             /* its fractions= value as written (malloc'd), or NULL */
+    long fractions_line;         /* the line it is on (1-based), 0 without one */
+    char *dataset_dir;           /* dataset_dir= (malloc'd), or NULL */
+    char *dataset_subdir;        /* dataset_subdir= (malloc'd), or NULL */
+    uint64_t stream_crc;         /* stream_crc= (hex), where has_crc */
+    int has_crc;
+    long length;                 /* length= (the --length it was made with), 0 when none reads */
+} ts_split_record;
+/* rec from the split.txt at txt: 0, or -1 (rec empty) when txt is no regular file that can
+ * be read (no error set: a folder without a record). ts_split_record_free frees it */
+int  ts_split_record_read(const char *txt, ts_split_record *rec);
+void ts_split_record_free(ts_split_record *rec);
 /* path, about to be read, checked against its split: when it is a file of a split
  * directory (training, validation, testing or train_stream.txt beside a split.txt) whose
  * split.txt records its dataset's events (dataset_dir, stream_crc) and that dataset's

@@ -443,20 +443,12 @@ static int same_input(const char **inputs, int n, int *a, int *b)
  * none), which split requires */
 static int records_events(const char *txt, char len[32])
 {
-    struct stat st;
-    FILE *f = stat(txt, &st) == 0 && S_ISREG(st.st_mode) ? fopen(txt, "r") : NULL;
-    char line[64];
-    int found = 0;
-    long v;
+    ts_split_record r;
     snprintf(len, 32, "L");
-    while (f && fgets(line, sizeof line, f)) {
-        found |= !strncmp(line, "stream_crc=", 11);
-        line[strcspn(line, "\r\n")] = 0;   /* CRLF: a file edited elsewhere */
-        if (strncmp(line, "length=", 7)) continue;
-        if (ts_parse_long(line + 7, 1, 1 << 24, &v) == 0) snprintf(len, 32, "%ld", v);
-        else ts_clear_error();   /* not a length: the command says L */
-    }
-    if (f) fclose(f);
+    if (ts_split_record_read(txt, &r)) return 0;
+    if (r.length) snprintf(len, 32, "%ld", r.length);   /* none that reads: the command says L */
+    const int found = r.has_crc;
+    ts_split_record_free(&r);
     return found;
 }
 

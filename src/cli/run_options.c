@@ -101,34 +101,16 @@ int cli_opt_fractions(const char *v, void *dst) { return ts_split_parse_fraction
  * read: the parts it cut ds at are not known */
 static int split_record(const char *txt, uint64_t crc, const char *ds, int p[3], const char *instead)
 {
-    struct stat st;
-    FILE *f = crc && stat(txt, &st) == 0 && S_ISREG(st.st_mode) ? fopen(txt, "r") : NULL;
-    char *line = NULL, why[512] = "";
-    size_t cap = 0;
-    ssize_t n;
-    long no = 0, bad = 0;   /* the line of fractions that are none */
-    int time = 0, parts = 0, same = 0;
-    while (f && (n = getline(&line, &cap, f)) > 0) {
-        no++;
-        line[strcspn(line, "\n")] = 0;
-        const size_t len = strlen(line);
-        if (len && line[len - 1] == '\r') line[len - 1] = 0;   /* CRLF: a file edited elsewhere */
-        if (!strcmp(line, "split=time")) time = 1;
-        else if (!strncmp(line, "fractions=", 10)) {
-            parts = ts_split_parse_fractions(line + 10, p) == 0;
-            bad = parts ? 0 : no;
-            if (!parts) snprintf(why, sizeof why, ": %s", ts_error());
-            ts_clear_error();
-        } else if (!strncmp(line, "stream_crc=", 11)) {
-            char *end;
-            errno = 0;
-            unsigned long long v = strtoull(line + 11, &end, 16);
-            same = !errno && end > line + 11 && !*end && v == crc;
-        }
-    }
-    if (f) fclose(f);
-    free(line);
-    if (!time || !same) return 0;
+    ts_split_record r;
+    if (!crc || ts_split_record_read(txt, &r)) return 0;
+    const int of_ds = r.time && r.has_crc && r.stream_crc == crc;
+    const int parts = of_ds && r.fractions && ts_split_parse_fractions(r.fractions, p) == 0;
+    const long bad = of_ds && r.fractions && !parts ? r.fractions_line : 0;   /* the line of fractions that are none */
+    char why[512] = "";
+    if (bad) snprintf(why, sizeof why, ": %s", ts_error());
+    ts_clear_error();
+    ts_split_record_free(&r);
+    if (!of_ds) return 0;
     if (parts) return 1;
     char at[32] = "";
     if (bad) snprintf(at, sizeof at, ":%ld", bad);

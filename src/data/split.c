@@ -346,6 +346,56 @@ uint64_t ts_dataset_events_crc(const char *dir)
     return h ? h : 1;
 }
 
+int ts_split_record_read(const char *txt, ts_split_record *rec)
+{
+    if (!rec) return ts_fail_null(__func__, "rec");
+    memset(rec, 0, sizeof *rec);
+    if (!txt) return ts_fail_null(__func__, "txt");
+    struct stat st;   /* a record is a file: a FIFO of that name would wait for a writer */
+    FILE *f = stat(txt, &st) == 0 && S_ISREG(st.st_mode) ? fopen(txt, "r") : NULL;
+    if (!f) return -1;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    long no = 0;
+    while ((n = getline(&line, &cap, f)) > 0) {
+        no++;
+        if (line[n - 1] == '\n') line[--n] = 0;
+        if (n && line[n - 1] == '\r') line[--n] = 0;   /* CRLF: a file edited elsewhere */
+        char **to = NULL;
+        if (!strncmp(line, "split=", 6)) rec->time = !strcmp(line + 6, "time");
+        else if (!strncmp(line, "fractions=", 10)) to = &rec->fractions, rec->fractions_line = no;
+        else if (!strncmp(line, "dataset_dir=", 12) && line[12]) to = &rec->dataset_dir;
+        else if (!strncmp(line, "dataset_subdir=", 15) && line[15]) to = &rec->dataset_subdir;
+        else if (!strncmp(line, "stream_crc=", 11)) {
+            char *end;
+            errno = 0;
+            unsigned long long v = strtoull(line + 11, &end, 16);
+            rec->has_crc = !errno && end > line + 11 && !*end;
+            rec->stream_crc = v;
+        } else if (!strncmp(line, "length=", 7) && ts_parse_long(line + 7, 1, 1 << 24, &rec->length)) {
+            rec->length = 0;   /* not a length */
+            ts_clear_error();
+        }
+        if (to) {
+            free(*to);
+            *to = ts_strdup(strchr(line, '=') + 1);
+        }
+    }
+    fclose(f);
+    free(line);
+    return 0;
+}
+
+void ts_split_record_free(ts_split_record *rec)
+{
+    if (!rec) return;
+    free(rec->fractions);
+    free(rec->dataset_dir);
+    free(rec->dataset_subdir);
+    memset(rec, 0, sizeof *rec);
+}
+
 /* the dataset that holds the split in folder: the nearest folder above it with a
  * stream.txt (malloc'd), or NULL */
 static char *holder_of(const char *folder)
@@ -391,36 +441,12 @@ int ts_split_file_check(const char *path)
         return 0;
     }
     char *folder = ts__path_dir(p), *txt = ts_path_join(folder, "split.txt");
-    struct stat st;   /* a record is a file: a FIFO of that name would wait for a writer */
-    FILE *f = stat(txt, &st) == 0 && S_ISREG(st.st_mode) ? fopen(txt, "r") : NULL;
-    char *line = NULL, *dataset = NULL, *subdir = NULL;
-    size_t cap = 0;
-    uint64_t crc = 0;
-    int has_crc = 0;
-    long length = 0;   /* the --length it was made with (split requires one), 0 not said */
-    ssize_t n;
-    while (f && (n = getline(&line, &cap, f)) > 0) {
-        if (line[n - 1] == '\n') line[--n] = 0;
-        if (n && line[n - 1] == '\r') line[--n] = 0;   /* CRLF: a file edited elsewhere */
-        if (!strncmp(line, "dataset_dir=", 12) && line[12]) {
-            free(dataset);
-            dataset = ts_strdup(line + 12);
-        } else if (!strncmp(line, "dataset_subdir=", 15) && line[15]) {
-            free(subdir);
-            subdir = ts_strdup(line + 15);
-        } else if (!strncmp(line, "stream_crc=", 11)) {
-            char *end;
-            errno = 0;
-            unsigned long long v = strtoull(line + 11, &end, 16);
-            has_crc = !errno && end > line + 11 && !*end;
-            crc = v;
-        } else if (!strncmp(line, "length=", 7) && ts_parse_long(line + 7, 1, 1 << 24, &length)) {
-            length = 0;   /* not a length: the command says L */
-            ts_clear_error();
-        }
-    }
-    if (f) fclose(f);
-    free(line);
+    ts_split_record rec;
+    ts_split_record_read(txt, &rec);   /* none: nothing is checked */
+    const char *dataset = rec.dataset_dir, *subdir = rec.dataset_subdir;
+    const uint64_t crc = rec.stream_crc;
+    const int has_crc = rec.has_crc;
+    const long length = rec.length;   /* the --length it was made with (split requires one), 0 not said */
     int rc = 0;
     const uint64_t now = dataset && has_crc ? ts_dataset_events_crc(dataset) : 0;
     /* the events changed, or the dataset split.txt names is gone: the split may have moved
@@ -462,8 +488,7 @@ int ts_split_file_check(const char *path)
     }
     free(holder);
     free(copy);
-    free(dataset);
-    free(subdir);
+    ts_split_record_free(&rec);
     free(txt);
     free(folder);
     free(real);
