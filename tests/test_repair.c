@@ -2382,6 +2382,29 @@ static void repair_notes_names_constraints_lack(void)
     CHECK_MSG(!strstr(said, "note:"), "%s", said);
 }
 
+/* a split made in the dataset's own folder (split ds -o ds) records its shares as one in
+ * ds/SPLIT does: constraints, markov and eval --real-part cut ds at them, not at 70 % */
+static void recorded_split_in_place(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char cmd[2048], out[4096], err[1024], want[700];
+    fr_trace(dir);
+    snprintf(cmd, sizeof cmd, "split %s/fr --length 4 --windows 5 --fractions 0.5,0.25,0.25 -o %s/fr", dir, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "constraints %s/fr -o %s/frp.tsc", dir, dir);
+    REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
+    snprintf(want, sizeof want, "constraints of %s/fr (first 100 of 200 events, the time split at 0.5,0.25,0.25 as "
+             "%s/fr/split.txt records it)", dir, dir);
+    CHECK_MSG(strstr(out, want), "%s", out);
+    snprintf(cmd, sizeof cmd, "markov %s/fr -n 40 -o %s/frpm", dir, dir);
+    REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "on the first 100 events of"), "%s", out);
+    snprintf(cmd, sizeof cmd, "eval --real %s/fr --synthetic %s/fr --real-part test --json", dir, dir);
+    REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "\"real_events\": 50, \"fractions\": [0.5, 0.25, 0.25]"), "%s", out);
+}
+
 TEST_MAIN("repair", {
     RUN(null_arguments_refused);
     RUN(ctf_output);
@@ -2425,4 +2448,5 @@ TEST_MAIN("repair", {
     RUN(constraints_markov_parts_of_recorded_split);
     RUN(recorded_split_crlf);
     RUN(repair_notes_names_constraints_lack);
+    RUN(recorded_split_in_place);
 })

@@ -314,10 +314,10 @@ int cli_opt_fractions(const char *v, void *dst);
 int cli_opt_precision(const char *v, void *dst);
 /* the parts (pm, thousandths) that cut the dataset directory ds: given (--fractions; NULL:
  * not given), else those its own splits record (its folders holding a split.txt of ds's
- * events, as split DS -o DS/SPLIT writes it; *rec, malloc'd, the first split.txt, else
- * NULL), else the default 70/10/20. 0, or -1 with an error naming two split.txt that
- * differ, or one whose fractions do not read (which one cut ds is not known), ending
- * "give --fractions A,B,C" and instead (may be NULL) */
+ * events, as split DS -o DS/SPLIT writes it, ds itself too after split DS -o DS; *rec,
+ * malloc'd, the first split.txt, else NULL), else the default 70/10/20. 0, or -1 with an
+ * error naming two split.txt that differ, or one whose fractions do not read (which one
+ * cut ds is not known), ending "give --fractions A,B,C" and instead (may be NULL) */
 int cli_dataset_fractions(const char *ds, const int *given, int pm[3], char **rec, const char *instead);
 /* --json: "KEY": [A, B, C], "KEY_from": rec, "--fractions" (given) or "default", then ", ";
  * both null where pm is NULL (nothing cut) */

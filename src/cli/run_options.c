@@ -131,7 +131,9 @@ static int recorded_fractions(const char *ds, int pm[3], char **rec, const char 
     for (int i = 0; i < n; i++) {
         char *txt = NULL;
         int p[3];
-        if (rc >= 0 && e[i]->d_name[0] != '.') {
+        /* its folders' (split ds -o ds/SPLIT), and its own (split ds -o ds: its '.') */
+        if (rc >= 0 && !strcmp(e[i]->d_name, ".")) txt = ts_path_join(ds, "split.txt");
+        else if (rc >= 0 && e[i]->d_name[0] != '.') {
             char *sub = ts_path_join(ds, e[i]->d_name);
             txt = ts_path_join(sub, "split.txt");
             free(sub);
