@@ -5,9 +5,12 @@
 #define TS_MC_TRACE_H
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "tracesynth/channels.h"
 #include "tracesynth/common.h"
+#include "tracesynth/mc_model.h"
 
 static inline void mc_cycle_trace(size_t n, int with_cpu, ts_mc *m)
 {
@@ -31,11 +34,23 @@ static inline void mc_cycle_trace(size_t n, int with_cpu, ts_mc *m)
     }
 }
 
+/* o for a run on d: the default time split's training and validation parts (the first
+ * 70 %, the next 10 %), crops of len, seed 1, saved to out, kv the n keys with vals */
+static inline void mc_train_opts(ts_mc_train_opts *o, const ts_mc *d, size_t len, const char *out, int n,
+                                 const char **keys, const char **vals)
+{
+    memset(o, 0, sizeof *o);
+    o->data = d;
+    o->n_train = d->n * 7 / 10;
+    o->n_valid = d->n / 10;
+    o->len = len;
+    o->seed = 1;
+    o->out_path = out;
+    o->kv = (ts_kv){n, keys, vals};
+}
+
 /* m's events named (read, write, openat, close), then, with another, the checkpoint of a
  * run of `model` on them refused; its own events taken. Returns the failures */
-#include <stdio.h>
-#include <stdlib.h>
-#include "tracesynth/mc_model.h"
 static inline int mc_resume_other_events(const char *model, ts_mc *d, ts_mc_train_opts *o, const char *ckpt)
 {
     static const char *const names[4] = {"read", "write", "openat", "close"};

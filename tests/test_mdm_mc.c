@@ -103,14 +103,7 @@ static ts_mc_model *train_weighted_wd(const ts_mc *d, const char *out, long iter
     const char *vals[] = {"1", "16", "8", "16", it, "1000", "8", "16", "1e-2", weights, wd};
     if (!weights) keys[9] = "weight-decay", vals[9] = wd;
     ts_mc_train_opts o;
-    memset(&o, 0, sizeof o);
-    o.data = d;
-    o.n_train = d->n * 7 / 10;
-    o.n_valid = d->n / 10;
-    o.len = 32;
-    o.seed = 1;
-    o.out_path = out;
-    o.kv = (ts_kv){9 + (weights != NULL) + (wd != NULL), keys, vals};
+    mc_train_opts(&o, d, 32, out, 9 + (weights != NULL) + (wd != NULL), keys, vals);
     ts_mc_model *m = NULL;
     ts_mc_model_train("mdm-mc", &o, &m);
     return m;
@@ -751,15 +744,8 @@ static void saves_while_learning_keep_arch(void)
         char out[512];
         snprintf(out, sizeof out, "%s/%s.tsm", dir, names[i]);
         ts_mc_train_opts o;
-        memset(&o, 0, sizeof o);
-        o.data = &d;
-        o.n_train = d.n * 7 / 10;
-        o.n_valid = d.n / 10;
-        o.len = 16;
-        o.seed = 1;
-        o.out_path = out;
+        mc_train_opts(&o, &d, 16, out, 7, keys[i], vals[i]);
         o.arch = "aarch64";
-        o.kv = (ts_kv){7, keys[i], vals[i]};
         ts_mc_model *m = NULL;
         CHECK_MSG(ts_mc_model_train(names[i], &o, &m) == 0 && !strcmp(m->arch, "aarch64"), "%s: %s", names[i],
                   ts_error());
@@ -799,15 +785,8 @@ static void valid_channels_cut_on_resume(void)
     const char *keys[] = {"layers", "channels", "state", "context", "iters", "valid-every", "batch", "dt-bins"};
     const char *vals[] = {"1", "8", "4", "8", "4", "2", "2", "8"};
     ts_mc_train_opts o;
-    memset(&o, 0, sizeof o);
-    o.data = &d;
-    o.n_train = d.n * 7 / 10;
-    o.n_valid = d.n / 10;
-    o.len = 16;
-    o.seed = 1;
-    o.out_path = out;
+    mc_train_opts(&o, &d, 16, out, 8, keys, vals);
     o.log_path = logp;
-    o.kv = (ts_kv){8, keys, vals};
     ts_mc_model *m = NULL;
     REQUIRE(ts_mc_model_train("mdm-mc", &o, &m) == 0);   /* validations at 2 and 4 */
     ts_mc_model_free(m);
@@ -840,14 +819,7 @@ static void weights_run(ts_mc_train_opts *o, ts_mc *d, const char *out, const ch
     static const char *keys[] = {"layers", "channels", "state", "context", "iters", "valid-every", "batch", "dt-bins",
                                  "channel-weights"};
     mc_cycle_trace(600, 1, d);
-    memset(o, 0, sizeof *o);
-    o->data = d;
-    o->n_train = d->n * 7 / 10;
-    o->n_valid = d->n / 10;
-    o->len = 16;
-    o->seed = 1;
-    o->out_path = out;
-    o->kv = (ts_kv){n, keys, vals};
+    mc_train_opts(o, d, 16, out, n, keys, vals);
 }
 
 /* the same weights, given or defaulted, are the same model: a run started without
