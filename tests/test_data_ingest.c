@@ -4697,6 +4697,22 @@ static void reingest_warns_length_not_of_path(void)
     CHECK_MSG(strstr(err, "a split of the stream this ingest replaced") && strstr(err, " --length 16 -o "), "%s", err);
 }
 
+/* ingest over a dataset split in its own folder (split ds -o ds): the split's windows are
+ * of the events replaced, said as for a split in a folder of it */
+static void reingest_warns_of_split_in_place(void)
+{
+    const char *d = two_id_files();
+    REQUIRE(d);
+    char cmd[1600], err[1024];
+    snprintf(cmd, sizeof cmd, "ingest --from ids %s/a.txt -o %s/ds", d, d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "split %s/ds --length 16 --windows 20 -o %s/ds", d, d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "ingest --from ids %s/b.txt -o %s/ds", d, d);
+    CHECK(run_cli(cmd, err, sizeof err) == 0);
+    CHECK_MSG(strstr(err, "a split of the stream this ingest replaced") && strstr(err, " --length 16 -o "), "%s", err);
+}
+
 TEST_MAIN("data_ingest", {
     RUN(strace_multi_process);
     RUN(unseen_later_unk_seen);
@@ -4795,4 +4811,5 @@ TEST_MAIN("data_ingest", {
     RUN(crlf_split_txt_stale);
     RUN(reingest_warns_of_crlf_split);
     RUN(reingest_warns_length_not_of_path);
+    RUN(reingest_warns_of_split_in_place);
 })

@@ -453,7 +453,7 @@ static int records_events(const char *txt, char len[32])
 }
 
 /* the splits of DIR's events inside DIR (folders holding split.txt, as split DIR -o
- * DIR/split makes): counted (warn 0), or, after DIR's events changed, said (warn 1): they
+ * DIR/split makes, and DIR itself after split DIR -o DIR): counted (warn 0), or, after DIR's events changed, said (warn 1): they
  * still hold windows of the old events, which eval, impute and score refuse (a split
  * made before splits recorded their events, they would read as these); not removed (the
  * folder is the user's; a split of another dataset kept in DIR, whose windows are still
@@ -465,8 +465,10 @@ static int old_splits(const char *dir, int warn)
     int n = 0;
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.') continue;
-        char *sub = ts_path_join(dir, e->d_name), *txt = ts_path_join(sub, "split.txt");
+        /* its folders' splits, and its own (split DIR -o DIR: its '.') */
+        const int own = !strcmp(e->d_name, ".");
+        if (e->d_name[0] == '.' && !own) continue;
+        char *sub = own ? ts_strdup(dir) : ts_path_join(dir, e->d_name), *txt = ts_path_join(sub, "split.txt");
         /* a split that records its dataset's events is said when its files are now refused:
          * one of another dataset kept here holds that dataset's windows, still read */
         int stale = warn;
