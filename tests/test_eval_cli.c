@@ -980,6 +980,17 @@ static void generate_train_set_of_one_window(void)
     CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, at("set1")) && strstr(err, "read whole"), "%s", err);
 }
 
+/* --train naming no file, with --fractions: the missing file is said, as without them (a
+ * run's error, exit 1), not a usage error calling it no dataset directory */
+static void generate_train_missing_with_fractions(void)
+{
+    char args[2048], err[1024];
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s --fractions 0.5,0.25,0.25", at("real.txt"),
+             at("synth.txt"), at("nosuchds"));
+    CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, at("nosuchds")) && !strstr(err, "is none"), "%s",
+              err);
+}
+
 TEST_MAIN("eval_cli", {
     setup();
     RUN(help_and_usage);
@@ -1013,4 +1024,5 @@ TEST_MAIN("eval_cli", {
     RUN(channels_note_not_before_error);
     RUN(paper_figures_cli);
     RUN(generate_train_set_of_one_window);
+    RUN(generate_train_missing_with_fractions);
 })

@@ -102,12 +102,14 @@ typedef struct {
 } eval_args;
 
 /* --fractions cuts a dataset directory's stream, --train DS's or a multi-channel --real's:
- * given for anything else it would go unused. 0, or 2 after the usage error */
+ * given for anything else it would go unused. 0, or 2 after the usage error (a --train that
+ * is not there: 0, its read names it) */
 static int fractions_unused(const eval_args *a)
 {
     struct stat st;
-    if (!a->fractions_given ||
-        (a->train && !ts_path_is_stdin(a->train) && stat(a->train, &st) == 0 && S_ISDIR(st.st_mode)))
+    const int there = a->train && !ts_path_is_stdin(a->train) && stat(a->train, &st) == 0;
+    if (!a->fractions_given || (there && S_ISDIR(st.st_mode)) ||
+        (a->train && !ts_path_is_stdin(a->train) && !there))
         return 0;
     return cli_usage_error("eval", "--fractions cuts --train DS, a dataset directory, or a multi-channel --real DS "
                            "compared with a multi-channel synthetic one%s%s%s", a->train ? "; " : "",
