@@ -991,6 +991,18 @@ static void generate_train_missing_with_fractions(void)
               err);
 }
 
+/* --real naming no file, with --fractions (meant for a multi-channel real trace): the
+ * missing file is said (exit 1), as with --real-part, not a usage error that --fractions
+ * has nothing to cut */
+static void generate_real_missing_with_fractions(void)
+{
+    char args[2048], err[1024];
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --fractions 0.5,0.25,0.25", at("nosuchreal"),
+             at("synth.txt"));
+    CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, at("nosuchreal")) && !strstr(err, "--fractions cuts"),
+              "%s", err);
+}
+
 TEST_MAIN("eval_cli", {
     setup();
     RUN(help_and_usage);
@@ -1025,4 +1037,5 @@ TEST_MAIN("eval_cli", {
     RUN(paper_figures_cli);
     RUN(generate_train_set_of_one_window);
     RUN(generate_train_missing_with_fractions);
+    RUN(generate_real_missing_with_fractions);
 })

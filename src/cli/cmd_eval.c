@@ -102,14 +102,15 @@ typedef struct {
 } eval_args;
 
 /* --fractions cuts a dataset directory's stream, --train DS's or a multi-channel --real's:
- * given for anything else it would go unused. 0, or 2 after the usage error (a --train that
- * is not there: 0, its read names it) */
+ * given for anything else it would go unused. 0, or 2 after the usage error (a --train or
+ * --real that is not there: 0, its read names it) */
 static int fractions_unused(const eval_args *a)
 {
     struct stat st;
     const int there = a->train && !ts_path_is_stdin(a->train) && stat(a->train, &st) == 0;
     if (!a->fractions_given || (there && S_ISDIR(st.st_mode)) ||
-        (a->train && !ts_path_is_stdin(a->train) && !there))
+        (a->train && !ts_path_is_stdin(a->train) && !there) ||
+        (a->real && !ts_path_is_stdin(a->real) && stat(a->real, &st) != 0))
         return 0;
     return cli_usage_error("eval", "--fractions cuts --train DS, a dataset directory, or a multi-channel --real DS "
                            "compared with a multi-channel synthetic one%s%s%s", a->train ? "; " : "",
@@ -862,7 +863,7 @@ int cmd_eval(int argc, char **argv)
     }
     if ((rc = fractions_unused(&a))) return rc;
     /* a real trace that is not there: named, not taken for one of another kind */
-    if ((a.real_part_given || a.length_given) && a.real && !ts_file_exists(a.real)) {
+    if ((a.real_part_given || a.length_given || a.fractions_given) && a.real && !ts_file_exists(a.real)) {
         ts_fail("%s: cannot open: %s", a.real, strerror(errno));
         return cli_fail();
     }
