@@ -4656,21 +4656,35 @@ static void crlf_split_txt_stale(void)
     CHECK(ts_seq_read(in(d, "sp/train_stream.txt"), &q) == -1 && strstr(ts_error(), "sp/split.txt: "));
 }
 
+/* DIR/DS ingested from a.txt (two_id_files), split (--length 16) into DIR/SPLIT, its
+ * split.txt given CRLF line ends where crlf, then its events replaced by b.txt: the
+ * warning of that split (of the old events) spells out its --length */
+static void reingest_warns_16(const char *d, const char *ds, const char *split, int crlf)
+{
+    char cmd[1600], err[1024], txt[700];
+    snprintf(cmd, sizeof cmd, "ingest --from ids %s/a.txt -o '%s/%s'", d, d, ds);
+    int rc = run_cli(cmd, err, sizeof err);
+    if (rc == 0) {
+        snprintf(cmd, sizeof cmd, "split '%s/%s' --length 16 --windows 20 -o '%s/%s'", d, ds, d, split);
+        rc = run_cli(cmd, err, sizeof err);
+    }
+    snprintf(txt, sizeof txt, "%s/%s/split.txt", d, split);
+    if (rc == 0 && crlf && to_crlf(txt) != 0) snprintf(err, sizeof err, "%s: not rewritten", txt), rc = -1;
+    if (rc == 0) {
+        snprintf(cmd, sizeof cmd, "ingest --from ids %s/b.txt -o '%s/%s'", d, d, ds);
+        rc = run_cli(cmd, err, sizeof err);
+    }
+    CHECK_MSG(rc == 0 && strstr(err, "a split of the stream this ingest replaced") && strstr(err, " --length 16 -o "),
+              "%s: %s", cmd, err);
+}
+
 /* ingest over a dataset holding a split whose split.txt has CRLF line ends: the warning
  * that the split is of the old events spells out its --length, as for LF lines */
 static void reingest_warns_of_crlf_split(void)
 {
     const char *d = two_id_files();
     REQUIRE(d);
-    char cmd[1600], err[1024];
-    snprintf(cmd, sizeof cmd, "ingest --from ids %s/a.txt -o %s/ds", d, d);
-    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
-    snprintf(cmd, sizeof cmd, "split %s/ds --length 16 --windows 20 -o %s/ds/split", d, d);
-    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
-    REQUIRE(to_crlf(in(d, "ds/split/split.txt")) == 0);
-    snprintf(cmd, sizeof cmd, "ingest --from ids %s/b.txt -o %s/ds", d, d);
-    CHECK(run_cli(cmd, err, sizeof err) == 0);
-    CHECK_MSG(strstr(err, "a split of the stream this ingest replaced") && strstr(err, " --length 16 -o "), "%s", err);
+    reingest_warns_16(d, "ds", "ds/split", 1);
 }
 
 /* ingest over a dataset whose path holds "length=99" (a folder named with '=') where a
@@ -4685,16 +4699,11 @@ static void reingest_warns_length_not_of_path(void)
     /* "dataset_dir=" REAL "/" PAD "length=99": PAD ends at a multiple of 63 */
     const size_t head = 12 + strlen(real) + 1, pad = (63 - head % 63) % 63;
     free(real);
-    char name[128], cmd[1600], err[1024];
+    char name[128], split[160];
     memset(name, 'x', pad);
     snprintf(name + pad, sizeof name - pad, "length=99");
-    snprintf(cmd, sizeof cmd, "ingest --from ids %s/a.txt -o '%s/%s'", d, d, name);
-    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
-    snprintf(cmd, sizeof cmd, "split '%s/%s' --length 16 --windows 20 -o '%s/%s/split'", d, name, d, name);
-    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
-    snprintf(cmd, sizeof cmd, "ingest --from ids %s/b.txt -o '%s/%s'", d, d, name);
-    CHECK(run_cli(cmd, err, sizeof err) == 0);
-    CHECK_MSG(strstr(err, "a split of the stream this ingest replaced") && strstr(err, " --length 16 -o "), "%s", err);
+    snprintf(split, sizeof split, "%s/split", name);
+    reingest_warns_16(d, name, split, 0);
 }
 
 /* ingest over a dataset split in its own folder (split ds -o ds): the split's windows are
@@ -4703,14 +4712,7 @@ static void reingest_warns_of_split_in_place(void)
 {
     const char *d = two_id_files();
     REQUIRE(d);
-    char cmd[1600], err[1024];
-    snprintf(cmd, sizeof cmd, "ingest --from ids %s/a.txt -o %s/ds", d, d);
-    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
-    snprintf(cmd, sizeof cmd, "split %s/ds --length 16 --windows 20 -o %s/ds", d, d);
-    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
-    snprintf(cmd, sizeof cmd, "ingest --from ids %s/b.txt -o %s/ds", d, d);
-    CHECK(run_cli(cmd, err, sizeof err) == 0);
-    CHECK_MSG(strstr(err, "a split of the stream this ingest replaced") && strstr(err, " --length 16 -o "), "%s", err);
+    reingest_warns_16(d, "ds", "ds", 0);
 }
 
 TEST_MAIN("data_ingest", {
