@@ -1484,6 +1484,24 @@ static void ftrace_copy_refused(void)
     ts_ctf_trace_free(&t);
 }
 
+/* a split's folder named with a trailing '/': the window file it points to is named
+ * once, DIR/testing, not DIR//testing */
+static void split_folder_trailing_slash(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char sp[600], txt[700], want[2048];
+    snprintf(sp, sizeof sp, "%s", in(d, "sp2"));
+    REQUIRE(mkdir(sp, 0755) == 0);
+    snprintf(txt, sizeof txt, "%s/split.txt", sp);
+    write_text(txt, "dataset=ds\nsplit=time\nlength=200\n");
+    strcat(sp, "/");
+    ts_windows w;
+    snprintf(want, sizeof want, "(%stesting)", sp);
+    CHECK_MSG(ts_windows_load(sp, -1, 1, &w) == -1 && strstr(ts_error(), want) && !strstr(ts_error(), "//"), "%s",
+              ts_error());
+}
+
 TEST_MAIN("data", {
     RUN(ids_separated);
     RUN(windows_roundtrip);
@@ -1523,4 +1541,5 @@ TEST_MAIN("data", {
     RUN(strace_copy_refused);
     RUN(split_folder_as_dataset);
     RUN(ftrace_copy_refused);
+    RUN(split_folder_trailing_slash);
 })

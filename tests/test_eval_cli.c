@@ -1003,6 +1003,16 @@ static void generate_real_missing_with_fractions(void)
               "%s", err);
 }
 
+/* --train DS/ (a trailing '/'): the train line names all of it as DS/stream.txt, once */
+static void generate_train_trailing_slash(void)
+{
+    char args[2048], out[4096], want[700];
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s/", at("real.txt"), at("synth.txt"), at("ds"));
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    snprintf(want, sizeof want, "all of it: --train %s/stream.txt)", at("ds"));
+    CHECK_MSG(strstr(out, want) && !strstr(out, "//"), "%s", out);
+}
+
 TEST_MAIN("eval_cli", {
     setup();
     RUN(help_and_usage);
@@ -1038,4 +1048,5 @@ TEST_MAIN("eval_cli", {
     RUN(generate_train_set_of_one_window);
     RUN(generate_train_missing_with_fractions);
     RUN(generate_real_missing_with_fractions);
+    RUN(generate_train_trailing_slash);
 })

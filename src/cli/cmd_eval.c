@@ -670,6 +670,7 @@ static int eval_generate(const eval_args *a)
     int rc = 1;
     char *vpr = NULL, *vps = NULL, *vpt = NULL;   /* the vocab.tsv that names each, if one does */
     char *rec = NULL;   /* the split.txt whose parts cut --train DS */
+    char *all = NULL;   /* DS/stream.txt: all of it */
     if (input_vocab(a->real, &vr, &vpr)) goto done;
     if (ids_load(a->real, 1, &R) || ts_windows_as_set(a->real, &R) || ids_named(a->real, &R, &vr, vpr) ||
         file_names(a->real, &R, &vr))
@@ -700,10 +701,11 @@ static int eval_generate(const eval_args *a)
                               " (or --train SPLIT/train_stream.txt, a split's training events)") < 0)
         goto done;
     if (stream) {
+        all = ts_path_join(a->train, "stream.txt");
         ts_split_bounds(T.len, pm, &train_a, &train_b);
         if (train_a == 0) {
             ts_fail("%s: its training part (the time split's first %g %%) of %zu event%s is empty; all of it: --train "
-                    "%s/stream.txt", a->train, pm[0] / 10.0, T.len, ts_plural(T.len), a->train);
+                    "%s", a->train, pm[0] / 10.0, T.len, ts_plural(T.len), all);
             goto done;
         }
         T.len = train_a;
@@ -781,10 +783,10 @@ static int eval_generate(const eval_args *a)
         describe("synthetic", &S);
         if (t && train_a)
             printf("  %-10s %zu window%s of %zu event%s, the training part of %s (events [0, %zu) of %zu, the time "
-                   "split's first %g %%, as %s%s; all of it: --train %s/stream.txt)\n", "train", T.n, ts_plural(T.n),
+                   "split's first %g %%, as %s%s; all of it: --train %s)\n", "train", T.n, ts_plural(T.n),
                    T.len, ts_plural(T.len), a->train, train_a, train_all, pm[0] / 10.0,
                    rec ? rec : a->fractions_given ? "--fractions cuts it" : "train --split time cuts it",
-                   rec ? " records it" : "", a->train);
+                   rec ? " records it" : "", all);
         else if (t) describe("train", &T);
         printf("  %-19s %8.4f   bits, in [0, 1]\n", "JS unigram", g.js_unigram);
         printf("  %-19s %8.4f   bits, pairs inside windows\n", "JS bigram", g.js_bigram);
@@ -815,6 +817,7 @@ done:
     free(vps);
     free(vpt);
     free(rec);
+    free(all);
     free(extra.names);
     ts_vocab_free(&vr);
     ts_vocab_free(&vs);

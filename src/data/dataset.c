@@ -157,9 +157,11 @@ int ts__split_folder_refused(const char *dir, int windows)
     /* the folder split writes (train ds/split): what to give instead; its window files
      * only to a reader that takes one (train, constraints, export would refuse it too) */
     const int split = !ts_file_exists(sp) && ts_file_exists(txt);
+    char *testing = ts_path_join(dir, "testing");   /* (a trailing '/' of dir once) */
     if (split)
         ts_fail("%s: no stream.txt: a split's folder (split.txt), not a dataset: give the dataset it was made of%s%s%s",
-                dir, windows ? ", or one of its window files (" : "", windows ? dir : "", windows ? "/testing)" : "");
+                dir, windows ? ", or one of its window files (" : "", windows ? testing : "", windows ? ")" : "");
+    free(testing);
     free(sp);
     free(txt);
     return split ? -1 : 0;
