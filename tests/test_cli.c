@@ -4133,15 +4133,16 @@ static void directory_for_windows_named(void)
     }
 }
 
-/* split -o a folder holding a dataset (another one, or the dataset itself) is refused
- * before anything is written: the split's vocab.tsv replaced the dataset's, whose IDs then
- * named other events (or none: its next read failed) */
+/* split -o a folder holding another dataset is refused before anything is written: the
+ * split's vocab.tsv replaced the dataset's, whose IDs then named other events (or none: its
+ * next read failed). The dataset's own folder keeps its names */
 static void split_into_a_dataset_refused(void)
 {
-    char cmd[4096], err[2048], other[600], self[600], vt[700], keep[700];
+    char cmd[4096], err[2048], other[600], self[600], vt[700], keep[700], sv[700], skeep[700];
     snprintf(other, sizeof other, "%s/other-ds", dir);
-    snprintf(self, sizeof self, "%s/ds", dir);
+    snprintf(self, sizeof self, "%s/ds-self", dir);
     REQUIRE(save_motif_dataset(other, 300) == 0);
+    REQUIRE(save_motif_dataset(self, 1000) == 0);
     /* its names in another order than ds's: a split of ds there would rename its events */
     const char *names = "0\tioctl\t1\n1\tbrk\t1\n2\tfutex\t1\n3\tmmap\t1\n4\tclose\t1\n5\topenat\t1\n"
                         "6\twrite\t1\n7\tread\t1\n";
@@ -4149,17 +4150,24 @@ static void split_into_a_dataset_refused(void)
     snprintf(keep, sizeof keep, "%s/names-before", dir);
     write_text(vt, names);
     write_text(keep, names);
-    const char *outs[2] = {other, self};
-    for (int i = 0; i < 2; i++) {
-        snprintf(cmd, sizeof cmd, "split %s --length 50 -o %s", self, outs[i]);
-        const int rc = run_cli(cmd, err, sizeof err);
-        char want[700], sp[700];
-        snprintf(want, sizeof want, "%s: holds a dataset (stream.txt)", outs[i]);
-        snprintf(sp, sizeof sp, "%s/split.txt", outs[i]);
-        CHECK_MSG(rc == 1 && strstr(err, want) && strstr(err, "name another directory") && !ts_file_exists(sp),
-                  "%s: exit %d: %s", cmd, rc, err);
-    }
+    snprintf(cmd, sizeof cmd, "split %s/ds --length 50 -o %s", dir, other);
+    int rc = run_cli(cmd, err, sizeof err);
+    char want[700], sp[700];
+    snprintf(want, sizeof want, "%s: holds a dataset (stream.txt)", other);
+    snprintf(sp, sizeof sp, "%s/split.txt", other);
+    CHECK_MSG(rc == 1 && strstr(err, want) && strstr(err, "name another directory") && !ts_file_exists(sp),
+              "%s: exit %d: %s", cmd, rc, err);
     CHECK(files_equal(vt, keep));
+    /* split ds -o ds: written, the names as they were */
+    snprintf(sv, sizeof sv, "%s/vocab.tsv", self);
+    snprintf(skeep, sizeof skeep, "%s/self-names-before", dir);
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s'", sv, skeep);
+    REQUIRE(system(cmd) == 0);
+    snprintf(cmd, sizeof cmd, "split %s --length 50 -o %s", self, self);
+    rc = run_cli(cmd, err, sizeof err);
+    snprintf(sp, sizeof sp, "%s/split.txt", self);
+    CHECK_MSG(rc == 0 && ts_file_exists(sp), "%s: exit %d: %s", cmd, rc, err);
+    CHECK(files_equal(sv, skeep));
 }
 
 /* a multi-channel model's name where a single-channel model is trained (bench impute,

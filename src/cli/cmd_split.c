@@ -74,7 +74,8 @@ int cmd_split(int argc, char **argv)
                      "files)"),
         CLI_SPLIT_OPTIONS(&ss),
         TS_OPT_STR_F_('o', "output", &out, "DIR", TS_OPT_REQUIRED, "the split directory (a folder of its own, as\n"
-                      "DATASET/split: one holding a dataset, stream.txt, is\nrefused)"),
+                      "DATASET/split, or DATASET itself: one holding another\n"
+                      "dataset, stream.txt, is refused)"),
         TS_OPT_END_,
     };
     const ts_opt_spec spec = {

@@ -455,10 +455,11 @@ int ts_split_dir_write(const char *dir, const char *dataset, const ts_split_data
     if (d->split.len == 0)
         return ts_fail("%s: d has no split (ts_split_data_load with a split spec, or ts_split_data_resplit)", __func__);
     if (ts__vocab_check(&d->data.vocab, __func__, "d->data.vocab.names")) return -1;
-    /* a dataset's folder (the dataset itself, or another): its vocab.tsv would be replaced by
-     * the split's, which names its IDs otherwise, and its folder would look like a split's */
+    /* another dataset's folder: its vocab.tsv would be replaced by the split's, which names
+     * its IDs otherwise. The dataset's own folder keeps its vocab.tsv, the same names (split
+     * ds -o ds, recorded as dataset_subdir=.) */
     char *ds = ts_path_join(dir, "stream.txt");
-    const int holds = ts_file_exists(ds);
+    const int holds = ts_file_exists(ds) && !(d->data.dir && ts_same_file(dir, d->data.dir) == 1);
     free(ds);
     if (holds)
         return ts_fail("%s: holds a dataset (stream.txt), whose vocab.tsv the split's would replace; name another "
