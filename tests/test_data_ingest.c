@@ -4715,6 +4715,31 @@ static void reingest_warns_of_split_in_place(void)
     reingest_warns_16(d, "ds", "ds", 0);
 }
 
+/* a dataset split in its own folder (split ds -o ds), copied (cp -r) and the copy's events
+ * replaced: the copy's split is of its old events, refused when read and warned of by the
+ * ingest, as for a split in a folder of it; the original's, of events still there, read */
+static void split_in_place_copied_stale(void)
+{
+    const char *d = two_id_files();
+    REQUIRE(d);
+    char cmd[1600], err[1024];
+    snprintf(cmd, sizeof cmd, "ingest --from ids %s/a.txt -o %s/ds", d, d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "split %s/ds --length 16 --windows 20 -o %s/ds", d, d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "cp -r '%s/ds' '%s/ds2'", d, d);
+    REQUIRE(system(cmd) == 0);
+    snprintf(cmd, sizeof cmd, "ingest --from ids %s/b.txt -o %s/ds2", d, d);
+    CHECK(run_cli(cmd, err, sizeof err) == 0);
+    CHECK_MSG(strstr(err, "a split of the stream this ingest replaced"), "%s", err);
+    ts_seq q = {0};
+    CHECK_MSG(ts_seq_read(in(d, "ds2/train_stream.txt"), &q) == -1 && strstr(ts_error(), "ds2/split.txt: "), "%s",
+              ts_error());
+    ts_seq_free(&q);
+    CHECK_MSG(ts_seq_read(in(d, "ds/train_stream.txt"), &q) == 0, "%s", ts_error());
+    ts_seq_free(&q);
+}
+
 TEST_MAIN("data_ingest", {
     RUN(strace_multi_process);
     RUN(unseen_later_unk_seen);
@@ -4814,4 +4839,5 @@ TEST_MAIN("data_ingest", {
     RUN(reingest_warns_of_crlf_split);
     RUN(reingest_warns_length_not_of_path);
     RUN(reingest_warns_of_split_in_place);
+    RUN(split_in_place_copied_stale);
 })

@@ -417,7 +417,7 @@ typedef struct {
     char *fractions;             /* its fractions= value as written (malloc'd), or NULL */
     long fractions_line;         /* the line it is on (1-based), 0 without one */
     char *dataset_dir;           /* dataset_dir= (malloc'd), or NULL */
-    char *dataset_subdir;        /* dataset_subdir= (malloc'd), or NULL */
+    char *dataset_subdir;        /* dataset_subdir= (malloc'd; "." the dataset's own folder), or NULL */
     uint64_t stream_crc;         /* stream_crc= (hex), where has_crc */
     int has_crc;
     long length;                 /* length= (the --length it was made with), 0 when none reads */
@@ -431,8 +431,9 @@ void ts_split_record_free(ts_split_record *rec);
  * split.txt records its dataset's events (dataset_dir, stream_crc) and that dataset's
  * events are now others (an ingest replaced them), -1 with "SPLIT/split.txt: ..." saying
  * to make the split again; else 0 (a split that records nothing, or whose dataset is no
- * longer there, is not checked; one made inside its dataset's folder, moved or copied with
- * it, is the dataset's that holds it at the same place (dataset_subdir), and is checked
+ * longer there, is not checked; one made inside its dataset's folder (or in that folder
+ * itself, dataset_subdir "."), moved or copied with it, is the dataset's that holds it at
+ * the same place (dataset_subdir), and is checked
  * against its events; one inside another dataset's folder is not that dataset's; standard
  * input, ts_path_is_stdin, is no split's file). ts_seq_read, ts_windows_read and ts_input_read, and so ts_windows_load, ts_mask_load and
  * ts_impute_input_load, check every file they read */

@@ -117,10 +117,10 @@ int  ts_split_data_reinterleave(ts_split_data *d, double shift_ns, int copies, u
  * vocab.tsv when the events are named (an earlier one is removed when not), split.txt (the parameters, dataset = its name;
  * with d->data.dir, that folder's real path and its events' hash, dataset_dir and stream_crc, which
  * ts_split_file_check compares when the split's files are read, and where DIR is inside that
- * folder, its path there, dataset_subdir);
+ * folder, its path there, dataset_subdir, "." where DIR is that folder itself);
  * *leak (may be NULL): the share of test windows found verbatim in the training stream. A DIR
- * holding a dataset (stream.txt: the dataset itself, or another) is refused: its vocab.tsv
- * would be replaced by the split's */
+ * holding another dataset (stream.txt) is refused: its vocab.tsv would be replaced by the
+ * split's */
 int  ts_split_dir_write(const char *dir, const char *dataset, const ts_split_data *d,
                         const ts_split_spec *s, double *leak);
 

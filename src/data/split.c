@@ -397,15 +397,20 @@ void ts_split_record_free(ts_split_record *rec)
 }
 
 /* the dataset that holds the split in folder: the nearest folder above it with a
- * stream.txt (malloc'd), or NULL */
-static char *holder_of(const char *folder)
+ * stream.txt (malloc'd), or NULL; sub "." (a split made in its dataset's own folder):
+ * folder itself where it has one */
+static char *holder_of(const char *folder, const char *sub)
 {
-    char *up = ts__path_dir(folder);
+    char *up = sub && !strcmp(sub, ".") ? ts_strdup(folder) : ts__path_dir(folder);
     for (;;) {
         char *p = ts_path_join(up, "stream.txt");
         const int there = ts_file_exists(p);
         free(p);
         if (there) return up;
+        if (sub && !strcmp(sub, ".")) {
+            free(up);
+            return NULL;
+        }
         char *next = ts__path_dir(up);
         const int top = !strcmp(next, up);
         free(up);
@@ -417,9 +422,10 @@ static char *holder_of(const char *folder)
     }
 }
 
-/* 1 when folder is holder/sub */
+/* 1 when folder is holder/sub (sub ".": holder itself) */
 static int in_place(const char *folder, const char *holder, const char *sub)
 {
+    if (!strcmp(sub, ".")) return !strcmp(folder, holder);
     const size_t hl = strlen(holder);
     if (strncmp(folder, holder, hl)) return 0;
     const char *rel = hl == 1 && holder[0] == '/' ? folder + 1 : folder[hl] == '/' ? folder + hl + 1 : NULL;
@@ -453,7 +459,7 @@ int ts_split_file_check(const char *path)
      * or been copied with the dataset that holds it, which must still have the events (its
      * stream no file to hash: not checked) */
     const int changed = now && now != crc, gone = dataset && has_crc && !now && !ts_file_exists(dataset);
-    char *holder = changed || gone ? holder_of(folder) : NULL;
+    char *holder = changed || gone ? holder_of(folder, subdir) : NULL;
     const uint64_t held = !holder ? 0 : changed && ts_same_file(holder, dataset) == 1 ? now
                                                                                     : ts_dataset_events_crc(holder);
     const int held_ok = holder && (held == 0 || held == crc);
@@ -463,7 +469,7 @@ int ts_split_file_check(const char *path)
     const int moved_with = gone && holder && subdir && in_place(folder, holder, subdir);
     /* copied with its dataset (cp -r), which is still there with its events: the split
      * at its place inside the copy is the copy's, checked against the copy's events */
-    char *copy = !changed && !gone && now && subdir ? holder_of(folder) : NULL;
+    char *copy = !changed && !gone && now && subdir ? holder_of(folder, subdir) : NULL;
     if (copy && (ts_same_file(copy, dataset) == 1 || !in_place(folder, copy, subdir))) {
         free(copy);
         copy = NULL;

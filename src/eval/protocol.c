@@ -502,6 +502,8 @@ int ts_split_dir_write(const char *dir, const char *dataset, const ts_split_data
             const size_t rl = strlen(real);
             if (here && rl > 1 && !strncmp(here, real, rl) && here[rl] == '/' && here[rl + 1] && !strchr(here, '\n'))
                 fprintf(o.f, "dataset_subdir=%s\n", here + rl + 1);
+            else if (here && !strcmp(here, real))   /* in its own folder (split DS -o DS) */
+                fprintf(o.f, "dataset_subdir=.\n");
         }
         free(here);
         free(real);
