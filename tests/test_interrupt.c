@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <sys/syscall.h>
 
 static int armed_linkat, armed_rename;
@@ -582,6 +583,64 @@ static void kept_dir_goes_with_the_signal(void)
     ts_remove_tree(dir);
 }
 
+/* open, the same way: once no_tmpfile is set, O_TMPFILE is refused as a filesystem
+ * without it refuses it (NFS, many FUSE ones), so that an output is written under a name
+ * of its own (PATH.tmp.<pid>.XXXXXX) from the start */
+static int no_tmpfile;
+
+int open(const char *path, int flags, ...)
+{
+    mode_t mode = 0;
+    if ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE) {
+        va_list ap;
+        va_start(ap, flags);
+        mode = (mode_t)va_arg(ap, int);
+        va_end(ap);
+    }
+    if (no_tmpfile && (flags & O_TMPFILE) == O_TMPFILE) {
+        errno = EOPNOTSUPP;
+        return -1;
+    }
+    return (int)syscall(SYS_openat, AT_FDCWD, path, flags, mode);
+}
+
+/* the work on an output under its named temporary, then the signal, before any commit */
+static int named_sig;
+
+static void named_work(const char *path)
+{
+    signal(named_sig, SIG_DFL);
+    no_tmpfile = 1;
+    ts_outfile o;
+    if (ts_out_open(&o, path) != 0) _exit(3);
+    if (!o.tmp) _exit(5);
+    fputs("half", o.f);
+    fflush(o.f);
+    raise(named_sig);
+    _exit(6);
+}
+
+/* where the temporary has a name from the start (no O_TMPFILE), Ctrl-C or kill during the
+ * work removes it, as it removes a stage: the old output stays, nothing beside it */
+static void named_temporary_goes_with_the_signal(void)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+    for (int i = 0; i < 4; i++) {
+        const char *dir = scratch_dir();
+        REQUIRE(dir);
+        char path[512];
+        snprintf(path, sizeof path, "%s/model.tsm", dir);
+        write_text(path, "old\n");
+        named_sig = sigs[i];
+        int st = in_child(named_work, path);
+        CHECK_MSG(WIFSIGNALED(st) && WTERMSIG(st) == sigs[i], "signal %d: child status 0x%x", sigs[i], st);
+        CHECK_MSG(file_is(path, "old\n"), "signal %d: the old file is changed", sigs[i]);
+        CHECK_MSG(count_dir(dir) == 1, "signal %d: %d entries in %s (a temporary left behind)", sigs[i],
+                  count_dir(dir), dir);
+        ts_remove_tree(dir);
+    }
+}
+
 TEST_MAIN("interrupt", {
     RUN(out_commit_interrupted);
     RUN(stage_commit_interrupted);
@@ -595,4 +654,5 @@ TEST_MAIN("interrupt", {
     RUN(threads_leave_dispositions_as_found);
     RUN(impute_triple_as_one_set);
     RUN(kept_dir_goes_with_the_signal);
+    RUN(named_temporary_goes_with_the_signal);
 })

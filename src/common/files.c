@@ -40,8 +40,9 @@
 static const int held_sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
 #define NHELD (int)(sizeof held_sigs / sizeof *held_sigs)
 
-/* Stages open now (a CTF trace is written into one for minutes) and temporary directories
- * (ts_temp_dir: the CTF reader's copies of truncated streams, as large as they are): a
+/* Stages open now (a CTF trace is written into one for minutes), temporary directories
+ * (ts_temp_dir: the CTF reader's copies of truncated streams, as large as they are) and
+ * the named temporaries of files where there is no O_TMPFILE (written the whole work): a
  * signal that ends the process by default would leave one beside the output or in TMPDIR,
  * a part of the work in it. While any is there, those signals (the ones left at their
  * default) first stop the process writing into them (ts_stage_worker), then remove them,
@@ -607,8 +608,10 @@ int ts_out_open(ts_outfile *o, const char *path)
     free(dir);
     if (fd < 0 && e != ENOENT && e != ENOTDIR && e != EACCES && e != EROFS && e != ENOSPC &&
         e != EDQUOT) {
-        /* O_TMPFILE not supported here: a named temporary */
+        /* O_TMPFILE not supported here: a named temporary, there for the whole work, so
+         * a signal that ends the process removes it, as it does a stage */
         if (make_named(path, -1, &o->tmp, &fd) != 0) e = errno;
+        else live_add(o->tmp);
     }
     if (fd < 0) {
         free(o->path);
@@ -624,6 +627,7 @@ int ts_out_open(ts_outfile *o, const char *path)
         e = errno;
         close(fd);
         if (o->tmp) unlink(o->tmp);
+        live_remove(o->tmp);
         free(o->path); free(o->tmp);
         memset(o, 0, sizeof *o);
         return ts_fail("%s: cannot open: %s", path, strerror(e));
@@ -689,6 +693,7 @@ int ts_out_commit(ts_outfile *o)
         sync_dir(dir);
         free(dir);
     }
+    live_remove(o->tmp);   /* (gone, or the output's name now) before the signal comes */
     ts_signals_release();
     free(o->path); free(o->tmp);
     o->path = o->tmp = NULL;
@@ -701,6 +706,7 @@ void ts_out_abort(ts_outfile *o)
     if (o->f && o->direct) __fpurge(o->f);   /* what is buffered is not written, as a file is not made */
     if (o->f) fclose(o->f);
     if (o->tmp) unlink(o->tmp);
+    live_remove(o->tmp);
     free(o->path); free(o->tmp);
     memset(o, 0, sizeof *o);
 }
