@@ -26,9 +26,21 @@ int linkat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath,
     return rc;
 }
 
+/* watched by trace_synced_before_placed: what was synced before a stage's "trace" took its place */
+static int sync_watch, synced_chan, synced_trace, placed_synced = -1;
+
+static int ends_with(const char *s, const char *tail)
+{
+    const size_t n = strlen(s), m = strlen(tail);
+    return n >= m && !strcmp(s + n - m, tail);
+}
+
 int rename(const char *oldpath, const char *newpath)
 {
     int rc = (int)syscall(SYS_renameat, AT_FDCWD, oldpath, AT_FDCWD, newpath);
+    if (rc == 0 && sync_watch && strstr(oldpath, "/.stage.") && !strstr(newpath, "/.stage.") &&
+        ends_with(newpath, "/trace"))
+        placed_synced = synced_chan && synced_trace;
     /* 2: only a rename out of a stage, a set's commit */
     if (rc == 0 && armed_rename && (armed_rename != 2 || (strstr(oldpath, "/.stage.") && !strstr(newpath, "/.stage."))))
         raise(SIGINT);
@@ -641,6 +653,56 @@ static void named_temporary_goes_with_the_signal(void)
     }
 }
 
+/* fsync, the same way: which of the watched paths were synced */
+int fsync(int fd)
+{
+    if (sync_watch) {
+        char proc[64], at[1024];
+        snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+        const ssize_t n = readlink(proc, at, sizeof at - 1);
+        if (n > 0) {
+            at[n] = 0;
+            synced_chan |= ends_with(at, "/trace/chan");
+            synced_trace |= ends_with(at, "/trace");
+        }
+    }
+    return (int)syscall(SYS_fsync, fd);
+}
+
+/* a stage's contents that another writer made there (babeltrace's sink.ctf.fs writes a
+ * trace's streams and never syncs them) are synced, files and folders, before they take the
+ * old ones' place: the folder synced after the rename would otherwise make the new names
+ * durable before their data, and a power loss then leave a trace of empty streams where
+ * the old one was */
+static void trace_synced_before_placed(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    for (int again = 0; again < 2; again++) {   /* made, then over the old one */
+        ts_stage s;
+        REQUIRE(ts_stage_open(&s, dir) == 0);
+        char t[600], f[700];
+        snprintf(t, sizeof t, "%s/trace", s.stage);
+        REQUIRE(mkdir(t, 0755) == 0);
+        snprintf(f, sizeof f, "%s/chan", t);
+        write_text(f, again ? "new events\n" : "old events\n");
+        const char *names[] = {"trace"};
+        sync_watch = 1;
+        synced_chan = synced_trace = 0;
+        placed_synced = -1;
+        const int rc = ts_stage_commit(&s, names, 1);
+        sync_watch = 0;
+        CHECK(rc == 0);
+        CHECK_MSG(placed_synced == 1, "%s: the trace placed %s", again ? "over the old one" : "new",
+                  placed_synced < 0 ? "without a rename seen" : "before its stream and folder were synced");
+    }
+    char f[600];
+    snprintf(f, sizeof f, "%s/trace/chan", dir);
+    CHECK(file_is(f, "new events\n"));
+    CHECK_MSG(count_dir(dir) == 1, "%d entries in %s", count_dir(dir), dir);
+    ts_remove_tree(dir);
+}
+
 TEST_MAIN("interrupt", {
     RUN(out_commit_interrupted);
     RUN(stage_commit_interrupted);
@@ -655,4 +717,5 @@ TEST_MAIN("interrupt", {
     RUN(impute_triple_as_one_set);
     RUN(kept_dir_goes_with_the_signal);
     RUN(named_temporary_goes_with_the_signal);
+    RUN(trace_synced_before_placed);
 })

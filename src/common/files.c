@@ -847,6 +847,35 @@ void ts_stage_abort(ts_stage *s)
     memset(s, 0, sizeof *s);
 }
 
+/* name in dfd made durable, a folder with everything in it (its files, then itself: its
+ * entries). A stage's files written through ts_out_open are synced already; those another
+ * writer made there (babeltrace's sink.ctf.fs writes a trace's streams) are not, and the
+ * folder synced after the rename would make their names durable before their data: a
+ * power loss then left empty streams where the old trace was */
+static void sync_tree(int dfd, const char *name, int depth)
+{
+    struct stat st;
+    if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 || (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)))
+        return;
+    int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0 && errno == EACCES && S_ISREG(st.st_mode))   /* a file that may be written, not read */
+        fd = openat(dfd, name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) return;
+    if (S_ISDIR(st.st_mode) && depth < 32) {
+        const int dd = dup(fd);
+        DIR *d = dd >= 0 ? fdopendir(dd) : NULL;
+        if (d) {
+            struct dirent *e;
+            while ((e = readdir(d)))
+                if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) sync_tree(fd, e->d_name, depth + 1);
+            closedir(d);
+        } else if (dd >= 0)
+            close(dd);
+    }
+    fsync(fd);
+    close(fd);
+}
+
 int ts_stage_commit(ts_stage *s, const char *const *names, int n)
 {
     return ts_stage_commit_removing(s, names, n, NULL, 0);
@@ -862,6 +891,13 @@ int ts_stage_commit_removing(ts_stage *s, const char *const *names, int n, const
     char **gsrc = ngone > 0 ? ts_calloc((size_t)ngone, sizeof *gsrc) : NULL;
     char **gold = ngone > 0 ? ts_calloc((size_t)ngone, sizeof *gold) : NULL;
     int rc = 0, done = 0, gdone = 0;
+    /* the new files durable before they take the old ones' place (outside the hold: a
+     * large trace takes a while) */
+    for (int i = 0; i < n; i++) {
+        char *p = ts_path_join(s->stage, names[i]);
+        sync_tree(AT_FDCWD, p, 0);
+        free(p);
+    }
     ts_signals_hold();
     for (int i = 0; i < n && rc == 0; i++) {
         src[i] = ts_path_join(s->stage, names[i]);
