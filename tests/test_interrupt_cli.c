@@ -282,6 +282,34 @@ static void fill_text_with_the_trace(void)
         }
 }
 
+/* a run that fails after its --log was checked (a --resume that is no checkpoint) leaves
+ * no log it did not write: one checked by making it is removed, also where --log is a link
+ * to a file not there yet (the link's file, which the check made); the link stays */
+static void failed_run_leaves_no_log(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char bad[600], link[600], target[600], plain[600], args[4096], err[1024];
+    snprintf(bad, sizeof bad, "%s/bad.ckpt", d);
+    write_text(bad, "junk\n");
+    snprintf(link, sizeof link, "%s/log.jsonl", d);
+    snprintf(target, sizeof target, "%s/target.jsonl", d);
+    snprintf(plain, sizeof plain, "%s/plain.jsonl", d);
+    REQUIRE(symlink("target.jsonl", link) == 0);
+    const char *const logs[2] = {plain, link};
+    for (int i = 0; i < 2; i++) {
+        snprintf(args, sizeof args, "train --model mdm tests/fixtures/models/ds --layers 1 --threads 1 --no-progress "
+                 "--resume %s --log %s -o %s/m.tsm", bad, logs[i], d);
+        const int rc = run_cli(args, err, sizeof err);
+        CHECK_MSG(rc == 1 && strstr(err, "bad.ckpt"), "%s: exit %d: %s", logs[i], rc, err);
+    }
+    CHECK_MSG(!ts_file_exists(plain), "%s made", plain);
+    CHECK_MSG(!ts_file_exists(target), "%s made through the link %s", target, link);
+    struct stat st;
+    CHECK(lstat(link, &st) == 0 && S_ISLNK(st.st_mode));
+    CHECK_MSG(count_dir(d) == 2, "%d entries in %s", count_dir(d), d);
+}
+
 static void prepare(void)
 {
 #ifdef __SANITIZE_ADDRESS__
@@ -299,4 +327,5 @@ TEST_MAIN("interrupt_cli", {
     RUN(split_as_one_set);
     RUN(ingest_arch_in_the_set);
     RUN(fill_text_with_the_trace);
+    RUN(failed_run_leaves_no_log);
 })

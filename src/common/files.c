@@ -1211,12 +1211,19 @@ void ts_out_dir_done(char *made, int remove_empty)
 int ts_log_check(const char *path, const char *what)
 {
     struct stat st;
-    int existed = lstat(path, &st) == 0;   /* a link to a file not there yet: its target is the log */
+    /* a link: its file is the log, made by the check where it is not there yet and then
+     * removed as a plain path's is (the link stays); a link that goes round counts as there */
+    char *end = ts_link_end(path);
+    const char *file = end ? end : path;
+    int existed = lstat(file, &st) == 0;
     /* without blocking: a FIFO no one reads would hold the run here */
     int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NONBLOCK | O_CLOEXEC, 0666);
-    if (fd < 0)
+    if (fd < 0) {
+        const int e = errno;
+        free(end);
         return ts_fail("%s: cannot open the %s: %s", path, what,
-                       errno == ENXIO ? "a FIFO that no process reads" : strerror(errno));
+                       e == ENXIO ? "a FIFO that no process reads" : strerror(e));
+    }
     /* a model or checkpoint (a container: "TSYN" first) named by mistake: appended to, it
      * would no longer load */
     char magic[4];
@@ -1228,7 +1235,8 @@ int ts_log_check(const char *path, const char *what)
         if (rfd >= 0) close(rfd);
     }
     close(fd);
-    if (!existed) remove(path);
+    if (!existed) remove(file);
+    free(end);
     if (model) return ts_fail("%s: a tracesynth model or checkpoint, not a %s (JSON lines); name another file", path, what);
     return 0;
 }
