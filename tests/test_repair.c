@@ -2330,6 +2330,64 @@ static void constraints_markov_parts_of_recorded_split(void)
     }
 }
 
+/* the times the command opens a stream.txt with fopen, under the shim at so; -1 when it fails */
+static int stream_fopens(const char *so, const char *args, char *out, size_t n)
+{
+    setenv("LD_PRELOAD", so, 1);
+    const int rc = run_output(args, out, n);
+    unsetenv("LD_PRELOAD");
+    int k = 0;
+    for (const char *at = out; (at = strstr(at, "shim: fopen stream.txt\n")); at++) k++;
+    return rc == 0 ? k : -1;
+}
+
+/* constraints and markov of a dataset that no split records hashed its whole stream.txt and
+ * vocab.tsv all the same (only a split.txt's stream_crc is compared with the hash): on a large
+ * dataset a second read of its events for nothing. A preloaded fopen counts the opens of
+ * stream.txt: without --fractions (the splits looked at) as many as with them (none looked
+ * at) when no split records the dataset, one more when one does */
+static void unsplit_dataset_not_hashed(void)
+{
+#ifdef __SANITIZE_ADDRESS__
+    SKIP("a preloaded library would come before the sanitizer's runtime");
+#endif
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char src[512], so[512], cmd[2048], out[8192], out2[8192];
+    snprintf(src, sizeof src, "%s/shim.c", dir);
+    snprintf(so, sizeof so, "%s/shim.so", dir);
+    write_text(src, "#define _GNU_SOURCE\n#include <dlfcn.h>\n#include <stdio.h>\n#include <string.h>\n"
+                    "static FILE *open_as(const char *name, const char *p, const char *m)\n{\n"
+                    "    const size_t n = strlen(p);\n"
+                    "    if (n >= 11 && !strcmp(p + n - 11, \"/stream.txt\")) fprintf(stderr, \"shim: fopen stream.txt\\n\");\n"
+                    "    FILE *(*f)(const char *, const char *) = (FILE *(*)(const char *, const char *))dlsym(RTLD_NEXT, name);\n"
+                    "    return f(p, m);\n}\n"
+                    "FILE *fopen(const char *p, const char *m) { return open_as(\"fopen\", p, m); }\n"
+                    "FILE *fopen64(const char *p, const char *m) { return open_as(\"fopen64\", p, m); }\n");
+    snprintf(cmd, sizeof cmd, "cc -shared -fPIC -o %s %s -ldl 2>/dev/null", so, src);
+    if (system(cmd) != 0) SKIP("no C compiler for the preloaded shim");
+    fr_trace(dir);
+    snprintf(cmd, sizeof cmd, "%s/fr/other", dir);   /* a folder that is no split: nothing to compare */
+    REQUIRE(mkdir(cmd, 0700) == 0);
+    static const char *const runs[2] = {"constraints %s/fr -o %s/fr%d.tsc %s", "markov %s/fr -n 40 -o %s/frm%d %s"};
+    int k = 0;
+    for (int split = 0; split < 2; split++) {
+        if (split) {
+            snprintf(cmd, sizeof cmd, "split %s/fr --length 4 --windows 5 --fractions 0.5,0.25,0.25 -o %s/fr/sp", dir,
+                     dir);
+            REQUIRE(run_cli(cmd, out, sizeof out) == 0);
+        }
+        for (int i = 0; i < 2; i++) {
+            snprintf(cmd, sizeof cmd, runs[i], dir, dir, k++, "--fractions 0.5,0.25,0.25");
+            const int given = stream_fopens(so, cmd, out, sizeof out);
+            snprintf(cmd, sizeof cmd, runs[i], dir, dir, k++, "");
+            const int looked = stream_fopens(so, cmd, out2, sizeof out2);
+            CHECK_MSG(given >= 0 && looked == given + split, "%s (%s split): %d opens, %d with --fractions: %s%s", cmd,
+                      split ? "a" : "no", looked, given, out, out2);
+        }
+    }
+}
+
 /* a split.txt of CRLF line ends (edited elsewhere) read as no record of a time split, and the
  * dataset was cut at 70 % without a word; its lines are now read without their \r */
 static void recorded_split_crlf(void)
@@ -2446,6 +2504,7 @@ TEST_MAIN("repair", {
     RUN(markov_dead_end);
     RUN(parts_of_recorded_split);
     RUN(constraints_markov_parts_of_recorded_split);
+    RUN(unsplit_dataset_not_hashed);
     RUN(recorded_split_crlf);
     RUN(repair_notes_names_constraints_lack);
     RUN(recorded_split_in_place);

@@ -95,15 +95,25 @@ int cli_opt_split(const char *v, void *dst) { return ts_split_parse(v, dst); }
 int cli_opt_position(const char *v, void *dst) { return ts_mask_parse(v, dst); }
 int cli_opt_fractions(const char *v, void *dst) { return ts_split_parse_fractions(v, dst); }
 
-/* 1 with p (thousandths) when the split.txt at txt records a time split of the events whose
- * hash is crc, as split writes it; 0 when it records none (another dataset's, another
- * kind); -1 with an error naming txt (and the line) when it does without fractions that
- * read: the parts it cut ds at are not known */
-static int split_record(const char *txt, uint64_t crc, const char *ds, int p[3], const char *instead)
+/* ds's events' hash, *crc, made at the first call only (0: it could not be made) */
+static uint64_t events_crc(const char *ds, uint64_t *crc, int *hashed)
+{
+    if (!*hashed) *crc = ts_dataset_events_crc(ds);
+    *hashed = 1;
+    return *crc;
+}
+
+/* 1 with p (thousandths) when the split.txt at txt records a time split of ds's events (their
+ * hash, made here once for all the records, only where one has a hash to compare: a dataset
+ * no split records is not read whole for it), as split writes it; 0 when it records none
+ * (another dataset's, another kind); -1 with an error naming txt (and the line) when it
+ * does without fractions that read: the parts it cut ds at are not known */
+static int split_record(const char *txt, const char *ds, uint64_t *crc, int *hashed, int p[3], const char *instead)
 {
     ts_split_record r;
-    if (!crc || ts_split_record_read(txt, &r)) return 0;
-    const int of_ds = r.time && r.has_crc && r.stream_crc == crc;
+    if (ts_split_record_read(txt, &r)) return 0;
+    const uint64_t now = r.time && r.has_crc ? events_crc(ds, crc, hashed) : 0;
+    const int of_ds = now && r.stream_crc == now;
     const int parts = of_ds && r.fractions && ts_split_parse_fractions(r.fractions, p) == 0;
     const long bad = of_ds && r.fractions && !parts ? r.fractions_line : 0;   /* the line of fractions that are none */
     char why[512] = "";
@@ -126,8 +136,8 @@ static int recorded_fractions(const char *ds, int pm[3], char **rec, const char 
     *rec = NULL;
     struct dirent **e = NULL;
     const int n = scandir(ds, &e, NULL, alphasort);
-    const uint64_t crc = n > 0 ? ts_dataset_events_crc(ds) : 0;
-    int rc = 0;
+    uint64_t crc = 0;
+    int rc = 0, hashed = 0;
     for (int i = 0; i < n; i++) {
         char *txt = NULL;
         int p[3];
@@ -138,7 +148,7 @@ static int recorded_fractions(const char *ds, int pm[3], char **rec, const char 
             txt = ts_path_join(sub, "split.txt");
             free(sub);
         }
-        const int got = txt ? split_record(txt, crc, ds, p, instead) : 0;
+        const int got = txt ? split_record(txt, ds, &crc, &hashed, p, instead) : 0;
         if (got < 0) rc = -1;
         else if (got) {
             if (!*rec) {
