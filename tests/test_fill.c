@@ -2337,11 +2337,16 @@ static void drop_terminated(void)
     const char *bin = getenv("TRACESYNTH") ? getenv("TRACESYNTH") : "build/tracesynth";
     char cmd[8192];
     /* once the stage is there: the group stopped, the command (not its child) sent SIGTERM,
-     * the group continued */
+     * the group continued; then its processes still running (gone or a zombie: not), asked
+     * again every 0.1 s until none is left or 20 s have passed, as a busy machine may take
+     * its time to end them */
     snprintf(cmd, sizeof cmd, "setsid %s drop %s -o %s/o/x -q >/dev/null 2>&1 & p=$!; i=0; "
              "while [ $i -lt 20000 ] && ! ls -A %s/o | grep -q stage; do i=$((i+1)); done; "
-             "/bin/kill -STOP -- -$p; /bin/kill -TERM $p; /bin/kill -CONT -- -$p; wait $p 2>/dev/null; echo $?; sleep 0.5; "
-             "for q in $(pgrep -g $p); do grep -q '^State:.Z' /proc/$q/status || echo $q; done | wc -l", bin, in(d, "t"), d, d);
+             "/bin/kill -STOP -- -$p; /bin/kill -TERM $p; /bin/kill -CONT -- -$p; wait $p 2>/dev/null; echo $?; "
+             "i=0; while :; do left=$(for q in $(pgrep -g $p); do s=$(grep '^State:' /proc/$q/status 2>/dev/null); "
+             "case $s in ''|*Z*) ;; *) echo $q;; esac; done | wc -l); "
+             "if [ $left = 0 ] || [ $i -ge 200 ]; then break; fi; i=$((i+1)); sleep 0.1; done; echo $left",
+             bin, in(d, "t"), d, d);
     FILE *p = popen(cmd, "r");
     REQUIRE(p);
     int rc = -1, left = -1;
