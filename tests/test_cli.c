@@ -4186,6 +4186,69 @@ static void multi_channel_name_not_unknown(void)
     }
 }
 
+/* a single-file output (a model, a log, constraints, a text, a JSON) over another
+ * dataset's or a split's own file, or where a link leads to one, would replace or grow
+ * its data: refused before the work, as generate's windows are */
+static void outputs_keep_other_datasets(void)
+{
+    char cmd[4096], err[2048], other[600], sp[600], keep[700], ln[700], fake[700];
+    snprintf(other, sizeof other, "%s/other-out", dir);
+    snprintf(sp, sizeof sp, "%s/other-split", dir);
+    REQUIRE(save_motif_dataset(other, 300) == 0);
+    snprintf(cmd, sizeof cmd, "split %s/ds --length 50 -o %s", dir, sp);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(keep, sizeof keep, "%s/other-out-keep", dir);
+    snprintf(cmd, sizeof cmd, "cp -r '%s' '%s'", other, keep);
+    REQUIRE(system(cmd) == 0);
+    snprintf(ln, sizeof ln, "%s/to-other-stream", dir);
+    snprintf(cmd, sizeof cmd, "%s/stream.txt", other);
+    REQUIRE(symlink(cmd, ln) == 0);
+    snprintf(fake, sizeof fake, "%s/not-a-model.tsm", dir);
+    write_text(fake, "x\n");
+    const char *forms[] = {
+        "train --model ngram %s/ds --length 40 -o %s/other-out/vocab.tsv",
+        "train --model ngram %s/ds --length 40 --log %s/other-out/stream.txt -o %s/x.tsm",
+        "train --model mdm %s/ds --length 40 --iters 2 --threads 1 --log %s/other-out/stream.txt -o %s/x.tsm",
+        "train --model ngram %s/ds --length 40 -o %s/other-out/time_ns.npy",
+        "train --model ngram %s/ds --length 40 -o %s/other-split/train_stream.txt",
+        "train --model ngram %s/ds --length 40 -o %s/to-other-stream",
+        "constraints %s/ds -o %s/other-out/stream.txt",
+        "export %s/ds -o %s/other-out/stream.txt",
+        "export %s/ds -o %s/other-split/testing",
+        "bench impute --model ngram %s/ds --lengths 40 --blackouts 1 --positions center --json %s/other-out/vocab.tsv",
+        "fill tests/data/ftrace_pipe.trace.gz -q -o %s/other-out/stream.txt",
+        "fill tests/data/ftrace_pipe.trace.gz -q -o %s/f2.trace --save-model %s/other-out/vocab.tsv",
+        "drop tests/data/ftrace_pipe.trace.gz -q -o %s/other-split/train_stream.txt",
+    };
+    for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
+        snprintf(cmd, sizeof cmd, forms[i], dir, dir, dir);
+        const int rc = run_cli(cmd, err, sizeof err);
+        CHECK_MSG(rc == 1 && (strstr(err, ": a file of the dataset ") || strstr(err, ": a file of the split ")) &&
+                      strstr(err, "would write over"),
+                  "%s: exit %d: %s", cmd, rc, err);
+    }
+    const char *more[] = {"tune-prior %s %s/ds -o %s/other-out/stream.txt",
+                          "tune-prior %s %s/ds -o %s/y.tsm --log %s/other-out/vocab.tsv"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(cmd, sizeof cmd, more[i], fake, dir, dir, dir);
+        const int rc = run_cli(cmd, err, sizeof err);
+        CHECK_MSG(rc == 1 && strstr(err, ": a file of the dataset ") && strstr(err, "would write over"),
+                  "%s: exit %d: %s", cmd, rc, err);
+    }
+    const char *files[] = {"stream.txt", "vocab.tsv"};
+    for (int i = 0; i < 2; i++) {
+        char a[800], b[800];
+        snprintf(a, sizeof a, "%s/%s", other, files[i]);
+        snprintf(b, sizeof b, "%s/%s", keep, files[i]);
+        CHECK_MSG(files_equal(a, b), "%s changed", a);
+    }
+    snprintf(cmd, sizeof cmd, "%s/time_ns.npy", other);
+    CHECK(!ts_file_exists(cmd));
+    /* a file beside them that is none of theirs is written */
+    snprintf(cmd, sizeof cmd, "train --model ngram %s/ds --length 40 -o %s/other-out/ng.tsm", dir, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s: %s", cmd, err);
+}
+
 static void setup(void)
 {
     REQUIRE(make_dataset() == 0);
@@ -4284,4 +4347,5 @@ TEST_MAIN("cli", {
     RUN(directory_for_windows_named);
     RUN(split_into_a_dataset_refused);
     RUN(multi_channel_name_not_unknown);
+    RUN(outputs_keep_other_datasets);
 })

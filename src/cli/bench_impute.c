@@ -113,7 +113,8 @@ static int parse(int argc, char **argv, bench_args *a)
         TS_OPT_SIZE_(0, "train-blackout", &a->train_k, "K", 1, 1 << 24, "blackout of the training masks (default 10)"),
         CLI_RUN_OPTIONS(&a->run),
         TS_OPT_STR_(0, "json", &a->json, "FILE", "all results as JSON (a file: the table goes to\n"
-                    "standard output)"),
+                    "standard output; a dataset's or a split's own\n"
+                    "file is refused)"),
         TS_OPT_END_,
     };
     const ts_opt_spec spec = {
@@ -484,6 +485,7 @@ int bench_impute(int argc, char **argv)
     /* --json is written at the end: over a dataset's file it would replace its data */
     for (int di = 0; di < ndata; di++)
         if (cli_dataset_output_check(a.json, data[di])) goto done;
+    if (cli_output_not_dataset(a.json, "--json", a.json, "FILE")) { cli_fail(); goto done; }
     ts_run_opts ro;
     cli_run_apply(&a.run, &a.args, &ro);
     /* the model's run options go to its imputation, the others to its training */

@@ -344,6 +344,11 @@ int cli_dataset_output_check(const char *out, const char *dataset);
  * one of its files (cli_dataset_output_check's), or a split (it holds split.txt) and path is
  * one of the files split writes there; else NULL. *what (may be NULL): "dataset" or "split" */
 char *cli_dataset_holding(const char *path, const char **what);
+/* 0, or -1 with the error set naming path and whose file it is: path (where a link leads,
+ * there) is a dataset's or a split's own file (cli_dataset_holding), which opt's output
+ * (given: its value, path or the one path is made from; meta: what to give instead) would
+ * replace or append to. Every single-file output of every command is checked so, before the work */
+int cli_output_not_dataset(const char *path, const char *opt, const char *given, const char *meta);
 /* ss's split: the paper split where m was trained on it, else the time split's parts m
  * was trained on (its held-out part), unless --split or --fractions is given or m records
  * none, as its window length is the default */

@@ -11,7 +11,8 @@ int cmd_constraints(int argc, char **argv)
     int permille[3] = {ts_split_default_permille[0], ts_split_default_permille[1], ts_split_default_permille[2]};
     size_t len = 0;
     const ts_option opts[] = {
-        TS_OPT_STR_F_('o', "output", &out, "FILE", TS_OPT_REQUIRED, "the constraints file"),
+        TS_OPT_STR_F_('o', "output", &out, "FILE", TS_OPT_REQUIRED, "the constraints file (a dataset's or a split's own\n"
+                      "file is refused)"),
         TS_OPT_CB_(0, "fractions", permille, "A,B,C", cli_opt_fractions,
                    "time split shares: training, validation, testing\n"
                    "(default: those DATASET's own splits record, as eval\n"
@@ -50,6 +51,8 @@ int cmd_constraints(int argc, char **argv)
     }
     /* the constraints over a file the dataset is read from would replace its data */
     if (cli_dataset_output_check(out, args.pos[0])) { ts_opt_free(&args); return 1; }
+    /* and over another dataset's or a split's */
+    if (cli_output_not_dataset(out, "-o", out, "FILE")) { ts_opt_free(&args); return cli_fail(); }
     ts_mc m;
     ts_constraints k;
     rc = ts_mc_load(args.pos[0], &m);

@@ -15,7 +15,8 @@ int cmd_drop(int argc, char **argv)
         TS_OPT_STR_('o', "output", &out, "OUT", "the new CTF trace (a directory; a trace there is\n"
                     "replaced), or for ftrace text the new text file ('-':\n"
                     "standard output, the summary then on stderr; a name\n"
-                    "ending in .gz: gzip-compressed)"),
+                    "ending in .gz: gzip-compressed; a dataset's or a\n"
+                    "split's own file is refused)"),
         TS_OPT_DBL_(0, "rate", &rate, "R", 0, 0.99, "share of events to drop, per CPU (default 0.01)"),
         TS_OPT_LONG_(0, "burst-min", &bmin, "N", 1, 1L << 30, "fewest events per burst (default 8)"),
         TS_OPT_LONG_(0, "burst-max", &bmax, "N", 1, 1L << 30, "most events per burst (default 64, or --burst-min\n"
@@ -68,6 +69,8 @@ int cmd_drop(int argc, char **argv)
         ts_opt_free(&args);
         return to_stdout < 0 ? 1 : 2;
     }
+    /* the new trace over a dataset's or a split's own file (ftrace text) */
+    if (!to_stdout && cli_output_not_dataset(out, "-o", out, "OUT")) { ts_opt_free(&args); return cli_fail(); }
     ts_drop_opts o = {rate, bmin, bmax, (uint64_t)seed, !quiet, 0, NULL};
     ts_drop_stats st;
     rc = ts_ctf_drop(args.pos[0], out, &o, &st);

@@ -11,7 +11,8 @@ int cmd_export(int argc, char **argv)
     int format = 0, quiet = 0;
     const ts_option opts[] = {
         TS_OPT_STR_F_('o', "output", &out, "PATH", TS_OPT_REQUIRED, "the text file ('-': standard output, the summary\n"
-                      "then on stderr), or the CTF trace's directory"),
+                      "then on stderr), or the CTF trace's directory;\n"
+                      "a dataset's or a split's own file is refused"),
         TS_OPT_CHOICE_(0, "format", &format, "F", formats, "strace (default) or ctf"),
         CLI_QUIET_OPTIONS(&quiet, "no progress (export shows none: taken as the other\n"
                           "commands take it)"),
@@ -88,6 +89,8 @@ int cmd_export(int argc, char **argv)
     /* the text over the dataset's stream.txt (or another file it is read from) would
      * replace the data it was written from */
     if (cli_dataset_output_check(out, args.pos[0])) { ts_opt_free(&args); return 1; }
+    /* and over another dataset's or a split's (a file; a trace is a directory) */
+    if (!format && !to_stdout && cli_output_not_dataset(out, "-o", out, "PATH")) { ts_opt_free(&args); return cli_fail(); }
     const char *arch = NULL;   /* the trace's, refused before the dataset is read */
     if (format && cli_dataset_arch(args.pos[0], &arch)) { ts_opt_free(&args); return cli_fail(); }
     ts_mc m;

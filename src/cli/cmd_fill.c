@@ -154,7 +154,9 @@ int cmd_fill(int argc, char **argv)
         TS_OPT_STR_(0, "save-model", &save, "FILE", "also save a model trained on every CPU's events\n"
                     "(for --model FILE), put in place with the trace: a\n"
                     "trace that cannot be written leaves none (a device or\n"
-                    "FIFO: written last, once the trace and its text are)"),
+                    "FIFO: written last, once the trace and its text are);\n"
+                    "a dataset's or a split's own file is refused, as for\n"
+                    "-o and --text"),
         TS_OPT_LONG_(0, "seed", &seed, "S", 0, 0x7fffffffffffffffL, "seed (default 0), for a model that draws (mdm,\n"
                      "sssd-s4, diffwave, csdi-s4, sssd-sa; lstm as it trains,\n"
                      "not a file; an mdm file only as it samples,\n"
@@ -287,6 +289,13 @@ int cmd_fill(int argc, char **argv)
      * then */
     const char *text_arg = text;   /* as given: '-' is written through /dev/stdout */
     const int text_file = text && strcmp(text, "-");
+    /* nor over a dataset's or a split's own file */
+    if ((!to_stdout && cli_output_not_dataset(out, "-o", out, "OUT")) ||
+        (text_file && cli_output_not_dataset(text, "--text", text, "FILE")) ||
+        cli_output_not_dataset(save, "--save-model", save, "FILE")) {
+        ts_opt_free(&args);
+        return cli_fail();
+    }
     if (text_file && ts_out_check(text) != 0) {
         ts_opt_free(&args);
         return cli_fail();

@@ -305,16 +305,7 @@ int cmd_generate(int argc, char **argv)
         /* a dataset's or a split's own file (-o DS/stream, --format both: DS/stream.txt, the
          * dataset's events) is no window file of OUT's; nor where a link leads (written
          * there, the link kept) */
-        const char *what;
-        char *end = stream ? NULL : ts_link_end(path);
-        char *ds = stream ? NULL : cli_dataset_holding(end ? end : path, &what);
-        free(end);
-        if (ds) {
-            ts_fail("%s: a file of the %s %s, which -o %s would write over; give another OUT", path, what, ds, out);
-            free(ds);
-            cli_fail();
-            goto done;
-        }
+        if (!stream && cli_output_not_dataset(path, "-o", out, "OUT")) { cli_fail(); goto done; }
         if (ts_out_check(path)) { cli_fail(); goto done; }
     }
     /* OUT's files of the formats not written now go with the set (below) where an earlier

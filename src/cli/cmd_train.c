@@ -228,7 +228,8 @@ int cmd_train(int argc, char **argv)
                          "end, random or all (default center), as impute's\n"
                          "--position (sssd-s4, diffwave, csdi-s4 and sssd-sa\n"
                          "only)"),
-        TS_OPT_STR_('o', "output", &out, "FILE", "model file (default DATASET-NAME.MODEL.tsm)"),
+        TS_OPT_STR_('o', "output", &out, "FILE", "model file (default DATASET-NAME.MODEL.tsm; a\n"
+                    "dataset's or a split's own file is refused)"),
         TS_OPT_STR_(0, "resume", &resume, "CKPT",
                     "continue training from a checkpoint; give the first\n"
                     "run's options again (the network's sizes and the\n"
@@ -249,7 +250,8 @@ int cmd_train(int argc, char **argv)
                     "default, with a note; ngram and unigram train in\n"
                     "one pass, keep no checkpoints and refuse it"),
         TS_OPT_STR_(0, "log", &log, "FILE.jsonl", "append training records (JSON lines; elapsed_s:\n"
-                    "from this run's first iteration, as the progress bar)"),
+                    "from this run's first iteration, as the progress bar;\n"
+                    "a dataset's or a split's own file is refused)"),
         CLI_TRAIN_OPTIONS(&run),
         TS_OPT_END_,
     };
@@ -285,6 +287,11 @@ int cmd_train(int argc, char **argv)
         if (cli_dataset_output_check(out, i < 0 ? dataset : also.dir[i]) ||
             cli_dataset_output_check(log, i < 0 ? dataset : also.dir[i]))
             goto done;
+    /* nor over another dataset's or a split's own file */
+    if (cli_output_not_dataset(out, "-o", out, "FILE") || cli_output_not_dataset(log, "--log", log, "FILE")) {
+        cli_fail();
+        goto done;
+    }
     ts_run_opts ro;
     cli_run_apply(&run, &args, &ro);
     if (ts_mc_model_find(model, 1)) {   /* a multi-channel model */

@@ -26,14 +26,16 @@ int cmd_tune_prior(int argc, char **argv)
     size_t nwin = 500;
     cli_run run = CLI_RUN_DEFAULTS;
     const ts_option opts[] = {
-        TS_OPT_STR_F_('o', "output", &out, "FILE", TS_OPT_REQUIRED, "the model with the new weights (may be MODEL)"),
+        TS_OPT_STR_F_('o', "output", &out, "FILE", TS_OPT_REQUIRED, "the model with the new weights (may be MODEL;\n"
+                      "a dataset's or a split's own file is refused)"),
         TS_OPT_SIZE_(0, "valid-windows", &nwin, "N", 1, 1 << 24,
                      "validation windows per blackout position (centre, end)\n"
                      "and size (default 500, as training); the chain\n"
                      "likelihood's mixture: 48 for 500 or all there are,\n"
                      "its share of fewer"),
         TS_OPT_STR_(0, "log", &log, "FILE.jsonl", "append the choices (JSON lines, each with its\n"
-                    "elapsed_s from the start)"),
+                    "elapsed_s from the start; a dataset's or a split's own\n"
+                    "file is refused)"),
         TS_OPT_STR_(0, "ensemble", &ens, "FILE[,FILE...]", "choose them for MODEL's network averaged with\n"
                     "the files' (other mdm models, events matched by name);\n"
                     "impute the result with the same --ensemble"),
@@ -73,6 +75,11 @@ int cmd_tune_prior(int argc, char **argv)
         goto done;
     if ((rc = cli_split_check(C, &ss, &args))) goto done;
     rc = 1;
+    /* over another dataset's or a split's own file, before the model is read */
+    if (cli_output_not_dataset(out, "-o", out, "FILE") || cli_output_not_dataset(log, "--log", log, "FILE")) {
+        cli_fail();
+        goto done;
+    }
     ts_run_opts ro;
     cli_run_apply(&run, &args, &ro);
     if (ts_model_load(args.pos[0], &m)) { cli_fail(); goto done; }

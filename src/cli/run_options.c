@@ -645,6 +645,20 @@ char *cli_dataset_holding(const char *path, const char **what)
     return hit ? folder : NULL;
 }
 
+int cli_output_not_dataset(const char *path, const char *opt, const char *given, const char *meta)
+{
+    if (!path) return 0;
+    /* where a link leads is what is written (the link kept) */
+    const char *what;
+    char *end = ts_link_end(path);
+    char *ds = cli_dataset_holding(end ? end : path, &what);
+    free(end);
+    if (!ds) return 0;
+    ts_fail("%s: a file of the %s %s, which %s %s would write over; give another %s", path, what, ds, opt, given, meta);
+    free(ds);
+    return -1;
+}
+
 int cli_dataset_output_check(const char *out, const char *dataset)
 {
     if (!out) return 0;
