@@ -712,8 +712,9 @@ static void generate_over_dataset(void)
         CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "again: %s: %s", cmd, err);
     }
     /* markov's and repair's one chain (Δt, no times): written again by the same command,
-     * as the writers' own; a dataset without Δt (as ingest writes one from a log without
-     * times) refused */
+     * as the writers' own; a dataset without Δt and not marked derived (as ingest writes
+     * one from a log without times, or a chain written before the mark without Δt)
+     * refused */
     static const char *const own[2] = {"markov %s/ds -n 32 -o %s/own%.0s", "repair %s/ds --constraints %s/c.tsc -o %s/own2"};
     for (int i = 0; i < 2; i++) {
         snprintf(cmd, sizeof cmd, own[i], dir, dir, dir);
@@ -721,6 +722,8 @@ static void generate_over_dataset(void)
         CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "again: %s: %s", cmd, err);
     }
     snprintf(cmd, sizeof cmd, "%s/own/dt.npy", dir);
+    REQUIRE(remove(cmd) == 0);
+    snprintf(cmd, sizeof cmd, "%s/own/derived", dir);
     REQUIRE(remove(cmd) == 0);
     snprintf(cmd, sizeof cmd, own[0], dir, dir, dir);
     snprintf(want, sizeof want, "tracesynth: error: %s/own: holds a dataset that is no set of windows", dir);
@@ -939,6 +942,60 @@ static void load_leaves_no_error(void)
     }
 }
 
+/* markov's and repair's one chain of a dataset without Δt (a single-channel one, one
+ * ingested from a log without times) has no dt.npy either: a run again into its own output
+ * was refused as an ingested trace. Their outputs are now told by what they write; a
+ * dataset ingest wrote there is still refused */
+static void own_untimed_output_written_again(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char log[512], cmd[2048], err[1024], want[700];
+    snprintf(log, sizeof log, "%s/untimed.log", dir);
+    static const char *const calls[4] = {"openat(AT_FDCWD, \"/etc/x\", O_RDONLY) = 3\n", "read(3, \"abc\", 3) = 3\n",
+                                         "write(1, \"hi\", 2) = 2\n", "close(3) = 0\n"};
+    FILE *f = fopen(log, "w");
+    REQUIRE(f);
+    for (int i = 0; i < 400; i++) fputs(calls[(i * 7 + i / 3) % 4], f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "ingest --from strace %s -o %s/sds", log, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "ingest --from strace %s --channels -o %s/nds", log, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "constraints %s/nds -o %s/c.tsc", dir, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    static const char *const runs[3] = {"markov %s/sds -n 10 -o %s/z%.0s", "markov %s/nds -n 50 -o %s/nm%.0s",
+                                        "repair %s/nds --constraints %s/c.tsc -o %s/nr"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(cmd, sizeof cmd, runs[i], dir, dir, dir);
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s: %s", cmd, err);
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "again: %s: %s", cmd, err);
+    }
+    /* an ingested one is still refused, and kept */
+    for (int i = 0; i < 2; i++) {
+        snprintf(cmd, sizeof cmd, "markov %s/sds -n 10 -o %s/%s", dir, dir, i ? "nds" : "sds2");
+        if (i == 0) {
+            char c2[2048];
+            snprintf(c2, sizeof c2, "ingest --from strace %s -o %s/sds2", log, dir);
+            REQUIRE(run_cli(c2, err, sizeof err) == 0);
+        }
+        snprintf(want, sizeof want, "tracesynth: error: %s/%s: holds a dataset that is no set of windows", dir,
+                 i ? "nds" : "sds2");
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, want) == err, "%s: %s", cmd, err);
+        ts_mc d;
+        snprintf(cmd, sizeof cmd, "%s/%s", dir, i ? "nds" : "sds2");
+        REQUIRE(ts_mc_load(cmd, &d) == 0);
+        CHECK_MSG(d.n == 400, "%zu events", d.n);
+        ts_mc_free(&d);
+    }
+    /* ingest into a former output makes it an ingested trace again */
+    snprintf(cmd, sizeof cmd, "ingest --from strace %s -o %s/z", log, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, runs[0], dir, dir, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "holds a dataset that is no set of windows"), "%s: %s",
+              cmd, err);
+}
+
 TEST_MAIN("mdm_mc", {
     RUN(gradient_check);
     RUN(learns_and_generates);
@@ -953,4 +1010,5 @@ TEST_MAIN("mdm_mc", {
     RUN(channel_weights_resume_alike);
     RUN(channel_weights_older_ckpt_resumes);
     RUN(load_leaves_no_error);
+    RUN(own_untimed_output_written_again);
 })

@@ -72,9 +72,9 @@ int  generate_channels(const char *path, size_t n, size_t L, const char *out, co
  * write, checked before the work (ts_out_dir_check): a folder holding a dataset that is no
  * set of windows (stream.txt without a length file) and holds its events' times
  * (time_ns.npy) or no Δt channel (dt.npy), as an ingested trace does, which the save would
- * replace, time_ns.npy and arch with it, is refused; a set of windows (generate's, markov
- * --length's, impute's, repair's of one) and the writers' own sequences (markov's,
- * repair's of one chain: a dt.npy, no times) are replaced. 0, or -1 after the error */
+ * replace, time_ns.npy and arch with it, is refused; what these writers wrote (DIR/derived,
+ * ts_mc_save_windows), a set of windows, and a one chain from before that mark (a dt.npy,
+ * no times) are replaced. 0, or -1 after the error */
 int  mc_out_check(const char *out);
 /* permille: the time split whose training part draws the channels (NULL: the model's recorded one) */
 int  generate_events_channels(const char *path, const char *dataset, const int *permille, int given, size_t crop,

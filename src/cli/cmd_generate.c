@@ -150,7 +150,9 @@ int cmd_generate(int argc, char **argv)
                     "events; not '-'); an OUT holding a dataset that is no\n"
                     "set of windows (stream.txt, no length file) with its\n"
                     "times (time_ns.npy) or no Δt (dt.npy), as ingest writes\n"
-                    "one, is an error before the work"),
+                    "one, is an error before the work; one that markov,\n"
+                    "repair, generate or impute wrote (OUT/derived marks\n"
+                    "it) is replaced"),
         TS_OPT_CHOICE_(0, "format", &format, "F", formats, "text, npy or both (default: npy when OUT ends\n"
                        "in .npy, else text; one that OUT's .txt or .npy\n"
                        "contradicts is an error)"),

@@ -105,7 +105,9 @@ int cmd_markov(int argc, char **argv)
                       "the synthetic multi-channel dataset; a DIR holding a\n"
                       "dataset that is no set of windows (stream.txt, no\n"
                       "length file) with its times (time_ns.npy) or no Δt\n"
-                      "(dt.npy), as ingest writes one, is an error"),
+                      "(dt.npy), as ingest writes one, is an error; one that\n"
+                      "markov, repair, generate or impute wrote (DIR/derived\n"
+                      "marks it) is replaced"),
         TS_OPT_SIZE_(0, "length", &len, "L", 0, 1 << 24,
                      "generate N / L independent windows of L events (N a\n"
                      "multiple of L), one after the other, L recorded in\n"

@@ -107,12 +107,15 @@ int mc_out_check(const char *out)
 {
     if (ts_out_dir_check(out)) return -1;
     char *ev = ts_path_join(out, "stream.txt"), *len = ts_path_join(out, "length"),
-         *times = ts_path_join(out, "time_ns.npy"), *dt = ts_path_join(out, "dt.npy");
+         *times = ts_path_join(out, "time_ns.npy"), *dt = ts_path_join(out, "dt.npy"),
+         *own = ts_path_join(out, "derived");
     struct stat st;
     int rc = 0;
-    /* the writers' own sequences (markov's, repair's of one chain) have a dt.npy and no
-     * times: written again; a trace with its times, or without Δt, is ingest's */
-    if (lstat(ev, &st) == 0 && lstat(len, &st) != 0 && (lstat(times, &st) == 0 || lstat(dt, &st) != 0))
+    /* the writers' own sets say so (DIR/derived, ts_mc_save_windows): written again, one
+     * sequence without Δt too. One written before that file: a dt.npy and no times is
+     * theirs; a trace with its times, or without Δt, may be ingest's and is refused */
+    if (lstat(ev, &st) == 0 && lstat(len, &st) != 0 && !(stat(own, &st) == 0 && S_ISREG(st.st_mode)) &&
+        (lstat(times, &st) == 0 || lstat(dt, &st) != 0))
         rc = ts_fail("%s: holds a dataset that is no set of windows (stream.txt without a length file) and %s, "
                      "as an ingested trace, which the output would replace; name another directory", out,
                      lstat(times, &st) == 0 ? "its events' times (time_ns.npy)" : "no Δt channel (dt.npy)");
@@ -120,6 +123,7 @@ int mc_out_check(const char *out)
     free(len);
     free(times);
     free(dt);
+    free(own);
     return rc;
 }
 

@@ -586,10 +586,12 @@ static int in_window_folder(const char *path, const char *dataset)
 static const char *dataset_file(int i, char buf[64])
 {
     /* arch: the architecture eval's type accuracy reads; length: a set of windows';
-     * exit.npy: the events that are system call exits (ingest --exits) */
-    static const char *const files[] = {"stream.txt", "vocab.tsv", "time_ns.npy", "arch", "length", "exit.npy"};
-    if (i < 6) return files[i];
-    i -= 6;   /* a multi-channel dataset's channel files (ingest --channels) */
+     * exit.npy: the events that are system call exits (ingest --exits); derived: a set
+     * markov, repair, generate or impute wrote */
+    static const char *const files[] = {"stream.txt", "vocab.tsv", "time_ns.npy", "arch", "length", "exit.npy",
+                                        "derived"};
+    if (i < 7) return files[i];
+    i -= 7;   /* a multi-channel dataset's channel files (ingest --channels) */
     int c = TS_CH_DT + i / 2;
     if (c >= TS_NCH) return NULL;
     snprintf(buf, 64, "%s%s", ts_ch_names[c], i % 2 ? ".vocab.tsv" : ".npy");

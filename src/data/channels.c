@@ -204,7 +204,7 @@ const char *const *ts_mc_saved_files(void)
      * channel from dt on its values and, for comm and ret, their names */
     static const char *const names[] = {"stream.txt", "vocab.tsv", "time_ns.npy", "dt.npy", "comm.npy",
                                         "comm.vocab.tsv", "ret.npy", "ret.vocab.tsv", "tid.npy", "cpu.npy",
-                                        "length", "exit.npy", NULL};
+                                        "length", "exit.npy", "derived", NULL};
     return names;
 }
 
@@ -228,7 +228,7 @@ static int write_line(const char *dir, const char *name, const char *text)
 /* the files of a dataset replaced together (a stage): a failure half way leaves the old
  * dataset whole; files of what the trace lacks (a channel, names, times, windows), left by
  * an earlier one, go with the commit (a signal waits for both) */
-static int mc_save(const char *dir, const ts_mc *m, int with_arch, const char *arch, size_t len)
+static int mc_save(const char *dir, const ts_mc *m, int with_arch, const char *arch, size_t len, int derived)
 {
     if (len > MC_MAX_WINDOW)
         return ts_fail("%s: windows of %zu events: a dataset records a length of at most %zu", dir, len, MC_MAX_WINDOW);
@@ -237,7 +237,7 @@ static int mc_save(const char *dir, const ts_mc *m, int with_arch, const char *a
                        len);
     ts_stage st;
     if (ts_stage_open(&st, dir) != 0) return -1;
-    char names[6 + 2 * TS_NCH][64], stale[6 + 2 * TS_NCH][64];
+    char names[7 + 2 * TS_NCH][64], stale[7 + 2 * TS_NCH][64];
     int nn = 0, ns = 0;
     int rc = ts__dataset_write(st.stage, &m->events);
     /* the windows' length, or none: one sequence */
@@ -247,6 +247,10 @@ static int mc_save(const char *dir, const ts_mc *m, int with_arch, const char *a
         snprintf(num, sizeof num, "%zu", len);
         rc = write_line(st.stage, "length", num);
     }
+    /* a set drawn, repaired or imputed (not a trace ingested): its writers may replace it,
+     * one sequence without times or Δt too, which an ingested trace can be */
+    snprintf(derived ? names[nn++] : stale[ns++], sizeof names[0], "derived");
+    if (derived && rc == 0) rc = write_line(st.stage, "derived", "drawn, repaired or imputed; no trace ingested");
     if (with_arch) {   /* the system call table that names the events, or none */
         snprintf(arch ? names[nn++] : stale[ns++], sizeof names[0], "arch");
         if (arch && rc == 0) rc = write_line(st.stage, "arch", arch);
@@ -273,7 +277,7 @@ static int mc_save(const char *dir, const ts_mc *m, int with_arch, const char *a
         ts_stage_abort(&st);
         return -1;
     }
-    const char *list[6 + 2 * TS_NCH], *gone[6 + 2 * TS_NCH];
+    const char *list[7 + 2 * TS_NCH], *gone[7 + 2 * TS_NCH];
     for (int i = 0; i < nn; i++) list[i] = names[i];
     for (int i = 0; i < ns; i++) gone[i] = stale[i];
     return ts_stage_commit_removing(&st, list, nn, gone, ns);
@@ -283,7 +287,7 @@ int ts_mc_save(const char *dir, const ts_mc *m)
 {
     if (!dir) return ts_fail_null(__func__, "dir");
     if (!m) return ts_fail_null(__func__, "m");
-    return mc_save(dir, m, 0, NULL, 0);
+    return mc_save(dir, m, 0, NULL, 0, 0);
 }
 
 /* *arch (NULL: none) as DIR/arch is written: a name ts_arch_parse takes, as ts_dataset_arch
@@ -308,7 +312,7 @@ int ts_mc_save_arch(const char *dir, const ts_mc *m, const char *arch)
     if (!dir) return ts_fail_null(__func__, "dir");
     if (!m) return ts_fail_null(__func__, "m");
     if (arch_name(__func__, dir, &arch)) return -1;
-    return mc_save(dir, m, 1, arch, 0);
+    return mc_save(dir, m, 1, arch, 0, 0);
 }
 
 int ts_mc_save_windows(const char *dir, const ts_mc *m, const char *arch, size_t len)
@@ -316,7 +320,7 @@ int ts_mc_save_windows(const char *dir, const ts_mc *m, const char *arch, size_t
     if (!dir) return ts_fail_null(__func__, "dir");
     if (!m) return ts_fail_null(__func__, "m");
     if (arch_name(__func__, dir, &arch)) return -1;
-    return mc_save(dir, m, 1, arch, len);
+    return mc_save(dir, m, 1, arch, len, 1);
 }
 
 int ts_mc_window_length(const char *dir, size_t n, size_t *len)
