@@ -206,6 +206,18 @@ static inline int bar_line(const char *s, size_t len)
     return e > b + 1 && e + 2 < end && e[0] == ']' && e[1] == ' ' && e[2] >= '0' && e[2] <= '9';
 }
 
+/* a library for LD_PRELOAD: the C code written to DIR/shim.c and built as DIR/shim.so, whose
+ * path goes to so (n bytes). 0, or -1 where there is no C compiler (the test skips) */
+static inline int build_preload(const char *dir, const char *code, char *so, size_t n)
+{
+    char src[4096], cmd[9000];
+    snprintf(src, sizeof src, "%s/shim.c", dir);
+    snprintf(so, n, "%s/shim.so", dir);
+    write_text(src, code);
+    snprintf(cmd, sizeof cmd, "cc -shared -fPIC -o '%s' '%s' -ldl 2>/dev/null", so, src);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
 /* LeakSanitizer itself can fail to stop a process's threads on a loaded machine ("LeakSanitizer
  * has encountered a fatal error", its '==PID==' lines and the tracer's "Tracer caught signal"):
  * that is the tool's failure, not the program's, so a sanitizer build's error keeps its one line.

@@ -3165,16 +3165,13 @@ static void default_threads_one_pool(void)
 #ifdef __SANITIZE_ADDRESS__
     SKIP("a preloaded library would come before the sanitizer's runtime");
 #endif
-    char src[512], so[512], cmd[2048], out[8192];
-    snprintf(src, sizeof src, "%s/shim.c", dir);
-    snprintf(so, sizeof so, "%s/shim.so", dir);
-    write_text(src, "#define _GNU_SOURCE\n#include <dlfcn.h>\n#include <stdio.h>\n"
+    char so[512], cmd[2048], out[8192];
+    if (build_preload(dir, "#define _GNU_SOURCE\n#include <dlfcn.h>\n#include <stdio.h>\n"
                     "void openblas_set_num_threads(int n)\n{\n"
                     "    fprintf(stderr, \"shim: openblas threads %d\\n\", n);\n"
                     "    void (*f)(int) = (void (*)(int))dlsym(RTLD_NEXT, \"openblas_set_num_threads\");\n"
-                    "    if (f) f(n);\n}\n");
-    snprintf(cmd, sizeof cmd, "cc -shared -fPIC -o %s %s -ldl 2>/dev/null", so, src);
-    if (system(cmd) != 0) SKIP("no C compiler for the preloaded shim");
+                    "    if (f) f(n);\n}\n", so, sizeof so) != 0)
+        SKIP("no C compiler for the preloaded shim");
     setenv("LD_PRELOAD", so, 1);
     snprintf(cmd, sizeof cmd, "train --model ngram %s/ds --length 60 --windows 40 -o %s/thr.tsm --no-progress", dir, dir);
     int rc = run_output(cmd, out, sizeof out);

@@ -19,10 +19,7 @@ static int ready;
 /* the preloaded library: TS_SHIM_RENAME names the file (its last part), TS_SHIM_SIG the signal */
 static int build_shim(void)
 {
-    char src[512], cmd[2048];
-    snprintf(src, sizeof src, "%s/shim.c", dir);
-    snprintf(shim, sizeof shim, "%s/shim.so", dir);
-    write_text(src, "#define _GNU_SOURCE\n#include <dlfcn.h>\n#include <signal.h>\n#include <stdlib.h>\n"
+    return build_preload(dir, "#define _GNU_SOURCE\n#include <dlfcn.h>\n#include <signal.h>\n#include <stdlib.h>\n"
                     "#include <string.h>\n"
                     "int rename(const char *a, const char *b)\n{\n"
                     "    int (*f)(const char *, const char *) = (int (*)(const char *, const char *))dlsym(RTLD_NEXT, \"rename\");\n"
@@ -32,9 +29,7 @@ static int build_shim(void)
                     "    last = last ? last + 1 : b;\n"
                     "    if (rc == 0 && name && sig && !strcmp(last, name) && !strstr(b, \"/.stage.\"))\n"
                     "        raise(atoi(sig));\n"
-                    "    return rc;\n}\n");
-    snprintf(cmd, sizeof cmd, "cc -shared -fPIC -o %s %s -ldl 2>/dev/null", shim, src);
-    return system(cmd) == 0 ? 0 : -1;
+                    "    return rc;\n}\n", shim, sizeof shim);
 }
 
 /* the command with the shim armed at a rename onto `at`: its wait status */

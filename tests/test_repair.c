@@ -2353,19 +2353,17 @@ static void unsplit_dataset_not_hashed(void)
 #endif
     const char *dir = scratch_dir();
     REQUIRE(dir);
-    char src[512], so[512], cmd[2048], out[8192], out2[8192];
-    snprintf(src, sizeof src, "%s/shim.c", dir);
-    snprintf(so, sizeof so, "%s/shim.so", dir);
-    write_text(src, "#define _GNU_SOURCE\n#include <dlfcn.h>\n#include <stdio.h>\n#include <string.h>\n"
+    char so[512], cmd[2048], out[8192], out2[8192];
+    if (build_preload(dir, "#define _GNU_SOURCE\n#include <dlfcn.h>\n#include <stdio.h>\n#include <string.h>\n"
                     "static FILE *open_as(const char *name, const char *p, const char *m)\n{\n"
                     "    const size_t n = strlen(p);\n"
                     "    if (n >= 11 && !strcmp(p + n - 11, \"/stream.txt\")) fprintf(stderr, \"shim: fopen stream.txt\\n\");\n"
                     "    FILE *(*f)(const char *, const char *) = (FILE *(*)(const char *, const char *))dlsym(RTLD_NEXT, name);\n"
                     "    return f(p, m);\n}\n"
                     "FILE *fopen(const char *p, const char *m) { return open_as(\"fopen\", p, m); }\n"
-                    "FILE *fopen64(const char *p, const char *m) { return open_as(\"fopen64\", p, m); }\n");
-    snprintf(cmd, sizeof cmd, "cc -shared -fPIC -o %s %s -ldl 2>/dev/null", so, src);
-    if (system(cmd) != 0) SKIP("no C compiler for the preloaded shim");
+                    "FILE *fopen64(const char *p, const char *m) { return open_as(\"fopen64\", p, m); }\n",
+                      so, sizeof so) != 0)
+        SKIP("no C compiler for the preloaded shim");
     fr_trace(dir);
     snprintf(cmd, sizeof cmd, "%s/fr/other", dir);   /* a folder that is no split: nothing to compare */
     REQUIRE(mkdir(cmd, 0700) == 0);
