@@ -3734,6 +3734,30 @@ static void drop_filled_names_line(void)
     CHECK(stat(at("dfl_dropped.trace"), &sb) != 0);
 }
 
+/* a dataset's folder (stream.txt) or a split's (split.txt) given to gaps, fill or drop: named
+ * as what it is and what reads it, with where gaps takes its trace from; it said only "not a
+ * CTF trace directory" */
+static void dataset_folder_named(void)
+{
+    static const char *const kinds[][2] = {{"ds_given", "stream.txt"}, {"split_given", "split.txt"}};
+    for (int k = 0; k < 2; k++) {
+        mkdir(at(kinds[k][0]), 0755);
+        char f[600];
+        snprintf(f, sizeof f, "%s/%s", at(kinds[k][0]), kinds[k][1]);
+        write_file(f, "1\n");
+        ts_gap_list gl;
+        CHECK(ts_gaps_find(at(kinds[k][0]), 0, &gl) == -1);
+        CHECK_MSG(strstr(ts_error(), k ? "a split of a dataset" : "a dataset") && strstr(ts_error(), "train") &&
+                      strstr(ts_error(), "the CTF trace or ftrace/perf text it was ingested from") &&
+                      !strchr(ts_error(), '\n'), "%s", ts_error());
+        ts_fill_opts o;
+        fill_opts(&o);
+        ts_fill_result r;
+        CHECK(ts_ctf_fill(at(kinds[k][0]), at("ds_out.trace"), &o, &r) == -1);
+        CHECK_MSG(strstr(ts_error(), "ingested from"), "%s", ts_error());
+    }
+}
+
 TEST_MAIN("fill_ftrace", {
     const char *sd = scratch_dir();   /* under $TMPDIR, removed at exit unless a test failed */
     if (!sd) {
@@ -3829,4 +3853,5 @@ TEST_MAIN("fill_ftrace", {
     RUN(bench_many_gaps_in_linear_time);
     RUN(clone_children_found_in_linear_time);
     RUN(drop_filled_names_line);
+    RUN(dataset_folder_named);
 })

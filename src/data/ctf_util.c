@@ -107,7 +107,19 @@ char *ts__ctf_find_dir(const char *dir)
     free(kmeta);
     free(kdir);
     if (!out) {
-        ts_fail("%s: not a CTF trace directory (no 'metadata' file, nor kernel/metadata)", dir);
+        /* a dataset or a split given for the trace it came from: say what it is and what reads it */
+        char *st = ts_path_join(dir, "stream.txt"), *sp = ts_path_join(dir, "split.txt");
+        const char *what = ts_file_exists(sp)   ? "a split of a dataset (split.txt), which train, impute and eval read"
+                           : ts_file_exists(st) ? "a dataset of ingest (stream.txt), which split, train, impute and "
+                                                  "eval read"
+                                                : NULL;
+        if (what)
+            ts_fail("%s: not a CTF trace directory but %s; gaps, fill and drop take the CTF trace or ftrace/perf text "
+                    "it was ingested from", dir, what);
+        else
+            ts_fail("%s: not a CTF trace directory (no 'metadata' file, nor kernel/metadata)", dir);
+        free(st);
+        free(sp);
         return NULL;
     }
     char *m = ts_path_join(out, "metadata");
