@@ -3758,6 +3758,16 @@ static void dataset_folder_named(void)
     }
 }
 
+/* a multi-channel model's name given to fill: that one reason, not followed by "nor a model
+ * file: mdm-mc does not exist", which read as if a file had been looked for */
+static void fill_mc_model_named_once(void)
+{
+    char cmd[2000], err[1024];
+    snprintf(cmd, sizeof cmd, "fill tests/data/ftrace_pipe.trace.gz --model mdm-mc -o %s", at("mc.trace"));
+    CHECK(cli_refuses(cmd, 2, "--model: 'mdm-mc' is a multi-channel model", at("mc.trace"), err, sizeof err));
+    CHECK_MSG(!strstr(err, "nor a model file") && !strstr(err, "does not exist"), "%s", err);
+}
+
 TEST_MAIN("fill_ftrace", {
     const char *sd = scratch_dir();   /* under $TMPDIR, removed at exit unless a test failed */
     if (!sd) {
@@ -3854,4 +3864,5 @@ TEST_MAIN("fill_ftrace", {
     RUN(clone_children_found_in_linear_time);
     RUN(drop_filled_names_line);
     RUN(dataset_folder_named);
+    RUN(fill_mc_model_named_once);
 })

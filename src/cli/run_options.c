@@ -226,7 +226,9 @@ int cli_fill_inputs(const char *cmd, ts_opt_result *args, const char *model, con
     struct stat st;
     if (model && !ts_model_find(model) && stat(model, &st) != 0 && (errno == ENOENT || errno == ENOTDIR)) {
         char *why = ts_strdup(ts_error());
-        rc = cli_usage_error(cmd, "--model: %s, nor a model file: %s does not exist", why, model);
+        /* a multi-channel model's name is no mistyped path: its one reason says all */
+        if (ts_mc_model_find(model, 1)) rc = cli_usage_error(cmd, "--model: %s", why);
+        else rc = cli_usage_error(cmd, "--model: %s, nor a model file: %s does not exist", why, model);
         free(why);
         return rc;
     }
