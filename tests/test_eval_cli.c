@@ -1013,6 +1013,23 @@ static void generate_train_trailing_slash(void)
     CHECK_MSG(strstr(out, want) && !strstr(out, "//"), "%s", out);
 }
 
+/* --train - with --fractions: standard input is windows read whole, nothing --fractions can
+ * cut; the usage error names it so, not as "- is none" */
+static void generate_train_stdin_with_fractions(void)
+{
+    char args[2048], err[1024];
+    write_text(at("stdin_stream.txt"), "1\n2\n3\n4\n");
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --train - --fractions 0.5,0.25,0.25 < %s",
+             at("real.txt"), at("synth.txt"), at("stdin_stream.txt"));
+    CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, "--train - (standard input)") &&
+                  strstr(err, "read whole") && !strstr(err, "is none"), "%s", err);
+    /* a file of windows: said as one too */
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s --fractions 0.5,0.25,0.25", at("real.txt"),
+             at("synth.txt"), at("stdin_stream.txt"));
+    CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, "is a file of windows, read whole") &&
+                  !strstr(err, "is none"), "%s", err);
+}
+
 TEST_MAIN("eval_cli", {
     setup();
     RUN(help_and_usage);
@@ -1049,4 +1066,5 @@ TEST_MAIN("eval_cli", {
     RUN(generate_train_missing_with_fractions);
     RUN(generate_real_missing_with_fractions);
     RUN(generate_train_trailing_slash);
+    RUN(generate_train_stdin_with_fractions);
 })

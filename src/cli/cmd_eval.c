@@ -112,9 +112,13 @@ static int fractions_unused(const eval_args *a)
         (a->train && !ts_path_is_stdin(a->train) && !there) ||
         (a->real && !ts_path_is_stdin(a->real) && stat(a->real, &st) != 0))
         return 0;
+    /* a --train that is there is a file of windows (standard input too): read whole, not cut */
+    const int in = a->train && ts_path_is_stdin(a->train);
     return cli_usage_error("eval", "--fractions cuts --train DS, a dataset directory, or a multi-channel --real DS "
-                           "compared with a multi-channel synthetic one%s%s%s", a->train ? "; " : "",
-                           a->train ? cli_input_name(a->train) : "", a->train ? " is none" : "");
+                           "compared with a multi-channel synthetic one%s%s%s", a->train ? "; --train " : "",
+                           !a->train ? "" : in ? "- (standard input)" : a->train,
+                           !a->train ? "" : in ? " is windows read whole, not a dataset directory to cut"
+                                               : " is a file of windows, read whole, not a dataset directory to cut");
 }
 
 /* 0: parsed; 1: help printed; 2 or -1: a usage error printed */
