@@ -4246,6 +4246,33 @@ static void outputs_keep_other_datasets(void)
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s: %s", cmd, err);
 }
 
+/* the folders of directory_for_windows_named given with a trailing '/': the files to give
+ * instead named as paths (DIR/testing), not "DIR//testing" */
+static void directory_for_windows_trailing_slash(void)
+{
+    char cmd[4096], err[2048], sp[600], im[600], f[700];
+    snprintf(sp, sizeof sp, "%s/slash-sp", dir);
+    snprintf(im, sizeof im, "%s/slash-imp", dir);
+    mkdir(sp, 0755);
+    mkdir(im, 0755);
+    snprintf(f, sizeof f, "%s/split.txt", sp);
+    FILE *o = fopen(f, "w");
+    REQUIRE(o);
+    fclose(o);
+    snprintf(f, sizeof f, "%s/original0.npy", im);
+    REQUIRE((o = fopen(f, "w")));
+    fclose(o);
+    const char *given[3] = {"%s/ds/", "%s/slash-sp/", "%s/slash-imp/"};
+    const char *want[3] = {"/ds/split/testing)", "/slash-sp/testing)", "/slash-imp/original0.npy,"};
+    for (int i = 0; i < 3; i++) {
+        char path[700];
+        snprintf(path, sizeof path, given[i], dir);
+        snprintf(cmd, sizeof cmd, "audit --train %s/ds --test %s", dir, path);
+        const int rc = run_cli(cmd, err, sizeof err);
+        CHECK_MSG(rc == 1 && strstr(err, want[i]) && !strstr(err, "//"), "%s: exit %d: %s", cmd, rc, err);
+    }
+}
+
 static void setup(void)
 {
     REQUIRE(make_dataset() == 0);
@@ -4345,4 +4372,5 @@ TEST_MAIN("cli", {
     RUN(split_into_a_dataset_refused);
     RUN(multi_channel_name_not_unknown);
     RUN(outputs_keep_other_datasets);
+    RUN(directory_for_windows_trailing_slash);
 })

@@ -404,17 +404,27 @@ static int dir_for_windows(const char *path)
     const int ds = ts_file_exists(st), split = !ds && ts_file_exists(sp), imp = !ds && !split && ts_file_exists(im);
     free(st);
     free(sp);
+    int rc;
+    /* the files named joined as paths: "DIR/" given is not "DIR//testing" */
+    if (ds) {
+        char *out = ts_path_join(path, "split"), *test = ts_path_join(out, "testing");
+        rc = ts_fail("%s: a dataset (stream.txt), not a window file: 'tracesynth split %s --length L -o %s' writes "
+                     "its window files (%s)", path, path, out, test);
+        free(test);
+        free(out);
+    } else if (split) {
+        char *test = ts_path_join(path, "testing");
+        rc = ts_fail("%s: a split's folder (split.txt), not a window file: give one of its window files (%s)", path,
+                     test);
+        free(test);
+    } else if (imp) {
+        rc = ts_fail("%s: impute's output folder, not a window file: give its files (%s, mask0.npy, imputation0.npy)",
+                     path, im);
+    } else {
+        rc = ts_fail("%s: is a directory, expected a .npy or window file", path);
+    }
     free(im);
-    if (ds)
-        return ts_fail("%s: a dataset (stream.txt), not a window file: 'tracesynth split %s --length L -o %s/split' "
-                       "writes its window files (%s/split/testing)", path, path, path, path);
-    if (split)
-        return ts_fail("%s: a split's folder (split.txt), not a window file: give one of its window files (%s/testing)",
-                       path, path);
-    if (imp)
-        return ts_fail("%s: impute's output folder, not a window file: give its files (%s/original0.npy, mask0.npy, "
-                       "imputation0.npy)", path, path);
-    return ts_fail("%s: is a directory, expected a .npy or window file", path);
+    return rc;
 }
 
 int ts_windows_load(const char *path, int32_t max_id, int allow_dir, ts_windows *out)
