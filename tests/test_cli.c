@@ -4273,6 +4273,38 @@ static void directory_for_windows_trailing_slash(void)
     }
 }
 
+/* hints that quote a command give a path with a blank or a shell character as the shell
+ * reads it back ('DIR/d s'), a plain one as it was (standard input's '-' too) */
+static void command_hints_quote_paths(void)
+{
+    char args[2048], err[2048], says[2048], f[700];
+    snprintf(f, sizeof f, "%s/d s", dir);
+    mkdir(f, 0755);
+    snprintf(f, sizeof f, "%s/d s/stream.txt", dir);
+    FILE *o = fopen(f, "w");
+    REQUIRE(o);
+    fclose(o);
+    snprintf(args, sizeof args, "score tests/fixtures/models/ngram.tsm '%s/d s'", dir);
+    snprintf(says, sizeof says, "the windows are --input's (--input '%s/d s')", dir);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, says), "%s: %s", args, err);
+    snprintf(args, sizeof args, "score tests/fixtures/models/ngram.tsm - < /dev/null");
+    CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, "(--input -)"), "%s: %s", args, err);
+    snprintf(args, sizeof args, "audit --train %s/ds --test '%s/d s'", dir, dir);
+    snprintf(says, sizeof says, ": tracesynth split '%s/d s' --length L -o '%s/d s/split' writes its window files "
+             "(%s/d s/split/testing)", dir, dir, dir);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, says), "%s: %s", args, err);
+    /* tune-prior's "impute OUT with --ensemble FILE" */
+    const char *m = "tests/fixtures/models";
+    snprintf(args, sizeof args, "cp %s/mdm.tsm '%s/m d.tsm'", m, dir);
+    REQUIRE(system(args) == 0);
+    snprintf(args, sizeof args, "tune-prior %s/mdm.tsm %s/ds --ensemble '%s/m d.tsm' --windows 20 --threads 1 -o "
+             "'%s/o u.tsm' --no-progress", m, m, dir, dir);
+    static char out[16384];
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    snprintf(says, sizeof says, ": impute '%s/o u.tsm' with --ensemble '%s/m d.tsm')", dir, dir);
+    CHECK_MSG(strstr(out, says), "%s", out);
+}
+
 static void setup(void)
 {
     REQUIRE(make_dataset() == 0);
@@ -4373,4 +4405,5 @@ TEST_MAIN("cli", {
     RUN(multi_channel_name_not_unknown);
     RUN(outputs_keep_other_datasets);
     RUN(directory_for_windows_trailing_slash);
+    RUN(command_hints_quote_paths);
 })

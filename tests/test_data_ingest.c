@@ -4742,6 +4742,26 @@ static void split_in_place_copied_stale(void)
     ts_seq_free(&q);
 }
 
+/* the -o name of strace -ff given with a blank in it: the command and the names to give
+ * quoted as the shell reads them back ('DIR/a b'.*), not "strace -ff -o DIR/a b" */
+static void strace_ff_hint_quoted(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char base[600], want[1400];
+    snprintf(base, sizeof base, "%s/a b", d);
+    write_text(in(d, "a b.100"), "1700000000 getpid() = 100\n");
+    write_text(in(d, "a b.101"), "1700000000 getpid() = 101\n");
+    const char *pre[1] = {base};
+    char **names = NULL;
+    size_t n = 0;
+    CHECK(ts_strace_read_many(pre, 1, &names, &n) == -1);
+    snprintf(want, sizeof want, "(strace -ff -o '%s' wrote ", base);
+    CHECK_MSG(strstr(ts_error(), want), "%s", ts_error());
+    snprintf(want, sizeof want, "give them all, '%s'.*)", base);
+    CHECK_MSG(strstr(ts_error(), want), "%s", ts_error());
+}
+
 TEST_MAIN("data_ingest", {
     RUN(strace_multi_process);
     RUN(unseen_later_unk_seen);
@@ -4842,4 +4862,5 @@ TEST_MAIN("data_ingest", {
     RUN(reingest_warns_length_not_of_path);
     RUN(reingest_warns_of_split_in_place);
     RUN(split_in_place_copied_stale);
+    RUN(strace_ff_hint_quoted);
 })

@@ -1030,6 +1030,20 @@ static void generate_train_stdin_with_fractions(void)
                   !strstr(err, "is none"), "%s", err);
 }
 
+/* the train line's "all of it: --train DS/stream.txt" for a dataset whose path holds a
+ * blank: quoted as the shell reads it back */
+static void generate_train_all_of_it_quoted(void)
+{
+    char args[2048], out[4096], want[700];
+    snprintf(args, sizeof args, "cp -r %s '%s'", at("ds"), at("d s"));
+    REQUIRE(system(args) == 0);
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --train '%s'", at("real.txt"), at("synth.txt"),
+             at("d s"));
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    snprintf(want, sizeof want, "all of it: --train '%s')", at("d s/stream.txt"));
+    CHECK_MSG(strstr(out, want), "%s", out);
+}
+
 TEST_MAIN("eval_cli", {
     setup();
     RUN(help_and_usage);
@@ -1067,4 +1081,5 @@ TEST_MAIN("eval_cli", {
     RUN(generate_real_missing_with_fractions);
     RUN(generate_train_trailing_slash);
     RUN(generate_train_stdin_with_fractions);
+    RUN(generate_train_all_of_it_quoted);
 })

@@ -674,7 +674,7 @@ static int eval_generate(const eval_args *a)
     int rc = 1;
     char *vpr = NULL, *vps = NULL, *vpt = NULL;   /* the vocab.tsv that names each, if one does */
     char *rec = NULL;   /* the split.txt whose parts cut --train DS */
-    char *all = NULL;   /* DS/stream.txt: all of it */
+    char *all = NULL;   /* DS/stream.txt, as the shell reads it back: all of it (--train ALL) */
     if (input_vocab(a->real, &vr, &vpr)) goto done;
     if (ids_load(a->real, 1, &R) || ts_windows_as_set(a->real, &R) || ids_named(a->real, &R, &vr, vpr) ||
         file_names(a->real, &R, &vr))
@@ -705,7 +705,9 @@ static int eval_generate(const eval_args *a)
                               " (or --train SPLIT/train_stream.txt, a split's training events)") < 0)
         goto done;
     if (stream) {
-        all = ts_path_join(a->train, "stream.txt");
+        char *st = ts_path_join(a->train, "stream.txt");
+        all = ts_shell_word(st);
+        free(st);
         ts_split_bounds(T.len, pm, &train_a, &train_b);
         if (train_a == 0) {
             ts_fail("%s: its training part (the time split's first %g %%) of %zu event%s is empty; all of it: --train "

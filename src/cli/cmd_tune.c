@@ -193,7 +193,12 @@ int cmd_tune_prior(int argc, char **argv)
            "window%s of %s in %.1f s (the prior's weights %.1f s, impute's decoding %.1f s, the chain likelihood's "
            "mixture %.1f s) -> %s\n", args.pos[0], chosen_on, ts_plural(chosen_on), args.pos[1], ts_now() - t0, ph[0],
            ph[1], ph[2], out);
-    if (ens) printf("(chosen for the ensemble with %s: impute %s with --ensemble %s)\n", ens, out, ens);
+    if (ens) {   /* the command's words as the shell reads them back */
+        char *wo = ts_shell_word(out), *we = ts_shell_word(ens);
+        printf("(chosen for the ensemble with %s: impute %s with --ensemble %s)\n", ens, wo, we);
+        free(wo);
+        free(we);
+    }
     char mix[64];
     int ko;
     double vb[3];

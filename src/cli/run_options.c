@@ -377,7 +377,12 @@ int cli_one_model(const char *cmd, const ts_opt_result *args, const char *input)
     const int model = fd >= 0 && read(fd, magic, 4) == 4 && !memcmp(magic, "TSYN", 4);
     if (fd >= 0) close(fd);
     if (input || model) return cli_usage_error(cmd, "more than one MODEL ('%s', '%s')", a, b);
-    return cli_usage_error(cmd, "more than one MODEL ('%s', '%s'): the windows are --input's (--input %s)", a, b, b);
+    /* the option as the shell reads it back: standard input stays '-' */
+    char *w = ts_path_is_stdin(b) ? ts_strdup("-") : ts_shell_word(b);
+    const int rc = cli_usage_error(cmd, "more than one MODEL ('%s', '%s'): the windows are --input's (--input %s)", a,
+                                   b, w);
+    free(w);
+    return rc;
 }
 
 int cli_dir_no_stdin(const char *cmd, const char *opt, const char *in, const char *what)

@@ -408,8 +408,13 @@ static int dir_for_windows(const char *path)
     /* the files named joined as paths: "DIR/" given is not "DIR//testing" */
     if (ds) {
         char *out = ts_path_join(path, "split"), *test = ts_path_join(out, "testing");
-        rc = ts_fail("%s: a dataset (stream.txt), not a window file: 'tracesynth split %s --length L -o %s' writes "
-                     "its window files (%s)", path, path, out, test);
+        char *wd = ts_shell_word(path), *wo = ts_shell_word(out);
+        /* the command set off by quotes of its own unless its words carry them */
+        const char *q = strchr(wd, '\'') || strchr(wo, '\'') ? "" : "'";
+        rc = ts_fail("%s: a dataset (stream.txt), not a window file: %stracesynth split %s --length L -o %s%s writes "
+                     "its window files (%s)", path, q, wd, wo, q, test);
+        free(wd);
+        free(wo);
         free(test);
         free(out);
     } else if (split) {

@@ -902,13 +902,15 @@ static void ff_files_named(const char *path)
     const int found = glob(pat, 0, NULL, &g) == 0 && g.gl_pathc > 0;
     free(pat);
     if (!found) return;
-    char *was = ts_strdup(ts_error());
+    /* the command and the pattern as the shell reads them back ('a b'.*) */
+    char *was = ts_strdup(ts_error()), *w = ts_shell_word(path);
     if (g.gl_pathc == 1)
-        ts_fail("%s (strace -ff -o %s wrote a file per process: %s; give it, or all of them, %s.*)", was, path,
-                g.gl_pathv[0], path);
+        ts_fail("%s (strace -ff -o %s wrote a file per process: %s; give it, or all of them, %s.*)", was, w,
+                g.gl_pathv[0], w);
     else
-        ts_fail("%s (strace -ff -o %s wrote %s and %zu more, a file per process: give them all, %s.*)", was, path,
-                g.gl_pathv[0], g.gl_pathc - 1, path);
+        ts_fail("%s (strace -ff -o %s wrote %s and %zu more, a file per process: give them all, %s.*)", was, w,
+                g.gl_pathv[0], g.gl_pathc - 1, w);
+    free(w);
     free(was);
     globfree(&g);
 }
