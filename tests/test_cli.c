@@ -4305,6 +4305,19 @@ static void command_hints_quote_paths(void)
     CHECK_MSG(strstr(out, says), "%s", out);
 }
 
+/* split DS/ -o ANOTHER-DATASET: the refusal's example folder joined as a path (DS/split),
+ * not "DS//split" */
+static void split_into_a_dataset_trailing_slash(void)
+{
+    char cmd[4096], err[2048], other[600], want[700];
+    snprintf(other, sizeof other, "%s/other-ds2", dir);
+    REQUIRE(save_motif_dataset(other, 300) == 0);
+    snprintf(cmd, sizeof cmd, "split %s/ds/ --length 50 -o %s", dir, other);
+    snprintf(want, sizeof want, "(a split's own, as %s/ds/split)", dir);
+    const int rc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(rc == 1 && strstr(err, want) && !strstr(err, "//"), "%s: exit %d: %s", cmd, rc, err);
+}
+
 static void setup(void)
 {
     REQUIRE(make_dataset() == 0);
@@ -4406,4 +4419,5 @@ TEST_MAIN("cli", {
     RUN(outputs_keep_other_datasets);
     RUN(directory_for_windows_trailing_slash);
     RUN(command_hints_quote_paths);
+    RUN(split_into_a_dataset_trailing_slash);
 })

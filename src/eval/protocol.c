@@ -461,9 +461,13 @@ int ts_split_dir_write(const char *dir, const char *dataset, const ts_split_data
     char *ds = ts_path_join(dir, "stream.txt");
     const int holds = ts_file_exists(ds) && !(d->data.dir && ts_same_file(dir, d->data.dir) == 1);
     free(ds);
-    if (holds)
-        return ts_fail("%s: holds a dataset (stream.txt), whose vocab.tsv the split's would replace; name another "
-                       "directory (a split's own, as %s/split)", dir, dataset);
+    if (holds) {   /* the example joined as a path: "DS/" given is not "DS//split" */
+        char *own = ts_path_join(dataset, "split");
+        ts_fail("%s: holds a dataset (stream.txt), whose vocab.tsv the split's would replace; name another directory "
+                "(a split's own, as %s)", dir, own);
+        free(own);
+        return -1;
+    }
     const ts_split *sp = &d->split;
     ts_windows stream = {sp->train_stream.ids, 1, sp->train_stream.n};
     double share = ts_audit_overlap(&stream, &sp->test);
