@@ -75,7 +75,9 @@ int cmd_tune_prior(int argc, char **argv)
         goto done;
     if ((rc = cli_split_check(C, &ss, &args))) goto done;
     rc = 1;
-    /* over another dataset's or a split's own file, before the model is read */
+    /* over DATASET's own file (said as such), another dataset's or a split's, before the
+     * model is read */
+    if (cli_dataset_output_check(out, args.pos[1]) || cli_dataset_output_check(log, args.pos[1])) goto done;
     if (cli_output_not_dataset(out, "-o", out, "FILE") || cli_output_not_dataset(log, "--log", log, "FILE")) {
         cli_fail();
         goto done;
@@ -101,7 +103,6 @@ int cmd_tune_prior(int argc, char **argv)
         rc = cli_usage_error(C, "--length %zu: expected 2 to 4096", L);
         goto done;
     }
-    if (cli_dataset_output_check(out, args.pos[1]) || cli_dataset_output_check(log, args.pos[1])) goto done;
     /* the log appended to the model read, or to the one written (which replaces it whole) */
     const int onto_model = log && ts_same_file(log, args.pos[0]) == 1;
     if (onto_model || (log && ts_same_path(log, out))) {
