@@ -3768,6 +3768,17 @@ static void fill_mc_model_named_once(void)
     CHECK_MSG(!strstr(err, "nor a model file") && !strstr(err, "does not exist"), "%s", err);
 }
 
+/* a window file (a split's testing: lines of event IDs) given to gaps or fill: said to be
+ * one, not an ftrace line that does not parse */
+static void window_file_named(void)
+{
+    write_file(at("testing"), "9,6,4,1\n2,3,3,0\n");
+    ts_gap_list gl;
+    CHECK(ts_gaps_find(at("testing"), 0, &gl) == -1);
+    CHECK_MSG(strstr(ts_error(), "testing:1: a window file's line (event IDs") &&
+                  strstr(ts_error(), "the trace it came from") && !strchr(ts_error(), '\n'), "%s", ts_error());
+}
+
 TEST_MAIN("fill_ftrace", {
     const char *sd = scratch_dir();   /* under $TMPDIR, removed at exit unless a test failed */
     if (!sd) {
@@ -3865,4 +3876,5 @@ TEST_MAIN("fill_ftrace", {
     RUN(drop_filled_names_line);
     RUN(dataset_folder_named);
     RUN(fill_mc_model_named_once);
+    RUN(window_file_named);
 })

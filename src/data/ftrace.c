@@ -136,6 +136,22 @@ static const char *blanks(const char *p, const char *e)
     return p;
 }
 
+/* a line of a window file (split's training/validation/testing, generate's OUT.txt): event
+ * IDs separated by commas, nothing else */
+static int window_line(const char *p, const char *e)
+{
+    while (e > p && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r')) e--;
+    p = blanks(p, e);
+    if (p == e) return 0;
+    for (;;) {
+        const char *d = p;
+        while (p < e && *p >= '0' && *p <= '9') p++;
+        if (p == d) return 0;
+        if (p == e) return 1;
+        if (*p++ != ',') return 0;
+    }
+}
+
 const char *ts__digits(const char *p, const char *e, int64_t *v)
 {
     const char *s = p;
@@ -942,6 +958,9 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
                                    : "a strace log's line: strace loses no events (ingest --from strace reads it); "
                                      "gaps, fill and drop read traces that lose them: LTTng's, ftrace's and perf "
                                      "script's"
+                             : fmt == 0 && window_line(b, e)
+                                 ? "a window file's line (event IDs, as split and generate write them): gaps, fill "
+                                   "and drop read the trace it came from (LTTng's CTF, ftrace's or perf script's text)"
                              : fmt == 2 && callchain_line(b, s, e) ? "a callchain line of perf script's (perf record -g): "
                                                                      "not read (perf script -G)"
                              : perf_without_tid(s, e) ? "perf script's text without the TID column: not read (perf "
