@@ -35,8 +35,18 @@ static int ends_with(const char *s, const char *tail)
     return n >= m && !strcmp(s + n - m, tail);
 }
 
+/* SIGKILL (no handler, no hold) right after the Nth rename succeeded, as a power cut
+ * between two renames of a set; 0: none */
+static int kill_at_rename, renames_seen;
+/* a folder that may not be written: a rename out of a stage fails */
+static int renames_refused;
+
 int rename(const char *oldpath, const char *newpath)
 {
+    if (renames_refused && strstr(oldpath, "/.stage.") && !strstr(newpath, "/.stage.")) {
+        errno = EROFS;
+        return -1;
+    }
     int rc = (int)syscall(SYS_renameat, AT_FDCWD, oldpath, AT_FDCWD, newpath);
     if (rc == 0 && sync_watch && strstr(oldpath, "/.stage.") && !strstr(newpath, "/.stage.") &&
         ends_with(newpath, "/trace"))
@@ -44,6 +54,7 @@ int rename(const char *oldpath, const char *newpath)
     /* 2: only a rename out of a stage, a set's commit */
     if (rc == 0 && armed_rename && (armed_rename != 2 || (strstr(oldpath, "/.stage.") && !strstr(newpath, "/.stage."))))
         raise(SIGINT);
+    if (rc == 0 && kill_at_rename && ++renames_seen == kill_at_rename) raise(SIGKILL);
     return rc;
 }
 
@@ -703,6 +714,179 @@ static void trace_synced_before_placed(void)
     ts_remove_tree(dir);
 }
 
+/* ---- a set's commit killed between its renames (SIGKILL, a power cut: no signal to
+ * hold) ---- */
+
+/* the set: a.txt, the folder trace and b.txt, over old ones, with c.txt of an earlier set
+ * to go. Its renames: c.txt into the stage (1), a.txt (2), the old trace aside (3), the
+ * new trace (4), b.txt (5) */
+static int kill_k;
+
+static void put_set(const char *at, const char *which, int with_c)
+{
+    char p[700];
+    snprintf(p, sizeof p, "%s/a.txt", at);
+    write_text(p, which);
+    snprintf(p, sizeof p, "%s/b.txt", at);
+    write_text(p, which);
+    if (with_c) {
+        snprintf(p, sizeof p, "%s/c.txt", at);
+        write_text(p, which);
+    }
+    snprintf(p, sizeof p, "%s/trace", at);
+    mkdir(p, 0755);
+    snprintf(p, sizeof p, "%s/trace/metadata", at);
+    write_text(p, which);
+}
+
+/* the set in dir: 1 all of which (c.txt gone where new), 0 not */
+static int set_is(const char *dir, const char *which, int new)
+{
+    char p[700];
+    static const char *const f[] = {"a.txt", "b.txt", "trace/metadata"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(p, sizeof p, "%s/%s", dir, f[i]);
+        if (!file_is(p, which)) return 0;
+    }
+    snprintf(p, sizeof p, "%s/c.txt", dir);
+    return new ? !ts_file_exists(p) : file_is(p, which);
+}
+
+/* the stage in dir (its path into out), 1 when there is one */
+static int stage_in(const char *dir, char *out, size_t n)
+{
+    DIR *d = opendir(dir);
+    int found = 0;
+    struct dirent *e;
+    while (d && !found && (e = readdir(d)))
+        if (!strncmp(e->d_name, ".stage.", 7)) found = snprintf(out, n, "%s/%s", dir, e->d_name) > 0;
+    if (d) closedir(d);
+    return found;
+}
+
+static void commit_killed(const char *dir)
+{
+    ts_stage s;
+    if (ts_stage_open(&s, dir) != 0) _exit(3);
+    put_set(s.stage, "new\n", 0);
+    if (kill_k == 0) raise(SIGKILL);   /* written, not committed */
+    const char *names[] = {"a.txt", "trace", "b.txt"}, *gone[] = {"c.txt"};
+    kill_at_rename = kill_k;
+    ts_stage_commit_removing(&s, names, 3, gone, 1);
+    _exit(6);
+}
+
+/* dir with the old set, then the child killed at rename k: its wait status */
+static int killed_at(const char *dir, int k)
+{
+    ts_remove_tree(dir);
+    mkdir(dir, 0755);
+    put_set(dir, "old\n", 1);
+    kill_k = k;
+    return in_child(commit_killed, dir);
+}
+
+/* killed after any of its renames, the set is committed: the next stage opened in the
+ * folder (a writer) or ts_stage_recover (a reader) carries it out, all new, and no
+ * stage is left; killed before its first, the old set stays whole */
+static void killed_set_rolls_forward(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char stage[700];
+    for (int k = 0; k <= 5; k++)
+        for (int by_reader = 0; by_reader < 2; by_reader++) {
+            int st = killed_at(dir, k);
+            REQUIRE(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+            CHECK_MSG(stage_in(dir, stage, sizeof stage), "killed at rename %d: no stage", k);
+            if (by_reader) {
+                CHECK_MSG(ts_stage_recover(dir) == 0, "killed at rename %d: %s", k, ts_error());
+            } else {
+                ts_stage s;
+                CHECK_MSG(ts_stage_open(&s, dir) == 0, "killed at rename %d: %s", k, ts_error());
+                ts_stage_abort(&s);
+            }
+            const char *by = by_reader ? "ts_stage_recover" : "ts_stage_open";
+            if (k == 0) {
+                CHECK_MSG(set_is(dir, "old\n", 0), "killed before the commit, then %s: the old set is not whole", by);
+                /* a stage without a record: a reader leaves it, a writer removes it once it
+                 * is old enough to be no process's */
+                age_path(stage);
+                ts_stage s;
+                REQUIRE(ts_stage_open(&s, dir) == 0);
+                ts_stage_abort(&s);
+                CHECK(set_is(dir, "old\n", 0));
+            } else {
+                CHECK_MSG(set_is(dir, "new\n", 1), "killed at rename %d, then %s: the set is not all new", k, by);
+            }
+            CHECK_MSG(!stage_in(dir, stage, sizeof stage), "killed at rename %d, then %s: %s left", k, by, stage);
+            CHECK_MSG(count_dir(dir) == (k == 0 ? 4 : 3), "killed at rename %d, then %s: %d entries in %s", k, by,
+                      count_dir(dir), dir);
+        }
+    ts_remove_tree(dir);
+}
+
+/* a record cut short (or its end zeros, as a power cut leaves a file's last blocks) is
+ * no record: nothing was renamed before it was synced whole, so the old set stays */
+static void cut_record_is_none(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char stage[700], rec[800];
+    REQUIRE(WIFSIGNALED(killed_at(dir, 1)) && stage_in(dir, stage, sizeof stage));
+    /* a whole record, as the commit wrote it */
+    snprintf(rec, sizeof rec, "%s/.tracesynth-commit", stage);
+    char whole[4096];
+    FILE *f = fopen(rec, "rb");
+    REQUIRE(f);
+    const size_t n = fread(whole, 1, sizeof whole, f);
+    fclose(f);
+    REQUIRE(n > 16 && n < sizeof whole);
+    const size_t cut[] = {n / 2, n - 1, n};
+    for (int c = 0; c < 3; c++) {
+        REQUIRE(WIFSIGNALED(killed_at(dir, 0)) && stage_in(dir, stage, sizeof stage));
+        snprintf(rec, sizeof rec, "%s/.tracesynth-commit", stage);
+        f = fopen(rec, "wb");
+        REQUIRE(f);
+        fwrite(whole, 1, cut[c], f);
+        if (c == 2) {   /* whole length, its last bytes zeros */
+            fseek(f, (long)n - 8, SEEK_SET);
+            fwrite("\0\0\0\0\0\0\0\0", 1, 8, f);
+        }
+        fclose(f);
+        CHECK_MSG(ts_stage_recover(dir) == 0, "%s", ts_error());
+        CHECK_MSG(set_is(dir, "old\n", 0), "a record of %zu of %zu bytes%s: the old set is not whole", cut[c], n,
+                  c == 2 ? " (zeros at its end)" : "");
+        age_path(stage);
+        ts_stage s;
+        REQUIRE(ts_stage_open(&s, dir) == 0);
+        ts_stage_abort(&s);
+        CHECK(set_is(dir, "old\n", 0) && !stage_in(dir, stage, sizeof stage));
+    }
+    ts_remove_tree(dir);
+}
+
+/* a committed stage in a folder the reader may not write: one line naming the folder
+ * and what to do, -1; carried out once it may */
+static void unwritable_folder_names_the_stage(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char stage[700];
+    REQUIRE(WIFSIGNALED(killed_at(dir, 2)) && stage_in(dir, stage, sizeof stage));
+    renames_refused = 1;
+    const int rc = ts_stage_recover(dir);
+    renames_refused = 0;
+    const char *err = ts_error();
+    CHECK_MSG(rc == -1 && !strncmp(err, dir, strlen(dir)) && strstr(err, "interrupted replacement") &&
+                  strstr(err, "as a user who may write there") && !strchr(err, '\n'),
+              "exit %d: %s", rc, err);
+    CHECK(!set_is(dir, "new\n", 1) && stage_in(dir, stage, sizeof stage));
+    CHECK_MSG(ts_stage_recover(dir) == 0, "%s", ts_error());
+    CHECK(set_is(dir, "new\n", 1) && !stage_in(dir, stage, sizeof stage));
+    ts_remove_tree(dir);
+}
+
 TEST_MAIN("interrupt", {
     RUN(out_commit_interrupted);
     RUN(stage_commit_interrupted);
@@ -718,4 +902,7 @@ TEST_MAIN("interrupt", {
     RUN(kept_dir_goes_with_the_signal);
     RUN(named_temporary_goes_with_the_signal);
     RUN(trace_synced_before_placed);
+    RUN(killed_set_rolls_forward);
+    RUN(cut_record_is_none);
+    RUN(unwritable_folder_names_the_stage);
 })

@@ -150,6 +150,16 @@ int  ts_stage_commit(ts_stage *s, const char *const *names, int n);   /* 0 / -1 
  * process waits for both */
 int  ts_stage_commit_removing(ts_stage *s, const char *const *names, int n, const char *const *gone, int ngone);
 void ts_stage_abort(ts_stage *s);
+/* A commit writes a record into its stage and syncs it before its first rename: the set
+ * is then committed, and a process killed between two renames (SIGKILL, a power cut)
+ * leaves a stage that finishes it. ts_stage_open in dir, and ts_stage_recover, carry out
+ * such a stage of a process that is gone (its files put in place, its removed ones
+ * removed), so that dir's set is all new, never some of each; ts_stage_open also removes
+ * the stages without a record (the set never committed: the old one is whole). A reader
+ * calls ts_stage_recover(dir) before it reads a set's files there: 0 (one readdir, nothing
+ * more where no stage is there), or -1 with one line naming dir where such a stage cannot
+ * be carried out (a folder the reader may not write) or its process is still at it */
+int  ts_stage_recover(const char *dir);
 /* files with names of their own replaced together (generate's OUT.txt, OUT.npy and
  * OUT.names.txt): each is written at ts_out_set_path(s, i), in a stage beside the files
  * (a link's: beside the file it leads to, which is replaced, the link kept), then

@@ -12,6 +12,10 @@ void ts__error_path(const char *from, const char *to);
 /* the folder of path (malloc'd): "." for a bare name, "/" for a name in the root */
 char *ts__path_dir(const char *path);
 
+/* ts_stage_recover for the folder of path (where a link leads: the folder of its file);
+ * nothing for standard input */
+int ts__stage_recover_beside(const char *path);
+
 /* p (an array of elem-byte items that only this function grows) with room for item n, the
  * one about to be appended: its size doubles when n reaches a power of two, so that a list
  * built one item at a time costs linear time (a realloc per item copies the whole list each

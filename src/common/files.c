@@ -717,7 +717,8 @@ void ts_out_abort(ts_outfile *o)
  * into it just before its replacement) so that a failed rename puts back the ones
  * already replaced. A stage left by a killed process (kill -9, power loss; the
  * signals it can catch remove it, see out_handler) is removed by the next
- * ts_stage_open in DIR. */
+ * ts_stage_open in DIR, or, where the set was committed (its record written), carried
+ * out by it or by the next reader of DIR (ts_stage_recover). */
 
 void ts_remove_tree(const char *path)
 {
@@ -758,6 +759,277 @@ static char *first_missing(const char *dir)
     return NULL;
 }
 
+/* ---- a set's commit record, and its roll forward ----
+ * Once every new file is in the stage and synced, and before the first rename, the commit
+ * writes RECORD into the stage and syncs it and the stage: from then on the set is
+ * committed, and the renames only carry it out. A process that dies between two of them
+ * (SIGKILL, a power cut: no signal to hold) leaves a stage with its record, which the next
+ * ts_stage_open or ts_stage_recover in DIR carries out (the names still in the stage put in
+ * place, the names to go removed); a stage without one (the process died before its
+ * record) is no commit: the old set is whole, and the stage goes. The record is
+ * binary-safe: HEAD, then each entry as a letter (F a file to place, D a directory to
+ * place, R a file to remove), the name and a NUL, then "end COUNT HASH\n", HASH the FNV-1a
+ * of what comes before "end": a record cut short (or ended in zeros by a power cut) has
+ * no such end and is none. Nothing of it is renamed before it is synced whole. */
+#define RECORD ".tracesynth-commit"
+#define RECORD_HEAD "tracesynth commit 1\n"
+#define RECORD_MAX ((size_t)64 << 20)
+
+static uint64_t fnv1a(const char *p, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)p[i]) * 0x100000001b3ull;
+    return h;
+}
+
+/* a name of a record's entry: one name in DIR (no '/', not . or ..), so that a record
+ * found in a folder places and removes nothing outside it */
+static int record_name_ok(const char *s)
+{
+    return *s && !strchr(s, '/') && strcmp(s, ".") && strcmp(s, "..");
+}
+
+/* the record of a commit: kinds[i] ('F', 'D', 'R') and names[i], n of them, written into
+ * stage and made durable with the stage's entry for it. 0 / -1 naming it */
+static int record_write(const char *stage, const char *kinds, const char *const *names, int n)
+{
+    size_t cap = sizeof RECORD_HEAD + 64, len = 0;
+    for (int i = 0; i < n; i++) cap += strlen(names[i]) + 2;
+    char *buf = ts_malloc(cap);
+    len = (size_t)snprintf(buf, cap, "%s", RECORD_HEAD);
+    for (int i = 0; i < n; i++) {
+        buf[len++] = kinds[i];
+        const size_t l = strlen(names[i]) + 1;
+        memcpy(buf + len, names[i], l);
+        len += l;
+    }
+    len += (size_t)snprintf(buf + len, cap - len, "end %d %016llx\n", n, (unsigned long long)fnv1a(buf, len));
+    char *p = ts_path_join(stage, RECORD);
+    int rc = 0, fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) rc = -1;
+    for (size_t off = 0; rc == 0 && off < len;) {
+        const ssize_t w = write(fd, buf + off, len - off);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) rc = -1;
+        else off += (size_t)w;
+    }
+    if (rc == 0 && fsync(fd) != 0) rc = -1;
+    if (rc) ts_fail("%s: cannot write the record of the commit: %s", p, strerror(errno ? errno : EIO));
+    if (fd >= 0) close(fd);
+    if (rc == 0) sync_dir(stage);
+    free(p);
+    free(buf);
+    return rc;
+}
+
+/* a complete record read from stage: its n entries (kind[i], name[i] pointing into buf);
+ * 1, or 0 where there is none or it is cut short or damaged (its set not committed) */
+typedef struct { int n; char *kind; const char **name; char *buf; } record;
+
+static void record_free(record *r)
+{
+    free(r->kind);
+    free(r->name);
+    free(r->buf);
+    memset(r, 0, sizeof *r);
+}
+
+static int record_read(const char *stage, record *r)
+{
+    memset(r, 0, sizeof *r);
+    char *p = ts_path_join(stage, RECORD);
+    const int fd = open(p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    free(p);
+    struct stat st;
+    if (fd < 0) return 0;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size > RECORD_MAX) {
+        close(fd);
+        return 0;
+    }
+    const size_t size = (size_t)st.st_size;
+    char *buf = ts_malloc(size + 1);
+    size_t got = 0;
+    while (got < size) {
+        const ssize_t k = read(fd, buf + got, size - got);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) break;
+        got += (size_t)k;
+    }
+    close(fd);
+    buf[got] = 0;
+    const size_t hl = strlen(RECORD_HEAD);
+    int ok = got == size && size > hl && !memcmp(buf, RECORD_HEAD, hl);
+    size_t at = hl;
+    int n = 0;
+    while (ok && at < size && (buf[at] == 'F' || buf[at] == 'D' || buf[at] == 'R')) {
+        const char *z = memchr(buf + at + 1, 0, size - at - 1);
+        if (!z || !record_name_ok(buf + at + 1)) ok = 0;
+        else at = (size_t)(z - buf) + 1, n++;
+    }
+    if (ok) {   /* the end, exactly, and nothing after it */
+        char want[64];
+        const int wl = snprintf(want, sizeof want, "end %d %016llx\n", n, (unsigned long long)fnv1a(buf, at));
+        ok = size - at == (size_t)wl && !memcmp(buf + at, want, (size_t)wl);
+    }
+    if (!ok) {
+        free(buf);
+        return 0;
+    }
+    r->n = n;
+    r->buf = buf;
+    r->kind = ts_malloc((size_t)n + 1);
+    r->name = ts_malloc(((size_t)n + 1) * sizeof *r->name);
+    at = hl;
+    for (int i = 0; i < n; i++) {
+        r->kind[i] = buf[at];
+        r->name[i] = buf + at + 1;
+        at += strlen(buf + at + 1) + 2;
+    }
+    return 1;
+}
+
+/* the committed set of the record carried out in dir: the names to go removed, each name
+ * still in the stage put in place (a directory's old one moved aside into the stage
+ * first, as the commit does), the folder synced. Each step is done once whatever was done
+ * before it (a name no longer in the stage was placed), so a roll forward cut short is
+ * finished by the next. 0, or -1 naming what could not be done */
+static int roll_forward(const char *dir, const char *stage, const record *r)
+{
+    int rc = 0;
+    for (int i = 0; i < r->n && rc == 0; i++) {
+        if (r->kind[i] != 'R') continue;
+        char *p = ts_path_join(dir, r->name[i]);
+        struct stat st;
+        if (lstat(p, &st) == 0 && !S_ISDIR(st.st_mode) && unlink(p) != 0 && errno != ENOENT)
+            rc = ts_fail("%s: cannot remove it: %s", p, strerror(errno));
+        free(p);
+    }
+    for (int i = 0; i < r->n && rc == 0; i++) {
+        if (r->kind[i] == 'R') continue;
+        char *src = ts_path_join(stage, r->name[i]), *dst = ts_path_join(dir, r->name[i]);
+        struct stat st;
+        if (lstat(src, &st) != 0) {   /* placed already */
+            if (errno != ENOENT) rc = ts_fail("%s: %s", src, strerror(errno));
+        } else {
+            if (r->kind[i] == 'D' && lstat(dst, &st) == 0 && S_ISDIR(st.st_mode)) {
+                size_t m = strlen(src) + 8;
+                char *old = ts_malloc(m);
+                snprintf(old, m, "%s.old", src);
+                ts_remove_tree(old);   /* (none: the commit moves the old one aside only to place the new) */
+                if (rename(dst, old) != 0) rc = ts_fail("%s: cannot move the old one aside: %s", dst, strerror(errno));
+                free(old);
+            }
+            if (rc == 0 && rename(src, dst) != 0) rc = ts_fail("%s: cannot replace: %s", dst, strerror(errno));
+        }
+        free(src);
+        free(dst);
+    }
+    if (rc == 0) sync_dir(dir);
+    return rc;
+}
+
+/* whether path is a stage this process has open (its lock, or its name in live: the
+ * pid in a stage's name may be this process's by chance, a killed one's of another PID
+ * namespace, or of this container's earlier run) */
+static int own_stage(const char *path)
+{
+    int own = 0;
+    pthread_mutex_lock(&dir_locks_mu);
+    for (int i = 0; i < MAX_LIVE && !own; i++) own = dir_locks[i].path && !strcmp(dir_locks[i].path, path);
+    pthread_mutex_unlock(&dir_locks_mu);
+    sigset_t was;
+    book_enter(&was);
+    for (int i = 0; i < MAX_LIVE && !own; i++) own = live[i] && !strcmp((const char *)live[i], path);
+    book_leave(&was);
+    return own;
+}
+
+/* a committed stage of another process, taken for its roll forward: a descriptor holding
+ * its lock (kept while it is carried out, so that no other process does it at once), -1
+ * where the folder takes no lock and its pid is no process, -2 while its process lives (it
+ * holds the lock; without locks: its pid is a process), -3 when it is gone meanwhile (its
+ * process carried it out). wait: the lock is waited for a while (a live process carries
+ * its commit out in moments) */
+static int take_committed(const char *path, long pid, int wait)
+{
+    const int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return -3;
+    for (int tries = 0;; tries++) {
+        if (flock(fd, LOCK_EX | LOCK_NB) == 0) return fd;
+        if (errno == EINTR) continue;
+        if (errno != EWOULDBLOCK) {   /* no locks here: by the pid alone */
+            close(fd);
+            return pid == (long)getpid() || !pid_alive(pid) ? -1 : -2;
+        }
+        if (!wait || tries >= 200) break;
+        struct timespec ms10 = {0, 10 * 1000 * 1000};
+        nanosleep(&ms10, NULL);
+    }
+    close(fd);
+    return -2;
+}
+
+/* the stages in dir of processes that are gone: a committed one carried out (then
+ * removed), one without a record removed where sweep (a writer: a stage is made there
+ * next). reader: a committed stage that cannot be carried out here, or whose process
+ * still carries it out, is an error (its set is half replaced). One readdir; 0 / -1 */
+static int recover_in(const char *dir, int sweep, int reader)
+{
+    DIR *d = opendir(dir);
+    if (!d) return 0;   /* the reader names what it cannot open */
+    int rc = 0;
+    struct dirent *e;
+    while (rc == 0 && (e = readdir(d))) {
+        if (strncmp(e->d_name, ".stage.", 7)) continue;
+        char *end;
+        errno = 0;
+        long pid = strtol(e->d_name + 7, &end, 10);
+        if (errno || end == e->d_name + 7 || *end != '.' || strlen(end + 1) != 6) continue;
+        char *p = ts_path_join(dir, e->d_name);
+        record r;
+        if (record_read(p, &r)) {
+            /* this process's own: its commit, under way in another thread */
+            const int fd = pid == (long)getpid() && own_stage(p) ? -3 : take_committed(p, pid, reader);
+            if (fd == -2 && reader) {
+                rc = ts_fail("%s: its files are being replaced by a process still running (%s): read them once it "
+                             "has ended", dir, e->d_name);
+            } else if (fd >= -1 && roll_forward(dir, p, &r) == 0) {
+                ts_remove_tree(p);
+            } else if (fd >= -1) {
+                rc = ts_fail("%s: holds an interrupted replacement of its files (%s: some new, some old), which "
+                             "cannot be completed here (%s): run any tracesynth command that reads or writes %s as a "
+                             "user who may write there, which completes it",
+                             dir, e->d_name, ts_error(), dir);
+            }
+            if (fd >= 0) close(fd);
+            record_free(&r);
+        } else if (sweep && pid != (long)getpid() && !pid_alive(pid) && !in_use(p)) {
+            ts_remove_tree(p);
+        }
+        free(p);
+    }
+    closedir(d);
+    return rc;
+}
+
+int ts_stage_recover(const char *dir)
+{
+    if (!dir) return ts_fail_null(__func__, "dir");
+    return recover_in(dir, 0, 1);
+}
+
+int ts__stage_recover_beside(const char *path)
+{
+    if (!path) return ts_fail_null(__func__, "path");
+    if (ts_path_is_stdin(path)) return 0;   /* nothing lies beside standard input */
+    char *real = realpath(path, NULL);   /* a link: the set is where its file is */
+    char *dir = ts__path_dir(real ? real : path);
+    const int rc = recover_in(dir, 0, 1);
+    free(dir);
+    free(real);
+    return rc;
+}
+
 int ts_stage_open(ts_stage *s, const char *dir)
 {
     memset(s, 0, sizeof *s);
@@ -777,21 +1049,16 @@ int ts_stage_open(ts_stage *s, const char *dir)
         s->dir = NULL;
         return -1;
     }
-    DIR *d = opendir(dir);
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d))) {
-            if (strncmp(e->d_name, ".stage.", 7)) continue;
-            char *end;
-            errno = 0;
-            long pid = strtol(e->d_name + 7, &end, 10);
-            if (errno || end == e->d_name + 7 || *end != '.' || strlen(end + 1) != 6) continue;
-            if (pid == (long)getpid() || pid_alive(pid)) continue;
-            char *p = ts_path_join(dir, e->d_name);
-            if (!in_use(p)) ts_remove_tree(p);
-            free(p);
+    /* the stages that processes gone left: a committed set carried out, the rest removed */
+    if (recover_in(dir, 1, 0) != 0) {
+        if (made) {
+            rmdir_chain(dir, made);
+            live_remove(made);
         }
-        closedir(d);
+        free(made);
+        free(s->dir);
+        s->dir = NULL;
+        return -1;
     }
     char name[64];
     snprintf(name, sizeof name, ".stage.%ld.XXXXXX", (long)getpid());
@@ -946,6 +1213,32 @@ int ts_stage_commit_removing(ts_stage *s, const char *const *names, int n, const
         } else
             free(p);
     }
+    /* the set committed: its record, synced before the first rename (a name the record
+     * itself takes is refused) */
+    int lk = -1;
+    for (int i = 0; i < n && rc == 0; i++)
+        if (!strcmp(names[i], RECORD)) rc = ts_fail("%s: a name the commit keeps for itself", dst[i]);
+    if (rc == 0) {
+        /* the stage locked through its renames, so that no other process carries them out
+         * at once (ts_stage_open locks it, unless its table was full) */
+        if (!own_stage(s->stage) && (lk = open(s->stage, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0 &&
+            hold_lock(lk) != 0) {
+            close(lk);
+            lk = -1;
+        }
+        const char **rn = ts_malloc(((size_t)n + (size_t)ngone + 1) * sizeof *rn);
+        char *rk = ts_malloc((size_t)n + (size_t)ngone + 1);
+        int nr = 0;
+        for (int i = 0; i < n; i++) rk[nr] = isdir[i] ? 'D' : 'F', rn[nr++] = names[i];
+        for (int i = 0; i < ngone; i++) {
+            int placed = 0;   /* a name placed too: removed, a roll forward done twice would remove the new one */
+            for (int j = 0; j < n && !placed; j++) placed = !strcmp(gone[i], names[j]);
+            if (gsrc[i] && !placed) rk[nr] = 'R', rn[nr++] = gone[i];
+        }
+        rc = record_write(s->stage, rk, rn, nr);
+        free(rn);
+        free(rk);
+    }
     for (; rc == 0 && gdone < ngone; gdone++) {
         if (gsrc[gdone] && rename(gsrc[gdone], gold[gdone]) != 0) {
             rc = ts_fail("%s: cannot remove it: %s", gsrc[gdone], strerror(errno));
@@ -963,14 +1256,17 @@ int ts_stage_commit_removing(ts_stage *s, const char *const *names, int n, const
             break;
         }
     }
-    if (rc) { /* put back what was replaced, and what was to go */
+    if (rc) { /* put back what was replaced, and what was to go; each new one back into the
+               * stage first, so that until the record goes, a roll forward finds the set */
         for (int j = 0; j < done; j++) {
-            if (isdir[j]) rename(dst[j], src[j]);   /* a directory is not renamed over */
+            rename(dst[j], src[j]);   /* (a directory is not renamed over) */
             if (old[j]) rename(old[j], dst[j]);
-            else if (!isdir[j]) unlink(dst[j]);
         }
         for (int j = 0; j < gdone; j++)
             if (gsrc[j]) rename(gold[j], gsrc[j]);
+        char *rec = ts_path_join(s->stage, RECORD);
+        if (unlink(rec) == 0) sync_dir(s->stage);   /* the old set whole again: no commit */
+        free(rec);
     }
     for (int i = 0; i < n; i++) { free(src[i]); free(dst[i]); free(old[i]); }
     for (int i = 0; i < ngone; i++) { free(gsrc[i]); free(gold[i]); }
@@ -982,6 +1278,7 @@ int ts_stage_commit_removing(ts_stage *s, const char *const *names, int n, const
         s->made = NULL;
     }
     ts_stage_abort(s);   /* the old ones go with the stage */
+    if (lk >= 0) close(lk);
     ts_signals_release();
     return rc;
 }
