@@ -35,8 +35,9 @@ static int ends_with(const char *s, const char *tail)
     return n >= m && !strcmp(s + n - m, tail);
 }
 
-/* SIGKILL (no handler, no hold) right after the Nth rename succeeded, as a power cut
- * between two renames of a set; 0: none */
+/* SIGKILL (no handler, no hold) right after the Nth rename into or out of a stage
+ * succeeded (a set's commit, not a file written into the stage), as a power cut between
+ * two renames of a set; 0: none */
 static int kill_at_rename, renames_seen;
 /* a folder that may not be written: a rename out of a stage fails */
 static int renames_refused;
@@ -54,7 +55,9 @@ int rename(const char *oldpath, const char *newpath)
     /* 2: only a rename out of a stage, a set's commit */
     if (rc == 0 && armed_rename && (armed_rename != 2 || (strstr(oldpath, "/.stage.") && !strstr(newpath, "/.stage."))))
         raise(SIGINT);
-    if (rc == 0 && kill_at_rename && ++renames_seen == kill_at_rename) raise(SIGKILL);
+    if (rc == 0 && kill_at_rename && !strstr(oldpath, "/.stage.") != !strstr(newpath, "/.stage.") &&
+        ++renames_seen == kill_at_rename)
+        raise(SIGKILL);
     return rc;
 }
 
@@ -887,6 +890,67 @@ static void unwritable_folder_names_the_stage(void)
     ts_remove_tree(dir);
 }
 
+/* a dataset saved over an older one: its stream, its names and its times (three files)
+ * in place of a stream and names of other events with their exits (which go). Killed
+ * after the new set's first and second file took their place, a reader that loads the
+ * dataset sees the new one whole, never new IDs named by the old names */
+static char *old_names[] = {"read", "write", "open"}, *new_names[] = {"mmap", "close"};
+static int32_t old_ids[] = {0, 1, 2, 1, 0}, new_ids[] = {1, 0, 1};
+
+static void dataset_of(ts_dataset *d, int new)
+{
+    memset(d, 0, sizeof *d);
+    d->stream.ids = new ? new_ids : old_ids;
+    d->stream.n = new ? 3 : 5;
+    d->vocab.names = new ? new_names : old_names;
+    d->vocab.n = new ? 2 : 3;
+    d->vocab.unk = -1;
+}
+
+static void save_killed(const char *dir)
+{
+    static int64_t times[] = {10, 20, 30};
+    ts_dataset d;
+    dataset_of(&d, 1);
+    d.time_ns = times;
+    kill_at_rename = kill_k;   /* exit.npy into the stage (1), then stream.txt, vocab.tsv, time_ns.npy */
+    ts_dataset_save(dir, &d);
+    _exit(6);
+}
+
+static void killed_dataset_reads_new(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char stage[700];
+    for (int k = 2; k <= 3; k++) {
+        static uint8_t exits[] = {0, 1, 0, 1, 0};
+        ts_dataset d;
+        dataset_of(&d, 0);
+        d.exit = exits;
+        REQUIRE(ts_dataset_save(dir, &d) == 0);
+        kill_k = k;
+        const int st = in_child(save_killed, dir);
+        REQUIRE(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+        REQUIRE(stage_in(dir, stage, sizeof stage));
+        ts_dataset got;
+        const int rc = ts_dataset_load(dir, &got);
+        CHECK_MSG(rc == 0, "killed after the new set's file %d: %s", k - 1, ts_error());
+        if (rc == 0) {
+            const int ids_new = got.stream.n == 3 && !memcmp(got.stream.ids, new_ids, sizeof new_ids);
+            const int names_new = got.vocab.n == 2 && !strcmp(got.vocab.names[0], "mmap");
+            CHECK_MSG(ids_new && names_new && got.time_ns && !got.exit,
+                      "killed after the new set's file %d: stream %s, names %s, times %s, exits %s", k - 1,
+                      ids_new ? "new" : "old", names_new ? "new" : "old", got.time_ns ? "new" : "none",
+                      got.exit ? "old" : "gone");
+        }
+        ts_dataset_free(&got);
+        CHECK_MSG(!stage_in(dir, stage, sizeof stage), "killed after the new set's file %d: %s left", k - 1, stage);
+        CHECK_MSG(count_dir(dir) == 3, "%d entries in %s", count_dir(dir), dir);
+    }
+    ts_remove_tree(dir);
+}
+
 TEST_MAIN("interrupt", {
     RUN(out_commit_interrupted);
     RUN(stage_commit_interrupted);
@@ -905,4 +969,5 @@ TEST_MAIN("interrupt", {
     RUN(killed_set_rolls_forward);
     RUN(cut_record_is_none);
     RUN(unwritable_folder_names_the_stage);
+    RUN(killed_dataset_reads_new);
 })

@@ -468,6 +468,7 @@ int ts_mc_load(const char *dir, ts_mc *out)
     if (!out) return ts_fail_null(__func__, "out");
     memset(out, 0, sizeof *out);
     if (!dir) return ts_fail_null(__func__, "dir");
+    /* (its load first finishes a save of the channels killed half way: one set) */
     if (ts_dataset_load(dir, &out->events) != 0) return -1;
     out->n = out->events.stream.n;
     out->ch[TS_CH_EVENT] = out->events.stream.ids;

@@ -175,6 +175,8 @@ int ts_dataset_load(const char *dir, ts_dataset *out)
     if (stat(dir, &st) != 0) return ts_fail_path(dir, "no such dataset directory");
     if (!S_ISDIR(st.st_mode))
         return ts_fail("%s: not a directory (a dataset is a directory holding stream.txt)", dir);
+    /* a save killed between its renames: finished first, never read half new */
+    if (ts_stage_recover(dir) != 0) return -1;
     char *sp = ts_path_join(dir, "stream.txt");
     if (stat(sp, &st) != 0) {
         if (errno != ENOENT) ts_fail_path(sp, "");
@@ -387,6 +389,9 @@ int ts_input_read(const char *path, int *npy, ts_npy *a, ts_windows *w)
 {
     memset(a, 0, sizeof *a);
     memset(w, 0, sizeof *w);
+    /* a set it is one of (generate's OUT.txt, OUT.npy and OUT.names.txt, impute's files)
+     * whose replacement was killed half way: finished first */
+    if (ts__stage_recover_beside(path)) return -1;
     if (ts_split_file_check(path)) return -1;   /* a split of events no longer its dataset's */
     char *buf;
     size_t size, n = strlen(path);

@@ -447,6 +447,14 @@ int ts_split_file_check(const char *path)
         return 0;
     }
     char *folder = ts__path_dir(p), *txt = ts_path_join(folder, "split.txt");
+    /* a split written over an earlier one and killed half way: finished first, so that
+     * split.txt and the windows are of one split */
+    if (ts_stage_recover(folder)) {
+        free(txt);
+        free(folder);
+        free(real);
+        return -1;
+    }
     ts_split_record rec;
     ts_split_record_read(txt, &rec);   /* none: nothing is checked */
     const char *dataset = rec.dataset_dir, *subdir = rec.dataset_subdir;

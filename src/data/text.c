@@ -312,6 +312,8 @@ int ts_seq_write(const char *path, const ts_seq *s)
 int ts_windows_read(const char *path, ts_windows *out)
 {
     memset(out, 0, sizeof *out);
+    /* a set it is one of, replaced half way by a process killed: finished first */
+    if (ts__stage_recover_beside(path)) return -1;
     if (ts_split_file_check(path)) return -1;   /* a split of events no longer its dataset's */
     char *buf;
     size_t size;
