@@ -39,12 +39,16 @@ static int ends_with(const char *s, const char *tail)
  * succeeded (a set's commit, not a file written into the stage), as a power cut between
  * two renames of a set; 0: none */
 static int kill_at_rename, renames_seen;
-/* a folder that may not be written: a rename out of a stage fails */
-static int renames_refused;
+/* >= 0: instead, a byte written to it and the process stopped there */
+static int pause_fd = -1;
+/* a rename out of a stage that fails: -1 each (a folder that may not be written), N > 0
+ * the Nth from now (a commit that fails half way); 0 none */
+static int renames_refused, refused_seen;
 
 int rename(const char *oldpath, const char *newpath)
 {
-    if (renames_refused && strstr(oldpath, "/.stage.") && !strstr(newpath, "/.stage.")) {
+    if (renames_refused && strstr(oldpath, "/.stage.") && !strstr(newpath, "/.stage.") &&
+        (renames_refused < 0 || ++refused_seen == renames_refused)) {
         errno = EROFS;
         return -1;
     }
@@ -56,8 +60,12 @@ int rename(const char *oldpath, const char *newpath)
     if (rc == 0 && armed_rename && (armed_rename != 2 || (strstr(oldpath, "/.stage.") && !strstr(newpath, "/.stage."))))
         raise(SIGINT);
     if (rc == 0 && kill_at_rename && !strstr(oldpath, "/.stage.") != !strstr(newpath, "/.stage.") &&
-        ++renames_seen == kill_at_rename)
-        raise(SIGKILL);
+        ++renames_seen == kill_at_rename) {
+        if (pause_fd < 0) raise(SIGKILL);
+        /* said, then stopped there until killed: a commit under way */
+        if (write(pause_fd, "x", 1) == 1)
+            for (;;) pause();
+    }
     return rc;
 }
 
@@ -877,7 +885,7 @@ static void unwritable_folder_names_the_stage(void)
     REQUIRE(dir);
     char stage[700];
     REQUIRE(WIFSIGNALED(killed_at(dir, 2)) && stage_in(dir, stage, sizeof stage));
-    renames_refused = 1;
+    renames_refused = -1;
     const int rc = ts_stage_recover(dir);
     renames_refused = 0;
     const char *err = ts_error();
@@ -951,6 +959,71 @@ static void killed_dataset_reads_new(void)
     ts_remove_tree(dir);
 }
 
+/* a commit whose rename fails half way (after its record) puts the old set back whole,
+ * and leaves no record that a later roll forward would carry out */
+static void failed_commit_puts_back(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char stage[700];
+    for (int at = 1; at <= 3; at++) {   /* a.txt, the new trace, b.txt */
+        ts_remove_tree(dir);
+        REQUIRE(mkdir(dir, 0755) == 0);
+        put_set(dir, "old\n", 1);
+        ts_stage s;
+        REQUIRE(ts_stage_open(&s, dir) == 0);
+        put_set(s.stage, "new\n", 0);
+        const char *names[] = {"a.txt", "trace", "b.txt"}, *gone[] = {"c.txt"};
+        renames_refused = at;
+        refused_seen = 0;
+        const int rc = ts_stage_commit_removing(&s, names, 3, gone, 1);
+        renames_refused = 0;
+        CHECK_MSG(rc == -1 && strstr(ts_error(), "cannot replace"), "rename %d refused: exit %d: %s", at, rc,
+                  ts_error());
+        CHECK_MSG(set_is(dir, "old\n", 0), "rename %d refused: the old set is not whole", at);
+        CHECK_MSG(!stage_in(dir, stage, sizeof stage) && count_dir(dir) == 4, "rename %d refused: %d entries in %s",
+                  at, count_dir(dir), dir);
+    }
+    ts_remove_tree(dir);
+}
+
+/* a committed stage whose process is still carrying it out (it holds the stage's lock): a
+ * reader waits for it a while, then says so in one line rather than read the set half
+ * replaced; once the process is gone, the reader completes the set */
+static void reader_waits_for_a_commit_under_way(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    ts_remove_tree(dir);
+    REQUIRE(mkdir(dir, 0755) == 0);
+    put_set(dir, "old\n", 1);
+    int fds[2];
+    REQUIRE(pipe(fds) == 0);
+    fflush(NULL);
+    const pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        close(fds[0]);
+        pause_fd = fds[1];
+        kill_k = 2;
+        commit_killed(dir);
+    }
+    close(fds[1]);
+    char c;
+    const int stopped = read(fds[0], &c, 1) == 1;
+    close(fds[0]);
+    const int rc = stopped ? ts_stage_recover(dir) : 0;
+    const char *err = ts_error();
+    CHECK_MSG(stopped && rc == -1 && strstr(err, "being replaced by a process still running") && !strchr(err, '\n'),
+              "exit %d: %s", rc, err);
+    kill(pid, SIGKILL);
+    int st;
+    waitpid(pid, &st, 0);
+    CHECK_MSG(ts_stage_recover(dir) == 0, "%s", ts_error());
+    CHECK(set_is(dir, "new\n", 1) && count_dir(dir) == 3);
+    ts_remove_tree(dir);
+}
+
 TEST_MAIN("interrupt", {
     RUN(out_commit_interrupted);
     RUN(stage_commit_interrupted);
@@ -970,4 +1043,6 @@ TEST_MAIN("interrupt", {
     RUN(cut_record_is_none);
     RUN(unwritable_folder_names_the_stage);
     RUN(killed_dataset_reads_new);
+    RUN(failed_commit_puts_back);
+    RUN(reader_waits_for_a_commit_under_way);
 })

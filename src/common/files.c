@@ -928,15 +928,22 @@ static int roll_forward(const char *dir, const char *stage, const record *r)
     return rc;
 }
 
+/* whether this process holds path's lock (dir_lock) */
+static int locked_here(const char *path)
+{
+    int held = 0;
+    pthread_mutex_lock(&dir_locks_mu);
+    for (int i = 0; i < MAX_LIVE && !held; i++) held = dir_locks[i].path && !strcmp(dir_locks[i].path, path);
+    pthread_mutex_unlock(&dir_locks_mu);
+    return held;
+}
+
 /* whether path is a stage this process has open (its lock, or its name in live: the
  * pid in a stage's name may be this process's by chance, a killed one's of another PID
  * namespace, or of this container's earlier run) */
 static int own_stage(const char *path)
 {
-    int own = 0;
-    pthread_mutex_lock(&dir_locks_mu);
-    for (int i = 0; i < MAX_LIVE && !own; i++) own = dir_locks[i].path && !strcmp(dir_locks[i].path, path);
-    pthread_mutex_unlock(&dir_locks_mu);
+    int own = locked_here(path);
     sigset_t was;
     book_enter(&was);
     for (int i = 0; i < MAX_LIVE && !own; i++) own = live[i] && !strcmp((const char *)live[i], path);
@@ -1221,7 +1228,7 @@ int ts_stage_commit_removing(ts_stage *s, const char *const *names, int n, const
     if (rc == 0) {
         /* the stage locked through its renames, so that no other process carries them out
          * at once (ts_stage_open locks it, unless its table was full) */
-        if (!own_stage(s->stage) && (lk = open(s->stage, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0 &&
+        if (!locked_here(s->stage) && (lk = open(s->stage, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0 &&
             hold_lock(lk) != 0) {
             close(lk);
             lk = -1;
