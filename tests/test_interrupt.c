@@ -1024,6 +1024,44 @@ static void reader_waits_for_a_commit_under_way(void)
     ts_remove_tree(dir);
 }
 
+/* what a reader of another user (nobody) says of dir: exit 0 when ts_stage_recover
+ * refuses in one line holding want (which goes to stderr otherwise) */
+static const char *other_want;
+
+static void read_as_nobody(const char *dir)
+{
+    if (setgid(65534) != 0 || setuid(65534) != 0) _exit(3);
+    const int rc = ts_stage_recover(dir);
+    const char *err = ts_error();
+    if (rc == -1 && strstr(err, other_want) && !strchr(err, '\n')) _exit(0);
+    fprintf(stderr, "  as nobody: exit %d: %s\n", rc, rc ? err : "");
+    _exit(1);
+}
+
+/* a committed stage that a reader of another user may not carry out (the stage and the
+ * folder are not its to write), or whose record it may not read (a stage of mode 0700):
+ * refused in one line, never read half replaced */
+static void other_users_reader_refuses(void)
+{
+    if (geteuid() != 0) SKIP("not root: no other user to read as");
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    REQUIRE(chmod(t_scratch_root, 0755) == 0);
+    char stage[700];
+    REQUIRE(WIFSIGNALED(killed_at(dir, 2)) && stage_in(dir, stage, sizeof stage));
+    other_want = "which cannot be completed here";
+    int st = in_child(read_as_nobody, dir);
+    CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "a stage it may not write: status 0x%x", st);
+    REQUIRE(chmod(stage, 0700) == 0);
+    other_want = "whose record cannot be read here";
+    st = in_child(read_as_nobody, dir);
+    CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "a stage it may not read: status 0x%x", st);
+    CHECK(!set_is(dir, "new\n", 1));
+    CHECK_MSG(ts_stage_recover(dir) == 0, "%s", ts_error());
+    CHECK(set_is(dir, "new\n", 1) && !stage_in(dir, stage, sizeof stage));
+    ts_remove_tree(dir);
+}
+
 TEST_MAIN("interrupt", {
     RUN(out_commit_interrupted);
     RUN(stage_commit_interrupted);
@@ -1045,4 +1083,5 @@ TEST_MAIN("interrupt", {
     RUN(killed_dataset_reads_new);
     RUN(failed_commit_puts_back);
     RUN(reader_waits_for_a_commit_under_way);
+    RUN(other_users_reader_refuses);
 })

@@ -805,7 +805,7 @@ static int record_write(const char *stage, const char *kinds, const char *const 
     }
     len += (size_t)snprintf(buf + len, cap - len, "end %d %016llx\n", n, (unsigned long long)fnv1a(buf, len));
     char *p = ts_path_join(stage, RECORD);
-    int rc = 0, fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    int rc = 0, fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);   /* (read by others' readers) */
     if (fd < 0) rc = -1;
     for (size_t off = 0; rc == 0 && off < len;) {
         const ssize_t w = write(fd, buf + off, len - off);
@@ -823,7 +823,8 @@ static int record_write(const char *stage, const char *kinds, const char *const 
 }
 
 /* a complete record read from stage: its n entries (kind[i], name[i] pointing into buf);
- * 1, or 0 where there is none or it is cut short or damaged (its set not committed) */
+ * 1, 0 where there is none or it is cut short or damaged (its set not committed), -1 where
+ * it cannot be opened to tell (another user's stage) */
 typedef struct { int n; char *kind; const char **name; char *buf; } record;
 
 static void record_free(record *r)
@@ -841,7 +842,7 @@ static int record_read(const char *stage, record *r)
     const int fd = open(p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
     free(p);
     struct stat st;
-    if (fd < 0) return 0;
+    if (fd < 0) return errno == ENOENT || errno == ENOTDIR || errno == ELOOP ? 0 : -1;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size > RECORD_MAX) {
         close(fd);
         return 0;
@@ -954,13 +955,14 @@ static int own_stage(const char *path)
 /* a committed stage of another process, taken for its roll forward: a descriptor holding
  * its lock (kept while it is carried out, so that no other process does it at once), -1
  * where the folder takes no lock and its pid is no process, -2 while its process lives (it
- * holds the lock; without locks: its pid is a process), -3 when it is gone meanwhile (its
- * process carried it out). wait: the lock is waited for a while (a live process carries
+ * holds the lock; without locks, or another user's stage that cannot be opened to lock it:
+ * its pid is a process), -3 when it is gone meanwhile (its process carried it out). wait: the lock is waited for a while (a live process carries
  * its commit out in moments) */
 static int take_committed(const char *path, long pid, int wait)
 {
     const int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return -3;
+    if (fd < 0 && errno == ENOENT) return -3;
+    if (fd < 0) return pid == (long)getpid() || !pid_alive(pid) ? -1 : -2;   /* another user's: by the pid alone */
     for (int tries = 0;; tries++) {
         if (flock(fd, LOCK_EX | LOCK_NB) == 0) return fd;
         if (errno == EINTR) continue;
@@ -994,7 +996,14 @@ static int recover_in(const char *dir, int sweep, int reader)
         if (errno || end == e->d_name + 7 || *end != '.' || strlen(end + 1) != 6) continue;
         char *p = ts_path_join(dir, e->d_name);
         record r;
-        if (record_read(p, &r)) {
+        const int has = record_read(p, &r), why = errno;
+        if (has < 0) {   /* a stage of another user's process that is gone: perhaps half replaced */
+            if (reader && pid != (long)getpid() && !pid_alive(pid))
+                rc = ts_fail("%s: holds a replacement of its files that may be unfinished (%s), whose record cannot be "
+                             "read here (%s): run any tracesynth command that reads or writes %s as a user who may "
+                             "write there, which completes it",
+                             dir, e->d_name, strerror(why), dir);
+        } else if (has) {
             /* this process's own: its commit, under way in another thread */
             const int fd = pid == (long)getpid() && own_stage(p) ? -3 : take_committed(p, pid, reader);
             if (fd == -2 && reader) {
@@ -1086,6 +1095,9 @@ int ts_stage_open(ts_stage *s, const char *dir)
         return ts_fail("%s: cannot create a directory: %s", dir, strerror(e));
     }
     dir_lock(s->stage);
+    /* a reader of the folder that another user left a stage in opens its record by name
+     * (not listed), to tell a set half replaced from a set never committed */
+    chmod(s->stage, 0711);
     s->made = made;
     return 0;
 }
