@@ -338,13 +338,14 @@ static void killed_set_read_whole(void)
     REQUIRE(run_cli(args, NULL, 0) == 0);   /* seed 2's set */
     static const char *const gen[3] = {".txt", ".npy", ".names.txt"};
     static const char *const at[2] = {"g.txt", "g.npy"};
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 4; i++) {   /* read by audit, by ingest (3: its IDs and their names) */
         snprintf(args, sizeof args, "generate %s/ng.tsm -n 4 --length 30 --seed 1 -o %s/g --format both", dir, kg);
         REQUIRE(run_cli(args, NULL, 0) == 0);   /* the old set */
         snprintf(args, sizeof args, "generate %s/ng.tsm -n 4 --length 30 --seed 2 -o %s/g --format both", dir, kg);
         const int st = run_signalled(args, at[i % 2], SIGKILL);
         CHECK_MSG(signalled_by(st, SIGKILL), "%s: status 0x%x", at[i % 2], st);
-        snprintf(args, sizeof args, "audit --train %s/g.txt --test %s/g.txt", kg, kg);
+        if (i < 3) snprintf(args, sizeof args, "audit --train %s/g.txt --test %s/g.txt", kg, kg);
+        else snprintf(args, sizeof args, "ingest --from ids %s/g.txt -o %s/kgi", kg, dir);
         if (i == 2) {   /* the folder not to be written: refused, in one line */
             setenv("LD_PRELOAD", shim, 1);
             setenv("TS_SHIM_EROFS", "1", 1);

@@ -225,6 +225,9 @@ int ts_seq_read_lines(const char *path, ts_seq *out, size_t *lines, size_t *widt
     if (!out) return ts_fail_null(__func__, "out");
     memset(out, 0, sizeof *out);
     if (!path) return ts_fail_null(__func__, "path");
+    /* a set it is one of (generate's OUT.txt with OUT.names.txt), replaced half way by a
+     * process killed: finished first */
+    if (ts__stage_recover_beside(path)) return -1;
     if (ts_split_file_check(path)) return -1;   /* a split of events no longer its dataset's */
     char *buf;
     size_t size;
