@@ -1484,6 +1484,35 @@ static void ftrace_copy_refused(void)
     ts_ctf_trace_free(&t);
 }
 
+/* more events at one time than a copy's lie apart (here 300 threads' entries and exits at
+ * each microsecond): the copy is still refused, its first event named */
+static void ftrace_copy_crowded_refused(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    enum { N = 300 };
+    size_t cap = (size_t)N * 2 * 64 + 1, len = 0;
+    char *text = malloc(cap), pa[600], pb[600];
+    REQUIRE(text);
+    for (int k = 0; k < 2; k++)
+        for (int t = 1; t <= N; t++)
+            len += (size_t)snprintf(text + len, cap - len, k ? "  a-%d [000] ..... 1.000002: sys_read -> 0x0\n"
+                                                            : "  a-%d [000] ..... 1.000001: sys_read(fd: 0)\n", t);
+    snprintf(pa, sizeof pa, "%s", in(d, "crowded.trace"));
+    snprintf(pb, sizeof pb, "%s", in(d, "crowded-copy.trace"));
+    write_text(pa, text);
+    write_text(pb, text);
+    free(text);
+    ts_ctf_trace t;
+    char *notes = NULL;
+    const char *const copy[] = {pa, pb};
+    const int rc = ts_ftrace_load(copy, 2, NULL, NULL, &t, &notes);
+    CHECK_MSG(rc == -1 && strstr(ts_error(), pa) && strstr(ts_error(), pb) &&
+                  strstr(ts_error(), "CPU 0's read entry of thread 1 at 1.000001"),
+              "%d: %s", rc, rc ? ts_error() : "loaded");
+    if (rc == 0) free(notes), ts_ctf_trace_free(&t);
+}
+
 /* a split's folder named with a trailing '/': the window file it points to is named
  * once, DIR/testing, not DIR//testing */
 static void split_folder_trailing_slash(void)
@@ -1541,5 +1570,6 @@ TEST_MAIN("data", {
     RUN(strace_copy_refused);
     RUN(split_folder_as_dataset);
     RUN(ftrace_copy_refused);
+    RUN(ftrace_copy_crowded_refused);
     RUN(split_folder_trailing_slash);
 })

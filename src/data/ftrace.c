@@ -1403,6 +1403,25 @@ static int file_of(const size_t *first, int npaths, size_t seq)
     return f;
 }
 
+/* x and y the same event but for their time (CPU, thread, kind, name, value) */
+static int alike(const rec *x, const rec *y)
+{
+    return y->kind == x->kind && y->cpu == x->cpu && y->tid == x->tid && y->name == x->name && y->nr == x->nr &&
+           y->raw == x->raw && y->has_val == x->has_val && (!x->has_val || y->val == x->val);
+}
+
+/* records of one time: alike ones next to each other, in input order */
+static int cmp_alike(const void *a, const void *b)
+{
+    const rec *x = *(const rec *const *)a, *y = *(const rec *const *)b;
+#define BY(f) if (x->f != y->f) return x->f < y->f ? -1 : 1
+    BY(kind); BY(cpu); BY(tid); BY(nr); BY(raw); BY(has_val);
+#undef BY
+    if (x->name != y->name) return (uintptr_t)x->name < (uintptr_t)y->name ? -1 : 1;
+    if (x->has_val && x->val != y->val) return x->val < y->val ? -1 : 1;
+    return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
 /* An event is in one file of a trace (a CPU's per_cpu/cpuN/trace, or the whole trace): the
  * same event (CPU, thread, time, kind, name, value) in two files is a trace given twice, a
  * copy under another name or the whole trace beside its per-CPU files, whose events merged
@@ -1410,33 +1429,41 @@ static int file_of(const size_t *first, int npaths, size_t seq)
 static int same_events(const reader *rd, const char *const *paths, int npaths, const size_t *first)
 {
     static const char *const kind_name[] = {"entry", "exit", "event", "marker"};
-    for (size_t k = 0, r; k < rd->n; k = r) {
+    const rec **grp = NULL;   /* [one time's records] sorted by cmp_alike: n log n however many share a time */
+    size_t cap = 0;
+    const rec *x = NULL;   /* the first event (input order) also in another file */
+    int fa = 0, fb = 0;   /* x's file, and its copy's first */
+    for (size_t k = 0, r; k < rd->n && !x; k = r) {
         for (r = k + 1; r < rd->n && rd->r[r].ns == rd->r[k].ns; r++) {}
-        for (size_t a = k; a < r; a++) {
-            const rec *x = &rd->r[a];
-            if (x->kind == K_LOST) continue;
-            for (size_t b = a + 1; b < r && b - a <= 256; b++) {   /* (a copy's event: a few on) */
-                const rec *y = &rd->r[b];
-                if (y->kind != x->kind || y->cpu != x->cpu || y->tid != x->tid || y->name != x->name ||
-                    y->nr != x->nr || y->raw != x->raw || y->has_val != x->has_val || (x->has_val && y->val != x->val))
-                    continue;
-                const int fa = file_of(first, npaths, x->seq), fb = file_of(first, npaths, y->seq);
-                if (fa == fb) continue;
-                char what[160], when[64];
-                if (x->name) snprintf(what, sizeof what, "%s %s", x->name, kind_name[x->kind]);
-                else snprintf(what, sizeof what, "nr %ld %s", x->nr, kind_name[x->kind]);
-                /* as the trace prints it: seconds to the microsecond, or a bare count */
-                if (rd->clock == 2) snprintf(when, sizeof when, "%lld", (long long)x->ns);
-                else snprintf(when, sizeof when, "%lld.%06lld", (long long)(x->ns / 1000000000),
-                              (long long)(x->ns % 1000000000 / 1000));
-                return ts_fail("%s and %s both hold CPU %d's %s of thread %lld at %s: one trace given twice (a copy "
-                               "of it, or the whole trace beside its per-CPU files?); each event is in one file",
-                               paths[fa < fb ? fa : fb], paths[fa < fb ? fb : fa], (int)x->cpu, what, (long long)x->tid,
-                               when);
+        if (r - k < 2) continue;
+        if (r - k > cap) cap = r - k, grp = ts_realloc(grp, cap * sizeof *grp);
+        size_t m = 0;
+        for (size_t a = k; a < r; a++)
+            if (rd->r[a].kind != K_LOST) grp[m++] = &rd->r[a];
+        qsort(grp, m, sizeof *grp, cmp_alike);
+        for (size_t a = 0, e; a < m; a = e) {   /* each run of alike records: its first, and the first of another file */
+            for (e = a + 1; e < m && alike(grp[a], grp[e]); e++) {}
+            const int f0 = file_of(first, npaths, grp[a]->seq);
+            for (size_t b = a + 1; b < e; b++) {
+                const int f1 = file_of(first, npaths, grp[b]->seq);
+                if (f1 == f0) continue;
+                if (!x || grp[a]->seq < x->seq) x = grp[a], fa = f0, fb = f1;
+                break;
             }
         }
     }
-    return 0;
+    free(grp);
+    if (!x) return 0;
+    char what[160], when[64];
+    if (x->name) snprintf(what, sizeof what, "%s %s", x->name, kind_name[x->kind]);
+    else snprintf(what, sizeof what, "nr %ld %s", x->nr, kind_name[x->kind]);
+    /* as the trace prints it: seconds to the microsecond, or a bare count */
+    if (rd->clock == 2) snprintf(when, sizeof when, "%lld", (long long)x->ns);
+    else snprintf(when, sizeof when, "%lld.%06lld", (long long)(x->ns / 1000000000),
+                  (long long)(x->ns % 1000000000 / 1000));
+    return ts_fail("%s and %s both hold CPU %d's %s of thread %lld at %s: one trace given twice (a copy "
+                   "of it, or the whole trace beside its per-CPU files?); each event is in one file",
+                   paths[fa < fb ? fa : fb], paths[fa < fb ? fb : fa], (int)x->cpu, what, (long long)x->tid, when);
 }
 
 static int load_text(const char *const *paths, int npaths, const ts_ctf_opts *opts, const char *arch_name,
