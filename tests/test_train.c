@@ -1723,6 +1723,38 @@ static void budget_lengthens_after_spike(void)
     }
 }
 
+/* a machine busy while the budget times the run (50 ms a step), and no longer once its
+ * loop starts (1 ms): the 61 iterations planned take less than a look's half second, so
+ * no look at the pace came before the run ended, 0.7 s into a budget of 4 s. The pace
+ * since the loop's start, well faster than the one planned at, brings a look halfway to
+ * the end: the run lengthens there and ends within its budget, most of it used */
+static void budget_lengthens_after_slow_timing(void)
+{
+    const ts_train_defaults def = {0.05, 100, 50, TS_LR_COSINE, 30, 0};
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char out[600], lg[600];
+    snprintf(out, sizeof out, "%s/st.m", dir);
+    snprintf(lg, sizeof lg, "%s/st.jsonl", dir);
+    const char *k[] = {"budget", "schedule", "lr"}, *v[] = {"4s", "cosine", "0.05"};
+    ts_kv kv = {3, k, v};
+    lsq q;
+    lsq_make(&q);
+    q.dt = 0.001;
+    q.slow_from = 1, q.slow_to = 13, q.dt_slow = 0.05;   /* the timing's first 12 steps */
+    q.after_ret = 0.5;
+    ts_train_net n = lsq_net(&q);
+    REQUIRE(lsq_budget_run(&q, &n, &kv, &def, 50, 1, out, lg) == 0);
+    long planned = (long)num_in_line(lg, "\"event\":\"start\"", "\"iters\":", 0);
+    long ended = (long)num_in_line(lg, "\"event\":\"end\"", "\"iter\":", 0);
+    long replans = count_lines_with(lg, "\"event\":\"replan\"");
+    CHECK_MSG(q.steps - ended < 20 && planned < 100 && replans >= 1 && ended > 2000 && q.clock + 0.5 <= 4.0 &&
+                  q.clock + 0.5 > 3.6,
+              "%ld planned, %ld re-plans, %ld ended (%ld steps), the iterations ended at %.3f s", planned, replans,
+              ended, q.steps, q.clock);
+    rates_fall(lg, ended);
+}
+
 /* a severe load spike (4 ms an iteration for 240 iterations after the first 200 planned):
  * shorter than the 2 s the pace since the loop's start is read over, it is not taken for
  * the pace of the rest of the run (which cut it, before, to so few iterations that they
@@ -2635,6 +2667,7 @@ TEST_MAIN("train", {
     RUN(budget_replans_without_validations);
     RUN(budget_lengthens_after_spike);
     RUN(budget_looks_after_cut);
+    RUN(budget_lengthens_after_slow_timing);
     RUN(budget_holds_through_swings);
     RUN(budget_replan_resume_with_told);
     RUN(budget_replan_resume_iters);

@@ -140,7 +140,7 @@ typedef struct {
      * pace, and where the iterations left would end it past the budget it re-plans: fewer
      * iterations, the rest of the schedule laid over them, a "replan" record in the log
      * naming the new resume_with (the checkpoints keep the re-planned schedule); where
-     * they would end it well short of it (a busy while over), it re-plans to more, at most
+     * they would end it well short of it (a busy while over, or a busy timing), it re-plans to more, at most
      * iters and within the budget. A budget
      * that leaves no time for one iteration is an error before any */
     double budget_s;
@@ -206,8 +206,8 @@ extern const char *const ts_train_keys[];
     "                        rest of the schedule laid over them, and a \"replan\"\n" \
     "                        record in the log with the new resume_with (a --resume\n" \
     "                        of it takes those iterations without --iters, and\n" \
-    "                        refuses others); one that gets faster again re-plans\n" \
-    "                        to more, within T and --iters\n" \
+    "                        refuses others); one that gets faster (again, or than\n" \
+    "                        it was timed) re-plans to more, within T and --iters\n" \
     "  --valid-every N       validation every N iterations; the best model goes to\n" \
     "                        the output file, a resumable checkpoint to OUTPUT.ckpt\n" \
     "                        (use with --resume)\n" \

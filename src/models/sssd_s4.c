@@ -888,7 +888,8 @@ static int model_generate(ts_model *base, size_t n, size_t L, const ts_run_opts 
         "                        \"replan\" record in the log with the new resume_with\n" \
         "                        (a --resume of it takes those iterations without\n" \
         "                        --iters, and refuses others); one that gets faster\n" \
-        "                        again re-plans to more, within T and --iters\n" \
+        "                        (again, or than it was timed) re-plans to more, within\n" \
+        "                        T and --iters\n" \
         "  --batch N             windows per training batch (16)\n"
 #define SSSD_HELP_TRAIN \
         "  --T N                 diffusion steps (200); beta linear --beta0 1e-4 to\n" \

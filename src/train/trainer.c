@@ -1234,12 +1234,18 @@ typedef struct {
  * a look comes too halfway from the last one to the run's end, however little time has
  * passed: a run cut at a slow pace to iterations that take less than p->min_s would
  * otherwise end before it looks again, never seeing the machine get faster (the
- * iterations left then take less time still). Rank 0 decides for all */
+ * iterations left then take less time still). So does a run planned at a pace timed on
+ * a busy machine, where its loop goes well faster: its plan alike. Rank 0 decides for all */
 static long budget_look(const ts_train_cfg *c, budget_pace *p, long done, int rank, int nranks)
 {
     long iters = c->iters;
     double now = budget_now();
-    const int halfway = p->replanned && 2 * (done - p->last_it) >= iters - p->last_it;
+    /* the halfway look also where the pace since the loop's start is well faster than the
+     * pace planned at (the machine was busy while the run was timed): the iterations
+     * planned may then all take less than p->min_s */
+    const int faster = !p->replanned && done > p->since_it && p->per0 > 0 &&
+                       (now - p->since) / (double)(done - p->since_it) < 0.8 * p->per0;
+    const int halfway = (p->replanned || faster) && 2 * (done - p->last_it) >= iters - p->last_it;
     if (rank == 0 && done > p->last_it && (now - p->last >= p->min_s || halfway)) {
         p->per = (now - p->last) / (double)(done - p->last_it);
         p->last = now;
