@@ -873,6 +873,37 @@ static void corrupt_stream_named(void)
     }
 }
 
+/* a trace's stream file that is a link (to a corrupt file elsewhere): the error names it
+ * as the trace's file, the path given, with where it leads; not the link's target alone,
+ * a name the trace given holds nowhere */
+static void corrupt_linked_stream_named(void)
+{
+    const char *src = shared_path("traces/lttng/many-threads");
+    if (!src) { SKIP("the shared LTTng trace is not there"); return; }
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    static unsigned char ff[256];
+    memset(ff, 0xff, sizeof ff);
+    char cmd[4000], err[2048], t[700], store[700], target[800], link[800], out[700], want[2000];
+    snprintf(t, sizeof t, "%s/LT", d);
+    snprintf(store, sizeof store, "%s/store", d);
+    snprintf(out, sizeof out, "%s/lout", d);
+    snprintf(cmd, sizeof cmd, "cp -r '%s' '%s' && chmod -R u+w '%s' && mkdir '%s'", src, t, t, store);
+    REQUIRE(system(cmd) == 0);
+    snprintf(link, sizeof link, "%s/channel0_6", t);
+    snprintf(target, sizeof target, "%s/channel0_6", store);
+    REQUIRE(rename(link, target) == 0 && symlink("../store/channel0_6", link) == 0);
+    REQUIRE(patch(target, 300000, ff, sizeof ff, 10000000000ull) == 0);
+    snprintf(want, sizeof want, "stream file %s (a link to %s/../store/channel0_6) is corrupt", link, t);
+    const char *cmds[] = {"ingest --from ctf %s -o %s -q", "gaps %s -q", "drop %s -o %s -q"};
+    for (size_t c = 0; c < 3; c++) {
+        snprintf(cmd, sizeof cmd, cmds[c], t, out);
+        int rc = run_cli(cmd, err, sizeof err);
+        CHECK_MSG(rc == 1 && strstr(err, want), "%s: exit %d: %s", cmd, rc, err);
+    }
+    remove_tree(t);
+}
+
 TEST_MAIN("ctf_isolate", {
     RUN(child_result_is_the_readers);
     RUN(library_crash_is_an_error);
@@ -888,4 +919,5 @@ TEST_MAIN("ctf_isolate", {
     RUN(truncated_metadata_is_an_error);
     RUN(memory_limit_stops_the_child);
     RUN(corrupt_stream_named);
+    RUN(corrupt_linked_stream_named);
 })

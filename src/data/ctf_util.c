@@ -315,13 +315,16 @@ static int lone_streams(const char *dir, char *name, size_t n)
     for (uint64_t i = 0; ok && i < np && !how; i++)
         if (ls[i].bad && ls[i].name[0]) {
             /* in the temporary copy of a truncated trace (a link to a whole stream, or the
-             * complete packets of a cut one): the trace's file of that name */
+             * complete packets of a cut one): the trace's file of that name. The trace's
+             * own file that is a link: named as the trace holds it, with where it leads */
             const char *sl = strrchr(ls[i].name, '/');
-            struct stat sb;
-            char *real = read_orig[0] ? ts_path_join(read_orig, sl ? sl + 1 : ls[i].name)
-                         : lstat(ls[i].name, &sb) == 0 && S_ISLNK(sb.st_mode) ? realpath(ls[i].name, NULL) : NULL;
-            snprintf(name, n, "%s", real ? real : ls[i].name);
-            free(real);
+            char *orig = read_orig[0] ? ts_path_join(read_orig, sl ? sl + 1 : ls[i].name) : NULL,
+                 *end = orig ? NULL : ts_link_end(ls[i].name);
+            snprintf(name, n, "%s", orig ? orig : ls[i].name);
+            const size_t at = strlen(name);
+            if (end && at + 1 < n) snprintf(name + at, n - at, " (a link to %s)", end);
+            free(orig);
+            free(end);
             how = ls[i].bad == 2 ? 1 : 2;
         }
     free(ls);
