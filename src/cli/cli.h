@@ -203,6 +203,10 @@ int cli_mc_window_length(const char *dir, size_t n, int given, size_t len, size_
  * (permille NULL: the default), at least one event; where it is empty, *why (cap bytes)
  * says so, as train names the part, else "" */
 size_t cli_train_events(size_t n, const int permille[3], char *why, size_t cap);
+/* "the time split at A,B,C as REC records it" into buf (cap bytes): the parts pm
+ * (thousandths) that the split.txt rec records (cli_dataset_fractions'), as constraints
+ * and markov say what cut the events they learn from */
+void cli_split_recorded(char *buf, size_t cap, const int pm[3], const char *rec);
 /* the note of gaps, fill and ingest (cmd) on perf script's text without a PERF_RECORD_LOST
  * line (ts_gap_list's, ts_fill_result's and ts_ctf_trace's perf_no_lost_lines): such text
  * does not show whether events were lost */

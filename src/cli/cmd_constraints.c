@@ -74,9 +74,10 @@ int cmd_constraints(int argc, char **argv)
     if (rc == 0) {
         char empty[128], from[700] = "";
         const size_t ntrain = cli_train_events(m.n, pm, empty, sizeof empty);
-        if (rec)
-            snprintf(from, sizeof from, ", the time split at %g,%g,%g as %s records it", pm[0] / 1000.0,
-                     pm[1] / 1000.0, pm[2] / 1000.0, rec);
+        if (rec) {
+            strcpy(from, ", ");
+            cli_split_recorded(from + 2, sizeof from - 2, pm, rec);
+        }
         int learned = ts_constraints_learn_windows(&m, ntrain, len, &k) == 0;
         if (!learned) ts_fail("%s: %s", args.pos[0], ts_error());
         rc = learned ? ts_constraints_save(&k, out) : -1;

@@ -214,9 +214,8 @@ int cmd_markov(int argc, char **argv)
     if (rc == 0) {
         char empty[128], from[700] = "";
         const size_t nt = cli_train_events(m.n, pm, empty, sizeof empty);
-        if (rec)
-            snprintf(from, sizeof from, "the time split at %g,%g,%g as %s records it%s", pm[0] / 1000.0,
-                     pm[1] / 1000.0, pm[2] / 1000.0, rec, empty[0] ? "; " : "");
+        if (rec) cli_split_recorded(from, sizeof from, pm, rec);
+        if (rec && empty[0]) strncat(from, "; ", sizeof from - strlen(from) - 1);
         strncat(from, empty, sizeof from - strlen(from) - 1);
         if (events) {
             /* a set of windows' stream.txt (its length recorded beside it): its windows,

@@ -270,6 +270,12 @@ size_t cli_train_events(size_t n, const int permille[3], char *why, size_t cap)
     return 1;
 }
 
+void cli_split_recorded(char *buf, size_t cap, const int pm[3], const char *rec)
+{
+    snprintf(buf, cap, "the time split at %g,%g,%g as %s records it", pm[0] / 1000.0, pm[1] / 1000.0, pm[2] / 1000.0,
+             rec);
+}
+
 int cli_mc_window_length(const char *dir, size_t n, int given, size_t len, size_t *out)
 {
     size_t rec;
