@@ -4246,6 +4246,57 @@ static void outputs_keep_other_datasets(void)
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s: %s", cmd, err);
 }
 
+/* a folder output (a dataset, a split, a CTF trace, impute's files) made at the name of a
+ * dataset's own file that it does not have yet (OTHER/time_ns.npy, OTHER/dt.npy: a dataset
+ * without times or Δt) would be read as that file the next time the dataset is loaded,
+ * which then fails: refused before the work, in one line naming it, and nothing is made */
+static void folder_outputs_keep_other_datasets(void)
+{
+    char cmd[4096], err[2048], other[600], keep[700], path[800];
+    snprintf(other, sizeof other, "%s/fo-other", dir);
+    REQUIRE(save_motif_dataset(other, 300) == 0);
+    snprintf(keep, sizeof keep, "%s/fo-keep", dir);
+    snprintf(cmd, sizeof cmd, "cp -r '%s' '%s'", other, keep);
+    REQUIRE(system(cmd) == 0);
+    snprintf(cmd, sizeof cmd, "constraints %s/ds -o %s/fo.tsc", dir, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "export %s/ds --format ctf -o %s/fo-ctf", dir, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    /* ndir: how many times the form names dir (the scratch folder) before OTHER's file */
+    static const struct { const char *form, *file; int ndir; } forms[] = {
+        {"export %s/ds --format ctf -o %s", "time_ns.npy", 1},
+        {"ingest --from strace tests/data/strace_f.log -o %s", "dt.npy", 0},
+        {"split %s/ds --length 50 -o %s", "cpu.npy", 1},
+        {"markov %s/ds -n 40 --length 20 -o %s", "arch", 1},
+        {"repair %s/ds --constraints %s/fo.tsc -o %s", "exit.npy", 2},
+        {"impute %s/ng.tsm --input %s/ds --length 60 --windows 4 --blackout 6 -o %s", "tid.npy", 2},
+        {"drop %s/fo-ctf -q -o %s", "comm.npy", 1},
+        {"fill %s/fo-ctf -q -o %s", "length", 1},
+    };
+    for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
+        snprintf(path, sizeof path, "%s/%s", other, forms[i].file);
+        if (forms[i].ndir == 0) snprintf(cmd, sizeof cmd, forms[i].form, path);
+        else if (forms[i].ndir == 1) snprintf(cmd, sizeof cmd, forms[i].form, dir, path);
+        else snprintf(cmd, sizeof cmd, forms[i].form, dir, dir, path);
+        const int rc = run_cli(cmd, err, sizeof err);
+        CHECK_MSG(rc == 1 && strstr(err, ": a file of the dataset ") && strstr(err, forms[i].file) &&
+                      strstr(err, "would write") && !strchr(err, '\n') && !ts_file_exists(path),
+                  "%s: exit %d: %s", cmd, rc, err);
+        ts_remove_tree(path);
+    }
+    const char *files[] = {"stream.txt", "vocab.tsv"};
+    for (int i = 0; i < 2; i++) {
+        char a[800], b[800];
+        snprintf(a, sizeof a, "%s/%s", other, files[i]);
+        snprintf(b, sizeof b, "%s/%s", keep, files[i]);
+        CHECK_MSG(files_equal(a, b), "%s changed", a);
+    }
+    CHECK(count_dir(other) == 2);
+    /* a folder beside them that is none of theirs is made */
+    snprintf(cmd, sizeof cmd, "export %s/ds --format ctf -o %s/fo-trace", dir, other);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s: %s", cmd, err);
+}
+
 /* the folders of directory_for_windows_named given with a trailing '/': the files to give
  * instead named as paths (DIR/testing), not "DIR//testing" */
 static void directory_for_windows_trailing_slash(void)
@@ -4417,6 +4468,7 @@ TEST_MAIN("cli", {
     RUN(split_into_a_dataset_refused);
     RUN(multi_channel_name_not_unknown);
     RUN(outputs_keep_other_datasets);
+    RUN(folder_outputs_keep_other_datasets);
     RUN(directory_for_windows_trailing_slash);
     RUN(command_hints_quote_paths);
     RUN(split_into_a_dataset_trailing_slash);

@@ -69,13 +69,14 @@ int  train_channels(const char *model, const char *dataset, const ts_split_spec 
                     const char *resume, const char *log, const ts_run_opts *ro);
 int  generate_channels(const char *path, size_t n, size_t L, const char *out, const ts_run_opts *ro);
 /* the dataset directory out that generate, markov, repair and the multi-channel impute
- * write, checked before the work (ts_out_dir_check): a folder holding a dataset that is no
- * set of windows (stream.txt without a length file) and holds its events' times
- * (time_ns.npy) or no Δt channel (dt.npy), as an ingested trace does, which the save would
- * replace, time_ns.npy and arch with it, is refused; what these writers wrote (DIR/derived,
- * ts_mc_save_windows), a set of windows, and a one chain from before that mark (a dt.npy,
- * no times) are replaced. 0, or -1 after the error */
-int  mc_out_check(const char *out);
+ * write, checked before the work (ts_out_dir_check): a folder at the name of a dataset's or
+ * a split's own file (cli_output_not_dataset; meta: what to give instead), or holding a
+ * dataset that is no set of windows (stream.txt without a length file) and holds its
+ * events' times (time_ns.npy) or no Δt channel (dt.npy), as an ingested trace does, which
+ * the save would replace, time_ns.npy and arch with it, is refused; what these writers
+ * wrote (DIR/derived, ts_mc_save_windows), a set of windows, and a one chain from before
+ * that mark (a dt.npy, no times) are replaced. 0, or -1 after the error */
+int  mc_out_check(const char *out, const char *meta);
 /* permille: the time split whose training part draws the channels (NULL: the model's recorded one) */
 int  generate_events_channels(const char *path, const char *dataset, const int *permille, int given, size_t crop,
                               size_t n, size_t L, const char *out, const ts_run_opts *ro);
@@ -351,7 +352,8 @@ char *cli_dataset_holding(const char *path, const char **what);
 /* 0, or -1 with the error set naming path and whose file it is: path (where a link leads,
  * there) is a dataset's or a split's own file (cli_dataset_holding), which opt's output
  * (given: its value, path or the one path is made from; meta: what to give instead) would
- * replace or append to. Every single-file output of every command is checked so, before the work */
+ * replace or append to, or a folder output made at its name would stand for. Every output
+ * of every command, a file or a folder, is checked so, before the work */
 int cli_output_not_dataset(const char *path, const char *opt, const char *given, const char *meta);
 /* ss's split: the paper split where m was trained on it, else the time split's parts m
  * was trained on (its held-out part), unless --split or --fractions is given or m records

@@ -252,7 +252,7 @@ int cmd_generate(int argc, char **argv)
             goto done;
         }
         /* the dataset directory refused now, not after the windows are generated */
-        if (mc_out_check(out)) { cli_fail(); goto done; }
+        if (mc_out_check(out, "OUT")) { cli_fail(); goto done; }
         ts_run_opts mro;
         cli_run_apply(&run, &args, &mro);
         rc = generate_events_channels(model_path, chfrom, ts_opt_given(&args, permille) ? permille : NULL, draw, crop,
@@ -260,7 +260,7 @@ int cmd_generate(int argc, char **argv)
         goto done;
     }
     if (mc) {   /* a multi-channel model writes a multi-channel dataset directory */
-        if (mc_out_check(out)) { cli_fail(); goto done; }
+        if (mc_out_check(out, "OUT")) { cli_fail(); goto done; }
         ts_run_opts mro;
         cli_run_apply(&run, &args, &mro);
         rc = generate_channels(model_path, (size_t)n, (size_t)L, out, &mro);

@@ -189,7 +189,10 @@ int cmd_impute(int argc, char **argv)
         goto done;
     }
     /* the output refused now, not after the model and the input are read (and noted on) */
-    if (is.outdir && ts_out_dir_check(is.outdir)) { cli_fail(); goto done; }
+    if (is.outdir && (cli_output_not_dataset(is.outdir, "-o", is.outdir, "OUTDIR") || ts_out_dir_check(is.outdir))) {
+        cli_fail();
+        goto done;
+    }
     if (is.outdir && outdir_of_other_kind(is.outdir, mc || chfrom)) { cli_fail(); goto done; }
     if (mc || chfrom) {   /* the test part of a multi-channel dataset */
         /* what this path does not read: refused, not ignored (it imputes every window of L
@@ -213,7 +216,7 @@ int cmd_impute(int argc, char **argv)
                 goto done;
             }
         /* nor may another dataset there that is no set of windows (an ingested trace) */
-        if (is.outdir && mc_out_check(is.outdir)) { rc = cli_fail(); goto done; }
+        if (is.outdir && mc_out_check(is.outdir, "OUTDIR")) { rc = cli_fail(); goto done; }
         rc = impute_channels(model_path, chfrom, draw, input ? input : chfrom, &ss, ts_opt_given(&args, ss.permille),
                              prefix, is.blackout, is.pos, is.outdir, &ro, json);
         goto done;

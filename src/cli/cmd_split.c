@@ -105,6 +105,11 @@ int cmd_split(int argc, char **argv)
         return rc;
     }
     const char *dataset = args.pos[0];
+    /* a folder made at the name of a dataset's or a split's own file would be read as it */
+    if (cli_output_not_dataset(out, "-o", out, "DIR")) {
+        ts_opt_free(&args);
+        return cli_fail();
+    }
     ts_split_data d;
     double leak = 0;
     rc = ts_split_data_load(dataset, NULL, &d);
