@@ -483,9 +483,10 @@ int bench_impute(int argc, char **argv)
         data = owned;
     }
     /* --json is written at the end: over a dataset's file it would replace its data */
-    for (int di = 0; di < ndata; di++)
-        if (cli_dataset_output_check(a.json, data[di])) goto done;
-    if (cli_output_not_dataset(a.json, "--json", a.json, "FILE")) { cli_fail(); goto done; }
+    if (cli_output_not_dataset(a.json, "--json", a.json, "FILE", (const char *const *)data, ndata)) {
+        cli_fail();
+        goto done;
+    }
     ts_run_opts ro;
     cli_run_apply(&a.run, &a.args, &ro);
     /* the model's run options go to its imputation, the others to its training */

@@ -70,13 +70,14 @@ int  train_channels(const char *model, const char *dataset, const ts_split_spec 
 int  generate_channels(const char *path, size_t n, size_t L, const char *out, const ts_run_opts *ro);
 /* the dataset directory out that generate, markov, repair and the multi-channel impute
  * write, checked before the work (ts_out_dir_check): a folder at the name of a dataset's or
- * a split's own file (cli_output_not_dataset; meta: what to give instead), or holding a
- * dataset that is no set of windows (stream.txt without a length file) and holds its
- * events' times (time_ns.npy) or no Δt channel (dt.npy), as an ingested trace does, which
- * the save would replace, time_ns.npy and arch with it, is refused; what these writers
- * wrote (DIR/derived, ts_mc_save_windows), a set of windows, and a one chain from before
- * that mark (a dt.npy, no times) are replaced. 0, or -1 after the error */
-int  mc_out_check(const char *out, const char *meta);
+ * a split's own file (cli_output_not_dataset; meta: what to give instead; reads, nreads:
+ * the datasets the command reads), or holding a dataset that is no set of windows
+ * (stream.txt without a length file) and holds its events' times (time_ns.npy) or no Δt
+ * channel (dt.npy), as an ingested trace does, which the save would replace, time_ns.npy
+ * and arch with it, is refused; what these writers wrote (DIR/derived, ts_mc_save_windows),
+ * a set of windows, and a one chain from before that mark (a dt.npy, no times) are
+ * replaced. 0, or -1 after the error */
+int  mc_out_check(const char *out, const char *meta, const char *const *reads, int nreads);
 /* permille: the time split whose training part draws the channels (NULL: the model's recorded one) */
 int  generate_events_channels(const char *path, const char *dataset, const int *permille, int given, size_t crop,
                               size_t n, size_t L, const char *out, const ts_run_opts *ro);
@@ -341,20 +342,21 @@ int cli_window_file_check(const char *cmd, const char *input, size_t len, const 
  * of its windows whole in its part ("test", "validation") is read */
 int cli_set_windows_check(const char *cmd, const char *dir, const char *part, const ts_split_spec *ss,
                           const ts_opt_result *args);
-/* 0, or an error (1, printed) when out is, or would become, a file that loading the
- * dataset directory reads (its stream.txt, vocab.tsv, time_ns.npy, channel files, a file
- * of its sequence_length_L folders): writing out would replace or stand for its data */
-int cli_dataset_output_check(const char *out, const char *dataset);
 /* the folder holding path (malloc'd) when it is a dataset (it holds stream.txt) and path is
- * one of its files (cli_dataset_output_check's), or a split (it holds split.txt) and path is
- * one of the files split writes there; else NULL. *what (may be NULL): "dataset" or "split" */
+ * one of its files (as cli_output_not_dataset's), or a split (it holds split.txt) and path
+ * is one of the files split writes there; else NULL. *what (may be NULL): "dataset" or "split" */
 char *cli_dataset_holding(const char *path, const char **what);
 /* 0, or -1 with the error set naming path and whose file it is: path (where a link leads,
- * there) is a dataset's or a split's own file (cli_dataset_holding), which opt's output
- * (given: its value, path or the one path is made from; meta: what to give instead) would
- * replace or append to, or a folder output made at its name would stand for. Every output
- * of every command, a file or a folder, is checked so, before the work */
-int cli_output_not_dataset(const char *path, const char *opt, const char *given, const char *meta);
+ * there) is, or would become, a file that loading a dataset reads (its stream.txt,
+ * vocab.tsv, time_ns.npy, arch, length, derived, exit.npy, channel files, a file of its
+ * sequence_length_L folders) or one of a split's own files (cli_dataset_holding), which
+ * opt's output (given: its value, path or the one path is made from; meta: what to give
+ * instead) would replace or append to, or a folder output made at its name would stand
+ * for. reads (nreads of them; NULL, 0: none) are the datasets the command reads: a file of
+ * theirs is named first, as such (" that this command reads"). Every output of every
+ * command, a file or a folder, is checked so, before the work */
+int cli_output_not_dataset(const char *path, const char *opt, const char *given, const char *meta,
+                           const char *const *reads, int nreads);
 /* ss's split: the paper split where m was trained on it, else the time split's parts m
  * was trained on (its held-out part), unless --split or --fractions is given or m records
  * none, as its window length is the default */

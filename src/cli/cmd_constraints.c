@@ -49,10 +49,9 @@ int cmd_constraints(int argc, char **argv)
         ts_opt_free(&args);
         return 2;
     }
-    /* the constraints over a file the dataset is read from would replace its data */
-    if (cli_dataset_output_check(out, args.pos[0])) { ts_opt_free(&args); return 1; }
-    /* and over another dataset's or a split's */
-    if (cli_output_not_dataset(out, "-o", out, "FILE")) { ts_opt_free(&args); return cli_fail(); }
+    /* the constraints over a file the dataset is read from would replace its data; so
+     * would they another dataset's or a split's */
+    if (cli_output_not_dataset(out, "-o", out, "FILE", &args.pos[0], 1)) { ts_opt_free(&args); return cli_fail(); }
     ts_mc m;
     ts_constraints k;
     rc = ts_mc_load(args.pos[0], &m);

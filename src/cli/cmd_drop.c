@@ -70,7 +70,7 @@ int cmd_drop(int argc, char **argv)
         return to_stdout < 0 ? 1 : 2;
     }
     /* the new trace over a dataset's or a split's own file (ftrace text) */
-    if (!to_stdout && cli_output_not_dataset(out, "-o", out, "OUT")) { ts_opt_free(&args); return cli_fail(); }
+    if (!to_stdout && cli_output_not_dataset(out, "-o", out, "OUT", NULL, 0)) { ts_opt_free(&args); return cli_fail(); }
     ts_drop_opts o = {rate, bmin, bmax, (uint64_t)seed, !quiet, 0, NULL};
     ts_drop_stats st;
     rc = ts_ctf_drop(args.pos[0], out, &o, &st);

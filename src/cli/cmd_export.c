@@ -87,11 +87,13 @@ int cmd_export(int argc, char **argv)
                                             "directory");
     if (to_stdout == 2) { ts_opt_free(&args); return 2; }
     /* the text over the dataset's stream.txt (or another file it is read from) would
-     * replace the data it was written from */
-    if (cli_dataset_output_check(out, args.pos[0])) { ts_opt_free(&args); return 1; }
-    /* and over another dataset's or a split's: the text, or the trace's folder made at
-     * the name of one of their files (OTHER/time_ns.npy it lacks: read as its times) */
-    if (!to_stdout && cli_output_not_dataset(out, "-o", out, "PATH")) { ts_opt_free(&args); return cli_fail(); }
+     * replace the data it was written from; so would it another dataset's or a split's, and
+     * the trace's folder made at the name of one of their files would be read as it
+     * (OTHER/time_ns.npy it lacks: as its times) */
+    if (!to_stdout && cli_output_not_dataset(out, "-o", out, "PATH", &args.pos[0], 1)) {
+        ts_opt_free(&args);
+        return cli_fail();
+    }
     const char *arch = NULL;   /* the trace's, refused before the dataset is read */
     if (format && cli_dataset_arch(args.pos[0], &arch)) { ts_opt_free(&args); return cli_fail(); }
     ts_mc m;

@@ -290,9 +290,9 @@ int cmd_fill(int argc, char **argv)
     const char *text_arg = text;   /* as given: '-' is written through /dev/stdout */
     const int text_file = text && strcmp(text, "-");
     /* nor over a dataset's or a split's own file */
-    if ((!to_stdout && cli_output_not_dataset(out, "-o", out, "OUT")) ||
-        (text_file && cli_output_not_dataset(text, "--text", text, "FILE")) ||
-        cli_output_not_dataset(save, "--save-model", save, "FILE")) {
+    if ((!to_stdout && cli_output_not_dataset(out, "-o", out, "OUT", NULL, 0)) ||
+        (text_file && cli_output_not_dataset(text, "--text", text, "FILE", NULL, 0)) ||
+        cli_output_not_dataset(save, "--save-model", save, "FILE", NULL, 0)) {
         ts_opt_free(&args);
         return cli_fail();
     }

@@ -252,7 +252,7 @@ int cmd_generate(int argc, char **argv)
             goto done;
         }
         /* the dataset directory refused now, not after the windows are generated */
-        if (mc_out_check(out, "OUT")) { cli_fail(); goto done; }
+        if (mc_out_check(out, "OUT", &chfrom, 1)) { cli_fail(); goto done; }
         ts_run_opts mro;
         cli_run_apply(&run, &args, &mro);
         rc = generate_events_channels(model_path, chfrom, ts_opt_given(&args, permille) ? permille : NULL, draw, crop,
@@ -260,7 +260,7 @@ int cmd_generate(int argc, char **argv)
         goto done;
     }
     if (mc) {   /* a multi-channel model writes a multi-channel dataset directory */
-        if (mc_out_check(out, "OUT")) { cli_fail(); goto done; }
+        if (mc_out_check(out, "OUT", NULL, 0)) { cli_fail(); goto done; }
         ts_run_opts mro;
         cli_run_apply(&run, &args, &mro);
         rc = generate_channels(model_path, (size_t)n, (size_t)L, out, &mro);
@@ -307,7 +307,7 @@ int cmd_generate(int argc, char **argv)
         /* a dataset's or a split's own file (-o DS/stream, --format both: DS/stream.txt, the
          * dataset's events) is no window file of OUT's; nor where a link leads (written
          * there, the link kept) */
-        if (!stream && cli_output_not_dataset(path, "-o", out, "OUT")) { cli_fail(); goto done; }
+        if (!stream && cli_output_not_dataset(path, "-o", out, "OUT", NULL, 0)) { cli_fail(); goto done; }
         if (ts_out_check(path)) { cli_fail(); goto done; }
     }
     /* OUT's files of the formats not written now go with the set (below) where an earlier

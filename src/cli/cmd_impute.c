@@ -189,7 +189,12 @@ int cmd_impute(int argc, char **argv)
         goto done;
     }
     /* the output refused now, not after the model and the input are read (and noted on) */
-    if (is.outdir && (cli_output_not_dataset(is.outdir, "-o", is.outdir, "OUTDIR") || ts_out_dir_check(is.outdir))) {
+    const char *read_ds[2];   /* the datasets read (standard input has no files beside it) */
+    int nread_ds = 0;
+    if (input && !ts_path_is_stdin(input)) read_ds[nread_ds++] = input;
+    if (chfrom) read_ds[nread_ds++] = chfrom;
+    if (is.outdir && (cli_output_not_dataset(is.outdir, "-o", is.outdir, "OUTDIR", read_ds, nread_ds) ||
+                      ts_out_dir_check(is.outdir))) {
         cli_fail();
         goto done;
     }
@@ -216,7 +221,7 @@ int cmd_impute(int argc, char **argv)
                 goto done;
             }
         /* nor may another dataset there that is no set of windows (an ingested trace) */
-        if (is.outdir && mc_out_check(is.outdir, "OUTDIR")) { rc = cli_fail(); goto done; }
+        if (is.outdir && mc_out_check(is.outdir, "OUTDIR", read_ds, nread_ds)) { rc = cli_fail(); goto done; }
         rc = impute_channels(model_path, chfrom, draw, input ? input : chfrom, &ss, ts_opt_given(&args, ss.permille),
                              prefix, is.blackout, is.pos, is.outdir, &ro, json);
         goto done;

@@ -620,7 +620,7 @@ int cmd_ingest(int argc, char **argv)
     }
     /* the output refused now, not after the input is read (and warned about); a folder
      * made at the name of a dataset's or a split's own file would be read as that file */
-    if (cli_output_not_dataset(out, "-o", out, "DIR") || ts_out_dir_check(out)) {
+    if (cli_output_not_dataset(out, "-o", out, "DIR", NULL, 0) || ts_out_dir_check(out)) {
         ts_opt_free(&args);
         return cli_fail();
     }

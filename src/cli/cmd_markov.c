@@ -195,7 +195,7 @@ int cmd_markov(int argc, char **argv)
     }
     /* the output refused now, not after the dataset is read and the trace drawn (a dataset
      * there that is no set of windows, an ingested trace, would be lost) */
-    if (mc_out_check(out, "DIR")) {
+    if (mc_out_check(out, "DIR", &args.pos[0], 1)) {
         ts_opt_free(&args);
         return cli_fail();
     }

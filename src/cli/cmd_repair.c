@@ -95,7 +95,7 @@ int cmd_repair(int argc, char **argv)
     }
     /* the output refused now, not after the trace is read and repaired (a dataset there
      * that is no set of windows, an ingested trace, would be lost) */
-    if (mc_out_check(out, "DIR")) {
+    if (mc_out_check(out, "DIR", &args.pos[0], 1)) {
         ts_opt_free(&args);
         return cli_fail();
     }

@@ -106,7 +106,7 @@ int cmd_split(int argc, char **argv)
     }
     const char *dataset = args.pos[0];
     /* a folder made at the name of a dataset's or a split's own file would be read as it */
-    if (cli_output_not_dataset(out, "-o", out, "DIR")) {
+    if (cli_output_not_dataset(out, "-o", out, "DIR", &dataset, 1)) {
         ts_opt_free(&args);
         return cli_fail();
     }

@@ -282,13 +282,12 @@ int cmd_train(int argc, char **argv)
     const char *dataset = args.pos[0];
     if ((rc = cli_split_check(C, &ss, &args))) goto done;
     rc = 1;
-    /* the model file and the log over a file the training data is read from */
-    for (int i = -1; i < also.n; i++)
-        if (cli_dataset_output_check(out, i < 0 ? dataset : also.dir[i]) ||
-            cli_dataset_output_check(log, i < 0 ? dataset : also.dir[i]))
-            goto done;
-    /* nor over another dataset's or a split's own file */
-    if (cli_output_not_dataset(out, "-o", out, "FILE") || cli_output_not_dataset(log, "--log", log, "FILE")) {
+    /* the model file and the log over a file the training data is read from (said as
+     * such), another dataset's or a split's own file */
+    const char *read_ds[1 + 64] = {dataset};   /* (also.dir's 64 after it) */
+    memcpy(read_ds + 1, also.dir, (size_t)also.n * sizeof *read_ds);
+    if (cli_output_not_dataset(out, "-o", out, "FILE", read_ds, 1 + also.n) ||
+        cli_output_not_dataset(log, "--log", log, "FILE", read_ds, 1 + also.n)) {
         cli_fail();
         goto done;
     }

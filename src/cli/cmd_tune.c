@@ -77,8 +77,8 @@ int cmd_tune_prior(int argc, char **argv)
     rc = 1;
     /* over DATASET's own file (said as such), another dataset's or a split's, before the
      * model is read */
-    if (cli_dataset_output_check(out, args.pos[1]) || cli_dataset_output_check(log, args.pos[1])) goto done;
-    if (cli_output_not_dataset(out, "-o", out, "FILE") || cli_output_not_dataset(log, "--log", log, "FILE")) {
+    if (cli_output_not_dataset(out, "-o", out, "FILE", &args.pos[1], 1) ||
+        cli_output_not_dataset(log, "--log", log, "FILE", &args.pos[1], 1)) {
         cli_fail();
         goto done;
     }

@@ -660,28 +660,27 @@ char *cli_dataset_holding(const char *path, const char **what)
     return hit ? folder : NULL;
 }
 
-int cli_output_not_dataset(const char *path, const char *opt, const char *given, const char *meta)
+int cli_output_not_dataset(const char *path, const char *opt, const char *given, const char *meta,
+                           const char *const *reads, int nreads)
 {
     if (!path) return 0;
     /* where a link leads is what is written (the link kept) */
-    const char *what;
     char *end = ts_link_end(path);
-    char *ds = cli_dataset_holding(end ? end : path, &what);
+    const char *at = end ? end : path, *what = "dataset", *read = NULL;
+    const int exists = ts_file_exists(at);
+    /* a dataset the command reads first, named as such (a file of its sequence_length_L
+     * folders too, which only its own check knows) */
+    for (int i = 0; i < nreads && !read; i++)
+        if (is_dataset_file(at, reads[i], exists)) read = reads[i];
+    char *ds = read ? NULL : cli_dataset_holding(at, &what);
     free(end);
-    if (!ds) return 0;
-    ts_fail("%s: a file of the %s %s, which %s %s would write over; give another %s", path, what, ds, opt, given, meta);
+    if (!read && !ds) return 0;
+    char yet[96] = "";   /* a name not there yet is read as theirs the next time */
+    if (!exists) snprintf(yet, sizeof yet, " (not there yet: the next load of the %s would read it)", what);
+    ts_fail("%s: a file of the %s %s%s%s, which %s %s would write%s; give another %s", path, what, read ? read : ds,
+            read ? " that this command reads" : "", yet, opt, given, exists ? " over" : "", meta);
     free(ds);
     return -1;
-}
-
-int cli_dataset_output_check(const char *out, const char *dataset)
-{
-    if (!out) return 0;
-    int exists = ts_file_exists(out);
-    if (!is_dataset_file(out, dataset, exists)) return 0;
-    if (exists) ts_fail("%s: the output would replace a file of the dataset %s", out, dataset);
-    else ts_fail("%s: the output would be read as a file of the dataset %s the next time it is loaded", out, dataset);
-    return cli_fail();
 }
 
 int cli_parse_options(const ts_opt_spec *spec, int argc, char **argv)
