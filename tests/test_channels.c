@@ -191,13 +191,21 @@ static void save_load(void)
     {
         size_t len = 9;
         CHECK(ts_mc_window_length(dir, m.n, &len) == 0 && len == 0);   /* none: one sequence */
-        REQUIRE(ts_mc_save_windows(dir, &m, NULL, 3) == 0);
-        CHECK(count_dir(dir) == 10);   /* length and derived (ts_mc_save_windows) with them */
+        /* length with them; a derived mark only where the caller asks for it (the commands'
+         * own sets, which they may replace), one there removed where it does not */
+        char dv[600];
+        snprintf(dv, sizeof dv, "%s/derived", dir);
+        REQUIRE(ts_mc_save_windows(dir, &m, NULL, 3, 0) == 0);
+        CHECK(count_dir(dir) == 9 && !ts_file_exists(dv));
+        REQUIRE(ts_mc_save_windows(dir, &m, NULL, 3, 1) == 0);
+        CHECK(count_dir(dir) == 10 && ts_file_exists(dv));
+        REQUIRE(ts_mc_save_windows(dir, &m, NULL, 3, 0) == 0);
+        CHECK(count_dir(dir) == 9 && !ts_file_exists(dv));
         CHECK(ts_mc_window_length(dir, m.n, &len) == 0 && len == 3);
         CHECK_MSG(ts_mc_window_length(dir, 7, &len) == -1 && len == 0 &&
                   strstr(ts_error(), "/length: windows of 3 events, but the dataset's 7 events are not whole windows"),
                   "%s", ts_error());
-        CHECK(ts_mc_save_windows(dir, &m, NULL, 4) == -1 && strstr(ts_error(), "6 events are not windows of 4"));
+        CHECK(ts_mc_save_windows(dir, &m, NULL, 4, 0) == -1 && strstr(ts_error(), "6 events are not windows of 4"));
         CHECK(ts_mc_window_length(dir, m.n, &len) == 0 && len == 3);   /* the set refused left as it was */
         /* a length written on Windows (CRLF) is read as the other text files are */
         char lp[600];
@@ -224,21 +232,21 @@ static void save_load(void)
         CHECK_MSG(ts_mc_save_arch(dir, &m, "mips") == -1 && strstr(ts_error(), "ts_mc_save_arch: ") &&
                   strstr(ts_error(), "/arch: architecture 'mips': expected x86_64") && !strchr(ts_error(), '\n'),
                   "%s", ts_error());
-        CHECK_MSG(ts_mc_save_windows(dir, &m, "x86_64 i386", 3) == -1 && strstr(ts_error(), "ts_mc_save_windows: ") &&
+        CHECK_MSG(ts_mc_save_windows(dir, &m, "x86_64 i386", 3, 0) == -1 && strstr(ts_error(), "ts_mc_save_windows: ") &&
                   strstr(ts_error(), "/arch: architecture 'x86_64 i386'"), "%s", ts_error());
         CHECK(ts_mc_window_length(dir, m.n, &len) == 0 && len == 0 && count_dir(dir) == 8);
         CHECK(ts_dataset_arch(dir, &a) == 0 && a == TS_ARCH_UNKNOWN);
-        REQUIRE(ts_mc_save_windows(dir, &m, "amd64", 3) == 0);
+        REQUIRE(ts_mc_save_windows(dir, &m, "amd64", 3, 1) == 0);
         CHECK_MSG(ts_dataset_arch(dir, &a) == 0 && a == TS_ARCH_X86_64, "%s", ts_error());
         char ap[600], word[32] = "";
         snprintf(ap, sizeof ap, "%s/arch", dir);
         FILE *af = fopen(ap, "r");
         CHECK(af && fscanf(af, "%31s", word) == 1 && !strcmp(word, "x86_64"));
         if (af) fclose(af);
-        REQUIRE(ts_mc_save_arch(dir, &m, NULL) == 0);   /* none: removed, and the length */
+        REQUIRE(ts_mc_save_arch(dir, &m, NULL) == 0);   /* none: removed, and the length and the mark */
         CHECK(count_dir(dir) == 8);
-        CHECK(ts_mc_save_windows(NULL, &m, NULL, 3) == -1 && !strcmp(ts_error(), "ts_mc_save_windows: dir is NULL"));
-        CHECK(ts_mc_save_windows(dir, NULL, NULL, 3) == -1 && !strcmp(ts_error(), "ts_mc_save_windows: m is NULL"));
+        CHECK(ts_mc_save_windows(NULL, &m, NULL, 3, 0) == -1 && !strcmp(ts_error(), "ts_mc_save_windows: dir is NULL"));
+        CHECK(ts_mc_save_windows(dir, NULL, NULL, 3, 0) == -1 && !strcmp(ts_error(), "ts_mc_save_windows: m is NULL"));
         len = 9;
         CHECK(ts_mc_window_length(NULL, 6, &len) == -1 && len == 0 &&
               !strcmp(ts_error(), "ts_mc_window_length: dir is NULL"));

@@ -677,7 +677,7 @@ static void windows_one_trace(void)
     REQUIRE(make_trace(ds, 200, 1) == 0);
     ts_mc m;
     REQUIRE(ts_mc_load(ds, &m) == 0);
-    REQUIRE(ts_mc_save_windows(ws, &m, NULL, 40) == 0);
+    REQUIRE(ts_mc_save_windows(ws, &m, NULL, 40, 0) == 0);
     static const char *const fmt[2] = {"strace", "ctf"};
     for (int f = 0; f < 2; f++) {
         snprintf(cmd, sizeof cmd, "export %s --format %s -o %s/w.%s", ws, fmt[f], dir, fmt[f]);

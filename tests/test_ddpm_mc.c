@@ -396,7 +396,7 @@ static void cli(void)
     snprintf(set, sizeof set, "%s/set", dir);
     mc_cycle_trace(140000, 0, &d);
     REQUIRE(ts_mc_save(big, &d) == 0);
-    REQUIRE(ts_mc_save_windows(set, &d, NULL, 70000) == 0);
+    REQUIRE(ts_mc_save_windows(set, &d, NULL, 70000, 0) == 0);
     ts_mc_free(&d);
     snprintf(cmd, sizeof cmd, "impute %s/m.tsm --input %s --length 70000 --fractions 0.05,0.05,0.9 -o %s/imp2", dir,
              big, dir);
@@ -456,7 +456,7 @@ static void train_on_windows(void)
     mc_cycle_trace(400, 1, &d);
     char w[512], cmd[2048], err[512], log[600];
     snprintf(w, sizeof w, "%s/w", dir);
-    REQUIRE(ts_mc_save_windows(w, &d, NULL, 8) == 0);
+    REQUIRE(ts_mc_save_windows(w, &d, NULL, 8, 0) == 0);
     ts_mc_free(&d);
     const char *const models[2] = {"mdm-mc --layers 1 --channels 8", "ddpm-mc --layers 1 --channels 8 --state 4 --T 20"};
     for (int i = 0; i < 2; i++) {
@@ -480,7 +480,7 @@ static void train_on_windows(void)
             }
         }
         REQUIRE(ts_mc_load(w, &d) == 0);
-        REQUIRE(ts_mc_save_windows(w, &d, NULL, 8) == 0);
+        REQUIRE(ts_mc_save_windows(w, &d, NULL, 8, 0) == 0);
         ts_mc_free(&d);
         /* without --length: crops of the windows' length, not the default 200 */
         snprintf(log, sizeof log, "%s/logd%d.jsonl", dir, i);

@@ -71,7 +71,7 @@ static int save_pair_windows(const char *dir, int k, int first, char *ds, size_t
     for (size_t i = 0; i < d->n; i++)
         d->ch[TS_CH_EVENT][i] = first < 0 || i % 50 ? (int32_t)ts_rng_below(&r, (uint64_t)k) : first;
     for (size_t i = 0; i < d->n; i++) d->ch[TS_CH_TID][i] = i % 50 ? 100 + d->ch[TS_CH_EVENT][i - 1] : 200;
-    return ts_mc_save_windows(ds, d, NULL, 50);
+    return ts_mc_save_windows(ds, d, NULL, 50, 0);
 }
 
 /* every event of g follows the cycle inside its windows of L, and its channels follow it */
@@ -625,7 +625,7 @@ static void impute_recorded_windows(void)
     loose_cycle(3000, &d);
     REQUIRE(ts_mc_save(ds, &d) == 0);
     loose_cycle(1550, &w);   /* 31 windows of 50; the test part from event 1240, in window 24 */
-    REQUIRE(ts_mc_save_windows(ws, &w, NULL, 50) == 0);
+    REQUIRE(ts_mc_save_windows(ws, &w, NULL, 50, 0) == 0);
     REQUIRE(train_cli("ngram", ds, "--length 40 --order 3", dir, "ng.tsm") == 0);
     snprintf(cmd, sizeof cmd, "impute %s/ng.tsm --channels-from %s --input %s --prefix 10 --seed 2 -o %s/pre", dir, ds,
              ws, dir);

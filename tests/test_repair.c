@@ -1233,7 +1233,7 @@ static void constraints_learn_windows(void)
     REQUIRE(dir);
     char w[600], cmd[2048], out[4096];
     snprintf(w, sizeof w, "%s/w", dir);
-    REQUIRE(ts_mc_save_windows(w, &m, NULL, 4) == 0);
+    REQUIRE(ts_mc_save_windows(w, &m, NULL, 4, 0) == 0);
     REQUIRE(constraints_cli(w, "", dir, &k) == 0);
     CHECK_MSG(k.trans[3 * 4 + 0] == 0 && k.trans[0 * 4 + 1] == 1, "3 then 0 learned across windows");
     ts_constraints_free(&k);
@@ -1280,7 +1280,7 @@ static void eval_real_windows(void)
     REQUIRE(dir);
     char cmd[2048], out[8192];
     snprintf(cmd, sizeof cmd, "%s/w", dir);
-    REQUIRE(ts_mc_save_windows(cmd, &m, NULL, 4) == 0);
+    REQUIRE(ts_mc_save_windows(cmd, &m, NULL, 4, 0) == 0);
     snprintf(cmd, sizeof cmd, "%s/s", dir);   /* the same events as one sequence */
     REQUIRE(ts_mc_save(cmd, &m) == 0);
     snprintf(cmd, sizeof cmd, "constraints %s/w -o %s/c.tsc", dir, dir);
@@ -1332,10 +1332,10 @@ static void eval_real_windows_train_part(void)
     REQUIRE(dir);
     char cmd[2048], out[8192], ref[8192], p[600];
     snprintf(p, sizeof p, "%s/w", dir);
-    REQUIRE(ts_mc_save_windows(p, &m, NULL, 10) == 0);
+    REQUIRE(ts_mc_save_windows(p, &m, NULL, 10, 0) == 0);
     REQUIRE(ts_mc_slice(&m, 5, 15, &s) == 0);
     snprintf(p, sizeof p, "%s/s", dir);
-    REQUIRE(ts_mc_save_windows(p, &s, NULL, 10) == 0);
+    REQUIRE(ts_mc_save_windows(p, &s, NULL, 10, 0) == 0);
     ts_windows tw = {m.ch[TS_CH_EVENT], 16, 10}, hw = {m.ch[TS_CH_EVENT] + 170, 4, 10}, sw = {s.ch[TS_CH_EVENT], 1, 10};
     snprintf(p, sizeof p, "%s/train.txt", dir);
     REQUIRE(ts_windows_write(p, &tw) == 0);

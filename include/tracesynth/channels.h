@@ -143,11 +143,12 @@ int  ts_mc_save_arch(const char *dir, const ts_mc *m, const char *arch);
 /* ts_mc_save_arch for m as windows of len events each, one after the other (m->n a
  * multiple of len, len at most 2^24): DIR/length, in the same set, holds len and a newline,
  * which readers take as the windows' length (ts_mc_window_length); len 0: one sequence, a
- * length there removed. DIR/derived, in the same set, marks it as drawn, repaired or
- * imputed, no trace ingested (what markov, repair, generate and impute write, which they
- * may replace). ts_mc_save and ts_mc_save_arch write one sequence: they remove a length
- * and a derived there too. */
-int  ts_mc_save_windows(const char *dir, const ts_mc *m, const char *arch, size_t len);
+ * length there removed. derived nonzero: DIR/derived, in the same set, marks it as drawn,
+ * repaired or imputed, no trace ingested (what markov, repair, generate and impute write
+ * ask for it: they may replace a set so marked, one sequence too); 0: none, one there
+ * removed. ts_mc_save and ts_mc_save_arch write one sequence: they remove a length and a
+ * derived there too. */
+int  ts_mc_save_windows(const char *dir, const ts_mc *m, const char *arch, size_t len, int derived);
 /* the length of the windows the dataset dir of n events records (DIR/length, see
  * ts_mc_save_windows): *len 0 when it records none (one sequence: a trace ingested, or a
  * set written before the windows were recorded); an error naming the file when it holds no

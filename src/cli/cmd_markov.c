@@ -245,7 +245,7 @@ int cmd_markov(int argc, char **argv)
         if (rc == 0) {
             const char *arch = NULL;
             rc = cli_dataset_arch(args.pos[0], &arch);
-            if (rc == 0) rc = ts_mc_save_windows(out, &g, arch, len);   /* 0: one chain */
+            if (rc == 0) rc = ts_mc_save_windows(out, &g, arch, len, 1);   /* 0: one chain; marked drawn */
             if (rc == 0 && events)
                 cli_say(stdout, "the events of %s (%zu window%s of %zu%s%s), other channels from the first %zu "
                         "event%s of %s%s%s%s -> %s\n", cli_input_name(events), w.n, ts_plural(w.n), w.len, named ? "; named by " : "",

@@ -156,7 +156,7 @@ int cmd_repair(int argc, char **argv)
             /* windows stay windows: their length goes with them */
             const char *arch = NULL;
             if (rc == 0) rc = cli_dataset_arch(args.pos[0], &arch);
-            if (rc == 0) rc = ts_mc_save_windows(out, &m, arch, len);
+            if (rc == 0) rc = ts_mc_save_windows(out, &m, arch, len, 1);
             if (rc == 0) {
                 ts_constraints_validity(&k, &m, len, &after);
                 /* constraints of another trace: why so much changed, as eval notes names the real

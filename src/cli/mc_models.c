@@ -95,7 +95,7 @@ static int generate_save(ts_mc_model *m, size_t n, size_t L, const char *out, co
     int rc = ts_mc_model_generate(m, n, L, ro, &g);
     if (rc == 0) {
         double dt = ts_now() - t0;
-        rc = ts_mc_save_windows(out, &g, arch, L);   /* the windows' length with them */
+        rc = ts_mc_save_windows(out, &g, arch, L, 1);   /* the windows' length with them, marked drawn */
         if (rc == 0) printf("%s: generated %zu window%s of %zu event%s in %.2f s (seed %llu%s) -> %s\n", m->ops->name,
                             n, ts_plural(n), L, ts_plural(L), dt, (unsigned long long)ro->seed, what, out);
         ts_mc_free(&g);
@@ -382,7 +382,7 @@ int impute_channels(const char *path, const char *chfrom, int given, const char 
     unknown += unknown_mc;
     double secs = ts_now() - t0;
     const char *arch = NULL;
-    if (out && (cli_dataset_arch(input, &arch) || ts_mc_save_windows(out, &y, arch, L) != 0)) { cli_fail(); goto done; }
+    if (out && (cli_dataset_arch(input, &arch) || ts_mc_save_windows(out, &y, arch, L, 1) != 0)) { cli_fail(); goto done; }
     if (unknown)   /* after the last error it could be followed by: an error is one line */
         cli_say(stderr, "tracesynth: note: impute: %zu observed %s the model never saw; it reads %s as <unk>\n", unknown,
                 unknown == 1 ? "event has a name" : "events have names", unknown == 1 ? "it" : "them");

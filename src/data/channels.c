@@ -315,12 +315,12 @@ int ts_mc_save_arch(const char *dir, const ts_mc *m, const char *arch)
     return mc_save(dir, m, 1, arch, 0, 0);
 }
 
-int ts_mc_save_windows(const char *dir, const ts_mc *m, const char *arch, size_t len)
+int ts_mc_save_windows(const char *dir, const ts_mc *m, const char *arch, size_t len, int derived)
 {
     if (!dir) return ts_fail_null(__func__, "dir");
     if (!m) return ts_fail_null(__func__, "m");
     if (arch_name(__func__, dir, &arch)) return -1;
-    return mc_save(dir, m, 1, arch, len, 1);
+    return mc_save(dir, m, 1, arch, len, derived != 0);
 }
 
 int ts_mc_window_length(const char *dir, size_t n, size_t *len)

@@ -147,7 +147,7 @@ static void save_repaired(const ts_mc *c, size_t n, size_t len, const char *arch
         fprintf(stderr, "fuzz: repair gave %zu events of %zu (windows of %zu)\n", c->n, n, len);
         abort();
     }
-    if (ts_mc_save_windows(out, c, arch, len) != 0) {
+    if (ts_mc_save_windows(out, c, arch, len, 1) != 0) {
         fuzz_check_error();
         return;
     }
