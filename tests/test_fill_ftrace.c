@@ -1744,6 +1744,25 @@ static void bench_keep_checked_first(void)
     }
 }
 
+/* a --keep folder made at the name of a dataset's own file it does not have yet
+ * (DS/time_ns.npy of a dataset without times) would be read as that file the next time the
+ * dataset is loaded: refused before the trace is analysed, nothing made */
+static void bench_keep_not_a_dataset_file(void)
+{
+    char cmd[2000], out[4096];
+    char *t = make_text(2000, 0, 0, 0);
+    write_file(at("kds.trace"), t);
+    free(t);
+    mkdir(at("kds"), 0755);
+    write_file(at("kds/stream.txt"), "0,1,0,1\n");
+    snprintf(cmd, sizeof cmd, "bench fill %s --rates 0.05 --burst-min 2 --burst-max 6 -q --keep %s",
+             at("kds.trace"), at("kds/time_ns.npy"));
+    CHECK_MSG(run_output(cmd, out, sizeof out) == 1 && strstr(out, "time_ns.npy: a file of the dataset ") &&
+                  strstr(out, "which --keep ") && strstr(out, "give another DIR") && !strstr(out, "truth:") &&
+                  strchr(out, '\n') == out + strlen(out) - 1, "%s", out);
+    CHECK(!ts_file_exists(at("kds/time_ns.npy")));
+}
+
 /* an output fill cannot write (the input itself, a path through a file, a directory) is
  * refused before the models are trained, which takes minutes for mdm, not after */
 static void fill_output_refused_before_training(void)
@@ -3826,6 +3845,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(bench_wants_a_complete_trace);
     RUN(one_burst_reads_as_one);
     RUN(bench_keep_checked_first);
+    RUN(bench_keep_not_a_dataset_file);
     RUN(drop_output_checked_first);
     RUN(fill_full_disk_names_output);
     RUN(drop_gz_full_disk_names_output);

@@ -282,7 +282,8 @@ int bench_fill(int argc, char **argv)
             ts_opt_free(&args);
             return cli_fail();
         }
-        if (ts_out_dir_make(work, &made) != 0) {
+        /* a folder made at the name of a dataset's or a split's own file would be read as it */
+        if (cli_output_not_dataset(work, "--keep", keep, "DIR", NULL, 0) || ts_out_dir_make(work, &made) != 0) {
             ts_opt_free(&args);
             return cli_fail();
         }
