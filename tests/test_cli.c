@@ -4258,6 +4258,36 @@ static void outputs_keep_other_datasets(void)
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s: %s", cmd, err);
 }
 
+/* a dataset whose own file is a link to a file elsewhere (DS/stream.txt -> ../store/s.txt):
+ * an output named as that file is written where the link leads, over the dataset's data,
+ * so it is refused by its name too, the file kept */
+static void outputs_keep_linked_dataset_files(void)
+{
+    char cmd[4096], err[2048], ds[600], store[600], keep[700], path[700];
+    snprintf(ds, sizeof ds, "%s/lk-ds", dir);
+    snprintf(store, sizeof store, "%s/lk-store", dir);
+    REQUIRE(save_motif_dataset(ds, 300) == 0);
+    REQUIRE(mkdir(store, 0755) == 0);
+    snprintf(cmd, sizeof cmd, "mv '%s/stream.txt' '%s/s.txt' && ln -s ../lk-store/s.txt '%s/stream.txt' && "
+             "cp '%s/s.txt' '%s/keep.txt'", ds, store, ds, store, store);
+    REQUIRE(system(cmd) == 0);
+    snprintf(keep, sizeof keep, "%s/keep.txt", store);
+    snprintf(path, sizeof path, "%s/stream.txt", ds);
+    const char *forms[] = {"export %s/ds -o %s", "constraints %s/ds -o %s",
+                           "train --model ngram %s/ds --length 40 -o %s"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(cmd, sizeof cmd, forms[i], dir, path);
+        const int rc = run_cli(cmd, err, sizeof err);
+        CHECK_MSG(rc == 1 && strstr(err, "lk-ds/stream.txt: a file of the dataset ") && strstr(err, "would write over"),
+                  "%s: exit %d: %s", cmd, rc, err);
+    }
+    snprintf(cmd, sizeof cmd, "%s/s.txt", store);
+    CHECK_MSG(files_equal(cmd, keep), "%s changed", cmd);
+    /* the dataset read itself, so linked: named as the one read */
+    snprintf(cmd, sizeof cmd, "export %s -o %s", ds, path);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "lk-ds that this command reads"), "%s", err);
+}
+
 /* a folder output (a dataset, a split, a CTF trace, impute's files) made at the name of a
  * dataset's own file that it does not have yet (OTHER/time_ns.npy, OTHER/dt.npy: a dataset
  * without times or Δt) would be read as that file the next time the dataset is loaded,
@@ -4492,6 +4522,7 @@ TEST_MAIN("cli", {
     RUN(multi_channel_name_not_unknown);
     RUN(outputs_keep_other_datasets);
     RUN(folder_outputs_keep_other_datasets);
+    RUN(outputs_keep_linked_dataset_files);
     RUN(directory_for_windows_trailing_slash);
     RUN(command_hints_quote_paths);
     RUN(split_into_a_dataset_trailing_slash);

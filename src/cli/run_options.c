@@ -671,8 +671,11 @@ int cli_output_not_dataset(const char *path, const char *opt, const char *given,
     /* a dataset the command reads first, named as such (a file of its sequence_length_L
      * folders too, which only its own check knows) */
     for (int i = 0; i < nreads && !read; i++)
-        if (is_dataset_file(at, reads[i], exists)) read = reads[i];
+        if (is_dataset_file(at, reads[i], exists) || (end && is_dataset_file(path, reads[i], exists))) read = reads[i];
     char *ds = read ? NULL : cli_dataset_holding(at, &what);
+    /* a dataset's own file that is a link (DS/stream.txt to a file elsewhere) by its name:
+     * written through, its data would go */
+    if (!read && !ds && end) ds = cli_dataset_holding(path, &what);
     free(end);
     if (!read && !ds) return 0;
     char yet[96] = "";   /* a name not there yet is read as theirs the next time */
