@@ -102,16 +102,17 @@ static void gradient_check(void)
 
 typedef struct { ts_split split; } toy;
 
-/* the stream 0 1 2 3 4 0 1 2 ...; windows start 3 events apart */
-static void toy_make(toy *t, size_t ntrain, size_t L)
+/* the stream 0 1 2 3 4 0 1 2 ...; windows start 3 events apart; nvalid validation
+ * windows, 20 test windows */
+static void toy_make_valid(toy *t, size_t ntrain, size_t nvalid, size_t L)
 {
     memset(t, 0, sizeof *t);
     t->split.len = L;
-    size_t N = (ntrain + 40) * L;
+    size_t N = (ntrain + nvalid + 20) * L;
     int32_t *s = ts_malloc(N * sizeof *s);
     for (size_t i = 0; i < N; i++) s[i] = (int32_t)(i % 5);
     ts_windows *w[3] = {&t->split.train, &t->split.valid, &t->split.test};
-    size_t n[3] = {ntrain, 20, 20}, off[3] = {0, ntrain * L, (ntrain + 20) * L};
+    size_t n[3] = {ntrain, nvalid, 20}, off[3] = {0, ntrain * L, (ntrain + nvalid) * L};
     for (int k = 0; k < 3; k++) {
         w[k]->n = n[k];
         w[k]->len = L;
@@ -120,6 +121,11 @@ static void toy_make(toy *t, size_t ntrain, size_t L)
     }
     t->split.train_stream.n = ntrain * L;
     t->split.train_stream.ids = s;
+}
+
+static void toy_make(toy *t, size_t ntrain, size_t L)
+{
+    toy_make_valid(t, ntrain, 20, L);
 }
 
 static void toy_free(toy *t)
@@ -1882,7 +1888,7 @@ static void cli_budget_fewer_windows(void)
     /* 10 s: the least work after the loop (25 windows) was planned at 2.6 s in a sanitizer
      * build on a busy machine, where 3 s left no time for one iteration (3 runs in 4). The
      * check below takes either answer: all 100 windows (what a build without sanitizers
-     * chose at 3 s too) or fewer */
+     * chose at 3 s too) or fewer (taken for certain in budget_fewer_windows_slow_decoding) */
     const char *budgets[2] = {"", "--budget 10s"};
     long gate = -1, dec = -1, chain = -1;
     for (int r = 0; r < 2; r++) {
@@ -1928,6 +1934,52 @@ static void cli_budget_fewer_windows(void)
              "-o %s/b3.tsm --layers 1 --channels 8 --state 4 --context 16 --iters 1 --prior 0 --valid-windows 25",
              dir, dir);
     CHECK_MSG(run_cli(cmd, err, sizeof err) != 0 && strstr(err, "valid-windows"), "%s", err);
+}
+
+/* a clock for --budget (ts_train_set_clock) that moves on by dt at each reading: every
+ * part the plan times (an iteration, a validation, a decoding) takes dt */
+typedef struct {
+    double t, dt;
+} step_clock;
+
+static double step_clock_now(void *ud)
+{
+    step_clock *c = ud;
+    return c->t += c->dt;
+}
+
+/* the plan of the choices after the loop is timed on the budget's clock: where the
+ * decoding takes as long as an iteration (0.1 s on the clock), all 500 windows would
+ * take far more than its share of --budget 20s, so the choices are made on fewer (at
+ * least 25 per position), whatever the machine's pace */
+static void budget_fewer_windows_slow_decoding(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char logp[600];
+    snprintf(logp, sizeof logp, "%s/slow.jsonl", dir);
+    remove(logp);
+    toy t;
+    toy_make_valid(&t, 40, 600, 16);
+    kvbuf kv;
+    tiny_kv(&kv, "300");
+    kv_add(&kv, "valid-every", "50");
+    kv_add(&kv, "budget", "20s");
+    ts_train_opts o = toy_opts(&t, &kv);
+    o.log_path = logp;
+    step_clock clk = {0, 0.1};
+    ts_train_set_clock(step_clock_now, &clk);
+    ts_model *m = NULL;
+    const int rc = ts_model_train("mdm", &o, &m);
+    ts_train_set_clock(NULL, NULL);
+    CHECK_MSG(rc == 0, "%s", ts_error());
+    long dec = -1, gate = -1;
+    CHECK(log_count(logp, "\"event\":\"decoding\"", "\"windows\":", &dec) == 8);
+    CHECK(log_count(logp, "\"event\":\"prior_gate\"", "\"windows\":", &gate) == 5);
+    CHECK_MSG(dec >= 25 && dec < 500 && gate == 2 * dec, "%ld windows per position for the decoding, %ld for the "
+              "weights", dec, gate);
+    ts_model_free(m);
+    toy_free(&t);
 }
 
 /* a budgeted run that takes longer than its budget (the work after the loop timed on a
@@ -3417,6 +3469,7 @@ TEST_MAIN("mdm", {
     RUN(decoding_by_blackout_size);
     RUN(cli_tune_prior);
     RUN(cli_budget_fewer_windows);
+    RUN(budget_fewer_windows_slow_decoding);
     RUN(cli_budget_diverged);
     RUN(cli_budget_resume_with);
     RUN(cli_budget_overrun_warned);

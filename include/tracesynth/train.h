@@ -75,7 +75,8 @@ typedef struct {
      * validation windows), planned to take about share_s seconds where it can be
      * made smaller, given one validation's valid_s; called before the first
      * iteration, with the parameters the run starts from; returns the seconds it
-     * expects that work to take, which the budget keeps for it (< 0: an error set) */
+     * expects that work to take, timed on ts_train_clock, which the budget keeps for
+     * it (< 0: an error set) */
     double (*after)(void *ctx, double share_s, double valid_s);
     /* optional, with `after`: the model's options that give its work after the loop the
      * plan `after` made (e.g. "--valid-windows 121"; "" where the options given do), for
@@ -270,6 +271,9 @@ void ts_train_set_hook(ts_train_hook hook, void *ud);
  * in the loop), and the log records' elapsed_s: now(ud), or the monotonic clock (ts_now)
  * where now is NULL. A caller's clock makes the pace what it says (tests) */
 void ts_train_set_clock(double (*now)(void *ud), void *ud);
+/* that clock's reading now, in seconds: what a model's own timing for a --budget plan
+ * (ts_train_net.after) reads, so that a caller's clock times it too */
+double ts_train_clock(void);
 
 /* after a ts_train_run on this thread: how many times its --budget re-planned the run
  * (0: never, or no budget), with the iterations planned before the first re-plan and

@@ -1071,6 +1071,11 @@ void ts_train_set_clock(double (*now)(void *ud), void *ud)
     budget_clock_ud = ud;
 }
 
+double ts_train_clock(void)
+{
+    return budget_now();
+}
+
 /* one int from rank 0 to every rank (as it is without MPI) */
 static int from_rank0(int v, int nranks)
 {
