@@ -10,9 +10,11 @@
 
 #include <math.h>
 #include <fcntl.h>
+#include <linux/fs.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -2620,6 +2622,65 @@ static void resume_output_over_checkpoint(void)
     }
 }
 
+/* the immutable flag of folder d set (on) or cleared: entries can then be neither made
+ * nor renamed in it, even by root; 0, or -1 where the filesystem or the process cannot */
+static int set_immutable(const char *d, int on)
+{
+    int fd = open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = -1;
+    if (fd < 0) return -1;
+    int fl;
+    if (ioctl(fd, FS_IOC_GETFLAGS, &fl) == 0) {
+        fl = on ? fl | FS_IMMUTABLE_FL : fl & ~FS_IMMUTABLE_FL;
+        rc = ioctl(fd, FS_IOC_SETFLAGS, &fl);
+    }
+    close(fd);
+    return rc;
+}
+
+/* --log LINK, a link to a file in another folder: the resume cuts the file it leads to
+ * and the run appends through the link, which stays; where that file cannot be replaced
+ * (its folder immutable), the error names the log as given, with where it leads, and
+ * the log is left as it was */
+static void resume_log_through_link(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char store[600], file[700], link[600], out[600], args[4096], err[2048];
+    snprintf(store, sizeof store, "%s/store", dir);
+    snprintf(file, sizeof file, "%s/log.jsonl", store);
+    snprintf(link, sizeof link, "%s/link.jsonl", dir);
+    snprintf(out, sizeof out, "%s/m.tsm", dir);
+    REQUIRE(mkdir(store, 0755) == 0 && symlink("store/log.jsonl", link) == 0);
+    const char *common = "--model lstm tests/fixtures/models/ds --length 16 --layers 1 --hidden 8 --batch 2 "
+                         "--valid-every 2 --threads 1 --no-progress";
+    snprintf(args, sizeof args, "train %s --iters 4 -o %s --log %s", common, out, link);
+    REQUIRE(run_cli(args, err, sizeof err) == 0);
+    /* the checkpoint of iteration 4 resumed: the log's records after its validation (the
+     * end record) cut */
+    snprintf(args, sizeof args, "train %s --iters 6 -o %s --log %s --resume %s.ckpt", common, out, link, out);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s", err);
+    struct stat st;
+    CHECK(lstat(link, &st) == 0 && S_ISLNK(st.st_mode));
+    CHECK(lstat(file, &st) == 0 && S_ISREG(st.st_mode));
+    CHECK_MSG(count_lines_with(file, "\"event\":\"start\"") == 1 && count_lines_with(file, "\"event\":\"resume\"") == 1 &&
+                  count_lines_with(file, "\"iter\":6,\"valid_loss\"") == 1 && count_lines_with(file, "\"event\":\"end\"") == 1,
+              "%ld start, %ld resume, %ld end records", count_lines_with(file, "\"event\":\"start\""),
+              count_lines_with(file, "\"event\":\"resume\""), count_lines_with(file, "\"event\":\"end\""));
+    if (set_immutable(store, 1) != 0) SKIP("no immutable folders here (chattr +i)");
+    char before[700];
+    snprintf(before, sizeof before, "%s/before.jsonl", dir);
+    snprintf(args, sizeof args, "cp %s %s", file, before);
+    const int copied = system(args) == 0;
+    snprintf(args, sizeof args, "train %s --iters 8 -o %s --log %s --resume %s.ckpt", common, out, link, out);
+    const int rc = run_cli(args, err, sizeof err);
+    set_immutable(store, 0);
+    char want[1600];
+    snprintf(want, sizeof want, "tracesynth: error: %s (a link to %s): cannot create", link, file);
+    CHECK_MSG(rc == 1 && strstr(err, want) == err, "exit %d: %s", rc, err);
+    CHECK(copied && files_equal(file, before));
+    CHECK(lstat(link, &st) == 0 && S_ISLNK(st.st_mode));
+}
+
 /* a resume whose network options differ from the checkpoint's (the first run's --layers
  * left out) says which: each differing key of the network's config, the checkpoint's value
  * and the options' (ff: the width, --ff M x C) */
@@ -2693,4 +2754,5 @@ TEST_MAIN("train", {
     RUN(frozen_not_decayed);
     RUN(resume_output_over_checkpoint);
     RUN(resume_names_differing_option);
+    RUN(resume_log_through_link);
 })

@@ -826,12 +826,10 @@ int ts_train_log_truncate(const char *path, long iter, uint64_t run)
     if (!path || ts_out_is_stream(path)) return 0;
     FILE *f = fopen(path, "rb");
     if (!f) return errno == ENOENT ? 0 : ts_fail("%s: cannot read the training log: %s", path, strerror(errno));
-    /* a log named by a link: its file is rewritten, the link kept (the run appends through it) */
-    char *real = realpath(path, NULL);
+    /* a log named by a link: ts_out_open rewrites its file and keeps the link (the run
+     * appends through it), an error naming the log as given */
     ts_outfile o;
-    int orc = ts_out_open(&o, real ? real : path);
-    free(real);
-    if (orc != 0) { fclose(f); return -1; }
+    if (ts_out_open(&o, path) != 0) { fclose(f); return -1; }
     /* the run's records: those after a start or resume record naming it. Without a run
      * (a checkpoint from before runs were named) those after one naming no run: the
      * named runs that appended to the log after it keep theirs */
