@@ -1927,6 +1927,47 @@ static void cli_ingest_drops_old_channels(void)
     ts_mc_free(&m);
 }
 
+/* links and a dataset folder: -o DS, a link to a folder, writes the dataset where it
+ * leads, the link kept; a file of the dataset that is a link (DS/stream.txt linked to a
+ * copy kept elsewhere) is replaced by the new file, the link gone and the file it led to
+ * left as it was: the folder's files are replaced together and agree with each other
+ * (stream.txt's IDs with vocab.tsv's names), which writing through the link would break
+ * for any other dataset linking that file. A split's folder alike */
+static void cli_ingest_links_in_dataset(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char cmd[1024], err[512], got[64];
+    REQUIRE(mkdir(in(d, "store"), 0755) == 0 && symlink("store", in(d, "dsf")) == 0);
+    snprintf(cmd, sizeof cmd, "ingest --from strace tests/data/strace_single.log -o %s/dsf", d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    struct stat st;
+    CHECK(lstat(in(d, "dsf"), &st) == 0 && S_ISLNK(st.st_mode));
+    CHECK(lstat(in(d, "store/stream.txt"), &st) == 0 && S_ISREG(st.st_mode));
+    /* DS/stream.txt and DS/vocab.tsv links to another dataset's files */
+    REQUIRE(mkdir(in(d, "ds"), 0755) == 0);
+    REQUIRE(symlink("../store/stream.txt", in(d, "ds/stream.txt")) == 0 &&
+            symlink("../store/vocab.tsv", in(d, "ds/vocab.tsv")) == 0);
+    write_text(in(d, "ids.txt"), "0,1,0,1,2,2,1\n");
+    snprintf(cmd, sizeof cmd, "cp %s/store/stream.txt %s/kept.txt", d, d);
+    REQUIRE(system(cmd) == 0);
+    snprintf(cmd, sizeof cmd, "ingest --from ids %s/ids.txt -o %s/ds", d, d);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    CHECK(lstat(in(d, "ds/stream.txt"), &st) == 0 && S_ISREG(st.st_mode));
+    CHECK(lstat(in(d, "ds/vocab.tsv"), &st) != 0);   /* IDs: no names, the link gone with the file */
+    FILE *f = fopen(in(d, "ds/stream.txt"), "r");
+    CHECK(f && fgets(got, sizeof got, f) && !strcmp(got, "0,1,0,1,2,2,1\n"));
+    if (f) fclose(f);
+    CHECK_MSG(files_equal(in(d, "store/stream.txt"), in(d, "kept.txt")), "the file the link led to was written");
+    CHECK(ts_file_exists(in(d, "store/vocab.tsv")));
+    /* a split: its train_stream.txt a link, replaced alike */
+    REQUIRE(mkdir(in(d, "sp"), 0755) == 0 && symlink("../kept.txt", in(d, "sp/train_stream.txt")) == 0);
+    snprintf(cmd, sizeof cmd, "split %s/dsf --length 1 --windows 1 -o %s/sp", d, d);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    CHECK(lstat(in(d, "sp/train_stream.txt"), &st) == 0 && S_ISREG(st.st_mode));
+    CHECK_MSG(files_equal(in(d, "store/stream.txt"), in(d, "kept.txt")), "the file the link led to was written");
+}
+
 /* the strace log text, ingested with --channels in a scratch directory and loaded into
  * m: 0, else -1 with the failure reported */
 static int ingest_channels_text(const char *text, ts_mc *m)
@@ -4807,6 +4848,7 @@ TEST_MAIN("data_ingest", {
     RUN(cli_ingest_output_checked_first);
     RUN(cli_ingest_input_linked_to_output);
     RUN(cli_ingest_drops_old_channels);
+    RUN(cli_ingest_links_in_dataset);
     RUN(cli_ingest_empty_comm);
     RUN(cli_ingest_huge_gap_loads);
     RUN(cli_errors_name_file_and_line);
