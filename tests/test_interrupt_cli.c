@@ -17,7 +17,9 @@ static const char *bin = "build/tracesynth";   /* TRACESYNTH, when set */
 static int ready;
 
 /* the preloaded library: TS_SHIM_RENAME names the file (its last part), TS_SHIM_SIG the signal;
- * TS_SHIM_EROFS set, a rename out of a stage fails as in a folder that may not be written */
+ * TS_SHIM_EROFS set, a rename out of a stage fails as in a folder that may not be written;
+ * TS_SHIM_ASIDE set, the signal comes once the old one of that name is moved aside into the
+ * stage (an old directory: before the new one takes its place) */
 static int build_shim(void)
 {
     return build_preload(dir, "#define _GNU_SOURCE\n#include <dlfcn.h>\n#include <errno.h>\n#include <signal.h>\n"
@@ -33,6 +35,11 @@ static int build_shim(void)
                     "    const char *last = strrchr(b, '/');\n"
                     "    last = last ? last + 1 : b;\n"
                     "    if (rc == 0 && name && sig && !strcmp(last, name) && !strstr(b, \"/.stage.\"))\n"
+                    "        raise(atoi(sig));\n"
+                    "    const char *from = strrchr(a, '/');\n"
+                    "    from = from ? from + 1 : a;\n"
+                    "    if (rc == 0 && name && sig && getenv(\"TS_SHIM_ASIDE\") && !strcmp(from, name) &&\n"
+                    "        !strstr(a, \"/.stage.\") && strstr(b, \"/.stage.\"))\n"
                     "        raise(atoi(sig));\n"
                     "    return rc;\n}\n", shim, sizeof shim);
 }
@@ -411,6 +418,49 @@ static void killed_set_read_whole(void)
     CHECK_MSG(only(kg, 4), "ingest killed, then read: %d entries in %s", count_dir(kg), kg);
 }
 
+/* SIGKILL as a CTF trace's old directory is moved aside into the stage, before the new one
+ * takes its place (drop over an earlier trace): nothing is at the trace's path then, and the
+ * next command that reads the trace (ingest, gaps - given as DIR/ -, drop, fill) completes
+ * the replacement first and reads the new trace */
+static void killed_trace_read_whole(void)
+{
+    if (!ready) SKIP("no model or no shim");
+    const char *shared = shared_path("traces/lttng/many-threads");
+    if (!shared) SKIP("no shared LTTng trace");
+    char t[4096], args[8192], err[2048], kt[600], tr[700], ds[700];
+    snprintf(t, sizeof t, "%s", shared);
+    snprintf(kt, sizeof kt, "%s/kt", dir);
+    snprintf(tr, sizeof tr, "%s/tr", kt);
+    snprintf(ds, sizeof ds, "%s/ktds", dir);
+    REQUIRE(mkdir(kt, 0755) == 0);
+    /* seed 2's trace, as a dataset: what the killed run's trace reads as */
+    snprintf(args, sizeof args, "drop %s -o %s/ktref --rate 0.01 --seed 2 -q", t, dir);
+    REQUIRE(run_cli(args, NULL, 0) == 0);
+    snprintf(args, sizeof args, "ingest --from ctf %s/ktref -o %s/ktref.ds", dir, dir);
+    REQUIRE(run_cli(args, NULL, 0) == 0);
+    static const char *const readers[4] = {"ingest --from ctf %s -o %s", "gaps %s/%.0s",
+                                           "drop %s -o %s.dr --rate 0.01 -q", "fill %s --model unigram -o %s.fl -q"};
+    for (int i = 0; i < 4; i++) {
+        snprintf(args, sizeof args, "drop %s -o %s --rate 0.01 --seed 1 -q", t, tr);
+        REQUIRE(run_cli(args, NULL, 0) == 0);   /* the old trace */
+        snprintf(args, sizeof args, "drop %s -o %s --rate 0.01 --seed 2 -q", t, tr);
+        setenv("TS_SHIM_ASIDE", "1", 1);
+        const int st = run_signalled(args, "tr", SIGKILL);
+        unsetenv("TS_SHIM_ASIDE");
+        CHECK_MSG(signalled_by(st, SIGKILL), "status 0x%x", st);
+        REQUIRE(!ts_file_exists(tr));   /* killed between the two renames */
+        char cmd[4096];
+        snprintf(cmd, sizeof cmd, readers[i], tr, ds);
+        int rc = run_cli(cmd, err, sizeof err);
+        CHECK_MSG(rc == 0, "trace killed half way, then %s: exit %d: %s", cmd, rc, err);
+        CHECK_MSG(only(kt, 1), "trace killed half way, then %s: %d entries in %s", cmd, count_dir(kt), kt);
+        snprintf(args, sizeof args, "ingest --from ctf %s -o %s", tr, ds);
+        if (i) REQUIRE(run_cli(args, NULL, 0) == 0);
+        CHECK_MSG(same("ktds/stream.txt", "ktref.ds/stream.txt"), "trace killed half way, then %s: not the new "
+                  "trace", cmd);
+    }
+}
+
 static void prepare(void)
 {
 #ifdef __SANITIZE_ADDRESS__
@@ -429,5 +479,6 @@ TEST_MAIN("interrupt_cli", {
     RUN(ingest_arch_in_the_set);
     RUN(killed_set_read_whole);
     RUN(fill_text_with_the_trace);
+    RUN(killed_trace_read_whole);
     RUN(failed_run_leaves_no_log);
 })

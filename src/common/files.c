@@ -1038,11 +1038,13 @@ int ts__stage_recover_beside(const char *path)
 {
     if (!path) return ts_fail_null(__func__, "path");
     if (ts_path_is_stdin(path)) return 0;   /* nothing lies beside standard input */
-    char *real = realpath(path, NULL);   /* a link: the set is where its file is */
-    char *dir = ts__path_dir(real ? real : path);
+    /* "trace/" is the entry trace in its folder: there also while a killed commit left none */
+    char *trim = ts_path_trim(path), *real = realpath(trim, NULL);   /* a link: the set is where its file is */
+    char *dir = ts__path_dir(real ? real : trim);
     const int rc = recover_in(dir, 0, 1);
     free(dir);
     free(real);
+    free(trim);
     return rc;
 }
 

@@ -90,6 +90,9 @@ done:
 
 char *ts__ctf_find_dir(const char *dir)
 {
+    /* a trace replaced with its set by a process killed half way (its old directory moved
+     * aside, the new one not yet in place): finished first, never read old nor missing */
+    if (ts__stage_recover_beside(dir)) return NULL;
     struct stat sb;
     if (stat(dir, &sb) != 0) {
         ts_fail("%s: cannot open: %s", dir, strerror(errno));
