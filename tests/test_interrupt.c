@@ -959,6 +959,97 @@ static void killed_dataset_reads_new(void)
     ts_remove_tree(dir);
 }
 
+/* a set of a window file's companions (generate's g.npy and g.names.txt), a vocab.tsv, a
+ * split.txt and a channel dataset's length, each old in the folder; the killed commit puts
+ * first.txt in place first (rename 1) and dies there, the rest still old. Each reader of one
+ * of them reads the new one: it completes the set first */
+static void members_write(const char *at, int new)
+{
+    char p[700];
+    const int32_t ids[3] = {new ? 7 : 1, 8, 9};
+    const size_t shape[1] = {new ? 3u : 1u};
+    snprintf(p, sizeof p, "%s/g.npy", at);
+    if (ts_npy_write(p, TS_NPY_I32, ids, 1, shape)) _exit(7);
+    snprintf(p, sizeof p, "%s/g.names.txt", at);
+    write_text(p, new ? "mmap close\n" : "read write\n");
+    ts_vocab v = {new ? 2 : 3, new ? new_names : old_names, NULL, -1};
+    snprintf(p, sizeof p, "%s/vocab.tsv", at);
+    if (ts_vocab_write(p, &v)) _exit(7);
+    snprintf(p, sizeof p, "%s/split.txt", at);
+    write_text(p, new ? "split=random\nlength=30\n" : "split=random\nlength=60\n");
+    snprintf(p, sizeof p, "%s/length", at);
+    write_text(p, new ? "3\n" : "2\n");
+    snprintf(p, sizeof p, "%s/first.txt", at);
+    write_text(p, new ? "new\n" : "old\n");
+}
+
+static void members_killed(const char *dir)
+{
+    ts_stage s;
+    if (ts_stage_open(&s, dir) != 0) _exit(3);
+    members_write(s.stage, 1);
+    const char *names[] = {"first.txt", "g.npy", "g.names.txt", "vocab.tsv", "split.txt", "length"};
+    kill_at_rename = 1;
+    ts_stage_commit(&s, names, 6);
+    _exit(6);
+}
+
+static void killed_set_members_read_new(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char stage[700], p[700];
+    static const char *const what[5] = {"ts_npy_read", "ts_windows_read_names", "ts_vocab_read",
+                                        "ts_split_record_read", "ts_mc_window_length"};
+    for (int r = 0; r < 5; r++) {
+        ts_remove_tree(dir);
+        REQUIRE(mkdir(dir, 0755) == 0);
+        members_write(dir, 0);
+        const int st = in_child(members_killed, dir);
+        REQUIRE(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+        snprintf(p, sizeof p, "%s/first.txt", dir);
+        REQUIRE(stage_in(dir, stage, sizeof stage) && file_is(p, "new\n"));
+        int rc = -1, is_new = 0;
+        if (r == 0) {
+            ts_npy a;
+            snprintf(p, sizeof p, "%s/g.npy", dir);
+            if ((rc = ts_npy_read(p, &a)) == 0) is_new = a.count == 3 && ((int32_t *)a.data)[0] == 7;
+            if (rc == 0) ts_npy_free(&a);
+        } else if (r == 1) {
+            int32_t ids[2] = {0, 1};
+            ts_windows w = {ids, 1, 2};
+            ts_vocab v;
+            char *at;
+            size_t *line;
+            snprintf(p, sizeof p, "%s/g.txt", dir);
+            rc = ts_windows_read_names(p, &w, &at, &v, &line) == 1 ? 0 : -1;
+            if (rc == 0) {
+                is_new = v.n >= 1 && v.names[0] && !strcmp(v.names[0], "mmap");
+                ts_vocab_free(&v);
+                free(at);
+                free(line);
+            }
+        } else if (r == 2) {
+            ts_vocab v;
+            snprintf(p, sizeof p, "%s/vocab.tsv", dir);
+            if ((rc = ts_vocab_read(p, &v)) == 0) is_new = v.n == 2 && !strcmp(v.names[0], "mmap");
+            if (rc == 0) ts_vocab_free(&v);
+        } else if (r == 3) {
+            ts_split_record rec;
+            snprintf(p, sizeof p, "%s/split.txt", dir);
+            if ((rc = ts_split_record_read(p, &rec)) == 0) is_new = rec.length == 30;
+            ts_split_record_free(&rec);
+        } else {
+            size_t len;
+            if ((rc = ts_mc_window_length(dir, 6, &len)) == 0) is_new = len == 3;
+        }
+        CHECK_MSG(rc == 0, "%s: %s", what[r], ts_error());
+        CHECK_MSG(is_new, "%s read its file old, beside the new first.txt", what[r]);
+        CHECK_MSG(!stage_in(dir, stage, sizeof stage), "%s: %s left", what[r], stage);
+    }
+    ts_remove_tree(dir);
+}
+
 /* a commit whose rename fails half way (after its record) puts the old set back whole,
  * and leaves no record that a later roll forward would carry out */
 static void failed_commit_puts_back(void)
@@ -1081,6 +1172,7 @@ TEST_MAIN("interrupt", {
     RUN(cut_record_is_none);
     RUN(unwritable_folder_names_the_stage);
     RUN(killed_dataset_reads_new);
+    RUN(killed_set_members_read_new);
     RUN(failed_commit_puts_back);
     RUN(reader_waits_for_a_commit_under_way);
     RUN(other_users_reader_refuses);

@@ -418,6 +418,31 @@ static void killed_set_read_whole(void)
     CHECK_MSG(only(kg, 4), "ingest killed, then read: %d entries in %s", count_dir(kg), kg);
 }
 
+/* generate --format both killed (SIGKILL) once its OUT.txt took its place: ingest --from npy
+ * OUT.npy reads the new OUT.npy and its new names, never the old ones beside the new text */
+static void killed_npy_read_whole(void)
+{
+    if (!ready) SKIP("no model or no shim");
+    char args[2048], err[2048], kn[600];
+    snprintf(kn, sizeof kn, "%s/kn", dir);
+    REQUIRE(mkdir(kn, 0755) == 0);
+    snprintf(args, sizeof args, "generate %s/ng.tsm -n 4 --length 30 --seed 2 -o %s/knref --format both", dir, dir);
+    REQUIRE(run_cli(args, NULL, 0) == 0);   /* seed 2's set, as a dataset */
+    snprintf(args, sizeof args, "ingest --from npy %s/knref.npy --concat -o %s/knref.ds", dir, dir);
+    REQUIRE(run_cli(args, NULL, 0) == 0);
+    snprintf(args, sizeof args, "generate %s/ng.tsm -n 4 --length 30 --seed 1 -o %s/g --format both", dir, kn);
+    REQUIRE(run_cli(args, NULL, 0) == 0);   /* the old set */
+    snprintf(args, sizeof args, "generate %s/ng.tsm -n 4 --length 30 --seed 2 -o %s/g --format both", dir, kn);
+    const int st = run_signalled(args, "g.txt", SIGKILL);
+    CHECK_MSG(signalled_by(st, SIGKILL), "status 0x%x", st);
+    snprintf(args, sizeof args, "ingest --from npy %s/g.npy --concat -o %s/knds", kn, dir);
+    const int rc = run_cli(args, err, sizeof err);
+    CHECK_MSG(rc == 0, "killed at g.txt, then ingest --from npy: exit %d: %s", rc, err);
+    static const char *const ds[2] = {"/stream.txt", "/vocab.tsv"};
+    CHECK_MSG(all_same("knds", "knref.ds", ds, 2), "killed at g.txt, then ingest --from npy: not the new g.npy");
+    CHECK_MSG(only(kn, 3), "killed at g.txt, then ingest --from npy: %d entries in %s", count_dir(kn), kn);
+}
+
 /* SIGKILL as a CTF trace's old directory is moved aside into the stage, before the new one
  * takes its place (drop over an earlier trace): nothing is at the trace's path then, and the
  * next command that reads the trace (ingest, gaps - given as DIR/ -, drop, fill) completes
@@ -480,5 +505,6 @@ TEST_MAIN("interrupt_cli", {
     RUN(killed_set_read_whole);
     RUN(fill_text_with_the_trace);
     RUN(killed_trace_read_whole);
+    RUN(killed_npy_read_whole);
     RUN(failed_run_leaves_no_log);
 })

@@ -328,6 +328,8 @@ int ts_mc_window_length(const char *dir, size_t n, size_t *len)
     if (!len) return ts_fail_null(__func__, "len");
     *len = 0;
     if (!dir) return ts_fail_null(__func__, "dir");
+    /* a set saved over an earlier one and killed half way: finished first */
+    if (ts_stage_recover(dir)) return -1;
     char *p = ts_path_join(dir, "length");
     int odd;
     FILE *f = ts__fopen_regular(p, &odd);

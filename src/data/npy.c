@@ -235,6 +235,9 @@ static void to_c_order(ts_npy *a)
 int ts_npy_read(const char *path, ts_npy *out)
 {
     memset(out, 0, sizeof *out);
+    /* a set it is one of (generate's OUT.npy, impute's files, a dataset's), replaced half
+     * way by a process killed: finished first */
+    if (ts__stage_recover_beside(path)) return -1;
     char *buf;
     size_t size;
     if (ts__read_file(path, &buf, &size) != 0) return -1;

@@ -351,6 +351,8 @@ int ts_split_record_read(const char *txt, ts_split_record *rec)
     if (!rec) return ts_fail_null(__func__, "rec");
     memset(rec, 0, sizeof *rec);
     if (!txt) return ts_fail_null(__func__, "txt");
+    /* a split written over an earlier one and killed half way: finished first */
+    if (ts__stage_recover_beside(txt)) return -1;
     struct stat st;   /* a record is a file: a FIFO of that name would wait for a writer */
     FILE *f = stat(txt, &st) == 0 && S_ISREG(st.st_mode) ? fopen(txt, "r") : NULL;
     if (!f) return -1;

@@ -445,6 +445,12 @@ int ts_windows_read_names(const char *windows, const ts_windows *w, char **path_
     if (stat(windows, &st) == 0 && S_ISDIR(st.st_mode)) return 0;   /* a dataset: its vocab.tsv */
     char *path = ts_windows_names_path(windows);
     if (!path) return 0;   /* standard input */
+    /* the set it is one of (generate's), replaced half way by a process killed: finished
+     * first, so that the names are the windows' */
+    if (ts__stage_recover_beside(path)) {
+        free(path);
+        return -1;
+    }
     FILE *f = fopen(path, "r");
     if (!f) {
         const int e = errno;
@@ -597,6 +603,8 @@ static int vocab_read(const char *path, ts_vocab *out, int events)
 {
     memset(out, 0, sizeof *out);
     out->unk = -1;
+    /* a dataset's or a split's, replaced half way by a process killed: finished first */
+    if (ts__stage_recover_beside(path)) return -1;
     char *buf;
     size_t size;
     if (ts__read_file(path, &buf, &size) != 0) return -1;
