@@ -960,7 +960,7 @@ static void killed_dataset_reads_new(void)
 }
 
 /* a set of a window file's companions (generate's g.npy and g.names.txt), a vocab.tsv, a
- * split.txt and a channel dataset's length, each old in the folder; the killed commit puts
+ * split.txt, a channel dataset's length and a dataset's arch, each old in the folder; the killed commit puts
  * first.txt in place first (rename 1) and dies there, the rest still old. Each reader of one
  * of them reads the new one: it completes the set first */
 static void members_write(const char *at, int new)
@@ -979,6 +979,8 @@ static void members_write(const char *at, int new)
     write_text(p, new ? "split=random\nlength=30\n" : "split=random\nlength=60\n");
     snprintf(p, sizeof p, "%s/length", at);
     write_text(p, new ? "3\n" : "2\n");
+    snprintf(p, sizeof p, "%s/arch", at);
+    write_text(p, new ? "aarch64\n" : "x86_64\n");
     snprintf(p, sizeof p, "%s/first.txt", at);
     write_text(p, new ? "new\n" : "old\n");
 }
@@ -988,9 +990,9 @@ static void members_killed(const char *dir)
     ts_stage s;
     if (ts_stage_open(&s, dir) != 0) _exit(3);
     members_write(s.stage, 1);
-    const char *names[] = {"first.txt", "g.npy", "g.names.txt", "vocab.tsv", "split.txt", "length"};
+    const char *names[] = {"first.txt", "g.npy", "g.names.txt", "vocab.tsv", "split.txt", "length", "arch"};
     kill_at_rename = 1;
-    ts_stage_commit(&s, names, 6);
+    ts_stage_commit(&s, names, 7);
     _exit(6);
 }
 
@@ -999,9 +1001,9 @@ static void killed_set_members_read_new(void)
     const char *dir = scratch_dir();
     REQUIRE(dir);
     char stage[700], p[700];
-    static const char *const what[5] = {"ts_npy_read", "ts_windows_read_names", "ts_vocab_read",
-                                        "ts_split_record_read", "ts_mc_window_length"};
-    for (int r = 0; r < 5; r++) {
+    static const char *const what[6] = {"ts_npy_read", "ts_windows_read_names", "ts_vocab_read",
+                                        "ts_split_record_read", "ts_mc_window_length", "ts_dataset_arch"};
+    for (int r = 0; r < 6; r++) {
         ts_remove_tree(dir);
         REQUIRE(mkdir(dir, 0755) == 0);
         members_write(dir, 0);
@@ -1039,9 +1041,12 @@ static void killed_set_members_read_new(void)
             snprintf(p, sizeof p, "%s/split.txt", dir);
             if ((rc = ts_split_record_read(p, &rec)) == 0) is_new = rec.length == 30;
             ts_split_record_free(&rec);
-        } else {
+        } else if (r == 4) {
             size_t len;
             if ((rc = ts_mc_window_length(dir, 6, &len)) == 0) is_new = len == 3;
+        } else {
+            ts_arch a;
+            if ((rc = ts_dataset_arch(dir, &a)) == 0) is_new = a == TS_ARCH_AARCH64;
         }
         CHECK_MSG(rc == 0, "%s: %s", what[r], ts_error());
         CHECK_MSG(is_new, "%s read its file old, beside the new first.txt", what[r]);

@@ -633,6 +633,9 @@ int ts_dataset_arch(const char *dir, ts_arch *out)
     if (!out) return ts_fail_null(__func__, "out");
     *out = TS_ARCH_UNKNOWN;
     if (!dir) return ts_fail_null(__func__, "dir");
+    /* a dataset saved over an earlier one and killed half way: finished first, never the
+     * old arch beside the new events */
+    if (ts_stage_recover(dir)) return -1;
     char *p = ts_path_join(dir, "arch");
     int odd, rc = 0;
     FILE *f = ts__fopen_regular(p, &odd);
