@@ -960,12 +960,26 @@ static void killed_dataset_reads_new(void)
 }
 
 /* a set of a window file's companions (generate's g.npy and g.names.txt), a vocab.tsv, a
- * split.txt, a channel dataset's length and a dataset's arch, each old in the folder; the killed commit puts
+ * split.txt, a channel dataset's length, a dataset's arch and a model (fill --save-model's,
+ * committed right after its trace), each old in the folder; the killed commit puts
  * first.txt in place first (rename 1) and dies there, the rest still old. Each reader of one
  * of them reads the new one: it completes the set first */
+/* the model file from (a fixture) at path */
+static void copy_to(const char *from, const char *path)
+{
+    FILE *f = fopen(from, "rb"), *g = fopen(path, "wb");
+    char buf[1 << 14];
+    size_t n;
+    while (f && g && (n = fread(buf, 1, sizeof buf, f)) > 0) fwrite(buf, 1, n, g);
+    if (f) fclose(f);
+    if (g) fclose(g);
+}
+
 static void members_write(const char *at, int new)
 {
     char p[700];
+    snprintf(p, sizeof p, "%s/m.tsm", at);
+    copy_to(new ? "tests/fixtures/models/ngram.tsm" : "tests/fixtures/models/unigram.tsm", p);
     const int32_t ids[3] = {new ? 7 : 1, 8, 9};
     const size_t shape[1] = {new ? 3u : 1u};
     snprintf(p, sizeof p, "%s/g.npy", at);
@@ -990,9 +1004,9 @@ static void members_killed(const char *dir)
     ts_stage s;
     if (ts_stage_open(&s, dir) != 0) _exit(3);
     members_write(s.stage, 1);
-    const char *names[] = {"first.txt", "g.npy", "g.names.txt", "vocab.tsv", "split.txt", "length", "arch"};
+    const char *names[] = {"first.txt", "g.npy", "g.names.txt", "vocab.tsv", "split.txt", "length", "arch", "m.tsm"};
     kill_at_rename = 1;
-    ts_stage_commit(&s, names, 7);
+    ts_stage_commit(&s, names, 8);
     _exit(6);
 }
 
@@ -1001,9 +1015,10 @@ static void killed_set_members_read_new(void)
     const char *dir = scratch_dir();
     REQUIRE(dir);
     char stage[700], p[700];
-    static const char *const what[6] = {"ts_npy_read", "ts_windows_read_names", "ts_vocab_read",
-                                        "ts_split_record_read", "ts_mc_window_length", "ts_dataset_arch"};
-    for (int r = 0; r < 6; r++) {
+    static const char *const what[7] = {"ts_npy_read", "ts_windows_read_names", "ts_vocab_read",
+                                        "ts_split_record_read", "ts_mc_window_length", "ts_dataset_arch",
+                                        "ts_model_load"};
+    for (int r = 0; r < 7; r++) {
         ts_remove_tree(dir);
         REQUIRE(mkdir(dir, 0755) == 0);
         members_write(dir, 0);
@@ -1044,9 +1059,14 @@ static void killed_set_members_read_new(void)
         } else if (r == 4) {
             size_t len;
             if ((rc = ts_mc_window_length(dir, 6, &len)) == 0) is_new = len == 3;
-        } else {
+        } else if (r == 5) {
             ts_arch a;
             if ((rc = ts_dataset_arch(dir, &a)) == 0) is_new = a == TS_ARCH_AARCH64;
+        } else {
+            ts_model *m;
+            snprintf(p, sizeof p, "%s/m.tsm", dir);
+            if ((rc = ts_model_load(p, &m)) == 0) is_new = !strcmp(m->ops->name, "ngram");
+            if (rc == 0) ts_model_free(m);
         }
         CHECK_MSG(rc == 0, "%s: %s", what[r], ts_error());
         CHECK_MSG(is_new, "%s read its file old, beside the new first.txt", what[r]);

@@ -95,7 +95,9 @@ void ts_writer_free(ts_writer *w);
 
 int  ts_reader_open(ts_reader *r, const char *path);      /* 0 / -1 (verifies CRC; NULL r or path: -1 + error) */
 /* the same; a file that is not a container at all is "PATH: NOT_ONE" (what the caller
- * expected it to be), not "not a tracesynth model or checkpoint file" */
+ * expected it to be), not "not a tracesynth model or checkpoint file". Both first complete
+ * a set's replacement killed half way in PATH's folder (ts_stage_recover, whose error where
+ * it cannot be) */
 int  ts_reader_open_as(ts_reader *r, const char *path, const char *not_one);
 /* NULL (and an error naming the file) when absent; a NULL r or tag, or a tag longer than
  * TS_TAG_MAX, is NULL + error too (here and for ts_reader_has, which then gives 0) */

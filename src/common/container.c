@@ -1,6 +1,7 @@
 /* The chunked, checksummed file container (see container.h). */
 #include "tracesynth/container.h"
 #include "tracesynth/common.h"
+#include "common/common_internal.h"
 
 #include <errno.h>
 #include <math.h>
@@ -283,6 +284,9 @@ int ts_reader_open_as(ts_reader *r, const char *path, const char *not_one)
     memset(r, 0, sizeof *r);
     if (!path) return ts_fail_null(__func__, "path");
     if (!not_one) return ts_fail_null(__func__, "not_one");
+    /* a model saved with a set (fill --save-model: committed, then killed before its rename):
+     * the set completed first, so that the file read is the committed one */
+    if (ts__stage_recover_beside(path)) return -1;
     /* a command may read its model file twice (what kind, then the model): a pipe or
      * FIFO would be empty (or block) the second time, so it is refused, before it opens */
     struct stat pre;
