@@ -1178,6 +1178,38 @@ static void other_users_reader_refuses(void)
     ts_remove_tree(dir);
 }
 
+/* a file of the set written again, by a single-file writer, after the commit was killed:
+ * the writer first completes the interrupted set, so that no later roll forward puts the
+ * killed run's older file over it (b.txt), nor removes it as a file of the set that went
+ * (c.txt) */
+static void single_writer_completes_first(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char stage[700], p[800];
+    for (int k = 1; k <= 2; k++) {
+        REQUIRE(WIFSIGNALED(killed_at(dir, k)) && stage_in(dir, stage, sizeof stage));
+        static const char *const again[] = {"b.txt", "c.txt"};
+        for (int i = 0; i < 2; i++) {
+            snprintf(p, sizeof p, "%s/%s", dir, again[i]);
+            ts_outfile o;
+            REQUIRE(ts_out_open(&o, p) == 0);
+            fputs("newer\n", o.f);
+            REQUIRE(ts_out_commit(&o) == 0);
+        }
+        CHECK_MSG(ts_stage_recover(dir) == 0, "%s", ts_error());
+        for (int i = 0; i < 2; i++) {
+            snprintf(p, sizeof p, "%s/%s", dir, again[i]);
+            CHECK_MSG(file_is(p, "newer\n"), "killed at rename %d, %s written again: the later file is lost", k,
+                      again[i]);
+        }
+        snprintf(p, sizeof p, "%s/a.txt", dir);
+        CHECK(file_is(p, "new\n"));
+        CHECK_MSG(!stage_in(dir, stage, sizeof stage), "killed at rename %d: %s left", k, stage);
+    }
+    ts_remove_tree(dir);
+}
+
 TEST_MAIN("interrupt", {
     RUN(out_commit_interrupted);
     RUN(stage_commit_interrupted);
@@ -1201,4 +1233,5 @@ TEST_MAIN("interrupt", {
     RUN(failed_commit_puts_back);
     RUN(reader_waits_for_a_commit_under_way);
     RUN(other_users_reader_refuses);
+    RUN(single_writer_completes_first);
 })

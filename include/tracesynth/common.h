@@ -152,7 +152,8 @@ int  ts_stage_commit_removing(ts_stage *s, const char *const *names, int n, cons
 void ts_stage_abort(ts_stage *s);
 /* A commit writes a record into its stage and syncs it before its first rename: the set
  * is then committed, and a process killed between two renames (SIGKILL, a power cut)
- * leaves a stage that finishes it. ts_stage_open in dir, and ts_stage_recover, carry out
+ * leaves a stage that finishes it. ts_stage_open in dir, ts_out_open of a file in dir (which
+ * a later roll forward would otherwise replace or remove), and ts_stage_recover, carry out
  * such a stage of a process that is gone (its files put in place, its removed ones
  * removed), so that dir's set is all new, never some of each; ts_stage_open also removes
  * the stages without a record (the set never committed: the old one is whole). A reader

@@ -553,6 +553,8 @@ static int open_in_place(ts_outfile *o, const char *path, int dfd)
     return 0;
 }
 
+static int recover_in(const char *dir, int sweep, int reader);
+
 int ts_out_open(ts_outfile *o, const char *path)
 {
     memset(o, 0, sizeof *o);
@@ -589,6 +591,12 @@ int ts_out_open(ts_outfile *o, const char *path)
     if (there && !S_ISREG(ds.st_mode)) return open_in_place(o, path, open(path, O_WRONLY | O_CLOEXEC));
     remove_stale(path);
     char *dir = ts__path_dir(path);
+    /* a set's replacement killed in this folder completed first: carried out later, it
+     * would put its older file over this one, or remove it as a file of the set that went */
+    if (recover_in(dir, 0, 0) != 0) {
+        free(dir);
+        return -1;
+    }
     /* a name longer than the folder holds: the unnamed file would fail only when named,
      * after the work */
     const char *sl = strrchr(path, '/');
@@ -764,7 +772,7 @@ static char *first_missing(const char *dir)
  * writes RECORD into the stage and syncs it and the stage: from then on the set is
  * committed, and the renames only carry it out. A process that dies between two of them
  * (SIGKILL, a power cut: no signal to hold) leaves a stage with its record, which the next
- * ts_stage_open or ts_stage_recover in DIR carries out (the names still in the stage put in
+ * ts_stage_open, ts_out_open or ts_stage_recover in DIR carries out (the names still in the stage put in
  * place, the names to go removed); a stage without one (the process died before its
  * record) is no commit: the old set is whole, and the stage goes. The record is
  * binary-safe: HEAD, then each entry as a letter (F a file to place, D a directory to
