@@ -1141,7 +1141,7 @@ static void reader_waits_for_a_commit_under_way(void)
 }
 
 /* what a reader of another user (nobody) says of dir: exit 0 when ts_stage_recover
- * refuses in one line holding want (which goes to stderr otherwise) */
+ * refuses in one line holding want (which goes to stderr otherwise), or, want NULL, reads */
 static const char *other_want;
 
 static void read_as_nobody(const char *dir)
@@ -1149,13 +1149,13 @@ static void read_as_nobody(const char *dir)
     if (setgid(65534) != 0 || setuid(65534) != 0) _exit(3);
     const int rc = ts_stage_recover(dir);
     const char *err = ts_error();
-    if (rc == -1 && strstr(err, other_want) && !strchr(err, '\n')) _exit(0);
+    if (other_want ? rc == -1 && strstr(err, other_want) && !strchr(err, '\n') : rc == 0) _exit(0);
     fprintf(stderr, "  as nobody: exit %d: %s\n", rc, rc ? err : "");
     _exit(1);
 }
 
 /* a committed stage that a reader of another user may not carry out (the stage and the
- * folder are not its to write), or whose record it may not read (a stage of mode 0700):
+ * folder are not its to write), or whose record it may not read (of mode 0600):
  * refused in one line, never read half replaced */
 static void other_users_reader_refuses(void)
 {
@@ -1168,7 +1168,9 @@ static void other_users_reader_refuses(void)
     other_want = "which cannot be completed here";
     int st = in_child(read_as_nobody, dir);
     CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "a stage it may not write: status 0x%x", st);
-    REQUIRE(chmod(stage, 0700) == 0);
+    char rec[800];
+    snprintf(rec, sizeof rec, "%s/.tracesynth-commit", stage);
+    REQUIRE(chmod(rec, 0600) == 0);   /* as a umask of 077 leaves it */
     other_want = "whose record cannot be read here";
     st = in_child(read_as_nobody, dir);
     CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "a stage it may not read: status 0x%x", st);
@@ -1210,6 +1212,51 @@ static void single_writer_completes_first(void)
     ts_remove_tree(dir);
 }
 
+/* what another user (nobody) may read of a file: exit 0 when it cannot open it */
+static void open_as_nobody(const char *path)
+{
+    if (setgid(65534) != 0 || setuid(65534) != 0) _exit(3);
+    FILE *f = fopen(path, "rb");
+    if (!f) _exit(0);
+    fclose(f);
+    _exit(1);
+}
+
+/* a set written over private files (mode 0600, in a folder others may list): its new files
+ * take that mode only at the commit, so until then the stage lets no other user open them
+ * by name; a stage killed at its work (never committed) is no half-replaced set to them */
+static void stage_private_until_commit(void)
+{
+    if (geteuid() != 0) SKIP("not root: no other user to read as");
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    REQUIRE(chmod(t_scratch_root, 0755) == 0 && chmod(dir, 0755) == 0);
+    char p[800], stage[700];
+    snprintf(p, sizeof p, "%s/a.txt", dir);
+    write_text(p, "old\n");
+    REQUIRE(chmod(p, 0600) == 0);
+    ts_stage s;
+    REQUIRE(ts_stage_open(&s, dir) == 0);
+    snprintf(p, sizeof p, "%s/a.txt", s.stage);
+    write_text(p, "new\n");
+    REQUIRE(chmod(p, 0644) == 0);   /* as the umask leaves it */
+    int st = in_child(open_as_nobody, p);
+    CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the new file of a private set, in the stage at its work: "
+              "status 0x%x (1: read by another user)", st);
+    const char *names[] = {"a.txt"};
+    REQUIRE(ts_stage_commit(&s, names, 1) == 0);
+    snprintf(p, sizeof p, "%s/a.txt", dir);
+    struct stat sb;
+    CHECK(stat(p, &sb) == 0 && (sb.st_mode & 0777) == 0600);
+    ts_remove_tree(dir);
+    REQUIRE(WIFSIGNALED(killed_at(dir, 0)) && stage_in(dir, stage, sizeof stage));
+    other_want = NULL;
+    st = in_child(read_as_nobody, dir);
+    CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "a stage never committed: status 0x%x", st);
+    CHECK(set_is(dir, "old\n", 0));
+    ts_remove_tree(dir);
+}
+
 TEST_MAIN("interrupt", {
     RUN(out_commit_interrupted);
     RUN(stage_commit_interrupted);
@@ -1234,4 +1281,5 @@ TEST_MAIN("interrupt", {
     RUN(reader_waits_for_a_commit_under_way);
     RUN(other_users_reader_refuses);
     RUN(single_writer_completes_first);
+    RUN(stage_private_until_commit);
 })

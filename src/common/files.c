@@ -1006,7 +1006,8 @@ static int recover_in(const char *dir, int sweep, int reader)
         record r;
         const int has = record_read(p, &r), why = errno;
         if (has < 0) {   /* a stage of another user's process that is gone: perhaps half replaced */
-            if (reader && pid != (long)getpid() && !pid_alive(pid))
+            struct stat st;   /* one others may not search was never committed (see the commit) */
+            if (reader && pid != (long)getpid() && !pid_alive(pid) && lstat(p, &st) == 0 && (st.st_mode & 011))
                 rc = ts_fail("%s: holds a replacement of its files that may be unfinished (%s), whose record cannot be "
                              "read here (%s): run any tracesynth command that reads or writes %s as a user who may "
                              "write there, which completes it",
@@ -1104,10 +1105,7 @@ int ts_stage_open(ts_stage *s, const char *dir)
         s->dir = NULL;
         return ts_fail("%s: cannot create a directory: %s", dir, strerror(e));
     }
-    dir_lock(s->stage);
-    /* a reader of the folder that another user left a stage in opens its record by name
-     * (not listed), to tell a set half replaced from a set never committed */
-    chmod(s->stage, 0711);
+    dir_lock(s->stage);   /* (0700 until its commit: its new files have their modes only then) */
     s->made = made;
     return 0;
 }
@@ -1264,6 +1262,10 @@ int ts_stage_commit_removing(ts_stage *s, const char *const *names, int n, const
             for (int j = 0; j < n && !placed; j++) placed = !strcmp(gone[i], names[j]);
             if (gsrc[i] && !placed) rk[nr] = 'R', rn[nr++] = gone[i];
         }
+        /* a reader of the folder of another user opens the record by name (the stage not
+         * listed), to tell a set half replaced from one never committed; opened to others
+         * only now that the new files have the modes of those they replace */
+        chmod(s->stage, 0711);
         rc = record_write(s->stage, rk, rn, nr);
         free(rn);
         free(rk);
