@@ -1257,6 +1257,51 @@ static void stage_private_until_commit(void)
     ts_remove_tree(dir);
 }
 
+/* what dir holds, at any depth, given to uid */
+static void chown_in(const char *dir, uid_t uid)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+        char p[1000];
+        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        if (lchown(p, uid, uid) == 0 && e->d_type == DT_DIR) chown_in(p, uid);
+    }
+    if (d) closedir(d);
+}
+
+/* a committed stage of another user (nobody) in a folder not its own (a shared one, as
+ * /tmp is): its record names files it could not replace or remove itself, so a reader or
+ * writer of this user does not carry it out (neither puts its files over ours nor removes
+ * ours) but refuses in one line; its own user completes it */
+static void others_record_not_carried_out(void)
+{
+    if (geteuid() != 0) SKIP("not root: no other user's stage to make");
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char stage[700], p[1000];
+    REQUIRE(chmod(t_scratch_root, 0755) == 0);
+    REQUIRE(WIFSIGNALED(killed_at(dir, 2)) && stage_in(dir, stage, sizeof stage));
+    REQUIRE(chmod(dir, 01777) == 0);
+    chown_in(dir, 65534);   /* the set and its stage nobody's, the folder not */
+    int rc = ts_stage_recover(dir);
+    const char *err = ts_error();
+    CHECK_MSG(rc == -1 && !strncmp(err, dir, strlen(dir)) && strstr(err, "another user") && !strchr(err, '\n'),
+              "a reader: exit %d: %s", rc, rc ? err : "");
+    ts_stage s;
+    rc = ts_stage_open(&s, dir);
+    if (rc == 0) ts_stage_abort(&s);
+    CHECK_MSG(rc == -1 && strstr(ts_error(), "another user"), "a writer: exit %d", rc);
+    snprintf(p, sizeof p, "%s/b.txt", dir);
+    CHECK_MSG(file_is(p, "old\n") && stage_in(dir, stage, sizeof stage), "another user's record carried out");
+    other_want = NULL;   /* its user completes it */
+    const int st = in_child(read_as_nobody, dir);
+    CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "as its user: status 0x%x", st);
+    CHECK(set_is(dir, "new\n", 1) && !stage_in(dir, stage, sizeof stage));
+    ts_remove_tree(dir);
+}
+
 TEST_MAIN("interrupt", {
     RUN(out_commit_interrupted);
     RUN(stage_commit_interrupted);
@@ -1282,4 +1327,5 @@ TEST_MAIN("interrupt", {
     RUN(other_users_reader_refuses);
     RUN(single_writer_completes_first);
     RUN(stage_private_until_commit);
+    RUN(others_record_not_carried_out);
 })

@@ -160,7 +160,9 @@ void ts_stage_abort(ts_stage *s);
  * calls ts_stage_recover(dir) before it reads a set's files there: 0 (one readdir, nothing
  * more where no stage is there), or -1 with one line naming dir where such a stage cannot
  * be carried out (a folder the reader may not write), its record cannot be read (another
- * user's stage, of a process that is gone) or its process is still at it */
+ * user's stage, of a process that is gone) or its process is still at it. A stage of
+ * another user in a folder not that user's is never carried out here (its record could
+ * name files that user may not replace): -1 naming it, for readers and writers alike */
 int  ts_stage_recover(const char *dir);
 /* files with names of their own replaced together (generate's OUT.txt, OUT.npy and
  * OUT.names.txt): each is written at ts_out_set_path(s, i), in a stage beside the files

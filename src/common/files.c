@@ -986,6 +986,18 @@ static int take_committed(const char *path, long pid, int wait)
     return -2;
 }
 
+/* a stage that another user made in a folder not that user's (a shared one, as /tmp):
+ * its record names files its user could not replace or remove there, so it is not carried
+ * out by this one (root's included); *uid its user. A stage of the folder's owner, or of
+ * this user, is */
+static int stage_of_other(const char *dir, const char *stage, uid_t *uid)
+{
+    struct stat ss, ds;
+    if (lstat(stage, &ss) != 0 || ss.st_uid == geteuid()) return 0;
+    *uid = ss.st_uid;
+    return stat(dir, &ds) != 0 || ds.st_uid != ss.st_uid;
+}
+
 /* the stages in dir of processes that are gone: a committed one carried out (then
  * removed), one without a record removed where sweep (a writer: a stage is made there
  * next). reader: a committed stage that cannot be carried out here, or whose process
@@ -1015,9 +1027,15 @@ static int recover_in(const char *dir, int sweep, int reader)
         } else if (has) {
             /* this process's own: its commit, under way in another thread */
             const int fd = pid == (long)getpid() && own_stage(p) ? -3 : take_committed(p, pid, reader);
+            uid_t uid = 0;
             if (fd == -2 && reader) {
                 rc = ts_fail("%s: its files are being replaced by a process still running (%s): read them once it "
                              "has ended", dir, e->d_name);
+            } else if (fd >= -1 && stage_of_other(dir, p, &uid)) {
+                rc = ts_fail("%s: holds an interrupted replacement of its files (%s: some new, some old) by another "
+                             "user (uid %lu), which is not carried out here: run any tracesynth command that reads or "
+                             "writes %s as that user, which completes it",
+                             dir, e->d_name, (unsigned long)uid, dir);
             } else if (fd >= -1 && roll_forward(dir, p, &r) == 0) {
                 ts_remove_tree(p);
             } else if (fd >= -1) {
