@@ -1302,6 +1302,60 @@ static void others_record_not_carried_out(void)
     ts_remove_tree(dir);
 }
 
+/* a set (or one file of it) written while another run's commit was still at its renames
+ * (its stage locked, passed over when this one's stage or file was opened), that run then
+ * killed: this commit completes the killed one first, so that a later roll forward does not
+ * put the killed run's older files over the newer ones */
+static void commit_completes_one_killed_meanwhile(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    for (int one = 0; one < 2; one++) {
+        ts_remove_tree(dir);
+        REQUIRE(mkdir(dir, 0755) == 0);
+        put_set(dir, "old\n", 1);
+        int fds[2];
+        REQUIRE(pipe(fds) == 0);
+        fflush(NULL);
+        const pid_t pid = fork();
+        REQUIRE(pid >= 0);
+        if (pid == 0) {
+            close(fds[0]);
+            pause_fd = fds[1];
+            kill_k = 2;
+            commit_killed(dir);
+        }
+        close(fds[1]);
+        char c, p[700];
+        const int stopped = read(fds[0], &c, 1) == 1;
+        close(fds[0]);
+        ts_stage s;
+        ts_outfile o;
+        snprintf(p, sizeof p, "%s/b.txt", dir);
+        const int opened = stopped && (one ? ts_out_open(&o, p) : ts_stage_open(&s, dir)) == 0;
+        kill(pid, SIGKILL);
+        int st;
+        waitpid(pid, &st, 0);
+        REQUIRE(opened);
+        if (one) {
+            fputs("newer\n", o.f);
+            REQUIRE(ts_out_commit(&o) == 0);
+        } else {
+            put_set(s.stage, "newer\n", 0);
+            const char *names[] = {"a.txt", "trace", "b.txt"}, *gone[] = {"c.txt"};
+            REQUIRE(ts_stage_commit_removing(&s, names, 3, gone, 1) == 0);
+        }
+        CHECK_MSG(ts_stage_recover(dir) == 0, "%s", ts_error());
+        char stage[700];
+        char q[800];
+        snprintf(q, sizeof q, "%s/trace/metadata", dir);
+        CHECK_MSG(one ? file_is(p, "newer\n") && file_is(q, "new\n") : set_is(dir, "newer\n", 1),
+                  "%s: the killed run's older files over the newer ones", one ? "a file" : "a set");
+        CHECK(!stage_in(dir, stage, sizeof stage) && count_dir(dir) == 3);
+    }
+    ts_remove_tree(dir);
+}
+
 TEST_MAIN("interrupt", {
     RUN(out_commit_interrupted);
     RUN(stage_commit_interrupted);
@@ -1328,4 +1382,5 @@ TEST_MAIN("interrupt", {
     RUN(single_writer_completes_first);
     RUN(stage_private_until_commit);
     RUN(others_record_not_carried_out);
+    RUN(commit_completes_one_killed_meanwhile);
 })

@@ -153,9 +153,10 @@ void ts_stage_abort(ts_stage *s);
 /* A commit writes a record into its stage and syncs it before its first rename: the set
  * is then committed, and a process killed between two renames (SIGKILL, a power cut)
  * leaves a stage that finishes it. ts_stage_open in dir, ts_out_open of a file in dir (which
- * a later roll forward would otherwise replace or remove), and ts_stage_recover, carry out
- * such a stage of a process that is gone (its files put in place, its removed ones
- * removed), so that dir's set is all new, never some of each; ts_stage_open also removes
+ * a later roll forward would otherwise replace or remove), their commits again (for one
+ * killed at its renames since the open) and ts_stage_recover carry out such a stage of a
+ * process that is gone (its files put in place, its removed ones removed), so that dir's
+ * set is all new, never some of each; ts_stage_open also removes
  * the stages without a record (the set never committed: the old one is whole). A reader
  * calls ts_stage_recover(dir) before it reads a set's files there: 0 (one readdir, nothing
  * more where no stage is there), or -1 with one line naming dir where such a stage cannot

@@ -555,6 +555,15 @@ static int open_in_place(ts_outfile *o, const char *path, int dfd)
 
 static int recover_in(const char *dir, int sweep, int reader);
 
+/* a commit of another run in dir, at its renames when this output was opened (its process
+ * alive, its stage locked, passed over) and killed since, carried out before this output
+ * is put in place: left for a later reader, it would put that run's older files over the
+ * newer ones. A run still at it is waited for a while, as a reader waits; 0 / -1 */
+static int commit_after_others(const char *dir)
+{
+    return recover_in(dir, 0, 2);
+}
+
 int ts_out_open(ts_outfile *o, const char *path)
 {
     memset(o, 0, sizeof *o);
@@ -681,6 +690,17 @@ int ts_out_commit(ts_outfile *o)
     int e = errno;
     if (!bad && ferror(o->f)) bad = 1;
     if (!bad && fsync(fileno(o->f)) != 0) { bad = 1; e = errno; }
+    char *odir = ts__path_dir(o->path);
+    const int others = bad ? 0 : commit_after_others(odir);
+    free(odir);
+    if (others) {
+        fclose(o->f);
+        if (o->tmp) unlink(o->tmp);
+        live_remove(o->tmp);
+        free(o->path); free(o->tmp);
+        memset(o, 0, sizeof *o);
+        return -1;
+    }
     ts_signals_hold();
     if (!bad && !o->tmp && make_named(o->path, fileno(o->f), &o->tmp, NULL) != 0) {
         bad = 1;
@@ -1001,7 +1021,9 @@ static int stage_of_other(const char *dir, const char *stage, uid_t *uid)
 /* the stages in dir of processes that are gone: a committed one carried out (then
  * removed), one without a record removed where sweep (a writer: a stage is made there
  * next). reader: a committed stage that cannot be carried out here, or whose process
- * still carries it out, is an error (its set is half replaced). One readdir; 0 / -1 */
+ * still carries it out, is an error (its set is half replaced); 2, a writer's at its
+ * commit: such a process is waited for as a reader waits, then left to it. One readdir;
+ * 0 / -1 */
 static int recover_in(const char *dir, int sweep, int reader)
 {
     DIR *d = opendir(dir);
@@ -1019,7 +1041,7 @@ static int recover_in(const char *dir, int sweep, int reader)
         const int has = record_read(p, &r), why = errno;
         if (has < 0) {   /* a stage of another user's process that is gone: perhaps half replaced */
             struct stat st;   /* one others may not search was never committed (see the commit) */
-            if (reader && pid != (long)getpid() && !pid_alive(pid) && lstat(p, &st) == 0 && (st.st_mode & 011))
+            if (reader == 1 && pid != (long)getpid() && !pid_alive(pid) && lstat(p, &st) == 0 && (st.st_mode & 011))
                 rc = ts_fail("%s: holds a replacement of its files that may be unfinished (%s), whose record cannot be "
                              "read here (%s): run any tracesynth command that reads or writes %s as a user who may "
                              "write there, which completes it",
@@ -1028,7 +1050,7 @@ static int recover_in(const char *dir, int sweep, int reader)
             /* this process's own: its commit, under way in another thread */
             const int fd = pid == (long)getpid() && own_stage(p) ? -3 : take_committed(p, pid, reader);
             uid_t uid = 0;
-            if (fd == -2 && reader) {
+            if (fd == -2 && reader == 1) {
                 rc = ts_fail("%s: its files are being replaced by a process still running (%s): read them once it "
                              "has ended", dir, e->d_name);
             } else if (fd >= -1 && stage_of_other(dir, p, &uid)) {
@@ -1210,6 +1232,7 @@ int ts_stage_commit_removing(ts_stage *s, const char *const *names, int n, const
         sync_tree(AT_FDCWD, p, 0);
         free(p);
     }
+    rc = commit_after_others(s->dir);
     ts_signals_hold();
     for (int i = 0; i < n && rc == 0; i++) {
         src[i] = ts_path_join(s->stage, names[i]);
