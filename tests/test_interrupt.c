@@ -35,6 +35,11 @@ static int ends_with(const char *s, const char *tail)
     return n >= m && !strcmp(s + n - m, tail);
 }
 
+/* watched by failed_commit_puts_back: whether order_dir (a real path) was synced since the
+ * last rename into or out of a stage, when the stage's record was removed (-1: it was not) */
+static char order_dir[1024];
+static int dir_synced, record_gone_synced = -1;
+
 /* SIGKILL (no handler, no hold) right after the Nth rename into or out of a stage
  * succeeded (a set's commit, not a file written into the stage), as a power cut between
  * two renames of a set; 0: none */
@@ -53,6 +58,7 @@ int rename(const char *oldpath, const char *newpath)
         return -1;
     }
     int rc = (int)syscall(SYS_renameat, AT_FDCWD, oldpath, AT_FDCWD, newpath);
+    if (rc == 0 && !strstr(oldpath, "/.stage.") != !strstr(newpath, "/.stage.")) dir_synced = 0;
     if (rc == 0 && sync_watch && strstr(oldpath, "/.stage.") && !strstr(newpath, "/.stage.") &&
         ends_with(newpath, "/trace"))
         placed_synced = synced_chan && synced_trace;
@@ -675,9 +681,22 @@ static void named_temporary_goes_with_the_signal(void)
     }
 }
 
+int unlink(const char *path)
+{
+    const int rc = (int)syscall(SYS_unlinkat, AT_FDCWD, path, 0);
+    if (rc == 0 && order_dir[0] && ends_with(path, "/.tracesynth-commit")) record_gone_synced = dir_synced;
+    return rc;
+}
+
 /* fsync, the same way: which of the watched paths were synced */
 int fsync(int fd)
 {
+    if (order_dir[0]) {
+        char proc[64], at[1024];
+        snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+        const ssize_t n = readlink(proc, at, sizeof at - 1);
+        if (n > 0 && (at[n] = 0, !strcmp(at, order_dir))) dir_synced = 1;
+    }
     if (sync_watch) {
         char proc[64], at[1024];
         snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
@@ -1076,7 +1095,7 @@ static void killed_set_members_read_new(void)
 }
 
 /* a commit whose rename fails half way (after its record) puts the old set back whole,
- * and leaves no record that a later roll forward would carry out */
+ * durably, and only then removes its record, which a later roll forward would carry out */
 static void failed_commit_puts_back(void)
 {
     const char *dir = scratch_dir();
@@ -1092,10 +1111,17 @@ static void failed_commit_puts_back(void)
         const char *names[] = {"a.txt", "trace", "b.txt"}, *gone[] = {"c.txt"};
         renames_refused = at;
         refused_seen = 0;
+        REQUIRE(realpath(dir, order_dir));
+        record_gone_synced = -1;
         const int rc = ts_stage_commit_removing(&s, names, 3, gone, 1);
         renames_refused = 0;
+        order_dir[0] = 0;
         CHECK_MSG(rc == -1 && strstr(ts_error(), "cannot replace"), "rename %d refused: exit %d: %s", at, rc,
                   ts_error());
+        /* else a power cut soon after could keep the record's removal and not the renames
+         * back: some new files, no record, for good */
+        CHECK_MSG(record_gone_synced == 1, "rename %d refused: the record removed %s", at,
+                  record_gone_synced < 0 ? "never" : "before the folder's renames back were synced");
         CHECK_MSG(set_is(dir, "old\n", 0), "rename %d refused: the old set is not whole", at);
         CHECK_MSG(!stage_in(dir, stage, sizeof stage) && count_dir(dir) == 4, "rename %d refused: %d entries in %s",
                   at, count_dir(dir), dir);

@@ -1336,8 +1336,11 @@ int ts_stage_commit_removing(ts_stage *s, const char *const *names, int n, const
         }
         for (int j = 0; j < gdone; j++)
             if (gsrc[j]) rename(gold[j], gsrc[j]);
+        /* the old set whole again: no commit, once the renames back are durable (the record
+         * gone first, a power cut could keep some new files with nothing to complete them) */
+        sync_dir(s->dir);
         char *rec = ts_path_join(s->stage, RECORD);
-        if (unlink(rec) == 0) sync_dir(s->stage);   /* the old set whole again: no commit */
+        if (unlink(rec) == 0) sync_dir(s->stage);
         free(rec);
     }
     for (int i = 0; i < n; i++) { free(src[i]); free(dst[i]); free(old[i]); }
