@@ -1382,6 +1382,33 @@ static void commit_completes_one_killed_meanwhile(void)
     ts_remove_tree(dir);
 }
 
+/* a commit failing half way whose files cannot all be put back either (every rename out of
+ * the stage refused: c.txt, moved in to go, cannot come back): its record is kept with the
+ * stage, so that the set is completed (all new) once the folder may be written, never left
+ * with an old file lost and no record */
+static void failed_put_back_keeps_the_record(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    ts_remove_tree(dir);
+    REQUIRE(mkdir(dir, 0755) == 0);
+    put_set(dir, "old\n", 1);
+    ts_stage s;
+    REQUIRE(ts_stage_open(&s, dir) == 0);
+    put_set(s.stage, "new\n", 0);
+    const char *names[] = {"a.txt", "trace", "b.txt"}, *gone[] = {"c.txt"};
+    renames_refused = -1;
+    const int rc = ts_stage_commit_removing(&s, names, 3, gone, 1);
+    renames_refused = 0;
+    const char *err = ts_error();
+    CHECK_MSG(rc == -1 && strstr(err, "cannot replace") && !strchr(err, '\n'), "exit %d: %s", rc, err);
+    CHECK_MSG(ts_stage_recover(dir) == 0, "%s", ts_error());
+    char stage[700];
+    CHECK_MSG(set_is(dir, "new\n", 1) || set_is(dir, "old\n", 0), "neither the old set whole nor the new one");
+    CHECK(!stage_in(dir, stage, sizeof stage));
+    ts_remove_tree(dir);
+}
+
 TEST_MAIN("interrupt", {
     RUN(out_commit_interrupted);
     RUN(stage_commit_interrupted);
@@ -1409,4 +1436,5 @@ TEST_MAIN("interrupt", {
     RUN(stage_private_until_commit);
     RUN(others_record_not_carried_out);
     RUN(commit_completes_one_killed_meanwhile);
+    RUN(failed_put_back_keeps_the_record);
 })

@@ -1224,7 +1224,7 @@ int ts_stage_commit_removing(ts_stage *s, const char *const *names, int n, const
      * ones are placed (and put back when they are not), so that they go with the stage */
     char **gsrc = ngone > 0 ? ts_calloc((size_t)ngone, sizeof *gsrc) : NULL;
     char **gold = ngone > 0 ? ts_calloc((size_t)ngone, sizeof *gold) : NULL;
-    int rc = 0, done = 0, gdone = 0;
+    int rc = 0, done = 0, gdone = 0, back = 1;
     /* the new files durable before they take the old ones' place (outside the hold: a
      * large trace takes a while) */
     for (int i = 0; i < n; i++) {
@@ -1324,24 +1324,35 @@ int ts_stage_commit_removing(ts_stage *s, const char *const *names, int n, const
         }
         if (rename(src[done], dst[done]) != 0) {
             rc = ts_fail("%s: cannot replace: %s", dst[done], strerror(errno));
-            if (isdir[done] && old[done]) rename(old[done], dst[done]);
+            if (isdir[done] && old[done] && rename(old[done], dst[done]) != 0) back = 0;
             break;
         }
     }
     if (rc) { /* put back what was replaced, and what was to go; each new one back into the
-               * stage first, so that until the record goes, a roll forward finds the set */
+               * stage first, so that until the record goes, a roll forward finds the set (a
+               * new one that stays placed keeps its old one in the stage: placed, to it) */
         for (int j = 0; j < done; j++) {
-            rename(dst[j], src[j]);   /* (a directory is not renamed over) */
-            if (old[j]) rename(old[j], dst[j]);
+            if (rename(dst[j], src[j]) != 0) back = 0;   /* (a directory is not renamed over) */
+            else if (old[j] && rename(old[j], dst[j]) != 0) back = 0;
         }
         for (int j = 0; j < gdone; j++)
-            if (gsrc[j]) rename(gold[j], gsrc[j]);
+            if (gsrc[j] && rename(gold[j], gsrc[j]) != 0) back = 0;
         /* the old set whole again: no commit, once the renames back are durable (the record
          * gone first, a power cut could keep some new files with nothing to complete them) */
         sync_dir(s->dir);
-        char *rec = ts_path_join(s->stage, RECORD);
-        if (unlink(rec) == 0) sync_dir(s->stage);
-        free(rec);
+        if (back) {
+            char *rec = ts_path_join(s->stage, RECORD);
+            if (unlink(rec) == 0) sync_dir(s->stage);
+            free(rec);
+        } else {   /* not all back: the stage and its record kept, for the next command there */
+            ts_fail("%s; nor could the old files all be put back: the next tracesynth command that reads or writes "
+                    "%s completes the new set",
+                    ts_error(), s->dir);
+            dir_unlock(s->stage);
+            live_remove(s->stage);
+            free(s->stage);
+            s->stage = NULL;
+        }
     }
     for (int i = 0; i < n; i++) { free(src[i]); free(dst[i]); free(old[i]); }
     for (int i = 0; i < ngone; i++) { free(gsrc[i]); free(gold[i]); }
