@@ -39,6 +39,8 @@ static int ends_with(const char *s, const char *tail)
  * last rename into or out of a stage, when the stage's record was removed (-1: it was not) */
 static char order_dir[1024];
 static int dir_synced, record_gone_synced = -1;
+/* and whether it was synced since a stage was made there, at the commit's first rename */
+static int first_rename_synced = -1;
 
 /* SIGKILL (no handler, no hold) right after the Nth rename into or out of a stage
  * succeeded (a set's commit, not a file written into the stage), as a power cut between
@@ -58,7 +60,10 @@ int rename(const char *oldpath, const char *newpath)
         return -1;
     }
     int rc = (int)syscall(SYS_renameat, AT_FDCWD, oldpath, AT_FDCWD, newpath);
-    if (rc == 0 && !strstr(oldpath, "/.stage.") != !strstr(newpath, "/.stage.")) dir_synced = 0;
+    if (rc == 0 && !strstr(oldpath, "/.stage.") != !strstr(newpath, "/.stage.")) {
+        if (first_rename_synced < 0) first_rename_synced = dir_synced;
+        dir_synced = 0;
+    }
     if (rc == 0 && sync_watch && strstr(oldpath, "/.stage.") && !strstr(newpath, "/.stage.") &&
         ends_with(newpath, "/trace"))
         placed_synced = synced_chan && synced_trace;
@@ -100,6 +105,7 @@ char *mkdtemp(char *tpl)
             tpl[n - 6 + i] = digits[(x >> 33) % 36];
         }
         if (syscall(SYS_mkdir, tpl, 0700) == 0) {
+            dir_synced = 0;
             if (armed_mkdtemp) raise(armed_mkdtemp);
             return tpl;
         }
@@ -1106,13 +1112,13 @@ static void failed_commit_puts_back(void)
         REQUIRE(mkdir(dir, 0755) == 0);
         put_set(dir, "old\n", 1);
         ts_stage s;
+        REQUIRE(realpath(dir, order_dir));
+        record_gone_synced = first_rename_synced = -1;
         REQUIRE(ts_stage_open(&s, dir) == 0);
         put_set(s.stage, "new\n", 0);
         const char *names[] = {"a.txt", "trace", "b.txt"}, *gone[] = {"c.txt"};
         renames_refused = at;
         refused_seen = 0;
-        REQUIRE(realpath(dir, order_dir));
-        record_gone_synced = -1;
         const int rc = ts_stage_commit_removing(&s, names, 3, gone, 1);
         renames_refused = 0;
         order_dir[0] = 0;
@@ -1122,6 +1128,10 @@ static void failed_commit_puts_back(void)
          * back: some new files, no record, for good */
         CHECK_MSG(record_gone_synced == 1, "rename %d refused: the record removed %s", at,
                   record_gone_synced < 0 ? "never" : "before the folder's renames back were synced");
+        /* and the stage's own entry durable before any of its files left it (else a power
+         * cut could keep the renames and lose the stage, with the record) */
+        CHECK_MSG(first_rename_synced == 1, "rename %d refused: the commit's first rename %s", at,
+                  first_rename_synced < 0 ? "not seen" : "before the folder holding its stage was synced");
         CHECK_MSG(set_is(dir, "old\n", 0), "rename %d refused: the old set is not whole", at);
         CHECK_MSG(!stage_in(dir, stage, sizeof stage) && count_dir(dir) == 4, "rename %d refused: %d entries in %s",
                   at, count_dir(dir), dir);

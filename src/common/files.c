@@ -1308,6 +1308,9 @@ int ts_stage_commit_removing(ts_stage *s, const char *const *names, int n, const
          * only now that the new files have the modes of those they replace */
         chmod(s->stage, 0711);
         rc = record_write(s->stage, rk, rn, nr);
+        /* and the stage's own entry in the folder, made with no sync: else a power cut could
+         * keep renames out of it and lose the stage, its record with it */
+        if (rc == 0) sync_dir(s->dir);
         free(rn);
         free(rk);
     }
