@@ -687,8 +687,19 @@ static void named_temporary_goes_with_the_signal(void)
     }
 }
 
+/* >= 0: a byte written to it and the process stopped at the first removal of a file in a
+ * stage whose record is still there (the stage removed after its commit) */
+static int pause_unlink_fd = -1;
+
 int unlink(const char *path)
 {
+    if (pause_unlink_fd >= 0 && strstr(path, "/.stage.") && !ends_with(path, "/.tracesynth-commit")) {
+        char rec[1100];
+        const char *st = strstr(path, "/.stage.") + 1, *sl = strchr(st, '/');
+        snprintf(rec, sizeof rec, "%.*s/.tracesynth-commit", sl ? (int)(sl - path) : (int)strlen(path), path);
+        if (access(rec, F_OK) == 0 && write(pause_unlink_fd, "x", 1) == 1)
+            for (;;) pause();
+    }
     const int rc = (int)syscall(SYS_unlinkat, AT_FDCWD, path, 0);
     if (rc == 0 && order_dir[0] && ends_with(path, "/.tracesynth-commit")) record_gone_synced = dir_synced;
     return rc;
@@ -1419,6 +1430,51 @@ static void failed_put_back_keeps_the_record(void)
     ts_remove_tree(dir);
 }
 
+static void commit_then_stopped(const char *dir)
+{
+    ts_stage s;
+    if (ts_stage_open(&s, dir) != 0) _exit(3);
+    put_set(s.stage, "new\n", 0);
+    const char *names[] = {"a.txt", "trace", "b.txt"}, *gone[] = {"c.txt"};
+    pause_unlink_fd = pause_fd;
+    ts_stage_commit_removing(&s, names, 3, gone, 1);
+    _exit(0);
+}
+
+/* a set all placed and synced is no replacement under way: its record goes before the
+ * stage's old files (a large old trace takes a while to remove), so that a reader then reads
+ * the new set rather than wait and refuse it as being replaced */
+static void record_goes_before_the_old_files(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    ts_remove_tree(dir);
+    REQUIRE(mkdir(dir, 0755) == 0);
+    put_set(dir, "old\n", 1);
+    int fds[2];
+    REQUIRE(pipe(fds) == 0);
+    fflush(NULL);
+    const pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        close(fds[0]);
+        pause_fd = fds[1];
+        commit_then_stopped(dir);
+    }
+    close(fds[1]);
+    char c;
+    const int stopped = read(fds[0], &c, 1) == 1;
+    close(fds[0]);
+    const int rc = ts_stage_recover(dir);
+    CHECK_MSG(!stopped && rc == 0, "the stage removed with its record still there%s%s", rc ? ": a reader: " : "",
+              rc ? ts_error() : "");
+    kill(pid, SIGKILL);
+    int st;
+    waitpid(pid, &st, 0);
+    CHECK(set_is(dir, "new\n", 1));
+    ts_remove_tree(dir);
+}
+
 TEST_MAIN("interrupt", {
     RUN(out_commit_interrupted);
     RUN(stage_commit_interrupted);
@@ -1447,4 +1503,5 @@ TEST_MAIN("interrupt", {
     RUN(others_record_not_carried_out);
     RUN(commit_completes_one_killed_meanwhile);
     RUN(failed_put_back_keeps_the_record);
+    RUN(record_goes_before_the_old_files);
 })

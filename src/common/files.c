@@ -1362,6 +1362,11 @@ int ts_stage_commit_removing(ts_stage *s, const char *const *names, int n, const
     free(src); free(dst); free(old); free(isdir); free(gsrc); free(gold);
     if (rc == 0) {   /* the folders made now hold the set */
         sync_dir(s->dir);
+        /* the set placed and durable: the record goes before the old files (a large old
+         * trace takes a while), so that a reader meanwhile reads the set, not waits for it */
+        char *rec = ts_path_join(s->stage, RECORD);
+        unlink(rec);
+        free(rec);
         if (s->made) live_remove(s->made);
         free(s->made);
         s->made = NULL;
