@@ -1475,6 +1475,45 @@ static void record_goes_before_the_old_files(void)
     ts_remove_tree(dir);
 }
 
+/* a commit of a private set (umask 077: its record 0600) still at its renames: a reader of
+ * another user, who cannot read the record, waits for it as for any commit under way, then
+ * refuses in one line, rather than read the set half replaced */
+static void other_users_reader_waits_for_a_private_commit(void)
+{
+    if (geteuid() != 0) SKIP("not root: no other user to read as");
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    REQUIRE(chmod(t_scratch_root, 0755) == 0);
+    ts_remove_tree(dir);
+    REQUIRE(mkdir(dir, 0755) == 0);
+    put_set(dir, "old\n", 1);
+    int fds[2];
+    REQUIRE(pipe(fds) == 0);
+    fflush(NULL);
+    const pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        close(fds[0]);
+        umask(077);
+        pause_fd = fds[1];
+        kill_k = 2;
+        commit_killed(dir);
+    }
+    close(fds[1]);
+    char c;
+    const int stopped = read(fds[0], &c, 1) == 1;
+    close(fds[0]);
+    other_want = "being replaced by a process still running";
+    const int st = stopped ? in_child(read_as_nobody, dir) : -1;
+    CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status 0x%x", st);
+    kill(pid, SIGKILL);
+    int ws;
+    waitpid(pid, &ws, 0);
+    CHECK_MSG(ts_stage_recover(dir) == 0, "%s", ts_error());
+    CHECK(set_is(dir, "new\n", 1));
+    ts_remove_tree(dir);
+}
+
 TEST_MAIN("interrupt", {
     RUN(out_commit_interrupted);
     RUN(stage_commit_interrupted);
@@ -1504,4 +1543,5 @@ TEST_MAIN("interrupt", {
     RUN(commit_completes_one_killed_meanwhile);
     RUN(failed_put_back_keeps_the_record);
     RUN(record_goes_before_the_old_files);
+    RUN(other_users_reader_waits_for_a_private_commit);
 })

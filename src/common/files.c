@@ -1006,6 +1006,25 @@ static int take_committed(const char *path, long pid, int wait)
     return -2;
 }
 
+/* a committed stage whose record this user may not read (another user's, its umask 077):
+ * its process, while alive, is at its renames, and is waited for a while as take_committed
+ * waits for its lock, which this user cannot take. 1 while it is still there then */
+static int record_hidden_while(const char *stage, long pid)
+{
+    char *p = ts_path_join(stage, RECORD);
+    int hidden = 1;
+    for (int tries = 0; hidden; tries++) {
+        const int fd = open(p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+        if (fd >= 0) close(fd);
+        hidden = fd < 0 && errno == EACCES && pid_alive(pid);
+        if (!hidden || tries >= 200) break;
+        struct timespec ms10 = {0, 10 * 1000 * 1000};
+        nanosleep(&ms10, NULL);
+    }
+    free(p);
+    return hidden;
+}
+
 /* a stage that another user made in a folder not that user's (a shared one, as /tmp):
  * its record names files its user could not replace or remove there, so it is not carried
  * out by this one (root's included); *uid its user. A stage of the folder's owner, or of
@@ -1039,9 +1058,17 @@ static int recover_in(const char *dir, int sweep, int reader)
         char *p = ts_path_join(dir, e->d_name);
         record r;
         const int has = record_read(p, &r), why = errno;
-        if (has < 0) {   /* a stage of another user's process that is gone: perhaps half replaced */
+        if (has < 0) {   /* a stage of another user's process: perhaps half replaced */
             struct stat st;   /* one others may not search was never committed (see the commit) */
-            if (reader == 1 && pid != (long)getpid() && !pid_alive(pid) && lstat(p, &st) == 0 && (st.st_mode & 011))
+            const int committed = reader == 1 && pid != (long)getpid() && lstat(p, &st) == 0 && (st.st_mode & 011);
+            const int running = committed && record_hidden_while(p, pid);
+            /* not running: ended meanwhile (its record gone), or gone with it still there */
+            const int again = committed && !running ? record_read(p, &r) : 0;
+            if (again > 0) record_free(&r);
+            if (running)
+                rc = ts_fail("%s: its files are being replaced by a process still running (%s): read them once it "
+                             "has ended", dir, e->d_name);
+            else if (again < 0)
                 rc = ts_fail("%s: holds a replacement of its files that may be unfinished (%s), whose record cannot be "
                              "read here (%s): run any tracesynth command that reads or writes %s as a user who may "
                              "write there, which completes it",
