@@ -792,9 +792,9 @@ static char *first_missing(const char *dir)
  * writes RECORD into the stage and syncs it and the stage: from then on the set is
  * committed, and the renames only carry it out. A process that dies between two of them
  * (SIGKILL, a power cut: no signal to hold) leaves a stage with its record, which the next
- * ts_stage_open, ts_out_open or ts_stage_recover in DIR carries out (the names still in the stage put in
- * place, the names to go removed); a stage without one (the process died before its
- * record) is no commit: the old set is whole, and the stage goes. The record is
+ * ts_stage_open, ts_out_open or ts_stage_recover in DIR carries out (the names still in
+ * the stage put in place, the names to go removed); a stage without one (the process died
+ * before its record) is no commit: the old set is whole, and the stage goes. The record is
  * binary-safe: HEAD, then each entry as a letter (F a file to place, D a directory to
  * place, R a file to remove), the name and a NUL, then "end COUNT HASH\n", HASH the FNV-1a
  * of what comes before "end": a record cut short (or ended in zeros by a power cut) has
