@@ -1514,6 +1514,31 @@ static void other_users_reader_waits_for_a_private_commit(void)
     ts_remove_tree(dir);
 }
 
+/* a set committed into folders made for it (DIR/new/sub not there before): the folder above
+ * the first made is synced after the renames too, else a power cut soon after could lose the
+ * whole new folder, the set the command reported written with it */
+static void made_folders_durable(void)
+{
+    const char *top = scratch_dir();
+    REQUIRE(top);
+    char dir[600], p[800];
+    snprintf(dir, sizeof dir, "%s/new/sub", top);
+    ts_stage s;
+    REQUIRE(realpath(top, order_dir));
+    REQUIRE(ts_stage_open(&s, dir) == 0);
+    snprintf(p, sizeof p, "%s/a.txt", s.stage);
+    write_text(p, "new\n");
+    const char *names[] = {"a.txt"};
+    dir_synced = 0;
+    const int rc = ts_stage_commit(&s, names, 1);
+    order_dir[0] = 0;
+    REQUIRE(rc == 0);
+    snprintf(p, sizeof p, "%s/a.txt", dir);
+    CHECK(file_is(p, "new\n"));
+    CHECK_MSG(dir_synced == 1, "%s, above the folders made, not synced after the set was placed", top);
+    ts_remove_tree(top);
+}
+
 TEST_MAIN("interrupt", {
     RUN(out_commit_interrupted);
     RUN(stage_commit_interrupted);
@@ -1544,4 +1569,5 @@ TEST_MAIN("interrupt", {
     RUN(failed_put_back_keeps_the_record);
     RUN(record_goes_before_the_old_files);
     RUN(other_users_reader_waits_for_a_private_commit);
+    RUN(made_folders_durable);
 })

@@ -1237,6 +1237,23 @@ static void sync_tree(int dfd, const char *name, int depth)
     close(fd);
 }
 
+/* the folders made for a set (made: the first of them, a part of dir's path) durable in
+ * the folders that hold them, up to the one above made: else a power cut could lose the
+ * whole new folder, the set in it too */
+static void sync_made(const char *dir, const char *made)
+{
+    char *cur = ts_strdup(dir);
+    while (strlen(cur) >= strlen(made)) {
+        char *up = ts__path_dir(cur);
+        const int same = !strcmp(up, cur);
+        if (!same) sync_dir(up);
+        free(cur);
+        cur = up;
+        if (same) break;
+    }
+    free(cur);
+}
+
 int ts_stage_commit(ts_stage *s, const char *const *names, int n)
 {
     return ts_stage_commit_removing(s, names, n, NULL, 0);
@@ -1394,6 +1411,7 @@ int ts_stage_commit_removing(ts_stage *s, const char *const *names, int n, const
         char *rec = ts_path_join(s->stage, RECORD);
         unlink(rec);
         free(rec);
+        if (s->made) sync_made(s->dir, s->made);
         if (s->made) live_remove(s->made);
         free(s->made);
         s->made = NULL;
