@@ -1539,6 +1539,39 @@ static void made_folders_durable(void)
     ts_remove_tree(top);
 }
 
+/* a name of a set that is no one entry of its folder (sub/a.txt) is refused before anything
+ * is placed: its record would read as none (a record places nothing outside the folder),
+ * so a commit killed at its renames would be no commit, its stage swept, its set half new */
+static void names_with_a_slash_refused(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char p[800], stage[700];
+    for (int in_gone = 0; in_gone < 2; in_gone++) {
+        snprintf(p, sizeof p, "%s/sub", dir);
+        mkdir(p, 0755);
+        snprintf(p, sizeof p, "%s/sub/a.txt", dir);
+        write_text(p, "old\n");
+        ts_stage s;
+        REQUIRE(ts_stage_open(&s, dir) == 0);
+        snprintf(p, sizeof p, "%s/sub", s.stage);
+        REQUIRE(mkdir(p, 0755) == 0);
+        snprintf(p, sizeof p, "%s/sub/a.txt", s.stage);
+        write_text(p, "new\n");
+        snprintf(p, sizeof p, "%s/b.txt", s.stage);
+        write_text(p, "new\n");
+        const char *names[] = {in_gone ? "b.txt" : "sub/a.txt"}, *gone[] = {"sub/a.txt"};
+        const int rc = ts_stage_commit_removing(&s, names, 1, gone, in_gone);
+        const char *err = ts_error();
+        CHECK_MSG(rc == -1 && strstr(err, "sub/a.txt") && !strchr(err, '\n'), "%s: exit %d: %s",
+                  in_gone ? "to go" : "to place", rc, rc ? err : "");
+        snprintf(p, sizeof p, "%s/sub/a.txt", dir);
+        CHECK(file_is(p, "old\n"));
+        CHECK(!stage_in(dir, stage, sizeof stage));
+    }
+    ts_remove_tree(dir);
+}
+
 TEST_MAIN("interrupt", {
     RUN(out_commit_interrupted);
     RUN(stage_commit_interrupted);
@@ -1570,4 +1603,5 @@ TEST_MAIN("interrupt", {
     RUN(record_goes_before_the_old_files);
     RUN(other_users_reader_waits_for_a_private_commit);
     RUN(made_folders_durable);
+    RUN(names_with_a_slash_refused);
 })

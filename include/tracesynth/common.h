@@ -143,6 +143,7 @@ int  ts_stage_open(ts_stage *s, const char *dir);                     /* 0 / -1 
  * be there: it is not made); *base: path's last component, the name to commit (it points
  * into path) */
 int  ts_stage_open_beside(ts_stage *s, const char *path, const char **base);
+/* names (and gone, below): each one entry of dir, no '/' (others are refused) */
 int  ts_stage_commit(ts_stage *s, const char *const *names, int n);   /* 0 / -1 */
 /* the commit, with the files gone[] of dir (those of an earlier set the new one lacks)
  * removed where there; a directory of such a name is refused before anything is placed,

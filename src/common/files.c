@@ -1326,10 +1326,17 @@ int ts_stage_commit_removing(ts_stage *s, const char *const *names, int n, const
             free(p);
     }
     /* the set committed: its record, synced before the first rename (a name the record
-     * itself takes is refused) */
+     * itself takes is refused, and one that is no one entry of the folder: a record found
+     * places and removes nothing outside it, so it would read as none) */
     int lk = -1;
     for (int i = 0; i < n && rc == 0; i++)
         if (!strcmp(names[i], RECORD)) rc = ts_fail("%s: a name the commit keeps for itself", dst[i]);
+    for (int i = 0; i < n + ngone && rc == 0; i++) {
+        const char *nm = i < n ? names[i] : gone[i - n];
+        if (!record_name_ok(nm))
+            rc = ts_fail("%s: not a name of one entry of %s; a set's files are each one entry of its folder", nm,
+                         s->dir);
+    }
     if (rc == 0) {
         /* the stage locked through its renames, so that no other process carries them out
          * at once (ts_stage_open locks it, unless its table was full) */
