@@ -42,6 +42,10 @@ static int dir_synced, record_gone_synced = -1;
 /* and whether it was synced since a stage was made there, at the commit's first rename */
 static int first_rename_synced = -1;
 
+/* set by SIGUSR1 in a child that handles it: a commit stopped at a rename goes on */
+static volatile sig_atomic_t resumed;
+static void on_resume(int sig) { (void)sig; resumed = 1; }
+
 /* SIGKILL (no handler, no hold) right after the Nth rename into or out of a stage
  * succeeded (a set's commit, not a file written into the stage), as a power cut between
  * two renames of a set; 0: none */
@@ -73,9 +77,10 @@ int rename(const char *oldpath, const char *newpath)
     if (rc == 0 && kill_at_rename && !strstr(oldpath, "/.stage.") != !strstr(newpath, "/.stage.") &&
         ++renames_seen == kill_at_rename) {
         if (pause_fd < 0) raise(SIGKILL);
-        /* said, then stopped there until killed: a commit under way */
+        /* said, then stopped there until killed (or SIGUSR1, where resumed is handled): a
+         * commit under way */
         if (write(pause_fd, "x", 1) == 1)
-            for (;;) pause();
+            while (!resumed) pause();
     }
     return rc;
 }
@@ -1572,6 +1577,52 @@ static void names_with_a_slash_refused(void)
     ts_remove_tree(dir);
 }
 
+/* a commit still at its renames that a reader of another user cannot lock (its stage not
+ * that user's to open), whose record it may read (umask 022) or not (077): the reader waits
+ * for it as for a lock, and reads the new set once the commit is done within the wait */
+static void other_users_reader_waits_it_out(void)
+{
+    if (geteuid() != 0) SKIP("not root: no other user to read as");
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    REQUIRE(chmod(t_scratch_root, 0755) == 0);
+    for (int private = 0; private < 2; private++) {
+        ts_remove_tree(dir);
+        REQUIRE(mkdir(dir, 0755) == 0);
+        put_set(dir, "old\n", 1);
+        int fds[2];
+        REQUIRE(pipe(fds) == 0);
+        fflush(NULL);
+        const pid_t pid = fork();
+        REQUIRE(pid >= 0);
+        if (pid == 0) {
+            close(fds[0]);
+            signal(SIGUSR1, on_resume);
+            umask(private ? 077 : 022);
+            pause_fd = fds[1];
+            kill_k = 2;
+            commit_killed(dir);
+        }
+        close(fds[1]);
+        char c;
+        const int stopped = read(fds[0], &c, 1) == 1;
+        close(fds[0]);
+        other_want = NULL;
+        const pid_t reader = stopped ? fork() : -1;
+        if (reader == 0) read_as_nobody(dir);
+        struct timespec ms300 = {0, 300 * 1000 * 1000};
+        nanosleep(&ms300, NULL);
+        kill(pid, SIGUSR1);
+        int st = -1, ws;
+        if (reader > 0) waitpid(reader, &st, 0);
+        waitpid(pid, &ws, 0);
+        CHECK_MSG(stopped && WIFEXITED(st) && WEXITSTATUS(st) == 0, "record %s: the reader: status 0x%x",
+                  private ? "0600" : "0644", st);
+        CHECK(set_is(dir, "new\n", 1));
+    }
+    ts_remove_tree(dir);
+}
+
 TEST_MAIN("interrupt", {
     RUN(out_commit_interrupted);
     RUN(stage_commit_interrupted);
@@ -1604,4 +1655,5 @@ TEST_MAIN("interrupt", {
     RUN(other_users_reader_waits_for_a_private_commit);
     RUN(made_folders_durable);
     RUN(names_with_a_slash_refused);
+    RUN(other_users_reader_waits_it_out);
 })

@@ -980,23 +980,53 @@ static int own_stage(const char *path)
     return own;
 }
 
+/* a committed stage that this user cannot lock (another user's, or a folder without
+ * locks): its process, while alive, is at its renames, and is waited for a while as a lock
+ * is, by its record (gone once the set is placed). 1 while the record is there and the
+ * process alive, 0 once the record is gone, -1 once the process is gone with it there */
+static int record_there_while(const char *stage, long pid)
+{
+    char *p = ts_path_join(stage, RECORD);
+    int there = 1;
+    for (int tries = 0;; tries++) {
+        const int fd = open(p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+        if (fd >= 0) close(fd);
+        if (fd < 0 && (errno == ENOENT || errno == ENOTDIR)) there = 0;
+        else if (!pid_alive(pid)) there = -1;
+        if (there != 1 || tries >= 200) break;
+        struct timespec ms10 = {0, 10 * 1000 * 1000};
+        nanosleep(&ms10, NULL);
+    }
+    free(p);
+    return there;
+}
+
 /* a committed stage of another process, taken for its roll forward: a descriptor holding
  * its lock (kept while it is carried out, so that no other process does it at once), -1
  * where the folder takes no lock and its pid is no process, -2 while its process lives (it
  * holds the lock; without locks, or another user's stage that cannot be opened to lock it:
  * its pid is a process), -3 when it is gone meanwhile (its process carried it out). wait: the lock is waited for a while (a live process carries
  * its commit out in moments) */
+/* take_committed's answer for a stage it cannot lock: by its pid, its live process waited
+ * for (wait) by the record */
+static int by_pid(const char *path, long pid, int wait)
+{
+    if (pid == (long)getpid() || !pid_alive(pid)) return -1;
+    const int there = wait ? record_there_while(path, pid) : 1;
+    return there == 0 ? -3 : there < 0 ? -1 : -2;
+}
+
 static int take_committed(const char *path, long pid, int wait)
 {
     const int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0 && errno == ENOENT) return -3;
-    if (fd < 0) return pid == (long)getpid() || !pid_alive(pid) ? -1 : -2;   /* another user's: by the pid alone */
+    if (fd < 0) return by_pid(path, pid, wait);   /* another user's: by the pid alone */
     for (int tries = 0;; tries++) {
         if (flock(fd, LOCK_EX | LOCK_NB) == 0) return fd;
         if (errno == EINTR) continue;
         if (errno != EWOULDBLOCK) {   /* no locks here: by the pid alone */
             close(fd);
-            return pid == (long)getpid() || !pid_alive(pid) ? -1 : -2;
+            return by_pid(path, pid, wait);
         }
         if (!wait || tries >= 200) break;
         struct timespec ms10 = {0, 10 * 1000 * 1000};
@@ -1004,25 +1034,6 @@ static int take_committed(const char *path, long pid, int wait)
     }
     close(fd);
     return -2;
-}
-
-/* a committed stage whose record this user may not read (another user's, its umask 077):
- * its process, while alive, is at its renames, and is waited for a while as take_committed
- * waits for its lock, which this user cannot take. 1 while it is still there then */
-static int record_hidden_while(const char *stage, long pid)
-{
-    char *p = ts_path_join(stage, RECORD);
-    int hidden = 1;
-    for (int tries = 0; hidden; tries++) {
-        const int fd = open(p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-        if (fd >= 0) close(fd);
-        hidden = fd < 0 && errno == EACCES && pid_alive(pid);
-        if (!hidden || tries >= 200) break;
-        struct timespec ms10 = {0, 10 * 1000 * 1000};
-        nanosleep(&ms10, NULL);
-    }
-    free(p);
-    return hidden;
 }
 
 /* a stage that another user made in a folder not that user's (a shared one, as /tmp):
@@ -1061,14 +1072,11 @@ static int recover_in(const char *dir, int sweep, int reader)
         if (has < 0) {   /* a stage of another user's process: perhaps half replaced */
             struct stat st;   /* one others may not search was never committed (see the commit) */
             const int committed = reader == 1 && pid != (long)getpid() && lstat(p, &st) == 0 && (st.st_mode & 011);
-            const int running = committed && record_hidden_while(p, pid);
-            /* not running: ended meanwhile (its record gone), or gone with it still there */
-            const int again = committed && !running ? record_read(p, &r) : 0;
-            if (again > 0) record_free(&r);
-            if (running)
+            const int there = committed ? record_there_while(p, pid) : 0;
+            if (there == 1)
                 rc = ts_fail("%s: its files are being replaced by a process still running (%s): read them once it "
                              "has ended", dir, e->d_name);
-            else if (again < 0)
+            else if (there < 0)   /* its process gone, its record still there */
                 rc = ts_fail("%s: holds a replacement of its files that may be unfinished (%s), whose record cannot be "
                              "read here (%s): run any tracesynth command that reads or writes %s as a user who may "
                              "write there, which completes it",
