@@ -1065,6 +1065,21 @@ static void ctf_without_gaps_not_noted(void)
     }
 }
 
+/* mdm's models trained per CPU only impute and go without the chain likelihood's mixture;
+ * the one --save-model writes, for any use, has it (score --likelihood chain reads it) */
+static void mdm_saved_model_keeps_chain(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    REQUIRE(drop_fixture(d) == 0);
+    char cmd[3000], err[1024];
+    snprintf(cmd, sizeof cmd, "fill %s --model mdm --layers 1 --channels 8 --state 4 --iters 4 --threads 1 -o %s "
+             "--save-model %s -q", in(d, "dr"), in(d, "f"), in(d, "m.tsm"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    snprintf(cmd, sizeof cmd, "grep -aq '^chain_mixture=' %s", in(d, "m.tsm"));
+    CHECK_MSG(system(cmd) == 0, "%s has no chain mixture", in(d, "m.tsm"));
+}
+
 static void cli_round(void)
 {
     const char *d = scratch_dir();
@@ -2655,6 +2670,7 @@ TEST_MAIN("fill", {
     RUN(gaps_empty_trace);
     RUN(gaps_one_cpu);
     RUN(cli_round);
+    RUN(mdm_saved_model_keeps_chain);
     RUN(ctf_without_gaps_not_noted);
     RUN(bench_fill_streams_per_cpu);
     RUN(bad_input);

@@ -3183,6 +3183,62 @@ static void decoding_centre_short_windows(void)
     toy_free(&t);
 }
 
+/* a model trained to impute alone (TS_TRAIN_LEAVE_LIKELIHOOD, as fill's are) chooses no
+ * chain mixture, and its other choices and imputations are those of the model trained
+ * to make every choice */
+static void leave_likelihood(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char logp[600];
+    snprintf(logp, sizeof logp, "%s/leave.jsonl", dir);
+    toy t;
+    rand_make(&t, 40, 32, 7, 11);
+    kvbuf kv;
+    tiny_kv(&kv, "40");
+    kv_add(&kv, "valid-every", "20");
+    ts_train_opts o = toy_opts(&t, &kv);
+    o.n_ids = 7;
+    ts_model *all = NULL, *left = NULL;
+    REQUIRE(ts_model_train("mdm", &o, &all) == 0);
+    o.leave = TS_TRAIN_LEAVE_LIKELIHOOD;
+    o.log_path = logp;
+    REQUIRE(ts_model_train("mdm", &o, &left) == 0);
+    const mdm_model *a = (const mdm_model *)all, *b = (const mdm_model *)left;
+    CHECK(a->has_chain && !b->has_chain);
+    char mix[64];
+    CHECK(ts_mdm_chain_mixture(left, mix, sizeof mix, NULL, NULL) == -1);
+    CHECK(b->has_kw && b->has_gate && b->has_copy && b->has_win && b->has_steps);
+    CHECK(!memcmp(a->kw, b->kw, sizeof a->kw) && !memcmp(a->gate, b->gate, sizeof a->gate) &&
+          !memcmp(a->copy, b->copy, sizeof a->copy) && !memcmp(a->win, b->win, sizeof a->win) &&
+          !memcmp(a->steps, b->steps, sizeof a->steps));
+    FILE *f = fopen(logp, "r");
+    REQUIRE(f);
+    char line[4096];
+    int chain = 0, decoding = 0;
+    while (fgets(line, sizeof line, f)) {
+        chain += strstr(line, "\"event\":\"chain_mixture\"") != NULL;
+        decoding += strstr(line, "\"event\":\"decoding\"") != NULL;
+    }
+    fclose(f);
+    CHECK_MSG(chain == 0 && decoding > 0, "chain %d, decoding %d records", chain, decoding);
+    const ts_windows *w = &t.split.test;
+    int32_t *ya = ts_malloc(w->n * w->len * sizeof *ya), *yb = ts_malloc(w->n * w->len * sizeof *yb);
+    for (int p = 0; p < 2; p++)
+        for (size_t k = 3; k <= 12; k += 9) {
+            const ts_mask_pos pos = p ? TS_MASK_END : TS_MASK_CENTER;
+            REQUIRE(fill_with(all, w, k, pos, 0, NULL, ya) >= 0);
+            REQUIRE(fill_with(left, w, k, pos, 0, NULL, yb) >= 0);
+            CHECK_MSG(!memcmp(ya, yb, w->n * w->len * sizeof *ya), "k %zu %s: the imputations differ", k,
+                      p ? "end" : "centre");
+        }
+    free(ya);
+    free(yb);
+    ts_model_free(all);
+    ts_model_free(left);
+    toy_free(&t);
+}
+
 /* a tiny mdm of the toy (windows of 32, 7 events) whose file says the decoding
  * `steps` (a prior_steps line), loaded again; NULL on failure. No blackout takes a
  * filler outright (no prior_copy, no prior_window): every one is the network's */
@@ -3467,6 +3523,7 @@ TEST_MAIN("mdm", {
     RUN(decoding_centre_short_windows);
     RUN(decoding_per_window);
     RUN(decoding_by_blackout_size);
+    RUN(leave_likelihood);
     RUN(cli_tune_prior);
     RUN(cli_budget_fewer_windows);
     RUN(budget_fewer_windows_slow_decoding);

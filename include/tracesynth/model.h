@@ -68,7 +68,15 @@ typedef struct {
     const char *log_path;      /* JSON-lines training log, or NULL */
     int      progress;         /* show progress */
     ts_kv    kv;               /* model-specific options */
+    unsigned leave;            /* TS_TRAIN_LEAVE_* bits: choices after training the model's
+                                  one use does not read (0: every one made) */
 } ts_train_opts;
+/* ts_train_opts.leave: what a model trained for imputation alone (fill's, not saved) may
+ * leave out of the choices it makes on validation windows after training. The model
+ * imputes as it would have; what reads the choice left out (mdm: score --likelihood
+ * chain, generate --sampler chain, impute --select likelihood with --ngram-mix) reads
+ * a model without it */
+#define TS_TRAIN_LEAVE_LIKELIHOOD 1u   /* the chain likelihood's n-gram mixture (mdm) */
 
 /* the options of a run (impute, generate, bits); a NULL pointer runs with the defaults,
  * as zeroed options do */

@@ -421,7 +421,8 @@ static int f_event_tid(void *u, const ts_rw_event *e)
 /* ---- models ---- */
 #define MIN_TRAIN 2000   /* fewer events in a stream: the pooled model fills its gaps */
 
-static int train_on(fill_state *f, const int32_t *ids, size_t n, size_t L, ts_model **out, ts_split *sp)
+/* saved: the model goes to --save-model's file, for any use; else it only imputes */
+static int train_on(fill_state *f, const int32_t *ids, size_t n, size_t L, int saved, ts_model **out, ts_split *sp)
 {
     memset(sp, 0, sizeof *sp);   /* freed by the caller whatever happens */
     ts_dataset d;
@@ -463,6 +464,11 @@ static int train_on(fill_state *f, const int32_t *ids, size_t n, size_t L, ts_mo
     to.progress = f->o->progress;
     const ts_model_ops *ops = ts_model_find(f->o->model);
     to.kv = ts_kv_part(&f->o->kv, ops ? ops->run_keys : NULL, 0);   /* run options go to imputation */
+    /* a model that only imputes goes without what its likelihood alone reads (mdm's chain
+     * mixture: as long to choose as its decoding), unless the imputation ranks its
+     * candidates by that likelihood mixed as --ngram-mix says (its n-gram's order is
+     * chosen with the mixture) */
+    if (!saved && !ts_kv_get(&f->o->kv, "ngram-mix")) to.leave = TS_TRAIN_LEAVE_LIKELIHOOD;
     int rc = ts_model_train(f->o->model, &to, out);
     ts_kv_part_free(&to.kv);
     return rc;
@@ -495,7 +501,7 @@ static int train_pooled(fill_state *f, size_t L, ts_model **out)
     ts_split sp;
     if (f->o->progress)
         fprintf(stderr, "fill: training %s on the %zu event%s of every CPU\n", f->o->model, tot, ts_plural(tot));
-    int rc = train_on(f, all, tot, L, out, &sp);
+    int rc = train_on(f, all, tot, L, f->o->save_model != NULL, out, &sp);
     ts_split_free(&sp);
     free(all);
     return rc;
@@ -1172,7 +1178,7 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
             ts_split sp;
             if (o->progress)
                 fprintf(stderr, "fill: training %s on CPU %d's %zu event%s\n", o->model, ss->cpu, ss->n, ts_plural(ss->n));
-            if (train_on(&f, ss->ids, ss->n, L, &ss->model, &sp) == 0) {
+            if (train_on(&f, ss->ids, ss->n, L, 0, &ss->model, &sp) == 0) {
                 ts_model *m = ss->model;
                 calibrate_stream(&f, s, m, NULL, m->len ? m->len : Lc, (size_t)kmed);
                 ts_split_free(&sp);

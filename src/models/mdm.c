@@ -888,6 +888,7 @@ typedef struct {
     const ts_windows *valid;  /* the choices' windows after the loop */
     size_t tune_n;            /* and how many per position: --valid-windows, or fewer (--budget) */
     char after_opt[48];       /* the option that makes those fewer, for a resume */
+    unsigned leave;           /* TS_TRAIN_LEAVE_* bits: the choices not made after the loop */
 } train_ctx;
 
 /* hide positions [a, a+len) of hb (1 = hidden) each with probability t, at least one */
@@ -1059,7 +1060,9 @@ static double train_after(void *ctx, double share_s, double valid_s)
     double per = k > 1 ? (t[1] - t[0]) / ((double)(k - 1) * (double)(2 * n)) : 0;
     if (per <= 0 || per > t[0] / (double)(2 * n)) per = t[0] / (double)(2 * n);
     const double setup = t[0] - per * (double)(2 * n);
-    const size_t nv = v->n < want ? v->n : want, cw = chain_windows(want, v->n), nc = cw < v->n ? cw : v->n;
+    /* the chain's windows: none where its mixture is not chosen */
+    const int chain = !(c->leave & TS_TRAIN_LEAVE_LIKELIHOOD);
+    const size_t nv = v->n < want ? v->n : want, cw = chain_windows(want, v->n), nc = !chain ? 0 : cw < v->n ? cw : v->n;
     const double all = per * after_evals(L, nv, nc) + setup * AFTER_CALLS;
     if (all > share_s) {
         const size_t least = want < TUNE_WINDOWS_MIN ? want : TUNE_WINDOWS_MIN;
@@ -1069,7 +1072,8 @@ static double train_after(void *ctx, double share_s, double valid_s)
          * makes the same choices (the chain's share of r too) */
         if (r < nv) c->tune_n = r;
     }
-    const size_t tn = v->n < c->tune_n ? v->n : c->tune_n, tc = chain_windows(c->tune_n, v->n), cn = tc < v->n ? tc : v->n;
+    const size_t tn = v->n < c->tune_n ? v->n : c->tune_n, tc = chain_windows(c->tune_n, v->n);
+    const size_t cn = !chain ? 0 : tc < v->n ? tc : v->n;
     return 2 * valid_s + per * after_evals(L, tn, cn) + setup * AFTER_CALLS;
 }
 
@@ -1109,6 +1113,7 @@ static int model_train(ts_model **out, const ts_train_opts *o)
     c.so = &so;
     c.valid = &o->split->valid;
     c.tune_n = (size_t)so.valid_windows;
+    c.leave = o->leave;
     int rc = -1;
     if (init_params(m, o->seed) != 0) goto done;
     {   /* the IDs the training part holds (its stream with --also's, else its windows) */
@@ -1181,7 +1186,7 @@ static int model_train(ts_model **out, const ts_train_opts *o)
     /* the prior's weights: chosen on validation windows */
     if (m->prior && o->split->valid.n && o->split->valid.len >= 2 &&
         tune_prior(m, &o->split->valid, c.tune_n, chain_windows(c.tune_n, o->split->valid.n), o->seed, o->log_path,
-                   NULL, o->progress) != 0)
+                   NULL, o->progress, o->leave) != 0)
         goto done;
     rc = 0;
 done:
@@ -1803,5 +1808,5 @@ int ts_mdm_tune_prior(ts_model *base, const ts_windows *valid, size_t windows, u
     mdm_model *m = (mdm_model *)base;
     if (valid->n && valid->len > 4096) return ts_fail("tune-prior: windows of %zu events: at most 4096", valid->len);
     ts_train_log_since(ts_now(), ts_now);   /* its records' elapsed_s: from here */
-    return tune_prior(m, valid, windows, chain_windows(windows, valid->n), seed, log_path, rows, progress);
+    return tune_prior(m, valid, windows, chain_windows(windows, valid->n), seed, log_path, rows, progress, 0);
 }

@@ -337,8 +337,9 @@ size_t window_reps(const int32_t *x, const uint8_t *hid, size_t n, size_t L, siz
  * choices on validation windows were made before repeats were scored once) */
 extern int tune_every_window;
 void tune_windows(const ts_windows *v, size_t n, size_t k, int32_t *y, uint8_t *hid);
+/* leave: TS_TRAIN_LEAVE_* bits, the choices not made */
 int tune_prior(mdm_model *m, const ts_windows *v, size_t nwin, size_t nchain, uint64_t seed, const char *log,
-               ts_mdm_tune_row *rows, int progress);
+               ts_mdm_tune_row *rows, int progress, unsigned leave);
 
 /* mdm_chain.c */
 #define chain_crop ts__mdm_chain_crop

@@ -322,7 +322,8 @@ typedef struct {
 
 static long units_of(double evals) { return evals > 1 ? (long)evals : 1; }
 
-static void tune_units_of(const mdm_model *m, const ts_windows *v, size_t nwin, size_t nchain, tune_units *u)
+static void tune_units_of(const mdm_model *m, const ts_windows *v, size_t nwin, size_t nchain, unsigned leave,
+                          tune_units *u)
 {
     const size_t L = v->len, n = v->n < nwin ? v->n : nwin;
     /* the windows decoded: the distinct ones (tune_set), a position's blackout the same in all */
@@ -343,6 +344,8 @@ static void tune_units_of(const mdm_model *m, const ts_windows *v, size_t nwin, 
         u->one[kb] = units_of(k >= 2 && n ? (double)nw : 0);
         u->per_event[kb] = units_of(k >= 2 && n ? (double)nw * (double)k : 0);
     }
+    u->chain = 0;
+    if (leave & TS_TRAIN_LEAVE_LIKELIHOOD) return;
     const size_t nc = v->n < nchain ? v->n : nchain;   /* tune_chain's, the distinct ones of them */
     rep = ts_malloc((nc ? nc : 1) * sizeof *rep);
     const size_t ncd = window_reps(v->data, NULL, nc, L, rep, NULL);
@@ -465,7 +468,7 @@ static int tune_steps(mdm_model *m, const ts_windows *v, size_t nwin, uint64_t s
 static _Thread_local double tune_phase_s[3];
 
 static int tune_prior_run(mdm_model *m, const ts_windows *v, size_t nwin, size_t nchain, uint64_t seed,
-                          const char *log, ts_mdm_tune_row *rows, int progress, const tune_units *u)
+                          const char *log, ts_mdm_tune_row *rows, int progress, unsigned leave, const tune_units *u)
 {
     const double t_start = ts_now();
     memset(tune_phase_s, 0, sizeof tune_phase_s);
@@ -570,6 +573,9 @@ static int tune_prior_run(mdm_model *m, const ts_windows *v, size_t nwin, size_t
     double t = ts_now();
     if (tune_steps(m, v, nwin, seed, log, rows, progress, u) != 0) return -1;
     tune_phase_s[1] = ts_now() - t;
+    /* the mixture only the chain likelihood reads (a model that imputes alone goes without:
+     * its time was as long as the decoding's on fill's windows) */
+    if (leave & TS_TRAIN_LEAVE_LIKELIHOOD) return 0;
     ts_progress_span_part(u->chain);
     t = ts_now();
     const int rc = tune_chain(m, v, nchain, log, progress);
@@ -586,12 +592,12 @@ void ts_mdm_tune_times(double s[3])
  * validation decoding, then per size the decoding's choice (one part per decoding
  * imputed), then the chain likelihood's mixture */
 int tune_prior(mdm_model *m, const ts_windows *v, size_t nwin, size_t nchain, uint64_t seed, const char *log,
-               ts_mdm_tune_row *rows, int progress)
+               ts_mdm_tune_row *rows, int progress, unsigned leave)
 {
     tune_units u;
-    tune_units_of(m, v, nwin, nchain, &u);
+    tune_units_of(m, v, nwin, nchain, leave, &u);
     ts_progress_span_begin("tune-prior", tune_units_total(&u), progress);
-    const int rc = tune_prior_run(m, v, nwin, nchain, seed, log, rows, progress, &u);
+    const int rc = tune_prior_run(m, v, nwin, nchain, seed, log, rows, progress, leave, &u);
     ts_progress_span_end();
     return rc;
 }
