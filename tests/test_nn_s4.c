@@ -4,6 +4,9 @@
  * tests/fixtures/s4_layer.bin (tests/torch/s4_fixtures.py). */
 #include <complex.h>
 #include <stdint.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "tracesynth/common.h"
@@ -127,6 +130,56 @@ static void config_errors(void)
     REQUIRE(ts_s4_init(&s, &c) == 0);
     CHECK(s.use_fft && s.M >= 2 * c.L);
     ts_s4_free(&s);
+}
+
+/* a length whose FFT buffers (the planning's pair, the plans, the per-thread buffers and
+ * the kernels' spectra: each FFT size M complex, 8 bytes a value) cannot fit in the memory
+ * the process may use is refused before FFTW allocates them (FFTW aborts when out of
+ * memory), with one line naming the length, as other sizes past memory are; one that fits
+ * still sets up. In a child: under a 1.5 GB address-space limit */
+static void fft_buffers_past_memory(void)
+{
+#ifdef __SANITIZE_ADDRESS__
+    SKIP("a sanitizer build reserves more address space than the limit");
+#endif
+    struct rlimit old;
+    REQUIRE(getrlimit(RLIMIT_AS, &old) == 0);
+    if (old.rlim_max != RLIM_INFINITY && old.rlim_max < ((rlim_t)1500 << 20)) SKIP("the address space is limited below 1.5 GB");
+    int fd[2];
+    REQUIRE(pipe(fd) == 0);
+    const pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        close(fd[0]);
+        struct rlimit lim = old;
+        lim.rlim_cur = (rlim_t)1500 << 20;
+        char msg[1024] = "";
+        int code = 3;
+        if (setrlimit(RLIMIT_AS, &lim) == 0) {
+            ts_s4 s;
+            /* M = 2^25: 268 MB a buffer, ten of them at the least (one thread) */
+            ts_s4_config c = {.H = 1, .N = 2, .L = 1 << 24, .conv = TS_S4_CONV_FFT};
+            const int big = ts_s4_init(&s, &c);
+            snprintf(msg, sizeof msg, "%s", big == 0 ? "set up" : ts_error());
+            if (big == 0) ts_s4_free(&s);
+            c.L = 1000;
+            const int small = ts_s4_init(&s, &c);
+            if (small == 0) ts_s4_free(&s);
+            code = big == -1 && small == 0 ? 0 : 1;
+        }
+        if (write(fd[1], msg, strlen(msg)) < 0) code = 4;
+        _exit(code);
+    }
+    close(fd[1]);
+    char got[1024];
+    const ssize_t n = read(fd[0], got, sizeof got - 1);
+    close(fd[0]);
+    got[n > 0 ? n : 0] = 0;
+    int st = 0;
+    REQUIRE(waitpid(pid, &st, 0) == pid);
+    CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %d: %s", st, got);
+    CHECK_MSG(strstr(got, "s4: length 16777216") && strstr(got, "FFT") && strstr(got, "GB of memory this process may use") &&
+                  !strchr(got, '\n'), "%s", got);
 }
 
 /* ---- kernel against exp() evaluated for every l ---- */
@@ -566,6 +619,7 @@ static void torch_parity(void)
 TEST_MAIN("nn_s4", {
     RUN(legs_modes);
     RUN(config_errors);
+    RUN(fft_buffers_past_memory);
     RUN(kernel_closed_form);
     RUN(conv_paths_agree);
     RUN(gradcheck_short_direct);

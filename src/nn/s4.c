@@ -78,6 +78,21 @@ int ts_s4_init(ts_s4 *s, const ts_s4_config *c)
     if (s->use_fft) {
         s->M = fft_size(2 * c->L);
         s->khat_stride = (int)ts_round_up((size_t)s->M * 2, 16);
+        /* every buffer sized by M, checked before FFTW allocates (it aborts when out of
+         * memory): the planning's pair, the two plans (their twiddles, about M complex
+         * each), the per-thread buffers and the kernels' spectra (the layer's scratch and
+         * activations, whatever the batch) */
+        const double bytes = (4.0 * (double)s->M) * sizeof(fftwf_complex) +
+                             (double)ts_s4_conv_scratch_size(s) * sizeof(float) +
+                             (double)c->H * (double)s->khat_stride * sizeof(float);
+        char what[160];
+        snprintf(what, sizeof what, "s4: length %d x %d channels: the FFT buffers (size %d, %d threads)", c->L, c->H,
+                 s->M, s->nthreads);
+        if (ts_memory_fits(bytes > (double)SIZE_MAX ? SIZE_MAX : (size_t)bytes, what,
+                           "a shorter window or fewer channels") != 0) {
+            s->use_fft = 0;
+            return -1;
+        }
         fftwf_complex *a = fftwf_malloc(sizeof(fftwf_complex) * s->M);
         fftwf_complex *b = fftwf_malloc(sizeof(fftwf_complex) * s->M);
         if (!a || !b) {
