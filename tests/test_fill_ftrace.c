@@ -4,6 +4,7 @@
 #include "tracesynth/gaps.h"
 #include "tracesynth/common.h"
 #include "tracesynth/data.h"
+#include "tracesynth/mdm.h"
 #include "tracesynth/model.h"
 #include "data/data_internal.h"
 
@@ -1183,6 +1184,62 @@ static int copy_right_counted(ts_model *m, const int32_t *x, const uint8_t *mask
         piece_work += h * L;
     }
     return copy_right(m, x, mask, n, L, o, out);
+}
+
+/* copy_right, recording each window's blackout: its hidden events and whether the window
+ * holds events on one side of them only (the decoding mdm reads for it) */
+static ts_mdm_blackout seen_bo[64];
+static size_t nseen_bo;
+static int copy_right_seen(ts_model *m, const int32_t *x, const uint8_t *mask, size_t n, size_t L,
+                           const ts_run_opts *o, int32_t *out)
+{
+    for (size_t w = 0; w < n && nseen_bo < 64; w++) {
+        size_t h = 0, first = L, last = 0;
+        for (size_t l = 0; l < L; l++)
+            if (!mask[w * L + l]) {
+                h++;
+                if (first == L) first = l;
+                last = l;
+            }
+        seen_bo[nseen_bo++] = (ts_mdm_blackout){h, h && (first == 0 || last == L - 1)};
+    }
+    return copy_right(m, x, mask, n, L, o, out);
+}
+
+/* the blackouts fill chooses mdm's decoding for (ts__fill_blackouts) are those it gives the
+ * model: one window, or pieces, with events on both sides or on one, whatever the events
+ * around the gap; none for a model of a fixed length */
+static void fill_blackouts_as_imputed(void)
+{
+    static const ts_model_ops ops = {.name = "copy-right-seen", .impute = copy_right_seen};
+    ts_model m;
+    memset(&m, 0, sizeof m);
+    m.ops = &ops;
+    m.n_ids = 100;
+    m.piece = 16;
+    const int32_t around[40] = {3, 4, 5, 6, 7};
+    int32_t dst[80];
+    ts_kv nokv;
+    memset(&nokv, 0, sizeof nokv);
+    const size_t nls[3] = {0, 2, 40}, nrs[3] = {0, 3, 40}, ks[7] = {1, 2, 15, 16, 17, 33, 80};
+    for (int a = 0; a < 3; a++)
+        for (int b = 0; b < 3; b++)
+            for (int c = 0; c < 7; c++) {
+                nseen_bo = 0;
+                REQUIRE(ts__fill_impute(&m, around, nls[a], around, nrs[b], ks[c], 32, 0, &nokv, dst) == 0);
+                ts_mdm_blackout want[2];
+                const size_t nw = ts__fill_blackouts(&m, nls[a], nrs[b], ks[c], want);
+                for (size_t i = 0; i < nseen_bo; i++) {
+                    int found = 0;
+                    for (size_t j = 0; j < nw; j++)
+                        found |= want[j].k == seen_bo[i].k && want[j].one_side == seen_bo[i].one_side;
+                    CHECK_MSG(found, "before %zu, after %zu, gap %zu: a window of %zu hidden%s not among the %zu named",
+                              nls[a], nrs[b], ks[c], seen_bo[i].k, seen_bo[i].one_side ? " (one side)" : "", nw);
+                }
+            }
+    m.len = 8;
+    ts_mdm_blackout none[2];
+    CHECK(ts__fill_blackouts(&m, 2, 3, 20, none) == 0);
 }
 
 /* a model of any window length that takes a pass over the window per hidden event (mdm)
@@ -3814,6 +3871,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(fill_thread_names_from_anywhere);
     RUN(fill_first_events_from_the_right);
     RUN(fill_long_gap_in_pieces);
+    RUN(fill_blackouts_as_imputed);
     RUN(fill_first_events_mdm);
     RUN(gaps_count_overwritten);
     RUN(fill_gap_longer_than_trace);

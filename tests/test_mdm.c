@@ -3239,6 +3239,56 @@ static void leave_likelihood(void)
     toy_free(&t);
 }
 
+/* a model trained with TS_TRAIN_LEAVE_DECODING chooses no decoding; ts_mdm_choose_decoding
+ * then chooses it for the blackouts asked for: for every size and sides what training
+ * chooses; for some, the same for their size bucket and sides, and one event per
+ * evaluation elsewhere (as a file without the choice); once chosen, or for a model that
+ * is not mdm, nothing */
+static void decoding_chosen_for_blackouts(void)
+{
+    toy t;
+    rand_make(&t, 40, 32, 7, 11);
+    kvbuf kv;
+    tiny_kv(&kv, "40");
+    kv_add(&kv, "valid-every", "20");
+    ts_train_opts o = toy_opts(&t, &kv);
+    o.n_ids = 7;
+    ts_model *all = NULL, *left = NULL, *some = NULL, *ng = NULL;
+    REQUIRE(ts_model_train("mdm", &o, &all) == 0);
+    o.leave = TS_TRAIN_LEAVE_DECODING;
+    REQUIRE(ts_model_train("mdm", &o, &left) == 0);
+    REQUIRE(ts_model_train("mdm", &o, &some) == 0);
+    const mdm_model *a = (const mdm_model *)all, *b = (const mdm_model *)left, *c = (const mdm_model *)some;
+    CHECK(a->has_steps && !b->has_steps && !c->has_steps);
+    CHECK(b->has_kw && b->has_gate && !memcmp(a->kw, b->kw, sizeof a->kw) && !memcmp(a->gate, b->gate, sizeof a->gate));
+    /* a blackout of every size bucket, each with events on both sides and on one (windows
+     * of 32: the buckets of 20 and 40 measured at 16, half the window, as training does) */
+    static const size_t ks[5] = {1, 5, 12, 20, 40};
+    ts_mdm_blackout every[10];
+    for (int i = 0; i < 10; i++) every[i] = (ts_mdm_blackout){ks[i / 2], i % 2};
+    REQUIRE(ts_mdm_choose_decoding(left, &t.split.valid, every, 10, 42, 0) == 0);
+    CHECK(b->has_steps && !memcmp(a->steps, b->steps, sizeof a->steps));
+    const ts_mdm_blackout centre10 = {14, 0};   /* bucket 10, both sides */
+    REQUIRE(ts_mdm_choose_decoding(some, &t.split.valid, &centre10, 1, 42, 0) == 0);
+    CHECK(c->has_steps);
+    for (int i = 0; i < 10; i++)
+        CHECK_MSG(c->steps[i] == (i == 2 ? a->steps[i] : 1), "cell %d: %g (training chose %g)", i, c->steps[i],
+                  a->steps[i]);
+    /* chosen once: a second call leaves it */
+    REQUIRE(ts_mdm_choose_decoding(some, &t.split.valid, every, 10, 42, 0) == 0);
+    CHECK(c->steps[0] == 1 && c->steps[1] == 1);
+    ts_train_opts on = toy_opts(&t, &kv);
+    on.n_ids = 7;
+    on.kv = (ts_kv){0, NULL, NULL};
+    REQUIRE(ts_model_train("ngram", &on, &ng) == 0);
+    CHECK(ts_mdm_choose_decoding(ng, &t.split.valid, every, 10, 42, 0) == 0);
+    ts_model_free(all);
+    ts_model_free(left);
+    ts_model_free(some);
+    ts_model_free(ng);
+    toy_free(&t);
+}
+
 /* a tiny mdm of the toy (windows of 32, 7 events) whose file says the decoding
  * `steps` (a prior_steps line), loaded again; NULL on failure. No blackout takes a
  * filler outright (no prior_copy, no prior_window): every one is the network's */
@@ -3524,6 +3574,7 @@ TEST_MAIN("mdm", {
     RUN(decoding_per_window);
     RUN(decoding_by_blackout_size);
     RUN(leave_likelihood);
+    RUN(decoding_chosen_for_blackouts);
     RUN(cli_tune_prior);
     RUN(cli_budget_fewer_windows);
     RUN(budget_fewer_windows_slow_decoding);

@@ -65,6 +65,23 @@ typedef struct {
 } ts_mdm_tune_row;
 int ts_mdm_tune_prior(ts_model *m, const ts_windows *valid, size_t windows, uint64_t seed, const char *log_path,
                       ts_mdm_tune_row rows[5], int progress);
+/* mdm trained with TS_TRAIN_LEAVE_DECODING: impute's decoding (the whole blackout from
+ * one network evaluation, or one per hidden event) chosen for the blackouts it will
+ * fill alone (need: hidden events, and whether the window holds events on one side of
+ * them only), as training chooses it for every size: per blackout-size bucket and sides
+ * the need falls in, by imputing both ways, with the model's weights, the validation
+ * windows valid (the training's, at most as many as its choices were made on), one per
+ * event where it fills at least 1 in 2,000 more of their hidden events (and one); a
+ * bucket and sides not needed fill one event per evaluation, as a file without the
+ * choice does. A model that is not mdm, has no prior or made the choice is left as it
+ * is. 0, or -1 + error */
+typedef struct ts_mdm_blackout {
+    size_t k;
+    int one_side;
+} ts_mdm_blackout;
+int ts_mdm_choose_decoding(ts_model *m, const ts_windows *valid, const ts_mdm_blackout *need, size_t nneed,
+                           uint64_t seed, int progress);
+
 /* the seconds the last choice on this thread (ts_mdm_tune_prior, or train's after its loop)
  * took for each part: [0] the prior's weights, [1] impute's decoding, [2] the chain
  * likelihood's mixture (0 for a part it did not reach) */

@@ -77,6 +77,10 @@ typedef struct {
  * chain, generate --sampler chain, impute --select likelihood with --ngram-mix) reads
  * a model without it */
 #define TS_TRAIN_LEAVE_LIKELIHOOD 1u   /* the chain likelihood's n-gram mixture (mdm) */
+/* impute's decoding per blackout size (mdm's), which the caller chooses for the blackouts
+ * it will fill alone (ts_mdm_choose_decoding, mdm.h); until then the model imputes as a
+ * file without the choice does (one event per network evaluation) */
+#define TS_TRAIN_LEAVE_DECODING   2u
 
 /* the options of a run (impute, generate, bits); a NULL pointer runs with the defaults,
  * as zeroed options do */

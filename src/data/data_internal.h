@@ -308,5 +308,10 @@ FILE *ts__gz_open(FILE *to);
 struct ts_model;
 int ts__fill_impute(struct ts_model *m, const int32_t *left, size_t nl, const int32_t *right, size_t nr, size_t k,
                     size_t ctx, uint64_t seed, const ts_kv *kv, int32_t *dst);
+/* the blackouts (hidden events, one side seen) ts__fill_impute gives a model of any window
+ * length for a gap of k with nl events before it and nr after (ctx at least 1), for
+ * ts_mdm_choose_decoding: their number (0 for a model of a fixed length), into out (2) */
+struct ts_mdm_blackout;
+size_t ts__fill_blackouts(const struct ts_model *m, size_t nl, size_t nr, size_t k, struct ts_mdm_blackout *out);
 
 #endif

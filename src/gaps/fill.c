@@ -421,8 +421,10 @@ static int f_event_tid(void *u, const ts_rw_event *e)
 /* ---- models ---- */
 #define MIN_TRAIN 2000   /* fewer events in a stream: the pooled model fills its gaps */
 
-/* saved: the model goes to --save-model's file, for any use; else it only imputes */
-static int train_on(fill_state *f, const int32_t *ids, size_t n, size_t L, int saved, ts_model **out, ts_split *sp)
+/* saved: the model goes to --save-model's file, for any use; else it only imputes. leave:
+ * TS_TRAIN_LEAVE_* bits the caller makes itself (a stream's own model: the decoding) */
+static int train_on(fill_state *f, const int32_t *ids, size_t n, size_t L, int saved, unsigned leave, ts_model **out,
+                    ts_split *sp)
 {
     memset(sp, 0, sizeof *sp);   /* freed by the caller whatever happens */
     ts_dataset d;
@@ -468,7 +470,8 @@ static int train_on(fill_state *f, const int32_t *ids, size_t n, size_t L, int s
      * mixture: as long to choose as its decoding), unless the imputation ranks its
      * candidates by that likelihood mixed as --ngram-mix says (its n-gram's order is
      * chosen with the mixture) */
-    if (!saved && !ts_kv_get(&f->o->kv, "ngram-mix")) to.leave = TS_TRAIN_LEAVE_LIKELIHOOD;
+    to.leave = leave;
+    if (!saved && !ts_kv_get(&f->o->kv, "ngram-mix")) to.leave |= TS_TRAIN_LEAVE_LIKELIHOOD;
     int rc = ts_model_train(f->o->model, &to, out);
     ts_kv_part_free(&to.kv);
     return rc;
@@ -501,7 +504,7 @@ static int train_pooled(fill_state *f, size_t L, ts_model **out)
     ts_split sp;
     if (f->o->progress)
         fprintf(stderr, "fill: training %s on the %zu event%s of every CPU\n", f->o->model, tot, ts_plural(tot));
-    int rc = train_on(f, all, tot, L, f->o->save_model != NULL, out, &sp);
+    int rc = train_on(f, all, tot, L, f->o->save_model != NULL, 0, out, &sp);
     ts_split_free(&sp);
     free(all);
     return rc;
@@ -851,7 +854,7 @@ static size_t held_run(const sstream *ss)
  * with too few held-out events for one is measured on the other streams' held-out windows
  * (none of them trained on by its model; the pooled model leaves them out too), else on the
  * longest stretch of its own held-out events that crosses no gap */
-static void calibrate_stream(fill_state *f, size_t si, ts_model *m, const idmap *im, size_t Lw, size_t k)
+static void stream_held(fill_state *f, size_t si, size_t Lw, ts_windows *out)
 {
     sstream *ss = &f->s[si];
     ts_windows held;
@@ -874,8 +877,66 @@ static void calibrate_stream(fill_state *f, size_t si, ts_model *m, const idmap 
         ts_windows_free(&held);
         if (run >= 3) held_windows(ss, run < Lw ? run : Lw, 1, &held);
     }
-    calibrate(f, ss, m, im, &held, k);
+    *out = held;
+}
+
+static void calibrate_stream(fill_state *f, size_t si, ts_model *m, const idmap *im, size_t Lw, size_t k)
+{
+    ts_windows held;
+    stream_held(f, si, Lw, &held);
+    calibrate(f, &f->s[si], m, im, &held, k);
     ts_windows_free(&held);
+}
+
+/* one window, or pieces of m->piece (one side seen) and the rest (as one window would be);
+ * one side seen where ctx takes none of nl or nr. A fixed length chooses its decoding, if
+ * any, in training */
+size_t ts__fill_blackouts(const ts_model *m, size_t nl, size_t nr, size_t k, ts_mdm_blackout *out)
+{
+    if (m->len || !k) return 0;
+    const int one = !nl || !nr;   /* --context is at least 1 */
+    if (!m->piece || k <= m->piece) {
+        out[0] = (ts_mdm_blackout){k, one};
+        return 1;
+    }
+    out[0] = (ts_mdm_blackout){m->piece, 1};
+    out[1] = (ts_mdm_blackout){k - m->piece * ((k - 1) / m->piece), one};
+    return 2;
+}
+
+/* stream si's own model m (trained with TS_TRAIN_LEAVE_DECODING) chooses impute's decoding
+ * on its validation windows for the blackouts it fills: its gaps' (a gap after a close
+ * earlier one may read no event on its left: left_across keeps none of a name no model
+ * knows) and those its confidence is measured on (calibrate's). Choosing for every
+ * blackout size and sides took 9.5 s a CPU on many-threads at the default size; a gap of
+ * at most 64 events with events on both sides needs half of that */
+static int choose_decoding(fill_state *f, size_t si, ts_model *m, const ts_windows *valid, size_t Lw, size_t kmed)
+{
+    size_t cap = 16, n = 0;
+    ts_mdm_blackout *need = ts_malloc(cap * sizeof *need);
+    for (size_t i = 0; i < f->ngap; i++) {
+        const gap_rec *r = &f->gaps[i];
+        if (r->stream != si || !r->count || r->filled || r->count > (1u << 24)) continue;
+        const size_t k = (size_t)r->count;
+        for (int left = 0; left < 2; left++) {   /* no event on the left (where it may be), events */
+            if (left ? !r->nl && !r->prev : r->nl && !r->prev) continue;
+            if (n + 2 > cap) need = ts_realloc(need, (cap *= 2) * sizeof *need);
+            n += ts__fill_blackouts(m, left, r->nr, k, need + n);
+        }
+    }
+    ts_windows held;   /* as calibrate cuts its blackouts */
+    stream_held(f, si, Lw, &held);
+    if (held.n && held.len >= 3) {
+        size_t L = held.len, k = kmed > L / 2 ? L / 2 : kmed, a;
+        if (k < 1) k = 1;
+        a = (L - k) / 2;
+        if (n + 2 > cap) need = ts_realloc(need, (cap *= 2) * sizeof *need);
+        n += ts__fill_blackouts(m, a, L - a - k, k, need + n);
+    }
+    ts_windows_free(&held);
+    const int rc = ts_mdm_choose_decoding(m, valid, need, n, f->o->seed, f->o->progress);
+    free(need);
+    return rc;
 }
 
 /* event j of gap r as the writer takes it */
@@ -1178,10 +1239,13 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
             ts_split sp;
             if (o->progress)
                 fprintf(stderr, "fill: training %s on CPU %d's %zu event%s\n", o->model, ss->cpu, ss->n, ts_plural(ss->n));
-            if (train_on(&f, ss->ids, ss->n, L, 0, &ss->model, &sp) == 0) {
+            if (train_on(&f, ss->ids, ss->n, L, 0, TS_TRAIN_LEAVE_DECODING, &ss->model, &sp) == 0) {
                 ts_model *m = ss->model;
-                calibrate_stream(&f, s, m, NULL, m->len ? m->len : Lc, (size_t)kmed);
+                const size_t Lw = m->len ? m->len : Lc;
+                rc = choose_decoding(&f, s, m, &sp.valid, Lw, (size_t)kmed);
+                if (rc == 0) calibrate_stream(&f, s, m, NULL, Lw, (size_t)kmed);
                 ts_split_free(&sp);
+                if (rc) break;
                 continue;
             }
             ts_split_free(&sp);

@@ -1063,6 +1063,8 @@ static double train_after(void *ctx, double share_s, double valid_s)
     /* the chain's windows: none where its mixture is not chosen */
     const int chain = !(c->leave & TS_TRAIN_LEAVE_LIKELIHOOD);
     const size_t nv = v->n < want ? v->n : want, cw = chain_windows(want, v->n), nc = !chain ? 0 : cw < v->n ? cw : v->n;
+    /* the decoding counted where the caller chooses it too (TS_TRAIN_LEAVE_DECODING): right
+     * after, on these windows, at most as long */
     const double all = per * after_evals(L, nv, nc) + setup * AFTER_CALLS;
     if (all > share_s) {
         const size_t least = want < TUNE_WINDOWS_MIN ? want : TUNE_WINDOWS_MIN;
@@ -1188,6 +1190,7 @@ static int model_train(ts_model **out, const ts_train_opts *o)
         tune_prior(m, &o->split->valid, c.tune_n, chain_windows(c.tune_n, o->split->valid.n), o->seed, o->log_path,
                    NULL, o->progress, o->leave) != 0)
         goto done;
+    m->dec_windows = c.tune_n;   /* where the decoding is left to ts_mdm_choose_decoding */
     rc = 0;
 done:
     plan_free(&c.pl);

@@ -86,6 +86,8 @@ typedef struct {
      * one side (end, start); has_steps: chosen (impute's default when --steps is not
      * given; without it one per evaluation) */
     int has_steps;
+    size_t dec_windows;       /* validation windows per position its choices were made on
+                                 (ts_mdm_choose_decoding's, after training; not saved) */
     double steps[10];
     /* ensemble members (ts_mdm_set_ensemble; not saved): infilling averages the
      * networks' log-probabilities, this one's and n_ens others'; ens_map[e] (V + 1):

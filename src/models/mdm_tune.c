@@ -12,6 +12,7 @@
 #include "tracesynth/train.h"
 #include "mdm_internal.h"
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -341,8 +342,9 @@ static void tune_units_of(const mdm_model *m, const ts_windows *v, size_t nwin, 
     for (int kb = 0; kb < NKW; kb++) {
         const size_t k = (size_t)kw_keys[kb] < L / 2 ? (size_t)kw_keys[kb] : L / 2;
         u->set[kb] = units_of(k && n ? 2.0 * (double)nw : 0);
-        u->one[kb] = units_of(k >= 2 && n ? (double)nw : 0);
-        u->per_event[kb] = units_of(k >= 2 && n ? (double)nw * (double)k : 0);
+        const int dec = !(leave & TS_TRAIN_LEAVE_DECODING);
+        u->one[kb] = dec ? units_of(k >= 2 && n ? (double)nw : 0) : 0;
+        u->per_event[kb] = dec ? units_of(k >= 2 && n ? (double)nw * (double)k : 0) : 0;
     }
     u->chain = 0;
     if (leave & TS_TRAIN_LEAVE_LIKELIHOOD) return;
@@ -374,22 +376,86 @@ static long tune_units_total(const tune_units *u)
  * position (centre: both sides; end: one side); one per event where it fills at
  * least 1 in 2,000 more of that position's hidden events (and one), as the weights'
  * choice asks. */
-static int tune_steps(mdm_model *m, const ts_windows *v, size_t nwin, uint64_t seed, const char *log,
-                      ts_mdm_tune_row *rows, int progress, const tune_units *u)
+/* the hidden events impute's two decodings fill right, hits[g][p] (g 0: the whole
+ * blackout from one network evaluation, 1: one event per evaluation; p 0: centre, 1: end),
+ * on n windows of v per position with a blackout of k (2 or more), m's weights as chosen,
+ * at the positions of pos (bit p; the others' hits 0); part (NULL: no span) the progress
+ * span's units of each decoding */
+static int decoding_hits(mdm_model *m, const ts_windows *v, size_t n, size_t k, unsigned pos, uint64_t seed,
+                         int progress, const long part[2], long hits[2][2])
 {
     static const int per_grid[] = {0, 1};   /* events per evaluation (0: all in one) */
-    static const char *const pos_name[2] = {"center", "end"};
-    const size_t L = v->len, n = v->n < nwin ? v->n : nwin, nw = 2 * n;
-    /* a size not measured (one hidden event, or no windows) keeps the old default, one
-     * event per evaluation: blackouts of 2 to 4 events fall in the bucket of 1 */
-    double per[2 * NKW], per_all[2 * NKW];
-    for (int i = 0; i < 2 * NKW; i++) per[i] = 1;
+    const size_t L = v->len;
+    double per_all[2 * NKW];
     infill_opts io;
     memset(&io, 0, sizeof io);
     io.weight = m->prior_weight, io.kw = m->kw, io.gate = m->gate, io.copy = m->copy, io.win = m->win;
     io.seed = seed, io.batch = 64, io.per = per_all;
+    int32_t *y = ts_malloc(2 * n * L * sizeof *y);
+    uint8_t *hid = ts_malloc(2 * n * L);
+    tune_windows(v, n, k, y, hid);   /* [0, n): centre; [n, 2n): end */
+    /* at k = L / 2 of an even L the centre's blackout (from L / 2) reaches the end: the
+     * centre's decoding would be chosen on blackouts with one side seen. Halfway, both are */
+    if (L / 2 + k >= L) {
+        memset(hid, 0, n * L);
+        for (size_t i = 0; i < n; i++) memset(hid + i * L + (L - k) / 2, 1, k);
+    }
+    /* the positions measured: both, or the one asked for (its n windows to the front) */
+    const size_t p0 = (pos & 1) ? 0 : 1, nw = (pos & 3) == 3 ? 2 * n : n;
+    if (p0) {
+        memmove(y, y + n * L, n * L * sizeof *y);
+        memmove(hid, hid + n * L, n * L);
+    }
+    int32_t *yy = ts_malloc(nw * L * sizeof *yy);
+    /* each distinct window (events and blackout) imputed once (as in tune_set), its
+     * hits counted at each of its places */
+    size_t *rep = ts_malloc(nw * sizeof *rep), *first = ts_malloc(nw * sizeof *first);
+    const size_t nd = window_reps(y, hid, nw, L, rep, first);
+    int32_t *yd = ts_malloc(nd * L * sizeof *yd);
+    uint8_t *hd = ts_malloc(nd * L);
+    for (size_t d = 0; d < nd; d++) {
+        memcpy(yd + d * L, y + first[d] * L, L * sizeof *y);
+        memcpy(hd + d * L, hid + first[d] * L, L);
+    }
+    free(first);
+    memset(hits, 0, 2 * sizeof *hits);
+    const int G = (int)(sizeof per_grid / sizeof per_grid[0]);
     int rc = 0;
-    for (int kb = 0; kb < NKW && rc == 0; kb++) {
+    for (int g = 0; g < G && rc == 0; g++) {
+        if (part) ts_progress_span_part(part[g]);   /* a part per decoding, which its bar fills */
+        for (int i = 0; i < 2 * NKW; i++) per_all[i] = per_grid[g];   /* whichever bucket k falls in */
+        memcpy(yy, yd, nd * L * sizeof *y);
+        ts_progress prog;   /* windows */
+        ts_progress_start(&prog, "tune-prior", (long)nd);
+        prog.enabled = progress;
+        long done = 0;
+        rc = infill(m, yy, hd, nd, L, &io, &prog, &done);
+        ts_progress_end(&prog);
+        for (size_t i = 0; i < nw * L && rc == 0; i++)
+            hits[g][p0 + (i >= n * L)] += hid[i] && yy[rep[i / L] * L + i % L] == y[i];
+    }
+    free(y); free(yy); free(hid); free(yd); free(hd); free(rep);
+    return rc;
+}
+
+/* one per event where it fills at least 1 in 2,000 more of a position's `hidden` events
+ * (and one) */
+static int per_event_wins(const long hits[2][2], int p, size_t hidden)
+{
+    const long gain = hidden / 2000 > 1 ? (long)(hidden / 2000) : 1;
+    return hits[1][p] - hits[0][p] >= gain;
+}
+
+static int tune_steps(mdm_model *m, const ts_windows *v, size_t nwin, uint64_t seed, const char *log,
+                      ts_mdm_tune_row *rows, int progress, const tune_units *u)
+{
+    static const char *const pos_name[2] = {"center", "end"};
+    const size_t L = v->len, n = v->n < nwin ? v->n : nwin;
+    /* a size not measured (one hidden event, or no windows) keeps the old default, one
+     * event per evaluation: blackouts of 2 to 4 events fall in the bucket of 1 */
+    double per[2 * NKW];
+    for (int i = 0; i < 2 * NKW; i++) per[i] = 1;
+    for (int kb = 0; kb < NKW; kb++) {
         const size_t k = (size_t)kw_keys[kb] < L / 2 ? (size_t)kw_keys[kb] : L / 2;
         if (rows)
             for (int p = 0; p < 2; p++) rows[kb].per_step[p] = 1;
@@ -398,47 +464,12 @@ static int tune_steps(mdm_model *m, const ts_windows *v, size_t nwin, uint64_t s
             ts_progress_span_part(u->one[kb] + u->per_event[kb]);
             continue;
         }
-        int32_t *y = ts_malloc(nw * L * sizeof *y), *yy = ts_malloc(nw * L * sizeof *yy);
-        uint8_t *hid = ts_malloc(nw * L);
-        tune_windows(v, n, k, y, hid);   /* [0, n): centre; [n, 2n): end */
-        /* at k = L / 2 of an even L the centre's blackout (from L / 2) reaches the end: the
-         * centre's decoding would be chosen on blackouts with one side seen. Halfway, both are */
-        if (L / 2 + k >= L) {
-            memset(hid, 0, n * L);
-            for (size_t i = 0; i < n; i++) memset(hid + i * L + (L - k) / 2, 1, k);
-        }
-        /* each distinct window (events and blackout) imputed once (as in tune_set), its
-         * hits counted at each of its places */
-        size_t *rep = ts_malloc(nw * sizeof *rep), *first = ts_malloc(nw * sizeof *first);
-        const size_t nd = window_reps(y, hid, nw, L, rep, first);
-        int32_t *yd = ts_malloc(nd * L * sizeof *yd);
-        uint8_t *hd = ts_malloc(nd * L);
-        for (size_t d = 0; d < nd; d++) {
-            memcpy(yd + d * L, y + first[d] * L, L * sizeof *y);
-            memcpy(hd + d * L, hid + first[d] * L, L);
-        }
-        free(first);
-        long hits[2][2] = {{0, 0}, {0, 0}};   /* [decoding][position] */
-        const int G = (int)(sizeof per_grid / sizeof per_grid[0]);
-        for (int g = 0; g < G && rc == 0; g++) {
-            ts_progress_span_part(g ? u->per_event[kb] : u->one[kb]);   /* a part per decoding, which its bar fills */
-            for (int i = 0; i < 2 * NKW; i++) per_all[i] = per_grid[g];   /* whichever bucket k falls in */
-            memcpy(yy, yd, nd * L * sizeof *y);
-            ts_progress prog;   /* windows */
-            ts_progress_start(&prog, "tune-prior", (long)nd);
-            prog.enabled = progress;
-            long done = 0;
-            rc = infill(m, yy, hd, nd, L, &io, &prog, &done);
-            ts_progress_end(&prog);
-            for (size_t i = 0; i < nw * L && rc == 0; i++)
-                hits[g][i >= n * L] += hid[i] && yy[rep[i / L] * L + i % L] == y[i];
-        }
-        free(y); free(yy); free(hid); free(yd); free(hd); free(rep);
-        if (rc != 0) break;
+        long hits[2][2];
+        const long part[2] = {u->one[kb], u->per_event[kb]};
+        if (decoding_hits(m, v, n, k, 3, seed, progress, part, hits) != 0) return -1;
         const size_t hidden = n * k;
-        const long gain = hidden / 2000 > 1 ? (long)(hidden / 2000) : 1;
         for (int p = 0; p < 2; p++) {
-            per[p * NKW + kb] = hits[1][p] - hits[0][p] >= gain ? 1 : 0;
+            per[p * NKW + kb] = per_event_wins(hits, p, hidden);
             ts_train_log(log, "\"event\":\"decoding\",\"k\":%zu,\"position\":\"%s\",\"windows\":%zu,"
                          "\"one_step_accuracy\":%.4f,\"one_per_event_accuracy\":%.4f,\"events_per_step\":%g,"
                          "\"elapsed_s\":%.1f", k, pos_name[p], n, 100.0 * hits[0][p] / hidden,
@@ -451,7 +482,36 @@ static int tune_steps(mdm_model *m, const ts_windows *v, size_t nwin, uint64_t s
             }
         }
     }
-    if (rc != 0) return -1;
+    memcpy(m->steps, per, sizeof per);
+    m->has_steps = 1;
+    return 0;
+}
+
+int ts_mdm_choose_decoding(ts_model *base, const ts_windows *valid, const ts_mdm_blackout *need, size_t nneed,
+                           uint64_t seed, int progress)
+{
+    if (!base || !valid || (nneed && !need)) return ts_fail_null(__func__, !base ? "m" : !valid ? "valid" : "need");
+    if (base->ops != &ts_model_mdm) return 0;
+    mdm_model *m = (mdm_model *)base;
+    if (!m->prior || m->has_steps) return 0;   /* nothing chosen after training, or chosen */
+    /* the cells asked for: (sides, size bucket) */
+    uint8_t want[2 * NKW] = {0};
+    for (size_t i = 0; i < nneed; i++)
+        if (need[i].k) want[(need[i].one_side ? NKW : 0) + k_bucket(need[i].k > INT_MAX ? INT_MAX : (int)need[i].k)] = 1;
+    /* as tune_steps: a cell not measured (not asked for, one hidden event, no windows)
+     * fills one event per evaluation */
+    double per[2 * NKW];
+    for (int i = 0; i < 2 * NKW; i++) per[i] = 1;
+    const size_t L = valid->len, n = valid->n < m->dec_windows ? valid->n : m->dec_windows;
+    for (int kb = 0; kb < NKW && L >= 2; kb++) {
+        const size_t k = (size_t)kw_keys[kb] < L / 2 ? (size_t)kw_keys[kb] : L / 2;
+        const unsigned pos = (unsigned)want[kb] | (unsigned)want[NKW + kb] << 1;
+        if (k < 2 || !n || !pos) continue;
+        long hits[2][2];
+        if (decoding_hits(m, valid, n, k, pos, seed, progress, NULL, hits) != 0) return -1;
+        for (int p = 0; p < 2; p++)
+            if (pos >> p & 1) per[p * NKW + kb] = per_event_wins(hits, p, n * k);
+    }
     memcpy(m->steps, per, sizeof per);
     m->has_steps = 1;
     return 0;
@@ -571,7 +631,8 @@ static int tune_prior_run(mdm_model *m, const ts_windows *v, size_t nwin, size_t
     /* all the windows: on half of them (250 per position) the choice followed noise (pybench,
      * k = 40 centre: one evaluation ahead by 0.06 there, behind by 0.35 on all 500) */
     double t = ts_now();
-    if (tune_steps(m, v, nwin, seed, log, rows, progress, u) != 0) return -1;
+    /* left to the caller, which chooses it once for several models (ts_mdm_choose_decoding) */
+    if (!(leave & TS_TRAIN_LEAVE_DECODING) && tune_steps(m, v, nwin, seed, log, rows, progress, u) != 0) return -1;
     tune_phase_s[1] = ts_now() - t;
     /* the mixture only the chain likelihood reads (a model that imputes alone goes without:
      * its time was as long as the decoding's on fill's windows) */
