@@ -365,6 +365,74 @@ static void thread_count_independent(void)
     for (int k = 0; k < 2; k++) for (int j = 0; j < 3; j++) ts_free_aligned(res[k][j]);
 }
 
+/* the per-thread FFT buffers are sized for the threads set when the layer is set
+ * up, not for every core: 1 thread one slot, 2 two (L = 2^20 at 1 thread: one
+ * slot of M = 2^21, about 84 MB, not one per core) */
+static void scratch_sized_by_threads(void)
+{
+    size_t sz[2];
+    for (int nt = 1; nt <= 2; nt++) {
+        ts_set_threads(nt);
+        ts_s4 s;
+        ts_s4_config c = {.H = 4, .N = 8, .L = 1000, .bidirectional = 1, .conv = TS_S4_CONV_FFT};
+        REQUIRE(ts_s4_init(&s, &c) == 0);
+        CHECK_MSG(s.nthreads == nt, "%d threads set, buffers for %d", nt, s.nthreads);
+        sz[nt - 1] = ts_s4_conv_scratch_size(&s);
+        ts_s4_free(&s);
+    }
+    CHECK_MSG(sz[1] == 2 * sz[0], "conv scratch: %zu floats at 1 thread, %zu at 2", sz[0], sz[1]);
+    ts_set_threads(1);
+    ts_s4 s;
+    ts_s4_config c = {.H = 1, .N = 2, .L = 1 << 20, .conv = TS_S4_CONV_FFT};
+    REQUIRE(ts_s4_init(&s, &c) == 0);
+    const double mb = (double)ts_s4_conv_scratch_size(&s) * sizeof(float) / 1e6;
+    CHECK_MSG(s.M == 1 << 21 && mb < 100, "L = 2^20 at 1 thread: %.0f MB of FFT buffers", mb);
+    ts_s4_free(&s);
+    ts_set_threads(0);
+}
+
+/* a layer set up at 1 or 2 threads, then run with more threads than its buffers
+ * (a count raised after set-up): forward, backward, the kernel cache and the
+ * cached forward (the pair path, B >= 2 threads) run on at most as many threads
+ * as it has buffers, in bounds, and give the bits of the count it was set up at */
+static void threads_raised_after_init(void)
+{
+    for (int at = 1; at <= 2; at++) {
+        float *res[2][4];
+        size_t n = 0, np = 0;
+        for (int k = 0; k < 2; k++) {
+            ts_set_threads(at);
+            rig g;
+            REQUIRE(rig_open(&g, 8, 5, 8, 70, 1, TS_S4_CONV_FFT) == 0);
+            test_params(&g, 5);
+            float *x = falloc(g.n), *w = falloc(g.n), *cache = falloc(ts_s4_kernel_cache_size(&g.s));
+            ts_rng r;
+            ts_rng_seed(&r, 6);
+            fill_normal(x, g.n, 1, &r);
+            fill_normal(w, g.n, 1, &r);
+            if (k) ts_set_threads(4 * at);   /* raised past the buffers */
+            backward(&g, x, w);
+            n = g.n; np = g.np;
+            for (int j = 0; j < 4; j++) res[k][j] = falloc(j == 2 ? np : n);
+            memcpy(res[k][0], g.out, sizeof(float) * n);
+            memcpy(res[k][1], g.dx, sizeof(float) * n);
+            memcpy(res[k][2], g.grads, sizeof(float) * np);
+            ts_s4_kernel_cache(&g.s, g.params, cache, g.scr);
+            ts_s4_forward_cached(&g.s, g.params, cache, x, g.B, res[k][3], g.act, g.scr);
+            ts_free_aligned(x); ts_free_aligned(w); ts_free_aligned(cache);
+            rig_close(&g);
+        }
+        ts_set_threads(0);
+        CHECK_MSG(memcmp(res[0][0], res[1][0], sizeof(float) * n) == 0 &&
+                      memcmp(res[0][1], res[1][1], sizeof(float) * n) == 0 &&
+                      memcmp(res[0][2], res[1][2], sizeof(float) * np) == 0 &&
+                      memcmp(res[0][3], res[1][3], sizeof(float) * n) == 0,
+                  "set up at %d threads, run at %d: other bits", at, 4 * at);
+        CHECK(memcmp(res[0][0], res[0][3], sizeof(float) * n) == 0);
+        for (int k = 0; k < 2; k++) for (int j = 0; j < 4; j++) ts_free_aligned(res[k][j]);
+    }
+}
+
 /* a forward from a kernel cache gives the same bits as a plain forward, on
  * both paths, at 1 and 2 threads, with odd batches (one FFT row pair half
  * empty): 5 takes the sampling path on the FFT side (a pair of items at a time
@@ -628,6 +696,8 @@ TEST_MAIN("nn_s4", {
     RUN(gradcheck_long_fft);
     RUN(gradcheck_causal);
     RUN(thread_count_independent);
+    RUN(scratch_sized_by_threads);
+    RUN(threads_raised_after_init);
     RUN(unaligned_buffers);
     RUN(forward_cached);
     RUN(fused_passes_same_bits);

@@ -89,7 +89,8 @@ typedef struct {
     int M;               /* FFT size (>= 2L, 2^a 3^b 5^c); 0 on the direct path */
     int khat_stride;     /* floats per channel of a kernel spectrum: 2 M (all M complex
                             bins) rounded up to 64 bytes */
-    int nthreads;        /* most OpenMP threads used (the scratch is sized for them) */
+    int nthreads;        /* most OpenMP threads used: those set at ts_s4_init (the scratch
+                            is sized for them; a count raised later runs on these) */
     ts_s4_layout p;
     void *plan_fwd, *plan_inv;   /* fftwf_plan: complex DFT of size M, forward and inverse */
 } ts_s4;
@@ -99,7 +100,9 @@ size_t ts_s4_num_params(const ts_s4_config *c);
 
 /* checks the shapes, resolves the path, creates the FFT plans (FFTW_ESTIMATE:
  * deterministic). FFTW's planning takes a lock: layers may be set up and freed on
- * several threads at once (not on one layer).
+ * several threads at once (not on one layer). The convolution's per-thread buffers
+ * are for the threads set now (ts_set_threads): set the count before, as the layer
+ * never runs on more threads than that.
  * 0 / -1 + error. */
 int  ts_s4_init(ts_s4 *s, const ts_s4_config *c);
 void ts_s4_free(ts_s4 *s);

@@ -70,10 +70,10 @@ int ts_s4_init(ts_s4 *s, const ts_s4_config *c)
     s->dirs = c->bidirectional ? 2 : 1;
     s->Nh = c->N / 2;
     s->use_fft = c->conv == TS_S4_CONV_FFT || (c->conv == TS_S4_CONV_AUTO && c->L >= TS_S4_FFT_MIN_L);
-    /* per-thread FFT buffers are a few KB: size them for every core, so a
-     * thread count raised after set-up still gets used */
-    s->nthreads = omp_get_max_threads() > omp_get_num_procs() ? omp_get_max_threads()
-                                                               : omp_get_num_procs();
+    /* per-thread FFT buffers (five of M complex each, 84 MB a thread at L = 2^20): one
+     * for each thread set now, not every core; the layer's loops never run more threads
+     * than it has buffers, so a count raised after set-up runs on this many */
+    s->nthreads = omp_get_max_threads();
     ts_s4_layout_of(c, &s->p);
     if (s->use_fft) {
         s->M = fft_size(2 * c->L);
