@@ -2263,6 +2263,10 @@ static void parts_of_recorded_split(void)
     REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
     CHECK_MSG(strstr(out, "\"real_events\": 120, \"fractions\": [0.6, 0.2, 0.2], \"fractions_from\": \"--fractions\","),
               "%s", out);
+    snprintf(cmd, sizeof cmd, "eval --real %s/fr --synthetic %s/fr --real-part train --fractions 0.6,0.2,0.2", dir, dir);
+    REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "real 120 events (train, events [0, 120) of 200, the time split at 0.6,0.2,0.2 as "
+                          "--fractions gives it)"), "%s", out);
     snprintf(cmd, sizeof cmd, "repair %s/fr --constraints %s/fr.tsc --part test -o %s/frr --json", dir, dir, dir);
     REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
     snprintf(want, sizeof want, "\"part\": \"test\", \"fractions\": [0.5, 0.25, 0.25], \"fractions_from\": "

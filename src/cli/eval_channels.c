@@ -178,11 +178,15 @@ int eval_channels(const char *real, const char *synthetic, const char *constrain
         cli_json_fractions("fractions", pm, rec, fractions != NULL);
         printf("\"synthetic_events\": %zu, \"length\": %zu, \"windows\": %zu, ", s.n, L, s.n / L);
     } else {
-        printf("multi-channel: real %zu event%s (%s, events [%zu, %zu) of %zu, the time split at %g,%g,%g %s%s%s), "
-               "synthetic %zu event%s (%zu window%s of %zu)\n", r.n, ts_plural(r.n), eval_parts[part], from, to, whole.n,
-               pm[0] / 1000.0, pm[1] / 1000.0, pm[2] / 1000.0, rec ? "as " : fractions ? "as --fractions gives it" :
-               "by default", rec ? rec : "", rec ? " records it" : "", s.n, ts_plural(s.n), s.n / L,
-               ts_plural(s.n / L), L);
+        /* the split recorded is said as constraints and markov say it */
+        char split[700];
+        if (rec) cli_split_recorded(split, sizeof split, pm, rec);
+        else
+            snprintf(split, sizeof split, "the time split at %g,%g,%g %s", pm[0] / 1000.0, pm[1] / 1000.0,
+                     pm[2] / 1000.0, fractions ? "as --fractions gives it" : "by default");
+        printf("multi-channel: real %zu event%s (%s, events [%zu, %zu) of %zu, %s), synthetic %zu event%s (%zu "
+               "window%s of %zu)\n", r.n, ts_plural(r.n), eval_parts[part], from, to, whole.n, split, s.n,
+               ts_plural(s.n), s.n / L, ts_plural(s.n / L), L);
     }
     if (json) first = 1, printf("\"js\": {");
     for (int c = 0; c < TS_NCH; c++) {
