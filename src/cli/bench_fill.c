@@ -231,7 +231,8 @@ int bench_fill(int argc, char **argv)
         TS_OPT_STR_(0, "keep", &keep, "DIR", "keep the dropped and filled traces in DIR (made\n"
                     "when absent, its parent must exist; removed again when\n"
                     "the run fails or is interrupted before a trace is kept\n"
-                    "in it)"),
+                    "in it; a dataset's or a split's own file, there or not\n"
+                    "yet, is refused)"),
         CLI_TRACE_ARCH_OPTION(&arch),
         CLI_THREADS_OPTION(&threads),
         CLI_QUIET_OPTIONS(&quiet, "no progress"),

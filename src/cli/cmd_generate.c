@@ -152,7 +152,9 @@ int cmd_generate(int argc, char **argv)
                     "times (time_ns.npy) or no Δt (dt.npy), as ingest writes\n"
                     "one, is an error before the work; one that markov,\n"
                     "repair, generate or impute wrote (OUT/derived marks\n"
-                    "it) is replaced"),
+                    "it) is replaced; an OUT that is a dataset's or a\n"
+                    "split's own file, there or not yet, is an error\n"
+                    "before the work too"),
         TS_OPT_CHOICE_(0, "format", &format, "F", formats, "text, npy or both (default: npy when OUT ends\n"
                        "in .npy, else text; one that OUT's .txt or .npy\n"
                        "contradicts is an error)"),

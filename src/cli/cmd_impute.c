@@ -135,7 +135,8 @@ int cmd_impute(int argc, char **argv)
                     "them; eval and --input read them back) (a multi-channel\n"
                     "model: the imputed windows as a dataset; a directory\n"
                     "holding the other kind, or a dataset that is no set\n"
-                    "of windows, is refused)"),
+                    "of windows, is refused); a dataset's or a split's own\n"
+                    "file, there or not yet, is refused"),
         TS_OPT_FLAG_(0, "json", &json, "print one JSON object (stable keys) instead of the line"),
         TS_OPT_END_,
     };

@@ -510,7 +510,9 @@ int cmd_ingest(int argc, char **argv)
         TS_OPT_STR_F_('o', "output", &out, "DIR", TS_OPT_REQUIRED,
                       "output dataset directory (created; stream.txt,\n"
                       "vocab.tsv and, for a trace's named events (not ids or\n"
-                      "npy), arch (one word: the architecture) are replaced)"),
+                      "npy), arch (one word: the architecture) are replaced;\n"
+                      "a dataset's or a split's own file, there or not yet,\n"
+                      "is refused)"),
         TS_OPT_FLAG_(0, "concat", &concat, "npy: join the rows of a (N, L) array into one stream"),
         TS_OPT_STR_(0, "comm", &comm, "NAME", "ctf, ftrace, perf: keep the events of threads named\n"
                     "NAME"),

@@ -36,7 +36,9 @@ int cmd_repair(int argc, char **argv)
                       "windows (stream.txt, no length file) with its times\n"
                       "(time_ns.npy) or no Δt (dt.npy), as ingest writes one,\n"
                       "is an error; one that markov, repair, generate or\n"
-                      "impute wrote (DIR/derived marks it) is replaced"),
+                      "impute wrote (DIR/derived marks it) is replaced; a\n"
+                      "dataset's or a split's own file, there or not yet, is\n"
+                      "refused"),
         TS_OPT_SIZE_(0, "length", &len, "L", 0, 1 << 24,
                      "the trace is windows of L events, each repaired on its\n"
                      "own (default: the windows SYNTHETIC records, a set that\n"

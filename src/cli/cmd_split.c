@@ -75,7 +75,8 @@ int cmd_split(int argc, char **argv)
         CLI_SPLIT_OPTIONS(&ss),
         TS_OPT_STR_F_('o', "output", &out, "DIR", TS_OPT_REQUIRED, "the split directory (a folder of its own, as\n"
                       "DATASET/split, or DATASET itself: one holding another\n"
-                      "dataset, stream.txt, is refused)"),
+                      "dataset, stream.txt, is refused, as is a dataset's or\n"
+                      "a split's own file, there or not yet)"),
         TS_OPT_END_,
     };
     const ts_opt_spec spec = {
