@@ -4288,10 +4288,11 @@ static void outputs_keep_linked_dataset_files(void)
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "lk-ds that this command reads"), "%s", err);
 }
 
-/* a folder output (a dataset, a split, a CTF trace, impute's files) made at the name of a
- * dataset's own file that it does not have yet (OTHER/time_ns.npy, OTHER/dt.npy: a dataset
- * without times or Δt) would be read as that file the next time the dataset is loaded,
- * which then fails: refused before the work, in one line naming it, and nothing is made */
+/* a folder output (a dataset, a split, a CTF trace, impute's files, generate's dataset of a
+ * multi-channel model or of --channels-from) made at the name of a dataset's own file that
+ * it does not have yet (OTHER/time_ns.npy, OTHER/dt.npy: a dataset without times or Δt)
+ * would be read as that file the next time the dataset is loaded, which then fails:
+ * refused before the work, in one line naming it, and nothing is made */
 static void folder_outputs_keep_other_datasets(void)
 {
     char cmd[4096], err[2048], other[600], keep[700], path[800];
@@ -4304,6 +4305,9 @@ static void folder_outputs_keep_other_datasets(void)
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
     snprintf(cmd, sizeof cmd, "export %s/ds --format ctf -o %s/fo-ctf", dir, dir);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    /* a single-channel model of a multi-channel dataset's events, for --channels-from */
+    snprintf(cmd, sizeof cmd, "train --model ngram tests/fixtures/models/mcds --length 10 -o %s/fo-ng.tsm", dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
     /* ndir: how many times the form names dir (the scratch folder) before OTHER's file */
     static const struct { const char *form, *file; int ndir; } forms[] = {
         {"export %s/ds --format ctf -o %s", "time_ns.npy", 1},
@@ -4312,6 +4316,9 @@ static void folder_outputs_keep_other_datasets(void)
         {"markov %s/ds -n 40 --length 20 -o %s", "arch", 1},
         {"repair %s/ds --constraints %s/fo.tsc -o %s", "exit.npy", 2},
         {"impute %s/ng.tsm --input %s/ds --length 60 --windows 4 --blackout 6 -o %s", "tid.npy", 2},
+        {"generate tests/fixtures/models/mdm-mc.tsm -n 4 --length 4 --threads 1 -o %s", "ret.npy", 0},
+        {"generate %s/fo-ng.tsm --channels-from tests/fixtures/models/mcds -n 4 --length 4 --threads 1 -o %s",
+         "derived", 1},
         {"drop %s/fo-ctf -q -o %s", "comm.npy", 1},
         {"fill %s/fo-ctf -q -o %s", "length", 1},
     };
@@ -4321,7 +4328,7 @@ static void folder_outputs_keep_other_datasets(void)
         else if (forms[i].ndir == 1) snprintf(cmd, sizeof cmd, forms[i].form, dir, path);
         else snprintf(cmd, sizeof cmd, forms[i].form, dir, dir, path);
         const int rc = run_cli(cmd, err, sizeof err);
-        CHECK_MSG(rc == 1 && strstr(err, ": a file of the dataset ") && strstr(err, forms[i].file) &&
+        CHECK_MSG(rc == 1 && strstr(err, ": a file of the dataset ") && strstr(err, path) &&
                       strstr(err, "(not there yet: the next load of the dataset would read it), which -o ") &&
                       !strstr(err, "that this command reads") && !strchr(err, '\n') && !ts_file_exists(path),
                   "%s: exit %d: %s", cmd, rc, err);
