@@ -17,7 +17,8 @@ static const char *bin = "build/tracesynth";   /* TRACESYNTH, when set */
 static int ready;
 
 /* the preloaded library: TS_SHIM_RENAME names the file (its last part), TS_SHIM_SIG the signal;
- * TS_SHIM_EROFS set, a rename out of a stage fails as in a folder that may not be written;
+ * TS_SHIM_EROFS set, a rename out of a stage fails as in a folder that may not be written
+ * (a value other than 1: only a rename to a path that holds it, as "/ds/sp/");
  * TS_SHIM_ASIDE set, the signal comes once the old one of that name is moved aside into the
  * stage (an old directory: before the new one takes its place) */
 static int build_shim(void)
@@ -26,7 +27,9 @@ static int build_shim(void)
                     "#include <stdlib.h>\n#include <string.h>\n"
                     "int rename(const char *a, const char *b)\n{\n"
                     "    int (*f)(const char *, const char *) = (int (*)(const char *, const char *))dlsym(RTLD_NEXT, \"rename\");\n"
-                    "    if (getenv(\"TS_SHIM_EROFS\") && strstr(a, \"/.stage.\") && !strstr(b, \"/.stage.\")) {\n"
+                    "    const char *ro = getenv(\"TS_SHIM_EROFS\");\n"
+                    "    if (ro && strstr(a, \"/.stage.\") && !strstr(b, \"/.stage.\") &&\n"
+                    "        (!strcmp(ro, \"1\") || strstr(b, ro))) {\n"
                     "        errno = EROFS;\n"
                     "        return -1;\n"
                     "    }\n"
@@ -486,6 +489,51 @@ static void killed_trace_read_whole(void)
     }
 }
 
+/* a split (the parts it cut its dataset at, which constraints, markov, repair and eval take)
+ * whose replacement was killed (SIGKILL) half way, in a folder where it cannot be completed:
+ * its record is not known, so a command that reads the parts its dataset's splits record
+ * says so in one line naming the folder, where it took the split for none and went on with
+ * the default 70 %; ingest over the dataset says it beside the dataset it wrote, where it
+ * took the split for one of the old stream */
+static void killed_split_record_not_none(void)
+{
+    if (!ready) SKIP("no model or no shim");
+    char args[2048], err[2048], out[4096], rs[600], said[700], tsc[700];
+    snprintf(rs, sizeof rs, "%s/rs", dir);
+    snprintf(tsc, sizeof tsc, "%s/rs.tsc", dir);
+    REQUIRE(save_motif_dataset(rs, 3000) == 0);
+    snprintf(args, sizeof args, "split %s --length 30 --fractions 0.5,0.25,0.25 -o %s/sp", rs, rs);
+    REQUIRE(run_cli(args, NULL, 0) == 0);
+    snprintf(args, sizeof args, "split %s --length 60 --fractions 0.5,0.25,0.25 -o %s/sp", rs, rs);
+    int st = run_signalled(args, "training", SIGKILL);
+    CHECK_MSG(signalled_by(st, SIGKILL), "status 0x%x", st);
+    snprintf(said, sizeof said, "%s/sp: holds an interrupted replacement of its files", rs);
+    snprintf(args, sizeof args, "constraints %s -o %s", rs, tsc);
+    setenv("LD_PRELOAD", shim, 1);
+    setenv("TS_SHIM_EROFS", "1", 1);
+    int rc = run_cli(args, err, sizeof err);
+    unsetenv("LD_PRELOAD");
+    unsetenv("TS_SHIM_EROFS");
+    CHECK_MSG(rc == 1 && strstr(err, said) && !ts_file_exists(tsc), "constraints: exit %d: %s", rc, err);
+    /* where it can be: the split completed, its parts taken */
+    rc = run_stdout(args, out, sizeof out);
+    CHECK_MSG(rc == 0 && strstr(out, "the time split at 0.5,0.25,0.25 as ") && strstr(out, "/rs/sp/split.txt"),
+              "constraints: exit %d: %s", rc, out);
+    /* again killed; then ingest over the dataset, its split's folder not to be written */
+    snprintf(args, sizeof args, "split %s --length 30 --fractions 0.5,0.25,0.25 -o %s/sp", rs, rs);
+    st = run_signalled(args, "training", SIGKILL);
+    CHECK_MSG(signalled_by(st, SIGKILL), "status 0x%x", st);
+    snprintf(args, sizeof args, "ingest --from strace tests/data/strace_single.log -o %s", rs);
+    setenv("LD_PRELOAD", shim, 1);
+    setenv("TS_SHIM_EROFS", "/rs/sp/", 1);
+    rc = run_output(args, out, sizeof out);
+    unsetenv("LD_PRELOAD");
+    unsetenv("TS_SHIM_EROFS");
+    CHECK_MSG(rc == 0 && strstr(out, "tracesynth: warning: ") && strstr(out, said) &&
+                  !strstr(out, "a split of the stream this ingest replaced (its windows are the old events')"),
+              "ingest: exit %d: %s", rc, out);
+}
+
 static void prepare(void)
 {
 #ifdef __SANITIZE_ADDRESS__
@@ -507,4 +555,5 @@ TEST_MAIN("interrupt_cli", {
     RUN(killed_trace_read_whole);
     RUN(killed_npy_read_whole);
     RUN(failed_run_leaves_no_log);
+    RUN(killed_split_record_not_none);
 })

@@ -422,10 +422,11 @@ typedef struct {
     int has_crc;
     long length;                 /* length= (the --length it was made with), 0 when none reads */
 } ts_split_record;
-/* rec from the split.txt at txt: 0, or -1 (rec empty) when txt is no regular file that can
- * be read (no error set: a folder without a record), or when its folder holds a split's
- * interrupted replacement that cannot be completed (ts_stage_recover's error). A split
- * replaced half way by a process killed is completed first. ts_split_record_free frees it */
+/* rec from the split.txt at txt: 0; 1 (rec empty, no error set: a folder without a record)
+ * when txt is no regular file that can be read; -1 (rec empty) when its folder holds a
+ * split's interrupted replacement that cannot be completed (ts_stage_recover's error), so
+ * whether it records one is not known. A split replaced half way by a process killed is
+ * completed first. ts_split_record_free frees it */
 int  ts_split_record_read(const char *txt, ts_split_record *rec);
 void ts_split_record_free(ts_split_record *rec);
 /* path, about to be read, checked against its split: when it is a file of a split

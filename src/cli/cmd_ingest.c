@@ -440,12 +440,14 @@ static int same_input(const char **inputs, int n, int *a, int *b)
 
 /* 1 when the split.txt at txt, a regular file, records the events of the split's dataset
  * (stream_crc: ts_split_file_check compares them); len: the --length it names ("L" when
- * none), which split requires */
+ * none), which split requires; -1 with the error where a replacement of the split's files
+ * in its folder cannot be completed: what it records is not known */
 static int records_events(const char *txt, char len[32])
 {
     ts_split_record r;
     snprintf(len, 32, "L");
-    if (ts_split_record_read(txt, &r)) return 0;
+    const int none = ts_split_record_read(txt, &r);
+    if (none) return none < 0 ? -1 : 0;
     if (r.length) snprintf(len, 32, "%ld", r.length);   /* none that reads: the command says L */
     const int found = r.has_crc;
     ts_split_record_free(&r);
@@ -473,11 +475,17 @@ static int old_splits(const char *dir, int warn)
          * one of another dataset kept here holds that dataset's windows, still read */
         int stale = warn;
         char len[32] = "L";
-        if (warn && ts_file_exists(txt) && records_events(txt, len)) {
+        const int records = warn && ts_file_exists(txt) ? records_events(txt, len) : 0;
+        if (records > 0) {
             char *file = ts_path_join(sub, "testing");
             stale = ts_split_file_check(file) != 0;
             ts_clear_error();
             free(file);
+        } else if (records < 0) {   /* its record not known: said as it is, not taken for an old split */
+            cli_say(stderr, "tracesynth: warning: %s (a split there may hold windows of the stream this ingest "
+                    "replaced)\n", ts_error());
+            ts_clear_error();
+            stale = 0;
         }
         if (ts_file_exists(txt)) {
             n++;

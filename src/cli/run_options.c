@@ -106,12 +106,14 @@ static uint64_t events_crc(const char *ds, uint64_t *crc, int *hashed)
 /* 1 with p (thousandths) when the split.txt at txt records a time split of ds's events (their
  * hash, made here once for all the records, only where one has a hash to compare: a dataset
  * no split records is not read whole for it), as split writes it; 0 when it records none
- * (another dataset's, another kind); -1 with an error naming txt (and the line) when it
- * does without fractions that read: the parts it cut ds at are not known */
+ * (none there, another dataset's, another kind); -1 with an error naming txt (and the line)
+ * when it does without fractions that read, or naming its folder when a replacement of its
+ * files there cannot be completed: the parts it cut ds at are not known */
 static int split_record(const char *txt, const char *ds, uint64_t *crc, int *hashed, int p[3], const char *instead)
 {
     ts_split_record r;
-    if (ts_split_record_read(txt, &r)) return 0;
+    const int none = ts_split_record_read(txt, &r);
+    if (none) return none < 0 ? -1 : 0;
     const uint64_t now = r.time && r.has_crc ? events_crc(ds, crc, hashed) : 0;
     const int of_ds = now && r.stream_crc == now;
     const int parts = of_ds && r.fractions && ts_split_parse_fractions(r.fractions, p) == 0;

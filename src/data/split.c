@@ -355,7 +355,7 @@ int ts_split_record_read(const char *txt, ts_split_record *rec)
     if (ts__stage_recover_beside(txt)) return -1;
     struct stat st;   /* a record is a file: a FIFO of that name would wait for a writer */
     FILE *f = stat(txt, &st) == 0 && S_ISREG(st.st_mode) ? fopen(txt, "r") : NULL;
-    if (!f) return -1;
+    if (!f) return 1;
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
@@ -458,7 +458,12 @@ int ts_split_file_check(const char *path)
         return -1;
     }
     ts_split_record rec;
-    ts_split_record_read(txt, &rec);   /* none: nothing is checked */
+    if (ts_split_record_read(txt, &rec) < 0) {   /* none (1): nothing is checked */
+        free(txt);
+        free(folder);
+        free(real);
+        return -1;
+    }
     const char *dataset = rec.dataset_dir, *subdir = rec.dataset_subdir;
     const uint64_t crc = rec.stream_crc;
     const int has_crc = rec.has_crc;
