@@ -52,14 +52,14 @@ static void on_resume(int sig) { (void)sig; resumed = 1; }
 static int kill_at_rename, renames_seen;
 /* >= 0: instead, a byte written to it and the process stopped there */
 static int pause_fd = -1;
-/* a rename out of a stage that fails: -1 each (a folder that may not be written), N > 0
- * the Nth from now (a commit that fails half way); 0 none */
+/* a rename out of a stage that fails: -1 each (a folder that may not be written), -N each
+ * from the Nth from now on, N > 0 the Nth from now (a commit that fails half way); 0 none */
 static int renames_refused, refused_seen;
 
 int rename(const char *oldpath, const char *newpath)
 {
     if (renames_refused && strstr(oldpath, "/.stage.") && !strstr(newpath, "/.stage.") &&
-        (renames_refused < 0 || ++refused_seen == renames_refused)) {
+        (renames_refused < 0 ? ++refused_seen >= -renames_refused : ++refused_seen == renames_refused)) {
         errno = EROFS;
         return -1;
     }
@@ -129,6 +129,10 @@ int mkdir(const char *path, mode_t mode)
     if (rc == 0 && armed_mkdir) raise(armed_mkdir);
     return rc;
 }
+
+/* SIGKILL as the Nth commit record is made (the records of a group's sets are written one
+ * by one before any rename; see open below); 0: none */
+static int kill_at_record, records_seen;
 
 static int file_is(const char *path, const char *want)
 {
@@ -652,6 +656,9 @@ int open(const char *path, int flags, ...)
         errno = EOPNOTSUPP;
         return -1;
     }
+    if (kill_at_record && (flags & O_CREAT) && ends_with(path, "/.tracesynth-commit") &&
+        ++records_seen == kill_at_record)
+        raise(SIGKILL);
     return (int)syscall(SYS_openat, AT_FDCWD, path, flags, mode);
 }
 
@@ -1435,6 +1442,28 @@ static void failed_put_back_keeps_the_record(void)
     ts_remove_tree(dir);
 }
 
+/* fn(arg) run in a child whose commit writes a byte to pause_fd where it stops: 1 once it
+ * has stopped there (*pid to kill), 0 where it ended first or could not start */
+static int child_stopped(void (*fn)(const char *), const char *arg, pid_t *pid)
+{
+    int fds[2];
+    *pid = -1;
+    if (pipe(fds) != 0) return 0;
+    fflush(NULL);
+    *pid = fork();
+    if (*pid == 0) {
+        close(fds[0]);
+        pause_fd = fds[1];
+        fn(arg);
+        _exit(0);
+    }
+    close(fds[1]);
+    char c;
+    const int stopped = *pid > 0 && read(fds[0], &c, 1) == 1;
+    close(fds[0]);
+    return stopped;
+}
+
 static void commit_then_stopped(const char *dir)
 {
     ts_stage s;
@@ -1456,20 +1485,9 @@ static void record_goes_before_the_old_files(void)
     ts_remove_tree(dir);
     REQUIRE(mkdir(dir, 0755) == 0);
     put_set(dir, "old\n", 1);
-    int fds[2];
-    REQUIRE(pipe(fds) == 0);
-    fflush(NULL);
-    const pid_t pid = fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-        close(fds[0]);
-        pause_fd = fds[1];
-        commit_then_stopped(dir);
-    }
-    close(fds[1]);
-    char c;
-    const int stopped = read(fds[0], &c, 1) == 1;
-    close(fds[0]);
+    pid_t pid;
+    const int stopped = child_stopped(commit_then_stopped, dir, &pid);
+    REQUIRE(pid > 0);
     const int rc = ts_stage_recover(dir);
     CHECK_MSG(!stopped && rc == 0, "the stage removed with its record still there%s%s", rc ? ": a reader: " : "",
               rc ? ts_error() : "");
@@ -1623,6 +1641,218 @@ static void other_users_reader_waits_it_out(void)
     ts_remove_tree(dir);
 }
 
+/* a group: the set of A (a.txt, trace, b.txt: the primary) and B/m.txt (another
+ * folder's, the secondary) committed as one */
+static const char *group_a, *group_b;
+
+/* group_a and group_b named (not made); 0 where they cannot be */
+static int group_dirs(void)
+{
+    const char *a = scratch_dir();   /* (its name in a buffer that the next call reuses) */
+    if (!a) return 0;
+    group_a = ts_strdup(a);
+    const char *b = scratch_dir();
+    if (!b) return 0;
+    group_b = ts_strdup(b);
+    return 1;
+}
+
+static void group_dirs_free(void)
+{
+    ts_remove_tree(group_a);
+    ts_remove_tree(group_b);
+    free((char *)group_a);
+    free((char *)group_b);
+    group_a = group_b = NULL;
+}
+
+static void group_put(const char *a, const char *b, const char *which)
+{
+    char p[700];
+    put_set(a, which, 0);
+    snprintf(p, sizeof p, "%s/m.txt", b);
+    write_text(p, which);
+}
+
+/* 1 where A's set and B/m.txt all hold which */
+static int group_is(const char *which)
+{
+    char p[700];
+    snprintf(p, sizeof p, "%s/m.txt", group_b);
+    return set_is(group_a, which, 1) && file_is(p, which);
+}
+
+static void group_commit_killed(const char *arg)
+{
+    (void)arg;
+    ts_stage s;
+    ts_out_set m;
+    char mp[700];
+    snprintf(mp, sizeof mp, "%s/m.txt", group_b);
+    const char *mpath = mp;
+    if (ts_stage_open(&s, group_a) != 0 || ts_out_set_open(&m, &mpath, 1) != 0) _exit(3);
+    put_set(s.stage, "new\n", 0);
+    write_text(ts_out_set_path(&m, 0), "new\n");
+    const char *names[] = {"a.txt", "trace", "b.txt"};
+    ts_out_set *with[] = {&m};
+    kill_at_rename = kill_k > 0 ? kill_k : 0;
+    kill_at_record = kill_k < 0 ? -kill_k : 0;
+    const int rc = ts_stage_commit_with(&s, names, 3, with, 1);
+    _exit(rc == 0 ? 6 : 7);
+}
+
+/* A and B old, then the group's commit killed at rename k (> 0) or as record -k is made */
+static void group_old(void)
+{
+    ts_remove_tree(group_a);
+    ts_remove_tree(group_b);
+    CHECK(mkdir(group_a, 0755) == 0 && mkdir(group_b, 0755) == 0);
+    group_put(group_a, group_b, "old\n");
+}
+
+static int group_killed_at(int k)
+{
+    group_old();
+    kill_k = k;
+    return in_child(group_commit_killed, NULL);
+}
+
+/* A and B old, then the group committed here with renames_refused set to refused */
+static int group_commit_refused(int refused)
+{
+    group_old();
+    ts_stage s;
+    ts_out_set m;
+    char mp[700];
+    snprintf(mp, sizeof mp, "%s/m.txt", group_b);
+    const char *mpath = mp;
+    const int opened = ts_stage_open(&s, group_a) == 0 && ts_out_set_open(&m, &mpath, 1) == 0;
+    CHECK_MSG(opened, "%s", ts_error());
+    if (!opened) return -2;
+    put_set(s.stage, "new\n", 0);
+    write_text(ts_out_set_path(&m, 0), "new\n");
+    const char *names[] = {"a.txt", "trace", "b.txt"};
+    ts_out_set *with[] = {&m};
+    renames_refused = refused;
+    refused_seen = 0;
+    const int rc = ts_stage_commit_with(&s, names, 3, with, 1);
+    renames_refused = 0;
+    return rc;
+}
+
+/* killed before the primary's record (the others' written), the group is no commit: both
+ * folders old, whichever is read or written next; killed after it, at any rename, the
+ * next reader or writer of either folder carries out the whole group: both new, no stage
+ * left in either. Never one folder new and the other old */
+static void killed_group_all_or_none(void)
+{
+    REQUIRE(group_dirs());
+    char sa[700], sb[700];
+    static const char *const by_name[] = {"a reader of A", "a reader of B", "a writer in A", "a writer in B"};
+    for (int k = -2; k <= 5; k++) {
+        if (k == 0) continue;
+        for (int by = 0; by < 4; by++) {
+            const int st = group_killed_at(k);
+            CHECK_MSG(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "killed at %d: status %d", k, st);
+            CHECK_MSG(stage_in(group_a, sa, sizeof sa) && stage_in(group_b, sb, sizeof sb), "killed at %d: no stage",
+                      k);
+            const char *dir = by % 2 ? group_b : group_a;
+            int rc;
+            if (by < 2) {
+                rc = ts_stage_recover(dir);
+            } else {
+                ts_stage s;
+                rc = ts_stage_open(&s, dir);
+                if (rc == 0) ts_stage_abort(&s);
+            }
+            CHECK_MSG(rc == 0, "killed at %d, then %s: %s", k, by_name[by], ts_error());
+            if (k < 0) {
+                CHECK_MSG(group_is("old\n"), "killed as record %d was made, then %s: not all old", -k, by_name[by]);
+                /* no commit: the writers of both folders remove both stages */
+                if (stage_in(group_a, sa, sizeof sa)) age_path(sa);
+                if (stage_in(group_b, sb, sizeof sb)) age_path(sb);
+                ts_stage s;
+                REQUIRE(ts_stage_open(&s, group_b) == 0);
+                ts_stage_abort(&s);
+                REQUIRE(ts_stage_open(&s, group_a) == 0);
+                ts_stage_abort(&s);
+                CHECK_MSG(group_is("old\n"), "killed as record %d was made, then swept: not all old", -k);
+            } else {
+                CHECK_MSG(group_is("new\n"), "killed at rename %d, then %s: not all new", k, by_name[by]);
+            }
+            CHECK_MSG(!stage_in(group_a, sa, sizeof sa) && !stage_in(group_b, sb, sizeof sb),
+                      "killed at %d, then %s: a stage left", k, by_name[by]);
+            CHECK_MSG(count_dir(group_a) == 3 && count_dir(group_b) == 1, "killed at %d, then %s: %d and %d entries",
+                      k, by_name[by], count_dir(group_a), count_dir(group_b));
+        }
+    }
+    /* killed once B's set was placed: B's stage gone (its removal done, or cut short with
+     * its record gone first), A's still committed: A's reader finishes, B stays new */
+    for (int cut = 0; cut < 2; cut++) {
+        REQUIRE(WIFSIGNALED(group_killed_at(5)));
+        REQUIRE(stage_in(group_b, sb, sizeof sb));
+        char rec[800];
+        snprintf(rec, sizeof rec, "%s/.tracesynth-commit", sb);
+        if (cut) CHECK(unlink(rec) == 0);
+        else ts_remove_tree(sb);
+        CHECK_MSG(ts_stage_recover(group_a) == 0, "%s", ts_error());
+        CHECK(group_is("new\n"));
+        CHECK(!stage_in(group_a, sa, sizeof sa) && !stage_in(group_b, sb, sizeof sb));
+    }
+    /* a rename refused half way: every set put back, no commit left */
+    for (int at = 1; at <= 4; at++) {
+        const int rc = group_commit_refused(at);
+        CHECK_MSG(rc == -1 && strstr(ts_error(), "cannot replace"), "rename %d refused: %d: %s", at, rc, ts_error());
+        CHECK_MSG(group_is("old\n"), "rename %d refused: not all old", at);
+        CHECK_MSG(!stage_in(group_a, sa, sizeof sa) && !stage_in(group_b, sb, sizeof sb), "rename %d refused: a "
+                  "stage left", at);
+    }
+    group_dirs_free();
+}
+
+static void group_commit_then_stopped(const char *arg)
+{
+    (void)arg;
+    pause_unlink_fd = pause_fd;
+    kill_k = 0;
+    group_commit_killed(NULL);
+}
+
+/* a group ends as a set does: once every set is placed and synced, every record goes
+ * before the stages' old files (a reader of either folder then reads the new files, not
+ * waits for them); where a rename fails and the renames back do not all succeed, every
+ * stage keeps its record, and the next reader of either folder completes the group */
+static void group_settles_as_a_set_does(void)
+{
+    REQUIRE(group_dirs());
+    char sa[700], sb[700];
+    for (int by = 0; by < 2; by++) {
+        const char *dir = by ? group_b : group_a;
+        group_old();
+        pid_t pid;
+        const int stopped = child_stopped(group_commit_then_stopped, NULL, &pid);
+        REQUIRE(pid > 0);
+        const int rc = ts_stage_recover(dir);
+        CHECK_MSG(!stopped && rc == 0, "%s: a stage removed with its record still there%s%s", dir,
+                  rc ? ": a reader: " : "", rc ? ts_error() : "");
+        kill(pid, SIGKILL);
+        int st;
+        waitpid(pid, &st, 0);
+        CHECK(group_is("new\n"));
+
+        /* B/m.txt placed, then A's first refused, and B's old m.txt not put back */
+        const int crc = group_commit_refused(-2);
+        const char *err = ts_error();
+        CHECK_MSG(crc == -1 && strstr(err, "nor could the old files all be put back") && !strchr(err, '\n'),
+                  "exit %d: %s", crc, err);
+        CHECK_MSG(stage_in(group_a, sa, sizeof sa) && stage_in(group_b, sb, sizeof sb), "a stage not kept");
+        CHECK_MSG(ts_stage_recover(dir) == 0, "%s", ts_error());
+        CHECK_MSG(group_is("new\n"), "a failed commit not put back, then a reader of %s: not all new", dir);
+        CHECK_MSG(!stage_in(group_a, sa, sizeof sa) && !stage_in(group_b, sb, sizeof sb), "a stage left");
+    }
+    group_dirs_free();
+}
+
 TEST_MAIN("interrupt", {
     RUN(out_commit_interrupted);
     RUN(stage_commit_interrupted);
@@ -1656,4 +1886,6 @@ TEST_MAIN("interrupt", {
     RUN(made_folders_durable);
     RUN(names_with_a_slash_refused);
     RUN(other_users_reader_waits_it_out);
+    RUN(killed_group_all_or_none);
+    RUN(group_settles_as_a_set_does);
 })

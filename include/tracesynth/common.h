@@ -182,6 +182,18 @@ int  ts_out_set_commit_removing(ts_out_set *s, const char *const *gone, int ngon
 /* discards the set (frees s); an error that names where a file was being written names
  * its path instead */
 void ts_out_set_abort(ts_out_set *s);
+/* sets in several folders committed as one group: s's names (as ts_stage_commit; s NULL:
+ * none) and the sets with[] (nwith; a NULL one, or one of streams alone, takes no part),
+ * all put in place or, on failure, none (where the old files cannot all be put back, every
+ * stage is kept with its record, which the error says: the next command in any of their
+ * folders puts all the new ones in place). The first is the group's primary: the others'
+ * records name it and are synced first, then its record, which lists them, commits them
+ * all, so that a process killed at any point (SIGKILL, a power cut) leaves either no
+ * commit (the old files) or one that the next writer or reader of any of their folders
+ * carries out whole (ts_stage_recover). Frees them all either way */
+int  ts_stage_commit_with(ts_stage *s, const char *const *names, int n, ts_out_set *const *with, int nwith);
+/* the same with s a set of files of its own (the primary where it has a file to stage) */
+int  ts_out_set_commit_with(ts_out_set *s, ts_out_set *const *with, int nwith);
 /* a signal that ends the process (Ctrl-C, kill) removes the stages open then, once the
  * child process writing into them (pid; 0: none) is killed */
 void ts_stage_worker(pid_t pid);

@@ -1048,6 +1048,250 @@ static int stage_of_other(const char *dir, const char *stage, uid_t *uid)
     return stat(dir, &ds) != 0 || ds.st_uid != ss.st_uid;
 }
 
+/* the refusal of such a stage (name, in dir) */
+static int refuse_other(const char *dir, const char *name, uid_t uid)
+{
+    return ts_fail("%s: holds an interrupted replacement of its files (%s: some new, some old) by another user (uid "
+                   "%lu), which is not carried out here: run any tracesynth command that reads or writes %s as that "
+                   "user, which completes it",
+                   dir, name, (unsigned long)uid, dir);
+}
+
+/* ---- a group: sets in several folders committed as one ----
+ * ts_stage_commit_with commits a stage (the primary) with others (the secondaries), each
+ * in its own folder. First each secondary gets GROUP (P, the primary's absolute path) and
+ * its record, synced; then the primary gets GROUP (S, each secondary's absolute path) and
+ * its record: that record is the group's one commit point. A secondary whose primary holds
+ * no whole record that lists it was never committed (its process died before the commit
+ * point) and goes as a stage without a record goes; one whose primary does is carried
+ * out with the whole group. The primary's roll forward carries out its secondaries first
+ * (they lie in folders no reader of the primary's folder looks at), each removed once its
+ * names are placed and synced, and the primary is removed last: a secondary left while the
+ * primary is there is committed, and one left once it is gone has nothing left to place.
+ * GROUP is binary-safe as the record is: HEAD, each entry as its letter, the path and a
+ * NUL, then "end COUNT HASH\n". */
+#define GROUP ".tracesynth-group"
+#define GROUP_HEAD "tracesynth group 1\n"
+
+/* 1 with *pid where name is a stage's (.stage.<pid>.XXXXXX) */
+static int stage_name_pid(const char *name, long *pid)
+{
+    char *end;
+    if (strncmp(name, ".stage.", 7)) return 0;
+    errno = 0;
+    *pid = strtol(name + 7, &end, 10);
+    return !errno && end != name + 7 && *end == '.' && strlen(end + 1) == 6;
+}
+
+/* an entry of GROUP: an absolute path to a stage */
+static int group_path_ok(const char *p)
+{
+    const char *sl = strrchr(p, '/');
+    long pid;
+    return p[0] == '/' && sl && stage_name_pid(sl + 1, &pid);
+}
+
+/* GROUP written into stage, made durable: kind 'P' (paths[0] the primary) or 'S' (the
+ * n secondaries). 0 / -1 naming it */
+static int group_write(const char *stage, char kind, const char *const *paths, int n)
+{
+    size_t cap = sizeof GROUP_HEAD + 64, len;
+    for (int i = 0; i < n; i++) cap += strlen(paths[i]) + 2;
+    char *buf = ts_malloc(cap);
+    len = (size_t)snprintf(buf, cap, "%s", GROUP_HEAD);
+    for (int i = 0; i < n; i++) {
+        buf[len++] = kind;
+        const size_t l = strlen(paths[i]) + 1;
+        memcpy(buf + len, paths[i], l);
+        len += l;
+    }
+    len += (size_t)snprintf(buf + len, cap - len, "end %d %016llx\n", n, (unsigned long long)fnv1a(buf, len));
+    char *p = ts_path_join(stage, GROUP);
+    FILE *f = fopen(p, "wbx");
+    int rc = f && fwrite(buf, 1, len, f) == len && fflush(f) == 0 && fsync(fileno(f)) == 0 ? 0 : -1;
+    if (rc) ts_fail("%s: cannot write the group of the commit: %s", p, strerror(errno ? errno : EIO));
+    if (f && fclose(f) != 0 && rc == 0) rc = ts_fail("%s: cannot write the group of the commit: %s", p, strerror(errno));
+    if (rc == 0) sync_dir(stage);
+    free(p);
+    free(buf);
+    return rc;
+}
+
+/* GROUP read from stage: its kind ('P' or 'S') and n paths (malloc'd, each freed by
+ * group_free); 1, 0 where there is none or it is not whole (no group: a commit of its
+ * own, or never committed), -1 where it cannot be opened to tell */
+typedef struct { int n; char kind; char **path; } group;
+
+static void group_free(group *g)
+{
+    for (int i = 0; i < g->n; i++) free(g->path[i]);
+    free(g->path);
+    memset(g, 0, sizeof *g);
+}
+
+static int group_read(const char *stage, group *g)
+{
+    memset(g, 0, sizeof *g);
+    char *p = ts_path_join(stage, GROUP);
+    const int fd = open(p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    free(p);
+    if (fd < 0) return errno == ENOENT || errno == ENOTDIR || errno == ELOOP ? 0 : -1;
+    struct stat st;
+    FILE *f = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size <= RECORD_MAX ? fdopen(fd, "rb") : NULL;
+    if (!f) {
+        close(fd);
+        return 0;
+    }
+    const size_t size = (size_t)st.st_size, hl = strlen(GROUP_HEAD);
+    char *buf = ts_malloc(size + 1);
+    const size_t got = fread(buf, 1, size, f);
+    fclose(f);
+    buf[got] = 0;
+    int ok = got == size && size > hl && !memcmp(buf, GROUP_HEAD, hl) && (buf[hl] == 'P' || buf[hl] == 'S');
+    size_t at = hl;
+    int n = 0;
+    while (ok && at < size && buf[at] == buf[hl]) {
+        const char *z = memchr(buf + at + 1, 0, size - at - 1);
+        if (!z || !group_path_ok(buf + at + 1)) ok = 0;
+        else at = (size_t)(z - buf) + 1, n++;
+    }
+    if (ok) {   /* the end, exactly, and nothing after it */
+        char want[64];
+        const int wl = snprintf(want, sizeof want, "end %d %016llx\n", n, (unsigned long long)fnv1a(buf, at));
+        ok = (buf[hl] == 'S' || n == 1) && size - at == (size_t)wl && !memcmp(buf + at, want, (size_t)wl);
+    }
+    if (ok) {
+        g->kind = buf[hl];
+        g->path = ts_calloc((size_t)n, sizeof *g->path);
+        at = hl;
+        for (; g->n < n; g->n++) {
+            g->path[g->n] = ts_strdup(buf + at + 1);
+            at += strlen(buf + at + 1) + 2;
+        }
+    }
+    free(buf);
+    return ok;
+}
+
+/* whether the primary stage holds a whole record and lists the secondary stage sec: 1
+ * (the group committed), 0 (not there, no record: never committed), -1 where its record
+ * cannot be read */
+static int primary_commits(const char *primary, const char *sec)
+{
+    record r;
+    int has = record_read(primary, &r);
+    record_free(&r);
+    group g = {0};
+    if (has == 1 && (has = group_read(primary, &g)) == 1) {
+        has = 0;
+        for (int i = 0; i < g.n && !has && g.kind == 'S'; i++) has = ts_same_file(g.path[i], sec);
+    }
+    group_free(&g);
+    return has;
+}
+
+/* the secondaries of the primary stage (committed, and locked by the caller) carried out,
+ * each removed once its names are placed; 0 also where it is no group's primary */
+static int roll_secondaries(const char *primary)
+{
+    group g;
+    int rc = group_read(primary, &g);
+    if (rc <= 0 || g.kind != 'S') {
+        group_free(&g);
+        return rc < 0 ? ts_fail("%s: cannot read the group of its commit: %s", primary, strerror(errno)) : 0;
+    }
+    rc = 0;
+    for (int i = 0; i < g.n && rc == 0; i++) {
+        const char *sec = g.path[i];
+        long pid = 0;
+        stage_name_pid(strrchr(sec, '/') + 1, &pid);
+        const int fd = take_committed(sec, pid, 1);
+        if (fd == -3) continue;   /* carried out and removed */
+        if (fd == -2) {
+            rc = ts_fail("%s: its files are being replaced by a process still running", sec);
+            continue;
+        }
+        record r;
+        const int has = record_read(sec, &r);
+        char *dir = ts__path_dir(sec);
+        uid_t uid = 0;
+        if (has < 0) rc = ts_fail("%s: cannot read the record of its commit: %s", sec, strerror(errno));
+        else if (has && stage_of_other(dir, sec, &uid)) rc = refuse_other(dir, strrchr(sec, '/') + 1, uid);
+        /* no record where the primary has one: its names placed, its removal cut short */
+        else if (has == 0 || (rc = roll_forward(dir, sec, &r)) == 0) ts_remove_tree(sec);
+        record_free(&r);
+        free(dir);
+        if (fd >= 0) close(fd);
+    }
+    group_free(&g);
+    return rc;
+}
+
+/* the group of the committed primary stage carried out (locked first, then each of its
+ * secondaries), the primary removed last; 0 also where another process has done it */
+static int carry_group(const char *primary, int reader)
+{
+    long pid = 0;
+    stage_name_pid(strrchr(primary, '/') + 1, &pid);
+    char *dir = ts__path_dir(primary);
+    const int fd = take_committed(primary, pid, 1);
+    int rc = 0;
+    uid_t uid = 0;
+    if (fd == -2 && reader == 1) {
+        rc = ts_fail("%s: its files are being replaced by a process still running (%s): read them once it has ended",
+                     dir, primary);
+    } else if (fd >= -1 && stage_of_other(dir, primary, &uid)) {
+        rc = refuse_other(dir, strrchr(primary, '/') + 1, uid);
+    } else if (fd >= -1) {
+        record r;
+        const int has = record_read(primary, &r);   /* none: carried out meanwhile */
+        if (has == 1 && roll_secondaries(primary) == 0 && roll_forward(dir, primary, &r) == 0) ts_remove_tree(primary);
+        else if (has == 1)
+            rc = ts_fail("%s: holds an interrupted replacement of its files (%s: some new, some old), which cannot be "
+                         "completed here (%s): run any tracesynth command that reads or writes %s as a user who may "
+                         "write there, which completes it",
+                         dir, primary, ts_error(), dir);
+        record_free(&r);
+    }
+    if (fd >= 0) close(fd);
+    free(dir);
+    return rc;
+}
+
+/* a committed stage of dir (name, of process pid) as a group's secondary: 2 where it is
+ * none (a commit of its own); else 0, its group carried out where the primary holds the
+ * commit, the stage removed where it does not (sweep: the old set in its folder is whole),
+ * or -1 as recover_in fails */
+static int as_secondary(const char *dir, const char *name, const char *stage, long pid, int sweep, int reader)
+{
+    group g;
+    if (group_read(stage, &g) != 1 || g.kind != 'P') {
+        group_free(&g);
+        return 2;
+    }
+    /* this process's own: its commit, under way in another thread */
+    const int fd = pid == (long)getpid() && own_stage(stage) ? -3 : take_committed(stage, pid, reader);
+    int rc = 0;
+    if (fd == -2 && reader == 1) {
+        rc = ts_fail("%s: its files are being replaced by a process still running (%s): read them once it has ended",
+                     dir, name);
+    } else if (fd >= -1) {
+        /* its process gone, so the primary's record is whole or never will be */
+        const int c = primary_commits(g.path[0], stage);
+        if (c < 0 && reader == 1)
+            rc = ts_fail("%s: holds a replacement of its files that may be unfinished (%s), whose group's record "
+                         "(%s) cannot be read here: run any tracesynth command that reads or writes it as a user "
+                         "who may, which completes it",
+                         dir, name, g.path[0]);
+        else if (c == 0 && sweep)
+            ts_remove_tree(stage);
+        if (fd >= 0) close(fd);   /* the primary is locked first, as every roll forward of the group does */
+        if (c == 1) rc = carry_group(g.path[0], reader);
+    }
+    group_free(&g);
+    return rc;
+}
+
 /* the stages in dir of processes that are gone: a committed one carried out (then
  * removed), one without a record removed where sweep (a writer: a stage is made there
  * next). reader: a committed stage that cannot be carried out here, or whose process
@@ -1068,6 +1312,7 @@ static int recover_in(const char *dir, int sweep, int reader)
         if (errno || end == e->d_name + 7 || *end != '.' || strlen(end + 1) != 6) continue;
         char *p = ts_path_join(dir, e->d_name);
         record r;
+        int sec;
         const int has = record_read(p, &r), why = errno;
         if (has < 0) {   /* a stage of another user's process: perhaps half replaced */
             struct stat st;   /* one others may not search was never committed (see the commit) */
@@ -1081,6 +1326,9 @@ static int recover_in(const char *dir, int sweep, int reader)
                              "read here (%s): run any tracesynth command that reads or writes %s as a user who may "
                              "write there, which completes it",
                              dir, e->d_name, strerror(why), dir);
+        } else if (has && (sec = as_secondary(dir, e->d_name, p, pid, sweep, reader)) != 2) {
+            rc = sec;   /* a group's secondary: committed as its primary says */
+            record_free(&r);
         } else if (has) {
             /* this process's own: its commit, under way in another thread */
             const int fd = pid == (long)getpid() && own_stage(p) ? -3 : take_committed(p, pid, reader);
@@ -1089,11 +1337,8 @@ static int recover_in(const char *dir, int sweep, int reader)
                 rc = ts_fail("%s: its files are being replaced by a process still running (%s): read them once it "
                              "has ended", dir, e->d_name);
             } else if (fd >= -1 && stage_of_other(dir, p, &uid)) {
-                rc = ts_fail("%s: holds an interrupted replacement of its files (%s: some new, some old) by another "
-                             "user (uid %lu), which is not carried out here: run any tracesynth command that reads or "
-                             "writes %s as that user, which completes it",
-                             dir, e->d_name, (unsigned long)uid, dir);
-            } else if (fd >= -1 && roll_forward(dir, p, &r) == 0) {
+                rc = refuse_other(dir, e->d_name, uid);
+            } else if (fd >= -1 && roll_secondaries(p) == 0 && roll_forward(dir, p, &r) == 0) {
                 ts_remove_tree(p);
             } else if (fd >= -1) {
                 rc = ts_fail("%s: holds an interrupted replacement of its files (%s: some new, some old), which "
@@ -1267,25 +1512,47 @@ int ts_stage_commit(ts_stage *s, const char *const *names, int n)
     return ts_stage_commit_removing(s, names, n, NULL, 0);
 }
 
-int ts_stage_commit_removing(ts_stage *s, const char *const *names, int n, const char *const *gone, int ngone)
+/* one stage's commit in steps, so that a group (ts_stage_commit_with) carries out several
+ * as one: plan_make, plan_record, plan_place; then plan_settle, or on failure plans_undo;
+ * plan_end either way */
+typedef struct {
+    ts_stage *s;
+    int n, ngone, done, gdone, lk, nr, back;   /* back: all put back that was moved */
+    char **src, **dst, **old, *isdir, **gsrc, **gold;
+    const char **rn;   /* (nr) the record's names and kinds */
+    char *rk;
+} commit_plan;
+
+/* the new files durable before they take the old ones' place (outside the hold: a large
+ * trace takes a while) */
+static void plan_sync(const ts_stage *s, const char *const *names, int n)
 {
-    char **src = ts_calloc((size_t)n, sizeof *src), **dst = ts_calloc((size_t)n, sizeof *dst);
-    char **old = ts_calloc((size_t)n, sizeof *old);
-    char *isdir = ts_calloc((size_t)n, 1);
-    /* files of an earlier set that the new one lacks: moved into the stage before the new
-     * ones are placed (and put back when they are not), so that they go with the stage */
-    char **gsrc = ngone > 0 ? ts_calloc((size_t)ngone, sizeof *gsrc) : NULL;
-    char **gold = ngone > 0 ? ts_calloc((size_t)ngone, sizeof *gold) : NULL;
-    int rc = 0, done = 0, gdone = 0, back = 1;
-    /* the new files durable before they take the old ones' place (outside the hold: a
-     * large trace takes a while) */
     for (int i = 0; i < n; i++) {
         char *p = ts_path_join(s->stage, names[i]);
         sync_tree(AT_FDCWD, p, 0);
         free(p);
     }
-    rc = commit_after_others(s->dir);
-    ts_signals_hold();
+}
+
+/* everything up to the record (the signals held): c filled either way, for plan_end */
+static int plan_make(commit_plan *c, ts_stage *s, const char *const *names, int n, const char *const *gone, int ngone)
+{
+    memset(c, 0, sizeof *c);
+    c->s = s;
+    c->n = n;
+    c->ngone = ngone;
+    c->lk = -1;
+    c->back = 1;
+    c->src = ts_calloc((size_t)n, sizeof *c->src);
+    c->dst = ts_calloc((size_t)n, sizeof *c->dst);
+    c->old = ts_calloc((size_t)n, sizeof *c->old);
+    c->isdir = ts_calloc((size_t)n, 1);
+    char **src = c->src, **dst = c->dst, **old = c->old, *isdir = c->isdir;
+    /* files of an earlier set that the new one lacks: moved into the stage before the new
+     * ones are placed (and put back when they are not), so that they go with the stage */
+    char **gsrc = c->gsrc = ngone > 0 ? ts_calloc((size_t)ngone, sizeof *gsrc) : NULL;
+    char **gold = c->gold = ngone > 0 ? ts_calloc((size_t)ngone, sizeof *gold) : NULL;
+    int rc = 0;
     for (int i = 0; i < n && rc == 0; i++) {
         src[i] = ts_path_join(s->stage, names[i]);
         dst[i] = ts_path_join(s->dir, names[i]);
@@ -1333,12 +1600,12 @@ int ts_stage_commit_removing(ts_stage *s, const char *const *names, int n, const
         } else
             free(p);
     }
-    /* the set committed: its record, synced before the first rename (a name the record
-     * itself takes is refused, and one that is no one entry of the folder: a record found
-     * places and removes nothing outside it, so it would read as none) */
-    int lk = -1;
+    /* the record's entries: a name the commit itself takes is refused, and one that is no
+     * one entry of the folder (a record found places and removes nothing outside it, so it
+     * would read as none) */
     for (int i = 0; i < n && rc == 0; i++)
-        if (!strcmp(names[i], RECORD)) rc = ts_fail("%s: a name the commit keeps for itself", dst[i]);
+        if (!strcmp(names[i], RECORD) || !strcmp(names[i], GROUP))
+            rc = ts_fail("%s: a name the commit keeps for itself", dst[i]);
     for (int i = 0; i < n + ngone && rc == 0; i++) {
         const char *nm = i < n ? names[i] : gone[i - n];
         if (!record_name_ok(nm))
@@ -1348,91 +1615,163 @@ int ts_stage_commit_removing(ts_stage *s, const char *const *names, int n, const
     if (rc == 0) {
         /* the stage locked through its renames, so that no other process carries them out
          * at once (ts_stage_open locks it, unless its table was full) */
-        if (!locked_here(s->stage) && (lk = open(s->stage, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0 &&
-            hold_lock(lk) != 0) {
-            close(lk);
-            lk = -1;
+        if (!locked_here(s->stage) && (c->lk = open(s->stage, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0 &&
+            hold_lock(c->lk) != 0) {
+            close(c->lk);
+            c->lk = -1;
         }
-        const char **rn = ts_malloc(((size_t)n + (size_t)ngone + 1) * sizeof *rn);
-        char *rk = ts_malloc((size_t)n + (size_t)ngone + 1);
-        int nr = 0;
-        for (int i = 0; i < n; i++) rk[nr] = isdir[i] ? 'D' : 'F', rn[nr++] = names[i];
+        c->rn = ts_malloc(((size_t)n + (size_t)ngone + 1) * sizeof *c->rn);
+        c->rk = ts_malloc((size_t)n + (size_t)ngone + 1);
+        for (int i = 0; i < n; i++) c->rk[c->nr] = isdir[i] ? 'D' : 'F', c->rn[c->nr++] = names[i];
         for (int i = 0; i < ngone; i++) {
             int placed = 0;   /* a name placed too: removed, a roll forward done twice would remove the new one */
             for (int j = 0; j < n && !placed; j++) placed = !strcmp(gone[i], names[j]);
-            if (gsrc[i] && !placed) rk[nr] = 'R', rn[nr++] = gone[i];
+            if (gsrc[i] && !placed) c->rk[c->nr] = 'R', c->rn[c->nr++] = gone[i];
         }
-        /* a reader of the folder of another user opens the record by name (the stage not
-         * listed), to tell a set half replaced from one never committed; opened to others
-         * only now that the new files have the modes of those they replace */
-        chmod(s->stage, 0711);
-        rc = record_write(s->stage, rk, rn, nr);
-        /* and the stage's own entry in the folder, made with no sync: else a power cut could
-         * keep renames out of it and lose the stage, its record with it */
-        if (rc == 0) sync_dir(s->dir);
-        free(rn);
-        free(rk);
     }
-    for (; rc == 0 && gdone < ngone; gdone++) {
-        if (gsrc[gdone] && rename(gsrc[gdone], gold[gdone]) != 0) {
-            rc = ts_fail("%s: cannot remove it: %s", gsrc[gdone], strerror(errno));
+    return rc;
+}
+
+/* the set committed: its record, synced before the first rename */
+static int plan_record(const commit_plan *c)
+{
+    /* a reader of the folder of another user opens the record by name (the stage not
+     * listed), to tell a set half replaced from one never committed; opened to others
+     * only now that the new files have the modes of those they replace */
+    chmod(c->s->stage, 0711);
+    const int rc = record_write(c->s->stage, c->rk, c->rn, c->nr);
+    /* and the stage's own entry in the folder, made with no sync: else a power cut could
+     * keep renames out of it and lose the stage, its record with it */
+    if (rc == 0) sync_dir(c->s->dir);
+    return rc;
+}
+
+/* the renames of a committed set */
+static int plan_place(commit_plan *c)
+{
+    int rc = 0;
+    for (; rc == 0 && c->gdone < c->ngone; c->gdone++) {
+        if (c->gsrc[c->gdone] && rename(c->gsrc[c->gdone], c->gold[c->gdone]) != 0) {
+            rc = ts_fail("%s: cannot remove it: %s", c->gsrc[c->gdone], strerror(errno));
             break;
         }
     }
-    for (; rc == 0 && done < n; done++) {
-        if (isdir[done] && old[done] && rename(dst[done], old[done]) != 0) {
-            rc = ts_fail("%s: cannot move the old one aside: %s", dst[done], strerror(errno));
+    for (; rc == 0 && c->done < c->n; c->done++) {
+        const int d = c->done;
+        if (c->isdir[d] && c->old[d] && rename(c->dst[d], c->old[d]) != 0) {
+            rc = ts_fail("%s: cannot move the old one aside: %s", c->dst[d], strerror(errno));
             break;
         }
-        if (rename(src[done], dst[done]) != 0) {
-            rc = ts_fail("%s: cannot replace: %s", dst[done], strerror(errno));
-            if (isdir[done] && old[done] && rename(old[done], dst[done]) != 0) back = 0;
+        if (rename(c->src[d], c->dst[d]) != 0) {
+            rc = ts_fail("%s: cannot replace: %s", c->dst[d], strerror(errno));
+            if (c->isdir[d] && c->old[d] && rename(c->old[d], c->dst[d]) != 0) c->back = 0;
             break;
         }
     }
-    if (rc) { /* put back what was replaced, and what was to go; each new one back into the
-               * stage first, so that until the record goes, a roll forward finds the set (a
-               * new one that stays placed keeps its old one in the stage: placed, to it) */
-        for (int j = 0; j < done; j++) {
-            if (rename(dst[j], src[j]) != 0) back = 0;   /* (a directory is not renamed over) */
-            else if (old[j] && rename(old[j], dst[j]) != 0) back = 0;
-        }
-        for (int j = 0; j < gdone; j++)
-            if (gsrc[j] && rename(gold[j], gsrc[j]) != 0) back = 0;
-        /* the old set whole again: no commit, once the renames back are durable (the record
-         * gone first, a power cut could keep some new files with nothing to complete them) */
-        sync_dir(s->dir);
-        if (back) {
-            char *rec = ts_path_join(s->stage, RECORD);
-            if (unlink(rec) == 0) sync_dir(s->stage);
-            free(rec);
-        } else {   /* not all back: the stage and its record kept, for the next command there */
-            ts_fail("%s; nor could the old files all be put back: the next tracesynth command that reads or writes "
-                    "%s completes the new set",
-                    ts_error(), s->dir);
-            dir_unlock(s->stage);
-            live_remove(s->stage);
-            free(s->stage);
-            s->stage = NULL;
-        }
+    return rc;
+}
+
+/* what was replaced put back, and what was to go; each new one back into the stage
+ * first, so that until the record goes (plan_uncommit), a roll forward finds the set (a
+ * new one that stays placed keeps its old one in the stage: placed, to it). The renames
+ * back durable before any record goes (the record gone first, a power cut could keep some
+ * new files with nothing to complete them) */
+static void plan_put_back(commit_plan *c)
+{
+    for (int j = 0; j < c->done; j++) {
+        if (rename(c->dst[j], c->src[j]) != 0) c->back = 0;   /* (a directory is not renamed over) */
+        else if (c->old[j] && rename(c->old[j], c->dst[j]) != 0) c->back = 0;
     }
-    for (int i = 0; i < n; i++) { free(src[i]); free(dst[i]); free(old[i]); }
-    for (int i = 0; i < ngone; i++) { free(gsrc[i]); free(gold[i]); }
-    free(src); free(dst); free(old); free(isdir); free(gsrc); free(gold);
+    for (int j = 0; j < c->gdone; j++)
+        if (c->gsrc[j] && rename(c->gold[j], c->gsrc[j]) != 0) c->back = 0;
+    c->done = c->gdone = 0;
+    sync_dir(c->s->dir);
+}
+
+/* the old set whole again: no commit */
+static void plan_uncommit(const commit_plan *c)
+{
+    char *rec = ts_path_join(c->s->stage, RECORD);
+    if (unlink(rec) == 0) sync_dir(c->s->stage);
+    free(rec);
+}
+
+/* the stage and its record kept, for the next command in its folder, which completes the
+ * new set (not removed by plan_end) */
+static void plan_keep(commit_plan *c)
+{
+    ts_stage *s = c->s;
+    dir_unlock(s->stage);
+    live_remove(s->stage);
+    free(s->stage);
+    s->stage = NULL;
+}
+
+/* the k failed plans c[] (c[0] the group's primary) undone: every set put back, then the
+ * records removed, the commit point first; where the renames back do not all succeed,
+ * every stage and record is kept, and the error says so */
+static void plans_undo(commit_plan *c, int k)
+{
+    int back = -1;   /* the first not all put back */
+    for (int i = 0; i < k; i++) {
+        plan_put_back(&c[i]);
+        if (!c[i].back && back < 0) back = i;
+    }
+    if (back < 0) {
+        for (int i = 0; i < k; i++) plan_uncommit(&c[i]);
+        return;
+    }
+    ts_fail("%s; nor could the old files all be put back: the next tracesynth command that reads or writes %s "
+            "completes the new set",
+            ts_error(), c[back].s->dir);
+    for (int i = 0; i < k; i++) plan_keep(&c[i]);
+}
+
+/* a set placed: its folder synced, and the folders that hold those made for it; then its
+ * record goes, before the old files (a large old trace takes a while), so that a reader
+ * meanwhile reads the set, not waits for it */
+static void plan_settle(const commit_plan *c)
+{
+    const ts_stage *s = c->s;
+    sync_dir(s->dir);
+    if (s->made) sync_made(s->dir, s->made);
+    char *rec = ts_path_join(s->stage, RECORD);
+    unlink(rec);
+    free(rec);
+}
+
+/* the plan freed; committed (rc 0): the folders made kept; the stage removed either way
+ * (the old ones go with it), unless plan_keep kept it */
+static void plan_end(commit_plan *c, int rc)
+{
+    for (int i = 0; i < c->n; i++) { free(c->src[i]); free(c->dst[i]); free(c->old[i]); }
+    for (int i = 0; i < c->ngone; i++) { free(c->gsrc[i]); free(c->gold[i]); }
+    free(c->src); free(c->dst); free(c->old); free(c->isdir); free(c->gsrc); free(c->gold);
+    free(c->rn); free(c->rk);
+    ts_stage *s = c->s;
     if (rc == 0) {   /* the folders made now hold the set */
-        sync_dir(s->dir);
-        /* the set placed and durable: the record goes before the old files (a large old
-         * trace takes a while), so that a reader meanwhile reads the set, not waits for it */
-        char *rec = ts_path_join(s->stage, RECORD);
-        unlink(rec);
-        free(rec);
-        if (s->made) sync_made(s->dir, s->made);
         if (s->made) live_remove(s->made);
         free(s->made);
         s->made = NULL;
     }
-    ts_stage_abort(s);   /* the old ones go with the stage */
-    if (lk >= 0) close(lk);
+    ts_stage_abort(s);
+    if (c->lk >= 0) close(c->lk);
+    memset(c, 0, sizeof *c);
+}
+
+int ts_stage_commit_removing(ts_stage *s, const char *const *names, int n, const char *const *gone, int ngone)
+{
+    plan_sync(s, names, n);
+    int rc = commit_after_others(s->dir);
+    ts_signals_hold();
+    commit_plan c;
+    if (rc == 0) rc = plan_make(&c, s, names, n, gone, ngone);
+    else plan_make(&c, s, NULL, 0, NULL, 0);
+    if (rc == 0) rc = plan_record(&c);
+    if (rc == 0) rc = plan_place(&c);
+    if (rc) plans_undo(&c, 1);
+    else plan_settle(&c);
+    plan_end(&c, rc);
     ts_signals_release();
     return rc;
 }
@@ -1554,6 +1893,93 @@ int ts_out_set_commit_removing(ts_out_set *s, const char *const *gone, int ngone
     free(gdirs);
     free(gnames);
     set_free(s);
+    return rc;
+}
+
+/* the k stages st[] (names[i], n[i] each) committed as one group, st[0] the primary (see
+ * "a group"); frees them either way */
+static int group_commit(ts_stage *const *st, const char *const *const *names, const int *n, int k)
+{
+    if (k == 1) return ts_stage_commit(st[0], names[0], n[0]);
+    for (int i = 0; i < k; i++) plan_sync(st[i], names[i], n[i]);
+    int rc = 0;
+    for (int i = 0; i < k && rc == 0; i++) rc = commit_after_others(st[i]->dir);
+    ts_signals_hold();
+    commit_plan *c = ts_calloc((size_t)k, sizeof *c);
+    char **abs = ts_calloc((size_t)k, sizeof *abs);
+    for (int i = 0; i < k; i++) {   /* each made (an empty one after a failure), for plan_end */
+        if (rc == 0) rc = plan_make(&c[i], st[i], names[i], n[i], NULL, 0);
+        else plan_make(&c[i], st[i], NULL, 0, NULL, 0);
+        if (rc == 0 && !(abs[i] = realpath(st[i]->stage, NULL))) rc = ts_fail("%s: %s", st[i]->stage, strerror(errno));
+    }
+    /* the others' records, each naming the primary, then the primary's, which lists them:
+     * the commit */
+    for (int i = 1; i < k && rc == 0; i++)
+        if ((rc = group_write(st[i]->stage, 'P', (const char *const *)abs, 1)) == 0) rc = plan_record(&c[i]);
+    if (rc == 0 && (rc = group_write(st[0]->stage, 'S', (const char *const *)abs + 1, k - 1)) == 0)
+        rc = plan_record(&c[0]);
+    /* the others' renames first: the primary's folder stays all old until they are done,
+     * and the group ends as a single set's commit does, with the primary's renames */
+    for (int i = 1; i <= k && rc == 0; i++) rc = plan_place(&c[i % k]);
+    if (rc)   /* every set put back, then the commit point undone first */
+        plans_undo(c, k);
+    else   /* every set placed: the others' records go, then the primary's */
+        for (int i = 1; i <= k; i++) plan_settle(&c[i % k]);
+    for (int i = 1; i <= k; i++) plan_end(&c[i % k], rc);   /* the primary removed last */
+    for (int i = 0; i < k; i++) free(abs[i]);
+    free(abs);
+    free(c);
+    ts_signals_release();
+    return rc;
+}
+
+/* s's names as a stage commits them (*names malloc'd): those not written in place */
+static int set_names(const ts_out_set *s, const char ***names)
+{
+    int k = 0;
+    *names = ts_calloc((size_t)s->n + 1, sizeof **names);
+    for (int i = 0; i < s->n; i++)
+        if (s->name[i]) (*names)[k++] = s->name[i];   /* a file replaced keeps its mode (the commit's rule) */
+    return k;
+}
+
+int ts_stage_commit_with(ts_stage *s, const char *const *names, int n, ts_out_set *const *with, int nwith)
+{
+    ts_stage **st = ts_calloc((size_t)nwith + 1, sizeof *st);
+    const char ***nm = ts_calloc((size_t)nwith + 1, sizeof *nm);
+    int *cnt = ts_calloc((size_t)nwith + 1, sizeof *cnt), k = 0, own = 0;
+    if (s) {
+        st[k] = s;
+        nm[k] = (const char **)names;
+        cnt[k++] = n;
+        own = 1;
+    }
+    for (int i = 0; i < nwith; i++)
+        if (with[i] && with[i]->staged) {   /* (a set of streams alone is written already) */
+            st[k] = &with[i]->st;
+            cnt[k] = set_names(with[i], &nm[k]);
+            k++;
+        }
+    const int rc = k ? group_commit(st, (const char *const *const *)nm, cnt, k) : 0;
+    for (int i = 0; i < nwith; i++)
+        if (with[i]) {
+            if (rc) set_error(with[i]);
+            set_free(with[i]);
+        }
+    for (int i = own; i < k; i++) free(nm[i]);
+    free(st);
+    free(nm);
+    free(cnt);
+    return rc;
+}
+
+int ts_out_set_commit_with(ts_out_set *s, ts_out_set *const *with, int nwith)
+{
+    ts_out_set **all = ts_calloc((size_t)nwith + 1, sizeof *all);
+    all[0] = s;
+    for (int i = 0; i < nwith; i++) all[i + 1] = with[i];
+    const int rc = ts_stage_commit_with(NULL, NULL, 0, all, nwith + 1);
+    free(all);
     return rc;
 }
 
