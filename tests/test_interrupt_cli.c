@@ -252,7 +252,7 @@ static void uuid_after(const char *path, const char *key, char out[40])
 
 /* fill --text FILE: the new trace and its text put in place together. A signal as either
  * takes the old one's place leaves both new: in the trace's folder they are one commit, in
- * another folder the text is renamed right after the trace, the signal held across both.
+ * another folder one group commit, the signal held across all its renames.
  * The text names the trace's UUID (babeltrace2's warnings about its gaps), new at each write */
 static void fill_text_with_the_trace(void)
 {
@@ -290,6 +290,108 @@ static void fill_text_with_the_trace(void)
             CHECK_MSG(only(ft, 2 + k) && only(sub, 1), "%s, signal at %s: %d entries in %s, %d in %s",
                       texts[k], at[a], count_dir(ft), ft, count_dir(sub), sub);
         }
+}
+
+/* fill --text and --save-model in folders of their own, killed (SIGKILL, no signal to
+ * hold) as the text, the model or the trace takes its place: the three are one commit, so
+ * the next reader of the trace (gaps TRACE/) or of the text's folder completes them all -
+ * the trace, its text and the model all new, never the new trace beside the old text */
+static void killed_fill_text_all_or_none(void)
+{
+    if (!ready) SKIP("no model or no shim");
+    const char *shared = shared_path("traces/lttng/many-threads");
+    if (!shared) SKIP("no shared LTTng trace");
+    char t[4096], args[8192], err[2048], kf[600], sub[700], msub[700], trace[700], meta[800], text[800], model[800];
+    snprintf(t, sizeof t, "%s", shared);
+    snprintf(args, sizeof args, "drop %s -o %s/kfdr --rate 0.01 --seed 1 -q", t, dir);
+    REQUIRE(run_cli(args, NULL, 0) == 0);
+    snprintf(kf, sizeof kf, "%s/kf", dir);
+    snprintf(sub, sizeof sub, "%s/txt", kf);
+    snprintf(msub, sizeof msub, "%s/m", kf);
+    REQUIRE(mkdir(kf, 0755) == 0 && mkdir(sub, 0755) == 0 && mkdir(msub, 0755) == 0);
+    snprintf(trace, sizeof trace, "%s/tr", kf);
+    snprintf(meta, sizeof meta, "%s/metadata", trace);
+    snprintf(text, sizeof text, "%s/tr.txt", sub);
+    snprintf(model, sizeof model, "%s/m.tsm", msub);
+    static const char *const at[3] = {"tr.txt", "m.tsm", "tr"};
+    for (int a = 0; a < 3; a++)
+        for (int by = 0; by < 2; by++) {
+            char old[40], now[40], said[40];
+            snprintf(args, sizeof args, "fill %s/kfdr --model unigram -o %s --text %s --save-model %s -q", dir, trace,
+                     text, model);
+            int rc = run_cli(args, NULL, 0);   /* the old three */
+            uuid_after(meta, "uuid = \"", old);
+            struct stat ms;
+            CHECK_MSG(rc == 0 && old[0] && stat(model, &ms) == 0, "the old fill: exit %d", rc);
+            if (rc || !old[0]) continue;
+            int st = run_signalled(args, at[a], SIGKILL);
+            CHECK_MSG(signalled_by(st, SIGKILL), "killed at %s: status 0x%x", at[a], st);
+            if (by) {
+                rc = ts_stage_recover(sub);   /* the text's folder, which no command reads */
+                if (rc) snprintf(err, sizeof err, "%s", ts_error());
+            } else {
+                snprintf(args, sizeof args, "gaps %s/", trace);
+                rc = run_cli(args, err, sizeof err);
+            }
+            const char *by_name = by ? "the text's folder recovered" : "gaps TRACE/";
+            CHECK_MSG(rc == 0, "killed at %s, then %s: %s", at[a], by_name, err);
+            uuid_after(meta, "uuid = \"", now);
+            uuid_after(text, "(UUID: ", said);
+            struct stat ns;
+            CHECK_MSG(strcmp(now, old) != 0, "killed at %s, then %s: the trace is the old one", at[a], by_name);
+            CHECK_MSG(!strcmp(now, said), "killed at %s, then %s: the text is of trace %s, the trace beside it %s",
+                      at[a], by_name, said, now);
+            CHECK_MSG(stat(model, &ns) == 0 && ns.st_ino != ms.st_ino, "killed at %s, then %s: the model is the old "
+                      "one", at[a], by_name);
+            CHECK_MSG(only(kf, 3) && only(sub, 1) && only(msub, 1), "killed at %s, then %s: %d, %d and %d entries",
+                      at[a], by_name, count_dir(kf), count_dir(sub), count_dir(msub));
+        }
+}
+
+/* the same for ftrace text: fill -o OUT with --save-model in another folder, killed as
+ * either takes its place; the next reader of OUT (gaps) completes both. Old and new are
+ * told apart by their inodes (each commit places new files) */
+static void killed_fill_ftrace_all_or_none(void)
+{
+    if (!ready) SKIP("no model or no shim");
+    char args[4096], err[2048], in[700], kf[600], out[700], model[700];
+    snprintf(kf, sizeof kf, "%s/kff", dir);
+    snprintf(out, sizeof out, "%s/t/out.txt", kf);
+    snprintf(model, sizeof model, "%s/m/m.tsm", kf);
+    snprintf(in, sizeof in, "%s/t", kf);
+    REQUIRE(mkdir(kf, 0755) == 0 && mkdir(in, 0755) == 0);
+    snprintf(in, sizeof in, "%s/m", kf);
+    REQUIRE(mkdir(in, 0755) == 0);
+    snprintf(in, sizeof in, "%s/in.txt", kf);
+    FILE *f = fopen(in, "w");
+    REQUIRE(f);
+    fputs("# tracer: nop\n#\n", f);
+    static const char *const ev[4] = {"sys_read(fd: 3, buf: 0x1000, count: 0x10)", "sys_read -> 0x10",
+                                      "sys_write(fd: 4, buf: 0x1000, count: 0x10)", "sys_write -> 0x10"};
+    for (int i = 0; i < 400; i++) {
+        if (i == 200) fputs("CPU:0 [LOST 8 EVENTS]\n", f);
+        fprintf(f, "%16s-%-7d [000] ..... %5d.%06d: %s\n", "dd", 10, 1, 10 * i, ev[i % 4]);
+    }
+    fclose(f);
+    static const char *const at[2] = {"m.tsm", "out.txt"};
+    for (int a = 0; a < 2; a++) {
+        snprintf(args, sizeof args, "fill %s --model ngram -o %s --save-model %s -q", in, out, model);
+        int rc = run_cli(args, err, sizeof err);   /* the old pair */
+        struct stat os, ms, ns;
+        CHECK_MSG(rc == 0 && stat(out, &os) == 0 && stat(model, &ms) == 0, "the old fill: exit %d: %s", rc, err);
+        if (rc) return;
+        int st = run_signalled(args, at[a], SIGKILL);
+        CHECK_MSG(signalled_by(st, SIGKILL), "killed at %s: status 0x%x", at[a], st);
+        snprintf(args, sizeof args, "gaps %s", out);
+        rc = run_cli(args, err, sizeof err);
+        CHECK_MSG(rc == 0, "killed at %s, then gaps OUT: exit %d: %s", at[a], rc, err);
+        CHECK_MSG(stat(out, &ns) == 0 && ns.st_ino != os.st_ino, "killed at %s, then gaps OUT: the old trace", at[a]);
+        CHECK_MSG(stat(model, &ns) == 0 && ns.st_ino != ms.st_ino, "killed at %s, then gaps OUT: the old model", at[a]);
+        snprintf(args, sizeof args, "%s/t", kf);
+        CHECK_MSG(only(args, 1), "killed at %s, then gaps OUT: %d entries in %s", at[a], count_dir(args), args);
+        snprintf(args, sizeof args, "%s/m", kf);
+        CHECK_MSG(only(args, 1), "killed at %s, then gaps OUT: %d entries in %s", at[a], count_dir(args), args);
+    }
 }
 
 /* a run that fails after its --log was checked (a --resume that is no checkpoint) leaves
@@ -552,6 +654,8 @@ TEST_MAIN("interrupt_cli", {
     RUN(ingest_arch_in_the_set);
     RUN(killed_set_read_whole);
     RUN(fill_text_with_the_trace);
+    RUN(killed_fill_text_all_or_none);
+    RUN(killed_fill_ftrace_all_or_none);
     RUN(killed_trace_read_whole);
     RUN(killed_npy_read_whole);
     RUN(failed_run_leaves_no_log);

@@ -235,7 +235,8 @@ typedef struct {
     size_t      length;      /* window length when training a model of fixed length (0: 200) */
     size_t      max_train;   /* events per CPU kept for training (0: 500,000): bounds memory */
     const char *save_model;  /* also save a model trained on every CPU's events here, put in
-                              * place right after the new trace: none where it fails (a
+                              * place with the new trace, one group commit (ts_stage_commit_with:
+                              * also under SIGKILL): none where the trace fails (a
                               * device or FIFO: written last, once the trace and its text
                               * are, before they are put in place) */
     int         one_model;   /* train one model on every CPU's events, not one per CPU */
@@ -244,8 +245,9 @@ typedef struct {
     const char *arch;        /* ftrace text: raw_syscalls' table (ts_scan_hooks); NULL the host's */
     /* CTF: also the new trace in babeltrace2's text format (ts_ctf_print_text) at this
      * file, put in place with the trace: one commit when it is in the trace's folder, else
-     * renamed right after the trace with the signals that end the process held across
-     * both (ts_signals_hold), so that a signal leaves both old or both new; a device or
+     * staged in its own folder and committed with the trace (and the saved model) as one
+     * group (ts_stage_commit_with), so that a signal, SIGKILL or a power cut leaves both
+     * old or both new; a device or
      * FIFO (standard output: /dev/stdout) gets it last, from the new trace written aside,
      * right before it is put in place: one that fails leaves neither the trace nor the
      * model; one whose reader went away (EPIPE) leaves both, the result's text_cut set.

@@ -140,8 +140,10 @@ int cmd_fill(int argc, char **argv)
                     "standard output, the summary then on stderr; a name\n"
                     "ending in .gz: gzip-compressed)"),
         TS_OPT_STR_(0, "text", &text, "FILE", "CTF: also the new trace in babeltrace2's text format,\n"
-                    "put in place with it: a signal leaves both old or both\n"
-                    "new ('-': stdout, the summary then on stderr; '-', a\n"
+                    "put in place with it, one commit: a signal, SIGKILL or\n"
+                    "a power cut leaves both old or both new (the next\n"
+                    "command reading either completes a commit cut short)\n"
+                    "('-': stdout, the summary then on stderr; '-', a\n"
                     "device or FIFO is written last, before the trace and\n"
                     "the model are put in place: one that fails leaves\n"
                     "neither; a reader that goes away, as head does, ends\n"
@@ -156,9 +158,10 @@ int cmd_fill(int argc, char **argv)
                      "bounds the memory on long traces"),
         TS_OPT_FLAG_(0, "one-model", &one, "train one model on every CPU's events (not one per CPU)"),
         TS_OPT_STR_(0, "save-model", &save, "FILE", "also save a model trained on every CPU's events\n"
-                    "(for --model FILE), put in place with the trace: a\n"
-                    "trace that cannot be written leaves none (a device or\n"
-                    "FIFO: written last, once the trace and its text are);\n"
+                    "(for --model FILE), put in place with the trace (and\n"
+                    "its text) in one commit, as --text is: a trace that\n"
+                    "cannot be written leaves none (a device or FIFO:\n"
+                    "written last, once the trace and its text are);\n"
                     "a dataset's or a split's own file is refused, as for\n"
                     "-o and --text"),
         TS_OPT_LONG_(0, "seed", &seed, "S", 0, 0x7fffffffffffffffL, "seed (default 0), for a model that draws (mdm,\n"
@@ -324,7 +327,7 @@ int cmd_fill(int argc, char **argv)
     o.out_shown = to_stdout ? "standard output" : NULL;
     o.arch = arch;
     /* a file: written from the new trace before either is in place, and put in place with
-     * it (a signal leaves both old or both new); standard output, a device or FIFO: written
+     * it, one commit (a signal, SIGKILL or a power cut leaves both old or both new); standard output, a device or FIFO: written
      * in place, last, from the new trace before it (and the model) is put in place: one
      * that fails leaves neither */
     o.text = text;

@@ -278,13 +278,13 @@ int ts__ftrace_scan_counted(const char *path, const ts_scan_hooks *h, uint64_t *
 
 /* ts_ctf_rewrite / ts_trace_rewrite, and with text not NULL the new trace's text
  * (ts_ctf_print_text) written at that file and put in place with the trace: one commit
- * when the file is in the trace's folder, else renamed right after the trace with the
- * signals held across both (a device or FIFO: written last, from the trace written aside,
- * before it is put in place; its reader gone, EPIPE, the trace is put in place and 1
- * returned); a CTF trace only (gaps). ts__trace_rewrite_text's *notes (when not NULL): ftrace text's
- * reader's, as ts__ftrace_scan_counted's. with (NULL: none): files written beside, put in
- * place right after the trace (and its text), the signals held across all, or discarded
- * when the trace fails (fill's saved model): taken either way */
+ * when the file is in the trace's folder, else written into a stage in its own folder and
+ * committed with the trace as one group (ts_stage_commit_with) (a device or FIFO: written
+ * last, from the trace written aside, before it is put in place; its reader gone, EPIPE,
+ * the trace is put in place and 1 returned); a CTF trace only (gaps). ts__trace_rewrite_text's
+ * *notes (when not NULL): ftrace text's reader's, as ts__ftrace_scan_counted's. with (NULL:
+ * none): files written beside, in the same group commit as the trace (and its text), or
+ * discarded when the trace fails (fill's saved model): taken either way */
 int ts__ctf_rewrite_text(const char *dir, const char *out, const ts_rw_hooks *h, const char *text, ts_out_set *with);
 int ts__trace_rewrite_text(const char *path, const char *out, const ts_rw_hooks *h, const char *text,
                            char **notes, ts_out_set *with);

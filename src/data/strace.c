@@ -56,6 +56,7 @@
 #include "tracesynth/common.h"
 #include "tracesynth/data.h"
 #include "data_internal.h"
+#include "common/common_internal.h"
 #include "common/idmap.h"
 
 #include <ctype.h>
@@ -521,6 +522,10 @@ static int gunzip(const char *path, char **buf, size_t *size)
 
 int ts__read_text(const char *path, char **buf, size_t *size)
 {
+    /* a group it is one of (fill -o OUT of ftrace text with --save-model), committed by a
+     * process killed before OUT took its place: finished first */
+    *buf = NULL;
+    if (ts__stage_recover_beside(path)) return -1;
     if (ts__read_file(path, buf, size) != 0) return -1;
     const unsigned char *b = (const unsigned char *)*buf;
     size_t n = *size;

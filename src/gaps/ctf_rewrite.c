@@ -1707,10 +1707,10 @@ static int text_into(ts_outfile *o, const char *trace, const char *staged, const
     return rc;
 }
 
-/* the stage's names put in place, and the files of with (written, taken either way; NULL:
- * none) right after them, the signals held across both: a signal leaves all old or all
- * new; the stage's commit failed, with's files are discarded. First the hooks' writes to
- * streams (h->last), which cannot be taken back: one that fails leaves nothing new */
+/* the stage's names put in place with the files of with (written, taken either way; NULL:
+ * none), one group commit (ts_stage_commit_with): a signal, SIGKILL or a power cut leaves
+ * all old or all new; a failure, all old. First the hooks' writes to streams (h->last),
+ * which cannot be taken back: one that fails leaves nothing new */
 static int commit_with(ts_stage *st, const char *const *names, int n, ts_out_set *with, const ts_rw_hooks *h)
 {
     if (h && h->last && h->last(h->last_user) != 0) {
@@ -1718,19 +1718,13 @@ static int commit_with(ts_stage *st, const char *const *names, int n, ts_out_set
         if (with) ts_out_set_abort(with);
         return -1;
     }
-    if (!with) return ts_stage_commit(st, names, n);
-    ts_signals_hold();
-    int rc = ts_stage_commit(st, names, n);
-    if (rc == 0) rc = ts_out_set_commit(with);
-    else ts_out_set_abort(with);
-    ts_signals_release();
-    return rc;
+    return ts_stage_commit_with(st, names, n, &with, 1);
 }
 
 /* the new trace (tmp, BASE in stage st) put in place with its text at TEXT: in the trace's
  * folder, one set (the text written into the same stage, one commit); in another folder,
- * the text written aside there and renamed right after the trace is moved into place,
- * the signals held across both, so that a signal leaves both old or both new. A device
+ * the text written into a stage there, and both stages (and with's) one group commit, so
+ * that a signal, SIGKILL or a power cut leaves both old or both new. A device
  * or FIFO (written in place, never taken back) gets the text last, from the staged trace
  * (its path made the trace's), right before the trace is put in place: one that fails
  * leaves nothing new; a reader that went away (EPIPE: fill --text - | head) took what it
@@ -1739,6 +1733,7 @@ static int commit_with_text(ts_stage *st, const char *base, const char *tmp, con
                             ts_out_set *with, const ts_rw_hooks *h)
 {
     ts_outfile o;
+    ts_out_set ts;
     if (ts_out_is_stream(text)) {
         int rc = ts_out_open(&o, text);
         if (rc == 0 && (rc = text_into(&o, tmp, tmp, out, text, 1)) == 0) rc = ts_out_commit(&o);
@@ -1772,35 +1767,23 @@ static int commit_with_text(ts_stage *st, const char *base, const char *tmp, con
                 return commit_with(st, names, 2, with, h);
             }
         }
-    } else if ((rc = ts_out_open(&o, text)) == 0 && (rc = text_into(&o, tmp, tmp, out, text, 0)) == 0) {
-        /* on disk before the trace moves: what is left to fail after it is the rename (and
-         * the streams' writes, last) */
-        errno = 0;
-        int bad = fflush(o.f) != 0 || ferror(o.f) || fsync(fileno(o.f)) != 0;
-        const int e = errno;
-        if (bad) {
-            if (e) ts_fail("%s: write failed: %s", text, strerror(e));
-            else ts_fail("%s: write failed", text);
-        }
-        if (!bad && h && h->last && h->last(h->last_user) != 0) bad = 1;
-        if (bad) {
-            ts_out_abort(&o);
-            free(folder);
-            free(end);
+    } else if ((rc = ts_out_set_open(&ts, &text, 1)) == 0) {
+        /* in a stage beside the text (a link's: beside its file), whole before anything
+         * moves: what is left to fail is the group's commit (and the streams' writes, first) */
+        const char *at = ts_out_set_path(&ts, 0);
+        if ((rc = ts_out_open(&o, at)) == 0 && (rc = text_into(&o, tmp, tmp, out, text, 0)) == 0)
+            rc = ts_out_commit(&o);
+        if (rc == 0 && h && h->last && h->last(h->last_user) != 0) rc = -1;
+        free(folder);
+        free(end);
+        if (rc) {
+            ts_out_set_abort(&ts);   /* (its error names the text, not its place in the stage) */
             ts_stage_abort(st);
             if (with) ts_out_set_abort(with);
             return -1;
         }
-        ts_signals_hold();   /* nothing between the renames: a signal waits for them all */
-        rc = ts_stage_commit(st, &base, 1);
-        if (rc == 0) rc = ts_out_commit(&o);
-        else ts_out_abort(&o);
-        if (with && rc == 0) rc = ts_out_set_commit(with);
-        else if (with) ts_out_set_abort(with);
-        ts_signals_release();
-        free(folder);
-        free(end);
-        return rc;
+        ts_out_set *group[2] = {&ts, with};
+        return ts_stage_commit_with(st, &base, 1, group, 2);
     }
     free(folder);
     free(end);

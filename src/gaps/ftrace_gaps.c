@@ -842,7 +842,7 @@ static int ftrace_out_refused(const char *path, const char *out)
 }
 
 /* ts_ftrace_rewrite, and *notes (when not NULL) the reader's, as ts__ftrace_scan_counted's;
- * with's files put in place right after OUT (ts__trace_rewrite_text) */
+ * with's files put in place with OUT, one group commit (ts__trace_rewrite_text) */
 static int ft_rewrite(const char *path, const char *out, const ts_rw_hooks *h, char **notes, ts_out_set *with)
 {
     if (notes) *notes = NULL;
@@ -862,7 +862,13 @@ static int ft_rewrite(const char *path, const char *out, const ts_rw_hooks *h, c
     }
     if (rc == 0) {
         ts_outfile of;
-        rc = ts_out_open(&of, out);
+        /* with a file of with: OUT written into a stage beside it (a link's: beside its
+         * file), committed with with's as one group */
+        ts_out_set os;
+        const int grouped = with && with->staged && !ts_out_is_stream(out);
+        rc = grouped ? ts_out_set_open(&os, &out, 1) : 0;
+        int os_open = grouped && rc == 0;   /* until committed or discarded */
+        if (rc == 0) rc = ts_out_open(&of, grouped ? ts_out_set_path(&os, 0) : out);
         if (rc == 0) {
             /* a buffer of our own for the lines written one by one: given none, stdio keeps
              * its default size whatever size is asked */
@@ -888,13 +894,15 @@ static int ft_rewrite(const char *path, const char *out, const ts_rw_hooks *h, c
             } else if (rc == 0 && h->last && h->last(h->last_user) != 0) {
                 rc = -1;
                 ts_out_abort(&of);
-            } else if (rc == 0 && with) {
-                ts_signals_hold();   /* nothing between the renames: a signal waits for them all */
-                rc = ts_out_commit(&of);
-                if (rc == 0) rc = ts_out_set_commit(with);
-                else ts_out_set_abort(with);
-                with = NULL;
-                ts_signals_release();
+            } else if (rc == 0 && grouped) {
+                /* one group commit: a signal, SIGKILL or a power cut leaves both old or both new */
+                if (ts_out_commit(&of) != 0) {
+                    rc = -1;
+                } else {
+                    rc = ts_out_set_commit_with(&os, &with, 1);
+                    os_open = 0;
+                    with = NULL;
+                }
             } else if (rc == 0) {
                 rc = ts_out_commit(&of);
             } else {
@@ -902,6 +910,7 @@ static int ft_rewrite(const char *path, const char *out, const ts_rw_hooks *h, c
             }
             free(vbuf);
         }
+        if (os_open) ts_out_set_abort(&os);   /* (its error names OUT, not its place in the stage) */
     }
     if (rc == 0 && notes) {
         *notes = t.notes;
