@@ -1799,6 +1799,21 @@ static void killed_group_all_or_none(void)
         CHECK(group_is("new\n"));
         CHECK(!stage_in(group_a, sa, sizeof sa) && !stage_in(group_b, sb, sizeof sb));
     }
+    /* another user's reader that may read a secondary's record but not its group (whose
+     * primary decides whether it is committed) refuses in one line rather than carry the
+     * secondary out alone */
+    if (geteuid() == 0) {
+        REQUIRE(chmod(t_scratch_root, 0755) == 0);
+        REQUIRE(WIFSIGNALED(group_killed_at(1)) && stage_in(group_b, sb, sizeof sb));
+        char gp[800];
+        snprintf(gp, sizeof gp, "%s/.tracesynth-group", sb);
+        REQUIRE(chmod(gp, 0600) == 0);
+        other_want = "whose group cannot be read here";
+        const int st = in_child(read_as_nobody, group_b);
+        CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "a group it may not read: status 0x%x", st);
+        CHECK_MSG(ts_stage_recover(group_b) == 0, "%s", ts_error());
+        CHECK(group_is("new\n") && !stage_in(group_a, sa, sizeof sa) && !stage_in(group_b, sb, sizeof sb));
+    }
     /* a rename refused half way: every set put back, no commit left */
     for (int at = 1; at <= 4; at++) {
         const int rc = group_commit_refused(at);

@@ -1107,7 +1107,9 @@ static int group_write(const char *stage, char kind, const char *const *paths, i
     }
     len += (size_t)snprintf(buf + len, cap - len, "end %d %016llx\n", n, (unsigned long long)fnv1a(buf, len));
     char *p = ts_path_join(stage, GROUP);
-    FILE *f = fopen(p, "wbx");
+    const int fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);   /* (as the record: read by others' readers) */
+    FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    if (fd >= 0 && !f) close(fd);
     int rc = f && fwrite(buf, 1, len, f) == len && fflush(f) == 0 && fsync(fileno(f)) == 0 ? 0 : -1;
     if (rc) ts_fail("%s: cannot write the group of the commit: %s", p, strerror(errno ? errno : EIO));
     if (f && fclose(f) != 0 && rc == 0) rc = ts_fail("%s: cannot write the group of the commit: %s", p, strerror(errno));
@@ -1265,7 +1267,19 @@ static int carry_group(const char *primary, int reader)
 static int as_secondary(const char *dir, const char *name, const char *stage, long pid, int sweep, int reader)
 {
     group g;
-    if (group_read(stage, &g) != 1 || g.kind != 'P') {
+    const int h = group_read(stage, &g), why = errno;
+    if (h < 0) {   /* another user's stage: a group's or not, cannot be told; its process waited for by its record */
+        const int there = reader == 1 && pid != (long)getpid() ? record_there_while(stage, pid) : 0;
+        if (there == 1)
+            return ts_fail("%s: its files are being replaced by a process still running (%s): read them once it has "
+                           "ended", dir, name);
+        return there < 0 ? ts_fail("%s: holds a replacement of its files that may be unfinished (%s), whose group "
+                                   "cannot be read here (%s): run any tracesynth command that reads or writes %s as a "
+                                   "user who may write there, which completes it",
+                                   dir, name, strerror(why), dir)
+                         : 0;
+    }
+    if (h == 0 || g.kind != 'P') {
         group_free(&g);
         return 2;
     }
