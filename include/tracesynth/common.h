@@ -156,8 +156,9 @@ void ts_stage_abort(ts_stage *s);
  * leaves a stage that finishes it. ts_stage_open in dir, ts_out_open of a file in dir (which
  * a later roll forward would otherwise replace or remove), their commits again (for one
  * killed at its renames since the open) and ts_stage_recover carry out such a stage of a
- * process that is gone (its files put in place, its removed ones removed), so that dir's
- * set is all new, never some of each; ts_stage_open also removes
+ * process that is gone (its files put in place, its removed ones removed; a group's, with
+ * the rest of its group, in their folders: ts_stage_commit_with), so that dir's set is all
+ * new, never some of each; ts_stage_open also removes
  * the stages without a record (the set never committed: the old one is whole). A reader
  * calls ts_stage_recover(dir) before it reads a set's files there: 0 (one readdir, nothing
  * more where no stage is there), or -1 with one line naming dir where such a stage cannot
