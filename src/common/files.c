@@ -817,22 +817,25 @@ static int record_name_ok(const char *s)
     return *s && !strchr(s, '/') && strcmp(s, ".") && strcmp(s, "..");
 }
 
-/* the record of a commit: kinds[i] ('F', 'D', 'R') and names[i], n of them, written into
- * stage and made durable with the stage's entry for it. 0 / -1 naming it */
-static int record_write(const char *stage, const char *kinds, const char *const *names, int n)
+/* a file of entries (a record, a group: HEAD, each entry as its letter, its text and a NUL,
+ * then "end COUNT HASH\n") written into stage as file and made durable with the stage's
+ * entry for it: kinds[i] and texts[i] (kinds NULL: kind each), n of them. 0 / -1 naming it
+ * (what it is) */
+static int entries_write(const char *stage, const char *file, const char *head, const char *what, const char *kinds,
+                         char kind, const char *const *texts, int n)
 {
-    size_t cap = sizeof RECORD_HEAD + 64, len = 0;
-    for (int i = 0; i < n; i++) cap += strlen(names[i]) + 2;
+    size_t cap = strlen(head) + 64, len = 0;
+    for (int i = 0; i < n; i++) cap += strlen(texts[i]) + 2;
     char *buf = ts_malloc(cap);
-    len = (size_t)snprintf(buf, cap, "%s", RECORD_HEAD);
+    len = (size_t)snprintf(buf, cap, "%s", head);
     for (int i = 0; i < n; i++) {
-        buf[len++] = kinds[i];
-        const size_t l = strlen(names[i]) + 1;
-        memcpy(buf + len, names[i], l);
+        buf[len++] = kinds ? kinds[i] : kind;
+        const size_t l = strlen(texts[i]) + 1;
+        memcpy(buf + len, texts[i], l);
         len += l;
     }
     len += (size_t)snprintf(buf + len, cap - len, "end %d %016llx\n", n, (unsigned long long)fnv1a(buf, len));
-    char *p = ts_path_join(stage, RECORD);
+    char *p = ts_path_join(stage, file);
     int rc = 0, fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);   /* (read by others' readers) */
     if (fd < 0) rc = -1;
     for (size_t off = 0; rc == 0 && off < len;) {
@@ -842,12 +845,19 @@ static int record_write(const char *stage, const char *kinds, const char *const 
         else off += (size_t)w;
     }
     if (rc == 0 && fsync(fd) != 0) rc = -1;
-    if (rc) ts_fail("%s: cannot write the record of the commit: %s", p, strerror(errno ? errno : EIO));
+    if (rc) ts_fail("%s: cannot write the %s of the commit: %s", p, what, strerror(errno ? errno : EIO));
     if (fd >= 0) close(fd);
     if (rc == 0) sync_dir(stage);
     free(p);
     free(buf);
     return rc;
+}
+
+/* the record of a commit: kinds[i] ('F', 'D', 'R') and names[i], n of them, written into
+ * stage and made durable with the stage's entry for it. 0 / -1 naming it */
+static int record_write(const char *stage, const char *kinds, const char *const *names, int n)
+{
+    return entries_write(stage, RECORD, RECORD_HEAD, "record", kinds, 0, names, n);
 }
 
 /* a complete record read from stage: its n entries (kind[i], name[i] pointing into buf);
@@ -863,10 +873,14 @@ static void record_free(record *r)
     memset(r, 0, sizeof *r);
 }
 
-static int record_read(const char *stage, record *r)
+/* a file of entries written by entries_write read whole from stage: each entry's letter one
+ * of kinds and its text one that ok takes; 1, 0 where there is none or it is cut short or
+ * damaged, -1 where it cannot be opened to tell (another user's stage) */
+static int entries_read(const char *stage, const char *file, const char *head, const char *kinds,
+                        int (*ok_text)(const char *), record *r)
 {
     memset(r, 0, sizeof *r);
-    char *p = ts_path_join(stage, RECORD);
+    char *p = ts_path_join(stage, file);
     const int fd = open(p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
     free(p);
     struct stat st;
@@ -886,13 +900,13 @@ static int record_read(const char *stage, record *r)
     }
     close(fd);
     buf[got] = 0;
-    const size_t hl = strlen(RECORD_HEAD);
-    int ok = got == size && size > hl && !memcmp(buf, RECORD_HEAD, hl);
+    const size_t hl = strlen(head);
+    int ok = got == size && size > hl && !memcmp(buf, head, hl);
     size_t at = hl;
     int n = 0;
-    while (ok && at < size && (buf[at] == 'F' || buf[at] == 'D' || buf[at] == 'R')) {
+    while (ok && at < size && buf[at] && strchr(kinds, buf[at])) {
         const char *z = memchr(buf + at + 1, 0, size - at - 1);
-        if (!z || !record_name_ok(buf + at + 1)) ok = 0;
+        if (!z || !ok_text(buf + at + 1)) ok = 0;
         else at = (size_t)(z - buf) + 1, n++;
     }
     if (ok) {   /* the end, exactly, and nothing after it */
@@ -915,6 +929,11 @@ static int record_read(const char *stage, record *r)
         at += strlen(buf + at + 1) + 2;
     }
     return 1;
+}
+
+static int record_read(const char *stage, record *r)
+{
+    return entries_read(stage, RECORD, RECORD_HEAD, "FDR", record_name_ok, r);
 }
 
 /* the committed set of the record carried out in dir: the names to go removed, each name
@@ -1095,84 +1114,36 @@ static int group_path_ok(const char *p)
  * n secondaries). 0 / -1 naming it */
 static int group_write(const char *stage, char kind, const char *const *paths, int n)
 {
-    size_t cap = sizeof GROUP_HEAD + 64, len;
-    for (int i = 0; i < n; i++) cap += strlen(paths[i]) + 2;
-    char *buf = ts_malloc(cap);
-    len = (size_t)snprintf(buf, cap, "%s", GROUP_HEAD);
-    for (int i = 0; i < n; i++) {
-        buf[len++] = kind;
-        const size_t l = strlen(paths[i]) + 1;
-        memcpy(buf + len, paths[i], l);
-        len += l;
-    }
-    len += (size_t)snprintf(buf + len, cap - len, "end %d %016llx\n", n, (unsigned long long)fnv1a(buf, len));
-    char *p = ts_path_join(stage, GROUP);
-    const int fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);   /* (as the record: read by others' readers) */
-    FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
-    if (fd >= 0 && !f) close(fd);
-    int rc = f && fwrite(buf, 1, len, f) == len && fflush(f) == 0 && fsync(fileno(f)) == 0 ? 0 : -1;
-    if (rc) ts_fail("%s: cannot write the group of the commit: %s", p, strerror(errno ? errno : EIO));
-    if (f && fclose(f) != 0 && rc == 0) rc = ts_fail("%s: cannot write the group of the commit: %s", p, strerror(errno));
-    if (rc == 0) sync_dir(stage);
-    free(p);
-    free(buf);
-    return rc;
+    return entries_write(stage, GROUP, GROUP_HEAD, "group", NULL, kind, paths, n);
 }
 
-/* GROUP read from stage: its kind ('P' or 'S') and n paths (malloc'd, each freed by
+/* GROUP read from stage: its kind ('P' or 'S') and n paths (pointing into r, freed by
  * group_free); 1, 0 where there is none or it is not whole (no group: a commit of its
  * own, or never committed), -1 where it cannot be opened to tell */
-typedef struct { int n; char kind; char **path; } group;
+typedef struct { int n; char kind; const char **path; record r; } group;
 
 static void group_free(group *g)
 {
-    for (int i = 0; i < g->n; i++) free(g->path[i]);
-    free(g->path);
+    record_free(&g->r);
     memset(g, 0, sizeof *g);
 }
 
 static int group_read(const char *stage, group *g)
 {
     memset(g, 0, sizeof *g);
-    char *p = ts_path_join(stage, GROUP);
-    const int fd = open(p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-    free(p);
-    if (fd < 0) return errno == ENOENT || errno == ENOTDIR || errno == ELOOP ? 0 : -1;
-    struct stat st;
-    FILE *f = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size <= RECORD_MAX ? fdopen(fd, "rb") : NULL;
-    if (!f) {
-        close(fd);
+    int ok = entries_read(stage, GROUP, GROUP_HEAD, "PS", group_path_ok, &g->r);
+    if (ok <= 0) return ok;
+    /* one kind throughout, and one primary */
+    ok = g->r.n > 0 && (g->r.kind[0] == 'S' || g->r.n == 1);
+    for (int i = 1; i < g->r.n && ok; i++) ok = g->r.kind[i] == g->r.kind[0];
+    if (!ok) {
+        group_free(g);
         return 0;
     }
-    const size_t size = (size_t)st.st_size, hl = strlen(GROUP_HEAD);
-    char *buf = ts_malloc(size + 1);
-    const size_t got = fread(buf, 1, size, f);
-    fclose(f);
-    buf[got] = 0;
-    int ok = got == size && size > hl && !memcmp(buf, GROUP_HEAD, hl) && (buf[hl] == 'P' || buf[hl] == 'S');
-    size_t at = hl;
-    int n = 0;
-    while (ok && at < size && buf[at] == buf[hl]) {
-        const char *z = memchr(buf + at + 1, 0, size - at - 1);
-        if (!z || !group_path_ok(buf + at + 1)) ok = 0;
-        else at = (size_t)(z - buf) + 1, n++;
-    }
-    if (ok) {   /* the end, exactly, and nothing after it */
-        char want[64];
-        const int wl = snprintf(want, sizeof want, "end %d %016llx\n", n, (unsigned long long)fnv1a(buf, at));
-        ok = (buf[hl] == 'S' || n == 1) && size - at == (size_t)wl && !memcmp(buf + at, want, (size_t)wl);
-    }
-    if (ok) {
-        g->kind = buf[hl];
-        g->path = ts_calloc((size_t)n, sizeof *g->path);
-        at = hl;
-        for (; g->n < n; g->n++) {
-            g->path[g->n] = ts_strdup(buf + at + 1);
-            at += strlen(buf + at + 1) + 2;
-        }
-    }
-    free(buf);
-    return ok;
+    g->n = g->r.n;
+    g->kind = g->r.kind[0];
+    g->path = g->r.name;
+    return 1;
 }
 
 /* whether the primary stage holds a whole record and lists the secondary stage sec: 1
