@@ -145,7 +145,7 @@ static void attn_case(int B, int L, int C, int Hh)
     at.R = randv(no, 1);
     float *dq = zeros(nq), *scr = zeros(ts_attention_scratch_size(L));
     attn_loss();
-    ts_attention_backward(dq, at.R, at.qkv, at.att, B, L, C, Hh, scr);
+    ts_attention_backward(dq, at.R, at.qkv, at.att, B, L, C, Hh, scr, ts_get_threads());
     char name[64];
     snprintf(name, sizeof name, "attention B%d L%d C%d H%d qkv", B, L, C, Hh);
     GRAD_OK(name, attn_loss, at.qkv, dq, nq, 1e-3);
@@ -206,7 +206,7 @@ static void block_case(int B, int L, int C, int Hh, int Fh, int rope)
     float *scr = zeros(ts_tblock_scratch_size(&c, B, L));
     float *dx = zeros(n), *dp = zeros(lo.total);
     block_loss();
-    ts_tblock_backward(&c, tb.p, tb.tab, tb.x, tb.act, tb.R, dp, dx, scr, B, L);
+    ts_tblock_backward(&c, tb.p, tb.tab, tb.x, tb.act, tb.R, dp, dx, scr, ts_get_threads(), B, L);
 
     static const char *names[12] = {"ln1_g", "ln1_b", "qkv_w", "qkv_b", "proj_w", "proj_b",
                                     "ln2_g", "ln2_b", "fc1_w", "fc1_b", "fc2_w", "fc2_b"};
@@ -224,13 +224,13 @@ static void block_case(int B, int L, int C, int Hh, int Fh, int rope)
      * gives the same parameter gradients; dx == dout (in place) gives dout + dx */
     block_loss();
     float *dp2 = zeros(lo.total), *dx2 = zeros(n);
-    ts_tblock_backward(&c, tb.p, tb.tab, tb.x, tb.act, tb.R, dp2, NULL, scr, B, L);
+    ts_tblock_backward(&c, tb.p, tb.tab, tb.x, tb.act, tb.R, dp2, NULL, scr, ts_get_threads(), B, L);
     CHECK(!memcmp(dp, dp2, lo.total * sizeof(float)));
-    ts_tblock_backward(&c, tb.p, tb.tab, tb.x, tb.act, tb.R, dp2, dx2, scr, B, L);
+    ts_tblock_backward(&c, tb.p, tb.tab, tb.x, tb.act, tb.R, dp2, dx2, scr, ts_get_threads(), B, L);
     /* (ts_linear_backward adds bias rows straight into db: equal to rounding) */
     for (size_t i = 0; i < lo.total; i++) CHECK_NEAR(dp2[i], 2.0 * dp[i], 1e-5 * (1 + fabs(dp[i])));
     float *buf = copyv(tb.R, n), *dp3 = zeros(lo.total);
-    ts_tblock_backward(&c, tb.p, tb.tab, tb.x, tb.act, buf, dp3, buf, scr, B, L);
+    ts_tblock_backward(&c, tb.p, tb.tab, tb.x, tb.act, buf, dp3, buf, scr, ts_get_threads(), B, L);
     CHECK(!memcmp(dp, dp3, lo.total * sizeof(float)));
     double worst = 0;
     for (size_t i = 0; i < n; i++) {
@@ -266,12 +266,13 @@ static void block_threads(void)
     ts_tblock_init(&c, p, 4, &r);
     ts_rope_table(tab, L, 16, 10000.0);
     float *act = zeros(ts_tblock_act_size(&c, B, L)), *scr = zeros(ts_tblock_scratch_size(&c, B, L));
+    const int slots = ts_get_threads();   /* the count the scratch was sized for (2) */
     float *out[2], *dx[2], *dp[2];
     for (int t = 0; t < 2; t++) {
         ts_set_threads(t + 1);
         out[t] = zeros(n); dx[t] = zeros(n); dp[t] = zeros(lo.total);
         ts_tblock_forward(&c, p, tab, x, out[t], act, B, L);
-        ts_tblock_backward(&c, p, tab, x, act, R, dp[t], dx[t], scr, B, L);
+        ts_tblock_backward(&c, p, tab, x, act, R, dp[t], dx[t], scr, slots, B, L);
     }
     ts_set_threads(2);
     CHECK(!memcmp(out[0], out[1], n * sizeof(float)));
@@ -287,6 +288,66 @@ static void block_threads(void)
     CHECK(s2 < 0.5 * s1);
     free(x); free(p); free(tab); free(R); free(act); free(scr);
     for (int t = 0; t < 2; t++) { free(out[t]); free(dx[t]); free(dp[t]); }
+}
+
+/* the attention's scratch covers the threads set when its size is asked, not
+ * every core: one L x L buffer a thread (the block's scratch holds it) */
+static void attention_scratch_sized_by_threads(void)
+{
+    const int L = 30;
+    const ts_tblock_config c = {16, 4, 32, 1};
+    size_t a[2], blk[2];
+    for (int nt = 1; nt <= 2; nt++) {
+        ts_set_threads(nt);
+        a[nt - 1] = ts_attention_scratch_size(L);
+        blk[nt - 1] = ts_tblock_scratch_size(&c, 2, L);
+    }
+    ts_set_threads(2);
+    const size_t one = ts_round_up((size_t)L * L, 16);
+    CHECK_MSG(a[0] == one && a[1] == 2 * one, "L x L buffers: %zu floats at 1 thread, %zu at 2 (one: %zu)",
+              a[0], a[1], one);
+    CHECK(blk[1] == blk[0] + one);
+}
+
+/* a scratch sized at 1 or 2 threads, then the attention's backward and the
+ * block's run with more threads than it has buffers (a count raised after its
+ * size was asked): they stay in the scratch (allocated to its size: the
+ * sanitizer build sees a step past it) and give the bits of the count it was
+ * sized at */
+static void attention_threads_raised_after_sizing(void)
+{
+    const ts_tblock_config c = {16, 4, 32, 1};
+    const int B = 4, L = 12, Hh = 4;   /* c's heads */
+    ts_tblock_layout lo;
+    ts_tblock_layout_of(&c, &lo);
+    const size_t n = (size_t)B * L * c.C, nq = 3 * n;
+    float *x = randv(n, 1), *p = zeros(lo.total), *tab = zeros((size_t)L * (c.C / Hh)), *R = randv(n, 1);
+    float *qkv = randv(nq, 1), *att = zeros((size_t)B * Hh * L * L), *o = zeros(n);
+    block_params(&c, p);
+    ts_rope_table(tab, L, c.C / Hh, 10000.0);
+    float *act = zeros(ts_tblock_act_size(&c, B, L));
+    ts_tblock_forward(&c, p, tab, x, o, act, B, L);
+    ts_attention_forward(o, att, qkv, B, L, c.C, Hh);
+    const size_t nr = nq + n + lo.total;
+    for (int nt = 1; nt <= 2; nt++) {
+        float *res[2];
+        for (int k = 0; k < 2; k++) {
+            ts_set_threads(nt);
+            const int slots = ts_get_threads();
+            float *sa = malloc(ts_attention_scratch_size(L) * sizeof(float));
+            float *sb = malloc(ts_tblock_scratch_size(&c, B, L) * sizeof(float));
+            if (k) ts_set_threads(4 * nt);   /* raised past the buffers */
+            float *r = res[k] = zeros(nr);
+            ts_attention_backward(r, R, qkv, att, B, L, c.C, Hh, sa, slots);
+            ts_tblock_backward(&c, p, tab, x, act, R, r + nq + n, r + nq, sb, slots, B, L);
+            free(sa); free(sb);
+        }
+        ts_set_threads(2);
+        CHECK_MSG(memcmp(res[0], res[1], nr * sizeof(float)) == 0, "sized at %d threads, run at %d: other bits",
+                  nt, 4 * nt);
+        free(res[0]); free(res[1]);
+    }
+    free(x); free(p); free(tab); free(R); free(qkv); free(att); free(o); free(act);
 }
 
 /* the checks themselves fail on a NaN: an output, a loss or a gradient that is NaN must not
@@ -395,7 +456,7 @@ static void torch_attention(void)
     float *y = zeros((size_t)B * L * C), *att = zeros((size_t)B * Hh * L * L), *dq = zeros(qa->n);
     float *scr = zeros(ts_attention_scratch_size(L));
     ts_attention_forward(y, att, qa->data, B, L, C, Hh);
-    ts_attention_backward(dq, gy, qa->data, att, B, L, C, Hh, scr);
+    ts_attention_backward(dq, gy, qa->data, att, B, L, C, Hh, scr, ts_get_threads());
     SAME("attention y", y, "attn.y");
     SAME("attention dqkv", dq, "attn.dqkv");
     free(y); free(att); free(dq); free(scr);
@@ -432,7 +493,7 @@ static void torch_block_case(const char *tag, int Hh, int rope)
     float *y = zeros(n), *dx = zeros(n), *act = zeros(ts_tblock_act_size(&c, B, L));
     float *scr = zeros(ts_tblock_scratch_size(&c, B, L));
     ts_tblock_forward(&c, p, tab, xa->data, y, act, B, L);
-    ts_tblock_backward(&c, p, tab, xa->data, act, gy, dp, dx, scr, B, L);
+    ts_tblock_backward(&c, p, tab, xa->data, act, gy, dp, dx, scr, ts_get_threads(), B, L);
     char what[96];
     snprintf(what, sizeof what, "%s y", tag);
     SAME(what, y, N("y"));
@@ -464,6 +525,8 @@ TEST_MAIN("test_nn_attention", {
     RUN(grad_attention);
     RUN(grad_block);
     RUN(block_threads);
+    RUN(attention_scratch_sized_by_threads);
+    RUN(attention_threads_raised_after_sizing);
     RUN(block_config_errors);
     RUN(checks_fail_on_nan);
     const char *path = getenv("TS_ATTENTION_FIXTURE") ? getenv("TS_ATTENTION_FIXTURE") : FIXTURE;

@@ -25,10 +25,10 @@ static double conv_loss(void)
 {
     if (cv.wn)
         ts_conv1d_wn_forward(cv.out, cv.x, cv.v, cv.g, cv.b, cv.B, cv.Cin, cv.Cout, cv.L, cv.K,
-                             cv.dil, cv.scr);
+                             cv.dil, cv.scr, ts_get_threads());
     else
         ts_conv1d_forward(cv.out, cv.x, cv.w, cv.b, cv.B, cv.Cin, cv.Cout, cv.L, cv.K, cv.dil,
-                          cv.scr);
+                          cv.scr, ts_get_threads());
     return dot(cv.out, cv.R, (size_t)cv.B * cv.Cout * cv.L);
 }
 
@@ -45,10 +45,10 @@ static void conv_case(int K, int dil, int wn, int bias)
     conv_loss();
     if (wn)
         ts_conv1d_wn_backward(dx, dw, dg, bias ? db : NULL, cv.R, cv.x, cv.v, cv.g, cv.B, cv.Cin,
-                              cv.Cout, cv.L, K, dil, cv.scr);
+                              cv.Cout, cv.L, K, dil, cv.scr, ts_get_threads());
     else
         ts_conv1d_backward(dx, dw, bias ? db : NULL, cv.R, cv.x, cv.w, cv.B, cv.Cin, cv.Cout,
-                           cv.L, K, dil, cv.scr);
+                           cv.L, K, dil, cv.scr, ts_get_threads());
     char name[64];
     snprintf(name, sizeof name, "conv%s K=%d d=%d x", wn ? "_wn" : "", K, dil);
     GRAD_OK(name, conv_loss, cv.x, dx, nx, 1e-3);
@@ -60,10 +60,10 @@ static void conv_case(int K, int dil, int wn, int bias)
     float *dw2 = zeros(nw), *dg2 = zeros(cv.Cout);
     if (wn)
         ts_conv1d_wn_backward(NULL, dw2, dg2, NULL, cv.R, cv.x, cv.v, cv.g, cv.B, cv.Cin, cv.Cout,
-                              cv.L, K, dil, cv.scr);
+                              cv.L, K, dil, cv.scr, ts_get_threads());
     else
         ts_conv1d_backward(NULL, dw2, NULL, cv.R, cv.x, cv.w, cv.B, cv.Cin, cv.Cout, cv.L, K, dil,
-                           cv.scr);
+                           cv.scr, ts_get_threads());
     for (size_t i = 0; i < nw; i++) CHECK(dw2[i] == dw[i]);
     if (wn) for (int o = 0; o < cv.Cout; o++) CHECK(dg2[o] == dg[o]);
     free(cv.x); free(cv.w); free(cv.v); free(cv.g); free(cv.b); free(cv.out); free(cv.R);

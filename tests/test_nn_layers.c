@@ -49,7 +49,7 @@ static void conv_matches_direct_loops(void)
         float *x = randv(nx, 1), *w = randv(nw, 1), *b = bias ? randv(Cout, 1) : NULL;
         float *y = zeros(no), *r = zeros(no);
         float *scr = zeros(ts_conv1d_scratch_size(Cin, Cout, L, K));
-        ts_conv1d_forward(y, x, w, b, B, Cin, Cout, L, K, dil, scr);
+        ts_conv1d_forward(y, x, w, b, B, Cin, Cout, L, K, dil, scr, ts_get_threads());
         conv_ref(r, x, w, b, B, Cin, Cout, L, K, dil);
         CHECK_MSG(maxdiff(y, r, no) < 1e-5, "K=%d d=%d: max diff %g", K, dil, maxdiff(y, r, no));
         free(x); free(w); free(b); free(y); free(r); free(scr);
@@ -68,7 +68,7 @@ static void weightnorm_conv_is_conv_of_normalised_weight(void)
         for (int i = 0; i < Cin * K; i++) w[o * Cin * K + i] = (float)(g[o] * v[o * Cin * K + i] / sqrt(s));
     }
     float *scr = zeros(ts_conv1d_wn_scratch_size(Cin, Cout, L, K));
-    ts_conv1d_wn_forward(y, x, v, g, b, B, Cin, Cout, L, K, 2, scr);
+    ts_conv1d_wn_forward(y, x, v, g, b, B, Cin, Cout, L, K, 2, scr, ts_get_threads());
     conv_ref(r, x, w, b, B, Cin, Cout, L, K, 2);
     CHECK(maxdiff(y, r, no) < 1e-5);
     free(x); free(v); free(g); free(b); free(w); free(y); free(r); free(scr);
@@ -81,10 +81,10 @@ static void backward_accumulates(void)
     float *x = randv(nx, 1), *v = randv(nw, 1), *g = randv(Cout, 1), *dy = randv(no, 1);
     float *dx = zeros(nx), *dv = zeros(nw), *dg = zeros(Cout), *db = zeros(Cout);
     float *scr = zeros(ts_conv1d_wn_scratch_size(Cin, Cout, L, K));
-    ts_conv1d_wn_backward(dx, dv, dg, db, dy, x, v, g, B, Cin, Cout, L, K, 1, scr);
+    ts_conv1d_wn_backward(dx, dv, dg, db, dy, x, v, g, B, Cin, Cout, L, K, 1, scr, ts_get_threads());
     float *dx1 = malloc(nx * 4), *dv1 = malloc(nw * 4), *dg1 = malloc(Cout * 4), *db1 = malloc(Cout * 4);
     memcpy(dx1, dx, nx * 4); memcpy(dv1, dv, nw * 4); memcpy(dg1, dg, Cout * 4); memcpy(db1, db, Cout * 4);
-    ts_conv1d_wn_backward(dx, dv, dg, db, dy, x, v, g, B, Cin, Cout, L, K, 1, scr);
+    ts_conv1d_wn_backward(dx, dv, dg, db, dy, x, v, g, B, Cin, Cout, L, K, 1, scr, ts_get_threads());
     for (size_t i = 0; i < nx; i++) CHECK_NEAR(dx[i], 2 * dx1[i], 1e-5 * (1 + fabsf(dx1[i])));
     for (size_t i = 0; i < nw; i++) CHECK_NEAR(dv[i], 2 * dv1[i], 1e-5 * (1 + fabsf(dv1[i])));
     for (int i = 0; i < Cout; i++) CHECK_NEAR(dg[i], 2 * dg1[i], 1e-5 * (1 + fabsf(dg1[i])));
@@ -169,10 +169,10 @@ static float *run_all(int threads, size_t *n_out)
     float *x = randv(nx, 1), *v = randv(nw, 1), *g = randv(Cout, 1), *b = randv(Cout, 1);
     float *dy = randv(no, 1);
     float *scr = zeros(ts_conv1d_wn_scratch_size(Cin, Cout, L, K));
-    ts_conv1d_wn_forward(p, x, v, g, b, B, Cin, Cout, L, K, 2, scr);
+    ts_conv1d_wn_forward(p, x, v, g, b, B, Cin, Cout, L, K, 2, scr, ts_get_threads());
     p += no;
     float *dx = p, *dv = p + nx, *dg = dv + nw, *db = dg + Cout;
-    ts_conv1d_wn_backward(dx, dv, dg, db, dy, x, v, g, B, Cin, Cout, L, K, 2, scr);
+    ts_conv1d_wn_backward(dx, dv, dg, db, dy, x, v, g, B, Cin, Cout, L, K, 2, scr, ts_get_threads());
     p = db + Cout;
     /* layer norm over Cin channels */
     float *mean = zeros((size_t)B * L), *rstd = zeros((size_t)B * L);
@@ -195,13 +195,13 @@ static float *run_all(int threads, size_t *n_out)
     free(lx); free(lw); free(ldy);
     p += (size_t)Nl * Out + (size_t)Out * In;
     float *x1 = randv(n1, 1), *w1 = randv((size_t)C1 * C1, 1), *dy1 = randv(n1, 1);
-    ts_conv1d_forward(p, x1, w1, NULL, B, C1, C1, L, 1, 1, NULL);
-    ts_conv1d_backward(p + n1, p + 2 * n1, NULL, dy1, x1, w1, B, C1, C1, L, 1, 1, NULL);
+    ts_conv1d_forward(p, x1, w1, NULL, B, C1, C1, L, 1, 1, NULL, ts_get_threads());
+    ts_conv1d_backward(p + n1, p + 2 * n1, NULL, dy1, x1, w1, B, C1, C1, L, 1, 1, NULL, ts_get_threads());
     p += 2 * n1 + (size_t)C1 * C1;
     /* the same with scratch: items over threads, weight gradient in groups */
     float *scr1 = zeros(ts_conv1d_scratch_size(C1, C1, L, 1));
-    ts_conv1d_forward(p, x1, w1, b, B, C1, C1, L, 1, 1, scr1);
-    ts_conv1d_backward(p + n1, p + 2 * n1, NULL, dy1, x1, w1, B, C1, C1, L, 1, 1, scr1);
+    ts_conv1d_forward(p, x1, w1, b, B, C1, C1, L, 1, 1, scr1, ts_get_threads());
+    ts_conv1d_backward(p + n1, p + 2 * n1, NULL, dy1, x1, w1, B, C1, C1, L, 1, 1, scr1, ts_get_threads());
     free(scr1);
     free(x1); free(w1); free(dy1);
     *n_out = total;
@@ -638,8 +638,8 @@ static void conv_rows_alone_same_bits(void)
             break;
         }
         ts_set_threads(2);
-        ts_conv1d_wn_forward(y, x, v, g, b, B, Cin, Cout, L, 1, 1, S);
-        ts_conv1d_wn_forward(h, x, v + (size_t)half * Cin, g + half, b + half, B, Cin, half, L, 1, 1, S);
+        ts_conv1d_wn_forward(y, x, v, g, b, B, Cin, Cout, L, 1, 1, S, ts_get_threads());
+        ts_conv1d_wn_forward(h, x, v + (size_t)half * Cin, g + half, b + half, B, Cin, half, L, 1, 1, S, ts_get_threads());
         ts_set_threads(1);
         size_t same = 0;
         for (int i = 0; i < B; i++)
@@ -661,7 +661,10 @@ static void conv_backward_set_same_bits(void)
     float *x = randv(nx, 1), *dy = randv(ny, 1), *v = randv((size_t)Cout * Cin * 3, 1), *g = randv(Cout, 1);
     float *dx0 = zeros(nx), *dx1 = zeros(nx), *p0 = zeros((size_t)Cout * Cin * 3 + 2 * Cout);
     float *p1 = zeros((size_t)Cout * Cin * 3 + 2 * Cout);
+    ts_set_threads(2);   /* the scratch's col buffers: one for each of 2 threads */
+    const int slots = ts_get_threads();
     size_t sc = ts_conv1d_wn_scratch_size(Cin, Cout, L, 3);
+    ts_set_threads(1);
     float *S = zeros(sc);
     for (int prec = 0; prec < 2; prec++) {
         if (prec && ts_set_precision(TS_PRECISION_BF16) != 0) {
@@ -680,12 +683,12 @@ static void conv_backward_set_same_bits(void)
                     for (size_t i = 0; i < nx; i++) dx1[i] = 7.0f;
                     float *dw0 = p0 + 2 * Cout, *dw1 = p1 + 2 * Cout;
                     if (kind == 2) {
-                        ts_conv1d_wn_backward(dx0, dw0, p0, p0 + Cout, dy, x, v, g, B, Cin, Cout, L, K, 1, S);
-                        ts_conv1d_wn_backward_set(dx1, dw1, p1, p1 + Cout, dy, x, v, g, B, Cin, Cout, L, K, 1, S);
+                        ts_conv1d_wn_backward(dx0, dw0, p0, p0 + Cout, dy, x, v, g, B, Cin, Cout, L, K, 1, S, slots);
+                        ts_conv1d_wn_backward_set(dx1, dw1, p1, p1 + Cout, dy, x, v, g, B, Cin, Cout, L, K, 1, S, slots);
                     } else {
                         float *s = kind ? NULL : S;
-                        ts_conv1d_backward(dx0, dw0, p0, dy, x, v, B, Cin, Cout, L, K, 1, s);
-                        ts_conv1d_backward_set(dx1, dw1, p1, dy, x, v, B, Cin, Cout, L, K, 1, s);
+                        ts_conv1d_backward(dx0, dw0, p0, dy, x, v, B, Cin, Cout, L, K, 1, s, slots);
+                        ts_conv1d_backward_set(dx1, dw1, p1, dy, x, v, B, Cin, Cout, L, K, 1, s, slots);
                     }
                     ts_set_threads(1);
                     CHECK_MSG(memcmp(dx0, dx1, sizeof(float) * nx) == 0 && memcmp(p0, p1, sizeof(float) * np) == 0,
@@ -694,6 +697,56 @@ static void conv_backward_set_same_bits(void)
     }
     CHECK(ts_set_precision(TS_PRECISION_FP32) == 0);
     free(x); free(dy); free(v); free(g); free(dx0); free(dx1); free(p0); free(p1); free(S);
+}
+
+/* the convolution's scratch covers the threads set when its size is asked, not
+ * every core: one col buffer (2 Cin K L floats) a thread for K > 1, none for K = 1 */
+static void conv_scratch_sized_by_threads(void)
+{
+    const int Cin = 8, Cout = 6, L = 50;
+    const size_t col = ts_round_up(2 * (size_t)Cin * 3 * L, 16);
+    size_t sz[2][2];
+    for (int nt = 1; nt <= 2; nt++) {
+        ts_set_threads(nt);
+        sz[nt - 1][0] = ts_conv1d_scratch_size(Cin, Cout, L, 1);
+        sz[nt - 1][1] = ts_conv1d_scratch_size(Cin, Cout, L, 3);
+    }
+    ts_set_threads(1);
+    CHECK_MSG(sz[1][1] == sz[0][1] + col, "K 3: %zu floats at 1 thread, %zu at 2 (a col buffer: %zu)",
+              sz[0][1], sz[1][1], col);
+    CHECK_MSG(sz[0][1] < 2 * col, "K 3 at 1 thread: %zu floats, more than one col buffer (%zu)", sz[0][1], col);
+    CHECK(sz[0][0] == sz[1][0]);
+}
+
+/* a scratch sized at 1 or 2 threads, then the convolution run with more threads
+ * than it has col buffers (a count raised after its size was asked): forward and
+ * backward (weight-normalised, K = 3, items over the threads) stay in the scratch
+ * (allocated to its size: the sanitizer build sees a step past it) and give the
+ * bits of the count it was sized at */
+static void conv_threads_raised_after_sizing(void)
+{
+    const int B = 8, Cin = 6, Cout = 10, L = 40, K = 3;
+    const size_t nx = (size_t)B * Cin * L, ny = (size_t)B * Cout * L, nw = (size_t)Cout * Cin * K;
+    const size_t nr = ny + nx + nw + 2 * (size_t)Cout;
+    float *x = randv(nx, 1), *dy = randv(ny, 1), *v = randv(nw, 1), *g = randv(Cout, 1), *b = randv(Cout, 1);
+    for (int at = 1; at <= 2; at++) {
+        float *res[2];
+        for (int k = 0; k < 2; k++) {
+            ts_set_threads(at);
+            const int slots = ts_get_threads();
+            float *S = malloc(ts_conv1d_wn_scratch_size(Cin, Cout, L, K) * sizeof(float));
+            if (k) ts_set_threads(4 * at);   /* raised past the col buffers */
+            float *r = res[k] = zeros(nr), *dx = r + ny, *dv = dx + nx, *dg = dv + nw, *db = dg + Cout;
+            ts_conv1d_wn_forward(r, x, v, g, b, B, Cin, Cout, L, K, 2, S, slots);
+            ts_conv1d_wn_backward(dx, dv, dg, db, dy, x, v, g, B, Cin, Cout, L, K, 2, S, slots);
+            free(S);
+        }
+        ts_set_threads(1);
+        CHECK_MSG(memcmp(res[0], res[1], nr * sizeof(float)) == 0, "sized at %d threads, run at %d: other bits",
+                  at, 4 * at);
+        free(res[0]); free(res[1]);
+    }
+    free(x); free(dy); free(v); free(g); free(b);
 }
 
 static void initialisers(void)
@@ -776,6 +829,8 @@ TEST_MAIN("test_nn_layers", {
     RUN(conv_backward_set_same_bits);
     RUN(layernorm_block_length_same_bits);
     RUN(conv_rows_alone_same_bits);
+    RUN(conv_scratch_sized_by_threads);
+    RUN(conv_threads_raised_after_sizing);
     RUN(initialisers);
     RUN(bench_layers_cli);
     RUN(bf16_cache_full_falls_back_counted);   /* last: fills the bf16 primitive cache */

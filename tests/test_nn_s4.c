@@ -482,13 +482,13 @@ static void staged_layer(const ts_s4 *s, const float *P, const float *x, int B, 
     float *scr = falloc(scn > lsc ? scn : lsc);
     ts_s4_ssm_forward(s, P, x, B, K, Khat, y, scr);
     ts_gelu_forward_deriv(g, d, y, n);
-    ts_conv1d_forward(r, g, P + p->W, NULL, B, H, H, L, 1, 1, scr);
+    ts_conv1d_forward(r, g, P + p->W, NULL, B, H, H, L, 1, 1, scr, ts_get_threads());
     ts_layernorm_res_forward(out, mean, rstd, r, P + p->bias, x, P + p->ln_g, P + p->ln_b, B, H, L);
     memset(s1, 0, sizeof(float) * n);
     ts_layernorm_backward(s1, grads + p->ln_g, grads + p->ln_b, dout, r, mean, rstd, P + p->ln_g, B, H, L);
     for (size_t i = 0; i < n; i++) dx[i] += s1[i];
     memset(s2, 0, sizeof(float) * n);
-    ts_conv1d_backward(s2, grads + p->W, grads + p->bias, s1, g, P + p->W, B, H, H, L, 1, 1, scr);
+    ts_conv1d_backward(s2, grads + p->W, grads + p->bias, s1, g, P + p->W, B, H, H, L, 1, 1, scr, ts_get_threads());
     ts_mul_backward_set(s1, s2, d, n);
     memset(dK, 0, sizeof(float) * nK);
     ts_s4_conv_backward(s, K, Khat, P + p->D, x, s1, B, dK, grads + p->D, dx, scr);

@@ -26,8 +26,8 @@ static void conv_wn(const char *tag, int K, int dil)
     float *y = zeros((size_t)B * Cout * L), *dx = zeros((size_t)B * Cin * L);
     float *dv = zeros((size_t)Cout * Cin * K), *dg = zeros(Cout), *db = zeros(Cout);
     float *scr = zeros(ts_conv1d_wn_scratch_size(Cin, Cout, L, K));
-    ts_conv1d_wn_forward(y, x, v, g, b, B, Cin, Cout, L, K, dil, scr);
-    ts_conv1d_wn_backward(dx, dv, dg, db, gy, x, v, g, B, Cin, Cout, L, K, dil, scr);
+    ts_conv1d_wn_forward(y, x, v, g, b, B, Cin, Cout, L, K, dil, scr, ts_get_threads());
+    ts_conv1d_wn_backward(dx, dv, dg, db, gy, x, v, g, B, Cin, Cout, L, K, dil, scr, ts_get_threads());
     SAME(tag, y, N("y"));
     SAME(tag, dx, N("dx"));
     SAME(tag, dv, N("dv"));
@@ -52,8 +52,8 @@ static void torch_conv1d_plain(void)
     REQUIRE(x && w && b && gy);
     float *y = zeros((size_t)B * Cout * L), *dx = zeros((size_t)B * Cin * L);
     float *dw = zeros((size_t)Cout * Cin), *db = zeros(Cout);
-    ts_conv1d_forward(y, x, w, b, B, Cin, Cout, L, 1, 1, NULL);
-    ts_conv1d_backward(dx, dw, db, gy, x, w, B, Cin, Cout, L, 1, 1, NULL);
+    ts_conv1d_forward(y, x, w, b, B, Cin, Cout, L, 1, 1, NULL, ts_get_threads());
+    ts_conv1d_backward(dx, dw, db, gy, x, w, B, Cin, Cout, L, 1, 1, NULL, ts_get_threads());
     SAME("conv_k1 y", y, "conv_k1.y");
     SAME("conv_k1 dx", dx, "conv_k1.dx");
     SAME("conv_k1 dw", dw, "conv_k1.dw");

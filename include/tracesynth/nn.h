@@ -126,28 +126,32 @@ void ts_conv1d_wn_init(float *v, float *g, float *b, int Cin, int Cout, int K, t
  * items run over the threads in one parallel region (per-thread col buffers,
  * the weight gradient summed in fixed groups of items: the same bits for any
  * thread count); for K = 1 scratch may be NULL (a GEMM per item, each split
- * over the threads). The scratch size covers every core.
+ * over the threads). The scratch size covers the threads set when it is asked
+ * (omp_get_max_threads()), not every core; pass that count as slots: a call with
+ * col buffers (K > 1) runs on at most slots threads, so a count raised later
+ * stays in the scratch (K = 1 keeps none and reads no slots).
  * ------------------------------------------------------------------------- */
 size_t ts_conv1d_scratch_size(int Cin, int Cout, int L, int K);
 void ts_conv1d_forward(float *out, const float *x, const float *w, const float *b,
-                       int B, int Cin, int Cout, int L, int K, int dil, float *scratch);
+                       int B, int Cin, int Cout, int L, int K, int dil, float *scratch,
+                       int slots);
 /* the same, calling post(ctx, b) for each item b right after its product, on
  * the thread that made it (inside the layer's parallel region when it has
  * one), so that element-wise work on out_b finds it in cache; post must only
  * touch item b's data and may call the layers here (they run single-threaded
  * inside a region) */
 void ts_conv1d_forward_each(float *out, const float *x, const float *w, const float *b, int B,
-                            int Cin, int Cout, int L, int K, int dil, float *scratch,
+                            int Cin, int Cout, int L, int K, int dil, float *scratch, int slots,
                             void (*post)(void *ctx, int item), void *ctx);
 /* dx (B, Cin, L) or NULL, dw (Cout, Cin, K), db (Cout) or NULL: all accumulated */
 void ts_conv1d_backward(float *dx, float *dw, float *db, const float *dout, const float *x,
                         const float *w, int B, int Cin, int Cout, int L, int K, int dil,
-                        float *scratch);
+                        float *scratch, int slots);
 /* the same with dx (when not NULL) written, not accumulated: no zeroing pass
  * before (the same bits as zeroing it, then ts_conv1d_backward) */
 void ts_conv1d_backward_set(float *dx, float *dw, float *db, const float *dout, const float *x,
                             const float *w, int B, int Cin, int Cout, int L, int K, int dil,
-                            float *scratch);
+                            float *scratch, int slots);
 
 /* Weight normalisation over dim 0 (nn.utils.weight_norm default):
  *   w[o, :] = g[o] * v[o, :] / ||v[o, :]||,  v, w (Cout, n), g (Cout).
@@ -163,14 +167,14 @@ void ts_weightnorm_backward(float *dv, float *dg, const float *dw, const float *
 size_t ts_conv1d_wn_scratch_size(int Cin, int Cout, int L, int K);
 void ts_conv1d_wn_forward(float *out, const float *x, const float *v, const float *g,
                           const float *b, int B, int Cin, int Cout, int L, int K, int dil,
-                          float *scratch);
+                          float *scratch, int slots);
 void ts_conv1d_wn_backward(float *dx, float *dv, float *dg, float *db, const float *dout,
                            const float *x, const float *v, const float *g, int B, int Cin,
-                           int Cout, int L, int K, int dil, float *scratch);
+                           int Cout, int L, int K, int dil, float *scratch, int slots);
 /* the same with dx (when not NULL) written, not accumulated */
 void ts_conv1d_wn_backward_set(float *dx, float *dv, float *dg, float *db, const float *dout,
                                const float *x, const float *v, const float *g, int B, int Cin,
-                               int Cout, int L, int K, int dil, float *scratch);
+                               int Cout, int L, int K, int dil, float *scratch, int slots);
 
 /* ---------------------------------------------------------------------------
  * Linear: x (N, In) -> out (N, Out) = x w^T + b; w (Out, In), b (Out) or NULL.
@@ -395,11 +399,14 @@ void ts_rope_backward(float *dx, const float *dout, const float *tab, int B, int
  * backward 8 B L^2 C.
  * backward: dqkv (B, L, 3C) += d/dqkv (q, k and v parts) from dout (B, L, C);
  * needs qkv and att as forward left them, and ts_attention_scratch_size(L)
- * floats of scratch (one L x L buffer per core). */
+ * floats of scratch: one L x L buffer for each thread set when the size is
+ * asked (omp_get_max_threads()), not every core; slots is that count, and the
+ * call runs on at most that many threads (a count raised later stays in the
+ * scratch). */
 size_t ts_attention_scratch_size(int L);
 void ts_attention_forward(float *out, float *att, const float *qkv, int B, int L, int C, int H);
 void ts_attention_backward(float *dqkv, const float *dout, const float *qkv, const float *att,
-                           int B, int L, int C, int H, float *scratch);
+                           int B, int L, int C, int H, float *scratch, int slots);
 
 /* ---------------------------------------------------------------------------
  * Transformer encoder block, pre-LayerNorm (GPT-2 / nn.TransformerEncoderLayer
@@ -427,7 +434,9 @@ void ts_attention_backward(float *dqkv, const float *dout, const float *qkv, con
  * (what each block of a training stack keeps; inference can reuse one act for
  * all blocks). Per block, in floats, N = B L:
  *   N (7C + 2F + 4) + B H L^2   (B 16, L 200, C 128, H 4, F 512: 34.9 MB)
- * backward's scratch (ts_tblock_scratch_size) can be shared by all blocks. ------ */
+ * backward's scratch (ts_tblock_scratch_size) can be shared by all blocks; its
+ * attention part covers the threads set when the size is asked, passed as
+ * slots (as ts_attention_backward). ------ */
 typedef struct {
     int C;          /* model width (channels) */
     int H;          /* heads; C % H == 0 (and C/H even with rope) */
@@ -462,7 +471,7 @@ void ts_tblock_forward(const ts_tblock_config *c, const float *params, const flo
  * GEMMs + 8 B L^2 C. */
 void ts_tblock_backward(const ts_tblock_config *c, const float *params, const float *rope_tab,
                         const float *x, const float *act, const float *dout, float *dparams,
-                        float *dx, float *scratch, int B, int L);
+                        float *dx, float *scratch, int slots, int B, int L);
 
 #ifdef __cplusplus
 }

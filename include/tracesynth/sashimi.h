@@ -136,6 +136,7 @@ typedef struct {
     float *dK;                /* (2, 4H, L/4) = 2 H L */
     float *scratch;
     size_t scratch_floats;
+    int    slots;             /* the threads the scratch was sized for (the layers' cap) */
     float *kcache;            /* inference plans: every S4 unit's kernels (and spectra), in unit order */
     size_t kcache_floats;
     int    kcache_ready;

@@ -173,6 +173,7 @@ typedef struct {
     float *d_emb, *d_pt;      /* (B, emb_out), (B, C) */
     float *scratch;
     size_t scratch_floats;
+    int    slots;             /* the threads the scratch was sized for (the layers' cap) */
     float *kcache;            /* inference plans: S4 kernels of every layer (2 per block) */
     size_t kcache_floats;     /* floats per S4 layer */
     int    kcache_ready;

@@ -81,13 +81,13 @@ static void f_convwn(void *p)
 {
     layer_ctx *c = p;
     ts_conv1d_wn_forward(c->y, c->x, c->v, c->g, c->b, c->B, c->Cin, c->Cout, c->L, c->K, 1,
-                         c->scr);
+                         c->scr, ts_get_threads());
 }
 static void b_convwn(void *p)
 {
     layer_ctx *c = p;
     ts_conv1d_wn_backward(c->dx, c->dv, c->dg, c->db, c->dy, c->x, c->v, c->g, c->B, c->Cin,
-                          c->Cout, c->L, c->K, 1, c->scr);
+                          c->Cout, c->L, c->K, 1, c->scr, ts_get_threads());
 }
 static void f_linear(void *p)
 {
@@ -351,7 +351,7 @@ static void f_attn(void *q)
 static void b_attn(void *q)
 {
     tf_ctx *t = q;
-    ts_attention_backward(t->dx, t->dy, t->x, t->act, t->B, t->L, t->c.C, t->c.H, t->scr);
+    ts_attention_backward(t->dx, t->dy, t->x, t->act, t->B, t->L, t->c.C, t->c.H, t->scr, ts_get_threads());
 }
 static void f_tblock(void *q)
 {
@@ -361,7 +361,7 @@ static void f_tblock(void *q)
 static void b_tblock(void *q)
 {
     tf_ctx *t = q;
-    ts_tblock_backward(&t->c, t->p, t->tab, t->x, t->act, t->dy, t->dp, t->dx, t->scr, t->B, t->L);
+    ts_tblock_backward(&t->c, t->p, t->tab, t->x, t->act, t->dy, t->dp, t->dx, t->scr, ts_get_threads(), t->B, t->L);
 }
 
 /* as row(), for the transformer context */

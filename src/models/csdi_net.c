@@ -146,7 +146,7 @@ void ts_csdi_forward(const ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, co
     memcpy(pl->steps, steps, (size_t)B * sizeof(int32_t));
     ts_stepmlp_forward_csdi(pl->emb, pl->emb_act, steps, P + p->t1_w, P + p->t1_b, P + p->t2_w, P + p->t2_b, B,
                             c->emb_in, c->emb_mid, c->emb_out);
-    ts_conv1d_forward(pl->h0pre, pl->cond, P + p->init_v, P + p->init_b, B, 2, C, L, 1, 1, S);
+    ts_conv1d_forward(pl->h0pre, pl->cond, P + p->init_v, P + p->init_b, B, 2, C, L, 1, 1, S, pl->slots);
     ts_relu_forward(pl->h, pl->h0pre, BL * C);
     memset(pl->skip, 0, BL * C * sizeof(float));
 
@@ -167,11 +167,11 @@ void ts_csdi_forward(const ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, co
                                  act, S);
         else
             ts_s4_forward(&pl->s4, bp + p->s4a, a, B, y, act, S);
-        ts_conv1d_forward(u, y, bp + p->c3_v, bp + p->c3_b, B, C, C2, L, 1, 1, S);
+        ts_conv1d_forward(u, y, bp + p->c3_v, bp + p->c3_b, B, C, C2, L, 1, 1, S, pl->slots);
         add_side(u, n, bp, P + p->feat, pl->side, m, B, L, S);
         gate(g, u, B, C, L, pl->train);
         /* [res; skip] (B, 2C, L) */
-        ts_conv1d_forward(pl->t2c, g, bp + p->rs_v, bp + p->rs_b, B, C, C2, L, 1, 1, S);
+        ts_conv1d_forward(pl->t2c, g, bp + p->rs_v, bp + p->rs_b, B, C, C2, L, 1, 1, S, pl->slots);
 #pragma omp parallel for schedule(static) if (BL * C > 65536)
         for (int bc = 0; bc < B * C; bc++) {
             const float *r = pl->t2c + ((size_t)(bc / C) * C2 + bc % C) * L, *k = r + (size_t)C * L;
@@ -183,9 +183,9 @@ void ts_csdi_forward(const ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, co
         }
     }
     ts_sssd_scale(pl->skip, BL * C, (float)sqrt(1.0 / c->layers));
-    ts_conv1d_forward(pl->fpre, pl->skip, P + p->fin_v, P + p->fin_b, B, C, C, L, 1, 1, S);
+    ts_conv1d_forward(pl->fpre, pl->skip, P + p->fin_v, P + p->fin_b, B, C, C, L, 1, 1, S, pl->slots);
     ts_relu_forward(pl->f, pl->fpre, BL * C);
-    ts_conv1d_forward(pl->out, pl->f, P + p->out_w, P + p->out_b, B, C, 1, L, 1, 1, S);
+    ts_conv1d_forward(pl->out, pl->f, P + p->out_w, P + p->out_b, B, C, 1, L, 1, 1, S, pl->slots);
 }
 
 /* ---- backward ---- */
@@ -241,10 +241,10 @@ void ts_csdi_backward(ts_sssd_net *n, ts_sssd_plan *pl, const float *dout)
 
     /* output head: out = conv(relu(fin(skip))) */
     float *dF = pl->d_c, *dsk = pl->d_h, *dFpre = pl->d_a;
-    ts_conv1d_backward_set(dF, G + p->out_w, G + p->out_b, dout, pl->f, P + p->out_w, B, C, 1, L, 1, 1, S);
+    ts_conv1d_backward_set(dF, G + p->out_w, G + p->out_b, dout, pl->f, P + p->out_w, B, C, 1, L, 1, 1, S, pl->slots);
     memset(dFpre, 0, BL * C * sizeof(float));
     ts_relu_backward(dFpre, dF, pl->fpre, BL * C);
-    ts_conv1d_backward_set(dsk, G + p->fin_v, G + p->fin_b, dFpre, pl->skip, P + p->fin_v, B, C, C, L, 1, 1, S);
+    ts_conv1d_backward_set(dsk, G + p->fin_v, G + p->fin_b, dFpre, pl->skip, P + p->fin_v, B, C, C, L, 1, 1, S, pl->slots);
     ts_sssd_scale(dsk, BL * C, (float)sqrt(1.0 / c->layers));   /* every block's skip */
 
     float *dh = pl->d_c;   /* the gradient of the block's output h; none after the last */
@@ -269,7 +269,7 @@ void ts_csdi_backward(ts_sssd_net *n, ts_sssd_plan *pl, const float *dout)
                 r[(size_t)C * L + l] = k[l];
             }
         }
-        ts_conv1d_backward_set(dg, bg + p->rs_v, bg + p->rs_b, drs, g, bp + p->rs_v, B, C, C2, L, 1, 1, S);
+        ts_conv1d_backward_set(dg, bg + p->rs_v, bg + p->rs_b, drs, g, bp + p->rs_v, B, C, C2, L, 1, 1, S, pl->slots);
         /* gate, from u kept as [sigmoid; tanh] */
 #pragma omp parallel for schedule(static) if (BL * C > 65536)
         for (int bc = 0; bc < B * C; bc++) {
@@ -283,7 +283,7 @@ void ts_csdi_backward(ts_sssd_net *n, ts_sssd_plan *pl, const float *dout)
         }
         side_backward(n, bp, bg, P + p->feat, G + p->feat, pl->side, m, du, B, L, S);
         float *dy = pl->t2c, *da = pl->d_a;
-        ts_conv1d_backward_set(dy, bg + p->c3_v, bg + p->c3_b, du, y, bp + p->c3_v, B, C, C2, L, 1, 1, S);
+        ts_conv1d_backward_set(dy, bg + p->c3_v, bg + p->c3_b, du, y, bp + p->c3_v, B, C, C2, L, 1, 1, S, pl->slots);
         if (L == 1) memcpy(da, dy, BL * C * sizeof(float));   /* no time layer, as forward */
         else ts_s4_backward_set(&pl->s4, bp + p->s4a, a, B, act, dy, bg + p->s4a, da, S);
         /* a = h + pt: dh += da, dpt = sum over l of da */
@@ -296,7 +296,7 @@ void ts_csdi_backward(ts_sssd_net *n, ts_sssd_plan *pl, const float *dout)
     float *dh0 = pl->t2c;
     memset(dh0, 0, BL * C * sizeof(float));
     ts_relu_backward(dh0, dh, pl->h0pre, BL * C);
-    ts_conv1d_backward(NULL, G + p->init_v, G + p->init_b, dh0, pl->cond, P + p->init_v, B, 2, C, L, 1, 1, S);
+    ts_conv1d_backward(NULL, G + p->init_v, G + p->init_b, dh0, pl->cond, P + p->init_v, B, 2, C, L, 1, 1, S, pl->slots);
     ts_stepmlp_backward(G + p->t1_w, G + p->t1_b, G + p->t2_w, G + p->t2_b, pl->d_emb, pl->emb_act, P + p->t1_w,
                         P + p->t2_w, B, c->emb_in, c->emb_mid, c->emb_out, S);
 }

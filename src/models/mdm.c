@@ -208,6 +208,7 @@ static void plan_buffers(plan *pl, const mdm_model *m, const ts_tblock_config *t
         }
         pl->dhT = ts_carve_take(k, BL * C);
     }
+    pl->slots = ts_get_threads();   /* the count the scratch sizes read */
     if (!tfm)
         pl->scratch = ts_carve_take(k, ts_size_max(ts_s4_scratch_size(&pl->s4, pl->B),
                                                    ts_conv1d_scratch_size(c->C, c->F, pl->L, c->K)));
@@ -339,7 +340,7 @@ static void tfm_backward(const mdm_model *m, plan *pl)
     for (int i = c->layers - 1; i >= 0; i--)
         ts_tblock_backward(&tc, P + m->p.blk0 + (size_t)i * m->p.blk_size, pl->rope, pl->h + i * BCL,
                            pl->act + i * pl->s4act, pl->dh, G + m->p.blk0 + (size_t)i * m->p.blk_size, pl->dh,
-                           pl->scratch, B, L);
+                           pl->scratch, pl->slots, B, L);
     if (!pl->embedded) ts_embedding_backward(G + m->p.emb, pl->dh, pl->ids, (int)BL, C);
 }
 
@@ -416,10 +417,10 @@ void net_forward(const mdm_model *m, plan *pl)
             ts_s4_forward(&pl->s4, b + m->p.s4, x, B, u, pl->act + i * pl->s4act, pl->scratch);
         /* a plan with the backward's buffers trains: GELU keeps its derivative in f1 */
         ff_items fi = {f1, g1, r, u, (size_t)F * L, (size_t)C * L, pl->dfp != NULL};
-        ts_conv1d_forward_each(f1, u, b + m->p.f1w, b + m->p.f1b, B, C, F, L, c->K, 1, pl->scratch, ff_gelu_item,
+        ts_conv1d_forward_each(f1, u, b + m->p.f1w, b + m->p.f1b, B, C, F, L, c->K, 1, pl->scratch, pl->slots, ff_gelu_item,
                                &fi);
         if (pl->dropout > 0) drop_hidden(g1, f1, BFL, pl->dropout, pl->drop_seed, i);
-        ts_conv1d_forward_each(r, g1, b + m->p.f2w, b + m->p.f2b, B, F, C, L, 1, 1, NULL, ff_residual_item, &fi);
+        ts_conv1d_forward_each(r, g1, b + m->p.f2w, b + m->p.f2b, B, F, C, L, 1, 1, NULL, 0, ff_residual_item, &fi);
         ts_layernorm_forward(pl->h + (i + 1) * BCL, pl->mean + i * BL, pl->rstd + i * BL, r, b + m->p.lg,
                              b + m->p.lb, B, C, L);
     }
@@ -450,10 +451,10 @@ void net_backward(const mdm_model *m, plan *pl)
                                   pl->rstd + i * BL, b + m->p.lg, B, C, L);
         memset(pl->df, 0, BFL * sizeof(float));
         ts_conv1d_backward(pl->df, gb + m->p.f2w, gb + m->p.f2b, pl->du, g1, b + m->p.f2w, B, F, C, L, 1, 1,
-                           NULL);
+                           NULL, 0);
         ts_mul_backward_set(pl->dfp, pl->df, f1, BFL);
         ts_conv1d_backward(pl->du, gb + m->p.f1w, gb + m->p.f1b, pl->dfp, u, b + m->p.f1w, B, C, F, L, c->K, 1,
-                           pl->scratch);
+                           pl->scratch, pl->slots);
         ts_s4_backward_set(&pl->s4, b + m->p.s4, x, B, pl->act + i * pl->s4act, pl->du, gb + m->p.s4,
                            pl->dh, pl->scratch);
     }

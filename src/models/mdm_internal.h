@@ -127,6 +127,7 @@ typedef struct {
     int32_t *ids;             /* (B L), cut from the block as the floats are */
     float *dh, *du, *df, *dfp, *dhT;   /* backward temporaries */
     float *scratch;
+    int slots;                /* the threads the scratch was sized for (the layers' cap) */
     float *rope;              /* transformer: (L, C / heads) rotary table */
     float *kcache;            /* (layers, kcache_floats) S4 kernels for fixed parameters, or NULL */
     size_t kcache_floats;

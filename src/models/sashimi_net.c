@@ -489,6 +489,7 @@ int ts_sashimi_plan_init(ts_sashimi_plan *pl, const ts_sashimi_net *n, int B, in
     pl->S = ts_round_up((size_t)B * H * L, 16);
     pl->set_floats = ts_round_up(set_size(pl), 16);
 
+    pl->slots = ts_get_threads();   /* the count the scratch sizes read */
     size_t sc = ts_stepmlp_scratch_size(B, c->emb_in, c->emb_mid, E);
     sc = ts_size_max(sc, ts_conv1d_scratch_size(K, H, L, 1));
     sc = ts_size_max(sc, ts_conv1d_scratch_size(H, H, L, 1));
@@ -566,12 +567,12 @@ static void unit_forward(const ts_sashimi_net *n, ts_sashimi_plan *pl, int k, co
         /* r (B, 2C, L/2) = fold(x); y = WN(r) */
         ts_sashimi_fold(a.z0, x, B, C, Ll, 2, 0);
         ts_conv1d_wn_forward(y, a.z0, P, P + (size_t)4 * C * C, P + (size_t)4 * C * C + 2 * C, B, 2 * C, 2 * C,
-                             Ll / 2, 1, 1, S);
+                             Ll / 2, 1, 1, S, pl->slots);
         return;
     }
     if (u->kind == TS_SA_UP) {
         /* z (B, C, L) = WN(x); y (B, C/2, 2L) = unfold(z) */
-        ts_conv1d_wn_forward(pl->t2, x, P, P + (size_t)C * C, P + (size_t)C * C + C, B, C, C, Ll, 1, 1, S);
+        ts_conv1d_wn_forward(pl->t2, x, P, P + (size_t)C * C, P + (size_t)C * C + C, B, C, C, Ll, 1, 1, S, pl->slots);
         ts_sashimi_unfold(y, pl->t2, B, C / 2, 2 * Ll, 2, 0);
         return;
     }
@@ -587,13 +588,13 @@ static void unit_forward(const ts_sashimi_net *n, ts_sashimi_plan *pl, int k, co
         /* training: y becomes gelu'(y) for the backward (gelu's bits either way) */
         if (pl->train) ts_gelu_forward_deriv(a.g, a.y, a.y, n1);
         else ts_gelu_forward(a.g, a.y, n1);
-        ts_conv1d_forward(a.z2, a.g, P + o.glu_w, P + o.glu_b, B, C, 2 * C, Ll, 1, 1, S);
+        ts_conv1d_forward(a.z2, a.g, P + o.glu_w, P + o.glu_b, B, C, 2 * C, Ll, 1, 1, S, pl->slots);
     } else {
         const float *w1 = P + o.lay, *b1 = w1 + (size_t)2 * C * C, *w2 = b1 + 2 * C, *b2 = w2 + (size_t)2 * C * C;
-        ts_conv1d_forward(a.y, a.zn, w1, b1, B, C, 2 * C, Ll, 1, 1, S);
+        ts_conv1d_forward(a.y, a.zn, w1, b1, B, C, 2 * C, Ll, 1, 1, S, pl->slots);
         if (pl->train) ts_gelu_forward_deriv(a.g, a.y, a.y, 2 * n1);
         else ts_gelu_forward(a.g, a.y, 2 * n1);
-        ts_conv1d_forward(y, a.g, w2, b2, B, 2 * C, C, Ll, 1, 1, S);
+        ts_conv1d_forward(y, a.g, w2, b2, B, 2 * C, C, Ll, 1, 1, S, pl->slots);
     }
     /* y = (GLU(z2) or the FF's output) + cond_conv(cond) + x in one pass: the strided
      * cond conv is a 1x1 conv over col (2K s inputs), its weight normed first */
@@ -635,7 +636,7 @@ void ts_sashimi_forward(const ts_sashimi_net *n, ts_sashimi_plan *pl, const floa
     for (int lv = 0; lv < 3; lv++) gather_cond(pl->col[lv], pl->cond, B, K2, L, 1 << lv);
     ts_stepmlp_forward(pl->emb, pl->emb_act, steps, P + n->t1_w, P + n->t1_b, P + n->t2_w, P + n->t2_b, B,
                        c->emb_in, c->emb_mid, c->emb_out);
-    ts_conv1d_forward(pl->x0pre, xt, P + n->init_w, P + n->init_b, B, K, H, L, 1, 1, S);
+    ts_conv1d_forward(pl->x0pre, xt, P + n->init_w, P + n->init_b, B, K, H, L, 1, 1, S, pl->slots);
     ts_relu_forward(stream(pl, 0), pl->x0pre, n0);
 
     /* stream k is unit k's input; the stack is streams 0 .. nd */
@@ -648,9 +649,9 @@ void ts_sashimi_forward(const ts_sashimi_net *n, ts_sashimi_plan *pl, const floa
     }
     const float *xf = stream(pl, n->n_units);
     ts_layernorm_forward(pl->xn, pl->mean, pl->rstd, xf, P + n->norm_g, P + n->norm_b, B, H, L);
-    ts_conv1d_forward(pl->fpre, pl->xn, P + n->fin_w, P + n->fin_b, B, H, H, L, 1, 1, S);
+    ts_conv1d_forward(pl->fpre, pl->xn, P + n->fin_w, P + n->fin_b, B, H, H, L, 1, 1, S, pl->slots);
     ts_relu_forward(pl->f, pl->fpre, n0);
-    ts_conv1d_forward(pl->out, pl->f, P + n->out_w, P + n->out_b, B, H, K, L, 1, 1, S);
+    ts_conv1d_forward(pl->out, pl->f, P + n->out_w, P + n->out_b, B, H, K, L, 1, 1, S, pl->slots);
 }
 
 /* ---- backward ---- */
@@ -669,27 +670,27 @@ static void unit_backward(ts_sashimi_net *n, ts_sashimi_plan *pl, int k, const f
     if (u->kind == TS_SA_DOWN) {
         const size_t w2 = (size_t)4 * C * C;
         ts_conv1d_wn_backward_set(pl->t1, G, G + w2, G + w2 + 2 * C, dy, a.z0, P, P + w2, B, 2 * C, 2 * C, Ll / 2,
-                                  1, 1, S);
+                                  1, 1, S, pl->slots);
         ts_sashimi_unfold(dx, pl->t1, B, C, Ll, 2, 1);
         return;
     }
     if (u->kind == TS_SA_UP) {
         const size_t w2 = (size_t)C * C;
         ts_sashimi_fold(pl->t2, dy, B, C / 2, 2 * Ll, 2, 0);
-        ts_conv1d_wn_backward(dx, G, G + w2, G + w2 + C, pl->t2, x, P, P + w2, B, C, C, Ll, 1, 1, S);
+        ts_conv1d_wn_backward(dx, G, G + w2, G + w2 + C, pl->t2, x, P, P + w2, B, C, C, Ll, 1, 1, S, pl->slots);
         return;
     }
     const ts_sashimi_block o = ts_sashimi_block_of(n, u);
     const int E = n->c.emb_out;
     add_to(dx, dy, n1);   /* the residual */
     ts_conv1d_wn_backward(NULL, G + o.cond_v, G + o.cond_g, G + o.cond_b, dy, pl->col[u->lv], P + o.cond_v,
-                          P + o.cond_g, B, K2 * s, C, Ll, 1, 1, S);
+                          P + o.cond_g, B, K2 * s, C, Ll, 1, 1, S, pl->slots);
     float *dzn = pl->t1;
     if (u->kind == TS_SA_S4) {
         const ts_s4 *s4 = &pl->s4[u->lv];
         float *dz2 = pl->t2, *dgl = pl->t3;
         glu_backward_kept(dz2, dy, a.z2, B, C, Ll);
-        ts_conv1d_backward_set(dgl, G + o.glu_w, G + o.glu_b, dz2, a.g, P + o.glu_w, B, C, 2 * C, Ll, 1, 1, S);
+        ts_conv1d_backward_set(dgl, G + o.glu_w, G + o.glu_b, dz2, a.g, P + o.glu_w, B, C, 2 * C, Ll, 1, 1, S, pl->slots);
         ts_mul_backward_set(dgl, dgl, a.y, n1);   /* d y = d gelu(y) gelu'(y) */
         memset(pl->dK, 0, 2 * (size_t)C * Ll * sizeof(float));   /* (2, C, L) */
         memset(dzn, 0, n1 * sizeof(float));
@@ -700,9 +701,9 @@ static void unit_backward(ts_sashimi_net *n, ts_sashimi_plan *pl, int k, const f
         const float *w1 = P + o.lay, *w2 = w1 + (size_t)2 * C * C + 2 * C;
         float *gw1 = G + o.lay, *gb1 = gw1 + (size_t)2 * C * C, *gw2 = gb1 + 2 * C, *gb2 = gw2 + (size_t)2 * C * C;
         float *dh = pl->t2;
-        ts_conv1d_backward_set(dh, gw2, gb2, dy, a.g, w2, B, 2 * C, C, Ll, 1, 1, S);
+        ts_conv1d_backward_set(dh, gw2, gb2, dy, a.g, w2, B, 2 * C, C, Ll, 1, 1, S, pl->slots);
         ts_mul_backward_set(dh, dh, a.y, 2 * n1);
-        ts_conv1d_backward_set(dzn, gw1, gb1, dh, a.zn, w1, B, C, 2 * C, Ll, 1, 1, S);
+        ts_conv1d_backward_set(dzn, gw1, gb1, dh, a.zn, w1, B, C, 2 * C, Ll, 1, 1, S, pl->slots);
     }
     /* dz0 written and added to dx in one pass (z0 = x + fc(e)), then summed for fc */
     float *dz0 = pl->t3;
@@ -724,10 +725,10 @@ void ts_sashimi_backward(ts_sashimi_net *n, ts_sashimi_plan *pl, const float *xt
 
     /* head: out = conv(relu(conv(LN(x)))) */
     float *df = pl->t1, *dfpre = pl->t2, *dxn = pl->t3;
-    ts_conv1d_backward_set(df, G + n->out_w, G + n->out_b, dout, pl->f, P + n->out_w, B, H, K, L, 1, 1, scr);
+    ts_conv1d_backward_set(df, G + n->out_w, G + n->out_b, dout, pl->f, P + n->out_w, B, H, K, L, 1, 1, scr, pl->slots);
     memset(dfpre, 0, n0 * sizeof(float));
     ts_relu_backward(dfpre, df, pl->fpre, n0);
-    ts_conv1d_backward_set(dxn, G + n->fin_w, G + n->fin_b, dfpre, pl->xn, P + n->fin_w, B, H, H, L, 1, 1, scr);
+    ts_conv1d_backward_set(dxn, G + n->fin_w, G + n->fin_b, dfpre, pl->xn, P + n->fin_w, B, H, H, L, 1, 1, scr, pl->slots);
     float *g = pl->dg, *g2 = pl->dg2;
     memset(g, 0, n0 * sizeof(float));
     ts_layernorm_backward(g, G + n->norm_g, G + n->norm_b, dxn, stream(pl, n->n_units), pl->mean, pl->rstd,
@@ -749,7 +750,7 @@ void ts_sashimi_backward(ts_sashimi_net *n, ts_sashimi_plan *pl, const float *xt
     /* x = relu(init(x_t)) */
     memset(g, 0, n0 * sizeof(float));
     ts_relu_backward(g, pl->dstack, pl->x0pre, n0);
-    ts_conv1d_backward(NULL, G + n->init_w, G + n->init_b, g, xt, P + n->init_w, B, K, H, L, 1, 1, scr);
+    ts_conv1d_backward(NULL, G + n->init_w, G + n->init_b, g, xt, P + n->init_w, B, K, H, L, 1, 1, scr, pl->slots);
     ts_stepmlp_backward(G + n->t1_w, G + n->t1_b, G + n->t2_w, G + n->t2_b, pl->d_emb, pl->emb_act, P + n->t1_w,
                         P + n->t2_w, B, c->emb_in, c->emb_mid, c->emb_out, scr);
 }

@@ -339,6 +339,7 @@ int ts_sssd_plan_init(ts_sssd_plan *pl, const ts_sssd_net *n, int B, int L, int 
     pl->L = L;
     pl->train = train;
     pl->s4_act = s4 ? ts_round_up(ts_s4_act_size(&pl->s4, B), 16) : 0;
+    pl->slots = ts_get_threads();   /* the count the scratch sizes read */
     pl->scratch_floats = ts_round_up(csdi ? ts_csdi_scratch_size(c, pl) : scratch_size(c, pl), 16);
     if (!train && s4) pl->kcache_floats = ts_round_up(ts_s4_kernel_cache_size(&pl->s4), 16);
     ts_carve k = {NULL, 0, 0};
@@ -560,7 +561,7 @@ void ts_sssd_forward(const ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, co
     ts_stepmlp_forward(pl->emb, pl->emb_act, steps, P + p->t1_w, P + p->t1_b, P + p->t2_w,
                        P + p->t2_b, B, c->emb_in, c->emb_mid, c->emb_out);
     ts_conv1d_wn_forward(pl->h0pre, xt, P + p->init_v, P + p->init_g, P + p->init_b, B, K, C, L, 1,
-                         1, S);
+                         1, S, pl->slots);
     ts_relu_forward(pl->h, pl->h0pre, BL * C);
     memset(pl->skip, 0, BL * C * sizeof(float));
 
@@ -579,7 +580,7 @@ void ts_sssd_forward(const ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, co
         if (s4blk) {
             float *c3 = pl->c3 + s * n2C, *s2 = pl->s2 + s * n2C;
             float *acta = pl->s4a_act + s * pl->s4_act, *actb = pl->s4b_act + s * pl->s4_act;
-            ts_conv1d_wn_forward(c3, a, bp + p->c3_v, bp + p->c3_g, bp + p->c3_b, B, C, C2, L, 3, 1, S);
+            ts_conv1d_wn_forward(c3, a, bp + p->c3_v, bp + p->c3_g, bp + p->c3_b, B, C, C2, L, 3, 1, S, pl->slots);
             s4_fwd(pl, bp + p->s4a, 2 * i, c3, u, acta, 0, L);
             /* u += cond_conv(cond): a 2K-input 1x1 convolution, added in one pass */
             ts_weightnorm_forward(S, S + 2 * (size_t)K * C2, bp + p->cond_v, bp + p->cond_g, C2, 2 * K);
@@ -592,7 +593,7 @@ void ts_sssd_forward(const ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, co
         } else {
             /* DiffWave: u = dilated conv(a) + cond_conv(cond) */
             ts_conv1d_wn_forward(u, a, bp + p->c3_v, bp + p->c3_g, bp + p->c3_b, B, C, C2, L, 3,
-                                 ts_sssd_dilation(c, i), S);
+                                 ts_sssd_dilation(c, i), S, pl->slots);
             ts_weightnorm_forward(S, S + 2 * (size_t)K * C2, bp + p->cond_v, bp + p->cond_g, C2, 2 * K);
             ts_conv1x1_add(u, NULL, NULL, pl->cond, S, bp + p->cond_b, B, C2, 2 * K, L);
         }
@@ -603,7 +604,7 @@ void ts_sssd_forward(const ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, co
             /* the res rows over every position (not after the last block, whose h
              * is never read), the skip rows over [lo, hi) alone */
             if (i + 1 < c->layers) {
-                ts_conv1d_wn_forward(pl->t2c, g, bp + p->rs_v, bp + p->rs_g, NULL, B, C, C, L, 1, 1, S);
+                ts_conv1d_wn_forward(pl->t2c, g, bp + p->rs_v, bp + p->rs_g, NULL, B, C, C, L, 1, 1, S, pl->slots);
                 res_only(pl->h, pl->t2c, bp + p->rs_b, B, C, L, sqrt_half);
             }
             ts_weightnorm_forward(S, S + (size_t)C * C, bp + p->rs_v + (size_t)C * C, bp + p->rs_g + C, C, C);
@@ -611,13 +612,13 @@ void ts_sssd_forward(const ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, co
             skip_add(pl->skip, pl->t2c, bp + p->rs_b + C, B, C, L, lo, hi);
         } else if (i + 1 < c->layers) {
             /* rs (B, 2C, L): [res; skip], its bias added in the residual pass */
-            ts_conv1d_wn_forward(pl->t2c, g, bp + p->rs_v, bp + p->rs_g, NULL, B, C, C2, L, 1, 1, S);
+            ts_conv1d_wn_forward(pl->t2c, g, bp + p->rs_v, bp + p->rs_g, NULL, B, C, C2, L, 1, 1, S, pl->slots);
             res_skip(pl->h, pl->skip, pl->t2c, bp + p->rs_b, B, C, L, sqrt_half);
         } else {
             /* the last block's h is never read: its skip rows alone (weight
              * normalisation and products are per row, so the same bits) */
             ts_conv1d_wn_forward(pl->t2c, g, bp + p->rs_v + (size_t)C * C, bp + p->rs_g + C, NULL, B, C, C, L,
-                                 1, 1, S);
+                                 1, 1, S, pl->slots);
             skip_add(pl->skip, pl->t2c, bp + p->rs_b + C, B, C, L, 0, L);
         }
     }
@@ -631,14 +632,14 @@ void ts_sssd_forward(const ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, co
         ts_weightnorm_forward(S, S + (size_t)C * C, P + p->fin_v, P + p->fin_g, C, C);
         product_cols(pl->fpre, pl->skip, S, P + p->fin_b, B, C, C, L, lo, hi);
         for (size_t r = 0; r < (size_t)B * C; r++) relu_row(pl->f + r * L + lo, pl->fpre + r * L + lo, hi - lo);
-        ts_conv1d_forward(pl->out, pl->f, P + p->out_w, P + p->out_b, B, C, K, L, 1, 1, S);
+        ts_conv1d_forward(pl->out, pl->f, P + p->out_w, P + p->out_b, B, C, K, L, 1, 1, S, pl->slots);
         return;
     }
     ts_sssd_scale(pl->skip, BL * C, ks);
     ts_conv1d_wn_forward(pl->fpre, pl->skip, P + p->fin_v, P + p->fin_g, P + p->fin_b, B, C, C, L, 1,
-                         1, S);
+                         1, S, pl->slots);
     ts_relu_forward(pl->f, pl->fpre, BL * C);
-    ts_conv1d_forward(pl->out, pl->f, P + p->out_w, P + p->out_b, B, C, K, L, 1, 1, S);
+    ts_conv1d_forward(pl->out, pl->f, P + p->out_w, P + p->out_b, B, C, K, L, 1, 1, S, pl->slots);
 }
 
 /* ---- backward ---- */
@@ -670,12 +671,12 @@ void ts_sssd_backward(ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, const f
 
     /* output head: y = conv(relu(fin(skip))) */
     float *dF = pl->d_c, *dsk = pl->d_h;   /* dsk reused as the scaled skip gradient */
-    ts_conv1d_backward_set(dF, G + p->out_w, G + p->out_b, dout, pl->f, P + p->out_w, B, C, K, L, 1, 1, S);
+    ts_conv1d_backward_set(dF, G + p->out_w, G + p->out_b, dout, pl->f, P + p->out_w, B, C, K, L, 1, 1, S, pl->slots);
     float *dFpre = pl->d_a;   /* (B, C, L) inside a 2C buffer */
     memset(dFpre, 0, BL * C * sizeof(float));
     ts_relu_backward(dFpre, dF, pl->fpre, BL * C);
     ts_conv1d_wn_backward_set(dsk, G + p->fin_v, G + p->fin_g, G + p->fin_b, dFpre, pl->skip,
-                          P + p->fin_v, P + p->fin_g, B, C, C, L, 1, 1, S);
+                          P + p->fin_v, P + p->fin_g, B, C, C, L, 1, 1, S, pl->slots);
     /* every block's skip gets d(skip_sum) = dsk * sqrt(1/layers); kept in dsk */
     ts_sssd_scale(dsk, BL * C, (float)sqrt(1.0 / c->layers));
 
@@ -699,24 +700,24 @@ void ts_sssd_backward(ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, const f
 
         float *dg = pl->t2c;   /* (B, C, L) */
         ts_conv1d_wn_backward_set(dg, bg + p->rs_v, bg + p->rs_g, bg + p->rs_b, drs, g, bp + p->rs_v,
-                              bp + p->rs_g, B, C, C2, L, 1, 1, S);
+                              bp + p->rs_g, B, C, C2, L, 1, 1, S, pl->slots);
         if (c->residual == TS_SSSD_RES_S4) {
             const float *c3 = pl->c3 + s * n2C, *s2 = pl->s2 + s * n2C;
             const float *acta = pl->s4a_act + s * pl->s4_act, *actb = pl->s4b_act + s * pl->s4_act;
             ts_gate_backward_kept_set(dA, dg, s2, B, C, L);         /* ds2 */
             ts_s4_backward_set(&pl->s4, bp + p->s4b, u, B, actb, dA, bg + p->s4b, drs, S);   /* du */
             ts_conv1d_wn_backward(NULL, bg + p->cond_v, bg + p->cond_g, bg + p->cond_b, drs, pl->cond,
-                                  bp + p->cond_v, bp + p->cond_g, B, 2 * K, C2, L, 1, 1, S);
+                                  bp + p->cond_v, bp + p->cond_g, B, 2 * K, C2, L, 1, 1, S, pl->slots);
             ts_s4_backward_set(&pl->s4, bp + p->s4a, c3, B, acta, drs, bg + p->s4a, dA, S);  /* dc3 */
         } else {
             /* DiffWave: u kept as [tanh; sigmoid]; du feeds the cond and dilated convs */
             ts_gate_backward_kept_set(dA, dg, u, B, C, L);          /* du */
             ts_conv1d_wn_backward(NULL, bg + p->cond_v, bg + p->cond_g, bg + p->cond_b, dA, pl->cond,
-                                  bp + p->cond_v, bp + p->cond_g, B, 2 * K, C2, L, 1, 1, S);
+                                  bp + p->cond_v, bp + p->cond_g, B, 2 * K, C2, L, 1, 1, S, pl->slots);
         }
         float *da = pl->t2c;
         ts_conv1d_wn_backward_set(da, bg + p->c3_v, bg + p->c3_g, bg + p->c3_b, dA, a, bp + p->c3_v,
-                              bp + p->c3_g, B, C, C2, L, 3, ts_sssd_dilation(c, i), S);
+                              bp + p->c3_g, B, C, C2, L, 3, ts_sssd_dilation(c, i), S, pl->slots);
         /* a = h + pt: dh += da, dpt = sum over l of da */
         memset(pl->d_pt, 0, (size_t)B * C * sizeof(float));
         ts_add_bcast_backward(dh, pl->d_pt, da, B, C, L);
@@ -728,7 +729,7 @@ void ts_sssd_backward(ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, const f
     memset(dh0, 0, BL * C * sizeof(float));
     ts_relu_backward(dh0, dh, pl->h0pre, BL * C);
     ts_conv1d_wn_backward(NULL, G + p->init_v, G + p->init_g, G + p->init_b, dh0, xt, P + p->init_v,
-                          P + p->init_g, B, K, C, L, 1, 1, S);
+                          P + p->init_g, B, K, C, L, 1, 1, S, pl->slots);
     ts_stepmlp_backward(G + p->t1_w, G + p->t1_b, G + p->t2_w, G + p->t2_b, pl->d_emb, pl->emb_act,
                         P + p->t1_w, P + p->t2_w, B, c->emb_in, c->emb_mid, c->emb_out, S);
 }

@@ -29,16 +29,20 @@
 
 static size_t a16(size_t n) { return (n + 15) & ~(size_t)15; }
 
-/* the scratch is sized for every core; a team never has more threads */
-static int slots(void)
+/* the backward's scratch is sized for the threads set now, not every core (an
+ * L x L buffer each: 16 MB at L 2048) */
+static int scratch_threads(void)
 {
-    int p = omp_get_num_procs();
-    return p < 1 ? 1 : p;
+    int t = omp_get_max_threads();
+    return t < 1 ? 1 : t;
 }
 
-static int team_size(void)
+/* threads a call runs on: at most one a core, never more than slots (the
+ * scratch's buffers) */
+static int team_size(int slots)
 {
-    int m = omp_get_max_threads(), p = slots();
+    int m = omp_get_max_threads(), c = omp_get_num_procs(), p = slots < 1 ? 1 : slots;
+    if (c >= 1 && c < m) m = c;
     return ts_parallel_ok() ? (m < p ? m : p) : 1;
 }
 
@@ -276,7 +280,7 @@ void ts_rope_backward(float *dx, const float *dout, const float *tab, int B, int
 
 /* ======================= self-attention ======================= */
 
-size_t ts_attention_scratch_size(int L) { return (size_t)slots() * a16((size_t)L * L); }
+size_t ts_attention_scratch_size(int L) { return (size_t)scratch_threads() * a16((size_t)L * L); }
 
 /* each row of P (L x L) from scores to probabilities, in place */
 TS_CLONES static void softmax_rows(float *P, int L)
@@ -324,7 +328,7 @@ TS_CLONES static void softmax_rows_bwd(float *dP, const float *P, int L)
 
 static void attention_forward_body(float *out, float *att, const float *qkv, int B, int L, int C, int H)
 {
-    const int D = C / H, ld = 3 * C, nt = team_size();
+    const int D = C / H, ld = 3 * C, nt = team_size(omp_get_max_threads());   /* no scratch */
     const float scale = 1.0f / sqrtf((float)D);
     #pragma omp parallel for schedule(static) num_threads(nt) if (nt > 1)
     for (int job = 0; job < B * H; job++) {
@@ -348,9 +352,9 @@ void ts_attention_forward(float *out, float *att, const float *qkv, int B, int L
 }
 
 static void attention_backward_body(float *dqkv, const float *dout, const float *qkv, const float *att,
-                           int B, int L, int C, int H, float *scratch)
+                           int B, int L, int C, int H, float *scratch, int slots)
 {
-    const int D = C / H, ld = 3 * C, nt = team_size();
+    const int D = C / H, ld = 3 * C, nt = team_size(slots);
     const float scale = 1.0f / sqrtf((float)D);
     const size_t slot = a16((size_t)L * L);
     #pragma omp parallel for schedule(static) num_threads(nt) if (nt > 1)
@@ -374,10 +378,10 @@ static void attention_backward_body(float *dqkv, const float *dout, const float 
 }
 
 void ts_attention_backward(float *dqkv, const float *dout, const float *qkv, const float *att,
-                           int B, int L, int C, int H, float *scratch)
+                           int B, int L, int C, int H, float *scratch, int slots)
 {
     TS_PROF_PUSH(TS_PROF_ATTN);
-    attention_backward_body(dqkv, dout, qkv, att, B, L, C, H, scratch);
+    attention_backward_body(dqkv, dout, qkv, att, B, L, C, H, scratch, slots);
     TS_PROF_POP();
 }
 
@@ -501,7 +505,7 @@ void ts_tblock_forward(const ts_tblock_config *c, const float *params, const flo
 
 void ts_tblock_backward(const ts_tblock_config *c, const float *params, const float *rope_tab,
                         const float *x, const float *act, const float *dout, float *dparams,
-                        float *dx, float *scratch, int B, int L)
+                        float *dx, float *scratch, int slots, int B, int L)
 {
     ts_tblock_layout p;
     act_layout a;
@@ -534,7 +538,7 @@ void ts_tblock_backward(const ts_tblock_config *c, const float *params, const fl
     memset(datty, 0, NC * sizeof(float));
     ts_linear_backward(datty, G + p.proj_w, G + p.proj_b, dx1, act + a.atty, P + p.proj_w, N, C, C);
     memset(dqkv, 0, 3 * NC * sizeof(float));
-    ts_attention_backward(dqkv, datty, act + a.qkv, act + a.att, B, L, C, H, att_scr);
+    ts_attention_backward(dqkv, datty, act + a.qkv, act + a.att, B, L, C, H, att_scr, slots);
     const float *dq = dqkv;
     if (c->rope) {   /* turn the q, k gradients back; v's passes through */
         memset(dqkv2, 0, 3 * NC * sizeof(float));

@@ -37,17 +37,21 @@
 #define DW_GROUPS 8
 
 
-/* threads the scratch is sized for: every core (a thread count raised later up
- * to the core count still fits) */
+/* threads the scratch is sized for: those set now, not every core (a col buffer
+ * is 2 Cin K L floats: 77 K at 64 channels, L 200) */
 static int conv_threads(void)
 {
-    int p = omp_get_num_procs();
-    return p < 1 ? 1 : p;
+    int t = omp_get_max_threads();
+    return t < 1 ? 1 : t;
 }
 
-static int team_size(void)
+/* threads a call runs on: at most one a core, and with col buffers (K > 1) never
+ * more than the scratch has slots for (a count raised after its size was asked
+ * runs on the slots) */
+static int team_size(int K, int slots)
 {
-    int m = omp_get_max_threads(), p = conv_threads();
+    int m = omp_get_max_threads(), c = omp_get_num_procs(), p = K == 1 ? m : slots < 1 ? 1 : slots;
+    if (c >= 1 && c < m) m = c;
     return ts_parallel_ok() ? (m < p ? m : p) : 1;
 }
 
@@ -123,19 +127,19 @@ static void forward_item(float *ob, const float *xb, const float *w, const float
 }
 
 static void conv1d_forward(float *out, const float *x, const float *w, const float *b,
-                       int B, int Cin, int Cout, int L, int K, int dil, float *scratch,
+                       int B, int Cin, int Cout, int L, int K, int dil, float *scratch, int slots,
                        void (*post)(void *, int), void *ctx)
 {
-    const int CK = Cin * K, nt = team_size();
+    const int CK = Cin * K, nt = team_size(K, slots);
     /* an item per thread when there are items for every thread (or an item's
      * product is too small for ts_sgemm to split): one region per call. Every
      * element gets the same arithmetic as in ts_sgemm's blocks. */
     if (B > 1 && nt > 1 && (B >= nt || ts_sgemm_blocks(Cout, L, CK) == 1) &&
         (K == 1 || scratch)) {
-        float *slots = scratch ? scratch + ts_round_up((size_t)DW_GROUPS * Cout * CK, 16) : NULL;
+        float *cols = scratch ? scratch + ts_round_up((size_t)DW_GROUPS * Cout * CK, 16) : NULL;
         #pragma omp parallel num_threads(nt)
         {
-            float *col = K == 1 ? NULL : slots + (size_t)omp_get_thread_num() * slot_floats(Cin, L, K);
+            float *col = K == 1 ? NULL : cols + (size_t)omp_get_thread_num() * slot_floats(Cin, L, K);
             int same_w = 0;
             #pragma omp for schedule(static)
             for (int bi = 0; bi < B; bi++) {
@@ -169,19 +173,19 @@ static void conv1d_forward(float *out, const float *x, const float *w, const flo
 }
 
 void ts_conv1d_forward(float *out, const float *x, const float *w, const float *b,
-                       int B, int Cin, int Cout, int L, int K, int dil, float *scratch)
+                       int B, int Cin, int Cout, int L, int K, int dil, float *scratch, int slots)
 {
     TS_PROF_PUSH(TS_PROF_GEMM);
-    conv1d_forward(out, x, w, b, B, Cin, Cout, L, K, dil, scratch, NULL, NULL);
+    conv1d_forward(out, x, w, b, B, Cin, Cout, L, K, dil, scratch, slots, NULL, NULL);
     TS_PROF_POP();
 }
 
 void ts_conv1d_forward_each(float *out, const float *x, const float *w, const float *b, int B,
-                            int Cin, int Cout, int L, int K, int dil, float *scratch,
+                            int Cin, int Cout, int L, int K, int dil, float *scratch, int slots,
                             void (*post)(void *ctx, int item), void *ctx)
 {
     TS_PROF_PUSH(TS_PROF_GEMM);
-    conv1d_forward(out, x, w, b, B, Cin, Cout, L, K, dil, scratch, post, ctx);
+    conv1d_forward(out, x, w, b, B, Cin, Cout, L, K, dil, scratch, slots, post, ctx);
     TS_PROF_POP();
 }
 
@@ -215,7 +219,7 @@ static void bias_grad_bcl(float *db, const float *dout, int B, int C, int L)
  * zeros: the library zeroes C first either way) */
 static void conv1d_backward(float *dx, float *dw, float *db, const float *dout, const float *x,
                         const float *w, int B, int Cin, int Cout, int L, int K, int dil,
-                        float *scratch, int set)
+                        float *scratch, int slots, int set)
 {
     const float dx_beta = set ? 0.0f : 1.0f;
     const int CK = Cin * K;
@@ -231,14 +235,14 @@ static void conv1d_backward(float *dx, float *dw, float *db, const float *dout, 
         }
         return;
     }
-    float *part = scratch, *slots = scratch + ts_round_up((size_t)DW_GROUPS * nw, 16);
-    const int nt = team_size();
+    float *part = scratch, *cols = scratch + ts_round_up((size_t)DW_GROUPS * nw, 16);
+    const int nt = team_size(K, slots);
     int gl[DW_GROUPS], ng = 0;   /* the groups that have items, in order */
     for (int g = 0; g < DW_GROUPS; g++)
         if ((g + 1) * B / DW_GROUPS > g * B / DW_GROUPS) gl[ng++] = g;
     #pragma omp parallel num_threads(nt)
     {
-        float *col = K == 1 ? NULL : slots + (size_t)omp_get_thread_num() * slot_floats(Cin, L, K);
+        float *col = K == 1 ? NULL : cols + (size_t)omp_get_thread_num() * slot_floats(Cin, L, K);
         float *dcol = K == 1 ? NULL : col + (size_t)CK * L;
         if (db) {   /* db apart from the rest: no barrier after it */
             #pragma omp for schedule(static) nowait
@@ -285,19 +289,19 @@ static void conv1d_backward(float *dx, float *dw, float *db, const float *dout, 
 
 void ts_conv1d_backward(float *dx, float *dw, float *db, const float *dout, const float *x,
                         const float *w, int B, int Cin, int Cout, int L, int K, int dil,
-                        float *scratch)
+                        float *scratch, int slots)
 {
     TS_PROF_PUSH(TS_PROF_GEMM);
-    conv1d_backward(dx, dw, db, dout, x, w, B, Cin, Cout, L, K, dil, scratch, 0);
+    conv1d_backward(dx, dw, db, dout, x, w, B, Cin, Cout, L, K, dil, scratch, slots, 0);
     TS_PROF_POP();
 }
 
 void ts_conv1d_backward_set(float *dx, float *dw, float *db, const float *dout, const float *x,
                             const float *w, int B, int Cin, int Cout, int L, int K, int dil,
-                            float *scratch)
+                            float *scratch, int slots)
 {
     TS_PROF_PUSH(TS_PROF_GEMM);
-    conv1d_backward(dx, dw, db, dout, x, w, B, Cin, Cout, L, K, dil, scratch, 1);
+    conv1d_backward(dx, dw, db, dout, x, w, B, Cin, Cout, L, K, dil, scratch, slots, 1);
     TS_PROF_POP();
 }
 
@@ -342,39 +346,39 @@ size_t ts_conv1d_wn_scratch_size(int Cin, int Cout, int L, int K)
 
 void ts_conv1d_wn_forward(float *out, const float *x, const float *v, const float *g,
                           const float *b, int B, int Cin, int Cout, int L, int K, int dil,
-                          float *scratch)
+                          float *scratch, int slots)
 {
     size_t nw = (size_t)Cout * Cin * K;
     float *w = scratch, *norm = scratch + 2 * nw, *rest = norm + Cout;
     ts_weightnorm_forward(w, norm, v, g, Cout, Cin * K);
-    ts_conv1d_forward(out, x, w, b, B, Cin, Cout, L, K, dil, rest);
+    ts_conv1d_forward(out, x, w, b, B, Cin, Cout, L, K, dil, rest, slots);
 }
 
 static void conv1d_wn_backward(float *dx, float *dv, float *dg, float *db, const float *dout,
                                const float *x, const float *v, const float *g, int B, int Cin,
-                               int Cout, int L, int K, int dil, float *scratch, int set)
+                               int Cout, int L, int K, int dil, float *scratch, int slots, int set)
 {
     size_t nw = (size_t)Cout * Cin * K;
     float *w = scratch, *dw = scratch + nw, *norm = scratch + 2 * nw, *rest = norm + Cout;
     ts_weightnorm_forward(w, norm, v, g, Cout, Cin * K);
     memset(dw, 0, nw * sizeof(float));
     (set ? ts_conv1d_backward_set : ts_conv1d_backward)(dx, dw, db, dout, x, w, B, Cin, Cout, L, K,
-                                                        dil, rest);
+                                                        dil, rest, slots);
     ts_weightnorm_backward(dv, dg, dw, v, g, norm, Cout, Cin * K);
 }
 
 void ts_conv1d_wn_backward(float *dx, float *dv, float *dg, float *db, const float *dout,
                            const float *x, const float *v, const float *g, int B, int Cin,
-                           int Cout, int L, int K, int dil, float *scratch)
+                           int Cout, int L, int K, int dil, float *scratch, int slots)
 {
-    conv1d_wn_backward(dx, dv, dg, db, dout, x, v, g, B, Cin, Cout, L, K, dil, scratch, 0);
+    conv1d_wn_backward(dx, dv, dg, db, dout, x, v, g, B, Cin, Cout, L, K, dil, scratch, slots, 0);
 }
 
 void ts_conv1d_wn_backward_set(float *dx, float *dv, float *dg, float *db, const float *dout,
                                const float *x, const float *v, const float *g, int B, int Cin,
-                               int Cout, int L, int K, int dil, float *scratch)
+                               int Cout, int L, int K, int dil, float *scratch, int slots)
 {
-    conv1d_wn_backward(dx, dv, dg, db, dout, x, v, g, B, Cin, Cout, L, K, dil, scratch, 1);
+    conv1d_wn_backward(dx, dv, dg, db, dout, x, v, g, B, Cin, Cout, L, K, dil, scratch, slots, 1);
 }
 
 /* one row of ts_conv1x1_add: acc = w . col (inputs outer, in order; positions

@@ -271,7 +271,7 @@ static void forward_tail(const ts_s4 *s, const float *params, const float *x, in
     /* y becomes gelu'(y): the backward then needs no erf */
     if (!gelu_done) ts_gelu_forward_deriv(a->g, a->y, a->y, n);
     tail_ctx t = {s, params, x, out, a, 0, L};
-    ts_conv1d_forward_each(a->r, a->g, params + p->W, NULL, B, H, H, L, 1, 1, lin_scr, tail_item, &t);
+    ts_conv1d_forward_each(a->r, a->g, params + p->W, NULL, B, H, H, L, 1, 1, lin_scr, s->nthreads, tail_item, &t);
 }
 
 void ts_s4_forward(const ts_s4 *s, const float *params, const float *x, int B, float *out,
@@ -375,7 +375,7 @@ static void s4_backward(const ts_s4 *s, const float *params, const float *x, int
                               a.mean, a.rstd, params + p->ln_g, B, H, L);
     /* output linear: s2 = d gelu(y), written */
     ts_conv1d_backward_set(s2, dparams + p->W, dparams + p->bias, dr, a.g, params + p->W, B, H, H, L,
-                       1, 1, lin_scr);
+                       1, 1, lin_scr, s->nthreads);
     /* GELU (d y = s2 gelu'(y)), the convolution and D, then the kernel
      * parameters; on the FFT path d y is formed row pair by row pair */
     memset(dK, 0, sizeof(float) * nK);
