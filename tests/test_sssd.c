@@ -505,10 +505,21 @@ static void worker_sampling_same_bits(void)
         float scr[2][2 * B * L];
         int32_t steps[2][B];
         ts_denoiser_eps e[2];
-        for (int w = 0; w < 2; w++) {
-            REQUIRE(n.ops->plan_init(&pl[w], &n, B, L, 0) == 0);
-            n.ops->cache(&n, &pl[w]);
-        }
+        /* as the sampler makes them: the first worker's plan for the 2 threads the
+         * batches left over run on, the second's for the one it runs on (its kernels
+         * copied) */
+        ts_set_threads(2);
+        REQUIRE(n.ops->plan_init(&pl[0], &n, B, L, 0) == 0);
+        n.ops->cache(&n, &pl[0]);
+        ts_set_threads(1);
+        REQUIRE(n.ops->plan_init(&pl[1], &n, B, L, 0) == 0);
+        n.ops->cache_copy(&n, &pl[1], &pl[0]);
+        const ts_sssd_plan *p0 = pl[0].pl, *p1 = pl[1].pl;
+        CHECK_MSG(p0->slots == 2 && p0->s4.nthreads == 2 && p1->slots == 1 && p1->s4.nthreads == 1,
+                  "per-thread buffers: %d and %d (S4 %d and %d), not 2 and 1", p0->slots, p1->slots,
+                  p0->s4.nthreads, p1->s4.nthreads);
+        CHECK_MSG(pl[1].floats < pl[0].floats, "a one-thread plan of %zu floats, %zu at 2 threads", pl[1].floats,
+                  pl[0].floats);
         ts_set_threads(2);
         for (int j = 0; j < NB; j++) {   /* one batch after another, the network over 2 threads */
             e[0] = (ts_denoiser_eps){&n, &pl[0], obs[j], mask[j], steps[0], "test", NULL, 0};

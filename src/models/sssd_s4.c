@@ -800,7 +800,13 @@ static int run_sampler(sssd_model *m, const int32_t *x, const uint8_t *mask, siz
     int rc = 0;
     for (int i = 0; i < nw && rc == 0; i++) {
         sampler *w = &ws[i];
-        if ((rc = m->net.ops->plan_init(&w->pl, &m->net, B, (int)L, 0)) != 0) break;
+        /* the first worker also runs the batches left over on every thread; the others
+         * run on one thread alone, so their plans (S4's FFT buffers, the convolution's
+         * col buffers) are sized for one */
+        if (i) omp_set_num_threads(1);
+        rc = m->net.ops->plan_init(&w->pl, &m->net, B, (int)L, 0);
+        if (i) omp_set_num_threads(nt);
+        if (rc != 0) break;
         if (i == 0) {
             m->net.ops->cache(&m->net, &w->pl);   /* parameters are fixed while sampling */
             size_t cap = SAMPLER_PLANS_MAX / (w->pl.floats * sizeof(float));
