@@ -1818,6 +1818,16 @@ static void bench_keep_not_a_dataset_file(void)
                   strstr(out, "which --keep ") && strstr(out, "give another DIR") && !strstr(out, "truth:") &&
                   strchr(out, '\n') == out + strlen(out) - 1, "%s", out);
     CHECK(!ts_file_exists(at("kds/time_ns.npy")));
+    /* one that is there: the same wording, not "not a directory", and kept as it was */
+    write_file(at("kds/vocab.tsv"), "0\tread\n");
+    snprintf(cmd, sizeof cmd, "bench fill %s --rates 0.05 --burst-min 2 --burst-max 6 -q --keep %s",
+             at("kds.trace"), at("kds/vocab.tsv"));
+    CHECK_MSG(run_output(cmd, out, sizeof out) == 1 && strstr(out, "vocab.tsv: a file of the dataset ") &&
+                  strstr(out, "which --keep ") && strstr(out, "would write over; give another DIR") &&
+                  !strstr(out, "not a directory") && strchr(out, '\n') == out + strlen(out) - 1, "%s", out);
+    char *v = slurp(at("kds/vocab.tsv"));
+    CHECK(v && !strcmp(v, "0\tread\n"));
+    free(v);
 }
 
 /* an output fill cannot write (the input itself, a path through a file, a directory) is

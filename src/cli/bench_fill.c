@@ -277,14 +277,19 @@ int bench_fill(int argc, char **argv)
     char *made = NULL;
     if (keep) {   /* made (or found) before the trace's analysis, not at the first drop after it */
         snprintf(work, sizeof work, "%s", keep);
+        /* a folder made at the name of a dataset's or a split's own file would be read as
+         * it; checked first, so one that is there is named as the other outputs name it */
+        if (cli_output_not_dataset(work, "--keep", keep, "DIR", NULL, 0)) {
+            ts_opt_free(&args);
+            return cli_fail();
+        }
         struct stat st;
         if (stat(work, &st) == 0 && !S_ISDIR(st.st_mode)) {
             ts_fail("%s: not a directory (--keep DIR keeps the traces in a directory)", work);
             ts_opt_free(&args);
             return cli_fail();
         }
-        /* a folder made at the name of a dataset's or a split's own file would be read as it */
-        if (cli_output_not_dataset(work, "--keep", keep, "DIR", NULL, 0) || ts_out_dir_make(work, &made) != 0) {
+        if (ts_out_dir_make(work, &made) != 0) {
             ts_opt_free(&args);
             return cli_fail();
         }
