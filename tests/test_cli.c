@@ -2715,6 +2715,9 @@ static void bad_usage(void)
     CHECK(strstr(out, "ngram") && strstr(out, "unigram") && strstr(out, "--order"));
     CHECK(run_stdout("impute --help", out, sizeof out) == 0);
     CHECK(run_stdout("generate --help", out, sizeof out) == 0);
+    /* -o says what OUT is with --channels-from too (a dataset directory), not only for a
+     * multi-channel model */
+    CHECK_MSG(strstr(out, "a multi-channel model, or any with --channels-from: the\n"), "%s", out);
     CHECK(run_stdout("bench impute --help", out, sizeof out) == 0);
 }
 

@@ -146,8 +146,9 @@ int cmd_generate(int argc, char **argv)
                     "stderr): written in place, one format, no names file\n"
                     "(an earlier run's beside it, OUT.names.txt for\n"
                     "OUT.txt, removed);\n"
-                    "a multi-channel model: the dataset directory OUT (N L\n"
-                    "events; not '-'); an OUT holding a dataset that is no\n"
+                    "a multi-channel model, or any with --channels-from: the\n"
+                    "dataset directory OUT (N L events; not '-', nor\n"
+                    "DATASET itself); an OUT holding a dataset that is no\n"
                     "set of windows (stream.txt, no length file) with its\n"
                     "times (time_ns.npy) or no Δt (dt.npy), as ingest writes\n"
                     "one, is an error before the work; one that markov,\n"
@@ -165,7 +166,7 @@ int cmd_generate(int argc, char **argv)
                     "(ingest --channels) drawn for them from its training\n"
                     "part (that of the split MODEL was trained on, which it\n"
                     "records, unless --fractions; else the first 70 %); OUT\n"
-                    "is then a multi-channel dataset directory"),
+                    "is then a multi-channel dataset directory (see -o)"),
         TS_OPT_CHOICE_(0, "draw", &draw, "type|pair", draws,
                        "with --channels-from: pair (default): every channel\n"
                        "copied from one training event with the same (previous\n"
