@@ -18,6 +18,7 @@
 #include <sys/syscall.h>
 
 static int armed_linkat, armed_rename;
+static int placed_seen;   /* a rename out of a stage seen (see fsync) */
 
 int linkat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, int flags)
 {
@@ -64,6 +65,7 @@ int rename(const char *oldpath, const char *newpath)
         return -1;
     }
     int rc = (int)syscall(SYS_renameat, AT_FDCWD, oldpath, AT_FDCWD, newpath);
+    if (rc == 0 && strstr(oldpath, "/.stage.") && !strstr(newpath, "/.stage.")) placed_seen = 1;
     if (rc == 0 && !strstr(oldpath, "/.stage.") != !strstr(newpath, "/.stage.")) {
         if (first_rename_synced < 0) first_rename_synced = dir_synced;
         dir_synced = 0;
@@ -717,9 +719,26 @@ int unlink(const char *path)
     return rc;
 }
 
+/* an fsync that fails with EIO where the path synced ends with fsync_eio (set; with
+ * fsync_eio_prefix: starts with it): each one, or with fsync_eio_placed only once a rename
+ * out of a stage has been seen since */
+static char fsync_eio[1100];
+static int fsync_eio_prefix, fsync_eio_placed, eio_given;
+
 /* fsync, the same way: which of the watched paths were synced */
 int fsync(int fd)
 {
+    if (fsync_eio[0] && (!fsync_eio_placed || placed_seen)) {
+        char proc[64], at[1024];
+        snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+        const ssize_t n = readlink(proc, at, sizeof at - 1);
+        if (n > 0 && (at[n] = 0, fsync_eio_prefix ? !strncmp(at, fsync_eio, strlen(fsync_eio))
+                                                  : ends_with(at, fsync_eio))) {
+            eio_given++;
+            errno = EIO;
+            return -1;
+        }
+    }
     if (order_dir[0]) {
         char proc[64], at[1024];
         snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
@@ -1595,6 +1614,79 @@ static void names_with_a_slash_refused(void)
     ts_remove_tree(dir);
 }
 
+/* a sync that fails (EIO) before the record, of a new file or folder of the set or of the
+ * stage: the commit fails in one line naming it, the old set as it was, the stage gone
+ * (after a failed fsync the page may be marked clean: the disk may not hold what is
+ * placed). Of the folder after the renames: the set is placed, the error said all the same */
+static void failed_sync_stops_the_commit(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char stage[700], real[1024];
+    /* a new file, a file in the new trace, the new trace, the record, the stage */
+    const char *what[] = {"/a.txt", "/trace/metadata", "/trace", "/.tracesynth-commit", ""};
+    for (int w = 0; w < 6; w++) {
+        ts_remove_tree(dir);
+        REQUIRE(mkdir(dir, 0755) == 0);
+        put_set(dir, "old\n", 1);
+        REQUIRE(realpath(dir, real));
+        ts_stage s;
+        REQUIRE(ts_stage_open(&s, dir) == 0);
+        put_set(s.stage, "new\n", 0);
+        const char *names[] = {"a.txt", "trace", "b.txt"}, *gone[] = {"c.txt"};
+        if (w == 4) {   /* the stage's own folder, as a path's tail */
+            const char *st = strrchr(s.stage, '/');
+            snprintf(fsync_eio, sizeof fsync_eio, "%s", st);
+        } else if (w == 5)   /* the set's folder, after the renames */
+            snprintf(fsync_eio, sizeof fsync_eio, "%s", real);
+        else
+            snprintf(fsync_eio, sizeof fsync_eio, "%s", what[w]);
+        fsync_eio_placed = w == 5;
+        placed_seen = eio_given = 0;
+        const int rc = ts_stage_commit_removing(&s, names, 3, gone, 1);
+        fsync_eio[0] = 0;
+        const char *err = ts_error();
+        CHECK_MSG(eio_given > 0, "%d: no sync of %s seen", w, w == 5 ? real : fsync_eio);
+        CHECK_MSG(rc == -1 && strstr(err, strerror(EIO)) && !strchr(err, '\n'), "%d: exit %d: %s", w, rc,
+                  rc ? err : "");
+        if (w < 4) CHECK_MSG(strstr(err, what[w]), "%d: the error names not %s: %s", w, what[w], err);
+        CHECK_MSG(set_is(dir, w == 5 ? "new\n" : "old\n", w == 5), "%d: the %s set is not whole", w,
+                  w == 5 ? "new" : "old");
+        CHECK_MSG(!stage_in(dir, stage, sizeof stage), "%d: %s left", w, stage);
+    }
+    ts_remove_tree(dir);
+}
+
+/* one file the same way: its data not synced, it is not renamed over the old one; the
+ * folder not synced after the rename, the new file stays and the error is said */
+static void failed_sync_stops_the_file(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char p[700], real[1024];
+    snprintf(p, sizeof p, "%s/model.tsm", dir);
+    REQUIRE(realpath(dir, real));
+    for (int after = 0; after < 2; after++) {
+        write_text(p, "old\n");
+        ts_outfile o;
+        REQUIRE(ts_out_open(&o, p) == 0);
+        fputs("new\n", o.f);
+        snprintf(fsync_eio, sizeof fsync_eio, "%s%s", real, after ? "" : "/");
+        fsync_eio_prefix = !after;
+        eio_given = 0;
+        const int rc = ts_out_commit(&o);
+        fsync_eio[0] = 0;
+        fsync_eio_prefix = 0;
+        const char *err = ts_error();
+        CHECK_MSG(eio_given > 0, "%s: no sync seen", after ? "the folder" : "the file");
+        CHECK_MSG(rc == -1 && strstr(err, strerror(EIO)) && !strchr(err, '\n'), "%d: exit %d: %s", after, rc,
+                  rc ? err : "");
+        CHECK_MSG(file_is(p, after ? "new\n" : "old\n"), "%d: %s not the %s file", after, p, after ? "new" : "old");
+        CHECK_MSG(count_dir(dir) == 1, "%d: %d entries in %s", after, count_dir(dir), dir);
+    }
+    ts_remove_tree(dir);
+}
+
 /* a commit still at its renames that a reader of another user cannot lock (its stage not
  * that user's to open), whose record it may read (umask 022) or not (077): the reader waits
  * for it as for a lock, and reads the new set once the commit is done within the wait */
@@ -1900,6 +1992,8 @@ TEST_MAIN("interrupt", {
     RUN(other_users_reader_waits_for_a_private_commit);
     RUN(made_folders_durable);
     RUN(names_with_a_slash_refused);
+    RUN(failed_sync_stops_the_commit);
+    RUN(failed_sync_stops_the_file);
     RUN(other_users_reader_waits_it_out);
     RUN(killed_group_all_or_none);
     RUN(group_settles_as_a_set_does);

@@ -128,7 +128,10 @@ int  ts_out_is_stream(const char *path);
 /* can path be written? Checked before long work without leaving anything (a FIFO is not
  * opened: its reader would see its end). 0 / -1 naming it */
 int  ts_out_check(const char *path);
-int  ts_out_commit(ts_outfile *o);                   /* flush, fsync, rename; 0 / -1 */
+/* flush, fsync, rename, sync the folder; 0 / -1. A failed fsync of the file leaves the old
+ * one; a failed sync of the folder after the rename leaves the new one in place, -1 all
+ * the same (it may not be on the disk) */
+int  ts_out_commit(ts_outfile *o);
 void ts_out_abort(ts_outfile *o);                    /* remove the temporary file */
 /* a set of files replaced together: write them into s.stage (a fresh directory inside
  * dir), then ts_stage_commit moves them into dir - all, or on failure none (the old
@@ -143,7 +146,10 @@ int  ts_stage_open(ts_stage *s, const char *dir);                     /* 0 / -1 
  * be there: it is not made); *base: path's last component, the name to commit (it points
  * into path) */
 int  ts_stage_open_beside(ts_stage *s, const char *path, const char **base);
-/* names (and gone, below): each one entry of dir, no '/' (others are refused) */
+/* names (and gone, below): each one entry of dir, no '/' (others are refused). A new file
+ * or folder, the record or the stage that cannot be synced fails the commit before its
+ * record (the old set as it was, the stage removed); the folder not synced after the
+ * renames leaves the set committed, new, and -1 naming it */
 int  ts_stage_commit(ts_stage *s, const char *const *names, int n);   /* 0 / -1 */
 /* the commit, with the files gone[] of dir (those of an earlier set the new one lacks)
  * removed where there; a directory of such a name is refused before anything is placed,

@@ -654,13 +654,24 @@ int ts_out_open(ts_outfile *o, const char *path)
 
 /* the folder's entries made durable after a rename into it: without, a power loss soon
  * after could bring back the old file (whole, but not the new one the command reported).
- * A filesystem that cannot sync a folder (EINVAL) has nothing to do here */
-static void sync_dir(const char *dir)
+ * A filesystem that cannot sync a folder (EINVAL) has nothing to do here. 0, or -1 with
+ * errno where the sync failed (EIO: after a failed fsync the pages may be marked clean, so
+ * a retry proves nothing; the caller says so where it matters) */
+static int sync_dir(const char *dir)
 {
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return;
-    fsync(fd);
+    if (fd < 0) return 0;
+    int rc = fsync(fd) != 0 && errno != EINVAL ? -1 : 0;
+    const int e = errno;
     close(fd);
+    errno = e;
+    return rc;
+}
+
+/* sync_dir, failing in one line naming dir */
+static int sync_dir_named(const char *dir)
+{
+    return sync_dir(dir) == 0 ? 0 : ts_fail("%s: cannot sync: %s", dir, strerror(errno));
 }
 
 /* "PATH: write failed: REASON", or without a reason where none is known (e == 0) */
@@ -716,9 +727,9 @@ int ts_out_commit(ts_outfile *o)
         write_failed(o->path, e);
     }
     if (hold >= 0) close(hold);
-    if (!bad) {
+    if (!bad) {   /* the file is in place: a folder that cannot be synced is said, not undone */
         char *dir = ts__path_dir(o->path);
-        sync_dir(dir);
+        bad = sync_dir_named(dir) != 0;
         free(dir);
     }
     live_remove(o->tmp);   /* (gone, or the output's name now) before the signal comes */
@@ -847,7 +858,7 @@ static int entries_write(const char *stage, const char *file, const char *head, 
     if (rc == 0 && fsync(fd) != 0) rc = -1;
     if (rc) ts_fail("%s: cannot write the %s of the commit: %s", p, what, strerror(errno ? errno : EIO));
     if (fd >= 0) close(fd);
-    if (rc == 0) sync_dir(stage);
+    if (rc == 0) rc = sync_dir_named(stage);
     free(p);
     free(buf);
     return rc;
@@ -972,7 +983,7 @@ static int roll_forward(const char *dir, const char *stage, const record *r)
         free(src);
         free(dst);
     }
-    if (rc == 0) sync_dir(dir);
+    if (rc == 0) rc = sync_dir_named(dir);   /* (the stage kept: the next one syncs it again) */
     return rc;
 }
 
@@ -1451,45 +1462,54 @@ void ts_stage_abort(ts_stage *s)
  * writer made there (babeltrace's sink.ctf.fs writes a trace's streams) are not, and the
  * folder synced after the rename would make their names durable before their data: a
  * power loss then left empty streams where the old trace was */
-static void sync_tree(int dfd, const char *name, int depth)
+static int sync_tree(int dfd, const char *name, const char *path, int depth)
 {
     struct stat st;
     if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 || (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)))
-        return;
+        return 0;
     int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0 && errno == EACCES && S_ISREG(st.st_mode))   /* a file that may be written, not read */
         fd = openat(dfd, name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0) return;
+    if (fd < 0) return 0;
+    int rc = 0;
     if (S_ISDIR(st.st_mode) && depth < 32) {
         const int dd = dup(fd);
         DIR *d = dd >= 0 ? fdopendir(dd) : NULL;
         if (d) {
             struct dirent *e;
-            while ((e = readdir(d)))
-                if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) sync_tree(fd, e->d_name, depth + 1);
+            while (rc == 0 && (e = readdir(d)))
+                if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+                    char *p = ts_path_join(path, e->d_name);
+                    rc = sync_tree(fd, e->d_name, p, depth + 1);
+                    free(p);
+                }
             closedir(d);
         } else if (dd >= 0)
             close(dd);
     }
-    fsync(fd);
+    /* a sync that failed is final (the pages may be marked clean): the set is not placed */
+    if (rc == 0 && fsync(fd) != 0 && errno != EINVAL) rc = ts_fail("%s: cannot sync: %s", path, strerror(errno));
     close(fd);
+    return rc;
 }
 
 /* the folders made for a set (made: the first of them, a part of dir's path) durable in
  * the folders that hold them, up to the one above made: else a power cut could lose the
  * whole new folder, the set in it too */
-static void sync_made(const char *dir, const char *made)
+static int sync_made(const char *dir, const char *made)
 {
+    int rc = 0;
     char *cur = ts_strdup(dir);
     while (strlen(cur) >= strlen(made)) {
         char *up = ts__path_dir(cur);
         const int same = !strcmp(up, cur);
-        if (!same) sync_dir(up);
+        if (!same && rc == 0) rc = sync_dir_named(up);
         free(cur);
         cur = up;
         if (same) break;
     }
     free(cur);
+    return rc;
 }
 
 int ts_stage_commit(ts_stage *s, const char *const *names, int n)
@@ -1509,14 +1529,17 @@ typedef struct {
 } commit_plan;
 
 /* the new files durable before they take the old ones' place (outside the hold: a large
- * trace takes a while) */
-static void plan_sync(const ts_stage *s, const char *const *names, int n)
+ * trace takes a while); 0, or -1 naming the first that could not be synced, before any
+ * record: no commit */
+static int plan_sync(const ts_stage *s, const char *const *names, int n)
 {
-    for (int i = 0; i < n; i++) {
+    int rc = 0;
+    for (int i = 0; i < n && rc == 0; i++) {
         char *p = ts_path_join(s->stage, names[i]);
-        sync_tree(AT_FDCWD, p, 0);
+        rc = sync_tree(AT_FDCWD, p, p, 0);
         free(p);
     }
+    return rc;
 }
 
 /* everything up to the record (the signals held): c filled either way, for plan_end */
@@ -1624,10 +1647,10 @@ static int plan_record(const commit_plan *c)
      * listed), to tell a set half replaced from one never committed; opened to others
      * only now that the new files have the modes of those they replace */
     chmod(c->s->stage, 0711);
-    const int rc = record_write(c->s->stage, c->rk, c->rn, c->nr);
+    int rc = record_write(c->s->stage, c->rk, c->rn, c->nr);
     /* and the stage's own entry in the folder, made with no sync: else a power cut could
      * keep renames out of it and lose the stage, its record with it */
-    if (rc == 0) sync_dir(c->s->dir);
+    if (rc == 0) rc = sync_dir_named(c->s->dir);
     return rc;
 }
 
@@ -1670,14 +1693,14 @@ static void plan_put_back(commit_plan *c)
     for (int j = 0; j < c->gdone; j++)
         if (c->gsrc[j] && rename(c->gold[j], c->gsrc[j]) != 0) c->back = 0;
     c->done = c->gdone = 0;
-    sync_dir(c->s->dir);
+    (void)sync_dir(c->s->dir);
 }
 
 /* the old set whole again: no commit */
 static void plan_uncommit(const commit_plan *c)
 {
     char *rec = ts_path_join(c->s->stage, RECORD);
-    if (unlink(rec) == 0) sync_dir(c->s->stage);
+    if (unlink(rec) == 0) (void)sync_dir(c->s->stage);
     free(rec);
 }
 
@@ -1714,15 +1737,19 @@ static void plans_undo(commit_plan *c, int k)
 
 /* a set placed: its folder synced, and the folders that hold those made for it; then its
  * record goes, before the old files (a large old trace takes a while), so that a reader
- * meanwhile reads the set, not waits for it */
-static void plan_settle(const commit_plan *c)
+ * meanwhile reads the set, not waits for it. A sync that fails here comes after the commit
+ * point, the set all placed: it is not undone (the old files are gone from the folder, and
+ * putting them back would need the same folder synced), but its error is returned, so that
+ * the command says the new set may not be durable and exits non-zero */
+static int plan_settle(const commit_plan *c)
 {
     const ts_stage *s = c->s;
-    sync_dir(s->dir);
-    if (s->made) sync_made(s->dir, s->made);
+    int rc = sync_dir_named(s->dir);
+    if (s->made && rc == 0) rc = sync_made(s->dir, s->made);
     char *rec = ts_path_join(s->stage, RECORD);
     unlink(rec);
     free(rec);
+    return rc;
 }
 
 /* the plan freed; committed (rc 0): the folders made kept; the stage removed either way
@@ -1746,19 +1773,20 @@ static void plan_end(commit_plan *c, int rc)
 
 int ts_stage_commit_removing(ts_stage *s, const char *const *names, int n, const char *const *gone, int ngone)
 {
-    plan_sync(s, names, n);
-    int rc = commit_after_others(s->dir);
+    int rc = plan_sync(s, names, n);
+    if (rc == 0) rc = commit_after_others(s->dir);
     ts_signals_hold();
     commit_plan c;
     if (rc == 0) rc = plan_make(&c, s, names, n, gone, ngone);
     else plan_make(&c, s, NULL, 0, NULL, 0);
     if (rc == 0) rc = plan_record(&c);
     if (rc == 0) rc = plan_place(&c);
+    int settled = 0;   /* placed, its folder not synced: committed all the same */
     if (rc) plans_undo(&c, 1);
-    else plan_settle(&c);
+    else settled = plan_settle(&c);
     plan_end(&c, rc);
     ts_signals_release();
-    return rc;
+    return rc ? rc : settled;
 }
 
 /* ---- files with names of their own replaced together: one stage in their folder ---- */
@@ -1886,8 +1914,8 @@ int ts_out_set_commit_removing(ts_out_set *s, const char *const *gone, int ngone
 static int group_commit(ts_stage *const *st, const char *const *const *names, const int *n, int k)
 {
     if (k == 1) return ts_stage_commit(st[0], names[0], n[0]);
-    for (int i = 0; i < k; i++) plan_sync(st[i], names[i], n[i]);
     int rc = 0;
+    for (int i = 0; i < k && rc == 0; i++) rc = plan_sync(st[i], names[i], n[i]);
     for (int i = 0; i < k && rc == 0; i++) rc = commit_after_others(st[i]->dir);
     ts_signals_hold();
     commit_plan *c = ts_calloc((size_t)k, sizeof *c);
@@ -1906,15 +1934,19 @@ static int group_commit(ts_stage *const *st, const char *const *const *names, co
     /* the others' renames first: the primary's folder stays all old until they are done,
      * and the group ends as a single set's commit does, with the primary's renames */
     for (int i = 1; i <= k && rc == 0; i++) rc = plan_place(&c[i % k]);
+    char *settled = NULL;   /* the first sync after the renames that failed: said, not undone */
     if (rc)   /* every set put back, then the commit point undone first */
         plans_undo(c, k);
     else   /* every set placed: the others' records go, then the primary's */
-        for (int i = 1; i <= k; i++) plan_settle(&c[i % k]);
+        for (int i = 1; i <= k; i++)
+            if (plan_settle(&c[i % k]) != 0 && !settled) settled = ts_strdup(ts_error());
     for (int i = 1; i <= k; i++) plan_end(&c[i % k], rc);   /* the primary removed last */
     for (int i = 0; i < k; i++) free(abs[i]);
     free(abs);
     free(c);
     ts_signals_release();
+    if (rc == 0 && settled) rc = ts_fail("%s", settled);
+    free(settled);
     return rc;
 }
 
