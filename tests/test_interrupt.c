@@ -1687,6 +1687,55 @@ static void failed_sync_stops_the_file(void)
     ts_remove_tree(dir);
 }
 
+/* names of a set that are the commit's own in the stage (an old file kept as X.old, a file
+ * to go moved in as .gone.N) are placed as any other, and the files kept are not theirs */
+static void names_of_the_stage_placed(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char p[800], stage[700];
+    for (int k = 0; k < 2; k++) {
+        ts_remove_tree(dir);
+        REQUIRE(mkdir(dir, 0755) == 0);
+        snprintf(p, sizeof p, "%s/a", dir);
+        write_text(p, "old a\n");
+        snprintf(p, sizeof p, "%s/gone.txt", dir);
+        write_text(p, "old gone\n");
+        ts_stage s;
+        REQUIRE(ts_stage_open(&s, dir) == 0);
+        const char *two[] = {"a", "a.old"}, *one[] = {".gone.0"}, *gone[] = {"gone.txt"};
+        const char *const *names = k ? one : two;
+        const int n = k ? 1 : 2;
+        for (int i = 0; i < n; i++) {
+            snprintf(p, sizeof p, "%s/%s", s.stage, names[i]);
+            write_text(p, names[i]);
+        }
+        const int rc = ts_stage_commit_removing(&s, names, n, gone, k);
+        CHECK_MSG(rc == 0, "%s: exit %d: %s", names[0], rc, rc ? ts_error() : "");
+        for (int i = 0; i < n; i++) {
+            snprintf(p, sizeof p, "%s/%s", dir, names[i]);
+            CHECK_MSG(file_is(p, names[i]), "%s: not the new one", p);
+        }
+        snprintf(p, sizeof p, "%s/gone.txt", dir);
+        if (k) CHECK_MSG(access(p, F_OK) != 0, "%s: not removed", p);
+        CHECK_MSG(!stage_in(dir, stage, sizeof stage) && count_dir(dir) == n + 1, "%s: %d entries in %s",
+                  names[0], count_dir(dir), dir);
+    }
+    /* the stage's own folder is the one name refused, before anything is placed */
+    ts_stage s;
+    REQUIRE(ts_stage_open(&s, dir) == 0);
+    snprintf(p, sizeof p, "%s/.tracesynth", s.stage);
+    write_text(p, "new\n");
+    const char *own[] = {".tracesynth"};
+    const int rc = ts_stage_commit(&s, own, 1);
+    const char *err = ts_error();
+    CHECK_MSG(rc == -1 && strstr(err, ".tracesynth: a name the commit keeps for itself") && !strchr(err, '\n'),
+              "exit %d: %s", rc, rc ? err : "");
+    snprintf(p, sizeof p, "%s/.tracesynth", dir);
+    CHECK_MSG(access(p, F_OK) != 0 && !stage_in(dir, stage, sizeof stage), "%s placed, or the stage left", p);
+    ts_remove_tree(dir);
+}
+
 /* a commit still at its renames that a reader of another user cannot lock (its stage not
  * that user's to open), whose record it may read (umask 022) or not (077): the reader waits
  * for it as for a lock, and reads the new set once the commit is done within the wait */
@@ -1994,6 +2043,7 @@ TEST_MAIN("interrupt", {
     RUN(names_with_a_slash_refused);
     RUN(failed_sync_stops_the_commit);
     RUN(failed_sync_stops_the_file);
+    RUN(names_of_the_stage_placed);
     RUN(other_users_reader_waits_it_out);
     RUN(killed_group_all_or_none);
     RUN(group_settles_as_a_set_does);

@@ -146,7 +146,10 @@ int  ts_stage_open(ts_stage *s, const char *dir);                     /* 0 / -1 
  * be there: it is not made); *base: path's last component, the name to commit (it points
  * into path) */
 int  ts_stage_open_beside(ts_stage *s, const char *path, const char **base);
-/* names (and gone, below): each one entry of dir, no '/' (others are refused). A new file
+/* names (and gone, below): each one entry of dir, no '/' (others are refused); names
+ * reserved (refused, nothing placed): .tracesynth-commit, .tracesynth-group and .tracesynth,
+ * the stage's own (the old files it keeps are in .tracesynth, so that a set may hold both X
+ * and X.old, or any other name). A new file
  * or folder, the record or the stage that cannot be synced fails the commit before its
  * record (the old set as it was, the stage removed); the folder not synced after the
  * renames leaves the set committed, new, and -1 naming it */

@@ -752,7 +752,7 @@ void ts_out_abort(ts_outfile *o)
 
 /* ---- a set of files replaced together ----
  * Written into DIR/.stage.<pid>.XXXXXX, then moved into DIR one rename at a
- * time; each old file is first linked into the stage (an old directory is moved
+ * time; each old file is first linked into the stage (KEPT; an old directory is moved
  * into it just before its replacement) so that a failed rename puts back the ones
  * already replaced. A stage left by a killed process (kill -9, power loss; the
  * signals it can catch remove it, see out_handler) is removed by the next
@@ -813,6 +813,25 @@ static char *first_missing(const char *dir)
 #define RECORD ".tracesynth-commit"
 #define RECORD_HEAD "tracesynth commit 1\n"
 #define RECORD_MAX ((size_t)64 << 20)
+/* the stage's own folder for what the commit keeps (KEPT/old/NAME: the old file or
+ * directory NAME replaced, put back on failure; KEPT/gone/I: gone[I], moved in to go), out
+ * of reach of the set's names (one entry each, KEPT refused), so that no name of the set is
+ * one of them */
+#define KEPT ".tracesynth"
+
+/* stage/KEPT/sub/name (malloc'd), its folders made (0700: the old files are no one
+ * else's to open through the stage); NULL naming what could not be made */
+static char *kept_path(const char *stage, const char *sub, const char *name)
+{
+    char *k = ts_path_join(stage, KEPT), *d = ts_path_join(k, sub), *p = NULL;
+    if ((mkdir(k, 0700) != 0 && errno != EEXIST) || (mkdir(d, 0700) != 0 && errno != EEXIST))
+        ts_fail("%s: cannot create directory: %s", d, strerror(errno));
+    else
+        p = ts_path_join(d, name);
+    free(k);
+    free(d);
+    return p;
+}
 
 static uint64_t fnv1a(const char *p, size_t n)
 {
@@ -971,11 +990,13 @@ static int roll_forward(const char *dir, const char *stage, const record *r)
             if (errno != ENOENT) rc = ts_fail("%s: %s", src, strerror(errno));
         } else {
             if (r->kind[i] == 'D' && lstat(dst, &st) == 0 && S_ISDIR(st.st_mode)) {
-                size_t m = strlen(src) + 8;
-                char *old = ts_malloc(m);
-                snprintf(old, m, "%s.old", src);
-                ts_remove_tree(old);   /* (none: the commit moves the old one aside only to place the new) */
-                if (rename(dst, old) != 0) rc = ts_fail("%s: cannot move the old one aside: %s", dst, strerror(errno));
+                char *old = kept_path(stage, "old", r->name[i]);
+                if (!old) rc = -1;
+                else {
+                    ts_remove_tree(old);   /* (none: the commit moves the old one aside only to place the new) */
+                    if (rename(dst, old) != 0)
+                        rc = ts_fail("%s: cannot move the old one aside: %s", dst, strerror(errno));
+                }
                 free(old);
             }
             if (rc == 0 && rename(src, dst) != 0) rc = ts_fail("%s: cannot replace: %s", dst, strerror(errno));
@@ -1561,6 +1582,18 @@ static int plan_make(commit_plan *c, ts_stage *s, const char *const *names, int 
     char **gsrc = c->gsrc = ngone > 0 ? ts_calloc((size_t)ngone, sizeof *gsrc) : NULL;
     char **gold = c->gold = ngone > 0 ? ts_calloc((size_t)ngone, sizeof *gold) : NULL;
     int rc = 0;
+    /* the record's entries: a name the commit itself takes is refused, and one that is no
+     * one entry of the folder (a record found places and removes nothing outside it, so it
+     * would read as none); before anything is kept in the stage */
+    for (int i = 0; i < n && rc == 0; i++)
+        if (!strcmp(names[i], RECORD) || !strcmp(names[i], GROUP) || !strcmp(names[i], KEPT))
+            rc = ts_fail("%s/%s: a name the commit keeps for itself", s->dir, names[i]);
+    for (int i = 0; i < n + ngone && rc == 0; i++) {
+        const char *nm = i < n ? names[i] : gone[i - n];
+        if (!record_name_ok(nm))
+            rc = ts_fail("%s: not a name of one entry of %s; a set's files are each one entry of its folder", nm,
+                         s->dir);
+    }
     for (int i = 0; i < n && rc == 0; i++) {
         src[i] = ts_path_join(s->stage, names[i]);
         dst[i] = ts_path_join(s->dir, names[i]);
@@ -1578,9 +1611,10 @@ static int plan_make(commit_plan *c, ts_stage *s, const char *const *names, int 
             if ((S_ISREG(sst.st_mode) || isdir[i]) && stat(dst[i], &fs) == 0 &&
                 (S_ISREG(fs.st_mode) || S_ISDIR(fs.st_mode)) && S_ISDIR(fs.st_mode) == isdir[i])
                 chmod(src[i], kept_mode(fs.st_mode));
-            size_t m = strlen(src[i]) + 8;
-            old[i] = ts_malloc(m);
-            snprintf(old[i], m, "%s.old", src[i]);
+            if (!(old[i] = kept_path(s->stage, "old", names[i]))) {
+                rc = -1;
+                break;
+            }
             /* a file: linked into the stage, replaced by one rename; a directory: moved into
              * the stage just before the new one takes its place */
             if (!isdir[i] && link(dst[i], old[i]) != 0) {
@@ -1601,24 +1635,15 @@ static int plan_make(commit_plan *c, ts_stage *s, const char *const *names, int 
                 free(p);
                 break;
             }
-            char name[48];
-            snprintf(name, sizeof name, ".gone.%d", i);
+            char name[24];
+            snprintf(name, sizeof name, "%d", i);
             gsrc[i] = p;
-            gold[i] = ts_path_join(s->stage, name);
+            if (!(gold[i] = kept_path(s->stage, "gone", name))) {
+                rc = -1;
+                break;
+            }
         } else
             free(p);
-    }
-    /* the record's entries: a name the commit itself takes is refused, and one that is no
-     * one entry of the folder (a record found places and removes nothing outside it, so it
-     * would read as none) */
-    for (int i = 0; i < n && rc == 0; i++)
-        if (!strcmp(names[i], RECORD) || !strcmp(names[i], GROUP))
-            rc = ts_fail("%s: a name the commit keeps for itself", dst[i]);
-    for (int i = 0; i < n + ngone && rc == 0; i++) {
-        const char *nm = i < n ? names[i] : gone[i - n];
-        if (!record_name_ok(nm))
-            rc = ts_fail("%s: not a name of one entry of %s; a set's files are each one entry of its folder", nm,
-                         s->dir);
     }
     if (rc == 0) {
         /* the stage locked through its renames, so that no other process carries them out
