@@ -1461,6 +1461,43 @@ static void failed_put_back_keeps_the_record(void)
     ts_remove_tree(dir);
 }
 
+/* a commit failing half way whose renames back cannot be made durable (the set's folder
+ * not synced after them, EIO): its record is kept with the stage, and the error says so,
+ * so that the set is completed (all new) by the next command, never left with its record
+ * gone and renames back a power cut may lose */
+static void failed_put_back_sync_keeps_the_record(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char stage[700], real[1024];
+    ts_remove_tree(dir);
+    REQUIRE(mkdir(dir, 0755) == 0);
+    put_set(dir, "old\n", 1);
+    REQUIRE(realpath(dir, real));
+    ts_stage s;
+    REQUIRE(ts_stage_open(&s, dir) == 0);
+    put_set(s.stage, "new\n", 0);
+    const char *names[] = {"a.txt", "trace", "b.txt"}, *gone[] = {"c.txt"};
+    snprintf(fsync_eio, sizeof fsync_eio, "%s", real);
+    fsync_eio_placed = 1;
+    placed_seen = eio_given = 0;
+    renames_refused = 2;   /* a.txt placed, the trace refused */
+    refused_seen = 0;
+    const int rc = ts_stage_commit_removing(&s, names, 3, gone, 1);
+    renames_refused = 0;
+    fsync_eio[0] = 0;
+    fsync_eio_placed = 0;
+    const char *err = ts_error();
+    CHECK_MSG(eio_given > 0, "no sync of %s seen", real);
+    CHECK_MSG(rc == -1 && strstr(err, "cannot replace") && strstr(err, strerror(EIO)) && !strchr(err, '\n'),
+              "exit %d: %s", rc, err);
+    CHECK_MSG(stage_in(dir, stage, sizeof stage), "the stage not kept");
+    CHECK_MSG(ts_stage_recover(dir) == 0, "%s", ts_error());
+    CHECK_MSG(set_is(dir, "new\n", 1), "the new set is not whole");
+    CHECK_MSG(!stage_in(dir, stage, sizeof stage), "%s left", stage);
+    ts_remove_tree(dir);
+}
+
 /* fn(arg) run in a child whose commit writes a byte to pause_fd where it stops: 1 once it
  * has stopped there (*pid to kill), 0 where it ended first or could not start */
 static int child_stopped(void (*fn)(const char *), const char *arg, pid_t *pid)
@@ -2005,6 +2042,23 @@ static void group_settles_as_a_set_does(void)
         CHECK_MSG(ts_stage_recover(dir) == 0, "%s", ts_error());
         CHECK_MSG(group_is("new\n"), "a failed commit not put back, then a reader of %s: not all new", dir);
         CHECK_MSG(!stage_in(group_a, sa, sizeof sa) && !stage_in(group_b, sb, sizeof sb), "a stage left");
+
+        /* B/m.txt placed and put back, A's first refused, B's folder not synced after */
+        char real[1024];
+        REQUIRE(realpath(group_b, real));
+        snprintf(fsync_eio, sizeof fsync_eio, "%s", real);
+        fsync_eio_placed = 1;
+        placed_seen = eio_given = 0;
+        const int src = group_commit_refused(2);
+        fsync_eio[0] = 0;
+        fsync_eio_placed = 0;
+        err = ts_error();
+        CHECK_MSG(eio_given > 0 && src == -1 && strstr(err, strerror(EIO)) && !strchr(err, '\n'), "exit %d: %s",
+                  src, err);
+        CHECK_MSG(stage_in(group_a, sa, sizeof sa) && stage_in(group_b, sb, sizeof sb), "a stage not kept");
+        CHECK_MSG(ts_stage_recover(dir) == 0, "%s", ts_error());
+        CHECK_MSG(group_is("new\n"), "put back, not synced, then a reader of %s: not all new", dir);
+        CHECK_MSG(!stage_in(group_a, sa, sizeof sa) && !stage_in(group_b, sb, sizeof sb), "a stage left");
     }
     group_dirs_free();
 }
@@ -2037,6 +2091,7 @@ TEST_MAIN("interrupt", {
     RUN(others_record_not_carried_out);
     RUN(commit_completes_one_killed_meanwhile);
     RUN(failed_put_back_keeps_the_record);
+    RUN(failed_put_back_sync_keeps_the_record);
     RUN(record_goes_before_the_old_files);
     RUN(other_users_reader_waits_for_a_private_commit);
     RUN(made_folders_durable);

@@ -194,8 +194,9 @@ int  ts_out_set_commit_removing(ts_out_set *s, const char *const *gone, int ngon
 void ts_out_set_abort(ts_out_set *s);
 /* sets in several folders committed as one group: s's names (as ts_stage_commit; s NULL:
  * none) and the sets with[] (nwith; a NULL one, or one of streams alone, takes no part),
- * all put in place or, on failure, none (where the old files cannot all be put back, every
- * stage is kept with its record, which the error says: the next command in any of their
+ * all put in place or, on failure, none (where the old files cannot all be put back, or
+ * their folder cannot be synced after, every stage is kept with its record, which the
+ * error says: the next command in any of their
  * folders puts all the new ones in place). The first is the group's primary: the others'
  * records name it and are synced first, then its record, which lists them, commits them
  * all, so that a process killed at any point (SIGKILL, a power cut) leaves either no

@@ -1544,6 +1544,7 @@ int ts_stage_commit(ts_stage *s, const char *const *names, int n)
 typedef struct {
     ts_stage *s;
     int n, ngone, done, gdone, lk, nr, back;   /* back: all put back that was moved */
+    int unsynced;   /* errno of the folder's sync that failed after the renames back; 0 none */
     char **src, **dst, **old, *isdir, **gsrc, **gold;
     const char **rn;   /* (nr) the record's names and kinds */
     char *rk;
@@ -1718,7 +1719,7 @@ static void plan_put_back(commit_plan *c)
     for (int j = 0; j < c->gdone; j++)
         if (c->gsrc[j] && rename(c->gold[j], c->gsrc[j]) != 0) c->back = 0;
     c->done = c->gdone = 0;
-    (void)sync_dir(c->s->dir);
+    if (sync_dir(c->s->dir) != 0) c->unsynced = errno;
 }
 
 /* the old set whole again: no commit */
@@ -1741,22 +1742,29 @@ static void plan_keep(commit_plan *c)
 }
 
 /* the k failed plans c[] (c[0] the group's primary) undone: every set put back, then the
- * records removed, the commit point first; where the renames back do not all succeed,
- * every stage and record is kept, and the error says so */
+ * records removed, the commit point first; where the renames back do not all succeed, or
+ * a folder cannot be synced after them (they may not be on disk: after a failed fsync a
+ * retry proves nothing), every stage and record is kept, and the error says so: the next
+ * command completes the new sets, whose renames the records hold */
 static void plans_undo(commit_plan *c, int k)
 {
-    int back = -1;   /* the first not all put back */
+    int back = -1;   /* the first not all put back, or not synced after */
     for (int i = 0; i < k; i++) {
         plan_put_back(&c[i]);
-        if (!c[i].back && back < 0) back = i;
+        if ((!c[i].back || c[i].unsynced) && back < 0) back = i;
     }
     if (back < 0) {
         for (int i = 0; i < k; i++) plan_uncommit(&c[i]);
         return;
     }
-    ts_fail("%s; nor could the old files all be put back: the next tracesynth command that reads or writes %s "
-            "completes the new set",
-            ts_error(), c[back].s->dir);
+    if (!c[back].back)
+        ts_fail("%s; nor could the old files all be put back: the next tracesynth command that reads or writes %s "
+                "completes the new set",
+                ts_error(), c[back].s->dir);
+    else
+        ts_fail("%s; nor could the old files put back be synced (%s: %s): the next tracesynth command that reads or "
+                "writes %s completes the new set",
+                ts_error(), c[back].s->dir, strerror(c[back].unsynced), c[back].s->dir);
     for (int i = 0; i < k; i++) plan_keep(&c[i]);
 }
 
