@@ -1694,6 +1694,55 @@ static void failed_sync_stops_the_commit(void)
     ts_remove_tree(dir);
 }
 
+/* openat, refused (EACCES) for a name that ends with open_refused, unless a folder is
+ * asked for (O_DIRECTORY): a file that cannot be opened (mode 000, not as root) */
+static char open_refused[64];
+
+int openat(int dfd, const char *name, int flags, ...)
+{
+    mode_t mode = 0;
+    if ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE) {
+        va_list ap;
+        va_start(ap, flags);
+        mode = (mode_t)va_arg(ap, int);
+        va_end(ap);
+    }
+    if (open_refused[0] && !(flags & O_DIRECTORY) && ends_with(name, open_refused)) {
+        errno = EACCES;
+        return -1;
+    }
+    return (int)syscall(SYS_openat, dfd, name, flags, mode);
+}
+
+/* a new file of the set that cannot be opened to be synced (a file of the stage, or one in
+ * a new folder of it) is not placed unsynced: the commit fails before its record, in one
+ * line naming it, the old set as it was and the stage gone */
+static void unopenable_file_stops_the_commit(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char stage[700];
+    const char *what[] = {"/a.txt", "metadata"}, *named[] = {"/a.txt", "/trace/metadata"};
+    for (int w = 0; w < 2; w++) {
+        ts_remove_tree(dir);
+        REQUIRE(mkdir(dir, 0755) == 0);
+        put_set(dir, "old\n", 1);
+        ts_stage s;
+        REQUIRE(ts_stage_open(&s, dir) == 0);
+        put_set(s.stage, "new\n", 0);
+        const char *names[] = {"a.txt", "trace", "b.txt"}, *gone[] = {"c.txt"};
+        snprintf(open_refused, sizeof open_refused, "%s", what[w]);
+        const int rc = ts_stage_commit_removing(&s, names, 3, gone, 1);
+        open_refused[0] = 0;
+        const char *err = ts_error();
+        CHECK_MSG(rc == -1 && strstr(err, named[w]) && strstr(err, strerror(EACCES)) && !strchr(err, '\n'),
+                  "%s: exit %d: %s", what[w], rc, rc ? err : "");
+        CHECK_MSG(set_is(dir, "old\n", 0), "%s: the old set is not whole", what[w]);
+        CHECK_MSG(!stage_in(dir, stage, sizeof stage), "%s: %s left", what[w], stage);
+    }
+    ts_remove_tree(dir);
+}
+
 /* one file the same way: its data not synced, it is not renamed over the old one; the
  * folder not synced after the rename, the new file stays and the error is said */
 static void failed_sync_stops_the_file(void)
@@ -2098,6 +2147,7 @@ TEST_MAIN("interrupt", {
     RUN(names_with_a_slash_refused);
     RUN(failed_sync_stops_the_commit);
     RUN(failed_sync_stops_the_file);
+    RUN(unopenable_file_stops_the_commit);
     RUN(names_of_the_stage_placed);
     RUN(other_users_reader_waits_it_out);
     RUN(killed_group_all_or_none);

@@ -1482,7 +1482,9 @@ void ts_stage_abort(ts_stage *s)
  * entries). A stage's files written through ts_out_open are synced already; those another
  * writer made there (babeltrace's sink.ctf.fs writes a trace's streams) are not, and the
  * folder synced after the rename would make their names durable before their data: a
- * power loss then left empty streams where the old trace was */
+ * power loss then left empty streams where the old trace was. A file or folder that cannot
+ * be opened to be synced fails, as one that cannot be synced does (before any record);
+ * what holds no data of its own (a link, a FIFO, a device) is not synced */
 static int sync_tree(int dfd, const char *name, const char *path, int depth)
 {
     struct stat st;
@@ -1491,7 +1493,8 @@ static int sync_tree(int dfd, const char *name, const char *path, int depth)
     int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0 && errno == EACCES && S_ISREG(st.st_mode))   /* a file that may be written, not read */
         fd = openat(dfd, name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0) return 0;
+    /* the stage's files are the process's own: one it cannot open is not placed unsynced */
+    if (fd < 0) return ts_fail("%s: cannot open it to sync: %s", path, strerror(errno));
     int rc = 0;
     if (S_ISDIR(st.st_mode) && depth < 32) {
         const int dd = dup(fd);
