@@ -970,7 +970,12 @@ static int record_read(const char *stage, record *r)
  * still in the stage put in place (a directory's old one moved aside into the stage
  * first, as the commit does), the folder synced. Each step is done once whatever was done
  * before it (a name no longer in the stage was placed), so a roll forward cut short is
- * finished by the next. 0, or -1 naming what could not be done */
+ * finished by the next. 0, or -1 naming what could not be done. A limit: where the
+ * folder's sync failed (EIO) and the stage was kept, the next roll forward finds every
+ * name placed and only syncs the folder again, which may pass although the renames are
+ * not on disk (after a failed fsync the kernel may mark the pages clean and report the
+ * error once): a sync that passes here proves the renames durable only where no earlier
+ * one failed */
 static int roll_forward(const char *dir, const char *stage, const record *r)
 {
     int rc = 0;
