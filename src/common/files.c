@@ -1408,48 +1408,31 @@ int ts_stage_open(ts_stage *s, const char *dir)
     char *made = first_missing(dir);
     s->dir = ts_strdup(dir);
     if (made) live_add_dir(made, s->dir);
-    if (ts_mkdir_p(dir) != 0) {
-        if (made) {
-            rmdir_chain(dir, made);
-            live_remove(made);
-        }
-        free(made);
-        free(s->dir);
-        s->dir = NULL;
-        return -1;
-    }
-    /* the stages that processes gone left: a committed set carried out, the rest removed */
-    if (recover_in(dir, 1, 0) != 0) {
-        if (made) {
-            rmdir_chain(dir, made);
-            live_remove(made);
-        }
-        free(made);
-        free(s->dir);
-        s->dir = NULL;
-        return -1;
-    }
+    /* then the stages that processes gone left: a committed set carried out, the rest removed */
+    if (ts_mkdir_p(dir) != 0 || recover_in(dir, 1, 0) != 0) goto unmade;
     char name[64];
     snprintf(name, sizeof name, ".stage.%ld.XXXXXX", (long)getpid());
     s->stage = ts_path_join(dir, name);
     live_add(s->stage);   /* known before it is made (mkdtemp fills the name in place) */
     if (!mkdtemp(s->stage)) {
-        int e = errno;
+        ts_fail("%s: cannot create a directory: %s", dir, strerror(errno));
         live_remove(s->stage);
         free(s->stage);
         s->stage = NULL;
-        if (made) {
-            rmdir_chain(dir, made);
-            live_remove(made);
-        }
-        free(made);
-        free(s->dir);
-        s->dir = NULL;
-        return ts_fail("%s: cannot create a directory: %s", dir, strerror(e));
+        goto unmade;
     }
     dir_lock(s->stage);   /* (0700 until its commit: its new files have their modes only then) */
     s->made = made;
     return 0;
+unmade:   /* the folders made for dir go again */
+    if (made) {
+        rmdir_chain(dir, made);
+        live_remove(made);
+    }
+    free(made);
+    free(s->dir);
+    s->dir = NULL;
+    return -1;
 }
 
 int ts_stage_open_beside(ts_stage *s, const char *path, const char **base)
