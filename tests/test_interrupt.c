@@ -854,6 +854,36 @@ static void commit_killed(const char *dir)
     _exit(6);
 }
 
+/* fn(arg) run in a child whose commit writes a byte to pause_fd where it stops: 1 once it
+ * has stopped there (*pid to kill), 0 where it ended first or could not start */
+static int child_stopped(void (*fn)(const char *), const char *arg, pid_t *pid)
+{
+    int fds[2];
+    *pid = -1;
+    if (pipe(fds) != 0) return 0;
+    fflush(NULL);
+    *pid = fork();
+    if (*pid == 0) {
+        close(fds[0]);
+        pause_fd = fds[1];
+        fn(arg);
+        _exit(0);
+    }
+    close(fds[1]);
+    char c;
+    const int stopped = *pid > 0 && read(fds[0], &c, 1) == 1;
+    close(fds[0]);
+    return stopped;
+}
+
+/* the commit paused at its second rename (pause_fd) for a reader to meet under way: its
+ * record written by a process of umask 022, 077 (the record 0600), or either waiting for
+ * SIGUSR1 where it pauses */
+static void commit_paused(const char *dir) { kill_k = 2; commit_killed(dir); }
+static void commit_paused_private(const char *dir) { umask(077); commit_paused(dir); }
+static void commit_paused_resumable(const char *dir) { signal(SIGUSR1, on_resume); umask(022); commit_paused(dir); }
+static void commit_paused_resumable_private(const char *dir) { signal(SIGUSR1, on_resume); commit_paused_private(dir); }
+
 /* dir with the old set, then the child killed at rename k: its wait status */
 static int killed_at(const char *dir, int k)
 {
@@ -1191,21 +1221,9 @@ static void reader_waits_for_a_commit_under_way(void)
     ts_remove_tree(dir);
     REQUIRE(mkdir(dir, 0755) == 0);
     put_set(dir, "old\n", 1);
-    int fds[2];
-    REQUIRE(pipe(fds) == 0);
-    fflush(NULL);
-    const pid_t pid = fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-        close(fds[0]);
-        pause_fd = fds[1];
-        kill_k = 2;
-        commit_killed(dir);
-    }
-    close(fds[1]);
-    char c;
-    const int stopped = read(fds[0], &c, 1) == 1;
-    close(fds[0]);
+    pid_t pid;
+    const int stopped = child_stopped(commit_paused, dir, &pid);
+    REQUIRE(pid > 0);
     const int rc = stopped ? ts_stage_recover(dir) : 0;
     const char *err = ts_error();
     CHECK_MSG(stopped && rc == -1 && strstr(err, "being replaced by a process still running") && !strchr(err, '\n'),
@@ -1392,21 +1410,10 @@ static void commit_completes_one_killed_meanwhile(void)
         ts_remove_tree(dir);
         REQUIRE(mkdir(dir, 0755) == 0);
         put_set(dir, "old\n", 1);
-        int fds[2];
-        REQUIRE(pipe(fds) == 0);
-        fflush(NULL);
-        const pid_t pid = fork();
-        REQUIRE(pid >= 0);
-        if (pid == 0) {
-            close(fds[0]);
-            pause_fd = fds[1];
-            kill_k = 2;
-            commit_killed(dir);
-        }
-        close(fds[1]);
-        char c, p[700];
-        const int stopped = read(fds[0], &c, 1) == 1;
-        close(fds[0]);
+        pid_t pid;
+        const int stopped = child_stopped(commit_paused, dir, &pid);
+        REQUIRE(pid > 0);
+        char p[700];
         ts_stage s;
         ts_outfile o;
         snprintf(p, sizeof p, "%s/b.txt", dir);
@@ -1498,28 +1505,6 @@ static void failed_put_back_sync_keeps_the_record(void)
     ts_remove_tree(dir);
 }
 
-/* fn(arg) run in a child whose commit writes a byte to pause_fd where it stops: 1 once it
- * has stopped there (*pid to kill), 0 where it ended first or could not start */
-static int child_stopped(void (*fn)(const char *), const char *arg, pid_t *pid)
-{
-    int fds[2];
-    *pid = -1;
-    if (pipe(fds) != 0) return 0;
-    fflush(NULL);
-    *pid = fork();
-    if (*pid == 0) {
-        close(fds[0]);
-        pause_fd = fds[1];
-        fn(arg);
-        _exit(0);
-    }
-    close(fds[1]);
-    char c;
-    const int stopped = *pid > 0 && read(fds[0], &c, 1) == 1;
-    close(fds[0]);
-    return stopped;
-}
-
 static void commit_then_stopped(const char *dir)
 {
     ts_stage s;
@@ -1566,22 +1551,9 @@ static void other_users_reader_waits_for_a_private_commit(void)
     ts_remove_tree(dir);
     REQUIRE(mkdir(dir, 0755) == 0);
     put_set(dir, "old\n", 1);
-    int fds[2];
-    REQUIRE(pipe(fds) == 0);
-    fflush(NULL);
-    const pid_t pid = fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-        close(fds[0]);
-        umask(077);
-        pause_fd = fds[1];
-        kill_k = 2;
-        commit_killed(dir);
-    }
-    close(fds[1]);
-    char c;
-    const int stopped = read(fds[0], &c, 1) == 1;
-    close(fds[0]);
+    pid_t pid;
+    const int stopped = child_stopped(commit_paused_private, dir, &pid);
+    REQUIRE(pid > 0);
     other_want = "being replaced by a process still running";
     const int st = stopped ? in_child(read_as_nobody, dir) : -1;
     CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status 0x%x", st);
@@ -1835,23 +1807,10 @@ static void other_users_reader_waits_it_out(void)
         ts_remove_tree(dir);
         REQUIRE(mkdir(dir, 0755) == 0);
         put_set(dir, "old\n", 1);
-        int fds[2];
-        REQUIRE(pipe(fds) == 0);
-        fflush(NULL);
-        const pid_t pid = fork();
-        REQUIRE(pid >= 0);
-        if (pid == 0) {
-            close(fds[0]);
-            signal(SIGUSR1, on_resume);
-            umask(private ? 077 : 022);
-            pause_fd = fds[1];
-            kill_k = 2;
-            commit_killed(dir);
-        }
-        close(fds[1]);
-        char c;
-        const int stopped = read(fds[0], &c, 1) == 1;
-        close(fds[0]);
+        pid_t pid;
+        const int stopped =
+            child_stopped(private ? commit_paused_resumable_private : commit_paused_resumable, dir, &pid);
+        REQUIRE(pid > 0);
         other_want = NULL;
         const pid_t reader = stopped ? fork() : -1;
         if (reader == 0) read_as_nobody(dir);
