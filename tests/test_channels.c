@@ -3,7 +3,9 @@
 #include "check.h"
 #include "tracesynth.h"
 #include "tracesynth/channels.h"
+#include "tracesynth/repair.h"
 #include "data/data_internal.h"
+#include "torch_fixture.h"
 
 #include <signal.h>
 #include <sys/resource.h>
@@ -2018,6 +2020,127 @@ static void fidelity_wide_tables(void)
     ts_mc_free(&b);
 }
 
+/* ---- the generation metrics against an independent reference ----
+ * tests/fixtures/eval_metrics.bin (tests/torch/eval_fixtures.py, numpy from the definitions
+ * of PROTOCOLS.md §3-4 and eval --help): small traces and the values every metric of
+ * eval --real DS --synthetic S takes on them, through the library calls eval makes */
+
+/* trace TAG of case K of the fixture (channels whose array is absent absent, comm and ret
+ * named v0, v1, ... as far as K.TAG.card says); 0, or -1 when it has no events */
+static int fx_trace(const char *k, const char *tag, ts_mc *m)
+{
+    char name[128];
+    memset(m, 0, sizeof *m);
+    m->events.vocab.unk = m->comm_vocab.unk = m->ret_vocab.unk = -1;
+    snprintf(name, sizeof name, "%s.%s.event", k, tag);
+    const fx_array *e = fx_find(name);
+    if (!e) return -1;
+    m->n = m->events.stream.n = e->n;
+    snprintf(name, sizeof name, "%s.%s.card", k, tag);
+    const float *card = fx_get(name);
+    for (int c = 0; c < TS_NCH; c++) {
+        snprintf(name, sizeof name, "%s.%s.%s", k, tag, ts_ch_names[c]);
+        const fx_array *a = NULL;
+        for (int i = 0; i < nfx && !a; i++)   /* fx_find would complain of an absent channel */
+            if (!strcmp(fx[i].name, name)) a = &fx[i];
+        if (!a) continue;
+        if (c == TS_CH_DT) {
+            m->dt = ts_malloc(m->n * sizeof *m->dt);
+            memcpy(m->dt, a->data, m->n * sizeof *m->dt);
+            continue;
+        }
+        m->ch[c] = ts_malloc(m->n * sizeof(int32_t));
+        for (size_t i = 0; i < m->n; i++) m->ch[c][i] = (int32_t)a->data[i];
+        ts_vocab *v = c == TS_CH_COMM ? &m->comm_vocab : c == TS_CH_RET ? &m->ret_vocab : NULL;
+        if (v && card) {
+            v->n = (int)card[c == TS_CH_COMM ? 0 : 1];
+            v->names = ts_malloc((size_t)v->n * sizeof *v->names);
+            v->counts = ts_calloc((size_t)v->n, sizeof *v->counts);
+            for (int i = 0; i < v->n; i++) {
+                char s[16];
+                snprintf(s, sizeof s, "v%d", i);
+                v->names[i] = ts_strdup(s);
+            }
+        }
+    }
+    m->events.stream.ids = m->ch[TS_CH_EVENT];
+    return m->n ? 0 : -1;
+}
+
+static void eval_reference(void)
+{
+    static const char *const cands[] = {"tests/fixtures/eval_metrics.bin", "../tests/fixtures/eval_metrics.bin"};
+    const char *path = NULL;
+    for (int i = 0; i < 2 && !path; i++)
+        if (access(cands[i], R_OK) == 0) path = cands[i];
+    if (!path) SKIP("tests/fixtures/eval_metrics.bin not found (run from the repository root)");
+    REQUIRE(fx_load(path) == 0);
+    /* the fixture's order (NAMES of eval_fixtures.py) */
+    static const char *const names[] = {
+        "js_event", "js_comm", "js_ret", "js_tid", "js_cpu", "w1_dt", "js_event_cpu", "js_event_ret",
+        "burst_real", "burst_synth", "js_unigram", "js_bigram", "kl_unigram", "coverage_real",
+        "coverage_synth", "gen_d_trans", "memorized_events", "lcs_mean", "lcs_median", "lcs_p90", "lcs_max",
+        "memorized", "d_trans", "d_time", "d_cpu", "d_attr", "real_d_trans", "real_d_time", "real_d_cpu",
+        "real_d_attr"};
+    enum { NM = sizeof names / sizeof *names };
+    int cases = 0;
+    for (int a = 0; a < nfx; a++) {
+        char k[64];
+        size_t kl = strlen(fx[a].name);
+        if (kl < 7 || strcmp(fx[a].name + kl - 7, ".expect")) continue;
+        snprintf(k, sizeof k, "%.*s", (int)(kl - 7), fx[a].name);
+        REQUIRE(fx[a].n == NM);
+        const float *want = fx[a].data;
+        char name[128];
+        snprintf(name, sizeof name, "%s.lens", k);
+        const float *lens = fx_get(name);
+        REQUIRE(lens);
+        size_t rlen = (size_t)lens[0], L = (size_t)lens[1], tlen = (size_t)lens[2];
+        snprintf(name, sizeof name, "%s.gen_refused", k);
+        int refused = 0;
+        for (int i = 0; i < nfx; i++) refused |= !strcmp(fx[i].name, name);
+        ts_mc R, S, T;
+        REQUIRE(fx_trace(k, "real", &R) == 0 && fx_trace(k, "synth", &S) == 0 && fx_trace(k, "train", &T) == 0);
+        double got[NM];
+        for (int i = 0; i < NM; i++) got[i] = -1;
+        /* ts_mc_compare_windows, ts_eval_generate, ts_mc_memorized_windows and the validity
+         * under constraints of the training part, as eval_channels calls them */
+        ts_mc_fidelity f;
+        CHECK_MSG(ts_mc_compare_windows(&R, rlen, &S, L, &f) == 0, "%s: %s", k, ts_error());
+        got[0] = f.js[TS_CH_EVENT], got[1] = f.js[TS_CH_COMM], got[2] = f.js[TS_CH_RET];
+        got[3] = f.js[TS_CH_TID], got[4] = f.js[TS_CH_CPU], got[5] = f.w1_dt;
+        got[6] = f.js_event_cpu, got[7] = f.js_event_ret, got[8] = f.burst_real, got[9] = f.burst_synth;
+        size_t RL = rlen ? rlen : R.n, SL = L ? L : S.n, TL = tlen ? tlen : T.n;
+        ts_windows wr = {R.ch[TS_CH_EVENT], R.n / RL, RL}, ws = {S.ch[TS_CH_EVENT], S.n / SL, SL},
+                   wt = {T.ch[TS_CH_EVENT], T.n / TL, TL};
+        ts_gen_metrics g;
+        int rc = ts_eval_generate(&wr, &ws, &wt, &g);
+        CHECK_MSG(rc == (refused ? -1 : 0), "%s: ts_eval_generate %d: %s", k, rc, ts_error());
+        if (rc == 0) {
+            const double v[] = {g.js_unigram, g.js_bigram, g.kl_unigram, g.coverage_real, g.coverage_synth,
+                                g.d_trans, g.memorized, g.lcs_mean, g.lcs_median, g.lcs_p90, g.lcs_max};
+            memcpy(got + 10, v, sizeof v);
+        }
+        CHECK_MSG(ts_mc_memorized_windows(&T, 0, tlen, &S, L, &got[21], NULL) == 0, "%s: %s", k, ts_error());
+        ts_constraints c;
+        ts_validity vs, vr;
+        REQUIRE(ts_constraints_learn_windows(&T, 0, tlen, &c) == 0);
+        CHECK(ts_constraints_validity(&c, &S, L, &vs) == 0 && ts_constraints_validity(&c, &R, rlen, &vr) == 0);
+        ts_constraints_free(&c);
+        const double v[] = {vs.d_trans, vs.d_time, vs.d_cpu, vs.d_attr, vr.d_trans, vr.d_time, vr.d_cpu, vr.d_attr};
+        memcpy(got + 22, v, sizeof v);
+        /* the reference is stored as float32: 6e-8 of each value */
+        for (int i = 0; i < NM; i++)
+            CHECK_MSG(fabs(got[i] - want[i]) <= 1e-6 * fabs(want[i]) + 1e-9, "%s: %s %.9g, the reference %.9g", k,
+                      names[i], got[i], (double)want[i]);
+        ts_mc_free(&R);
+        ts_mc_free(&S);
+        ts_mc_free(&T);
+        cases++;
+    }
+    CHECK(cases >= 7);
+}
+
 /* m written as strace-like text to the scratch file name (its path into p, cap bytes),
  * then freed; the text (to free), or NULL when not written or not read */
 static char *strace_text_of(ts_mc *m, const char *name, char *p, size_t cap)
@@ -2448,6 +2571,7 @@ TEST_MAIN("channels", {
     RUN(fidelity);
     RUN(fidelity_matches_naive);
     RUN(fidelity_wide_tables);
+    RUN(eval_reference);
     RUN(encoding);
     RUN(ret_top);
     RUN(save_load);
