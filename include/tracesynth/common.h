@@ -152,7 +152,11 @@ int  ts_stage_open_beside(ts_stage *s, const char *path, const char **base);
  * and X.old, or any other name). A new file
  * or folder, the record or the stage that cannot be synced fails the commit before its
  * record (the old set as it was, the stage removed); the folder not synced after the
- * renames leaves the set committed, new, and -1 naming it */
+ * renames leaves the set committed, new, and -1 naming it. A failed commit whose record's
+ * removal cannot be synced (the stage's sync fails after it: a power cut may bring the
+ * record back) keeps the stage whole without it, and the error says that the next command
+ * in dir may complete the new set (without a power cut, the old set stays and a writer
+ * removes the stage) */
 int  ts_stage_commit(ts_stage *s, const char *const *names, int n);   /* 0 / -1 */
 /* the commit, with the files gone[] of dir (those of an earlier set the new one lacks)
  * removed where there; a directory of such a name is refused before anything is placed,
@@ -197,7 +201,9 @@ void ts_out_set_abort(ts_out_set *s);
  * all put in place or, on failure, none (where the old files cannot all be put back, or
  * their folder cannot be synced after, every stage is kept with its record, which the
  * error says: the next command in any of their
- * folders puts all the new ones in place). The first is the group's primary: the others'
+ * folders puts all the new ones in place; where the primary's record's removal cannot be
+ * synced, every stage is kept whole, the others' records too, and the error says that the
+ * next command may complete the group). The first is the group's primary: the others'
  * records name it and are synced first, then its record, which lists them, commits them
  * all, so that a process killed at any point (SIGKILL, a power cut) leaves either no
  * commit (the old files) or one that the next writer or reader of any of their folders

@@ -1713,12 +1713,15 @@ static void plan_put_back(commit_plan *c)
     if (sync_dir(c->s->dir) != 0) c->unsynced = errno;
 }
 
-/* the old set whole again: no commit */
-static void plan_uncommit(const commit_plan *c)
+/* the old set whole again: no commit. 0, or the errno of the stage's sync that failed
+ * after its record went: that removal may not be on disk, and a power cut may bring the
+ * record back */
+static int plan_uncommit(const commit_plan *c)
 {
     char *rec = ts_path_join(c->s->stage, RECORD);
-    if (unlink(rec) == 0) (void)sync_dir(c->s->stage);
+    const int e = unlink(rec) == 0 && sync_dir(c->s->stage) != 0 ? errno : 0;
     free(rec);
+    return e;
 }
 
 /* the stage and its record kept, for the next command in its folder, which completes the
@@ -1736,7 +1739,11 @@ static void plan_keep(commit_plan *c)
  * records removed, the commit point first; where the renames back do not all succeed, or
  * a folder cannot be synced after them (they may not be on disk: after a failed fsync a
  * retry proves nothing), every stage and record is kept, and the error says so: the next
- * command completes the new sets, whose renames the records hold */
+ * command completes the new sets, whose renames the records hold. Where the commit point's
+ * removal cannot be synced, a power cut may bring it back: every stage is kept whole (the
+ * others' records too), so that the next command either completes the new sets or, the
+ * record gone, sweeps the stages; the error says that it may. (Another record's removal
+ * not synced is harmless: it counts only with the commit point's) */
 static void plans_undo(commit_plan *c, int k)
 {
     int back = -1;   /* the first not all put back, or not synced after */
@@ -1745,7 +1752,16 @@ static void plans_undo(commit_plan *c, int k)
         if ((!c[i].back || c[i].unsynced) && back < 0) back = i;
     }
     if (back < 0) {
-        for (int i = 0; i < k; i++) plan_uncommit(&c[i]);
+        const int e = plan_uncommit(&c[0]);
+        if (e == 0) {
+            for (int i = 1; i < k; i++) (void)plan_uncommit(&c[i]);
+            return;
+        }
+        ts_fail("%s; the old files are in place, but the removal of the commit's record could not be synced (%s: %s): "
+                "after a power cut, the next tracesynth command that reads or writes %s may complete the new set "
+                "instead",
+                ts_error(), c[0].s->stage, strerror(e), c[0].s->dir);
+        for (int i = 0; i < k; i++) plan_keep(&c[i]);
         return;
     }
     if (!c[back].back)
