@@ -10,6 +10,8 @@
 
 #include "tracesynth.h"
 
+#include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -1757,6 +1759,87 @@ static void failed_sync_stops_the_file(void)
     ts_remove_tree(dir);
 }
 
+/* fstatat, fdopendir or readdir, refused (EIO) once for a path that ends with look_refused, as
+ * look_how says (1, 2, 3 each; 0 once refused): a staged entry that cannot be looked at, a
+ * staged folder that cannot be listed */
+static char look_refused[64];
+static int look_how;
+
+/* 1 where fd's path ends with tail */
+static int fd_ends_with(int fd, const char *tail)
+{
+    char proc[64], at[1024];
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+    const ssize_t n = readlink(proc, at, sizeof at - 1);
+    return n > 0 && (at[n] = 0, ends_with(at, tail));
+}
+
+int fstatat(int dfd, const char *name, struct stat *st, int flags)
+{
+    if (look_how == 1 && ends_with(name, look_refused)) {
+        look_how = 0;
+        errno = EIO;
+        return -1;
+    }
+    int (*f)(int, const char *, struct stat *, int) =
+        (int (*)(int, const char *, struct stat *, int))dlsym(RTLD_NEXT, "fstatat");
+    return f(dfd, name, st, flags);
+}
+
+DIR *fdopendir(int fd)
+{
+    if (look_how == 2 && fd_ends_with(fd, look_refused)) {
+        look_how = 0;
+        errno = EIO;
+        return NULL;
+    }
+    DIR *(*f)(int) = (DIR * (*)(int)) dlsym(RTLD_NEXT, "fdopendir");
+    return f(fd);
+}
+
+struct dirent *readdir(DIR *d)
+{
+    if (look_how == 3 && fd_ends_with(dirfd(d), look_refused)) {
+        look_how = 0;
+        errno = EIO;
+        return NULL;
+    }
+    struct dirent *(*f)(DIR *) = (struct dirent * (*)(DIR *)) dlsym(RTLD_NEXT, "readdir");
+    return f(d);
+}
+
+/* a staged file that cannot be looked at (fstatat), or a staged folder that cannot be listed
+ * (fdopendir, readdir), is not placed unsynced, nor are its entries: the commit fails before
+ * its record, in one line naming it, the old set as it was and the stage gone */
+static void unlistable_folder_stops_the_commit(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char stage[700];
+    static const char *const how[] = {"", "fstatat", "fdopendir", "readdir"};
+    for (int h = 1; h <= 3; h++) {
+        ts_remove_tree(dir);
+        REQUIRE(mkdir(dir, 0755) == 0);
+        put_set(dir, "old\n", 1);
+        ts_stage s;
+        REQUIRE(ts_stage_open(&s, dir) == 0);
+        put_set(s.stage, "new\n", 0);
+        const char *names[] = {"a.txt", "trace", "b.txt"}, *gone[] = {"c.txt"};
+        /* trace/metadata by its name in its folder; the trace by its path */
+        snprintf(look_refused, sizeof look_refused, "%s", h == 1 ? "metadata" : "/trace");
+        look_how = h;
+        const int rc = ts_stage_commit_removing(&s, names, 3, gone, 1);
+        look_how = 0;
+        const char *err = ts_error();
+        CHECK_MSG(rc == -1 && strstr(err, h == 1 ? "/trace/metadata: " : "/trace: ") && strstr(err, strerror(EIO)) &&
+                      !strchr(err, '\n'),
+                  "%s refused: exit %d: %s", how[h], rc, rc ? err : "");
+        CHECK_MSG(set_is(dir, "old\n", 0), "%s refused: the old set is not whole", how[h]);
+        CHECK_MSG(!stage_in(dir, stage, sizeof stage), "%s refused: %s left", how[h], stage);
+    }
+    ts_remove_tree(dir);
+}
+
 /* names of a set that are the commit's own in the stage (an old file kept as X.old, a file
  * to go moved in as .gone.N) are placed as any other, and the files kept are not theirs */
 static void names_of_the_stage_placed(void)
@@ -2207,6 +2290,7 @@ TEST_MAIN("interrupt", {
     RUN(failed_sync_stops_the_commit);
     RUN(failed_sync_stops_the_file);
     RUN(unopenable_file_stops_the_commit);
+    RUN(unlistable_folder_stops_the_commit);
     RUN(names_of_the_stage_placed);
     RUN(other_users_reader_waits_it_out);
     RUN(killed_group_all_or_none);

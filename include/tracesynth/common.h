@@ -150,7 +150,8 @@ int  ts_stage_open_beside(ts_stage *s, const char *path, const char **base);
  * reserved (refused, nothing placed): .tracesynth-commit, .tracesynth-group and .tracesynth,
  * the stage's own (the old files it keeps are in .tracesynth, so that a set may hold both X
  * and X.old, or any other name). A new file
- * or folder, the record or the stage that cannot be synced fails the commit before its
+ * or folder (one that cannot be opened, looked at or listed to be synced too), the record
+ * or the stage that cannot be synced fails the commit before its
  * record (the old set as it was, the stage removed); the folder not synced after the
  * renames leaves the set committed, new, and -1 naming it. A failed commit whose record's
  * removal cannot be synced (the stage's sync fails after it: a power cut may bring the

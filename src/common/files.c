@@ -1471,13 +1471,14 @@ void ts_stage_abort(ts_stage *s)
  * writer made there (babeltrace's sink.ctf.fs writes a trace's streams) are not, and the
  * folder synced after the rename would make their names durable before their data: a
  * power loss then left empty streams where the old trace was. A file or folder that cannot
- * be opened to be synced fails, as one that cannot be synced does (before any record);
- * what holds no data of its own (a link, a FIFO, a device) is not synced */
+ * be looked at (fstatat), opened or listed to be synced fails, as one that cannot be synced
+ * does (before any record); what holds no data of its own (a link, a FIFO, a device) is not synced */
 static int sync_tree(int dfd, const char *name, const char *path, int depth)
 {
     struct stat st;
-    if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 || (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)))
-        return 0;
+    if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)   /* (a name not written: the commit says so) */
+        return errno == ENOENT ? 0 : ts_fail("%s: cannot stat it to sync: %s", path, strerror(errno));
+    if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) return 0;
     int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0 && errno == EACCES && S_ISREG(st.st_mode))   /* a file that may be written, not read */
         fd = openat(dfd, name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
@@ -1485,19 +1486,24 @@ static int sync_tree(int dfd, const char *name, const char *path, int depth)
     if (fd < 0) return ts_fail("%s: cannot open it to sync: %s", path, strerror(errno));
     int rc = 0;
     if (S_ISDIR(st.st_mode) && depth < 32) {
+        /* a folder that cannot be listed would leave its entries unsynced: it fails too */
         const int dd = dup(fd);
         DIR *d = dd >= 0 ? fdopendir(dd) : NULL;
-        if (d) {
-            struct dirent *e;
-            while (rc == 0 && (e = readdir(d)))
-                if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-                    char *p = ts_path_join(path, e->d_name);
-                    rc = sync_tree(fd, e->d_name, p, depth + 1);
-                    free(p);
-                }
-            closedir(d);
-        } else if (dd >= 0)
-            close(dd);
+        if (!d) rc = ts_fail("%s: cannot open it to sync: %s", path, strerror(errno));
+        if (!d && dd >= 0) close(dd);
+        for (struct dirent *e; d && rc == 0;) {
+            errno = 0;
+            if (!(e = readdir(d))) {
+                if (errno) rc = ts_fail("%s: cannot read it to sync: %s", path, strerror(errno));
+                break;
+            }
+            if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+                char *p = ts_path_join(path, e->d_name);
+                rc = sync_tree(fd, e->d_name, p, depth + 1);
+                free(p);
+            }
+        }
+        if (d) closedir(d);
     }
     /* a sync that failed is final (the pages may be marked clean): the set is not placed */
     if (rc == 0 && fsync(fd) != 0 && errno != EINVAL) rc = ts_fail("%s: cannot sync: %s", path, strerror(errno));
