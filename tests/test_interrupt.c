@@ -731,9 +731,19 @@ int unlink(const char *path)
 static char fsync_eio[1100];
 static int fsync_eio_prefix, fsync_eio_placed, eio_given;
 
+/* fsyncs of a path that ends with fsync_count_tail (set), counted */
+static char fsync_count_tail[64];
+static int fsync_counted;
+
 /* fsync, the same way: which of the watched paths were synced */
 int fsync(int fd)
 {
+    if (fsync_count_tail[0]) {
+        char proc[64], at[1024];
+        snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+        const ssize_t n = readlink(proc, at, sizeof at - 1);
+        if (n > 0 && (at[n] = 0, ends_with(at, fsync_count_tail))) fsync_counted++;
+    }
     if (fsync_eio[0] && (!fsync_eio_placed || placed_seen)) {
         char proc[64], at[1024];
         snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
@@ -1840,6 +1850,49 @@ static void unlistable_folder_stops_the_commit(void)
     ts_remove_tree(dir);
 }
 
+/* a staged folder of any depth is synced whole: a file 40 folders down (a depth once passed
+ * over, placed unsynced) is synced before it is placed; one deeper than the commit syncs
+ * (256 folders) fails it in one line naming the path, rather than be placed unsynced */
+static void deep_folder_synced(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char stage[700], p[2048];
+    static const int depth[] = {40, 257};
+    for (int k = 0; k < 2; k++) {
+        ts_remove_tree(dir);
+        REQUIRE(mkdir(dir, 0755) == 0);
+        ts_stage s;
+        REQUIRE(ts_stage_open(&s, dir) == 0);
+        int n = snprintf(p, sizeof p, "%s/deep", s.stage);
+        REQUIRE(mkdir(p, 0755) == 0);
+        for (int i = 1; i < depth[k]; i++) {
+            n += snprintf(p + n, sizeof p - (size_t)n, "/d");
+            REQUIRE((size_t)n < sizeof p - 16 && mkdir(p, 0755) == 0);
+        }
+        snprintf(p + n, sizeof p - (size_t)n, "/deep.txt");
+        write_text(p, "deep\n");
+        const char *names[] = {"deep"};
+        snprintf(fsync_count_tail, sizeof fsync_count_tail, "/d/deep.txt");
+        fsync_counted = 0;
+        const int rc = ts_stage_commit(&s, names, 1);
+        fsync_count_tail[0] = 0;
+        const char *err = ts_error();
+        snprintf(p, sizeof p, "%s/deep", dir);
+        if (k == 0) {
+            CHECK_MSG(rc == 0, "%d deep: %s", depth[k], err);
+            CHECK_MSG(fsync_counted > 0, "%d deep: the deepest file placed unsynced", depth[k]);
+            CHECK(ts_file_exists(p));
+        } else {
+            CHECK_MSG(rc == -1 && strstr(err, "/deep/d/d/") && !strchr(err, '\n'), "%d deep: exit %d: %s", depth[k],
+                      rc, rc ? err : "");
+            CHECK_MSG(fsync_counted == 0 && !ts_file_exists(p), "%d deep: placed", depth[k]);
+        }
+        CHECK_MSG(!stage_in(dir, stage, sizeof stage), "%d deep: %s left", depth[k], stage);
+    }
+    ts_remove_tree(dir);
+}
+
 /* names of a set that are the commit's own in the stage (an old file kept as X.old, a file
  * to go moved in as .gone.N) are placed as any other, and the files kept are not theirs */
 static void names_of_the_stage_placed(void)
@@ -2291,6 +2344,7 @@ TEST_MAIN("interrupt", {
     RUN(failed_sync_stops_the_file);
     RUN(unopenable_file_stops_the_commit);
     RUN(unlistable_folder_stops_the_commit);
+    RUN(deep_folder_synced);
     RUN(names_of_the_stage_placed);
     RUN(other_users_reader_waits_it_out);
     RUN(killed_group_all_or_none);

@@ -1473,6 +1473,8 @@ void ts_stage_abort(ts_stage *s)
  * power loss then left empty streams where the old trace was. A file or folder that cannot
  * be looked at (fstatat), opened or listed to be synced fails, as one that cannot be synced
  * does (before any record); what holds no data of its own (a link, a FIFO, a device) is not synced */
+#define SYNC_DEPTH 256   /* folders: each level holds two descriptors, 512 in all within the usual 1024 */
+
 static int sync_tree(int dfd, const char *name, const char *path, int depth)
 {
     struct stat st;
@@ -1485,7 +1487,11 @@ static int sync_tree(int dfd, const char *name, const char *path, int depth)
     /* the stage's files are the process's own: one it cannot open is not placed unsynced */
     if (fd < 0) return ts_fail("%s: cannot open it to sync: %s", path, strerror(errno));
     int rc = 0;
-    if (S_ISDIR(st.st_mode) && depth < 32) {
+    /* a stage's folders are the process's own, a few deep (a CTF trace: one); one deeper than
+     * this cannot be synced whole here and is not placed unsynced */
+    if (S_ISDIR(st.st_mode) && depth >= SYNC_DEPTH)
+        rc = ts_fail("%s: more than %d folders deep, too deep to sync", path, SYNC_DEPTH);
+    else if (S_ISDIR(st.st_mode)) {
         /* a folder that cannot be listed would leave its entries unsynced: it fails too */
         const int dd = dup(fd);
         DIR *d = dd >= 0 ? fdopendir(dd) : NULL;
