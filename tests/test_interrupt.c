@@ -708,6 +708,8 @@ static void named_temporary_goes_with_the_signal(void)
 static int pause_unlink_fd = -1;
 /* set: the first commit record removed is linked there first (the one a power cut brings back) */
 static char record_saved[1100];
+/* set: the first removal of a commit record fails (EIO) */
+static int record_unlink_refused;
 
 int unlink(const char *path)
 {
@@ -717,6 +719,11 @@ int unlink(const char *path)
         snprintf(rec, sizeof rec, "%.*s/.tracesynth-commit", sl ? (int)(sl - path) : (int)strlen(path), path);
         if (access(rec, F_OK) == 0 && write(pause_unlink_fd, "x", 1) == 1)
             for (;;) pause();
+    }
+    if (record_unlink_refused && ends_with(path, "/.tracesynth-commit")) {
+        record_unlink_refused = 0;
+        errno = EIO;
+        return -1;
     }
     /* a power cut that loses the record's removal: the record kept there as well */
     if (record_saved[0] && ends_with(path, "/.tracesynth-commit") && link(path, record_saved) != 0) return -1;
@@ -2307,6 +2314,39 @@ static void uncommit_unsynced_is_said(void)
     group_dirs_free();
 }
 
+/* a failed commit whose old files are all put back, but whose record (the group's primary's)
+ * cannot be removed: the record stays, and with it every stage whole (a group's others with
+ * their records); the error says that the next command completes the new set, which it does */
+static void unremovable_record_completes(void)
+{
+    REQUIRE(group_dirs());
+    char sa[700], sb[700], err[1024];
+    const char *saved = scratch_dir();
+    REQUIRE(saved);
+    snprintf(uncommit_err, sizeof uncommit_err, "%s/err", saved);
+    for (int k = 1; k <= 2; k++) {
+        group_old();
+        uncommit_k = k;
+        record_unlink_refused = 1;   /* in the child alone */
+        const int st = in_child(uncommit_unsynced, group_a);
+        record_unlink_refused = 0;
+        FILE *f = fopen(uncommit_err, "r");
+        const size_t n = f ? fread(err, 1, sizeof err - 1, f) : 0;
+        if (f) fclose(f);
+        err[n] = 0;
+        CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%d: status 0x%x: %s", k, st, err);
+        CHECK_MSG(strstr(err, "cannot replace") && strstr(err, strerror(EIO)) && strstr(err, "completes the new set") &&
+                      !strchr(err, '\n'),
+                  "%d: %s", k, err);
+        CHECK_MSG(stage_in(group_a, sa, sizeof sa) && (k == 1 || stage_in(group_b, sb, sizeof sb)),
+                  "%d: a stage not kept", k);
+        CHECK_MSG(ts_stage_recover(k == 1 ? group_a : group_b) == 0, "%d: %s", k, ts_error());
+        CHECK_MSG(k == 1 ? set_is(group_a, "new\n", 1) : group_is("new\n"), "%d: not all new", k);
+        CHECK_MSG(!stage_in(group_a, sa, sizeof sa) && !stage_in(group_b, sb, sizeof sb), "%d: a stage left", k);
+    }
+    group_dirs_free();
+}
+
 TEST_MAIN("interrupt", {
     RUN(out_commit_interrupted);
     RUN(stage_commit_interrupted);
@@ -2350,4 +2390,5 @@ TEST_MAIN("interrupt", {
     RUN(killed_group_all_or_none);
     RUN(group_settles_as_a_set_does);
     RUN(uncommit_unsynced_is_said);
+    RUN(unremovable_record_completes);
 })

@@ -200,7 +200,8 @@ void ts_out_set_abort(ts_out_set *s);
 /* sets in several folders committed as one group: s's names (as ts_stage_commit; s NULL:
  * none) and the sets with[] (nwith; a NULL one, or one of streams alone, takes no part),
  * all put in place or, on failure, none (where the old files cannot all be put back, or
- * their folder cannot be synced after, every stage is kept with its record, which the
+ * their folder cannot be synced after, or the primary's record cannot be removed, every
+ * stage is kept with its record, which the
  * error says: the next command in any of their
  * folders puts all the new ones in place; where the primary's record's removal cannot be
  * synced, every stage is kept whole, the others' records too, and the error says that the

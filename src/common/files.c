@@ -1725,15 +1725,19 @@ static void plan_put_back(commit_plan *c)
     if (sync_dir(c->s->dir) != 0) c->unsynced = errno;
 }
 
-/* the old set whole again: no commit. 0, or the errno of the stage's sync that failed
- * after its record went: that removal may not be on disk, and a power cut may bring the
- * record back */
+/* the old set whole again: no commit. 0; 1 where the record cannot be removed (it stays: a
+ * commit); -1 where the stage's sync failed after it went (that removal may not be on disk,
+ * and a power cut may bring the record back); errno set */
 static int plan_uncommit(const commit_plan *c)
 {
     char *rec = ts_path_join(c->s->stage, RECORD);
-    const int e = unlink(rec) == 0 && sync_dir(c->s->stage) != 0 ? errno : 0;
+    int rc = 0;
+    if (unlink(rec) != 0) rc = errno == ENOENT ? 0 : 1;
+    else if (sync_dir(c->s->stage) != 0) rc = -1;
+    const int e = errno;
     free(rec);
-    return e;
+    errno = e;
+    return rc;
 }
 
 /* the stage and its record kept, for the next command in its folder, which completes the
@@ -1751,11 +1755,12 @@ static void plan_keep(commit_plan *c)
  * records removed, the commit point first; where the renames back do not all succeed, or
  * a folder cannot be synced after them (they may not be on disk: after a failed fsync a
  * retry proves nothing), every stage and record is kept, and the error says so: the next
- * command completes the new sets, whose renames the records hold. Where the commit point's
- * removal cannot be synced, a power cut may bring it back: every stage is kept whole (the
- * others' records too), so that the next command either completes the new sets or, the
- * record gone, sweeps the stages; the error says that it may. (Another record's removal
- * not synced is harmless: it counts only with the commit point's) */
+ * command completes the new sets, whose renames the records hold; so also where the commit
+ * point cannot be removed. Where its removal cannot be synced, a power cut may bring it
+ * back: every stage is kept whole (the others' records too), so that the next command
+ * either completes the new sets or, the record gone, sweeps the stages; the error says that
+ * it may. (Another record not removed, or its removal not synced, is harmless: it counts
+ * only with the commit point's) */
 static void plans_undo(commit_plan *c, int k)
 {
     int back = -1;   /* the first not all put back, or not synced after */
@@ -1764,15 +1769,20 @@ static void plans_undo(commit_plan *c, int k)
         if ((!c[i].back || c[i].unsynced) && back < 0) back = i;
     }
     if (back < 0) {
-        const int e = plan_uncommit(&c[0]);
-        if (e == 0) {
+        const int u = plan_uncommit(&c[0]), e = errno;
+        if (u == 0) {
             for (int i = 1; i < k; i++) (void)plan_uncommit(&c[i]);
             return;
         }
-        ts_fail("%s; the old files are in place, but the removal of the commit's record could not be synced (%s: %s): "
-                "after a power cut, the next tracesynth command that reads or writes %s may complete the new set "
-                "instead",
-                ts_error(), c[0].s->stage, strerror(e), c[0].s->dir);
+        if (u > 0)
+            ts_fail("%s; nor could the commit's record be removed (%s: %s): the next tracesynth command that reads or "
+                    "writes %s completes the new set",
+                    ts_error(), c[0].s->stage, strerror(e), c[0].s->dir);
+        else
+            ts_fail("%s; the old files are in place, but the removal of the commit's record could not be synced (%s: "
+                    "%s): after a power cut, the next tracesynth command that reads or writes %s may complete the new "
+                    "set instead",
+                    ts_error(), c[0].s->stage, strerror(e), c[0].s->dir);
         for (int i = 0; i < k; i++) plan_keep(&c[i]);
         return;
     }
