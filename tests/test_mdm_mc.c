@@ -372,6 +372,59 @@ static void channel_weights(void)
     ts_mc_free(&d);
 }
 
+/* the values of a channel weighted 0 are drawn after every other channel's: its head never
+ * learned, and a value drawn from it would be the context of the values drawn after it. The
+ * events imputed and generated are the same whatever that head says (its bias set to favour
+ * one thread, then another), in random and most-confident order */
+static void untrained_channel_drawn_last(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char path[512];
+    snprintf(path, sizeof path, "%s/u0.tsm", dir);
+    ts_mc d, x;
+    mc_cycle_trace(1000, 1, &d);
+    ts_mc_model *m = train_weighted(&d, path, 20, "tid=0");
+    REQUIRE(m);
+    REQUIRE(ts_mc_slice(&d, 600, 600 + 8 * 32, &x) == 0);
+    uint8_t mask[256];
+    for (int i = 0; i < 256; i++) mask[i] = i % 32 < 8 || i % 32 >= 20;
+    const uint8_t *masks[TS_NCH] = {mask, mask, mask, mask, mask, mask};
+    const float *w, *b;
+    int K, C;
+    double cw = -1;
+    REQUIRE(ts_mdm_mc_head(m, TS_CH_TID, &w, &b, &K, &C, &cw) == 0 && cw == 0);
+    float *bias = (float *)b;
+    for (int order = 0; order < 2; order++)
+        for (int gen = 0; gen < 2; gen++) {
+            ts_mc y[2];
+            for (int t = 0; t < 2; t++) {
+                for (int v = 0; v < K; v++) bias[v] = v == (t ? 19 : 10) ? 100.0f : -100.0f;
+                ts_run_opts ro;
+                memset(&ro, 0, sizeof ro);
+                ro.seed = 3;
+                const char *kk[] = {"temperature", "order"}, *vv[] = {"0.5", order ? "confident" : "random"};
+                ro.kv = (ts_kv){2, kk, vv};
+                if (gen) REQUIRE(ts_mc_model_generate(m, 8, 32, &ro, &y[t]) == 0);
+                else REQUIRE(ts_mc_model_impute(m, &x, 32, masks, &ro, &y[t], NULL) == 0);
+            }
+            size_t tid10 = 0, same = 0;
+            for (size_t i = 0; i < y[0].n; i++) {
+                tid10 += y[0].ch[TS_CH_TID][i] == 10 && y[1].ch[TS_CH_TID][i] == 19;
+                same += y[0].ch[TS_CH_EVENT][i] == y[1].ch[TS_CH_EVENT][i] && y[0].dt[i] == y[1].dt[i] &&
+                        y[0].ch[TS_CH_CPU][i] == y[1].ch[TS_CH_CPU][i];
+            }
+            CHECK_MSG(tid10 == (gen ? y[0].n : 8 * 12) && same == y[0].n,
+                      "%s, %s order: %zu threads drawn as the head says, %zu of %zu events the same",
+                      gen ? "generated" : "imputed", order ? "confident" : "random", tid10, same, y[0].n);
+            ts_mc_free(&y[0]);
+            ts_mc_free(&y[1]);
+        }
+    ts_mc_model_free(m);
+    ts_mc_free(&x);
+    ts_mc_free(&d);
+}
+
 /* a network whose output overflows (finite parameters, head logits of +-inf) is refused,
  * naming the place, as by mdm: it drew the first value (NaN compares false) */
 static void nonfinite_output_refused(void)
@@ -1001,6 +1054,7 @@ TEST_MAIN("mdm_mc", {
     RUN(learns_and_generates);
     RUN(unseen_values_never_drawn);
     RUN(channel_weights);
+    RUN(untrained_channel_drawn_last);
     RUN(nonfinite_output_refused);
     RUN(bad_files);
     RUN(cli);

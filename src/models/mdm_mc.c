@@ -703,6 +703,23 @@ static int by_conf(const void *a, const void *b)
     return x->conf != y->conf ? (x->conf < y->conf) - (x->conf > y->conf) : (x->k > y->k) - (x->k < y->k);
 }
 
+/* whether value j of a position (known: 1 observed, 2 drawn, 0 hidden) is context: a value
+ * drawn from a head that never learned (--channel-weights CH=0) is not, it stays MASK */
+static int context(const mdm_mc *m, int known, int j)
+{
+    return known == 1 || (known == 2 && m->cw[j] > 0);
+}
+
+/* a Fisher-Yates shuffle of the n slots s[] */
+static void shuffle(int32_t *s, int n, ts_rng *r)
+{
+    for (int q = n - 1; q > 0; q--) {
+        int k = (int)ts_rng_below(r, (uint64_t)q + 1), t = s[q];
+        s[q] = s[k];
+        s[k] = t;
+    }
+}
+
 /* --order confident: put the n hidden values slot[] of a window (rows h, (L, C)) in the
  * order of their heads' largest probability, the most certain first (a real dt last) */
 static void rank_slots(const mdm_mc *m, const float *h, int *slot, int n, float *z, ranked *rk)
@@ -712,8 +729,8 @@ static void rank_slots(const mdm_mc *m, const float *h, int *slot, int n, float 
     for (int i = 0; i < n; i++) {
         int k = slot[i], l = k / nch, j = k % nch;
         rk[i].k = k;
-        rk[i].conf = -1;
-        if (j == m->dtj) continue;
+        rk[i].conf = m->cw[j] > 0 ? -1 : -2;   /* a channel weighted 0 after a real dt */
+        if (j == m->dtj || m->cw[j] <= 0) continue;
         ts_linear_forward(z, h + (size_t)l * C, hw + (size_t)m->off[j] * C, hb + m->off[j], 1, C, m->K[j]);
         float mx = z[0];
         for (int v = 1; v < m->K[j]; v++) if (z[v] > mx) mx = z[v];
@@ -748,15 +765,17 @@ static int reveal(const mdm_mc *m, const float *h, int lc, int j, size_t i, ts_m
         double dt = x * m->dt_std + m->dt_mean;
         dt = dt < m->dt_lo ? m->dt_lo : dt > m->dt_hi ? m->dt_hi : dt;
         y->dt[i] = (float)dt;
-        xf[lc] = real_of(m, y, i);
-        *id = m->off[j];
+        if (m->cw[j] > 0) {   /* else it stays MASK: see context() */
+            xf[lc] = real_of(m, y, i);
+            *id = m->off[j];
+        }
         return 0;
     }
     if (m->seen)   /* a value the training part never held is never drawn */
         for (int v = 0; v < m->K[j]; v++)
             if (!m->seen[m->off[j] + v]) z[v] = -INFINITY;
     int32_t v = draw_value(z, m->K[j], d->T, d->minp, r);
-    *id = m->off[j] + v;
+    if (m->cw[j] > 0) *id = m->off[j] + v;
     if (m->chan[j] == TS_CH_DT) y->dt[i] = dt_draw(m, v, r);
     else y->ch[m->chan[j]][i] = v;
     return 0;
@@ -797,7 +816,7 @@ static int mc_impute(ts_mc_model *base, ts_mc *y, size_t L, const uint8_t *const
     int32_t *order = ts_malloc((size_t)B * S * sizeof *order);
     int *nh = ts_malloc((size_t)B * sizeof *nh), *done = ts_malloc((size_t)B * sizeof *done);
     ts_rng *rngs = ts_malloc((size_t)B * sizeof *rngs);
-    uint8_t *known = ts_malloc((size_t)B * L * nch);   /* observed or drawn */
+    uint8_t *known = ts_malloc((size_t)B * L * nch);   /* 1 observed, 2 drawn, 0 hidden */
     int hold = 0;   /* observed values: an imputation, else a generation */
     for (int c = 0; c < TS_NCH; c++) hold |= mask[c] != NULL;
     ts_progress prog;
@@ -823,22 +842,28 @@ static int mc_impute(ts_mc_model *base, ts_mc *y, size_t L, const uint8_t *const
                 const size_t w = w0 + (size_t)bb;
                 int32_t *id = ids + (size_t)b * S, *ord = order + (size_t)b * S;
                 nh[b] = done[b] = 0;
+                int untrained = 0;   /* hidden values of channels weighted 0, after the others */
                 for (int lc = 0; lc < Lc; lc++) {
                     size_t l = a + (size_t)lc, i = w * L + l;
                     for (int j = 0; j < nch; j++) {
                         int kn = known[((size_t)bb * L + l) * nch + j];
-                        id[lc * nch + j] = m->off[j] + (kn ? value_of(m, y, j, i) : m->K[j]);
-                        if (!kn && b < nb && l >= from) ord[nh[b]++] = lc * nch + j;
+                        id[lc * nch + j] = m->off[j] + (context(m, kn, j) ? value_of(m, y, j, i) : m->K[j]);
+                        if (!kn && b < nb && l >= from) {
+                            if (m->cw[j] > 0) ord[nh[b]++] = lc * nch + j;
+                            else ord[S - 1 - untrained++] = lc * nch + j;
+                        }
                     }
-                    xf[(size_t)b * Lc + lc] = known[((size_t)bb * L + l) * nch + (m->dtj < 0 ? 0 : m->dtj)] ? real_of(m, y, i)
-                                                                                                         : 0;
+                    const int dj = m->dtj < 0 ? 0 : m->dtj;
+                    xf[(size_t)b * Lc + lc] = context(m, known[((size_t)bb * L + l) * nch + dj], dj) ? real_of(m, y, i) : 0;
                 }
-                /* a random order of the hidden values (Fisher-Yates) */
-                for (int q = nh[b] - 1; q > 0; q--) {
-                    int r = (int)ts_rng_below(&rngs[b], (uint64_t)q + 1), t = ord[q];
-                    ord[q] = ord[r];
-                    ord[r] = t;
-                }
+                /* a random order of the hidden values (Fisher-Yates), those of channels whose
+                 * head never learned (--channel-weights CH=0) last: the other values drawn
+                 * are then the same whatever that head says (it is no context, and takes
+                 * its random numbers after theirs) */
+                shuffle(ord, nh[b], &rngs[b]);
+                memmove(ord + nh[b], ord + S - untrained, (size_t)untrained * sizeof *ord);   /* (they may overlap) */
+                shuffle(ord + nh[b], untrained, &rngs[b]);
+                nh[b] += untrained;
                 if (nh[b] > maxh) maxh = nh[b];
             }
             /* network evaluations: --steps per crop, default one per event drawn */
@@ -858,7 +883,7 @@ static int mc_impute(ts_mc_model *base, ts_mc *y, size_t L, const uint8_t *const
                                    &d, &rngs[b]) != 0)
                             rc = ts_fail("mdm-mc: the network's output is not finite at window %zu, position %zu "
                                          "(a damaged or diverged model)", w0 + (size_t)b, l);
-                        known[((size_t)b * L + l) * nch + j] = 1;
+                        known[((size_t)b * L + l) * nch + j] = 2;
                     }
                     done[b] += cnt;
                 }
@@ -886,7 +911,9 @@ const ts_mc_model_ops ts_mc_model_mdm = {
         "  --channel-weights CH=W,...  the training loss of channel CH (event, dt, comm,\n"
         "                        ret, tid, cpu) weighted by W >= 0 (default 1 each; 0:\n"
         "                        its head does not learn, nor does --weight-decay\n"
-        "                        shrink it); the bound stays unweighted\n"
+        "                        shrink it; impute and generate draw its values\n"
+        "                        last and never as context for the others); the bound\n"
+        "                        stays unweighted\n"
         "  --backbone, --heads, --layers, --channels, --state, --ff, --kernel, --context,\n"
         "  --batch, --valid-n    as for mdm (defaults 4 layers, 128 channels, context\n"
         "                        128; the context at most the validation part's events,\n"
