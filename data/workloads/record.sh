@@ -1,5 +1,5 @@
 #!/bin/sh
-# Records strace logs of fourteen real workloads (Debian 12, offline, loopback only):
+# Records strace logs of fifteen real workloads (Debian 12, offline, loopback only):
 #
 #   sh data/workloads/record.sh [OUTDIR] [NAME...]
 #
@@ -12,13 +12,15 @@
 # default-jdk) for java-pool, PostgreSQL's server and pgbench (Debian's postgresql) for
 # postgres, perl and md5sum for text-pipeline, dpkg and apt-cache for pkg-query,
 # redis-server, redis-benchmark and redis-cli (Debian's redis) for redis, openssl, ssh-keygen,
-# gpg and gpgconf for crypto-tools. The inputs are generated from fixed seeds, so a rerun records the same
-# work (timing, PIDs and addresses differ). A failing step or client fails the script with
+# gpg and gpgconf for crypto-tools, perl and sort for perl-report (it reads Perl's library,
+# /usr/share/perl/5.36.0, and /usr/include/linux). The inputs are generated from fixed seeds
+# or are installed files, so a rerun on the same system records the same work (timing, PIDs
+# and addresses differ). A failing step or client fails the script with
 # a message naming the workload; the servers it started are stopped on every exit
 # (failure, Ctrl-C, TERM) and nothing is written for that workload.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-ALL="cc-make archive-xz-zstd sqlite http-server python-etl git phases node-async java-pool postgres text-pipeline pkg-query redis crypto-tools"
+ALL="cc-make archive-xz-zstd sqlite http-server python-etl git phases node-async java-pool postgres text-pipeline pkg-query redis crypto-tools perl-report"
 PY=python3
 [ -x /usr/bin/python3 ] && PY=/usr/bin/python3   # not a wrapper (pyenv) in the trace
 
@@ -612,6 +614,81 @@ EOF
     rm -rf "$d/tree"
 }
 
+# a Perl report over two trees (Perl's library, then the kernel's headers): File::Find walks
+# the tree, three forked workers each read every third file and count its lines and words in
+# hashes (a part file each), the parent merges the parts into a per-file report (temporary
+# file + rename) and a word list, reads the report back through sort -t, -k2 -rn and
+# compresses the word list with gzip, both child processes of Perl, then removes the parts
+run_perl_report() {
+    d=$1
+    cat > "$d/report.pl" <<'EOF'
+use strict;
+use warnings;
+use File::Find;
+use POSIX ();
+
+my ($top, @trees) = @ARGV;
+my $round = 0;
+for my $tree (@trees) {
+    $round++;
+    my @files;
+    find({ no_chdir => 1, wanted => sub { push @files, $_ if -f $_ && /\.(pm|pl|pod|h)$/ } }, $tree);
+    @files = sort @files;
+    my @kids;
+    for my $w (0 .. 2) {
+        my $pid = fork() // die "fork: $!";
+        if ($pid == 0) {
+            open(my $out, '>', "$top/part$w.tmp") or die "$top/part$w.tmp: $!";
+            for (my $i = $w; $i < @files; $i += 3) {
+                open(my $in, '<', $files[$i]) or next;
+                my ($lines, %words) = (0);
+                while (my $l = <$in>) {
+                    $lines++;
+                    $words{lc $1}++ while $l =~ /([A-Za-z_]\w{3,})/g;
+                }
+                close($in);
+                my @top = sort { $words{$b} <=> $words{$a} || $a cmp $b } keys %words;
+                splice(@top, 5) if @top > 5;
+                print $out join("\t", $files[$i], $lines, scalar(keys %words),
+                                map { "$_=$words{$_}" } @top), "\n";
+            }
+            close($out) or die "$top/part$w.tmp: $!";
+            POSIX::_exit(0);
+        }
+        push @kids, $pid;
+    }
+    for (@kids) { waitpid($_, 0); die "a worker failed\n" if $?; }
+    my (%total, @rows);
+    for my $w (0 .. 2) {
+        open(my $in, '<', "$top/part$w.tmp") or die "$top/part$w.tmp: $!";
+        while (my $l = <$in>) {
+            chomp $l;
+            my ($f, $lines, $n, @top) = split /\t/, $l;
+            push @rows, "$f,$lines,$n";
+            for (@top) { my ($k, $v) = split /=/; $total{$k} += $v; }
+        }
+        close($in);
+        unlink("$top/part$w.tmp") or die "$top/part$w.tmp: $!";
+    }
+    open(my $rep, '>', "$top/report$round.tmp") or die "$top/report$round.tmp: $!";
+    print $rep "$_\n" for @rows;
+    close($rep) or die "$top/report$round.tmp: $!";
+    rename("$top/report$round.tmp", "$top/report$round.csv") or die "rename: $!";
+    open(my $sorted, '-|', 'sort', '-t,', '-k2', '-rn', "$top/report$round.csv") or die "sort: $!";
+    my @longest = <$sorted>;
+    close($sorted) or die "sort failed\n";
+    open(my $words, '>', "$top/words$round.txt") or die "$top/words$round.txt: $!";
+    printf $words "%8d %s\n", $total{$_}, $_ for sort { $total{$b} <=> $total{$a} || $a cmp $b } keys %total;
+    close($words) or die "$top/words$round.txt: $!";
+    system('gzip', '-f', "$top/words$round.txt") == 0 or die "gzip failed\n";
+    my @st = stat("$top/words$round.txt.gz");
+    printf "%s: %d files, %d words, %d bytes, longest %s", $tree, scalar @files,
+           scalar keys %total, $st[7], $longest[0];
+}
+EOF
+    perl "$d/report.pl" "$d" /usr/share/perl/5.36.0 /usr/include/linux
+}
+
 # ---- driver ----
 if [ "${1:-}" = "--run" ]; then
     "run_$(echo "$2" | tr - _)" "$3" "${4:-}"
@@ -654,6 +731,13 @@ case " $names " in *" crypto-tools "*)
     for t in openssl ssh-keygen gpg gpgconf sha256sum; do
         command -v $t > /dev/null || { echo "record.sh: '$t' is not installed (crypto-tools)" >&2; exit 1; }
     done ;;
+esac
+case " $names " in *" perl-report "*)
+    for t in perl sort; do
+        command -v $t > /dev/null || { echo "record.sh: '$t' is not installed (perl-report)" >&2; exit 1; }
+    done
+    [ -d /usr/share/perl/5.36.0 ] && [ -d /usr/include/linux ] ||
+        { echo "record.sh: perl-report reads /usr/share/perl/5.36.0 and /usr/include/linux (Debian 12's perl and linux-libc-dev)" >&2; exit 1; } ;;
 esac
 case " $names " in *" java-pool "*)
     for t in java javac; do
