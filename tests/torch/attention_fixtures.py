@@ -26,12 +26,13 @@ Run from the repository root:  /usr/bin/python3 tests/torch/attention_fixtures.p
 """
 import math
 import os
-import struct
 
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+from fixture_file import write_fixture
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "attention.bin")
 ROPE_BASE = 10000.0
@@ -185,18 +186,7 @@ def main():
     block_case("block", 2, 7, 8, 2, 16, False)
     block_case("block_rope", 2, 18, 12, 3, 20, True)
 
-    os.makedirs(os.path.dirname(OUT), exist_ok=True)
-    with open(OUT, "wb") as f:
-        f.write(b"TSFX0001")
-        f.write(struct.pack("<I", len(arrays)))
-        for name, a in arrays:
-            nb = name.encode()
-            f.write(struct.pack("<I", len(nb)))
-            f.write(nb)
-            f.write(struct.pack("<I", a.ndim))
-            f.write(struct.pack("<%dI" % a.ndim, *a.shape))
-            f.write(a.astype("<f4").tobytes())
-    print("wrote %s: %d arrays, %d bytes" % (os.path.relpath(OUT), len(arrays), os.path.getsize(OUT)))
+    write_fixture(OUT, arrays)
 
 
 if __name__ == "__main__":

@@ -42,9 +42,10 @@ the traces (a synthetic window of one event has no pair).
 Run from the repository root:  /usr/bin/python3 tests/torch/eval_fixtures.py
 """
 import os
-import struct
 
 import numpy as np
+
+from fixture_file import write_fixture
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "eval_metrics.bin")
 
@@ -366,18 +367,7 @@ def main():
             arrays.append((name + ".gen_refused", np.ones(1, np.float32)))
         arrays.append((name + ".expect", np.array([v[k] for k in NAMES], np.float32)))
         print("%-12s " % name + " ".join("%s=%.6g" % (k, v[k]) for k in NAMES))
-    os.makedirs(os.path.dirname(OUT), exist_ok=True)
-    with open(OUT, "wb") as f:
-        f.write(b"TSFX0001")
-        f.write(struct.pack("<I", len(arrays)))
-        for name, a in arrays:
-            nb = name.encode()
-            f.write(struct.pack("<I", len(nb)))
-            f.write(nb)
-            f.write(struct.pack("<I", a.ndim))
-            f.write(struct.pack("<%dI" % a.ndim, *a.shape))
-            f.write(a.astype("<f4").tobytes())
-    print("wrote %s: %d arrays, %d bytes" % (os.path.relpath(OUT), len(arrays), os.path.getsize(OUT)))
+    write_fixture(OUT, arrays)
 
 
 if __name__ == "__main__":

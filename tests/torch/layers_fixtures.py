@@ -19,11 +19,12 @@ Run from the repository root:  /usr/bin/python3 tests/torch/layers_fixtures.py
 """
 import math
 import os
-import struct
 
 import numpy as np
 import torch
 import torch.nn as nn
+
+from fixture_file import write_fixture
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "layers_torch.bin")
 
@@ -218,18 +219,7 @@ def main():
             if with_state or k not in ("h0", "c0"):
                 put(tag + "." + k, v)
 
-    os.makedirs(os.path.dirname(OUT), exist_ok=True)
-    with open(OUT, "wb") as f:
-        f.write(b"TSFX0001")
-        f.write(struct.pack("<I", len(arrays)))
-        for name, a in arrays:
-            nb = name.encode()
-            f.write(struct.pack("<I", len(nb)))
-            f.write(nb)
-            f.write(struct.pack("<I", a.ndim))
-            f.write(struct.pack("<%dI" % a.ndim, *a.shape))
-            f.write(a.astype("<f4").tobytes())
-    print("wrote %s: %d arrays, %d bytes" % (os.path.relpath(OUT), len(arrays), os.path.getsize(OUT)))
+    write_fixture(OUT, arrays)
 
 
 if __name__ == "__main__":

@@ -26,7 +26,6 @@ Run: /usr/bin/python3 tests/torch/sashimi_fixtures.py
 """
 import math
 import os
-import struct
 import sys
 
 import numpy as np
@@ -35,6 +34,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fixture_file import write_fixture  # noqa: E402
 from s4_fixtures import legs_normal_eigs  # noqa: E402
 from sssd_fixtures import net_records, step_embed, swish  # noqa: E402
 
@@ -283,16 +283,7 @@ def main():
 
     here = os.path.dirname(os.path.abspath(__file__))
     path = os.path.join(here, "..", "fixtures", "sashimi_net.bin")
-    with open(path + ".tmp", "wb") as f:
-        f.write(b"TSFX0001")
-        f.write(struct.pack("<I", len(arrays)))
-        for name, a in arrays:
-            nb = name.encode()
-            f.write(struct.pack("<I", len(nb)) + nb)
-            f.write(struct.pack("<I", 1) + struct.pack("<I", a.size))
-            f.write(a.astype("<f4").tobytes())
-    os.replace(path + ".tmp", path)
-    print(f"wrote {os.path.normpath(path)} ({os.path.getsize(path)} bytes)")
+    write_fixture(path, arrays)   # (every array 1-D: put reshapes)
 
 
 if __name__ == "__main__":
