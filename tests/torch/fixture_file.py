@@ -24,3 +24,15 @@ def write_fixture(path, arrays):
             f.write(a.astype("<f4").tobytes())
     os.replace(path + ".tmp", path)
     print("wrote %s: %d arrays, %d bytes" % (os.path.relpath(path), len(arrays), os.path.getsize(path)))
+
+
+def write_records(path, records):
+    """the older, headerless form the S4 and SSSD tests read: per array u32 name length, the
+    name, u32 count, the values as float32 (flattened)"""
+    with open(path + ".tmp", "wb") as f:
+        for name, a in records:
+            a = np.asarray(a)
+            f.write(struct.pack("<I", len(name)) + name.encode("ascii"))
+            f.write(struct.pack("<I", a.size) + a.astype("<f4").tobytes())
+    os.replace(path + ".tmp", path)
+    print("wrote %s (%d bytes)" % (os.path.normpath(path), os.path.getsize(path)))

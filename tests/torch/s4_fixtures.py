@@ -14,11 +14,12 @@ Run: /usr/bin/python3 tests/torch/s4_fixtures.py
 """
 import math
 import os
-import struct
 
 import numpy as np
 import torch
 import torch.nn.functional as F
+
+from fixture_file import write_records
 
 torch.set_default_dtype(torch.float64)
 
@@ -122,12 +123,7 @@ def main():
 
     here = os.path.dirname(os.path.abspath(__file__))
     path = os.path.join(here, "..", "fixtures", "s4_layer.bin")
-    with open(path + ".tmp", "wb") as f:
-        for name, a in records:
-            f.write(struct.pack("<I", len(name)) + name.encode("ascii"))
-            f.write(struct.pack("<I", a.size) + a.astype("<f4").tobytes())
-    os.replace(path + ".tmp", path)
-    print(f"wrote {os.path.normpath(path)} ({os.path.getsize(path)} bytes)")
+    write_records(path, records)
 
 
 if __name__ == "__main__":

@@ -35,7 +35,6 @@ Run: /usr/bin/python3 tests/torch/sssd_fixtures.py
 """
 import math
 import os
-import struct
 import sys
 
 import numpy as np
@@ -43,6 +42,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fixture_file import write_records  # noqa: E402
 from s4_fixtures import ORDER as S4_ORDER, legs_normal_eigs, s4_layer  # noqa: E402
 
 torch.set_default_dtype(torch.float64)
@@ -347,12 +347,7 @@ def fixture_csdi():
 def write(records, name):
     here = os.path.dirname(os.path.abspath(__file__))
     path = os.path.join(here, "..", "fixtures", name)
-    with open(path + ".tmp", "wb") as f:
-        for rname, a in records:
-            f.write(struct.pack("<I", len(rname)) + rname.encode("ascii"))
-            f.write(struct.pack("<I", a.size) + a.astype("<f4").tobytes())
-    os.replace(path + ".tmp", path)
-    print(f"wrote {os.path.normpath(path)} ({os.path.getsize(path)} bytes)")
+    write_records(path, records)
 
 
 def main():
