@@ -2204,7 +2204,7 @@ static int names_option(const char *help, const char *key)
 }
 
 /* every option key a model declares, single- or multi-channel, is in its help, which train
- * --help prints */
+ * --help prints (a model of the shared loop: the loop's options too) */
 static void model_keys_in_help(void)
 {
     int n = 0;
@@ -2214,11 +2214,15 @@ static void model_keys_in_help(void)
             const char *help = mc ? ts_mc_model_list()[i]->help : ts_model_list()[i]->help;
             const char *const *lists[2] = {mc ? ts_mc_model_list()[i]->train_keys : ts_model_list()[i]->train_keys,
                                            mc ? ts_mc_model_list()[i]->run_keys : ts_model_list()[i]->run_keys};
+            int loop = 0;   /* a model of the shared loop: each of the loop's options too */
             for (int j = 0; j < 2; j++)
                 for (const char *const *k = lists[j]; k && *k; k++) {
                     CHECK_MSG(help && names_option(help, *k), "%s: --%s is not in its help", name, *k);
+                    loop |= !strcmp(*k, "valid-every");
                     n++;
                 }
+            for (const char *const *k = ts_train_keys; loop && *k; k++)
+                CHECK_MSG(help && names_option(help, *k), "%s: --%s is not in its help", name, *k);
         }
     CHECK(n >= 3);   /* ngram --order, --fallback; sssd-s4 --samples at least */
     CHECK(names_option("--ab, --a-b", "ab") && !names_option("--ab-c --abc", "ab"));
@@ -3338,9 +3342,14 @@ static int model_key(const char *model, const char *name)
             const char *const *lists[2] = {mc ? ts_mc_model_list()[i]->train_keys : ts_model_list()[i]->train_keys,
                                            mc ? ts_mc_model_list()[i]->run_keys : ts_model_list()[i]->run_keys};
             if (model && strcmp(model, mname)) continue;
+            int loop = 0;   /* a model of the shared loop takes each of its options (ts_kv_check) */
             for (int j = 0; j < 2; j++)
-                for (const char *const *k = lists[j]; k && *k; k++)
+                for (const char *const *k = lists[j]; k && *k; k++) {
                     if (!strcmp(*k, name)) return 1;
+                    loop |= !strcmp(*k, "valid-every");
+                }
+            for (const char *const *k = ts_train_keys; loop && *k; k++)
+                if (!strcmp(*k, name)) return 1;
         }
     return 0;
 }
@@ -3680,13 +3689,13 @@ static void train_window_cap_usage(void)
 }
 
 /* an option a model does not take is refused with the whole list of those it takes,
- * however many */
+ * however many (the shared loop's last) */
 static void model_option_list_whole(void)
 {
     char args[1024], err[4096];
     snprintf(args, sizeof args, "train --model mdm %s/ds --length 40 --preset small -o %s/list.tsm", dir, dir);
     CHECK(run_cli(args, err, sizeof err) == 2);
-    const char *want = "--valid-every, --log-every, --budget) (see 'tracesynth train --help')";
+    const char *want = "--valid-every, --log-every, --budget, --patience) (see 'tracesynth train --help')";
     const size_t n = strlen(err), w = strlen(want);
     CHECK_MSG(strstr(err, "mdm: option --preset: not one of its training options (--backbone, ") && n > w &&
                   !strcmp(err + n - w, want), "%s", err);

@@ -843,8 +843,8 @@ static void resume_keeps_dropout(void)
     /* the help says so, under --resume and under --dropout */
     static char help[65536];
     REQUIRE(run_stdout("train --help", help, sizeof help) == 0);
-    CHECK(strstr(help, "--ema decay\n                         and mdm's --dropout are the checkpoint's run's unless\n"
-                       "                         given"));
+    CHECK(strstr(help, "--ema decay,\n                         --patience and mdm's --dropout are the checkpoint's\n"
+                       "                         run's unless given"));
     CHECK(strstr(help, "--resume goes on with its checkpoint's unless given"));
 }
 

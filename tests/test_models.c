@@ -929,6 +929,14 @@ static void options_and_errors(void)
     static const char *const other[] = {"fallback", NULL};
     CHECK(ts_kv_check(&kv, "ngram", "training", other) == -1 &&
           !strcmp(ts_error(), "ngram: option --order: not one of its training options (--fallback)"));
+    /* a list naming valid-every (a model of the shared loop) takes each of the loop's too */
+    static const char *const loop[] = {"layers", "valid-every", NULL};
+    const char *pk[] = {"patience"}, *pv[] = {"3"};
+    ts_kv pkv = {1, pk, pv};
+    CHECK(ts_kv_check(&pkv, "m", "training", loop) == 0 && ts_kv_check(&pkv, "m", "training", other) == -1);
+    kk[0] = "budget";
+    CHECK(ts_kv_check(&kv, "m", "training", loop) == 0);
+    kk[0] = "order";
     /* a long list is given whole (it was cut at 256 bytes, inside a name) */
     static char names[2000][32];
     static const char *many[2001];

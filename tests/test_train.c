@@ -44,6 +44,7 @@ typedef struct {
                           * 20 % longer, then 20 % shorter, by turns of alt_every steps */
     const char *copy_from, *copy_to;   /* the validation of iteration copy_at copies this file */
     long copy_at;
+    long worse_from;     /* the validations of this iteration and later ones: 1e12 times the loss (0: never) */
 } lsq;
 
 static void lsq_make(lsq *q)
@@ -93,6 +94,7 @@ static int lsq_valid(void *ctx, double *loss)
     }
     double l = lsq_mse(q->p, q->x, q->y, 32);
     if (q->valid_from && q->steps >= q->valid_from) l *= q->valid_scale;
+    if (q->worse_from && ts_train_valid_iter() >= q->worse_from) l *= 1e12;
     *loss = q->valid_nan && q->steps >= q->valid_nan ? -NAN : l;
     return 0;
 }
@@ -2704,6 +2706,312 @@ static void resume_names_differing_option(void)
                                                                  "ff=64"), "%s", err);
 }
 
+/* the lines of path holding s, one after another, into buf (n bytes); the iteration
+ * records' timings (it_s, elapsed_s) differ from run to run: only records without them */
+static void lines_with(const char *path, const char *s, char *buf, size_t n)
+{
+    buf[0] = 0;
+    FILE *f = fopen(path, "r");
+    if (!f) return;
+    char line[1024];
+    size_t len = 0;
+    while (fgets(line, sizeof line, f))
+        if (strstr(line, s) && !strstr(line, "elapsed_s") && len + strlen(line) < n) {
+            memcpy(buf + len, line, strlen(line) + 1);
+            len += strlen(line);
+        }
+    fclose(f);
+}
+
+/* a run of 200 iterations, a validation every 10, whose validation loss stops improving
+ * after iteration 30 (worse_from 35), with --patience patience, into out and log; the
+ * checkpoint of iteration copy_at - 10 copied to copy (NULL: none) */
+static int patience_run(lsq *q, ts_train_net *n, ts_train_cfg *c, long patience, const char *out, const char *log,
+                        const char *copy, long copy_at)
+{
+    *n = lsq_start(q, c, 200, out, log);
+    if (log) remove(log);
+    q->worse_from = 35;
+    c->patience = patience;
+    static char ck[600];
+    snprintf(ck, sizeof ck, "%s.ckpt", out);
+    q->copy_from = ck;
+    q->copy_to = copy;
+    q->copy_at = copy_at;
+    int rc = ts_train_run(n, c);
+    q->copy_to = NULL;
+    return rc;
+}
+
+/* --patience N: the run stops after N validations in a row without a new best, its best
+ * kept (the model file and the parameters those of the best's iteration, as the run to it
+ * alone gives them); the log's early_stop record names where, and the end record that
+ * iteration. A new best starts the count again; N = 0, or an N the validations never
+ * reach, changes nothing */
+static void patience_stops_early(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char a[512], b[512], z[512], r30[512], lg[600], lgz[600];
+    snprintf(a, sizeof a, "%s/pa.m", dir);
+    snprintf(b, sizeof b, "%s/pb.m", dir);
+    snprintf(z, sizeof z, "%s/pz.m", dir);
+    snprintf(r30, sizeof r30, "%s/p30.m", dir);
+    snprintf(lg, sizeof lg, "%s/pa.jsonl", dir);
+    snprintf(lgz, sizeof lgz, "%s/pz.jsonl", dir);
+    lsq q;
+    ts_train_cfg c;
+    ts_train_net n;
+    REQUIRE(patience_run(&q, &n, &c, 3, a, lg, NULL, 0) == 0);
+    /* the validations of 40, 50 and 60 no better than 30's */
+    CHECK_MSG(q.steps == 60, "%ld steps", q.steps);
+    long it = 0, bi = 0, pat = 0;
+    CHECK(ts_train_stopped(&it, &bi, &pat) == 1 && it == 60 && bi == 30 && pat == 3);
+    CHECK(count_lines_with(lg, "\"event\":\"early_stop\",\"iter\":60,\"iters\":200,\"best_iter\":30,") == 1);
+    CHECK(count_lines_with(lg, "\"patience\":3") == 2);   /* the start record's and the early stop's */
+    CHECK(count_lines_with(lg, "\"event\":\"end\",\"iter\":60,") == 1);
+    CHECK(count_lines_with(lg, "\"iter\":70,") == 0);
+    float pa[4];
+    memcpy(pa, q.p, sizeof pa);
+    /* the best: iteration 30's, as a run of 30 iterations ends */
+    lsq_start(&q, &c, 30, r30, NULL);
+    REQUIRE(ts_train_run(&n, &c) == 0);
+    CHECK(memcmp(pa, q.p, sizeof pa) == 0);
+    CHECK(files_equal(a, r30));
+    CHECK(ts_train_stopped(NULL, NULL, NULL) == 0);
+    /* 0 (off): all 200 iterations, whose validations of 90, 100 and 110 are no better than
+     * 80's, 120's better again */
+    lsq_start(&q, &c, 200, z, lgz);
+    REQUIRE(ts_train_run(&n, &c) == 0);
+    CHECK(q.steps == 200 && ts_train_stopped(NULL, NULL, NULL) == 0);
+    CHECK(count_lines_with(lgz, "early_stop") == 0 && count_lines_with(lgz, "\"patience\"") == 0);
+    REQUIRE(count_lines_with(lgz, "\"iter\":110,\"valid_loss\"") == 1 &&
+            count_lines_with(lgz, "\"best_iter\":80,\"saved\":false") == 3 &&
+            count_lines_with(lgz, "\"iter\":120,\"valid_loss\"") == 1 &&
+            count_lines_with(lgz, "\"best_iter\":120,\"saved\":true") == 1);
+    memcpy(pa, q.p, sizeof pa);
+    /* 4: the count starts again at 120, the same bits as 0; 3: the run stops at 110 */
+    lsq_start(&q, &c, 200, b, NULL);
+    c.patience = 4;
+    REQUIRE(ts_train_run(&n, &c) == 0);
+    CHECK(q.steps == 200 && ts_train_stopped(NULL, NULL, NULL) == 0);
+    CHECK(memcmp(pa, q.p, sizeof pa) == 0 && files_equal(z, b));
+    lsq_start(&q, &c, 200, b, NULL);
+    c.patience = 3;
+    REQUIRE(ts_train_run(&n, &c) == 0);
+    CHECK(q.steps == 110 && ts_train_stopped(&it, &bi, NULL) == 1 && it == 110 && bi == 80);
+    /* and one the run's validations never reach */
+    REQUIRE(patience_run(&q, &n, &c, 100, b, NULL, NULL, 0) == 0);
+    CHECK(q.steps == 200 && ts_train_stopped(NULL, NULL, NULL) == 0 && files_equal(a, b));
+}
+
+/* a checkpoint written before the stop resumes to the same stop, the same bits and the
+ * same records, --patience given again or taken from it; one written before checkpoints
+ * kept the count counts the validations after its best. The stopped run's own checkpoint
+ * resumed stops there again without an iteration, as a finished run's ends again; a
+ * larger --patience (or 0) goes on from it */
+static void patience_resumes_to_the_stop(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char a[512], ck[600], ck40[600], old40[600], ref[600], lg[600], want[4096], got[4096];
+    snprintf(a, sizeof a, "%s/ra.m", dir);
+    snprintf(ck, sizeof ck, "%s.ckpt", a);
+    snprintf(ck40, sizeof ck40, "%s/r40.ckpt", dir);
+    snprintf(old40, sizeof old40, "%s/rold40.ckpt", dir);
+    snprintf(ref, sizeof ref, "%s/rref.m", dir);
+    snprintf(lg, sizeof lg, "%s/ra.jsonl", dir);
+    lsq q;
+    ts_train_cfg c;
+    ts_train_net n;
+    /* the checkpoint of 40 (one validation without a new best) is the file at 50's */
+    REQUIRE(patience_run(&q, &n, &c, 3, a, lg, ck40, 50) == 0);
+    float pa[4];
+    memcpy(pa, q.p, sizeof pa);
+    char cmd[1400];
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s'", a, ref);
+    REQUIRE(system(cmd) == 0);
+    lines_with(lg, "\"", want, sizeof want);
+    REQUIRE(strstr(want, "\"event\":\"early_stop\""));
+    REQUIRE(rewrite_chunk_bytes(ck40, old40, "PATIENCE", NULL, 0) == 0);
+    const char *from[3] = {ck40, ck40, old40};
+    for (int k = 0; k < 3; k++) {
+        lsq_make(&q);
+        q.worse_from = 35;
+        c.resume = from[k];
+        c.patience = k == 1 ? 0 : 3;
+        c.defaulted = k == 1 ? TS_TRAIN_DEFAULT_PATIENCE : 0;
+        CHECK_MSG(ts_train_run(&n, &c) == 0, "%s", ts_error());
+        CHECK_MSG(q.steps == 20 && memcmp(pa, q.p, sizeof pa) == 0 && files_equal(a, ref), "%d: %ld steps", k,
+                  q.steps);
+        lines_with(lg, "\"", got, sizeof got);
+        /* the run's records again, with its resume record */
+        char *res = strstr(got, "{\"event\":\"resume\"");
+        REQUIRE(res && strchr(res, '\n'));
+        CHECK_MSG(strstr(res, "\"patience\":3,") != NULL, "%.200s", res);
+        memmove(res, strchr(res, '\n') + 1, strlen(strchr(res, '\n') + 1) + 1);
+        CHECK_MSG(!strcmp(want, got), "%d:\n%s\nagainst\n%s", k, got, want);
+    }
+    /* the stopped run's checkpoint: the stop again, no iteration */
+    c.resume = ck;
+    c.patience = 3;
+    c.defaulted = 0;
+    lsq_make(&q);
+    q.worse_from = 35;
+    CHECK_MSG(ts_train_run(&n, &c) == 0, "%s", ts_error());
+    long it = 0;
+    CHECK(q.steps == 0 && memcmp(pa, q.p, sizeof pa) == 0 && ts_train_stopped(&it, NULL, NULL) == 1 && it == 60);
+    CHECK(count_lines_with(lg, "\"event\":\"early_stop\"") == 1 && count_lines_with(lg, "\"event\":\"end\"") == 1 &&
+          count_lines_with(lg, "\"event\":\"end\",\"iter\":60,") == 1);
+    /* a larger patience: on from 60 to the fifth validation without a new best; 0: to --iters */
+    c.patience = 5;
+    lsq_make(&q);
+    q.worse_from = 35;
+    CHECK_MSG(ts_train_run(&n, &c) == 0, "%s", ts_error());
+    CHECK(q.steps == 20 && ts_train_stopped(&it, NULL, NULL) == 1 && it == 80 && memcmp(pa, q.p, sizeof pa) == 0);
+    CHECK(count_lines_with(lg, "\"event\":\"end\",\"iter\":80,") == 1);
+    c.patience = 0;
+    lsq_make(&q);
+    q.worse_from = 35;
+    CHECK_MSG(ts_train_run(&n, &c) == 0, "%s", ts_error());
+    CHECK(q.steps == 120 && ts_train_stopped(NULL, NULL, NULL) == 0 && memcmp(pa, q.p, sizeof pa) == 0);
+    CHECK(count_lines_with(lg, "\"event\":\"end\",\"iter\":200,") == 1 && count_lines_with(lg, "early_stop") == 0);
+    /* a count past the checkpoint's iteration: corrupt, naming the section */
+    unsigned char pb[16];
+    ts_le_put64(pb, 3);
+    ts_le_put64(pb + 8, 41);
+    REQUIRE(rewrite_chunk_bytes(ck40, old40, "PATIENCE", pb, sizeof pb) == 0);
+    c.resume = old40;
+    CHECK_MSG(ts_train_run(&n, &c) == -1 && strstr(ts_error(), old40) && strstr(ts_error(), "PATIENCE"), "%s",
+              ts_error());
+}
+
+/* --patience: a count from 0 (off); anything else is refused naming the option, as is
+ * one that no validation before the last could reach (--valid-every at or past --iters) */
+static void patience_bad_values_refused(void)
+{
+    const ts_train_defaults def = {1e-3, 100, 10, TS_LR_CONSTANT, 0, 0};
+    const char *bad[] = {"-1", "x", "1.5", "", "3 "};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        const char *keys[] = {"patience"}, *values[] = {bad[i]};
+        ts_kv kv = {1, keys, values};
+        ts_train_cfg c;
+        memset(&c, 0, sizeof c);
+        CHECK_MSG(ts_train_parse(&c, &kv, &def) == -1 && strstr(ts_error(), "option --patience: "), "'%s': %s",
+                  bad[i], ts_error());
+    }
+    const char *keys[] = {"patience"}, *values[] = {"4"};
+    ts_kv kv = {1, keys, values};
+    ts_train_cfg c;
+    memset(&c, 0, sizeof c);
+    CHECK(ts_train_parse(&c, &kv, &def) == 0 && c.patience == 4 && !(c.defaulted & TS_TRAIN_DEFAULT_PATIENCE));
+    ts_kv none = {0, NULL, NULL};
+    CHECK(ts_train_parse(&c, &none, &def) == 0 && c.patience == 0 && (c.defaulted & TS_TRAIN_DEFAULT_PATIENCE));
+    lsq q;
+    ts_train_net n = lsq_start(&q, &c, 50, NULL, NULL);
+    c.valid_every = 50;
+    c.patience = 2;
+    CHECK_MSG(ts_train_run(&n, &c) == -1 && q.steps == 0 &&
+                  !strcmp(ts_error(), "option --patience: 2 with no validation before the last (--valid-every 50, "
+                                      "--iters 50) could never stop the run early: give a --valid-every below "
+                                      "--iters, or --patience 0"), "%s", ts_error());
+    c.valid_every = 49;
+    CHECK_MSG(ts_train_run(&n, &c) == 0, "%s", ts_error());
+}
+
+/* --budget with --patience: the run stops where it would with the --iters it chose, and the
+ * start record's resume_with (those --iters) resumes a checkpoint before the stop to it */
+static void patience_under_budget(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char a[512], ck[600], ck40[600], lg[600];
+    snprintf(a, sizeof a, "%s/ua.m", dir);
+    snprintf(ck, sizeof ck, "%s.ckpt", a);
+    snprintf(ck40, sizeof ck40, "%s/u40.ckpt", dir);
+    snprintf(lg, sizeof lg, "%s/ua.jsonl", dir);
+    const ts_train_defaults def = {0.05, 100, 10, TS_LR_COSINE, 30, 0};
+    const char *k[] = {"budget", "schedule", "lr", "patience"}, *v[] = {"1.5s", "cosine", "0.05", "3"};
+    ts_kv kv = {4, k, v};
+    lsq q;
+    lsq_make(&q);
+    q.dt = 0.002;
+    q.worse_from = 35;
+    q.copy_from = ck;
+    q.copy_to = ck40;
+    q.copy_at = 50;
+    ts_train_net n = lsq_net(&q);
+    REQUIRE(lsq_budget_run(&q, &n, &kv, &def, 10, 1, a, lg) == 0);
+    q.copy_to = NULL;
+    float pa[4];
+    memcpy(pa, q.p, sizeof pa);
+    long iters = (long)num_in_line(lg, "\"event\":\"start\"", "\"iters\":", 0);
+    char with[64];
+    snprintf(with, sizeof with, "\"resume_with\":\"--iters %ld\"", iters);
+    CHECK_MSG(iters > 100 && count_lines_with(lg, with) == 1, "%ld iterations", iters);
+    CHECK(count_lines_with(lg, "\"event\":\"early_stop\",\"iter\":60,") == 1 &&
+          count_lines_with(lg, "\"event\":\"end\",\"iter\":60,") == 1);
+    /* resumed with what resume_with names (--patience the checkpoint's) */
+    char its[32];
+    snprintf(its, sizeof its, "%ld", iters);
+    const char *rk[] = {"iters", "schedule", "lr"}, *rv[] = {its, "cosine", "0.05"};
+    ts_kv rkv = {3, rk, rv};
+    ts_train_cfg c;
+    memset(&c, 0, sizeof c);
+    REQUIRE(ts_train_parse(&c, &rkv, &def) == 0);
+    c.valid_every = 10;
+    c.log_every = 1;
+    c.seed = 3;
+    c.out_path = a;
+    c.log_path = lg;
+    c.resume = ck40;
+    lsq_make(&q);
+    q.worse_from = 35;
+    CHECK_MSG(ts_train_run(&n, &c) == 0, "%s", ts_error());
+    CHECK(q.steps == 20 && memcmp(pa, q.p, sizeof pa) == 0);
+    CHECK(count_lines_with(lg, "\"event\":\"early_stop\",\"iter\":60,") == 1 &&
+          count_lines_with(lg, "\"event\":\"end\",\"iter\":60,") == 1);
+}
+
+/* --patience reaches the trainer from the command line of models that train with it,
+ * single- and multi-channel: a run that stops early says so, and a value that is no count
+ * is refused in one line naming the model and the option */
+static void patience_from_the_command_line(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char mc[512], out[600], lg[700], args[4096], err[2048];
+    static char said[1 << 16];
+    ts_mc d;
+    mc_cycle_trace(600, 0, &d);
+    snprintf(mc, sizeof mc, "%s/mc", dir);
+    REQUIRE(ts_mc_save(mc, &d) == 0);
+    ts_mc_free(&d);
+    const char *models[][2] = {
+        {"--model sssd-s4 --length 8 --windows 5 --layers 1 --channels 4 --state 2 --T 5 --blackout 2",
+         "tests/fixtures/models/ds"},
+        {"--model mdm --length 16 --layers 1 --channels 8 --state 4 --batch 2 --valid-n 4 --prior 0",
+         "tests/fixtures/models/ds"},
+        {"--model mdm-mc --length 8 --layers 1 --channels 4 --state 2 --batch 2", mc},
+    };
+    for (int m = 0; m < 3; m++) {
+        snprintf(out, sizeof out, "%s/c%d.tsm", dir, m);
+        snprintf(lg, sizeof lg, "%s/c%d.jsonl", dir, m);
+        /* a high rate: the validations stop improving within 40 iterations */
+        snprintf(args, sizeof args, "train %s %s --iters 40 --valid-every 1 --lr 0.5 --patience 1 --threads 1 "
+                 "--no-progress -o %s --log %s", models[m][0], models[m][1], out, lg);
+        CHECK_MSG(cli_run(args, CLI_OUT_ERR, said, sizeof said) == 0, "%s: %s", models[m][0], said);
+        CHECK_MSG(count_lines_with(lg, "\"event\":\"early_stop\"") == 1 && count_lines_with(lg, "\"patience\":1") == 2,
+                  "%s", models[m][0]);
+        CHECK_MSG(strstr(said, "tracesynth: note: train: stopped early at iteration ") != NULL, "%s: %s", models[m][0],
+                  said);
+        snprintf(args, sizeof args, "train %s %s --iters 4 --patience -2 --threads 1 --no-progress -o %s",
+                 models[m][0], models[m][1], out);
+        CHECK_MSG(run_cli(args, err, sizeof err) != 0 && strstr(err, "option --patience: -2 out of range") &&
+                      !strchr(err, '\n'), "%s: %s", models[m][0], err);
+    }
+}
+
 TEST_MAIN("train", {
     RUN(learns);
     RUN(resume_exact_and_log_once);
@@ -2755,4 +3063,9 @@ TEST_MAIN("train", {
     RUN(resume_output_over_checkpoint);
     RUN(resume_names_differing_option);
     RUN(resume_log_through_link);
+    RUN(patience_stops_early);
+    RUN(patience_resumes_to_the_stop);
+    RUN(patience_bad_values_refused);
+    RUN(patience_under_budget);
+    RUN(patience_from_the_command_line);
 })

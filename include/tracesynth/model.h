@@ -38,7 +38,8 @@ void ts_kv_part_free(ts_kv *kv);
 int ts_kv_long(const ts_kv *kv, const char *key, long def, long *out);
 int ts_kv_double(const ts_kv *kv, const char *key, double def, double *out);
 /* error naming the first key not in the NULL-terminated list of model's `kind`
- * ("training" or "run") options (known NULL: none) */
+ * ("training" or "run") options (known NULL: none); a list that names valid-every (a
+ * model that trains with the shared loop) takes each of ts_train_keys too */
 int ts_kv_check(const ts_kv *kv, const char *model, const char *kind, const char *const *known);
 /* the one wording of every error about a model's option (unknown, refused, malformed,
  * out of range): "WHO: option --KEY: MESSAGE" (who NULL: "option --KEY: MESSAGE").

@@ -8,9 +8,11 @@
  *    is saved to the output path whenever validation improves;
  *  - optionally (--ema D) an exponential moving average of the parameters, which
  *    is what is validated, kept and saved (the training goes on from the live ones);
+ *  - optionally (--patience N) a stop after N validations in a row without a new
+ *    best, the best kept;
  *  - a resumable checkpoint OUT.ckpt at every validation (PARAMS, BEST, ADAM_M,
  *    ADAM_V, STATE, LOGACC, RUN, EVENTS: the IDs' count and names, ITERS: the run's
- *    iterations, OPTIM: the rate, schedule, warm-up, weight decay and clip, and EMA_DECAY
+ *    iterations, PATIENCE: --patience and the validations without a new best so far, OPTIM: the rate, schedule, warm-up, weight decay and clip, and EMA_DECAY
  *    and DROPOUT where the run has them, which a resume takes unless given again; OUTSUM:
  *    the checksum of the model file that holds its best, which a divergence's message
  *    names as the best only when the file still has it; and the network's CONFIG so that a resume with another
@@ -151,6 +153,13 @@ typedef struct {
      * with the decay min(ema, (1 + t) / (10 + t)) (early steps weigh more), is what
      * validation sees and what is kept and saved; 0: the parameters themselves */
     double ema;
+    /* > 0: stop after this many validations in a row without a new best validation loss
+     * (--patience; 0: off), the best model kept as ever; the log's "early_stop" record
+     * names where, and its "end" record that iteration. Checkpoints keep it and the count
+     * so far (section PATIENCE), which a resume takes unless it is given again: one from
+     * before the stop stops where the run did; one from the stop (the run's last) stops
+     * there again, without an iteration, unless a larger --patience (or 0) goes on */
+    long patience;
 } ts_train_cfg;
 
 enum {
@@ -161,6 +170,7 @@ enum {
      * ITERS), those a re-planned --budget run re-planned to (for which any other count is
      * refused: its schedule is laid over those) */
     TS_TRAIN_DEFAULT_ITERS = 128,
+    TS_TRAIN_DEFAULT_PATIENCE = 256,   /* --patience not given: a resume takes the checkpoint's */
 };
 
 /* a model's defaults for the common options */
@@ -173,19 +183,26 @@ typedef struct {
 } ts_train_defaults;
 
 /* the common options, parsed from kv into cfg (lr, schedule, warmup, weight-decay,
- * clip, ema, iters, valid-every, log-every) with the model's defaults; the rest of cfg
+ * clip, ema, iters, valid-every, log-every, budget, patience) with the model's defaults; the rest of cfg
  * (paths, seed, ...) is left as it was. 0 / -1 + error */
 int ts_train_parse(ts_train_cfg *cfg, const ts_kv *kv, const ts_train_defaults *def);
 /* a --budget's duration (90s, 45m, 1.5h; plain: minutes) in seconds. 0 / -1 (not a
  * duration) / -2 (more than 366 days) */
 int ts_train_budget_parse(const char *s, double *seconds);
-/* the option names ts_train_parse reads, NULL-terminated */
+/* the option names ts_train_parse reads, NULL-terminated: a model that trains with the
+ * loop (its training options name valid-every) takes each of them (ts_kv_check) */
 extern const char *const ts_train_keys[];
 /* the help lines of those options (--ema's apart, for a model that lists its own) */
 #define TS_TRAIN_HELP_EMA \
     "  --ema D               validate, keep and save an exponential moving average\n" \
     "                        of the weights, decay D in [0, 1) (e.g. 0.999; warmed\n" \
     "                        up: min(D, (1 + t) / (10 + t)) at step t; 0: off)\n"
+/* --patience's (for a model whose --valid-every line is its own) */
+#define TS_TRAIN_HELP_PATIENCE \
+    "  --patience N          stop early after N validations in a row without a new\n" \
+    "                        best validation loss (0: off, the default; the best\n" \
+    "                        model is kept, the log's \"early_stop\" record names\n" \
+    "                        where; a --resume takes it unless given again)\n"
 #define TS_TRAIN_HELP \
     "  --lr X                Adam learning rate\n" \
     "  --schedule S          constant, warmup or cosine; --warmup N steps\n" \
@@ -212,6 +229,7 @@ extern const char *const ts_train_keys[];
     "  --valid-every N       validation every N iterations; the best model goes to\n" \
     "                        the output file, a resumable checkpoint to OUTPUT.ckpt\n" \
     "                        (use with --resume)\n" \
+    TS_TRAIN_HELP_PATIENCE \
     "  --log-every N         a training-log line every N iterations (10)\n"
 
 /* runs the loop; on success the network holds the best parameters (those of the
@@ -283,6 +301,10 @@ int ts_train_replans(long *planned, long *iters);
  * names it: --iters N and the options of the model's work after the loop ("" where it
  * did not re-plan) */
 const char *ts_train_replan_with(void);
+/* after a ts_train_run on this thread that returned 0: 1 when --patience stopped it early
+ * (or a resume found its checkpoint's run stopped), with the iteration it stopped at, its
+ * best validation's iteration and the patience (any pointer may be NULL); else 0 */
+int ts_train_stopped(long *iter, long *best_iter, long *patience);
 
 /* ---- data-parallel training over MPI (built with MPI=1; see docs/results-speed.md) ----
  * ts_train_mpi_init starts MPI when the process was launched by mpirun (Open MPI,

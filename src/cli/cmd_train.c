@@ -242,13 +242,13 @@ int cmd_train(int argc, char **argv)
                     "without --iters or with those (another is refused);\n"
                     "other changes change what is trained and what it\n"
                     "is validated on). The iterations, rate,\n"
-                    "schedule, warm-up, weight decay, clip, --ema decay\n"
-                    "and mdm's --dropout are the checkpoint's run's unless\n"
-                    "given (given, they may differ from it); a checkpoint\n"
-                    "written before it kept its iterations takes those of\n"
-                    "its run's start record in --log, else the model's\n"
-                    "default, with a note; ngram and unigram train in\n"
-                    "one pass, keep no checkpoints and refuse it"),
+                    "schedule, warm-up, weight decay, clip, --ema decay,\n"
+                    "--patience and mdm's --dropout are the checkpoint's\n"
+                    "run's unless given (given, they may differ from it); a\n"
+                    "checkpoint written before it kept its iterations\n"
+                    "takes those of its run's start record in --log, else\n"
+                    "the model's default, with a note; ngram and unigram\n"
+                    "train in one pass, keep no checkpoints and refuse it"),
         TS_OPT_STR_(0, "log", &log, "FILE.jsonl", "append training records (JSON lines; elapsed_s:\n"
                     "from this run's first iteration, as the progress bar;\n"
                     "a dataset's or a split's own file is refused)"),
@@ -453,6 +453,12 @@ int cmd_train(int argc, char **argv)
     if (rank == 0 && nranks > 1) printf("data-parallel over %d processes\n", nranks);
     char note[512];
     if (rank == 0 && ts_train_note(note, sizeof note)) cli_say(stderr, "tracesynth: note: train: %s\n", note);
+    /* --patience ended the run before its --iters: where, and the best kept */
+    long st_it, st_best, st_pat;
+    if (rank == 0 && ts_train_stopped(&st_it, &st_best, &st_pat))
+        cli_say(stderr, "tracesynth: note: train: stopped early at iteration %ld: no better validation loss in %ld "
+                "validation%s in a row (--patience); the model kept is iteration %ld's\n", st_it, st_pat,
+                ts_plural((size_t)st_pat), st_best);
     /* the budget plans the iterations and the work after the loop on a few timed ones, and
      * re-plans the iterations where the run's pace changes: each re-plan is in the log, the
      * run's are summed up here. A run that still took longer (the machine got busier near

@@ -73,6 +73,12 @@ int train_channels(const char *model, const char *dataset, const ts_split_spec *
         printf("), %.2f s -> %s\n", ts_now() - t0, out);
         char note[512];
         if (ts_train_note(note, sizeof note)) cli_say(stderr, "tracesynth: note: train: %s\n", note);
+        /* --patience ended the run before its --iters: where, and the best kept */
+        long st_it, st_best, st_pat;
+        if (ts_train_stopped(&st_it, &st_best, &st_pat))
+            cli_say(stderr, "tracesynth: note: train: stopped early at iteration %ld: no better validation loss in %ld "
+                    "validation%s in a row (--patience); the model kept is iteration %ld's\n", st_it, st_pat,
+                    ts_plural((size_t)st_pat), st_best);
     }
     ts_mc_model_free(m);
     ts_mc_free(&d);

@@ -142,11 +142,8 @@ int ts_kv_double(const ts_kv *kv, const char *key, double def, double *out)
     return 0;
 }
 
-int ts_kv_check(const ts_kv *kv, const char *model, const char *kind, const char *const *known)
+static int kv_check(const ts_kv *kv, const char *model, const char *kind, const char *const *known)
 {
-    static const char *const none[] = {NULL};
-    if (!kv) return 0;
-    if (!known) known = none;
     if (!kind) kind = "the";
     /* a library caller's list: its count and arrays must agree */
     if (kv->n < 0 || (kv->n > 0 && (!kv->keys || !kv->values)))
@@ -187,6 +184,31 @@ int ts_kv_check(const ts_kv *kv, const char *model, const char *kind, const char
         return rc;
     }
     return 0;
+}
+
+int ts_kv_check(const ts_kv *kv, const char *model, const char *kind, const char *const *known)
+{
+    static const char *const none[] = {NULL};
+    if (!kv) return 0;
+    if (!known) known = none;
+    /* a model that trains with the shared loop (its list names --valid-every) takes each of
+     * the loop's options, those added after its list was written too */
+    size_t n = 0, nt = 0;
+    int loop = 0;
+    for (; known[n]; n++) loop |= !strcmp(known[n], "valid-every");
+    if (!loop) return kv_check(kv, model, kind, known);
+    while (ts_train_keys[nt]) nt++;
+    const char **all = ts_malloc((n + nt + 1) * sizeof *all);
+    memcpy(all, known, n * sizeof *all);
+    for (size_t t = 0; t < nt; t++) {
+        int has = 0;
+        for (size_t k = 0; k < n && !has; k++) has = !strcmp(all[k], ts_train_keys[t]);
+        if (!has) all[n++] = ts_train_keys[t];
+    }
+    all[n] = NULL;
+    int rc = kv_check(kv, model, kind, all);
+    free(all);
+    return rc;
 }
 
 /* fmt and ap formatted whole (malloc'd): a long value keeps the reason after it once the

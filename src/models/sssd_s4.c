@@ -908,6 +908,7 @@ static int model_generate(ts_model *base, size_t n, size_t L, const ts_run_opts 
         "  --valid-every N       validation MSE every N iterations (small 100, paper\n" \
         "                        500); the best model goes to the output file, a\n" \
         "                        resumable checkpoint to OUTPUT.ckpt (use with --resume)\n" \
+        TS_TRAIN_HELP_PATIENCE \
         "  --valid-n N           validation windows used (64)\n"
 #define SSSD_HELP_TRAIN_SSM \
         "  --train-ssm 0|1       also train S4's step sizes and state matrix (0: fixed,\n" \
@@ -993,6 +994,7 @@ const ts_model_ops ts_model_csdi_s4 = {
         "  --valid-every N       validation MSE every N iterations (100); the best model\n"
         "                        goes to the output file, a resumable checkpoint to\n"
         "                        OUTPUT.ckpt (use with --resume)\n"
+        TS_TRAIN_HELP_PATIENCE
         "  --valid-n N           validation windows used (64)\n"
         SSSD_HELP_TRAIN_SSM
         SSSD_HELP_RUN,

@@ -18,7 +18,8 @@
 #endif
 
 const char *const ts_train_keys[] = {
-    "lr", "schedule", "warmup", "weight-decay", "clip", "ema", "iters", "valid-every", "log-every", "budget", NULL,
+    "lr", "schedule", "warmup", "weight-decay", "clip", "ema", "iters", "valid-every", "log-every", "budget", "patience",
+    NULL,
 };
 
 static int get_long(const ts_kv *kv, const char *key, long def, long lo, long hi, long *out)
@@ -82,6 +83,7 @@ int ts_train_parse(ts_train_cfg *c, const ts_kv *kv, const ts_train_defaults *de
         return ts_opt_fail(NULL, "ema", "%g must be in [0, 1) (0: off)", c->ema);
     if (get_long(kv, "valid-every", def->valid_every, 1, 100000000, &c->valid_every)) return -1;
     if (get_long(kv, "log-every", 10, 1, 100000000, &c->log_every)) return -1;
+    if (get_long(kv, "patience", 0, 0, 100000000, &c->patience)) return -1;
     c->budget_s = 0;
     const char *bud = ts_kv_get(kv, "budget");
     int brc = bud ? ts_train_budget_parse(bud, &c->budget_s) : 0;
@@ -97,7 +99,8 @@ int ts_train_parse(ts_train_cfg *c, const ts_kv *kv, const ts_train_defaults *de
                    (ts_kv_get(kv, "clip") ? 0u : TS_TRAIN_DEFAULT_CLIP) |
                    (ts_kv_get(kv, "ema") ? 0u : TS_TRAIN_DEFAULT_EMA) |
                    (ts_kv_get(kv, "dropout") ? 0u : TS_TRAIN_DEFAULT_DROPOUT) |   /* a model's own, when it has one */
-                   (ts_kv_get(kv, "iters") ? 0u : TS_TRAIN_DEFAULT_ITERS);
+                   (ts_kv_get(kv, "iters") ? 0u : TS_TRAIN_DEFAULT_ITERS) |
+                   (ts_kv_get(kv, "patience") ? 0u : TS_TRAIN_DEFAULT_PATIENCE);
     return 0;
 }
 
@@ -117,6 +120,9 @@ typedef struct {
     /* the run's identity (section RUN, not STATE): its records in a log that other runs
      * append to are the ones after its start or resume records; 0 in checkpoints before it */
     uint64_t run;
+    /* the validations in a row since the best without a new best (section PATIENCE, not
+     * STATE), which --patience counts */
+    int64_t stale;
 } train_state;
 
 #define STATE_BYTES 72
@@ -407,6 +413,12 @@ static int ckpt_write(const char *path, const ts_train_net *net, const ts_train_
     ts_writer_begin(&w, "ITERS");
     ts_writer_put64(&w, (uint64_t)c->iters);
     ts_writer_end(&w);
+    /* --patience and the validations since the best without a new one, which a resume
+     * counts on from: it stops where the run would have */
+    ts_writer_begin(&w, "PATIENCE");
+    ts_writer_put64(&w, (uint64_t)c->patience);
+    ts_writer_put64(&w, (uint64_t)st->stale);
+    ts_writer_end(&w);
     if (rp->at >= 0) {   /* a re-planned run's schedule, which its resume goes on with */
         uint64_t pos;
         memcpy(&pos, &rp->pos, 8);
@@ -659,6 +671,23 @@ static int ckpt_read(const char *path, const ts_train_net *net, ts_train_cfg *cf
             goto done;
         }
         *run_iters = (long)iters;
+    }
+    if (ts_reader_has(&r, "PATIENCE", NULL)) {
+        unsigned char pb[16];
+        if (ts_reader_copy(&r, "PATIENCE", pb, sizeof pb)) goto done;
+        uint64_t pat = ts_le_get64(pb), stale = ts_le_get64(pb + 8);
+        /* validations without a new best come after the best's */
+        if (pat > 100000000 || stale > (uint64_t)st->iter || (stale && st->best_iter >= st->iter)) {
+            ts_fail("%s: section 'PATIENCE' is corrupt", path);
+            goto done;
+        }
+        if (cfg->defaulted & TS_TRAIN_DEFAULT_PATIENCE) cfg->patience = (long)pat;
+        st->stale = (int64_t)stale;
+    } else if (st->best_iter >= 0) {
+        /* checkpoints before it: the validations after the best's, every --valid-every
+         * iterations, and the checkpoint's own (a run's last, at its --iters) */
+        const int64_t ve = cfg->valid_every > 0 ? cfg->valid_every : 1;
+        st->stale = st->iter / ve - st->best_iter / ve + (st->iter % ve != 0 && st->iter > st->best_iter);
     }
     if (ts_reader_has(&r, "REPLAN", NULL)) {   /* a --budget run that re-planned */
         unsigned char rb[REPLAN_BYTES];
@@ -993,6 +1022,20 @@ static __thread struct {
     char with[320];   /* the last re-plan's resume_with, as given (not escaped) */
 } replans;
 
+/* the last run's early stop under --patience on this thread, for ts_train_stopped */
+static __thread struct {
+    int set;
+    long iter, best_iter, patience;
+} stopped;
+
+int ts_train_stopped(long *iter, long *best_iter, long *patience)
+{
+    if (iter) *iter = stopped.iter;
+    if (best_iter) *best_iter = stopped.best_iter;
+    if (patience) *patience = stopped.patience;
+    return stopped.set;
+}
+
 const char *ts_train_replan_with(void)
 {
     return replans.with;
@@ -1049,6 +1092,20 @@ static int warmup_unread(const ts_train_cfg *c, const char *from)
         return ts_fail("option --warmup: the run resumed from %s has a constant rate, which has no warm-up "
                        "(give --schedule warmup or cosine with it)", from);
     return ts_fail("option --warmup: only with --schedule warmup or cosine (a constant rate has no warm-up)");
+}
+
+/* --patience where no validation comes before the last one (--valid-every at or past
+ * --iters) could never stop the run early: -1 + error. A --budget's iterations are not
+ * known yet: taken. from: the checkpoint a resume took --patience from, or NULL */
+static int patience_unseen(const ts_train_cfg *c, const char *from)
+{
+    if (c->patience <= 0 || c->budget_s > 0 || c->valid_every < c->iters) return 0;
+    char whose[600] = "";
+    if (from && (c->defaulted & TS_TRAIN_DEFAULT_PATIENCE))
+        snprintf(whose, sizeof whose, " (that of the run resumed from %s)", from);
+    return ts_fail("option --patience: %ld%s with no validation before the last (--valid-every %ld, --iters %ld) "
+                   "could never stop the run early: give a --valid-every below --iters, or --patience 0",
+                   c->patience, whose, c->valid_every, c->iters);
 }
 
 /* ---- a time budget ---- */
@@ -1472,6 +1529,7 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
     const size_t np = net->n;
     memset(&last_run, 0, sizeof last_run);   /* a failed run leaves no note of an earlier one */
     memset(&replans, 0, sizeof replans);
+    memset(&stopped, 0, sizeof stopped);
     resume_note[0] = 0;
     int rank, nranks;
     ts_train_world(&rank, &nranks);
@@ -1486,7 +1544,7 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
         cw.progress = 0;
     }
     const ts_train_cfg *c = &cw;
-    if (!c->resume && warmup_unread(c, NULL)) return -1;
+    if (!c->resume && (warmup_unread(c, NULL) || patience_unseen(c, NULL))) return -1;
     /* a budget sets --iters from a time a resume cannot know again: refused with it,
      * before the log is cut, naming the iterations of a re-planned checkpoint */
     if (c->budget_s > 0 && c->resume && !the_hook) {
@@ -1593,7 +1651,7 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
             snprintf(resume_note, sizeof resume_note, "%s: the checkpoint holds no count of its run's iterations "
                      "(written before checkpoints kept one), nor does a log's start record of its run: the resume "
                      "went on to %ld, the model's default; --iters N resumes it to N", c->resume, c->iters);
-        if (ok && warmup_unread(c, c->resume)) ok = 0;
+        if (ok && (warmup_unread(c, c->resume) || patience_unseen(c, c->resume))) ok = 0;
         if (ok) {
             memcpy(rng.s, st.rng, sizeof rng.s);
             rng.has_gauss = st.has_gauss;
@@ -1656,12 +1714,15 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
     if (c->weight_decay > 0) snprintf(optim_json, sizeof optim_json, ",\"weight_decay\":%g", c->weight_decay);
     if (c->clip > 0)
         snprintf(optim_json + strlen(optim_json), sizeof optim_json - strlen(optim_json), ",\"clip\":%g", c->clip);
+    /* and --patience, where on (a resume's: given, or its checkpoint's) */
+    char pat_json[48] = "";
+    if (c->patience > 0) snprintf(pat_json, sizeof pat_json, ",\"patience\":%ld", c->patience);
     /* a record that cannot be written (disk full) stops the run: the log would be
      * missing lines, or hold a broken one */
     if (ok && c->log_path && !c->resume &&
         ts_train_log(c->log_path, "\"event\":\"start\",\"model\":\"%s\",\"run\":\"%016" PRIx64 "\",\"schedule\":\"%s\","
-                     "\"warmup\":%ld%s,\"iters\":%ld%s%s%s%s", net->name, st.run, ts_lr_name(c->lr.kind),
-                     c->lr.warmup, optim_json, c->iters, budget, ema_json, c->start_log ? "," : "",
+                     "\"warmup\":%ld%s,\"iters\":%ld%s%s%s%s%s", net->name, st.run, ts_lr_name(c->lr.kind),
+                     c->lr.warmup, optim_json, c->iters, budget, ema_json, pat_json, c->start_log ? "," : "",
                      c->start_log ? c->start_log : "") != 0)
         ok = 0;
     if (ok && c->log_path && c->resume) {
@@ -1674,9 +1735,9 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
             snprintf(rp_json, sizeof rp_json, ",\"replan_iter\":%lld,\"replan_iters\":%ld", (long long)rp.at,
                      rp_iters);
         ok = ts_train_log(c->log_path, "\"event\":\"resume\",\"run\":\"%016" PRIx64 "\",\"from\":\"%s\",\"iter\":%lld,\"iters\":%ld,"
-                          "\"lr\":%g,\"schedule\":\"%s\",\"warmup\":%ld%s%s%s%s,\"best_valid_loss\":%.6g", st.run,
+                          "\"lr\":%g,\"schedule\":\"%s\",\"warmup\":%ld%s%s%s%s%s,\"best_valid_loss\":%.6g", st.run,
                           from, (long long)st.iter, c->iters, c->lr.lr, ts_lr_name(c->lr.kind), c->lr.warmup,
-                          optim_json, ema_json, drop_json, rp_json, st.best) == 0;
+                          optim_json, ema_json, drop_json, rp_json, pat_json, st.best) == 0;
         free(from);
     }
     if (!all_ok(ok, nranks, net->name)) goto done;
@@ -1713,7 +1774,10 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
     int has_sum = written && ckpt_peek(c->resume, "OUTSUM", sb4, sizeof sb4);
     if (has_sum) out_sum = ts_le_get32(sb4);
     int kept_is = !has_sum ? -1 : file_sum(c->out_path, &now_sum) && now_sum == out_sum;
-    for (long it = (long)st.iter; it < c->iters; it++) {
+    /* --patience's validations without a new best reached: the run ends at its last
+     * validation (already, for a resume of a run that stopped early) */
+    int stop = c->patience > 0 && st.stale >= c->patience;
+    for (long it = (long)st.iter; it < c->iters && !stop; it++) {
         kept = written ? c->out_path : NULL;
         float loss = 0;
         double gn = 0, lr = lr_of(c, &rp, it);
@@ -1809,6 +1873,7 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
             last_vl = vl;
             last_vi = done_it;
             int improved = vl < st.best;
+            st.stale = improved ? 0 : st.stale + 1;
             ok = 1;
             if (improved) {
                 st.best = vl;
@@ -1837,13 +1902,29 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
             if (ok && ckpt && ckpt_write(ckpt, net, c, &adam, best, ema, &st, &rp, has_sum ? &out_sum : NULL) != 0)
                 ok = 0;
             if (!all_ok(ok, nranks, net->name)) { ts_progress_end(&prog); goto done; }
+            stop = c->patience > 0 && st.stale >= c->patience;   /* every rank alike: rank 0's loss */
         }
     }
     ts_progress_end(&prog);
     if (st.best_iter >= 0) memcpy(net->params, best, np * sizeof(float));
-    ok = ts_train_log(c->log_path, "\"event\":\"end\",\"iter\":%lld,\"best_valid_loss\":%.6g,\"best_iter\":%lld",
-                      (long long)c->iters, st.best, (long long)st.best_iter) == 0;   /* a resume past it is refused */
+    /* stopped before its last iteration: the records after the checkpoint's validation
+     * record, which a resume from it cuts and writes again */
+    const long end_iter = stop ? (long)st.iter : c->iters;
+    const int early = stop && end_iter < c->iters;
+    ok = 1;
+    if (early)
+        ok = ts_train_log(c->log_path, "\"event\":\"early_stop\",\"iter\":%ld,\"iters\":%ld,\"best_iter\":%lld,"
+                          "\"best_valid_loss\":%.6g,\"patience\":%ld", end_iter, c->iters, (long long)st.best_iter,
+                          st.best, c->patience) == 0;
+    ok = ok && ts_train_log(c->log_path, "\"event\":\"end\",\"iter\":%ld,\"best_valid_loss\":%.6g,\"best_iter\":%lld",
+                            end_iter, st.best, (long long)st.best_iter) == 0;   /* a resume past it is refused */
     if (!all_ok(ok, nranks, net->name)) goto done;
+    if (early) {
+        stopped.set = 1;
+        stopped.iter = end_iter;
+        stopped.best_iter = (long)st.best_iter;
+        stopped.patience = c->patience;
+    }
     if (last_vi >= 0 && st.best_iter >= 0) {
         last_run.set = 1;
         snprintf(last_run.name, sizeof last_run.name, "%s", net->name);
