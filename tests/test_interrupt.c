@@ -165,6 +165,29 @@ static int in_child(void (*fn)(const char *), const char *arg)
     return st;
 }
 
+/* in_child, the child killed (SIGKILL) after secs: a handler that does not end fails the
+ * test, not hangs it (the handler blocks every other signal) */
+static int in_child_for(void (*fn)(const char *), const char *arg, int secs)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) return -1;
+    if (pid == 0) {
+        signal(SIGINT, SIG_DFL);
+        fn(arg);
+        _exit(0);
+    }
+    int st;
+    for (int i = 0; i < secs * 100; i++) {
+        const pid_t w = waitpid(pid, &st, WNOHANG);
+        if (w == pid) return st;
+        if (w < 0) return -1;
+        usleep(10000);
+    }
+    kill(pid, SIGKILL);
+    return waitpid(pid, &st, 0) == pid ? st : -1;
+}
+
 static void commit_one(const char *path)
 {
     ts_outfile o;
@@ -256,6 +279,55 @@ static void stage_work_interrupted(void)
     CHECK_MSG(WIFSIGNALED(st) && WTERMSIG(st) == SIGINT, "child status 0x%x", st);
     CHECK_MSG(count_dir(dir) == 0, "%d entries in %s (a stage left behind)", count_dir(dir), dir);
     ts_remove_tree(dir);
+}
+
+/* a stage holding a folder deep_levels folders down (the deepest a commit syncs: 256 below
+ * the stage), a file at the bottom and one beside each folder, then Ctrl-C (deep_abort 0)
+ * or an abort (1) */
+static int deep_levels, deep_abort;
+
+static void deep_stage_work(const char *dir)
+{
+    ts_stage s;
+    if (ts_stage_open(&s, dir) != 0) _exit(3);
+    char p[2048];
+    int n = snprintf(p, sizeof p, "%s", s.stage);
+    for (int i = 0; i < deep_levels; i++) {
+        snprintf(p + n, sizeof p - (size_t)n, "/f");
+        write_text(p, "half\n");
+        n += snprintf(p + n, sizeof p - (size_t)n, "/d");
+        if ((size_t)n >= sizeof p - 16 || mkdir(p, 0755) != 0) _exit(4);
+    }
+    snprintf(p + n, sizeof p - (size_t)n, "/metadata");
+    write_text(p, "half\n");
+    if (deep_abort) {
+        ts_stage_abort(&s);
+        _exit(0);
+    }
+    raise(SIGINT);
+    _exit(6);
+}
+
+/* a stage with folders 40 and 256 deep in it goes whole, with the signal and by an abort
+ * (the signal's removal once stopped 32 folders down and left the rest beside the output) */
+static void deep_stage_goes_with_the_signal(void)
+{
+    static const int levels[] = {40, 256};
+    for (int a = 0; a < 2; a++)
+        for (int k = 0; k < 2; k++) {
+            const char *dir = scratch_dir();
+            REQUIRE(dir);
+            deep_levels = levels[k];
+            deep_abort = a;
+            int st = in_child_for(deep_stage_work, dir, 60);
+            if (a)
+                CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%d deep, abort: child status 0x%x", levels[k], st);
+            else
+                CHECK_MSG(WIFSIGNALED(st) && WTERMSIG(st) == SIGINT, "%d deep: child status 0x%x", levels[k], st);
+            CHECK_MSG(count_dir(dir) == 0, "%d deep, %s: %d entries in %s (a stage left behind)", levels[k],
+                      a ? "abort" : "signal", count_dir(dir), dir);
+            ts_remove_tree(dir);
+        }
 }
 
 /* a temporary directory (the CTF reader's copies, bench fill's traces) with a file and a
@@ -2351,6 +2423,7 @@ TEST_MAIN("interrupt", {
     RUN(out_commit_interrupted);
     RUN(stage_commit_interrupted);
     RUN(stage_work_interrupted);
+    RUN(deep_stage_goes_with_the_signal);
     RUN(temp_dir_interrupted);
     RUN(made_then_interrupted);
     RUN(made_folders_go_with_the_signal);

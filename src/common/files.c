@@ -77,30 +77,64 @@ static unsigned char sig_caught[NHELD];
 
 void ts_stage_worker(pid_t pid) { live_worker = pid; }
 
-/* name in dfd, a file or a directory with everything in it, with system calls alone */
-static void remove_at(int dfd, const char *name, int depth)
+/* The deepest a set's commit syncs a staged folder, below the name in the stage (see
+ * sync_tree): each level holds two descriptors there, 512 in all within the usual 1024 */
+#define SYNC_DEPTH 256
+/* levels remove_at goes down, the top one (a stage) first: all a commit could place */
+#define REMOVE_DEPTH (SYNC_DEPTH + 1)
+
+/* name in dfd, a file or a directory with everything in it, with system calls alone. It
+ * runs in the handler, on whatever stack the thread has left, so it goes down without
+ * recursion and in a few kilobytes: one descriptor held per level (257 at most), a folder
+ * below REMOVE_DEPTH levels removed only while empty. */
+static void remove_at(int dfd, const char *name)
 {
-    if (unlinkat(dfd, name, 0) == 0 || errno != EISDIR || depth > 32) return;
-    int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd >= 0) {
-        /* read again from the start until nothing is left: entries go while they are read */
-        char buf[2048] __attribute__((aligned(8)));
-        for (int pass = 0, more = 1; more && pass < 64; pass++) {
-            more = 0;
-            lseek(fd, 0, SEEK_SET);
-            long n;
-            while ((n = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0)
-                for (long off = 0; off < n;) {
-                    struct { uint64_t ino; int64_t off; unsigned short reclen; unsigned char type; char name[]; } *e =
-                        (void *)(buf + off);
-                    if (strcmp(e->name, ".") && strcmp(e->name, "..")) {
-                        remove_at(fd, e->name, depth + 1);
-                        more = 1;
-                    }
-                    off += e->reclen;
+    if (unlinkat(dfd, name, 0) == 0 || errno != EISDIR) return;
+    int fd[REMOVE_DEPTH];
+    off_t at[REMOVE_DEPTH];   /* where a level's listing goes on: past the folder gone into */
+    /* passes over a level, and whether anything went in the current one (more) or at all */
+    unsigned char pass[REMOVE_DEPTH], more[REMOVE_DEPTH], gone[REMOVE_DEPTH];
+    char buf[2048] __attribute__((aligned(8)));
+    int k = 0;
+    if ((fd[0] = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) return;
+    at[0] = 0, pass[0] = more[0] = gone[0] = 0;
+    while (k >= 0) {
+        /* level k's listing from at[k]: files and empty folders removed, the first other
+         * folder gone into */
+        int down = -1;
+        long n = 0;
+        lseek(fd[k], at[k], SEEK_SET);
+        while (down < 0 && (n = syscall(SYS_getdents64, fd[k], buf, sizeof buf)) > 0)
+            for (long off = 0; off < n && down < 0;) {
+                struct { uint64_t ino; int64_t off; unsigned short reclen; unsigned char type; char name[]; } *e =
+                    (void *)(buf + off);
+                off += e->reclen;
+                if (!strcmp(e->name, ".") || !strcmp(e->name, "..")) continue;
+                if (unlinkat(fd[k], e->name, 0) == 0 ||
+                    (errno == EISDIR && unlinkat(fd[k], e->name, AT_REMOVEDIR) == 0)) {
+                    more[k] = gone[k] = 1;
+                    continue;
                 }
+                if (errno != ENOTEMPTY && errno != EEXIST) continue;   /* one that cannot go stays */
+                if (k + 1 < REMOVE_DEPTH &&
+                    (down = openat(fd[k], e->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) >= 0)
+                    at[k] = e->off;
+            }
+        if (down >= 0) {
+            k++;
+            fd[k] = down, at[k] = 0, pass[k] = more[k] = gone[k] = 0;
+            continue;
         }
-        close(fd);
+        /* the listing's end: read again from the start while entries went in this pass (the
+         * ones after them may have been passed over), else the folder is as empty as it gets */
+        if (more[k] && ++pass[k] < 64) {
+            at[k] = 0, more[k] = 0;
+            continue;
+        }
+        close(fd[k]);
+        /* a folder emptied here is removed by its level's next pass, one that was not is
+         * not gone into again */
+        if (--k >= 0 && gone[k + 1]) more[k] = gone[k] = 1;
     }
     unlinkat(dfd, name, AT_REMOVEDIR);
 }
@@ -146,7 +180,7 @@ static void out_handler(int sig)
         const pid_t w = live_worker;
         if (w > 0 && kill(w, SIGKILL) == 0) waitpid(w, NULL, 0);
         for (int i = 0; i < MAX_LIVE; i++)
-            if (live[i] && !live_dir[i]) remove_at(AT_FDCWD, live[i], 0);
+            if (live[i] && !live_dir[i]) remove_at(AT_FDCWD, live[i]);
         /* then the folders made for them, emptied by that */
         for (int i = 0; i < MAX_LIVE; i++)
             if (live[i] && live_dir[i]) rmdir_chain(live_dir[i], live[i]);
@@ -1472,8 +1506,8 @@ void ts_stage_abort(ts_stage *s)
  * folder synced after the rename would make their names durable before their data: a
  * power loss then left empty streams where the old trace was. A file or folder that cannot
  * be looked at (fstatat), opened or listed to be synced fails, as one that cannot be synced
- * does (before any record); what holds no data of its own (a link, a FIFO, a device) is not synced */
-#define SYNC_DEPTH 256   /* folders: each level holds two descriptors, 512 in all within the usual 1024 */
+ * does (before any record); what holds no data of its own (a link, a FIFO, a device) is not synced;
+ * folders SYNC_DEPTH deep at most (see remove_at, which removes as deep) */
 
 static int sync_tree(int dfd, const char *name, const char *path, int depth)
 {
