@@ -551,8 +551,17 @@ static void gen_errors(void)
     ts_gen_metrics g;
     CHECK(ts_eval_generate(&A, &B, NULL, &g) == -1);
     CHECK(strstr(ts_error(), "synthetic: window 0, position 1") != NULL);
-    CHECK(ts_eval_generate(&A, &one, NULL, &g) == -1);
-    CHECK(strstr(ts_error(), "at least 2") != NULL);
+    /* windows of 1 event hold no pair: bigram JS (and D_trans for S's) not measured, the rest is */
+    CHECK_MSG(ts_eval_generate(&A, &one, &A, &g) == 0, "%s", ts_error());
+    CHECK(!g.has_bigram && g.has_train && !g.has_d_trans);
+    CHECK_NEAR(g.js_unigram, 0, 1e-12);
+    CHECK_NEAR(g.coverage_real, 1, 1e-12);
+    CHECK_NEAR(g.memorized, 1, 1e-12);
+    CHECK_NEAR(g.lcs_max, 1, 0);
+    CHECK_MSG(ts_eval_generate(&one, &A, &A, &g) == 0, "%s", ts_error());
+    CHECK(!g.has_bigram && g.has_d_trans);
+    CHECK_NEAR(g.d_trans, 0, 1e-12);
+    CHECK_MSG(ts_eval_generate(&A, &A, NULL, &g) == 0 && g.has_bigram && !g.has_d_trans, "%s", ts_error());
     CHECK(ts_eval_generate(&none, &A, NULL, &g) == -1);
     CHECK(strstr(ts_error(), "real: no events") != NULL);
 }

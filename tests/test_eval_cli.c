@@ -827,30 +827,51 @@ static void generate_window_file_multichannel_real(void)
     }
 }
 
-/* windows of one event have no adjacent pair: the error names the file (and the part of
- * a multi-channel real trace) whose windows they are */
+/* windows of one event have no adjacent pair: what needs pairs prints null (- in the
+ * table, aligned with the other rows), the rest is measured; once refused whole */
 static void generate_windows_of_one(void)
 {
-    char args[2048], err[512];
+    char args[2048], out[8192];
     write_text(at("s1.txt"), "1\n2\n3\n");
-    snprintf(args, sizeof args, "eval --real %s --synthetic %s", at("real.txt"), at("s1.txt"));
-    CHECK(run_cli(args, err, sizeof err) == 1);
-    CHECK_MSG(strstr(err, "s1.txt: windows of 1 event") != NULL, "%s", err);
-    snprintf(args, sizeof args, "eval --real %s --synthetic %s", at("s1.txt"), at("real.txt"));
-    CHECK(run_cli(args, err, sizeof err) == 1);
-    CHECK_MSG(strstr(err, "s1.txt: windows of 1 event") != NULL, "%s", err);
+    /* windows of 1 event hold no pair: bigram JS (and D_trans, for S's) null, the rest measured */
+    for (int swap = 0; swap < 2; swap++) {
+        const char *r = at(swap ? "s1.txt" : "real.txt"), *s = at(swap ? "real.txt" : "s1.txt");
+        snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s --json", r, s, at("real.txt"));
+        CHECK_MSG(run_stdout(args, out, sizeof out) == 0, "%s: %s", args, out);
+        CHECK_MSG(strstr(out, "\"js_bigram\": null"), "%s", out);
+        CHECK_MSG(!isnan(json_get(out, "js_unigram")) && !isnan(json_get(out, "coverage_real")) &&
+                      !isnan(json_get(out, "memorized")) && !isnan(json_get(out, "lcs_max")),
+                  "%s", out);
+        CHECK_MSG(swap ? !isnan(json_get(out, "d_trans")) : !!strstr(out, "\"d_trans\": null"), "%d: %s", swap, out);
+        CHECK_MSG(!strstr(out, "nan"), "%s", out);
+        /* the table: the row said absent, its "-" where the other rows' numbers end */
+        snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s", r, s, at("real.txt"));
+        CHECK_MSG(run_stdout(args, out, sizeof out) == 0, "%s: %s", args, out);
+        const char *uni = strstr(out, "  JS unigram "), *bi = strstr(out, "  JS bigram "),
+                   *tr = strstr(out, "  D_trans ");
+        REQUIRE(uni && bi && tr);
+        const size_t end = (size_t)(strstr(uni, "   bits") - uni);
+        CHECK_MSG(!strncmp(bi + end - 4, "   -   no pairs", 15), "%s", out);
+        CHECK_MSG(swap ? tr[end - 1] != '-' : !strncmp(tr + end - 4, "   -   no pairs", 15), "%s", out);
+        CHECK_MSG(!strstr(out, "nan"), "%s", out);
+    }
     /* multi-channel: --length 1, and a valid part [8, 9) of one event */
     ts_mc m;
     mc_cycle_trace(12, 1, &m);
     int saved = ts_mc_save(at("mc12"), &m);
     ts_mc_free(&m);
     REQUIRE(saved == 0);
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --length 1 --json", at("mc12"), at("mc12"));
+    CHECK_MSG(run_stdout(args, out, sizeof out) == 0, "%s: %s", args, out);
+    CHECK_MSG(strstr(out, "\"js_bigram\": null") && !isnan(json_get(out, "js_event_cpu")) &&
+                  !isnan(json_get(out, "memorized")),
+              "%s", out);
+    snprintf(args, sizeof args, "eval --real %s --real-part valid --synthetic %s --json", at("mc12"), at("mc12"));
+    CHECK_MSG(run_stdout(args, out, sizeof out) == 0, "%s: %s", args, out);
+    CHECK_MSG(strstr(out, "\"js_bigram\": null"), "%s", out);
     snprintf(args, sizeof args, "eval --real %s --synthetic %s --length 1", at("mc12"), at("mc12"));
-    CHECK(run_cli(args, err, sizeof err) == 1);
-    CHECK_MSG(strstr(err, "mc12: windows of 1 event") != NULL, "%s", err);
-    snprintf(args, sizeof args, "eval --real %s --real-part valid --synthetic %s", at("mc12"), at("mc12"));
-    CHECK(run_cli(args, err, sizeof err) == 1);
-    CHECK_MSG(strstr(err, "mc12: its valid part: windows of 1 event") != NULL, "%s", err);
+    CHECK_MSG(run_stdout(args, out, sizeof out) == 0, "%s: %s", args, out);
+    CHECK_MSG(!strstr(out, "JS bigram") && strstr(out, "JS event x cpu") && !strstr(out, "nan"), "%s", out);
 }
 
 /* the real and training windows are data, not a model's output: a float32 value in them
@@ -941,8 +962,10 @@ static void channels_note_not_before_error(void)
     snprintf(args, sizeof args, "eval --real %s --synthetic %s", at("mcunk-r"), at("mcunk-s"));
     CHECK_MSG(run_cli(args, err, sizeof err) == 0 && strstr(err, "tracesynth: note: eval: 10 synthetic values have names"),
               "%s", err);
-    snprintf(args, sizeof args, "eval --real %s --synthetic %s --length 1", at("mcunk-r"), at("mcunk-s"));
-    CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "windows of 1 event") && !strstr(err, "note:"),
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --real-part train --downstream 2", at("mcunk-r"),
+             at("mcunk-s"));
+    CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "--downstream scores on held-out events") &&
+                  !strstr(err, "note:"),
               "%s", err);
 }
 

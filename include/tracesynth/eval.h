@@ -52,11 +52,14 @@ int ts_eval_impute_arch(const ts_windows *orig, const uint8_t *mask, const ts_wi
 /* generation fidelity and memorization */
 typedef struct {
     double js_unigram, js_bigram;          /* base 2, [0, 1] */
+    int    has_bigram;                     /* js_bigram measured: R's and S's windows hold pairs
+                                              (0: windows of 1 event, js_bigram 0) */
     double kl_unigram;                     /* KL(real || synthetic) in bits, add-one smoothing
                                               over the event types seen in either */
     double coverage_real;                  /* share of real event types seen in synthetic */
     double coverage_synth;                 /* share of synthetic event types seen in real */
     int    has_train;
+    int    has_d_trans;                    /* d_trans measured: with train, S's windows hold pairs */
     double d_trans;                        /* share of synthetic adjacent pairs absent from train */
     double memorized;                      /* share of synthetic windows verbatim in train
                                               (a contiguous run inside one train window) */
@@ -65,7 +68,8 @@ typedef struct {
 } ts_gen_metrics;
 
 /* train may be NULL (no D_trans / memorization); a contiguous stream is one window of length n.
- * IDs in [0, INT32_MAX).
+ * IDs in [0, INT32_MAX). Windows of 1 event hold no pair: what needs pairs is not measured
+ * (has_bigram, has_d_trans 0), the rest is.
  * Adjacent pairs and common substrings never cross a window boundary. */
 int ts_eval_generate(const ts_windows *real, const ts_windows *synth, const ts_windows *train,
                      ts_gen_metrics *out);

@@ -50,7 +50,8 @@ static const char about_text[] =
     "Generation (section 3): synthetic windows S against real windows R:\n"
     "  JS unigram/bigram  Jensen-Shannon divergence of event / adjacent-pair\n"
     "                     distributions, base 2, in [0, 1]; pairs are counted inside\n"
-    "                     windows only\n"
+    "                     windows only (windows of 1 event hold none: bigram JS and\n"
+    "                     D_trans are then not measured, null in --json)\n"
     "  KL unigram         KL(real || synthetic) in bits, add-one smoothed over the\n"
     "                     event types seen in either\n"
     "  coverage           share of real event types seen in S, and of S's types seen\n"
@@ -761,11 +762,11 @@ static int eval_generate(const eval_args *a)
         printf("\"real_windows\": %zu, \"real_length\": %zu, \"synthetic_windows\": %zu, \"synthetic_length\": %zu, ",
                R.n, R.len, S.n, S.len);
         json_num("js_unigram", 1, g.js_unigram, 0);
-        json_num("js_bigram", 1, g.js_bigram, 0);
+        json_num("js_bigram", g.has_bigram, g.js_bigram, 0);
         json_num("kl_unigram", 1, g.kl_unigram, 0);
         json_num("coverage_real", 1, g.coverage_real, 0);
         json_num("coverage_synth", 1, g.coverage_synth, 0);
-        json_num("d_trans", t, g.d_trans, 0);
+        json_num("d_trans", t && g.has_d_trans, g.d_trans, 0);
         json_num("memorized", t, g.memorized, 0);
         json_num("lcs_mean", t, g.lcs_mean, 0);
         json_num("lcs_median", t, g.lcs_median, 0);
@@ -795,12 +796,15 @@ static int eval_generate(const eval_args *a)
                    rec ? " records it" : "", all);
         else if (t) describe("train", &T);
         printf("  %-19s %8.4f   bits, in [0, 1]\n", "JS unigram", g.js_unigram);
-        printf("  %-19s %8.4f   bits, pairs inside windows\n", "JS bigram", g.js_bigram);
+        if (g.has_bigram) printf("  %-19s %8.4f   bits, pairs inside windows\n", "JS bigram", g.js_bigram);
+        else printf("  %-19s %8s   no pairs: windows of 1 event\n", "JS bigram", "-");
         printf("  %-19s %8.4f   bits, KL(real || synthetic), add-one\n", "KL unigram", g.kl_unigram);
         printf("  %-19s %8.4f   real event types seen in synthetic\n", "coverage real", g.coverage_real);
         printf("  %-19s %8.4f   synthetic event types seen in real\n", "coverage synthetic", g.coverage_synth);
         if (t) {
-            printf("  %-19s %8.4f   synthetic pairs never adjacent in train\n", "D_trans", g.d_trans);
+            if (g.has_d_trans)
+                printf("  %-19s %8.4f   synthetic pairs never adjacent in train\n", "D_trans", g.d_trans);
+            else printf("  %-19s %8s   no pairs: synthetic windows of 1 event\n", "D_trans", "-");
             printf("  %-19s %8.4f   synthetic windows verbatim in train\n", "memorized", g.memorized);
             printf("  %-19s %8.1f   median %.1f, p90 %.1f, max %.0f events\n", "LCS with train mean",
                    g.lcs_mean, g.lcs_median, g.lcs_p90, g.lcs_max);

@@ -197,7 +197,7 @@ int eval_channels(const char *real, const char *synthetic, const char *constrain
         num(key, f.js[c], json, &first, what);
     }
     if (json) printf("}, "), first = 1;
-    numk("JS bigram", "js_bigram", g.js_bigram, json, &first, "bits, event pairs inside windows");
+    numk("JS bigram", "js_bigram", g.has_bigram ? g.js_bigram : -1, json, &first, "bits, event pairs inside windows");
     numk("W1 dt", "w1_dt", f.w1_dt, json, &first, "log(1 + ns), Wasserstein-1 of dt");
     numk("JS event x cpu", "js_event_cpu", f.js_event_cpu, json, &first, "bits, joint");
     numk("JS event x ret", "js_event_ret", f.js_event_ret, json, &first, "bits, joint");

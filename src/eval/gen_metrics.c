@@ -323,9 +323,6 @@ int ts_eval_generate(const ts_windows *real, const ts_windows *synth, const ts_w
     if (check_windows(real, "real") || check_windows(synth, "synthetic") ||
         (train && check_windows(train, "train")))
         return -1;
-    if (real->len < 2 || synth->len < 2)
-        return ts_fail("%s: windows of 1 event: bigram metrics need at least 2",
-                       real->len < 2 ? "real" : "synthetic");
 
     size_t nr, ns;
     uint64_t *kr = sorted_keys(real, 1, &nr), *ks = sorted_keys(synth, 1, &ns);
@@ -337,12 +334,16 @@ int ts_eval_generate(const ts_windows *real, const ts_windows *synth, const ts_w
     out->coverage_synth = (double)d.types_both / d.types_b;
     free(kr);
     free(ks);
-    kr = sorted_keys(real, 2, &nr);
-    ks = sorted_keys(synth, 2, &ns);
-    compare_dists(kr, nr, ks, ns, &d);
-    out->js_bigram = d.js;
-    free(kr);
-    free(ks);
+    /* windows of 1 event hold no pair: no bigram distribution to compare */
+    out->has_bigram = real->len >= 2 && synth->len >= 2;
+    if (out->has_bigram) {
+        kr = sorted_keys(real, 2, &nr);
+        ks = sorted_keys(synth, 2, &ns);
+        compare_dists(kr, nr, ks, ns, &d);
+        out->js_bigram = d.js;
+        free(kr);
+        free(ks);
+    }
 
     if (!train) return 0;
     sam a;
@@ -360,7 +361,8 @@ int ts_eval_generate(const ts_windows *real, const ts_windows *synth, const ts_w
     double sum = 0;
     for (size_t w = 0; w < synth->n; w++) sum += (double)lcs[w];
     out->has_train = 1;
-    out->d_trans = (double)unseen / ((double)synth->n * (double)(L - 1));
+    out->has_d_trans = L >= 2;
+    if (L >= 2) out->d_trans = (double)unseen / ((double)synth->n * (double)(L - 1));
     out->memorized = (double)verbatim / synth->n;
     out->lcs_mean = sum / synth->n;
     out->lcs_median = quantile(lcs, synth->n, 0.5);

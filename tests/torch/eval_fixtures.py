@@ -29,15 +29,15 @@ and of `tracesynth eval --help`, not from the C code:
                (a bound only for a type with no other event), yet the event counts in D_time's
                share
 
-A metric whose channels are absent is -1; D_trans without a pair is -1.
+A metric whose channels are absent is -1; D_trans without a pair is -1, and so is bigram JS
+where the real or the synthetic windows hold no pair (windows of 1 event).
 
 Writes tests/fixtures/eval_metrics.bin in the format of tests/torch_fixture.h (magic
 b"TSFX0001", u32 count, then per array: u32 name length, name, u32 ndim, u32 dims, float32
 data). Per case K: K.lens (real window length, synthetic window length, training window
 length; 0: one sequence), K.{real,synth,train}.{event,dt,comm,ret,tid,cpu} (an absent array:
 an absent channel), K.{real,synth,train}.card (comm and ret vocabulary sizes), K.expect (the
-values in the order of NAMES below), and K.gen_refused where ts_eval_generate must refuse
-the traces (a synthetic window of one event has no pair).
+values in the order of NAMES below).
 
 Run from the repository root:  /usr/bin/python3 tests/torch/eval_fixtures.py
 """
@@ -155,13 +155,14 @@ def event_metrics(rw, sw, tw, cr, cs):
     """the event metrics of windows rw (real), sw (synthetic), tw (training)"""
     out = {"js_unigram": js(cr, cs)}
     bigr = lambda ws: counts((w[i], w[i + 1]) for w in ws for i in range(len(w) - 1))
-    out["js_bigram"] = js(bigr(rw), bigr(sw))
+    pairs = min(len(w) for w in rw) >= 2 and min(len(w) for w in sw) >= 2
+    out["js_bigram"] = js(bigr(rw), bigr(sw)) if pairs else -1.0
     out["kl_unigram"] = kl_add_one(cr, cs)
     out["coverage_real"] = len(set(cr) & set(cs)) / len(cr)
     out["coverage_synth"] = len(set(cr) & set(cs)) / len(cs)
     tpairs = set((w[i], w[i + 1]) for w in tw for i in range(len(w) - 1))
     sp = [(w[i], w[i + 1]) for w in sw for i in range(len(w) - 1)]
-    out["gen_d_trans"] = sum(p not in tpairs for p in sp) / len(sp)
+    out["gen_d_trans"] = sum(p not in tpairs for p in sp) / len(sp) if sp else -1.0
     lc = np.array([max(lcs(w, t) for t in tw) for w in sw], np.float64)
     out["memorized_events"] = float(np.mean(lc == np.array([len(w) for w in sw])))
     out["lcs_mean"] = float(lc.mean())
@@ -192,11 +193,7 @@ def metrics(R, S, T, rlen, L, tlen):
     sw = [S["event"][s:e] for s, e in windows(ns, L)]
     tw = [T["event"][s:e] for s, e in windows(nt, tlen)]
     cr, cs = counts(R["event"]), counts(S["event"])
-    out["refused"] = min(len(w) for w in rw + sw) < 2   # a window without a pair
-    if out["refused"]:
-        out.update({k: -1.0 for k in NAMES[10:21]})
-    else:
-        out.update(event_metrics(rw, sw, tw, cr, cs))
+    out.update(event_metrics(rw, sw, tw, cr, cs))
 
     # memorization on every channel both carry, dt bit for bit
     chs = [c for c in ("event", "dt") + CHANNELS[1:] if has(T, c) and has(S, c)]
@@ -308,7 +305,7 @@ def cases():
     R = draw(rng, 20, [0, 1, 2])
     out.append(("identical", R, sub(R, 0, 20), sub(R, 0, 20), 0, 0, 0))
 
-    # a synthetic trace of one event: no pair (D_trans -1; the event metrics refused)
+    # a synthetic trace of one event: no pair (D_trans and bigram JS -1; the rest measured)
     rng = np.random.default_rng(4)
     R = draw(rng, 10, [0, 1])
     S = sub(draw(rng, 3, [1]), 1, 2)
@@ -363,8 +360,6 @@ def main():
                 if k in m:
                     arrays.append(("%s.%s.%s" % (name, tag, k), np.asarray(m[k], np.float32)))
         v = metrics(R, S, T, rlen, L, tlen)
-        if v["refused"]:
-            arrays.append((name + ".gen_refused", np.ones(1, np.float32)))
         arrays.append((name + ".expect", np.array([v[k] for k in NAMES], np.float32)))
         print("%-12s " % name + " ".join("%s=%.6g" % (k, v[k]) for k in NAMES))
     write_fixture(OUT, arrays)
