@@ -58,6 +58,7 @@ static int pause_fd = -1;
 /* a rename out of a stage that fails: -1 each (a folder that may not be written), -N each
  * from the Nth from now on, N > 0 the Nth from now (a commit that fails half way); 0 none */
 static int renames_refused, refused_seen;
+static char sweep_name[1100], sweep_tail[64];   /* see unlink */
 
 int rename(const char *oldpath, const char *newpath)
 {
@@ -68,6 +69,7 @@ int rename(const char *oldpath, const char *newpath)
     }
     int rc = (int)syscall(SYS_renameat, AT_FDCWD, oldpath, AT_FDCWD, newpath);
     if (rc == 0 && strstr(oldpath, "/.stage.") && !strstr(newpath, "/.stage.")) placed_seen = 1;
+    if (rc == 0 && sweep_name[0] && ends_with(oldpath, sweep_tail)) dir_synced = 0;
     if (rc == 0 && !strstr(oldpath, "/.stage.") != !strstr(newpath, "/.stage.")) {
         if (first_rename_synced < 0) first_rename_synced = dir_synced;
         dir_synced = 0;
@@ -783,8 +785,30 @@ static char record_saved[1100];
 /* set: the first removal of a commit record fails (EIO) */
 static int record_unlink_refused;
 
+/* watched by swept_stage_loses_its_name_first: a stage without a record swept by a writer
+ * (sweep_name: its path, sweep_tail: "/" and its name), whether a file was removed under
+ * that name, and when the first file in any stage went, whether order_dir had been synced
+ * since it was renamed (-1: none went) and whether it was still there */
+static int removed_under_name, sweep_unlink_synced = -1, sweep_there;
+
+static void sweep_watch(const char *stage, const char *real_dir)
+{
+    snprintf(sweep_name, sizeof sweep_name, "%s", stage);
+    snprintf(sweep_tail, sizeof sweep_tail, "%s", strrchr(stage, '/'));
+    snprintf(order_dir, sizeof order_dir, "%s", real_dir);
+    dir_synced = 1;
+    removed_under_name = sweep_there = 0;
+    sweep_unlink_synced = -1;
+}
+
 int unlink(const char *path)
 {
+    if (sweep_name[0]) {
+        const char *at = strstr(path, sweep_tail);
+        if (at && at[strlen(sweep_tail)] == '/') removed_under_name = 1;
+        else if (strstr(path, "/.stage.") && sweep_unlink_synced < 0)
+            sweep_unlink_synced = dir_synced, sweep_there = access(sweep_name, F_OK) == 0;
+    }
     if (pause_unlink_fd >= 0 && strstr(path, "/.stage.") && !ends_with(path, "/.tracesynth-commit")) {
         char rec[1100];
         const char *st = strstr(path, "/.stage.") + 1, *sl = strchr(st, '/');
@@ -1972,6 +1996,46 @@ static void deep_folder_synced(void)
     ts_remove_tree(dir);
 }
 
+/* a stage without a record (a process killed before its commit; or a failed commit's, whose
+ * record's removal could not be synced: a power cut may bring that record back) swept by the
+ * next writer loses its name first, durably, and only then its files: removed under its
+ * name, the record back with some of them gone would be rolled forward as a set partly
+ * gone. A renamed one that a power cut left is swept too */
+static void swept_stage_loses_its_name_first(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char real[1024], stage[700], p[800];
+    REQUIRE(realpath(dir, real));
+    pid_t pid = fork();
+    if (pid == 0) _exit(0);
+    REQUIRE(pid > 0 && waitpid(pid, NULL, 0) == pid);   /* a process gone */
+    for (int k = 0; k < 2; k++) {
+        snprintf(stage, sizeof stage, "%s/.stage.%ld.abcdef%s", dir, (long)pid, k ? ".gone" : "");
+        REQUIRE(mkdir(stage, 0700) == 0);
+        snprintf(p, sizeof p, "%s/a.txt", stage);
+        write_text(p, "new\n");
+        snprintf(p, sizeof p, "%s/trace", stage);
+        REQUIRE(mkdir(p, 0755) == 0);
+        snprintf(p, sizeof p, "%s/trace/metadata", stage);
+        write_text(p, "new\n");
+        age_path(stage);
+        char name[700];
+        snprintf(name, sizeof name, "%.*s", (int)strlen(stage) - (k ? 5 : 0), stage);   /* less .gone */
+        sweep_watch(name, real);
+        ts_stage s;
+        const int rc = ts_stage_open(&s, dir);
+        sweep_name[0] = order_dir[0] = 0;
+        CHECK_MSG(rc == 0, "%s", ts_error());
+        if (rc == 0) ts_stage_abort(&s);
+        CHECK_MSG(!removed_under_name, "%d: a file removed in %s under its name", k, stage);
+        CHECK_MSG(sweep_unlink_synced == 1, "%d: its files removed before its new name was synced (%d)", k,
+                  sweep_unlink_synced);
+        CHECK_MSG(count_dir(dir) == 0, "%d: %d entries in %s", k, count_dir(dir), dir);
+    }
+    ts_remove_tree(dir);
+}
+
 /* names of a set that are the commit's own in the stage (an old file kept as X.old, a file
  * to go moved in as .gone.N) are placed as any other, and the files kept are not theirs */
 static void names_of_the_stage_placed(void)
@@ -2386,6 +2450,49 @@ static void uncommit_unsynced_is_said(void)
     group_dirs_free();
 }
 
+/* the same failed group commit, its primary's record's removal unsynced, swept first by a
+ * writer in the secondary's folder: the primary, which may get its record back, loses its
+ * name durably before the secondary's files go (gone with its record back, the group would
+ * be rolled forward without them) */
+static void swept_secondary_after_its_primary(void)
+{
+    REQUIRE(group_dirs());
+    char sa[700], sb[700], real[1024], err[1024];
+    const char *saved = scratch_dir();
+    REQUIRE(saved);
+    snprintf(uncommit_err, sizeof uncommit_err, "%s/err", saved);
+    group_old();
+    REQUIRE(realpath(group_a, real));
+    snprintf(fsync_eio, sizeof fsync_eio, "%s/.stage.", real);
+    fsync_eio_prefix = fsync_eio_placed = 1;
+    placed_seen = eio_given = 0;
+    uncommit_k = 2;
+    const int st = in_child(uncommit_unsynced, group_a);
+    fsync_eio[0] = 0;
+    fsync_eio_prefix = fsync_eio_placed = 0;
+    FILE *f = fopen(uncommit_err, "r");
+    const size_t n = f ? fread(err, 1, sizeof err - 1, f) : 0;
+    if (f) fclose(f);
+    err[n] = 0;
+    CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0 && strstr(err, "may complete the new set"), "status 0x%x: %s",
+              st, err);
+    REQUIRE(stage_in(group_a, sa, sizeof sa) && stage_in(group_b, sb, sizeof sb));
+    age_path(sa);
+    age_path(sb);
+    sweep_watch(sa, real);
+    ts_stage s;
+    const int rc = ts_stage_open(&s, group_b);
+    sweep_name[0] = order_dir[0] = 0;
+    CHECK_MSG(rc == 0, "%s", ts_error());
+    if (rc == 0) ts_stage_abort(&s);
+    CHECK_MSG(sweep_unlink_synced == 1 && !sweep_there && !removed_under_name,
+              "files of a stage removed with the primary %s (synced %d)", sweep_there ? "there" : "renamed, unsynced",
+              sweep_unlink_synced);
+    CHECK_MSG(group_is("old\n"), "swept: not all old");
+    CHECK_MSG(!stage_in(group_a, sa, sizeof sa) && !stage_in(group_b, sb, sizeof sb), "a stage left");
+    group_dirs_free();
+}
+
 /* a failed commit whose old files are all put back, but whose record (the group's primary's)
  * cannot be removed: the record stays, and with it every stage whole (a group's others with
  * their records); the error says that the next command completes the new set, which it does */
@@ -2458,10 +2565,12 @@ TEST_MAIN("interrupt", {
     RUN(unopenable_file_stops_the_commit);
     RUN(unlistable_folder_stops_the_commit);
     RUN(deep_folder_synced);
+    RUN(swept_stage_loses_its_name_first);
     RUN(names_of_the_stage_placed);
     RUN(other_users_reader_waits_it_out);
     RUN(killed_group_all_or_none);
     RUN(group_settles_as_a_set_does);
     RUN(uncommit_unsynced_is_said);
+    RUN(swept_secondary_after_its_primary);
     RUN(unremovable_record_completes);
 })

@@ -1302,10 +1302,42 @@ static int carry_group(const char *primary, int reader)
     return rc;
 }
 
+/* a stage of a process gone with no record (stage, in dir), removed by a writer. Its record
+ * may have gone in a commit that failed, that removal not synced (plans_undo): a power cut
+ * could bring the record back, and with it a stage whose files were partly removed, rolled
+ * forward as a set partly gone. So the stage first loses its name, durably (STAGE.gone, a
+ * name no reader takes for a stage; dir synced, not the stage, whose sync may have failed),
+ * then goes; where either fails it stays for the next writer. A .gone one left by a power
+ * cut meanwhile is removed as well, dir synced first (gone: 1) */
+static void sweep_stage(const char *dir, const char *stage, int gone)
+{
+    char *to = gone ? ts_strdup(stage) : ts_malloc(strlen(stage) + 6);
+    if (!gone) sprintf(to, "%s.gone", stage);
+    if ((gone || rename(stage, to) == 0) && sync_dir(dir) == 0) ts_remove_tree(to);
+    free(to);
+}
+
+/* whether the primary stage of a group, which holds no record of it, is gone for good
+ * (removed, its folder synced; one without a record swept first; or its name another
+ * commit's, whose record was synced there): until then its record may come back, as above,
+ * and the group with it, whose secondary must then be whole */
+static int primary_gone(const char *primary)
+{
+    char *pdir = ts__path_dir(primary);
+    record r = {0};
+    struct stat st;
+    const int has = lstat(primary, &st) == 0 ? record_read(primary, &r) : -1;
+    record_free(&r);
+    if (has == 0 && !in_use(primary)) sweep_stage(pdir, primary, 0);
+    const int gone = has == 1 || (lstat(primary, &st) != 0 && errno == ENOENT && sync_dir(pdir) == 0);
+    free(pdir);
+    return gone;
+}
+
 /* a committed stage of dir (name, of process pid) as a group's secondary: 2 where it is
  * none (a commit of its own); else 0, its group carried out where the primary holds the
- * commit, the stage removed where it does not (sweep: the old set in its folder is whole),
- * or -1 as recover_in fails */
+ * commit, the stage removed where it does not (sweep: the old set in its folder is whole)
+ * and its primary is gone for good (primary_gone), or -1 as recover_in fails */
 static int as_secondary(const char *dir, const char *name, const char *stage, long pid, int sweep, int reader)
 {
     group g;
@@ -1339,8 +1371,8 @@ static int as_secondary(const char *dir, const char *name, const char *stage, lo
                          "(%s) cannot be read here: run any tracesynth command that reads or writes it as a user "
                          "who may, which completes it",
                          dir, name, g.path[0]);
-        else if (c == 0 && sweep)
-            ts_remove_tree(stage);
+        else if (c == 0 && sweep && primary_gone(g.path[0]))
+            sweep_stage(dir, stage, 0);
         if (fd >= 0) close(fd);   /* the primary is locked first, as every roll forward of the group does */
         if (c == 1) rc = carry_group(g.path[0], reader);
     }
@@ -1365,7 +1397,14 @@ static int recover_in(const char *dir, int sweep, int reader)
         char *end;
         errno = 0;
         long pid = strtol(e->d_name + 7, &end, 10);
-        if (errno || end == e->d_name + 7 || *end != '.' || strlen(end + 1) != 6) continue;
+        if (errno || end == e->d_name + 7 || *end != '.') continue;
+        if (strlen(end + 1) == 11 && !strcmp(end + 7, ".gone")) {   /* a swept stage's remains */
+            char *p = ts_path_join(dir, e->d_name);
+            if (sweep && pid != (long)getpid() && !pid_alive(pid)) sweep_stage(dir, p, 1);
+            free(p);
+            continue;
+        }
+        if (strlen(end + 1) != 6) continue;
         char *p = ts_path_join(dir, e->d_name);
         record r;
         int sec;
@@ -1405,7 +1444,7 @@ static int recover_in(const char *dir, int sweep, int reader)
             if (fd >= 0) close(fd);
             record_free(&r);
         } else if (sweep && pid != (long)getpid() && !pid_alive(pid) && !in_use(p)) {
-            ts_remove_tree(p);
+            sweep_stage(dir, p, 0);
         }
         free(p);
     }
