@@ -2751,6 +2751,33 @@ static void perf_sample_names_read(void)
     free(notes);
 }
 
+/* an event name that is no identifier holding a control byte (a carriage return, a
+ * vertical tab: damage, or a line's end inside it): refused at its line, not read as a name
+ * that a names file and a dataset cannot hold (ingest --events all failed on it naming no
+ * file) */
+static void perf_sample_name_control_refused(void)
+{
+    static const char *const bad[] = {"raw_syscalls:sy\raw_syscalls:sys_enter: NR 0 (3)", "cycles\v:u: ffffffff8100",
+                                      "cpu/event=0x3c\x01/: ffffffff8100", "syscalls:sys_enter_re\fad: fd: 0x3"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char text[512];
+        snprintf(text, sizeof text, "              ls  2514 [000] 51626.397311: raw_syscalls:sys_enter: NR 0 (3)\n"
+                 "              ls  2514 [000] 51626.397347: %s\n", bad[i]);
+        write_file(at("ctl.txt"), text);
+        const char *one[] = {at("ctl.txt")};
+        ts_ctf_opts co = {NULL, 0, TS_CTF_ALL, -1, 0, 0};
+        ts_ctf_trace tr;
+        char *notes = NULL;
+        if (ts_perf_load(one, 1, &co, "x86_64", &tr, &notes) == 0) {
+            CHECK_MSG(0, "%zu: read as %zu events, the last named '%s'", i, tr.n, tr.n ? tr.names[tr.n - 1] : "");
+            ts_ctf_trace_free(&tr);
+            free(notes);
+            continue;
+        }
+        CHECK_MSG(strstr(ts_error(), "ctl.txt:2: an event name holding a control byte"), "%zu: %s", i, ts_error());
+    }
+}
+
 /* a loss in perf script's text of samples whose names are no identifiers: fill writes the
  * reconstructed events named as perf names them (cycles:u, not u), read back as written */
 static void perf_sample_names_filled(void)
@@ -3934,6 +3961,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(perf_other_lines_refused);
     RUN(perf_group_alone_refused);
     RUN(perf_sample_names_read);
+    RUN(perf_sample_name_control_refused);
     RUN(perf_sample_names_filled);
     RUN(perf_event_alone_read);
     RUN(perf_columns_refused);

@@ -1123,8 +1123,16 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
         const char *c = blanks(h.comm, h.comm_end);
         if (!(h.comm_end - c == 5 && !memcmp(c, "<...>", 5))) x.comm = c, x.comm_end = h.comm_end;
         whole = 0;   /* (the event and its arguments may be cut) */
+        /* (a control byte in a name that is no identifier: damage, or a line's end within it;
+         * no names file or dataset holds it) */
+        const char *ctl = pname ? h.event : NULL;
+        while (ctl && ctl < pname && (unsigned char)*ctl >= 0x20 && *ctl != 0x7f) ctl++;
         if (pname && pname - h.event > 63) rc = bad_line(path, line, b, e, "event name longer than 63 bytes");
-        else if (pname) x.kind = K_OTHER, x.name = h.event, x.name_end = pname, x.args = blanks(pname + 1, e);
+        else if (pname && ctl < pname) {
+            char why[80];
+            snprintf(why, sizeof why, "an event name holding a control byte (0x%02X)", (unsigned)(unsigned char)*ctl);
+            rc = bad_line(path, line, b, e, why);
+        } else if (pname) x.kind = K_OTHER, x.name = h.event, x.name_end = pname, x.args = blanks(pname + 1, e);
         else rc = parse_event(path, line, b, h.event, e, &x);
         /* perf script prints the TID (-F tid, its default) or the PID (-F pid) in one column,
          * alike: a sched_switch whose thread switched out (a TID) is not the line's shows it
