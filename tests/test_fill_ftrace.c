@@ -2778,6 +2778,38 @@ static void perf_sample_name_control_refused(void)
     }
 }
 
+/* fill's reconstructed line whose event=NAME holds a control byte: refused at its line, in
+ * ftrace's text and perf's, not read as a name no dataset holds */
+static void recon_name_control_refused(void)
+{
+    static const char *const head[2] = {"            bash-1234    [000] d..2.  5678.1234%02d: ",
+                                        "            bash  1234 [000]  5678.1234%02d: "};
+    static const char *const first[2] = {"sys_enter_read: fd: 0x3", "syscalls:sys_enter_read: fd: 0x3"};
+    static const char *const name[] = {"sys_enter_re\rad", "cyc\vles", "sched_sw\x01itch"};
+    for (int perf = 0; perf < 2; perf++)
+        for (size_t i = 0; i < sizeof name / sizeof *name; i++) {
+            char h1[96], h2[96], text[512];
+            snprintf(h1, sizeof h1, head[perf], 56);
+            snprintf(h2, sizeof h2, head[perf], 57);
+            snprintf(text, sizeof text, "%s%s\n%s" TS_FTRACE_RECON ": event=%s tid=1234 next_tid=-1 confidence=0.5 "
+                     "gap_count=1\n", h1, first[perf], h2, name[i]);
+            write_file(at("rctl.txt"), text);
+            const char *one[] = {at("rctl.txt")};
+            ts_ctf_opts co = {NULL, 0, TS_CTF_ALL, -1, 0, 0};
+            ts_ctf_trace tr;
+            char *notes = NULL;
+            if (ts_ftrace_load(one, 1, &co, "x86_64", &tr, &notes) == 0) {
+                CHECK_MSG(0, "%d %zu: read as %zu events, the last named '%s'", perf, i, tr.n,
+                          tr.n ? tr.names[tr.n - 1] : "");
+                ts_ctf_trace_free(&tr);
+                free(notes);
+                continue;
+            }
+            CHECK_MSG(strstr(ts_error(), "rctl.txt:2: an event name holding a control byte"), "%d %zu: %s", perf, i,
+                      ts_error());
+        }
+}
+
 /* a loss in perf script's text of samples whose names are no identifiers: fill writes the
  * reconstructed events named as perf names them (cycles:u, not u), read back as written */
 static void perf_sample_names_filled(void)
@@ -3962,6 +3994,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(perf_group_alone_refused);
     RUN(perf_sample_names_read);
     RUN(perf_sample_name_control_refused);
+    RUN(recon_name_control_refused);
     RUN(perf_sample_names_filled);
     RUN(perf_event_alone_read);
     RUN(perf_columns_refused);

@@ -622,6 +622,23 @@ static int value64(const char *v, char **end, int64_t *out)
  * where an exit's value ends */
 #define PERF_IP "perf script's text with the sample's address after the event (-F +ip): not read (perf script -F -ip)"
 
+/* the first control byte in [s, e), else NULL: a name that is no identifier holding one
+ * (damage, or a line's end within it) is refused, since no names file or dataset holds it */
+static const char *control_byte(const char *s, const char *e)
+{
+    for (; s < e; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f) return s;
+    return NULL;
+}
+
+/* "an event name holding a control byte (0x0D)" at c */
+static int control_refused(const char *path, size_t line, const char *b, const char *e, const char *c)
+{
+    char why[80];
+    snprintf(why, sizeof why, "an event name holding a control byte (0x%02X)", (unsigned)(unsigned char)*c);
+    return bad_line(path, line, b, e, why);
+}
+
 /* tracesynth fill's line for a reconstructed event, "tracesynth_reconstructed: event=NAME
  * tid=N ...": x becomes the event NAME stands for (sys_enter_X, sys_exit_X: X's entry and
  * exit, without a value), of thread N (-1: not known) */
@@ -636,6 +653,8 @@ static int parse_recon(const char *path, size_t line, const char *b, const char 
     for (ne = s; ne < e && *ne != ' ' && *ne != '\t'; ne++) {}
     if (ne == s || ne - s > 63 || (ne < e && *ne != ' '))
         return bad_line(path, line, b, e, "malformed " TS_FTRACE_RECON " event (no 'event=NAME ... tid=N')");
+    const char *c = control_byte(s, ne);
+    if (c) return control_refused(path, line, b, e, c);
     if (tid < -1 || tid > PID_MAX)   /* (past 2^63 the digits saturate: two threads would be one) */
         return bad_line(path, line, b, e, "a tid outside Linux's 0 to 4194304 (-1: not known) in " TS_FTRACE_RECON);
     size_t len = (size_t)(ne - s);
@@ -1123,16 +1142,10 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
         const char *c = blanks(h.comm, h.comm_end);
         if (!(h.comm_end - c == 5 && !memcmp(c, "<...>", 5))) x.comm = c, x.comm_end = h.comm_end;
         whole = 0;   /* (the event and its arguments may be cut) */
-        /* (a control byte in a name that is no identifier: damage, or a line's end within it;
-         * no names file or dataset holds it) */
-        const char *ctl = pname ? h.event : NULL;
-        while (ctl && ctl < pname && (unsigned char)*ctl >= 0x20 && *ctl != 0x7f) ctl++;
+        const char *ctl = pname ? control_byte(h.event, pname) : NULL;
         if (pname && pname - h.event > 63) rc = bad_line(path, line, b, e, "event name longer than 63 bytes");
-        else if (pname && ctl < pname) {
-            char why[80];
-            snprintf(why, sizeof why, "an event name holding a control byte (0x%02X)", (unsigned)(unsigned char)*ctl);
-            rc = bad_line(path, line, b, e, why);
-        } else if (pname) x.kind = K_OTHER, x.name = h.event, x.name_end = pname, x.args = blanks(pname + 1, e);
+        else if (ctl) rc = control_refused(path, line, b, e, ctl);
+        else if (pname) x.kind = K_OTHER, x.name = h.event, x.name_end = pname, x.args = blanks(pname + 1, e);
         else rc = parse_event(path, line, b, h.event, e, &x);
         /* perf script prints the TID (-F tid, its default) or the PID (-F pid) in one column,
          * alike: a sched_switch whose thread switched out (a TID) is not the line's shows it
