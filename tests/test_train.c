@@ -2803,6 +2803,18 @@ static void patience_stops_early(void)
     /* and one the run's validations never reach */
     REQUIRE(patience_run(&q, &n, &c, 100, b, NULL, NULL, 0) == 0);
     CHECK(q.steps == 200 && ts_train_stopped(NULL, NULL, NULL) == 0 && files_equal(a, b));
+    /* a stop between two loss records (--log-every 25) still logs the losses since the last
+     * one, at the validation that may stop the run: 51-60, not left out */
+    n = lsq_start(&q, &c, 200, b, lgz);
+    remove(lgz);
+    q.worse_from = 35;
+    c.patience = 3;
+    c.log_every = 25;
+    REQUIRE(ts_train_run(&n, &c) == 0);
+    CHECK(q.steps == 60);
+    CHECK_MSG(count_lines_with(lgz, "{\"iter\":50,\"loss\"") == 1 && count_lines_with(lgz, "{\"iter\":60,\"loss\"") == 1 &&
+              count_lines_with(lgz, "\"loss\":") == 3 && count_lines_with(lgz, "{\"iter\":40,\"loss\"") == 0,
+              "%ld loss records", count_lines_with(lgz, "\"loss\":"));
 }
 
 /* a checkpoint written before the stop resumes to the same stop, the same bits and the

@@ -1826,8 +1826,10 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
             }
         }
         /* after a look: a re-plan that ends the run here (at a validation between log
-         * records) logs its last iteration and draws its last line, at its new total */
-        if (done_it % c->log_every == 0 || done_it == c->iters) {
+         * records) logs its last iteration and draws its last line, at its new total; so
+         * does a validation that may end it by --patience (one more without a new best) */
+        const int may_stop = c->patience > 0 && done_it % c->valid_every == 0 && st.stale + 1 >= c->patience;
+        if (done_it % c->log_every == 0 || done_it == c->iters || may_stop) {
             ok = ts_train_log(c->log_path, "\"iter\":%ld,\"loss\":%.6g,\"lr\":%.6g,\"grad_norm\":%.6g,"
                               "\"it_s\":%.3f,\"elapsed_s\":%.1f", done_it, loss_sum / loss_n, lr, gn, ips, el) == 0;
             if (!all_ok(ok, nranks, net->name)) {
