@@ -65,6 +65,8 @@ int bench_fill(int argc, char **argv);
  * a --length given that is longer refused */
 /* train's help: the multi-channel models and their options (only: that one alone; NULL: all) */
 void mc_models_help(FILE *f, const ts_mc_model_ops *only);
+/* the notes of the run just trained (cmd_train.c): ts_train_note's, and an early stop */
+void train_say_notes(void);
 int  train_channels(const char *model, const char *dataset, const ts_split_spec *ss, int len_given, const char *out,
                     const char *resume, const char *log, const ts_run_opts *ro);
 int  generate_channels(const char *path, size_t n, size_t L, const char *out, const ts_run_opts *ro);

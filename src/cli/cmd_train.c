@@ -155,6 +155,19 @@ static int hold_outputs(const char *out, const char *log, ts_path_hold hold[2])
     return 0;
 }
 
+/* the notes of the run just trained (single- or multi-channel): what its best says of the
+ * learning (ts_train_note), and where --patience ended it before its --iters */
+void train_say_notes(void)
+{
+    char note[512];
+    if (ts_train_note(note, sizeof note)) cli_say(stderr, "tracesynth: note: train: %s\n", note);
+    long it, best, pat;
+    if (ts_train_stopped(&it, &best, &pat))
+        cli_say(stderr, "tracesynth: note: train: stopped early at iteration %ld: no better validation loss in %ld "
+                "validation%s in a row (--patience); the model kept is iteration %ld's\n", it, pat,
+                ts_plural((size_t)pat), best);
+}
+
 int cmd_train(int argc, char **argv)
 {
     const char *C = "train";
@@ -451,14 +464,7 @@ int cmd_train(int argc, char **argv)
            d.split.train.n, ts_plural(d.split.train.n), d.split.train_stream.n, ts_plural(d.split.train_stream.n),
            added, d.n_ids, ts_plural((size_t)d.n_ids), dt, out);
     if (rank == 0 && nranks > 1) printf("data-parallel over %d processes\n", nranks);
-    char note[512];
-    if (rank == 0 && ts_train_note(note, sizeof note)) cli_say(stderr, "tracesynth: note: train: %s\n", note);
-    /* --patience ended the run before its --iters: where, and the best kept */
-    long st_it, st_best, st_pat;
-    if (rank == 0 && ts_train_stopped(&st_it, &st_best, &st_pat))
-        cli_say(stderr, "tracesynth: note: train: stopped early at iteration %ld: no better validation loss in %ld "
-                "validation%s in a row (--patience); the model kept is iteration %ld's\n", st_it, st_pat,
-                ts_plural((size_t)st_pat), st_best);
+    if (rank == 0) train_say_notes();
     /* the budget plans the iterations and the work after the loop on a few timed ones, and
      * re-plans the iterations where the run's pace changes: each re-plan is in the log, the
      * run's are summed up here. A run that still took longer (the machine got busier near

@@ -71,14 +71,7 @@ int train_channels(const char *model, const char *dataset, const ts_split_spec *
         for (int c = 0; c < TS_NCH; c++)
             if (m->has & 1u << c) printf(" %s", ts_ch_names[c]);
         printf("), %.2f s -> %s\n", ts_now() - t0, out);
-        char note[512];
-        if (ts_train_note(note, sizeof note)) cli_say(stderr, "tracesynth: note: train: %s\n", note);
-        /* --patience ended the run before its --iters: where, and the best kept */
-        long st_it, st_best, st_pat;
-        if (ts_train_stopped(&st_it, &st_best, &st_pat))
-            cli_say(stderr, "tracesynth: note: train: stopped early at iteration %ld: no better validation loss in %ld "
-                    "validation%s in a row (--patience); the model kept is iteration %ld's\n", st_it, st_pat,
-                    ts_plural((size_t)st_pat), st_best);
+        train_say_notes();
     }
     ts_mc_model_free(m);
     ts_mc_free(&d);
