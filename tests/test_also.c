@@ -564,7 +564,8 @@ static void reinterleave_command_line(void)
 {
     const char *dir = scratch_dir();
     REQUIRE(dir);
-    char dp[512], args[2048], err[1024], out[4096];
+    char dp[512], args[2048], err[1024];
+    static char out[65536];   /* train --help whole: --reinterleave is far down */
     make_two_cpus(dp, sizeof dp, dir, 1000, 1);
     snprintf(args, sizeof args, "train --model ngram %s --length 20 --reinterleave 0.4,3 --seed 2 -o %s/m.tsm "
              "--no-progress", dp, dir);

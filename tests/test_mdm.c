@@ -2264,10 +2264,20 @@ static void cli_tune_prior(void)
              common, dir);
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--seed"), "%s", err);
     /* the validation part alone is read: a test part [2985, 3000) shorter than a window is
-     * not refused (it was), a validation part that short is, by name */
-    snprintf(cmd, sizeof cmd, "tune-prior %s/t.tsm %s/tds %s -o %s/t5.tsm --valid-windows 4 --fractions "
+     * not refused (it was), a validation part that short is, by name. Of another dataset (the
+     * stream one event on): on the model's own, this validation part reaches into its test
+     * part from 2400 */
+    FILE *f1 = stream_file(dir, "tds1");
+    REQUIRE(f1);
+    for (int i = 0; i < 3000; i++) fprintf(f1, "%s%d", i ? "," : "", ((i + 1) * 7 / 3) % 6);
+    fputc('\n', f1);
+    REQUIRE(fclose(f1) == 0);
+    snprintf(cmd, sizeof cmd, "tune-prior %s/t.tsm %s/tds1 %s -o %s/t5.tsm --valid-windows 4 --fractions "
              "0.6,0.395,0.005", dir, dir, common, dir);
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    snprintf(cmd, sizeof cmd, "tune-prior %s/t.tsm %s/tds %s -o %s/t5.tsm --valid-windows 4 --fractions "
+             "0.6,0.395,0.005", dir, dir, common, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "ends at event 2985, after event 2400"), "%s", err);
     snprintf(cmd, sizeof cmd, "tune-prior %s/t.tsm %s/tds %s -o %s/t5.tsm --valid-windows 4 --fractions "
              "0.6,0.005,0.395", dir, dir, common, dir);
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "the validation part [1800, 1815) has 15 events"),
@@ -2345,7 +2355,10 @@ static void cli_tune_prior_set_parts(void)
     snprintf(cmd, sizeof cmd, "train --model mdm %s/set %s -o %s/t.tsm --layers 1 --channels 8 --state 4 "
              "--context 16 --iters 2 --valid-every 2 --batch 4", dir, common, dir);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
-    snprintf(cmd, sizeof cmd, "tune-prior %s/t.tsm %s/set %s --fractions 0.7,0.295,0.005 -o %s/t2.tsm "
+    /* another set (the model's own: its validation part would reach into the model's test part) */
+    snprintf(cmd, sizeof cmd, "markov %s/tds -n 600 --length 20 --seed 1 -o %s/set1", dir, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "tune-prior %s/t.tsm %s/set1 %s --fractions 0.7,0.295,0.005 -o %s/t2.tsm "
              "--valid-windows 4", dir, dir, common, dir);
     int rc = run_cli(cmd, err, sizeof err);
     CHECK_MSG(rc == 0, "exit %d: %s", rc, err);

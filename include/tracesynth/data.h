@@ -348,6 +348,7 @@ typedef struct {
     size_t     window;
     size_t     valid_distinct, test_distinct;   /* windows at distinct starts (<= valid.n, test.n) */
     int        permille[3];    /* the time split's parts in thousandths; 0: the paper split */
+    size_t     events;         /* the time split's: the stream's events it was cut from (0: not said) */
     /* further training streams (train --also): train holds their windows after the main
      * stream's, each window inside one stream; their events in the main numbering */
     ts_seq    *also;
@@ -410,6 +411,10 @@ int32_t ts_split_n_ids(const ts_dataset *d, const ts_split *sp);
  * vocab.tsv not there, or not a regular file, counts as empty); 0 when DIR has no
  * stream.txt that is a regular file and can be read */
 uint64_t ts_dataset_events_crc(const char *dir);
+/* a hash of the n events ids, by name where names is given with names (names->n > 0: a
+ * dataset numbered otherwise, its vocabulary ranked again, hashes the same), else by ID;
+ * never 0 */
+uint64_t ts_events_hash(const int32_t *ids, size_t n, const ts_vocab *names);
 /* what a split directory's split.txt records (ts_split_dir_write writes it), read line by
  * line as it is (a line's CRLF end too; the last of a key's lines counts) */
 typedef struct {

@@ -185,6 +185,12 @@ struct ts_model {
                                 * parts it is run on (0: the paper split, or older files) */
     int      paper_split;      /* 1: trained on the paper split, the default split it is run
                                 * on; 0: the time split of permille, or not recorded */
+    /* the dataset its time split cut (0: not recorded; older files, the paper split): its
+     * events, ts_events_hash of its training part, and how many of its first events the
+     * model was trained or made choices on (its training and validation parts; tune-prior's
+     * validation part too): a test part on those events is refused (ts_model_held_out_check) */
+    size_t   data_events, data_seen;
+    uint64_t data_hash;
     unsigned impute_unread;    /* of ops->impute_reads, what this model's configuration leaves
                                 * unread (set by its train and load; 0: none) */
 };

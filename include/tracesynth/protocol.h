@@ -142,6 +142,19 @@ int  ts_train_on(const char *name, const ts_split_data *d, const ts_train_opts *
 int  ts_impute_input_load(const char *path, const ts_split_spec *s, size_t len0, const char *vocab_path,
                           int32_t max_id, ts_windows *x, ts_vocab *names, size_t *distinct);
 
+/* impute, score and tune-prior of the model m (model_path names it) on input cut by the split
+ * s: refused (-1, an error naming input, the event and model_path) where input is the dataset
+ * m was trained on (a directory whose first events are m's training part, by name: more
+ * events appended, or some left out at its end, it is still that one) and the part read
+ * holds events m was trained or made choices on: part TS_PART_TEST (impute, score), a test
+ * part that begins before m->data_seen; TS_PART_VALID (tune-prior, whose choices the test
+ * part must not hold), a validation part that reaches into the test part m's own split
+ * gives input. *seen (may be NULL): m->data_seen, or for TS_PART_VALID on m's dataset the
+ * end of the validation part where later (tune-prior's model records it). 0 where nothing
+ * is refused: another dataset, a file of windows, the paper split, m without the record */
+int  ts_model_held_out_check(const ts_model *m, const char *model_path, const char *input, const ts_split_spec *s,
+                             unsigned part, size_t *seen);
+
 /* hide -> impute -> score -> write */
 typedef struct {
     size_t      blackout;      /* k hidden events per window */

@@ -386,6 +386,7 @@ int  cli_split_model_input(const char *cmd, const ts_split_spec *ss, const ts_op
                "time split shares: training, validation, testing, each\n" \
                "a multiple of 0.001, summing to 1 (default 0.7,0.1,0.2;\n" \
                "impute, score and tune-prior: the model's training\n" \
-               "split's, which it records; give split the same)")
+               "split's, which it records; give split the same; on its\n" \
+               "dataset, parts over what it learned are refused)")
 
 #endif

@@ -133,6 +133,10 @@ int cmd_tune_prior(int argc, char **argv)
     if (ts_split_data_load_set_parts(args.pos[1], &ss, len0, TS_PART_VALID, &d, &rec)) { cli_fail(); goto done; }
     if ((rc = cli_set_windows_check(C, args.pos[1], "validation", &ss, &args))) goto done;
     rc = 1;
+    /* the model's own dataset: no choice on its test part's events, and the events chosen on
+     * recorded, so that no test part later holds them */
+    size_t seen;
+    if (ts_model_held_out_check(m, args.pos[0], args.pos[1], &ss, TS_PART_VALID, &seen)) { cli_fail(); goto done; }
     if (rec && (rec < 2 || rec > 4096)) {   /* a part without a whole window: refused by the load */
         char *p = ts_path_join(args.pos[1], "length");
         ts_fail("tune-prior: %s: windows of %zu event%s; the choice takes windows of 2 to 4096", p, rec, ts_plural(rec));
@@ -164,6 +168,7 @@ int cmd_tune_prior(int argc, char **argv)
         cli_fail();
         goto done;
     }
+    m->data_seen = seen;
     if (ts_model_save(m, out)) { cli_fail(); goto done; }
     printf("validation accuracy (%%, replayed, centre and end): k, network alone, n-gram's filler,\n"
            "constant weight (w), gated, with the window's own fillers (context C each side; 0: none)\n");

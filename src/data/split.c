@@ -223,6 +223,7 @@ static int split_time(const ts_dataset *d, size_t L, size_t stride, size_t nwin,
     out->train_stream.n = a;
     out->train_stream.ids = ts_malloc(a * sizeof *ids);
     memcpy(out->train_stream.ids, ids, a * sizeof *ids);
+    out->events = n;
     return 0;
 }
 
@@ -343,6 +344,23 @@ uint64_t ts_dataset_events_crc(const char *dir)
         h = h * 0x100000001b3ull ^ ((uint64_t)crc << 32 ^ size);
     }
     free(buf);
+    return h ? h : 1;
+}
+
+uint64_t ts_events_hash(const int32_t *ids, size_t n, const ts_vocab *names)
+{
+    uint64_t h = 0xcbf29ce484222325ull;   /* FNV-1a, each event's bytes and a 0 after them */
+    const int named = names && names->n > 0 && names->names;
+    for (size_t i = 0; i < n; i++) {
+        const int32_t id = ids[i];
+        const unsigned char *p = named && id >= 0 && id < names->n ? (const unsigned char *)names->names[id] : NULL;
+        unsigned char b[4] = {(unsigned char)id, (unsigned char)(id >> 8), (unsigned char)(id >> 16),
+                              (unsigned char)(id >> 24)};
+        const size_t len = p ? strlen((const char *)p) : 4;
+        if (!p) p = b;
+        for (size_t k = 0; k < len; k++) h = (h ^ p[k]) * 0x100000001b3ull;
+        h = (h ^ 0) * 0x100000001b3ull;
+    }
     return h ? h : 1;
 }
 

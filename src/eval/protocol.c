@@ -126,6 +126,7 @@ static int load_set(const char *who, const char *dir, const ts_split_spec *s, si
     sp->train_stream.ids = ts_malloc(a * sizeof *sp->train_stream.ids);
     if (a) memcpy(sp->train_stream.ids, d->data.stream.ids, a * sizeof *sp->train_stream.ids);
     sp->window = r;
+    sp->events = n;
     sp->valid_distinct = sp->valid.n;
     sp->test_distinct = sp->test.n;
     d->n_ids = ts_split_n_ids(&d->data, sp);
@@ -605,6 +606,51 @@ int ts_impute_input_load(const char *path, const ts_split_spec *s, size_t len0, 
     return rc;
 }
 
+
+int ts_model_held_out_check(const ts_model *m, const char *model_path, const char *input, const ts_split_spec *s,
+                            unsigned part, size_t *seen)
+{
+    if (!m) return ts_fail_null(__func__, "m");
+    if (seen) *seen = m->data_seen;
+    if (!input) return ts_fail_null(__func__, "input");
+    if (!s) return ts_fail_null(__func__, "s");
+    if (part != TS_PART_TEST && part != TS_PART_VALID)
+        return ts_fail("%s: part %#x: expected TS_PART_TEST or TS_PART_VALID", __func__, part);
+    struct stat st;
+    if (!m->data_events || s->kind != TS_SPLIT_TIME || m->permille[0] <= 0 || ts_path_is_stdin(input) ||
+        stat(input, &st) != 0 || !S_ISDIR(st.st_mode))
+        return 0;
+    const char *mp = model_path ? model_path : "the model";
+    ts_dataset d;
+    if (ts_dataset_load(input, &d)) return -1;
+    size_t am, bm, a, b, ao, bo;
+    ts_split_bounds(m->data_events, m->permille, &am, &bm);
+    int rc = 0;
+    /* the model's dataset: its training part the same events */
+    if (d.stream.n >= am && ts_events_hash(d.stream.ids, am, &d.vocab) == m->data_hash) {
+        const int *pm = s->permille;
+        ts_split_bounds(d.stream.n, pm, &a, &b);
+        ts_split_bounds(d.stream.n, m->permille, &ao, &bo);   /* the model's own split of it */
+        if (part == TS_PART_TEST && b < m->data_seen)
+            rc = ts_fail("%s: the test part of the fractions %g,%g,%g begins at event %zu, before event %zu, up to which "
+                         "%s was trained or made its choices on this dataset (its first %zu events are the model's "
+                         "training part): its figures would score events it learned; give its own fractions, %g,%g,%g "
+                         "(the default), or others whose test part begins there or later",
+                         input, pm[0] / 1000.0, pm[1] / 1000.0, pm[2] / 1000.0, b, m->data_seen, mp, am,
+                         m->permille[0] / 1000.0, m->permille[1] / 1000.0, m->permille[2] / 1000.0);
+        else if (part == TS_PART_VALID && b > bo)
+            rc = ts_fail("%s: the validation part of the fractions %g,%g,%g ends at event %zu, after event %zu, where the "
+                         "test part of %s's own split (%g,%g,%g) begins on this dataset (its first %zu events are the "
+                         "model's training part): choices made there would be scored on their own events; give its own "
+                         "fractions (the default), or others whose validation part ends there or before",
+                         input, pm[0] / 1000.0, pm[1] / 1000.0, pm[2] / 1000.0, b, bo, mp, m->permille[0] / 1000.0,
+                         m->permille[1] / 1000.0, m->permille[2] / 1000.0, am);
+        else if (part == TS_PART_VALID && seen && b > *seen)
+            *seen = b;
+    }
+    ts_dataset_free(&d);
+    return rc;
+}
 
 int ts_impute_eval(ts_model *m, const ts_windows *x, const ts_impute_spec *s, const ts_run_opts *ro,
                    ts_impute_result *res)

@@ -356,6 +356,16 @@ static int fill_base(ts_model *m, const ts_model_ops *ops, const ts_train_opts *
     m->window = o->split ? o->split->len : 0;
     if (o->split && o->split->kind == TS_SPLIT_TIME) memcpy(m->permille, o->split->permille, sizeof m->permille);
     m->paper_split = o->split && o->split->kind == TS_SPLIT_PAPER;
+    const ts_split *sp = o->split;
+    if (sp && sp->kind == TS_SPLIT_TIME && sp->events) {   /* its dataset, and what of it was read */
+        size_t a, b;
+        ts_split_bounds(sp->events, sp->permille, &a, &b);
+        if (sp->train_stream.n == a && (a == 0 || sp->train_stream.ids)) {
+            m->data_events = sp->events;
+            m->data_seen = b;
+            m->data_hash = ts_events_hash(sp->train_stream.ids, a, o->vocab);
+        }
+    }
     if (m->vocab.n == 0 && o->vocab && o->vocab->n > 0) return ts_vocab_copy(&m->vocab, o->vocab);
     return 0;
 }
@@ -595,6 +605,13 @@ int ts_model_save(const ts_model *m, const char *path)
         if (m->paper_split) ts_writer_put32(&w, 1);
         ts_writer_end(&w);
     }
+    if (m->data_events && m->data_hash) {   /* its dataset: events, those read, the training part's hash */
+        ts_writer_begin(&w, "HELDOUT");
+        ts_writer_put64(&w, (uint64_t)m->data_events);
+        ts_writer_put64(&w, (uint64_t)m->data_seen);
+        ts_writer_put64(&w, m->data_hash);
+        ts_writer_end(&w);
+    }
 
     if (m->ops->save(m, &w) != 0) {
         ts_writer_free(&w);
@@ -741,11 +758,25 @@ int ts_model_load(const char *path, ts_model **out)
             goto done;
         }
     }
+    uint64_t held[3] = {0, 0, 0};   /* files from before it have none */
+    if (ts_reader_has(&r, "HELDOUT", NULL)) {
+        unsigned char hb[24];
+        if (ts_reader_copy(&r, "HELDOUT", hb, 24) != 0) goto done;
+        for (int i = 0; i < 3; i++) held[i] = ts_le_get64(hb + 8 * i);
+        if (!held[0] || !held[1] || !held[2] || held[0] > SIZE_MAX || held[1] > SIZE_MAX || paper) {
+            ts_fail("%s: section 'HELDOUT' is corrupt (%llu events, %llu read%s)", path, (unsigned long long)held[0],
+                    (unsigned long long)held[1], paper ? ", of the paper split" : "");
+            goto done;
+        }
+    }
     ts_model *m = NULL;
     if (ops->load(&m, &r) != 0) goto done;
     m->ops = ops;
     m->n_ids = n_ids;
     m->window = window;
+    m->data_events = (size_t)held[0];
+    m->data_seen = (size_t)held[1];
+    m->data_hash = held[2];
     memcpy(m->permille, permille, sizeof m->permille);
     m->paper_split = paper;
     if (m->vocab.n == 0) { m->vocab = vocab; memset(&vocab, 0, sizeof vocab); }
