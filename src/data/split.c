@@ -556,10 +556,14 @@ static uint64_t mix64(uint64_t z)
 
 #define HASH_BASE 0x100000001b3ULL
 
+/* an event's term in the hash, in 64 bits: the -1 that separates a stream's pieces is 2^32
+ * (in 32 bits it was 0 as it left the rolling hash, and 2^32 as it came in) */
+static uint64_t term(int32_t id) { return (uint64_t)(uint32_t)id + 1; }
+
 static uint64_t hash_ids(const int32_t *p, size_t L)
 {
     uint64_t h = 0;
-    for (size_t i = 0; i < L; i++) h = h * HASH_BASE + (uint32_t)p[i] + 1;
+    for (size_t i = 0; i < L; i++) h = h * HASH_BASE + term(p[i]);
     return h;
 }
 
@@ -611,7 +615,7 @@ static long overlap_mark(const char *fn, const ts_windows *train, const ts_windo
             slot *e = find(t, mask, h, row + s, L);
             if (e->p) e->hit = 1;
             if (s + 1 == per_row) break;
-            h = h * HASH_BASE + (uint32_t)row[s + L] + 1 - bl * ((uint32_t)row[s] + 1);
+            h = h * HASH_BASE + term(row[s + L]) - bl * term(row[s]);
         }
     }
     marked = 0;
