@@ -361,6 +361,62 @@ static void shifted_copies(void)
     ts_split_data_free(&d);
 }
 
+/* --also takes another dataset's training part, which holds the main dataset's held-out
+ * events where it is the main trace with more events after it (a longer recording of it, its
+ * times not there to cut it by): refused, as --also-whole refuses a copy (it was trained on,
+ * without a word). The main dataset itself, a longer copy of a periodic trace (whose
+ * training part holds every held-out window already) and another recording sharing a few
+ * windows are taken */
+static void training_part_copies(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    enum { N = 400 };   /* L = 10, 20 windows: training [0, 280), validation [280, 320), test [320, 400) */
+    int32_t m[N], buf[N + 300];
+    random_ids(m, N, 1);
+    char mp[512], p[512];
+    make_dataset(mp, sizeof mp, dir, "main", m, N, N, NULL, 0, 0, 0);
+    ts_split_spec s = spec(10, 5, 20);
+    ts_split_data d;
+    REQUIRE(ts_split_data_load(mp, &s, &d) == 0);
+    ts_also_info inf;
+    /* 200 events after the main trace's: its training part is [0, 420) */
+    memcpy(buf, m, N * sizeof *buf);
+    random_ids(buf + N, 200, 6);
+    make_dataset(p, sizeof p, dir, "longer", buf, N + 200, N + 200, NULL, 0, 0, 0);
+    CHECK_MSG(ts_split_data_also(&d, p, &s, &inf) == -1 && strstr(ts_error(), "longer: events 280 to 399 of its "
+                                                                              "training part are those of") &&
+                  strstr(ts_error(), "a copy of the same trace"),
+              "%s", ts_error());
+    CHECK_MSG(strstr(ts_error(), "20 of the 20 test windows verbatim") && strstr(ts_error(), "training part 0)"), "%s",
+              ts_error());
+    CHECK(d.split.n_also == 0);
+    /* the main dataset itself: its training part again */
+    REQUIRE(ts_split_data_also(&d, mp, &s, &inf) == 0);
+    CHECK(inf.events == 280);
+    /* a periodic trace and a longer copy of it */
+    const int32_t pat[] = {0, 1, 2, 3};
+    char pp[512];
+    make_dataset(pp, sizeof pp, dir, "periodic", pat, 4, 400, NULL, 0, 0, 0);
+    make_dataset(p, sizeof p, dir, "periodic-longer", pat, 4, 600, NULL, 0, 0, 0);
+    ts_split_data dp;
+    REQUIRE(ts_split_data_load(pp, &s, &dp) == 0);
+    CHECK_MSG(ts_split_data_also(&dp, p, &s, &inf) == 0, "%s", ts_error());
+    ts_split_data_free(&dp);
+    /* another recording holding a run of the test part: a few of its windows */
+    random_ids(buf, 600, 8);
+    memcpy(buf + 100, m + 320, 25 * sizeof *buf);
+    make_dataset(p, sizeof p, dir, "run2", buf, 600, 600, NULL, 0, 0, 0);
+    REQUIRE(ts_split_data_also(&d, p, &s, &inf) == 0);
+    CHECK(d.split.n_also == 2);
+    ts_split_data_free(&d);
+    char args[2048], err[1024];
+    snprintf(args, sizeof args, "train --model ngram %s --length 10 --windows 20 --also %s/longer -o %s/w.tsm "
+             "--no-progress", mp, dir, dir);
+    CHECK(run_cli(args, err, sizeof err) == 1);
+    CHECK_MSG(strstr(err, "longer: events 280 to 399") && !strchr(err, '\n'), "%s", err);
+}
+
 /* accuracy of the network alone at one hidden event in the centre of the test windows */
 static double centre_accuracy(ts_model *m, const ts_windows *w)
 {
@@ -660,6 +716,7 @@ TEST_MAIN("also", {
     RUN(cut_in_time_or_at_the_fraction);
     RUN(whole_recordings);
     RUN(shifted_copies);
+    RUN(training_part_copies);
     RUN(learns_from_the_added_stream);
     RUN(command_line);
     RUN(reinterleaved_copies);

@@ -63,7 +63,10 @@ int  ts_split_data_load_set_parts(const char *dir, const ts_split_spec *s, size_
  * its times overlap d's (a stream of the same trace), its events before the time of d's
  * first event after d's training part, so that none is as late as d's validation and test
  * parts; otherwise (another recording, wholly before or after d's) its first
- * s->permille[0] thousandths, like d's. A set of windows (DIR/length) is refused: its windows would join as one stream.
+ * s->permille[0] thousandths, like d's; refused where that part holds d's validation and test
+ * events at their places (d's trace with more events after it, a window's worth or more) and
+ * so held-out windows d's training part does not (info's counts say how many). A set of
+ * windows (DIR/length) is refused: its windows would join as one stream.
  * info (may be NULL): what was added. 0, or -1 with d's split unchanged */
 typedef struct {
     size_t  events, windows;   /* training events and windows added */
@@ -72,7 +75,8 @@ typedef struct {
     int     other_clock;       /* 1: its times on another clock, not compared (ts_split_data_also_other_clock) */
     int     by_time;           /* 1: cut at cut_ns (d's training end); 0: at the fraction */
     int64_t cut_ns, first_ns;  /* by_time: the cut and d's first event's time */
-    /* whole: d's test and validation windows found verbatim in the added events, and in
+    /* whole, and a training part at the fraction holding d's held-out events at their
+     * places: d's test and validation windows found verbatim in the added events, and in
      * d's own training part (d->split.test.n and valid.n windows in all) */
     size_t  test_found, valid_found, test_in_train, valid_in_train;
 } ts_also_info;

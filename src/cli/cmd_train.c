@@ -205,7 +205,9 @@ int cmd_train(int argc, char **argv)
                    "both have time_ns.npy (ingest --from ctf or ftrace, or\n"
                    "strace -ttt) and its times overlap the main dataset's\n"
                    "(a stream of the same trace), else its first training\n"
-                   "fraction (--fractions; another recording)"),
+                   "fraction (--fractions; another recording: one holding\n"
+                   "the main validation and test events at their places, a\n"
+                   "longer copy of its trace, is refused)"),
         TS_OPT_CB_(0, "also-whole", &also, "DATASET", opt_also_whole,
                    "more training data (repeatable; time split): every\n"
                    "event of DATASET, another recording of the same\n"

@@ -225,6 +225,40 @@ static int held_out_check(const char *dir, const char *main_dir, const char *wha
     return 0;
 }
 
+/* d's held-out windows found verbatim in the n events ids (another dataset's, or its
+ * training part) and in d's own training part, into inf. 0 / -1 */
+static int held_out_counts(const ts_split_data *d, const int32_t *ids, size_t n, ts_also_info *inf)
+{
+    const ts_seq *tr = &d->split.train_stream;
+    const long tf = found_in(ids, n, &d->split.test), vf = found_in(ids, n, &d->split.valid),
+               tb = found_in(tr->ids, tr->n, &d->split.test), vb = found_in(tr->ids, tr->n, &d->split.valid);
+    if (tf < 0 || vf < 0 || tb < 0 || vb < 0) return -1;
+    inf->test_found = (size_t)tf;
+    inf->valid_found = (size_t)vf;
+    inf->test_in_train = (size_t)tb;
+    inf->valid_in_train = (size_t)vb;
+    return 0;
+}
+
+/* --also's training part at the fraction (ids, n events): refused where it holds d's held-out
+ * events at their places (the main trace with more events after it, a longer recording of it
+ * without the times to cut it by; a window's worth or more) and so holds held-out windows
+ * that d's training part does not (a periodic trace's copy adds none). inf: the counts */
+static int also_part_check(const ts_split_data *d, const char *dir, const int32_t *ids, size_t n,
+                           ts_also_info *inf)
+{
+    const ts_dataset *m = &d->data;
+    const size_t a = d->split.train_stream.n, lim = n < m->stream.n ? n : m->stream.n;
+    if (lim < a + d->split.len || memcmp(ids + a, m->stream.ids + a, (lim - a) * sizeof *ids)) return 0;
+    if (held_out_counts(d, ids, n, inf)) return -1;
+    if (inf->test_found <= inf->test_in_train && inf->valid_found <= inf->valid_in_train) return 0;
+    const char *main_dir = m->dir ? m->dir : "the dataset";
+    return ts_fail("%s: events %zu to %zu of its training part are those of %s's validation and test part (a copy of "
+                   "the same trace, with more events after it: %zu of the %zu test windows verbatim, %s's own "
+                   "training part %zu), which --also would train on",
+                   dir, a, lim - 1, main_dir, inf->test_found, d->split.test.n, main_dir, inf->test_in_train);
+}
+
 /* e, when it is another recording for whole: refused when it is d's own folder, when its
  * events at d's held-out positions are d's held-out events (a copy of d's trace), when
  * both carry event times on one clock (not other_clock) and e's reach into d's held-out
@@ -255,16 +289,9 @@ static int also_whole_check(const ts_split_data *d, const ts_dataset *e, const c
                                "before that time; a recording on another clock, another boot's: "
                                "--also-whole-other-clock)", dir, i, main_dir);
     }
-    const ts_seq *tr = &d->split.train_stream;
-    const long tf = found_in(ids, e->stream.n, &d->split.test), vf = found_in(ids, e->stream.n, &d->split.valid),
-               tb = found_in(tr->ids, tr->n, &d->split.test), vb = found_in(tr->ids, tr->n, &d->split.valid);
-    if (tf < 0 || vf < 0 || tb < 0 || vb < 0) return -1;
-    inf->test_found = (size_t)tf;
-    inf->valid_found = (size_t)vf;
-    inf->test_in_train = (size_t)tb;
-    inf->valid_in_train = (size_t)vb;
-    if (held_out_check(dir, main_dir, "test", (size_t)tf, (size_t)tb, d->split.test.n)) return -1;
-    return held_out_check(dir, main_dir, "validation", (size_t)vf, (size_t)vb, d->split.valid.n);
+    if (held_out_counts(d, ids, e->stream.n, inf)) return -1;
+    if (held_out_check(dir, main_dir, "test", inf->test_found, inf->test_in_train, d->split.test.n)) return -1;
+    return held_out_check(dir, main_dir, "validation", inf->valid_found, inf->valid_in_train, d->split.valid.n);
 }
 
 /* whole: 0 the training part, 1 every event, 2 every event of a recording on another clock */
@@ -318,6 +345,7 @@ static int also_add(ts_split_data *d, const char *dir, const ts_split_spec *s, i
     int32_t *ids = rc ? NULL : ts_malloc(n * sizeof *ids);
     if (rc == 0) rc = also_renumber(d, &e, dir, n, ids, &inf.unknown);
     if (rc == 0 && whole) rc = also_whole_check(d, &e, dir, ids, whole == 2, &inf);
+    else if (rc == 0 && !inf.by_time) rc = also_part_check(d, dir, ids, n, &inf);   /* by time: before it */
     if (rc == 0) {
         size_t before = d->split.train.n;
         ts_split_add_train(&d->split, ids, n, s->stride);
