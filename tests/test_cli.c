@@ -462,6 +462,16 @@ static void held_out_parts_of_the_model(void)
     ts_dataset_free(&d);
     snprintf(args, sizeof args, cmd[1], dir, p, "");
     CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s: %s", args, err);
+    /* a split directory's test windows, cut by other fractions: as its dataset cut so */
+    snprintf(args, sizeof args, "split %s/ds --length 60 --windows 40 --fractions 0.5,0.1,0.4 -o %s/ho_sp", dir, dir);
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    snprintf(args, sizeof args, "impute %s/ho.tsm --input %s/ho_sp/testing --blackout 5", dir, dir);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "ho_sp/testing (a split of ") &&
+                  strstr(err, "event 3600, before event 4800"), "%s: %s", args, err);
+    snprintf(args, sizeof args, "split %s/ds --length 60 --windows 40 -o %s/ho_sp2", dir, dir);
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    snprintf(args, sizeof args, "score %s/ho.tsm --input %s/ho_sp2/testing", dir, dir);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s: %s", args, err);
     /* tune-prior makes choices on a validation part: not on the model's test part (from
      * 4800), and those it made are recorded, so that no test part holds them later */
     snprintf(args, sizeof args, "train --model mdm %s/ds --length 60 --windows 10 --layers 1 --channels 4 --state 4 "

@@ -155,7 +155,9 @@ int  ts_impute_input_load(const char *path, const ts_split_spec *s, size_t len0,
  * part must not hold), a validation part that reaches into the test part m's own split
  * gives input. *seen (may be NULL): m->data_seen, or for TS_PART_VALID on m's dataset the
  * end of the validation part where later (tune-prior's model records it). 0 where nothing
- * is refused: another dataset, a file of windows, the paper split, m without the record */
+ * is refused: another dataset, a file of windows (but a split directory's testing, whose
+ * split.txt names its dataset and fractions: checked as that dataset cut so), the paper
+ * split, m without the record */
 int  ts_model_held_out_check(const ts_model *m, const char *model_path, const char *input, const ts_split_spec *s,
                              unsigned part, size_t *seen);
 

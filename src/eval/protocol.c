@@ -635,6 +635,33 @@ int ts_impute_input_load(const char *path, const ts_split_spec *s, size_t len0, 
 }
 
 
+/* the dataset whose time split's test windows the file path is (a split directory's
+ * testing, its split.txt naming the dataset and the fractions, into *s), malloc'd; NULL where
+ * it is none, or its dataset is no longer there */
+static char *split_testing_dataset(const char *path, ts_split_spec *s)
+{
+    char *real = realpath(path, NULL), *out = NULL;
+    const char *sl = real ? strrchr(real, '/') : NULL;
+    if (!sl || strcmp(sl + 1, "testing")) {
+        free(real);
+        return NULL;
+    }
+    char *folder = ts__path_dir(real), *txt = ts_path_join(folder, "split.txt");
+    ts_split_record rec;
+    struct stat st;
+    ts_split_spec_default(s);
+    if (ts_split_record_read(txt, &rec) == 0 && rec.time && rec.fractions && rec.dataset_dir &&
+        ts_split_parse_fractions(rec.fractions, s->permille) == 0 && stat(rec.dataset_dir, &st) == 0 &&
+        S_ISDIR(st.st_mode))
+        out = ts_strdup(rec.dataset_dir);
+    ts_clear_error();   /* a record that does not read: nothing to check by */
+    ts_split_record_free(&rec);
+    free(txt);
+    free(folder);
+    free(real);
+    return out;
+}
+
 int ts_model_held_out_check(const ts_model *m, const char *model_path, const char *input, const ts_split_spec *s,
                             unsigned part, size_t *seen)
 {
@@ -645,12 +672,20 @@ int ts_model_held_out_check(const ts_model *m, const char *model_path, const cha
     if (part != TS_PART_TEST && part != TS_PART_VALID)
         return ts_fail("%s: part %#x: expected TS_PART_TEST or TS_PART_VALID", __func__, part);
     struct stat st;
-    if (!m->data_events || s->kind != TS_SPLIT_TIME || m->permille[0] <= 0 || ts_path_is_stdin(input) ||
-        stat(input, &st) != 0 || !S_ISDIR(st.st_mode))
-        return 0;
-    const char *mp = model_path ? model_path : "the model";
+    if (!m->data_events || m->permille[0] <= 0 || ts_path_is_stdin(input) || stat(input, &st) != 0) return 0;
+    /* a split directory's test windows: its dataset, cut as its split.txt records */
+    ts_split_spec rs;
+    char *split_of = !S_ISDIR(st.st_mode) && part == TS_PART_TEST ? split_testing_dataset(input, &rs) : NULL;
+    if (split_of) s = &rs;
+    else if (!S_ISDIR(st.st_mode) || s->kind != TS_SPLIT_TIME) return 0;
+    const char *mp = model_path ? model_path : "the model", *dir = split_of ? split_of : input;
+    char where[64] = "";
+    if (split_of) snprintf(where, sizeof where, " (a split of %.40s)", dir);
     ts_dataset d;
-    if (ts_dataset_load(input, &d)) return -1;
+    if (ts_dataset_load(dir, &d)) {
+        free(split_of);
+        return -1;
+    }
     size_t am, bm, a, b, ao, bo;
     ts_split_bounds(m->data_events, m->permille, &am, &bm);
     int rc = 0;
@@ -660,11 +695,11 @@ int ts_model_held_out_check(const ts_model *m, const char *model_path, const cha
         ts_split_bounds(d.stream.n, pm, &a, &b);
         ts_split_bounds(d.stream.n, m->permille, &ao, &bo);   /* the model's own split of it */
         if (part == TS_PART_TEST && b < m->data_seen)
-            rc = ts_fail("%s: the test part of the fractions %g,%g,%g begins at event %zu, before event %zu, up to which "
+            rc = ts_fail("%s%s: the test part of the fractions %g,%g,%g begins at event %zu, before event %zu, up to which "
                          "%s was trained or made its choices on this dataset (its first %zu events are the model's "
                          "training part): its figures would score events it learned; give its own fractions, %g,%g,%g "
                          "(the default), or others whose test part begins there or later",
-                         input, pm[0] / 1000.0, pm[1] / 1000.0, pm[2] / 1000.0, b, m->data_seen, mp, am,
+                         input, where, pm[0] / 1000.0, pm[1] / 1000.0, pm[2] / 1000.0, b, m->data_seen, mp, am,
                          m->permille[0] / 1000.0, m->permille[1] / 1000.0, m->permille[2] / 1000.0);
         else if (part == TS_PART_VALID && b > bo)
             rc = ts_fail("%s: the validation part of the fractions %g,%g,%g ends at event %zu, after event %zu, where the "
@@ -677,6 +712,7 @@ int ts_model_held_out_check(const ts_model *m, const char *model_path, const cha
             *seen = b;
     }
     ts_dataset_free(&d);
+    free(split_of);
     return rc;
 }
 
