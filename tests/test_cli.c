@@ -491,6 +491,17 @@ static void held_out_parts_of_the_model(void)
     CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s: %s", args, err);
     snprintf(args, sizeof args, imp, dir, "hm2.tsm", dir);
     CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "event 6750, before event 7200"), "%s: %s", args, err);
+    /* a model averaged with it (--ensemble) trained on the first 90 %: the test part from
+     * 4800 holds its training events */
+    snprintf(args, sizeof args, "train --model mdm %s/ds --length 60 --windows 10 --layers 1 --channels 4 --state 4 "
+             "--iters 1 --valid-n 2 --no-progress --threads 1 --fractions 0.9,0.05,0.05 -o %s/hm9.tsm", dir, dir);
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    const char *ens = "impute %s/hm.tsm --input %s/ds --windows 10 --blackout 5 --threads 1 --ensemble %s/%s";
+    snprintf(args, sizeof args, ens, dir, dir, dir, "hm9.tsm");
+    CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "the --ensemble model 1 of ") &&
+                  strstr(err, "event 4800, before event 5700"), "%s: %s", args, err);
+    snprintf(args, sizeof args, ens, dir, dir, dir, "hm1.tsm");
+    CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s: %s", args, err);
     /* the record, as the files keep it */
     const char *file[2] = {"hm.tsm", "hm2.tsm"};
     const size_t seen[2] = {4800, 7200};

@@ -662,6 +662,36 @@ static char *split_testing_dataset(const char *path, ts_split_spec *s)
     return out;
 }
 
+/* ts_model_held_out_check of the one model m (mp names it) on the dataset d (given as input,
+ * where: what it is, "" or " (a split of D)") cut by the parts pm; seen (may be NULL) raised */
+static int held_out_one(const ts_model *m, const char *mp, const ts_dataset *d, const char *input, const char *where,
+                        const int pm[3], unsigned part, size_t *seen)
+{
+    if (!m->data_events || m->permille[0] <= 0) return 0;
+    size_t am, bm, a, b, ao, bo;
+    ts_split_bounds(m->data_events, m->permille, &am, &bm);
+    /* the model's dataset: its training part the same events */
+    if (d->stream.n < am || ts_events_hash(d->stream.ids, am, &d->vocab) != m->data_hash) return 0;
+    ts_split_bounds(d->stream.n, pm, &a, &b);
+    ts_split_bounds(d->stream.n, m->permille, &ao, &bo);   /* the model's own split of it */
+    if (part == TS_PART_TEST && b < m->data_seen)
+        return ts_fail("%s%s: the test part of the fractions %g,%g,%g begins at event %zu, before event %zu, up to which "
+                       "%s was trained or made its choices on this dataset (its first %zu events are the model's "
+                       "training part): its figures would score events it learned; give its own fractions, %g,%g,%g "
+                       "(the default), or others whose test part begins there or later",
+                       input, where, pm[0] / 1000.0, pm[1] / 1000.0, pm[2] / 1000.0, b, m->data_seen, mp, am,
+                       m->permille[0] / 1000.0, m->permille[1] / 1000.0, m->permille[2] / 1000.0);
+    if (part == TS_PART_VALID && b > bo)
+        return ts_fail("%s: the validation part of the fractions %g,%g,%g ends at event %zu, after event %zu, where the "
+                       "test part of %s's own split (%g,%g,%g) begins on this dataset (its first %zu events are the "
+                       "model's training part): choices made there would be scored on their own events; give its own "
+                       "fractions (the default), or others whose validation part ends there or before",
+                       input, pm[0] / 1000.0, pm[1] / 1000.0, pm[2] / 1000.0, b, bo, mp, m->permille[0] / 1000.0,
+                       m->permille[1] / 1000.0, m->permille[2] / 1000.0, am);
+    if (part == TS_PART_VALID && seen && b > *seen) *seen = b;
+    return 0;
+}
+
 int ts_model_held_out_check(const ts_model *m, const char *model_path, const char *input, const ts_split_spec *s,
                             unsigned part, size_t *seen)
 {
@@ -671,8 +701,12 @@ int ts_model_held_out_check(const ts_model *m, const char *model_path, const cha
     if (!s) return ts_fail_null(__func__, "s");
     if (part != TS_PART_TEST && part != TS_PART_VALID)
         return ts_fail("%s: part %#x: expected TS_PART_TEST or TS_PART_VALID", __func__, part);
+    /* m and the models its run averaged with it (mdm's --ensemble, loaded): any with a record */
+    int any = m->data_events != 0, nmem = 0;
+    for (const ts_model *e; m->ops->ensemble_member && (e = m->ops->ensemble_member(m, nmem)); nmem++)
+        any |= e->data_events != 0;
     struct stat st;
-    if (!m->data_events || m->permille[0] <= 0 || ts_path_is_stdin(input) || stat(input, &st) != 0) return 0;
+    if (!any || ts_path_is_stdin(input) || stat(input, &st) != 0) return 0;
     /* a split directory's test windows: its dataset, cut as its split.txt records */
     ts_split_spec rs;
     char *split_of = !S_ISDIR(st.st_mode) && part == TS_PART_TEST ? split_testing_dataset(input, &rs) : NULL;
@@ -686,30 +720,11 @@ int ts_model_held_out_check(const ts_model *m, const char *model_path, const cha
         free(split_of);
         return -1;
     }
-    size_t am, bm, a, b, ao, bo;
-    ts_split_bounds(m->data_events, m->permille, &am, &bm);
-    int rc = 0;
-    /* the model's dataset: its training part the same events */
-    if (d.stream.n >= am && ts_events_hash(d.stream.ids, am, &d.vocab) == m->data_hash) {
-        const int *pm = s->permille;
-        ts_split_bounds(d.stream.n, pm, &a, &b);
-        ts_split_bounds(d.stream.n, m->permille, &ao, &bo);   /* the model's own split of it */
-        if (part == TS_PART_TEST && b < m->data_seen)
-            rc = ts_fail("%s%s: the test part of the fractions %g,%g,%g begins at event %zu, before event %zu, up to which "
-                         "%s was trained or made its choices on this dataset (its first %zu events are the model's "
-                         "training part): its figures would score events it learned; give its own fractions, %g,%g,%g "
-                         "(the default), or others whose test part begins there or later",
-                         input, where, pm[0] / 1000.0, pm[1] / 1000.0, pm[2] / 1000.0, b, m->data_seen, mp, am,
-                         m->permille[0] / 1000.0, m->permille[1] / 1000.0, m->permille[2] / 1000.0);
-        else if (part == TS_PART_VALID && b > bo)
-            rc = ts_fail("%s: the validation part of the fractions %g,%g,%g ends at event %zu, after event %zu, where the "
-                         "test part of %s's own split (%g,%g,%g) begins on this dataset (its first %zu events are the "
-                         "model's training part): choices made there would be scored on their own events; give its own "
-                         "fractions (the default), or others whose validation part ends there or before",
-                         input, pm[0] / 1000.0, pm[1] / 1000.0, pm[2] / 1000.0, b, bo, mp, m->permille[0] / 1000.0,
-                         m->permille[1] / 1000.0, m->permille[2] / 1000.0, am);
-        else if (part == TS_PART_VALID && seen && b > *seen)
-            *seen = b;
+    int rc = held_out_one(m, mp, &d, input, where, s->permille, part, seen);
+    for (int i = 0; rc == 0 && i < nmem; i++) {
+        char who[600];
+        snprintf(who, sizeof who, "the --ensemble model %d of %.500s", i + 1, mp);
+        rc = held_out_one(m->ops->ensemble_member(m, i), who, &d, input, where, s->permille, part, NULL);
     }
     ts_dataset_free(&d);
     free(split_of);
