@@ -515,6 +515,36 @@ static void held_out_parts_of_the_model(void)
     }
 }
 
+/* a hidden <unk> (a name the dataset's training part never holds) filled with <unk> counts
+ * as right, as equal IDs do (PROTOCOLS.md §2); impute says how many of the hidden events are
+ * <unk> and how many of them were so filled, and the accuracy of the others (the figures
+ * counted them unsaid: a model trained with --also, whose other recordings' names become
+ * <unk>, learns to fill <unk>) */
+static void unknown_hidden_said(void)
+{
+    char args[2048], out[8192], p[512];
+    snprintf(p, sizeof p, "%s/unkds", dir);
+    ts_dataset d;
+    memset(&d, 0, sizeof d);
+    char *names[3] = {"read", "write", "<unk>"};
+    int64_t counts[3] = {2, 1, 0};
+    d.vocab = (ts_vocab){3, names, counts, 2};
+    d.stream.n = 900;
+    d.stream.ids = ts_malloc(900 * sizeof(int32_t));
+    for (int i = 0; i < 900; i++) d.stream.ids[i] = i % 3 == 2 ? 2 : i % 3 == 1 && i % 7 == 0;
+    REQUIRE(ts_dataset_save(p, &d) == 0);
+    free(d.stream.ids);
+    snprintf(args, sizeof args, "train --model ngram %s --length 30 --windows 20 -o %s/unk.tsm", p, dir);
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    snprintf(args, sizeof args, "impute %s/unk.tsm --input %s --windows 20 --blackout 6 --json", dir, p);
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    CHECK_MSG(metric(out, "unknown_hidden") == 40 && metric(out, "unknown_hidden_right") == 40, "%s", out);
+    snprintf(args, sizeof args, "impute %s/unk.tsm --input %s --windows 20 --blackout 6", dir, p);
+    REQUIRE(run_output(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "note: impute: 40 of the 120 hidden events are <unk>") &&
+                  strstr(out, "40 of them filled with <unk>, counted right"), "%s", out);
+}
+
 /* a window file with the names generate writes beside it (W.names.txt) is read in those
  * names' numbering, as eval and markov read it: impute and score match its events to the
  * model's by name (they read its IDs in the model's numbering: an ID past the model's was
@@ -4558,6 +4588,7 @@ TEST_MAIN("cli", {
     RUN(impute_warns_trained_windows);
     RUN(fractions_from_the_model);
     RUN(held_out_parts_of_the_model);
+    RUN(unknown_hidden_said);
     RUN(one_pass_logs);
     RUN(window_length_from_the_model);
     RUN(generate_files);

@@ -38,6 +38,10 @@ typedef struct {
     double type_floor;           /* type accuracy of always guessing the most common subsystem
                                     of the hidden events: the metric says nothing when it is 100 */
     const char *type_majority;   /* that subsystem */
+    /* named events with a <unk>: the hidden events whose truth is <unk> (a name the training
+     * part never held) and those filled with <unk>, which count as right (equal IDs); the
+     * hidden events filled right in all */
+    size_t unk_hidden, unk_right, right;
 } ts_impute_metrics;
 
 /* vocab may be NULL (no names: type accuracy not computed). The architecture is guessed from

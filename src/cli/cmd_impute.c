@@ -36,7 +36,8 @@ static void print_json(const ts_model *m, const ts_windows *x, const ts_impute_s
            ts_mask_name(is->pos), (unsigned long long)seed, im->hidden, im->accuracy, im->perfect, im->rouge_l);
     if (im->has_type) printf("%.6f", im->type_accuracy);
     else fputs("null", stdout);
-    printf(", \"unknown\": %zu, \"seconds\": %.4f, \"output\": ", r->unknown, r->seconds);
+    printf(", \"unknown\": %zu, \"unknown_hidden\": %zu, \"unknown_hidden_right\": %zu, \"seconds\": %.4f, "
+           "\"output\": ", r->unknown, im->unk_hidden, im->unk_right, r->seconds);
     ts_json_put(stdout, is->outdir);
     printf("}\n");
 }
@@ -327,6 +328,14 @@ int cmd_impute(int argc, char **argv)
     if (r.unknown)
         cli_say(stderr, "tracesynth: note: impute: %zu observed %s the model never saw; it reads %s as <unk>\n", r.unknown,
                 r.unknown == 1 ? "event has a name" : "events have names", r.unknown == 1 ? "it" : "them");
+    /* a hidden <unk> filled with <unk> is right by the IDs, though no name was found */
+    const ts_impute_metrics *um = &r.metrics;
+    if (um->unk_hidden) {
+        const size_t other = um->hidden - um->unk_hidden, oright = um->right - um->unk_right;
+        cli_say(stderr, "tracesynth: note: impute: %zu of the %zu hidden events are <unk> (names the training part "
+                "never held), %zu of them filled with <unk>, counted right; of the other %zu, %zu right (%.2f %%)\n",
+                um->unk_hidden, um->hidden, um->unk_right, other, oright, other ? 100.0 * (double)oright / other : 0.0);
+    }
     if (json) {
         print_json(m, &x, &is, ro.seed, &r);
     } else {

@@ -107,7 +107,9 @@ int ts_eval_impute_arch(const ts_windows *orig, const uint8_t *mask, const ts_wi
     int *row = ts_malloc((L + 1) * sizeof *row);
     int32_t *sa = ts_malloc((L + 1) * sizeof *sa), *sb = ts_malloc((L + 1) * sizeof *sb);
     double acc = 0, perfect = 0, rouge = 0, type = 0, in_order = 0;
-    size_t windows = 0, hidden = 0, type_windows = 0, scored = 0, unknown = 0, reordered = 0;
+    size_t windows = 0, hidden = 0, type_windows = 0, scored = 0, unknown = 0, reordered = 0, right_all = 0;
+    size_t unk_hidden = 0, unk_right = 0;
+    const int32_t unk = named && vocab->unk >= 0 && vocab->unk < nv ? vocab->unk : -1;
     size_t sub_count[NSUB] = {0};
     for (size_t w = 0; w < orig->n; w++) {
         const int32_t *o = orig->data + w * L, *p = imputed->data + w * L;
@@ -118,6 +120,8 @@ int ts_eval_impute_arch(const ts_windows *orig, const uint8_t *mask, const ts_wi
             truth[k] = o[t];
             pred[k] = p[t];
             right += o[t] == p[t];
+            unk_hidden += o[t] == unk;
+            unk_right += o[t] == unk && p[t] == unk;
             if (named) {
                 if (sub[o[t]] < 0) {
                     unknown++;
@@ -132,6 +136,7 @@ int ts_eval_impute_arch(const ts_windows *orig, const uint8_t *mask, const ts_wi
         if (k == 0) continue;
         windows++;
         hidden += (size_t)k;
+        right_all += (size_t)right;
         acc += (double)right / k;
         perfect += right == k;
         if (right < k && same_events(truth, pred, k, sa, sb)) reordered++, in_order += 1;
@@ -182,5 +187,8 @@ int ts_eval_impute_arch(const ts_windows *orig, const uint8_t *mask, const ts_wi
     out->type_unknown = unknown;
     out->type_floor = out->has_type ? 100.0 * floor_sum / type_windows : 0.0;
     out->type_majority = out->has_type ? subsystems[major] : NULL;
+    out->unk_hidden = unk_hidden;
+    out->unk_right = unk_right;
+    out->right = right_all;
     return 0;
 }
