@@ -2072,6 +2072,41 @@ static void errors_are_one_line(void)
     else unsetenv("TRACESYNTH");
 }
 
+/* an empty argument names no file: a usage error naming the argument, for each command,
+ * not the path "" opened (": cannot open") */
+static void empty_argument_named(void)
+{
+    char args[2048], err[512];
+    const char *const cases[][2] = {
+        {"train --model ngram ''", "an empty DATASET"},
+        {"impute '' --input tests/fixtures/models/ds", "an empty MODEL"},
+        {"score '' --input tests/fixtures/models/ds", "an empty MODEL"},
+        {"generate '' -n 2 --length 5 -o OUT", "an empty MODEL"},
+        {"tune-prior '' tests/fixtures/models/ds -o OUT", "an empty MODEL"},
+        {"tune-prior tests/fixtures/models/mdm.tsm '' -o OUT", "an empty DATASET"},
+        {"split '' --length 10 -o OUT", "an empty DATASET"},
+        {"ingest --from ids '' -o OUT", "an empty INPUT"},
+        {"gaps ''", "an empty TRACE"},
+        {"drop '' -o OUT", "an empty TRACE"},
+        {"fill '' -o OUT", "an empty TRACE"},
+        {"constraints '' -o OUT", "an empty DATASET"},
+        {"markov '' -n 10 -o OUT", "an empty DATASET"},
+        {"export '' -o OUT", "an empty DATASET"},
+        {"repair '' --constraints C -o OUT", "an empty SYNTHETIC"},
+        {"bench impute --model ngram ''", "an empty DATASET"},
+        {"bench fill ''", "an empty TRACE"},
+    };
+    char out[512];
+    snprintf(out, sizeof out, "%s/empty-out", dir);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char c[1024], *o = strstr(strcpy(c, cases[i][0]), "OUT");
+        if (o) snprintf(o, sizeof c - (size_t)(o - c), "%s", out);
+        snprintf(args, sizeof args, "%s", c);
+        CHECK_MSG(cli_refuses(args, 2, cases[i][1], out, err, sizeof err) && strstr(err, "('')"), "%s: %s", args,
+                  err);
+    }
+}
+
 /* inputs from a pipe or FIFO are read once: --input /dev/stdin with data piped in and
  * --input FIFO give what the file gives (a window file and a .npy); a model file from a
  * pipe is refused in one line, not read as empty or waited on */
@@ -4632,6 +4667,7 @@ TEST_MAIN("cli", {
     RUN(export_constraints_keep_their_dataset);
     RUN(bad_usage);
     RUN(errors_are_one_line);
+    RUN(empty_argument_named);
     RUN(model_file_where_text_is_read);
     RUN(dash_output_refused);
     RUN(dash_dataset_refused);

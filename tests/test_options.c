@@ -138,6 +138,33 @@ static void errors(void)
     ts_opt_free(&r);
 }
 
+/* an empty argument names no file: refused as an empty option value is, naming the
+ * argument, not read as the path "" (": cannot open") */
+static int empty_rc;
+static void parse_empty(void *ctx)
+{
+    args a;
+    ts_opt_result r;
+    char **argv = ctx;
+    int argc = 0;
+    while (argv[argc]) argc++;
+    empty_rc = parse(&a, 0, argc, argv, &r);
+    ts_opt_free(&r);
+}
+
+static void empty_argument_refused(void)
+{
+    char *cases[][4] = {{"test", "", NULL}, {"test", "--length", "5", ""}, {"test", "--", "", NULL}};
+    for (int i = 0; i < 3; i++) {
+        char *argv[5] = {0};
+        for (int j = 0; j < 4 && cases[i][j]; j++) argv[j] = cases[i][j];
+        char err[512];
+        capture_stderr(parse_empty, argv, err, sizeof err);
+        CHECK_MSG(empty_rc == 2 && strstr(err, "tracesynth test: error: an empty DATASET ('')") &&
+                      strchr(err, '\n') == strrchr(err, '\n'), "case %d: %s", i, err);
+    }
+}
+
 /* an error quotes what was given with its control bytes and bytes that are not UTF-8 as
  * \xNN: a terminal's escape sequence or a newline in a value is not acted on */
 static char **shown_argv;
@@ -330,6 +357,7 @@ TEST_MAIN("options", {
     RUN(both_forms);
     RUN(model_options);
     RUN(errors);
+    RUN(empty_argument_refused);
     RUN(errors_show_bytes);
     RUN(option_as_value_refused);
     RUN(choices_callbacks_required);

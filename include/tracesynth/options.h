@@ -92,7 +92,8 @@ int  ts_opt_given(const ts_opt_result *r, const void *value);
 /* 0: parsed; 1: help was asked for and printed to stdout (narrowed by the TS_OPT_HELP_KEY
  * option's value when given, anywhere before "--"); 2: a usage error was printed
  * to stderr (a value out of range or not a choice, a callback's ts_error, a TS_OPT_REQUIRED
- * option not given, an empty value of an option of the table: "--name=" or "--name ''")
+ * option not given, an empty value of an option of the table: "--name=" or "--name ''",
+ * an empty positional argument: "''", named by its word of pos_name)
  * ("tracesynth CMD: error: ... (see 'tracesynth CMD --help')"). Options not in the table
  * go to the model with their values as given, which checks them. Free the result with
  * ts_opt_free in every case. */

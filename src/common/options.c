@@ -132,6 +132,16 @@ static int needs_value(const ts_opt_spec *sp, const char *label, const char *lon
                        next);
 }
 
+/* the name of positional argument i in messages: its word of pos_name ("MODEL DATASET"),
+ * the last word for those past it (ingest's INPUT...), into buf */
+static void pos_word(const ts_opt_spec *sp, int i, char *buf, size_t n)
+{
+    const char *w = sp->pos_name ? sp->pos_name : "argument", *sp_at;
+    for (; i > 0 && (sp_at = strchr(w, ' ')); i--) w = sp_at + 1;
+    const size_t len = strcspn(w, " ");
+    snprintf(buf, n, "%.*s", (int)len, w);
+}
+
 int ts_opt_parse(const ts_opt_spec *sp, int argc, char **argv, ts_opt_result *out)
 {
     memset(out, 0, sizeof *out);
@@ -183,6 +193,12 @@ int ts_opt_parse(const ts_opt_spec *sp, int argc, char **argv, ts_opt_result *ou
                 if (sp->max_pos == 1)
                     return usage_error(sp, "more than one %s ('%s', '%s')", sp->pos_name, out->pos[0], a);
                 return usage_error(sp, "too many arguments ('%s')", a);
+            }
+            /* "" names no file: said so, as "--name ''" is, not opened as one */
+            if (!*a) {
+                char word[64];
+                pos_word(sp, out->npos, word, sizeof word);
+                return usage_error(sp, "an empty %s ('')", word);
             }
             out->pos[out->npos++] = a;
             continue;
