@@ -2562,6 +2562,25 @@ static void bench_json_keeps_its_dataset(void)
     }
 }
 
+/* --json FILE that cannot be written (a directory, a path under a file) is refused before
+ * the grid is run, as the outputs of the other commands are, not after it */
+static void bench_json_checked_first(void)
+{
+    char args[2048], out[8192], p[512], file[512];
+    snprintf(p, sizeof p, "%s/dsbc", dir);
+    REQUIRE(save_motif_dataset(p, 1500) == 0);
+    snprintf(file, sizeof file, "%s/plain.txt", dir);
+    write_text(file, "x\n");
+    const char *bad[] = {"", "/plain.txt/sub.json"};   /* the folder itself; under a file */
+    for (int i = 0; i < 2; i++) {
+        snprintf(args, sizeof args, "bench impute --model ngram %s --lengths 40 --blackouts 1 --positions center "
+                 "--no-progress --json %s%s", p, dir, bad[i]);
+        const int rc = run_output(args, out, sizeof out);
+        CHECK_MSG(rc == 1 && strstr(out, "tracesynth: error: ") == out && !strstr(out, "accuracy") &&
+                      strchr(out, '\n') == strrchr(out, '\n'), "--json %s%s: exit %d: %s", dir, bad[i], rc, out);
+    }
+}
+
 /* export's text and constraints' file over a file the dataset is read from would
  * replace its data */
 static void export_constraints_keep_their_dataset(void)
@@ -4663,6 +4682,7 @@ TEST_MAIN("cli", {
     RUN(one_event_training_part);
     RUN(test_part_alone_read);
     RUN(bench_json_keeps_its_dataset);
+    RUN(bench_json_checked_first);
     RUN(train_keeps_its_datasets);
     RUN(export_constraints_keep_their_dataset);
     RUN(bad_usage);

@@ -482,8 +482,10 @@ int bench_impute(int argc, char **argv)
         if (list_datasets(a.root, &owned, &ndata)) { cli_fail(); goto done; }
         data = owned;
     }
-    /* --json is written at the end: over a dataset's file it would replace its data */
-    if (cli_output_not_dataset(a.json, "--json", a.json, "FILE", (const char *const *)data, ndata)) {
+    /* --json is written at the end: over a dataset's file it would replace its data, and one
+     * that cannot be written (a directory, a path under a file) is said before the grid runs */
+    if (cli_output_not_dataset(a.json, "--json", a.json, "FILE", (const char *const *)data, ndata) ||
+        (a.json && ts_out_check(a.json))) {
         cli_fail();
         goto done;
     }
