@@ -2123,6 +2123,31 @@ static void output_by_a_link(void)
     CHECK(lstat(lnk, &st) == 0 && S_ISLNK(st.st_mode) && ts_file_exists(in(d, "dr/metadata")));
 }
 
+/* OUT an existing trace that drop and fill did not write (a recorded one) is refused before
+ * the work and kept as it was: replaced, it would be lost with nothing to make it again.
+ * One they wrote is replaced, as a file output is */
+static void recorded_trace_kept(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    REQUIRE(drop_fixture(d) == 0);
+    fx_trace(in(d, "rec"), 0, 2500, 0);   /* the same events as t: compared with it after */
+    char cmd[3000], err[512];
+    const char *cmds[] = {"drop %s -o %s -q", "fill %s --model unigram -o %s -q"};
+    const char *from[] = {"t", "dr"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(cmd, sizeof cmd, cmds[i], in(d, from[i]), in(d, "rec"));
+        CHECK_MSG(cli_refuses(cmd, 1, "not replaced", NULL, err, sizeof err) && strstr(err, "/rec: "), "%s", err);
+        CHECK(files_equal(in(d, "rec/chan_0"), in(d, "t/chan_0")) && files_equal(in(d, "rec/chan_1"), in(d, "t/chan_1")) &&
+              files_equal(in(d, "rec/metadata"), in(d, "t/metadata")) && count_dir(in(d, "rec")) == count_dir(in(d, "t")));
+    }
+    /* drop's output, then fill's, then drop's again over them */
+    for (int i = 0; i < 3; i++) {
+        snprintf(cmd, sizeof cmd, cmds[i & 1], in(d, from[i & 1]), in(d, "out"));
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s: %s", cmd, err);
+    }
+}
+
 /* --no-progress, as every other command spells it, is -q's other name in drop and gaps
  * too (fill, ingest, bench fill took it; these refused it as unknown) */
 static void no_progress_everywhere(void)
@@ -2685,6 +2710,7 @@ TEST_MAIN("fill", {
     RUN(output_folder_not_made);
     RUN(no_progress_everywhere);
     RUN(output_by_a_link);
+    RUN(recorded_trace_kept);
     RUN(progress_in_a_log);
     RUN(save_model_checked_first);
     RUN(text_on_stdout_alone);

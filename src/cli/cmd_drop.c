@@ -12,11 +12,12 @@ int cmd_drop(int argc, char **argv)
     long bmin = 8, bmax = 64, seed = 0;
     int quiet = 0;
     const ts_option opts[] = {
-        TS_OPT_STR_('o', "output", &out, "OUT", "the new CTF trace (a directory; a trace there is\n"
-                    "replaced), or for ftrace text the new text file ('-':\n"
-                    "standard output, the summary then on stderr; a name\n"
-                    "ending in .gz: gzip-compressed; a dataset's or a\n"
-                    "split's own file is refused)"),
+        TS_OPT_STR_('o', "output", &out, "OUT", "the new CTF trace (a directory; a trace drop or fill\n"
+                    "wrote there is replaced, another refused), or for\n"
+                    "ftrace text the new text file ('-': standard output,\n"
+                    "the summary then on stderr; a name ending in .gz:\n"
+                    "gzip-compressed; a dataset's or a split's own file\n"
+                    "is refused)"),
         TS_OPT_DBL_(0, "rate", &rate, "R", 0, 0.99, "share of events to drop, per CPU (default 0.01)"),
         TS_OPT_LONG_(0, "burst-min", &bmin, "N", 1, 1L << 30, "fewest events per burst (default 8)"),
         TS_OPT_LONG_(0, "burst-max", &bmax, "N", 1, 1L << 30, "most events per burst (default 64, or --burst-min\n"

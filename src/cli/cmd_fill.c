@@ -135,10 +135,11 @@ int cmd_fill(int argc, char **argv)
                       "mdm, sssd-s4, diffwave, csdi-s4, sssd-sa, lstm): then\n"
                       "trained per CPU on the trace's own surviving events\n"
                       "(default ngram; a name with --help: its options)"),
-        TS_OPT_STR_('o', "output", &out, "OUT", "the new CTF trace (a directory; a trace there is\n"
-                    "replaced), or for ftrace text the new text file ('-':\n"
-                    "standard output, the summary then on stderr; a name\n"
-                    "ending in .gz: gzip-compressed)"),
+        TS_OPT_STR_('o', "output", &out, "OUT", "the new CTF trace (a directory; a trace drop or fill\n"
+                    "wrote there is replaced, another refused), or for\n"
+                    "ftrace text the new text file ('-': standard output,\n"
+                    "the summary then on stderr; a name ending in .gz:\n"
+                    "gzip-compressed)"),
         TS_OPT_STR_(0, "text", &text, "FILE", "CTF: also the new trace in babeltrace2's text format,\n"
                     "put in place with it, one commit: a signal, SIGKILL or\n"
                     "a power cut leaves both old or both new (the next\n"

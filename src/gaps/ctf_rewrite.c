@@ -537,6 +537,8 @@ int ts_ctf_scan(const char *dir, const ts_scan_hooks *h)
 
 /* ---- the rewriter's filter ---- */
 typedef enum { RW_COPY = 0, RW_DROP, RW_FILL } rw_mode;
+/* the environment entry every trace written here holds (its value: copy, drop or fill) */
+#define RW_ENV_MARK "tracesynth"
 
 typedef struct {
     const bt_stream *in;
@@ -853,6 +855,10 @@ static int ensure_trace(rw_iter *w, const bt_stream *s)
         else if (bt_value_get_type(v) == BT_VALUE_TYPE_SIGNED_INTEGER)
             bt_trace_set_environment_entry_integer(w->trace, name, bt_value_integer_signed_get(v));
     }
+    /* the mark of a trace written here, which a later drop or fill may replace (check_out) */
+    static const char *const made_by[] = {"copy", "drop", "fill"};
+    if (bt_trace_set_environment_entry_string(w->trace, RW_ENV_MARK, made_by[w->mode]))
+        return rw_error(w, "cannot mark the trace%s", NULL);
     return 0;
 }
 
@@ -1398,7 +1404,26 @@ static bt_component_class_initialize_method_status rw_init(bt_self_component_fil
     return BT_COMPONENT_CLASS_INITIALIZE_METHOD_STATUS_OK;
 }
 
-/* out may be replaced when it is absent, an empty directory or a CTF trace */
+/* 1 when the metadata file meta is of a trace written here: text (a recorded LTTng trace's
+ * is packets, or text without the mark) whose environment holds RW_ENV_MARK */
+static int written_here(const char *meta)
+{
+    char *b = NULL;
+    size_t n = 0;
+    if (ts__read_file(meta, &b, &n) != 0) {
+        ts_clear_error();
+        return 0;
+    }
+    const char *env = strstr(b, "\nenv {"), *end = env ? strstr(env, "\n};") : NULL;
+    const char *mark = env ? strstr(env, "\n\t" RW_ENV_MARK " = \"") : NULL;
+    const int ours = mark && end && mark < end;
+    free(b);
+    return ours;
+}
+
+/* out may be replaced when it is absent, an empty directory or a CTF trace written here
+ * (drop's, fill's): another trace (a recorded one) would be lost with nothing to make it
+ * again */
 static int check_out(const char *out)
 {
     struct stat sb;
@@ -1406,7 +1431,12 @@ static int check_out(const char *out)
     if (!S_ISDIR(sb.st_mode)) return ts_fail("%s: exists and is not a directory", out);
     char *meta = ts_path_join(out, "metadata");
     int trace = ts_file_exists(meta);
+    const int ours = trace && written_here(meta);
     free(meta);
+    if (trace && !ours)
+        return ts_fail("%s: holds a CTF trace that drop and fill did not write (a recorded one?); not replaced: "
+                       "name another directory",
+                       out);
     DIR *d = opendir(out);
     struct dirent *de;
     int empty = 1;
@@ -1522,7 +1552,6 @@ static int rewrite_isolated(const char *tdir, const char *dir, const char *out, 
 static int out_refused(const char *dir, const char *out, char **tdir_out)
 {
     *tdir_out = NULL;
-    if (check_out(out)) return -1;
     char *tdir = ts_ctf_trace_dir(dir);
     if (!tdir) return -1;
     /* OUT's own name is not resolved (a link there is followed by the caller) */
@@ -1542,6 +1571,8 @@ static int out_refused(const char *dir, const char *out, char **tdir_out)
         else if (lo > li && !strncmp(out_abs, in_abs, li) && (out_abs[li] == '/' || li == 1))
             rc = ts_fail("%s: the output would be written inside the input trace %s", out, tdir);
     }
+    /* then what OUT holds (the input's place said first: it is why OUT is refused) */
+    if (rc == 0 && check_out(out)) rc = -1;
     free(pabs);
     free(parent);
     free(in_abs);
