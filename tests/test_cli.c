@@ -2107,6 +2107,37 @@ static void empty_argument_named(void)
     }
 }
 
+/* a device whose bytes never end (/dev/zero, /dev/urandom) where a file is read is refused
+ * at once in one line naming it, not read into memory until the process is killed;
+ * /dev/null reads as an empty file, as before */
+static void endless_device_refused(void)
+{
+    const char *saved = getenv("TRACESYNTH");
+    char keep[1024], bin[1200], args[2048], err[512];
+    snprintf(keep, sizeof keep, "%s", saved ? saved : "build/tracesynth");
+    snprintf(bin, sizeof bin, "timeout 60 %s", keep);   /* a read that never ends: 124, not a hung test */
+    setenv("TRACESYNTH", bin, 1);
+    char out[512];
+    snprintf(out, sizeof out, "%s/endless-out", dir);
+    const char *const devs[] = {"/dev/zero", "/dev/urandom"};
+    for (int i = 0; i < 2; i++) {
+        const char *const cmds[] = {"score tests/fixtures/models/ngram.tsm --input %s",
+                                    "ingest --from ids %s -o %s",
+                                    "ingest --from strace %s -o %s",
+                                    "eval --real tests/fixtures/models/ds --synthetic %s"};
+        for (int c = 0; c < 4; c++) {
+            snprintf(args, sizeof args, cmds[c], devs[i], out);
+            char want[64];
+            snprintf(want, sizeof want, "%s: a device", devs[i]);
+            CHECK_MSG(cli_refuses(args, 1, want, out, err, sizeof err), "%s: %s", args, err);
+        }
+    }
+    snprintf(args, sizeof args, "score tests/fixtures/models/ngram.tsm --input /dev/null");
+    CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "/dev/null: no windows"), "%s", err);
+    setenv("TRACESYNTH", keep, 1);
+    if (!saved) unsetenv("TRACESYNTH");
+}
+
 /* inputs from a pipe or FIFO are read once: --input /dev/stdin with data piped in and
  * --input FIFO give what the file gives (a window file and a .npy); a model file from a
  * pipe is refused in one line, not read as empty or waited on */
@@ -4688,6 +4719,7 @@ TEST_MAIN("cli", {
     RUN(bad_usage);
     RUN(errors_are_one_line);
     RUN(empty_argument_named);
+    RUN(endless_device_refused);
     RUN(model_file_where_text_is_read);
     RUN(dash_output_refused);
     RUN(dash_dataset_refused);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 void ts_seq_free(ts_seq *s)
 {
@@ -60,15 +61,27 @@ int ts__read_file(const char *path, char **buf, size_t *size)
     FILE *f = fopen(path, "rb");
     if (!f) return ts_fail("%s: cannot open: %s", path, strerror(errno));
     struct stat st;
-    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+    const int stated = fstat(fileno(f), &st) == 0;
+    if (stated && S_ISDIR(st.st_mode)) {
         fclose(f);
         return ts_fail("%s: is a directory, expected a file", path);
     }
-    size_t cap = (st.st_size > 0 ? (size_t)st.st_size : 0) + 1, n = 0;
+    /* a device other than a terminal (/dev/zero, /dev/urandom) may never end: read whole, it
+     * would fill the memory until the process is killed. One that gives nothing (/dev/null)
+     * is an empty file */
+    const int device = stated && S_ISCHR(st.st_mode) && !isatty(fileno(f));
+    size_t cap = (stated && st.st_size > 0 ? (size_t)st.st_size : 0) + 1, n = 0;
     char *b = ts_malloc(cap + 1);
     for (;;) {   /* also works for pipes, whose size fstat does not know */
         size_t got = fread(b + n, 1, cap - n, f);
         n += got;
+        if (device && n > 0) {
+            free(b);
+            fclose(f);
+            return ts_fail("%s: a device, not a file or a pipe (its bytes may never end): save what it gives to a "
+                           "file first",
+                           path);
+        }
         if (n < cap) break;
         cap *= 2;
         b = ts_realloc(b, cap + 1);
