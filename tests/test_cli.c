@@ -2138,6 +2138,46 @@ static void endless_device_refused(void)
     if (!saved) unsetenv("TRACESYNTH");
 }
 
+/* an output among a CTF trace's files (a folder that holds one, a file in its folder) is
+ * refused before the work, the trace left as it was: babeltrace2 reads every file there as
+ * one of its streams, and it would no longer open. A folder inside it is not among them */
+static void outputs_kept_out_of_traces(void)
+{
+    char tr[512], args[2048], err[1024];
+    for (int packets = 0; packets < 2; packets++) {
+        snprintf(tr, sizeof tr, "%s/trace%d", dir, packets);
+        REQUIRE(mkdir(tr, 0755) == 0);
+        char p[600];
+        snprintf(p, sizeof p, "%s/metadata", tr);
+        FILE *f = fopen(p, "wb");
+        REQUIRE(f);
+        fputs(packets ? "\x57\x1d\xd1\x75 packets" : "/* CTF 1.8 */\ntrace { major = 1; minor = 8; };\n", f);
+        fclose(f);
+        snprintf(p, sizeof p, "%s/channel0_0", tr);
+        write_text(p, "stream\n");
+        const char *const folders[] = {"ingest --from ids tests/fixtures/models/ds/stream.txt -o %s",
+                                       "split tests/fixtures/models/ds --length 10 -o %s",
+                                       "impute tests/fixtures/models/ngram.tsm --input tests/fixtures/models/ds -o %s",
+                                       "markov tests/fixtures/models/mcds -n 10 -o %s"};
+        for (int i = 0; i < 4; i++) {
+            snprintf(args, sizeof args, folders[i], tr);
+            CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, ": holds a CTF trace") && strstr(err, tr),
+                      "%s: %s", args, err);
+        }
+        const char *const files[] = {"train --model ngram tests/fixtures/models/ds -o %s/m.tsm",
+                                     "generate tests/fixtures/models/ngram.tsm -n 2 --length 5 -o %s/g",
+                                     "constraints tests/fixtures/models/mcds -o %s/c"};
+        for (int i = 0; i < 3; i++) {
+            snprintf(args, sizeof args, files[i], tr);
+            CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "in the folder of the CTF trace"), "%s: %s",
+                      args, err);
+        }
+        CHECK_MSG(count_dir(tr) == 2, "%s: %d entries", tr, count_dir(tr));
+        snprintf(args, sizeof args, "ingest --from ids tests/fixtures/models/ds/stream.txt -o %s/ds", tr);
+        CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s: %s", args, err);
+    }
+}
+
 /* inputs from a pipe or FIFO are read once: --input /dev/stdin with data piped in and
  * --input FIFO give what the file gives (a window file and a .npy); a model file from a
  * pipe is refused in one line, not read as empty or waited on */
@@ -4720,6 +4760,7 @@ TEST_MAIN("cli", {
     RUN(errors_are_one_line);
     RUN(empty_argument_named);
     RUN(endless_device_refused);
+    RUN(outputs_kept_out_of_traces);
     RUN(model_file_where_text_is_read);
     RUN(dash_output_refused);
     RUN(dash_dataset_refused);

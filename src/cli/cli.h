@@ -359,6 +359,12 @@ char *cli_dataset_holding(const char *path, const char **what);
  * command, a file or a folder, is checked so, before the work */
 int cli_output_not_dataset(const char *path, const char *opt, const char *given, const char *meta,
                            const char *const *reads, int nreads);
+/* 0, or -1 with the error set naming path when what is written would lie among a CTF
+ * trace's stream files (babeltrace2 reads every file of its folder as a stream: the trace
+ * would no longer open): is_dir, path a folder that holds a trace; else path's folder one.
+ * cli_output_not_dataset checks it for a meta of DIR or OUTDIR (a folder), FILE or PATH (a
+ * file); opt, given, meta as there. A device or a pipe (ts_out_is_stream) is none */
+int cli_output_not_in_trace(const char *path, int is_dir, const char *opt, const char *given, const char *meta);
 /* ss's split: the paper split where m was trained on it, else the time split's parts m
  * was trained on (its held-out part), unless --split or --fractions is given or m records
  * none, as its window length is the default */

@@ -310,7 +310,11 @@ int cmd_generate(int argc, char **argv)
         /* a dataset's or a split's own file (-o DS/stream, --format both: DS/stream.txt, the
          * dataset's events) is no window file of OUT's; nor where a link leads (written
          * there, the link kept) */
-        if (!stream && cli_output_not_dataset(path, "-o", out, "OUT", NULL, 0)) { cli_fail(); goto done; }
+        if (!stream && (cli_output_not_dataset(path, "-o", out, "OUT", NULL, 0) ||
+                        cli_output_not_in_trace(path, 0, "-o", out, "OUT"))) {
+            cli_fail();
+            goto done;
+        }
         if (ts_out_check(path)) { cli_fail(); goto done; }
     }
     /* OUT's files of the formats not written now go with the set (below) where an earlier

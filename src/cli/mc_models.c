@@ -105,7 +105,9 @@ static int generate_save(ts_mc_model *m, size_t n, size_t L, const char *out, co
 int mc_out_check(const char *out, const char *meta, const char *const *reads, int nreads)
 {
     /* a folder made at the name of a dataset's or a split's own file would be read as it */
-    if (cli_output_not_dataset(out, "-o", out, meta, reads, nreads) || ts_out_dir_check(out)) return -1;
+    if (cli_output_not_dataset(out, "-o", out, meta, reads, nreads) || cli_output_not_in_trace(out, 1, "-o", out, meta) ||
+        ts_out_dir_check(out))
+        return -1;
     char *ev = ts_path_join(out, "stream.txt"), *len = ts_path_join(out, "length"),
          *times = ts_path_join(out, "time_ns.npy"), *dt = ts_path_join(out, "dt.npy"),
          *own = ts_path_join(out, "derived");

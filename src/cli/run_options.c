@@ -662,10 +662,53 @@ char *cli_dataset_holding(const char *path, const char **what)
     return hit ? folder : NULL;
 }
 
+/* 1 when dir holds a CTF trace: a metadata file of CTF's text (its first comment names CTF)
+ * or of packets (their magic, in either byte order) */
+static int holds_ctf_trace(const char *dir)
+{
+    char *p = ts_path_join(dir, "metadata");
+    unsigned char b[8] = {0};
+    FILE *f = fopen(p, "rb");
+    struct stat st;
+    const size_t n = f && fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) ? fread(b, 1, sizeof b, f) : 0;
+    if (f) fclose(f);
+    free(p);
+    const uint32_t le = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+    const uint32_t be = (uint32_t)b[3] | (uint32_t)b[2] << 8 | (uint32_t)b[1] << 16 | (uint32_t)b[0] << 24;
+    return (n >= 6 && !memcmp(b, "/* CTF", 6)) || (n >= 4 && (le == 0x75D11D57u || be == 0x75D11D57u));
+}
+
+int cli_output_not_in_trace(const char *path, int is_dir, const char *opt, const char *given, const char *meta)
+{
+    if (!path || ts_out_is_stream(path)) return 0;
+    char *end = ts_link_end(path), *copy = NULL;
+    const char *at = end ? end : path, *dir = at;
+    if (!is_dir) {
+        copy = ts_strdup(at);
+        dir = dirname(copy);
+    }
+    const int trace = holds_ctf_trace(dir);
+    if (trace && is_dir)
+        ts_fail("%s: holds a CTF trace, whose every file babeltrace2 reads as one of its streams: the files %s %s "
+                "would write among them would leave it unreadable; give another %s", path, opt, given, meta);
+    else if (trace)
+        ts_fail("%s: in the folder of the CTF trace %s, whose every file babeltrace2 reads as one of its streams: "
+                "written there, it would leave the trace unreadable; give another %s", path, dir, meta);
+    free(copy);
+    free(end);
+    return trace ? -1 : 0;
+}
+
 int cli_output_not_dataset(const char *path, const char *opt, const char *given, const char *meta,
                            const char *const *reads, int nreads)
 {
     if (!path) return 0;
+    /* a folder (DIR, OUTDIR) or a file (FILE, PATH) among a CTF trace's streams; OUT, a trace
+     * or a set of files, its command checks */
+    const int folder = !strcmp(meta, "DIR") || !strcmp(meta, "OUTDIR");
+    if ((folder || !strcmp(meta, "FILE") || !strcmp(meta, "PATH")) &&
+        cli_output_not_in_trace(path, folder, opt, given, meta))
+        return -1;
     /* where a link leads is what is written (the link kept) */
     char *end = ts_link_end(path);
     const char *at = end ? end : path, *what = "dataset", *read = NULL;
