@@ -68,6 +68,17 @@ static void tune_prior_phases_timed(void)
     CHECK_MSG(n > 0 && timed == n && falls == 0, "%ld of %ld records timed, %ld falls", timed, n, falls);
 }
 
+/* tune-prior's --log that cannot be written (a full disk: /dev/full) fails the run in one
+ * line naming it, before -o is written: its records were lost (it exited 0, the log empty) */
+static void tune_prior_log_failure_said(void)
+{
+    char args[2048], err[1024], out[600];
+    snprintf(out, sizeof out, "%s/tp-full.tsm", dir);
+    snprintf(args, sizeof args, "tune-prior tests/fixtures/models/mdm.tsm tests/fixtures/models/ds --threads 1 "
+             "--no-progress --valid-windows 4 -o %s --log /dev/full", out);
+    CHECK_MSG(cli_refuses(args, 1, "/dev/full: write failed", out, err, sizeof err), "%s", err);
+}
+
 static void train_impute_eval(void)
 {
     char args[2048], out[8192];
@@ -4792,6 +4803,7 @@ TEST_MAIN("cli", {
     RUN(stdout_write_failure);
     RUN(error_line_one_write);
     RUN(tune_prior_phases_timed);
+    RUN(tune_prior_log_failure_said);
     RUN(input_given_as_a_second_model);
     RUN(fill_option_refused_once);
     RUN(generate_fixed_length_is_usage);

@@ -234,6 +234,11 @@ int  ts_model_windows_trained(const ts_model *m, const ts_windows *x, const ts_v
  * the training log (after a last line cut short, on a line of its own); no-op when path
  * is NULL. 0 / -1 */
 int  ts_train_log(const char *path, const char *fmt, ...) TS_PRINTF(2, 3);
+/* -1 with the error of the first ts_train_log record lost (not written: a full disk, a log
+ * that cannot be opened) since the last call, else 0; the next call starts afresh. For a
+ * command whose log a model's own work writes without a check of each record (mdm's
+ * choices, tune-prior's): looked at before its output is written */
+int  ts_train_log_lost(void);
 /* while on, ts_train_log writes nothing on the calling thread (the trainer's timing before
  * a --budget run, whose validation would otherwise leave a model's records in the log) */
 void ts_train_log_mute(int on);

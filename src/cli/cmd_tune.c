@@ -163,11 +163,14 @@ int cmd_tune_prior(int argc, char **argv)
     ts_mdm_tune_row rows[5];
     memset(rows, 0, sizeof rows);
     double t0 = ts_now();
+    ts_train_log_lost();   /* (none before this run's records) */
     if (ts_mdm_tune_prior(m, &valid, nwin, (uint64_t)ro.seed, log, rows, ro.progress)) {
         ts_fail("tune-prior: %s: %s", args.pos[0], ts_error());   /* the model named */
         cli_fail();
         goto done;
     }
+    /* a record of the choices that was not written: said, and no model without its log */
+    if (ts_train_log_lost()) { cli_fail(); goto done; }
     m->data_seen = seen;
     if (ts_model_save(m, out)) { cli_fail(); goto done; }
     printf("validation accuracy (%%, replayed, centre and end): k, network alone, n-gram's filler,\n"

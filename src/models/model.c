@@ -11,6 +11,7 @@
 #include <float.h>
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -314,6 +315,31 @@ static int ends_cut(const char *path)
     return cut;
 }
 
+/* the error of the first record lost since ts_train_log_lost last looked (a caller that
+ * does not check each write, as a model's choices after training, loses none unsaid) */
+static char lost_msg[1024];
+static int lost_any;
+static pthread_mutex_t lost_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int record_lost(void)
+{
+    pthread_mutex_lock(&lost_lock);
+    if (!lost_any) snprintf(lost_msg, sizeof lost_msg, "%s", ts_error());
+    lost_any = 1;
+    pthread_mutex_unlock(&lost_lock);
+    return -1;
+}
+
+int ts_train_log_lost(void)
+{
+    pthread_mutex_lock(&lost_lock);
+    const int any = lost_any;
+    if (any) ts_fail("%s", lost_msg);
+    lost_any = 0;
+    pthread_mutex_unlock(&lost_lock);
+    return any ? -1 : 0;
+}
+
 int ts_train_log(const char *path, const char *fmt, ...)
 {
     if (!path || log_muted) return 0;
@@ -322,19 +348,26 @@ int ts_train_log(const char *path, const char *fmt, ...)
     char *text = NULL;
     int len = vasprintf(&text, fmt, ap);
     va_end(ap);
-    if (len < 0) return ts_fail("%s: cannot format a training-log record", path);
+    if (len < 0) {
+        ts_fail("%s: cannot format a training-log record", path);
+        return record_lost();
+    }
     FILE *f = fopen(path, "a");
     if (!f) {
         int e = errno;
         free(text);
-        return ts_fail("%s: cannot open the training log: %s", path, strerror(e));
+        ts_fail("%s: cannot open the training log: %s", path, strerror(e));
+        return record_lost();
     }
     if (ends_cut(path)) fputc('\n', f);   /* the record on a line of its own, not glued onto the cut one */
     fputc('{', f);
     put_members(f, text);
     fputs("}\n", f);
     free(text);
-    if (fclose(f) != 0) return ts_fail("%s: write failed: %s", path, strerror(errno));
+    if (fclose(f) != 0) {
+        ts_fail("%s: write failed: %s", path, strerror(errno));
+        return record_lost();
+    }
     return 0;
 }
 
