@@ -79,6 +79,49 @@ static void tune_prior_log_failure_said(void)
     CHECK_MSG(cli_refuses(args, 1, "/dev/full: write failed", out, err, sizeof err), "%s", err);
 }
 
+/* the records mdm writes into train's --log after the loop (its bound, the choices after
+ * training) that cannot be written (a disk that fills then) fail the run in one line naming
+ * the log, after the model is written (the loop wrote its best one there already): they were
+ * lost and train exited 0 */
+static void train_log_failure_after_loop_said(void)
+{
+#ifdef __SANITIZE_ADDRESS__
+    SKIP("a preloaded library would come before the sanitizer's runtime");
+#endif
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char so[512], args[2048], err[1024], out[600], lg[600];
+    /* every close of the log after the loop's four records (start, iteration, validation,
+     * end) fails as a full disk's */
+    if (build_preload(d, "#define _GNU_SOURCE\n#include <dlfcn.h>\n#include <errno.h>\n#include <stdio.h>\n"
+                         "#include <stdlib.h>\n#include <string.h>\n#include <unistd.h>\n"
+                         "int fclose(FILE *f)\n{\n"
+                         "    static int (*real)(FILE *);\n    static int n;\n"
+                         "    if (!real) real = (int (*)(FILE *))dlsym(RTLD_NEXT, \"fclose\");\n"
+                         "    char fd[64], path[4096];\n    snprintf(fd, sizeof fd, \"/proc/self/fd/%d\", fileno(f));\n"
+                         "    ssize_t l = readlink(fd, path, sizeof path - 1);\n"
+                         "    const char *lg = getenv(\"SHIM_LOG\");\n"
+                         "    if (l > 0 && lg) {\n        path[l] = 0;\n"
+                         "        if (!strcmp(path, lg) && ++n > 4) { real(f); errno = ENOSPC; return EOF; }\n    }\n"
+                         "    return real(f);\n}\n", so, sizeof so) != 0)
+        SKIP("no C compiler for the preloaded shim");
+    snprintf(out, sizeof out, "%s/m.tsm", d);
+    snprintf(lg, sizeof lg, "%s/m.jsonl", d);
+    setenv("SHIM_LOG", lg, 1);
+    setenv("LD_PRELOAD", so, 1);
+    snprintf(args, sizeof args, "train --model mdm tests/fixtures/models/ds -o %s --log %s --iters 2 --threads 1 "
+             "--layers 1 --channels 16 --state 8 --context 32 --length 64 --batch 4 --valid-windows 25 --windows 50 "
+             "--no-progress", out, lg);
+    const int rc = run_cli(args, err, sizeof err);
+    unsetenv("LD_PRELOAD");
+    CHECK_MSG(rc == 1 && strstr(err, "m.jsonl: write failed") && strstr(err, "the log lacks the records after the "
+                                                                             "training loop"), "exit %d: %s", rc, err);
+    ts_model *m = NULL;
+    CHECK_MSG(ts_model_load(out, &m) == 0, "%s", ts_error());   /* the whole model, its choices made */
+    ts_model_free(m);
+    unsetenv("SHIM_LOG");
+}
+
 static void train_impute_eval(void)
 {
     char args[2048], out[8192];
@@ -4804,6 +4847,7 @@ TEST_MAIN("cli", {
     RUN(error_line_one_write);
     RUN(tune_prior_phases_timed);
     RUN(tune_prior_log_failure_said);
+    RUN(train_log_failure_after_loop_said);
     RUN(input_given_as_a_second_model);
     RUN(fill_option_refused_once);
     RUN(generate_fixed_length_is_usage);

@@ -437,6 +437,7 @@ int cmd_train(int argc, char **argv)
     o.progress = ro.progress;
     o.kv = ro.kv;
     double dt;
+    ts_train_log_lost();   /* (none before this run's records) */
     int trained = ts_train_on(model, &d, &o, &m, &dt) == 0;
     /* a resume that took the model's default count (a checkpoint from before it kept its
      * run's): said, whether the run went through or not */
@@ -448,7 +449,17 @@ int cmd_train(int argc, char **argv)
         rc = cli_train_failed(C, dataset);
         goto done;
     }
-    if (rank == 0 && ts_model_save(m, out)) { cli_fail(); goto done; }
+    /* a record the model's work after the loop could not write (its bound, mdm's choices):
+     * said, after the model is written (its loop wrote the best one there already) */
+    const int lost = rank == 0 && ts_train_log_lost();
+    char *why = lost ? ts_strdup(ts_error()) : NULL;
+    if (rank == 0 && ts_model_save(m, out)) { free(why); cli_fail(); goto done; }
+    if (lost) {
+        ts_fail("%s: the log lacks the records after the training loop (the model is written: %s)", why, out);
+        free(why);
+        cli_fail();
+        goto done;
+    }
     /* the options that added training data, as given */
     int parts = 0, wholes = 0, others = 0;
     for (int i = 0; i < also.n; i++) wholes += also.whole[i] == 1, others += also.whole[i] == 2;
