@@ -590,9 +590,12 @@ static void cli(void)
     REQUIRE(ts_mc_model_load(cmd, &m9) == 0);
     CHECK_MSG(m9->permille[0] == 900 && m9->permille[1] == 50 && m9->permille[2] == 50, "%d %d %d", m9->permille[0],
               m9->permille[1], m9->permille[2]);
+    /* and the dataset it cut, as a single-channel model does (HELDOUT) */
+    CHECK_MSG(m9->data_events == 3000 && m9->data_seen == 2850 && m9->data_hash != 0, "%zu %zu", m9->data_events,
+              m9->data_seen);
     ts_mc_model_free(m9);
-    const char *const given[2] = {"", "--fractions 0.7,0.1,0.2"};
-    const size_t want[2] = {150 / 16 * 16, 600 / 16 * 16};
+    const char *const given[2] = {"", "--fractions 0.95,0.02,0.03"};
+    const size_t want[2] = {150 / 16 * 16, 90 / 16 * 16};
     for (int i = 0; i < 2; i++) {
         snprintf(cmd, sizeof cmd, "impute %s/m9.tsm --input %s --length 16 --prefix 4 %s --threads 1 --no-progress "
                  "-o %s/imp9", dir, ds, given[i], dir);
@@ -601,6 +604,27 @@ static void cli(void)
         REQUIRE(ts_mc_load(cmd, &g) == 0);
         CHECK_MSG(g.n == want[i], "%s: %zu events", given[i], g.n);
         ts_mc_free(&g);
+    }
+    /* other fractions whose test part holds events it learned (0.7,0.1,0.2: from event 2400,
+     * where m9 learned up to 2850) are refused, as a single-channel model's are; so is the
+     * same trace with events appended (m learned up to 2400 of its first 3000) */
+    snprintf(cmd, sizeof cmd, "impute %s/m9.tsm --input %s --length 16 --prefix 4 --fractions 0.7,0.1,0.2 --threads 1 "
+             "--no-progress", dir, ds);
+    int hrc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(hrc == 1 && strstr(err, "m9.tsm") && strstr(err, "begins at event 2400, before event 2850") &&
+              !strchr(err, '\n'), "exit %d: %s", hrc, err);
+    char more[512];
+    snprintf(more, sizeof more, "%s/more", dir);
+    mc_cycle_trace(6000, 1, &d);
+    REQUIRE(ts_mc_save(more, &d) == 0);
+    ts_mc_free(&d);
+    const char *const fr[2] = {"0.3,0.05,0.65", "0.4,0.05,0.55"};   /* test parts from 2100 and 2700 */
+    for (int i = 0; i < 2; i++) {
+        snprintf(cmd, sizeof cmd, "impute %s/m.tsm --input %s --length 16 --prefix 4 --fractions %s --threads 1 "
+                 "--no-progress", dir, more, fr[i]);
+        hrc = run_cli(cmd, err, sizeof err);
+        CHECK_MSG(i ? hrc == 0 : hrc == 1 && strstr(err, "begins at event 2100, before event 2400"), "%s: exit %d: %s",
+                  fr[i], hrc, err);
     }
     /* both are windows of 16, as recorded with them: eval reads them so without --length */
     char out[8192];

@@ -89,6 +89,11 @@ struct ts_mc_model {
                                 * system call (data without exit.npy, older files) */
     char arch[16];             /* the architecture of the data it learned from, as ts_arch_name
                                 * spells it; "": not known (older files) */
+    /* the dataset its time split cut, as a single-channel model records it (ts_model's
+     * data_*: its events, ts_events_hash of its training part's events, the first events
+     * trained or chosen on; 0: not recorded, older files): ts_mc_model_held_out_check */
+    size_t   data_events, data_seen;
+    uint64_t data_hash;
 };
 
 const ts_mc_model_ops *const *ts_mc_model_list(void);   /* NULL-terminated */
@@ -151,7 +156,8 @@ void ts_mc_train_ids(ts_train_net *net, unsigned has, const ts_mc_train_opts *o)
 /* for a model's train that saves while it learns: fill the base's vocabularies from the
  * training data now (the driver does it again only when they are still empty). 0 / -1 */
 int  ts_mc_model_base_init(ts_mc_model *m, const ts_mc *data);
-/* what the base records of o's training, the split's parts and the data's architecture: set
+/* what the base records of o's training, the split's parts, the dataset they cut (its
+ * data_*, where n_train is the training part of permille) and the data's architecture: set
  * by the driver after the train, and by a train that saves while it learns before its first
  * save (a run cut short leaves that file) */
 void ts_mc_model_base_record(ts_mc_model *m, const ts_mc_train_opts *o);

@@ -265,6 +265,12 @@ int  ts_model_save(const ts_model *m, const char *path);
 void ts_vocab_put(ts_writer *w, const char *tag, const ts_vocab *v);
 int  ts_vocab_get(const ts_reader *r, const char *tag, ts_vocab *v);
 int  ts_model_load(const char *path, ts_model **out);
+/* a model file's HELDOUT section (ts_model's data_events, data_seen, data_hash; a
+ * multi-channel model's alike): put only where recorded (events and hash not 0); get: all 0
+ * where the file has none, -1 + error naming the file where it is corrupt (paper: the model
+ * is of the paper split, which has none) */
+void ts_held_out_put(ts_writer *w, size_t events, size_t seen, uint64_t hash);
+int  ts_held_out_get(const ts_reader *r, int paper, size_t *events, size_t *seen, uint64_t *hash);
 /* a container whose MODEL section NAME is another file than a model (a training
  * checkpoint, a constraints file): -1 with an error naming PATH, what it is and what reads
  * it; else 0 */

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include "data.h"
 #include "eval.h"
+#include "mc_model.h"
 #include "model.h"
 
 #ifdef __cplusplus
@@ -161,6 +162,10 @@ int  ts_impute_input_load(const char *path, const ts_split_spec *s, size_t len0,
  * split, m without the record */
 int  ts_model_held_out_check(const ts_model *m, const char *model_path, const char *input, const ts_split_spec *s,
                              unsigned part, size_t *seen);
+/* the same of a multi-channel model m (its own record; impute's test part, TS_PART_TEST) on
+ * input cut by s (its time split's parts: the ones impute cuts by) */
+int  ts_mc_model_held_out_check(const ts_mc_model *m, const char *model_path, const char *input,
+                                const ts_split_spec *s);
 
 /* hide -> impute -> score -> write */
 typedef struct {

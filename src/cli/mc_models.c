@@ -306,7 +306,17 @@ int impute_channels(const char *path, const char *chfrom, int given, const char 
     }
     size_t L = rec ? rec : ss->length ? ss->length : mlen ? mlen : 200;
     /* a model's own held-out part (the event model's with chfrom), as its window length */
-    parts(x.n, chfrom ? pm : !parts_given && m->permille[0] > 0 ? m->permille : ss->permille, &ntrain, &nvalid);
+    ts_split_spec cut = *ss;
+    cut.kind = TS_SPLIT_TIME;
+    memcpy(cut.permille, chfrom ? pm : !parts_given && m->permille[0] > 0 ? m->permille : ss->permille,
+           sizeof cut.permille);
+    parts(x.n, cut.permille, &ntrain, &nvalid);
+    /* the model's own dataset: not a test part on events it was trained or chose on */
+    if (ev ? ts_model_held_out_check(ev, path, input, &cut, TS_PART_TEST, NULL)
+           : ts_mc_model_held_out_check(m, path, input, &cut)) {
+        cli_fail();
+        goto done;
+    }
     size_t from = ntrain + nvalid;
     if (rec) from = (from + L - 1) / L * L;   /* the recorded windows whole in the test part */
     size_t nw = from < x.n ? (x.n - from) / L : 0;

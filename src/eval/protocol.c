@@ -1,6 +1,7 @@
 /* The study's protocols (see protocol.h): what the commands and the benchmarks share. */
 #include "tracesynth/protocol.h"
 #include "tracesynth/channels.h"
+#include "tracesynth/mc_model.h"
 #include "tracesynth/common.h"
 #include "data/data_internal.h"
 
@@ -662,24 +663,32 @@ static char *split_testing_dataset(const char *path, ts_split_spec *s)
     return out;
 }
 
-/* ts_model_held_out_check of the one model m (mp names it) on the dataset d (given as input,
+/* what a model records of the dataset its time split cut (ts_model's data_*, a
+ * multi-channel model's alike) and those parts */
+typedef struct {
+    size_t      events, seen;
+    uint64_t    hash;
+    const int  *permille;
+} held_rec;
+
+/* the check of the one record m (mp names its model) on the dataset d (given as input,
  * where: what it is, "" or " (a split of D)") cut by the parts pm; seen (may be NULL) raised */
-static int held_out_one(const ts_model *m, const char *mp, const ts_dataset *d, const char *input, const char *where,
+static int held_out_one(const held_rec *m, const char *mp, const ts_dataset *d, const char *input, const char *where,
                         const int pm[3], unsigned part, size_t *seen)
 {
-    if (!m->data_events || m->permille[0] <= 0) return 0;
+    if (!m->events || m->permille[0] <= 0) return 0;
     size_t am, bm, a, b, ao, bo;
-    ts_split_bounds(m->data_events, m->permille, &am, &bm);
+    ts_split_bounds(m->events, m->permille, &am, &bm);
     /* the model's dataset: its training part the same events */
-    if (d->stream.n < am || ts_events_hash(d->stream.ids, am, &d->vocab) != m->data_hash) return 0;
+    if (d->stream.n < am || ts_events_hash(d->stream.ids, am, &d->vocab) != m->hash) return 0;
     ts_split_bounds(d->stream.n, pm, &a, &b);
     ts_split_bounds(d->stream.n, m->permille, &ao, &bo);   /* the model's own split of it */
-    if (part == TS_PART_TEST && b < m->data_seen)
+    if (part == TS_PART_TEST && b < m->seen)
         return ts_fail("%s%s: the test part of the fractions %g,%g,%g begins at event %zu, before event %zu, up to which "
                        "%s was trained or made its choices on this dataset (its first %zu events are the model's "
                        "training part): its figures would score events it learned; give its own fractions, %g,%g,%g "
                        "(the default), or others whose test part begins there or later",
-                       input, where, pm[0] / 1000.0, pm[1] / 1000.0, pm[2] / 1000.0, b, m->data_seen, mp, am,
+                       input, where, pm[0] / 1000.0, pm[1] / 1000.0, pm[2] / 1000.0, b, m->seen, mp, am,
                        m->permille[0] / 1000.0, m->permille[1] / 1000.0, m->permille[2] / 1000.0);
     if (part == TS_PART_VALID && b > bo)
         return ts_fail("%s: the validation part of the fractions %g,%g,%g ends at event %zu, after event %zu, where the "
@@ -692,19 +701,13 @@ static int held_out_one(const ts_model *m, const char *mp, const ts_dataset *d, 
     return 0;
 }
 
-int ts_model_held_out_check(const ts_model *m, const char *model_path, const char *input, const ts_split_spec *s,
-                            unsigned part, size_t *seen)
+/* the check of the records r[0] (the model model_path names) and r[1..n) (the models its
+ * run averages with it, named as --ensemble models): ts_model_held_out_check */
+static int held_out_records(const held_rec *r, int n, const char *model_path, const char *input, const ts_split_spec *s,
+                          unsigned part, size_t *seen)
 {
-    if (!m) return ts_fail_null(__func__, "m");
-    if (seen) *seen = m->data_seen;
-    if (!input) return ts_fail_null(__func__, "input");
-    if (!s) return ts_fail_null(__func__, "s");
-    if (part != TS_PART_TEST && part != TS_PART_VALID)
-        return ts_fail("%s: part %#x: expected TS_PART_TEST or TS_PART_VALID", __func__, part);
-    /* m and the models its run averaged with it (mdm's --ensemble, loaded): any with a record */
-    int any = m->data_events != 0, nmem = 0;
-    for (const ts_model *e; m->ops->ensemble_member && (e = m->ops->ensemble_member(m, nmem)); nmem++)
-        any |= e->data_events != 0;
+    int any = 0;
+    for (int i = 0; i < n; i++) any |= r[i].events != 0;
     struct stat st;
     if (!any || ts_path_is_stdin(input) || stat(input, &st) != 0) return 0;
     /* a split directory's test windows: its dataset, cut as its split.txt records */
@@ -720,15 +723,52 @@ int ts_model_held_out_check(const ts_model *m, const char *model_path, const cha
         free(split_of);
         return -1;
     }
-    int rc = held_out_one(m, mp, &d, input, where, s->permille, part, seen);
-    for (int i = 0; rc == 0 && i < nmem; i++) {
+    int rc = held_out_one(&r[0], mp, &d, input, where, s->permille, part, seen);
+    for (int i = 1; rc == 0 && i < n; i++) {
         char who[600];
-        snprintf(who, sizeof who, "the --ensemble model %d of %.500s", i + 1, mp);
-        rc = held_out_one(m->ops->ensemble_member(m, i), who, &d, input, where, s->permille, part, NULL);
+        snprintf(who, sizeof who, "the --ensemble model %d of %.500s", i, mp);
+        rc = held_out_one(&r[i], who, &d, input, where, s->permille, part, NULL);
     }
     ts_dataset_free(&d);
     free(split_of);
     return rc;
+}
+
+static int held_out_args(const char *who, const char *input, const ts_split_spec *s, unsigned part)
+{
+    if (!input) return ts_fail_null(who, "input");
+    if (!s) return ts_fail_null(who, "s");
+    if (part != TS_PART_TEST && part != TS_PART_VALID)
+        return ts_fail("%s: part %#x: expected TS_PART_TEST or TS_PART_VALID", who, part);
+    return 0;
+}
+
+int ts_model_held_out_check(const ts_model *m, const char *model_path, const char *input, const ts_split_spec *s,
+                            unsigned part, size_t *seen)
+{
+    if (!m) return ts_fail_null(__func__, "m");
+    if (seen) *seen = m->data_seen;
+    if (held_out_args(__func__, input, s, part)) return -1;
+    /* m and the models its run averaged with it (mdm's --ensemble, loaded) */
+    int nmem = 0;
+    while (m->ops->ensemble_member && m->ops->ensemble_member(m, nmem)) nmem++;
+    held_rec *r = ts_malloc((size_t)(nmem + 1) * sizeof *r);
+    for (int i = 0; i <= nmem; i++) {
+        const ts_model *e = i ? m->ops->ensemble_member(m, i - 1) : m;
+        r[i] = (held_rec){e->data_events, e->data_seen, e->data_hash, e->permille};
+    }
+    int rc = held_out_records(r, nmem + 1, model_path, input, s, part, seen);
+    free(r);
+    return rc;
+}
+
+int ts_mc_model_held_out_check(const ts_mc_model *m, const char *model_path, const char *input,
+                               const ts_split_spec *s)
+{
+    if (!m) return ts_fail_null(__func__, "m");
+    if (held_out_args(__func__, input, s, TS_PART_TEST)) return -1;
+    const held_rec r = {m->data_events, m->data_seen, m->data_hash, m->permille};
+    return held_out_records(&r, 1, model_path, input, s, TS_PART_TEST, NULL);
 }
 
 int ts_impute_eval(ts_model *m, const ts_windows *x, const ts_impute_spec *s, const ts_run_opts *ro,

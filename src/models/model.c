@@ -638,13 +638,7 @@ int ts_model_save(const ts_model *m, const char *path)
         if (m->paper_split) ts_writer_put32(&w, 1);
         ts_writer_end(&w);
     }
-    if (m->data_events && m->data_hash) {   /* its dataset: events, those read, the training part's hash */
-        ts_writer_begin(&w, "HELDOUT");
-        ts_writer_put64(&w, (uint64_t)m->data_events);
-        ts_writer_put64(&w, (uint64_t)m->data_seen);
-        ts_writer_put64(&w, m->data_hash);
-        ts_writer_end(&w);
-    }
+    ts_held_out_put(&w, m->data_events, m->data_seen, m->data_hash);
 
     if (m->ops->save(m, &w) != 0) {
         ts_writer_free(&w);
@@ -791,25 +785,17 @@ int ts_model_load(const char *path, ts_model **out)
             goto done;
         }
     }
-    uint64_t held[3] = {0, 0, 0};   /* files from before it have none */
-    if (ts_reader_has(&r, "HELDOUT", NULL)) {
-        unsigned char hb[24];
-        if (ts_reader_copy(&r, "HELDOUT", hb, 24) != 0) goto done;
-        for (int i = 0; i < 3; i++) held[i] = ts_le_get64(hb + 8 * i);
-        if (!held[0] || !held[1] || !held[2] || held[0] > SIZE_MAX || held[1] > SIZE_MAX || paper) {
-            ts_fail("%s: section 'HELDOUT' is corrupt (%llu events, %llu read%s)", path, (unsigned long long)held[0],
-                    (unsigned long long)held[1], paper ? ", of the paper split" : "");
-            goto done;
-        }
-    }
+    size_t held_events, held_seen;
+    uint64_t held_hash;
+    if (ts_held_out_get(&r, paper, &held_events, &held_seen, &held_hash) != 0) goto done;
     ts_model *m = NULL;
     if (ops->load(&m, &r) != 0) goto done;
     m->ops = ops;
     m->n_ids = n_ids;
     m->window = window;
-    m->data_events = (size_t)held[0];
-    m->data_seen = (size_t)held[1];
-    m->data_hash = held[2];
+    m->data_events = held_events;
+    m->data_seen = held_seen;
+    m->data_hash = held_hash;
     memcpy(m->permille, permille, sizeof m->permille);
     m->paper_split = paper;
     if (m->vocab.n == 0) { m->vocab = vocab; memset(&vocab, 0, sizeof vocab); }
@@ -819,6 +805,34 @@ done:
     ts_vocab_free(&vocab);
     ts_reader_close(&r);
     return rc;
+}
+
+void ts_held_out_put(ts_writer *w, size_t events, size_t seen, uint64_t hash)
+{
+    if (!events || !hash) return;   /* not recorded */
+    ts_writer_begin(w, "HELDOUT");
+    ts_writer_put64(w, (uint64_t)events);
+    ts_writer_put64(w, (uint64_t)seen);
+    ts_writer_put64(w, hash);
+    ts_writer_end(w);
+}
+
+int ts_held_out_get(const ts_reader *r, int paper, size_t *events, size_t *seen, uint64_t *hash)
+{
+    *events = *seen = 0;
+    *hash = 0;
+    if (!ts_reader_has(r, "HELDOUT", NULL)) return 0;   /* files from before it have none */
+    unsigned char hb[24];
+    uint64_t held[3];
+    if (ts_reader_copy(r, "HELDOUT", hb, 24) != 0) return -1;
+    for (int i = 0; i < 3; i++) held[i] = ts_le_get64(hb + 8 * i);
+    if (!held[0] || !held[1] || !held[2] || held[0] > SIZE_MAX || held[1] > SIZE_MAX || paper)
+        return ts_fail("%s: section 'HELDOUT' is corrupt (%llu events, %llu read%s)", r->path,
+                       (unsigned long long)held[0], (unsigned long long)held[1], paper ? ", of the paper split" : "");
+    *events = (size_t)held[0];
+    *seen = (size_t)held[1];
+    *hash = held[2];
+    return 0;
 }
 
 int ts_model_other_file_refuse(const char *path, const char *name)
