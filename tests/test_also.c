@@ -391,6 +391,18 @@ static void training_part_copies(void)
     CHECK_MSG(strstr(ts_error(), "20 of the 20 test windows verbatim") && strstr(ts_error(), "training part 0)"), "%s",
               ts_error());
     CHECK(d.split.n_also == 0);
+    /* the same shifted: its first 7 events dropped, 200 after them (training part [0, 415),
+     * the main trace's events 7 to 399): not at their places, but its training part holds
+     * every held-out window verbatim, and is refused as --also-whole refuses such a copy */
+    memcpy(buf, m + 7, (N - 7) * sizeof *buf);
+    random_ids(buf + N - 7, 200, 6);
+    make_dataset(p, sizeof p, dir, "shifted", buf, N + 193, N + 193, NULL, 0, 0, 0);
+    CHECK_MSG(ts_split_data_also(&d, p, &s, &inf) == -1 &&
+                  strstr(ts_error(), "shifted: holds 20 of the 20 test windows of ") &&
+                  strstr(ts_error(), "main's own training part: 0)") && strstr(ts_error(), "a copy of the same trace") &&
+                  strstr(ts_error(), "which --also would train on"),
+              "%s", ts_error());
+    CHECK(d.split.n_also == 0);
     /* the main dataset itself: its training part again */
     REQUIRE(ts_split_data_also(&d, mp, &s, &inf) == 0);
     CHECK(inf.events == 280);
@@ -415,6 +427,10 @@ static void training_part_copies(void)
              "--no-progress", mp, dir, dir);
     CHECK(run_cli(args, err, sizeof err) == 1);
     CHECK_MSG(strstr(err, "longer: events 280 to 399") && !strchr(err, '\n'), "%s", err);
+    snprintf(args, sizeof args, "train --model ngram %s --length 10 --windows 20 --also %s/shifted -o %s/w.tsm "
+             "--no-progress", mp, dir, dir);
+    CHECK(run_cli(args, err, sizeof err) == 1);
+    CHECK_MSG(strstr(err, "shifted: holds 20 of the 20 test windows") && !strchr(err, '\n'), "%s", err);
 }
 
 /* accuracy of the network alone at one hidden event in the centre of the test windows */
@@ -440,16 +456,19 @@ static double centre_accuracy(ts_model *m, const ts_windows *w)
 }
 
 /* the main stream's training part repeats 0 1 2 3, its validation and test parts
- * 0 2 1 3; the extra stream holds 0 2 1 3 only. A network trained on the main stream
- * alone fills "0 _ 1" after its training part (with 1 or 3); with the extra stream
- * it has seen the test's pattern and fills it right. */
+ * 0 2 1 3; the extra stream holds 0 2 1 3 but for 0 1 2 3 every 32 events (no test window
+ * verbatim: one holding them all would be refused as a copy of the trace). A network trained
+ * on the main stream alone fills "0 _ 1" after its training part (with 1 or 3); with the
+ * extra stream it has seen the test's pattern and fills it right. */
 static void learns_from_the_added_stream(void)
 {
     const char *dir = scratch_dir();
     REQUIRE(dir);
     char mp[512], ep[512];
     const int32_t p2[] = {0, 2, 1, 3};
-    make_dataset(ep, sizeof ep, dir, "extra", p2, 4, 1000, NULL, 0, 0, 0);
+    int32_t pe[32];
+    for (int i = 0; i < 32; i++) pe[i] = i < 28 ? p2[i % 4] : i % 4;
+    make_dataset(ep, sizeof ep, dir, "extra", pe, 32, 1000, NULL, 0, 0, 0);
     snprintf(mp, sizeof mp, "%s/main", dir);
     ts_dataset md;
     memset(&md, 0, sizeof md);

@@ -66,7 +66,10 @@ int  ts_split_data_load_set_parts(const char *dir, const ts_split_spec *s, size_
  * parts; otherwise (another recording, wholly before or after d's) its first
  * s->permille[0] thousandths, like d's; refused where that part holds d's validation and test
  * events at their places (d's trace with more events after it, a window's worth or more) and
- * so held-out windows d's training part does not (info's counts say how many). A set of
+ * so held-out windows d's training part does not, or, at the fraction, where it holds more
+ * than half of d's test (or validation) windows verbatim and more than d's training part
+ * holds by a quarter of them, as ts_split_data_also_whole refuses (d's trace shifted by some
+ * events, or among other events; info's counts say how many). A set of
  * windows (DIR/length) is refused: its windows would join as one stream.
  * info (may be NULL): what was added. 0, or -1 with d's split unchanged */
 typedef struct {
@@ -76,9 +79,9 @@ typedef struct {
     int     other_clock;       /* 1: its times on another clock, not compared (ts_split_data_also_other_clock) */
     int     by_time;           /* 1: cut at cut_ns (d's training end); 0: at the fraction */
     int64_t cut_ns, first_ns;  /* by_time: the cut and d's first event's time */
-    /* whole, and a training part at the fraction holding d's held-out events at their
-     * places: d's test and validation windows found verbatim in the added events, and in
-     * d's own training part (d->split.test.n and valid.n windows in all) */
+    /* whole, and a training part at the fraction: d's test and validation windows found
+     * verbatim in the added events, and in d's own training part (d->split.test.n and
+     * valid.n windows in all) */
     size_t  test_found, valid_found, test_in_train, valid_in_train;
 } ts_also_info;
 int  ts_split_data_also(ts_split_data *d, const char *dir, const ts_split_spec *s, ts_also_info *info);

@@ -207,7 +207,9 @@ int cmd_train(int argc, char **argv)
                    "(a stream of the same trace), else its first training\n"
                    "fraction (--fractions; another recording: one holding\n"
                    "the main validation and test events at their places, a\n"
-                   "longer copy of its trace, is refused)"),
+                   "longer copy of its trace, is refused, as is one whose\n"
+                   "part holds held-out windows verbatim as --also-whole\n"
+                   "refuses: a copy shifted by some events)"),
         TS_OPT_CB_(0, "also-whole", &also, "DATASET", opt_also_whole,
                    "more training data (repeatable; time split): every\n"
                    "event of DATASET, another recording of the same\n"

@@ -209,21 +209,30 @@ static long found_in(const int32_t *ids, size_t n, const ts_windows *w)
     return isnan(share) ? -1 : (long)(share * (double)w->n + 0.5);
 }
 
-/* d's held-out windows w (what, w->n of them) found verbatim in another recording (found)
- * and in d's own training part (base): refused when it holds more than half of them and a
- * quarter of them more than the training part. A separate run of a repetitive workload
- * shares some windows with the held-out part, as d's training part does (split's
- * leakage count); a copy of d's trace, shifted by some events or with other events around
- * it, holds nearly all of them */
+/* d's held-out windows w (what, w->n of them) found verbatim in another recording (found;
+ * every event of it, whole, else its training part) and in d's own training part (base):
+ * refused when it holds more than half of them and a quarter of them more than the training
+ * part. A separate run of a repetitive workload shares some windows with the held-out part,
+ * as d's training part does (split's leakage count); a copy of d's trace, shifted by some
+ * events or with other events around it, holds nearly all of them */
 static int held_out_check(const char *dir, const char *main_dir, const char *what, size_t found, size_t base,
-                          size_t n)
+                          size_t n, int whole)
 {
     if (2 * found > n && 4 * found > 4 * base + n)
-        return ts_fail("%s: holds %zu of the %zu %s windows of %s verbatim (%s's own training part: %zu): "
-                       "a copy of the same trace (shifted, or among other events), which --also-whole would "
-                       "train on (--also takes its training part only)",
-                       dir, found, n, what, main_dir, main_dir, base);
+        return ts_fail("%s: holds %zu of the %zu %s windows of %s verbatim (%s's own training part: %zu)%s: "
+                       "a copy of the same trace (shifted, or among other events), which %s",
+                       dir, found, n, what, main_dir, main_dir, base, whole ? "" : " in its training part",
+                       whole ? "--also-whole would train on (--also takes its training part only)"
+                             : "--also would train on");
     return 0;
+}
+
+/* both held-out parts of d: held_out_check of the counts inf holds */
+static int held_out_checks(const ts_split_data *d, const char *dir, const ts_also_info *inf, int whole)
+{
+    const char *main_dir = d->data.dir ? d->data.dir : "the dataset";
+    if (held_out_check(dir, main_dir, "test", inf->test_found, inf->test_in_train, d->split.test.n, whole)) return -1;
+    return held_out_check(dir, main_dir, "validation", inf->valid_found, inf->valid_in_train, d->split.valid.n, whole);
 }
 
 /* d's held-out windows found verbatim in the n events ids (another dataset's, or its
@@ -244,14 +253,17 @@ static int held_out_counts(const ts_split_data *d, const int32_t *ids, size_t n,
 /* --also's training part at the fraction (ids, n events): refused where it holds d's held-out
  * events at their places (the main trace with more events after it, a longer recording of it
  * without the times to cut it by; a window's worth or more) and so holds held-out windows
- * that d's training part does not (a periodic trace's copy adds none). inf: the counts */
+ * that d's training part does not (a periodic trace's copy adds none), or where it holds them
+ * elsewhere (the same trace shifted by some events, or among others) as --also-whole refuses
+ * (held_out_check). inf: the counts */
 static int also_part_check(const ts_split_data *d, const char *dir, const int32_t *ids, size_t n,
                            ts_also_info *inf)
 {
     const ts_dataset *m = &d->data;
     const size_t a = d->split.train_stream.n, lim = n < m->stream.n ? n : m->stream.n;
-    if (lim < a + d->split.len || memcmp(ids + a, m->stream.ids + a, (lim - a) * sizeof *ids)) return 0;
     if (held_out_counts(d, ids, n, inf)) return -1;
+    if (lim < a + d->split.len || memcmp(ids + a, m->stream.ids + a, (lim - a) * sizeof *ids))
+        return held_out_checks(d, dir, inf, 0);
     if (inf->test_found <= inf->test_in_train && inf->valid_found <= inf->valid_in_train) return 0;
     const char *main_dir = m->dir ? m->dir : "the dataset";
     return ts_fail("%s: events %zu to %zu of its training part are those of %s's validation and test part (a copy of "
@@ -264,7 +276,7 @@ static int also_part_check(const ts_split_data *d, const char *dir, const int32_
  * events at d's held-out positions are d's held-out events (a copy of d's trace), when
  * both carry event times on one clock (not other_clock) and e's reach into d's held-out
  * period (a stream of the same trace), or when its events (ids, e->stream.n) hold d's held-out windows verbatim far
- * more often than d's training part does (held_out_check). inf: those counts */
+ * more often than d's training part does (held_out_checks). inf: those counts */
 static int also_whole_check(const ts_split_data *d, const ts_dataset *e, const char *dir, const int32_t *ids,
                             int other_clock, ts_also_info *inf)
 {
@@ -291,8 +303,7 @@ static int also_whole_check(const ts_split_data *d, const ts_dataset *e, const c
                                "--also-whole-other-clock)", dir, i, main_dir);
     }
     if (held_out_counts(d, ids, e->stream.n, inf)) return -1;
-    if (held_out_check(dir, main_dir, "test", inf->test_found, inf->test_in_train, d->split.test.n)) return -1;
-    return held_out_check(dir, main_dir, "validation", inf->valid_found, inf->valid_in_train, d->split.valid.n);
+    return held_out_checks(d, dir, inf, 1);
 }
 
 /* whole: 0 the training part, 1 every event, 2 every event of a recording on another clock */
