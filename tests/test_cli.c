@@ -607,6 +607,59 @@ static void unknown_hidden_said(void)
                   strstr(out, "40 of them filled with <unk>, counted right"), "%s", out);
 }
 
+/* the paper split's test windows of a dataset whose time split a model was trained on lie
+ * in its training part by construction: impute warns of those found verbatim in the
+ * model's training events, for a model that keeps none (unigram, sssd-s4, lstm: by the
+ * dataset its record names) as for the n-gram (by the events it keeps) */
+static void held_out_paper_windows(void)
+{
+    char args[2048], out[8192], p[512], line[256];
+    ts_dataset d;
+    memset(&d, 0, sizeof d);
+    d.vocab.unk = -1;
+    d.stream.n = 2000;
+    d.stream.ids = ts_malloc(d.stream.n * sizeof(int32_t));
+    uint64_t x = 12345;
+    for (size_t i = 0; i < d.stream.n; i++) {
+        x = x * 6364136223846793005ull + 1442695040888963407ull;
+        d.stream.ids[i] = (int32_t)((x >> 33) % 30);
+    }
+    snprintf(p, sizeof p, "%s/dsp", dir);
+    REQUIRE(ts_dataset_save(p, &d) == 0);
+    snprintf(p, sizeof p, "%s/dsp/sequence_length_20", dir);
+    REQUIRE(mkdir(p, 0755) == 0);
+    /* three windows of its training part [0, 1400), one of its test part */
+    char text[4096] = "";
+    const size_t at[4] = {100, 500, 1000, 1800};
+    for (int w = 0; w < 4; w++) {
+        size_t k = 0;
+        for (size_t i = 0; i < 20; i++)
+            k += (size_t)snprintf(line + k, sizeof line - k, "%s%d", i ? "," : "", d.stream.ids[at[w] + i]);
+        strcat(text, line);
+        strcat(text, "\n");
+    }
+    ts_dataset_free(&d);
+    snprintf(p, sizeof p, "%s/dsp/sequence_length_20/testing", dir);
+    write_text(p, text);
+    const char *models[3] = {"unigram", "lstm", "ngram"};
+    const char *opts[3] = {"", " --layers 1 --hidden 8 --iters 2 --threads 1 --no-progress", ""};
+    for (int i = 0; i < 3; i++) {
+        snprintf(args, sizeof args, "train --model %s %s/dsp --length 20 --windows 20%s -o %s/dsp-%s.tsm", models[i],
+                 dir, opts[i], dir, models[i]);
+        REQUIRE(run_stdout(args, out, sizeof out) == 0);
+        snprintf(args, sizeof args, "impute %s/dsp-%s.tsm --input %s/dsp --split paper --blackout 2", dir, models[i], dir);
+        CHECK_MSG(run_output(args, out, sizeof out) == 0 &&
+                      strstr(out, "tracesynth: warning: impute: 3 of 4 windows occur verbatim in the model's training "
+                                  "data"), "%s: %s", args, out);
+        snprintf(args, sizeof args, "score %s/dsp-%s.tsm --input %s/dsp --split paper", dir, models[i], dir);
+        CHECK_MSG(i == 0 || (run_output(args, out, sizeof out) == 0 && strstr(out, "3 of 4 windows occur verbatim")),
+                  "%s: %s", args, out);   /* a unigram gives no likelihood */
+        /* its own test part: none */
+        snprintf(args, sizeof args, "impute %s/dsp-%s.tsm --input %s/dsp --blackout 2 --windows 20", dir, models[i], dir);
+        CHECK_MSG(run_output(args, out, sizeof out) == 0 && !strstr(out, "verbatim"), "%s: %s", args, out);
+    }
+}
+
 /* a window file with the names generate writes beside it (W.names.txt) is read in those
  * names' numbering, as eval and markov read it: impute and score match its events to the
  * model's by name (they read its IDs in the model's numbering: an ID past the model's was
@@ -4775,6 +4828,7 @@ TEST_MAIN("cli", {
     RUN(impute_warns_trained_windows);
     RUN(fractions_from_the_model);
     RUN(held_out_parts_of_the_model);
+    RUN(held_out_paper_windows);
     RUN(unknown_hidden_said);
     RUN(one_pass_logs);
     RUN(window_length_from_the_model);

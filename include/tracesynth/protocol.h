@@ -170,6 +170,14 @@ int  ts_model_held_out_check(const ts_model *m, const char *model_path, const ch
 int  ts_mc_model_held_out_check(const ts_mc_model *m, const char *model_path, const char *input,
                                 const ts_split_spec *s);
 
+/* of the windows x read from input (a dataset directory, or a split directory's testing: its
+ * dataset), how many occur verbatim in m's training part, where input is the dataset m's
+ * record names (ts_model_held_out_check): *found. For a model that keeps no training events
+ * (ts_model_windows_trained: 1), such as on the paper split's test windows, which lie in the
+ * time split's training part. 1 counted, 0 not known (another dataset, a file of windows, m
+ * without the record), -1 on error */
+int  ts_model_held_out_found(const ts_model *m, const char *input, const ts_windows *x, size_t *found);
+
 /* hide -> impute -> score -> write */
 typedef struct {
     size_t      blackout;      /* k hidden events per window */

@@ -358,7 +358,7 @@ int cmd_impute(int argc, char **argv)
     }
     /* windows the model was trained on (a dataset that overlaps its own, the paper split's
      * test windows) score its recall, not its imputation */
-    cli_warn_trained(C, NULL, cli_trained_count(m, &x, &names), x.n, NULL);
+    cli_warn_trained(C, NULL, cli_trained_count_in(m, &x, &names, input), x.n, NULL);
     rc = 0;
 done:
     ts_vocab_free(&names);

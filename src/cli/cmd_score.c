@@ -166,7 +166,7 @@ int cmd_score(int argc, char **argv)
                bits, how, dt);
     }
     /* windows it was trained on: it predicts them better than behaviour it has not seen */
-    cli_warn_trained("score", NULL, cli_trained_count(m, &x, &names), x.n,
+    cli_warn_trained("score", NULL, cli_trained_count_in(m, &x, &names, input), x.n,
                      "the bits per event overstate how well it predicts behaviour it has not seen");
     rc = 0;
 done:

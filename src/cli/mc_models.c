@@ -400,7 +400,7 @@ int impute_channels(const char *path, const char *chfrom, int given, const char 
     long trained = -1;
     if (ev) {   /* the event model's training events, as plain impute says of them */
         const ts_windows ew = {w.ch[TS_CH_EVENT], nw, L};
-        trained = cli_trained_count(ev, &ew, &w.events.vocab);
+        trained = cli_trained_count_in(ev, &ew, &w.events.vocab, input);
     }
     /* the share of hidden values drawn equal to the truth, per channel (dt: equal bins of 0.5) */
     ts_mc truth;

@@ -310,6 +310,18 @@ long cli_trained_count(const ts_model *m, const ts_windows *x, const ts_vocab *n
     return rc ? -1 : (long)found;
 }
 
+long cli_trained_count_in(const ts_model *m, const ts_windows *x, const ts_vocab *names, const char *input)
+{
+    long found = cli_trained_count(m, x, names);
+    size_t f;
+    /* a model keeping no training events: by the dataset its record names */
+    if (found < 0 && input) {
+        if (ts_model_held_out_found(m, input, x, &f) == 1) found = (long)f;
+        ts_clear_error();
+    }
+    return found;
+}
+
 void cli_warn_trained(const char *cmd, const char *where, long found, size_t n, const char *overstated)
 {
     /* after the run's output, and only where it reached standard output: a failure's

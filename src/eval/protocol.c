@@ -782,6 +782,37 @@ int ts_mc_model_held_out_check(const ts_mc_model *m, const char *model_path, con
     return held_out_records(&r, 1, model_path, input, s, TS_PART_TEST, NULL);
 }
 
+int ts_model_held_out_found(const ts_model *m, const char *input, const ts_windows *x, size_t *found)
+{
+    if (!found) return ts_fail_null(__func__, "found");
+    *found = 0;
+    if (!m) return ts_fail_null(__func__, "m");
+    if (!input) return ts_fail_null(__func__, "input");
+    if (!x) return ts_fail_null(__func__, "x");
+    struct stat st;
+    if (!m->data_events || m->permille[0] <= 0 || ts_path_is_stdin(input) || stat(input, &st) != 0) return 0;
+    ts_split_spec rs;   /* a split directory's test windows: its dataset's */
+    char *split_of = S_ISDIR(st.st_mode) ? NULL : split_testing_dataset(input, &rs);
+    if (!S_ISDIR(st.st_mode) && !split_of) return 0;
+    ts_dataset d;
+    if (ts_dataset_load(split_of ? split_of : input, &d)) {
+        free(split_of);
+        return -1;
+    }
+    size_t am, bm;
+    ts_split_bounds(m->data_events, m->permille, &am, &bm);
+    int rc = 0;
+    /* the model's dataset (its training part the same events): the windows in that part */
+    if (d.stream.n >= am && ts_events_hash(d.stream.ids, am, &d.vocab) == m->data_hash) {
+        const long f = found_in(d.stream.ids, am, x);
+        rc = f < 0 ? -1 : 1;
+        if (f > 0) *found = (size_t)f;
+    }
+    ts_dataset_free(&d);
+    free(split_of);
+    return rc;
+}
+
 int ts_impute_eval(ts_model *m, const ts_windows *x, const ts_impute_spec *s, const ts_run_opts *ro,
                    ts_impute_result *res)
 {
