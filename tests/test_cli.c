@@ -660,6 +660,37 @@ static void held_out_paper_windows(void)
     }
 }
 
+/* ingest numbers the names by their ranks over the first 70 % of the events (the default
+ * training part): with --fractions whose training part is shorter, a name first seen after
+ * it keeps an ID of its own, not <unk>, and the model's vocabulary counts a name it never
+ * learned: train says so in a note, naming the first such name; the default split, none */
+static void names_after_a_short_training_part(void)
+{
+    char args[2048], out[8192], p[512];
+    static const char *const names[] = {"a", "b", "c", "late", "<unk>"};
+    ts_dataset d;
+    memset(&d, 0, sizeof d);
+    d.vocab.n = 5;
+    d.vocab.unk = 4;
+    d.vocab.names = (char **)names;
+    d.vocab.counts = ts_calloc(5, sizeof(int64_t));
+    d.stream.n = 1000;
+    d.stream.ids = ts_malloc(d.stream.n * sizeof(int32_t));
+    for (size_t i = 0; i < d.stream.n; i++) d.stream.ids[i] = i >= 600 && i < 610 ? 3 : (int32_t)(i % 3);
+    snprintf(p, sizeof p, "%s/dslate", dir);
+    REQUIRE(ts_dataset_save(p, &d) == 0);
+    free(d.stream.ids);
+    free(d.vocab.counts);
+    const char *fr[2] = {" --fractions 0.5,0.1,0.4", ""};
+    for (int i = 0; i < 2; i++) {
+        snprintf(args, sizeof args, "train --model ngram %s --length 20 --windows 20%s -o %s/late.tsm", p, fr[i], dir);
+        CHECK_MSG(run_output(args, out, sizeof out) == 0, "%s: %s", args, out);
+        CHECK_MSG(i ? !strstr(out, "note: train") : strstr(out, "tracesynth: note: train: 1 event name that the training "
+                                                                  "part") && strstr(out, "'late', at event 600"),
+                  "%s: %s", args, out);
+    }
+}
+
 /* a window file with the names generate writes beside it (W.names.txt) is read in those
  * names' numbering, as eval and markov read it: impute and score match its events to the
  * model's by name (they read its IDs in the model's numbering: an ID past the model's was
@@ -4829,6 +4860,7 @@ TEST_MAIN("cli", {
     RUN(fractions_from_the_model);
     RUN(held_out_parts_of_the_model);
     RUN(held_out_paper_windows);
+    RUN(names_after_a_short_training_part);
     RUN(unknown_hidden_said);
     RUN(one_pass_logs);
     RUN(window_length_from_the_model);

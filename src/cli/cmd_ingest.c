@@ -165,7 +165,9 @@ static const char about[] =
         "\n"
         "Named events get IDs by frequency rank over the first 70% of the events (the\n"
         "training part of the default time split; 0 = most frequent, ties by name); names\n"
-        "never seen there map to the reserved ID of '<unk>', the last ID.\n";
+        "never seen there map to the reserved ID of '<unk>', the last ID (train of a\n"
+        "shorter training part says in a note which names it never holds that have\n"
+        "IDs of their own).\n";
 
 /* ds from names (freed); *unseen: ingest_unseen of them */
 static int from_names(char **names, size_t n, ts_dataset *ds, size_t *unseen)

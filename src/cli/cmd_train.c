@@ -168,6 +168,34 @@ void train_say_notes(void)
                 ts_plural((size_t)pat), best);
 }
 
+/* names ingest gave IDs of their own by ranking the first events of the default training
+ * part that a shorter training part (--fractions) never holds: the model's vocabulary counts
+ * names it never learned, which a split of that share would have read as <unk>; a note says
+ * how many, and the first */
+static void note_unlearned_names(const ts_split_data *d, const ts_split_spec *ss)
+{
+    const ts_dataset *ds = &d->data;
+    if (ss->kind != TS_SPLIT_TIME || ds->vocab.n <= 0 || ss->permille[0] >= ts_split_default_permille[0]) return;
+    size_t a, b, r, rb, k = 0, first = 0;
+    ts_split_bounds(ds->stream.n, ss->permille, &a, &b);
+    ts_split_bounds(ds->stream.n, ts_split_default_permille, &r, &rb);
+    uint8_t *seen = ts_calloc((size_t)ds->vocab.n, 1);
+    for (size_t i = 0; i < r && i < ds->stream.n; i++) {
+        const int32_t id = ds->stream.ids[i];
+        if (id < 0 || id >= ds->vocab.n || id == ds->vocab.unk || seen[id]) continue;
+        seen[id] = 1;
+        if (i >= a && k++ == 0) first = i;
+    }
+    free(seen);
+    if (k)
+        cli_say(stderr, "tracesynth: note: train: %zu event name%s that the training part of --fractions %g,%g,%g (its "
+                "first %zu events) never holds %s an ID of %s own, not <unk>: ingest ranks the names over the first "
+                "%g %% of the events (the default training part); the first, '%s', at event %zu\n", k,
+                k == 1 ? "" : "s", ss->permille[0] / 1000.0, ss->permille[1] / 1000.0, ss->permille[2] / 1000.0, a,
+                k == 1 ? "has" : "have", k == 1 ? "its" : "their", ts_split_default_permille[0] / 10.0,
+                ds->vocab.names[ds->stream.ids[first]], first);
+}
+
 int cmd_train(int argc, char **argv)
 {
     const char *C = "train";
@@ -480,6 +508,7 @@ int cmd_train(int argc, char **argv)
            added, d.n_ids, ts_plural((size_t)d.n_ids), dt, out);
     if (rank == 0 && nranks > 1) printf("data-parallel over %d processes\n", nranks);
     if (rank == 0) train_say_notes();
+    if (rank == 0) note_unlearned_names(&d, &ss);
     /* the budget plans the iterations and the work after the loop on a few timed ones, and
      * re-plans the iterations where the run's pace changes: each re-plan is in the log, the
      * run's are summed up here. A run that still took longer (the machine got busier near
