@@ -647,10 +647,11 @@ static void reinterleave_command_line(void)
     CHECK(run_stdout(args, out, sizeof out) == 0);
     CHECK_MSG(strstr(out, "reinterleave: 3 copies of the training part (700 events each;") &&
               strstr(out, "(+ --reinterleave)"), "%s", out);
-    const char *bad[] = {"0", "100", "0.4,0", "0.4,65", "x", "0.4,", "0.4,2x"};
+    const char *bad[] = {"0", "100", "0.4,0", "0.4,65", "x", "0.4,", "0.4,2x", "auto,0", "auto,x", "auto,", "autox"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         snprintf(args, sizeof args, "train --model ngram %s --reinterleave %s -o %s/m.tsm", dp, bad[i], dir);
-        CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, "--reinterleave"), "%s: %s", bad[i], err);
+        CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, "--reinterleave") && !strchr(err, '\n'), "%s: %s",
+                  bad[i], err);
     }
     snprintf(args, sizeof args, "train --model ngram %s --seed 2 -o %s/m.tsm", dp, dir);
     CHECK(run_cli(args, err, sizeof err) == 2 && strstr(err, "--seed"));   /* read only when re-interleaving */
@@ -673,6 +674,149 @@ static void reinterleave_command_line(void)
     const char *a = strstr(out, "--also DATASET"), *r = strstr(out, "--reinterleave US");
     CHECK_MSG(a && r && strstr(a, "--from ctf or ftrace") && strstr(a, "--from ctf or ftrace") < r &&
                   strstr(r, "--from ctf or ftrace"), "%s", out);
+}
+
+/* two CPUs, each its own cycle of events (CPU 0: 0..4, CPU 1: 5..7), 2 us apart on each; in
+ * the training part (its first 70 %) CPU 1's event always 1 us after CPU 0's, after it
+ * each event's time moves by up to `jitter` ns, so that the CPUs' events interleave at
+ * random there (jitter 0: one fixed order throughout) */
+static void make_jittered_cpus(char *out, size_t outn, const char *dir, const char *name, size_t n, int64_t jitter)
+{
+    snprintf(out, outn, "%s/%s", dir, name);
+    ts_mc m;
+    memset(&m, 0, sizeof m);
+    m.events.vocab.unk = -1;
+    m.n = m.events.stream.n = n;
+    m.events.stream.ids = ts_malloc(n * sizeof(int32_t));
+    m.events.time_ns = ts_malloc(n * sizeof(int64_t));
+    int32_t *cpu = ts_malloc(n * sizeof(int32_t));
+    int64_t *t = ts_malloc(n * sizeof(int64_t));
+    uint64_t r = 12345;
+    for (size_t i = 0; i < n; i++) {   /* event i: CPU i % 2's (i / 2)th */
+        const size_t j = i / 2;
+        const int c = (int)(i % 2);
+        r = r * 6364136223846793005ull + 1442695040888963407ull;
+        const int64_t move = i >= n * 7 / 10 && jitter ? (int64_t)(r >> 33) % (2 * jitter + 1) - jitter : 0;
+        t[i] = 1000000000 + (int64_t)j * 2000 + 1000 * c + move;
+    }
+    /* merged by time: each CPU's own order stays (a move below 1 us) */
+    size_t *ord = ts_malloc(n * sizeof *ord);
+    for (size_t i = 0; i < n; i++) ord[i] = i;
+    for (size_t i = 1; i < n; i++)   /* insertion: nearly in order already */
+        for (size_t k = i; k > 0 && t[ord[k - 1]] > t[ord[k]]; k--) {
+            size_t x = ord[k];
+            ord[k] = ord[k - 1];
+            ord[k - 1] = x;
+        }
+    for (size_t i = 0; i < n; i++) {
+        const size_t e = ord[i], j = e / 2;
+        cpu[i] = (int32_t)(e % 2);
+        m.events.stream.ids[i] = cpu[i] ? (int32_t)(5 + j % 3) : (int32_t)(j % 5);
+        m.events.time_ns[i] = t[e];
+    }
+    free(ord);
+    free(t);
+    m.ch[TS_CH_EVENT] = m.events.stream.ids;
+    m.ch[TS_CH_CPU] = cpu;
+    CHECK(ts_mc_save(out, &m) == 0);
+    ts_mc_free(&m);
+}
+
+/* train --reinterleave auto: where the held-out part keeps the training part's one order,
+ * copies in other orders only blur the n-gram and none is chosen; where its CPUs interleave
+ * at random by a microsecond, a shift of one or more is; the same at 1 and 2 threads, and
+ * the split as it was */
+static void reinterleave_chosen(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char dp[512];
+    ts_split_spec s = spec(50, 5, 40);
+    ts_split_data d;
+    ts_reinterleave_choice ch, ch2;
+    make_jittered_cpus(dp, sizeof dp, dir, "fixed", 6000, 0);
+    REQUIRE(ts_split_data_load(dp, &s, &d) == 0);
+    const size_t train_n = d.split.train.n;
+    const int32_t n_ids = d.n_ids;
+    REQUIRE(ts_split_data_reinterleave_choose(&d, 4, 7, &s, NULL, &ch) == 0);
+    CHECK_MSG(ch.chosen == 0 && ch.us[0] == 0, "chose %g us", ch.us[ch.chosen]);
+    for (int c = 0; c < TS_REINTERLEAVE_AUTO_N; c++) CHECK(ch.us[c] == ts_reinterleave_auto_us[c]);
+    for (int c = 1; c < TS_REINTERLEAVE_AUTO_N; c++) CHECK(ch.score[c] <= ch.score[0]);
+    CHECK(d.split.n_also == 0 && d.split.train.n == train_n && d.n_ids == n_ids);
+    ts_split_data_free(&d);
+
+    make_jittered_cpus(dp, sizeof dp, dir, "jittered", 6000, 900);
+    REQUIRE(ts_split_data_load(dp, &s, &d) == 0);
+    ts_set_threads(1);
+    REQUIRE(ts_split_data_reinterleave_choose(&d, 4, 7, &s, NULL, &ch) == 0);
+    CHECK_MSG(ch.us[ch.chosen] >= 1 && ch.score[ch.chosen] > ch.score[0] + 1, "chose %g us: %g, none %g",
+              ch.us[ch.chosen], ch.score[ch.chosen], ch.score[0]);
+    ts_set_threads(2);
+    REQUIRE(ts_split_data_reinterleave_choose(&d, 4, 7, &s, NULL, &ch2) == 0);
+    ts_set_threads(1);
+    CHECK(memcmp(&ch, &ch2, sizeof ch) == 0);
+    CHECK(d.split.n_also == 0);
+    /* refused, before any candidate, as the explicit form is */
+    char cp[600];
+    snprintf(cp, sizeof cp, "%s/cpu.npy", dp);
+    REQUIRE(remove(cp) == 0);
+    CHECK_MSG(ts_split_data_reinterleave_choose(&d, 4, 7, &s, NULL, &ch) == -1 && strstr(ts_error(), "cpu.npy") &&
+                  strstr(ts_error(), dp) && ch.chosen == 0, "%s", ts_error());
+    CHECK(ts_split_data_reinterleave_choose(&d, 0, 7, &s, NULL, &ch) == -1 && strstr(ts_error(), "0 copies"));
+    ts_split_data_free(&d);
+}
+
+/* train --reinterleave auto on the command line: a line per candidate and the choice, the
+ * log's record of it, and then the model the explicit form trains with the chosen shift, to
+ * the byte; a dataset without times refused in one line */
+static void reinterleave_auto_command_line(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char dp[512], args[2048], err[1024], a[600], b[600], lp[600];
+    static char out[65536];
+    make_jittered_cpus(dp, sizeof dp, dir, "jittered", 6000, 900);
+    snprintf(a, sizeof a, "%s/auto.tsm", dir);
+    snprintf(b, sizeof b, "%s/explicit.tsm", dir);
+    snprintf(lp, sizeof lp, "%s/log.jsonl", dir);
+    snprintf(args, sizeof args, "train --model ngram %s --length 50 --windows 40 --reinterleave auto,4 --seed 7 -o %s "
+             "--log %s --no-progress", dp, a, lp);
+    CHECK(run_stdout(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "reinterleave auto: 4 copies each") && strstr(out, "     none   60.69 %\n") &&
+                  strstr(out, "     1 us   63.12 %  *\n") && strstr(out, "reinterleave auto: chose 1 us (") &&
+                  strstr(out, "reinterleave: 4 copies of the training part (4200 events each;") &&
+                  strstr(out, "(+ --reinterleave)"), "%s", out);
+    static char log[8192];   /* the log's records */
+    FILE *f = fopen(lp, "r");
+    REQUIRE(f);
+    log[fread(log, 1, sizeof log - 1, f)] = 0;
+    fclose(f);
+    CHECK_MSG(strstr(log, "{\"event\":\"reinterleave_auto\",\"copies\":4,\"chosen_us\":1,\"candidates\":[{\"us\":0,"
+                                 "\"valid_accuracy\":60.6875},") && strstr(log, "\"event\":\"start\""), "%s", log);
+    snprintf(args, sizeof args, "train --model ngram %s --length 50 --windows 40 --reinterleave 1,4 --seed 7 -o %s "
+             "--no-progress", dp, b);
+    CHECK(run_stdout(args, out, sizeof out) == 0);
+    CHECK(files_equal(a, b));
+    /* none chosen: no copies, as without the option */
+    make_jittered_cpus(dp, sizeof dp, dir, "fixed", 6000, 0);
+    snprintf(args, sizeof args, "train --model ngram %s --length 50 --windows 40 --reinterleave auto --no-progress "
+             "-o %s", dp, a);
+    CHECK(run_stdout(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "reinterleave auto: 8 copies each") && strstr(out, "reinterleave auto: chose none, no copies") &&
+                  !strstr(out, "reinterleave: ") && !strstr(out, "(+ --reinterleave)"), "%s", out);
+    snprintf(args, sizeof args, "train --model ngram %s --length 50 --windows 40 -o %s --no-progress", dp, b);
+    CHECK(run_stdout(args, out, sizeof out) == 0);
+    CHECK(files_equal(a, b));
+    static const char *const names[] = {"a", "b", "<unk>"};
+    const int32_t pat[] = {0, 1};
+    char np[512];
+    make_dataset(np, sizeof np, dir, "untimed", pat, 2, 400, names, 3, 0, 0);
+    snprintf(args, sizeof args, "train --model ngram %s --length 20 --reinterleave auto -o %s", np, a);
+    CHECK_MSG(run_cli(args, err, sizeof err) != 0 && strstr(err, "ingest --from ctf or ftrace writes") &&
+                  strchr(err, '\n') == strrchr(err, '\n'), "%s", err);
+    CHECK(run_stdout("train --help", out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "--reinterleave US[,COPIES]|auto[,COPIES]") && strstr(out, "auto: US chosen on the validation"),
+              "%s", out);
 }
 
 /* a strace log of two threads, calls 10 us apart from first_us after the epoch's second
@@ -740,5 +884,7 @@ TEST_MAIN("also", {
     RUN(command_line);
     RUN(reinterleaved_copies);
     RUN(reinterleave_command_line);
+    RUN(reinterleave_chosen);
+    RUN(reinterleave_auto_command_line);
     RUN(strace_datasets);
 })

@@ -341,6 +341,7 @@ static void split_protocol_arguments_checked(void)
     double leak;
     ts_also_info ai;
     ts_reinterleave_info ri;
+    ts_reinterleave_choice rch;
 #define FAILS(call, ...) do { ts_clear_error(); int rc_ = (call); \
     CHECK_MSG(rc_ == -1 && strstr(ts_error(), __VA_ARGS__), "%s: %d: %s", #call, rc_, ts_error()); } while (0)
     FAILS(ts_split_data_also(NULL, dp, &ss, &ai), "ts_split_data_also: d is NULL");
@@ -349,6 +350,9 @@ static void split_protocol_arguments_checked(void)
     FAILS(ts_split_data_also(&bare, dp, &ss, &ai), "ts_split_data_also: d has no split");
     FAILS(ts_split_data_reinterleave(NULL, 0.3, 2, 0, &ss, &ri), "ts_split_data_reinterleave: d is NULL");
     FAILS(ts_split_data_reinterleave(&d, 0.3, 2, 0, NULL, &ri), "ts_split_data_reinterleave: s is NULL");
+    FAILS(ts_split_data_reinterleave_choose(NULL, 2, 0, &ss, NULL, &rch), "ts_split_data_reinterleave_choose: d is NULL");
+    FAILS(ts_split_data_reinterleave_choose(&d, 2, 0, NULL, NULL, &rch), "ts_split_data_reinterleave_choose: s is NULL");
+    FAILS(ts_split_data_reinterleave_choose(&d, 2, 0, &ss, NULL, NULL), "ts_split_data_reinterleave_choose: out is NULL");
     FAILS(ts_split_dir_write(NULL, "ds", &d, &ss, &leak), "ts_split_dir_write: dir is NULL");
     FAILS(ts_split_dir_write(sd, NULL, &d, &ss, &leak), "ts_split_dir_write: dataset is NULL");
     FAILS(ts_split_dir_write(sd, "ds", NULL, &ss, &leak), "ts_split_dir_write: d is NULL");
@@ -363,6 +367,7 @@ static void split_protocol_arguments_checked(void)
     bad.permille[2] = -600;
     FAILS(ts_split_data_also(&d, dp, &bad, &ai), "ts_split_data_also: time split parts 1500/100/-600");
     FAILS(ts_split_data_reinterleave(&d, 0.3, 2, 0, &bad, &ri), "ts_split_data_reinterleave: time split parts");
+    FAILS(ts_split_data_reinterleave_choose(&d, 2, 0, &bad, NULL, &rch), "ts_split_data_reinterleave_choose: time split parts");
     CHECK(d.split.n_also == 0 && d.split.train.n == 413);
     /* the leak share may be left out */
     CHECK_MSG(ts_split_dir_write(sd, "ds", &d, &ss, NULL) == 0, "%s", ts_error());

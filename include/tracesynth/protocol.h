@@ -121,6 +121,26 @@ typedef struct {
 int  ts_split_data_reinterleave(ts_split_data *d, double shift_ns, int copies, uint64_t seed,
                                 const ts_split_spec *s, ts_reinterleave_info *info);
 
+/* train --reinterleave auto: the shift chosen on d's validation windows. For each candidate,
+ * none (no copies) and ts_reinterleave_auto_us's shifts, the n-gram (its default order) is
+ * trained on d's training streams plus `copies` copies moved by that shift (seed, as
+ * ts_split_data_reinterleave draws them) and imputes d's validation windows at blackouts of
+ * 10 and 40 (those fitting the window), centre and end, with ro (NULL: the defaults); the
+ * mean accuracy of those is the candidate's score, the best wins (ties: the smaller shift,
+ * none first). Each candidate's copies are dropped before the next: d is left as it was.
+ * The same result at any ro->threads. Refused, before any candidate, as
+ * ts_split_data_reinterleave refuses (no time split, times, CPUs or threads), and without
+ * validation windows of 10 events or more. 0, or -1 */
+#define TS_REINTERLEAVE_AUTO_N 9
+extern const double ts_reinterleave_auto_us[TS_REINTERLEAVE_AUTO_N];   /* µs: 0 (none), 0.1 ... 90 */
+typedef struct {
+    double us[TS_REINTERLEAVE_AUTO_N];      /* the candidates (ts_reinterleave_auto_us) */
+    double score[TS_REINTERLEAVE_AUTO_N];   /* each one's mean validation accuracy (%) */
+    int    chosen;                          /* the best's index; us[chosen] 0: no copies */
+} ts_reinterleave_choice;
+int  ts_split_data_reinterleave_choose(ts_split_data *d, int copies, uint64_t seed, const ts_split_spec *s,
+                                       const ts_run_opts *ro, ts_reinterleave_choice *out);
+
 /* the split directory: DIR/training, validation, testing (window files), train_stream.txt,
  * vocab.tsv when the events are named (an earlier one is removed when not), split.txt (the parameters, dataset = its name;
  * with d->data.dir, that folder's real path and its events' hash, dataset_dir and stream_crc, which

@@ -97,10 +97,11 @@ static int add_also(ts_split_data *d, const also_list *al, const ts_split_spec *
     return 0;
 }
 
-/* --reinterleave US[,COPIES] */
+/* --reinterleave US[,COPIES] or auto[,COPIES] */
 typedef struct {
     double us;
     int copies;   /* 0: not given */
+    int choose;   /* 1: auto, the shift chosen on the validation windows */
 } reinterleave_opt;
 
 static int opt_reinterleave(const char *v, void *dst)
@@ -110,15 +111,55 @@ static int opt_reinterleave(const char *v, void *dst)
     if (comma) *comma = 0;
     double us = 0;
     long copies = 8;
-    int bad = ts_parse_double(us_text, 0, 0, &us) || !(us > 0 && us < TS_REINTERLEAVE_KNOT_NS / 2000) ||
+    const int choose = !strcmp(us_text, "auto");
+    int bad = (!choose && (ts_parse_double(us_text, 0, 0, &us) || !(us > 0 && us < TS_REINTERLEAVE_KNOT_NS / 2000))) ||
               (comma && ts_parse_long(comma + 1, 1, 64, &copies));
     free(us_text);
     if (bad)
-        return ts_fail("'%s': expected US[,COPIES], a shift in microseconds (above 0, below %g) "
+        return ts_fail("'%s': expected US[,COPIES], a shift in microseconds (above 0, below %g), or auto[,COPIES], "
                        "and 1 to 64 copies (default 8)", v, TS_REINTERLEAVE_KNOT_NS / 2000);
     r->us = us;
     r->copies = (int)copies;
+    r->choose = choose;
     return 0;
+}
+
+/* --reinterleave auto: the shift chosen on d's validation windows, one line per candidate
+ * and the choice; ri->us is the chosen one, ri->copies 0 where none won */
+static int choose_reinterleave(ts_split_data *d, reinterleave_opt *ri, const ts_split_spec *ss,
+                               const ts_run_opts *ro, int say, ts_reinterleave_choice *ch, double *seconds)
+{
+    const double t0 = ts_now();
+    if (ts_split_data_reinterleave_choose(d, ri->copies, (uint64_t)ro->seed, ss, ro, ch)) return -1;
+    *seconds = ts_now() - t0;
+    if (say) {
+        printf("reinterleave auto: %d cop%s each, the n-gram's mean validation accuracy (k = 10 and 40, centre and "
+               "end):\n", ri->copies, ri->copies == 1 ? "y" : "ies");
+        for (int c = 0; c < TS_REINTERLEAVE_AUTO_N; c++) {
+            char us[32] = "none";
+            if (ch->us[c] > 0) snprintf(us, sizeof us, "%g us", ch->us[c]);
+            printf("  %7s  %6.2f %%%s\n", us, ch->score[c], c == ch->chosen ? "  *" : "");
+        }
+        if (ch->us[ch->chosen] > 0)
+            printf("reinterleave auto: chose %g us (%.1f s)\n", ch->us[ch->chosen], *seconds);
+        else printf("reinterleave auto: chose none, no copies (%.1f s)\n", *seconds);
+    }
+    ri->us = ch->us[ch->chosen];
+    if (!(ri->us > 0)) ri->copies = 0;
+    return 0;
+}
+
+/* the choice as one record of the log */
+static int log_reinterleave(const char *log, const reinterleave_opt *ri, int copies,
+                            const ts_reinterleave_choice *ch, double seconds)
+{
+    if (!log) return 0;
+    char rows[1024] = "";
+    for (int c = 0; c < TS_REINTERLEAVE_AUTO_N; c++)
+        snprintf(rows + strlen(rows), sizeof rows - strlen(rows), "%s{\"us\":%g,\"valid_accuracy\":%.6g}",
+                 c ? "," : "", ch->us[c], ch->score[c]);
+    return ts_train_log(log, "\"event\":\"reinterleave_auto\",\"copies\":%d,\"chosen_us\":%g,\"candidates\":[%s],"
+                        "\"seconds\":%.3f", copies, ri->us, rows, seconds);
 }
 
 /* the log over the model, its checkpoint or the checkpoint resumed from: the model
@@ -206,7 +247,7 @@ int cmd_train(int argc, char **argv)
     size_t k = 10;
     cli_run run = CLI_RUN_DEFAULTS;
     also_list also = {{0}, {0}, 0};
-    reinterleave_opt ri = {0, 0};
+    reinterleave_opt ri = {0, 0, 0};
     /* the model and log held from before training to after the model's last write (the
      * trainer holds them too, for its own part; mdm writes its bound and prior after it) */
     ts_path_hold hold[2] = {{-1}, {-1}};
@@ -254,7 +295,7 @@ int cmd_train(int argc, char **argv)
                    "another clock (another boot's ftrace or perf times,\n"
                    "which may fall in the held-out period by chance):\n"
                    "they are not compared; the other checks stay"),
-        TS_OPT_CB_(0, "reinterleave", &ri, "US[,COPIES]", opt_reinterleave,
+        TS_OPT_CB_(0, "reinterleave", &ri, "US[,COPIES]|auto[,COPIES]", opt_reinterleave,
                    "more training data (time split; a dataset of ingest\n"
                    "--from ctf or ftrace: its times and CPUs, or of a\n"
                    "strace -ttt log's ingest --channels: its times and\n"
@@ -263,7 +304,12 @@ int cmd_train(int argc, char **argv)
                    "shift of at most US microseconds (drifting, each one's\n"
                    "order kept) and merged again: other orders of\n"
                    "concurrent events, which the scheduler decides. Drawn\n"
-                   "from --seed"),
+                   "from --seed. auto: US chosen on the validation windows,\n"
+                   "none (no copies), 0.1, 0.3, 1, 3, 10, 30, 60 or 90: the\n"
+                   "n-gram trained with each one's copies imputes them at\n"
+                   "k = 10 and 40, centre and end; the best mean accuracy\n"
+                   "wins (ties: the smaller), one line each, and the model\n"
+                   "asked for trains with the chosen copies"),
         TS_OPT_SIZE_(0, "blackout", &k, "K", 1, 1 << 24, "blackout size of the training masks (default 10;\n"
                      "sssd-s4, diffwave, csdi-s4 and sssd-sa only: the\n"
                      "other models draw no blackouts; not with --position\n"
@@ -444,6 +490,10 @@ int cmd_train(int argc, char **argv)
         goto done;
     }
     if (add_also(&d, &also, &ss, rank == 0)) { cli_fail(); goto done; }
+    ts_reinterleave_choice ch;
+    double ch_s = 0;
+    const int auto_copies = ri.copies;
+    if (ri.choose && choose_reinterleave(&d, &ri, &ss, &ro, rank == 0, &ch, &ch_s)) { cli_fail(); goto done; }
     if (ri.copies) {
         ts_reinterleave_info inf;
         if (ts_split_data_reinterleave(&d, ri.us * 1000, ri.copies, (uint64_t)ro.seed, &ss, &inf)) { cli_fail(); goto done; }
@@ -456,6 +506,7 @@ int cmd_train(int argc, char **argv)
     if (log_clashes(log, out, resume) || out_over_resume(out, resume)) goto done;
     /* rank 0 writes, and holds; the others stop with it */
     if (!ts_train_agree(rank != 0 || hold_outputs(out, log, hold) == 0, model)) goto done;
+    if (rank == 0 && ri.choose && log_reinterleave(log, &ri, auto_copies, &ch, ch_s)) { cli_fail(); goto done; }
     ts_train_opts o;
     memset(&o, 0, sizeof o);
     o.blackout = k;

@@ -409,10 +409,11 @@ static double knot_shift(uint64_t key, int32_t c, uint64_t j)
     return 2 * ts_rng_uniform(&r) - 1;
 }
 
-int ts_split_data_reinterleave(ts_split_data *d, double shift_ns, int copies, uint64_t seed,
-                               const ts_split_spec *s, ts_reinterleave_info *info)
+/* the checks before any copy, and each event's CPU (else thread) into *cpus (malloc'd); 0,
+ * or -1 + error with *cpus NULL */
+static int reinterleave_channel(ts_split_data *d, double shift_ns, int copies, void **cpus)
 {
-    if (check_split_args(__func__, d, s)) return -1;
+    *cpus = NULL;
     const char *dir = d->data.dir ? d->data.dir : "the dataset";
     if (d->split.kind != TS_SPLIT_TIME)
         return ts_fail("%s: re-interleaving the training part needs the time split (--split time)", dir);
@@ -425,17 +426,24 @@ int ts_split_data_reinterleave(ts_split_data *d, double shift_ns, int copies, ui
                        "(strace -ttt)", dir);
     /* each CPU's events moved, else each thread's (a strace log's: the kernel schedules its
      * threads as it does the CPUs' work) */
-    void *cpus;
-    if (ts_mc_load_channel(d->data.dir, TS_CH_CPU, d->data.stream.n, &cpus) != 0) return -1;
-    if (!cpus && ts_mc_load_channel(d->data.dir, TS_CH_TID, d->data.stream.n, &cpus) != 0) return -1;
-    int rc = 0;
+    if (ts_mc_load_channel(d->data.dir, TS_CH_CPU, d->data.stream.n, cpus) != 0) return -1;
+    if (!*cpus && ts_mc_load_channel(d->data.dir, TS_CH_TID, d->data.stream.n, cpus) != 0) return -1;
     /* times without CPUs: a strace log's dataset (ctf and ftrace ones have cpu.npy), whose
      * threads only ingest --channels writes */
-    if (!cpus)
-        rc = ts_fail("%s: event times (time_ns.npy) but no CPUs (cpu.npy) or threads (tid.npy), as ingest --from "
-                     "strace without --channels writes them: ingest the log again with --channels (tid.npy, each "
-                     "call's thread; train reads its events as before), or a trace with --from ctf or ftrace "
-                     "(cpu.npy)", dir);
+    if (!*cpus)
+        return ts_fail("%s: event times (time_ns.npy) but no CPUs (cpu.npy) or threads (tid.npy), as ingest --from "
+                       "strace without --channels writes them: ingest the log again with --channels (tid.npy, each "
+                       "call's thread; train reads its events as before), or a trace with --from ctf or ftrace "
+                       "(cpu.npy)", dir);
+    return 0;
+}
+
+int ts_split_data_reinterleave(ts_split_data *d, double shift_ns, int copies, uint64_t seed,
+                               const ts_split_spec *s, ts_reinterleave_info *info)
+{
+    if (check_split_args(__func__, d, s)) return -1;
+    void *cpus;
+    int rc = reinterleave_channel(d, shift_ns, copies, &cpus);
     const size_t n = d->split.train_stream.n;   /* d's training part is [0, n) */
     const int32_t *cpu = cpus, *ids = d->data.stream.ids;
     const int64_t *t = d->data.time_ns;
@@ -470,6 +478,71 @@ int ts_split_data_reinterleave(ts_split_data *d, double shift_ns, int copies, ui
     free(out);
     free(cpus);
     return rc;
+}
+
+const double ts_reinterleave_auto_us[TS_REINTERLEAVE_AUTO_N] = {0, 0.1, 0.3, 1, 3, 10, 30, 60, 90};
+
+/* the n-gram trained on d's training streams, imputing d's validation windows at k = 10 and
+ * 40 (those fitting the window), centre and end: the mean accuracy (%) into *score */
+static int reinterleave_score(const ts_split_data *d, const ts_run_opts *ro, double *score)
+{
+    ts_model *m = NULL;
+    if (ts_train_on("ngram", d, NULL, &m, NULL)) return -1;
+    static const size_t ks[2] = {10, 40};
+    static const ts_mask_pos ps[2] = {TS_MASK_CENTER, TS_MASK_END};
+    double sum = 0;
+    int n = 0, rc = 0;
+    for (int i = 0; rc == 0 && i < 2; i++)
+        for (int j = 0; rc == 0 && j < 2 && ks[i] <= d->split.valid.len; j++) {
+            ts_impute_spec sp = {.blackout = ks[i], .pos = ps[j], .source = "the validation windows"};
+            ts_impute_result res;
+            if ((rc = ts_impute_eval(m, &d->split.valid, &sp, ro, &res)) == 0) sum += res.metrics.accuracy, n++;
+        }
+    ts_model_free(m);
+    *score = n ? sum / n : 0;
+    return rc;
+}
+
+/* the training streams after the first n_also (the copies just scored) dropped, with
+ * their windows, and the numbering back to what it was */
+static void drop_copies(ts_split_data *d, size_t n_also, size_t train_n, int32_t n_ids)
+{
+    ts_split *sp = &d->split;
+    for (size_t i = n_also; i < sp->n_also; i++) ts_seq_free(&sp->also[i]);
+    sp->n_also = n_also;
+    sp->train.n = train_n;
+    /* (the windows' memory too: the next candidate's copies grow it again) */
+    sp->train.data = ts_realloc(sp->train.data, (train_n ? train_n : 1) * sp->train.len * sizeof *sp->train.data);
+    d->n_ids = n_ids;
+}
+
+int ts_split_data_reinterleave_choose(ts_split_data *d, int copies, uint64_t seed, const ts_split_spec *s,
+                                      const ts_run_opts *ro, ts_reinterleave_choice *out)
+{
+    if (!out) return ts_fail_null(__func__, "out");
+    memset(out, 0, sizeof *out);
+    if (check_split_args(__func__, d, s)) return -1;
+    /* refused before any candidate, as ts_split_data_reinterleave refuses */
+    void *cpus;
+    if (reinterleave_channel(d, 0, copies, &cpus)) return -1;
+    free(cpus);
+    const char *dir = d->data.dir ? d->data.dir : "the dataset";
+    if (d->split.valid.n == 0 || d->split.valid.len < 10)
+        return ts_fail("%s: choosing the shift needs validation windows of at least 10 events (%zu of %zu)", dir,
+                       d->split.valid.n, d->split.valid.len);
+    const size_t n_also = d->split.n_also, train_n = d->split.train.n;
+    const int32_t n_ids = d->n_ids;
+    for (int c = 0; c < TS_REINTERLEAVE_AUTO_N; c++) {
+        const double us = ts_reinterleave_auto_us[c];
+        out->us[c] = us;
+        int rc = us > 0 ? ts_split_data_reinterleave(d, us * 1000, copies, seed, s, NULL) : 0;
+        if (rc == 0) rc = reinterleave_score(d, ro, &out->score[c]);
+        drop_copies(d, n_also, train_n, n_ids);
+        if (rc) return -1;
+        /* ties: the smaller shift, none first */
+        if (c == 0 || out->score[c] > out->score[out->chosen]) out->chosen = c;
+    }
+    return 0;
 }
 
 /* ---- the split directory ---- */
