@@ -638,7 +638,6 @@ static void held_out_paper_windows(void)
         strcat(text, line);
         strcat(text, "\n");
     }
-    ts_dataset_free(&d);
     snprintf(p, sizeof p, "%s/dsp/sequence_length_20/testing", dir);
     write_text(p, text);
     const char *models[3] = {"unigram", "lstm", "ngram"};
@@ -658,6 +657,36 @@ static void held_out_paper_windows(void)
         snprintf(args, sizeof args, "impute %s/dsp-%s.tsm --input %s/dsp --blackout 2 --windows 20", dir, models[i], dir);
         CHECK_MSG(run_output(args, out, sizeof out) == 0 && !strstr(out, "verbatim"), "%s: %s", args, out);
     }
+    /* an mdm ensemble's partners alike: the model trained on another dataset (dsq, its prior
+     * keeping that one's events, or none with --prior 0), a partner on dsp's time split (no
+     * prior: by its record). The windows counted once, whichever models hold them */
+    for (size_t i = 0; i < d.stream.n; i++) d.stream.ids[i] = (int32_t)((i * 7 + i / 3) % 30);
+    snprintf(p, sizeof p, "%s/dsq", dir);
+    REQUIRE(ts_dataset_save(p, &d) == 0);
+    ts_dataset_free(&d);
+    const char *mdm = "train --model mdm %s/%s --length 20 --windows 20 --layers 1 --channels 4 --state 4 --iters 2 "
+                      "--valid-n 2 --no-progress --threads 1 --prior %d%s -o %s/%s";
+    const struct { const char *ds, *out; int prior; const char *more; } tr[4] = {
+        {"dsq", "mq1.tsm", 1, ""}, {"dsq", "mq0.tsm", 0, ""}, {"dsp", "mp0.tsm", 0, ""},
+        {"dsp", "mp5.tsm", 0, " --fractions 0.3,0.1,0.6"}};
+    for (int i = 0; i < 4; i++) {
+        snprintf(args, sizeof args, mdm, dir, tr[i].ds, tr[i].prior, tr[i].more, dir, tr[i].out);
+        REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    }
+    const char *ens[4][2] = {{"mp0.tsm", NULL}, {"mp5.tsm", "mp0.tsm"}, {"mq0.tsm", "mp0.tsm"}, {"mp5.tsm", NULL}};
+    const char *said[4] = {"3 of 4", "3 of 4", "3 of 4", "2 of 4"};
+    for (int k = 0; k < 2; k++)
+        for (int e = 0; e < 4; e++) {
+            int n = snprintf(args, sizeof args, "impute %s/%s --input %s/dsp --split paper --blackout 2 --threads 1 "
+                             "--ensemble %s/%s", dir, k ? "mq1.tsm" : "mq0.tsm", dir, dir, ens[e][0]);
+            if (ens[e][1]) snprintf(args + n, sizeof args - (size_t)n, ",%s/%s", dir, ens[e][1]);
+            snprintf(line, sizeof line, "tracesynth: warning: impute: %s windows occur verbatim", said[e]);
+            CHECK_MSG(run_output(args, out, sizeof out) == 0 && strstr(out, line), "%s: %s", args, out);
+        }
+    /* none of them on dsp: none */
+    snprintf(args, sizeof args, "impute %s/mq0.tsm --input %s/dsp --split paper --blackout 2 --threads 1 --ensemble %s/mq1.tsm",
+             dir, dir, dir);
+    CHECK_MSG(run_output(args, out, sizeof out) == 0 && !strstr(out, "verbatim"), "%s: %s", args, out);
 }
 
 /* ingest numbers the names by their ranks over the first 70 % of the events (the default

@@ -229,6 +229,9 @@ const int32_t *ts_model_train_events(const ts_model *m, size_t *N);
  * keeps any (*found 0: nothing to tell), 0, or -1 + error. A score of such windows measures recall of the
  * training data, not imputation of behaviour the model has not seen */
 int  ts_model_windows_trained(const ts_model *m, const ts_windows *x, const ts_vocab *names, size_t *found);
+/* the same, window by window: hit[i] (x->n of them) set to 1 for each window found, the
+ * others left as they are. 1 where no model keeps any, 0, or -1 + error */
+int  ts_model_windows_trained_hits(const ts_model *m, const ts_windows *x, const ts_vocab *names, uint8_t *hit);
 
 /* append one JSON object (fmt gives its members, without braces) as a line to
  * the training log (after a last line cut short, on a line of its own); no-op when path

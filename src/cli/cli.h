@@ -219,8 +219,9 @@ void cli_note_perf_no_lost(const char *cmd, const char *trace);
  * verbatim in the training events m keeps (ts_model_windows_trained); -1 where it keeps
  * none (or the count failed: it changes nothing the run says) */
 long cli_trained_count(const ts_model *m, const ts_windows *x, const ts_vocab *names);
-/* the same, and where m keeps no training events, those of x (read from input, NULL: none)
- * found in the training part of the dataset m's record names (ts_model_held_out_found) */
+/* the same, and with those of x (read from input, NULL: none) found in the training part of
+ * the dataset named by the record of m or of a model its run averages with it (mdm's
+ * --ensemble), where that model keeps no training events (ts_model_held_out_found) */
 long cli_trained_count_in(const ts_model *m, const ts_windows *x, const ts_vocab *names, const char *input);
 /* the warning line of cmd (where: what the windows are, may be NULL) that found of the n
  * windows scored occur verbatim in the model's training data, and what that overstates

@@ -310,15 +310,48 @@ long cli_trained_count(const ts_model *m, const ts_windows *x, const ts_vocab *n
     return rc ? -1 : (long)found;
 }
 
+/* the most of x found in the training part of input's dataset named by the record of m or
+ * of a model its run averages with it (mdm's --ensemble): *best; *known set where one names
+ * it. Those parts all begin input's events, so the longest holds the windows of the others */
+static int record_found(const ts_model *m, const char *input, const ts_windows *x, size_t *best, int *known)
+{
+    size_t f;
+    const int rc = ts_model_held_out_found(m, input, x, &f);
+    if (rc < 0) return -1;
+    if (rc == 1) {
+        *known = 1;
+        if (f > *best) *best = f;
+    }
+    const ts_model *e;
+    for (int i = 0; m->ops->ensemble_member && (e = m->ops->ensemble_member(m, i)); i++)
+        if (record_found(e, input, x, best, known) != 0) return -1;
+    return 0;
+}
+
 long cli_trained_count_in(const ts_model *m, const ts_windows *x, const ts_vocab *names, const char *input)
 {
-    long found = cli_trained_count(m, x, names);
-    size_t f;
-    /* a model keeping no training events: by the dataset its record names */
-    if (found < 0 && input) {
-        if (ts_model_held_out_found(m, input, x, &f) == 1) found = (long)f;
-        ts_clear_error();
+    if (!input) return cli_trained_count(m, x, names);
+    uint8_t *hit = ts_calloc(x->n ? x->n : 1, 1);
+    const int none_kept = ts_model_windows_trained_hits(m, x, names, hit);
+    long found = -1;
+    if (none_kept >= 0) {
+        /* the windows no model's kept events hold: counted by the records of the model and
+         * of each partner, each a model keeping no training events (sssd-s4, mdm --prior 0) */
+        ts_windows rest = {NULL, 0, x->len};
+        const size_t nl = x->n * x->len;
+        rest.data = ts_malloc((nl ? nl : 1) * sizeof *rest.data);
+        size_t in_kept = 0, best = 0;
+        for (size_t i = 0; i < x->n; i++)
+            if (hit[i]) in_kept++;
+            else memcpy(rest.data + rest.n++ * x->len, x->data + i * x->len, x->len * sizeof *rest.data);
+        int known = none_kept == 0;
+        if (record_found(m, input, &rest, &best, &known) == 0 && known) found = (long)(in_kept + best);
+        else if (none_kept == 0) found = (long)in_kept;
+        free(rest.data);
     }
+    /* a count beside the scores: its failure (memory) changes nothing the run says */
+    ts_clear_error();
+    free(hit);
     return found;
 }
 

@@ -501,23 +501,28 @@ static int mark_trained(const ts_model *m, const ts_windows *x, const ts_vocab *
     return 0;
 }
 
+int ts_model_windows_trained_hits(const ts_model *m, const ts_windows *x, const ts_vocab *names, uint8_t *hit)
+{
+    if (!m) return ts_fail_null(__func__, "m");
+    if (!x) return ts_fail_null(__func__, "x");
+    if (!hit && x->n) return ts_fail_null(__func__, "hit");
+    if (!x->data && x->n && x->len) return ts_fail_null(__func__, "x->data");
+    int kept = 0;
+    if (mark_trained(m, x, names, hit, &kept) != 0) return -1;
+    return kept ? 0 : 1;
+}
+
 int ts_model_windows_trained(const ts_model *m, const ts_windows *x, const ts_vocab *names, size_t *found)
 {
     if (!found) return ts_fail_null(__func__, "found");
     *found = 0;
     if (!m) return ts_fail_null(__func__, "m");
     if (!x) return ts_fail_null(__func__, "x");
-    if (!x->data && x->n && x->len) return ts_fail_null(__func__, "x->data");
     uint8_t *hit = ts_calloc(x->n ? x->n : 1, 1);
-    int kept = 0;
-    const int rc = mark_trained(m, x, names, hit, &kept);
-    for (size_t i = 0; i < x->n; i++) *found += hit[i];
+    const int rc = ts_model_windows_trained_hits(m, x, names, hit);
+    for (size_t i = 0; rc >= 0 && i < x->n; i++) *found += hit[i];
     free(hit);
-    if (rc != 0) {
-        *found = 0;
-        return -1;
-    }
-    return kept ? 0 : 1;
+    return rc;
 }
 
 /* the data a caller hands to training: every ID a model reads in [0, n_ids) (the models index
