@@ -149,6 +149,14 @@ int  ts_mc_save_arch(const char *dir, const ts_mc *m, const char *arch);
  * removed. ts_mc_save and ts_mc_save_arch write one sequence: they remove a length and a
  * derived there too. */
 int  ts_mc_save_windows(const char *dir, const ts_mc *m, const char *arch, size_t len, int derived);
+/* ts_mc_save_windows, marked derived, of a set drawn from the first `learned` events of a
+ * dataset (markov: its chain and counts), hash their ts_events_hash: DIR/derived records
+ * both (ts_mc_drawn_from) */
+int  ts_mc_save_drawn(const char *dir, const ts_mc *m, const char *arch, size_t len, size_t learned, uint64_t hash);
+/* what DIR/derived records of the events the set dir was drawn from (ts_mc_save_drawn):
+ * 1 with *learned and *hash; 0 where it records none (no such file, another writer's, an
+ * older set); -1 + error naming the file where its record does not read */
+int  ts_mc_drawn_from(const char *dir, size_t *learned, uint64_t *hash);
 /* the length of the windows the dataset dir of n events records (DIR/length, see
  * ts_mc_save_windows): *len 0 when it records none (one sequence: a trace ingested, or a
  * set written before the windows were recorded); an error naming the file when it holds no

@@ -135,7 +135,10 @@ int cmd_markov(int argc, char **argv)
         TS_OPT_CB_(0, "fractions", permille, "A,B,C", cli_opt_fractions,
                    "time split shares (default: those DATASET's own splits\n"
                    "record, as eval and repair take them, else\n"
-                   "0.7,0.1,0.2): it learns from the training part"),
+                   "0.7,0.1,0.2): it learns from the training part; DIR\n"
+                   "records how many events (DIR/derived), and eval of it\n"
+                   "against DATASET at shares whose training part ends\n"
+                   "before them is refused"),
         TS_OPT_LONG_(0, "seed", &seed, "S", 0, 1L << 62, "seed (default 0): the same seed, the same trace"),
         TS_OPT_END_,
     };
@@ -246,7 +249,10 @@ int cmd_markov(int argc, char **argv)
         if (rc == 0) {
             const char *arch = NULL;
             rc = cli_dataset_arch(args.pos[0], &arch);
-            if (rc == 0) rc = ts_mc_save_windows(out, &g, arch, len, 1);   /* 0: one chain; marked drawn */
+            /* marked drawn, from the first nt events: eval at shares whose held-out part
+             * holds some of them refuses it (ts_mc_drawn_from) */
+            if (rc == 0)
+                rc = ts_mc_save_drawn(out, &g, arch, len, nt, ts_events_hash(m.events.stream.ids, nt, &m.events.vocab));
             if (rc == 0 && events)
                 cli_say(stdout, "the events of %s (%zu window%s of %zu%s%s), other channels from the first %zu "
                         "event%s of %s%s%s%s -> %s\n", cli_input_name(events), w.n, ts_plural(w.n), w.len, named ? "; named by " : "",

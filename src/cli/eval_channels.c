@@ -79,6 +79,29 @@ int eval_channels(const char *real, const char *synthetic, const char *constrain
     int pm[3];
     if (cli_dataset_fractions(real, fractions, pm, &rec, NULL)) { ts_mc_free(&whole); return cli_fail(); }
     ts_split_bounds(whole.n, pm, &a, &b);
+    /* a set markov drew from more of this trace than its training part here (markov
+     * --fractions): the part compared and memorization's training part hold events it
+     * learned from, as a test part a model was trained on (impute refuses it) */
+    size_t learned;
+    uint64_t lh;
+    int drawn = ts_mc_drawn_from(synthetic, &learned, &lh);
+    if (drawn == 1 && learned > a && learned <= whole.n &&
+        ts_events_hash(whole.events.stream.ids, learned, &whole.events.vocab) == lh) {
+        char split[700];
+        if (rec) cli_split_recorded(split, sizeof split, pm, rec);
+        else
+            snprintf(split, sizeof split, "the time split at %g,%g,%g %s", pm[0] / 1000.0, pm[1] / 1000.0,
+                     pm[2] / 1000.0, fractions ? "as --fractions gives it" : "by default");
+        ts_fail("%s: markov drew it from the first %zu events of %s, past the end of its training part at event %zu "
+                "(%s): the held-out events compared would include some it learned from; give eval the --fractions "
+                "markov learned by", synthetic, learned, real, a, split);
+        drawn = -1;
+    }
+    if (drawn < 0) {
+        free(rec);
+        ts_mc_free(&whole);
+        return cli_fail();
+    }
     size_t from = part == 2 ? a : part == 3 ? b : 0, to = part == 1 ? a : part == 2 ? b : whole.n;
     if (from >= to) {
         ts_fail("%s: its %s part, events [%zu, %zu), is empty", real, eval_parts[part], from, to);

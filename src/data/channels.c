@@ -228,7 +228,15 @@ static int write_line(const char *dir, const char *name, const char *text)
 /* the files of a dataset replaced together (a stage): a failure half way leaves the old
  * dataset whole; files of what the trace lacks (a channel, names, times, windows), left by
  * an earlier one, go with the commit (a signal waits for both) */
-static int mc_save(const char *dir, const ts_mc *m, int with_arch, const char *arch, size_t len, int derived)
+/* DIR/derived's first line; a set drawn from a dataset's first events records them on the
+ * next (ts_mc_save_drawn) */
+static const char derived_text[] = "drawn, repaired or imputed; no trace ingested";
+#define DRAWN_FROM "learned from the first %zu events of a dataset, ts_events_hash %016" PRIx64
+#define DRAWN_SCAN "learned from the first %zu events of a dataset, ts_events_hash %16" SCNx64
+
+/* drawn: DIR/derived's text (NULL: derived_text) */
+static int mc_save(const char *dir, const ts_mc *m, int with_arch, const char *arch, size_t len, int derived,
+                   const char *drawn)
 {
     if (len > MC_MAX_WINDOW)
         return ts_fail("%s: windows of %zu events: a dataset records a length of at most %zu", dir, len, MC_MAX_WINDOW);
@@ -250,7 +258,7 @@ static int mc_save(const char *dir, const ts_mc *m, int with_arch, const char *a
     /* a set drawn, repaired or imputed (not a trace ingested): its writers may replace it,
      * one sequence without times or Δt too, which an ingested trace can be */
     snprintf(derived ? names[nn++] : stale[ns++], sizeof names[0], "derived");
-    if (derived && rc == 0) rc = write_line(st.stage, "derived", "drawn, repaired or imputed; no trace ingested");
+    if (derived && rc == 0) rc = write_line(st.stage, "derived", drawn ? drawn : derived_text);
     if (with_arch) {   /* the system call table that names the events, or none */
         snprintf(arch ? names[nn++] : stale[ns++], sizeof names[0], "arch");
         if (arch && rc == 0) rc = write_line(st.stage, "arch", arch);
@@ -287,7 +295,7 @@ int ts_mc_save(const char *dir, const ts_mc *m)
 {
     if (!dir) return ts_fail_null(__func__, "dir");
     if (!m) return ts_fail_null(__func__, "m");
-    return mc_save(dir, m, 0, NULL, 0, 0);
+    return mc_save(dir, m, 0, NULL, 0, 0, NULL);
 }
 
 /* *arch (NULL: none) as DIR/arch is written: a name ts_arch_parse takes, as ts_dataset_arch
@@ -312,7 +320,7 @@ int ts_mc_save_arch(const char *dir, const ts_mc *m, const char *arch)
     if (!dir) return ts_fail_null(__func__, "dir");
     if (!m) return ts_fail_null(__func__, "m");
     if (arch_name(__func__, dir, &arch)) return -1;
-    return mc_save(dir, m, 1, arch, 0, 0);
+    return mc_save(dir, m, 1, arch, 0, 0, NULL);
 }
 
 int ts_mc_save_windows(const char *dir, const ts_mc *m, const char *arch, size_t len, int derived)
@@ -320,7 +328,52 @@ int ts_mc_save_windows(const char *dir, const ts_mc *m, const char *arch, size_t
     if (!dir) return ts_fail_null(__func__, "dir");
     if (!m) return ts_fail_null(__func__, "m");
     if (arch_name(__func__, dir, &arch)) return -1;
-    return mc_save(dir, m, 1, arch, len, derived != 0);
+    return mc_save(dir, m, 1, arch, len, derived != 0, NULL);
+}
+
+int ts_mc_save_drawn(const char *dir, const ts_mc *m, const char *arch, size_t len, size_t learned, uint64_t hash)
+{
+    if (!dir) return ts_fail_null(__func__, "dir");
+    if (!m) return ts_fail_null(__func__, "m");
+    if (arch_name(__func__, dir, &arch)) return -1;
+    char text[sizeof derived_text + 128];
+    snprintf(text, sizeof text, "%s\n" DRAWN_FROM, derived_text, learned, hash);
+    return mc_save(dir, m, 1, arch, len, 1, text);
+}
+
+int ts_mc_drawn_from(const char *dir, size_t *learned, uint64_t *hash)
+{
+    if (!learned) return ts_fail_null(__func__, "learned");
+    if (!hash) return ts_fail_null(__func__, "hash");
+    *learned = 0;
+    *hash = 0;
+    if (!dir) return ts_fail_null(__func__, "dir");
+    char *p = ts_path_join(dir, "derived");
+    FILE *f = fopen(p, "r");
+    if (!f) {   /* none: not a drawn set (or one before the record) */
+        const int none = errno == ENOENT || errno == ENOTDIR;
+        if (!none) ts_fail("%s: cannot read: %s", p, strerror(errno));
+        free(p);
+        return none ? 0 : -1;
+    }
+    char line[256];
+    int rc = 0;
+    if (fgets(line, sizeof line, f) && fgets(line, sizeof line, f) && !strncmp(line, "learned from", 12)) {
+        size_t n;
+        uint64_t h;
+        int end = 0;
+        if (sscanf(line, DRAWN_SCAN "%n", &n, &h, &end) == 2 && end > 0 && (line[end] == '\n' || !line[end])) {
+            *learned = n;
+            *hash = h;
+            rc = 1;
+        } else {
+            rc = ts_fail("%s: line 2: not a record of the events the set was drawn from ('%s')", p,
+                         strtok(line, "\r\n") ? line : "");
+        }
+    }
+    fclose(f);
+    free(p);
+    return rc;
 }
 
 int ts_mc_window_length(const char *dir, size_t n, size_t *len)
