@@ -2,6 +2,8 @@
  * the main vocabulary lacks, windows that never cross from one stream into another,
  * the cut in time (time_ns.npy) or at the training fraction, the errors, and a
  * network that learns from the added stream. */
+#include <errno.h>
+
 #include "check.h"
 #include "tracesynth.h"
 
@@ -403,9 +405,15 @@ static void training_part_copies(void)
                   strstr(ts_error(), "which --also would train on"),
               "%s", ts_error());
     CHECK(d.split.n_also == 0);
-    /* the main dataset itself: its training part again */
-    REQUIRE(ts_split_data_also(&d, mp, &s, &inf) == 0);
-    CHECK(inf.events == 280);
+    /* the main dataset itself, by any path: its training part again, refused as by --also-whole */
+    CHECK_MSG(ts_split_data_also(&d, mp, &s, &inf) == -1 && strstr(ts_error(), "main: the main dataset itself"),
+              "%s", ts_error());
+    char ln[600];
+    snprintf(ln, sizeof ln, "%s/main-link", dir);
+    REQUIRE(symlink(mp, ln) == 0 || errno == EEXIST);
+    CHECK_MSG(ts_split_data_also(&d, ln, &s, &inf) == -1 && strstr(ts_error(), "main-link: the main dataset itself"),
+              "%s", ts_error());
+    CHECK(d.split.n_also == 0);
     /* a periodic trace and a longer copy of it */
     const int32_t pat[] = {0, 1, 2, 3};
     char pp[512];
@@ -420,7 +428,7 @@ static void training_part_copies(void)
     memcpy(buf + 100, m + 320, 25 * sizeof *buf);
     make_dataset(p, sizeof p, dir, "run2", buf, 600, 600, NULL, 0, 0, 0);
     REQUIRE(ts_split_data_also(&d, p, &s, &inf) == 0);
-    CHECK(d.split.n_also == 2);
+    CHECK(d.split.n_also == 1);
     ts_split_data_free(&d);
     char args[2048], err[1024];
     snprintf(args, sizeof args, "train --model ngram %s --length 10 --windows 20 --also %s/longer -o %s/w.tsm "
@@ -505,21 +513,35 @@ static void command_line(void)
 {
     const char *dir = scratch_dir();
     REQUIRE(dir);
-    char mp[512], ep[512], args[2048], err[1024], out[4096];
+    char mp[512], ep[512], e2[512], args[2048], err[1024], out[4096];
     static const char *const names[] = {"a", "b", "c", "<unk>"};
     static const char *const en[] = {"c", "a", "d"};
     const int32_t pat[] = {0, 1, 2};
     make_dataset(mp, sizeof mp, dir, "main", pat, 3, 400, names, 4, 0, 0);
     make_dataset(ep, sizeof ep, dir, "extra", pat, 3, 300, en, 3, 0, 0);
+    make_dataset(e2, sizeof e2, dir, "extra2", pat, 3, 300, en, 3, 0, 0);
     snprintf(args, sizeof args, "train --model ngram %s --length 20 --also %s/none -o %s/m.tsm --no-progress", mp, dir,
              dir);
     CHECK(run_cli(args, err, sizeof err) != 0);
     CHECK_MSG(strstr(err, "/none") && strstr(err, "no such dataset directory"), "%s", err);
     snprintf(args, sizeof args, "train --model ngram %s --length 20 --also %s --also %s -o %s/m.tsm --no-progress", mp,
-             ep, ep, dir);
+             ep, e2, dir);
     CHECK(run_stdout(args, out, sizeof out) == 0);
     CHECK_MSG(strstr(out, "210 training events (its first 0.7 of the stream), 39 windows, 70 events renamed <unk>") &&
               strstr(out, "training windows"), "%s", out);
+    /* a dataset given twice (the main one, or an added one again, by any path) would count
+     * twice: refused in one line naming the repeated argument */
+    char ln[600];
+    snprintf(ln, sizeof ln, "%s/extra-link", dir);
+    REQUIRE(symlink(ep, ln) == 0 || errno == EEXIST);
+    const char *twice[][2] = {{mp, "the main dataset itself"}, {ln, "extra-link: given twice"}};
+    for (int i = 0; i < 2; i++) {
+        snprintf(args, sizeof args, "train --model ngram %s --length 20 --also %s --also %s -o %s/m.tsm --no-progress",
+                 mp, ep, twice[i][0], dir);
+        int rc = run_cli(args, err, sizeof err);
+        CHECK_MSG(rc != 0 && strstr(err, twice[i][0]) && strstr(err, twice[i][1]) && !strchr(err, '\n'), "exit %d: %s",
+                  rc, err);
+    }
     /* a test part shorter than a window: train alone reads no test window, but --also's
      * check that the test windows are none of the added stream's does, and refuses it */
     snprintf(args, sizeof args, "train --model ngram %s --length 30 --fractions 0.7,0.25,0.05 -o %s/m.tsm "

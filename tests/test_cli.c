@@ -18,6 +18,8 @@ static int make_dataset(void)
     if (!s) return -1;
     snprintf(dir, sizeof dir, "%s", s);
     char path[512];
+    snprintf(path, sizeof path, "%s/ds-copy", dir);   /* another dataset of the same events */
+    if (save_motif_dataset(path, 6000)) return -1;
     snprintf(path, sizeof path, "%s/ds", dir);
     return save_motif_dataset(path, 6000);
 }
@@ -1491,8 +1493,14 @@ static void generate_keeps_its_model(void)
 
 static void bench_grid(void)
 {
-    char args[2048], out[16384];
-    snprintf(args, sizeof args, "bench impute --model ngram %s/ds %s/ds --lengths 40,60 --blackouts 1,5 "
+    char args[2048], out[16384], err[1024];
+    /* one dataset given twice (by any path) would weigh twice in the means: refused in one
+     * line naming the repeated argument; a copy is another dataset */
+    snprintf(args, sizeof args, "bench impute --model ngram %s/ds %s/ds/. --lengths 40 --blackouts 1 --windows 30",
+             dir, dir);
+    int rc = run_cli(args, err, sizeof err);
+    CHECK_MSG(rc == 2 && strstr(err, "ds/.: given twice"), "exit %d: %s", rc, err);
+    snprintf(args, sizeof args, "bench impute --model ngram %s/ds %s/ds-copy --lengths 40,60 --blackouts 1,5 "
              "--windows 30 --json %s/b.json", dir, dir, dir);
     REQUIRE(run_stdout(args, out, sizeof out) == 0);
     /* the motif's test windows without noise are in the training stream: said once per
@@ -1527,11 +1535,10 @@ static void bench_grid(void)
     CHECK(strstr(js, "\"test_windows\": 30, \"test_in_train\": ") != NULL);   /* the count the warning gives */
     /* a set of windows (DIR/length): its windows of 12 would be cut as one stream into windows
      * of 8; refused, naming its length file */
-    char err[1024];
     snprintf(args, sizeof args, "markov %s/ds -n 600 --length 12 -o %s/bset", dir, dir);
     REQUIRE(run_cli(args, err, sizeof err) == 0);
     snprintf(args, sizeof args, "bench impute --model ngram %s/bset --lengths 8 --blackouts 2 --windows 10", dir);
-    int rc = run_cli(args, err, sizeof err);
+    rc = run_cli(args, err, sizeof err);
     CHECK_MSG(rc == 1 && strstr(err, "bset/length: windows of 12 events, which bench impute would cut as one stream"),
               "exit %d: %s", rc, err);
     /* a --blackout valid on its face that the set's windows are too short for: the data's
@@ -3143,7 +3150,7 @@ static void bad_usage(void)
                                 {"--order 0", "bench impute: error: ngram: option --order: 0 out of range"},
                                 {"--steps 3", "bench impute: error: ngram: option --steps: it fills each window"}};
     for (int i = 0; i < 3; i++) {
-        snprintf(args, sizeof args, "bench impute --model ngram %s/ds %s/ds --lengths 40 --blackouts 5 --windows 20 "
+        snprintf(args, sizeof args, "bench impute --model ngram %s/ds %s/ds-copy --lengths 40 --blackouts 5 --windows 20 "
                  "--no-progress %s", dir, dir, refused[i][0]);
         CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, refused[i][1]), "%s: %s", refused[i][0], err);
     }

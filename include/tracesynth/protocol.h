@@ -69,7 +69,8 @@ int  ts_split_data_load_set_parts(const char *dir, const ts_split_spec *s, size_
  * so held-out windows d's training part does not, or, at the fraction, where it holds more
  * than half of d's test (or validation) windows verbatim and more than d's training part
  * holds by a quarter of them, as ts_split_data_also_whole refuses (d's trace shifted by some
- * events, or among other events; info's counts say how many). A set of
+ * events, or among other events; info's counts say how many). d's own folder (by any
+ * path) is refused: its training part would count twice. A set of
  * windows (DIR/length) is refused: its windows would join as one stream.
  * info (may be NULL): what was added. 0, or -1 with d's split unchanged */
 typedef struct {

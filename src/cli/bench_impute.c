@@ -125,7 +125,8 @@ static int parse(int argc, char **argv, bench_args *a)
         "position in the test windows; print accuracy / perfect rate per cell. --batch\n"
         "and --steps apply to the imputation; other --KEY VALUE pairs are options of\n"
         "the model's training. Test windows verbatim in the training events the model\n"
-        "keeps are counted (a warning per dataset and length; JSON: test_in_train).\n",
+        "keeps are counted (a warning per dataset and length; JSON: test_in_train).\n"
+        "A DATASET given twice (by any path) is refused: it would weigh twice.\n",
         opts, 0, argc, "DATASET", 1, more_help,
     };
     int rc = ts_opt_parse(&spec, argc, argv, &a->args);
@@ -133,6 +134,12 @@ static int parse(int argc, char **argv, bench_args *a)
     int ndata = a->args.npos;
     for (int i = 0; i < ndata; i++)
         if ((rc = cli_dir_no_stdin(C, "DATASET", a->args.pos[i], "a dataset is a directory"))) return rc;
+    /* one dataset twice (by any path) would weigh twice in the means */
+    for (int i = 0; i < ndata; i++)
+        for (int j = 0; j < i; j++)
+            if (ts_same_file(a->args.pos[j], a->args.pos[i]) == 1)
+                return cli_usage_error(C, "DATASET %s: given twice (as %s), it would weigh twice in the means",
+                                       a->args.pos[i], a->args.pos[j]);
     if ((rc = cli_dir_no_stdin(C, "--datasets-root", a->root, "a folder of datasets is a directory"))) return rc;
     if ((rc = cli_model_keys_no_stdin(C, &a->args))) return rc;
     if (!ndata && !a->root) return cli_usage_error(C, "no DATASET (or --datasets-root DIR) given");

@@ -278,7 +278,9 @@ int cmd_train(int argc, char **argv)
                    "the main validation and test events at their places, a\n"
                    "longer copy of its trace, is refused, as is one whose\n"
                    "part holds held-out windows verbatim as --also-whole\n"
-                   "refuses: a copy shifted by some events)"),
+                   "refuses: a copy shifted by some events). The main\n"
+                   "dataset, or a dataset given twice (by any path), is\n"
+                   "refused: it would count twice"),
         TS_OPT_CB_(0, "also-whole", &also, "DATASET", opt_also_whole,
                    "more training data (repeatable; time split): every\n"
                    "event of DATASET, another recording of the same\n"
@@ -369,6 +371,13 @@ int cmd_train(int argc, char **argv)
     for (int i = 0; i < also.n; i++) {   /* each added stream is a dataset too */
         static const char *const opt[3] = {"--also", "--also-whole", "--also-whole-other-clock"};
         if ((rc = cli_dir_no_stdin(C, opt[(int)also.whole[i]], also.dir[i], "a dataset is a directory"))) goto done;
+        /* one dataset twice (by any path) would count twice; the main one is the library's to refuse */
+        for (int j = 0; j < i; j++)
+            if (ts_same_file(also.dir[j], also.dir[i]) == 1) {
+                rc = cli_usage_error(C, "%s %s: given twice (as %s %s), its events would count twice",
+                                     opt[(int)also.whole[i]], also.dir[i], opt[(int)also.whole[j]], also.dir[j]);
+                goto done;
+            }
     }
     const char *dataset = args.pos[0];
     if ((rc = cli_split_check(C, &ss, &args))) goto done;

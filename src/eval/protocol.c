@@ -272,7 +272,7 @@ static int also_part_check(const ts_split_data *d, const char *dir, const int32_
                    dir, a, lim - 1, main_dir, inf->test_found, d->split.test.n, main_dir, inf->test_in_train);
 }
 
-/* e, when it is another recording for whole: refused when it is d's own folder, when its
+/* e, when it is another recording for whole (d's own folder is also_add's to refuse): refused when its
  * events at d's held-out positions are d's held-out events (a copy of d's trace), when
  * both carry event times on one clock (not other_clock) and e's reach into d's held-out
  * period (a stream of the same trace), or when its events (ids, e->stream.n) hold d's held-out windows verbatim far
@@ -283,10 +283,6 @@ static int also_whole_check(const ts_split_data *d, const ts_dataset *e, const c
     const ts_dataset *m = &d->data;
     const char *main_dir = m->dir ? m->dir : "the dataset";
     const size_t a = d->split.train_stream.n;   /* d's held-out part is [a, n) */
-    struct stat x, y;
-    if (m->dir && stat(m->dir, &x) == 0 && stat(dir, &y) == 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino)
-        return ts_fail("%s: the main dataset itself: every event of --also-whole is training data, so its "
-                       "validation and test events would be trained on", dir);
     if (a < m->stream.n && e->stream.n >= m->stream.n &&
         !memcmp(ids + a, m->stream.ids + a, (m->stream.n - a) * sizeof *ids))
         return ts_fail("%s: events %zu to %zu are those of %s's validation and test part (a copy of the "
@@ -317,6 +313,13 @@ static int also_add(ts_split_data *d, const char *dir, const ts_split_spec *s, i
     if (d->split.kind != TS_SPLIT_TIME)
         return ts_fail("%s: another dataset's %s needs the time split (--split time)", dir,
                        whole ? "events as training data" : "training part");
+    /* d's own folder by any path (a symlink to it): its training part would count twice, its
+     * held-out events be trained on with every event */
+    if (d->data.dir && ts_same_file(d->data.dir, dir) == 1)
+        return whole ? ts_fail("%s: the main dataset itself: every event of --also-whole is training data, so its "
+                               "validation and test events would be trained on", dir)
+                     : ts_fail("%s: the main dataset itself: its training part is trained on already, and would "
+                               "count twice (--also adds another dataset's)", dir);
     ts_dataset e;
     if (ts_dataset_load(dir, &e)) return -1;
     /* its events are added as one stream, which a set's windows are not (a main dataset that
