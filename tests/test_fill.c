@@ -2118,9 +2118,36 @@ static void output_by_a_link(void)
     REQUIRE(symlink("dr", lnk) == 0);
     snprintf(cmd, sizeof cmd, "fill %s --model unigram -o %s", in(d, "dr"), lnk);
     char out[4096];
-    CHECK_MSG(run_output(cmd, out, sizeof out) == 1 && strstr(out, "replace the input") && !strstr(out, "fill: reading"),
+    CHECK_MSG(run_output(cmd, out, sizeof out) == 1 && strstr(out, "replace the input") && !strstr(out, "fill: read"),
               "%s", out);
     CHECK(lstat(lnk, &st) == 0 && S_ISLNK(st.st_mode) && ts_file_exists(in(d, "dr/metadata")));
+}
+
+/* an input that is no trace (a dataset's window file, a text of bad lines at its end) is an
+ * error of one line: fill's progress line says the input once it has been read whole, drop
+ * says nothing before its error; a good one is said as read */
+static void read_error_one_line(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char cmd[3000], err[1024], out[4096];
+    REQUIRE(drop_fixture(d) == 0);
+    FILE *f = fopen(in(d, "bad.trace"), "w");
+    REQUIRE(f);
+    fputs("# tracer: nop\n          <idle>-0     [000] d..1  100.000001: sched_switch: prev_comm=a prev_pid=1 "
+          "prev_prio=120 prev_state=S ==> next_comm=b next_pid=2 next_prio=120\nnot a line of ftrace\n", f);
+    fclose(f);
+    const char *inputs[] = {"tests/fixtures/models/ds/stream.txt", in(d, "bad.trace")};
+    for (int i = 0; i < 2; i++) {
+        snprintf(cmd, sizeof cmd, "fill %s --model unigram -o %s", inputs[i], in(d, "x"));
+        int rc = run_cli(cmd, err, sizeof err);
+        CHECK_MSG(rc == 1 && strstr(err, "tracesynth: error: ") == err, "%s: exit %d: %s", cmd, rc, err);
+        snprintf(cmd, sizeof cmd, "drop %s -o %s --rate 0.1", inputs[i], in(d, "x"));
+        rc = run_cli(cmd, err, sizeof err);
+        CHECK_MSG(rc == 1 && strstr(err, "tracesynth: error: ") == err, "%s: exit %d: %s", cmd, rc, err);
+    }
+    snprintf(cmd, sizeof cmd, "fill %s --model unigram -o %s", in(d, "dr"), in(d, "x"));
+    CHECK_MSG(run_output(cmd, out, sizeof out) == 0 && strstr(out, "fill: read "), "%s", out);
 }
 
 /* OUT an existing trace that drop and fill did not write (a recorded one) is refused before
@@ -2664,6 +2691,7 @@ static void null_values_refused(void)
 }
 
 TEST_MAIN("fill", {
+    RUN(read_error_one_line);
     RUN(null_values_refused);
     RUN(library_model_with_the_trace);
     RUN(count_error_no_truth);

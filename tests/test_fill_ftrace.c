@@ -1842,7 +1842,7 @@ static void fill_output_refused_before_training(void)
     for (int i = 0; i < 3; i++) {
         snprintf(cmd, sizeof cmd, "fill %s --model ngram -o %s", at("lossy.trace.gz"), outs[i]);
         int rc = run_output(cmd, out, sizeof out);
-        CHECK_MSG(rc == 1 && strstr(out, why[i]) && !strstr(out, "fill: training") && !strstr(out, "fill: reading"),
+        CHECK_MSG(rc == 1 && strstr(out, why[i]) && !strstr(out, "fill: training") && !strstr(out, "fill: read"),
                   "%s: rc %d: %s", cmd, rc, out);
     }
     snprintf(cmd, sizeof cmd, "cmp -s tests/data/ftrace_pipe.trace.gz %s", at("lossy.trace.gz"));
@@ -2047,7 +2047,7 @@ static void trace_dash_is_stdin(void)
              "2>sdash.err", dir, bin);
     int fst = system(cmd);
     char *fe = slurp(at("sdash.err"));
-    CHECK_MSG(WIFEXITED(fst) && WEXITSTATUS(fst) == 0 && fe && strstr(fe, "fill: reading standard input\n") &&
+    CHECK_MSG(WIFEXITED(fst) && WEXITSTATUS(fst) == 0 && fe && strstr(fe, "fill: read standard input\n") &&
                   strstr(fe, "fill: writing standard output\n") && !strstr(fe, "/dev/std"), "%s", fe ? fe : "(none)");
     free(fe);
     /* so does the refusal of a seed no gap reads, made once the gaps are read */
@@ -2344,14 +2344,14 @@ static void fill_mdm_run_options_checked_first(void)
         snprintf(cmd, sizeof cmd, "fill %s --model %s %s --threads 1 -o %s", at("so.trace"), at("so_mdm.tsm"),
                  bad[i].opts, at("so_out.trace"));
         CHECK_MSG(cli_refuses(cmd, 2, bad[i].says, at("so_out.trace"), err, sizeof err) &&
-                      strstr(err, "tracesynth fill: error: ") == err && !strstr(err, "fill: reading"), "%s: %s", cmd, err);
+                      strstr(err, "tracesynth fill: error: ") == err && !strstr(err, "fill: read"), "%s: %s", cmd, err);
     }
     /* an --ensemble file that cannot be read: the run's error, found before the trace is read */
     snprintf(cmd, sizeof cmd, "fill %s --model %s --ensemble %s --threads 1 -o %s", at("so.trace"), at("so_mdm.tsm"),
              at("none.tsm"), at("so_out.trace"));
     int rc = run_cli(cmd, err, sizeof err);
     CHECK_MSG(rc == 1 && strstr(err, "tracesynth: error: ") == err && strstr(err, "none.tsm") &&
-                  !strstr(err, "fill: reading"), "%s: exit %d: %s", cmd, rc, err);
+                  !strstr(err, "fill: read"), "%s: exit %d: %s", cmd, rc, err);
     CHECK(access(at("so_out.trace"), F_OK) != 0);
     /* the same for an mdm trained here, whose run reads its --ensemble only at the first gap:
      * found before the trace is read and the model trained */
@@ -2359,7 +2359,7 @@ static void fill_mdm_run_options_checked_first(void)
              "--threads 1 -o %s", at("so.trace"), at("none.tsm"), at("so_out.trace"));
     rc = run_cli(cmd, err, sizeof err);
     CHECK_MSG(rc == 1 && strstr(err, "tracesynth: error: ") == err && strstr(err, "none.tsm") &&
-                  !strstr(err, "fill: reading"), "%s: exit %d: %s", cmd, rc, err);
+                  !strstr(err, "fill: read"), "%s: exit %d: %s", cmd, rc, err);
     CHECK(access(at("so_out.trace"), F_OK) != 0);
     snprintf(cmd, sizeof cmd, "fill %s --model %s --select likelihood --ngram-mix none --threads 1 -q -o %s",
              at("so.trace"), at("so_mdm.tsm"), at("so_out1.trace"));
@@ -2390,7 +2390,7 @@ static void fill_model_run_options_checked_first(void)
         snprintf(cmd, sizeof cmd, "fill %s --model %s %s --threads 1 -o %s", at("sr.trace"), at(bad[i].model),
                  bad[i].opts, at("sr_out.trace"));
         CHECK_MSG(cli_refuses(cmd, 2, bad[i].says, at("sr_out.trace"), err, sizeof err) &&
-                      strstr(err, "tracesynth fill: error: ") == err && !strstr(err, "fill: reading"), "%s: %s", cmd, err);
+                      strstr(err, "tracesynth fill: error: ") == err && !strstr(err, "fill: read"), "%s: %s", cmd, err);
     }
     /* a model name's training options, refused as it trains (after the trace is read): a
      * usage error too */

@@ -1150,12 +1150,13 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
 
     /* pass 1 */
     ts_scan_hooks h = {&f, NULL, f_event_tid, f_gap, o->progress, o->arch};
-    if (o->progress) say_path("fill: reading ", o->dir_shown ? o->dir_shown : dir);
     /* perf script's text: whether it can show a loss (its PERF_RECORD_LOST lines) */
     f.line_threads = ts_trace_is_ftrace(dir);
     rc = f.line_threads ? ts__ftrace_scan_counted(dir, &h, NULL, NULL, &res->perf_no_lost_lines, &res->notes)
                                  : ts_trace_scan(dir, &h);
     if (rc == 0 && !f.events && !f.ngap) rc = ts_fail("%s: the trace holds no event and no gap", dir);
+    /* said once the input is known good: an error is its only line */
+    if (rc == 0 && o->progress) say_path("fill: read ", o->dir_shown ? o->dir_shown : dir);
     /* children of clone that no recorded switch shows running: candidates for the threads
      * that run between two reconstructed switches */
     f.child_used = ts_calloc(f.nchild ? f.nchild : 1, 1);
