@@ -1512,7 +1512,43 @@ static void kernel_events_real_trace(void)
     CHECK(system(cmd) == 0);
 }
 
+/* -o an empty folder (mkdir e first) is taken, as drop and fill take one; a folder holding
+ * anything, a trace export wrote there too, stays refused */
+static void empty_folder_output(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char ds[512], cmd[2048], err[1024], path[700];
+    snprintf(ds, sizeof ds, "%s/mc", dir);
+    REQUIRE(make_trace(ds, 200, 1) == 0);
+    snprintf(path, sizeof path, "%s/e", dir);
+    REQUIRE(mkdir(path, 0755) == 0);
+    snprintf(cmd, sizeof cmd, "export %s --format ctf -o %s", ds, path);
+    int rc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(rc == 0, "exit %d: %s", rc, err);
+    snprintf(path, sizeof path, "%s/e/metadata", dir);
+    CHECK(ts_file_exists(path));
+    snprintf(cmd, sizeof cmd, "ingest --from ctf %s/e -o %s/e-back", dir, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    snprintf(path, sizeof path, "%s/full", dir);
+    REQUIRE(mkdir(path, 0755) == 0);
+    snprintf(path, sizeof path, "%s/full/notes.txt", dir);
+    FILE *f = fopen(path, "w");
+    REQUIRE(f);
+    fputs("kept\n", f);
+    fclose(f);
+    const char *refused[] = {"full", "e"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(cmd, sizeof cmd, "export %s --format ctf -o %s/%s", ds, dir, refused[i]);
+        rc = run_cli(cmd, err, sizeof err);
+        CHECK_MSG(rc == 1 && strstr(err, refused[i]) && strstr(err, "not replaced"), "%s: exit %d: %s", refused[i], rc,
+                  err);
+    }
+    CHECK(ts_file_exists(path));
+}
+
 TEST_MAIN("ctf_export", {
+    RUN(empty_folder_output);
     RUN(export_ingest);
     RUN(first_dt);
     RUN(strace_comm_kept);

@@ -116,7 +116,8 @@ int  ts_mc_event_times(const ts_mc *m, const char *out, int64_t **t);
  * other bytes as '_', and two names that would read alike are refused, as is a trace
  * whose events.exit marks exits (a line is a call: no line is an exit alone) */
 int  ts_mc_write_strace(const char *path, const ts_mc *m);
-/* a CTF trace at dir (which must not exist), written by babeltrace2's sink.ctf.fs: one
+/* a CTF trace at dir (not there, an empty folder, or a trace drop or fill wrote: replaced;
+ * anything else refused), written by babeltrace2's sink.ctf.fs: one
  * stream per CPU (packet context cpu_id; one stream, no context, without a cpu channel), one event class
  * per event name, times (ns from 0) of ts_mc_event_times (the first event's dt not written),
  * payload tid (the bucket; -1 none),

@@ -5,6 +5,7 @@
 #include "tracesynth/common.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -481,4 +482,47 @@ int ts__bt_pipeline_run(ts__bt_pipeline *p, const char *given, const char *what)
     do s = bt_graph_run(p->g); while (s == BT_GRAPH_RUN_STATUS_AGAIN);
     int rc = s == BT_GRAPH_RUN_STATUS_OK ? 0 : ts__bt_fail(given, what);
     return ts__bt_pending(rc, given, what);
+}
+
+/* 1 when the metadata file meta is of a trace written here: text (a recorded LTTng trace's
+ * is packets, or text without the mark) whose environment holds TS__CTF_ENV_MARK */
+static int written_here(const char *meta)
+{
+    char *b = NULL;
+    size_t n = 0;
+    if (ts__read_file(meta, &b, &n) != 0) {
+        ts_clear_error();
+        return 0;
+    }
+    const char *env = strstr(b, "\nenv {"), *end = env ? strstr(env, "\n};") : NULL;
+    const char *mark = env ? strstr(env, "\n\t" TS__CTF_ENV_MARK " = \"") : NULL;
+    const int ours = mark && end && mark < end;
+    free(b);
+    return ours;
+}
+
+/* out may be replaced when it is absent, an empty directory or a CTF trace drop or fill
+ * wrote (the mark in its environment): another trace (a recorded one) would be lost with
+ * nothing to make it again */
+int ts__ctf_out_check(const char *out)
+{
+    struct stat sb;
+    if (stat(out, &sb) != 0) return 0;
+    if (!S_ISDIR(sb.st_mode)) return ts_fail("%s: exists and is not a directory", out);
+    char *meta = ts_path_join(out, "metadata");
+    int trace = ts_file_exists(meta);
+    const int ours = trace && written_here(meta);
+    free(meta);
+    if (trace && !ours)
+        return ts_fail("%s: holds a CTF trace that drop and fill did not write (a recorded one?); not replaced: "
+                       "name another directory",
+                       out);
+    DIR *d = opendir(out);
+    struct dirent *de;
+    int empty = 1;
+    while (d && (de = readdir(d)))
+        if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) empty = 0;
+    if (d) closedir(d);
+    if (!trace && !empty) return ts_fail("%s: exists and holds something other than a CTF trace; not replaced", out);
+    return 0;
 }

@@ -413,11 +413,14 @@ int ts_mc_write_ctf_arch(const char *out_, const ts_mc *m, const char *arch)
 
 static int ctf_write(const char *out, const ts_mc *m, const char *arch)
 {
-    struct stat sb;
-    if (stat(out, &sb) == 0) return ts_fail("%s: exists; not replaced", out);
+    /* an empty folder (mkdir first) or a trace drop or fill wrote is replaced, as by them;
+     * another, or a folder holding anything else, is kept */
+    if (ts__ctf_out_check(out)) return -1;
     if (!m->n) return ts_fail("%s: no events to write", out);
-    /* its directory must be there, as for every other output (the sink would make it) */
-    if (ts_out_check(out) != 0) return -1;
+    /* its directory must be there, as for every other output (the sink would make it); a
+     * folder there (taken above) is replaced by the commit */
+    struct stat sb;
+    if (stat(out, &sb) != 0 && ts_out_check(out) != 0) return -1;
     cw_comp c;
     memset(&c, 0, sizeof c);
     c.m = m;

@@ -538,7 +538,7 @@ int ts_ctf_scan(const char *dir, const ts_scan_hooks *h)
 /* ---- the rewriter's filter ---- */
 typedef enum { RW_COPY = 0, RW_DROP, RW_FILL } rw_mode;
 /* the environment entry every trace written here holds (its value: copy, drop or fill) */
-#define RW_ENV_MARK "tracesynth"
+#define RW_ENV_MARK TS__CTF_ENV_MARK
 
 typedef struct {
     const bt_stream *in;
@@ -1404,49 +1404,6 @@ static bt_component_class_initialize_method_status rw_init(bt_self_component_fil
     return BT_COMPONENT_CLASS_INITIALIZE_METHOD_STATUS_OK;
 }
 
-/* 1 when the metadata file meta is of a trace written here: text (a recorded LTTng trace's
- * is packets, or text without the mark) whose environment holds RW_ENV_MARK */
-static int written_here(const char *meta)
-{
-    char *b = NULL;
-    size_t n = 0;
-    if (ts__read_file(meta, &b, &n) != 0) {
-        ts_clear_error();
-        return 0;
-    }
-    const char *env = strstr(b, "\nenv {"), *end = env ? strstr(env, "\n};") : NULL;
-    const char *mark = env ? strstr(env, "\n\t" RW_ENV_MARK " = \"") : NULL;
-    const int ours = mark && end && mark < end;
-    free(b);
-    return ours;
-}
-
-/* out may be replaced when it is absent, an empty directory or a CTF trace written here
- * (drop's, fill's): another trace (a recorded one) would be lost with nothing to make it
- * again */
-static int check_out(const char *out)
-{
-    struct stat sb;
-    if (stat(out, &sb) != 0) return 0;
-    if (!S_ISDIR(sb.st_mode)) return ts_fail("%s: exists and is not a directory", out);
-    char *meta = ts_path_join(out, "metadata");
-    int trace = ts_file_exists(meta);
-    const int ours = trace && written_here(meta);
-    free(meta);
-    if (trace && !ours)
-        return ts_fail("%s: holds a CTF trace that drop and fill did not write (a recorded one?); not replaced: "
-                       "name another directory",
-                       out);
-    DIR *d = opendir(out);
-    struct dirent *de;
-    int empty = 1;
-    while (d && (de = readdir(d)))
-        if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) empty = 0;
-    if (d) closedir(d);
-    if (!trace && !empty) return ts_fail("%s: exists and holds something other than a CTF trace; not replaced", out);
-    return 0;
-}
-
 /* the rewriting itself, into tmp (in the child) */
 static int rewrite_here(const char *tdir, const char *dir, const char *out, const char *tmp, const ts_rw_hooks *h)
 {
@@ -1572,7 +1529,7 @@ static int out_refused(const char *dir, const char *out, char **tdir_out)
             rc = ts_fail("%s: the output would be written inside the input trace %s", out, tdir);
     }
     /* then what OUT holds (the input's place said first: it is why OUT is refused) */
-    if (rc == 0 && check_out(out)) rc = -1;
+    if (rc == 0 && ts__ctf_out_check(out)) rc = -1;
     free(pabs);
     free(parent);
     free(in_abs);
