@@ -2150,6 +2150,30 @@ static void read_error_one_line(void)
     CHECK_MSG(run_output(cmd, out, sizeof out) == 0 && strstr(out, "fill: read "), "%s", out);
 }
 
+/* ftrace text written into a CTF trace's folder (-o TRACE/x.trace) would be read by
+ * babeltrace2 as one of its streams, the trace no longer opened: refused before the work,
+ * as the other outputs among a trace's files are; the trace opens as before */
+static void text_output_not_in_a_trace(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char cmd[3000], err[1024], out[700];
+    fx_trace(in(d, "t"), 0, 400, 0);
+    snprintf(out, sizeof out, "%s/x.trace", in(d, "t"));
+    const char *cmds[] = {"drop tests/data/ftrace_pipe.trace.gz -o %s --rate 0.1 -q",
+                          "fill tests/data/ftrace_pipe.trace.gz --model unigram -o %s -q"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(cmd, sizeof cmd, cmds[i], out);
+        int rc = run_cli(cmd, err, sizeof err);
+        CHECK_MSG(rc == 1 && strstr(err, out) && strstr(err, "in the folder of the CTF trace"), "%s: exit %d: %s", cmd,
+                  rc, err);
+        CHECK(!ts_file_exists(out));
+    }
+    ts_gap_list gl;
+    CHECK_MSG(ts_gaps_find(in(d, "t"), 0, &gl) == 0, "%s", ts_error());
+    ts_gap_list_free(&gl);
+}
+
 /* OUT an existing trace that drop and fill did not write (a recorded one) is refused before
  * the work and kept as it was: replaced, it would be lost with nothing to make it again.
  * One they wrote is replaced, as a file output is */
@@ -2692,6 +2716,7 @@ static void null_values_refused(void)
 
 TEST_MAIN("fill", {
     RUN(read_error_one_line);
+    RUN(text_output_not_in_a_trace);
     RUN(null_values_refused);
     RUN(library_model_with_the_trace);
     RUN(count_error_no_truth);

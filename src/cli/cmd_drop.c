@@ -70,8 +70,13 @@ int cmd_drop(int argc, char **argv)
         ts_opt_free(&args);
         return to_stdout < 0 ? 1 : 2;
     }
-    /* the new trace over a dataset's or a split's own file (ftrace text) */
-    if (!to_stdout && cli_output_not_dataset(out, "-o", out, "OUT", NULL, 0)) { ts_opt_free(&args); return cli_fail(); }
+    /* the new trace over a dataset's or a split's own file (ftrace text), or that text among
+     * a CTF trace's files */
+    if (!to_stdout && (cli_output_not_dataset(out, "-o", out, "OUT", NULL, 0) ||
+                       (ts_trace_is_ftrace(args.pos[0]) && cli_output_not_in_trace(out, 0, "-o", out, "OUT")))) {
+        ts_opt_free(&args);
+        return cli_fail();
+    }
     ts_drop_opts o = {rate, bmin, bmax, (uint64_t)seed, !quiet, 0, NULL};
     ts_drop_stats st;
     rc = ts_ctf_drop(args.pos[0], out, &o, &st);

@@ -297,8 +297,9 @@ int cmd_fill(int argc, char **argv)
      * then */
     const char *text_arg = text;   /* as given: '-' is written through /dev/stdout */
     const int text_file = text && strcmp(text, "-");
-    /* nor over a dataset's or a split's own file */
+    /* nor over a dataset's or a split's own file, nor ftrace text among a CTF trace's files */
     if ((!to_stdout && cli_output_not_dataset(out, "-o", out, "OUT", NULL, 0)) ||
+        (!to_stdout && ts_trace_is_ftrace(args.pos[0]) && cli_output_not_in_trace(out, 0, "-o", out, "OUT")) ||
         (text_file && cli_output_not_dataset(text, "--text", text, "FILE", NULL, 0)) ||
         cli_output_not_dataset(save, "--save-model", save, "FILE", NULL, 0)) {
         ts_opt_free(&args);
