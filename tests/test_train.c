@@ -837,6 +837,18 @@ static void bad_options_refused(void)
     CHECK_MSG(ts_train_parse(&bc, &bkv, &def) == -1 &&
                   !strcmp(ts_error(), "option --budget: '9000h' is more than a year: give at most 366 days (8784h)"),
               "%s", ts_error());
+    /* one that no run can be given (below a millisecond: 1e-300 minutes) is the option's
+     * error, saying what is expected; a short one valid on its face is the data's, after timing */
+    const char *tiny[] = {"1e-300", "0.0005s", "1e-310s"};
+    for (int i = 0; i < 3; i++) {
+        ts_kv tkv = {1, bk, tiny + i};
+        CHECK_MSG(ts_train_parse(&bc, &tkv, &def) == -1 && strstr(ts_error(), "option --budget: '") == ts_error() &&
+                      strstr(ts_error(), tiny[i]) && strstr(ts_error(), "at least 1 ms"),
+                  "%s: %s", tiny[i], ts_error());
+    }
+    const char *shortb[] = {"0.01s"};
+    ts_kv skv = {1, bk, shortb};
+    CHECK_MSG(ts_train_parse(&bc, &skv, &def) == 0 && bc.budget_s == 0.01, "%s", ts_error());
     /* a warm-up for a constant rate would be ignored: refused with --schedule constant, and
      * with a constant default by the run, once a resume's checkpoint has said its schedule */
     const char *ck[] = {"schedule", "warmup"}, *cv[] = {"constant", "100"};

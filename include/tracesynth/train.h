@@ -187,7 +187,7 @@ typedef struct {
  * (paths, seed, ...) is left as it was. 0 / -1 + error */
 int ts_train_parse(ts_train_cfg *cfg, const ts_kv *kv, const ts_train_defaults *def);
 /* a --budget's duration (90s, 45m, 1.5h; plain: minutes) in seconds. 0 / -1 (not a
- * duration) / -2 (more than 366 days) */
+ * duration) / -2 (more than 366 days) / -3 (less than a millisecond) */
 int ts_train_budget_parse(const char *s, double *seconds);
 /* the option names ts_train_parse reads, NULL-terminated: a model that trains with the
  * loop (its training options name valid-every) takes each of them (ts_kv_check) */

@@ -883,19 +883,18 @@ static int model_generate(ts_model *base, size_t n, size_t L, const ts_run_opts 
         "  --clip X              clip the gradient norm at X (0: off)\n" \
         TS_TRAIN_HELP_EMA
 #define SSSD_HELP_BUDGET \
-        "  --budget T            train for about T (90s, 45m, 1.5h; plain: minutes; at\n" \
-        "                        most 366 days): the iterations that fit, timed before\n" \
-        "                        the run, at most --iters when given; the log's start\n" \
-        "                        record names them (resume_with: a --resume takes\n" \
-        "                        --iters N instead); one that leaves no time for one\n" \
-        "                        iteration is refused. A run that gets slower re-plans\n" \
-        "                        at its log records and validations: fewer iterations,\n" \
-        "                        the rest of the schedule laid over them, and a\n" \
-        "                        \"replan\" record in the log with the new resume_with\n" \
-        "                        (a --resume of it takes those iterations without\n" \
-        "                        --iters, and refuses others); one that gets faster\n" \
-        "                        (again, or than it was timed) re-plans to more, within\n" \
-        "                        T and --iters\n" \
+        "  --budget T            train for about T (90s, 45m, 1.5h; plain: minutes; 1 ms\n" \
+        "                        to 366 days): the iterations that fit, timed before the\n" \
+        "                        run, at most --iters when given; the log's start record\n" \
+        "                        names them (resume_with: a --resume takes --iters N\n" \
+        "                        instead); one that leaves no time for one iteration is\n" \
+        "                        refused. A run that gets slower re-plans at its log\n" \
+        "                        records and validations: fewer iterations, the rest of\n" \
+        "                        the schedule laid over them, and a \"replan\" record in\n" \
+        "                        the log with the new resume_with (a --resume of it takes\n" \
+        "                        those iterations without --iters, and refuses others);\n" \
+        "                        one that gets faster (again, or than it was timed)\n" \
+        "                        re-plans to more, within T and --iters\n" \
         "  --batch N             windows per training batch (16)\n"
 #define SSSD_HELP_TRAIN \
         "  --T N                 diffusion steps (200); beta linear --beta0 1e-4 to\n" \

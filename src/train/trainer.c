@@ -37,13 +37,17 @@ int ts_train_budget_parse(const char *s, double *out)
     if (isspace((unsigned char)*s) || strpbrk(s, "xX")) return -1;
     errno = 0;
     double v = strtod(s, &end);
-    if (end == s || (errno && !(errno == ERANGE && fabs(v) > 1))) return -1;
+    /* an underflow (1e-320) is a positive number below any duration, not no number */
+    const int under = errno == ERANGE && fabs(v) <= 1 && end != s && *s != '-';
+    if (end == s || (errno && !under && !(errno == ERANGE && fabs(v) > 1))) return -1;
     double unit = 60;
     if (*end == 's') unit = 1, end++;
     else if (*end == 'm') unit = 60, end++;
     else if (*end == 'h') unit = 3600, end++;
-    if (*end || !(v > 0)) return -1;
+    if (*end || !(v > 0 || under)) return -1;
     if (!(v * unit <= 366.0 * 86400)) return -2;
+    /* no run is timed, let alone trained, in less (1e-300 minutes) */
+    if (under || v * unit < 1e-3) return -3;
     *out = v * unit;
     return 0;
 }
@@ -88,6 +92,9 @@ int ts_train_parse(ts_train_cfg *c, const ts_kv *kv, const ts_train_defaults *de
     const char *bud = ts_kv_get(kv, "budget");
     int brc = bud ? ts_train_budget_parse(bud, &c->budget_s) : 0;
     if (brc == -2) return ts_opt_fail(NULL, "budget", "'%s' is more than a year: give at most 366 days (8784h)", bud);
+    if (brc == -3)
+        return ts_opt_fail(NULL, "budget", "'%s' is less than a millisecond: give a duration of at least 1 ms "
+                           "(0.001s), such as 90s, 45m or 1.5h", bud);
     if (brc != 0)
         return ts_opt_fail(NULL, "budget", "'%s': expected a duration such as 90s, 45m or 1.5h (plain: minutes)",
                            bud);
