@@ -289,6 +289,25 @@ static void fill_error_leaves_nothing(void)
     else unsetenv("TMPDIR");
     CHECK_MSG(rc == 1 && strstr(err, "/nonexistent/trace"), "exit %d: %s", rc, err);
     CHECK_MSG(count_dir(tmp) == 0, "%d entries left in %s", count_dir(tmp), tmp);
+    /* TMPDIR naming no folder: said as such, in one line (not only the path made in it) */
+    const char *tmpdirs[] = {"/nonexistent", "/etc/passwd"};
+    for (int i = 0; i < 2; i++) {
+        char cmd[1024], p[600], line[1024] = "";
+        snprintf(p, sizeof p, "%s/tmpdir.err", dir);
+        snprintf(cmd, sizeof cmd, "TMPDIR=%s %s bench fill /nonexistent/trace -q 2>%s", tmpdirs[i],
+                 getenv("TRACESYNTH") ? getenv("TRACESYNTH") : "build/tracesynth", p);
+        int st = system(cmd);
+        FILE *f = fopen(p, "r");
+        int lines = 0;
+        while (f && fgets(err, sizeof err, f))
+            if (lines++ == 0) snprintf(line, sizeof line, "%s", err);
+        if (f) fclose(f);
+        char want[200];
+        snprintf(want, sizeof want, "TMPDIR=%s: ", tmpdirs[i]);
+        CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 1 && lines == 1 && strstr(line, want) &&
+                      strstr(line, i ? "not a folder" : "no such folder"),
+                  "%s: %s", tmpdirs[i], line);
+    }
     /* rates past the 16 it measures are refused, not dropped unsaid */
     rc = run_cli("bench fill /nonexistent/trace -q --rates 0.01,0.02,0.03,0.04,0.05,0.06,0.07,0.08,0.09,0.1,"
                  "0.11,0.12,0.13,0.14,0.15,0.16,0.17", err, sizeof err);

@@ -250,6 +250,10 @@ char *ts_path_join(const char *a, const char *b);    /* malloc'd "a/b" */
  * one left by a process that is gone (kill -9) is removed by a later ts_temp_dir of NAME
  * (this user's directories of that pattern whose <pid> no longer runs) */
 int  ts_temp_dir(const char *name, char **path);
+/* -1 with the error for a ts_temp_dir that failed (path, errno err; what: what it was for):
+ * where TMPDIR names no folder, said so, naming TMPDIR; else path and the system's reason
+ * (what NULL: "a temporary folder") */
+int  ts_temp_dir_fail(const char *path, int err, const char *what);
 void ts_temp_dir_remove(const char *path);   /* removes it with what it holds */
 char *ts_path_trim(const char *p);                   /* malloc'd p without trailing '/' ("dir/": "dir") */
 /* malloc'd name of what path names, for names made from it: its last part ("data/":

@@ -298,7 +298,11 @@ int bench_fill(int argc, char **argv)
         int temp = ts_temp_dir("tracesynth-bench-fill", &t) == 0, e = errno;
         snprintf(work, sizeof work, "%s", t);
         free(t);
-        if (!temp) { ts_opt_free(&args); ts_fail("%s: %s", work, strerror(e)); return cli_fail(); }
+        if (!temp) {
+            ts_opt_free(&args);
+            ts_temp_dir_fail(work, e, "the work folder");
+            return cli_fail();
+        }
     }
     ts_sc_analysis truth;
     if (ts_sc_analyse_arch(trace, arch, !quiet, &truth)) {

@@ -2306,6 +2306,21 @@ static void remove_stale_temps(const char *tmp, const char *name)
     closedir(d);
 }
 
+int ts_temp_dir_fail(const char *path, int err, const char *what)
+{
+    if (!path) return ts_fail_null(__func__, "path");
+    if (!what) what = "a temporary folder";
+    /* TMPDIR naming no folder is the cause, not the name made in it */
+    const char *tmp = getenv("TMPDIR");
+    struct stat st;
+    if (tmp && *tmp && (err == ENOENT || err == ENOTDIR) && (stat(tmp, &st) != 0 || !S_ISDIR(st.st_mode))) {
+        const int there = stat(tmp, &st) == 0;
+        return ts_fail("TMPDIR=%s: %s, where %s would be made; set TMPDIR to a folder that exists (unset: /tmp)", tmp,
+                       there ? "not a folder" : "no such folder", what);
+    }
+    return ts_fail("%s: cannot make %s: %s", path, what, strerror(err));
+}
+
 int ts_temp_dir(const char *name, char **path)
 {
     const char *tmp = getenv("TMPDIR");

@@ -592,7 +592,7 @@ static char *salvage_dir(const char *dir, const ts_ctf_trace *t, const char *wor
     if (work) {
         tpl = ts_strdup(work);
     } else if (ts_temp_dir("tracesynth-ctf", &tpl) != 0) {
-        ts_fail("%s: cannot create a temporary directory to read the truncated streams: %s", tpl, strerror(errno));
+        ts_temp_dir_fail(tpl, errno, "a temporary directory to read the truncated streams");
         free(tpl);
         return NULL;
     }
