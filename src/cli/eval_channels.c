@@ -61,6 +61,15 @@ int cli_constraints_fit(const ts_constraints *k, ts_mc *m, const char *what, con
     return -1;
 }
 
+/* the split the real part was cut by, as constraints and markov say it */
+static void split_said(char *buf, size_t size, const int *pm, const char *rec, int given)
+{
+    if (rec) cli_split_recorded(buf, size, pm, rec);
+    else
+        snprintf(buf, size, "the time split at %g,%g,%g %s", pm[0] / 1000.0, pm[1] / 1000.0, pm[2] / 1000.0,
+                 given ? "as --fractions gives it" : "by default");
+}
+
 int eval_channels(const char *real, const char *synthetic, const char *constraints, int part, const int *fractions,
                   size_t len, int len_given, int downstream, int json)
 {
@@ -88,10 +97,7 @@ int eval_channels(const char *real, const char *synthetic, const char *constrain
     if (drawn == 1 && learned > a && learned <= whole.n &&
         ts_events_hash(whole.events.stream.ids, learned, &whole.events.vocab) == lh) {
         char split[700];
-        if (rec) cli_split_recorded(split, sizeof split, pm, rec);
-        else
-            snprintf(split, sizeof split, "the time split at %g,%g,%g %s", pm[0] / 1000.0, pm[1] / 1000.0,
-                     pm[2] / 1000.0, fractions ? "as --fractions gives it" : "by default");
+        split_said(split, sizeof split, pm, rec, fractions != NULL);
         ts_fail("%s: markov drew it from the first %zu events of %s, past the end of its training part at event %zu "
                 "(%s): the held-out events compared would include some it learned from; give eval the --fractions "
                 "markov learned by", synthetic, learned, real, a, split);
@@ -203,10 +209,7 @@ int eval_channels(const char *real, const char *synthetic, const char *constrain
     } else {
         /* the split recorded is said as constraints and markov say it */
         char split[700];
-        if (rec) cli_split_recorded(split, sizeof split, pm, rec);
-        else
-            snprintf(split, sizeof split, "the time split at %g,%g,%g %s", pm[0] / 1000.0, pm[1] / 1000.0,
-                     pm[2] / 1000.0, fractions ? "as --fractions gives it" : "by default");
+        split_said(split, sizeof split, pm, rec, fractions != NULL);
         printf("multi-channel: real %zu event%s (%s, events [%zu, %zu) of %zu, %s), synthetic %zu event%s (%zu "
                "window%s of %zu)\n", r.n, ts_plural(r.n), eval_parts[part], from, to, whole.n, split, s.n,
                ts_plural(s.n), s.n / L, ts_plural(s.n / L), L);
