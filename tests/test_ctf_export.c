@@ -1512,8 +1512,9 @@ static void kernel_events_real_trace(void)
     CHECK(system(cmd) == 0);
 }
 
-/* -o an empty folder (mkdir e first) is taken, as drop and fill take one; a folder holding
- * anything, a trace export wrote there too, stays refused */
+/* -o an empty folder (mkdir e first) is taken, as drop and fill take one, and so is a trace
+ * export wrote there (its mark); a folder holding anything else, or a trace with no mark (a
+ * recorded one), stays refused and kept */
 static void empty_folder_output(void)
 {
     const char *dir = scratch_dir();
@@ -1523,27 +1524,39 @@ static void empty_folder_output(void)
     REQUIRE(make_trace(ds, 200, 1) == 0);
     snprintf(path, sizeof path, "%s/e", dir);
     REQUIRE(mkdir(path, 0755) == 0);
-    snprintf(cmd, sizeof cmd, "export %s --format ctf -o %s", ds, path);
-    int rc = run_cli(cmd, err, sizeof err);
-    CHECK_MSG(rc == 0, "exit %d: %s", rc, err);
+    for (int k = 0; k < 2; k++) {
+        snprintf(cmd, sizeof cmd, "export %s --format ctf -o %s/e", ds, dir);
+        int rc = run_cli(cmd, err, sizeof err);
+        CHECK_MSG(rc == 0, "export %d: exit %d: %s", k, rc, err);
+    }
     snprintf(path, sizeof path, "%s/e/metadata", dir);
     CHECK(ts_file_exists(path));
     snprintf(cmd, sizeof cmd, "ingest --from ctf %s/e -o %s/e-back", dir, dir);
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    /* a trace's metadata without the mark: not one written here */
+    snprintf(path, sizeof path, "%s/rec", dir);
+    REQUIRE(mkdir(path, 0755) == 0);
+    snprintf(path, sizeof path, "%s/rec/metadata", dir);
+    FILE *f = fopen(path, "w");
+    REQUIRE(f);
+    fputs("/* CTF 1.8 */\ntrace {\n\tmajor = 1;\n};\n\nenv {\n\thostname = \"h\";\n};\n", f);
+    fclose(f);
     snprintf(path, sizeof path, "%s/full", dir);
     REQUIRE(mkdir(path, 0755) == 0);
     snprintf(path, sizeof path, "%s/full/notes.txt", dir);
-    FILE *f = fopen(path, "w");
+    f = fopen(path, "w");
     REQUIRE(f);
     fputs("kept\n", f);
     fclose(f);
-    const char *refused[] = {"full", "e"};
+    const char *refused[] = {"full", "rec"};
     for (int i = 0; i < 2; i++) {
         snprintf(cmd, sizeof cmd, "export %s --format ctf -o %s/%s", ds, dir, refused[i]);
-        rc = run_cli(cmd, err, sizeof err);
+        int rc = run_cli(cmd, err, sizeof err);
         CHECK_MSG(rc == 1 && strstr(err, refused[i]) && strstr(err, "not replaced"), "%s: exit %d: %s", refused[i], rc,
                   err);
     }
+    CHECK(ts_file_exists(path));
+    snprintf(path, sizeof path, "%s/rec/metadata", dir);
     CHECK(ts_file_exists(path));
 }
 

@@ -12,7 +12,7 @@ int cmd_drop(int argc, char **argv)
     long bmin = 8, bmax = 64, seed = 0;
     int quiet = 0;
     const ts_option opts[] = {
-        TS_OPT_STR_('o', "output", &out, "OUT", "the new CTF trace (a directory; a trace drop or fill\n"
+        TS_OPT_STR_('o', "output", &out, "OUT", "the new CTF trace (a directory; a trace tracesynth\n"
                     "wrote there is replaced, another refused), or for\n"
                     "ftrace text the new text file ('-': standard output,\n"
                     "the summary then on stderr; a name ending in .gz:\n"

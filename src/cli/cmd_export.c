@@ -12,9 +12,9 @@ int cmd_export(int argc, char **argv)
     const ts_option opts[] = {
         TS_OPT_STR_F_('o', "output", &out, "PATH", TS_OPT_REQUIRED, "the text file ('-': standard output, the summary\n"
                       "then on stderr), or the CTF trace's directory (made,\n"
-                      "or an empty one, or a trace drop or fill wrote there,\n"
-                      "replaced; another kept); a dataset's or a split's own\n"
-                      "file is refused"),
+                      "or an empty one, or a trace export, drop or fill\n"
+                      "wrote there, replaced; another kept); a dataset's or\n"
+                      "a split's own file is refused"),
         TS_OPT_CHOICE_(0, "format", &format, "F", formats, "strace (default) or ctf"),
         CLI_QUIET_OPTIONS(&quiet, "no progress (export shows none: taken as the other\n"
                           "commands take it)"),

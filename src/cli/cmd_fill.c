@@ -135,7 +135,7 @@ int cmd_fill(int argc, char **argv)
                       "mdm, sssd-s4, diffwave, csdi-s4, sssd-sa, lstm): then\n"
                       "trained per CPU on the trace's own surviving events\n"
                       "(default ngram; a name with --help: its options)"),
-        TS_OPT_STR_('o', "output", &out, "OUT", "the new CTF trace (a directory; a trace drop or fill\n"
+        TS_OPT_STR_('o', "output", &out, "OUT", "the new CTF trace (a directory; a trace tracesynth\n"
                     "wrote there is replaced, another refused), or for\n"
                     "ftrace text the new text file ('-': standard output,\n"
                     "the summary then on stderr; a name ending in .gz:\n"

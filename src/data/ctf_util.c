@@ -501,8 +501,8 @@ static int written_here(const char *meta)
     return ours;
 }
 
-/* out may be replaced when it is absent, an empty directory or a CTF trace drop or fill
- * wrote (the mark in its environment): another trace (a recorded one) would be lost with
+/* out may be replaced when it is absent, an empty directory or a CTF trace export, drop or
+ * fill wrote (the mark in its environment): another trace (a recorded one) would be lost with
  * nothing to make it again */
 int ts__ctf_out_check(const char *out)
 {
@@ -514,7 +514,7 @@ int ts__ctf_out_check(const char *out)
     const int ours = trace && written_here(meta);
     free(meta);
     if (trace && !ours)
-        return ts_fail("%s: holds a CTF trace that drop and fill did not write (a recorded one?); not replaced: "
+        return ts_fail("%s: holds a CTF trace that tracesynth did not write (a recorded one?); not replaced: "
                        "name another directory",
                        out);
     DIR *d = opendir(out);

@@ -212,6 +212,8 @@ static bt_message_iterator_class_initialize_method_status cw_iter_init(bt_self_m
     for (int s = 0; s < c->nstreams && !bad; s++) w->cur_tid[s] = -2;
     w->trace = bad ? NULL : bt_trace_create(w->tc);
     if (w->trace && c->arch) bad = bt_trace_set_environment_entry_string(w->trace, "arch", c->arch) != 0;
+    /* the mark of a trace written here, which a later export, drop or fill may replace */
+    if (w->trace && !bad) bad = bt_trace_set_environment_entry_string(w->trace, TS__CTF_ENV_MARK, "export") != 0;
     w->st = calloc((size_t)c->nstreams, sizeof *w->st);
     w->pkt = calloc((size_t)c->nstreams, sizeof *w->pkt);
     bad = bad || !w->trace || !w->st || !w->pkt;
@@ -413,8 +415,8 @@ int ts_mc_write_ctf_arch(const char *out_, const ts_mc *m, const char *arch)
 
 static int ctf_write(const char *out, const ts_mc *m, const char *arch)
 {
-    /* an empty folder (mkdir first) or a trace drop or fill wrote is replaced, as by them;
-     * another, or a folder holding anything else, is kept */
+    /* an empty folder (mkdir first) or a trace export, drop or fill wrote is replaced, as by
+     * them; another, or a folder holding anything else, is kept */
     if (ts__ctf_out_check(out)) return -1;
     if (!m->n) return ts_fail("%s: no events to write", out);
     /* its directory must be there, as for every other output (the sink would make it); a

@@ -293,7 +293,8 @@ int ts__trace_rewrite_text(const char *path, const char *out, const ts_rw_hooks 
  * output's, at any depth (a CTF trace's folder), or be either (ftrace text): 0 / -1 naming
  * file. A device or FIFO is not refused (written in place) */
 int ts__side_output_refused(const char *path, const char *out, const char *file, const char *what);
-/* the environment entry every trace drop and fill write holds (its value: copy, drop or fill) */
+/* the environment entry every trace export, drop and fill write holds (its value: export,
+ * copy, drop or fill) */
 #define TS__CTF_ENV_MARK "tracesynth"
 /* a CTF trace's output folder out (drop, fill, export): 0 where it may be written, absent, an
  * empty folder or a trace holding TS__CTF_ENV_MARK; else -1 naming out (a recorded trace,
