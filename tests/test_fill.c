@@ -2174,6 +2174,28 @@ static void text_output_not_in_a_trace(void)
     ts_gap_list_free(&gl);
 }
 
+/* a training that fails for the trace's events (two events: too few for sssd-s4) is an error
+ * of one line: the lines that said the input read and the model's training stay unsaid */
+static void training_error_one_line(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char cmd[3000], err[1024];
+    FILE *f = fopen(in(d, "few.trace"), "w");
+    REQUIRE(f);
+    fputs("# tracer: nop\n <idle>-0 [000] d..1 100.000001: sched_switch: prev_comm=a prev_pid=1 prev_prio=120 "
+          "prev_state=S ==> next_comm=b next_pid=2 next_prio=120\nCPU:0 [LOST 5 EVENTS]\n <idle>-0 [000] d..1 "
+          "100.000003: sched_switch: prev_comm=b prev_pid=2 prev_prio=120 prev_state=S ==> next_comm=a next_pid=1 "
+          "next_prio=120\n", f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "fill %s --model sssd-s4 --threads 1 -o %s", in(d, "few.trace"), in(d, "x.trace"));
+    int rc = run_output(cmd, err, sizeof err);
+    const char *nl = strchr(err, '\n');
+    CHECK_MSG(rc == 1 && strstr(err, "tracesynth: error: ") == err && strstr(err, "too few events") && nl && !nl[1],
+              "exit %d: %s", rc, err);
+    CHECK(!ts_file_exists(in(d, "x.trace")));
+}
+
 /* OUT an existing trace that drop and fill did not write (a recorded one) is refused before
  * the work and kept as it was: replaced, it would be lost with nothing to make it again.
  * One they wrote is replaced, as a file output is */
@@ -2716,6 +2738,7 @@ static void null_values_refused(void)
 
 TEST_MAIN("fill", {
     RUN(read_error_one_line);
+    RUN(training_error_one_line);
     RUN(text_output_not_in_a_trace);
     RUN(null_values_refused);
     RUN(library_model_with_the_trace);

@@ -335,6 +335,14 @@ void   ts_progress_end(ts_progress *p);
 void   ts_progress_span_begin(const char *label, long total, int enabled);
 void   ts_progress_span_part(long units);
 void   ts_progress_span_end(void);
+/* Lines held back until the work they announce gets on: said before the next bar is drawn
+ * or at ts_progress_release; ts_progress_unhold(mark) forgets those held after mark (the
+ * length ts_progress_held gave before them), so that a failed step's error is its only line.
+ * Main thread only. */
+void   ts_progress_hold(const char *fmt, ...) TS_PRINTF(1, 2);
+size_t ts_progress_held(void);
+void   ts_progress_unhold(size_t mark);
+void   ts_progress_release(void);
 double ts_now(void);                             /* monotonic seconds */
 
 /* ---- threads ---- */

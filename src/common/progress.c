@@ -1,6 +1,7 @@
 /* Monotonic time and the progress bar on long work. */
 #include "tracesynth/common.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -11,6 +12,43 @@ double ts_now(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* the lines held (ts_progress_hold): said before the next bar */
+static char  *held;
+static size_t held_n, held_cap;
+
+void ts_progress_hold(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (k <= 0) return;
+    if (held_n + (size_t)k + 1 > held_cap) {
+        held_cap = 2 * (held_n + (size_t)k + 1);
+        held = ts_realloc(held, held_cap);
+    }
+    va_start(ap, fmt);
+    vsnprintf(held + held_n, (size_t)k + 1, fmt, ap);
+    va_end(ap);
+    held_n += (size_t)k;
+}
+
+size_t ts_progress_held(void) { return held_n; }
+
+void ts_progress_unhold(size_t mark)
+{
+    if (mark < held_n) held_n = mark;
+    if (held) held[held_n] = 0;
+}
+
+void ts_progress_release(void)
+{
+    if (!held_n) return;
+    fwrite(held, 1, held_n, stderr);
+    fflush(stderr);
+    held_n = 0;
 }
 
 /* the span (ts_progress_span_begin): its bar, and the part [base, base + units)
@@ -83,6 +121,7 @@ static void draw(ts_progress *p, double done, const char *extra)
     char bar[32];
     for (int i = 0; i < width; i++) bar[i] = i < fill ? '#' : '.';
     bar[width] = 0;
+    ts_progress_release();
     fprintf(stderr, "%s%s [%s] %ld/%ld %.2f it/s %s<%s%s%s%s%s", p->tty ? "\r" : "", p->label, bar,
             (long)done, p->total, rate, e1, e2, extra ? "  " : "", extra ? extra : "",
             p->tty ? "\033[K" : "", p->tty ? "" : "\n");

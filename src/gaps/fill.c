@@ -502,9 +502,13 @@ static int train_pooled(fill_state *f, size_t L, ts_model **out)
         p += m;
     }
     ts_split sp;
+    /* held until the training gets on (its bar) or is done: a failed one's error is its only line */
+    const size_t said = ts_progress_held();
     if (f->o->progress)
-        fprintf(stderr, "fill: training %s on the %zu event%s of every CPU\n", f->o->model, tot, ts_plural(tot));
+        ts_progress_hold("fill: training %s on the %zu event%s of every CPU\n", f->o->model, tot, ts_plural(tot));
     int rc = train_on(f, all, tot, L, f->o->save_model != NULL, 0, out, &sp);
+    if (rc == 0) ts_progress_release();
+    else ts_progress_unhold(said);
     ts_split_free(&sp);
     free(all);
     return rc;
@@ -1058,6 +1062,7 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
     if (!out) return ts_fail_null(__func__, "out");
     if (!o) return ts_fail_null(__func__, "o");
     if (!o->model) return ts_fail_null(__func__, "o->model");
+    const size_t held0 = ts_progress_held();   /* the caller's held lines: kept */
     /* a list whose count and arrays disagree holds nothing: refused, not trained without it */
     if (o->kv.n < 0 || (o->kv.n > 0 && (!o->kv.keys || !o->kv.values)))
         return ts_fail("fill: %s: options: %d given%s", o->model, o->kv.n,
@@ -1155,8 +1160,13 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
     rc = f.line_threads ? ts__ftrace_scan_counted(dir, &h, NULL, NULL, &res->perf_no_lost_lines, &res->notes)
                                  : ts_trace_scan(dir, &h);
     if (rc == 0 && !f.events && !f.ngap) rc = ts_fail("%s: the trace holds no event and no gap", dir);
-    /* said once the input is known good: an error is its only line */
-    if (rc == 0 && o->progress) say_path("fill: read ", o->dir_shown ? o->dir_shown : dir);
+    /* said once the input is known good, and held until the models are trained: an error
+     * (a training the events cannot have) is its only line */
+    if (rc == 0 && o->progress) {
+        char *shown = ts_shown(o->dir_shown ? o->dir_shown : dir);
+        ts_progress_hold("fill: read %s\n", shown);
+        free(shown);
+    }
     /* children of clone that no recorded switch shows running: candidates for the threads
      * that run between two reconstructed switches */
     f.child_used = ts_calloc(f.nchild ? f.nchild : 1, 1);
@@ -1238,9 +1248,11 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
         }
         if (ss->n >= MIN_TRAIN && !o->one_model) {
             ts_split sp;
+            const size_t said = ts_progress_held();   /* unsaid where this training fails */
             if (o->progress)
-                fprintf(stderr, "fill: training %s on CPU %d's %zu event%s\n", o->model, ss->cpu, ss->n, ts_plural(ss->n));
+                ts_progress_hold("fill: training %s on CPU %d's %zu event%s\n", o->model, ss->cpu, ss->n, ts_plural(ss->n));
             if (train_on(&f, ss->ids, ss->n, L, 0, TS_TRAIN_LEAVE_DECODING, &ss->model, &sp) == 0) {
+                ts_progress_release();
                 ts_model *m = ss->model;
                 const size_t Lw = m->len ? m->len : Lc;
                 rc = choose_decoding(&f, s, m, &sp.valid, Lw, (size_t)kmed);
@@ -1250,6 +1262,7 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
                 continue;
             }
             ts_split_free(&sp);
+            ts_progress_unhold(said);
             /* the pooled model is trained with the same options: refused there alike */
             if (option_error(o->model)) { rc = -1; break; }
             ts_clear_error();
@@ -1258,6 +1271,8 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
         if (rc == 0) calibrate_stream(&f, s, pooled, NULL, pooled->len ? pooled->len : Lc, (size_t)kmed);
     }
     if (rc == 0 && o->save_model && !from_file && !pooled) rc = train_pooled(&f, L, &pooled);
+    if (rc == 0) ts_progress_release();
+    else ts_progress_unhold(held0);
     res->train_s = ts_now() - t1;
     free(todo);
 
@@ -1471,6 +1486,7 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
     free(im.to_model);
     free(im.to_trace);
     intern_free(&f.names);
+    ts_progress_unhold(held0);   /* a failure before the training: its error alone */
     if (rc) {   /* nothing to free after a failure */
         free(res->notes);
         res->notes = NULL;
