@@ -301,6 +301,9 @@ int  ts_ctf_load(const char *dir, const ts_ctf_opts *opts, ts_ctf_trace *out);
 /* the same, with each event's tid, comm and ret (ts_ctf_trace's last members) */
 int  ts_ctf_load_fields(const char *dir, const ts_ctf_opts *opts, ts_ctf_trace *out);
 void ts_ctf_trace_free(ts_ctf_trace *t);
+/* 1 when dir holds a CTF trace: its metadata file CTF's text or packets (their magic, in
+ * either byte order); else 0 (also where it cannot be read) */
+int  ts_ctf_dir_holds_trace(const char *dir);
 /* ftrace text (tracefs's trace and trace_pipe files, trace-cmd report's lines; gzip read as
  * it is), or perf script's text (one format per file; PERF_RECORD_LOST lines its markers) -> the same: one event per system call entry (syscalls:* events, or raw_syscalls'
  * numbers named through arch's table: "x86_64", "aarch64"; NULL: the host's; a number it

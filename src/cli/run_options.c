@@ -707,22 +707,6 @@ char *cli_dataset_holding(const char *path, const char **what)
     return hit ? folder : NULL;
 }
 
-/* 1 when dir holds a CTF trace: a metadata file of CTF's text (its first comment names CTF)
- * or of packets (their magic, in either byte order) */
-static int holds_ctf_trace(const char *dir)
-{
-    char *p = ts_path_join(dir, "metadata");
-    unsigned char b[8] = {0};
-    FILE *f = fopen(p, "rb");
-    struct stat st;
-    const size_t n = f && fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) ? fread(b, 1, sizeof b, f) : 0;
-    if (f) fclose(f);
-    free(p);
-    const uint32_t le = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
-    const uint32_t be = (uint32_t)b[3] | (uint32_t)b[2] << 8 | (uint32_t)b[1] << 16 | (uint32_t)b[0] << 24;
-    return (n >= 6 && !memcmp(b, "/* CTF", 6)) || (n >= 4 && (le == 0x75D11D57u || be == 0x75D11D57u));
-}
-
 int cli_output_not_in_trace(const char *path, int is_dir, const char *opt, const char *given, const char *meta)
 {
     if (!path || ts_out_is_stream(path)) return 0;
@@ -732,7 +716,7 @@ int cli_output_not_in_trace(const char *path, int is_dir, const char *opt, const
         copy = ts_strdup(at);
         dir = dirname(copy);
     }
-    const int trace = holds_ctf_trace(dir);
+    const int trace = ts_ctf_dir_holds_trace(dir);
     if (trace && is_dir)
         ts_fail("%s: holds a CTF trace, whose every file babeltrace2 reads as one of its streams: the files %s %s "
                 "would write among them would leave it unreadable; give another %s", path, opt, given, meta);

@@ -484,6 +484,20 @@ int ts__bt_pipeline_run(ts__bt_pipeline *p, const char *given, const char *what)
     return ts__bt_pending(rc, given, what);
 }
 
+int ts_ctf_dir_holds_trace(const char *dir)
+{
+    if (!dir) return 0;
+    char *p = ts_path_join(dir, "metadata");
+    char b[64];
+    FILE *f = fopen(p, "rb");
+    struct stat st;
+    const size_t n = f && fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) ? fread(b, 1, sizeof b, f) : 0;
+    if (f) fclose(f);
+    free(p);
+    const unsigned char *u = (const unsigned char *)b;
+    return ts__ctf_text_signature(b, n) || (n >= 4 && (get32(u, 0) == 0x75d11d57u || get32(u, 1) == 0x75d11d57u));
+}
+
 /* 1 when the metadata file meta is of a trace written here: text (a recorded LTTng trace's
  * is packets, or text without the mark) whose environment holds TS__CTF_ENV_MARK */
 static int written_here(const char *meta)
