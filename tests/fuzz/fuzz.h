@@ -55,6 +55,17 @@ static void fuzz_write(const char *path, const void *data, size_t size)
     }
 }
 
+/* the reader's options the input's length picks (--comm, --exits, --events all, --cpu) and
+ * its architecture: one input's length, one setting, across the text readers */
+static inline ts_ctf_opts fuzz_trace_opts(size_t size, const char **arch)
+{
+    static const char *const arches[] = {"x86_64", "aarch64", "arm"};
+    *arch = arches[size % 3];
+    ts_ctf_opts o = {size % 5 == 0 ? "bash" : NULL, (int)(size & 1), size % 3 == 0 ? TS_CTF_ALL : TS_CTF_SYSCALLS,
+                     size % 7 == 0 ? 1 : -1, 0, 0};
+    return o;
+}
+
 /* an error must be one non-empty line */
 static void fuzz_check_error(void)
 {

@@ -87,13 +87,12 @@ static void perf_trace(const char *path, int channels)
 /* perf script's text */
 static void perf_script(const char *path, size_t size)
 {
-    static const char *const arches[] = {"x86_64", "aarch64", "arm"};
-    ts_ctf_opts o = {size % 5 == 0 ? "bash" : NULL, (int)(size & 1), size % 3 == 0 ? TS_CTF_ALL : TS_CTF_SYSCALLS,
-                     size % 7 == 0 ? 1 : -1, 0, 0};
+    const char *arch;
+    const ts_ctf_opts o = fuzz_trace_opts(size, &arch);
     const char *const one[] = {path};
     ts_ctf_trace t;
     char *notes;
-    if (ts_perf_load(one, 1, &o, arches[size % 3], &t, &notes) != 0) {
+    if (ts_perf_load(one, 1, &o, arch, &t, &notes) != 0) {
         fuzz_check_error();
         return;
     }
