@@ -2713,6 +2713,22 @@ static void markov_learned_part_held_out(void)
                                   : rc == 0,
                   "%s: %d %s", args, rc, err);
     }
+    /* a record line that is not one (a hand-edited or cut file): an error naming the file
+     * and the line, not a set taken as learned from nothing */
+    char p[512], text[4096];
+    snprintf(p, sizeof p, "%s/mkf7/derived", dir);
+    FILE *f = fopen(p, "r");
+    REQUIRE(f);
+    const size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = 0;
+    char *l2 = strchr(text, '\n');
+    REQUIRE(l2 && !strncmp(l2 + 1, "learned from", 12));
+    snprintf(l2 + 1, sizeof text - (size_t)(l2 + 1 - text), "learned from the first many events\n");
+    write_text(p, text);
+    snprintf(args, sizeof args, ev, mc, dir, "mkf7", "test", "");
+    const int rc = run_cli(args, err, sizeof err);
+    CHECK_MSG(rc == 1 && strstr(err, "mkf7/derived: line 2: not a record"), "%d %s", rc, err);
 }
 
 /* markov --from-events - reads the windows from standard input, as the file gives them,
