@@ -745,9 +745,10 @@ static void make_jittered_cpus(char *out, size_t outn, const char *dir, const ch
 }
 
 /* train --reinterleave auto: where the held-out part keeps the training part's one order,
- * copies in other orders only blur the n-gram and none is chosen; where its CPUs interleave
- * at random by a microsecond, a shift of one or more is; the same at 1 and 2 threads, and
- * the split as it was */
+ * copies in other orders only blur the n-gram and none is chosen, the split as it was; where
+ * its CPUs interleave at random by a microsecond, a shift of one or more is, the same at 1
+ * and 2 threads, and the split left with the chosen shift's copies, those that
+ * ts_split_data_reinterleave adds (built once, not again for the training) */
 static void reinterleave_chosen(void)
 {
     const char *dir = scratch_dir();
@@ -765,19 +766,37 @@ static void reinterleave_chosen(void)
     for (int c = 0; c < TS_REINTERLEAVE_AUTO_N; c++) CHECK(ch.us[c] == ts_reinterleave_auto_us[c]);
     for (int c = 1; c < TS_REINTERLEAVE_AUTO_N; c++) CHECK(ch.score[c] <= ch.score[0]);
     CHECK(d.split.n_also == 0 && d.split.train.n == train_n && d.n_ids == n_ids);
+    CHECK(ch.info.events == 0 && ch.info.windows == 0 && ch.info.moved == 0);
     ts_split_data_free(&d);
 
     make_jittered_cpus(dp, sizeof dp, dir, "jittered", 6000, 900);
+    ts_split_data e;
+    ts_reinterleave_info inf;
     REQUIRE(ts_split_data_load(dp, &s, &d) == 0);
     ts_set_threads(1);
     REQUIRE(ts_split_data_reinterleave_choose(&d, 4, 7, &s, NULL, &ch) == 0);
     CHECK_MSG(ch.us[ch.chosen] >= 1 && ch.score[ch.chosen] > ch.score[0] + 1, "chose %g us: %g, none %g",
               ch.us[ch.chosen], ch.score[ch.chosen], ch.score[0]);
+    /* the chosen copies kept, as the explicit form adds them */
+    REQUIRE(ts_split_data_load(dp, &s, &e) == 0);
+    REQUIRE(ts_split_data_reinterleave(&e, ch.us[ch.chosen] * 1000, 4, 7, &s, &inf) == 0);
+    CHECK_MSG(d.split.n_also == 4 && d.split.train.n == e.split.train.n && d.n_ids == e.n_ids,
+              "%zu copies, %zu windows (%zu)", d.split.n_also, d.split.train.n, e.split.train.n);
+    CHECK(d.split.n_also != 4 || d.split.train.n != e.split.train.n ||
+          memcmp(d.split.train.data, e.split.train.data, e.split.train.n * e.split.train.len * sizeof(int32_t)) == 0);
+    for (size_t k = 0; k < d.split.n_also && k < e.split.n_also; k++)
+        CHECK_MSG(d.split.also[k].n == e.split.also[k].n &&
+                      memcmp(d.split.also[k].ids, e.split.also[k].ids, e.split.also[k].n * sizeof(int32_t)) == 0,
+                  "copy %zu", k);
+    CHECK(ch.info.events == inf.events && ch.info.windows == inf.windows && ch.info.moved == inf.moved);
+    ts_split_data_free(&e);
+    ts_split_data_free(&d);
+    REQUIRE(ts_split_data_load(dp, &s, &d) == 0);
     ts_set_threads(2);
     REQUIRE(ts_split_data_reinterleave_choose(&d, 4, 7, &s, NULL, &ch2) == 0);
     ts_set_threads(1);
     CHECK(memcmp(&ch, &ch2, sizeof ch) == 0);
-    CHECK(d.split.n_also == 0);
+    CHECK(d.split.n_also == 4);
     /* refused, before any candidate, as the explicit form is */
     char cp[600];
     snprintf(cp, sizeof cp, "%s/cpu.npy", dp);

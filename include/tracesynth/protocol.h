@@ -128,8 +128,10 @@ int  ts_split_data_reinterleave(ts_split_data *d, double shift_ns, int copies, u
  * ts_split_data_reinterleave draws them) and imputes d's validation windows at blackouts of
  * 10 and 40 (those fitting the window), centre and end, with ro (NULL: the defaults); the
  * mean accuracy of those is the candidate's score, the best wins (ties: the smaller shift,
- * none first). Each candidate's copies are dropped before the next: d is left as it was.
- * The same result at any ro->threads. Refused, before any candidate, as
+ * none first). Each candidate's copies are dropped before the next, but the chosen one's,
+ * which are left in d as ts_split_data_reinterleave with its shift adds them (out->info; d
+ * as it was where none won, or on an error): the training takes them as they are. The same
+ * result at any ro->threads. Refused, before any candidate, as
  * ts_split_data_reinterleave refuses (no time split, times, CPUs or threads), and without
  * validation windows of 10 events or more. 0, or -1 */
 #define TS_REINTERLEAVE_AUTO_N 9
@@ -138,6 +140,7 @@ typedef struct {
     double us[TS_REINTERLEAVE_AUTO_N];      /* the candidates (ts_reinterleave_auto_us) */
     double score[TS_REINTERLEAVE_AUTO_N];   /* each one's mean validation accuracy (%) */
     int    chosen;                          /* the best's index; us[chosen] 0: no copies */
+    ts_reinterleave_info info;              /* the chosen copies left in d (all 0: none) */
 } ts_reinterleave_choice;
 int  ts_split_data_reinterleave_choose(ts_split_data *d, int copies, uint64_t seed, const ts_split_spec *s,
                                        const ts_run_opts *ro, ts_reinterleave_choice *out);

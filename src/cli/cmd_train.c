@@ -125,7 +125,8 @@ static int opt_reinterleave(const char *v, void *dst)
 }
 
 /* --reinterleave auto: the shift chosen on d's validation windows, one line per candidate
- * and the choice; ri->us is the chosen one, ri->copies 0 where none won */
+ * and the choice; ri->us is the chosen one, ri->copies 0 where none won; d holds the chosen
+ * copies (ch->info) */
 static int choose_reinterleave(ts_split_data *d, reinterleave_opt *ri, const ts_split_spec *ss,
                                const ts_run_opts *ro, int say, ts_reinterleave_choice *ch, double *seconds)
 {
@@ -503,9 +504,12 @@ int cmd_train(int argc, char **argv)
     double ch_s = 0;
     const int auto_copies = ri.copies;
     if (ri.choose && choose_reinterleave(&d, &ri, &ss, &ro, rank == 0, &ch, &ch_s)) { cli_fail(); goto done; }
-    if (ri.copies) {
-        ts_reinterleave_info inf;
-        if (ts_split_data_reinterleave(&d, ri.us * 1000, ri.copies, (uint64_t)ro.seed, &ss, &inf)) { cli_fail(); goto done; }
+    if (ri.copies) {   /* auto: the chosen copies, added while choosing */
+        ts_reinterleave_info inf = ri.choose ? ch.info : (ts_reinterleave_info){0, 0, 0};
+        if (!ri.choose && ts_split_data_reinterleave(&d, ri.us * 1000, ri.copies, (uint64_t)ro.seed, &ss, &inf)) {
+            cli_fail();
+            goto done;
+        }
         if (rank == 0)
             printf("reinterleave: %d cop%s of the training part (%zu event%s each; %.1f %% of positions hold "
                    "another event), %zu window%s\n", ri.copies, ri.copies == 1 ? "y" : "ies", inf.events,

@@ -507,16 +507,29 @@ static int reinterleave_score(const ts_split_data *d, const ts_run_opts *ro, dou
 }
 
 /* the training streams after the first n_also (the copies just scored) dropped, with
- * their windows, and the numbering back to what it was */
-static void drop_copies(ts_split_data *d, size_t n_also, size_t train_n, int32_t n_ids)
+ * their windows, and the numbering back to what it was; keep (may be NULL): those streams
+ * moved there rather than freed (malloc'd, *n_keep of them) */
+static void drop_copies(ts_split_data *d, size_t n_also, size_t train_n, int32_t n_ids, ts_seq **keep,
+                        size_t *n_keep)
 {
     ts_split *sp = &d->split;
-    for (size_t i = n_also; i < sp->n_also; i++) ts_seq_free(&sp->also[i]);
+    if (keep) {
+        *n_keep = sp->n_also - n_also;
+        *keep = ts_malloc((*n_keep ? *n_keep : 1) * sizeof **keep);
+        if (*n_keep) memcpy(*keep, sp->also + n_also, *n_keep * sizeof **keep);
+    } else
+        for (size_t i = n_also; i < sp->n_also; i++) ts_seq_free(&sp->also[i]);
     sp->n_also = n_also;
     sp->train.n = train_n;
     /* (the windows' memory too: the next candidate's copies grow it again) */
     sp->train.data = ts_realloc(sp->train.data, (train_n ? train_n : 1) * sp->train.len * sizeof *sp->train.data);
     d->n_ids = n_ids;
+}
+
+static void free_copies(ts_seq *c, size_t n)
+{
+    for (size_t i = 0; i < n; i++) ts_seq_free(&c[i]);
+    free(c);
 }
 
 int ts_split_data_reinterleave_choose(ts_split_data *d, int copies, uint64_t seed, const ts_split_spec *s,
@@ -535,17 +548,32 @@ int ts_split_data_reinterleave_choose(ts_split_data *d, int copies, uint64_t see
                        d->split.valid.n, d->split.valid.len);
     const size_t n_also = d->split.n_also, train_n = d->split.train.n;
     const int32_t n_ids = d->n_ids;
-    for (int c = 0; c < TS_REINTERLEAVE_AUTO_N; c++) {
+    /* the best candidate's copies so far, kept aside: added again at the end rather than
+     * drawn again */
+    ts_seq *best = NULL;
+    size_t n_best = 0;
+    int rc = 0;
+    for (int c = 0; rc == 0 && c < TS_REINTERLEAVE_AUTO_N; c++) {
         const double us = ts_reinterleave_auto_us[c];
         out->us[c] = us;
-        int rc = us > 0 ? ts_split_data_reinterleave(d, us * 1000, copies, seed, s, NULL) : 0;
+        ts_reinterleave_info inf = {0, 0, 0};
+        rc = us > 0 ? ts_split_data_reinterleave(d, us * 1000, copies, seed, s, &inf) : 0;
         if (rc == 0) rc = reinterleave_score(d, ro, &out->score[c]);
-        drop_copies(d, n_also, train_n, n_ids);
-        if (rc) return -1;
         /* ties: the smaller shift, none first */
-        if (c == 0 || out->score[c] > out->score[out->chosen]) out->chosen = c;
+        const int wins = rc == 0 && (c == 0 || out->score[c] > out->score[out->chosen]);
+        if (wins) {
+            free_copies(best, n_best);
+            out->chosen = c;
+            out->info = inf;
+        }
+        drop_copies(d, n_also, train_n, n_ids, wins ? &best : NULL, &n_best);
     }
-    return 0;
+    /* the chosen copies, as ts_split_data_reinterleave adds them */
+    for (size_t i = 0; rc == 0 && i < n_best; i++) ts_split_add_train(&d->split, best[i].ids, best[i].n, s->stride);
+    if (rc == 0 && n_best) d->n_ids = ts_split_n_ids(&d->data, &d->split);
+    free_copies(best, n_best);
+    if (rc) memset(&out->info, 0, sizeof out->info);
+    return rc ? -1 : 0;
 }
 
 /* ---- the split directory ---- */
