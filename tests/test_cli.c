@@ -579,6 +579,63 @@ static void held_out_parts_of_the_model(void)
     }
 }
 
+/* a set of windows (DATASET/length) is cut into its windows lying whole in each part: the
+ * test part of other fractions begins at the first window boundary at its fraction or after
+ * it, and its validation part ends at the last at or before it. Fractions whose test part
+ * held the very windows of the model's own were refused, as beginning at the fraction's
+ * event (4833, before 4840); tune-prior's validation part ending at 4858 but its windows at
+ * 4850 was refused as reaching the model's test part (4840, its windows from 4850) */
+static void held_out_window_sets(void)
+{
+    char args[2048], out[8192], own[8192], err[4096], p[512], lp[600];
+    snprintf(p, sizeof p, "%s/wset", dir);
+    REQUIRE(save_motif_dataset(p, 6050) == 0);   /* 121 windows of 50 */
+    snprintf(lp, sizeof lp, "%s/length", p);
+    write_text(lp, "50\n");
+    /* the training part [0, 4235), the validation part to 4840: its windows to 4800, the
+     * test part's from 4850 */
+    snprintf(args, sizeof args, "train --model ngram %s -o %s/wset.tsm", p, dir);
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    const char *cmd = "score %s/wset.tsm --input %s %s";
+    snprintf(args, sizeof args, cmd, dir, p, "");
+    REQUIRE(run_stdout(args, own, sizeof own) == 0);
+    char *t = strstr(own, " (");   /* (the seconds after the figures) */
+    REQUIRE(t);
+    *t = 0;
+    /* the test part from 4833 and from 4815: its windows from 4850, the model's own */
+    const char *same[2] = {"--fractions 0.7,0.099,0.201", "--fractions 0.7,0.096,0.204"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(args, sizeof args, cmd, dir, p, same[i]);
+        CHECK_MSG(run_stdout(args, out, sizeof out) == 0 && !strncmp(out, own, strlen(own)), "%s: %s", args, out);
+    }
+    /* from 4755: its windows from 4800, before 4840 */
+    snprintf(args, sizeof args, cmd, dir, p, "--fractions 0.7,0.086,0.214");
+    CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "wset.tsm") &&
+                  strstr(err, "begins at event 4800, before event 4840"), "%s: %s", args, err);
+    snprintf(args, sizeof args, "impute %s/wset.tsm --input %s --blackout 5 --fractions 0.7,0.099,0.201", dir, p);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s: %s", args, err);
+    /* tune-prior: a validation part to 4858, its windows to 4850, where the model's test
+     * part begins; the record is 4850, where its windows end, and that test part is taken */
+    snprintf(args, sizeof args, "train --model mdm %s --layers 1 --channels 4 --state 4 --iters 1 --valid-n 2 "
+             "--no-progress --threads 1 -o %s/wsm.tsm", p, dir);
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    const char *tune = "tune-prior %s/wsm.tsm %s --valid-windows 4 --no-progress --threads 1 %s -o %s/wsm1.tsm";
+    snprintf(args, sizeof args, tune, dir, p, "--fractions 0.7,0.103,0.197", dir);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s: %s", args, err);
+    snprintf(lp, sizeof lp, "%s/wsm1.tsm", dir);
+    ts_model *m = NULL;
+    if (ts_model_load(lp, &m) == 0) {
+        CHECK_MSG(m->data_events == 6050 && m->data_seen == 4850, "%zu %zu", m->data_events, m->data_seen);
+        ts_model_free(m);
+    } else CHECK_MSG(0, "%s", ts_error());
+    snprintf(args, sizeof args, "impute %s/wsm1.tsm --input %s --blackout 5 --threads 1", dir, p);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s: %s", args, err);
+    /* to 4906, its windows to 4900, past 4850 */
+    snprintf(args, sizeof args, tune, dir, p, "--fractions 0.7,0.111,0.189", dir);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "ends at event 4900, after event 4850"), "%s: %s",
+              args, err);
+}
+
 /* a hidden <unk> (a name the dataset's training part never holds) filled with <unk> counts
  * as right, as equal IDs do (PROTOCOLS.md §2); impute says how many of the hidden events are
  * <unk> and how many of them were so filled, and the accuracy of the others (the figures
@@ -4946,6 +5003,7 @@ TEST_MAIN("cli", {
     RUN(impute_warns_trained_windows);
     RUN(fractions_from_the_model);
     RUN(held_out_parts_of_the_model);
+    RUN(held_out_window_sets);
     RUN(held_out_paper_windows);
     RUN(names_after_a_short_training_part);
     RUN(unknown_hidden_said);

@@ -181,7 +181,8 @@ int  ts_impute_input_load(const char *path, const ts_split_spec *s, size_t len0,
  * holds events m was trained or made choices on: part TS_PART_TEST (impute, score), a test
  * part that begins before m->data_seen; TS_PART_VALID (tune-prior, whose choices the test
  * part must not hold), a validation part that reaches into the test part m's own split
- * gives input; so is one that holds such events of a model m's run averages with it (mdm's
+ * gives input (a set of windows, DIR/length: each part as its windows lying whole in it
+ * begin and end); so is one that holds such events of a model m's run averages with it (mdm's
  * --ensemble, loaded by ts_model_run_load), named as such. *seen (may be NULL): m->data_seen, or for TS_PART_VALID on m's dataset the
  * end of the validation part where later (tune-prior's model records it). 0 where nothing
  * is refused: another dataset, a file of windows (but a split directory's testing, whose

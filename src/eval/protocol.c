@@ -787,9 +787,10 @@ typedef struct {
 } held_rec;
 
 /* the check of the one record m (mp names its model) on the dataset d (given as input,
- * where: what it is, "" or " (a split of D)") cut by the parts pm; seen (may be NULL) raised */
-static int held_out_one(const held_rec *m, const char *mp, const ts_dataset *d, const char *input, const char *where,
-                        const int pm[3], unsigned part, size_t *seen)
+ * where: what it is, "" or " (a split of D)") cut by the parts pm, a set of windows of set
+ * (DIR/length) where set > 0; seen (may be NULL) raised */
+static int held_out_one(const held_rec *m, const char *mp, const ts_dataset *d, size_t set, const char *input,
+                        const char *where, const int pm[3], unsigned part, size_t *seen)
 {
     if (!m->events || m->permille[0] <= 0) return 0;
     size_t am, bm, a, b, ao, bo;
@@ -798,6 +799,14 @@ static int held_out_one(const held_rec *m, const char *mp, const ts_dataset *d, 
     if (d->stream.n < am || ts_events_hash(d->stream.ids, am, &d->vocab) != m->hash) return 0;
     ts_split_bounds(d->stream.n, pm, &a, &b);
     ts_split_bounds(d->stream.n, m->permille, &ao, &bo);   /* the model's own split of it */
+    /* a set's parts are its windows lying whole in them (ts_split_data_load_set): the test
+     * part begins at the first window at b or after, the validation part ends with the last
+     * one before b */
+    const size_t valid_end = set ? b / set * set : b;
+    if (set) {
+        b = (b + set - 1) / set * set;
+        bo = (bo + set - 1) / set * set;
+    }
     if (part == TS_PART_TEST && b < m->seen)
         return ts_fail("%s%s: the test part of the fractions %g,%g,%g begins at event %zu, before event %zu, up to which "
                        "%s was trained or made its choices on this dataset (its first %zu events are the model's "
@@ -805,14 +814,14 @@ static int held_out_one(const held_rec *m, const char *mp, const ts_dataset *d, 
                        "(the default), or others whose test part begins there or later",
                        input, where, pm[0] / 1000.0, pm[1] / 1000.0, pm[2] / 1000.0, b, m->seen, mp, am,
                        m->permille[0] / 1000.0, m->permille[1] / 1000.0, m->permille[2] / 1000.0);
-    if (part == TS_PART_VALID && b > bo)
+    if (part == TS_PART_VALID && valid_end > bo)
         return ts_fail("%s: the validation part of the fractions %g,%g,%g ends at event %zu, after event %zu, where the "
                        "test part of %s's own split (%g,%g,%g) begins on this dataset (its first %zu events are the "
                        "model's training part): choices made there would be scored on their own events; give its own "
                        "fractions (the default), or others whose validation part ends there or before",
-                       input, pm[0] / 1000.0, pm[1] / 1000.0, pm[2] / 1000.0, b, bo, mp, m->permille[0] / 1000.0,
-                       m->permille[1] / 1000.0, m->permille[2] / 1000.0, am);
-    if (part == TS_PART_VALID && seen && b > *seen) *seen = b;
+                       input, pm[0] / 1000.0, pm[1] / 1000.0, pm[2] / 1000.0, valid_end, bo, mp,
+                       m->permille[0] / 1000.0, m->permille[1] / 1000.0, m->permille[2] / 1000.0, am);
+    if (part == TS_PART_VALID && seen && valid_end > *seen) *seen = valid_end;
     return 0;
 }
 
@@ -838,11 +847,14 @@ static int held_out_records(const held_rec *r, int n, const char *model_path, co
         free(split_of);
         return -1;
     }
-    int rc = held_out_one(&r[0], mp, &d, input, where, s->permille, part, seen);
+    /* a set of windows, cut into its own (a split directory's windows were cut by the split) */
+    size_t set = 0;
+    int rc = split_of ? 0 : ts_mc_window_length(dir, d.stream.n, &set);
+    if (rc == 0) rc = held_out_one(&r[0], mp, &d, set, input, where, s->permille, part, seen);
     for (int i = 1; rc == 0 && i < n; i++) {
         char who[600];
         snprintf(who, sizeof who, "the --ensemble model %d of %.500s", i, mp);
-        rc = held_out_one(&r[i], who, &d, input, where, s->permille, part, NULL);
+        rc = held_out_one(&r[i], who, &d, set, input, where, s->permille, part, NULL);
     }
     ts_dataset_free(&d);
     free(split_of);
