@@ -526,6 +526,26 @@ static void held_out_parts_of_the_model(void)
     ts_dataset_free(&d);
     snprintf(args, sizeof args, cmd[1], dir, p, "");
     CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s: %s", args, err);
+    /* cut below the model's training part, 3000 events: its events were taken for another
+     * dataset's, and its test part, from 2400, was scored though the model learned it; the
+     * model's record knows its training part's leading events, and refuses it in one line
+     * naming both and the numbers */
+    snprintf(p, sizeof p, "%s/ds_cut", dir);
+    REQUIRE(save_motif_dataset(p, 3000) == 0);
+    for (int c = 0; c < 2; c++) {
+        snprintf(args, sizeof args, cmd[c], dir, p, "");
+        CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, p) && strstr(err, "ho.tsm") &&
+                      strstr(err, "3000 events, fewer than the 4800") && strchr(err, '\n') == strrchr(err, '\n'),
+                  "%s: %s", args, err);
+    }
+    /* another dataset as short (an event of it differs): not checked */
+    REQUIRE(ts_dataset_load(p, &d) == 0);
+    d.stream.ids[7] = 7;
+    snprintf(p, sizeof p, "%s/ds_cut_other", dir);
+    REQUIRE(ts_dataset_save(p, &d) == 0);
+    ts_dataset_free(&d);
+    snprintf(args, sizeof args, cmd[1], dir, p, "");
+    CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s: %s", args, err);
     /* a split directory's test windows, cut by other fractions: as its dataset cut so */
     snprintf(args, sizeof args, "split %s/ds --length 60 --windows 40 --fractions 0.5,0.1,0.4 -o %s/ho_sp", dir, dir);
     REQUIRE(run_stdout(args, out, sizeof out) == 0);
@@ -575,6 +595,9 @@ static void held_out_parts_of_the_model(void)
         REQUIRE(ts_model_load(p, &m) == 0);
         CHECK_MSG(m->data_events == 6000 && m->data_seen == seen[i] && m->data_hash != 0, "%s: %zu %zu", p,
                   m->data_events, m->data_seen);
+        /* its training part's 4200 events by 247 prefixes of 17 (HELDPRE), kept by tune-prior */
+        CHECK_MSG(m->data_prefixes.step == 17 && m->data_prefixes.n == 247, "%s: %zu %zu", p, m->data_prefixes.step,
+                  m->data_prefixes.n);
         ts_model_free(m);
     }
 }
@@ -2850,9 +2873,12 @@ static void test_part_alone_read(void)
     snprintf(big, sizeof big, "%s/tp300.log", dir);
     FILE *f = fopen(p, "w"), *g = fopen(big, "w");
     REQUIRE(f && g);
+    /* tp10: 10 calls from the cycle's fourth on (tp300's first 10 would be the model's
+     * training part cut, which impute and score refuse) */
     for (int i = 0; i < 300; i++) {
-        const char *c = calls[i % 7 == 3 ? 1 : i % 7 == 6 ? 2 : 0];
-        if (i < 10) fprintf(f, "1 1700000000.%06d %s(3, \"\", 1) = 0\n", i + 1, c);
+        const int j = i + 3;
+        const char *c = calls[i % 7 == 3 ? 1 : i % 7 == 6 ? 2 : 0], *d = calls[j % 7 == 3 ? 1 : j % 7 == 6 ? 2 : 0];
+        if (i < 10) fprintf(f, "1 1700000000.%06d %s(3, \"\", 1) = 0\n", i + 1, d);
         fprintf(g, "1 1700000000.%06d %s(3, \"\", 1) = 0\n", i + 1, c);
     }
     fclose(f);

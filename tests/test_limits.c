@@ -325,6 +325,52 @@ static void split_section(void)
     }
 }
 
+/* the training part's leading events (HELDPRE, beside HELDOUT): read back as written; more
+ * prefixes than it may hold, none, a step of 0, a size that is not theirs, or prefixes past
+ * the dataset's events refused as corrupt, naming the file and the section */
+static void held_out_prefixes_section(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char path[512];
+    snprintf(path, sizeof path, "%s/hp.tsm", dir);
+    uint32_t vocab0[2] = {0, 0xffffffffu}, nids = 3, split[3] = {700, 100, 200};
+    int64_t counts[3] = {4, 0, 2};
+    const uint64_t held[3] = {6000, 4800, 5};
+    const uint64_t cases[][5] = {{17, 2, 11, 12, 0}, {17, 300, 11, 12, 0}, {17, 0, 0, 0, 0}, {0, 2, 11, 12, 0},
+                                 {17, 3, 11, 12, 0}, {3001, 2, 11, 12, 0}};
+    const size_t sizes[] = {32, 32, 16, 32, 32, 32};
+    for (size_t t = 0; t < sizeof sizes / sizeof *sizes; t++) {
+        unsigned char b[40];
+        for (int i = 0; i < 5; i++)
+            for (int k = 0; k < 8; k++) b[8 * i + k] = (unsigned char)(cases[t][i] >> (8 * k));
+        unsigned char h[24];
+        for (int i = 0; i < 3; i++)
+            for (int k = 0; k < 8; k++) h[8 * i + k] = (unsigned char)(held[i] >> (8 * k));
+        ts_writer w;
+        ts_writer_init(&w, path);
+        ts_writer_text(&w, "MODEL", "unigram");
+        ts_writer_chunk(&w, "VOCAB", vocab0, sizeof vocab0);
+        ts_writer_chunk(&w, "NIDS", &nids, 4);
+        ts_writer_chunk(&w, "SPLIT", split, sizeof split);
+        ts_writer_chunk(&w, "HELDOUT", h, sizeof h);
+        ts_writer_chunk(&w, "HELDPRE", b, sizes[t]);
+        ts_writer_chunk(&w, "COUNTS", counts, sizeof counts);
+        REQUIRE(ts_writer_commit(&w) == 0);
+        ts_model *m = NULL;
+        if (t == 0) {
+            CHECK_MSG(ts_model_load(path, &m) == 0 && m->data_events == 6000 && m->data_prefixes.step == 17 &&
+                          m->data_prefixes.n == 2 && m->data_prefixes.hash[0] == 11 && m->data_prefixes.hash[1] == 12,
+                      "%s", ts_error());
+        } else {
+            CHECK_MSG(ts_model_load(path, &m) == -1 && m == NULL, "case %zu", t);
+            CHECK_MSG(strstr(ts_error(), "hp.tsm") && strstr(ts_error(), "'HELDPRE' is corrupt"), "case %zu: %s", t,
+                      ts_error());
+        }
+        ts_model_free(m);
+    }
+}
+
 /* error paths free what they made (LeakSanitizer checks this under make asan) */
 static void no_leaks_on_errors(void)
 {
@@ -828,6 +874,7 @@ TEST_MAIN("limits", {
     RUN(nids_checked_against_sections);
     RUN(window_section);
     RUN(split_section);
+    RUN(held_out_prefixes_section);
     RUN(no_leaks_on_errors);
     RUN(model_file_mutations);
     RUN(impute_matches_names);

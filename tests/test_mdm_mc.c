@@ -590,9 +590,16 @@ static void cli(void)
     REQUIRE(ts_mc_model_load(cmd, &m9) == 0);
     CHECK_MSG(m9->permille[0] == 900 && m9->permille[1] == 50 && m9->permille[2] == 50, "%d %d %d", m9->permille[0],
               m9->permille[1], m9->permille[2]);
-    /* and the dataset it cut, as a single-channel model does (HELDOUT) */
+    /* and the dataset it cut, as a single-channel model does (HELDOUT; HELDPRE, its training
+     * part's 2700 events by 245 prefixes of 11) */
     CHECK_MSG(m9->data_events == 3000 && m9->data_seen == 2850 && m9->data_hash != 0, "%zu %zu", m9->data_events,
               m9->data_seen);
+    CHECK_MSG(m9->data_prefixes.step == 11 && m9->data_prefixes.n == 245, "%zu %zu", m9->data_prefixes.step,
+              m9->data_prefixes.n);
+    REQUIRE(ts_mc_load(ds, &g) == 0);
+    CHECK(m9->data_prefixes.hash[244] == ts_events_hash(g.events.stream.ids, 2695, &g.events.vocab) &&
+          ts_events_prefixes_match(&m9->data_prefixes, g.events.stream.ids, 2000, &g.events.vocab) == 1991);
+    ts_mc_free(&g);
     ts_mc_model_free(m9);
     const char *const given[2] = {"", "--fractions 0.95,0.02,0.03"};
     const size_t want[2] = {150 / 16 * 16, 90 / 16 * 16};

@@ -418,6 +418,18 @@ uint64_t ts_dataset_events_crc(const char *dir);
  * dataset numbered otherwise, its vocabulary ranked again, hashes the same), else by ID;
  * never 0 */
 uint64_t ts_events_hash(const int32_t *ids, size_t n, const ts_vocab *names);
+/* n events' leading ones as ts_events_hash gives them: the hashes of the first step, 2 step,
+ * ... n step of them (step the least that takes at most TS_EVENTS_PREFIXES; step 0: none),
+ * which know a dataset cut shorter than the events hashed. make: of ids[0, n) (named by
+ * names as for ts_events_hash); match: how many leading events of ids[0, n) are known to be
+ * p's (the last of p's prefixes, in n, that is theirs and every one before it; 0: none) */
+#define TS_EVENTS_PREFIXES 256
+typedef struct {
+    size_t   step, n;
+    uint64_t hash[TS_EVENTS_PREFIXES];
+} ts_events_prefixes;
+void   ts_events_prefixes_make(const int32_t *ids, size_t n, const ts_vocab *names, ts_events_prefixes *p);
+size_t ts_events_prefixes_match(const ts_events_prefixes *p, const int32_t *ids, size_t n, const ts_vocab *names);
 /* what a split directory's split.txt records (ts_split_dir_write writes it), read line by
  * line as it is (a line's CRLF end too; the last of a key's lines counts) */
 typedef struct {

@@ -94,6 +94,7 @@ struct ts_mc_model {
      * trained or chosen on; 0: not recorded, older files): ts_mc_model_held_out_check */
     size_t   data_events, data_seen;
     uint64_t data_hash;
+    ts_events_prefixes data_prefixes;
 };
 
 const ts_mc_model_ops *const *ts_mc_model_list(void);   /* NULL-terminated */

@@ -188,9 +188,12 @@ struct ts_model {
     /* the dataset its time split cut (0: not recorded; older files, the paper split): its
      * events, ts_events_hash of its training part, and how many of its first events the
      * model was trained or made choices on (its training and validation parts; tune-prior's
-     * validation part too): a test part on those events is refused (ts_model_held_out_check) */
+     * validation part too): a test part on those events is refused (ts_model_held_out_check);
+     * its training part's leading events (data_prefixes.step 0: not recorded, older files),
+     * which know that dataset cut shorter than its training part */
     size_t   data_events, data_seen;
     uint64_t data_hash;
+    ts_events_prefixes data_prefixes;
     unsigned impute_unread;    /* of ops->impute_reads, what this model's configuration leaves
                                 * unread (set by its train and load; 0: none) */
 };
@@ -269,11 +272,13 @@ void ts_vocab_put(ts_writer *w, const char *tag, const ts_vocab *v);
 int  ts_vocab_get(const ts_reader *r, const char *tag, ts_vocab *v);
 int  ts_model_load(const char *path, ts_model **out);
 /* a model file's HELDOUT section (ts_model's data_events, data_seen, data_hash; a
- * multi-channel model's alike): put only where recorded (events and hash not 0); get: all 0
- * where the file has none, -1 + error naming the file where it is corrupt (paper: the model
- * is of the paper split, which has none) */
-void ts_held_out_put(ts_writer *w, size_t events, size_t seen, uint64_t hash);
-int  ts_held_out_get(const ts_reader *r, int paper, size_t *events, size_t *seen, uint64_t *hash);
+ * multi-channel model's alike) and HELDPRE (data_prefixes, where its step is not 0): put
+ * only where recorded (events and hash not 0); get: all 0 where the file has none (pre:
+ * where it has no HELDPRE, a file from before it), -1 + error naming the file where it is
+ * corrupt (paper: the model is of the paper split, which has none) */
+void ts_held_out_put(ts_writer *w, size_t events, size_t seen, uint64_t hash, const ts_events_prefixes *pre);
+int  ts_held_out_get(const ts_reader *r, int paper, size_t *events, size_t *seen, uint64_t *hash,
+                     ts_events_prefixes *pre);
 /* a container whose MODEL section NAME is another file than a model (a training
  * checkpoint, a constraints file): -1 with an error naming PATH, what it is and what reads
  * it; else 0 */

@@ -177,9 +177,12 @@ int  ts_impute_input_load(const char *path, const ts_split_spec *s, size_t len0,
 /* impute, score and tune-prior of the model m (model_path names it) on input cut by the split
  * s: refused (-1, an error naming input, the event and model_path) where input is the dataset
  * m was trained on (a directory whose first events are m's training part, by name: more
- * events appended, or some left out at its end, it is still that one) and the part read
+ * events appended, or some left out at its end, it is still that one; cut shorter than m's
+ * training part, known by the prefixes m records, m->data_prefixes, where they know its test
+ * part's first event) and the part read
  * holds events m was trained or made choices on: part TS_PART_TEST (impute, score), a test
- * part that begins before m->data_seen; TS_PART_VALID (tune-prior, whose choices the test
+ * part that begins before m->data_seen (input cut to m->data_seen events or fewer: every
+ * test part, said as such); TS_PART_VALID (tune-prior, whose choices the test
  * part must not hold), a validation part that reaches into the test part m's own split
  * gives input (a set of windows, DIR/length: each part as its windows lying whole in it
  * begin and end); so is one that holds such events of a model m's run averages with it (mdm's

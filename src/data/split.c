@@ -347,21 +347,55 @@ uint64_t ts_dataset_events_crc(const char *dir)
     return h ? h : 1;
 }
 
+/* FNV-1a over one event's bytes (its name's where named) and a 0 after them */
+static uint64_t hash_event(uint64_t h, int32_t id, const ts_vocab *names, int named)
+{
+    const unsigned char *p = named && id >= 0 && id < names->n ? (const unsigned char *)names->names[id] : NULL;
+    unsigned char b[4] = {(unsigned char)id, (unsigned char)(id >> 8), (unsigned char)(id >> 16),
+                          (unsigned char)(id >> 24)};
+    const size_t len = p ? strlen((const char *)p) : 4;
+    if (!p) p = b;
+    for (size_t k = 0; k < len; k++) h = (h ^ p[k]) * 0x100000001b3ull;
+    return (h ^ 0) * 0x100000001b3ull;
+}
+
+#define EVENTS_HASH_START 0xcbf29ce484222325ull
+
 uint64_t ts_events_hash(const int32_t *ids, size_t n, const ts_vocab *names)
 {
-    uint64_t h = 0xcbf29ce484222325ull;   /* FNV-1a, each event's bytes and a 0 after them */
+    uint64_t h = EVENTS_HASH_START;
     const int named = names && names->n > 0 && names->names;
-    for (size_t i = 0; i < n; i++) {
-        const int32_t id = ids[i];
-        const unsigned char *p = named && id >= 0 && id < names->n ? (const unsigned char *)names->names[id] : NULL;
-        unsigned char b[4] = {(unsigned char)id, (unsigned char)(id >> 8), (unsigned char)(id >> 16),
-                              (unsigned char)(id >> 24)};
-        const size_t len = p ? strlen((const char *)p) : 4;
-        if (!p) p = b;
-        for (size_t k = 0; k < len; k++) h = (h ^ p[k]) * 0x100000001b3ull;
-        h = (h ^ 0) * 0x100000001b3ull;
-    }
+    for (size_t i = 0; i < n; i++) h = hash_event(h, ids[i], names, named);
     return h ? h : 1;
+}
+
+void ts_events_prefixes_make(const int32_t *ids, size_t n, const ts_vocab *names, ts_events_prefixes *p)
+{
+    memset(p, 0, sizeof *p);
+    if (!n) return;
+    p->step = (n + TS_EVENTS_PREFIXES - 1) / TS_EVENTS_PREFIXES;
+    p->n = n / p->step;
+    uint64_t h = EVENTS_HASH_START;
+    const int named = names && names->n > 0 && names->names;
+    for (size_t i = 0; i < p->n * p->step; i++) {
+        h = hash_event(h, ids[i], names, named);
+        if ((i + 1) % p->step == 0) p->hash[i / p->step] = h ? h : 1;
+    }
+}
+
+size_t ts_events_prefixes_match(const ts_events_prefixes *p, const int32_t *ids, size_t n, const ts_vocab *names)
+{
+    if (!p || !p->step) return 0;
+    size_t known = 0;
+    uint64_t h = EVENTS_HASH_START;
+    const int named = names && names->n > 0 && names->names;
+    for (size_t i = 0; i < n && i < p->n * p->step; i++) {
+        h = hash_event(h, ids[i], names, named);
+        if ((i + 1) % p->step) continue;
+        if ((h ? h : 1) != p->hash[i / p->step]) break;
+        known = i + 1;
+    }
+    return known;
 }
 
 int ts_split_record_read(const char *txt, ts_split_record *rec)

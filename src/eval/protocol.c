@@ -784,6 +784,7 @@ typedef struct {
     size_t      events, seen;
     uint64_t    hash;
     const int  *permille;
+    const ts_events_prefixes *prefixes;   /* its training part's leading events */
 } held_rec;
 
 /* the check of the one record m (mp names its model) on the dataset d (given as input,
@@ -795,9 +796,14 @@ static int held_out_one(const held_rec *m, const char *mp, const ts_dataset *d, 
     if (!m->events || m->permille[0] <= 0) return 0;
     size_t am, bm, a, b, ao, bo;
     ts_split_bounds(m->events, m->permille, &am, &bm);
-    /* the model's dataset: its training part the same events */
-    if (d->stream.n < am || ts_events_hash(d->stream.ids, am, &d->vocab) != m->hash) return 0;
-    ts_split_bounds(d->stream.n, pm, &a, &b);
+    /* the model's dataset: its training part the same events; one shorter than that (cut),
+     * its leading events those the record's prefixes know (known), for a test part */
+    const size_t n = d->stream.n;
+    size_t known = am;
+    if (n >= am ? ts_events_hash(d->stream.ids, am, &d->vocab) != m->hash
+                : part != TS_PART_TEST || !(known = ts_events_prefixes_match(m->prefixes, d->stream.ids, n, &d->vocab)))
+        return 0;
+    ts_split_bounds(n, pm, &a, &b);
     ts_split_bounds(d->stream.n, m->permille, &ao, &bo);   /* the model's own split of it */
     /* a set's parts are its windows lying whole in them (ts_split_data_load_set): the test
      * part begins at the first window at b or after, the validation part ends with the last
@@ -807,6 +813,15 @@ static int held_out_one(const held_rec *m, const char *mp, const ts_dataset *d, 
         b = (b + set - 1) / set * set;
         bo = (bo + set - 1) / set * set;
     }
+    /* cut at or before where the model's choices end: every test part is of events it
+     * learned, whatever the fractions (cut shorter than its training part: where the
+     * prefixes know the test part's first event) */
+    if (part == TS_PART_TEST && n <= m->seen && (n >= am || b < known))
+        return ts_fail("%s%s: %zu events, %s the %zu that %s was trained or made its choices on, and its first %zu "
+                       "are those of the model's training part: that dataset cut, whose test part (from event %zu) "
+                       "holds events the model learned; give the whole dataset, or another",
+                       input, where, n, n < m->seen ? "fewer than" : "as many as", m->seen, mp, known, b);
+    if (n < am) return 0;   /* (the test part not known to be the model's events) */
     if (part == TS_PART_TEST && b < m->seen)
         return ts_fail("%s%s: the test part of the fractions %g,%g,%g begins at event %zu, before event %zu, up to which "
                        "%s was trained or made its choices on this dataset (its first %zu events are the model's "
@@ -882,7 +897,7 @@ int ts_model_held_out_check(const ts_model *m, const char *model_path, const cha
     held_rec *r = ts_malloc((size_t)(nmem + 1) * sizeof *r);
     for (int i = 0; i <= nmem; i++) {
         const ts_model *e = i ? m->ops->ensemble_member(m, i - 1) : m;
-        r[i] = (held_rec){e->data_events, e->data_seen, e->data_hash, e->permille};
+        r[i] = (held_rec){e->data_events, e->data_seen, e->data_hash, e->permille, &e->data_prefixes};
     }
     int rc = held_out_records(r, nmem + 1, model_path, input, s, part, seen);
     free(r);
@@ -894,7 +909,7 @@ int ts_mc_model_held_out_check(const ts_mc_model *m, const char *model_path, con
 {
     if (!m) return ts_fail_null(__func__, "m");
     if (held_out_args(__func__, input, s, TS_PART_TEST)) return -1;
-    const held_rec r = {m->data_events, m->data_seen, m->data_hash, m->permille};
+    const held_rec r = {m->data_events, m->data_seen, m->data_hash, m->permille, &m->data_prefixes};
     return held_out_records(&r, 1, model_path, input, s, TS_PART_TEST, NULL);
 }
 

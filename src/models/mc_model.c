@@ -121,6 +121,7 @@ void ts_mc_model_base_record(ts_mc_model *m, const ts_mc_train_opts *o)
     memcpy(m->permille, o->permille, sizeof m->permille);
     m->data_events = m->data_seen = 0;
     m->data_hash = 0;
+    memset(&m->data_prefixes, 0, sizeof m->data_prefixes);
     size_t a0, b0;   /* its dataset, and what of it was read, where the parts are the split's */
     if (o->data && o->permille[0] > 0 && o->n_train) {
         ts_split_bounds(o->data->n, o->permille, &a0, &b0);
@@ -128,6 +129,7 @@ void ts_mc_model_base_record(ts_mc_model *m, const ts_mc_train_opts *o)
             m->data_events = o->data->n;
             m->data_seen = b0;
             m->data_hash = ts_events_hash(o->data->events.stream.ids, a0, &o->data->events.vocab);
+            ts_events_prefixes_make(o->data->events.stream.ids, a0, &o->data->events.vocab, &m->data_prefixes);
         }
     }
     ts_arch a;   /* recorded as a dataset's arch file spells it; another name: none */
@@ -171,7 +173,7 @@ int ts_mc_model_save(const ts_mc_model *m, const char *path)
     if (m->arch[0])   /* the architecture its generated windows keep */
         snprintf(txt + k, sizeof txt - (size_t)k, "arch=%s\n", m->arch);
     ts_writer_text(&w, "CHANNELS", txt);
-    ts_held_out_put(&w, m->data_events, m->data_seen, m->data_hash);
+    ts_held_out_put(&w, m->data_events, m->data_seen, m->data_hash, &m->data_prefixes);
     if (m->ops->save(m, &w) != 0) {
         ts_writer_free(&w);
         return -1;
@@ -295,7 +297,7 @@ int ts_mc_model_load(const char *path, ts_mc_model **out)
     }
     if (ts_vocab_get(&r, "VOCAB", &b.event_vocab) || ts_vocab_get(&r, "COMMVOC", &b.comm_vocab) ||
         ts_vocab_get(&r, "RETVOC", &b.ret_vocab) || read_channels(&r, ops, &b) || read_kinds(&r, &b) ||
-        ts_held_out_get(&r, 0, &b.data_events, &b.data_seen, &b.data_hash))
+        ts_held_out_get(&r, 0, &b.data_events, &b.data_seen, &b.data_hash, &b.data_prefixes))
         goto done;
     ts_mc_model *m = NULL;
     if (ops->load(&m, &r, &b) != 0) goto done;
@@ -308,6 +310,7 @@ int ts_mc_model_load(const char *path, ts_mc_model **out)
     m->data_events = b.data_events;
     m->data_seen = b.data_seen;
     m->data_hash = b.data_hash;
+    m->data_prefixes = b.data_prefixes;
     memcpy(m->card, b.card, sizeof b.card);
     m->event_vocab = b.event_vocab;
     m->comm_vocab = b.comm_vocab;

@@ -397,6 +397,7 @@ static int fill_base(ts_model *m, const ts_model_ops *ops, const ts_train_opts *
             m->data_events = sp->events;
             m->data_seen = b;
             m->data_hash = ts_events_hash(sp->train_stream.ids, a, o->vocab);
+            ts_events_prefixes_make(sp->train_stream.ids, a, o->vocab, &m->data_prefixes);
         }
     }
     if (m->vocab.n == 0 && o->vocab && o->vocab->n > 0) return ts_vocab_copy(&m->vocab, o->vocab);
@@ -643,7 +644,7 @@ int ts_model_save(const ts_model *m, const char *path)
         if (m->paper_split) ts_writer_put32(&w, 1);
         ts_writer_end(&w);
     }
-    ts_held_out_put(&w, m->data_events, m->data_seen, m->data_hash);
+    ts_held_out_put(&w, m->data_events, m->data_seen, m->data_hash, &m->data_prefixes);
 
     if (m->ops->save(m, &w) != 0) {
         ts_writer_free(&w);
@@ -792,15 +793,24 @@ int ts_model_load(const char *path, ts_model **out)
     }
     size_t held_events, held_seen;
     uint64_t held_hash;
-    if (ts_held_out_get(&r, paper, &held_events, &held_seen, &held_hash) != 0) goto done;
+    ts_events_prefixes *held_pre = ts_malloc(sizeof *held_pre);
+    if (ts_held_out_get(&r, paper, &held_events, &held_seen, &held_hash, held_pre) != 0) {
+        free(held_pre);
+        goto done;
+    }
     ts_model *m = NULL;
-    if (ops->load(&m, &r) != 0) goto done;
+    if (ops->load(&m, &r) != 0) {
+        free(held_pre);
+        goto done;
+    }
     m->ops = ops;
     m->n_ids = n_ids;
     m->window = window;
     m->data_events = held_events;
     m->data_seen = held_seen;
     m->data_hash = held_hash;
+    m->data_prefixes = *held_pre;
+    free(held_pre);
     memcpy(m->permille, permille, sizeof m->permille);
     m->paper_split = paper;
     if (m->vocab.n == 0) { m->vocab = vocab; memset(&vocab, 0, sizeof vocab); }
@@ -812,7 +822,7 @@ done:
     return rc;
 }
 
-void ts_held_out_put(ts_writer *w, size_t events, size_t seen, uint64_t hash)
+void ts_held_out_put(ts_writer *w, size_t events, size_t seen, uint64_t hash, const ts_events_prefixes *pre)
 {
     if (!events || !hash) return;   /* not recorded */
     ts_writer_begin(w, "HELDOUT");
@@ -820,12 +830,20 @@ void ts_held_out_put(ts_writer *w, size_t events, size_t seen, uint64_t hash)
     ts_writer_put64(w, (uint64_t)seen);
     ts_writer_put64(w, hash);
     ts_writer_end(w);
+    if (!pre || !pre->step) return;
+    ts_writer_begin(w, "HELDPRE");   /* (its own section: a file with it reads in a build before it) */
+    ts_writer_put64(w, (uint64_t)pre->step);
+    ts_writer_put64(w, (uint64_t)pre->n);
+    for (size_t i = 0; i < pre->n; i++) ts_writer_put64(w, pre->hash[i]);
+    ts_writer_end(w);
 }
 
-int ts_held_out_get(const ts_reader *r, int paper, size_t *events, size_t *seen, uint64_t *hash)
+int ts_held_out_get(const ts_reader *r, int paper, size_t *events, size_t *seen, uint64_t *hash,
+                    ts_events_prefixes *pre)
 {
     *events = *seen = 0;
     *hash = 0;
+    memset(pre, 0, sizeof *pre);
     if (!ts_reader_has(r, "HELDOUT", NULL)) return 0;   /* files from before it have none */
     unsigned char hb[24];
     uint64_t held[3];
@@ -837,6 +855,18 @@ int ts_held_out_get(const ts_reader *r, int paper, size_t *events, size_t *seen,
     *events = (size_t)held[0];
     *seen = (size_t)held[1];
     *hash = held[2];
+    if (!ts_reader_has(r, "HELDPRE", NULL)) return 0;   /* files from before it */
+    const ts_chunk *c = ts_reader_get(r, "HELDPRE");
+    if (!c) return -1;
+    const uint64_t step = c->size >= 16 ? ts_le_get64(c->data) : 0, n = c->size >= 16 ? ts_le_get64(c->data + 8) : 0;
+    /* the prefixes of the training part, the first n step of its events: at most the events */
+    if (c->size < 16 || !step || !n || n > TS_EVENTS_PREFIXES || c->size != 16 + 8 * n || step > held[0] / n)
+        return ts_fail("%s: section 'HELDPRE' is corrupt (%llu bytes, %llu prefixes of %llu events, of %llu events)",
+                       r->path, (unsigned long long)c->size, (unsigned long long)n, (unsigned long long)step,
+                       (unsigned long long)held[0]);
+    pre->step = (size_t)step;
+    pre->n = (size_t)n;
+    for (size_t i = 0; i < pre->n; i++) pre->hash[i] = ts_le_get64(c->data + 16 + 8 * i);
     return 0;
 }
 
