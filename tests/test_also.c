@@ -838,6 +838,12 @@ static void reinterleave_auto_command_line(void)
              "--no-progress", dp, b);
     CHECK(run_stdout(args, out, sizeof out) == 0);
     CHECK(files_equal(a, b));
+    /* the choice runs the n-gram with its own defaults: another model's options (mdm's
+     * --layers, --budget, ...) are that model's, not the n-gram's run options */
+    snprintf(args, sizeof args, "train --model mdm %s --length 50 --windows 40 --reinterleave auto,2 --seed 7 -o %s "
+             "--no-progress --threads 1 --layers 1 --channels 8 --state 4 --iters 2 --valid-every 2 --batch 4 "
+             "--budget 5m --prior 0", dp, a);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s", err);
     /* none chosen: no copies, as without the option */
     make_jittered_cpus(dp, sizeof dp, dir, "fixed", 6000, 0);
     snprintf(args, sizeof args, "train --model ngram %s --length 50 --windows 40 --reinterleave auto --no-progress "

@@ -126,12 +126,13 @@ int  ts_split_data_reinterleave(ts_split_data *d, double shift_ns, int copies, u
  * none (no copies) and ts_reinterleave_auto_us's shifts, the n-gram (its default order) is
  * trained on d's training streams plus `copies` copies moved by that shift (seed, as
  * ts_split_data_reinterleave draws them) and imputes d's validation windows at blackouts of
- * 10 and 40 (those fitting the window), centre and end, with ro (NULL: the defaults); the
+ * 10 and 40 (those fitting the window), centre and end, with its own default run and ro's
+ * seed (ro NULL: seed 0; ro's options are the trained model's, never the n-gram's); the
  * mean accuracy of those is the candidate's score, the best wins (ties: the smaller shift,
  * none first). Each candidate's copies are dropped before the next, but the chosen one's,
  * which are left in d as ts_split_data_reinterleave with its shift adds them (out->info; d
  * as it was where none won, or on an error): the training takes them as they are. The same
- * result at any ro->threads. Refused, before any candidate, as
+ * result at any number of threads. Refused, before any candidate, as
  * ts_split_data_reinterleave refuses (no time split, times, CPUs or threads), and without
  * validation windows of 10 events or more. 0, or -1 */
 #define TS_REINTERLEAVE_AUTO_N 9

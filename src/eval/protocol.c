@@ -489,6 +489,10 @@ const double ts_reinterleave_auto_us[TS_REINTERLEAVE_AUTO_N] = {0, 0.1, 0.3, 1, 
  * 40 (those fitting the window), centre and end: the mean accuracy (%) into *score */
 static int reinterleave_score(const ts_split_data *d, const ts_run_opts *ro, double *score)
 {
+    /* the n-gram's own run, the seed alone taken: ro's options are the model's the copies
+     * are chosen for (mdm's --layers, --budget, ...), not the n-gram's */
+    const ts_run_opts nro = {.seed = ro ? ro->seed : 0, .seed_given = 0};
+    ro = &nro;
     ts_model *m = NULL;
     if (ts_train_on("ngram", d, NULL, &m, NULL)) return -1;
     static const size_t ks[2] = {10, 40};
