@@ -1,10 +1,10 @@
 #!/bin/sh
-# Records strace logs of fifteen real workloads (Debian 12, offline, loopback only):
+# Records strace logs of sixteen real workloads (Debian 12, offline, loopback only):
 #
 #   sh data/workloads/record.sh [OUTDIR] [NAME...]
 #
 # Each workload runs under `strace -f -ttt -T -o NAME.strace` in a scratch directory (the
-# web server, the JVM and the database servers alone: not their clients, not javac) and its
+# web servers, the JVM and the database servers alone: not their clients, not javac) and its
 # log is written to OUTDIR/NAME.strace.gz (default OUTDIR: the directory of this script; one
 # not there yet is made when it has a '/' in it: /tmp/w, ./w).
 # NAMEs pick workloads (default: all). Needs strace, gcc, make, tar, xz, zstd, sqlite3,
@@ -13,14 +13,15 @@
 # postgres, perl and md5sum for text-pipeline, dpkg and apt-cache for pkg-query,
 # redis-server, redis-benchmark and redis-cli (Debian's redis) for redis, openssl, ssh-keygen,
 # gpg and gpgconf for crypto-tools, perl and sort for perl-report (it reads Perl's library,
-# /usr/share/perl/5.36.0, and /usr/include/linux). The inputs are generated from fixed seeds
+# /usr/share/perl/5.36.0, and /usr/include/linux), nginx and ab (Debian's nginx and
+# apache2-utils) for nginx-static. The inputs are generated from fixed seeds
 # or are installed files, so a rerun on the same system records the same work (timing, PIDs
 # and addresses differ). A failing step or client fails the script with
 # a message naming the workload; the servers it started are stopped on every exit
 # (failure, Ctrl-C, TERM) and nothing is written for that workload.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-ALL="cc-make archive-xz-zstd sqlite http-server python-etl git phases node-async java-pool postgres text-pipeline pkg-query redis crypto-tools perl-report"
+ALL="cc-make archive-xz-zstd sqlite http-server python-etl git phases node-async java-pool postgres text-pipeline pkg-query redis crypto-tools perl-report nginx-static"
 PY=python3
 [ -x /usr/bin/python3 ] && PY=/usr/bin/python3   # not a wrapper (pyenv) in the trace
 
@@ -689,6 +690,107 @@ EOF
     perl "$d/report.pl" "$d" /usr/share/perl/5.36.0 /usr/include/linux
 }
 
+# nginx (the server traced, master and 2 workers, not its clients): 60 generated files (100 B
+# to 300 KB; text served gzip'd where asked) on 127.0.0.1, sendfile and an open-file cache;
+# eight rounds of a GET, a gzip'd GET, a range GET, a 404, a directory listing, a HEAD or
+# 20 keep-alive requests from ab per file in turn, each round closed by 200 requests from 4
+# concurrent ab clients; then a graceful stop (QUIT)
+run_nginx_static() {
+    d=$1
+    mkdir -p "$d/www/docs" "$d/www/img" "$d/logs" "$d/tmp"
+    chmod 755 "$d/.." "$d" 2> /dev/null || true   # the workers may run as nobody
+    $PY - "$d/www" <<'EOF'
+import os, random, sys
+random.seed(7)
+d = sys.argv[1]
+words = ["kernel", "trace", "event", "sched", "futex", "read", "write", "page", "cache", "lock"]
+for i in range(60):
+    sub = random.choice(["", "docs", "img"])
+    ext = random.choice(["html", "txt", "bin", "json", "css"])
+    with open(os.path.join(d, sub, f"p{i}.{ext}"), "wb") as f:
+        if ext == "bin":
+            f.write(random.randbytes(random.choice([100, 2000, 30000, 300000])))
+        else:
+            f.write(" ".join(random.choice(words) for _ in range(random.choice([20, 400, 6000, 40000]))).encode())
+EOF
+    chmod -R a+rX "$d/www"
+    port=$($PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    cat > "$d/nginx.conf" <<EOF
+daemon off;
+master_process on;
+worker_processes 2;
+pid $d/nginx.pid;
+error_log $d/logs/error.log warn;
+events { worker_connections 256; }
+http {
+    include /etc/nginx/mime.types;
+    access_log $d/logs/access.log;
+    client_body_temp_path $d/tmp/body;
+    proxy_temp_path $d/tmp/proxy;
+    fastcgi_temp_path $d/tmp/fcgi;
+    uwsgi_temp_path $d/tmp/uwsgi;
+    scgi_temp_path $d/tmp/scgi;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_timeout 5;
+    gzip on;
+    gzip_types text/plain application/json text/css;
+    open_file_cache max=16 inactive=2s;
+    server {
+        listen 127.0.0.1:$port;
+        root $d/www;
+        location /docs/ { autoindex on; }
+    }
+}
+EOF
+    strace -f -ttt -T -o "$d/server.strace" nginx -c "$d/nginx.conf" -p "$d" &
+    pid=$!
+    client=""
+    stop_on_exit stop_nginx
+    u=http://127.0.0.1:$port
+    i=0
+    until curl -s -o /dev/null "$u/docs/"; do
+        i=$((i + 1))
+        [ $i -lt 300 ] || fail "nginx-static: the server did not answer on $u within 30 s: $(tail -n 1 "$d/logs/error.log" 2> /dev/null)"
+        sleep 0.1
+    done
+    files=$(cd "$d/www" && find . -type f | sed 's|^\./||' | sort)
+    i=0
+    for round in 1 2 3 4 5 6 7 8; do
+        for f in $files; do
+            i=$((i + 1))
+            # in the background, so that TERM stops it at once
+            case $((i % 7)) in
+                0) curl -sf -o /dev/null "$u/$f" & ;;
+                1) curl -sf -o /dev/null -H "Accept-Encoding: gzip" "$u/$f" & ;;
+                2) curl -sf -o /dev/null -r 0-999 "$u/$f" & ;;
+                3) curl -s -o /dev/null "$u/missing$i.html" & ;;
+                4) curl -sf -o /dev/null "$u/docs/" & ;;
+                5) curl -sf -o /dev/null -I "$u/$f" & ;;
+                6) ab -q -k -n 20 -c 2 "$u/$f" > /dev/null & ;;
+            esac
+            client=$!
+            wait $client || fail "nginx-static: a request for $f failed (exit $?) against $u"
+        done
+        ab -q -n 200 -c 4 "$u/p2.css" > /dev/null &
+        client=$!
+        wait $client || fail "nginx-static: ab failed (exit $?) against $u"
+    done
+    client=""
+    kill -QUIT "$(cat "$d/nginx.pid")"
+    wait $pid || fail "nginx-static: the server failed (exit $?): $(tail -n 1 "$d/logs/error.log" 2> /dev/null)"
+    on_exit=""
+    cp "$d/server.strace" "$2"
+}
+
+# a graceful stop, then strace exits (strace ignores TERM, and a strace that is killed leaves
+# what it traces running)
+stop_nginx() {
+    [ -z "$client" ] || { kill $client 2> /dev/null || true; wait $client 2> /dev/null || true; }
+    [ -f "$d/nginx.pid" ] && kill -QUIT "$(cat "$d/nginx.pid")" 2> /dev/null || kill $pid 2> /dev/null || true
+    wait $pid 2> /dev/null || true
+}
+
 # ---- driver ----
 if [ "${1:-}" = "--run" ]; then
     "run_$(echo "$2" | tr - _)" "$3" "${4:-}"
@@ -739,6 +841,11 @@ case " $names " in *" perl-report "*)
     [ -d /usr/share/perl/5.36.0 ] && [ -d /usr/include/linux ] ||
         { echo "record.sh: perl-report reads /usr/share/perl/5.36.0 and /usr/include/linux (Debian 12's perl and linux-libc-dev)" >&2; exit 1; } ;;
 esac
+case " $names " in *" nginx-static "*)
+    for t in nginx ab; do
+        command -v $t > /dev/null || { echo "record.sh: '$t' is not installed (nginx-static: Debian's nginx and apache2-utils)" >&2; exit 1; }
+    done ;;
+esac
 case " $names " in *" java-pool "*)
     for t in java javac; do
         command -v $t > /dev/null || { echo "record.sh: '$t' is not installed (java-pool)" >&2; exit 1; }
@@ -756,7 +863,7 @@ for name in $names; do
     mkdir "$W/work"
     st=0
     case $name in
-        http-server | java-pool | postgres | redis) sh "$self" --run "$name" "$W/work" "$W/$name.strace" > /dev/null || st=$? ;;
+        http-server | java-pool | postgres | redis | nginx-static) sh "$self" --run "$name" "$W/work" "$W/$name.strace" > /dev/null || st=$? ;;
         *) strace -f -ttt -T -o "$W/$name.strace" sh "$self" --run "$name" "$W/work" > /dev/null || st=$? ;;
     esac
     [ $st -eq 0 ] || fail "$name failed (exit $st): $out/$name.strace.gz not written"
