@@ -517,6 +517,26 @@ static void held_out_parts_of_the_model(void)
     REQUIRE(save_motif_dataset(p, 5000) == 0);
     snprintf(args, sizeof args, cmd[1], dir, p, "");
     CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "event 4800"), "%s: %s", args, err);
+    /* its own fractions are those refused there: said as the dataset cut from the model's
+     * 6000, with fractions whose test part begins at 4800 (the first two 0.96 or more), which
+     * are taken; cut to 4850, no test part of 60 events lies past 4800, and none is offered */
+    for (int c = 0; c < 2; c++) {
+        snprintf(args, sizeof args, cmd[c], dir, p, "");
+        CHECK_MSG(run_cli(args, err, sizeof err) == 1 && !strstr(err, "the default") && strstr(err, "6000 events") &&
+                      strstr(err, "cut") && strstr(err, "0.7,0.26,0.04") && strchr(err, '\n') == strrchr(err, '\n'),
+                  "%s: %s", args, err);
+        snprintf(args, sizeof args, cmd[c], dir, p, "--fractions 0.7,0.26,0.04");
+        CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s: %s", args, err);
+    }
+    snprintf(p, sizeof p, "%s/ds_less2", dir);
+    REQUIRE(save_motif_dataset(p, 4850) == 0);
+    for (int c = 0; c < 2; c++) {
+        snprintf(args, sizeof args, cmd[c], dir, p, "");
+        CHECK_MSG(run_cli(args, err, sizeof err) == 1 && !strstr(err, "the default") && strstr(err, "6000 events") &&
+                      strstr(err, "no fractions of this cut") && strchr(err, '\n') == strrchr(err, '\n'),
+                  "%s: %s", args, err);
+    }
+    snprintf(p, sizeof p, "%s/ds_less", dir);
     /* another dataset (one event of the training part differs): not the model's, not checked */
     ts_dataset d;
     REQUIRE(ts_dataset_load(p, &d) == 0);

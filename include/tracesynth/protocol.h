@@ -187,7 +187,11 @@ int  ts_impute_input_load(const char *path, const ts_split_spec *s, size_t len0,
  * part must not hold), a validation part that reaches into the test part m's own split
  * gives input (a set of windows, DIR/length: each part as its windows lying whole in it
  * begin and end); so is one that holds such events of a model m's run averages with it (mdm's
- * --ensemble, loaded by ts_model_run_load), named as such. *seen (may be NULL): m->data_seen, or for TS_PART_VALID on m's dataset the
+ * --ensemble, loaded by ts_model_run_load), named as such. A refused test part's error says
+ * what to give instead: m's own fractions where their test part begins late enough, else
+ * (input cut shorter than m's dataset, or tune-prior's choices past m's own test part) the
+ * least fractions whose test part does and holds a window of s->length (0: an event; a
+ * set's: its own), or that none does. *seen (may be NULL): m->data_seen, or for TS_PART_VALID on m's dataset the
  * end of the validation part where later (tune-prior's model records it). 0 where nothing
  * is refused: another dataset, a file of windows (but a split directory's testing, whose
  * split.txt names its dataset and fractions: checked as that dataset cut so), the paper

@@ -276,8 +276,11 @@ int cmd_impute(int argc, char **argv)
     if (named) distinct = x.n;
     if ((rc = cli_window_file_check(C, input, x.len, &ss, &args))) goto done;
     rc = 1;
-    /* the model's own dataset: not a test part on events it was trained or chose on */
-    if (ts_model_held_out_check(m, model_path, input, &ss, TS_PART_TEST, NULL)) { cli_fail(); goto done; }
+    /* the model's own dataset: not a test part on events it was trained or chose on (the
+     * windows' length, that of a test part it may offer instead) */
+    ts_split_spec held = ss;
+    held.length = x.len;
+    if (ts_model_held_out_check(m, model_path, input, &held, TS_PART_TEST, NULL)) { cli_fail(); goto done; }
     if (is.pos == TS_MASK_ALL) is.blackout = x.len;
     if (is.blackout > x.len) {   /* refused before the note below: the error is the one line */
         /* windows that are the input's own (a file's, a set's recorded length): a --blackout

@@ -129,8 +129,11 @@ int cmd_score(int argc, char **argv)
     }
     if ((rc = cli_window_file_check("score", input, x.len, &ss, &args))) goto done;
     rc = 1;
-    /* the model's own dataset: not a test part on events it was trained or chose on */
-    if (ts_model_held_out_check(m, args.pos[0], input, &ss, TS_PART_TEST, NULL)) { cli_fail(); goto done; }
+    /* the model's own dataset: not a test part on events it was trained or chose on (the
+     * windows' length, that of a test part it may offer instead) */
+    ts_split_spec held = ss;
+    held.length = x.len;
+    if (ts_model_held_out_check(m, args.pos[0], input, &held, TS_PART_TEST, NULL)) { cli_fail(); goto done; }
     double bits, t0 = ts_now();
     size_t unknown = 0;
     if (ts_model_bits(m, &x, &names, &ro, &bits, &unknown)) {

@@ -308,6 +308,7 @@ int impute_channels(const char *path, const char *chfrom, int given, const char 
     /* a model's own held-out part (the event model's with chfrom), as its window length */
     ts_split_spec cut = *ss;
     cut.kind = TS_SPLIT_TIME;
+    cut.length = L;   /* (a test part offered instead holds a window) */
     memcpy(cut.permille, chfrom ? pm : !parts_given && m->permille[0] > 0 ? m->permille : ss->permille,
            sizeof cut.permille);
     parts(x.n, cut.permille, &ntrain, &nvalid);

@@ -791,11 +791,33 @@ typedef struct {
     const ts_events_prefixes *prefixes;   /* its training part's leading events */
 } held_rec;
 
+/* where the test part of fractions whose first two parts sum to t thousandths begins on n
+ * events, a set of windows of set where set > 0 (its first whole window) */
+static size_t held_out_test_begins(size_t n, int t, size_t set)
+{
+    const size_t b = n * (size_t)t / 1000;
+    return set ? (b + set - 1) / set * set : b;
+}
+
+/* the least sum of the first two parts (thousandths; each part at least 1) whose test part
+ * of n events begins at seen or later and holds a window of len (0: an event; a set's: set):
+ * 0 where none does (the least such test part is the longest) */
+static int held_out_fractions(size_t n, size_t seen, size_t set, size_t len)
+{
+    const size_t end = set ? n / set * set : n, need = set ? set : len ? len : 1;
+    for (int t = 2; t <= 999; t++) {
+        const size_t b = held_out_test_begins(n, t, set);
+        if (b >= seen) return b <= end && end - b >= need ? t : 0;
+    }
+    return 0;
+}
+
 /* the check of the one record m (mp names its model) on the dataset d (given as input,
  * where: what it is, "" or " (a split of D)") cut by the parts pm, a set of windows of set
- * (DIR/length) where set > 0; seen (may be NULL) raised */
-static int held_out_one(const held_rec *m, const char *mp, const ts_dataset *d, size_t set, const char *input,
-                        const char *where, const int pm[3], unsigned part, size_t *seen)
+ * (DIR/length) where set > 0, windows of len (0: not said) otherwise; seen (may be NULL)
+ * raised */
+static int held_out_one(const held_rec *m, const char *mp, const ts_dataset *d, size_t set, size_t len,
+                        const char *input, const char *where, const int pm[3], unsigned part, size_t *seen)
 {
     if (!m->events || m->permille[0] <= 0) return 0;
     size_t am, bm, a, b, ao, bo;
@@ -826,13 +848,45 @@ static int held_out_one(const held_rec *m, const char *mp, const ts_dataset *d, 
                        "holds events the model learned; give the whole dataset, or another",
                        input, where, n, n < m->seen ? "fewer than" : "as many as", m->seen, mp, known, b);
     if (n < am) return 0;   /* (the test part not known to be the model's events) */
-    if (part == TS_PART_TEST && b < m->seen)
+    if (part == TS_PART_TEST && b < m->seen) {
+        /* what to give instead: its own fractions where their test part begins late enough
+         * (not on a dataset cut shorter than the model's, nor past where tune-prior chose),
+         * else the least first two parts whose test part does and holds a window, else none */
+        char advice[256];
+        const int t = bo >= m->seen ? 0 : held_out_fractions(n, m->seen, set, len);
+        const int t0 = m->permille[0] < t ? m->permille[0] : t - 1;
+        if (bo >= m->seen)
+            snprintf(advice, sizeof advice, "give its own fractions, %g,%g,%g (the default), or others whose test part "
+                     "begins there or later", m->permille[0] / 1000.0, m->permille[1] / 1000.0,
+                     m->permille[2] / 1000.0);
+        else if (t)
+            snprintf(advice, sizeof advice, "give %sfractions whose first two sum to %g or more, such as %g,%g,%g (its "
+                     "test part from event %zu)", n < m->events ? "the whole dataset, or " : "", t / 1000.0,
+                     t0 / 1000.0, (t - t0) / 1000.0, (1000 - t) / 1000.0, held_out_test_begins(n, t, set));
+        else
+            snprintf(advice, sizeof advice, "no fractions of this %s give a test part the model has not seen (a window "
+                     "of %zu after event %zu): give %s", n < m->events ? "cut" : "dataset", set ? set : len ? len : 1,
+                     m->seen, n < m->events ? "the whole dataset, or another" : "a longer one, or another");
+        if (n < m->events && bo < m->seen) {   /* its own fractions refused too */
+            char fr[256];
+            if (!memcmp(pm, m->permille, sizeof m->permille))
+                snprintf(fr, sizeof fr, "the test part of its own fractions, %g,%g,%g, begins at event %zu",
+                         pm[0] / 1000.0, pm[1] / 1000.0, pm[2] / 1000.0, b);
+            else
+                snprintf(fr, sizeof fr, "the test part of the fractions %g,%g,%g begins at event %zu (and that of "
+                         "its own, %g,%g,%g, at event %zu)", pm[0] / 1000.0, pm[1] / 1000.0, pm[2] / 1000.0, b,
+                         m->permille[0] / 1000.0, m->permille[1] / 1000.0, m->permille[2] / 1000.0, bo);
+            return ts_fail("%s%s: %zu events, fewer than the %zu events of the dataset %s was trained on, and its first "
+                           "%zu those of that dataset (the model's training part): that dataset cut, on which %s, before "
+                           "event %zu, up to which the model was trained or made its choices: its figures would score "
+                           "events it learned; %s",
+                           input, where, n, m->events, mp, am, fr, m->seen, advice);
+        }
         return ts_fail("%s%s: the test part of the fractions %g,%g,%g begins at event %zu, before event %zu, up to which "
                        "%s was trained or made its choices on this dataset (its first %zu events are the model's "
-                       "training part): its figures would score events it learned; give its own fractions, %g,%g,%g "
-                       "(the default), or others whose test part begins there or later",
-                       input, where, pm[0] / 1000.0, pm[1] / 1000.0, pm[2] / 1000.0, b, m->seen, mp, am,
-                       m->permille[0] / 1000.0, m->permille[1] / 1000.0, m->permille[2] / 1000.0);
+                       "training part): its figures would score events it learned; %s",
+                       input, where, pm[0] / 1000.0, pm[1] / 1000.0, pm[2] / 1000.0, b, m->seen, mp, am, advice);
+    }
     if (part == TS_PART_VALID && valid_end > bo)
         return ts_fail("%s: the validation part of the fractions %g,%g,%g ends at event %zu, after event %zu, where the "
                        "test part of %s's own split (%g,%g,%g) begins on this dataset (its first %zu events are the "
@@ -869,11 +923,11 @@ static int held_out_records(const held_rec *r, int n, const char *model_path, co
     /* a set of windows, cut into its own (a split directory's windows were cut by the split) */
     size_t set = 0;
     int rc = split_of ? 0 : ts_mc_window_length(dir, d.stream.n, &set);
-    if (rc == 0) rc = held_out_one(&r[0], mp, &d, set, input, where, s->permille, part, seen);
+    if (rc == 0) rc = held_out_one(&r[0], mp, &d, set, s->length, input, where, s->permille, part, seen);
     for (int i = 1; rc == 0 && i < n; i++) {
         char who[600];
         snprintf(who, sizeof who, "the --ensemble model %d of %.500s", i, mp);
-        rc = held_out_one(&r[i], who, &d, set, input, where, s->permille, part, NULL);
+        rc = held_out_one(&r[i], who, &d, set, s->length, input, where, s->permille, part, NULL);
     }
     ts_dataset_free(&d);
     free(split_of);
