@@ -759,6 +759,35 @@ static void held_out_paper_windows(void)
         snprintf(args, sizeof args, "impute %s/dsp-%s.tsm --input %s/dsp --blackout 2 --windows 20", dir, models[i], dir);
         CHECK_MSG(run_output(args, out, sizeof out) == 0 && !strstr(out, "verbatim"), "%s: %s", args, out);
     }
+    /* dsp cut to 1200 events, below the training part: a unigram keeps no events, and its
+     * record's hash of [0, 1400) cannot be taken there; the leading events it records know
+     * the cut, and the three windows in it are counted */
+    d.stream.n = 1200;
+    snprintf(p, sizeof p, "%s/dsp_cut", dir);
+    REQUIRE(ts_dataset_save(p, &d) == 0);
+    d.stream.n = 2000;
+    snprintf(p, sizeof p, "%s/dsp_cut/sequence_length_20", dir);
+    REQUIRE(mkdir(p, 0755) == 0);
+    snprintf(p, sizeof p, "%s/dsp_cut/sequence_length_20/testing", dir);
+    write_text(p, text);
+    snprintf(args, sizeof args, "impute %s/dsp-unigram.tsm --input %s/dsp_cut --split paper --blackout 2", dir, dir);
+    CHECK_MSG(run_output(args, out, sizeof out) == 0 &&
+                  strstr(out, "tracesynth: warning: impute: 3 of 4 windows occur verbatim in the model's training data"),
+              "%s: %s", args, out);
+    /* another dataset as short (an event of its first differs): not counted */
+    d.stream.n = 1200;
+    d.stream.ids[0] = (d.stream.ids[0] + 1) % 30;
+    snprintf(p, sizeof p, "%s/dsp_cut_other", dir);
+    REQUIRE(ts_dataset_save(p, &d) == 0);
+    d.stream.ids[0] = (d.stream.ids[0] + 29) % 30;
+    d.stream.n = 2000;
+    snprintf(p, sizeof p, "%s/dsp_cut_other/sequence_length_20", dir);
+    REQUIRE(mkdir(p, 0755) == 0);
+    snprintf(p, sizeof p, "%s/dsp_cut_other/sequence_length_20/testing", dir);
+    write_text(p, text);
+    snprintf(args, sizeof args, "impute %s/dsp-unigram.tsm --input %s/dsp_cut_other --split paper --blackout 2", dir,
+             dir);
+    CHECK_MSG(run_output(args, out, sizeof out) == 0 && !strstr(out, "verbatim"), "%s: %s", args, out);
     /* an mdm ensemble's partners alike: the model trained on another dataset (dsq, its prior
      * keeping that one's events, or none with --prior 0), a partner on dsp's time split (no
      * prior: by its record). The windows counted once, whichever models hold them */

@@ -205,7 +205,8 @@ int  ts_mc_model_held_out_check(const ts_mc_model *m, const char *model_path, co
 
 /* of the windows x read from input (a dataset directory, or a split directory's testing: its
  * dataset), how many occur verbatim in m's training part, where input is the dataset m's
- * record names (ts_model_held_out_check): *found. For a model that keeps no training events
+ * record names (ts_model_held_out_check; cut shorter than m's training part: in those of its
+ * leading events m->data_prefixes knows): *found. For a model that keeps no training events
  * (ts_model_windows_trained: 1), such as on the paper split's test windows, which lie in the
  * time split's training part. 1 counted, 0 not known (another dataset, a file of windows, m
  * without the record), -1 on error */

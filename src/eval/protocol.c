@@ -991,9 +991,14 @@ int ts_model_held_out_found(const ts_model *m, const char *input, const ts_windo
     size_t am, bm;
     ts_split_bounds(m->data_events, m->permille, &am, &bm);
     int rc = 0;
-    /* the model's dataset (its training part the same events): the windows in that part */
-    if (d.stream.n >= am && ts_events_hash(d.stream.ids, am, &d.vocab) == m->data_hash) {
-        const long f = found_in(d.stream.ids, am, x);
+    /* the model's dataset (its training part the same events): the windows in that part;
+     * that dataset cut shorter than its training part: in its leading events the record's
+     * prefixes know */
+    const size_t known = d.stream.n >= am ? (ts_events_hash(d.stream.ids, am, &d.vocab) == m->data_hash ? am : 0)
+                                          : ts_events_prefixes_match(&m->data_prefixes, d.stream.ids, d.stream.n,
+                                                                     &d.vocab);
+    if (known) {
+        const long f = found_in(d.stream.ids, known, x);
         rc = f < 0 ? -1 : 1;
         if (f > 0) *found = (size_t)f;
     }
