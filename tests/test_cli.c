@@ -595,6 +595,12 @@ static void held_out_parts_of_the_model(void)
     CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s: %s", args, err);
     snprintf(args, sizeof args, imp, dir, "hm2.tsm", dir);
     CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "event 6750, before event 7200"), "%s: %s", args, err);
+    /* on its own 6000 events, all of them chosen on: refused, but not as that dataset cut
+     * (it is the whole one), nor sent to the whole dataset it is */
+    snprintf(args, sizeof args, "impute %s/hm2.tsm --input %s/ds --windows 10 --blackout 5", dir, dir);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "6000 events") && strstr(err, "7200") &&
+                  !strstr(err, "cut") && !strstr(err, "whole dataset") && strstr(err, "past event 7200"),
+              "%s: %s", args, err);
     /* a model averaged with it (--ensemble) trained on the first 90 %: the test part from
      * 4800 holds its training events */
     snprintf(args, sizeof args, "train --model mdm %s/ds --length 60 --windows 10 --layers 1 --channels 4 --state 4 "

@@ -842,11 +842,19 @@ static int held_out_one(const held_rec *m, const char *mp, const ts_dataset *d, 
     /* cut at or before where the model's choices end: every test part is of events it
      * learned, whatever the fractions (cut shorter than its training part: where the
      * prefixes know the test part's first event) */
-    if (part == TS_PART_TEST && n <= m->seen && (n >= am || b < known))
+    if (part == TS_PART_TEST && n <= m->seen && (n >= am || b < known) && n < m->events)
         return ts_fail("%s%s: %zu events, %s the %zu that %s was trained or made its choices on, and its first %zu "
                        "are those of the model's training part: that dataset cut, whose test part (from event %zu) "
                        "holds events the model learned; give the whole dataset, or another",
                        input, where, n, n < m->seen ? "fewer than" : "as many as", m->seen, mp, known, b);
+    /* the whole dataset (or more), every event of it chosen on: tune-prior's choices on the
+     * same events with more appended reach past its end */
+    if (part == TS_PART_TEST && n <= m->seen && n >= m->events)
+        return ts_fail("%s%s: %zu events, %s the %zu that %s was trained or made its choices on (tune-prior's choices "
+                       "on it with more events appended; its first %zu are the model's training part): any test part "
+                       "of it (this one from event %zu) holds events the model learned; give it with events past "
+                       "event %zu, or another dataset",
+                       input, where, n, n < m->seen ? "fewer than" : "as many as", m->seen, mp, am, b, m->seen);
     if (n < am) return 0;   /* (the test part not known to be the model's events) */
     if (part == TS_PART_TEST && b < m->seen) {
         /* what to give instead: its own fractions where their test part begins late enough
