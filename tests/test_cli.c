@@ -633,7 +633,8 @@ static void held_out_parts_of_the_model(void)
  * it, and its validation part ends at the last at or before it. Fractions whose test part
  * held the very windows of the model's own were refused, as beginning at the fraction's
  * event (4833, before 4840); tune-prior's validation part ending at 4858 but its windows at
- * 4850 was refused as reaching the model's test part (4840, its windows from 4850) */
+ * 4850 was refused as reaching the model's test part (4840, its windows from 4850). The
+ * model records where its own validation windows end (4800), as tune-prior does */
 static void held_out_window_sets(void)
 {
     char args[2048], out[8192], own[8192], err[4096], p[512], lp[600];
@@ -657,10 +658,20 @@ static void held_out_window_sets(void)
         snprintf(args, sizeof args, cmd, dir, p, same[i]);
         CHECK_MSG(run_stdout(args, out, sizeof out) == 0 && !strncmp(out, own, strlen(own)), "%s: %s", args, out);
     }
-    /* from 4755: its windows from 4800, before 4840 */
+    /* the model chose on its validation windows, which end at 4800: the record is 4800, not
+     * 4840 (the events between, in no window of it, were never read), and a test part whose
+     * windows begin there, from 4755, is taken; from 4719, its windows from 4750, is not */
+    snprintf(lp, sizeof lp, "%s/wset.tsm", dir);
+    ts_model *m = NULL;
+    if (ts_model_load(lp, &m) == 0) {
+        CHECK_MSG(m->data_events == 6050 && m->data_seen == 4800, "%zu %zu", m->data_events, m->data_seen);
+        ts_model_free(m);
+    } else CHECK_MSG(0, "%s", ts_error());
     snprintf(args, sizeof args, cmd, dir, p, "--fractions 0.7,0.086,0.214");
+    CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s: %s", args, err);
+    snprintf(args, sizeof args, cmd, dir, p, "--fractions 0.7,0.08,0.22");
     CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "wset.tsm") &&
-                  strstr(err, "begins at event 4800, before event 4840"), "%s: %s", args, err);
+                  strstr(err, "begins at event 4750, before event 4800"), "%s: %s", args, err);
     snprintf(args, sizeof args, "impute %s/wset.tsm --input %s --blackout 5 --fractions 0.7,0.099,0.201", dir, p);
     CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s: %s", args, err);
     /* tune-prior: a validation part to 4858, its windows to 4850, where the model's test
@@ -672,7 +683,6 @@ static void held_out_window_sets(void)
     snprintf(args, sizeof args, tune, dir, p, "--fractions 0.7,0.103,0.197", dir);
     CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s: %s", args, err);
     snprintf(lp, sizeof lp, "%s/wsm1.tsm", dir);
-    ts_model *m = NULL;
     if (ts_model_load(lp, &m) == 0) {
         CHECK_MSG(m->data_events == 6050 && m->data_seen == 4850, "%zu %zu", m->data_events, m->data_seen);
         ts_model_free(m);

@@ -187,8 +187,9 @@ struct ts_model {
                                 * on; 0: the time split of permille, or not recorded */
     /* the dataset its time split cut (0: not recorded; older files, the paper split): its
      * events, ts_events_hash of its training part, and how many of its first events the
-     * model was trained or made choices on (its training and validation parts; tune-prior's
-     * validation part too): a test part on those events is refused (ts_model_held_out_check);
+     * model was trained or made choices on (its training and validation parts, a set of
+     * windows' to the end of its last validation window; tune-prior's validation part too):
+     * a test part on those events is refused (ts_model_held_out_check);
      * its training part's leading events (data_prefixes.step 0: not recorded, older files),
      * which know that dataset cut shorter than its training part */
     size_t   data_events, data_seen;

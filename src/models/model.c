@@ -395,7 +395,9 @@ static int fill_base(ts_model *m, const ts_model_ops *ops, const ts_train_opts *
         ts_split_bounds(sp->events, sp->permille, &a, &b);
         if (sp->train_stream.n == a && (a == 0 || sp->train_stream.ids)) {
             m->data_events = sp->events;
-            m->data_seen = b;
+            /* a set of windows (DIR/length): its validation part read as its windows whole
+             * in it, which end with the last one before b (as tune-prior records them) */
+            m->data_seen = sp->window ? b / sp->window * sp->window : b;
             m->data_hash = ts_events_hash(sp->train_stream.ids, a, o->vocab);
             ts_events_prefixes_make(sp->train_stream.ids, a, o->vocab, &m->data_prefixes);
         }
