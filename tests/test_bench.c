@@ -3,6 +3,8 @@
  * with both backbones, lstm), the profile splits them into sections, no ratio is printed without
  * --vs-torch, with it PyTorch's times and the ratios are (where /usr/bin/python3 has
  * torch), and bad usage is refused by name. (No timing is asserted.) */
+#include <sys/stat.h>
+
 #include "check.h"
 #include "tracesynth.h"
 
@@ -103,6 +105,34 @@ static void vs_torch(void)
                     out, sizeof out);
     pt = strstr(out, "  PyTorch ");
     CHECK_MSG(rc == 0 && pt && strstr(pt, "(clip 1)"), "exit %d\n%s", rc, out);
+}
+
+/* --vs-torch runs the source tree's PyTorch definitions: a copy of the binary outside any
+ * source tree, run elsewhere, says so in one line before anything is timed (it ran the
+ * model's steps first, then printed python's "can't open file" and a failed definition) */
+static void vs_torch_outside_the_tree(void)
+{
+    const char *bin = getenv("TRACESYNTH");
+    if (!bin) bin = "build/tracesynth";
+    char cmd[2048], err[1024] = "";
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s/bin' '%s/elsewhere' && cp '%s' '%s/bin/tracesynth'", dir, dir, bin, dir);
+    REQUIRE(system(cmd) == 0);
+    snprintf(cmd, sizeof cmd, "cd '%s/elsewhere' && ../bin/tracesynth bench model --sizes 1x8x2 --length 24 --runs 1 "
+             "--threads 1 --vs-torch > out 2> err", dir);
+    int st = system(cmd);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 1);
+    snprintf(cmd, sizeof cmd, "%s/elsewhere/err", dir);
+    FILE *f = fopen(cmd, "r");
+    REQUIRE(f);
+    err[fread(err, 1, sizeof err - 1, f)] = 0;
+    fclose(f);
+    CHECK_MSG(strstr(err, "tracesynth: error: bench model: --vs-torch: the project's PyTorch definitions "
+                          "(bench_sssd.py) are neither in ") == err &&
+              strstr(err, "/bin/../tests/torch nor in ./tests/torch") && strchr(err, '\n') == err + strlen(err) - 1,
+              "%s", err);
+    snprintf(cmd, sizeof cmd, "%s/elsewhere/out", dir);
+    struct stat sb;
+    CHECK(stat(cmd, &sb) == 0 && sb.st_size == 0);   /* nothing timed */
 }
 
 static void profile_sections(void)
@@ -373,6 +403,7 @@ TEST_MAIN("bench", {
     RUN(each_model_both_steps);
     RUN(lstm_steps);
     RUN(vs_torch);
+    RUN(vs_torch_outside_the_tree);
     RUN(profile_sections);
     RUN(bad_usage);
     RUN(sssd_small_T);

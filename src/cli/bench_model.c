@@ -543,30 +543,38 @@ static double json_num(const char *s, const char *key)
     return p ? atof(p + strlen(k)) : NAN;
 }
 
-/* the directory of the PyTorch definitions: beside the binary's source tree, or ./tests/torch */
-static void torch_dir(char *buf, size_t n)
+/* the directory of the PyTorch definitions: beside the binary's source tree (build/..),
+ * or ./tests/torch; 0, or -1 where neither holds them (an installed copy run outside the
+ * source tree), buf then naming the first place looked in */
+static int torch_dir(char *buf, size_t n)
 {
-    char exe[PATH_MAX - 64];
+    char exe[PATH_MAX - 64], probe[PATH_MAX + 32];
     ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    char first[PATH_MAX] = "";
     if (k > 0) {
         exe[k] = 0;
         char *sl = strrchr(exe, '/');
         if (sl) {
             *sl = 0;
-            snprintf(buf, n, "%s/../tests/torch", exe);
-            char probe[PATH_MAX + 32];
-            snprintf(probe, sizeof probe, "%s/bench_sssd.py", buf);
-            if (access(probe, R_OK) == 0) return;
+            snprintf(first, sizeof first, "%s/../tests/torch", exe);
+            snprintf(probe, sizeof probe, "%s/bench_sssd.py", first);
+            if (access(probe, R_OK) == 0) {
+                snprintf(buf, n, "%s", first);
+                return 0;
+            }
         }
     }
     snprintf(buf, n, "tests/torch");
+    if (access("tests/torch/bench_sssd.py", R_OK) == 0) return 0;
+    if (first[0]) snprintf(buf, n, "%s", first);
+    return -1;
 }
 
 static int run_torch(const bench_cfg *bc, size3 s, torch_result *tr)
 {
     memset(tr, 0, sizeof *tr);
     char dir[PATH_MAX], cmd[PATH_MAX + 1024], extra[256] = "";
-    torch_dir(dir, sizeof dir);
+    (void)torch_dir(dir, sizeof dir);   /* found before anything was timed */
     const char *script = "bench_sssd.py";
     if (!strcmp(bc->model, "mdm")) {
         script = "bench_mdm.py";
@@ -866,6 +874,16 @@ int bench_model(int argc, char **argv)
                              "or --sizes LxCxB)", ts_kv_get(&kv, "hidden"));
         ts_opt_free(&args);
         return rc;
+    }
+    /* --vs-torch runs the source tree's scripts: said before anything is timed */
+    char tdir[PATH_MAX];
+    if (vs_torch && torch_dir(tdir, sizeof tdir) != 0) {
+        ts_fail("bench model: --vs-torch: the project's PyTorch definitions (bench_sssd.py) are neither in %s nor in "
+                "./tests/torch: run the tracesynth of a source tree (build/tracesynth), or run it in the source tree",
+                tdir);
+        cli_fail();
+        ts_opt_free(&args);
+        return 1;
     }
     ts_set_threads((int)threads);
     bench_cfg bc = {model, L, runs, ids, vs_torch, profile_on, &kv};
