@@ -1057,6 +1057,57 @@ static void remove_tree_whole(void)
     CHECK(!ts_file_exists(d));
 }
 
+/* a tree deeper than a path can name (300 levels, its full path past PATH_MAX, made with
+ * mkdirat from each level's descriptor, a file in each) goes whole; a link in it to a
+ * folder outside, deep down, goes and the folder it points to stays with its file */
+static void remove_tree_deeper_than_path_max(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char top[300], out[300], keep[400];
+    snprintf(top, sizeof top, "%s/deep", d);
+    snprintf(out, sizeof out, "%s/outside", d);
+    snprintf(keep, sizeof keep, "%s/keep.txt", out);
+    REQUIRE(mkdir(out, 0755) == 0);
+    write_text(keep, "keep\n");
+    REQUIRE(mkdir(top, 0755) == 0);
+    int fd = open(top, O_RDONLY | O_DIRECTORY);
+    REQUIRE(fd >= 0);
+    for (int i = 0; i < 300; i++) {
+        if (i == 150) REQUIRE(symlinkat(out, fd, "link") == 0);
+        /* a file beside each folder, both named by level: the folder listed first in some
+         * levels, last in others */
+        char name[32];
+        snprintf(name, sizeof name, "file%d", i);
+        int f = openat(fd, name, O_WRONLY | O_CREAT | O_EXCL, 0644);
+        REQUIRE(f >= 0);
+        close(f);
+        snprintf(name, sizeof name, "a-folder-name-%06d", i);   /* 20 bytes: 300 levels, over 6,000 */
+        REQUIRE(mkdirat(fd, name, 0755) == 0);
+        int next = openat(fd, name, O_RDONLY | O_DIRECTORY);
+        REQUIRE(next >= 0);
+        close(fd);
+        fd = next;
+    }
+    REQUIRE(symlinkat(out, fd, "link") == 0);
+    int f = openat(fd, "last", O_WRONLY | O_CREAT | O_EXCL, 0644);
+    REQUIRE(f >= 0);
+    close(f);
+    close(fd);
+    ts_remove_tree(top);
+    CHECK(!ts_file_exists(top));
+    CHECK(ts_file_exists(keep));
+    ts_remove_tree(out);
+    CHECK(!ts_file_exists(out));
+    if (ts_file_exists(top)) {   /* not removed: as deep as a shell's rm goes, out of the way */
+        char cmd[400];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", top);
+        CHECK(system(cmd) == 0);
+    }
+    rmdir(d);
+    CHECK(!ts_file_exists(d));
+}
+
 /* an empty directory name is an error naming it so (the walk read past its one byte) */
 static void mkdir_empty_name(void)
 {
@@ -1226,6 +1277,7 @@ TEST_MAIN("common", {
     RUN(json_strings_utf8);
     RUN(shell_words);
     RUN(remove_tree_whole);
+    RUN(remove_tree_deeper_than_path_max);
     RUN(scratch_removed_at_exit);
     RUN(mkdir_empty_name);
     RUN(idmap_dense_indices);

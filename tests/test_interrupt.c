@@ -801,7 +801,8 @@ static void sweep_watch(const char *stage, const char *real_dir)
     sweep_unlink_synced = -1;
 }
 
-int unlink(const char *path)
+/* path removed (dfd and name: the call that removes it), watched as said above */
+static int unlink_watched(const char *path, int dfd, const char *name)
 {
     if (sweep_name[0]) {
         const char *at = strstr(path, sweep_tail);
@@ -823,9 +824,33 @@ int unlink(const char *path)
     }
     /* a power cut that loses the record's removal: the record kept there as well */
     if (record_saved[0] && ends_with(path, "/.tracesynth-commit") && link(path, record_saved) != 0) return -1;
-    const int rc = (int)syscall(SYS_unlinkat, AT_FDCWD, path, 0);
+    const int rc = (int)syscall(SYS_unlinkat, dfd, name, 0);
     if (rc == 0 && order_dir[0] && ends_with(path, "/.tracesynth-commit")) record_gone_synced = dir_synced;
     return rc;
+}
+
+int unlink(const char *path) { return unlink_watched(path, AT_FDCWD, path); }
+
+/* unlinkat (ts_remove_tree's, relative to each folder's descriptor): a file removed is
+ * watched as unlink's, by its path (the folder's, from /proc, and its name); a folder is
+ * not (tried as a file first, it stays) */
+int unlinkat(int dfd, const char *name, int flags)
+{
+    struct stat st;
+    if ((flags & AT_REMOVEDIR) ||
+        (syscall(SYS_newfstatat, dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode)))
+        return (int)syscall(SYS_unlinkat, dfd, name, flags);
+    char path[2048];
+    if (dfd == AT_FDCWD || name[0] == '/')
+        snprintf(path, sizeof path, "%s", name);
+    else {
+        char proc[64];
+        snprintf(proc, sizeof proc, "/proc/self/fd/%d", dfd);
+        const ssize_t n = readlink(proc, path, sizeof path - 1);
+        if (n <= 0) return (int)syscall(SYS_unlinkat, dfd, name, flags);
+        snprintf(path + n, sizeof path - (size_t)n, "/%s", name);
+    }
+    return unlink_watched(path, dfd, name);
 }
 
 /* an fsync that fails with EIO where the path synced ends with fsync_eio (set; with

@@ -237,8 +237,9 @@ int  ts_out_dir_check(const char *dir);
  * (made, 0) keeps it; either frees made (NULL: nothing to do) */
 int  ts_out_dir_make(const char *dir, char **made);
 void ts_out_dir_done(char *made, int remove_empty);
-/* removes PATH: a file, or a directory with everything in it (links are removed, not
- * followed); what cannot be removed stays, silently */
+/* removes PATH: a file, or a directory with everything in it, however deep (each folder
+ * opened from the one above it; links are removed, never followed, a link swapped in for a
+ * folder meanwhile included); what cannot be removed stays, silently */
 void ts_remove_tree(const char *path);
 /* where the link path leads (followed link by link: its end may not be there yet),
  * malloc'd; NULL when path is no link or its links go round */

@@ -83,60 +83,133 @@ void ts_stage_worker(pid_t pid) { live_worker = pid; }
 /* levels remove_at goes down, the top one (a stage) first: all a commit could place */
 #define REMOVE_DEPTH (SYNC_DEPTH + 1)
 
-/* name in dfd, a file or a directory with everything in it, with system calls alone. It
- * runs in the handler, on whatever stack the thread has left, so it goes down without
- * recursion and in a few kilobytes: one descriptor held per level (257 at most), a folder
- * below REMOVE_DEPTH levels removed only while empty. */
-static void remove_at(int dfd, const char *name)
+/* The levels of a removal's walk, k = 0 the folder removed: level k's descriptor (-1 once
+ * let go), where its listing goes on (past the folder gone into), its passes, and whether
+ * anything went in its current pass (more) or at all (gone). The signal handler's are
+ * arrays on its stack, REMOVE_DEPTH levels, every descriptor held; ts_remove_tree's grow
+ * on the heap as deep as the tree goes and hold the WALK_HELD deepest descriptors, a level
+ * above them opened again as ".." of the one below and known by its device and inode
+ * (dev, ino: NULL in the handler). */
+struct rm_walk {
+    int *fd;
+    off_t *at;
+    unsigned char *pass, *more, *gone;
+    dev_t *dev;
+    ino_t *ino;
+    long cap;                             /* levels the arrays hold */
+    long held;                            /* descriptors held at most */
+    int (*grow)(struct rm_walk *, long);  /* room for that many levels (0), or -1; NULL: none */
+};
+
+/* descriptors ts_remove_tree's walk holds at most, one per level */
+#define WALK_HELD 64
+
+/* the walk's descriptors still held, from level k up */
+static void walk_close(struct rm_walk *w, long k)
+{
+    for (; k >= 0; k--)
+        if (w->fd[k] >= 0) close(w->fd[k]);
+}
+
+/* name in dfd, a file or a directory with everything in it, with system calls alone (and
+ * w->grow, where there is one): it goes down without recursion, opening each folder
+ * relative to the one above it and never through a link (O_NOFOLLOW: a link swapped in for
+ * a folder is not followed, a link is removed as a file is). A folder below w's levels
+ * (with no grow) is removed only while empty. In the signal handler it runs on whatever
+ * stack the thread has left, in a few kilobytes. */
+static void remove_walk(int dfd, const char *name, struct rm_walk *w)
 {
     if (unlinkat(dfd, name, 0) == 0 || errno != EISDIR) return;
-    int fd[REMOVE_DEPTH];
-    off_t at[REMOVE_DEPTH];   /* where a level's listing goes on: past the folder gone into */
-    /* passes over a level, and whether anything went in the current one (more) or at all */
-    unsigned char pass[REMOVE_DEPTH], more[REMOVE_DEPTH], gone[REMOVE_DEPTH];
     char buf[2048] __attribute__((aligned(8)));
-    int k = 0;
-    if ((fd[0] = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) return;
-    at[0] = 0, pass[0] = more[0] = gone[0] = 0;
+    struct stat st;
+    long k = 0;
+    if ((w->fd[0] = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) return;
+    if (w->ino) {
+        if (fstat(w->fd[0], &st) != 0) {
+            close(w->fd[0]);
+            return;
+        }
+        w->dev[0] = st.st_dev, w->ino[0] = st.st_ino;
+    }
+    w->at[0] = 0, w->pass[0] = w->more[0] = w->gone[0] = 0;
     while (k >= 0) {
         /* level k's listing from at[k]: files and empty folders removed, the first other
          * folder gone into */
         int down = -1;
         long n = 0;
-        lseek(fd[k], at[k], SEEK_SET);
-        while (down < 0 && (n = syscall(SYS_getdents64, fd[k], buf, sizeof buf)) > 0)
+        const int room = k + 1 < w->cap || (w->grow && w->grow(w, k + 2) == 0);
+        lseek(w->fd[k], w->at[k], SEEK_SET);
+        while (down < 0 && (n = syscall(SYS_getdents64, w->fd[k], buf, sizeof buf)) > 0)
             for (long off = 0; off < n && down < 0;) {
                 struct { uint64_t ino; int64_t off; unsigned short reclen; unsigned char type; char name[]; } *e =
                     (void *)(buf + off);
                 off += e->reclen;
                 if (!strcmp(e->name, ".") || !strcmp(e->name, "..")) continue;
-                if (unlinkat(fd[k], e->name, 0) == 0 ||
-                    (errno == EISDIR && unlinkat(fd[k], e->name, AT_REMOVEDIR) == 0)) {
-                    more[k] = gone[k] = 1;
+                if (unlinkat(w->fd[k], e->name, 0) == 0 ||
+                    (errno == EISDIR && unlinkat(w->fd[k], e->name, AT_REMOVEDIR) == 0)) {
+                    w->more[k] = w->gone[k] = 1;
                     continue;
                 }
                 if (errno != ENOTEMPTY && errno != EEXIST) continue;   /* one that cannot go stays */
-                if (k + 1 < REMOVE_DEPTH &&
-                    (down = openat(fd[k], e->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) >= 0)
-                    at[k] = e->off;
+                if (room &&
+                    (down = openat(w->fd[k], e->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) >= 0)
+                    w->at[k] = e->off;
             }
         if (down >= 0) {
+            if (w->ino) {
+                if (fstat(down, &st) != 0) {
+                    close(down);
+                    walk_close(w, k);
+                    return;
+                }
+                w->dev[k + 1] = st.st_dev, w->ino[k + 1] = st.st_ino;
+            }
             k++;
-            fd[k] = down, at[k] = 0, pass[k] = more[k] = gone[k] = 0;
+            w->fd[k] = down, w->at[k] = 0, w->pass[k] = w->more[k] = w->gone[k] = 0;
+            if (k >= w->held) {   /* the level held longest let go */
+                close(w->fd[k - w->held]);
+                w->fd[k - w->held] = -1;
+            }
             continue;
         }
         /* the listing's end: read again from the start while entries went in this pass (the
          * ones after them may have been passed over), else the folder is as empty as it gets */
-        if (more[k] && ++pass[k] < 64) {
-            at[k] = 0, more[k] = 0;
+        if (w->more[k] && ++w->pass[k] < 64) {
+            w->at[k] = 0, w->more[k] = 0;
             continue;
         }
-        close(fd[k]);
+        if (k > 0 && w->fd[k - 1] < 0) {
+            /* the level above, let go: its folder again, as this one's "..", if it is still
+             * the folder gone down from (else what was moved meanwhile is left alone) */
+            int up = openat(w->fd[k], "..", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (up < 0 || fstat(up, &st) != 0 || st.st_dev != w->dev[k - 1] || st.st_ino != w->ino[k - 1]) {
+                if (up >= 0) close(up);
+                walk_close(w, k);
+                return;
+            }
+            /* listed once from its start before its place is sought: ext4 takes where a
+             * descriptor's first listing began as where a later one from the start begins,
+             * so a first one at its end would end a pass from the start at once */
+            syscall(SYS_getdents64, up, buf, sizeof buf);
+            w->fd[k - 1] = up;
+        }
+        close(w->fd[k]);
         /* a folder emptied here is removed by its level's next pass, one that was not is
          * not gone into again */
-        if (--k >= 0 && gone[k + 1]) more[k] = gone[k] = 1;
+        if (--k >= 0 && w->gone[k + 1]) w->more[k] = w->gone[k] = 1;
     }
     unlinkat(dfd, name, AT_REMOVEDIR);
+}
+
+/* name in dfd as remove_walk removes it, with REMOVE_DEPTH levels on the stack and nothing
+ * allocated: what the signal handler calls */
+static void remove_at(int dfd, const char *name)
+{
+    int fd[REMOVE_DEPTH];
+    off_t at[REMOVE_DEPTH];
+    unsigned char pass[REMOVE_DEPTH], more[REMOVE_DEPTH], gone[REMOVE_DEPTH];
+    struct rm_walk w = {fd, at, pass, more, gone, NULL, NULL, REMOVE_DEPTH, REMOVE_DEPTH, NULL};
+    remove_walk(dfd, name, &w);
 }
 
 /* dir, then the folders above it up to top (a part of its path), each removed while empty
@@ -793,26 +866,30 @@ void ts_out_abort(ts_outfile *o)
  * ts_stage_open in DIR, or, where the set was committed (its record written), carried
  * out by it or by the next reader of DIR (ts_stage_recover). */
 
+/* ts_remove_tree's walk: its levels doubled to hold at least n */
+static int walk_grow(struct rm_walk *w, long n)
+{
+    long cap = w->cap ? w->cap : 16;
+    while (cap < n) cap *= 2;
+    /* each array grown in turn: one that fails leaves the others larger, cap as it was */
+    void *p;
+#define GROW(a) \
+    if (!(p = realloc(w->a, (size_t)cap * sizeof *w->a))) return -1; \
+    w->a = p;
+    GROW(fd) GROW(at) GROW(pass) GROW(more) GROW(gone) GROW(dev) GROW(ino)
+#undef GROW
+    w->cap = cap;
+    return 0;
+}
+
 void ts_remove_tree(const char *path)
 {
-    struct stat st;
-    if (lstat(path, &st) != 0) return;
-    if (!S_ISDIR(st.st_mode)) {
-        unlink(path);
-        return;
-    }
-    DIR *d = opendir(path);
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d))) {
-            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-            char *p = ts_path_join(path, e->d_name);
-            ts_remove_tree(p);
-            free(p);
-        }
-        closedir(d);
-    }
-    rmdir(path);
+    struct rm_walk w = {.held = WALK_HELD, .grow = walk_grow};
+    if (walk_grow(&w, 1) == 0)
+        remove_walk(AT_FDCWD, path, &w);
+    else   /* no memory for the walk: the handler's, REMOVE_DEPTH levels deep */
+        remove_at(AT_FDCWD, path);
+    free(w.fd); free(w.at); free(w.pass); free(w.more); free(w.gone); free(w.dev); free(w.ino);
 }
 
 /* the first folder of dir's path that is not there (malloc'd), or NULL */
