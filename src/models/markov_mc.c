@@ -165,17 +165,16 @@ void ts_mc_drawer_draw(const ts_mc_drawer *d, ts_mc *y, size_t i, int32_t prev, 
 void ts_mc_drawer_rng(ts_rng *r, uint64_t seed, uint64_t window) { ts_rng_fork(r, seed ^ CHANNEL_STREAM, window); }
 
 /* the channels other than event for ev (n, windows of len; owned: it becomes out's event
- * channel), drawn by a drawer of train's first nt events (windows of tlen; 0: one sequence) */
-static int draw_channels(const ts_mc *train, size_t nt, size_t tlen, int given, int32_t *ev, size_t n, size_t len,
-                         uint64_t seed, ts_mc *out)
+ * channel), drawn by d, a drawer of train's first events (owned: freed here) */
+static int draw_channels(const ts_mc *train, ts_mc_drawer *d, int32_t *ev, size_t n, size_t len, uint64_t seed,
+                         ts_mc *out)
 {
     out->n = n;
     out->events.stream.ids = ev;
     out->events.stream.n = n;
     out->events.vocab.unk = -1;
     out->ch[TS_CH_EVENT] = ev;
-    ts_mc_drawer *d = NULL;
-    int rc = ts_mc_drawer_new_windows(train, nt, tlen, given, &d);
+    int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++)
         if (ev[i] < 0 || ev[i] >= d->k.V)
             rc = ts_fail("event %zu: ID %d is not one of the trace's %d event type%s", i, (int)ev[i], (int)d->k.V,
@@ -219,6 +218,11 @@ static int markov_given(const char *fn, const ts_mc *train, size_t n_train, size
     size_t n = windows * len;
     size_t nt = n_train && n_train < train->n ? n_train : train->n;
     if (n == 0 || nt == 0) return ts_fail("markov: nothing to learn from or to generate");
+    /* the channels' drawer first: its tables (the types by each channel's values) are
+     * refused where they are out of proportion to the trace (an ID far above the events'
+     * count), before the chain's (the types: one such ID made them gigabytes) */
+    ts_mc_drawer *d = NULL;
+    if (ts_mc_drawer_new_windows(train, nt, train_len, given, &d) != 0) return -1;
     /* a set of windows: the chain learns each window apart (a separator between two, so
      * that no context and no next event spans them) */
     const int32_t *ev = train->ch[TS_CH_EVENT];
@@ -253,7 +257,10 @@ static int markov_given(const char *fn, const ts_mc *train, size_t n_train, size
     ts_model *g = ts_ngram_new(left ? pruned : sep ? sep : ev, ns, order);
     free(pruned);
     free(sep);
-    if (!g) return ts_fail("markov: order %d is not in [1, 64]", order);
+    if (!g) {
+        ts_mc_drawer_free(d);
+        return ts_fail("markov: order %d is not in [1, 64]", order);
+    }
     g->n_ids = ts_mc_card(train, TS_CH_EVENT);
     ts_run_opts ro;
     memset(&ro, 0, sizeof ro);
@@ -261,7 +268,8 @@ static int markov_given(const char *fn, const ts_mc *train, size_t n_train, size
     ts_windows w;
     int rc = ts_model_generate(g, windows, len, &ro, &w);
     ts_model_free(g);
-    if (rc == 0) rc = draw_channels(train, nt, train_len, given, w.data, n, len, seed, out);
+    if (rc == 0) return draw_channels(train, d, w.data, n, len, seed, out);
+    ts_mc_drawer_free(d);
     return rc;
 }
 
@@ -285,7 +293,9 @@ int ts_mc_from_events(const ts_mc *train, size_t n_train, const int32_t *ev, siz
     if (n && !ev) return ts_fail_null(__func__, "ev");
     size_t nt = n_train && n_train < train->n ? n_train : train->n;
     if (n == 0 || nt == 0) return ts_fail("channels: nothing to learn from or to draw for");
+    ts_mc_drawer *d = NULL;
+    if (ts_mc_drawer_new_windows(train, nt, 0, TS_DRAW_TYPE, &d) != 0) return -1;
     int32_t *e = ts_malloc(n * sizeof *e);
     memcpy(e, ev, n * sizeof *e);
-    return draw_channels(train, nt, 0, TS_DRAW_TYPE, e, n, 0, seed, out);   /* e is out's (freed with it) */
+    return draw_channels(train, d, e, n, 0, seed, out);   /* e is out's (freed with it) */
 }
