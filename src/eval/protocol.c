@@ -877,7 +877,7 @@ static int held_out_one(const held_rec *m, const char *mp, const ts_dataset *d, 
                      m->seen, n < m->events ? "the whole dataset, or another" : "a longer one, or another");
         if (n < m->events && bo < m->seen) {   /* its own fractions refused too */
             char fr[256];
-            if (!memcmp(pm, m->permille, sizeof m->permille))
+            if (!memcmp(pm, m->permille, 3 * sizeof *pm))
                 snprintf(fr, sizeof fr, "the test part of its own fractions, %g,%g,%g, begins at event %zu",
                          pm[0] / 1000.0, pm[1] / 1000.0, pm[2] / 1000.0, b);
             else
