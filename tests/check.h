@@ -294,6 +294,19 @@ static inline int cli_run(const char *args, int what, char *buf, size_t n)
     return rc;
 }
 
+/* the process's address space limited to mb MiB (the CLI runs under it too, as system's
+ * child): 0, 1 where a hard limit below it leaves no room to test (the caller skips), -1
+ * on an error; *old is what address_space_restore puts back */
+static inline int address_space_limit(struct rlimit *old, unsigned mb)
+{
+    if (getrlimit(RLIMIT_AS, old) != 0) return -1;
+    struct rlimit lim = *old;
+    lim.rlim_cur = (rlim_t)mb << 20;
+    if (old->rlim_max != RLIM_INFINITY && old->rlim_max < lim.rlim_cur) return 1;
+    return setrlimit(RLIMIT_AS, &lim) == 0 ? 0 : -1;
+}
+static inline int address_space_restore(const struct rlimit *old) { return setrlimit(RLIMIT_AS, old); }
+
 /* stderr's first line (bars aside) into err (may be NULL); a failure's is its only one */
 static inline int run_cli(const char *args, char *err, size_t errn) { return cli_run(args, CLI_ERR_LINE, err, errn); }
 /* stdout into out (may be NULL) */

@@ -807,19 +807,17 @@ static void samples_past_memory(void)
                  "-o %s/m%d.tsm", train[k], ds, L, dir, k);
         REQUIRE(run_cli(args, err, sizeof err) == 0);
     }
-    struct rlimit old, lim;
-    REQUIRE(getrlimit(RLIMIT_AS, &old) == 0);
-    lim = old;
-    lim.rlim_cur = (rlim_t)1500 << 20;
-    if (old.rlim_max != RLIM_INFINITY && old.rlim_max < lim.rlim_cur) SKIP("the address space is limited below 1.5 GB");
-    REQUIRE(setrlimit(RLIMIT_AS, &lim) == 0);
+    struct rlimit old;
+    const int limited = address_space_limit(&old, 1500);
+    if (limited == 1) SKIP("the address space is limited below 1.5 GB");
+    REQUIRE(limited == 0);
     for (int k = 0; k < 2; k++) {
         snprintf(args, sizeof args, "impute %s/m%d.tsm --input %s %s --samples 1000 --blackout 10 --threads 1 "
                  "--no-progress", dir, k, wf, run[k]);
         CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "--samples 1000") && strstr(err, "memory"),
                   "%s: %s", train[k], err);
     }
-    REQUIRE(setrlimit(RLIMIT_AS, &old) == 0);
+    REQUIRE(address_space_restore(&old) == 0);
 }
 
 /* generate -n N --length L within generate's bounds can still ask for more than the process
@@ -851,19 +849,17 @@ static void generate_past_memory(void)
                  train[k][1], dir, k);
         REQUIRE(run_cli(args, err, sizeof err) == 0);
     }
-    struct rlimit old, lim;
-    REQUIRE(getrlimit(RLIMIT_AS, &old) == 0);
-    lim = old;
-    lim.rlim_cur = (rlim_t)1500 << 20;
-    if (old.rlim_max != RLIM_INFINITY && old.rlim_max < lim.rlim_cur) SKIP("the address space is limited below 1.5 GB");
-    REQUIRE(setrlimit(RLIMIT_AS, &lim) == 0);
+    struct rlimit old;
+    const int limited = address_space_limit(&old, 1500);
+    if (limited == 1) SKIP("the address space is limited below 1.5 GB");
+    REQUIRE(limited == 0);
     for (int k = 0; k < 2; k++) {
         snprintf(args, sizeof args, "generate %s/m%d.tsm -n 4000 --length 100000 --threads 1 --no-progress -o %s/g%d",
                  dir, k, dir, k);
         CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "-n 4000") && strstr(err, "memory"), "%s: %s",
                   train[k][0], err);
     }
-    REQUIRE(setrlimit(RLIMIT_AS, &old) == 0);
+    REQUIRE(address_space_restore(&old) == 0);
 }
 
 TEST_MAIN("limits", {

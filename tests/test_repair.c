@@ -688,15 +688,13 @@ static void markov_sparse_ids_refused_first(void)
     REQUIRE(f != NULL);
     fputs("3,1677721622,1\n", f);
     fclose(f);
-    struct rlimit old, lim;
-    REQUIRE(getrlimit(RLIMIT_AS, &old) == 0);
-    lim = old;
-    lim.rlim_cur = (rlim_t)1500 << 20;
-    if (old.rlim_max != RLIM_INFINITY && old.rlim_max < lim.rlim_cur) SKIP("the address space is limited below 1.5 GB");
-    REQUIRE(setrlimit(RLIMIT_AS, &lim) == 0);
+    struct rlimit old;
+    const int limited = address_space_limit(&old, 1500);
+    if (limited == 1) SKIP("the address space is limited below 1.5 GB");
+    REQUIRE(limited == 0);
     snprintf(cmd, sizeof cmd, "markov %s/ids -n 10 -o %s/mk", dir, dir);
     const int rc = run_cli(cmd, err, sizeof err);
-    REQUIRE(setrlimit(RLIMIT_AS, &old) == 0);
+    REQUIRE(address_space_restore(&old) == 0);
     CHECK_MSG(rc == 1 && strstr(err, "1677721623 event types") && !strstr(err, "memory") && !strchr(err, '\n'),
               "exit %d: %s", rc, err);
     snprintf(p, sizeof p, "%s/mk", dir);
