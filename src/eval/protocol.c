@@ -791,13 +791,13 @@ typedef struct {
     const ts_events_prefixes *prefixes;   /* its training part's leading events */
 } held_rec;
 
+/* a part beginning at event b of a set of windows of set (set > 0) begins at its first
+ * whole window, b rounded up to a window's start */
+static size_t set_part_begins(size_t b, size_t set) { return set ? (b + set - 1) / set * set : b; }
+
 /* where the test part of fractions whose first two parts sum to t thousandths begins on n
  * events, a set of windows of set where set > 0 (its first whole window) */
-static size_t held_out_test_begins(size_t n, int t, size_t set)
-{
-    const size_t b = n * (size_t)t / 1000;
-    return set ? (b + set - 1) / set * set : b;
-}
+static size_t held_out_test_begins(size_t n, int t, size_t set) { return set_part_begins(n * (size_t)t / 1000, set); }
 
 /* the least sum of the first two parts (thousandths; each part at least 1) whose test part
  * of n events begins at seen or later and holds a window of len (0: an event; a set's: set):
@@ -835,10 +835,8 @@ static int held_out_one(const held_rec *m, const char *mp, const ts_dataset *d, 
      * part begins at the first window at b or after, the validation part ends with the last
      * one before b */
     const size_t valid_end = set ? b / set * set : b;
-    if (set) {
-        b = (b + set - 1) / set * set;
-        bo = (bo + set - 1) / set * set;
-    }
+    b = set_part_begins(b, set);
+    bo = set_part_begins(bo, set);
     /* cut at or before where the model's choices end: every test part is of events it
      * learned, whatever the fractions (cut shorter than its training part: where the
      * prefixes know the test part's first event) */
