@@ -1,5 +1,5 @@
 #!/bin/sh
-# Records strace logs of sixteen real workloads (Debian 12, offline, loopback only):
+# Records strace logs of seventeen real workloads (Debian 12, offline, loopback only):
 #
 #   sh data/workloads/record.sh [OUTDIR] [NAME...]
 #
@@ -14,14 +14,14 @@
 # redis-server, redis-benchmark and redis-cli (Debian's redis) for redis, openssl, ssh-keygen,
 # gpg and gpgconf for crypto-tools, perl and sort for perl-report (it reads Perl's library,
 # /usr/share/perl/5.36.0, and /usr/include/linux), nginx and ab (Debian's nginx and
-# apache2-utils) for nginx-static. The inputs are generated from fixed seeds
+# apache2-utils) for nginx-static, rsync and diff for rsync-mirror. The inputs are generated from fixed seeds
 # or are installed files, so a rerun on the same system records the same work (timing, PIDs
 # and addresses differ). A failing step or client fails the script with
 # a message naming the workload; the servers it started are stopped on every exit
 # (failure, Ctrl-C, TERM) and nothing is written for that workload.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-ALL="cc-make archive-xz-zstd sqlite http-server python-etl git phases node-async java-pool postgres text-pipeline pkg-query redis crypto-tools perl-report nginx-static"
+ALL="cc-make archive-xz-zstd sqlite http-server python-etl git phases node-async java-pool postgres text-pipeline pkg-query redis crypto-tools perl-report nginx-static rsync-mirror"
 PY=python3
 [ -x /usr/bin/python3 ] && PY=/usr/bin/python3   # not a wrapper (pyenv) in the trace
 
@@ -791,6 +791,57 @@ stop_nginx() {
     wait $pid 2> /dev/null || true
 }
 
+# rsync mirroring a changing tree, as a backup or deployment job does: 200 files written from a
+# fixed seed and 91 installed headers copied, then changed three times (appends, removals, new
+# files, older times); between the changes local copies (plain, itemized, checksummed, with
+# backups, dry run, whole files) and copies through a pipe to a second rsync (the "remote
+# shell" runs the server here: sender, receiver and generator, compressed), a listing, and a
+# last copy checked with diff
+run_rsync_mirror() {
+    d=$1
+    # a tree of 29 folders of 200 files written from a fixed seed (2-60 KB of text each) and
+    # Linux's netfilter headers (installed files)
+    mkdir -p "$d/src"
+    cp -r /usr/include/linux/netfilter "$d/src/include"
+    awk -v d="$d/src" 'BEGIN { srand(7)
+        for (i = 0; i < 200; i++) {
+            dir = d "/data/g" (i % 29); if (i < 29) system("mkdir -p " dir)
+            f = dir "/f" i ".txt"; n = int(2 + rand() * 58) * 16
+            for (j = 0; j < n; j++) printf "%06d %s %08x\n", j, (rand() < 0.5 ? "alpha" : "omega"), int(rand() * 2^31) > f
+            close(f) } }'
+    printf '#!/bin/sh\nshift\nexec "$@"\n' > "$d/rsh"   # a "remote shell" that runs the server here
+    chmod +x "$d/rsh"
+    change() {   # $1: round; appends to, removes, adds and touches files, as a working tree changes
+        awk -v d="$d/src/data" -v r="$1" -v rm="$d/rm.lst" -v tc="$d/touch.lst" 'BEGIN { srand(r)
+            for (i = 0; i < 200; i++) { f = d "/g" (i % 29) "/f" i ".txt"
+                u = rand()
+                if (u < 0.12) { print "r" r, rand() >> f; close(f) }
+                else if (u < 0.15) print f > rm
+                else if (u < 0.21) print f > tc }
+            for (i = 0; i < 8; i++) { f = d "/g" (i * 3) "/n" r "_" i ".txt"
+                for (j = 0; j < 200; j++) print j, r, rand() > f; close(f) } }'
+        xargs rm -f < "$d/rm.lst"
+        xargs touch -c -d "@$((1700000000 + $1 * 1000))" < "$d/touch.lst"
+        rm -f "$d/rm.lst" "$d/touch.lst"
+    }
+    rsync -a "$d/src/" "$d/m1/"
+    change 1
+    rsync -a --delete -i "$d/src/" "$d/m1/" > "$d/items1.txt"
+    rsync -a -c --delete "$d/src/" "$d/m1/"
+    rsync -az --delete -e "$d/rsh" "$d/src/" "x:$d/m2/"
+    change 2
+    rsync -az --delete --inplace -e "$d/rsh" "$d/src/" "x:$d/m2/"
+    rsync -a --delete --backup --backup-dir="$d/old2" "$d/src/" "$d/m1/"
+    change 3
+    rsync -an --delete --stats "$d/src/" "$d/m1/" > "$d/dry3.txt"
+    rsync -a --delete -W --partial "$d/src/" "$d/m1/"
+    rsync -az --delete -c -e "$d/rsh" "$d/src/" "x:$d/m2/"
+    rsync --list-only -r "$d/m2/" > "$d/list.txt"
+    rm -rf "$d/m1"
+    rsync -a --exclude 'include/' "$d/src/" "$d/m1/"
+    diff -r "$d/src/data" "$d/m1/data"
+}
+
 # ---- driver ----
 if [ "${1:-}" = "--run" ]; then
     "run_$(echo "$2" | tr - _)" "$3" "${4:-}"
@@ -845,6 +896,13 @@ case " $names " in *" nginx-static "*)
     for t in nginx ab; do
         command -v $t > /dev/null || { echo "record.sh: '$t' is not installed (nginx-static: Debian's nginx and apache2-utils)" >&2; exit 1; }
     done ;;
+esac
+case " $names " in *" rsync-mirror "*)
+    for t in rsync diff xargs; do
+        command -v $t > /dev/null || { echo "record.sh: '$t' is not installed (rsync-mirror)" >&2; exit 1; }
+    done
+    [ -d /usr/include/linux/netfilter ] ||
+        { echo "record.sh: rsync-mirror copies /usr/include/linux/netfilter (Debian 12's linux-libc-dev)" >&2; exit 1; } ;;
 esac
 case " $names " in *" java-pool "*)
     for t in java javac; do
