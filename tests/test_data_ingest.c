@@ -4403,6 +4403,57 @@ static void strace_ret_64_bits(void)
     }
 }
 
+/* strace --pidns-translation (a program in its own PID namespace: unshare --pid, a
+ * container) names each line's thread by strace's pid and gives a pid a call returns as the
+ * namespace's, then strace's in a comment after it ("= 2", then 102 "in strace's PID NS"): the return value
+ * is the first (what the kernel returned), and the child a clone made is the thread the
+ * second names, which takes its parent's name until its execve; so in -ff's files */
+static void strace_pidns_translation(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    write_text(in(d, "ns.log"),
+               "100 1.000001 execve(\"/usr/bin/unshare\", [\"unshare\"], 0x7ffd /* 37 vars */) = 0\n"
+               "100 1.000002 clone(child_stack=NULL, flags=SIGCHLD) = 101\n"
+               "101 1.000003 execve(\"/usr/bin/sh\", [\"sh\"], 0x7ffd /* 37 vars */) = 0\n"
+               "101 1.000004 getpid() = 1 /* 101 in strace's PID NS */\n"
+               "101 1.000005 clone(child_stack=NULL, flags=SIGCHLD) = 2 /* 102 in strace's PID NS */\n"
+               "102 1.000006 set_robust_list(0x7f, 24) = 0\n"
+               "101 1.000007 clone(child_stack=NULL, flags=SIGCHLD <unfinished ...>\n"
+               "103 1.000008 set_robust_list(0x7f, 24) = 0\n"
+               "101 1.000009 <... clone resumed>) = 3 /* 103 in strace's PID NS */\n"
+               "102 1.000010 execve(\"/usr/bin/ls\", [\"ls\"], 0x55 /* 37 vars */) = 0\n"
+               "102 1.000011 exit_group(0) = ?\n"
+               "101 1.000012 wait4(-1, NULL, 0, NULL) = 2 /* 102 in strace's PID NS */\n");
+    ts_mc_raw r;
+    REQUIRE(ts_mc_from_strace(in(d, "ns.log"), &r) == 0);
+    static const char *const comm[] = {"unshare", "unshare", "sh", "sh", "sh", "sh", "sh", "sh", "ls", "ls", "sh"};
+    CHECK(r.n == 11);
+    for (size_t i = 0; i < r.n && i < 11; i++)
+        CHECK_MSG(r.comm[i] && !strcmp(r.comm[i], comm[i]), "call %zu: comm %s, not %s", i, r.comm[i] ? r.comm[i] : "-",
+                  comm[i]);
+    CHECK(r.n == 11 && r.has_ret[3] && r.ret[3] == 1 && r.has_ret[4] && r.ret[4] == 2);
+    CHECK(r.n == 11 && r.has_ret[6] && r.ret[6] == 3 && r.has_ret[10] && r.ret[10] == 2);
+    CHECK(r.n == 11 && r.tid[5] == 102 && r.tid[7] == 103);
+    ts_mc_raw_free(&r);
+    /* strace -ff --pidns-translation: the clone in the parent's file, the child's own */
+    write_text(in(d, "ns.101"), "1.000003 execve(\"/usr/bin/sh\", [\"sh\"], 0x7ffd /* 37 vars */) = 0\n"
+                                "1.000005 clone(child_stack=NULL, flags=SIGCHLD) = 2 /* 102 in strace's PID NS */\n"
+                                "1.000012 wait4(-1, NULL, 0, NULL) = 2 /* 102 in strace's PID NS */\n");
+    write_text(in(d, "ns.102"), "1.000006 set_robust_list(0x7f, 24) = 0\n"
+                                "1.000010 execve(\"/usr/bin/ls\", [\"ls\"], 0x55 /* 37 vars */) = 0\n"
+                                "1.000011 exit_group(0) = ?\n");
+    const char *ff[] = {in(d, "ns.101"), in(d, "ns.102")};
+    REQUIRE(ts_mc_from_strace_many(ff, 2, &r, NULL) == 0);
+    static const char *const comm2[] = {"sh", "sh", "sh", "ls", "ls", "sh"};
+    CHECK(r.n == 6);
+    for (size_t i = 0; i < r.n && i < 6; i++)
+        CHECK_MSG(r.comm[i] && !strcmp(r.comm[i], comm2[i]), "-ff call %zu: comm %s, not %s", i,
+                  r.comm[i] ? r.comm[i] : "-", comm2[i]);
+    CHECK(r.n == 6 && r.has_ret[1] && r.ret[1] == 2);
+    ts_mc_raw_free(&r);
+}
+
 /* the same in ftrace's COMM-PID: a pid past 2^63 was clamped (two threads became one), one
  * past Linux's largest kept; each is an error naming the line */
 static void ftrace_pid_out_of_range(void)
@@ -4836,6 +4887,7 @@ TEST_MAIN("data_ingest", {
     RUN(strace_many_waiting_calls);
     RUN(strace_pid_out_of_range);
     RUN(strace_ret_64_bits);
+    RUN(strace_pidns_translation);
     RUN(ftrace_pid_out_of_range);
     RUN(ftrace_ret_64_bits);
     RUN(cli_ingest_strace_and_ids);

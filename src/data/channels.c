@@ -926,12 +926,15 @@ static int from_strace(const char *const *paths, int npaths, ts_mc_raw *out, cha
             pid_comm_set(&stale, x.exec_pid[i], before);
         }
         if (!x.comm[i] && pc) out->comm[i] = ts_strdup(pc);
-        /* a child takes the name of the thread that made it (the line's, else inferred) */
+        /* a child takes the name of the thread that made it (the line's, else inferred);
+         * the child is the thread its lines name: in a PID namespace the one strace
+         * --pidns-translation names after the value, as strace's own namespace numbers it */
         if (!exec && out->comm[i] && x.has_ret[i] == 1 && x.ret[i] > 0 &&
             (!strcmp(nm, "clone") || !strcmp(nm, "clone3") || !strcmp(nm, "fork") || !strcmp(nm, "vfork"))) {
+            const long child = x.ret_pid[i] ? x.ret_pid[i] : (long)x.ret[i];
             const char *st = pid_comm_of(&stale, x.pid[i]);
-            pid_comm_set(&stale, (long)x.ret[i], st ? ts_strdup(st) : NULL);
-            pid_comm_set(&tab, (long)x.ret[i], ts_strdup(out->comm[i]));
+            pid_comm_set(&stale, child, st ? ts_strdup(st) : NULL);
+            pid_comm_set(&tab, child, ts_strdup(out->comm[i]));
         }
         free(x.exec[i]);
         free(x.comm[i]);
@@ -947,6 +950,7 @@ static int from_strace(const char *const *paths, int npaths, ts_mc_raw *out, cha
     free(x.exec);
     free(x.comm);
     free(x.exec_pid);
+    free(x.ret_pid);
     return 0;
 }
 

@@ -115,9 +115,11 @@ static inline void ts__nr_name(char *buf, size_t n, long nr)
  * log), the return value (has_ret 0: none, or not yet known; TS_RET_UNKNOWN: export's
  * "= <unk>"), execve's path and the
  * thread's name that strace -Y gives (each malloc'd, else NULL; "" for export's "<>", a
- * thread of no name), and for an execve the pid
+ * thread of no name), for an execve the pid
  * the process goes on under (where it resumed: a thread's execve resumes under its
- * process's id, the thread-group leader's) */
+ * process's id, the thread-group leader's), and the pid a return value is in strace's
+ * own PID namespace where --pidns-translation writes it after the value (0: none): a
+ * clone's child in a container, named so on its lines */
 typedef struct {
     long     *pid;
     int64_t  *ns;          /* the start time in ns, exact */
@@ -126,6 +128,7 @@ typedef struct {
     char    **exec;
     char    **comm;
     long     *exec_pid;
+    long     *ret_pid;
     uint8_t  *link;        /* read_log's, for merging several logs (NULL: all 0): TS__SF_MOVED,
                             * a call whose line ends in "<pid changed to N ...>" (a thread's
                             * execve; exec_pid N) and whose end is not in its log; TS__SF_RESUMED,

@@ -289,6 +289,7 @@ static void push(calls *c, const char *name, size_t len, int64_t t_ns, int untim
         x->exec[c->n] = exec;
         x->comm[c->n] = comm[0] ? ts_strdup(comm) : NULL;
         x->exec_pid[c->n] = tid;
+        x->ret_pid[c->n] = 0;
     } else {
         free(exec);
     }

@@ -21,6 +21,9 @@
  *                            a thread's execve: waits like an unfinished call, its rest
  *                            "<... execve resumed>) = 0" under 1234 (-f -qqq: in the same
  *                            log; -ff: in 1234's file, joined where the files are merged)
+ *   1234  1.1 clone(...) = 2 (then a C comment: "1235 in strace's PID NS")
+ *                            --pidns-translation: the value is the kernel's (2), the comment
+ *                            names the child as the lines do (1235), whose name it inherits
  *   1234  1700000000.3 --- SIGCHLD {si_signo=SIGCHLD, ...} --- skipped
  *   1234  1700000000.4 +++ exited with 0 +++                   skipped
  *    > /usr/lib/libc.so.6(__read+0x12) [0x10e2a2]              skipped (-k: a stack frame)
@@ -84,6 +87,9 @@ typedef struct {
 
 #define RET_RANGE "a return value outside 64 bits"   /* parse_ret's -1 */
 
+/* the largest pid Linux gives (PID_MAX_LIMIT, 2^22): a larger number is a time */
+#define PID_MAX 4194304L
+
 /* the '>' that closes -y's, -yy's or -Y's "<...>" at q (its '<'), or the string's end
  * where the line was cut inside it. Its own '<' and '>' are escaped, nested ones
  * ("</dev/null<char 1:3>>") counted; a socket's "->" lies between its brackets
@@ -113,9 +119,12 @@ static const char *angle_end(const char *q)
  * "= 3</dev/null<char 1:3>>", "= 4<TCP:[1.2.3.4:80->5.6.7.8:9]>": the path's own '<' and
  * '>' escaped, the socket's "->" not), nor one in such a path of a descriptor argument
  * ("read(3</d) = 5>, ", a line cut after it or inside it); each "<...>" ends as angle_end
- * finds it */
-static int parse_ret(const char *s, int cut, int64_t *ret)
+ * finds it. ns_pid (may be NULL): the pid strace --pidns-translation writes after a pid
+ * the call returned, as strace's own PID namespace numbers it, in a C comment after the value
+ * ("= 2", then the comment "102 in strace's PID NS": 102), else 0 */
+static int parse_ret(const char *s, int cut, int64_t *ret, long *ns_pid)
 {
+    if (ns_pid) *ns_pid = 0;
     const char *eq = NULL;   /* the last " = " after the closing parenthesis (strace pads with blanks) */
     int quoted = 0;
     for (const char *q = s; *q; q++) {
@@ -151,6 +160,13 @@ static int parse_ret(const char *s, int cut, int64_t *ret)
     if (e == v || (cut && !*e)) return 0;
     if (errno == ERANGE) return -1;
     *ret = neg ? (int64_t)x : (int64_t)u;
+    static const char ns_mark[] = " in strace's PID NS */";
+    if (ns_pid && !strncmp(e, " /* ", 4) && isdigit((unsigned char)e[4])) {
+        char *pe;
+        errno = 0;
+        const unsigned long long p = strtoull(e + 4, &pe, 10);
+        if (!errno && p > 0 && p <= PID_MAX && !strncmp(pe, ns_mark, sizeof ns_mark - 1)) *ns_pid = (long)p;
+    }
     return 1;
 }
 
@@ -199,8 +215,6 @@ static char *exec_path(const char *s)
     return p;
 }
 
-/* the largest pid Linux gives (PID_MAX_LIMIT, 2^22): a larger number is a time */
-#define PID_MAX 4194304L
 #define NOTICE_PID "a pid outside Linux's 0 to 4194304 in 'strace: Process N ...'"
 
 static const char *skip_blanks(const char *p)
@@ -773,7 +787,7 @@ static void alone_pids(char **names, size_t n, ts__strace_fields *x, const task_
     for (size_t k = 0; k < first; k++)
         if (x->has_ret[k] == 1 && (!strcmp(names[k], "clone") || !strcmp(names[k], "clone3") ||
                               !strcmp(names[k], "fork") || !strcmp(names[k], "vfork")))
-            ts__idmap_get(&made, x->ret[k], 1);
+            ts__idmap_get(&made, x->ret_pid[k] ? x->ret_pid[k] : x->ret[k], 1);
     long first_pid = 0;
     for (size_t i = first; i < n && !first_pid; i++)
         if (x->pid[i] && ts__idmap_get(&made, x->pid[i], 0) == SIZE_MAX) first_pid = x->pid[i];
@@ -875,6 +889,7 @@ static void start_order(char **names, double *times, size_t n, ts__strace_fields
     REORDER(x->exec);
     REORDER(x->comm);
     REORDER(x->exec_pid);
+    REORDER(x->ret_pid);
     if (x->link) REORDER(x->link);
 #undef REORDER
     free(tmp);
@@ -969,6 +984,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
     x->exec = ts_malloc(cap * sizeof *x->exec);
     x->comm = ts_malloc(cap * sizeof *x->comm);
     x->exec_pid = ts_malloc(cap * sizeof *x->exec_pid);
+    x->ret_pid = ts_malloc(cap * sizeof *x->ret_pid);
     x->link = ts_malloc(cap);
     pending pend;
     pend_init(&pend);
@@ -1296,9 +1312,10 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
                     *timed = timed_before;
                     if (*timed) untimed_at = 0;
                     int64_t v = 0;
-                    const int r = parse_ret(orig, cut && durations, &v);
+                    long vp;
+                    const int r = parse_ret(orig, cut && durations, &v, &vp);
                     if (r < 0) { rc = bad_line(path, line, orig, 0, RET_RANGE); break; }
-                    x->has_ret[pend.idx[w]] = (uint8_t)r, x->ret[pend.idx[w]] = v;
+                    x->has_ret[pend.idx[w]] = (uint8_t)r, x->ret[pend.idx[w]] = v, x->ret_pid[pend.idx[w]] = vp;
                     pend_drop(&pend, w);
                     continue;
                 }
@@ -1332,9 +1349,10 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
                 pend_drop(&pend, k);
                 if (same) {   /* counted at its start; the return value is here */
                     int64_t v = 0;
-                    const int r = parse_ret(s, cut && durations, &v);
+                    long vp;
+                    const int r = parse_ret(s, cut && durations, &v, &vp);
                     if (r < 0) { rc = bad_line(path, line, orig, 0, RET_RANGE); break; }
-                    x->has_ret[at] = (uint8_t)r, x->ret[at] = v;
+                    x->has_ret[at] = (uint8_t)r, x->ret[at] = v, x->ret_pid[at] = vp;
                     if (x->exec[at]) x->exec_pid[at] = pid;   /* where the process goes on */
                     x->link[at] = 0;
                     continue;
@@ -1353,7 +1371,8 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
             after_unfinished = 1;
         }
         int64_t ret = 0;
-        const int has_ret = moved || unfinished(s) ? 0 : parse_ret(s, cut && durations, &ret);
+        long ret_pid = 0;
+        const int has_ret = moved || unfinished(s) ? 0 : parse_ret(s, cut && durations, &ret, &ret_pid);
         if (has_ret < 0) { rc = bad_line(path, line, orig, 0, RET_RANGE); break; }
         if (n == cap) {
             cap *= 2;
@@ -1365,6 +1384,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
         x->ns[n] = when_ns;
         x->ret[n] = ret;
         x->has_ret[n] = (uint8_t)has_ret;
+        x->ret_pid[n] = ret_pid;
         x->exec[n] = resumed ? NULL : exec_path(s);
         x->comm[n] = named ? ts_strdup(comm) : NULL;
         x->exec_pid[n] = moved ? moved : pid;
@@ -1457,6 +1477,7 @@ void ts__strace_fields_grow(ts__strace_fields *x, size_t cap)
     x->exec = ts_realloc(x->exec, cap * sizeof *x->exec);
     x->comm = ts_realloc(x->comm, cap * sizeof *x->comm);
     x->exec_pid = ts_realloc(x->exec_pid, cap * sizeof *x->exec_pid);
+    x->ret_pid = ts_realloc(x->ret_pid, cap * sizeof *x->ret_pid);
     if (x->link) x->link = ts_realloc(x->link, cap);
 }
 
@@ -1469,6 +1490,7 @@ void ts__strace_fields_free(ts__strace_fields *x)
     free(x->exec);
     free(x->comm);
     free(x->exec_pid);
+    free(x->ret_pid);
     free(x->link);
     memset(x, 0, sizeof *x);
 }
@@ -1550,6 +1572,7 @@ static size_t join_moved(const char *const *paths, int npaths, char ***fn, ts__s
             const ts__strace_fields *y = &fx[of[best]];
             fx[f].has_ret[i] = y->has_ret[at[best]];
             fx[f].ret[i] = y->ret[at[best]];
+            fx[f].ret_pid[i] = y->ret_pid[at[best]];
             fx[f].link[i] = 0;
             taken[best] = 1;
             joined++;
@@ -1571,6 +1594,7 @@ static size_t join_moved(const char *const *paths, int npaths, char ***fn, ts__s
             fn[f][m] = fn[f][i];
             y->pid[m] = y->pid[i], y->ns[m] = y->ns[i], y->ret[m] = y->ret[i], y->has_ret[m] = y->has_ret[i];
             y->exec[m] = y->exec[i], y->comm[m] = y->comm[i], y->exec_pid[m] = y->exec_pid[i];
+            y->ret_pid[m] = y->ret_pid[i];
             y->link[m++] = y->link[i];
         }
         if (y->link) fm[f] = m;
@@ -1791,6 +1815,7 @@ int ts__strace_read_logs(const char *const *paths, int npaths, char ***names_out
         x->exec = ts_malloc((n ? n : 1) * sizeof *x->exec);
         x->comm = ts_malloc((n ? n : 1) * sizeof *x->comm);
         x->exec_pid = ts_malloc((n ? n : 1) * sizeof *x->exec_pid);
+        x->ret_pid = ts_malloc((n ? n : 1) * sizeof *x->ret_pid);
         for (size_t k = 0; k < n; k++) {
             ts__strace_fields *y = &fx[from[k]];
             const size_t i = idx[k];
@@ -1801,6 +1826,7 @@ int ts__strace_read_logs(const char *const *paths, int npaths, char ***names_out
             x->exec[k] = y->exec[i];
             x->comm[k] = y->comm[i];
             x->exec_pid[k] = y->exec_pid[i] ? y->exec_pid[i] : fpid[from[k]];
+            x->ret_pid[k] = y->ret_pid[i];
             y->exec[i] = y->comm[i] = NULL;
         }
     }
