@@ -1432,6 +1432,42 @@ static void strace_copy_refused(void)
     CHECK_MSG(ts_strace_read_many(two, 2, &names, &n) == 0 && n == 5, "%s", ts_error());
     for (size_t i = 0; i < n; i++) free(names[i]);
     free(names);
+    /* a log whose lines name no thread, nor its name (a copy of strace -ff's PREFIX.PID as
+     * PREFIX.PID.bak, which a glob of PREFIX.* takes; a copy of a one-process log): each
+     * of its calls the same as one of another log at its time is that log given twice */
+    char f0[600], f1[600], bak[600], solo[600], solo2[600], other[600];
+    snprintf(f0, sizeof f0, "%s", in(d, "p.100"));
+    snprintf(f1, sizeof f1, "%s", in(d, "p.101"));
+    snprintf(bak, sizeof bak, "%s", in(d, "p.100.bak"));
+    snprintf(solo, sizeof solo, "%s", in(d, "solo.strace"));
+    snprintf(solo2, sizeof solo2, "%s", in(d, "solo-copy.strace"));
+    snprintf(other, sizeof other, "%s", in(d, "other-solo.strace"));
+    const char *ff0 = "1700000000.000001 clone(child_stack=NULL, flags=SIGCHLD) = 101\n"
+                      "1700000000.000004 wait4(-1, NULL, 0, NULL) = 101\n";
+    write_text(f0, ff0);
+    write_text(bak, ff0);
+    write_text(f1, "1700000000.000002 getpid() = 101\n1700000000.000003 exit_group(0) = ?\n");
+    const char *ff[3] = {f0, f1, bak};
+    CHECK_MSG(ts_strace_read_many(ff, 3, &names, &n) == -1 && strstr(ts_error(), f0) && strstr(ts_error(), bak) &&
+                  strstr(ts_error(), "one log given twice"),
+              "%s", ts_error());
+    const char *solo_log = "1700000000.000001 brk(NULL) = 0x55d5\n1700000000.000002 getpid() = 7\n";
+    write_text(solo, solo_log);
+    write_text(solo2, solo_log);
+    const char *solos[2] = {solo, solo2};
+    CHECK_MSG(ts_strace_read_many(solos, 2, &names, &n) == -1 && strstr(ts_error(), solo) &&
+                  strstr(ts_error(), solo2) && strstr(ts_error(), "one log given twice"),
+              "%s", ts_error());
+    /* another one-process log of the same time, one call the same: merged */
+    write_text(other, "1700000000.000001 brk(NULL) = 0x55d5\n1700000000.000003 close(3) = 0\n");
+    const char *others[2] = {solo, other};
+    CHECK_MSG(ts_strace_read_many(others, 2, &names, &n) == 0 && n == 4, "%s", ts_error());
+    for (size_t i = 0; i < n; i++) free(names[i]);
+    free(names);
+    const char *ffs[2] = {f0, f1};
+    CHECK_MSG(ts_strace_read_many(ffs, 2, &names, &n) == 0 && n == 4, "%s", ts_error());
+    for (size_t i = 0; i < n; i++) free(names[i]);
+    free(names);
 }
 
 /* the folder split writes (split.txt, training, validation, testing) given where a dataset

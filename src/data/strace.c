@@ -1759,7 +1759,16 @@ int ts__strace_read_logs(const char *const *paths, int npaths, char ***names_out
     }
     /* strace writes each call once, in one log: the same thread's call (its name and
      * return) at the same time in two logs is one log given twice (a copy under another
-     * name, among a glob's files), which merged would double every event */
+     * name, among a glob's files), which merged would double every event. A call whose
+     * thread neither its line nor its log's name tells (a copy of -ff's PREFIX.PID as
+     * PREFIX.PID.bak, which a glob of PREFIX.* takes; a copy of a one-process log) is
+     * the same as another log's call of its name and return at its time; its log, each of
+     * whose calls is so the same as one of one other log's (same[f] of them, of partner[f]),
+     * is that log given twice */
+    size_t *same = ts_calloc((size_t)npaths, sizeof *same);
+    int *partner = ts_malloc((size_t)npaths * sizeof *partner);
+    uint8_t *hit = ts_calloc(n ? n : 1, 1);
+    for (int f = 0; f < npaths; f++) partner[f] = -1;
     for (size_t k = 0, r; rc == 0 && k < n; k = r) {
         const int64_t t = fx[from[k]].ns[idx[k]];
         for (r = k + 1; r < n && fx[from[r]].ns[idx[r]] == t; r++) {}
@@ -1769,9 +1778,20 @@ int ts__strace_read_logs(const char *const *paths, int npaths, char ***names_out
                 const size_t ia = idx[a], ib = idx[b];
                 const long pa = ya->pid[ia] ? ya->pid[ia] : file_pid(paths[from[a]]);
                 const long pb = yb->pid[ib] ? yb->pid[ib] : file_pid(paths[from[b]]);
-                if (from[a] == from[b] || !pa || pa != pb || strcmp(names[a], names[b]) ||
+                if (from[a] == from[b] || (pa && pb && pa != pb) || strcmp(names[a], names[b]) ||
                     ya->has_ret[ia] != yb->has_ret[ib] || (ya->has_ret[ia] && ya->ret[ia] != yb->ret[ib]))
                     continue;
+                if (!pa || !pb) {   /* a call of no known thread: counted for its log */
+                    const size_t u[2] = {a, b};
+                    for (int s = 0; s < 2; s++) {
+                        const size_t m = u[s], o = u[1 - s];
+                        if ((s ? pb : pa) || hit[m] || (partner[from[m]] >= 0 && partner[from[m]] != from[o])) continue;
+                        partner[from[m]] = from[o];
+                        hit[m] = 1;
+                        same[from[m]]++;
+                    }
+                    continue;
+                }
                 const int fa = from[a] < from[b] ? from[a] : from[b], fb = from[a] < from[b] ? from[b] : from[a];
                 /* the time as the logs write it: -ttt's seconds, -tt's time of day */
                 char when[64];
@@ -1785,6 +1805,14 @@ int ts__strace_read_logs(const char *const *paths, int npaths, char ***names_out
                              when);
             }
     }
+    for (int f = 0; rc == 0 && f < npaths; f++)
+        if (fm[f] && same[f] == fm[f])
+            rc = ts_fail("%s: each of its %zu calls is one of %s's, at the same time (its lines name no thread, nor "
+                         "does its name): one log given twice (a copy of it under another name?); each call is "
+                         "written in one log", paths[f], fm[f], paths[partner[f]]);
+    free(same);
+    free(partner);
+    free(hit);
     if (rc == 0 && coarse_path && logs > 1 && notes) {
         /* times coarser than -ttt's microseconds: calls of several logs at one time are in
          * the logs' order, which need not be the order they ran in */
