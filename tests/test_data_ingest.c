@@ -1290,10 +1290,21 @@ static void strace_gzip(void)
     REQUIRE(ts_strace_read(in(d, "two.gz"), &names, &n) == 0);
     CHECK(n == 2 * np);
     free_names(names, n);
-    /* truncated, corrupt, trailing garbage */
+    /* truncated, corrupt, trailing garbage; a truncated one named with the line its text
+     * ends in, after the bytes it holds, and how to keep them */
     write_bytes(in(d, "cut.gz"), gz, gn / 2);
     CHECK(ts_strace_read(in(d, "cut.gz"), &names, &n) == -1);
     CHECK_MSG(strstr(ts_error(), "cut.gz: truncated gzip file"), "%s", ts_error());
+    {
+        size_t at_line = 0, bytes = 0, lines = 0;
+        const char *m = strstr(ts_error(), "its text ends in line ");
+        CHECK_MSG(m && sscanf(m, "its text ends in line %zu, after %zu bytes", &at_line, &bytes) == 2 &&
+                      bytes > 0 && bytes < tn && strstr(ts_error(), "gzip -dc"),
+                  "%s", ts_error());
+        for (size_t i = 0; i < bytes && i < tn; i++) lines += text[i] == '\n';
+        if (bytes && bytes < tn && text[bytes - 1] != '\n') lines++;
+        CHECK_MSG(at_line == lines, "line %zu, not %zu: %s", at_line, lines, ts_error());
+    }
     memcpy(two, gz, gn);
     for (size_t i = 12; i < gn - 8; i += 3) two[i] ^= 0x5a;
     write_bytes(in(d, "bad.gz"), two, gn);

@@ -516,7 +516,14 @@ static int gunzip(const char *path, char **buf, size_t *size)
             continue;
         }
         if (zr == Z_BUF_ERROR && left == 0) {
-            rc = ts_fail("%s: truncated gzip file (%zu bytes decompressed)", path, n);
+            /* (copied or written in part): where its text ends, which gzip -dc writes out */
+            size_t line = 0;
+            for (size_t i = 0; i < n; i++) line += out[i] == '\n';
+            if (n && out[n - 1] != '\n') line++;
+            if (!n) rc = ts_fail("%s: truncated gzip file (nothing decompressed)", path);
+            else
+                rc = ts_fail("%s: truncated gzip file: its text ends in line %zu, after %zu bytes (gzip -dc writes "
+                             "them out, to be read as a text cut short)", path, line, n);
             break;
         }
         if (zr != Z_OK && zr != Z_BUF_ERROR) {
