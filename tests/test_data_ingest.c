@@ -1201,6 +1201,21 @@ static void strace_ff_files_merge_by_time(void)
     write_text(in(d, "o[n]e.7"), "1700000000 getpid() = 7\n");
     CHECK_MSG(ts_strace_read_many(glob_chars, 1, &names, &n) == -1 && strstr(ts_error(), "o[n]e.7"), "%s",
               ts_error());
+    /* the one file of strace -ff of a program of one thread (P.* is one file): its calls
+     * are of the thread its name ends in, as merged with others and as strace -f's log of
+     * the same calls names them; a log whose lines and name name no thread has none */
+    ts_mc_raw r;
+    const char *solo[1] = {in(d, "t.101")};
+    REQUIRE(ts_mc_from_strace_many(solo, 1, &r, NULL) == 0);
+    CHECK_MSG(r.n == 3 && r.tid && r.tid[0] == 101 && r.tid[2] == 101, "%zu calls, tid %s", r.n, r.tid ? "" : "none");
+    ts_mc_raw_free(&r);
+    REQUIRE(ts_mc_from_strace(in(d, "t.101"), &r) == 0);
+    CHECK(r.n == 3 && r.tid && r.tid[1] == 101);
+    ts_mc_raw_free(&r);
+    write_text(in(d, "plain.log"), "1700000000.000200 getpid() = 101\n");
+    REQUIRE(ts_mc_from_strace(in(d, "plain.log"), &r) == 0);
+    CHECK(r.n == 1 && !r.tid);
+    ts_mc_raw_free(&r);
 }
 
 /* strace -z, -Z and -e status= hold each call's line until the call ends (to know whether

@@ -1641,6 +1641,16 @@ int ts__strace_read_logs(const char *const *paths, int npaths, char ***names_out
         ts__notes nt = {0};
         int rc = read_log(paths[0], names_out, &times, n_out, timed_out, x, 0, NULL, NULL, &nt);
         free(times);
+        /* the one file of strace -ff of a program of one thread (PREFIX.* is one file): no
+         * line names a thread, its name does (PREFIX.PID), as where files are merged; a log
+         * whose lines and name name none has none */
+        size_t i = 0;
+        while (rc == 0 && x && tids && i < *n_out && !x->pid[i]) i++;
+        const long own = rc == 0 && x && tids && *n_out && i == *n_out ? file_pid(paths[0]) : 0;
+        for (i = 0; own && i < *n_out; i++) {
+            x->pid[i] = own;
+            if (!x->exec_pid[i]) x->exec_pid[i] = own;
+        }
         if (rc == 0 && x) times_forward(x->ns, *n_out);
         if (rc == 0 && x) free(x->link), x->link = NULL;
         if (rc == 0 && notes) *notes = nt.text;
