@@ -6,6 +6,7 @@
 #include "tracesynth/mc_model.h"
 #include "tracesynth/model.h"
 #include "tracesynth/train.h"
+#include "data/data_internal.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -209,7 +210,24 @@ static int read_names(const ts_reader *r, const char *tag, const char *what, int
         if (!strcmp(v->names[i], "<unk>")) v->unk = i;
         p = e + 1;
     }
-    return 0;
+    /* each name once, one a vocabulary can hold, as a model file's (ts_vocab_get): a name
+     * twice would match a trace's values to one of its IDs, an empty one fail only as
+     * repair writes its output */
+    ts__strmap seen;
+    ts__strmap_init(&seen, (size_t)n);
+    int rc = 0;
+    for (int i = 0; i < n && rc == 0; i++) {
+        const char *name = v->names[i];
+        const char *why = ts__name_unwritable(name);
+        int32_t j = why ? -1 : ts__strmap_get(&seen, name);
+        if (!why && j < 0 && !strcmp(tag, "V_EVENT")) why = ts__event_name_bad(name);
+        if (why) rc = ts_fail("%s: section '%s': name %d %s", r->path, tag, i, why);
+        else if (j >= 0) rc = ts_fail("%s: section '%s': name %d, '%s', is name %d too", r->path, tag, i, name, j);
+        else ts__strmap_put(&seen, name, i);
+    }
+    ts__strmap_free(&seen);
+    if (rc) ts_vocab_free(v);
+    return rc;
 }
 
 #define WRITES_ONE "'tracesynth constraints DATASET -o FILE' writes one"
