@@ -354,6 +354,22 @@ static void malformed_vocab(void)
     CHECK(ts_mc_load(dir, &b) != 0 && strstr(ts_error(), "no ") && strstr(ts_error(), "ret.vocab.tsv"));
     write_text(p, "0\t<pad>\t0\n");
     CHECK(ts_mc_load(dir, &b) != 0 && strstr(ts_error(), "ret.npy: event 0: value 2 outside the vocabulary [0, 1)"));
+    /* IDs 0 and 1 are none and unknown (export writes 1 as <unk>, '?'): a vocabulary whose
+     * first two names are others is refused, naming the file and the ID */
+    static const char *const bad[][2] = {{"<pad>", "foo"}, {"<unk>", "<pad>"}, {"x", "<unk>"}};
+    for (int i = 0; i < 3; i++) {
+        char text[256];
+        snprintf(text, sizeof text, "0\t%s\t0\n1\t%s\t0\n2\t3\t2\n3\t0\t1\n4\t-2\t1\n5\t7\t1\n", bad[i][0], bad[i][1]);
+        write_text(p, text);
+        char want[64];
+        const int id = strcmp(bad[i][0], "<pad>") ? 0 : 1;   /* the first one wrong */
+        snprintf(want, sizeof want, "ret.vocab.tsv: ID %d is '%s', not the reserved '%s'", id, bad[i][id],
+                 id ? "<unk>" : "<pad>");
+        CHECK_MSG(ts_mc_load(dir, &b) != 0 && strstr(ts_error(), want), "%d: %s", i, ts_error());
+    }
+    write_text(p, "0\t<pad>\t0\n1\t<unk>\t0\n2\t3\t2\n3\t0\t1\n4\t-2\t1\n5\t7\t1\n");
+    CHECK_MSG(ts_mc_load(dir, &b) == 0, "%s", ts_error());
+    ts_mc_free(&b);
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     CHECK(system(cmd) == 0);
 }
