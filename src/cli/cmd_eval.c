@@ -87,7 +87,14 @@ static const char about_text[] =
     "beside it: to its last ID); R and T hold IDs as they are (a float32 value that\n"
     "is not a whole number, or a negative one, is an error, as in O). A\n"
     "multi-channel R (ingest --channels) is compared channel by channel with a\n"
-    "multi-channel S (a directory), by its events with a window file or .npy S.\n";
+    "multi-channel S (a directory), by its events with a window file or .npy S:\n"
+    "JS of each channel's values (event, comm, ret, tid, cpu) and of event pairs,\n"
+    "W1 of dt (log(1 + ns)), joint JS of event x cpu and event x ret, bursts per\n"
+    "1000 events (>= 3 within 10 us) of each trace, the share of S's windows\n"
+    "verbatim in R's training part (every channel; events alone), their mean\n"
+    "longest event run shared with it (LCS), and with --constraints D_trans,\n"
+    "D_time, D_cpu, D_attr of S and of R; a measure of a channel that R, S or the\n"
+    "constraints lack is left out (no line; null in --json).\n";
 
 typedef struct {
     const char *original, *mask, *imputed, *vocab, *arch;
