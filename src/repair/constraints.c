@@ -226,6 +226,16 @@ static int read_names(const ts_reader *r, const char *tag, const char *what, int
         else ts__strmap_put(&seen, name, i);
     }
     ts__strmap_free(&seen);
+    /* a comm or ret vocabulary's IDs 0 and 1 are no value and one outside it, as a
+     * dataset's (repair writes these names into its output's vocabulary) */
+    if (rc == 0 && need && n > 0 && n < 2)
+        rc = ts_fail("%s: section '%s': fewer than the 2 reserved names (<pad>, <unk>)", r->path, tag);
+    for (int id = 0; rc == 0 && need && n > 0 && id < 2; id++) {
+        const char *res = id == TS_CH_PAD ? "<pad>" : TS_UNK_NAME;
+        if (strcmp(v->names[id], res))
+            rc = ts_fail("%s: section '%s': name %d is '%s', not the reserved '%s'", r->path, tag, id, v->names[id],
+                         res);
+    }
     if (rc) ts_vocab_free(v);
     return rc;
 }
