@@ -533,6 +533,49 @@ static void bad_files(void)
     ts_mc_model_free(x);
 }
 
+/* a model file's comm and ret vocabularies begin with the reserved <pad> (no value) and
+ * <unk> (one outside them), as a dataset's: a file whose names there are others is refused
+ * on loading, naming the section and the ID (generate would write them into a dataset's
+ * comm.vocab.tsv, which no command reads) */
+static void reserved_value_names(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char path[512];
+    snprintf(path, sizeof path, "%s/m.tsm", dir);
+    ts_mc d;
+    mc_cycle_trace(400, 1, &d);
+    static const char *const comms[] = {"<pad>", "<unk>", "a", "b"};
+    d.comm_vocab.n = 4;
+    d.comm_vocab.unk = 1;
+    d.comm_vocab.names = ts_malloc(4 * sizeof(char *));
+    for (int i = 0; i < 4; i++) d.comm_vocab.names[i] = ts_strdup(comms[i]);
+    d.ch[TS_CH_COMM] = ts_malloc(d.n * sizeof(int32_t));
+    for (size_t i = 0; i < d.n; i++) d.ch[TS_CH_COMM][i] = 2 + (int32_t)(i % 2);
+    ts_mc_model *m = train_small(&d, path, 2);
+    REQUIRE(m);
+    REQUIRE(m->comm_vocab.n == 4);
+    REQUIRE(ts_mc_model_save(m, path) == 0);
+    ts_mc_model *x = NULL;
+    CHECK_MSG(ts_mc_model_load(path, &x) == 0, "%s", ts_error());
+    ts_mc_model_free(x);
+    for (int id = 0; id < 2; id++) {
+        char *res = m->comm_vocab.names[id];
+        m->comm_vocab.names[id] = ts_strdup("foo");
+        REQUIRE(ts_mc_model_save(m, path) == 0);
+        char want[96];
+        snprintf(want, sizeof want, "m.tsm: section 'COMMVOC': name %d is 'foo', not the reserved '%s'", id,
+                 id ? "<unk>" : "<pad>");
+        x = NULL;
+        CHECK_MSG(ts_mc_model_load(path, &x) != 0 && strstr(ts_error(), want), "%s", ts_error());
+        ts_mc_model_free(x);
+        free(m->comm_vocab.names[id]);
+        m->comm_vocab.names[id] = res;
+    }
+    ts_mc_model_free(m);
+    ts_mc_free(&d);
+}
+
 /* ---- the command line ---- */
 
 static void cli(void)
@@ -1096,4 +1139,5 @@ TEST_MAIN("mdm_mc", {
     RUN(channel_weights_older_ckpt_resumes);
     RUN(load_leaves_no_error);
     RUN(own_untimed_output_written_again);
+    RUN(reserved_value_names);
 })

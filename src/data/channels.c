@@ -548,12 +548,11 @@ int ts_mc_load(const char *dir, ts_mc *out)
             if (rc == 0 && voc->n < 2) rc = ts_fail("%s: fewer than the 2 reserved entries (<pad>, <unk>)", vp);
             /* ID 0 is no value and 1 one outside the vocabulary, whatever their names say
              * (export writes 1 as <unk>): other names there would be matched by name as values */
-            for (int id = 0; rc == 0 && id < 2; id++) {
-                const char *want = id == TS_CH_PAD ? "<pad>" : TS_UNK_NAME;
-                if (strcmp(voc->names[id], want))
-                    rc = ts_fail("%s: ID %d is '%s', not the reserved '%s' (ID 0 <pad>: no value, 1 <unk>: one "
-                                 "outside the vocabulary)", vp, id, voc->names[id], want);
-            }
+            const char *want = NULL;
+            const int id = rc == 0 ? ts__vocab_reserved_bad(voc, &want) : -1;
+            if (id >= 0)
+                rc = ts_fail("%s: ID %d is '%s', not the reserved '%s' (ID 0 <pad>: no value, 1 <unk>: one "
+                             "outside the vocabulary)", vp, id, voc->names[id], want);
         }
         free(p);
         free(vp);

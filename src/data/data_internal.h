@@ -23,6 +23,10 @@ int ts__vocab_check(const ts_vocab *v, const char *fn, const char *names);
 const char *ts__event_name_bad(const char *name);
 /* why vocab.tsv cannot hold name as it is (empty; a tab, newline or carriage return), or NULL */
 const char *ts__name_unwritable(const char *name);
+/* a comm or ret vocabulary's IDs 0 and 1 are the reserved <pad> (no value) and <unk> (one
+ * outside it), whatever a file names them: the first of the two whose name is another (its
+ * reserved name into *want), or -1 where both are; v holds 2 names at least */
+int ts__vocab_reserved_bad(const ts_vocab *v, const char **want);
 /* ts_vocab_read, of a channel's vocabulary: names that are no events' (ts__event_name_bad
  * not asked) */
 int ts__vocab_read_channel(const char *path, ts_vocab *out);

@@ -708,6 +708,17 @@ const char *ts__name_unwritable(const char *name)
     return NULL;
 }
 
+int ts__vocab_reserved_bad(const ts_vocab *v, const char **want)
+{
+    static const char *const reserved[2] = {"<pad>", TS_UNK_NAME};   /* TS_CH_PAD, TS_CH_UNK */
+    for (int id = 0; id < 2; id++)
+        if (strcmp(v->names[id], reserved[id])) {
+            *want = reserved[id];
+            return id;
+        }
+    return -1;
+}
+
 /* every name of v one that ts_vocab_read gives back as it is: 0, else -1 + an error naming
  * path and the name's ID */
 static int check_names(const char *path, const ts_vocab *v)

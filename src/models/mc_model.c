@@ -5,6 +5,7 @@
 #include "tracesynth/common.h"
 #include "tracesynth/eval.h"   /* ts_arch_parse: the architecture a model records */
 #include "tracesynth/train.h"
+#include "data/data_internal.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -234,6 +235,17 @@ static int read_channels(const ts_reader *r, const ts_mc_model_ops *ops, ts_mc_m
             (has && (c == TS_CH_COMM || c == TS_CH_RET) && voc->n == 0))
             return ts_fail("%s: section 'CHANNELS': '%s' = %ld does not fit the channels and vocabularies", r->path,
                            key, v);
+        /* a comm or ret vocabulary begins with the reserved names, as a dataset's (the
+         * windows drawn are written with it) */
+        if ((c == TS_CH_COMM || c == TS_CH_RET) && voc->n > 0) {
+            const char *tag = c == TS_CH_COMM ? "COMMVOC" : "RETVOC", *want = NULL;
+            if (voc->n < 2)
+                return ts_fail("%s: section '%s': fewer than the 2 reserved names (<pad>, <unk>)", r->path, tag);
+            const int id = ts__vocab_reserved_bad(voc, &want);
+            if (id >= 0)
+                return ts_fail("%s: section '%s': name %d is '%s', not the reserved '%s'", r->path, tag, id,
+                               voc->names[id], want);
+        }
     }
     /* files from before it have none (asked first: no error is left set) */
     char *split = ts_reader_has(r, "CHANNELS", "split") ? ts_reader_text_value(r, "CHANNELS", "split") : NULL;

@@ -230,12 +230,10 @@ static int read_names(const ts_reader *r, const char *tag, const char *what, int
      * dataset's (repair writes these names into its output's vocabulary) */
     if (rc == 0 && need && n > 0 && n < 2)
         rc = ts_fail("%s: section '%s': fewer than the 2 reserved names (<pad>, <unk>)", r->path, tag);
-    for (int id = 0; rc == 0 && need && n > 0 && id < 2; id++) {
-        const char *res = id == TS_CH_PAD ? "<pad>" : TS_UNK_NAME;
-        if (strcmp(v->names[id], res))
-            rc = ts_fail("%s: section '%s': name %d is '%s', not the reserved '%s'", r->path, tag, id, v->names[id],
-                         res);
-    }
+    const char *res = NULL;
+    const int id = rc == 0 && need && n > 0 ? ts__vocab_reserved_bad(v, &res) : -1;
+    if (id >= 0)
+        rc = ts_fail("%s: section '%s': name %d is '%s', not the reserved '%s'", r->path, tag, id, v->names[id], res);
     if (rc) ts_vocab_free(v);
     return rc;
 }
