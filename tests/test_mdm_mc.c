@@ -1123,6 +1123,46 @@ static void own_untimed_output_written_again(void)
               cmd, err);
 }
 
+/* train reads --fractions (else the default 70/10/20), not the shares a split of the
+ * dataset records, which constraints, markov and eval take: where they differ, a note says
+ * which part the model learned from and which one the split records, for a multi-channel
+ * model and a single-channel one alike; none where they agree */
+static void train_notes_recorded_split(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    ts_mc d;
+    mc_cycle_trace(3000, 1, &d);
+    char ds[512], cmd[2048], out[8192];
+    snprintf(ds, sizeof ds, "%s/ds", dir);
+    REQUIRE(ts_mc_save(ds, &d) == 0);
+    ts_mc_free(&d);
+    snprintf(cmd, sizeof cmd, "split %s --length 16 --windows 20 --fractions 0.8,0.1,0.1 -o %s/SPLIT", ds, ds);
+    REQUIRE(run_cli(cmd, out, sizeof out) == 0);
+    const char *const mc = "--length 32 --layers 1 --channels 16 --state 8 --context 16 --iters 2 --threads 1 "
+                           "--no-progress";
+    const char *const runs[2] = {"--model mdm-mc", "--model ngram"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(cmd, sizeof cmd, "train %s %s %s -o %s/n%d.tsm", runs[i], ds, i ? "--length 16" : mc, dir, i);
+        CHECK_MSG(run_output(cmd, out, sizeof out) == 0 &&
+                      strstr(out, "tracesynth: note: train: the model learned from the first 2100 events, the "
+                                  "training part of the default 0.7,0.1,0.2; ") &&
+                      strstr(out, "SPLIT/split.txt records a split of ") &&
+                      strstr(out, "at 0.8,0.1,0.1, whose training part (the first 2400 events) constraints, markov "
+                                  "and eval take unless given --fractions; give train --fractions 0.8,0.1,0.1"),
+                  "%s: %s", runs[i], out);
+        snprintf(cmd, sizeof cmd, "train %s %s %s --fractions 0.8,0.1,0.1 -o %s/e%d.tsm", runs[i], ds,
+                 i ? "--length 16" : mc, dir, i);
+        CHECK_MSG(run_output(cmd, out, sizeof out) == 0 && !strstr(out, "split.txt"), "%s: %s", runs[i], out);
+    }
+    /* the model learned from the part it said: its record */
+    ts_mc_model *m = NULL;
+    snprintf(cmd, sizeof cmd, "%s/n0.tsm", dir);
+    REQUIRE(ts_mc_model_load(cmd, &m) == 0);
+    CHECK_MSG(m->permille[0] == 700 && m->data_seen == 2400, "%d %zu", m->permille[0], m->data_seen);
+    ts_mc_model_free(m);
+}
+
 TEST_MAIN("mdm_mc", {
     RUN(gradient_check);
     RUN(learns_and_generates);
@@ -1140,4 +1180,5 @@ TEST_MAIN("mdm_mc", {
     RUN(load_leaves_no_error);
     RUN(own_untimed_output_written_again);
     RUN(reserved_value_names);
+    RUN(train_notes_recorded_split);
 })

@@ -62,13 +62,14 @@ int bench_fill(int argc, char **argv);
  * other channels drawn (`given` TS_DRAW_*) from the training part of the dataset chfrom.
  * train_channels on a set of windows (its length recorded) crops within them: of their
  * length where --length (len_given: given at all) is not given and its default is longer,
- * a --length given that is longer refused */
+ * a --length given that is longer refused; fr_given: --fractions given (the time split's
+ * parts are ss's, the note of cli_train_note_split says where a split records others) */
 /* train's help: the multi-channel models and their options (only: that one alone; NULL: all) */
 void mc_models_help(FILE *f, const ts_mc_model_ops *only);
 /* the notes of the run just trained (cmd_train.c): ts_train_note's, and an early stop */
 void train_say_notes(void);
-int  train_channels(const char *model, const char *dataset, const ts_split_spec *ss, int len_given, const char *out,
-                    const char *resume, const char *log, const ts_run_opts *ro);
+int  train_channels(const char *model, const char *dataset, const ts_split_spec *ss, int len_given, int fr_given,
+                    const char *out, const char *resume, const char *log, const ts_run_opts *ro);
 int  generate_channels(const char *path, size_t n, size_t L, const char *out, const ts_run_opts *ro);
 /* the dataset directory out that generate, markov, repair and the multi-channel impute
  * write, checked before the work (ts_out_dir_check): a folder at the name of a dataset's or
@@ -334,6 +335,12 @@ int cli_dataset_fractions(const char *ds, const int *given, int pm[3], char **re
 /* --json: "KEY": [A, B, C], "KEY_from": rec, "--fractions" (given) or "default", then ", ";
  * both null where pm is NULL (nothing cut) */
 void cli_json_fractions(const char *key, const int *pm, const char *rec, int given);
+/* train's note, after a model learned from the time split of ds (n events) at pm (given:
+ * by --fractions, else the default): where a split of ds records other shares (those
+ * constraints, markov and eval take), which part the model learned from and which one the
+ * split records. Nothing where they agree, none records any, or the records cannot be read
+ * (train does not read them) */
+void cli_train_note_split(const char *ds, size_t n, const int pm[3], int given);
 /* 0, or a usage error (2) when --fractions was given with --split paper: the paper
  * split's parts are the published files, the shares would go unused */
 int cli_split_check(const char *cmd, const ts_split_spec *ss, const ts_opt_result *args);

@@ -355,7 +355,10 @@ int cmd_train(int argc, char **argv)
         "study's sequence_length_L/ windows) and save it. Under mpirun (Open MPI builds)\n"
         "sssd-s4, diffwave, csdi-s4 and sssd-sa train data-parallel: each batch split\n"
         "across the processes, gradients averaged, rank 0 writing the model, checkpoint\n"
-        "and log.\n",
+        "and log. The time split's parts are those of --fractions (default 0.7,0.1,0.2),\n"
+        "which the model records, not those a split of the dataset records (split.txt,\n"
+        "which constraints, markov and eval take): where one records others, a note\n"
+        "says which part the model learned from and which the split holds.\n",
         opts, 1, 1, "DATASET", 1, models_help,
     };
     ts_opt_result args;
@@ -417,7 +420,8 @@ int cmd_train(int argc, char **argv)
         }
         if (!out) out = def_out = default_output(dataset, model);
         if (log_clashes(log, out, resume) || out_over_resume(out, resume) || hold_outputs(out, log, hold)) goto done;
-        rc = train_channels(model, dataset, &ss, ts_opt_given(&args, &ss.length), out, resume, log, &ro);
+        rc = train_channels(model, dataset, &ss, ts_opt_given(&args, &ss.length), ts_opt_given(&args, ss.permille), out,
+                            resume, log, &ro);
         goto done;
     }
     const ts_model_ops *ops = ts_model_find(model);
@@ -573,6 +577,8 @@ int cmd_train(int argc, char **argv)
     if (rank == 0 && nranks > 1) printf("data-parallel over %d processes\n", nranks);
     if (rank == 0) train_say_notes();
     if (rank == 0) note_unlearned_names(&d, &ss);
+    if (rank == 0 && ss.kind == TS_SPLIT_TIME)
+        cli_train_note_split(dataset, d.data.stream.n, ss.permille, ts_opt_given(&args, ss.permille));
     /* the budget plans the iterations and the work after the loop on a few timed ones, and
      * re-plans the iterations where the run's pace changes: each re-plan is in the log, the
      * run's are summed up here. A run that still took longer (the machine got busier near

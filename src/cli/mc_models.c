@@ -27,8 +27,8 @@ static void parts(size_t n, const int permille[3], size_t *ntrain, size_t *nvali
     *nvalid = b - a;
 }
 
-int train_channels(const char *model, const char *dataset, const ts_split_spec *ss, int len_given, const char *out,
-                   const char *resume, const char *log, const ts_run_opts *ro)
+int train_channels(const char *model, const char *dataset, const ts_split_spec *ss, int len_given, int fr_given,
+                   const char *out, const char *resume, const char *log, const ts_run_opts *ro)
 {
     ts_mc d;
     if (ts_mc_load(dataset, &d) != 0) return cli_fail();
@@ -72,6 +72,7 @@ int train_channels(const char *model, const char *dataset, const ts_split_spec *
             if (m->has & 1u << c) printf(" %s", ts_ch_names[c]);
         printf("), %.2f s -> %s\n", ts_now() - t0, out);
         train_say_notes();
+        cli_train_note_split(dataset, d.n, o.permille, fr_given);
     }
     ts_mc_model_free(m);
     ts_mc_free(&d);

@@ -183,6 +183,25 @@ int cli_dataset_fractions(const char *ds, const int *given, int pm[3], char **re
     return !given && recorded_fractions(ds, pm, rec, instead) < 0 ? -1 : 0;
 }
 
+void cli_train_note_split(const char *ds, size_t n, const int pm[3], int given)
+{
+    int rp[3];
+    char *rec = NULL;
+    if (cli_dataset_fractions(ds, NULL, rp, &rec, NULL) != 0) ts_clear_error();
+    if (rec && memcmp(rp, pm, sizeof rp)) {
+        size_t a, ra, b;
+        ts_split_bounds(n, pm, &a, &b);
+        ts_split_bounds(n, rp, &ra, &b);
+        cli_say(stderr, "tracesynth: note: train: the model learned from the first %zu event%s, the training part of "
+                "%s %g,%g,%g; %s records a split of %s at %g,%g,%g, whose training part (the first %zu event%s) "
+                "constraints, markov and eval take unless given --fractions; give train --fractions %g,%g,%g to "
+                "learn from that part\n", a, ts_plural(a), given ? "--fractions" : "the default", pm[0] / 1000.0,
+                pm[1] / 1000.0, pm[2] / 1000.0, rec, ds, rp[0] / 1000.0, rp[1] / 1000.0, rp[2] / 1000.0, ra,
+                ts_plural(ra), rp[0] / 1000.0, rp[1] / 1000.0, rp[2] / 1000.0);
+    }
+    free(rec);
+}
+
 void cli_json_fractions(const char *key, const int *pm, const char *rec, int given)
 {
     if (!pm) {
