@@ -4880,6 +4880,63 @@ static void strace_ff_hint_quoted(void)
     CHECK_MSG(strstr(ts_error(), want), "%s", ts_error());
 }
 
+/* a pattern the shell did not expand (quoted, or one that matched no file) is given as it
+ * is: the error says that it is one, and whether it matches files; a folder of strace -ff's
+ * files (P.PID) given for them says to give the files. One line each, naming the path */
+static void strace_pattern_and_folder_hints(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char dir[600], pat[700], want[2048], cmd[2048], err[2048];
+    snprintf(dir, sizeof dir, "%s/ff", d);
+    REQUIRE(mkdir(dir, 0755) == 0);
+    char **names = NULL;
+    size_t n = 0;
+    /* nothing matches: said so, whether with --channels or not */
+    snprintf(pat, sizeof pat, "%s/p.*", dir);
+    const char *one[1] = {pat};
+    CHECK_MSG(ts_strace_read_many(one, 1, &names, &n) == -1 && strstr(ts_error(), pat) == ts_error() &&
+              strstr(ts_error(), ": no file matches the pattern") && strstr(ts_error(), "passes it as it is"),
+              "%s", ts_error());
+    for (int c = 0; c < 2; c++) {
+        snprintf(cmd, sizeof cmd, "ingest --from strace%s '%s' -o %s/x", c ? " --channels" : "", pat, d);
+        snprintf(want, sizeof want, "tracesynth: error: %s: no file matches the pattern", pat);
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, want) == err, "%s: %s", cmd, err);
+    }
+    /* it matches files, but the shell did not expand it (quoted): said, with what it matches */
+    write_text(in(dir, "p.100"), "1700000000.000100 getpid() = 100\n");
+    write_text(in(dir, "p.101"), "1700000000.000200 getpid() = 101\n");
+    CHECK_MSG(ts_strace_read_many(one, 1, &names, &n) == -1 && strstr(ts_error(), pat) == ts_error() &&
+              strstr(ts_error(), "matches 2 files") && strstr(ts_error(), "p.100") &&
+              strstr(ts_error(), "the shell did not expand it"), "%s", ts_error());
+    snprintf(cmd, sizeof cmd, "ingest --from strace --channels '%s' -o %s/x", pat, d);
+    snprintf(want, sizeof want, "tracesynth: error: %s: no such file; as a pattern it matches 2 files", pat);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, want) == err, "%s", err);
+    /* the folder of the files: give them */
+    const char *folder[1] = {dir};
+    snprintf(want, sizeof want, "%s: is a directory, expected a file: it holds strace -ff's files, one per process "
+             "(%s/p.100 and 1 more): give them, %s/p.*", dir, dir, dir);
+    CHECK_MSG(ts_strace_read_many(folder, 1, &names, &n) == -1 && strstr(ts_error(), want) == ts_error(), "%s",
+              ts_error());
+    for (int c = 0; c < 2; c++) {
+        snprintf(cmd, sizeof cmd, "ingest --from strace%s %s -o %s/x", c ? " --channels" : "", dir, d);
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "tracesynth: error: ") == err &&
+                  strstr(err, want), "%s: %s", cmd, err);
+    }
+    /* a folder of other files: the plain error */
+    snprintf(dir, sizeof dir, "%s/other", d);
+    REQUIRE(mkdir(dir, 0755) == 0);
+    write_text(in(dir, "notes.txt"), "x\n");
+    CHECK_MSG(ts_strace_read_many(folder, 1, &names, &n) == -1 && strstr(ts_error(), "is a directory, expected a file") &&
+              !strstr(ts_error(), "-ff"), "%s", ts_error());
+    /* a file whose name holds a glob character is read as a name */
+    write_text(in(d, "q*.log"), "1700000000.000100 getpid() = 100\n");
+    const char *star[1] = {in(d, "q*.log")};
+    REQUIRE(ts_strace_read_many(star, 1, &names, &n) == 0);
+    CHECK(names_are(names, n, "getpid"));
+    free_names(names, n);
+}
+
 TEST_MAIN("data_ingest", {
     RUN(strace_multi_process);
     RUN(unseen_later_unk_seen);
@@ -4983,4 +5040,5 @@ TEST_MAIN("data_ingest", {
     RUN(reingest_warns_of_split_in_place);
     RUN(split_in_place_copied_stale);
     RUN(strace_ff_hint_quoted);
+    RUN(strace_pattern_and_folder_hints);
 })

@@ -63,6 +63,7 @@
 #include "common/idmap.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <glob.h>
 #include <stdlib.h>
@@ -912,11 +913,11 @@ static void start_order(char **names, double *times, size_t n, ts__strace_fields
  * the most decimal places of a second its times have (0: whole seconds, -t; 3: milliseconds;
  * 6: -tt's and -ttt's microseconds) */
 /* a log not there whose name strace -ff -o took for its files (PATH.PID): the error of its
- * opening, which stands, then which files those are and how to give them all */
-static void ff_files_named(const char *path)
+ * opening, which stands, then which files those are and how to give them all; 1 when so */
+static int ff_files_named(const char *path)
 {
     struct stat st;
-    if (!strcmp(path, "-") || stat(path, &st) == 0 || errno != ENOENT) return;
+    if (!strcmp(path, "-") || stat(path, &st) == 0 || errno != ENOENT) return 0;
     /* the name itself, its glob characters escaped (a name, not a pattern), then .N */
     const size_t l = strlen(path);
     char *pat = ts_malloc(2 * l + 8), *q = pat;
@@ -928,7 +929,7 @@ static void ff_files_named(const char *path)
     glob_t g;
     const int found = glob(pat, 0, NULL, &g) == 0 && g.gl_pathc > 0;
     free(pat);
-    if (!found) return;
+    if (!found) return 0;
     /* the command and the pattern as the shell reads them back ('a b'.*) */
     char *was = ts_strdup(ts_error()), *w = ts_shell_word(path);
     if (g.gl_pathc == 1)
@@ -940,6 +941,71 @@ static void ff_files_named(const char *path)
     free(w);
     free(was);
     globfree(&g);
+    return 1;
+}
+
+static long file_pid(const char *path);
+
+/* a path not there that holds a glob character (*, ? or [): a pattern the shell passed as it
+ * is, where it matched no file or was quoted. The error of its opening replaced by one that
+ * says so, and what it matches; 1 when so, else 0 */
+static int pattern_named(const char *path)
+{
+    struct stat st;
+    if (!strpbrk(path, "*?[") || lstat(path, &st) == 0 || errno != ENOENT) return 0;
+    glob_t g;
+    const int rc = glob(path, 0, NULL, &g);
+    if (rc == GLOB_NOMATCH || (rc == 0 && !g.gl_pathc))
+        ts_fail("%s: no file matches the pattern (the shell passes it as it is where it matches nothing), and no "
+                "file has this name", path);
+    else if (rc == 0 && g.gl_pathc == 1)
+        ts_fail("%s: no such file; as a pattern it matches 1 file (%s), but the shell did not expand it (quoted): "
+                "give it without quotes", path, g.gl_pathv[0]);
+    else if (rc == 0)
+        ts_fail("%s: no such file; as a pattern it matches %zu files (%s and %zu more), but the shell did not expand "
+                "it (quoted): give it without quotes", path, g.gl_pathc, g.gl_pathv[0], g.gl_pathc - 1);
+    if (rc == 0) globfree(&g);
+    return rc == 0 || rc == GLOB_NOMATCH;
+}
+
+/* a folder given for the files strace -ff wrote into it (P.PID, P.PID.gz): the error of its
+ * reading ("is a directory") goes on to say which files it holds and how to give them */
+static void ff_folder_named(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) return;
+    struct dirent **e = NULL;
+    const int n = scandir(path, &e, NULL, alphasort);
+    char *first = NULL;
+    size_t pre = 0, more = 0;   /* the first one's name up to its ".PID", and how many more share it */
+    for (int i = 0; i < n; i++) {
+        const char *name = e[i]->d_name;
+        char *p = ts_path_join(path, name);
+        if (name[0] != '.' && file_pid(name) && stat(p, &st) == 0 && S_ISREG(st.st_mode)) {
+            size_t l = strlen(name);
+            if (l > 3 && !strcmp(name + l - 3, ".gz")) l -= 3;
+            while (l && name[l - 1] != '.') l--;
+            if (!first) {
+                first = p;
+                p = NULL;
+                pre = l;
+            } else more += l == pre && !strncmp(name, strrchr(first, '/') + 1, pre);
+        }
+        free(p);
+        free(e[i]);
+    }
+    free(e);
+    if (!first) return;
+    /* the files' pattern as the shell reads it back ('a b'/p.*) */
+    char *stem = ts_strdup(first);
+    stem[strlen(stem) - strlen(strrchr(first, '/') + 1) + pre - 1] = 0;
+    char *was = ts_strdup(ts_error()), *w = ts_shell_word(stem), more_s[48] = "";
+    if (more) snprintf(more_s, sizeof more_s, " and %zu more", more);
+    ts_fail("%s: it holds strace -ff's files, one per process (%s%s): give them, %s.*", was, first, more_s, w);
+    free(was);
+    free(w);
+    free(stem);
+    free(first);
 }
 
 static int read_log(const char *path, char ***names_out, double **times_out, size_t *n_out,
@@ -955,7 +1021,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
     char *buf;
     size_t size;
     if (ts__read_text(path, &buf, &size) != 0) {
-        ff_files_named(path);
+        if (!ff_files_named(path) && !pattern_named(path)) ff_folder_named(path);
         return -1;
     }
     if (ts__bom_refused(path, buf, size)) {
