@@ -218,6 +218,10 @@ static void bad_usage(void)
     /* a window file named with --windows that is not there is an error, not a skipped step */
     CHECK(run_output("bench data --windows /nonexistent/windows --runs 1 --threads 1", out, sizeof out) == 1);
     CHECK_MSG(strstr(out, "/nonexistent/windows: ") != NULL && !strstr(out, "skipped"), "%s", out);
+    /* a folder of datasets that is not there: said so, not strerror's bare words */
+    CHECK(run_cli("bench impute --model ngram --datasets-root /nonexistent/root --threads 1", err, sizeof err) == 1);
+    CHECK_MSG(!strcmp(err, "tracesynth: error: /nonexistent/root: no such directory (a folder of dataset directories)"),
+              "%s", err);
 }
 
 /* sssd-s4's denoising step is timed by DDIM runs of 2 and 2 + k steps, all fewer than

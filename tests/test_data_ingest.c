@@ -4937,6 +4937,32 @@ static void strace_pattern_and_folder_hints(void)
     free_names(names, n);
 }
 
+/* an input that is not there, where a dataset directory may be given (audit --train, a
+ * window file or dataset the loader reads), is said to be none in the words of the rest:
+ * "no such file or directory" where a file may be given too (as score and impute --input
+ * say), "no such dataset directory" where a dataset alone is; never strerror's bare "No
+ * such file or directory" */
+static void missing_inputs_worded(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char cmd[2048], err[2048], want[1024];
+    ts_windows w;
+    for (int allow = 0; allow < 2; allow++) {
+        snprintf(want, sizeof want, "%s: no such file or directory", in(d, "none"));
+        CHECK_MSG(ts_windows_load(in(d, "none"), -1, allow, &w) == -1 && !strcmp(ts_error(), want), "%d: %s", allow,
+                  ts_error());
+    }
+    write_text(in(d, "t.txt"), "1 2 3\n2 3 4\n");
+    snprintf(cmd, sizeof cmd, "audit --train %s --test %s", in(d, "none"), in(d, "t.txt"));
+    snprintf(want, sizeof want, "tracesynth: error: %s: no such file or directory", in(d, "none"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && !strcmp(err, want), "%s", err);
+    /* a dataset directory alone: as every command that takes one says it */
+    snprintf(cmd, sizeof cmd, "split %s --length 2 -o %s", in(d, "none"), in(d, "sp"));
+    snprintf(want, sizeof want, "tracesynth: error: %s: no such dataset directory", in(d, "none"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && !strcmp(err, want), "%s", err);
+}
+
 TEST_MAIN("data_ingest", {
     RUN(strace_multi_process);
     RUN(unseen_later_unk_seen);
@@ -5041,4 +5067,5 @@ TEST_MAIN("data_ingest", {
     RUN(split_in_place_copied_stale);
     RUN(strace_ff_hint_quoted);
     RUN(strace_pattern_and_folder_hints);
+    RUN(missing_inputs_worded);
 })

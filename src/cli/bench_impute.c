@@ -175,7 +175,7 @@ static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *
 static int list_datasets(const char *root, char ***out, int *n)
 {
     DIR *d = opendir(root);
-    if (!d) return ts_fail("%s: cannot open: %s", root, strerror(errno));
+    if (!d) return ts_fail_path(root, "no such directory (a folder of dataset directories)");
     char **v = NULL;
     int cnt = 0;
     struct dirent *e;

@@ -10,8 +10,11 @@
 static int load_rows(const char *path, int allow_dir, ts_windows *w, const char **what)
 {
     struct stat st;
-    int dir = stat(path, &st) == 0 && S_ISDIR(st.st_mode), npy = 0;
-    if (dir) {
+    const int there = stat(path, &st) == 0;
+    int dir = there && S_ISDIR(st.st_mode), npy = 0;
+    /* a path not there (standard input aside) is the loader's to name, as every input that
+     * may be a file or a dataset is */
+    if (dir || (!there && !ts_path_is_stdin(path))) {
         if (ts_windows_load(path, -1, allow_dir, w) != 0) return -1;
     } else {   /* read once: a pipe works */
         ts_npy a;

@@ -441,7 +441,9 @@ int ts_windows_load(const char *path, int32_t max_id, int allow_dir, ts_windows 
 {
     memset(out, 0, sizeof *out);
     struct stat st;
-    if (stat(path, &st) != 0) return ts_fail("%s: %s", path, strerror(errno));
+    /* not there: in the words of the inputs that may be a file or a dataset directory
+     * (ts_impute_input_load's), a path through a file or one too long named as such */
+    if (stat(path, &st) != 0) return ts_fail_path(path, "no such file or directory");
     if (S_ISDIR(st.st_mode)) {
         if (!allow_dir) return dir_for_windows(path);
         ts_dataset d;
