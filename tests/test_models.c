@@ -642,6 +642,41 @@ static void generation_reproducible(void)
     }
 }
 
+/* generate -o OUT writes OUT.txt (OUT.npy) and OUT.names.txt: an OUT ending in '/' names a
+ * folder, not the stem of a file, and is refused in one line before the work, as other
+ * commands refuse a file output so named; nothing is written in the folder (no hidden
+ * "DIR/.txt") */
+static void generate_output_folder_refused(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    int32_t s[200];
+    for (int i = 0; i < 200; i++) s[i] = (int32_t)(i * 7 / 3 % 5);
+    ts_model *m = train_on("ngram", s, 200, 5, "2");
+    REQUIRE(m);
+    char model[512], out[600], made[700], args[2048], err[1024];
+    snprintf(model, sizeof model, "%s/gen_folder.tsm", dir);
+    REQUIRE(ts_model_save(m, model) == 0);
+    ts_model_free(m);
+    snprintf(out, sizeof out, "%s/gen_folder", dir);
+    REQUIRE(ts_mkdir_p(out) == 0);
+    const char *const outs[3] = {"%s/gen_folder/", "%s/gen_folder/.npy", "%s/gen_none/"};
+    for (int k = 0; k < 3; k++) {
+        snprintf(out, sizeof out, outs[k], dir);
+        snprintf(args, sizeof args, "generate %s -n 2 --length 5 -o %s --threads 1 --no-progress", model, out);
+        snprintf(made, sizeof made, "%s/gen_folder/.txt", dir);
+        CHECK(cli_refuses(args, 1, "names a directory (the '/' at its end)", made, err, sizeof err));
+        CHECK_MSG(strncmp(err, "tracesynth: error: ", 19) == 0 && strstr(err, out), "%s", err);
+        snprintf(made, sizeof made, "%s/gen_folder/.npy", dir);
+        CHECK(access(made, F_OK) != 0);
+    }
+    /* the same folder named without the '/': OUT.txt beside it, as the help says */
+    snprintf(args, sizeof args, "generate %s -n 2 --length 5 -o %s/gen_folder --threads 1 --no-progress", model, dir);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s", err);
+    snprintf(made, sizeof made, "%s/gen_folder.txt", dir);
+    CHECK(access(made, F_OK) == 0);
+}
+
 static void save_load_roundtrip(void)
 {
     const char *dir = scratch_dir();
@@ -1044,6 +1079,7 @@ TEST_MAIN("models", {
     RUN(ngram_generation_follows_seen_pairs);
     RUN(ngram_whole_window_blackout);
     RUN(ngram_generation_first_event);
+    RUN(generate_output_folder_refused);
     RUN(save_load_roundtrip);
     RUN(ngram_save_load_every_field);
     RUN(corrupt_model_files);

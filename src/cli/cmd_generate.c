@@ -145,7 +145,8 @@ int cmd_generate(int argc, char **argv)
                     "/dev/stdout; '-': standard output, the summary then on\n"
                     "stderr): written in place, one format, no names file\n"
                     "(an earlier run's beside it, OUT.names.txt for\n"
-                    "OUT.txt, removed);\n"
+                    "OUT.txt, removed); an OUT ending in '/' (a folder) is\n"
+                    "an error before the work;\n"
                     "a multi-channel model, or any with --channels-from: the\n"
                     "dataset directory OUT (N L events; not '-', nor\n"
                     "DATASET itself); an OUT holding a dataset that is no\n"
@@ -292,6 +293,15 @@ int cmd_generate(int argc, char **argv)
     if (cli_windows_fit((size_t)n, (size_t)L, sizeof(int32_t))) { cli_fail(); goto done; }
     base = ts_strdup(out);
     if (ext >= 0 && !stream) base[ol - 4] = 0;
+    /* OUT is the stem of the files: "DIR/" (or "DIR/.npy") would write DIR/.txt, a hidden
+     * file, not a set of windows named by OUT */
+    const size_t bl = strlen(base);
+    if (!stream && bl > 0 && base[bl - 1] == '/') {
+        ts_fail("%s: names a directory (the '/' at its end); the windows are written to OUT.txt or OUT.npy, a "
+                "file each (name OUT without the '/')", out);
+        cli_fail();
+        goto done;
+    }
     path = ts_malloc(strlen(base) + 16);
     /* every output can be written, checked before generating: a wrong one fails
      * without a file of the set written and without the work done */
