@@ -738,6 +738,26 @@ static void generate_named_and_unnamed(void)
               out);
     CHECK_NEAR(json_get(strstr(out, "{"), "memorized"), 1, 1e-6);   /* read write mmap futex, both */
     CHECK_NEAR(json_get(strstr(out, "{"), "d_trans"), 0, 1e-6);
+    /* R and T named, S not: T is matched with R by name (S's IDs read as R's), and the note
+     * says so (it said every ID was compared as it is): here T is R's window in another
+     * numbering, S's window R's by ID, memorized */
+    write_text(at("rn.txt"), "0,1,2,3\n");
+    write_text(at("rn.names.txt"), "read write mmap futex\n");
+    write_text(at("tn.txt"), "3,2,1,0\n");
+    write_text(at("tn.names.txt"), "read write mmap futex\n");
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s --json", at("rn.txt"), at("pl.txt"),
+             at("tn.txt"));
+    rc = run_output(args, out, sizeof out);
+    CHECK_MSG(rc == 0 && strstr(out, "(the real and the training data with each other by name)"), "exit %d: %s", rc,
+              out);
+    CHECK_NEAR(json_get(strstr(out, "{"), "memorized"), 1, 1e-6);
+    /* R and S named, T not: S is matched with R by name, T's IDs read as R's */
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s --json", at("rn.txt"), at("tn.txt"),
+             at("pl.txt"));
+    rc = run_output(args, out, sizeof out);
+    CHECK_MSG(rc == 0 && strstr(out, "(the real and the synthetic data with each other by name)"), "exit %d: %s", rc,
+              out);
+    CHECK_NEAR(json_get(strstr(out, "{"), "memorized"), 1, 1e-6);
     /* both sides named, or neither: no note */
     snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s --json", at("sx.txt"), at("tx.txt"),
              at("tx.txt"));

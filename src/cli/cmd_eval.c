@@ -80,8 +80,9 @@ static const char about_text[] =
     "W.npy, and other files by a vocab.tsv beside them, a split's testing or a\n"
     "dataset's stream.txt, as impute reads its input, are matched with R's by\n"
     "name; '?', an event its model does not name, matches none, another '?'\n"
-    "neither; named inputs beside unnamed ones are compared by ID as they are, with\n"
-    "a note, and an unnamed R leaves S and T matched with each other by name).\n"
+    "neither; an unnamed input is compared by ID as it is, with a note, and the two\n"
+    "named beside it are matched with each other by name: an unnamed R leaves S and\n"
+    "T so, an unnamed S or T is read in R's numbering).\n"
     "Runs never cross a window boundary of T. Real-valued synthetic IDs are\n"
     "rounded and clamped to [0, largest ID in R and T] (an S named by the vocab.tsv\n"
     "beside it: to its last ID); R and T hold IDs as they are (a float32 value that\n"
@@ -644,7 +645,9 @@ static int file_names(const char *path, const ts_windows *w, ts_vocab *v)
     return 0;
 }
 
-/* named and unnamed sides among R, S and T: their IDs are compared as they are, said in a note */
+/* named and unnamed sides among R, S and T: the unnamed side's IDs are compared as they are,
+ * said in a note; two named sides are matched with each other by name (eval_generate
+ * renumbers them), said in it too */
 static void mixed_names_note(const eval_args *a, const ts_vocab *vr, const char *vpr, const ts_vocab *vs,
                              const char *vps, const ts_vocab *vt, const char *vpt)
 {
@@ -669,8 +672,10 @@ static void mixed_names_note(const eval_args *a, const ts_vocab *vr, const char 
             if (l >= sizeof buf) l = sizeof buf - 1;
         }
     }
-    cli_say(stderr, "tracesynth: note: eval: %s: their IDs are compared as they are, not by name%s\n", buf,
-            named == 2 && vr->n == 0 ? " (the synthetic and the training data with each other by name)" : "");
+    const char *pair = named < 2 ? "" : vr->n == 0 ? " (the synthetic and the training data with each other by name)"
+                     : vs->n == 0 ? " (the real and the training data with each other by name)"
+                                  : " (the real and the synthetic data with each other by name)";
+    cli_say(stderr, "tracesynth: note: eval: %s: their IDs are compared as they are, not by name%s\n", buf, pair);
     for (int i = 0; i < 3; i++) free(np[i]);
 }
 
