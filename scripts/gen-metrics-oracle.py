@@ -22,8 +22,8 @@ R, S, T are window files (one window a line, comma-separated IDs), .npy arrays (
 `length` file records, else one window; a --train directory: its first 70 % of events, as
 train --split time cuts it, --train-share F for another share). Events are matched by name where every input has
 names (W.names.txt beside W.txt / W.npy, one window a line of names, else a vocab.tsv beside
-the file or in the directory); '?' is one event type of its file that matches no event of the
-others, their '?' neither. Otherwise by ID.
+the file or in the directory); '?' (an event its model does not name) is the event of its ID
+in its file, and matches no event of the others, their '?' neither. Otherwise by ID.
 Real-valued synthetic IDs are rounded to the nearest integer and clamped to
 [0, largest ID of R and T].
 """
@@ -101,8 +101,8 @@ def load(path, synthetic=False, train_share=None):
 
 
 def encode(datasets):
-    """datasets: list of (wins, names). Gives integer windows in one shared space; '?' is
-    one event type within each file, matching no event of another file, its '?' neither."""
+    """datasets: list of (wins, names). Gives integer windows in one shared space; a '?' is
+    the event of its ID in its file, matching no event of another file, its '?' neither."""
     use_names = all(n is not None for _, n in datasets)
     maxid = 0
     for wins, _ in datasets[:1] + datasets[2:]:
@@ -112,9 +112,9 @@ def encode(datasets):
     out = []
     codes = {}
 
-    def code(key, k):
-        if key == "?":
-            return -1 - k
+    def code(key, k, raw):
+        if key == "?":   # an event its model does not name: itself, by its ID, in its file
+            key = ("?", k, raw)
         if key not in codes:
             codes[key] = len(codes)
         return codes[key]
@@ -123,7 +123,7 @@ def encode(datasets):
         enc = []
         for i, w in enumerate(wins):
             if use_names:
-                enc.append(np.array([code(n, k) for n in names[i]], dtype=np.int64))
+                enc.append(np.array([code(n, k, x) for n, x in zip(names[i], w)], dtype=np.int64))
             else:
                 vals = []
                 for x in w:
