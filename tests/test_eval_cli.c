@@ -767,6 +767,47 @@ static void generate_named_and_unnamed(void)
     CHECK_MSG(run_output(args, out, sizeof out) == 0 && !strstr(out, "note"), "%s", out);
 }
 
+/* a name the named real trace lacks (mmap, in S) is an event of its own: not the ID of an
+ * unnamed input that R names nothing by (T's 3, past R's three names). It was numbered 3,
+ * R's count of names, and so taken for T's 3: S's window "read mmap" was memorized in T's
+ * "read 3", its pair never new */
+static void generate_name_real_lacks_not_unnamed_id(void)
+{
+    char args[2048], out[4096];
+    mkdir(at("lack"), 0755);
+    write_text(at("lack/r.txt"), "0,1,2\n");
+    write_text(at("lack/r.names.txt"), "read write close\n");
+    write_text(at("lack/s.txt"), "0,1\n");
+    write_text(at("lack/s.names.txt"), "read mmap\n");
+    write_text(at("lack/t.txt"), "0,3\n");
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s --json", at("lack/r.txt"),
+             at("lack/s.txt"), at("lack/t.txt"));
+    int rc = run_stdout(args, out, sizeof out);
+    CHECK_MSG(rc == 0 && json_get(out, "memorized") == 0 && json_get(out, "d_trans") == 1, "exit %d: %s", rc, out);
+    CHECK_NEAR(json_get(out, "coverage_synth"), 0.5, 1e-6);
+    /* the same with T named and S not: T's mmap is not S's 3 */
+    write_text(at("lack/s2.txt"), "0,3\n");
+    write_text(at("lack/t2.txt"), "0,1\n");
+    write_text(at("lack/t2.names.txt"), "read mmap\n");
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s --json", at("lack/r.txt"),
+             at("lack/s2.txt"), at("lack/t2.txt"));
+    rc = run_stdout(args, out, sizeof out);
+    CHECK_MSG(rc == 0 && json_get(out, "memorized") == 0 && json_get(out, "d_trans") == 1, "exit %d: %s", rc, out);
+    /* and an unnamed R beside S and T named: R's 2 is not T's mmap, a name S lacks (four
+     * events, not three, for the predictors: 2.2075 bits, as the order-1 Kneser-Ney gives
+     * over four) */
+    write_text(at("lack/rr.txt"), "0,2\n");
+    write_text(at("lack/ss.txt"), "0,1\n");
+    write_text(at("lack/ss.names.txt"), "read write\n");
+    write_text(at("lack/tt.txt"), "0,1\n");
+    write_text(at("lack/tt.names.txt"), "read mmap\n");
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s --downstream 1 --json", at("lack/rr.txt"),
+             at("lack/ss.txt"), at("lack/tt.txt"));
+    rc = run_stdout(args, out, sizeof out);
+    CHECK_MSG(rc == 0 && fabs(json_get(out, "downstream_bits") - 2.207519) < 1e-5 &&
+                  fabs(json_get(out, "downstream_train_bits") - 2.207519) < 1e-5, "exit %d: %s", rc, out);
+}
+
 /* an event name holding a blank (vocab.tsv's fields are tab-separated) would make the names
  * file generate writes unreadable, read back as other names: refused where it enters, at its
  * line of vocab.tsv */
@@ -1103,6 +1144,7 @@ TEST_MAIN("eval_cli", {
     RUN(generate_datasets_by_name);
     RUN(generate_window_file_by_name);
     RUN(generate_named_and_unnamed);
+    RUN(generate_name_real_lacks_not_unnamed_id);
     RUN(generate_window_file_multichannel_real);
     RUN(event_name_with_blank);
     RUN(impute_bad_input);

@@ -747,6 +747,29 @@ static int eval_generate(const eval_args *a)
     if (vr.n > 0 && vs.n > 0) renumber_by_name(&S, &vs, &vr, &extra);
     /* R without names: S and T, named both, are compared with each other by name */
     else if (vr.n == 0 && vs.n > 0 && vt.n > 0) renumber_by_name(&T, &vt, &vs, &extra);
+    /* the names the numbering's own file lacks got IDs past its names; an unnamed input's ID
+     * there is no name's, not one of them: they go past every unnamed ID */
+    if (extra.n > 0) {
+        const int32_t names = vr.n > 0 ? vr.n : vs.n;
+        int32_t top = names - 1;
+        const char *top_in = NULL;   /* the unnamed input holding it */
+        const ts_windows *un[3] = {vr.n == 0 ? &R : NULL, vs.n == 0 ? &S : NULL, a->train && vt.n == 0 ? &T : NULL};
+        const char *un_path[3] = {a->real, a->synthetic, a->train};
+        for (int k = 0; k < 3; k++) {
+            const int32_t m = un[k] ? max_id_of(un[k], top) : top;
+            if (m > top) top = m, top_in = un_path[k];
+        }
+        if (top_in && (int64_t)top + 1 + (int64_t)extra.n >= INT32_MAX) {
+            ts_fail("%s: ID %d leaves no IDs past it for the %zu name%s that %s lacks", top_in, top, extra.n,
+                    ts_plural(extra.n), vr.n > 0 ? a->real : a->synthetic);
+            goto done;
+        }
+        const int32_t shift = top + 1 - names;
+        ts_windows *named[2] = {vs.n > 0 && vr.n > 0 ? &S : NULL, a->train && vt.n > 0 ? &T : NULL};
+        for (int k = 0; k < 2 && shift > 0; k++)
+            for (size_t i = 0; named[k] && i < named[k]->n * named[k]->len; i++)
+                if (named[k]->data[i] >= names) named[k]->data[i] += shift;
+    }
     ts_gen_metrics g;
     if (ts_eval_generate(&R, &S, a->train ? &T : NULL, &g)) {
         const char *e = ts_error();
