@@ -847,6 +847,57 @@ static ts_model *toy_model(toy *t, kvbuf *kv, uint8_t **mask)
     return m;
 }
 
+/* a real value is mapped to the nearest ID the training part held: IDs of the vocabulary
+ * it never held (5, 6 and 7 here: <unk> and names first seen later) are never generated
+ * or imputed (values past the last were clamped to 7, <unk>); the IDs held travel in the
+ * model file */
+static void outputs_only_ids_held(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    static const char *const kinds[2] = {"sssd-s4", "diffwave"};
+    for (int k = 0; k < 2; k++) {
+        toy t;
+        kvbuf kv;
+        toy_make(&t, 40, 24);
+        if (k == 0) tiny_kv(&kv, "4");
+        else kv_set(&kv, "layers", "2", "channels", "16", "dilation-cycle", "2", "batch", "8", "iters", "4", NULL);
+        ts_train_opts o = toy_opts(&t, &kv);
+        o.n_ids = 8;
+        ts_model *m = NULL;
+        REQUIRE(ts_model_train(kinds[k], &o, &m) == 0);
+        ts_run_opts ro;
+        memset(&ro, 0, sizeof ro);
+        ro.steps = 4;
+        ro.seed = 3;
+        ts_windows g, g2, imp;
+        REQUIRE(ts_model_generate(m, 64, 24, &ro, &g) == 0);
+        size_t unheld = 0, top = 0;
+        for (size_t i = 0; i < g.n * g.len; i++) unheld += g.data[i] >= 5, top += g.data[i] == 4;
+        CHECK_MSG(unheld == 0, "%s: %zu of %zu generated events are IDs the training part never held", kinds[k],
+                  unheld, g.n * g.len);
+        CHECK(top > 0);   /* values past 4 went to it */
+        uint8_t *mask = ts_malloc(t.split.test.n * 24);
+        ts_mask_fill(mask, t.split.test.n, 24, 20, TS_MASK_CENTER, 0);
+        REQUIRE(ts_model_impute(m, &t.split.test, mask, &ro, &imp) == 0);
+        unheld = 0;
+        for (size_t i = 0; i < imp.n * imp.len; i++) unheld += imp.data[i] >= 5;
+        CHECK_MSG(unheld == 0, "%s: %zu imputed events are IDs the training part never held", kinds[k], unheld);
+        char path[600];
+        snprintf(path, sizeof path, "%s/held_%s.tsm", dir, kinds[k]);
+        REQUIRE(ts_model_save(m, path) == 0);
+        ts_model *m2 = NULL;
+        REQUIRE(ts_model_load(path, &m2) == 0);
+        REQUIRE(ts_model_generate(m2, 64, 24, &ro, &g2) == 0);
+        CHECK(memcmp(g.data, g2.data, g.n * g.len * sizeof *g.data) == 0);
+        ts_windows_free(&g); ts_windows_free(&g2); ts_windows_free(&imp);
+        free(mask);
+        ts_model_free(m);
+        ts_model_free(m2);
+        toy_free(&t);
+    }
+}
+
 /* --samples N: the vote over N samples; 1 is the plain sampler, each output is the
  * most frequent of the N single-sample outputs (sample 0 = the seed's own draw) */
 static void samples_vote(void)
@@ -1602,6 +1653,7 @@ TEST_MAIN("sssd", {
     RUN(divergence_stops_and_keeps_files);
     RUN(other_masks);
     RUN(samples_vote);
+    RUN(outputs_only_ids_held);
     RUN(threads_same_windows);
     RUN(worker_error_reaches_caller);
     RUN(cli_round_trip);

@@ -4,7 +4,9 @@
  *
  * Representation: as in the study, an event is its frequency-rank ID taken as
  * a real number (scale=raw), or that ID mapped linearly to [-1, 1]
- * (scale=unit); outputs go back to the nearest valid ID.
+ * (scale=unit); outputs go back to the nearest ID the training part held (section
+ * SEEN; a file without it: the nearest of all), never to <unk> or another name of the
+ * vocabulary the training part lacks.
  *
  * Training (SSSD's only_generate_missing): the noise is added to the missing
  * positions only, observed positions enter x_t as their values (as they do
@@ -83,6 +85,7 @@ typedef struct {
     int scale;
     int train_mask;            /* csdi: TRAIN_MASK_*; else the blackouts */
     ts_diffusion diff;
+    uint8_t *seen;             /* (n_ids) the IDs the training part held; NULL: any */
 } sssd_model;
 
 /* ---- representation ---- */
@@ -100,7 +103,30 @@ static int32_t value_to_id(const sssd_model *m, float v)
     double r = floor(x + 0.5);
     if (r < 0) r = 0;
     if (r > m->base.n_ids - 1) r = m->base.n_ids - 1;
-    return (int32_t)r;
+    const int32_t id = (int32_t)r, V = m->base.n_ids;
+    if (!m->seen || m->seen[id]) return id;
+    /* the nearest ID the training part held (of two as near, the lower) */
+    for (int32_t d = 1; d < V; d++) {
+        const int lo = id - d >= 0 && m->seen[id - d], hi = id + d < V && m->seen[id + d];
+        if (lo && hi) return fabs(x - (id - d)) <= fabs(x - (id + d)) ? id - d : id + d;
+        if (lo) return id - d;
+        if (hi) return id + d;
+    }
+    return id;
+}
+
+/* the IDs of the training part (its stream with --also's, else its windows) */
+static void seen_set(sssd_model *m, const ts_train_opts *o)
+{
+    const ts_windows *tw = &o->split->train;
+    size_t N = tw->n * tw->len;
+    int32_t *s = o->split->train_stream.n > 0 ? ts_split_train_events(o->split, -1, &N) : NULL;
+    const int32_t *e = s ? s : tw->data;
+    free(m->seen);
+    m->seen = ts_calloc((size_t)m->base.n_ids, 1);
+    for (size_t i = 0; i < N; i++)
+        if (e[i] >= 0 && e[i] < m->base.n_ids) m->seen[e[i]] = 1;
+    free(s);
 }
 
 /* ---- options ---- */
@@ -352,6 +378,7 @@ static void model_free(ts_model *base)
     sssd_model *m = (sssd_model *)base;
     ts_denoiser_free(&m->net);
     ts_diffusion_free(&m->diff);
+    free(m->seen);
     free(m);
 }
 
@@ -362,6 +389,14 @@ static int model_save(const ts_model *base, ts_writer *w)
     config_text(m, cfg, sizeof cfg);
     ts_writer_text(w, "CONFIG", cfg);
     ts_writer_f32(w, "PARAMS", m->net.params, m->net.total);
+    if (m->seen) {   /* SEEN: the IDs the training part held, ascending */
+        int32_t *ids = ts_malloc((size_t)m->base.n_ids * sizeof *ids);
+        size_t n = 0;
+        for (int32_t v = 0; v < m->base.n_ids; v++)
+            if (m->seen[v]) ids[n++] = v;
+        ts_writer_i32(w, "SEEN", ids, n);
+        free(ids);
+    }
     return 0;
 }
 
@@ -372,6 +407,29 @@ static int load_kind(ts_model **out, const ts_reader *r, int residual)
     if (read_config(r, m, 1) != 0 || ts_denoiser_params_read(r, &m->net) != 0) {
         model_free(&m->base);
         return -1;
+    }
+    if (ts_reader_has(r, "SEEN", NULL)) {   /* optional: a file from before it maps to any ID */
+        const ts_chunk *c = ts_reader_get(r, "SEEN");
+        unsigned char nb[4];   /* the IDs of the file (ts_model_load sets n_ids after this loader) */
+        if (ts_reader_copy(r, "NIDS", nb, 4) != 0) {
+            model_free(&m->base);
+            return -1;
+        }
+        const int32_t V = (int32_t)ts_le_get32(nb);
+        if (V <= 0 || c->size == 0 || c->size % 4) {
+            model_free(&m->base);
+            return ts_fail("%s: section 'SEEN' is empty or not a list of 32-bit IDs", r->path);
+        }
+        m->seen = ts_calloc((size_t)V, 1);
+        m->base.n_ids = V;
+        for (size_t i = 0; i < c->size / 4; i++) {
+            const int32_t id = ts_chunk_i32(c, i);
+            if (id < 0 || id >= V) {
+                model_free(&m->base);
+                return ts_fail("%s: section 'SEEN': entry %zu is ID %d, outside [0, %d)", r->path, i, id, V);
+            }
+            m->seen[id] = 1;
+        }
     }
     *out = &m->base;
     return 0;
@@ -594,11 +652,13 @@ static int train_kind(ts_model **out, const ts_train_opts *o, int residual)
     m->sched = so.sched;
     m->scale = so.scale;
     m->train_mask = so.train_mask;
+    seen_set(m, o);
     if (ts_diffusion_init_schedule(&m->diff, m->T, m->beta0, m->betaT, m->sched) != 0 ||
         (residual == KIND_SA ? ts_denoiser_sashimi(&m->net, &so.sa, o->seed, 1)
                              : ts_denoiser_sssd(&m->net, &so.net, o->seed, 1)) != 0) {
         ts_diffusion_free(&m->diff);
         ts_vocab_free(&m->base.vocab);
+        free(m->seen);
         free(m);
         return -1;
     }
