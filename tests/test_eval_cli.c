@@ -1087,6 +1087,29 @@ static void generate_real_missing_with_fractions(void)
               "%s", err);
 }
 
+/* --real (with --fractions too), --train or --original naming nothing: "PATH: no such file
+ * or directory", as every other input that may be a file or a dataset is said to be
+ * missing, not the reason a file could not be opened */
+static void inputs_missing_worded(void)
+{
+    char args[2048], err[1024], want[600];
+    for (int k = 0; k < 4; k++) {
+        if (k == 0) snprintf(args, sizeof args, "eval --real %s --synthetic %s", at("nods"), at("real.txt"));
+        else if (k == 3)   /* with an option of a multi-channel real trace */
+            snprintf(args, sizeof args, "eval --real %s --synthetic %s --fractions 0.5,0.25,0.25", at("nods"),
+                     at("synth.txt"));
+        else if (k == 1)
+            snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s", at("real.txt"), at("synth.txt"),
+                     at("nods"));
+        else
+            snprintf(args, sizeof args, "eval --original %s --mask %s --imputed %s", at("nods"), at("m.txt"),
+                     at("i.txt"));
+        snprintf(want, sizeof want, "%s: no such file or directory", at("nods"));
+        CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, want) && !strstr(err, "cannot open"), "%s: %s",
+                  args, err);
+    }
+}
+
 /* --train DS/ (a trailing '/'): the train line names all of it as DS/stream.txt, once */
 static void generate_train_trailing_slash(void)
 {
@@ -1131,6 +1154,7 @@ static void generate_train_all_of_it_quoted(void)
 TEST_MAIN("eval_cli", {
     setup();
     RUN(help_and_usage);
+    RUN(inputs_missing_worded);
     RUN(options_of_the_other_mode);
     RUN(impute_text);
     RUN(inputs_dash_stdin);

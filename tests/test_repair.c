@@ -1054,7 +1054,7 @@ static void cli(void)
     const char *multi[2] = {"--real-part test", "--length 100"};
     for (int i = 0; i < 2; i++) {
         snprintf(cmd, sizeof cmd, "eval --real %s/nosuch %s --synthetic %s/ds", dir, multi[i], dir);
-        CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "/nosuch: cannot open: No such file or directory"),
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "/nosuch: no such file or directory"),
                   "%s: %s", multi[i], err);
     }
     /* windows: the Markov baseline as windows of 100, eval and repair per window */

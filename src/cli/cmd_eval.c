@@ -265,7 +265,11 @@ static void json_num(const char *key, int has, double v, int last)
 static int ids_load(const char *path, int allow_dir, ts_windows *out)
 {
     struct stat st;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) return ts_windows_load(path, -1, allow_dir, out);
+    const int there = stat(path, &st) == 0;
+    /* a path not there (standard input aside) is the loader's to name ("PATH: no such file
+     * or directory"), as every input that may be a file or a dataset is */
+    if ((there && S_ISDIR(st.st_mode)) || (!there && !ts_path_is_stdin(path)))
+        return ts_windows_load(path, -1, allow_dir, out);
     int npy;
     ts_npy a;
     if (ts_input_read(path, &npy, &a, out)) return -1;   /* read once: a pipe works */
@@ -911,8 +915,8 @@ int cmd_eval(int argc, char **argv)
     }
     if ((rc = fractions_unused(&a))) return rc;
     /* a real trace that is not there: named, not taken for one of another kind */
-    if ((a.real_part_given || a.length_given || a.fractions_given) && a.real && !ts_file_exists(a.real)) {
-        ts_fail("%s: cannot open: %s", a.real, strerror(errno));
+    if ((a.real_part_given || a.length_given || a.fractions_given) && a.real && stat(a.real, &sst) != 0) {
+        ts_fail_path(a.real, "no such file or directory");
         return cli_fail();
     }
     /* given at its default value too: it would be ignored */
