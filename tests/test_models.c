@@ -677,6 +677,41 @@ static void generate_output_folder_refused(void)
     CHECK(access(made, F_OK) == 0);
 }
 
+/* -o .npy or -o .txt (the extension alone) names no stem: refused in one line before the
+ * work, as an OUT ending in '/' is, not taken for the stem ".npy" of the hidden files
+ * .npy.txt and .npy.names.txt, nor written to the hidden file .npy */
+static void generate_output_extension_alone_refused(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    int32_t s[200];
+    for (int i = 0; i < 200; i++) s[i] = (int32_t)(i * 7 / 3 % 5);
+    ts_model *m = train_on("ngram", s, 200, 5, "2");
+    REQUIRE(m);
+    char model[512], args[2048], err[1024], cwd[4096], bin[4096];
+    snprintf(model, sizeof model, "%s/gen_ext.tsm", dir);
+    REQUIRE(ts_model_save(m, model) == 0);
+    ts_model_free(m);
+    /* run inside the folder: the CLI by its absolute path */
+    const char *b = getenv("TRACESYNTH");
+    REQUIRE(realpath(b ? b : "build/tracesynth", bin) && getcwd(cwd, sizeof cwd));
+    char *old = b ? strdup(b) : NULL;
+    setenv("TRACESYNTH", bin, 1);
+    REQUIRE(chdir(dir) == 0);
+    const char *const outs[2] = {".npy", ".txt"};
+    const char *const made[5] = {".npy", ".txt", ".npy.txt", ".txt.txt", ".npy.names.txt"};
+    for (int k = 0; k < 2; k++) {
+        snprintf(args, sizeof args, "generate gen_ext.tsm -n 1 --length 3 -o %s --threads 1 --no-progress", outs[k]);
+        CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strncmp(err, "tracesynth: error: ", 19) == 0 &&
+                      strstr(err, outs[k]) && strstr(err, "no stem"), "%s: %s", args, err);
+        for (int i = 0; i < 5; i++) CHECK_MSG(access(made[i], F_OK) != 0, "%s: wrote %s", args, made[i]);
+    }
+    REQUIRE(chdir(cwd) == 0);
+    if (old) setenv("TRACESYNTH", old, 1);
+    else unsetenv("TRACESYNTH");
+    free(old);
+}
+
 static void save_load_roundtrip(void)
 {
     const char *dir = scratch_dir();
@@ -1080,6 +1115,7 @@ TEST_MAIN("models", {
     RUN(ngram_whole_window_blackout);
     RUN(ngram_generation_first_event);
     RUN(generate_output_folder_refused);
+    RUN(generate_output_extension_alone_refused);
     RUN(save_load_roundtrip);
     RUN(ngram_save_load_every_field);
     RUN(corrupt_model_files);

@@ -146,7 +146,8 @@ int cmd_generate(int argc, char **argv)
                     "stderr): written in place, one format, no names file\n"
                     "(an earlier run's beside it, OUT.names.txt for\n"
                     "OUT.txt, removed); an OUT ending in '/' (a folder) is\n"
-                    "an error before the work;\n"
+                    "an error before the work, and so is an extension alone\n"
+                    "(-o .npy: no stem);\n"
                     "a multi-channel model, or any with --channels-from: the\n"
                     "dataset directory OUT (N L events; not '-', nor\n"
                     "DATASET itself); an OUT holding a dataset that is no\n"
@@ -217,7 +218,7 @@ int cmd_generate(int argc, char **argv)
     }
     /* OUT may be given with its extension: it says the format (OUT.npy wrote OUT.txt) */
     size_t ol = strlen(out);
-    int ext = ol > 4 && !strcmp(out + ol - 4, ".txt") ? 0 : ol > 4 && !strcmp(out + ol - 4, ".npy") ? 1 : -1;
+    int ext = ol >= 4 && !strcmp(out + ol - 4, ".txt") ? 0 : ol >= 4 && !strcmp(out + ol - 4, ".npy") ? 1 : -1;
     if (ext >= 0 && !ts_opt_given(&args, &format)) format = ext;
     else if (ext >= 0 && format != 2 && format != ext) {
         cli_usage_error(C, "--format %s: the output %s is named as %s file", formats[format], out, ext ? "an .npy" : "a .txt");
@@ -299,6 +300,14 @@ int cmd_generate(int argc, char **argv)
     if (!stream && bl > 0 && base[bl - 1] == '/') {
         ts_fail("%s: names a directory (the '/' at its end); the windows are written to OUT.txt or OUT.npy, a "
                 "file each (name OUT without the '/')", out);
+        cli_fail();
+        goto done;
+    }
+    /* "-o .npy": the extension alone, no stem; the windows would go to the hidden file .txt
+     * or .npy, their names to .names.txt */
+    if (!stream && bl == 0) {
+        ts_fail("%s: an extension alone, no stem; the windows are written to OUT.txt or OUT.npy (name OUT, as "
+                "out%s)", out, out);
         cli_fail();
         goto done;
     }
