@@ -998,6 +998,130 @@ static void cli_round_trip(void)
               "%s", err);
 }
 
+/* generation after a prefix (ts_model_generate_prefix): every window begins with the
+ * prefix exactly and goes on with the model's draws, which follow the periodic stream it
+ * learned (0 1 2 3 4 0 ...); the same seed gives the same windows. Both backbones */
+static void prefix_generation(void)
+{
+    toy t;
+    toy_make(&t, 40, 16);
+    const int32_t pre[3] = {2, 3, 4};
+    for (int tfm = 0; tfm < 2; tfm++) {
+        kvbuf kv;
+        tiny_kv(&kv, tfm ? "100" : "150");
+        kv_add(&kv, "lr", "1e-2");
+        if (tfm) {
+            kv_drop(&kv, "state");
+            kv_add(&kv, "backbone", "transformer");
+            kv_add(&kv, "heads", "2");
+        }
+        ts_train_opts o = toy_opts(&t, &kv);
+        ts_model *m = NULL;
+        REQUIRE(ts_model_train("mdm", &o, &m) == 0);
+        ts_run_opts ro;
+        memset(&ro, 0, sizeof ro);
+        ro.seed = 7;
+        ts_windows a, b;
+        REQUIRE(ts_model_generate_prefix(m, pre, 3, 12, 16, &ro, &a) == 0);
+        REQUIRE(ts_model_generate_prefix(m, pre, 3, 12, 16, &ro, &b) == 0);
+        CHECK(a.n == 12 && a.len == 16 && memcmp(a.data, b.data, 12 * 16 * sizeof *a.data) == 0);
+        size_t follow = 0, total = 0, start = 0;
+        for (size_t w = 0; w < a.n; w++) {
+            start += !memcmp(a.data + w * 16, pre, sizeof pre);
+            for (size_t i = 3; i < 16; i++, total++) follow += a.data[w * 16 + i] == (a.data[w * 16 + i - 1] + 1) % 5;
+        }
+        CHECK_MSG(start == a.n, "%s: %zu of %zu windows begin with the prefix", tfm ? "transformer" : "s4", start, a.n);
+        CHECK_MSG(follow >= total * 9 / 10, "%s: %zu of %zu drawn events follow the stream", tfm ? "transformer" : "s4",
+                  follow, total);
+        /* the run's own options pass through: greedy decoding draws nothing, and says so
+         * for a seed */
+        ts_windows_free(&b);
+        const char *k[1] = {"temperature"}, *v[1] = {"0"};
+        ro.kv = (ts_kv){1, k, v};
+        ro.seed_given = 1;
+        CHECK_MSG(ts_model_generate_prefix(m, pre, 3, 2, 16, &ro, &b) == -1 &&
+                      strstr(ts_error(), "mdm: option --seed") && !b.data, "%s", ts_error());
+        ts_windows_free(&a);
+        ts_model_free(m);
+    }
+    toy_free(&t);
+}
+
+/* generate --prefix FILE on the command line: a names line (or IDs; '-': standard input)
+ * that every window begins with, the same bytes for the same seed, and one line of error
+ * for a name the model lacks, an ID out of its range, an empty file or a prefix as long
+ * as the windows, nothing written */
+static void cli_generate_prefix(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char cmd[4096], err[1024], p[700], q[700], out[700];
+    REQUIRE(stream_dataset(dir, "pds", 3000) == 0);
+    snprintf(p, sizeof p, "%s/pds/vocab.tsv", dir);
+    write_text(p, "0\tread\t1\n1\twrite\t1\n2\topen\t1\n3\tclose\t1\n4\tmmap\t1\n5\tfutex\t1\n");
+    snprintf(cmd, sizeof cmd, "train --model mdm %s/pds --threads 1 --no-progress --length 24 --windows 8 -o %s/p.tsm "
+             "--layers 1 --channels 8 --state 4 --context 16 --iters 4 --batch 4", dir, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(p, sizeof p, "%s/pre.txt", dir);
+    write_text(p, "open write futex\n");
+    for (int k = 0; k < 2; k++) {
+        snprintf(cmd, sizeof cmd, "generate %s/p.tsm -n 5 --length 24 --prefix %s -o %s/pg%d --seed 3 --threads 1 "
+                 "--no-progress", dir, p, dir, k);
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    }
+    snprintf(q, sizeof q, "%s/pg0.txt", dir);
+    snprintf(out, sizeof out, "%s/pg1.txt", dir);
+    CHECK(files_equal(q, out));
+    FILE *f = fopen(q, "r");
+    REQUIRE(f);
+    char line[512];
+    int lines = 0, begin = 0;
+    while (fgets(line, sizeof line, f)) lines++, begin += !strncmp(line, "2,1,5,", 6);
+    fclose(f);
+    CHECK_MSG(lines == 5 && begin == 5, "%d lines, %d begin with the prefix", lines, begin);
+    snprintf(q, sizeof q, "%s/pg0.names.txt", dir);
+    f = fopen(q, "r");
+    REQUIRE(f);
+    begin = 0;
+    while (fgets(line, sizeof line, f)) begin += !strncmp(line, "open write futex ", 17);
+    fclose(f);
+    CHECK(begin == 5);
+    /* IDs, from standard input */
+    snprintf(cmd, sizeof cmd, "generate %s/p.tsm -n 2 --length 24 --prefix - -o %s/pg2 --seed 3 --threads 1 "
+             "--no-progress < %s/pg0.txt", dir, dir, dir);
+    char said[1024];
+    CHECK_MSG(run_output(cmd, said, sizeof said) == 1 && strstr(said, "standard input: line 2: a second line of events; --prefix is one line"), "%s",
+              said);
+    snprintf(p, sizeof p, "%s/pre_ids.txt", dir);
+    write_text(p, "2,1,5\n");
+    snprintf(cmd, sizeof cmd, "generate %s/p.tsm -n 5 --length 24 --prefix - -o %s/pg3 --seed 3 --threads 1 "
+             "--no-progress < %s", dir, dir, p);
+    CHECK_MSG(run_output(cmd, said, sizeof said) == 0 && strstr(said, "each after the 3 events of standard input"),
+              "%s", said);
+    snprintf(q, sizeof q, "%s/pg0.txt", dir);
+    snprintf(out, sizeof out, "%s/pg3.txt", dir);
+    CHECK(files_equal(q, out));
+    /* errors: one line naming the file and the event; nothing written */
+    const char *bad[5][2] = {{"open frob\n", "line 1, event 2: 'frob' is no event the model"},
+                             {"2,9\n", "line 1, event 2: ID 9 is outside the model's range [0, 6)"},
+                             {"\n", "empty: a prefix holds one event or more"},
+                             {"", "empty: a prefix holds one event or more"},
+                             {"0 1 2 3 4 5 0 1 2 3 4 5 0 1 2 3 4 5 0 1 2 3 4 5\n",
+                              "a prefix of 24 events leaves nothing to draw in windows of 24"}};
+    snprintf(out, sizeof out, "%s/pgx.txt", dir);
+    for (int k = 0; k < 5; k++) {
+        write_text(p, bad[k][0]);
+        snprintf(cmd, sizeof cmd, "generate %s/p.tsm -n 2 --length 24 --prefix %s -o %s/pgx --threads 1 "
+                 "--no-progress", dir, p, dir);
+        CHECK_MSG(cli_refuses(cmd, 1, bad[k][1], out, err, sizeof err) && strstr(err, p), "%s", err);
+    }
+    /* a multi-channel output has none */
+    snprintf(cmd, sizeof cmd, "generate %s/p.tsm -n 2 --length 24 --prefix %s --channels-from %s/pds -o %s/pgx",
+             dir, p, dir, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--prefix is for a single-channel model's windows"),
+              "%s", err);
+}
+
 /* a training checkpoint given where a model goes is named as one, with what takes it;
  * a model file given to --resume is named as one, with the checkpoint beside it */
 static void checkpoint_is_not_a_model(void)
@@ -3578,6 +3702,8 @@ TEST_MAIN("mdm", {
     RUN(prior_id_past_vocab_refused);
     RUN(wide_network_refused_at_load);
     RUN(cli_round_trip);
+    RUN(prefix_generation);
+    RUN(cli_generate_prefix);
     RUN(checkpoint_is_not_a_model);
     RUN(gate_matters);
     RUN(in_window_fillers);

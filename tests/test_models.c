@@ -712,6 +712,100 @@ static void generate_output_extension_alone_refused(void)
     free(old);
 }
 
+/* generation after a prefix goes through the model's imputation of the rest: a model
+ * whose imputation draws nothing (ngram, unigram: the most likely events, the same in
+ * every window) is refused naming it, as are a prefix of no event, one as long as the
+ * windows and an ID the model does not have */
+static void generate_prefix_refused(void)
+{
+    int32_t s[400];
+    for (int i = 0; i < 400; i++) s[i] = i % 2;
+    const char *models[] = {"ngram", "unigram"};
+    const int32_t pre[3] = {0, 1, 0}, bad[2] = {0, 2};
+    ts_run_opts ro;
+    memset(&ro, 0, sizeof ro);
+    for (int mi = 0; mi < 2; mi++) {
+        ts_model *m = train_on(models[mi], s, 400, 2, mi == 0 ? "1" : NULL);
+        REQUIRE(m);
+        ts_windows g;
+        CHECK_MSG(ts_model_generate_prefix(m, pre, 3, 2, 8, &ro, &g) == -1 && strstr(ts_error(), models[mi]) &&
+                      strstr(ts_error(), "option --prefix") && strstr(ts_error(), "draws nothing") && !g.data,
+                  "%s", ts_error());
+        CHECK(ts_model_prefix_check(m, &ro) == -1 && strstr(ts_error(), "option --prefix"));
+        CHECK(ts_model_generate_prefix(m, pre, 0, 2, 8, &ro, &g) == -1 && strstr(ts_error(), "an empty prefix"));
+        CHECK_MSG(ts_model_generate_prefix(m, pre, 3, 2, 3, &ro, &g) == -1 &&
+                      strstr(ts_error(), "a prefix of 3 events leaves nothing to draw in windows of 3"), "%s",
+                  ts_error());
+        CHECK_MSG(ts_model_generate_prefix(m, bad, 2, 2, 8, &ro, &g) == -1 &&
+                      strstr(ts_error(), "prefix event 2: ID 2 is outside the model's range [0, 2)"), "%s",
+                  ts_error());
+        ts_model_free(m);
+    }
+}
+
+/* the alternating dataset A B A B ... (named) in dir/name */
+static void alternating_dataset(const char *dir, const char *name)
+{
+    char p[700];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    REQUIRE(ts_mkdir_p(p) == 0);
+    snprintf(p, sizeof p, "%s/%s/stream.txt", dir, name);
+    FILE *f = fopen(p, "w");
+    REQUIRE(f);
+    for (int i = 0; i < 2000; i++) fprintf(f, "%s%d", i ? "," : "", i % 2);
+    fputc('\n', f);
+    fclose(f);
+    snprintf(p, sizeof p, "%s/%s/vocab.tsv", dir, name);
+    write_text(p, "0\tA\t1000\n1\tB\t1000\n");
+}
+
+/* impute --prefix P with a single-channel model: the first P events of every test window
+ * observed, the rest drawn; an order-1 n-gram of a strictly alternating A, B stream
+ * continues a prefix ending in A with B (and one ending in B with A). generate --prefix
+ * refuses it in one line naming it, writing nothing */
+static void prefix_ngram_cli(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    alternating_dataset(dir, "alt");
+    char args[2048], err[1024], p[700], q[700];
+    snprintf(args, sizeof args, "train --model ngram %s/alt --order 1 -o %s/alt.tsm --threads 1 --no-progress", dir,
+             dir);
+    REQUIRE(run_cli(args, err, sizeof err) == 0);
+    snprintf(args, sizeof args, "impute %s/alt.tsm --input %s/alt --length 8 --prefix 3 -o %s/altimp --json "
+             "--threads 1 --no-progress", dir, dir, dir);
+    char out[4096];
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "\"blackout\": 0, \"position\": null, \"prefix\": 3, ") && strstr(out, "\"accuracy\": 100.0"),
+              "%s", out);
+    snprintf(p, sizeof p, "%s/altimp/imputation0.names.txt", dir);
+    snprintf(q, sizeof q, "%s/altimp/original0.names.txt", dir);
+    FILE *f = fopen(p, "r"), *g = fopen(q, "r");
+    REQUIRE(f && g);
+    char line[256], orig[256];
+    int lines = 0, bad = 0;
+    while (fgets(line, sizeof line, f) && fgets(orig, sizeof orig, g)) {
+        lines++;
+        bad += strncmp(line, orig, 6) != 0;   /* the prefix as it was: "X Y X " */
+        for (int t = 1; t < 8; t++) bad += line[2 * t] == line[2 * t - 2];
+    }
+    fclose(f);
+    fclose(g);
+    CHECK_MSG(lines > 100 && bad == 0, "%d lines, %d wrong", lines, bad);
+    /* --prefix replaces the blackout; one of the windows' length draws nothing */
+    snprintf(args, sizeof args, "impute %s/alt.tsm --input %s/alt --length 8 --prefix 3 --blackout 2", dir, dir);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, "--blackout goes with a blackout"), "%s", err);
+    snprintf(args, sizeof args, "impute %s/alt.tsm --input %s/alt --length 8 --prefix 8", dir, dir);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, "--prefix 8 leaves nothing to draw"), "%s", err);
+    /* generation draws: an n-gram's imputation does not */
+    snprintf(p, sizeof p, "%s/alt_prefix.txt", dir);
+    write_text(p, "A B A\n");
+    snprintf(args, sizeof args, "generate %s/alt.tsm -n 2 --length 8 --prefix %s -o %s/altgen", dir, p, dir);
+    snprintf(q, sizeof q, "%s/altgen.txt", dir);
+    CHECK(cli_refuses(args, 2, "ngram: option --prefix: it cannot draw the events after a prefix", q, err,
+                      sizeof err));
+}
+
 static void save_load_roundtrip(void)
 {
     const char *dir = scratch_dir();
@@ -1116,6 +1210,8 @@ TEST_MAIN("models", {
     RUN(ngram_generation_first_event);
     RUN(generate_output_folder_refused);
     RUN(generate_output_extension_alone_refused);
+    RUN(generate_prefix_refused);
+    RUN(prefix_ngram_cli);
     RUN(save_load_roundtrip);
     RUN(ngram_save_load_every_field);
     RUN(corrupt_model_files);

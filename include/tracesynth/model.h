@@ -299,6 +299,27 @@ int  ts_model_impute_named(ts_model *m, const ts_windows *x, const ts_vocab *nam
                            const uint8_t *mask, const ts_run_opts *o, ts_windows *out,
                            size_t *unknown);
 int  ts_model_generate(ts_model *m, size_t n, size_t L, const ts_run_opts *o, ts_windows *out);
+/* generation after a prefix: n windows of L events that each begin with the P events of
+ * prefix (the model's IDs, 0 < P < L) and go on with the model's draws, its imputation of
+ * events [P, L) given them (the one way every model conditions), under
+ * ts_model_sampling_opts(m, o, 1) as generation samples; the same seed, the same windows.
+ * A model whose imputation draws nothing (ngram, unigram, lstm: the most likely events,
+ * the same in every window) is refused ("MODEL: option --prefix: ..."), as is a prefix of
+ * no event or of L or more, an ID outside [0, n_ids), or (a model of one window length)
+ * an L not its own. out allocated (empty on failure). 0 / -1 + error */
+int  ts_model_generate_prefix(ts_model *m, const int32_t *prefix, size_t P, size_t n, size_t L,
+                              const ts_run_opts *o, ts_windows *out);
+/* its checks of the run options o (the refusal of a model that draws nothing, then
+ * ts_model_run_check of the sampling options), made before any work: 0 / -1 + error */
+int  ts_model_prefix_check(const ts_model *m, const ts_run_opts *o);
+/* the options of a run that draws the events after observed ones (generation after a
+ * prefix; impute's --prefix): o with --temperature 1 where the model's imputation takes
+ * one and o gives none (it may default to the most likely event), and where gen is set,
+ * --order random where it takes an order and o gives none and no --temperature 0 (mdm's
+ * generation reveals events in random order). keys, vals: room for o's keys and two
+ * more, which the result points into (o's as they are where none is added) */
+ts_run_opts ts_model_sampling_opts(const ts_model *m, const ts_run_opts *o, int gen, const char **keys,
+                                   const char **vals);
 /* windows x (numbered by `names`, as for ts_model_impute_named) in the model's numbering:
  * out (allocated). Matched by name when both name their events (names the model lacks
  * become its <unk>: *unknown, may be NULL; an error when it has none), else copied after

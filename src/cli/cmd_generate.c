@@ -116,12 +116,99 @@ static int earlier_output(const char *base, int i, size_t nw, size_t lw)
     return yes;
 }
 
+/* 1 when the item is a decimal number */
+static int decimal(const char *t)
+{
+    if (!*t) return 0;
+    for (; *t; t++)
+        if (*t < '0' || *t > '9') return 0;
+    return 1;
+}
+
+/* --prefix FILE: one line of events in m's numbering, *ids (malloc'd), *P of them: names
+ * separated by blanks (a line of a names file, as generate and impute write them) where m
+ * names its events, or IDs separated by commas or blanks (a line of a window file; a line
+ * of numbers only, none of them one of m's names). 0 / -1 + error naming the file, its
+ * line and the event */
+static int prefix_read(const char *path, const ts_model *m, const char *model_path, int32_t **ids, size_t *P)
+{
+    *ids = NULL;
+    *P = 0;
+    const char *shown = cli_input_name(path);
+    struct stat st;
+    if (!ts_path_is_stdin(path) && stat(path, &st) != 0) return ts_fail_path(path, "no such file or directory");
+    if (!ts_path_is_stdin(path) && S_ISDIR(st.st_mode))
+        return ts_fail("%s: is a directory; --prefix is a file of one line of events", path);
+    FILE *f = fopen(path, "r");
+    if (!f) return ts_fail("%s: cannot open: %s", shown, strerror(errno));
+    char *line = NULL, *text = NULL;
+    size_t cap = 0, at = 0, text_at = 0;
+    ssize_t got;
+    int rc = 0;
+    while (rc == 0 && (got = getline(&line, &cap, f)) >= 0) {
+        at++;
+        size_t l = (size_t)got;
+        while (l && (line[l - 1] == '\n' || line[l - 1] == '\r')) line[--l] = 0;
+        if (strlen(line) != l) rc = ts_fail("%s: line %zu: a NUL byte; --prefix is a text file", shown, at);
+        else if (strspn(line, " \t,") == l) continue;   /* a blank line */
+        else if (text) rc = ts_fail("%s: line %zu: a second line of events; --prefix is one line", shown, at);
+        else text = ts_strdup(line), text_at = at;
+    }
+    if (ferror(f) && rc == 0) rc = ts_fail("%s: cannot read: %s", shown, strerror(errno));
+    fclose(f);
+    free(line);
+    if (rc == 0 && !text) rc = ts_fail("%s: empty: a prefix holds one event or more", shown);
+    if (rc) { free(text); return -1; }
+    /* the items, and whether they are IDs */
+    size_t n = 0, room = 16;
+    char **item = ts_malloc(room * sizeof *item);
+    for (char *save = NULL, *t = strtok_r(text, " \t,", &save); t; t = strtok_r(NULL, " \t,", &save)) {
+        if (n == room) item = ts_realloc(item, (room *= 2) * sizeof *item);
+        item[n++] = t;
+    }
+    const ts_vocab *v = &m->vocab;
+    int as_ids = 1;
+    for (size_t i = 0; i < n && as_ids; i++) {
+        const int32_t id = v->n > 0 ? ts_vocab_lookup(v, item[i]) : -1;
+        as_ids = decimal(item[i]) && !(id >= 0 && id < v->n && !strcmp(v->names[id], item[i]));
+    }
+    int32_t *out = ts_malloc(n * sizeof *out);
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        const char *t = item[i];
+        if (as_ids) {
+            errno = 0;
+            const unsigned long long u = strtoull(t, NULL, 10);
+            if (errno || u >= (unsigned long long)m->n_ids)
+                rc = ts_fail("%s: line %zu, event %zu: ID %s is outside the model's range [0, %d)", shown, text_at,
+                             i + 1, t, m->n_ids);
+            else
+                out[i] = (int32_t)u;
+        } else if (v->n == 0) {
+            rc = ts_fail("%s: line %zu, event %zu: '%s' is no ID, and the model %s names no events: give its IDs",
+                         shown, text_at, i + 1, t, model_path);
+        } else {
+            const int32_t id = ts_vocab_lookup(v, t);
+            if (id < 0 || id >= v->n || id >= m->n_ids || strcmp(v->names[id], t))
+                rc = ts_fail("%s: line %zu, event %zu: '%s' is no event the model %s names", shown, text_at, i + 1,
+                             t, model_path);
+            else
+                out[i] = id;
+        }
+    }
+    free(item);
+    free(text);
+    if (rc) { free(out); return -1; }
+    *ids = out;
+    *P = n;
+    return 0;
+}
+
 int cmd_generate(int argc, char **argv)
 {
     const char *C = "generate";
     static const char *const formats[] = {"text", "npy", "both", NULL};
     static const char *const draws[] = {"type", "pair", NULL};
-    const char *out = NULL, *chfrom = NULL;
+    const char *out = NULL, *chfrom = NULL, *prefix_path = NULL;
     int format = 0, draw = TS_DRAW_PAIR;
     long n = 0, L = 0;
     size_t crop = 0;
@@ -158,6 +245,18 @@ int cmd_generate(int argc, char **argv)
                     "it) is replaced; an OUT that is a dataset's or a\n"
                     "split's own file, there or not yet, is an error\n"
                     "before the work too"),
+        TS_OPT_STR_(0, "prefix", &prefix_path, "FILE",
+                    "every window begins with the P events of FILE (P below\n"
+                    "L; '-': standard input) and goes on with the model's\n"
+                    "draws: its imputation of the rest given them, sampled\n"
+                    "as generation samples (mdm: --temperature 1, --order\n"
+                    "random unless given), the seed making it reproducible.\n"
+                    "FILE is one line: event names separated by blanks (a\n"
+                    "line of OUT.names.txt), or IDs separated by commas or\n"
+                    "blanks (a line of OUT.txt; a line of numbers none of\n"
+                    "which the model names). mdm, sssd-s4, diffwave, csdi-s4\n"
+                    "and sssd-sa; ngram, unigram and lstm are refused (their\n"
+                    "imputation draws nothing); a single-channel model only"),
         TS_OPT_CHOICE_(0, "format", &format, "F", formats, "text, npy or both (default: npy when OUT ends\n"
                        "in .npy, else text; one that OUT's .txt or .npy\n"
                        "contradicts is an error)"),
@@ -192,7 +291,8 @@ int cmd_generate(int argc, char **argv)
     };
     const ts_opt_spec spec = {
         C, "tracesynth generate MODEL -n N [--length L] -o OUT [OPTIONS]",
-        "Synthesize N windows of L events; the same seed gives the same windows.\n",
+        "Synthesize N windows of L events (with --prefix, each continuing given events);\n"
+        "the same seed gives the same windows.\n",
         opts, 1, 1, "MODEL", 1, NULL,
     };
     ts_opt_result args;
@@ -200,10 +300,13 @@ int cmd_generate(int argc, char **argv)
     ts_model *m = NULL;
     ts_windows w = {0};
     char *base = NULL, *path = NULL, *stale = NULL;
+    int32_t *pre = NULL;   /* --prefix's events, P of them */
+    size_t P = 0;
     if (rc) { rc = rc == 1 ? 0 : rc; goto done; }
     if ((rc = cli_model_file(C, args.pos[0])) ||
         (rc = cli_model_keys_no_stdin(C, &args)) ||
-        (rc = cli_dir_no_stdin(C, "--channels-from", chfrom, "a dataset is a directory")))
+        (rc = cli_dir_no_stdin(C, "--channels-from", chfrom, "a dataset is a directory")) ||
+        (rc = cli_stdin_input(C, "--prefix", &prefix_path)))
         goto done;
     rc = 2;
     const char *model_path = args.pos[0];
@@ -241,6 +344,11 @@ int cmd_generate(int argc, char **argv)
         goto done;
     }
     if (mc && chfrom) { rc = cli_usage_error(C, "--channels-from is for a single-channel model; %s has channels", model_path); goto done; }
+    if (prefix_path && (mc || chfrom)) {
+        rc = cli_usage_error(C, "--prefix is for a single-channel model's windows, %s", mc ? "not a multi-channel model"
+                                                                                         : "not --channels-from");
+        goto done;
+    }
     if ((mc || chfrom) && ts_opt_given(&args, &format)) {   /* a dataset directory has one format */
         rc = cli_usage_error(C, "--format is for window files; a multi-channel output is a dataset directory");
         goto done;
@@ -277,12 +385,15 @@ int cmd_generate(int argc, char **argv)
     ro.seed_given = ts_opt_given(&args, &run.seed);
     /* the model's run options (its own --KEY VALUE, a seed its decoding draws nothing by):
      * refused as usage errors, as impute's, before any output is checked or written */
-    if ((rc = cli_run_check(C, m, &ro, ts_model_generate_check))) goto done;
+    /* after a prefix: the model's imputation's (a model whose imputation draws nothing refused) */
+    int (*const check)(const ts_model *, const ts_run_opts *) = prefix_path ? ts_model_prefix_check
+                                                                            : ts_model_generate_check;
+    if ((rc = cli_run_check(C, m, &ro, check))) goto done;
     /* a decoding that would refuse a seed (lstm's and mdm's --temperature 0) draws nothing:
      * its line names no seed */
     ts_run_opts seeded = ro;
     seeded.seed_given = 1;
-    const int drawn = !ts_model_seed_refused(m, &seeded, ts_model_generate_check);
+    const int drawn = !ts_model_seed_refused(m, &seeded, check);
     ts_clear_error();
     rc = 1;
     if (!L) {
@@ -292,6 +403,16 @@ int cmd_generate(int argc, char **argv)
         if ((double)n * L > 2e9) { rc = cli_usage_error(C, "%ld windows of %ld events are too many", n, L); goto done; }
     }
     if (cli_windows_fit((size_t)n, (size_t)L, sizeof(int32_t))) { cli_fail(); goto done; }
+    /* the prefix read and checked before any output is */
+    if (prefix_path) {
+        if (prefix_read(prefix_path, m, model_path, &pre, &P)) { cli_fail(); goto done; }
+        if (P >= (size_t)L) {
+            ts_fail("%s: a prefix of %zu event%s leaves nothing to draw in windows of %ld (--length)",
+                    cli_input_name(prefix_path), P, ts_plural(P), L);
+            cli_fail();
+            goto done;
+        }
+    }
     base = ts_strdup(out);
     if (ext >= 0 && !stream) base[ol - 4] = 0;
     /* OUT is the stem of the files: "DIR/" (or "DIR/.npy") would write DIR/.txt, a hidden
@@ -384,7 +505,8 @@ int cmd_generate(int argc, char **argv)
     for (int k = 0; k < np; k++) free(paths[k]);
     if (open_rc) { cli_fail(); goto done; }
     double t0 = ts_now();
-    if (ts_model_generate(m, (size_t)n, (size_t)L, &ro, &w)) {
+    if (pre ? ts_model_generate_prefix(m, pre, P, (size_t)n, (size_t)L, &ro, &w)
+            : ts_model_generate(m, (size_t)n, (size_t)L, &ro, &w)) {
         ts_out_set_abort(&set);
         rc = cli_run_failed(C);   /* an option the model refused as it ran: a usage error */
         goto done;
@@ -431,8 +553,13 @@ int cmd_generate(int argc, char **argv)
     }
     FILE *msg = cli_msg_stream(out);   /* not into the windows on standard output */
     if (commit_rc == 0) {
-        fprintf(msg, "%s: generated %ld window%s of %ld event%s in %.2f s ", m->ops->name, n, ts_plural((size_t)n), L,
-                ts_plural((size_t)L), dt);
+        fprintf(msg, "%s: generated %ld window%s of %ld event%s", m->ops->name, n, ts_plural((size_t)n), L,
+                ts_plural((size_t)L));
+        if (pre) {
+            fprintf(msg, ", each after the %zu event%s of ", P, ts_plural(P));
+            cli_say(msg, "%s,", cli_input_name(prefix_path));
+        }
+        fprintf(msg, " in %.2f s ", dt);
         if (drawn) fprintf(msg, "(seed %ld) ->", run.seed);
         else fprintf(msg, "(nothing drawn) ->");
         for (int i = 0; i < 3; i++)
@@ -454,6 +581,7 @@ int cmd_generate(int argc, char **argv)
     if (commit_rc) { cli_fail(); goto done; }
     rc = 0;
 done:
+    free(pre);
     free(base);
     free(path);
     free(stale);

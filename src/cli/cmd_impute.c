@@ -24,16 +24,19 @@ static int steps_help(FILE *f, const char *key)
     return 0;
 }
 
-static void print_json(const ts_model *m, const ts_windows *x, const ts_impute_spec *is, uint64_t seed,
+static void print_json(const ts_model *m, const ts_windows *x, const ts_impute_spec *is, size_t prefix, uint64_t seed,
                        const ts_impute_result *r)
 {
     const ts_impute_metrics *im = &r->metrics;
     printf("{\"model\": ");
     ts_json_put(stdout, m->ops->name);
-    printf(", \"windows\": %zu, \"length\": %zu, \"blackout\": %zu, \"position\": \"%s\", "
-           "\"seed\": %llu, \"hidden\": %zu, \"accuracy\": %.6f, \"perfect\": %.6f, \"rouge_l\": %.6f, "
-           "\"rouge_l_definition\": \"token LCS / k\", \"type_accuracy\": ", x->n, x->len, is->blackout,
-           ts_mask_name(is->pos), (unsigned long long)seed, im->hidden, im->accuracy, im->perfect, im->rouge_l);
+    /* a prefix: no blackout, as a multi-channel model's line says it */
+    printf(", \"windows\": %zu, \"length\": %zu, \"blackout\": %zu, \"position\": ", x->n, x->len,
+           prefix ? 0 : is->blackout);
+    ts_json_put(stdout, prefix ? NULL : ts_mask_name(is->pos));
+    printf(", \"prefix\": %zu, \"seed\": %llu, \"hidden\": %zu, \"accuracy\": %.6f, \"perfect\": %.6f, "
+           "\"rouge_l\": %.6f, \"rouge_l_definition\": \"token LCS / k\", \"type_accuracy\": ", prefix,
+           (unsigned long long)seed, im->hidden, im->accuracy, im->perfect, im->rouge_l);
     if (im->has_type) printf("%.6f", im->type_accuracy);
     else fputs("null", stdout);
     printf(", \"unknown\": %zu, \"unknown_hidden\": %zu, \"unknown_hidden_right\": %zu, \"seconds\": %.4f, "
@@ -77,6 +80,7 @@ int cmd_impute(int argc, char **argv)
     ts_impute_spec is = {10, TS_MASK_CENTER, NULL, NULL, NULL};
     int json = 0;
     size_t prefix = 0;
+    const char **sample_keys = NULL, **sample_vals = NULL;   /* --prefix's run options */
     cli_run run = CLI_RUN_DEFAULTS;
     const ts_option opts[] = {
         TS_OPT_STR_(0, "input", &input, "PATH", "a window file (one window per line), a .npy of\n"
@@ -125,10 +129,11 @@ int cmd_impute(int argc, char **argv)
                    "center: events L/2 to L/2 + K - 1 (as the study), moved\n"
                    "to the end when they do not fit; all: every event of\n"
                    "the window, no --blackout)"),
-        TS_OPT_SIZE_(0, "prefix", &prefix, "P", 1, 1 << 24, "multi-channel models and --channels-from: observe the\n"
-                     "first P events of every channel, draw the rest (instead\n"
-                     "of a blackout; the event model samples at temperature 1\n"
-                     "unless given one)"),
+        TS_OPT_SIZE_(0, "prefix", &prefix, "P", 1, 1 << 24, "observe the first P events of every window (of every\n"
+                     "channel), draw the rest (instead of a blackout; the\n"
+                     "model, or the event model, samples at temperature 1\n"
+                     "unless given one; ngram, unigram and lstm fill them as\n"
+                     "they fill a blackout)"),
         CLI_RUN_OPTIONS(&run),
         TS_OPT_STR_('o', "output", &is.outdir, "OUTDIR", "write original0.npy, mask0.npy, imputation0.npy and,\n"
                     "for named events, original0.names.txt and\n"
@@ -172,6 +177,8 @@ int cmd_impute(int argc, char **argv)
         goto done;
     ts_run_opts ro;
     cli_run_apply(&run, &args, &ro);
+    sample_keys = ts_malloc(((size_t)ro.kv.n + 2) * sizeof *sample_keys);
+    sample_vals = ts_malloc(((size_t)ro.kv.n + 2) * sizeof *sample_vals);
     rc = 1;
     if (!input && !chfrom) { rc = cli_usage_error(C, "--input PATH is required"); goto done; }
     if (!chfrom && ts_opt_given(&args, &draw)) { rc = cli_usage_error(C, "--draw goes with --channels-from"); goto done; }
@@ -201,18 +208,21 @@ int cmd_impute(int argc, char **argv)
         goto done;
     }
     if (is.outdir && outdir_of_other_kind(is.outdir, mc || chfrom)) { cli_fail(); goto done; }
+    /* a prefix replaces the blackout */
+    const char *blackout_opt = !prefix ? NULL : ts_opt_given(&args, &is.blackout) ? "--blackout"
+                             : ts_opt_given(&args, &is.pos) ? "--position" : NULL;
+    if (blackout_opt) {
+        rc = cli_usage_error(C, "%s goes with a blackout; --prefix observes the first events instead", blackout_opt);
+        goto done;
+    }
     if (mc || chfrom) {   /* the test part of a multi-channel dataset */
         /* what this path does not read: refused, not ignored (it imputes every window of L
-         * of the test part; a prefix replaces the blackout) */
-        const char *unread = ts_opt_given(&args, &ss.windows) ? "--windows"
-                           : prefix && ts_opt_given(&args, &is.blackout) ? "--blackout"
-                           : prefix && ts_opt_given(&args, &is.pos) ? "--position" : NULL;
-        if (unread && !strcmp(unread, "--windows"))
+         * of the test part) */
+        if (ts_opt_given(&args, &ss.windows)) {
             rc = cli_usage_error(C, "--windows: a multi-channel model or --channels-from imputes every window "
                                  "of the test part");
-        else if (unread)
-            rc = cli_usage_error(C, "%s goes with a blackout; --prefix observes the first events instead", unread);
-        if (unread) goto done;
+            goto done;
+        }
         /* OUTDIR's files are replaced: the dataset read (its windows or its drawn channels)
          * would be lost */
         const char *read[2] = {input, chfrom};
@@ -228,8 +238,10 @@ int cmd_impute(int argc, char **argv)
                              prefix, is.blackout, is.pos, is.outdir, &ro, json);
         goto done;
     }
-    if (prefix) { rc = cli_usage_error(C, "--prefix is for multi-channel models and --channels-from"); goto done; }
     if (ts_model_load(model_path, &m)) { cli_fail(); goto done; }
+    /* after a prefix the model draws the rest, as generation does: at temperature 1 unless
+     * given one (as the multi-channel path's event model) */
+    if (prefix) ro = ts_model_sampling_opts(m, &ro, 0, sample_keys, sample_vals);
     cli_split_model_parts(&ss, &args, m);
     /* a seed the model alone would read: random positions are drawn by it whatever the model
      * (and --channels-from's other channels, above) */
@@ -281,6 +293,15 @@ int cmd_impute(int argc, char **argv)
     ts_split_spec held = ss;
     held.length = x.len;
     if (ts_model_held_out_check(m, model_path, input, &held, TS_PART_TEST, NULL)) { cli_fail(); goto done; }
+    if (prefix) {   /* the first events observed: the rest is a blackout at the end */
+        if (prefix >= x.len) {
+            rc = cli_usage_error(C, "--prefix %zu leaves nothing to draw: the windows of %s have %zu event%s", prefix,
+                                 cli_input_name(input), x.len, ts_plural(x.len));
+            goto done;
+        }
+        is.blackout = x.len - prefix;
+        is.pos = TS_MASK_END;
+    }
     if (is.pos == TS_MASK_ALL) is.blackout = x.len;
     if (is.blackout > x.len) {   /* refused before the note below: the error is the one line */
         /* windows that are the input's own (a file's, a set's recorded length): a --blackout
@@ -340,12 +361,14 @@ int cmd_impute(int argc, char **argv)
                 um->unk_hidden, um->hidden, um->unk_right, other, oright, other ? 100.0 * (double)oright / other : 0.0);
     }
     if (json) {
-        print_json(m, &x, &is, ro.seed, &r);
+        print_json(m, &x, &is, prefix, ro.seed, &r);
     } else {
         const ts_impute_metrics *im = &r.metrics;
-        printf("%s: %zu window%s of %zu, blackout %zu at %s: accuracy %.2f  perfect %.2f  ROUGE-L %.2f",
-               m->ops->name, x.n, ts_plural(x.n), x.len, is.blackout, ts_mask_name(is.pos), im->accuracy, im->perfect,
-               im->rouge_l);
+        char what[64];   /* as the multi-channel path says it */
+        if (prefix) snprintf(what, sizeof what, "the first %zu event%s observed", prefix, ts_plural(prefix));
+        else snprintf(what, sizeof what, "blackout %zu at %s", is.blackout, ts_mask_name(is.pos));
+        printf("%s: %zu window%s of %zu, %s: accuracy %.2f  perfect %.2f  ROUGE-L %.2f", m->ops->name, x.n,
+               ts_plural(x.n), x.len, what, im->accuracy, im->perfect, im->rouge_l);
         if (im->has_type) printf("  type accuracy %.2f", im->type_accuracy);
         printf("  (%.2f s)\n", r.seconds);
         if (is.outdir) {
@@ -364,6 +387,8 @@ int cmd_impute(int argc, char **argv)
     cli_warn_trained(C, NULL, cli_trained_count_in(m, &x, &names, input), x.n, NULL);
     rc = 0;
 done:
+    free(sample_keys);
+    free(sample_vals);
     ts_vocab_free(&names);
     ts_windows_free(&x);
     ts_model_free(m);

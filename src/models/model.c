@@ -977,6 +977,117 @@ int ts_model_generate(ts_model *m, size_t n, size_t L, const ts_run_opts *o, ts_
     return 0;
 }
 
+/* ---- generation after a prefix: the model's imputation of the rest ---- */
+
+/* 1 when the NULL-terminated keys hold key */
+static int keys_hold(const char *const *keys, const char *key)
+{
+    for (; keys && *keys; keys++)
+        if (!strcmp(*keys, key)) return 1;
+    return 0;
+}
+
+ts_run_opts ts_model_sampling_opts(const ts_model *m, const ts_run_opts *o, int gen, const char **keys,
+                                   const char **vals)
+{
+    if (!o) o = &run_defaults;
+    ts_run_opts r = *o;
+    if (!m || !keys || !vals) return r;
+    int n = 0;
+    for (int i = 0; i < o->kv.n; i++) keys[n] = o->kv.keys[i], vals[n++] = o->kv.values[i];
+    const char *const *rk = m->ops->run_keys;
+    const int temp = keys_hold(rk, "temperature") && !ts_kv_get(&o->kv, "temperature");
+    if (temp) keys[n] = "temperature", vals[n++] = "1";
+    /* a generator that unmasks reveals its events in random order (mdm's generate: most
+     * confident first skews the event mix), unless told an order or greedy decoding */
+    const char *t = ts_kv_get(&o->kv, "temperature");
+    if (gen && keys_hold(rk, "order") && !ts_kv_get(&o->kv, "order") && (!t || strtod(t, NULL) != 0))
+        keys[n] = "order", vals[n++] = "random";
+    if (n == o->kv.n) return r;
+    r.kv = (ts_kv){n, keys, vals};
+    /* a temperature the model's imputation refuses (lstm's impute is greedy): o as given */
+    if (ts_model_run_check(m, &r) != 0 && ts_model_run_check(m, o) == 0) r = *o;
+    ts_clear_error();
+    return r;
+}
+
+/* ts_model_prefix_check on the sampling options s made of o */
+static int prefix_check(const ts_model *m, const ts_run_opts *s)
+{
+    if (!(ts_model_impute_reads(m) & TS_IMPUTE_READS_SEED))
+        return ts_opt_fail(m->ops->name, "prefix", "it cannot draw the events after a prefix: its imputation draws "
+                           "nothing (the most likely events, the same in every window); mdm and the diffusion models "
+                           "(sssd-s4, diffwave, csdi-s4, sssd-sa) draw them");
+    /* an option its imputation refuses ("impute does not take it") said as this run's */
+    if (ts_model_run_check(m, s) != 0)
+        return ts_fail("%s (generation after a prefix is the model's imputation of the rest)", ts_error());
+    return 0;
+}
+
+int ts_model_prefix_check(const ts_model *m, const ts_run_opts *o)
+{
+    if (!m) return ts_fail_null(__func__, "m");
+    if (!o) o = &run_defaults;
+    const char **keys = ts_malloc(((size_t)o->kv.n + 2) * sizeof *keys);
+    const char **vals = ts_malloc(((size_t)o->kv.n + 2) * sizeof *vals);
+    const ts_run_opts s = ts_model_sampling_opts(m, o, 1, keys, vals);
+    const int rc = prefix_check(m, &s);
+    free(keys);
+    free(vals);
+    return rc;
+}
+
+int ts_model_generate_prefix(ts_model *m, const int32_t *prefix, size_t P, size_t n, size_t L,
+                             const ts_run_opts *o, ts_windows *out)
+{
+    if (!out) return ts_fail_null(__func__, "out");
+    memset(out, 0, sizeof *out);
+    if (!m) return ts_fail_null(__func__, "m");
+    if (!prefix && P) return ts_fail_null(__func__, "prefix");
+    if (!o) o = &run_defaults;
+    const char *who = m->ops->name;
+    if (n == 0 || L == 0) return ts_fail("%s: nothing to generate (%zu window%s of %zu event%s)", who, n,
+                                         ts_plural(n), L, ts_plural(L));
+    if (P == 0) return ts_fail("%s: an empty prefix: give it one event or more", who);
+    if (P >= L)
+        return ts_fail("%s: a prefix of %zu event%s leaves nothing to draw in windows of %zu", who, P, ts_plural(P), L);
+    for (size_t i = 0; i < P; i++)
+        if (prefix[i] < 0 || prefix[i] >= m->n_ids)
+            return ts_fail("prefix event %zu: ID %d is outside the model's range [0, %d)", i + 1, prefix[i],
+                           m->n_ids);
+    /* a model of one window length samples that one, as its generation (ts_model_generate) */
+    if (m->len && L != m->len)
+        return ts_opt_fail(who, "length", "%zu: the model samples windows of %zu event%s (its training windows)", L,
+                           m->len, ts_plural(m->len));
+    if (n > SIZE_MAX / L / (sizeof(int32_t) + 1)) return ts_fail("%s: cannot generate %zu windows of %zu events", who, n, L);
+    char what[128];
+    snprintf(what, sizeof what, "%s: %zu windows of %zu events after a prefix", who, n, L);
+    if (ts_memory_fits(n * L * (2 * sizeof(int32_t) + 1), what, "fewer or shorter windows")) return -1;
+    const char **keys = ts_malloc(((size_t)o->kv.n + 2) * sizeof *keys);
+    const char **vals = ts_malloc(((size_t)o->kv.n + 2) * sizeof *vals);
+    const ts_run_opts s = ts_model_sampling_opts(m, o, 1, keys, vals);
+    int rc = prefix_check(m, &s);
+    if (rc == 0) {
+        ts_windows x = {ts_malloc(n * L * sizeof(int32_t)), n, L};
+        uint8_t *mask = ts_malloc(n * L);
+        for (size_t w = 0; w < n; w++) {   /* the prefix observed, the rest hidden */
+            memcpy(x.data + w * L, prefix, P * sizeof *prefix);
+            memset(x.data + w * L + P, 0, (L - P) * sizeof *x.data);
+            memset(mask + w * L, 1, P);
+            memset(mask + w * L + P, 0, L - P);
+        }
+        ts_progress_span_begin("generate", (long)n, s.progress);   /* its bar, not an imputation's */
+        ts_progress_span_part((long)n);
+        rc = ts_model_impute(m, &x, mask, &s, out);
+        ts_progress_span_end();
+        free(x.data);
+        free(mask);
+    }
+    free(keys);
+    free(vals);
+    return rc;
+}
+
 /* ---- inputs named by another vocabulary ---- */
 
 /* x (numbered by names) in the model's numbering: xm (allocated). Events at positions
