@@ -674,6 +674,29 @@ static void impute_recorded_windows(void)
     ts_mc_free(&d);
 }
 
+/* impute --channels-from --prefix with an event model whose imputation takes no
+ * temperature (lstm's is greedy): the prefix's sampling temperature is added only where
+ * the model's imputation takes one, not refused as an option the user never gave */
+static void impute_prefix_greedy_event_model(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char ds[512], cmd[2048], out[1024];
+    ts_mc d;
+    loose_cycle(3000, &d);
+    REQUIRE(save_ds(dir, "ds", &d, ds, sizeof ds) == 0);
+    ts_mc_free(&d);
+    REQUIRE(train_cli("lstm", ds, "--length 40 --layers 1 --hidden 8 --iters 3 --threads 1 --no-progress", dir,
+                      "lstm.tsm") == 0);
+    snprintf(cmd, sizeof cmd, "impute %s/lstm.tsm --channels-from %s --length 40 --prefix 30 --threads 1 "
+             "--no-progress", dir, ds);
+    CHECK_MSG(run_stdout(cmd, out, sizeof out) == 0 && strstr(out, "the first 30 events observed"), "%s", out);
+    /* a temperature given is still its refusal */
+    snprintf(cmd, sizeof cmd, "impute %s/lstm.tsm --channels-from %s --length 40 --prefix 30 --temperature 1 "
+             "--threads 1 --no-progress", dir, ds);
+    CHECK_MSG(run_cli(cmd, out, sizeof out) == 2 && strstr(out, "lstm: option --temperature"), "%s", out);
+}
+
 /* impute --channels-from: the event channel is plain impute's on the same windows (ngram,
  * and mdm, whose imputation is greedy unless sampled), the other channels drawn for the
  * events, observed values kept; a prefix; the errors */
@@ -1224,6 +1247,7 @@ TEST_MAIN("mc_events", {
     RUN(markov_from_events_names);
     RUN(impute_prefix);
     RUN(impute_cli);
+    RUN(impute_prefix_greedy_event_model);
     RUN(impute_test_part);
     RUN(impute_channels_model_split);
     RUN(generate_channels_model_split);

@@ -277,7 +277,9 @@ int impute_channels(const char *path, const char *chfrom, int given, const char 
     if (chfrom) {   /* the event model, the other channels drawn from chfrom's training part */
         if (ts_mc_load(chfrom, &d) != 0) { cli_fail(); goto done; }
         if (events_model(path, chfrom, &d, parts_given ? ss->permille : NULL, given, 0, &m, &ev, pm) != 0) goto done;
-        if (prefix) rp = ts_mc_sampling_opts(ev, ro, keys, vals);   /* a prefix is generation: it samples */
+        /* a prefix is generation: it samples where the event model's imputation takes a
+         * temperature (lstm's, greedy, takes none) */
+        if (prefix) rp = ts_model_sampling_opts(ev, ro, 0, keys, vals);
     } else if (ts_mc_model_load(path, &m) != 0) {
         cli_fail();
         goto done;
