@@ -712,33 +712,117 @@ static void generate_output_extension_alone_refused(void)
     free(old);
 }
 
-/* generation after a prefix goes through the model's imputation of the rest: a model
- * whose imputation draws nothing (ngram, unigram: the most likely events, the same in
- * every window) is refused naming it, as are a prefix of no event, one as long as the
- * windows and an ID the model does not have */
-static void generate_prefix_refused(void)
+/* generation after a prefix by the model's own sampler: every window begins with the
+ * prefix and goes on as generation goes. An order-2 n-gram of a strict cycle A, B, C
+ * continues a prefix ending in A, B with C, A, B, ...; a context it never saw backs off as
+ * generation's chain does (an unseen event: the most frequent one, then the chain); the
+ * unigram draws its events as generate does; the same seed gives the same windows, one
+ * window the same however many are made. A prefix of no event, one as long as the windows
+ * and an ID the model does not have are refused, and so is a model with no sampler after a
+ * prefix whose imputation draws nothing */
+static void generate_prefix_sampled(void)
 {
-    int32_t s[400];
-    for (int i = 0; i < 400; i++) s[i] = i % 2;
-    const char *models[] = {"ngram", "unigram"};
-    const int32_t pre[3] = {0, 1, 0}, bad[2] = {0, 2};
+    int32_t cyc[300], s[400];
+    for (int i = 0; i < 300; i++) cyc[i] = i % 3;
+    ts_rng r;
+    ts_rng_seed(&r, 2);
+    for (int i = 0; i < 400; i++) s[i] = (int32_t)ts_rng_below(&r, 6);
     ts_run_opts ro;
     memset(&ro, 0, sizeof ro);
+    ts_windows g;
+    /* the n-gram's chain from the prefix's last events */
+    ts_model *m = train_on("ngram", cyc, 300, 4, "2");
+    REQUIRE(m);
+    CHECK_MSG(ts_model_prefix_check(m, &ro) == 0, "%s", ts_error());
+    const int32_t ab[3] = {2, 0, 1}, unseen[2] = {3, 3}, ba[2] = {1, 0};
+    const int32_t *pres[3] = {ab, unseen, ba};
+    const size_t Ps[3] = {3, 2, 2};
+    /* after C A B: C A B ...; after the unseen D D: the most frequent event, then the
+     * cycle; after B A (a pair never seen, A seen): A's follower B, then the cycle */
+    const int32_t first[3] = {2, -1, 1};
+    for (int k = 0; k < 3; k++) {
+        REQUIRE(ts_model_generate_prefix(m, pres[k], Ps[k], 4, 12, &ro, &g) == 0);
+        REQUIRE(g.n == 4 && g.len == 12);
+        int bad = 0;
+        for (size_t w = 0; w < 4; w++) {
+            const int32_t *y = g.data + w * 12;
+            bad += memcmp(y, pres[k], Ps[k] * sizeof *y) != 0;
+            if (first[k] >= 0) bad += y[Ps[k]] != first[k];
+            else bad += y[Ps[k]] < 0 || y[Ps[k]] > 2;
+            for (size_t t = Ps[k] + 1; t < 12; t++) bad += y[t] != (y[t - 1] + 1) % 3;
+        }
+        CHECK_MSG(bad == 0, "prefix %d: %d wrong", k, bad);
+        ts_windows_free(&g);
+    }
+    CHECK(ts_model_generate_prefix(m, ab, 0, 2, 8, &ro, &g) == -1 && strstr(ts_error(), "an empty prefix") && !g.data);
+    CHECK_MSG(ts_model_generate_prefix(m, ab, 3, 2, 3, &ro, &g) == -1 &&
+                  strstr(ts_error(), "a prefix of 3 events leaves nothing to draw in windows of 3"), "%s", ts_error());
+    const int32_t bad4[2] = {0, 4};
+    CHECK_MSG(ts_model_generate_prefix(m, bad4, 2, 2, 8, &ro, &g) == -1 &&
+                  strstr(ts_error(), "prefix event 2: ID 4 is outside the model's range [0, 4)"), "%s", ts_error());
+    /* generation's options, refused as generate refuses them */
+    ro.kv = (ts_kv){1, (const char *[]){"in-window"}, (const char *[]){"1"}};
+    CHECK_MSG(ts_model_generate_prefix(m, ab, 3, 2, 8, &ro, &g) == -1 && strstr(ts_error(), "in-window") && !g.data,
+              "%s", ts_error());
+    CHECK(ts_model_prefix_check(m, &ro) == -1 && strstr(ts_error(), "in-window"));
+    memset(&ro, 0, sizeof ro);
+    ts_model_free(m);
+    /* both samplers on a random stream: the same seed, the same windows */
+    const char *models[] = {"ngram", "unigram"};
+    const int32_t pre[3] = {4, 1, 5};
     for (int mi = 0; mi < 2; mi++) {
-        ts_model *m = train_on(models[mi], s, 400, 2, mi == 0 ? "1" : NULL);
+        m = train_on(models[mi], s, 400, 6, mi == 0 ? "2" : NULL);
         REQUIRE(m);
-        ts_windows g;
-        CHECK_MSG(ts_model_generate_prefix(m, pre, 3, 2, 8, &ro, &g) == -1 && strstr(ts_error(), models[mi]) &&
-                      strstr(ts_error(), "option --prefix") && strstr(ts_error(), "draws nothing") && !g.data,
-                  "%s", ts_error());
-        CHECK(ts_model_prefix_check(m, &ro) == -1 && strstr(ts_error(), "option --prefix"));
-        CHECK(ts_model_generate_prefix(m, pre, 0, 2, 8, &ro, &g) == -1 && strstr(ts_error(), "an empty prefix"));
-        CHECK_MSG(ts_model_generate_prefix(m, pre, 3, 2, 3, &ro, &g) == -1 &&
-                      strstr(ts_error(), "a prefix of 3 events leaves nothing to draw in windows of 3"), "%s",
-                  ts_error());
-        CHECK_MSG(ts_model_generate_prefix(m, bad, 2, 2, 8, &ro, &g) == -1 &&
-                      strstr(ts_error(), "prefix event 2: ID 2 is outside the model's range [0, 2)"), "%s",
-                  ts_error());
+        ts_windows a, b, c;
+        ro.seed = 11;
+        REQUIRE(ts_model_generate_prefix(m, pre, 3, 8, 64, &ro, &a) == 0);
+        REQUIRE(ts_model_generate_prefix(m, pre, 3, 8, 64, &ro, &b) == 0);
+        CHECK(memcmp(a.data, b.data, 8 * 64 * sizeof *a.data) == 0);
+        ts_windows_free(&b);
+        ts_set_threads(1);
+        REQUIRE(ts_model_generate_prefix(m, pre, 3, 3, 64, &ro, &b) == 0);
+        ts_set_threads(0);
+        CHECK(memcmp(a.data, b.data, 3 * 64 * sizeof *a.data) == 0);
+        ro.seed = 12;
+        REQUIRE(ts_model_generate_prefix(m, pre, 3, 8, 64, &ro, &c) == 0);
+        CHECK(memcmp(a.data, c.data, 8 * 64 * sizeof *a.data) != 0);
+        int kept = 0, range = 0, differ = 0;
+        for (size_t w = 0; w < 8; w++) {
+            kept += !memcmp(a.data + w * 64, pre, sizeof pre);
+            for (size_t t = 3; t < 64; t++) range += a.data[w * 64 + t] >= 0 && a.data[w * 64 + t] < 6;
+            differ += w && memcmp(a.data + w * 64, a.data, 64 * sizeof *a.data) != 0;
+        }
+        CHECK_MSG(kept == 8 && range == 8 * 61 && differ == 7, "%s: %d kept, %d in range, %d differ", models[mi], kept,
+                  range, differ);
+        if (mi == 0) {   /* order 2: every pair drawn after the prefix occurs in the stream */
+            int seen[6][6] = {{0}};
+            for (int i = 0; i + 1 < 400; i++) seen[s[i]][s[i + 1]] = 1;
+            int bad = 0;
+            for (size_t w = 0; w < 8; w++)
+                for (size_t t = 2; t + 1 < 64; t++) bad += !seen[a.data[w * 64 + t]][a.data[w * 64 + t + 1]];
+            CHECK(bad == 0);
+        } else {         /* the unigram's draws: every event of the stream, about as often */
+            int count[6] = {0}, train[6] = {0};
+            for (size_t w = 0; w < 8; w++)
+                for (size_t t = 3; t < 64; t++) count[a.data[w * 64 + t]]++;
+            for (int i = 0; i < 400; i++) train[s[i]]++;
+            for (int v = 0; v < 6; v++)
+                CHECK_MSG(fabs(count[v] / 488.0 - train[v] / 400.0) < 0.08, "event %d: %d of 488 (%d of 400)", v,
+                          count[v], train[v]);
+        }
+        ts_windows_free(&a); ts_windows_free(&b); ts_windows_free(&c);
+        memset(&ro, 0, sizeof ro);
+        if (mi == 1) {   /* a model that generates after no prefix and whose imputation draws nothing */
+            const ts_model_ops *own = m->ops;
+            ts_model_ops ops = *own;
+            ops.generate_after = NULL;
+            m->ops = &ops;
+            CHECK_MSG(ts_model_generate_prefix(m, pre, 3, 2, 8, &ro, &g) == -1 && strstr(ts_error(), "unigram") &&
+                          strstr(ts_error(), "option --prefix") && strstr(ts_error(), "draws nothing") && !g.data,
+                      "%s", ts_error());
+            CHECK(ts_model_prefix_check(m, &ro) == -1 && strstr(ts_error(), "option --prefix"));
+            m->ops = own;
+        }
         ts_model_free(m);
     }
 }
@@ -761,8 +845,8 @@ static void alternating_dataset(const char *dir, const char *name)
 
 /* impute --prefix P with a single-channel model: the first P events of every test window
  * observed, the rest drawn; an order-1 n-gram of a strictly alternating A, B stream
- * continues a prefix ending in A with B (and one ending in B with A). generate --prefix
- * refuses it in one line naming it, writing nothing */
+ * continues a prefix ending in A with B (and one ending in B with A); generate --prefix
+ * writes windows that begin with the prefix and go on by the chain */
 static void prefix_ngram_cli(void)
 {
     const char *dir = scratch_dir();
@@ -797,13 +881,28 @@ static void prefix_ngram_cli(void)
     CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, "--blackout goes with a blackout"), "%s", err);
     snprintf(args, sizeof args, "impute %s/alt.tsm --input %s/alt --length 8 --prefix 8", dir, dir);
     CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, "--prefix 8 leaves nothing to draw"), "%s", err);
-    /* generation draws: an n-gram's imputation does not */
+    /* generate --prefix: the chain goes on from the prefix's last events */
     snprintf(p, sizeof p, "%s/alt_prefix.txt", dir);
     write_text(p, "A B A\n");
-    snprintf(args, sizeof args, "generate %s/alt.tsm -n 2 --length 8 --prefix %s -o %s/altgen", dir, p, dir);
-    snprintf(q, sizeof q, "%s/altgen.txt", dir);
-    CHECK(cli_refuses(args, 2, "ngram: option --prefix: it cannot draw the events after a prefix", q, err,
-                      sizeof err));
+    for (int k = 0; k < 2; k++) {
+        snprintf(args, sizeof args, "generate %s/alt.tsm -n 3 --length 8 --prefix %s -o %s/altgen%d --seed 4 "
+                 "--threads 1 --no-progress", dir, p, dir, k);
+        CHECK_MSG(run_output(args, out, sizeof out) == 0 && strstr(out, "each after the 3 events of ") &&
+                      strstr(out, "(seed 4)"), "%s", out);
+    }
+    const char *const want[2][2] = {{".txt", "0,1,0,1,0,1,0,1\n"}, {".names.txt", "A B A B A B A B\n"}};
+    for (int k = 0; k < 2; k++) {
+        snprintf(q, sizeof q, "%s/altgen0%s", dir, want[k][0]);
+        f = fopen(q, "r");
+        REQUIRE(f);
+        lines = bad = 0;
+        while (fgets(line, sizeof line, f)) lines++, bad += strcmp(line, want[k][1]) != 0;
+        fclose(f);
+        CHECK_MSG(lines == 3 && bad == 0, "%s: %d lines, %d wrong", want[k][0], lines, bad);
+    }
+    snprintf(p, sizeof p, "%s/altgen0.txt", dir);
+    snprintf(q, sizeof q, "%s/altgen1.txt", dir);
+    CHECK(files_equal(p, q));
 }
 
 static void save_load_roundtrip(void)
@@ -1210,7 +1309,7 @@ TEST_MAIN("models", {
     RUN(ngram_generation_first_event);
     RUN(generate_output_folder_refused);
     RUN(generate_output_extension_alone_refused);
-    RUN(generate_prefix_refused);
+    RUN(generate_prefix_sampled);
     RUN(prefix_ngram_cli);
     RUN(save_load_roundtrip);
     RUN(ngram_save_load_every_field);

@@ -111,6 +111,12 @@ typedef struct {
     int  (*impute)(ts_model *m, const int32_t *x, const uint8_t *mask, size_t n, size_t L,
                    const ts_run_opts *o, int32_t *out);
     int  (*generate)(ts_model *m, size_t n, size_t L, const ts_run_opts *o, int32_t *out);
+    /* optional: generate's sampler after a prefix: n windows of L that begin with the P
+     * events of prefix (0 < P < L) and go on as generate draws, given them as the events
+     * before (generate is this with P 0), under generate's options and checks; NULL: the
+     * model continues a prefix by its imputation of the rest, if that draws */
+    int  (*generate_after)(ts_model *m, const int32_t *prefix, size_t P, size_t n, size_t L,
+                           const ts_run_opts *o, int32_t *out);
     void (*free)(ts_model *m);
     /* the model's own options (NULL-terminated; NULL: none), checked by ts_model_train
      * (train_keys) and by ts_model_impute / ts_model_generate (run_keys) */
@@ -300,16 +306,20 @@ int  ts_model_impute_named(ts_model *m, const ts_windows *x, const ts_vocab *nam
                            size_t *unknown);
 int  ts_model_generate(ts_model *m, size_t n, size_t L, const ts_run_opts *o, ts_windows *out);
 /* generation after a prefix: n windows of L events that each begin with the P events of
- * prefix (the model's IDs, 0 < P < L) and go on with the model's draws, its imputation of
- * events [P, L) given them (the one way every model conditions), under
- * ts_model_sampling_opts(m, o, 1) as generation samples; the same seed, the same windows.
- * A model whose imputation draws nothing (ngram, unigram, lstm: the most likely events,
- * the same in every window) is refused ("MODEL: option --prefix: ..."), as is a prefix of
- * no event or of L or more, an ID outside [0, n_ids), or (a model of one window length)
- * an L not its own. out allocated (empty on failure). 0 / -1 + error */
+ * prefix (the model's IDs, 0 < P < L) and go on with the model's draws; the same seed, the
+ * same windows. A model that generates left to right (ngram, unigram, lstm: ops
+ * generate_after) goes on with its generation's sampler given the prefix, under o as
+ * generate takes it (the n-gram's chain from the prefix's last events, the lstm's network
+ * run over the prefix, the unigram's independent draws); another with its imputation of
+ * events [P, L) given them, under ts_model_sampling_opts(m, o, 1) as generation samples
+ * (mdm, the diffusion models). A model with neither way to draw them is refused ("MODEL:
+ * option --prefix: ..."), as is a prefix of no event or of L or more, an ID outside
+ * [0, n_ids), or (a model of one window length) an L not its own. out allocated (empty on
+ * failure). 0 / -1 + error */
 int  ts_model_generate_prefix(ts_model *m, const int32_t *prefix, size_t P, size_t n, size_t L,
                               const ts_run_opts *o, ts_windows *out);
-/* its checks of the run options o (the refusal of a model that draws nothing, then
+/* its checks of the run options o (ts_model_generate_check of o where the model generates
+ * after a prefix; else the refusal of a model whose imputation draws nothing, then
  * ts_model_run_check of the sampling options), made before any work: 0 / -1 + error */
 int  ts_model_prefix_check(const ts_model *m, const ts_run_opts *o);
 /* the options of a run that draws the events after observed ones (generation after a

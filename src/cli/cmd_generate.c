@@ -248,15 +248,18 @@ int cmd_generate(int argc, char **argv)
         TS_OPT_STR_(0, "prefix", &prefix_path, "FILE",
                     "every window begins with the P events of FILE (P below\n"
                     "L; '-': standard input) and goes on with the model's\n"
-                    "draws: its imputation of the rest given them, sampled\n"
-                    "as generation samples (mdm: --temperature 1, --order\n"
-                    "random unless given), the seed making it reproducible.\n"
-                    "FILE is one line: event names separated by blanks (a\n"
-                    "line of OUT.names.txt), or IDs separated by commas or\n"
-                    "blanks (a line of OUT.txt; a line of numbers none of\n"
-                    "which the model names). mdm, sssd-s4, diffwave, csdi-s4\n"
-                    "and sssd-sa; ngram, unigram and lstm are refused (their\n"
-                    "imputation draws nothing); a single-channel model only"),
+                    "draws, the seed making it reproducible: ngram, unigram\n"
+                    "and lstm by their generation's sampler given them (the\n"
+                    "chain from the prefix's last events; independent\n"
+                    "draws; the network run over the prefix, then sampling\n"
+                    "at --temperature); mdm, sssd-s4, diffwave, csdi-s4 and\n"
+                    "sssd-sa by their imputation of the rest given them,\n"
+                    "sampled as generation samples (mdm: --temperature 1,\n"
+                    "--order random unless given). FILE is one line: event\n"
+                    "names separated by blanks (a line of OUT.names.txt),\n"
+                    "or IDs separated by commas or blanks (a line of\n"
+                    "OUT.txt; a line of numbers none of which the model\n"
+                    "names). A single-channel model only"),
         TS_OPT_CHOICE_(0, "format", &format, "F", formats, "text, npy or both (default: npy when OUT ends\n"
                        "in .npy, else text; one that OUT's .txt or .npy\n"
                        "contradicts is an error)"),
@@ -385,7 +388,8 @@ int cmd_generate(int argc, char **argv)
     ro.seed_given = ts_opt_given(&args, &run.seed);
     /* the model's run options (its own --KEY VALUE, a seed its decoding draws nothing by):
      * refused as usage errors, as impute's, before any output is checked or written */
-    /* after a prefix: the model's imputation's (a model whose imputation draws nothing refused) */
+    /* after a prefix: its generation's where it generates after one, else its imputation's
+     * (a model whose imputation draws nothing refused) */
     int (*const check)(const ts_model *, const ts_run_opts *) = prefix_path ? ts_model_prefix_check
                                                                             : ts_model_generate_check;
     if ((rc = cli_run_check(C, m, &ro, check))) goto done;

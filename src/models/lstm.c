@@ -693,7 +693,10 @@ static int model_impute(ts_model *base, const int32_t *x, const uint8_t *mask, s
     return 0;
 }
 
-static int model_generate(ts_model *base, size_t n, size_t L, const ts_run_opts *o, int32_t *out)
+/* n windows of L: the P events of prefix (0: none) fed from the start state, then each
+ * event drawn from the next-event distribution after the ones before it */
+static int model_generate_after(ts_model *base, const int32_t *prefix, size_t P, size_t n, size_t L,
+                                const ts_run_opts *o, int32_t *out)
 {
     lstm_model *m = (lstm_model *)base;
     double temp;
@@ -712,9 +715,11 @@ static int model_generate(ts_model *base, size_t n, size_t L, const ts_run_opts 
             ts_rng_fork(&rng[b], o ? o->seed : 0, s + (size_t)b);   /* window w draws the same however batched */
             ids[b] = V;
         }
-        for (size_t t = 0; t < L; t++) {
+        for (size_t t = 0; t < L; t++) {   /* the logits predict event t: the prefix's, else a draw */
             stepper_feed(m, &st, B, ids, t == 0);
-            for (int b = 0; b < B; b++) out[(s + (size_t)b) * L + t] = ids[b] = draw(st.logits + (size_t)b * V, V, m->seen, temp, &rng[b]);
+            for (int b = 0; b < B; b++)
+                out[(s + (size_t)b) * L + t] = ids[b] =
+                    t < P ? prefix[t] : draw(st.logits + (size_t)b * V, V, m->seen, temp, &rng[b]);
         }
         ts_progress_update(&prog, (long)(s + (size_t)B), NULL);
     }
@@ -723,6 +728,11 @@ static int model_generate(ts_model *base, size_t n, size_t L, const ts_run_opts 
     free(rng);
     stepper_free(&st);
     return 0;
+}
+
+static int model_generate(ts_model *base, size_t n, size_t L, const ts_run_opts *o, int32_t *out)
+{
+    return model_generate_after(base, NULL, 0, n, L, o, out);
 }
 
 /* floats of logits score holds at once (a few rows of a large vocabulary's) */
@@ -817,7 +827,8 @@ const ts_model_ops ts_model_lstm = {
         "  generate: each event drawn from the next-event distribution after the ones\n"
         "                 drawn before it, from the start state; --temperature T (1;\n"
         "                 0: the most likely event, which takes no --seed), --seed,\n"
-        "                 --batch B (64)\n"
+        "                 --batch B (64); with --prefix FILE the network runs over\n"
+        "                 the prefix's events first, then draws the rest alike\n"
         "  impute and generate take fewer windows per batch than --batch where the\n"
         "                 vocabulary is over 65,536 events: B x events at most 2^22\n"
         "  score: bits per event by the exact likelihood (chain rule), every event of\n"
@@ -830,6 +841,7 @@ const ts_model_ops ts_model_lstm = {
     .load = model_load,
     .impute = model_impute,
     .generate = model_generate,
+    .generate_after = model_generate_after,
     .free = model_free,
     .bits = model_bits,
     .train_keys = lstm_keys,

@@ -941,14 +941,12 @@ int ts_model_impute(ts_model *m, const ts_windows *x, const uint8_t *mask, const
     return 0;
 }
 
-int ts_model_generate(ts_model *m, size_t n, size_t L, const ts_run_opts *o, ts_windows *out)
+/* the model's generation of n windows of L into *out: its generate, or (P > 0) its
+ * generate_after from the P events of prefix (checked by the caller); the IDs it gives
+ * checked */
+static int generate_run(ts_model *m, const int32_t *prefix, size_t P, size_t n, size_t L, const ts_run_opts *o,
+                        ts_windows *out)
 {
-    if (!out) return ts_fail_null(__func__, "out");
-    memset(out, 0, sizeof *out);
-    if (!m) return ts_fail_null(__func__, "m");
-    if (!o) o = &run_defaults;
-    if (n == 0 || L == 0) return ts_fail("%s: nothing to generate (%zu window%s of %zu event%s)",
-                                         m->ops->name, n, ts_plural(n), L, ts_plural(L));
     if (n > SIZE_MAX / L / sizeof *out->data)
         return ts_fail("%s: cannot generate %zu windows of %zu events", m->ops->name, n, L);
     if (check_keys(&o->kv, m->ops, "run", m->ops->run_keys)) return -1;
@@ -963,7 +961,7 @@ int ts_model_generate(ts_model *m, size_t n, size_t L, const ts_run_opts *o, ts_
     out->data = ts_malloc(n * L * sizeof *out->data);
     out->n = n;
     out->len = L;
-    if (m->ops->generate(m, n, L, o, out->data) != 0) {
+    if ((P ? m->ops->generate_after(m, prefix, P, n, L, o, out->data) : m->ops->generate(m, n, L, o, out->data)) != 0) {
         ts_opt_name(m->ops->name);
         ts_windows_free(out);
         return -1;
@@ -974,10 +972,26 @@ int ts_model_generate(ts_model *m, size_t n, size_t L, const ts_run_opts *o, ts_
             ts_windows_free(out);
             return ts_fail("%s: generated event ID %d outside [0, %d)", m->ops->name, v, m->n_ids);
         }
+    for (size_t w = 0; w < n && P; w++)
+        if (memcmp(out->data + w * L, prefix, P * sizeof *prefix)) {
+            ts_windows_free(out);
+            return ts_fail("%s: generated window %zu does not begin with the prefix", m->ops->name, w + 1);
+        }
     return 0;
 }
 
-/* ---- generation after a prefix: the model's imputation of the rest ---- */
+int ts_model_generate(ts_model *m, size_t n, size_t L, const ts_run_opts *o, ts_windows *out)
+{
+    if (!out) return ts_fail_null(__func__, "out");
+    memset(out, 0, sizeof *out);
+    if (!m) return ts_fail_null(__func__, "m");
+    if (!o) o = &run_defaults;
+    if (n == 0 || L == 0) return ts_fail("%s: nothing to generate (%zu window%s of %zu event%s)",
+                                         m->ops->name, n, ts_plural(n), L, ts_plural(L));
+    return generate_run(m, NULL, 0, n, L, o, out);
+}
+
+/* ---- generation after a prefix: the model's sampler after it, or its imputation of the rest ---- */
 
 /* 1 when the NULL-terminated keys hold key */
 static int keys_hold(const char *const *keys, const char *key)
@@ -1011,13 +1025,14 @@ ts_run_opts ts_model_sampling_opts(const ts_model *m, const ts_run_opts *o, int 
     return r;
 }
 
-/* ts_model_prefix_check on the sampling options s made of o */
+/* ts_model_prefix_check of a model without generate_after, on the sampling options s made
+ * of o */
 static int prefix_check(const ts_model *m, const ts_run_opts *s)
 {
     if (!(ts_model_impute_reads(m) & TS_IMPUTE_READS_SEED))
-        return ts_opt_fail(m->ops->name, "prefix", "it cannot draw the events after a prefix: its imputation draws "
-                           "nothing (the most likely events, the same in every window); mdm and the diffusion models "
-                           "(sssd-s4, diffwave, csdi-s4, sssd-sa) draw them");
+        return ts_opt_fail(m->ops->name, "prefix", "it cannot draw the events after a prefix: its generation starts "
+                           "from none, and its imputation draws nothing (the most likely events, the same in every "
+                           "window)");
     /* an option its imputation refuses ("impute does not take it") said as this run's */
     if (ts_model_run_check(m, s) != 0)
         return ts_fail("%s (generation after a prefix is the model's imputation of the rest)", ts_error());
@@ -1028,6 +1043,7 @@ int ts_model_prefix_check(const ts_model *m, const ts_run_opts *o)
 {
     if (!m) return ts_fail_null(__func__, "m");
     if (!o) o = &run_defaults;
+    if (m->ops->generate_after) return ts_model_generate_check(m, o);   /* its generation's */
     const char **keys = ts_malloc(((size_t)o->kv.n + 2) * sizeof *keys);
     const char **vals = ts_malloc(((size_t)o->kv.n + 2) * sizeof *vals);
     const ts_run_opts s = ts_model_sampling_opts(m, o, 1, keys, vals);
@@ -1059,6 +1075,8 @@ int ts_model_generate_prefix(ts_model *m, const int32_t *prefix, size_t P, size_
     if (m->len && L != m->len)
         return ts_opt_fail(who, "length", "%zu: the model samples windows of %zu event%s (its training windows)", L,
                            m->len, ts_plural(m->len));
+    /* a model that generates left to right goes on from the prefix by its own sampler */
+    if (m->ops->generate_after) return generate_run(m, prefix, P, n, L, o, out);
     if (n > SIZE_MAX / L / (sizeof(int32_t) + 1)) return ts_fail("%s: cannot generate %zu windows of %zu events", who, n, L);
     char what[128];
     snprintf(what, sizeof what, "%s: %zu windows of %zu events after a prefix", who, n, L);

@@ -525,21 +525,23 @@ static size_t chain_starts(const ngram *g, size_t L, size_t **at_out, size_t **c
     return np;
 }
 
-/* window y of L events drawn from the chain (chain_starts' np pieces for its first);
- * pat: room for the order's context */
+/* window y of L events drawn from the chain after its first P (given; P 0: the first
+ * drawn from chain_starts' np pieces); pat: room for the order's context */
 static void chain_draw(const ngram *g, ts_rng *rng, const size_t *at, const size_t *cum, size_t np, int32_t *pat,
-                       int32_t *y, size_t L)
+                       int32_t *y, size_t P, size_t L)
 {
     const size_t N = g->N;
-    const size_t u = ts_rng_below(rng, cum[np]);
-    size_t k = 0, k1 = np;   /* the piece k with cum[k] <= u < cum[k + 1] */
-    while (k1 - k > 1) {
-        const size_t mid = k + (k1 - k) / 2;
-        if (cum[mid] <= u) k = mid;
-        else k1 = mid;
+    if (P == 0) {
+        const size_t u = ts_rng_below(rng, cum[np]);
+        size_t k = 0, k1 = np;   /* the piece k with cum[k] <= u < cum[k + 1] */
+        while (k1 - k > 1) {
+            const size_t mid = k + (k1 - k) / 2;
+            if (cum[mid] <= u) k = mid;
+            else k1 = mid;
+        }
+        y[0] = g->s[at[k] + u - cum[k]];
     }
-    y[0] = g->s[at[k] + u - cum[k]];
-    for (size_t t = 1; t < L; t++) {
+    for (size_t t = P ? P : 1; t < L; t++) {
         size_t ctx = t < (size_t)g->order ? t : (size_t)g->order;
         for (size_t i = 0; i < ctx; i++) pat[i] = y[t - 1 - i];
         int32_t next = g->top;
@@ -631,7 +633,7 @@ static int ngram_impute(ts_model *m, const int32_t *x, const uint8_t *mask, size
             if (np && hidden_whole(mk, L)) {
                 ts_rng rng;
                 ts_rng_fork(&rng, o ? o->seed : 0, w);
-                chain_draw(g, &rng, at, cum, np, sc.lpat, y, L);
+                chain_draw(g, &rng, at, cum, np, sc.lpat, y, 0, L);
                 continue;
             }
             for (size_t l = 0; win && l < L; l++) hid[l] = !mk[l];
@@ -657,31 +659,47 @@ static int ngram_impute(ts_model *m, const int32_t *x, const uint8_t *mask, size
 
 /* ---- generation ---- */
 
-static int ngram_generate(ts_model *m, size_t n, size_t L, const ts_run_opts *o, int32_t *out)
+/* generation's run options, checked before any work (ts_model_generate_check too) */
+static int ngram_generate_check(const ts_model *m, const ts_run_opts *o)
 {
-    const ngram *g = (const ngram *)m;
     if (o && ts_kv_get(&o->kv, "in-window"))
         return ts_opt_fail("ngram", "in-window", "generation does not take it (it fills blackouts)");
     if (o && (o->steps || o->batch))
         return ts_opt_fail("ngram", o->steps ? "steps" : "batch", "it draws each window in one pass (no sampling "
                            "steps, no batches)");
-    size_t *at, *cum;
-    const size_t np = chain_starts(g, L, &at, &cum);
-    if (!np) return ts_fail("ngram: the training stream holds no events");
+    return 0;
+}
+
+/* n windows of L: the P events of prefix (0: none), then the chain from their last events
+ * (the first drawn where P is 0) */
+static int ngram_generate_after(ts_model *m, const int32_t *prefix, size_t P, size_t n, size_t L,
+                                const ts_run_opts *o, int32_t *out)
+{
+    const ngram *g = (const ngram *)m;
+    if (ngram_generate_check(m, o) != 0) return -1;
+    size_t *at = NULL, *cum = NULL;
+    const size_t np = P ? 0 : chain_starts(g, L, &at, &cum);
+    if (!P && !np) return ts_fail("ngram: the training stream holds no events");
 #pragma omp parallel num_threads(team_size(n))
     {
         int32_t *pat = ts_malloc((size_t)g->order * sizeof *pat);
 #pragma omp for schedule(dynamic, 4)
         for (size_t w = 0; w < n; w++) {
             ts_rng rng;
-            ts_rng_fork(&rng, o->seed, w);
-            chain_draw(g, &rng, at, cum, np, pat, out + w * L, L);
+            ts_rng_fork(&rng, o ? o->seed : 0, w);
+            if (P) memcpy(out + w * L, prefix, P * sizeof *prefix);
+            chain_draw(g, &rng, at, cum, np, pat, out + w * L, P, L);
         }
         free(pat);
     }
     free(at);
     free(cum);
     return 0;
+}
+
+static int ngram_generate(ts_model *m, size_t n, size_t L, const ts_run_opts *o, int32_t *out)
+{
+    return ngram_generate_after(m, NULL, 0, n, L, o, out);
 }
 
 static const int32_t *ngram_train_events(const ts_model *m, size_t *N) { return ts_ngram_stream(m, N, NULL); }
@@ -691,6 +709,8 @@ const ts_model_ops ts_model_ngram = {
     .summary = "bidirectional n-gram infill over the training stream (fast, strong baseline)",
     .help = "  --order N   context events matched on each side of a blackout, and the\n"
             "              Markov order of generation (default 12, at most 64)\n"
+            "  generate --prefix FILE: the chain goes on from the prefix's last events\n"
+            "              (backing off as generation does where it never saw them)\n"
             "  --fallback F  when no context matches on both sides: markov (default: the\n"
             "              left context alone, then the right) or kgram (the most\n"
             "              frequent k-event sequence, a plain back-off)\n"
@@ -709,10 +729,12 @@ const ts_model_ops ts_model_ngram = {
     .load = ngram_load,
     .impute = ngram_impute,
     .generate = ngram_generate,
+    .generate_after = ngram_generate_after,
     .free = ngram_free,
     .train_keys = ngram_keys,
     .run_keys = (const char *const[]){"in-window", NULL},
     .run_check = ngram_run_check,
+    .generate_check = ngram_generate_check,
     .bits = ngram_bits,
     .impute_reads = TS_IMPUTE_READS_SEED_WHOLE,
     .impute_unread_by = ngram_impute_unread_by,

@@ -161,7 +161,9 @@ static int unigram_impute(ts_model *m, const int32_t *x, const uint8_t *mask, si
     return 0;
 }
 
-static int unigram_generate(ts_model *m, size_t n, size_t L, const ts_run_opts *o, int32_t *out)
+/* n windows of L: the P events of prefix (0: none), then independent draws */
+static int unigram_generate_after(ts_model *m, const int32_t *prefix, size_t P, size_t n, size_t L,
+                                  const ts_run_opts *o, int32_t *out)
 {
     const unigram *u = (const unigram *)m;
     if (o && (o->steps || o->batch))
@@ -171,8 +173,9 @@ static int unigram_generate(ts_model *m, size_t n, size_t L, const ts_run_opts *
     uint64_t total = (uint64_t)u->cum[V - 1];
     for (size_t w = 0; w < n; w++) {
         ts_rng rng;
-        ts_rng_fork(&rng, o->seed, w);   /* window w draws the same numbers however many are made */
-        for (size_t t = 0; t < L; t++) {
+        ts_rng_fork(&rng, o ? o->seed : 0, w);   /* window w draws the same numbers however many are made */
+        if (P) memcpy(out + w * L, prefix, P * sizeof *prefix);
+        for (size_t t = P; t < L; t++) {
             int64_t r = (int64_t)ts_rng_below(&rng, total);
             size_t lo = 0, hi = V - 1;      /* first entry with cum > r */
             while (lo < hi) {
@@ -185,14 +188,20 @@ static int unigram_generate(ts_model *m, size_t n, size_t L, const ts_run_opts *
     return 0;
 }
 
+static int unigram_generate(ts_model *m, size_t n, size_t L, const ts_run_opts *o, int32_t *out)
+{
+    return unigram_generate_after(m, NULL, 0, n, L, o, out);
+}
+
 const ts_model_ops ts_model_unigram = {
     .name = "unigram",
     .summary = "the most frequent event everywhere (a floor to beat)",
-    .help = "  (no options)\n",
+    .help = "  (no options); generate --prefix FILE: the prefix, then independent draws\n",
     .train = unigram_train,
     .save = unigram_save,
     .load = unigram_load,
     .impute = unigram_impute,
     .generate = unigram_generate,
+    .generate_after = unigram_generate_after,
     .free = unigram_free,
 };
