@@ -409,6 +409,64 @@ static void split_parts_checked(void)
     }
 }
 
+/* windows named by a vocabulary that lacks some of the model's names (another trace's
+ * dataset): what the model fills with such a name keeps it, under an ID after the
+ * input's, and is not the input's <unk>, which would count right wherever the hidden
+ * event is <unk> there */
+static void impute_fill_the_input_cannot_name(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    static const char *const names[] = {"read", "write", "openat", "close", "fstat", "mmap", "futex", "<unk>"};
+    static const int32_t pat[] = {2, 4, 0, 0, 1, 3, 6};
+    char dp[512];
+    snprintf(dp, sizeof dp, "%s/dsu", dir);
+    ts_dataset ds;
+    memset(&ds, 0, sizeof ds);
+    ds.vocab = (ts_vocab){8, (char **)names, ts_calloc(8, sizeof(int64_t)), 7};
+    ds.stream.n = 3000;
+    ds.stream.ids = ts_malloc(ds.stream.n * sizeof(int32_t));
+    for (size_t i = 0; i < ds.stream.n; i++) ds.stream.ids[i] = i % 50 == 49 ? 5 : pat[i % 7];
+    REQUIRE(ts_dataset_save(dp, &ds) == 0);
+    free(ds.stream.ids);
+    free(ds.vocab.counts);
+    ts_split_spec ss;
+    ts_split_spec_default(&ss);
+    ss.length = 40;
+    ss.windows = 20;
+    ts_split_data d;
+    REQUIRE(ts_split_data_load(dp, &ss, &d) == 0);
+    ts_model *m = NULL;
+    REQUIRE(ts_train_on("ngram", &d, NULL, &m, NULL) == 0);
+    /* the test windows as a trace without "close" numbers them: close is its <unk> */
+    static const char *const in[] = {"read", "write", "openat", "fstat", "mmap", "futex", "<unk>"};
+    static const int32_t to_in[] = {0, 1, 2, 6, 3, 4, 5, 6};
+    int64_t zero[7] = {0};
+    ts_vocab iv = {7, (char **)in, zero, 6};
+    const size_t nl = d.split.test.n * d.split.test.len;
+    ts_windows x = {ts_malloc(nl * sizeof(int32_t)), d.split.test.n, d.split.test.len};
+    for (size_t i = 0; i < nl; i++) x.data[i] = to_in[d.split.test.data[i]];
+    char out[600];
+    snprintf(out, sizeof out, "%s/impu", dir);
+    ts_impute_spec is = {10, TS_MASK_CENTER, "input", &iv, out};
+    ts_impute_result r;
+    REQUIRE(ts_impute_eval(m, &x, &is, NULL, &r) == 0);
+    CHECK_MSG(r.metrics.unk_hidden > 0 && r.metrics.unk_right == 0, "%zu hidden <unk>, %zu filled so",
+              r.metrics.unk_hidden, r.metrics.unk_right);
+    /* the files name the fill as the model did */
+    char path[700], line[8192];
+    snprintf(path, sizeof path, "%s/imputation0.names.txt", out);
+    FILE *f = fopen(path, "r");
+    REQUIRE(f);
+    int close_named = 0;
+    while (fgets(line, sizeof line, f)) close_named |= strstr(line, "close") != NULL;
+    fclose(f);
+    CHECK(close_named);
+    free(x.data);
+    ts_model_free(m);
+    ts_split_data_free(&d);
+}
+
 /* a blackout position that is none of ts_mask_pos's is refused, not imputed as some other */
 static void mask_position_checked(void)
 {
@@ -801,6 +859,7 @@ TEST_MAIN("library", {
     RUN(split_load_set_arguments_checked);
     RUN(split_parts_checked);
     RUN(mask_position_checked);
+    RUN(impute_fill_the_input_cannot_name);
     RUN(generate_beyond_memory_refused);
     RUN(impute_example_equals_the_command);
     RUN(models_on_several_threads);

@@ -220,7 +220,10 @@ typedef struct {
     const char *source;        /* the windows' name in messages (NULL: "input") */
     const ts_vocab *names;     /* the windows' event names (NULL or n == 0: the model's
                                   numbering); with the model's names, IDs match by name
-                                  (ts_model_impute_named) */
+                                  (ts_model_impute_named), and where they hold <unk> the
+                                  model's names they lack take the IDs after theirs (in
+                                  the metrics and the files), so a fill keeps its name,
+                                  not their <unk> */
     const char *outdir;        /* write original0.npy, mask0.npy, imputation0.npy there, all
                                   or none (NULL: nothing written), and where the events
                                   are named (names, else the model's) their names,

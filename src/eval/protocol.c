@@ -1029,6 +1029,24 @@ int ts_impute_eval(ts_model *m, const ts_windows *x, const ts_impute_spec *s, co
                        ts_plural(s->blackout), x->len);
     const ts_vocab *names = s->names && s->names->n > 0 ? s->names : NULL;
     int by_name = names && m->vocab.n > 0;   /* IDs matched by name in ts_model_impute_named */
+    /* the model's names the input's vocabulary lacks (another trace's) take the IDs after
+     * its own, as those the windows' names file lacks do: a fill keeps its name rather than
+     * become the input's <unk>, which would count right wherever a hidden event is <unk>
+     * (a vocabulary without <unk> refuses such a fill, naming it: ts_model_impute_named) */
+    ts_vocab ext = {0, NULL, NULL, -1};
+    if (by_name && names->unk >= 0 && names->unk < names->n) {
+        int32_t *to = ts_malloc((size_t)m->vocab.n * sizeof *to);
+        ts_vocab_map(&m->vocab, names, to);
+        ext = (ts_vocab){names->n, ts_malloc((size_t)(names->n + m->vocab.n) * sizeof *ext.names),
+                         ts_calloc((size_t)(names->n + m->vocab.n), sizeof *ext.counts), names->unk};
+        memcpy(ext.names, names->names, (size_t)names->n * sizeof *ext.names);
+        if (names->counts) memcpy(ext.counts, names->counts, (size_t)names->n * sizeof *ext.counts);
+        for (int32_t i = 0; i < m->vocab.n; i++)
+            if (i != m->vocab.unk && to[i] == names->unk && strcmp(names->names[to[i]], m->vocab.names[i]))
+                ext.names[ext.n++] = m->vocab.names[i];   /* borrowed, as names->names are */
+        free(to);
+        names = &ext;
+    }
     size_t nl = x->n * x->len;
     uint8_t *mask = ts_malloc(nl ? nl : 1);
     ts_mask_fill(mask, x->n, x->len, s->blackout, s->pos, ro ? ro->seed : 0);   /* NULL: the defaults */
@@ -1051,6 +1069,8 @@ int ts_impute_eval(ts_model *m, const ts_windows *x, const ts_impute_spec *s, co
         ts_windows_free(&y);
     }
     free(mask);
+    free(ext.names);
+    free(ext.counts);
     return rc;
 }
 
