@@ -1122,6 +1122,77 @@ static void cli_generate_prefix(void)
               "%s", err);
 }
 
+/* the prior's weights are chosen on validation windows whose network outputs are kept, k
+ * per window and one per event ID (nd k V floats). The n-gram fillers' counts at each of
+ * those places were kept twice more at that size, once per window and once as a copy to
+ * replay from; a trace of 40,000 names held 19 GB in train --model mdm --iters 5. They are
+ * rebuilt from the fillers now: the peak grows with the validation windows by no more than
+ * the outputs. (A sanitizer's shadow memory would blur the measure.) */
+static void tune_counts_not_kept_per_window(void)
+{
+#ifdef __SANITIZE_ADDRESS__
+    SKIP("a sanitizer build's memory is not the program's");
+#endif
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    enum { V = 1000, N = 5000 };
+    char p[600];
+    snprintf(p, sizeof p, "%s/manynames", dir);
+    ts_dataset d;
+    memset(&d, 0, sizeof d);
+    d.vocab.n = V;
+    d.vocab.unk = -1;
+    d.vocab.names = ts_malloc(V * sizeof *d.vocab.names);
+    d.vocab.counts = ts_calloc(V, sizeof *d.vocab.counts);
+    for (int i = 0; i < V; i++) {
+        char nm[16];
+        snprintf(nm, sizeof nm, "sys_%d", i);
+        d.vocab.names[i] = ts_strdup(nm);
+    }
+    d.stream.n = N;
+    d.stream.ids = ts_malloc(N * sizeof(int32_t));
+    ts_rng r;
+    ts_rng_seed(&r, 5);
+    for (int i = 0; i < N; i++) d.stream.ids[i] = (int32_t)ts_rng_below(&r, V);
+    REQUIRE(ts_dataset_save(p, &d) == 0);
+    ts_dataset_free(&d);
+    /* each run's peak from a child of its own (ru_maxrss of the children is their largest);
+     * 32 windows a position or more, so that the decoding's batch (64 windows) is full in both */
+    const int vw[2] = {64, 250};
+    int fd[2];
+    REQUIRE(pipe(fd) == 0);
+    const pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        close(fd[0]);
+        long peak[2] = {0, 0};
+        int code = 0;
+        for (int i = 0; i < 2 && code == 0; i++) {
+            char cmd[1400], err[512];
+            snprintf(cmd, sizeof cmd, "train --model mdm %s --length 80 --valid-windows %d --iters 2 --layers 1 "
+                     "--channels 16 --threads 1 --no-progress -o %s/manynames%d.tsm", p, vw[i], dir, i);
+            if (run_cli(cmd, err, sizeof err) != 0) code = 1;
+            struct rusage ru;
+            getrusage(RUSAGE_CHILDREN, &ru);
+            peak[i] = ru.ru_maxrss;
+        }
+        if (write(fd[1], peak, sizeof peak) != (ssize_t)sizeof peak) code = 2;
+        _exit(code);
+    }
+    close(fd[1]);
+    long peak[2] = {0, 0};
+    const ssize_t got = read(fd[0], peak, sizeof peak);
+    close(fd[0]);
+    int st = 0;
+    waitpid(pid, &st, 0);
+    REQUIRE(got == (ssize_t)sizeof peak && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    /* the outputs of the largest blackout (k = 40) on 2 windows a validation window (centre,
+     * end): what the more windows add, in KiB (the counts twice over added as much again) */
+    const long outputs = 2L * (vw[1] - vw[0]) * 40 * V * 4 / 1024;
+    CHECK_MSG(peak[1] - peak[0] < outputs, "the peak grew by %ld KiB from %d to %d validation windows, "
+              "the outputs %ld KiB", peak[1] - peak[0], vw[0], vw[1], outputs);
+}
+
 /* a training checkpoint given where a model goes is named as one, with what takes it;
  * a model file given to --resume is named as one, with the checkpoint beside it */
 static void checkpoint_is_not_a_model(void)
@@ -3742,4 +3813,5 @@ TEST_MAIN("mdm", {
     RUN(bound_on_short_windows);
     RUN(nonfinite_output_refused);
     RUN(unseen_never_drawn);
+    RUN(tune_counts_not_kept_per_window);
 })

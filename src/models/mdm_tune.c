@@ -112,8 +112,11 @@ typedef struct {
     size_t *rep;              /* (nw) each window's distinct one */
     const float *cap;         /* (nd, k, V) */
     const int32_t *truth;     /* (nd, k) */
-    run_t *runs;              /* (nd) each window's one run, a = 0 */
-    float *cnt0;              /* (nd, k, V) the runs' initial counts (NULL rows: no fillers) */
+    run_t *runs;              /* (nd) each window's one run, a = 0; its counts rebuilt from
+                                 its fillers (cand) in cnt at each replay, not kept: nd k V
+                                 floats twice over was most of a large vocabulary's memory */
+    const int32_t *S;         /* the prior's stream, where the fillers start */
+    float *cnt;               /* (k, V) the replayed run's counts */
     float *z, *conf;          /* (k, V), (k + V) */
     int32_t *cur, *pick;      /* (k) */
     int *runid;               /* (k) zeros */
@@ -144,9 +147,13 @@ static int replay(tune_set *t, size_t w, const double *gate, unsigned *visited, 
     r->kb = t->kb;
     r->w = run_weight(&io, t->kb);
     r->nalive = r->nc;
-    if (r->nc) {
+    r->cnt = NULL;
+    if (r->nc) {   /* every filler alive: their events counted at each place, as find_runs counts them */
         memset(r->alive, 1, r->nc);
-        memcpy(r->cnt, t->cnt0 + w * (size_t)k * V, (size_t)k * V * sizeof(float));
+        r->cnt = t->cnt;
+        memset(r->cnt, 0, (size_t)k * V * sizeof(float));
+        for (size_t i = 0; i < r->nc; i++)
+            for (int o = 0; o < k; o++) r->cnt[(size_t)o * V + t->S[r->cand[i] + o]] += 1;
     }
     memset(t->hid, 1, (size_t)k);
     *visited = 0;
@@ -163,6 +170,7 @@ static int replay(tune_set *t, size_t w, const double *gate, unsigned *visited, 
         *ll += (double)zl[t->truth[w * (size_t)k + l]] - mx - log(se);
         hits += t->cur[l] == t->truth[w * (size_t)k + l];
     }
+    r->cnt = NULL;   /* t's */
     return hits;
 }
 
@@ -219,7 +227,8 @@ static int tune_set_make(mdm_model *m, const ts_windows *v, size_t nwin, int kb,
     ts_progress_end(&prog);
     free(yy);
     t->runs = ts_calloc(nd, sizeof *t->runs);
-    t->cnt0 = ts_calloc(nd * k * (size_t)V, sizeof(float));
+    size_t Ns;
+    t->S = ts_ngram_stream(m->prior, &Ns, NULL);
     io.weight = 1;
     io.cap = NULL;
     io.want_mode = 1;
@@ -230,7 +239,8 @@ static int tune_set_make(mdm_model *m, const ts_windows *v, size_t nwin, int kb,
         while (!hid[w * L + a]) a++;
         memcpy(truth + w * k, y + w * L + a, k * sizeof *truth);
         find_runs(m, y + w * L, hid + w * L, L, a, (int)k, &t->runs[w], runid, &io);
-        if (t->runs[w].nc) memcpy(t->cnt0 + w * k * V, t->runs[w].cnt, k * (size_t)V * sizeof(float));
+        free(t->runs[w].cnt);   /* rebuilt at each replay */
+        t->runs[w].cnt = NULL;
         for (int g = 0; g < NWIN; g++) {
             size_t src;
             int *wh = &t->whits[w * NWIN + (size_t)g];
@@ -242,6 +252,7 @@ static int tune_set_make(mdm_model *m, const ts_windows *v, size_t nwin, int kb,
     }
     free(y); free(hid);
     t->z = ts_malloc(k * (size_t)V * sizeof(float));
+    t->cnt = ts_malloc(k * (size_t)V * sizeof(float));
     t->conf = ts_malloc((k + (size_t)V) * sizeof(float));
     t->cur = ts_calloc(k, sizeof(int32_t));
     t->pick = ts_calloc(k, sizeof(int32_t));
@@ -253,7 +264,7 @@ static int tune_set_make(mdm_model *m, const ts_windows *v, size_t nwin, int kb,
 static void tune_set_free(tune_set *t)
 {
     for (size_t w = 0; t->runs && w < t->nd; w++) run_free(&t->runs[w]);
-    free(t->runs); free(t->rep); free(t->cnt0); free((void *)t->cap); free((void *)t->truth);
+    free(t->runs); free(t->rep); free(t->cnt); free((void *)t->cap); free((void *)t->truth);
     free(t->z); free(t->conf); free(t->cur); free(t->pick); free(t->runid); free(t->hid); free(t->whits);
     memset(t, 0, sizeof *t);
 }
