@@ -2755,6 +2755,64 @@ static int patience_run(lsq *q, ts_train_net *n, ts_train_cfg *c, long patience,
     return rc;
 }
 
+/* a model that reads the training stream whole (ngram, unigram) never reads the training
+ * windows, the part cut at stride 5 (L / 5 copies of it: 235 MB of a 2.1-million-event
+ * trace's 664 MB under train --model ngram); they are let go before it trains, so that its
+ * peak does not grow with the window length */
+static void stream_models_peak_without_windows(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    enum { N = 1000000 };
+    char p[600];
+    snprintf(p, sizeof p, "%s/long", dir);
+    ts_dataset d;
+    memset(&d, 0, sizeof d);
+    d.vocab.unk = -1;
+    d.stream.n = N;
+    d.stream.ids = malloc(N * sizeof(int32_t));
+    REQUIRE(d.stream.ids);
+    uint64_t x = 7;
+    for (int i = 0; i < N; i++) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        d.stream.ids[i] = (int32_t)((x >> 33) % 50);
+    }
+    REQUIRE(ts_dataset_save(p, &d) == 0);
+    free(d.stream.ids);
+    const int len[2] = {20, 200};
+    int fd[2];
+    REQUIRE(pipe(fd) == 0);
+    const pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {   /* each run's peak from a child of its own (ru_maxrss of the children is their largest) */
+        close(fd[0]);
+        long peak[2] = {0, 0};
+        int code = 0;
+        for (int i = 0; i < 2 && code == 0; i++) {
+            char cmd[1400], err[512];
+            snprintf(cmd, sizeof cmd, "train --model ngram %s --length %d --threads 1 -o %s/long%d.tsm", p, len[i],
+                     dir, i);
+            if (run_cli(cmd, err, sizeof err) != 0) code = 1;
+            struct rusage ru;
+            getrusage(RUSAGE_CHILDREN, &ru);
+            peak[i] = ru.ru_maxrss;
+        }
+        if (write(fd[1], peak, sizeof peak) != (ssize_t)sizeof peak) code = 2;
+        _exit(code);
+    }
+    close(fd[1]);
+    long peak[2] = {0, 0};
+    const ssize_t got = read(fd[0], peak, sizeof peak);
+    close(fd[0]);
+    int st = 0;
+    waitpid(pid, &st, 0);
+    REQUIRE(got == (ssize_t)sizeof peak && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    /* the windows of the training part (0.7 N events) at stride 5 would add 4 bytes an event
+     * for each 5 of the longer windows' length: 101 MB; 20 MB of slack */
+    CHECK_MSG(peak[1] - peak[0] < 20 * 1024, "the peak grew by %ld KiB from windows of %d to %d", peak[1] - peak[0],
+              len[0], len[1]);
+}
+
 /* --patience N: the run stops after N validations in a row without a new best, its best
  * kept (the model file and the parameters those of the best's iteration, as the run to it
  * alone gives them); the log's early_stop record names where, and the end record that
@@ -3092,4 +3150,5 @@ TEST_MAIN("train", {
     RUN(patience_bad_values_refused);
     RUN(patience_under_budget);
     RUN(patience_from_the_command_line);
+    RUN(stream_models_peak_without_windows);
 })

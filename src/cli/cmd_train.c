@@ -524,6 +524,14 @@ int cmd_train(int argc, char **argv)
     /* rank 0 writes, and holds; the others stop with it */
     if (!ts_train_agree(rank != 0 || hold_outputs(out, log, hold) == 0, model)) goto done;
     if (rank == 0 && ri.choose && log_reinterleave(log, &ri, auto_copies, &ch, ch_s)) { cli_fail(); goto done; }
+    /* a model that reads the training stream whole (ngram, unigram) never reads the windows
+     * cut from it at stride 5, L / 5 copies of it: let go before it trains (they are counted) */
+    const size_t train_windows = d.split.train.n;
+    if (!(reads & TS_TRAIN_READS_WINDOWS) && d.split.train_stream.n > 0) {
+        free(d.split.train.data);
+        d.split.train.data = NULL;
+        d.split.train.n = 0;
+    }
     ts_train_opts o;
     memset(&o, 0, sizeof o);
     o.blackout = k;
@@ -572,7 +580,7 @@ int cmd_train(int argc, char **argv)
     if (parts) strcat(added, ")");
     if (rank == 0) cli_say(stdout, "trained %s on %s (%s split, L=%zu): %zu training window%s, %zu stream event%s%s, "
            "%d event ID%s, %.2f s -> %s\n", model, dataset, ts_split_name(ss.kind), ss.length,
-           d.split.train.n, ts_plural(d.split.train.n), d.split.train_stream.n, ts_plural(d.split.train_stream.n),
+           train_windows, ts_plural(train_windows), d.split.train_stream.n, ts_plural(d.split.train_stream.n),
            added, d.n_ids, ts_plural((size_t)d.n_ids), dt, out);
     if (rank == 0 && nranks > 1) printf("data-parallel over %d processes\n", nranks);
     if (rank == 0) train_say_notes();
