@@ -324,4 +324,38 @@ static inline int cli_refuses(const char *args, int rc, const char *want, const 
     return 0;
 }
 
+
+/* the peak resident size (KiB) of two CLI runs made one after the other in a child of
+ * their own, whose RUSAGE_CHILDREN starts empty: peak[0] the first's, peak[1] the larger
+ * of both (so peak[1] - peak[0] is what the second needs beyond the first). 0, or -1 when
+ * a run failed or the child could not report */
+static inline int cli_peaks_kib(const char *const cmds[2], long peak[2])
+{
+    int fd[2];
+    if (pipe(fd) != 0) return -1;
+    const pid_t pid = fork();
+    if (pid < 0) return -1;
+    if (pid == 0) {
+        close(fd[0]);
+        long pk[2] = {0, 0};
+        int code = 0;
+        for (int i = 0; i < 2 && code == 0; i++) {
+            char err[512];
+            if (run_cli(cmds[i], err, sizeof err) != 0) code = 1;
+            struct rusage ru;
+            getrusage(RUSAGE_CHILDREN, &ru);
+            pk[i] = ru.ru_maxrss;
+        }
+        if (write(fd[1], pk, sizeof pk) != (ssize_t)sizeof pk) code = 2;
+        _exit(code);
+    }
+    close(fd[1]);
+    peak[0] = peak[1] = 0;
+    const ssize_t got = read(fd[0], peak, 2 * sizeof *peak);
+    close(fd[0]);
+    int st = 0;
+    waitpid(pid, &st, 0);
+    return got == (ssize_t)(2 * sizeof *peak) && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
 #endif

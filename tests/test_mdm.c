@@ -1159,33 +1159,12 @@ static void tune_counts_not_kept_per_window(void)
     /* each run's peak from a child of its own (ru_maxrss of the children is their largest);
      * 32 windows a position or more, so that the decoding's batch (64 windows) is full in both */
     const int vw[2] = {64, 250};
-    int fd[2];
-    REQUIRE(pipe(fd) == 0);
-    const pid_t pid = fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-        close(fd[0]);
-        long peak[2] = {0, 0};
-        int code = 0;
-        for (int i = 0; i < 2 && code == 0; i++) {
-            char cmd[1400], err[512];
-            snprintf(cmd, sizeof cmd, "train --model mdm %s --length 80 --valid-windows %d --iters 2 --layers 1 "
-                     "--channels 16 --threads 1 --no-progress -o %s/manynames%d.tsm", p, vw[i], dir, i);
-            if (run_cli(cmd, err, sizeof err) != 0) code = 1;
-            struct rusage ru;
-            getrusage(RUSAGE_CHILDREN, &ru);
-            peak[i] = ru.ru_maxrss;
-        }
-        if (write(fd[1], peak, sizeof peak) != (ssize_t)sizeof peak) code = 2;
-        _exit(code);
-    }
-    close(fd[1]);
-    long peak[2] = {0, 0};
-    const ssize_t got = read(fd[0], peak, sizeof peak);
-    close(fd[0]);
-    int st = 0;
-    waitpid(pid, &st, 0);
-    REQUIRE(got == (ssize_t)sizeof peak && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    char cmd[2][1400];
+    for (int i = 0; i < 2; i++)
+        snprintf(cmd[i], sizeof cmd[i], "train --model mdm %s --length 80 --valid-windows %d --iters 2 --layers 1 "
+                 "--channels 16 --threads 1 --no-progress -o %s/manynames%d.tsm", p, vw[i], dir, i);
+    long peak[2];
+    REQUIRE(cli_peaks_kib((const char *const[2]){cmd[0], cmd[1]}, peak) == 0);
     /* the outputs of the largest blackout (k = 40) on 2 windows a validation window (centre,
      * end): what the more windows add, in KiB (the counts twice over added as much again) */
     const long outputs = 2L * (vw[1] - vw[0]) * 40 * V * 4 / 1024;

@@ -2780,33 +2780,13 @@ static void stream_models_peak_without_windows(void)
     REQUIRE(ts_dataset_save(p, &d) == 0);
     free(d.stream.ids);
     const int len[2] = {20, 200};
-    int fd[2];
-    REQUIRE(pipe(fd) == 0);
-    const pid_t pid = fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {   /* each run's peak from a child of its own (ru_maxrss of the children is their largest) */
-        close(fd[0]);
-        long peak[2] = {0, 0};
-        int code = 0;
-        for (int i = 0; i < 2 && code == 0; i++) {
-            char cmd[1400], err[512];
-            snprintf(cmd, sizeof cmd, "train --model ngram %s --length %d --threads 1 -o %s/long%d.tsm", p, len[i],
-                     dir, i);
-            if (run_cli(cmd, err, sizeof err) != 0) code = 1;
-            struct rusage ru;
-            getrusage(RUSAGE_CHILDREN, &ru);
-            peak[i] = ru.ru_maxrss;
-        }
-        if (write(fd[1], peak, sizeof peak) != (ssize_t)sizeof peak) code = 2;
-        _exit(code);
-    }
-    close(fd[1]);
-    long peak[2] = {0, 0};
-    const ssize_t got = read(fd[0], peak, sizeof peak);
-    close(fd[0]);
-    int st = 0;
-    waitpid(pid, &st, 0);
-    REQUIRE(got == (ssize_t)sizeof peak && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    /* each run's peak from a child of its own (ru_maxrss of the children is their largest) */
+    char cmd[2][1400];
+    for (int i = 0; i < 2; i++)
+        snprintf(cmd[i], sizeof cmd[i], "train --model ngram %s --length %d --threads 1 -o %s/long%d.tsm", p, len[i],
+                 dir, i);
+    long peak[2];
+    REQUIRE(cli_peaks_kib((const char *const[2]){cmd[0], cmd[1]}, peak) == 0);
     /* the windows of the training part (0.7 N events) at stride 5 would add 4 bytes an event
      * for each 5 of the longer windows' length: 101 MB; 20 MB of slack */
     CHECK_MSG(peak[1] - peak[0] < 20 * 1024, "the peak grew by %ld KiB from windows of %d to %d", peak[1] - peak[0],
