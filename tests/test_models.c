@@ -905,6 +905,53 @@ static void prefix_ngram_cli(void)
     CHECK(files_equal(p, q));
 }
 
+/* generate --prefix FILE reads a line of OUT.names.txt back: names separated by blanks, a
+ * comma inside a name (which a vocabulary may hold) part of it, not a separator */
+static void prefix_names_with_commas_cli(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char args[2048], err[1024], p[700], q[700], out[4096];
+    snprintf(p, sizeof p, "%s/comma", dir);
+    REQUIRE(ts_mkdir_p(p) == 0);
+    snprintf(p, sizeof p, "%s/comma/stream.txt", dir);
+    FILE *f = fopen(p, "w");
+    REQUIRE(f);
+    for (int i = 0; i < 2000; i++) fprintf(f, "%s%d", i ? "," : "", i % 2);
+    fputc('\n', f);
+    fclose(f);
+    snprintf(p, sizeof p, "%s/comma/vocab.tsv", dir);
+    write_text(p, "0\tx,y\t1000\n1\tB\t1000\n");
+    snprintf(args, sizeof args, "train --model ngram %s/comma --order 1 -o %s/comma.tsm --threads 1 --no-progress",
+             dir, dir);
+    REQUIRE(run_cli(args, err, sizeof err) == 0);
+    snprintf(p, sizeof p, "%s/comma_prefix.txt", dir);
+    write_text(p, "B x,y B\n");   /* a line of generate's OUT.names.txt, cut */
+    snprintf(args, sizeof args, "generate %s/comma.tsm -n 2 --length 6 --prefix %s -o %s/commagen --seed 1 "
+             "--threads 1 --no-progress", dir, p, dir);
+    CHECK_MSG(run_output(args, out, sizeof out) == 0 && strstr(out, "each after the 3 events of "), "%s", out);
+    snprintf(q, sizeof q, "%s/commagen.names.txt", dir);
+    f = fopen(q, "r");
+    REQUIRE(f);
+    char line[256];
+    int lines = 0, bad = 0;
+    while (fgets(line, sizeof line, f)) lines++, bad += strcmp(line, "B x,y B x,y B x,y\n") != 0;
+    fclose(f);
+    CHECK_MSG(lines == 2 && bad == 0, "%d lines, %d wrong", lines, bad);
+    /* IDs separated by commas are still IDs */
+    write_text(p, "1,0,1\n");
+    snprintf(args, sizeof args, "generate %s/comma.tsm -n 2 --length 6 --prefix %s -o %s/commaids --seed 1 "
+             "--threads 1 --no-progress", dir, p, dir);
+    CHECK_MSG(run_output(args, out, sizeof out) == 0, "%s", out);
+    snprintf(q, sizeof q, "%s/commaids.txt", dir);
+    f = fopen(q, "r");
+    REQUIRE(f);
+    lines = bad = 0;
+    while (fgets(line, sizeof line, f)) lines++, bad += strcmp(line, "1,0,1,0,1,0\n") != 0;
+    fclose(f);
+    CHECK_MSG(lines == 2 && bad == 0, "%d lines, %d wrong", lines, bad);
+}
+
 static void save_load_roundtrip(void)
 {
     const char *dir = scratch_dir();
@@ -1311,6 +1358,7 @@ TEST_MAIN("models", {
     RUN(generate_output_extension_alone_refused);
     RUN(generate_prefix_sampled);
     RUN(prefix_ngram_cli);
+    RUN(prefix_names_with_commas_cli);
     RUN(save_load_roundtrip);
     RUN(ngram_save_load_every_field);
     RUN(corrupt_model_files);

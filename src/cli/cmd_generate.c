@@ -159,7 +159,9 @@ static int prefix_read(const char *path, const ts_model *m, const char *model_pa
     free(line);
     if (rc == 0 && !text) rc = ts_fail("%s: empty: a prefix holds one event or more", shown);
     if (rc) { free(text); return -1; }
-    /* the items, and whether they are IDs */
+    /* the items, and whether they are IDs; names are split at blanks alone (a name may
+     * hold a comma, as a vocabulary's may) */
+    char *blank = ts_strdup(text);
     size_t n = 0, room = 16;
     char **item = ts_malloc(room * sizeof *item);
     for (char *save = NULL, *t = strtok_r(text, " \t,", &save); t; t = strtok_r(NULL, " \t,", &save)) {
@@ -171,6 +173,21 @@ static int prefix_read(const char *path, const ts_model *m, const char *model_pa
     for (size_t i = 0; i < n && as_ids; i++) {
         const int32_t id = v->n > 0 ? ts_vocab_lookup(v, item[i]) : -1;
         as_ids = decimal(item[i]) && !(id >= 0 && id < v->n && !strcmp(v->names[id], item[i]));
+    }
+    /* the items between blanks: names where they are not IDs, or where one is a name */
+    size_t nb = 0, broom = 16;
+    char **bitem = ts_malloc(broom * sizeof *bitem);
+    for (char *save = NULL, *t = strtok_r(blank, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
+        const int32_t id = v->n > 0 ? ts_vocab_lookup(v, t) : -1;
+        if (id >= 0 && id < v->n && !strcmp(v->names[id], t)) as_ids = 0;
+        if (nb == broom) bitem = ts_realloc(bitem, (broom *= 2) * sizeof *bitem);
+        bitem[nb++] = t;
+    }
+    if (!as_ids) {
+        free(item);
+        item = bitem, n = nb;
+    } else {
+        free(bitem);
     }
     int32_t *out = ts_malloc(n * sizeof *out);
     for (size_t i = 0; i < n && rc == 0; i++) {
@@ -197,6 +214,7 @@ static int prefix_read(const char *path, const ts_model *m, const char *model_pa
     }
     free(item);
     free(text);
+    free(blank);
     if (rc) { free(out); return -1; }
     *ids = out;
     *P = n;
