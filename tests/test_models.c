@@ -821,6 +821,13 @@ static void generate_prefix_sampled(void)
                           strstr(ts_error(), "option --prefix") && strstr(ts_error(), "draws nothing") && !g.data,
                       "%s", ts_error());
             CHECK(ts_model_prefix_check(m, &ro) == -1 && strstr(ts_error(), "option --prefix"));
+            /* one whose imputation draws: windows whose observed and drawn copies (two IDs
+             * and a mask byte per event) are more bytes than a size holds are refused, not
+             * sized by a product that wraps around */
+            ops.impute_reads |= TS_IMPUTE_READS_SEED;
+            const size_t nbig = SIZE_MAX / (16 * (2 * sizeof(int32_t) + 1)) + 1;
+            CHECK_MSG(ts_model_generate_prefix(m, pre, 3, nbig, 16, &ro, &g) == -1 &&
+                          strstr(ts_error(), "cannot generate") && !g.data, "%s", ts_error());
             m->ops = own;
         }
         ts_model_free(m);

@@ -1077,7 +1077,9 @@ int ts_model_generate_prefix(ts_model *m, const int32_t *prefix, size_t P, size_
                            m->len, ts_plural(m->len));
     /* a model that generates left to right goes on from the prefix by its own sampler */
     if (m->ops->generate_after) return generate_run(m, prefix, P, n, L, o, out);
-    if (n > SIZE_MAX / L / (sizeof(int32_t) + 1)) return ts_fail("%s: cannot generate %zu windows of %zu events", who, n, L);
+    /* the observed windows, their mask and the imputation: two IDs and a byte per event */
+    if (n > SIZE_MAX / L / (2 * sizeof(int32_t) + 1))
+        return ts_fail("%s: cannot generate %zu windows of %zu events", who, n, L);
     char what[128];
     snprintf(what, sizeof what, "%s: %zu windows of %zu events after a prefix", who, n, L);
     if (ts_memory_fits(n * L * (2 * sizeof(int32_t) + 1), what, "fewer or shorter windows")) return -1;
