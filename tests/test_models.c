@@ -660,8 +660,9 @@ static void generate_output_folder_refused(void)
     ts_model_free(m);
     snprintf(out, sizeof out, "%s/gen_folder", dir);
     REQUIRE(ts_mkdir_p(out) == 0);
-    const char *const outs[3] = {"%s/gen_folder/", "%s/gen_folder/.npy", "%s/gen_none/"};
-    for (int k = 0; k < 3; k++) {
+    /* (DIR/.npy is an extension alone: generate_output_extension_alone_refused) */
+    const char *const outs[2] = {"%s/gen_folder/", "%s/gen_none/"};
+    for (int k = 0; k < 2; k++) {
         snprintf(out, sizeof out, outs[k], dir);
         snprintf(args, sizeof args, "generate %s -n 2 --length 5 -o %s --threads 1 --no-progress", model, out);
         snprintf(made, sizeof made, "%s/gen_folder/.txt", dir);
@@ -705,6 +706,21 @@ static void generate_output_extension_alone_refused(void)
         CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strncmp(err, "tracesynth: error: ", 19) == 0 &&
                       strstr(err, outs[k]) && strstr(err, "no stem"), "%s: %s", args, err);
         for (int i = 0; i < 5; i++) CHECK_MSG(access(made[i], F_OK) != 0, "%s: wrote %s", args, made[i]);
+    }
+    /* the extension alone in a folder (DIR/.npy): no stem there either, and no '/' at the
+     * end of what was given */
+    REQUIRE(ts_mkdir_p("sub") == 0);
+    for (int k = 0; k < 2; k++) {
+        snprintf(args, sizeof args, "generate gen_ext.tsm -n 1 --length 3 -o sub/%s --threads 1 --no-progress",
+                 outs[k]);
+        CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strncmp(err, "tracesynth: error: ", 19) == 0 &&
+                      strstr(err, "no stem") && strstr(err, "as sub/out") && !strstr(err, "'/' at its end"),
+                  "%s: %s", args, err);
+        for (int i = 0; i < 5; i++) {
+            char f[64];
+            snprintf(f, sizeof f, "sub/%s", made[i]);
+            CHECK_MSG(access(f, F_OK) != 0, "%s: wrote %s", args, f);
+        }
     }
     REQUIRE(chdir(cwd) == 0);
     if (old) setenv("TRACESYNTH", old, 1);

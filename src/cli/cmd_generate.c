@@ -437,20 +437,20 @@ int cmd_generate(int argc, char **argv)
     }
     base = ts_strdup(out);
     if (ext >= 0 && !stream) base[ol - 4] = 0;
-    /* OUT is the stem of the files: "DIR/" (or "DIR/.npy") would write DIR/.txt, a hidden
-     * file, not a set of windows named by OUT */
+    /* OUT is the stem of the files: "DIR/" would write DIR/.txt, a hidden file, not a set
+     * of windows named by OUT */
     const size_t bl = strlen(base);
-    if (!stream && bl > 0 && base[bl - 1] == '/') {
+    if (!stream && bl > 0 && base[bl - 1] == '/' && ext < 0) {
         ts_fail("%s: names a directory (the '/' at its end); the windows are written to OUT.txt or OUT.npy, a "
                 "file each (name OUT without the '/')", out);
         cli_fail();
         goto done;
     }
-    /* "-o .npy": the extension alone, no stem; the windows would go to the hidden file .txt
-     * or .npy, their names to .names.txt */
-    if (!stream && bl == 0) {
+    /* "-o .npy" (or "DIR/.npy"): the extension alone, no stem; the windows would go to the
+     * hidden file .txt or .npy, their names to .names.txt */
+    if (!stream && (bl == 0 || base[bl - 1] == '/')) {
         ts_fail("%s: an extension alone, no stem; the windows are written to OUT.txt or OUT.npy (name OUT, as "
-                "out%s)", out, out);
+                "%sout%s)", out, base, out + bl);
         cli_fail();
         goto done;
     }
