@@ -904,6 +904,11 @@ static void prefix_ngram_cli(void)
     CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, "--blackout goes with a blackout"), "%s", err);
     snprintf(args, sizeof args, "impute %s/alt.tsm --input %s/alt --length 8 --prefix 8", dir, dir);
     CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, "--prefix 8 leaves nothing to draw"), "%s", err);
+    /* the n-gram fills the events after a prefix as it fills a blackout, drawing nothing: a
+     * --seed is refused in the words of a prefix, not of a blackout's position */
+    snprintf(args, sizeof args, "impute %s/alt.tsm --input %s/alt --length 8 --prefix 3 --seed 5", dir, dir);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, "--seed") &&
+                  strstr(err, "the events after --prefix 3") && !strstr(err, "--position random"), "%s", err);
     /* generate --prefix: the chain goes on from the prefix's last events */
     snprintf(p, sizeof p, "%s/alt_prefix.txt", dir);
     write_text(p, "A B A\n");

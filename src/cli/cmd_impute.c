@@ -329,6 +329,11 @@ int cmd_impute(int argc, char **argv)
         }
         goto done;
     }
+    if (seed_unread && (reads & TS_IMPUTE_READS_SEED_WHOLE) && is.blackout < x.len && prefix) {
+        rc = cli_usage_error(C, "--seed: the model %s does not read it: it fills the events after --prefix %zu as "
+                             "it fills a blackout, the most likely ones, drawing nothing", m->ops->name, prefix);
+        goto done;
+    }
     if (seed_unread && (reads & TS_IMPUTE_READS_SEED_WHOLE) && is.blackout < x.len) {
         rc = cli_usage_error(C, "--seed: the model %s does not read it (it draws only a window hidden whole, by "
                              "--position all or a --blackout of the windows' length, %zu, and the blackout is not at "
