@@ -233,39 +233,71 @@ static inline int lsan_tool_line(const char *s, size_t l)
     return (l >= 2 && !memcmp(s, "==", 2)) || (l >= 20 && !memcmp(s, "Tracer caught signal", 20));
 }
 
+/* the whole of file path (its length in *len; NULL when it cannot be read), for the caller to free */
+static inline char *slurp_file(const char *path, size_t *len)
+{
+    *len = 0;
+    FILE *f = fopen(path, "r");
+    if (!f) return NULL;
+    size_t cap = 4096, got;
+    char *all = malloc(cap);
+    while (all && (got = fread(all + *len, 1, cap - *len, f)) > 0)
+        if ((*len += got) == cap) {
+            char *more = realloc(all, cap *= 2);
+            if (!more) free(all);
+            all = more;
+        }
+    fclose(f);
+    return all;
+}
+
 /* run the CLI ($TRACESYNTH, default build/tracesynth) with args through the shell, one of
  * its outputs kept in buf (n bytes; buf may be NULL): CLI_ERR_LINE stderr's first line
  * that is not a progress bar's (stdout dropped), CLI_OUT stdout (stderr dropped),
  * CLI_OUT_ERR both. Returns the exit status; in CLI_ERR_LINE, a failure whose stderr
  * says more than one line besides progress bars returns 125 and buf says so, so that
- * no check on the message can pass: an error is one line. */
+ * no check on the message can pass: an error is one line. A run whose LeakSanitizer
+ * failed as a tool is run again (twice at most): that failure exits non-zero and ends the
+ * process before stdio's buffers are flushed, so neither its status nor its stdout is
+ * the program's. */
 enum { CLI_ERR_LINE, CLI_OUT, CLI_OUT_ERR };
 static inline int cli_run(const char *args, int what, char *buf, size_t n)
 {
     const char *bin = getenv("TRACESYNTH");
     if (!bin) bin = "build/tracesynth";
     const char *dir = getenv("TMPDIR");   /* where the tests' scratch folders go too */
-    char tmp[4096];
+    char tmp[4096], errf[4096];
     snprintf(tmp, sizeof tmp, "%s/tscli.XXXXXX", dir && *dir ? dir : "/tmp");
+    snprintf(errf, sizeof errf, "%s/tscli.XXXXXX", dir && *dir ? dir : "/tmp");
     int fd = mkstemp(tmp);
     if (fd >= 0) close(fd);
-    char cmd[8192];
+    if (what == CLI_OUT && (fd = mkstemp(errf)) >= 0) close(fd);
+    char cmd[16384];
     if (what == CLI_ERR_LINE) snprintf(cmd, sizeof cmd, "%s %s >/dev/null 2>'%s'", bin, args, tmp);
-    else snprintf(cmd, sizeof cmd, "%s %s >'%s' 2>%s", bin, args, tmp, what == CLI_OUT ? "/dev/null" : "&1");
-    int st = system(cmd);
-    int rc = WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+    else if (what == CLI_OUT) snprintf(cmd, sizeof cmd, "%s %s >'%s' 2>'%s'", bin, args, tmp, errf);
+    else snprintf(cmd, sizeof cmd, "%s %s >'%s' 2>&1", bin, args, tmp);
+    int rc = 128;
+    for (int attempt = 0; attempt < 3; attempt++) {
+        const int st = system(cmd);
+        rc = WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+        if (rc == 0) break;
+        size_t elen;
+        char *e = slurp_file(what == CLI_OUT ? errf : tmp, &elen);
+        const int tool_failed = lsan_tool_failed(e, elen);
+        free(e);
+        if (!tool_failed || attempt == 2) break;
+        fprintf(stderr, "  LeakSanitizer failed as a tool (exit %d); running again: %.200s\n", rc, args);
+    }
+    if (what == CLI_OUT) unlink(errf);
     if (buf && n) buf[0] = 0;
-    FILE *f = fopen(tmp, "r");
-    if (f && what == CLI_ERR_LINE) {
-        size_t cap = 4096, len = 0, got;
-        char *all = malloc(cap);
-        while (all && (got = fread(all + len, 1, cap - len, f)) > 0)
-            if ((len += got) == cap) all = realloc(all, cap *= 2);
+    size_t len = 0;
+    char *all = slurp_file(tmp, &len);
+    if (all && what == CLI_ERR_LINE) {
         int lines = 0;
         const char *first = NULL, *any = NULL;
         size_t first_len = 0, any_len = 0;
         const int tool_failed = lsan_tool_failed(all, len);
-        for (size_t a = 0; all && a < len;) {   /* the lines, bars (and a failed LeakSanitizer's) aside */
+        for (size_t a = 0; a < len;) {   /* the lines, bars (and a failed LeakSanitizer's) aside */
             const char *nl = memchr(all + a, '\n', len - a);
             size_t l = nl ? (size_t)(nl - (all + a)) : len - a;
             if (tool_failed && lsan_tool_line(all + a, l)) { a += l + 1; continue; }
@@ -285,11 +317,12 @@ static inline int cli_run(const char *args, int what, char *buf, size_t n)
             if (buf && n) snprintf(buf, n, "(an error of %d lines, not one)", lines);
             rc = 125;
         }
-        free(all);
-    } else if (f && buf && n) {
-        buf[fread(buf, 1, n - 1, f)] = 0;
+    } else if (all && buf && n) {
+        const size_t k = len < n - 1 ? len : n - 1;
+        memcpy(buf, all, k);
+        buf[k] = 0;
     }
-    if (f) fclose(f);
+    free(all);
     unlink(tmp);
     return rc;
 }

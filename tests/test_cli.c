@@ -5083,6 +5083,55 @@ static void split_into_a_dataset_trailing_slash(void)
     CHECK_MSG(rc == 1 && strstr(err, want) && !strstr(err, "//"), "%s: exit %d: %s", cmd, rc, err);
 }
 
+/* the tests' CLI runner: a run whose LeakSanitizer failed as a tool (a non-zero exit, its
+ * stdout lost with stdio's buffers) is run again, so that its stdout and status are the
+ * program's; a program's own failure, or a leak report, is not run again */
+static void cli_runner_retries_tool_failures(void)
+{
+    char fake[600], count[600], body[2048], out[256];
+    snprintf(fake, sizeof fake, "%s/fake-cli.sh", dir);
+    snprintf(count, sizeof count, "%s/fake-cli.count", dir);
+    snprintf(body, sizeof body,
+             "#!/bin/sh\necho x >> '%s'\n"
+             "n=$(wc -l < '%s')\n"
+             "case \"$1\" in\n"
+             "tool) if [ \"$n\" -lt 2 ]; then echo '==1==LeakSanitizer has encountered a fatal error.' >&2; exit 1; fi;"
+             " echo '[ok]'; echo 'done: one line' >&2; exit 0;;\n"
+             "leak) echo '==1==ERROR: LeakSanitizer: detected memory leaks' >&2;"
+             " echo '==1==LeakSanitizer has encountered a fatal error.' >&2; exit 23;;\n"
+             "*) echo 'tracesynth: error: bad' >&2; exit 1;;\n"
+             "esac\n",
+             count, count);
+    write_text(fake, body);
+    REQUIRE(chmod(fake, 0755) == 0);
+    const char *env = getenv("TRACESYNTH");
+    char *keep = env ? strdup(env) : NULL;
+    setenv("TRACESYNTH", fake, 1);
+    const int modes[3] = {CLI_OUT, CLI_ERR_LINE, CLI_OUT_ERR};
+    for (int m = 0; m < 3; m++) {
+        unlink(count);
+        const int rc = cli_run("tool", modes[m], out, sizeof out);
+        size_t n = 0;
+        char *runs = slurp_file(count, &n);
+        CHECK_MSG(rc == 0 && n == 4, "mode %d: exit %d after %zu runs: %s", m, rc, n / 2, out);
+        free(runs);
+        CHECK_MSG(m != 0 || !strcmp(out, "[ok]\n"), "%s", out);
+        CHECK_MSG(m != 1 || !strcmp(out, "done: one line"), "%s", out);
+    }
+    const char *once[2] = {"leak", "other"};
+    for (int i = 0; i < 2; i++) {
+        unlink(count);
+        const int rc = cli_run(once[i], CLI_OUT, out, sizeof out);
+        size_t n = 0;
+        char *runs = slurp_file(count, &n);
+        CHECK_MSG(rc != 0 && n == 2, "%s: exit %d after %zu runs", once[i], rc, n / 2);
+        free(runs);
+    }
+    if (keep) setenv("TRACESYNTH", keep, 1);
+    else unsetenv("TRACESYNTH");
+    free(keep);
+}
+
 static void setup(void)
 {
     REQUIRE(make_dataset() == 0);
@@ -5199,4 +5248,5 @@ TEST_MAIN("cli", {
     RUN(directory_for_windows_trailing_slash);
     RUN(command_hints_quote_paths);
     RUN(split_into_a_dataset_trailing_slash);
+    RUN(cli_runner_retries_tool_failures);
 })
