@@ -284,7 +284,15 @@ static int run_err_lines(const char *args, char *first, size_t n, int *lines)
     if (fd >= 0) close(fd);
     char cmd[4096];
     snprintf(cmd, sizeof cmd, "%s %s >/dev/null 2>%s", bin, args, efile);
-    int st = system(cmd);
+    int st = 0;
+    for (int attempt = 0; attempt < 3; attempt++) {   /* a LeakSanitizer that failed as a tool: again (check.h) */
+        st = system(cmd);
+        size_t elen;
+        char *e = st == 0 ? NULL : slurp_file(efile, &elen);
+        const int again = e && lsan_tool_failed(e, elen) && attempt < 2;
+        free(e);
+        if (!again) break;
+    }
     FILE *f = fopen(efile, "r");
     char line[2048];
     *lines = 0;
