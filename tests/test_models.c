@@ -734,8 +734,8 @@ static void generate_output_extension_alone_refused(void)
  * generation's chain does (an unseen event: the most frequent one, then the chain); the
  * unigram draws its events as generate does; the same seed gives the same windows, one
  * window the same however many are made. A prefix of no event, one as long as the windows
- * and an ID the model does not have are refused, and so is a model with no sampler after a
- * prefix whose imputation draws nothing */
+ * and an ID the model does not have (in words naming the model) are refused, and so is a
+ * model with no sampler after a prefix whose imputation draws nothing */
 static void generate_prefix_sampled(void)
 {
     int32_t cyc[300], s[400];
@@ -775,7 +775,8 @@ static void generate_prefix_sampled(void)
                   strstr(ts_error(), "a prefix of 3 events leaves nothing to draw in windows of 3"), "%s", ts_error());
     const int32_t bad4[2] = {0, 4};
     CHECK_MSG(ts_model_generate_prefix(m, bad4, 2, 2, 8, &ro, &g) == -1 &&
-                  strstr(ts_error(), "prefix event 2: ID 4 is outside the model's range [0, 4)"), "%s", ts_error());
+                  strstr(ts_error(), "ngram: prefix event 2: ID 4 is outside the model's range [0, 4)"), "%s",
+              ts_error());
     /* generation's options, refused as generate refuses them */
     ro.kv = (ts_kv){1, (const char *[]){"in-window"}, (const char *[]){"1"}};
     CHECK_MSG(ts_model_generate_prefix(m, ab, 3, 2, 8, &ro, &g) == -1 && strstr(ts_error(), "in-window") && !g.data,

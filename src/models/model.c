@@ -1069,8 +1069,8 @@ int ts_model_generate_prefix(ts_model *m, const int32_t *prefix, size_t P, size_
         return ts_fail("%s: a prefix of %zu event%s leaves nothing to draw in windows of %zu", who, P, ts_plural(P), L);
     for (size_t i = 0; i < P; i++)
         if (prefix[i] < 0 || prefix[i] >= m->n_ids)
-            return ts_fail("prefix event %zu: ID %d is outside the model's range [0, %d)", i + 1, prefix[i],
-                           m->n_ids);
+            return ts_fail("%s: prefix event %zu: ID %d is outside the model's range [0, %d)", who, i + 1,
+                           prefix[i], m->n_ids);
     /* a model of one window length samples that one, as its generation (ts_model_generate) */
     if (m->len && L != m->len)
         return ts_opt_fail(who, "length", "%zu: the model samples windows of %zu event%s (its training windows)", L,
