@@ -851,6 +851,55 @@ static void generate_prefix_sampled(void)
     }
 }
 
+/* a run check that refuses the one option named by refused_key (NULL: none) */
+static const char *refused_key;
+static int refuse_one(const ts_model *m, const ts_run_opts *o)
+{
+    (void)m;
+    return refused_key && ts_kv_get(&o->kv, refused_key) ? ts_opt_fail("unigram", refused_key, "refused") : 0;
+}
+
+/* the sampling options of a run after a prefix: --temperature 1 and --order random, each
+ * added where the model takes it and o gives none, kept or dropped on its own: one the
+ * model's imputation refuses does not take the other with it; options of o that the model
+ * refuses already keep both */
+static void sampling_opts_each_on_its_own(void)
+{
+    int32_t s[200];
+    for (int i = 0; i < 200; i++) s[i] = i % 3;
+    ts_model *m = train_on("unigram", s, 200, 3, NULL);
+    REQUIRE(m);
+    const ts_model_ops *own = m->ops;
+    ts_model_ops ops = *own;
+    ops.run_keys = (const char *const[]){"temperature", "order", "x", NULL};
+    ops.run_check = refuse_one;
+    m->ops = &ops;
+    ts_run_opts ro;
+    memset(&ro, 0, sizeof ro);
+    const char *keys[3], *vals[3];
+    const char *const refused[3] = {NULL, "order", "temperature"};
+    for (int k = 0; k < 3; k++) {
+        refused_key = refused[k];
+        const ts_run_opts r = ts_model_sampling_opts(m, &ro, 1, keys, vals);
+        const char *t = ts_kv_get(&r.kv, "temperature"), *od = ts_kv_get(&r.kv, "order");
+        CHECK_MSG((k == 2 ? !t : t && !strcmp(t, "1")) && (k == 1 ? !od : od && !strcmp(od, "random")) &&
+                      r.kv.n == (k ? 1 : 2), "refusing %s: temperature %s, order %s, %d options",
+                  refused[k] ? refused[k] : "none", t ? t : "-", od ? od : "-", r.kv.n);
+        /* without gen, the temperature alone */
+        const ts_run_opts r0 = ts_model_sampling_opts(m, &ro, 0, keys, vals);
+        CHECK(!ts_kv_get(&r0.kv, "order") && (k == 2 ? r0.kv.n == 0 : r0.kv.n == 1));
+    }
+    /* an option of o the model refuses: both added, the refusal left to the run's check */
+    refused_key = "x";
+    ro.kv = (ts_kv){1, (const char *[]){"x"}, (const char *[]){"1"}};
+    const char *keys3[3], *vals3[3];
+    const ts_run_opts r = ts_model_sampling_opts(m, &ro, 1, keys3, vals3);
+    CHECK(r.kv.n == 3 && ts_kv_get(&r.kv, "temperature") && ts_kv_get(&r.kv, "order"));
+    refused_key = NULL;
+    m->ops = own;
+    ts_model_free(m);
+}
+
 /* the alternating dataset A B A B ... (named) in dir/name */
 static void alternating_dataset(const char *dir, const char *name)
 {
@@ -1386,6 +1435,7 @@ TEST_MAIN("models", {
     RUN(generate_output_folder_refused);
     RUN(generate_output_extension_alone_refused);
     RUN(generate_prefix_sampled);
+    RUN(sampling_opts_each_on_its_own);
     RUN(prefix_ngram_cli);
     RUN(prefix_names_with_commas_cli);
     RUN(save_load_roundtrip);

@@ -326,9 +326,10 @@ int  ts_model_prefix_check(const ts_model *m, const ts_run_opts *o);
  * prefix; impute's --prefix): o with --temperature 1 where the model's imputation takes
  * one and o gives none (it may default to the most likely event), and where gen is set,
  * --order random where it takes an order and o gives none and no --temperature 0 (mdm's
- * generation reveals events in random order). keys, vals: room for o's keys and two
- * more (one where gen is 0), which the result points into (o's as they are where none is
- * added) */
+ * generation reveals events in random order). Each of the two is left out on its own
+ * where ts_model_run_check refuses the options with it and not without it (the other kept
+ * where it is taken). keys, vals: room for o's keys and two more (one where gen is 0),
+ * which the result points into (o's as they are where none is added) */
 ts_run_opts ts_model_sampling_opts(const ts_model *m, const ts_run_opts *o, int gen, const char **keys,
                                    const char **vals);
 /* windows x (numbered by `names`, as for ts_model_impute_named) in the model's numbering:

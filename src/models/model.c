@@ -1010,18 +1010,25 @@ ts_run_opts ts_model_sampling_opts(const ts_model *m, const ts_run_opts *o, int 
     int n = 0;
     for (int i = 0; i < o->kv.n; i++) keys[n] = o->kv.keys[i], vals[n++] = o->kv.values[i];
     const char *const *rk = m->ops->run_keys;
-    const int temp = keys_hold(rk, "temperature") && !ts_kv_get(&o->kv, "temperature");
-    if (temp) keys[n] = "temperature", vals[n++] = "1";
+    const char *add[2][2] = {{NULL, NULL}, {NULL, NULL}};
+    if (keys_hold(rk, "temperature") && !ts_kv_get(&o->kv, "temperature")) add[0][0] = "temperature", add[0][1] = "1";
     /* a generator that unmasks reveals its events in random order (mdm's generate: most
      * confident first skews the event mix), unless told an order or greedy decoding */
     const char *t = ts_kv_get(&o->kv, "temperature");
     if (gen && keys_hold(rk, "order") && !ts_kv_get(&o->kv, "order") && (!t || strtod(t, NULL) != 0))
-        keys[n] = "order", vals[n++] = "random";
-    if (n == o->kv.n) return r;
-    r.kv = (ts_kv){n, keys, vals};
-    /* a temperature the model's imputation refuses (lstm's impute is greedy): o as given */
-    if (ts_model_run_check(m, &r) != 0 && ts_model_run_check(m, o) == 0) r = *o;
-    ts_clear_error();
+        add[1][0] = "order", add[1][1] = "random";
+    /* each added on its own: one the model's imputation refuses (a temperature: lstm's
+     * impute is greedy) is left out, the other kept; where the options so far are refused
+     * already, the refusal is the run's own, said by its check */
+    for (int a = 0; a < 2; a++) {
+        if (!add[a][0]) continue;
+        const ts_run_opts before = r;
+        keys[n] = add[a][0], vals[n] = add[a][1];
+        r.kv = (ts_kv){n + 1, keys, vals};
+        if (ts_model_run_check(m, &r) != 0 && ts_model_run_check(m, &before) == 0) r = before;
+        else n++;
+        ts_clear_error();
+    }
     return r;
 }
 
