@@ -110,11 +110,14 @@ typedef struct {
     /* x: n x L windows, mask 1 = observed; out: n x L, observed positions copied */
     int  (*impute)(ts_model *m, const int32_t *x, const uint8_t *mask, size_t n, size_t L,
                    const ts_run_opts *o, int32_t *out);
+    /* n windows of L drawn. A model provides this or generate_after, not both: one with
+     * generate_after leaves it NULL (the library generates by generate_after, P 0) */
     int  (*generate)(ts_model *m, size_t n, size_t L, const ts_run_opts *o, int32_t *out);
-    /* optional: generate's sampler after a prefix: n windows of L that begin with the P
-     * events of prefix (0 < P < L) and go on as generate draws, given them as the events
-     * before (generate is this with P 0), under generate's options and checks; NULL: the
-     * model continues a prefix by its imputation of the rest, if that draws */
+    /* optional, in place of generate: a sampler that also goes on after a prefix: n windows
+     * of L that begin with the P events of prefix (P < L) and go on as generation draws,
+     * given them as the events before, under generate's options and checks; P 0 (prefix
+     * NULL): generation from no prefix, as generate. NULL: the model generates by generate
+     * and continues a prefix by its imputation of the rest, if that draws */
     int  (*generate_after)(ts_model *m, const int32_t *prefix, size_t P, size_t n, size_t L,
                            const ts_run_opts *o, int32_t *out);
     void (*free)(ts_model *m);

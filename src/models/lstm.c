@@ -730,11 +730,6 @@ static int model_generate_after(ts_model *base, const int32_t *prefix, size_t P,
     return 0;
 }
 
-static int model_generate(ts_model *base, size_t n, size_t L, const ts_run_opts *o, int32_t *out)
-{
-    return model_generate_after(base, NULL, 0, n, L, o, out);
-}
-
 /* floats of logits score holds at once (a few rows of a large vocabulary's) */
 #define HEAD_FLOATS (1 << 20)
 
@@ -840,7 +835,6 @@ const ts_model_ops ts_model_lstm = {
     .save = model_save,
     .load = model_load,
     .impute = model_impute,
-    .generate = model_generate,
     .generate_after = model_generate_after,
     .free = model_free,
     .bits = model_bits,

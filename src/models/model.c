@@ -941,9 +941,9 @@ int ts_model_impute(ts_model *m, const ts_windows *x, const uint8_t *mask, const
     return 0;
 }
 
-/* the model's generation of n windows of L into *out: its generate, or (P > 0) its
- * generate_after from the P events of prefix (checked by the caller); the IDs it gives
- * checked */
+/* the model's generation of n windows of L into *out: its generate_after from the P events
+ * of prefix (checked by the caller; P 0 and prefix NULL: from none) where it has one, else
+ * (P 0) its generate; the IDs it gives checked */
 static int generate_run(ts_model *m, const int32_t *prefix, size_t P, size_t n, size_t L, const ts_run_opts *o,
                         ts_windows *out)
 {
@@ -961,7 +961,8 @@ static int generate_run(ts_model *m, const int32_t *prefix, size_t P, size_t n, 
     out->data = ts_malloc(n * L * sizeof *out->data);
     out->n = n;
     out->len = L;
-    if ((P ? m->ops->generate_after(m, prefix, P, n, L, o, out->data) : m->ops->generate(m, n, L, o, out->data)) != 0) {
+    if ((m->ops->generate_after ? m->ops->generate_after(m, P ? prefix : NULL, P, n, L, o, out->data)
+                                : m->ops->generate(m, n, L, o, out->data)) != 0) {
         ts_opt_name(m->ops->name);
         ts_windows_free(out);
         return -1;

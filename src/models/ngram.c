@@ -697,11 +697,6 @@ static int ngram_generate_after(ts_model *m, const int32_t *prefix, size_t P, si
     return 0;
 }
 
-static int ngram_generate(ts_model *m, size_t n, size_t L, const ts_run_opts *o, int32_t *out)
-{
-    return ngram_generate_after(m, NULL, 0, n, L, o, out);
-}
-
 static const int32_t *ngram_train_events(const ts_model *m, size_t *N) { return ts_ngram_stream(m, N, NULL); }
 
 const ts_model_ops ts_model_ngram = {
@@ -728,7 +723,6 @@ const ts_model_ops ts_model_ngram = {
     .save = ngram_save,
     .load = ngram_load,
     .impute = ngram_impute,
-    .generate = ngram_generate,
     .generate_after = ngram_generate_after,
     .free = ngram_free,
     .train_keys = ngram_keys,

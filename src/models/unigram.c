@@ -188,11 +188,6 @@ static int unigram_generate_after(ts_model *m, const int32_t *prefix, size_t P, 
     return 0;
 }
 
-static int unigram_generate(ts_model *m, size_t n, size_t L, const ts_run_opts *o, int32_t *out)
-{
-    return unigram_generate_after(m, NULL, 0, n, L, o, out);
-}
-
 const ts_model_ops ts_model_unigram = {
     .name = "unigram",
     .summary = "the most frequent event everywhere (a floor to beat)",
@@ -201,7 +196,6 @@ const ts_model_ops ts_model_unigram = {
     .save = unigram_save,
     .load = unigram_load,
     .impute = unigram_impute,
-    .generate = unigram_generate,
     .generate_after = unigram_generate_after,
     .free = unigram_free,
 };
