@@ -159,62 +159,54 @@ static int prefix_read(const char *path, const ts_model *m, const char *model_pa
     free(line);
     if (rc == 0 && !text) rc = ts_fail("%s: empty: a prefix holds one event or more", shown);
     if (rc) { free(text); return -1; }
-    /* the items, and whether they are IDs; names are split at blanks alone (a name may
-     * hold a comma, as a vocabulary's may) */
-    char *blank = ts_strdup(text);
-    size_t n = 0, room = 16;
-    char **item = ts_malloc(room * sizeof *item);
-    for (char *save = NULL, *t = strtok_r(text, " \t,", &save); t; t = strtok_r(NULL, " \t,", &save)) {
-        if (n == room) item = ts_realloc(item, (room *= 2) * sizeof *item);
-        item[n++] = t;
-    }
+    /* one pass over the items between blanks, each read both ways: as a name (names are
+     * split at blanks alone: a name may hold a comma, as a vocabulary's may) and as the
+     * IDs between its commas. The line is IDs where every one of those is a decimal number
+     * and no item (nor part between commas) is one of m's names; the first item that is
+     * not what the line is read as is the error */
     const ts_vocab *v = &m->vocab;
+    size_t nn = 0, ni = 0, room_n = 16, room_i = 16, bad_name_at = 0, bad_id_at = 0;
+    int32_t *by_name = ts_malloc(room_n * sizeof *by_name), *by_id = ts_malloc(room_i * sizeof *by_id);
+    char *bad_name = NULL;          /* a copy: reading its IDs cuts it at its first comma */
+    const char *bad_id = NULL;
     int as_ids = 1;
-    for (size_t i = 0; i < n && as_ids; i++) {
-        const int32_t id = v->n > 0 ? ts_vocab_lookup(v, item[i]) : -1;
-        as_ids = decimal(item[i]) && !(id >= 0 && id < v->n && !strcmp(v->names[id], item[i]));
-    }
-    /* the items between blanks: names where they are not IDs, or where one is a name */
-    size_t nb = 0, broom = 16;
-    char **bitem = ts_malloc(broom * sizeof *bitem);
-    for (char *save = NULL, *t = strtok_r(blank, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
+    for (char *save = NULL, *t = strtok_r(text, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
         const int32_t id = v->n > 0 ? ts_vocab_lookup(v, t) : -1;
-        if (id >= 0 && id < v->n && !strcmp(v->names[id], t)) as_ids = 0;
-        if (nb == broom) bitem = ts_realloc(bitem, (broom *= 2) * sizeof *bitem);
-        bitem[nb++] = t;
-    }
-    if (!as_ids) {
-        free(item);
-        item = bitem, n = nb;
-    } else {
-        free(bitem);
-    }
-    int32_t *out = ts_malloc(n * sizeof *out);
-    for (size_t i = 0; i < n && rc == 0; i++) {
-        const char *t = item[i];
-        if (as_ids) {
+        const int named = id >= 0 && id < v->n && !strcmp(v->names[id], t);
+        if (named) as_ids = 0;
+        if (nn == room_n) by_name = ts_realloc(by_name, (room_n *= 2) * sizeof *by_name);
+        if (named && id < m->n_ids) by_name[nn] = id;
+        else if (!bad_name) bad_name = ts_strdup(t), bad_name_at = nn + 1;
+        nn++;
+        for (char *cs = NULL, *u = as_ids ? strtok_r(t, ",", &cs) : NULL; u; u = strtok_r(NULL, ",", &cs)) {
+            const int32_t uid = v->n > 0 ? ts_vocab_lookup(v, u) : -1;
+            as_ids = decimal(u) && !(uid >= 0 && uid < v->n && !strcmp(v->names[uid], u));
+            if (!as_ids) break;
+            if (ni == room_i) by_id = ts_realloc(by_id, (room_i *= 2) * sizeof *by_id);
             errno = 0;
-            const unsigned long long u = strtoull(t, NULL, 10);
-            if (errno || u >= (unsigned long long)m->n_ids)
-                rc = ts_fail("%s: line %zu, event %zu: ID %s is outside the model's range [0, %d)", shown, text_at,
-                             i + 1, t, m->n_ids);
-            else
-                out[i] = (int32_t)u;
-        } else if (v->n == 0) {
-            rc = ts_fail("%s: line %zu, event %zu: '%s' is no ID, and the model %s names no events: give its IDs",
-                         shown, text_at, i + 1, t, model_path);
-        } else {
-            const int32_t id = ts_vocab_lookup(v, t);
-            if (id < 0 || id >= v->n || id >= m->n_ids || strcmp(v->names[id], t))
-                rc = ts_fail("%s: line %zu, event %zu: '%s' is no event the model %s names", shown, text_at, i + 1,
-                             t, model_path);
-            else
-                out[i] = id;
+            const unsigned long long x = strtoull(u, NULL, 10);
+            if (errno || x >= (unsigned long long)m->n_ids) {
+                if (!bad_id) bad_id = u, bad_id_at = ni + 1;
+            } else {
+                by_id[ni] = (int32_t)x;
+            }
+            ni++;
         }
     }
-    free(item);
+    if (as_ids && bad_id)
+        rc = ts_fail("%s: line %zu, event %zu: ID %s is outside the model's range [0, %d)", shown, text_at, bad_id_at,
+                     bad_id, m->n_ids);
+    else if (!as_ids && bad_name && v->n == 0)
+        rc = ts_fail("%s: line %zu, event %zu: '%s' is no ID, and the model %s names no events: give its IDs", shown,
+                     text_at, bad_name_at, bad_name, model_path);
+    else if (!as_ids && bad_name)
+        rc = ts_fail("%s: line %zu, event %zu: '%s' is no event the model %s names", shown, text_at, bad_name_at,
+                     bad_name, model_path);
+    int32_t *out = as_ids ? by_id : by_name;
+    const size_t n = as_ids ? ni : nn;
+    free(as_ids ? by_name : by_id);
+    free(bad_name);
     free(text);
-    free(blank);
     if (rc) { free(out); return -1; }
     *ids = out;
     *P = n;
