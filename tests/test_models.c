@@ -829,7 +829,8 @@ static void generate_prefix_sampled(void)
         }
         ts_windows_free(&a); ts_windows_free(&b); ts_windows_free(&c);
         memset(&ro, 0, sizeof ro);
-        if (mi == 1) {   /* a model that generates after no prefix and whose imputation draws nothing */
+        if (mi == 1) {   /* a model without generate_after, which continues a prefix through its imputation
+                          * (as the diffusion models do; these paths call no generate op), whose imputation draws nothing */
             const ts_model_ops *own = m->ops;
             ts_model_ops ops = *own;
             ops.generate_after = NULL;
