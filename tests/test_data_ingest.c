@@ -1218,6 +1218,46 @@ static void strace_ff_files_merge_by_time(void)
     ts_mc_raw_free(&r);
 }
 
+/* a log named as strace -ff names its files (PREFIX.PID) whose lines name their threads
+ * (strace -f -o x.4242: one file, each line's pid) is of the threads on its lines, merged
+ * with others or alone: its name gives the thread of no call, not even of a line whose
+ * thread is not known (strace -f -qq to a terminal: a pid-less line after a child left
+ * without its exit line); only a file whose lines name none takes its name's */
+static void strace_named_log_keeps_line_pids(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char x[600], y[600];
+    snprintf(x, sizeof x, "%s", in(d, "x.4242"));
+    snprintf(y, sizeof y, "%s", in(d, "y.300"));
+    write_text(x, "1700000000.000001 execve(\"/bin/sh\", [\"sh\"], 0x7ffd) = 0\n"
+                  "1700000000.000002 clone(child_stack=NULL, flags=SIGCHLD) = 201\n"
+                  "[pid   201] 1700000000.000003 getpid() = 201\n"
+                  "[pid   200] 1700000000.000004 wait4(-1, NULL, 0, NULL) = 201\n"
+                  "1700000000.000006 getppid() = 1\n");
+    write_text(y, "1700000000.000005 getpid() = 300\n");
+    ts_mc_raw alone, merged;
+    REQUIRE(ts_mc_from_strace(x, &alone) == 0);
+    const char *both[2] = {x, y};
+    REQUIRE(ts_mc_from_strace_many(both, 2, &merged, NULL) == 0);
+    CHECK_MSG(alone.n == 5 && alone.tid && alone.tid[0] == 200 && alone.tid[2] == 201 && alone.tid[4] == 0,
+              "%zu calls", alone.n);
+    CHECK_MSG(merged.n == 6 && merged.tid && merged.tid[0] == 200 && merged.tid[1] == 200 && merged.tid[2] == 201 &&
+                  merged.tid[3] == 200 && merged.tid[4] == 300 && merged.tid[5] == 0,
+              "%zu calls, the last of thread %lld", merged.n, merged.tid ? (long long)merged.tid[merged.n - 1] : -1LL);
+    ts_mc_raw_free(&alone);
+    ts_mc_raw_free(&merged);
+    /* strace -f -o x.4242: every line names its thread, merged with -ff's files too */
+    write_text(x, "4243  1700000000.000001 getpid() = 4243\n"
+                  "4244  1700000000.000002 gettid() = 4244\n");
+    REQUIRE(ts_mc_from_strace_many(both, 2, &merged, NULL) == 0);
+    CHECK(merged.n == 3 && merged.tid && merged.tid[0] == 4243 && merged.tid[1] == 4244 && merged.tid[2] == 300);
+    ts_mc_raw_free(&merged);
+    REQUIRE(ts_mc_from_strace(x, &alone) == 0);
+    CHECK(alone.n == 2 && alone.tid && alone.tid[0] == 4243 && alone.tid[1] == 4244);
+    ts_mc_raw_free(&alone);
+}
+
 /* strace -z, -Z and -e status= hold each call's line until the call ends (to know whether
  * it failed): a -f log lists the calls as they end, each with the time it started. Read
  * in the order they started, each thread's in its own order, as its -ff logs merge */
@@ -4981,6 +5021,7 @@ TEST_MAIN("data_ingest", {
     RUN(strace_single_process_no_pid);
     RUN(strace_line_shapes);
     RUN(strace_ff_files_merge_by_time);
+    RUN(strace_named_log_keeps_line_pids);
     RUN(strace_held_calls_in_start_order);
     RUN(strace_stack_traces);
     RUN(strace_personality_notice);

@@ -1595,9 +1595,9 @@ static long file_pid(const char *path)
  * resumed>) = 0". Read log by log that is two calls; joined here into the one strace -f's
  * log gives (read_log joins them there): the start's name, time and thread, the return value
  * of the resumed line, the process going on under L. Each start takes the first resumed line
- * of its name in a log of L at or after its time; the resumed lines taken leave their logs
- * (fn, fx, fm); returns how many */
-static size_t join_moved(const char *const *paths, int npaths, char ***fn, ts__strace_fields *fx, size_t *fm)
+ * of its name in a log of L at or after its time (a line of no pid is of the thread its log's
+ * name gives, fpid); the resumed lines taken leave their logs (fn, fx, fm); returns how many */
+static size_t join_moved(const long *fpid, int npaths, char ***fn, ts__strace_fields *fx, size_t *fm)
 {
     /* the resumed lines without their start, chained per thread */
     ts__idmap ids;
@@ -1607,7 +1607,7 @@ static size_t join_moved(const char *const *paths, int npaths, char ***fn, ts__s
     size_t *at = NULL;
     int moved = 0;
     for (int f = 0; f < npaths; f++) {
-        const long own = file_pid(paths[f]);
+        const long own = fpid[f];
         for (size_t i = 0; fx[f].link && i < fm[f]; i++) {
             moved |= fx[f].link[i] == TS__SF_MOVED;
             if (fx[f].link[i] != TS__SF_RESUMED) continue;
@@ -1771,15 +1771,15 @@ int ts__strace_read_logs(const char *const *paths, int npaths, char ***names_out
                              "-ttt for all, or perf trace -T for all)", paths[f], clock_name(timed), clock_path,
                              clock_name(clock_kind));
         }
-        /* strace -ff writes no pid on the lines: the thread is the one the file is named after */
-        for (size_t i = 0; rc == 0 && x && tids && i < fm[f]; i++) {
-            if (fx[f].pid[i]) continue;
-            fpid[f] = file_pid(paths[f]);
-            if (!fpid[f])
-                rc = ts_fail("%s: its lines name no thread, and its name does not end in one: strace -ff -o PREFIX "
-                             "names each thread's log PREFIX.PID", paths[f]);
-            break;
-        }
+        /* strace -ff writes no pid on the lines: the thread is the one the file is named after.
+         * A log whose lines name threads (strace -f -o x.4242: one file, a pid on each line)
+         * is of those, whatever its name: a line of it whose thread is not known stays so */
+        size_t with = 0;
+        while (rc == 0 && with < fm[f] && !fx[f].pid[with]) with++;
+        if (rc == 0 && with == fm[f]) fpid[f] = file_pid(paths[f]);
+        if (rc == 0 && x && tids && with == fm[f] && !fpid[f])
+            rc = ts_fail("%s: its lines name no thread, and its name does not end in one: strace -ff -o PREFIX "
+                         "names each thread's log PREFIX.PID", paths[f]);
         n += fm[f];
     }
     if (rc == 0 && n == 0) rc = ts_fail("%s (and the logs after it): no system calls in any log", paths[0]);
@@ -1808,7 +1808,7 @@ int ts__strace_read_logs(const char *const *paths, int npaths, char ***names_out
             if (fm[f] && fx[f].ns[0] < start)
                 for (size_t i = 0; i < fm[f]; i++) fx[f].ns[i] += day;
     }
-    if (rc == 0) n -= join_moved(paths, npaths, fn, fx, fm);
+    if (rc == 0) n -= join_moved(fpid, npaths, fn, fx, fm);
     char **names = rc == 0 ? ts_malloc((n ? n : 1) * sizeof *names) : NULL;
     int *from = rc == 0 ? ts_malloc((n ? n : 1) * sizeof *from) : NULL;   /* each merged call's log */
     size_t *idx = rc == 0 ? ts_malloc((n ? n : 1) * sizeof *idx) : NULL;   /* and its place there */
@@ -1859,8 +1859,8 @@ int ts__strace_read_logs(const char *const *paths, int npaths, char ***names_out
             for (size_t b = a + 1; rc == 0 && b < r && b - a <= 256; b++) {   /* (a copy's call: a few on) */
                 const ts__strace_fields *ya = &fx[from[a]], *yb = &fx[from[b]];
                 const size_t ia = idx[a], ib = idx[b];
-                const long pa = ya->pid[ia] ? ya->pid[ia] : file_pid(paths[from[a]]);
-                const long pb = yb->pid[ib] ? yb->pid[ib] : file_pid(paths[from[b]]);
+                const long pa = ya->pid[ia] ? ya->pid[ia] : fpid[from[a]];
+                const long pb = yb->pid[ib] ? yb->pid[ib] : fpid[from[b]];
                 if (from[a] == from[b] || (pa && pb && pa != pb) || strcmp(names[a], names[b]) ||
                     ya->has_ret[ia] != yb->has_ret[ib] || (ya->has_ret[ia] && ya->ret[ia] != yb->ret[ib]))
                     continue;
