@@ -1470,6 +1470,82 @@ static void strace_copy_refused(void)
     free(names);
 }
 
+/* a copy of a log is told by all of its calls, however many share a time and whatever
+ * other log holds a call like one of them: times in milliseconds (--timestamps=unix,ms)
+ * put hundreds of a thread's calls at one time, and another thread's call of the same
+ * name and return may fall at the time of one of the copy's. Logs of calls alike that
+ * are no copy (two threads, or two one-process logs, of the same loop) merge as before */
+static void strace_copy_refused_whole(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char **names = NULL;
+    size_t n = 0;
+    /* 300 calls of one thread in one millisecond (-ff's: then one more) */
+    char *busy = malloc(300 * 50 + 100), *ff_busy = malloc(300 * 50 + 100);
+    REQUIRE(busy && ff_busy);
+    busy[0] = ff_busy[0] = '\0';
+    for (int i = 0; i < 300; i++) {   /* (each its own: a read of i bytes) */
+        sprintf(busy + strlen(busy), "100 1700000000.001 read(3, \"\", 4096) = %d\n", i);
+        sprintf(ff_busy + strlen(ff_busy), "1700000000.001 read(3, \"\", 4096) = %d\n", i);
+    }
+    strcat(ff_busy, "1700000000.002 close(3) = 0\n");
+    char a[600], b[600], f0[600], f1[600], bak[600];
+    snprintf(a, sizeof a, "%s", in(d, "busy.strace"));
+    snprintf(b, sizeof b, "%s", in(d, "busy-copy.strace"));
+    write_text(a, busy);
+    write_text(b, busy);
+    const char *copy[2] = {a, b};
+    CHECK_MSG(ts_strace_read_many(copy, 2, &names, &n) == -1 && strstr(ts_error(), a) && strstr(ts_error(), b) &&
+                  strstr(ts_error(), "thread 100's read at 1700000000.001000"),
+              "%s", ts_error());
+    /* -ff's files: PREFIX.PID.bak beside PREFIX.PID */
+    snprintf(f0, sizeof f0, "%s", in(d, "q.100"));
+    snprintf(f1, sizeof f1, "%s", in(d, "q.101"));
+    snprintf(bak, sizeof bak, "%s", in(d, "q.100.bak"));
+    write_text(f0, ff_busy);
+    write_text(bak, ff_busy);
+    write_text(f1, "1700000000.003 getpid() = 101\n");
+    const char *ff[3] = {f0, bak, f1};
+    CHECK_MSG(ts_strace_read_many(ff, 3, &names, &n) == -1 && strstr(ts_error(), f0) && strstr(ts_error(), bak) &&
+                  strstr(ts_error(), "one log given twice"),
+              "%s", ts_error());
+    /* a glob's order (PREFIX.100 before PREFIX.99 and PREFIX.99.bak): PREFIX.100's thread
+     * made a call like PREFIX.99's first at its time */
+    char g0[600], g1[600], gbak[600];
+    snprintf(g0, sizeof g0, "%s", in(d, "r.100"));
+    snprintf(g1, sizeof g1, "%s", in(d, "r.99"));
+    snprintf(gbak, sizeof gbak, "%s", in(d, "r.99.bak"));
+    write_text(g0, "1700000000.000001 futex(0x1, FUTEX_WAKE, 1) = 0\n1700000000.000005 gettid() = 100\n");
+    const char *ff99 = "1700000000.000001 futex(0x2, FUTEX_WAKE, 1) = 0\n1700000000.000002 getpid() = 99\n";
+    write_text(g1, ff99);
+    write_text(gbak, ff99);
+    const char *glob_order[3] = {g0, g1, gbak};
+    CHECK_MSG(ts_strace_read_many(glob_order, 3, &names, &n) == -1 && strstr(ts_error(), g1) &&
+                  strstr(ts_error(), gbak) && strstr(ts_error(), "one log given twice"),
+              "%s", ts_error());
+    /* no copy: two threads of the same loop, and two one-process logs whose first calls
+     * are alike and whose last are not */
+    write_text(f1, ff_busy);
+    const char *two_threads[2] = {f0, f1};
+    CHECK_MSG(ts_strace_read_many(two_threads, 2, &names, &n) == 0 && n == 602, "%s", ts_error());
+    for (size_t i = 0; i < n; i++) free(names[i]);
+    free(names);
+    char s0[600], s1[600];
+    snprintf(s0, sizeof s0, "%s", in(d, "loop-a.strace"));
+    snprintf(s1, sizeof s1, "%s", in(d, "loop-b.strace"));
+    write_text(s0, ff_busy);
+    ff_busy[strlen(ff_busy) - strlen("close(3) = 0\n")] = '\0';
+    strcat(ff_busy, "dup(3) = 4\n");
+    write_text(s1, ff_busy);
+    const char *loops[2] = {s0, s1};
+    CHECK_MSG(ts_strace_read_many(loops, 2, &names, &n) == 0 && n == 602, "%s", ts_error());
+    for (size_t i = 0; i < n; i++) free(names[i]);
+    free(names);
+    free(busy);
+    free(ff_busy);
+}
+
 /* the folder split writes (split.txt, training, validation, testing) given where a dataset
  * is read (train ds/split): said to be a split's, with what to give instead, not only that
  * it has no stream.txt; one of its window files only where a window file is read */
@@ -1614,6 +1690,7 @@ TEST_MAIN("data", {
     RUN(mask_position_outside_refused);
     RUN(fuzz_readers);
     RUN(strace_copy_refused);
+    RUN(strace_copy_refused_whole);
     RUN(split_folder_as_dataset);
     RUN(ftrace_copy_refused);
     RUN(ftrace_copy_crowded_refused);

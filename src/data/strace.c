@@ -1678,6 +1678,35 @@ static size_t join_moved(const long *fpid, int npaths, char ***fn, ts__strace_fi
     return joined;
 }
 
+/* a call of a known thread, among those of one time (the check for a log given twice) */
+typedef struct {
+    long pid;
+    const char *name;
+    int64_t ret;
+    uint8_t has_ret;
+    int from;     /* its log */
+    size_t at;    /* where it was merged */
+} same_call;
+
+/* 0 when two calls are the same: the thread's, by name and return */
+static int same_call_key(const same_call *x, const same_call *y)
+{
+    if (x->pid != y->pid) return x->pid < y->pid ? -1 : 1;
+    int c = strcmp(x->name, y->name);
+    if (c) return c;
+    if (x->has_ret != y->has_ret) return x->has_ret < y->has_ret ? -1 : 1;
+    if (x->has_ret && x->ret != y->ret) return x->ret < y->ret ? -1 : 1;
+    return 0;
+}
+
+/* by thread, name and return, then where merged */
+static int cmp_same_call(const void *a, const void *b)
+{
+    const same_call *x = a, *y = b;
+    int c = same_call_key(x, y);
+    return c ? c : (x->at > y->at) - (x->at < y->at);
+}
+
 /* a log's clock (read_log's *timed: 1, 3 or 4), in words */
 static const char *clock_name(int timed)
 {
@@ -1842,60 +1871,89 @@ int ts__strace_read_logs(const char *const *paths, int npaths, char ***names_out
     }
     /* strace writes each call once, in one log: the same thread's call (its name and
      * return) at the same time in two logs is one log given twice (a copy under another
-     * name, among a glob's files), which merged would double every event. A call whose
-     * thread neither its line nor its log's name tells (a copy of -ff's PREFIX.PID as
-     * PREFIX.PID.bak, which a glob of PREFIX.* takes; a copy of a one-process log) is
-     * the same as another log's call of its name and return at its time; its log, each of
-     * whose calls is so the same as one of one other log's (same[f] of them, of partner[f]),
-     * is that log given twice */
-    size_t *same = ts_calloc((size_t)npaths, sizeof *same);
-    int *partner = ts_malloc((size_t)npaths * sizeof *partner);
-    uint8_t *hit = ts_calloc(n ? n : 1, 1);
-    for (int f = 0; f < npaths; f++) partner[f] = -1;
+     * name, among a glob's files), which merged would double every event. Each time's
+     * calls of known threads are sorted by thread, name and return, so that all of them
+     * are compared however many share the time (times in milliseconds put hundreds of a
+     * thread's calls at one). A log whose lines and name tell no thread (a copy of -ff's
+     * PREFIX.PID as PREFIX.PID.bak, which a glob of PREFIX.* takes; a copy of a one-process
+     * log) is that log given twice where all of its calls, in its order, are calls of one
+     * other log, each at its time with its name and return; two threads' logs of the same
+     * loop are no copy (their threads differ), nor is a log that differs in one call */
+    same_call *sc = NULL;
+    size_t csc = 0;
     for (size_t k = 0, r; rc == 0 && k < n; k = r) {
         const int64_t t = fx[from[k]].ns[idx[k]];
-        for (r = k + 1; r < n && fx[from[r]].ns[idx[r]] == t; r++) {}
-        for (size_t a = k; rc == 0 && a < r; a++)
-            for (size_t b = a + 1; rc == 0 && b < r && b - a <= 256; b++) {   /* (a copy's call: a few on) */
-                const ts__strace_fields *ya = &fx[from[a]], *yb = &fx[from[b]];
-                const size_t ia = idx[a], ib = idx[b];
-                const long pa = ya->pid[ia] ? ya->pid[ia] : fpid[from[a]];
-                const long pb = yb->pid[ib] ? yb->pid[ib] : fpid[from[b]];
-                if (from[a] == from[b] || (pa && pb && pa != pb) || strcmp(names[a], names[b]) ||
-                    ya->has_ret[ia] != yb->has_ret[ib] || (ya->has_ret[ia] && ya->ret[ia] != yb->ret[ib]))
-                    continue;
-                if (!pa || !pb) {   /* a call of no known thread: counted for its log */
-                    const size_t u[2] = {a, b};
-                    for (int s = 0; s < 2; s++) {
-                        const size_t m = u[s], o = u[1 - s];
-                        if ((s ? pb : pa) || hit[m] || (partner[from[m]] >= 0 && partner[from[m]] != from[o])) continue;
-                        partner[from[m]] = from[o];
-                        hit[m] = 1;
-                        same[from[m]]++;
-                    }
-                    continue;
-                }
-                const int fa = from[a] < from[b] ? from[a] : from[b], fb = from[a] < from[b] ? from[b] : from[a];
-                /* the time as the logs write it: -ttt's seconds, -tt's time of day */
-                char when[64];
-                const long long sec = (long long)(t / 1000000000), us = (long long)(t % 1000000000 / 1000);
-                if (clock_kind == 3)
-                    snprintf(when, sizeof when, "%02lld:%02lld:%02lld.%06lld", sec % 86400 / 3600, sec % 3600 / 60,
-                             sec % 60, us);
-                else snprintf(when, sizeof when, "%lld.%06lld", sec, us);
-                rc = ts_fail("%s and %s both hold thread %ld's %s at %s: one log given twice (a copy of it under "
-                             "another name?); each call is written in one log", paths[fa], paths[fb], pa, names[a],
-                             when);
-            }
+        int mixed = 0;
+        for (r = k + 1; r < n && fx[from[r]].ns[idx[r]] == t; r++) mixed |= from[r] != from[k];
+        if (!mixed) continue;
+        if (r - k > csc) sc = ts_realloc(sc, (csc = r - k) * sizeof *sc);
+        size_t m = 0;
+        for (size_t a = k; a < r; a++) {
+            const ts__strace_fields *y = &fx[from[a]];
+            const long p = y->pid[idx[a]] ? y->pid[idx[a]] : fpid[from[a]];
+            if (p) sc[m++] = (same_call){p, names[a], y->ret[idx[a]], y->has_ret[idx[a]], from[a], a};
+        }
+        qsort(sc, m, sizeof *sc, cmp_same_call);
+        size_t best = SIZE_MAX, ba = 0, bb = 0;   /* the pair whose earlier call comes first */
+        for (size_t u = 0, v; u < m; u = v) {
+            size_t other = SIZE_MAX;
+            for (v = u + 1; v < m && same_call_key(&sc[u], &sc[v]) == 0; v++)
+                if (other == SIZE_MAX && sc[v].from != sc[u].from) other = v;
+            if (other != SIZE_MAX && sc[u].at < best) best = sc[u].at, ba = u, bb = other;
+        }
+        if (best == SIZE_MAX) continue;
+        const int fa = sc[ba].from < sc[bb].from ? sc[ba].from : sc[bb].from;
+        const int fb = sc[ba].from < sc[bb].from ? sc[bb].from : sc[ba].from;
+        /* the time as the logs write it: -ttt's seconds, -tt's time of day */
+        char when[64];
+        const long long sec = (long long)(t / 1000000000), us = (long long)(t % 1000000000 / 1000);
+        if (clock_kind == 3)
+            snprintf(when, sizeof when, "%02lld:%02lld:%02lld.%06lld", sec % 86400 / 3600, sec % 3600 / 60, sec % 60,
+                     us);
+        else snprintf(when, sizeof when, "%lld.%06lld", sec, us);
+        rc = ts_fail("%s and %s both hold thread %ld's %s at %s: one log given twice (a copy of it under another "
+                     "name?); each call is written in one log", paths[fa], paths[fb], sc[ba].pid, sc[ba].name, when);
     }
-    for (int f = 0; rc == 0 && f < npaths; f++)
-        if (fm[f] && same[f] == fm[f])
-            rc = ts_fail("%s: each of its %zu calls is one of %s's, at the same time (its lines name no thread, nor "
-                         "does its name): one log given twice (a copy of it under another name?); each call is "
-                         "written in one log", paths[f], fm[f], paths[partner[f]]);
-    free(same);
-    free(partner);
-    free(hit);
+    free(sc);
+    /* each log's calls where they were merged: at[base[f] + i] */
+    size_t *base = rc == 0 ? ts_malloc(((size_t)npaths + 1) * sizeof *base) : NULL;
+    size_t *at = rc == 0 ? ts_malloc((n ? n : 1) * sizeof *at) : NULL;
+    if (rc == 0) {
+        base[0] = 0;
+        for (int f = 0; f < npaths; f++) base[f + 1] = base[f] + fm[f];
+        for (size_t k = 0; k < n; k++) at[base[from[k]] + idx[k]] = k;
+    }
+    for (int f = 0; rc == 0 && f < npaths; f++) {
+        size_t w = 0;
+        while (!fpid[f] && w < fm[f] && !fx[f].pid[w]) w++;
+        if (!fm[f] || fpid[f] || w < fm[f]) continue;   /* (a thread known: compared above) */
+        const ts__strace_fields *y = &fx[f];
+        for (int g = 0; rc == 0 && g < npaths; g++) {
+            if (g == f || fm[g] < fm[f]) continue;
+            const ts__strace_fields *z = &fx[g];
+            size_t lo = 0, hi = fm[g];   /* g's first call at f's first time, if any */
+            while (lo < hi) {
+                const size_t mid = lo + (hi - lo) / 2;
+                if (z->ns[mid] < y->ns[0]) lo = mid + 1;
+                else hi = mid;
+            }
+            size_t i = 0;
+            for (size_t j = lo; i < fm[f]; i++, j++) {
+                while (j < fm[g] && z->ns[j] < y->ns[i]) j++;
+                while (j < fm[g] && z->ns[j] == y->ns[i] &&
+                       (z->has_ret[j] != y->has_ret[i] || (y->has_ret[i] && z->ret[j] != y->ret[i]) ||
+                        strcmp(names[at[base[g] + j]], names[at[base[f] + i]])))
+                    j++;
+                if (j == fm[g] || z->ns[j] != y->ns[i]) break;
+            }
+            if (i == fm[f])
+                rc = ts_fail("%s: each of its %zu calls is one of %s's, at the same time (its lines name no thread, "
+                             "nor does its name): one log given twice (a copy of it under another name?); each call "
+                             "is written in one log", paths[f], fm[f], paths[g]);
+        }
+    }
+    free(base);
+    free(at);
     if (rc == 0 && coarse_path && logs > 1 && notes) {
         /* times coarser than -ttt's microseconds: calls of several logs at one time are in
          * the logs' order, which need not be the order they ran in */
