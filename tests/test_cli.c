@@ -3953,7 +3953,7 @@ static void help_fits_80_columns(void)
 /* the options other programs take that the helps cite: perf script's, perf trace's and
  * strace's (the trace formats ingest reads are made with them) */
 static const char *const foreign_options[] = {"show-lost-events", "call-graph", "deltatime", "reltime", "timestamps",
-                                              NULL};
+                                              "pidns-translation", NULL};
 
 /* 1 when args' parser knows --name: given "--name=" and an option nobody has after it, it
  * answers about the name's value (it needs one or takes none), not that the name is unknown,

@@ -24,6 +24,8 @@
  *   1234  1.1 clone(...) = 2 (then a C comment: "1235 in strace's PID NS")
  *                            --pidns-translation: the value is the kernel's (2), the comment
  *                            names the child as the lines do (1235), whose name it inherits
+ *                            without it, no line names 2: the child is the thread the order of
+ *                            the calls tells where it allows no other (ns_children), else none
  *   1234  1700000000.3 --- SIGCHLD {si_signo=SIGCHLD, ...} --- skipped
  *   1234  1700000000.4 +++ exited with 0 +++                   skipped
  *    > /usr/lib/libc.so.6(__read+0x12) [0x10e2a2]              skipped (-k: a stack frame)
@@ -1723,6 +1725,106 @@ static void times_forward(int64_t *ns, size_t n)
         if (ns[i] < ns[i - 1]) ns[i] = ns[i - 1];
 }
 
+/* a clone, fork or vfork: a call that makes a thread or a process */
+static int makes_thread(const char *name)
+{
+    return !strcmp(name, "clone") || !strcmp(name, "clone3") || !strcmp(name, "fork") || !strcmp(name, "vfork");
+}
+
+/* A log recorded from outside a PID namespace (a container) without strace
+ * --pidns-translation: a clone returns the child's pid in the namespace while the lines
+ * name threads by strace's, so that no line after the call names the child by the value.
+ * Such a child is told by the order of the calls where nothing else can be it: every thread
+ * first seen after the log's first clone (and named by no other clone's return) is the
+ * child of one such call (as many of them as of those calls: no thread attached later, no
+ * child the log never shows), all the children of those calls before it have been seen
+ * when the call starts, and a thread is first seen before any other clone starts: that
+ * thread, its child, goes to the call's ret_pid, as --pidns-translation would give it.
+ * Returns how many of the threads first seen after the first clone stay the child of no
+ * call (*first: the first call of the first of them) where those calls are most of the
+ * log's (*open of *made: a namespace's, not a child that never made a call, nor a log
+ * of threads that show up late, strace -p's or perf trace's of the whole system), else 0;
+ * *told: the children told */
+static size_t ns_children(char *const *names, size_t n, ts__strace_fields *x, size_t *first, size_t *open,
+                          size_t *made, size_t *told)
+{
+    *first = SIZE_MAX;
+    *open = *made = *told = 0;
+    ts__idmap ids;
+    memset(&ids, 0, sizeof ids);
+    size_t *fst = NULL, *lst = NULL, np = 0, cap = 0, first_made = n;
+    for (size_t i = 0; i < n; i++) {
+        if (first_made == n && makes_thread(names[i])) first_made = i;
+        if (!x->pid[i]) continue;
+        const size_t k = ts__idmap_get(&ids, x->pid[i], 1);
+        if (k == np) {
+            if (np == cap) {
+                cap = cap ? 2 * cap : 64;
+                fst = ts_realloc(fst, cap * sizeof *fst);
+                lst = ts_realloc(lst, cap * sizeof *lst);
+            }
+            fst[np++] = i;
+        }
+        lst[k] = i;
+    }
+    uint8_t *named = ts_calloc(np ? np : 1, 1);   /* per thread: a clone's return names it */
+    uint8_t *open_call = ts_calloc(n ? n : 1, 1); /* per call: a clone whose child no line names */
+    size_t untold = 0, calls = 0;
+    for (size_t i = first_made; i < n; i++) {
+        if (!makes_thread(names[i])) continue;
+        if (x->has_ret[i] == 1 && x->ret[i] <= 0) continue;   /* (failed: no child) */
+        ++*made;
+        const long child = x->has_ret[i] != 1 ? 0 : x->ret_pid[i] ? x->ret_pid[i] : (long)x->ret[i];
+        const size_t k = child ? ts__idmap_get(&ids, child, 0) : SIZE_MAX;
+        if (child && (x->ret_pid[i] || (k != SIZE_MAX && lst[k] > i))) {
+            if (k != SIZE_MAX) named[k] = 1;
+        } else {
+            open_call[i] = 1, calls++;
+        }
+    }
+    for (size_t k = 0; k < np; k++)
+        if (fst[k] > first_made && !named[k]) {
+            untold++;
+            if (fst[k] < *first) *first = fst[k];
+        }
+    if (calls && untold == calls) {   /* each such thread the child of one such call */
+        size_t unseen = 0, at = SIZE_MAX;   /* children not seen yet; the call that may tell its own */
+        for (size_t i = first_made; i < n; i++) {
+            const size_t k = x->pid[i] ? ts__idmap_get(&ids, x->pid[i], 0) : SIZE_MAX;
+            if (k != SIZE_MAX && fst[k] == i && i > first_made && !named[k]) {
+                if (at != SIZE_MAX) {
+                    x->ret_pid[at] = x->pid[i];
+                    named[k] = 1;
+                    untold--;
+                    ++*told;
+                }
+                at = SIZE_MAX;
+                if (unseen) unseen--;
+            }
+            if (!makes_thread(names[i])) continue;
+            at = SIZE_MAX;
+            if (!open_call[i]) continue;
+            if (!unseen && x->has_ret[i] == 1) at = i;
+            unseen++;
+        }
+        *first = SIZE_MAX;   /* the first thread left */
+        for (size_t k = 0; k < np; k++)
+            if (fst[k] > first_made && !named[k] && fst[k] < *first) *first = fst[k];
+    }
+    free(named);
+    free(open_call);
+    free(fst);
+    free(lst);
+    ts__idmap_free(&ids);
+    *open = calls;
+    return calls > *made - calls ? untold : 0;
+}
+
+/* ns_children's note: LOG, the threads left, the calls whose child no line names, all */
+#define NS_NOTE "%s: %zu threads first seen after its first clone take no parent's name: %zu of its %zu clone, fork " \
+                "and vfork calls return a PID that no line has (%zu children told by the order of the calls); the " \
+                "log may come from a PID namespace (a container) recorded without strace --pidns-translation"
+
 int ts__strace_read_logs(const char *const *paths, int npaths, char ***names_out, size_t *n_out, int *timed_out,
                          ts__strace_fields *x, int tids, char **notes)
 {
@@ -1746,6 +1848,9 @@ int ts__strace_read_logs(const char *const *paths, int npaths, char ***names_out
             x->pid[i] = own;
             if (!x->exec_pid[i]) x->exec_pid[i] = own;
         }
+        size_t at, open, made, told;
+        const size_t untold = rc == 0 && x && tids ? ns_children(*names_out, *n_out, x, &at, &open, &made, &told) : 0;
+        if (untold) ts__note(&nt, NS_NOTE, paths[0], untold, open, made, told);
         if (rc == 0 && x) times_forward(x->ns, *n_out);
         if (rc == 0 && x) free(x->link), x->link = NULL;
         if (rc == 0 && notes) *notes = nt.text;
@@ -1974,8 +2079,6 @@ int ts__strace_read_logs(const char *const *paths, int npaths, char ***names_out
                      tied, n);
         }
     }
-    if (rc == 0 && notes) *notes = nt.text, nt.text = NULL;
-    free(nt.text);
     if (rc == 0 && x) {   /* each merged call's fields */
         x->pid = ts_malloc((n ? n : 1) * sizeof *x->pid);
         x->ns = ts_malloc((n ? n : 1) * sizeof *x->ns);
@@ -1998,7 +2101,12 @@ int ts__strace_read_logs(const char *const *paths, int npaths, char ***names_out
             x->ret_pid[k] = y->ret_pid[i];
             y->exec[i] = y->comm[i] = NULL;
         }
+        size_t left, open, made, told;
+        const size_t untold = tids ? ns_children(names, n, x, &left, &open, &made, &told) : 0;
+        if (untold) ts__note(&nt, NS_NOTE, paths[from[left]], untold, open, made, told);
     }
+    if (rc == 0 && notes) *notes = nt.text, nt.text = NULL;
+    free(nt.text);
     free(from);
     free(idx);
     for (int f = 0; f < npaths; f++) {
