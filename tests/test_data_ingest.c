@@ -4469,6 +4469,15 @@ static void strace_ret_64_bits(void)
     }
 }
 
+
+/* each of r's calls of process want[i] (n of them); what names the case in a failure */
+static void check_comms(const ts_mc_raw *r, const char *const *want, size_t n, const char *what)
+{
+    CHECK_MSG(r->n == n, "%s: %zu calls, not %zu", what, r->n, n);
+    for (size_t i = 0; i < r->n && i < n; i++)
+        CHECK_MSG(r->comm[i] && !strcmp(r->comm[i], want[i]), "%s: call %zu: comm %s, not %s", what, i,
+                  r->comm[i] ? r->comm[i] : "-", want[i]);
+}
 /* strace --pidns-translation (a program in its own PID namespace: unshare --pid, a
  * container) names each line's thread by strace's pid and gives a pid a call returns as the
  * namespace's, then strace's in a comment after it ("= 2", then 102 "in strace's PID NS"): the return value
@@ -4494,10 +4503,7 @@ static void strace_pidns_translation(void)
     ts_mc_raw r;
     REQUIRE(ts_mc_from_strace(in(d, "ns.log"), &r) == 0);
     static const char *const comm[] = {"unshare", "unshare", "sh", "sh", "sh", "sh", "sh", "sh", "ls", "ls", "sh"};
-    CHECK(r.n == 11);
-    for (size_t i = 0; i < r.n && i < 11; i++)
-        CHECK_MSG(r.comm[i] && !strcmp(r.comm[i], comm[i]), "call %zu: comm %s, not %s", i, r.comm[i] ? r.comm[i] : "-",
-                  comm[i]);
+    check_comms(&r, comm, 11, "one log");
     CHECK(r.n == 11 && r.has_ret[3] && r.ret[3] == 1 && r.has_ret[4] && r.ret[4] == 2);
     CHECK(r.n == 11 && r.has_ret[6] && r.ret[6] == 3 && r.has_ret[10] && r.ret[10] == 2);
     CHECK(r.n == 11 && r.tid[5] == 102 && r.tid[7] == 103);
@@ -4512,10 +4518,7 @@ static void strace_pidns_translation(void)
     const char *ff[] = {in(d, "ns.101"), in(d, "ns.102")};
     REQUIRE(ts_mc_from_strace_many(ff, 2, &r, NULL) == 0);
     static const char *const comm2[] = {"sh", "sh", "sh", "ls", "ls", "sh"};
-    CHECK(r.n == 6);
-    for (size_t i = 0; i < r.n && i < 6; i++)
-        CHECK_MSG(r.comm[i] && !strcmp(r.comm[i], comm2[i]), "-ff call %zu: comm %s, not %s", i,
-                  r.comm[i] ? r.comm[i] : "-", comm2[i]);
+    check_comms(&r, comm2, 6, "-ff");
     CHECK(r.n == 6 && r.has_ret[1] && r.ret[1] == 2);
     ts_mc_raw_free(&r);
 }
@@ -4549,10 +4552,7 @@ static void strace_pidns_untranslated(void)
     const char *one[1] = {in(d, "ns.log")};
     REQUIRE(ts_mc_from_strace_many(one, 1, &r, &notes) == 0);
     static const char *const comm[] = {"unshare", "unshare", "sh", "sh", "sh", "sh", "sh", "sh", "ls", "ls", "sh"};
-    CHECK(r.n == 11);
-    for (size_t i = 0; i < r.n && i < 11; i++)
-        CHECK_MSG(r.comm[i] && !strcmp(r.comm[i], comm[i]), "call %zu: comm %s, not %s", i, r.comm[i] ? r.comm[i] : "-",
-                  comm[i]);
+    check_comms(&r, comm, 11, "one log");
     CHECK(r.n == 11 && r.has_ret[4] && r.ret[4] == 2 && r.has_ret[6] && r.ret[6] == 3);
     CHECK_MSG(!notes, "%s", notes);
     free(notes);
@@ -4567,10 +4567,7 @@ static void strace_pidns_untranslated(void)
     const char *ff[] = {in(d, "un.101"), in(d, "un.102")};
     REQUIRE(ts_mc_from_strace_many(ff, 2, &r, NULL) == 0);
     static const char *const comm2[] = {"sh", "sh", "sh", "ls", "ls", "sh"};
-    CHECK(r.n == 6);
-    for (size_t i = 0; i < r.n && i < 6; i++)
-        CHECK_MSG(r.comm[i] && !strcmp(r.comm[i], comm2[i]), "-ff call %zu: comm %s, not %s", i,
-                  r.comm[i] ? r.comm[i] : "-", comm2[i]);
+    check_comms(&r, comm2, 6, "-ff");
     ts_mc_raw_free(&r);
     /* two clones, then both children: either may be either's; none is guessed */
     write_text(in(d, "two.log"), "101 1.000003 execve(\"/usr/bin/sh\", [\"sh\"], 0x7ffd /* 37 vars */) = 0\n"
