@@ -284,6 +284,21 @@ static void arch_of_dataset(void)
     CHECK_MSG(ts_dataset_arch(d, &a) == -1 && a == TS_ARCH_UNKNOWN && strstr(ts_error(), "/arch: ") &&
               strstr(ts_error(), "'mips'"), "%s", ts_error());
     CHECK(ts_arch_of_dataset(d) == TS_ARCH_UNKNOWN && !strcmp(ts_error(), "unknown error"));
+    /* a file cut short in its word ("x86_64\n" cut after 3 bytes) is not read as the
+     * architecture the rest spells (x86 is i386): a word that ends the file without its
+     * newline and begins another architecture's name is refused naming the file; whole,
+     * without the newline, it is read */
+    write_text(p, "x86");
+    a = TS_ARCH_X86_64;
+    CHECK_MSG(ts_dataset_arch(d, &a) == -1 && a == TS_ARCH_UNKNOWN && strstr(ts_error(), "/arch: ") &&
+              strstr(ts_error(), "'x86'") && strstr(ts_error(), "x86_64") && !strchr(ts_error(), '\n'),
+              "%s", ts_error());
+    write_text(p, "x86\n");
+    CHECK_MSG(ts_dataset_arch(d, &a) == 0 && a == TS_ARCH_I386, "%s", ts_error());
+    write_text(p, "x86_64");
+    CHECK_MSG(ts_dataset_arch(d, &a) == 0 && a == TS_ARCH_X86_64, "%s", ts_error());
+    write_text(p, "arm");
+    CHECK_MSG(ts_dataset_arch(d, &a) == 0 && a == TS_ARCH_ARM, "%s", ts_error());
     CHECK(ts_dataset_arch(NULL, &a) == -1 && a == TS_ARCH_UNKNOWN && !strcmp(ts_error(), "ts_dataset_arch: dir is NULL"));
     CHECK(ts_dataset_arch(d, NULL) == -1 && !strcmp(ts_error(), "ts_dataset_arch: out is NULL"));
 }

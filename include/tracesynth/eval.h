@@ -112,8 +112,10 @@ ts_arch     ts_arch_host(void);
 /* the architecture a dataset directory names into *out (DIR/arch: its first word, as
  * ts_arch_parse takes it; written by ingest and ts_mc_save_arch), TS_ARCH_UNKNOWN when it
  * names none (no file, or an empty one): 0; an error naming the file when its word is no
- * architecture ts_arch_parse knows, or it cannot be opened or is not a regular file (a
- * FIFO, which is not waited on, a device or a directory); a dataset replaced half way by a
+ * architecture ts_arch_parse knows, or ends the file without a newline and begins a longer
+ * architecture's name (cut short: "x86" of "x86_64"), or it cannot be opened or is not a
+ * regular file (a FIFO, which is not waited on, a device or a directory); a dataset
+ * replaced half way by a
  * process killed is completed first (ts_stage_recover, whose error where it cannot be) */
 int         ts_dataset_arch(const char *dir, ts_arch *out);
 /* ts_dataset_arch's architecture, TS_ARCH_UNKNOWN where it fails; never an error, and the

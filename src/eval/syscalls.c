@@ -649,6 +649,20 @@ int ts_dataset_arch(const char *dir, ts_arch *out)
         /* refused, as a malformed length file is: what is made of the dataset would lose it */
         *out = TS_ARCH_UNKNOWN;
         rc = ts_fail("%s: %s", p, ts_error());
+    } else if (f && word[0] && fgetc(f) == EOF) {
+        /* the word ends the file, without the newline ingest writes after it: a file cut
+         * short in its word ("x86_64\n" after 3 bytes) would name another architecture
+         * (x86 is i386); such a word that begins an architecture's longer name is refused */
+        static const ts_arch all[] = {TS_ARCH_X86_64, TS_ARCH_I386, TS_ARCH_ARM, TS_ARCH_AARCH64};
+        const size_t wl = strlen(word);
+        for (size_t i = 0; rc == 0 && i < sizeof all / sizeof *all; i++) {
+            const char *name = ts_arch_name(all[i]);
+            if (strlen(name) > wl && !strncasecmp(name, word, wl)) {
+                *out = TS_ARCH_UNKNOWN;
+                rc = ts_fail("%s: its word '%s' ends the file, without a newline, and begins %s: a file cut short? "
+                             "(ingest writes the word and a newline)", p, word, name);
+            }
+        }
     }
     if (f) fclose(f);
     free(p);
