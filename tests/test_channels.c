@@ -215,6 +215,18 @@ static void save_load(void)
         write_text(lp, "3\r\n");
         len = 9;
         CHECK_MSG(ts_mc_window_length(dir, m.n, &len) == 0 && len == 3, "%s", ts_error());
+        /* the number without its newline is a file cut short ("30\n" after 1 byte reads as
+         * windows of 3): refused naming the file, not read as another length */
+        write_text(lp, "3");
+        len = 9;
+        CHECK_MSG(ts_mc_window_length(dir, m.n, &len) == -1 && len == 0 && strstr(ts_error(), "/length: ") &&
+                  strstr(ts_error(), "newline") && !strchr(ts_error(), '\n'), "%s", ts_error());
+        write_text(lp, "3\r");
+        CHECK_MSG(ts_mc_window_length(dir, m.n, &len) == -1 && len == 0 && strstr(ts_error(), "/length: "),
+                  "%s", ts_error());
+        write_text(lp, "");
+        CHECK_MSG(ts_mc_window_length(dir, m.n, &len) == -1 && len == 0 && strstr(ts_error(), "/length: "),
+                  "%s", ts_error());
         /* a FIFO there (or a device, a directory) is refused in one line naming it, not waited
          * on for a writer (alarm: not waited for) */
         unlink(lp);

@@ -399,14 +399,20 @@ int ts_mc_window_length(const char *dir, size_t n, size_t *len)
     fclose(f);
     const int whole = got < sizeof buf - 1;   /* longer: no number of events */
     buf[got] = 0;
-    if (got && buf[got - 1] == '\n') {   /* the number and a newline (CRLF too, as the text readers take it) */
+    /* the number and a newline (CRLF too, as the text readers take it); without the newline
+     * the file is cut short, and its number another ("30\n" after 1 byte: 3) */
+    const int ended = got && buf[got - 1] == '\n';
+    if (ended) {
         buf[--got] = 0;
         if (got && buf[got - 1] == '\r') buf[--got] = 0;
     }
     long v = 0;
     int rc = 0;
     if (err) rc = ts_fail("%s: cannot read", p);
-    else if (!whole || strlen(buf) != got || ts_parse_long(buf, 1, (long)MC_MAX_WINDOW, &v))
+    else if (whole && got && !ended && strlen(buf) == got && ts_parse_long(buf, 1, (long)MC_MAX_WINDOW, &v) == 0)
+        rc = ts_fail("%s: the number %ld without the newline after it: a file cut short? (a window length is a "
+                     "number of events from 1 to %zu and a newline)", p, v, MC_MAX_WINDOW);
+    else if (!whole || !ended || strlen(buf) != got || ts_parse_long(buf, 1, (long)MC_MAX_WINDOW, &v))
         rc = ts_fail("%s: not a window length (a number of events from 1 to %zu and a newline)", p, MC_MAX_WINDOW);
     else if (n < (size_t)v || n % (size_t)v)
         rc = ts_fail("%s: windows of %ld events, but the dataset's %zu event%s %s not whole windows of it", p, v, n,
