@@ -203,6 +203,43 @@ static void save_load(void)
         CHECK(count_dir(dir) == 10 && ts_file_exists(dv));
         REQUIRE(ts_mc_save_windows(dir, &m, NULL, 3, 0) == 0);
         CHECK(count_dir(dir) == 9 && !ts_file_exists(dv));
+        /* the record of the events a set was drawn from, read back; cut short (in its hash,
+         * its words or its first line: no newline after the text written) it is refused
+         * naming the file, not read as another hash or as no record, which would let eval
+         * compare a set drawn from its held-out events */
+        {
+            size_t learned = 0;
+            uint64_t h = 0;
+            REQUIRE(ts_mc_save_drawn(dir, &m, NULL, 3, 5, 0x6900600222048051ull) == 0);
+            CHECK_MSG(ts_mc_drawn_from(dir, &learned, &h) == 1 && learned == 5 && h == 0x6900600222048051ull, "%s",
+                      ts_error());
+            char whole[256] = "";
+            FILE *df = fopen(dv, "r");
+            REQUIRE(df);
+            const size_t wl = fread(whole, 1, sizeof whole - 1, df);
+            fclose(df);
+            REQUIRE(wl > 60 && whole[wl - 1] == '\n');
+            const char *l2 = strchr(whole, '\n') + 1;
+            const size_t cuts[] = {wl - 1, wl - 4, (size_t)(l2 - whole) + 30, (size_t)(l2 - whole) + 7, 10};
+            for (size_t i = 0; i < sizeof cuts / sizeof *cuts; i++) {
+                char cut[256];
+                memcpy(cut, whole, cuts[i]);
+                cut[cuts[i]] = 0;
+                write_text(dv, cut);
+                learned = 9, h = 9;
+                CHECK_MSG(ts_mc_drawn_from(dir, &learned, &h) == -1 && learned == 0 && h == 0 &&
+                              strstr(ts_error(), "/derived: ") && strstr(ts_error(), "cut short") &&
+                              !strchr(ts_error(), '\n'),
+                          "cut at %zu: %s", cuts[i], ts_error());
+            }
+            /* its first line alone (a set written before the record) records none */
+            char first[256];
+            memcpy(first, whole, (size_t)(l2 - whole));
+            first[l2 - whole] = 0;
+            write_text(dv, first);
+            CHECK_MSG(ts_mc_drawn_from(dir, &learned, &h) == 0 && learned == 0, "%s", ts_error());
+            REQUIRE(ts_mc_save_windows(dir, &m, NULL, 3, 0) == 0);
+        }
         CHECK(ts_mc_window_length(dir, m.n, &len) == 0 && len == 3);
         CHECK_MSG(ts_mc_window_length(dir, 7, &len) == -1 && len == 0 &&
                   strstr(ts_error(), "/length: windows of 3 events, but the dataset's 7 events are not whole windows"),

@@ -156,7 +156,8 @@ int  ts_mc_save_windows(const char *dir, const ts_mc *m, const char *arch, size_
 int  ts_mc_save_drawn(const char *dir, const ts_mc *m, const char *arch, size_t len, size_t learned, uint64_t hash);
 /* what DIR/derived records of the events the set dir was drawn from (ts_mc_save_drawn):
  * 1 with *learned and *hash; 0 where it records none (no such file, another writer's, an
- * older set); -1 + error naming the file where its record does not read */
+ * older set); -1 + error naming the file where its record does not read, or the file is
+ * cut short (a line of the text written, or its start, ending it without the newline) */
 int  ts_mc_drawn_from(const char *dir, size_t *learned, uint64_t *hash);
 /* the length of the windows the dataset dir of n events records (DIR/length, see
  * ts_mc_save_windows): *len 0 when it records none (one sequence: a trace ingested, or a

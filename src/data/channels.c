@@ -357,12 +357,23 @@ int ts_mc_drawn_from(const char *dir, size_t *learned, uint64_t *hash)
         return none ? 0 : -1;
     }
     char line[256];
-    int rc = 0;
-    if (fgets(line, sizeof line, f) && fgets(line, sizeof line, f) && !strncmp(line, "learned from", 12)) {
+    int rc = 0, no = 0;
+    /* the text written ends in a newline: a line without one that begins as the writer's
+     * (its first, or the record's) is a file cut short, whose record (or the hash in it)
+     * would otherwise read as none (or as another) */
+    while (rc == 0 && no < 2 && fgets(line, sizeof line, f)) {
+        const size_t l = strlen(line);
+        const char *as = no ? "learned from" : derived_text;
+        if (line[l - 1] != '\n' && feof(f) && (!strncmp(line, as, l) || (no && !strncmp(line, as, strlen(as)))))
+            rc = ts_fail("%s: line %d ends the file without its newline ('%s'): a file cut short? (the events the set "
+                         "was drawn from are not known)", p, no + 1, line);
+        no++;
+    }
+    if (rc == 0 && no == 2 && !strncmp(line, "learned from", 12)) {
         size_t n;
         uint64_t h;
         int end = 0;
-        if (sscanf(line, DRAWN_SCAN "%n", &n, &h, &end) == 2 && end > 0 && (line[end] == '\n' || !line[end])) {
+        if (sscanf(line, DRAWN_SCAN "%n", &n, &h, &end) == 2 && end > 0 && line[end] == '\n') {
             *learned = n;
             *hash = h;
             rc = 1;
