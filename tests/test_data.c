@@ -220,6 +220,18 @@ static void bad_bytes_named(void)
         CHECK(ts_npy_read(p, &a) == -1);
         CHECK_MSG(strstr(ts_error(), "truncated .npy file"), "%zu bytes: %s", n, ts_error());
     }
+    /* a minor version NumPy never wrote (its byte 7) is refused as the major one is */
+    const int32_t ids[3] = {1, 2, 3};
+    const size_t shape[1] = {3};
+    REQUIRE(ts_npy_write(p, TS_NPY_I32, ids, 1, shape) == 0);
+    REQUIRE(ts_npy_read(p, &a) == 0);
+    ts_npy_free(&a);
+    FILE *f = fopen(p, "r+b");
+    REQUIRE(f);
+    CHECK(fseek(f, 7, SEEK_SET) == 0 && fputc(4, f) == 4);
+    fclose(f);
+    CHECK(ts_npy_read(p, &a) == -1);
+    CHECK_MSG(strstr(ts_error(), "format version 1.4 not supported"), "%s", ts_error());
 }
 
 static void vocab_roundtrip(void)

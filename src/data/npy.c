@@ -256,10 +256,10 @@ int ts__npy_parse(const char *path, char *buf, size_t size, ts_npy *out)
                      path, size);
     } else if (size < 10 || memcmp(b, "\x93NUMPY", 6) != 0) {
         rc = ts_fail("%s: not a .npy file (no \\x93NUMPY magic)", path);
-    } else if (b[6] == 1) {
+    } else if (b[6] == 1 && b[7] == 0) {   /* (NumPy has written no minor version but 0) */
         hlen = b[8] | (size_t)b[9] << 8;
         hoff = 10;
-    } else if (b[6] == 2 || b[6] == 3) {
+    } else if ((b[6] == 2 || b[6] == 3) && b[7] == 0) {
         if (size < 12) rc = ts_fail("%s: truncated .npy header", path);
         else hlen = b[8] | (size_t)b[9] << 8 | (size_t)b[10] << 16 | (size_t)b[11] << 24;
         hoff = 12;
