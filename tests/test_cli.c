@@ -4757,6 +4757,19 @@ static void resume_names_the_file_given(void)
     snprintf(want, sizeof want, "(%s.ckpt)", m);
     CHECK_MSG(rc == 1 && strstr(err, "rs.tsm: an mdm model file, not a training checkpoint") && strstr(err, want),
               "%s: exit %d: %s", cmd, rc, err);
+    /* a checkpoint of no model tracesynth has (a damaged tag whose CRC was made again):
+     * no command to resume it with is suggested */
+    char odd[700];
+    snprintf(odd, sizeof odd, "%s/odd.ckpt", dir);
+    ts_writer w;
+    ts_writer_init(&w, odd);
+    ts_writer_text(&w, "MODEL", "mdo-checkpoint");
+    REQUIRE(ts_writer_commit(&w) == 0);
+    snprintf(cmd, sizeof cmd, "train --model mdm %s/ds %s -o %s/rs3.tsm --resume %s --layers 1 --channels 8 "
+             "--state 4 --context 16 --valid-windows 4", dir, common, dir, odd);
+    rc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(rc == 1 && strstr(err, "odd.ckpt: a training checkpoint of 'mdo', no model tracesynth has") &&
+                  !strstr(err, "--model mdo"), "%s: exit %d: %s", cmd, rc, err);
 }
 
 /* a directory where a window file is read (audit --test, eval --original, markov

@@ -2,6 +2,8 @@
 #include "tracesynth/train.h"
 #include "tracesynth/container.h"
 #include "tracesynth/prof.h"
+#include "tracesynth/mc_model.h"
+#include "tracesynth/model.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -509,6 +511,9 @@ static int not_its_checkpoint(const char *path, const char *name, const ts_chunk
     t[n] = 0;
     if (n > k && !strcmp(t + n - k, CKPT_SUFFIX)) {
         t[n - k] = 0;
+        if (!ts_model_find(t) && !ts_mc_model_find(t, 1))   /* (a damaged tag whose CRC was made again) */
+            return ts_fail("%s: a training checkpoint of '%s', no model tracesynth has: not %s %s training checkpoint",
+                           path, t, ts_article(name), name);
         return ts_fail("%s: %s %s training checkpoint, not %s %s one: train --model %s resumes it", path,
                        ts_article(t), t, ts_article(name), name, t);
     }
