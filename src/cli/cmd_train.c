@@ -491,8 +491,13 @@ int cmd_train(int argc, char **argv)
     size_t rec = 0;
     if (!ts_opt_given(&args, &ss.length)) ls.length = 0;
     /* the training part is learned, the validation part chooses; the test part is read only
-     * by --also's check that no test window is in an added stream */
-    const unsigned read_parts = TS_PART_TRAIN | TS_PART_VALID | (also.n ? TS_PART_TEST : 0);
+     * by --also's check that no test window is in an added stream. A model that reads the
+     * training stream whole (ngram, unigram) never reads the windows cut from it at stride 5,
+     * L / 5 copies of it: they are counted, not cut (but where --also or --reinterleave add
+     * to them; then let go before it trains) */
+    const int stream_only = !(reads & TS_TRAIN_READS_WINDOWS) && !also.n && !ri.copies && !ri.choose;
+    const unsigned read_parts = TS_PART_TRAIN | TS_PART_VALID | (also.n ? TS_PART_TEST : 0) |
+                                (stream_only ? TS_PART_TRAIN_COUNT : 0);
     if (ss.kind == TS_SPLIT_TIME ? ts_split_data_load_set_parts(dataset, &ls, ss.length, read_parts, &d, &rec)
                                  : ts_split_data_load(dataset, &ss, &d)) { cli_fail(); goto done; }
     if (rec) ss.length = rec;
@@ -524,8 +529,8 @@ int cmd_train(int argc, char **argv)
     /* rank 0 writes, and holds; the others stop with it */
     if (!ts_train_agree(rank != 0 || hold_outputs(out, log, hold) == 0, model)) goto done;
     if (rank == 0 && ri.choose && log_reinterleave(log, &ri, auto_copies, &ch, ch_s)) { cli_fail(); goto done; }
-    /* a model that reads the training stream whole (ngram, unigram) never reads the windows
-     * cut from it at stride 5, L / 5 copies of it: let go before it trains (they are counted) */
+    /* a model that reads the training stream whole never reads the windows cut from it: let
+     * go before it trains where they were cut (they are counted) */
     const size_t train_windows = d.split.train.n;
     if (!(reads & TS_TRAIN_READS_WINDOWS) && d.split.train_stream.n > 0) {
         free(d.split.train.data);

@@ -209,8 +209,14 @@ static int split_time(const ts_dataset *d, size_t L, size_t stride, size_t nwin,
         ((parts & TS_PART_TEST) && check_windows(where, "test", b, n, n - b - L + 1, L, nwin)))
         return -1;
     /* the training windows only where read: at stride 5 they hold L/5 copies of the part */
-    if (parts & TS_PART_TRAIN) stride_windows(ids, a, L, stride, &out->train);
-    else out->train.len = L;
+    if ((parts & TS_PART_TRAIN_COUNT) && (parts & TS_PART_TRAIN)) {   /* counted alone */
+        out->train.n = (a - L) / stride + 1;
+        out->train.len = L;
+    } else if (parts & TS_PART_TRAIN) {
+        stride_windows(ids, a, L, stride, &out->train);
+    } else {
+        out->train.len = L;
+    }
     ts_windows *w[2] = {&out->valid, &out->test};
     size_t *distinct[2] = {&out->valid_distinct, &out->test_distinct};
     for (int p = 1; p < 3; p++)
@@ -282,7 +288,7 @@ static int split_make(const char *who, const ts_dataset *d, ts_split_kind kind, 
     if (L == 0) return ts_fail("window length must be positive");
     if (stride == 0) return ts_fail("stride must be positive");
     if (nwin == 0) return ts_fail("the number of validation/test windows must be positive");
-    if (parts & ~(unsigned)TS_PART_ALL) return ts_fail("%s: parts %#x: expected TS_PART_* bits", who, parts);
+    if (parts & ~(unsigned)(TS_PART_ALL | TS_PART_TRAIN_COUNT)) return ts_fail("%s: parts %#x: expected TS_PART_* bits", who, parts);
     if (!d->stream.ids && d->stream.n) return ts_fail_null(who, "d->stream.ids");
     /* as ts_split_parse_fractions gives them */
     if (kind == TS_SPLIT_TIME && permille && ts__split_parts_check(permille, NULL)) return -1;
@@ -682,7 +688,8 @@ int32_t ts_split_n_ids(const ts_dataset *d, const ts_split *sp)
     const ts_windows *ws[3] = {&sp->train, &sp->valid, &sp->test};
     int32_t n_ids = ts_ids_span(d->stream.ids, d->stream.n);
     for (int j = 0; j < 3; j++) {
-        int32_t s = ts_ids_span(ws[j]->data, ws[j]->n * ws[j]->len);
+        /* (training windows counted alone hold no events but the stream's) */
+        int32_t s = ws[j]->data ? ts_ids_span(ws[j]->data, ws[j]->n * ws[j]->len) : 0;
         if (s > n_ids) n_ids = s;
     }
     for (size_t j = 0; j < sp->n_also; j++) {
