@@ -138,8 +138,9 @@ static void ngram_free(ts_model *m)
     free(g);
 }
 
-/* takes ownership of s (N events, SEP or a valid ID each) */
-static ngram *ngram_index(int32_t *s, size_t N, int order, int kgram)
+/* the model over s without its index (ngram_index_build); takes ownership of s (N events,
+ * SEP or a valid ID each) */
+static ngram *ngram_new(int32_t *s, size_t N, int order, int kgram)
 {
     ngram *g = ts_calloc(1, sizeof *g);
     g->order = order;
@@ -149,6 +150,14 @@ static ngram *ngram_index(int32_t *s, size_t N, int order, int kgram)
     g->kn_order = KN_DEFAULT_ORDER;
     g->N = N;
     g->s = s;
+    return g;
+}
+
+/* the suffix arrays and the rest that imputation and generation read */
+static void ngram_index_build(ngram *g)
+{
+    const int32_t *s = g->s;
+    const size_t N = g->N;
     g->rs = ts_malloc(N * sizeof *g->rs);
     for (size_t j = 0; j < N; j++) g->rs[j] = s[N - 1 - j];
     g->sa = ts_malloc(N * sizeof *g->sa);
@@ -176,6 +185,13 @@ static ngram *ngram_index(int32_t *s, size_t N, int order, int kgram)
         if (t[i] != SEP && j - i > best) best = j - i, g->top = t[i];
     }
     free(t);
+}
+
+/* takes ownership of s (N events, SEP or a valid ID each) */
+static ngram *ngram_index(int32_t *s, size_t N, int order, int kgram)
+{
+    ngram *g = ngram_new(s, N, order, kgram);
+    ngram_index_build(g);
     return g;
 }
 
@@ -268,13 +284,18 @@ static int ngram_train(ts_model **out, const ts_train_opts *o)
             free(s);
             return ts_fail("ngram: training event %zu has ID %d outside [0, %d)", i, v, o->n_ids);
         }
-    ngram *g = ngram_index(s, N, (int)order, kgram);
+    ngram *g = ngram_new(s, N, (int)order, kgram);
     g->base.len = 0;   /* any window length */
     g->base.n_ids = o->n_ids;
     if (choose_kn_order(g, &o->split->valid) != 0) {
         ngram_free(&g->base);
         return -1;
     }
+    /* the likelihood's counts and the index are never held together: the counts (of the
+     * highest order tried) let go, made again at the order chosen where a score asks */
+    ts_kn_free(g->kn);
+    g->kn = NULL;
+    ngram_index_build(g);
     if (ts_train_log(o->log_path, "\"event\":\"end\",\"events\":%zu,\"kn_order\":%d,\"seconds\":%.4f", N,
                      g->kn_order, ts_now() - t0) != 0) {
         ngram_free(&g->base);
