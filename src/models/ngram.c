@@ -39,8 +39,7 @@ typedef struct {
     int      kgram;       /* fallback when no two-sided match: 0 markov, 1 kgram */
     size_t   N;           /* stream length */
     int32_t *s;           /* (N) training stream */
-    int32_t *rs;          /* (N) reversed stream: rs[j] = s[N-1-j] */
-    int32_t *sa, *rsa;    /* (N, room for N+1) suffix arrays of s and rs */
+    int32_t *sa, *rsa;    /* (N, room for N+1) suffix arrays of s and of s reversed (rs[j] = s[N-1-j]) */
     int32_t *isa;         /* (N, room for N+1) rank of each suffix of s: isa[sa[i]] = i */
     int32_t *sep_next;    /* (N+1) first separator at or after i; N when none */
     size_t   run_max;     /* the longest stretch of events without a separator */
@@ -290,9 +289,10 @@ static int cmp_i32(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* the suffix array of s[0, n) (n + 1 room in sa), and its inverse in inv (n + 1 room;
- * NULL: not kept): sa[i] the i-th smallest suffix (an end before any event), inv[sa[i]] = i */
-static void build_sa(const int32_t *s, size_t n, int32_t *sa, int32_t *inv)
+/* the suffix array of s[0, n), or rev of s reversed (n + 1 room in sa), and its inverse in
+ * inv (n + 1 room; NULL: not kept): sa[i] the i-th smallest suffix (an end before any
+ * event), inv[sa[i]] = i */
+static void build_sa(const int32_t *s, size_t n, int rev, int32_t *sa, int32_t *inv)
 {
     if (n == 0) return;
     int32_t *x = inv ? inv : ts_malloc((n + 1) * sizeof *x);
@@ -303,7 +303,7 @@ static void build_sa(const int32_t *s, size_t n, int32_t *sa, int32_t *inv)
     }
     int32_t k;
     if ((int64_t)hi - lo < (int64_t)n) {          /* the IDs as they are, from 0 */
-        for (size_t i = 0; i < n; i++) x[i] = s[i] - lo;
+        for (size_t i = 0; i < n; i++) x[i] = s[rev ? n - 1 - i : i] - lo;
         k = hi - lo + 1;
     } else {                                      /* wide apart: their dense ranks (sa as room) */
         memcpy(sa, s, n * sizeof *sa);
@@ -312,7 +312,7 @@ static void build_sa(const int32_t *s, size_t n, int32_t *sa, int32_t *inv)
         for (size_t i = 0; i < n; i++)
             if (i == 0 || sa[i] != sa[i - 1]) sa[u++] = sa[i];
         for (size_t i = 0; i < n; i++)
-            x[i] = (int32_t)((int32_t *)bsearch(&s[i], sa, u, sizeof *sa, cmp_i32) - sa);
+            x[i] = (int32_t)((int32_t *)bsearch(&s[rev ? n - 1 - i : i], sa, u, sizeof *sa, cmp_i32) - sa);
         k = (int32_t)u;
     }
     qs_suffixsort(x, sa, (int32_t)n, k, 0);
@@ -324,30 +324,32 @@ static void build_sa(const int32_t *s, size_t n, int32_t *sa, int32_t *inv)
         free(x);
 }
 
-/* suffix t[pos..) against pattern p (m events): <0, 0 (p is a prefix), >0 */
-static int cmp_suffix(const int32_t *t, size_t n, size_t pos, const int32_t *p, size_t m)
+/* suffix t[pos..) (rev: of t reversed, t[n-1-pos], t[n-2-pos], ...) against pattern p
+ * (m events): <0, 0 (p is a prefix), >0 */
+static int cmp_suffix(const int32_t *t, size_t n, int rev, size_t pos, const int32_t *p, size_t m)
 {
     for (size_t i = 0; i < m; i++) {
         if (pos + i >= n) return -1;
-        if (t[pos + i] != p[i]) return t[pos + i] < p[i] ? -1 : 1;
+        const int32_t e = rev ? t[n - 1 - pos - i] : t[pos + i];
+        if (e != p[i]) return e < p[i] ? -1 : 1;
     }
     return 0;
 }
 
 /* [lo, hi) of the suffixes that begin with p */
-static void sa_range(const int32_t *t, const int32_t *sa, size_t n, const int32_t *p, size_t m,
+static void sa_range(const int32_t *t, int rev, const int32_t *sa, size_t n, const int32_t *p, size_t m,
                      size_t *lo, size_t *hi)
 {
     size_t a = 0, b = n;
     while (a < b) {
         size_t mid = a + (b - a) / 2;
-        if (cmp_suffix(t, n, (size_t)sa[mid], p, m) < 0) a = mid + 1; else b = mid;
+        if (cmp_suffix(t, n, rev, (size_t)sa[mid], p, m) < 0) a = mid + 1; else b = mid;
     }
     *lo = a;
     b = n;
     while (a < b) {
         size_t mid = a + (b - a) / 2;
-        if (cmp_suffix(t, n, (size_t)sa[mid], p, m) <= 0) a = mid + 1; else b = mid;
+        if (cmp_suffix(t, n, rev, (size_t)sa[mid], p, m) <= 0) a = mid + 1; else b = mid;
     }
     *hi = a;
 }
@@ -357,7 +359,7 @@ static void sa_range(const int32_t *t, const int32_t *sa, size_t n, const int32_
 static void ngram_free(ts_model *m)
 {
     ngram *g = (ngram *)m;
-    free(g->s); free(g->rs); free(g->sa); free(g->rsa); free(g->isa); free(g->sep_next);
+    free(g->s); free(g->sa); free(g->rsa); free(g->isa); free(g->sep_next);
     ts_kn_free(g->kn);
     free(g);
 }
@@ -382,14 +384,13 @@ static void ngram_index_build(ngram *g)
 {
     const int32_t *s = g->s;
     const size_t N = g->N;
-    g->rs = ts_malloc(N * sizeof *g->rs);
-    for (size_t j = 0; j < N; j++) g->rs[j] = s[N - 1 - j];
-    /* one suffix array after the other, the forward one's inverse made with it */
+    /* one suffix array after the other, the forward one's inverse made with it; the
+     * reversed stream is read off the stream, not kept */
     g->rsa = ts_malloc((N + 1) * sizeof *g->rsa);
-    build_sa(g->rs, N, g->rsa, NULL);
+    build_sa(s, N, 1, g->rsa, NULL);
     g->sa = ts_malloc((N + 1) * sizeof *g->sa);
     g->isa = ts_malloc((N + 1) * sizeof *g->isa);
-    build_sa(s, N, g->sa, g->isa);
+    build_sa(s, N, 0, g->sa, g->isa);
     g->sep_next = ts_malloc((N + 1) * sizeof *g->sep_next);
     g->sep_next[N] = (int32_t)N;
     for (size_t i = N; i-- > 0;) g->sep_next[i] = s[i] == SEP ? (int32_t)i : g->sep_next[i + 1];
@@ -599,14 +600,14 @@ static size_t ngram_match(const ngram *g, scratch *sc, size_t lw, size_t rw, siz
 {
     const size_t N = g->N;
     size_t llo = 0, lhi = 0, rlo = 0, rhi = 0, nc = 0;
-    if (lw) sa_range(g->rs, g->rsa, N, sc->lpat, lw, &llo, &lhi);
-    if (rw) sa_range(g->s, g->sa, N, sc->rpat, rw, &rlo, &rhi);
+    if (lw) sa_range(g->s, 1, g->rsa, N, sc->lpat, lw, &llo, &lhi);
+    if (rw) sa_range(g->s, 0, g->sa, N, sc->rpat, rw, &rlo, &rhi);
     if ((lw && llo == lhi) || (rw && rlo == rhi)) return 0;
     if (lw && (!rw || lhi - llo <= rhi - rlo)) {
         for (size_t i = llo; i < lhi; i++) {
             size_t p = N - (size_t)g->rsa[i];   /* rs[N-p] = s[p-1] */
             if (p + k + rw > N || (size_t)g->sep_next[p] < p + k + rw) continue;
-            if (rw && cmp_suffix(g->s, N, p + k, sc->rpat, rw) != 0) continue;
+            if (rw && cmp_suffix(g->s, N, 0, p + k, sc->rpat, rw) != 0) continue;
             sc->cand[nc++] = (int32_t)p;
         }
     } else {
@@ -615,7 +616,7 @@ static size_t ngram_match(const ngram *g, scratch *sc, size_t lw, size_t rw, siz
             if (q < k + lw) continue;
             size_t p = q - k;
             if ((size_t)g->sep_next[p] < q) continue;
-            if (lw && cmp_suffix(g->rs, N, N - p, sc->lpat, lw) != 0) continue;
+            if (lw && cmp_suffix(g->s, N, 1, N - p, sc->lpat, lw) != 0) continue;
             sc->cand[nc++] = (int32_t)p;
         }
     }
@@ -790,7 +791,7 @@ static void chain_draw(const ngram *g, ts_rng *rng, const size_t *at, const size
         int32_t next = g->top;
         for (size_t mlen = ctx; mlen >= 1; mlen--) {
             size_t lo, hi;
-            sa_range(g->rs, g->rsa, N, pat, mlen, &lo, &hi);
+            sa_range(g->s, 1, g->rsa, N, pat, mlen, &lo, &hi);
             /* a uniform pick among the occurrences samples the followers by count;
              * an occurrence at the stream's end or before a separator has none:
              * after 16 such picks, a uniform pick among those with one (so the
