@@ -44,6 +44,7 @@ typedef struct {
     int32_t *sep_next;    /* (N+1) first separator at or after i; N when none */
     size_t   run_max;     /* the longest stretch of events without a separator */
     int32_t  top;         /* most frequent event: the last resort */
+    int      indexed;     /* sa .. top made (index_ready) */
     int      kn_order;    /* the likelihood's order (chosen on validation windows) */
     ts_kn   *kn;          /* the likelihood, made when first needed */
 } ngram;
@@ -379,7 +380,7 @@ static ngram *ngram_new(int32_t *s, size_t N, int order, int kgram)
     return g;
 }
 
-/* the suffix arrays and the rest that imputation and generation read */
+/* the suffix arrays and the rest that imputation and generation read (index_ready) */
 static void ngram_index_build(ngram *g)
 {
     const int32_t *s = g->s;
@@ -410,12 +411,21 @@ static void ngram_index_build(ngram *g)
     }
 }
 
-/* takes ownership of s (N events, SEP or a valid ID each) */
-static ngram *ngram_index(int32_t *s, size_t N, int order, int kgram)
+/* the index, made on the first call that matches or draws: training (which writes the
+ * stream alone) and score (which reads the likelihood's counts) never hold it, and a
+ * loaded model makes it after its file is let go. The index is a cache of the stream:
+ * made once, under a lock, for a model shared by threads */
+static void index_ready(const ngram *cg)
 {
-    ngram *g = ngram_new(s, N, order, kgram);
-    ngram_index_build(g);
-    return g;
+    ngram *g = (ngram *)cg;
+    if (__atomic_load_n(&g->indexed, __ATOMIC_ACQUIRE)) return;
+#pragma omp critical(ts_ngram_index)
+    {
+        if (!g->indexed) {
+            ngram_index_build(g);
+            __atomic_store_n(&g->indexed, 1, __ATOMIC_RELEASE);
+        }
+    }
 }
 
 static const char *const ngram_keys[] = {"order", "fallback", NULL};
@@ -515,10 +525,10 @@ static int ngram_train(ts_model **out, const ts_train_opts *o)
         return -1;
     }
     /* the likelihood's counts and the index are never held together: the counts (of the
-     * highest order tried) let go, made again at the order chosen where a score asks */
+     * highest order tried) let go, made again at the order chosen where a score asks; the
+     * index made where the model matches or draws (index_ready) */
     ts_kn_free(g->kn);
     g->kn = NULL;
-    ngram_index_build(g);
     if (ts_train_log(o->log_path, "\"event\":\"end\",\"events\":%zu,\"kn_order\":%d,\"seconds\":%.4f", N,
                      g->kn_order, ts_now() - t0) != 0) {
         ngram_free(&g->base);
@@ -569,7 +579,7 @@ static int ngram_load(ts_model **out, const ts_reader *r)
         }
     }
     if (!events) { free(s); return ts_fail("%s: ngram: section 'STREAM' holds no events", r->path); }
-    ngram *g = ngram_index(s, N, (int)order, kgram);
+    ngram *g = ngram_new(s, N, (int)order, kgram);
     g->kn_order = KN_DEFAULT_ORDER;   /* files written before the likelihood existed */
     if (ts_reader_has(r, "CONFIG", "kn_order")) {
         long ko;
@@ -854,6 +864,7 @@ static int ngram_impute(ts_model *m, const int32_t *x, const uint8_t *mask, size
     const ngram *g = (const ngram *)m;
     long win;
     if (impute_opts(g, o, &win) != 0) return -1;
+    index_ready(g);
     memcpy(out, x, n * L * sizeof *out);
     /* a window hidden whole has no context to match: drawn from the chain as generation
      * draws a window (the most frequent event throughout was no trace at all); the kgram
@@ -921,6 +932,7 @@ static int ngram_generate_after(ts_model *m, const int32_t *prefix, size_t P, si
 {
     const ngram *g = (const ngram *)m;
     if (ngram_generate_check(m, o) != 0) return -1;
+    index_ready(g);
     size_t *at = NULL, *cum = NULL;
     const size_t np = P ? 0 : chain_starts(g, L, &at, &cum);
     if (!P && !np) return ts_fail("ngram: the training stream holds no events");
@@ -989,7 +1001,8 @@ ts_model *ts_ngram_new(const int32_t *s, size_t N, int order)
         return ts_fail("%s: order %d is not in [1, %d]", __func__, order, MAX_ORDER), NULL;
     int32_t *c = ts_malloc(N * sizeof *c);
     memcpy(c, s, N * sizeof *c);
-    ngram *g = ngram_index(c, N, order, 0);
+    ngram *g = ngram_new(c, N, order, 0);
+    index_ready(g);
     g->base.ops = &ts_model_ngram;
     g->base.vocab.unk = -1;
     return &g->base;
@@ -1025,6 +1038,7 @@ size_t ts_ngram_candidates(const ts_model *m, const int32_t *y, size_t a, size_t
     const ngram *g = as_ngram(m, __func__);
     if (!g) return 0;
     if (!y) return ts_fail_null(__func__, "y"), 0;
+    index_ready(g);
     scratch sc;
     sc.cand = ts_malloc(g->N * sizeof *sc.cand);
     sc.lpat = ts_malloc((size_t)g->order * sizeof *sc.lpat);
@@ -1061,6 +1075,7 @@ size_t ts_ngram_mode(const ts_model *m, const int32_t *cand, size_t nc, size_t k
     if (!g) return 0;
     if (!cand) return ts_fail_null(__func__, "cand"), 0;
     if (nc == 0) return ts_fail("%s: no candidates", __func__), 0;
+    index_ready(g);
     scratch sc;
     memset(&sc, 0, sizeof sc);
     sc.cand = ts_malloc(nc * sizeof *sc.cand);
