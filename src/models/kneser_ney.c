@@ -224,11 +224,11 @@ int ts_kn_build(ts_kn **out, const int32_t *s, size_t n, int order, int32_t V)
         rk = nx;
         nx = t;
     }
+    free(rk);   /* (before the last contexts are made: the positions are read no more) */
+    free(nx);
     finish_order(kn, order, pre[order & 1]);
     free(pre[0]);
     free(pre[1]);
-    free(rk);
-    free(nx);
     *out = kn;
     return 0;
 }
