@@ -1389,9 +1389,10 @@ static void kv_malformed_lists(void)
     CHECK(ts_vote(v, 1, 3) == 2 && ts_vote(v, 1, 0) == -1 && ts_vote(NULL, 1, 0) == -1);
 }
 
-/* train --model ngram's resident peak per training event, and generate's and score's with
- * the model, over runs on a small stream (the program and its libraries): loops of 60 names with 3 % of their events replaced by others
- * (a trace's mix: the likelihood's counts grow with the noise, the index with the stream) */
+/* train --model ngram's resident peak per training event, and generate's, score's and
+ * impute's with the model, over runs on a small stream (the program and its libraries):
+ * loops of 60 names with 3 % of their events replaced by others (a trace's mix: the
+ * likelihood's counts grow with the noise, the index with the stream) */
 static void ngram_train_peak_per_event(void)
 {
 #ifdef __SANITIZE_ADDRESS__
@@ -1445,6 +1446,15 @@ static void ngram_train_peak_per_event(void)
     /* 18 measured (the stream and the counts of the order chosen); 34 when a model loaded
      * made its index, which score never reads */
     CHECK_MSG(sc < 24, "score's peak grew by %.1f bytes per training event", sc);
+    /* imputation on two threads: the index, and each thread's room for the matches */
+    for (int k = 0; k < 2; k++)
+        snprintf(cmd[k], sizeof cmd[k], "impute %s/peak%d.tsm --input %s/peak%d --blackout 10 --threads 2 -o %s/imp%d",
+                 dir, k, dir, k, dir, k);
+    REQUIRE(cli_peaks_kib((const char *const[2]){cmd[0], cmd[1]}, peak) == 0);
+    const double imp = (double)(peak[1] - peak[0]) * 1024 / (0.7 * N);
+    /* 29 measured: the index (20 bytes an event), the dataset read, the pages of each
+     * thread's room for the matches that it writes */
+    CHECK_MSG(imp < 34, "imputation's peak grew by %.1f bytes per training event", imp);
 }
 
 /* the reference baseline figure on real data */
