@@ -1433,11 +1433,11 @@ static void ngram_train_peak_per_event(void)
                  k, dir, k);
     REQUIRE(cli_peaks_kib((const char *const[2]){cmd[0], cmd[1]}, peak) == 0);
     const double gen = (double)(peak[1] - peak[0]) * 1024 / (0.7 * N);
-    /* 19 measured (the stream, both suffix arrays, the inverse, the separators); 23 with
-     * the file read still held, 27 with the stream reversed kept beside it, 38 when the
-     * suffix arrays were sorted by radix prefix doubling beside four arrays of the
-     * stream's length */
-    CHECK_MSG(gen < 21, "generation's peak grew by %.1f bytes per training event", gen);
+    /* 15 measured (the stream, both suffix arrays, the inverse); 19 with an array of each
+     * event's next separator, 23 with the file read still held, 27 with the stream
+     * reversed kept beside it, 38 when the suffix arrays were sorted by radix prefix
+     * doubling beside four arrays of the stream's length */
+    CHECK_MSG(gen < 17, "generation's peak grew by %.1f bytes per training event", gen);
     /* score reads the likelihood's counts alone */
     for (int k = 0; k < 2; k++)
         snprintf(cmd[k], sizeof cmd[k], "score %s/peak%d.tsm --input %s/peak%d --threads 1", dir, k, dir, k);
@@ -1452,9 +1452,10 @@ static void ngram_train_peak_per_event(void)
                  dir, k, dir, k, dir, k);
     REQUIRE(cli_peaks_kib((const char *const[2]){cmd[0], cmd[1]}, peak) == 0);
     const double imp = (double)(peak[1] - peak[0]) * 1024 / (0.7 * N);
-    /* 29 measured: the index (20 bytes an event), the dataset read, the pages of each
-     * thread's room for the matches that it writes */
-    CHECK_MSG(imp < 34, "imputation's peak grew by %.1f bytes per training event", imp);
+    /* 25 measured: the index (16 bytes an event), the dataset read, the pages of each
+     * thread's room for the matches that it writes; 29 with an array of each event's
+     * next separator */
+    CHECK_MSG(imp < 28, "imputation's peak grew by %.1f bytes per training event", imp);
 }
 
 /* the reference baseline figure on real data */

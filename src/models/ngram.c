@@ -41,7 +41,8 @@ typedef struct {
     int32_t *s;           /* (N) training stream */
     int32_t *sa, *rsa;    /* (N, room for N+1) suffix arrays of s and of s reversed (rs[j] = s[N-1-j]) */
     int32_t *isa;         /* (N, room for N+1) rank of each suffix of s: isa[sa[i]] = i */
-    int32_t *sep_next;    /* (N+1) first separator at or after i; N when none */
+    int32_t *seps;        /* (nseps) the separators' places, ascending (sep_next) */
+    size_t   nseps;
     size_t   run_max;     /* the longest stretch of events without a separator */
     int32_t  top;         /* most frequent event: the last resort */
     int      indexed;     /* sa .. top made (index_ready) */
@@ -360,7 +361,7 @@ static void sa_range(const int32_t *t, int rev, const int32_t *sa, size_t n, con
 static void ngram_free(ts_model *m)
 {
     ngram *g = (ngram *)m;
-    free(g->s); free(g->sa); free(g->rsa); free(g->isa); free(g->sep_next);
+    free(g->s); free(g->sa); free(g->rsa); free(g->isa); free(g->seps);
     ts_kn_free(g->kn);
     free(g);
 }
@@ -380,6 +381,17 @@ static ngram *ngram_new(int32_t *s, size_t N, int order, int kgram)
     return g;
 }
 
+/* the first separator at or after i; N when none */
+static size_t sep_next(const ngram *g, size_t i)
+{
+    size_t a = 0, b = g->nseps;
+    while (a < b) {
+        const size_t mid = a + (b - a) / 2;
+        if ((size_t)g->seps[mid] < i) a = mid + 1; else b = mid;
+    }
+    return a < g->nseps ? (size_t)g->seps[a] : g->N;
+}
+
 /* the suffix arrays and the rest that imputation and generation read (index_ready) */
 static void ngram_index_build(ngram *g)
 {
@@ -392,11 +404,14 @@ static void ngram_index_build(ngram *g)
     g->sa = ts_malloc((N + 1) * sizeof *g->sa);
     g->isa = ts_malloc((N + 1) * sizeof *g->isa);
     build_sa(s, N, 0, g->sa, g->isa);
-    g->sep_next = ts_malloc((N + 1) * sizeof *g->sep_next);
-    g->sep_next[N] = (int32_t)N;
-    for (size_t i = N; i-- > 0;) g->sep_next[i] = s[i] == SEP ? (int32_t)i : g->sep_next[i + 1];
-    for (size_t i = 0; i < N; i = (size_t)g->sep_next[i] + 1) {
-        size_t run = (size_t)g->sep_next[i] - i;
+    /* the separators' places, few beside the events (none in one stream; one a window
+     * where windows were joined) */
+    for (size_t i = 0; i < N; i++) g->nseps += s[i] == SEP;
+    g->seps = ts_malloc((g->nseps ? g->nseps : 1) * sizeof *g->seps);
+    for (size_t i = 0, j = 0; i < N; i++)
+        if (s[i] == SEP) g->seps[j++] = (int32_t)i;
+    for (size_t i = 0; i < N; i = sep_next(g, i) + 1) {
+        size_t run = sep_next(g, i) - i;
         if (run > g->run_max) g->run_max = run;
     }
     /* most frequent event, ties to the smaller ID: the suffix array holds each event's
@@ -616,7 +631,7 @@ static size_t ngram_match(const ngram *g, scratch *sc, size_t lw, size_t rw, siz
     if (lw && (!rw || lhi - llo <= rhi - rlo)) {
         for (size_t i = llo; i < lhi; i++) {
             size_t p = N - (size_t)g->rsa[i];   /* rs[N-p] = s[p-1] */
-            if (p + k + rw > N || (size_t)g->sep_next[p] < p + k + rw) continue;
+            if (p + k + rw > N || sep_next(g, p) < p + k + rw) continue;
             if (rw && cmp_suffix(g->s, N, 0, p + k, sc->rpat, rw) != 0) continue;
             sc->cand[nc++] = (int32_t)p;
         }
@@ -625,7 +640,7 @@ static size_t ngram_match(const ngram *g, scratch *sc, size_t lw, size_t rw, siz
             size_t q = (size_t)g->sa[i];
             if (q < k + lw) continue;
             size_t p = q - k;
-            if ((size_t)g->sep_next[p] < q) continue;
+            if (sep_next(g, p) < q) continue;
             if (lw && cmp_suffix(g->s, N, 1, N - p, sc->lpat, lw) != 0) continue;
             sc->cand[nc++] = (int32_t)p;
         }
@@ -690,9 +705,10 @@ static int fill_run(const ngram *g, scratch *sc, int32_t *y, size_t a, size_t k,
         return 1;
     }
     if (!nc && g->kgram) {
-        /* every position that starts k events */
-        for (size_t p = 0; p + k <= g->N; p++)
-            if ((size_t)g->sep_next[p] >= p + k) sc->cand[nc++] = (int32_t)p;
+        /* every position that starts k events: piece by piece, those k or more before
+         * its end */
+        for (size_t i = 0; i < g->N; i = sep_next(g, i) + 1)
+            for (size_t p = i, e = sep_next(g, i); p + k <= e; p++) sc->cand[nc++] = (int32_t)p;
     }
     /* left only: a Markov continuation of k events; then right only (a run at
      * the start of the window); the window's own where it matches longer */
@@ -762,13 +778,13 @@ static size_t chain_starts(const ngram *g, size_t L, size_t **at_out, size_t **c
 {
     const size_t N = g->N, fit = L < g->run_max ? L : g->run_max;
     size_t np = 0;
-    for (size_t i = 0; i < N; i = (size_t)g->sep_next[i] + 1) np += (size_t)g->sep_next[i] - i >= fit && fit;
+    for (size_t i = 0; i < N; i = sep_next(g, i) + 1) np += sep_next(g, i) - i >= fit && fit;
     *at_out = *cum_out = NULL;
     if (!np) return 0;
     size_t *at = ts_malloc(np * sizeof *at), *cum = ts_malloc((np + 1) * sizeof *cum);
     cum[0] = 0;
-    for (size_t i = 0, k = 0; i < N; i = (size_t)g->sep_next[i] + 1) {
-        const size_t run = (size_t)g->sep_next[i] - i;
+    for (size_t i = 0, k = 0; i < N; i = sep_next(g, i) + 1) {
+        const size_t run = sep_next(g, i) - i;
         if (run < fit) continue;
         at[k] = i;
         cum[k + 1] = cum[k] + run - fit + 1;
