@@ -7,8 +7,11 @@
  * order, without the stream (which is not kept). Beside the numbers, dense arrays: each
  * m-gram's count (raw and continuation: one build scores at every order up to its own)
  * and, as the context of order m+1, c(h·) and how many continuations have count 1, 2
- * and 3+, in both kinds. About 15 bytes of slots (at most 4/5 full once counted) + 40
- * bytes a distinct m-gram; memory follows the distinct n-grams, at most O(order × n). */
+ * and 3+, in both kinds: kept (32 bytes) for a context that more than one m+1-gram
+ * follows, read off the one that follows it otherwise (most contexts of the higher
+ * orders). About 15 bytes of slots (at most 4/5 full once counted) + 12 bytes a distinct
+ * m-gram, + 32 a context followed by several; memory follows the distinct n-grams, at
+ * most O(order × n). */
 #include "tracesynth/kneser_ney.h"
 #include "tracesynth/common.h"
 
@@ -36,8 +39,16 @@ typedef struct {
     size_t   cap, used;   /* slots; distinct m-grams (numbered 0 .. used-1) */
     size_t   room;        /* of c while counting */
     int32_t (*c)[2];      /* [number]: the m-gram's count, both kinds */
-    context *h;           /* [number]: the m-gram as the context of order m+1 (NULL at the top) */
+    /* the m-gram as the context of order m+1 (NULL at the top), by its number: NONE when
+     * nothing follows it, ONE | the number of the (m+1)-gram when one alone does (its
+     * context's counts are that (m+1)-gram's: most contexts of the higher orders), else
+     * the place of its counts in h */
+    uint32_t *hx;
+    context  *h;
 } table;
+
+#define ONE 0x80000000u     /* hx: one (m+1)-gram follows (numbers are below 2^31 - 1) */
+#define MANY 0xfffffffeu    /* hx while making it: more than one */
 
 struct ts_kn {
     int      order;          /* in use (ts_kn_set_order) */
@@ -142,9 +153,19 @@ static void finish_order(ts_kn *kn, int m, const uint32_t *pre)
 {
     const table *g = &kn->t[m];
     context *h = &kn->h0;
-    if (m > 1) kn->t[m - 1].h = h = ts_calloc(kn->t[m - 1].used, sizeof *h);
+    if (m > 1) {   /* which contexts more than one m-gram follows: their counts are kept */
+        table *ht = &kn->t[m - 1];
+        uint32_t *hx = ht->hx = ts_malloc((ht->used ? ht->used : 1) * sizeof *hx);
+        for (size_t j = 0; j < ht->used; j++) hx[j] = NONE;
+        for (size_t i = 0; i < g->used; i++) hx[pre[i]] = hx[pre[i]] == NONE ? ONE | (uint32_t)i : MANY;
+        uint32_t many = 0;
+        for (size_t j = 0; j < ht->used; j++)
+            if (hx[j] == MANY) hx[j] = many++;
+        ht->h = h = ts_calloc(many ? many : 1, sizeof *h);
+    }
     for (size_t i = 0; i < g->used; i++) {
-        context *e = m > 1 ? &h[pre[i]] : h;
+        if (m > 1 && (kn->t[m - 1].hx[pre[i]] & ONE)) continue;   /* one alone: its own counts */
+        context *e = m > 1 ? &h[kn->t[m - 1].hx[pre[i]]] : h;
         for (int k = 0; k < 2; k++) {
             int32_t c = g->c[i][k];
             if (c <= 0) continue;
@@ -240,6 +261,7 @@ void ts_kn_free(ts_kn *kn)
         free(kn->t[m].s);
         free(kn->t[m].c);
         free(kn->t[m].h);
+        free(kn->t[m].hx);
     }
     free(kn);
 }
@@ -289,6 +311,23 @@ double ts_kn_discount(const ts_kn *kn, int m, int c)
     return kn->D[m][m == kn->order ? 0 : 1][c];
 }
 
+/* the counts of the m-gram numbered id as a context (of order m+1): NULL when nothing
+ * follows it; those of the one (m+1)-gram that does, made in *one */
+static const context *context_of(const ts_kn *kn, int m, uint32_t id, context *one)
+{
+    const uint32_t x = kn->t[m].hx[id];
+    if (x == NONE) return NULL;
+    if (!(x & ONE)) return &kn->t[m].h[x];
+    const int32_t *c = kn->t[m + 1].c[x & ~ONE];
+    for (int k = 0; k < 2; k++) {
+        one->c[k] = c[k] > 0 ? c[k] : 0;
+        one->n1[k] = c[k] == 1;
+        one->n2[k] = c[k] == 2;
+        one->n3[k] = c[k] >= 3;
+    }
+    return one;
+}
+
 /* p(w | h) with h = ctx[nctx-m+1 .. nctx) growing from order 1 up. A context shorter than
  * order - 1 (a window's first events) is scored as a build of the order it fills: raw
  * counts at its top, since continuation counts only stand in for a longer context's
@@ -298,12 +337,13 @@ static double kn_prob(const ts_kn *kn, const int32_t *ctx, size_t nctx, int32_t 
     double p = 1.0 / kn->V;
     int top = (size_t)kn->order - 1 > nctx ? (int)nctx + 1 : kn->order;
     uint32_t hid = 0, gid = 0;   /* the numbers of h (the last m-1 events) and of hw, growing left */
+    context one;
     for (int m = 1; m <= top; m++) {
         size_t hl = (size_t)m - 1;
         const context *h = &kn->h0;
         if (hl) {                            /* (ctx may be NULL when nctx is 0) */
             hid = table_find(&kn->t[hl], ctx[nctx - hl], hid);
-            h = hid == NONE ? NULL : &kn->t[hl].h[hid];
+            h = hid == NONE ? NULL : context_of(kn, (int)hl, hid, &one);
         }
         gid = table_find(&kn->t[m], hl ? ctx[nctx - hl] : w, gid);
         int k = m == top ? 0 : 1;            /* raw counts at the top, continuations below */
