@@ -387,9 +387,9 @@ int  ts_split_make_parts(const ts_dataset *d, ts_split_kind kind, size_t L, size
                          size_t nwin, const int permille[3], ts_split *out);
 /* the parts of a split that a caller reads */
 enum { TS_PART_TRAIN = 1, TS_PART_VALID = 2, TS_PART_TEST = 4, TS_PART_ALL = 7,
-       /* with TS_PART_TRAIN, for a caller that reads the training stream alone: the time
-        * split's training windows counted (train.n) but not cut (train.data NULL); at stride
-        * 5 they are L / 5 copies of the part */
+       /* with TS_PART_TRAIN (not without it), for a caller that reads the training stream
+        * alone: the time split's training windows counted (train.n) but not cut (train.data
+        * NULL); at stride 5 they are L / 5 copies of the part */
        TS_PART_TRAIN_COUNT = 8 };
 /* ts_split_make_parts refusing only the parts in parts (TS_PART_*: the ones the caller reads)
  * that are shorter than a window or hold too few windows for nwin, naming the part read; a

@@ -288,7 +288,10 @@ static int split_make(const char *who, const ts_dataset *d, ts_split_kind kind, 
     if (L == 0) return ts_fail("window length must be positive");
     if (stride == 0) return ts_fail("stride must be positive");
     if (nwin == 0) return ts_fail("the number of validation/test windows must be positive");
-    if (parts & ~(unsigned)(TS_PART_ALL | TS_PART_TRAIN_COUNT)) return ts_fail("%s: parts %#x: expected TS_PART_* bits", who, parts);
+    /* (TS_PART_TRAIN_COUNT says how the training part is read: not without it) */
+    if ((parts & ~(unsigned)(TS_PART_ALL | TS_PART_TRAIN_COUNT)) ||
+        ((parts & TS_PART_TRAIN_COUNT) && !(parts & TS_PART_TRAIN)))
+        return ts_fail("%s: parts %#x: expected TS_PART_* bits", who, parts);
     if (!d->stream.ids && d->stream.n) return ts_fail_null(who, "d->stream.ids");
     /* as ts_split_parse_fractions gives them */
     if (kind == TS_SPLIT_TIME && permille && ts__split_parts_check(permille, NULL)) return -1;
