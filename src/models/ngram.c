@@ -39,8 +39,8 @@ typedef struct {
     int      kgram;       /* fallback when no two-sided match: 0 markov, 1 kgram */
     size_t   N;           /* stream length */
     int32_t *s;           /* (N) training stream */
-    int32_t *sa, *rsa;    /* (N, room for N+1) suffix arrays of s and of s reversed (rs[j] = s[N-1-j]) */
-    int32_t *isa;         /* (N, room for N+1) rank of each suffix of s: isa[sa[i]] = i */
+    int32_t *sa, *rsa;    /* (N) suffix arrays of s and of s reversed (rs[j] = s[N-1-j]) */
+    int32_t *isa;         /* (N) rank of each suffix of s: isa[sa[i]] = i */
     int32_t *seps;        /* (nseps) the separators' places, ascending (sep_next) */
     size_t   nseps;
     size_t   run_max;     /* the longest stretch of events without a separator */
@@ -50,240 +50,7 @@ typedef struct {
     ts_kn   *kn;          /* the likelihood, made when first needed */
 } ngram;
 
-/* ---- suffix array by Larsson & Sadakane's qsufsort ("Faster suffix sorting", 1999,
- * 2007): prefix doubling over the inverse array, sorted groups skipped, O(N log N) time
- * in the suffix array and the inverse alone (4 bytes an event each, the input
- * transformed in place into the inverse) ---- */
-
-typedef struct {
-    int32_t *I;   /* (n+1) the suffix array being sorted; a negative run length marks sorted groups */
-    int32_t *V;   /* (n+1) the inverse: each suffix's group (its last place in I) */
-    int32_t  h;   /* the sorted-prefix length */
-    int32_t  r;   /* symbols packed into one by the transform */
-} qsuf;
-
-#define QS_KEY(q, p) ((q)->V[*(p) + (q)->h])
-#define QS_SWAP(p, x) do { int32_t t_ = *(p); *(p) = *(x); *(x) = t_; } while (0)
-
-static int32_t *qs_med3(const qsuf *q, int32_t *a, int32_t *b, int32_t *c)
-{
-    const int32_t ka = QS_KEY(q, a), kb = QS_KEY(q, b), kc = QS_KEY(q, c);
-    return ka < kb ? (kb < kc ? b : ka < kc ? c : a) : (kb > kc ? b : ka > kc ? c : a);
-}
-
-/* the group [pl, pm] sorted as far as h: its group number, and sorted (-1) when one */
-static void qs_update_group(qsuf *q, int32_t *pl, int32_t *pm)
-{
-    const int32_t g = (int32_t)(pm - q->I);
-    q->V[*pl] = g;
-    if (pl == pm) *pl = -1;
-    else
-        do q->V[*++pl] = g;
-        while (pl < pm);
-}
-
-static void qs_select_sort_split(qsuf *q, int32_t *p, int32_t n)
-{
-    int32_t *pa = p, *pn = p + n - 1;
-    while (pa < pn) {
-        int32_t *pb = pa + 1, f = QS_KEY(q, pa);
-        for (int32_t *pi = pa + 1; pi <= pn; ++pi) {
-            const int32_t v = QS_KEY(q, pi);
-            if (v < f) {
-                f = v;
-                QS_SWAP(pi, pa);
-                pb = pa + 1;
-            } else if (v == f) {
-                QS_SWAP(pi, pb);
-                ++pb;
-            }
-        }
-        qs_update_group(q, pa, pb - 1);
-        pa = pb;
-    }
-    if (pa == pn) {
-        q->V[*pa] = (int32_t)(pa - q->I);
-        *pa = -1;
-    }
-}
-
-static int32_t qs_pivot(const qsuf *q, int32_t *p, int32_t n)
-{
-    int32_t *pm = p + (n >> 1);
-    if (n > 7) {
-        int32_t *pl = p, *pn = p + n - 1;
-        if (n > 40) {
-            const int32_t s = n >> 3;
-            pl = qs_med3(q, pl, pl + s, pl + s + s);
-            pm = qs_med3(q, pm - s, pm, pm + s);
-            pn = qs_med3(q, pn - s - s, pn - s, pn);
-        }
-        pm = qs_med3(q, pl, pm, pn);
-    }
-    return QS_KEY(q, pm);
-}
-
-/* ternary split-end quicksort of p[0, n) by the key at h, each group of equal keys
- * numbered */
-static void qs_sort_split(qsuf *q, int32_t *p, int32_t n)
-{
-    if (n < 7) {
-        qs_select_sort_split(q, p, n);
-        return;
-    }
-    const int32_t v = qs_pivot(q, p, n);
-    int32_t *pa = p, *pb = p, *pc = p + n - 1, *pd = p + n - 1;
-    for (;;) {
-        int32_t f;
-        while (pb <= pc && (f = QS_KEY(q, pb)) <= v) {
-            if (f == v) {
-                QS_SWAP(pa, pb);
-                ++pa;
-            }
-            ++pb;
-        }
-        while (pc >= pb && (f = QS_KEY(q, pc)) >= v) {
-            if (f == v) {
-                QS_SWAP(pc, pd);
-                --pd;
-            }
-            --pc;
-        }
-        if (pb > pc) break;
-        QS_SWAP(pb, pc);
-        ++pb;
-        --pc;
-    }
-    int32_t *pn = p + n;
-    int32_t s = (int32_t)(pa - p), t = (int32_t)(pb - pa);
-    if (s > t) s = t;
-    for (int32_t *pl = p, *pm = pb - s; s; --s, ++pl, ++pm) QS_SWAP(pl, pm);
-    s = (int32_t)(pd - pc);
-    t = (int32_t)(pn - pd - 1);
-    if (s > t) s = t;
-    for (int32_t *pl = pb, *pm = pn - s; s; --s, ++pl, ++pm) QS_SWAP(pl, pm);
-    s = (int32_t)(pb - pa);
-    t = (int32_t)(pd - pc);
-    if (s > 0) qs_sort_split(q, p, s);
-    qs_update_group(q, p + s, p + n - t - 1);
-    if (t > 0) qs_sort_split(q, p + n - t, t);
-}
-
-/* x[0, n] (symbols 0 .. k-1 after the transform) into groups by their first r symbols,
- * p their permutation, by linked lists through x */
-static void qs_bucketsort(int32_t *x, int32_t *p, int32_t n, int32_t k)
-{
-    for (int32_t *pi = p; pi < p + k; ++pi) *pi = -1;
-    for (int32_t i = 0; i <= n; ++i) {
-        const int32_t c = x[i];
-        x[i] = p[c];
-        p[c] = i;
-    }
-    int32_t i = n;
-    for (int32_t *pi = p + k - 1; pi >= p; --pi) {
-        int32_t c = *pi, d = x[c];
-        const int32_t g = i;
-        x[c] = g;
-        if (d >= 0) {
-            p[i--] = c;
-            do {
-                c = d;
-                d = x[c];
-                x[c] = g;
-                p[i--] = c;
-            } while (d >= 0);
-        } else {
-            p[i--] = -1;
-        }
-    }
-}
-
-/* x[0, n) in [l, k) packed r symbols at a time into symbols 1 .. j-1 of a new alphabet
- * (kept at most q), x[n] = 0 the end; returns j. p: room for the alphabet's table */
-static int32_t qs_transform(qsuf *q, int32_t *x, int32_t *p, int32_t n, int32_t k, int32_t l, int32_t qmax)
-{
-    int32_t s = 0, b = 0, d = 0, c, j;
-    for (int32_t i = k - l; i; i >>= 1) ++s;
-    const int32_t e = INT32_MAX >> s;
-    for (q->r = 0; q->r < n && d <= e && (c = d << s | (k - l)) <= qmax; ++q->r) {
-        b = b << s | (x[q->r] - l + 1);
-        d = c;
-    }
-    const int32_t m = (int32_t)(((int64_t)1 << (q->r - 1) * s) - 1);
-    x[n] = l - 1;
-    int32_t *pi, *pj;
-    if (d <= n) {
-        for (pi = p; pi <= p + d; ++pi) *pi = 0;
-        for (pi = x + q->r, c = b; pi <= x + n; ++pi) {
-            p[c] = 1;
-            c = (c & m) << s | (*pi - l + 1);
-        }
-        for (int32_t i = 1; i < q->r; ++i) {
-            p[c] = 1;
-            c = (c & m) << s;
-        }
-        for (pi = p, j = 1; pi <= p + d; ++pi)
-            if (*pi) *pi = j++;
-        for (pi = x, pj = x + q->r, c = b; pj <= x + n; ++pi, ++pj) {
-            *pi = p[c];
-            c = (c & m) << s | (*pj - l + 1);
-        }
-        while (pi < x + n) {
-            *pi++ = p[c];
-            c = (c & m) << s;
-        }
-    } else {
-        for (pi = x, pj = x + q->r, c = b; pj <= x + n; ++pi, ++pj) {
-            *pi = c;
-            c = (c & m) << s | (*pj - l + 1);
-        }
-        while (pi < x + n) {
-            *pi++ = c;
-            c = (c & m) << s;
-        }
-        j = d + 1;
-    }
-    x[n] = 0;
-    return j;
-}
-
-/* x[0, n) in [l, k) (x and p: n + 1 each): p[1, n] the suffix array (p[0] = n, the
- * empty suffix), x[0, n] the inverse (x[i] = the place of suffix i in p) */
-static void qs_suffixsort(int32_t *x, int32_t *p, int32_t n, int32_t k, int32_t l)
-{
-    qsuf q = {p, x, 0, 0};
-    if (n >= k - l) {
-        const int32_t j = qs_transform(&q, x, p, n, k, l, n);
-        qs_bucketsort(x, p, n, j);
-    } else {
-        qs_transform(&q, x, p, n, k, l, INT32_MAX);
-        for (int32_t i = 0; i <= n; ++i) p[i] = i;
-        q.h = 0;
-        qs_sort_split(&q, p, n + 1);
-    }
-    q.h = q.r;
-    while (*p >= -n) {
-        int32_t *pi = p, sl = 0;
-        do {
-            const int32_t s = *pi;
-            if (s < 0) {
-                pi -= s;
-                sl += s;
-            } else {
-                if (sl) {
-                    *(pi + sl) = sl;
-                    sl = 0;
-                }
-                int32_t *pk = p + x[s] + 1;
-                qs_sort_split(&q, pi, (int32_t)(pk - pi));
-                pi = pk;
-            }
-        } while (pi <= p + n);
-        if (sl) *(pi + sl) = sl;
-        q.h = 2 * q.h;
-    }
-    for (int32_t i = 0; i <= n; ++i) p[x[i]] = i;
-}
+/* ---- suffix array by prefix doubling with radix sort, O(N log N) ---- */
 
 static int cmp_i32(const void *a, const void *b)
 {
@@ -291,39 +58,60 @@ static int cmp_i32(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* the suffix array of s[0, n), or rev of s reversed (n + 1 room in sa), and its inverse in
- * inv (n + 1 room; NULL: not kept): sa[i] the i-th smallest suffix (an end before any
- * event), inv[sa[i]] = i */
+/* the suffix array of s[0, n), or rev of s reversed, in sa (n), and its inverse in inv (n;
+ * NULL: not kept): sa[i] the i-th smallest suffix (an end before any event), inv[sa[i]] = i.
+ * Prefix doubling: sorted by (rank of the first h events, rank of the next h) with two
+ * stable counting sorts a round, the second key read off the ranks (0 past the end), until
+ * every rank differs; the last ranks are the inverse. Beside sa and the ranks: a buffer
+ * and the counts (8 bytes an event) */
 static void build_sa(const int32_t *s, size_t n, int rev, int32_t *sa, int32_t *inv)
 {
     if (n == 0) return;
-    int32_t *x = inv ? inv : ts_malloc((n + 1) * sizeof *x);
+    int32_t *rank = inv ? inv : ts_malloc(n * sizeof *rank);
+    int32_t *tmp = ts_malloc(n * sizeof *tmp), *cnt = ts_malloc((n + 2) * sizeof *cnt);
     int32_t lo = s[0], hi = s[0];
     for (size_t i = 1; i < n; i++) {
         if (s[i] < lo) lo = s[i];
         if (s[i] > hi) hi = s[i];
     }
-    int32_t k;
+    size_t nranks;
     if ((int64_t)hi - lo < (int64_t)n) {          /* the IDs as they are, from 0 */
-        for (size_t i = 0; i < n; i++) x[i] = s[rev ? n - 1 - i : i] - lo;
-        k = hi - lo + 1;
-    } else {                                      /* wide apart: their dense ranks (sa as room) */
-        memcpy(sa, s, n * sizeof *sa);
-        qsort(sa, n, sizeof *sa, cmp_i32);
+        for (size_t i = 0; i < n; i++) rank[i] = s[rev ? n - 1 - i : i] - lo;
+        nranks = (size_t)((int64_t)hi - lo + 1);
+    } else {                                      /* wide apart: their dense ranks */
+        memcpy(tmp, s, n * sizeof *tmp);
+        qsort(tmp, n, sizeof *tmp, cmp_i32);
         size_t u = 0;
         for (size_t i = 0; i < n; i++)
-            if (i == 0 || sa[i] != sa[i - 1]) sa[u++] = sa[i];
+            if (i == 0 || tmp[i] != tmp[i - 1]) tmp[u++] = tmp[i];
         for (size_t i = 0; i < n; i++)
-            x[i] = (int32_t)((int32_t *)bsearch(&s[rev ? n - 1 - i : i], sa, u, sizeof *sa, cmp_i32) - sa);
-        k = (int32_t)u;
+            rank[i] = (int32_t)((int32_t *)bsearch(&s[rev ? n - 1 - i : i], tmp, u, sizeof *tmp, cmp_i32) - tmp);
+        nranks = u;
     }
-    qs_suffixsort(x, sa, (int32_t)n, k, 0);
-    /* without the empty suffix, first */
-    memmove(sa, sa + 1, n * sizeof *sa);
-    if (inv)
-        for (size_t i = 0; i < n; i++) inv[i]--;
-    else
-        free(x);
+    for (size_t i = 0; i < n; i++) sa[i] = (int32_t)i;
+    for (size_t h = 1;; h *= 2) {
+#define SECOND(i) ((size_t)(i) + h < n ? rank[(size_t)(i) + h] + 1 : 0)
+        memset(cnt, 0, (nranks + 2) * sizeof *cnt);  /* by the second key, into tmp */
+        for (size_t i = 0; i < n; i++) cnt[SECOND(sa[i]) + 1]++;
+        for (size_t k = 0; k <= nranks; k++) cnt[k + 1] += cnt[k];
+        for (size_t i = 0; i < n; i++) tmp[cnt[SECOND(sa[i])]++] = sa[i];
+        memset(cnt, 0, (nranks + 1) * sizeof *cnt);  /* then stably by the first, into sa */
+        for (size_t i = 0; i < n; i++) cnt[rank[tmp[i]] + 1]++;
+        for (size_t k = 0; k < nranks; k++) cnt[k + 1] += cnt[k];
+        for (size_t i = 0; i < n; i++) sa[cnt[rank[tmp[i]]]++] = tmp[i];
+        tmp[sa[0]] = 0;                              /* the new ranks (tmp free again) */
+        for (size_t i = 1; i < n; i++) {
+            const int32_t x = sa[i - 1], y = sa[i];
+            tmp[y] = tmp[x] + (rank[x] != rank[y] || SECOND(x) != SECOND(y));
+        }
+#undef SECOND
+        memcpy(rank, tmp, n * sizeof *rank);
+        nranks = (size_t)rank[sa[n - 1]] + 1;
+        if (nranks == n || h >= n) break;
+    }
+    free(tmp);
+    free(cnt);
+    if (!inv) free(rank);
 }
 
 /* suffix t[pos..) (rev: of t reversed, t[n-1-pos], t[n-2-pos], ...) against pattern p
@@ -399,10 +187,10 @@ static void ngram_index_build(ngram *g)
     const size_t N = g->N;
     /* one suffix array after the other, the forward one's inverse made with it; the
      * reversed stream is read off the stream, not kept */
-    g->rsa = ts_malloc((N + 1) * sizeof *g->rsa);
+    g->rsa = ts_malloc((N ? N : 1) * sizeof *g->rsa);
     build_sa(s, N, 1, g->rsa, NULL);
-    g->sa = ts_malloc((N + 1) * sizeof *g->sa);
-    g->isa = ts_malloc((N + 1) * sizeof *g->isa);
+    g->sa = ts_malloc((N ? N : 1) * sizeof *g->sa);
+    g->isa = ts_malloc((N ? N : 1) * sizeof *g->isa);
     build_sa(s, N, 0, g->sa, g->isa);
     /* the separators' places, few beside the events (none in one stream; one a window
      * where windows were joined) */
