@@ -4597,6 +4597,22 @@ static void strace_pidns_untranslated(void)
     CHECK_MSG(notes && strstr(notes, "late.log: 2 threads"), "%s", notes ? notes : "no note");
     free(notes);
     ts_mc_raw_free(&r);
+    /* strace -f -p 500 -p 600, stopped before the clone's child made a call: 600, attached,
+     * is first seen after the clone, the one thread and the one open call, yet no child of
+     * it. A log that does not begin with the execve of the program strace started may hold
+     * threads attached as they were: none is guessed, and the note counts the thread */
+    write_text(in(d, "attach.log"), "500 1.000001 read(0, \"x\", 1) = 1\n"
+                                    "500 1.000002 execve(\"/usr/bin/foo\", [\"foo\"], 0x7ffd /* 37 vars */) = 0\n"
+                                    "500 1.000003 clone(child_stack=NULL, flags=SIGCHLD) = 502\n"
+                                    "600 1.000004 read(0, \"x\", 1) = 1\n"
+                                    "600 1.000005 getpid() = 600\n");
+    const char *attach[1] = {in(d, "attach.log")};
+    REQUIRE(ts_mc_from_strace_many(attach, 1, &r, &notes) == 0);
+    CHECK_MSG(r.n == 5 && r.comm[2] && !strcmp(r.comm[2], "foo") && !r.comm[3] && !r.comm[4], "%s",
+              r.n == 5 && r.comm[3] ? r.comm[3] : "-");
+    CHECK_MSG(notes && strstr(notes, "attach.log: 1 threads"), "%s", notes ? notes : "no note");
+    free(notes);
+    ts_mc_raw_free(&r);
     /* a log of no namespace: a clone whose child made no call before the log ended says nothing */
     write_text(in(d, "end.log"), "101 1.000003 execve(\"/usr/bin/sh\", [\"sh\"], 0x7ffd /* 37 vars */) = 0\n"
                                  "101 1.000005 clone(child_stack=NULL, flags=SIGCHLD) = 102\n");

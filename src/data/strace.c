@@ -1737,9 +1737,11 @@ static int makes_thread(const char *name)
  * Such a child is told by the order of the calls where nothing else can be it: every thread
  * first seen after the log's first clone (and named by no other clone's return) is the
  * child of one such call (as many of them as of those calls: no thread attached later, no
- * child the log never shows), all the children of those calls before it have been seen
- * when the call starts, and a thread is first seen before any other clone starts: that
- * thread, its child, goes to the call's ret_pid, as --pidns-translation would give it.
+ * child the log never shows; the log begins with the execve of the program strace started,
+ * not strace -p's threads attached as they were), all the children of those calls before it
+ * have been seen when the call starts, and a thread is first seen before any other clone
+ * starts: that thread, its child, goes to the call's ret_pid, as --pidns-translation
+ * would give it.
  * Returns how many of the threads first seen after the first clone stay the child of no
  * call (*first: the first call of the first of them) where those calls are most of the
  * log's (*open of *made: a namespace's, not a child that never made a call, nor a log
@@ -1787,7 +1789,11 @@ static size_t ns_children(char *const *names, size_t n, ts__strace_fields *x, si
             untold++;
             if (fst[k] < *first) *first = fst[k];
         }
-    if (calls && untold == calls) {   /* each such thread the child of one such call */
+    /* a log that begins with the execve of the program strace started (strace -f CMD) has
+     * no thread but its children; one that does not (strace -p) may hold threads attached
+     * as they were, first seen after a clone whose child made no call: none is guessed */
+    const int started = n && (!strcmp(names[0], "execve") || !strcmp(names[0], "execveat"));
+    if (started && calls && untold == calls) {   /* each such thread the child of one such call */
         size_t unseen = 0, at = SIZE_MAX;   /* children not seen yet; the call that may tell its own */
         for (size_t i = first_made; i < n; i++) {
             const size_t k = x->pid[i] ? ts__idmap_get(&ids, x->pid[i], 0) : SIZE_MAX;
@@ -1823,7 +1829,8 @@ static size_t ns_children(char *const *names, size_t n, ts__strace_fields *x, si
 /* ns_children's note: LOG, the threads left, the calls whose child no line names, all */
 #define NS_NOTE "%s: %zu threads first seen after its first clone take no parent's name: %zu of its %zu clone, fork " \
                 "and vfork calls return a PID that no line has (%zu children told by the order of the calls); the " \
-                "log may come from a PID namespace (a container) recorded without strace --pidns-translation"
+                "log may come from a PID namespace (a container) recorded without strace --pidns-translation, " \
+                "or hold threads strace -p attached"
 
 int ts__strace_read_logs(const char *const *paths, int npaths, char ***names_out, size_t *n_out, int *timed_out,
                          ts__strace_fields *x, int tids, char **notes)
