@@ -238,6 +238,19 @@ static void save_load(void)
             first[l2 - whole] = 0;
             write_text(dv, first);
             CHECK_MSG(ts_mc_drawn_from(dir, &learned, &h) == 0 && learned == 0, "%s", ts_error());
+            /* a line that begins with a NUL byte (a file zeroed by a crash, alone or after the
+             * first line) is no record, read as none, nothing before the line looked at */
+            for (int after_first = 0; after_first < 2; after_first++) {
+                df = fopen(dv, "wb");
+                REQUIRE(df);
+                if (after_first) fputs(first, df);
+                static const char zeros[16] = {0};
+                fwrite(zeros, 1, sizeof zeros, df);
+                fclose(df);
+                learned = 9, h = 9;
+                CHECK_MSG(ts_mc_drawn_from(dir, &learned, &h) == 0 && learned == 0 && h == 0, "NUL bytes%s: %s",
+                          after_first ? " after the first line" : "", ts_error());
+            }
             REQUIRE(ts_mc_save_windows(dir, &m, NULL, 3, 0) == 0);
         }
         CHECK(ts_mc_window_length(dir, m.n, &len) == 0 && len == 3);

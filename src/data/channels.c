@@ -360,11 +360,12 @@ int ts_mc_drawn_from(const char *dir, size_t *learned, uint64_t *hash)
     int rc = 0, no = 0;
     /* the text written ends in a newline: a line without one that begins as the writer's
      * (its first, or the record's) is a file cut short, whose record (or the hash in it)
-     * would otherwise read as none (or as another) */
+     * would otherwise read as none (or as another); a line that begins with a NUL byte
+     * (strlen 0) is neither: no record */
     while (rc == 0 && no < 2 && fgets(line, sizeof line, f)) {
         const size_t l = strlen(line);
         const char *as = no ? "learned from" : derived_text;
-        if (line[l - 1] != '\n' && feof(f) && (!strncmp(line, as, l) || (no && !strncmp(line, as, strlen(as)))))
+        if (l && line[l - 1] != '\n' && feof(f) && (!strncmp(line, as, l) || (no && !strncmp(line, as, strlen(as)))))
             rc = ts_fail("%s: line %d ends the file without its newline ('%s'): a file cut short? (the events the set "
                          "was drawn from are not known)", p, no + 1, line);
         no++;
