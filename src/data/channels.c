@@ -423,7 +423,8 @@ int ts_mc_window_length(const char *dir, size_t n, size_t *len)
     if (err) rc = ts_fail("%s: cannot read", p);
     else if (whole && got && !ended && strlen(buf) == got && ts_parse_long(buf, 1, (long)MC_MAX_WINDOW, &v) == 0)
         rc = ts_fail("%s: the number %ld without the newline after it: a file cut short? (a window length is a "
-                     "number of events from 1 to %zu and a newline)", p, v, MC_MAX_WINDOW);
+                     "number of events from 1 to %zu and a newline; where %ld is the whole length, end the file with "
+                     "a newline)", p, v, MC_MAX_WINDOW, v);
     else if (!whole || !ended || strlen(buf) != got || ts_parse_long(buf, 1, (long)MC_MAX_WINDOW, &v))
         rc = ts_fail("%s: not a window length (a number of events from 1 to %zu and a newline)", p, MC_MAX_WINDOW);
     else if (n < (size_t)v || n % (size_t)v)
