@@ -9,6 +9,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* a trace's mix for the memory tests: loops of 17 events over 60 IDs (shifting among
+ * three variants every 4,096 events) with 3 % of the events replaced by others, from a
+ * fixed seed, into s (n events) */
+static inline void noisy_loops(int32_t *s, size_t n)
+{
+    uint64_t x = 11;
+    for (size_t i = 0; i < n; i++) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        const uint32_t r = (uint32_t)(x >> 33);
+        s[i] = r % 100 < 3 ? (int32_t)(r / 100 % 60) : (int32_t)(i % 17 * 3 + i / 4096 % 3);
+    }
+}
+
 /* writes an n-event dataset directory at path; 0 on success */
 static inline int save_motif_dataset(const char *path, size_t n)
 {

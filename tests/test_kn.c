@@ -2,6 +2,7 @@
  * formulas (counts by scanning the stream), distributions sum to one, separators
  * split the stream, bits per event against a hand count, bad arguments. */
 #include "check.h"
+#include "motif.h"
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -542,12 +543,7 @@ static void memory_loops_with_noise(void)
     enum { N = 1000000, ORDER = 12 };
     int32_t *s = malloc(N * sizeof *s);
     REQUIRE(s);
-    uint64_t x = 11;
-    for (size_t i = 0; i < N; i++) {
-        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-        const uint32_t r = (uint32_t)(x >> 33);
-        s[i] = r % 100 < 3 ? (int32_t)(r / 100 % 60) : (int32_t)(i % 17 * 3 + i / 4096 % 3);
-    }
+    noisy_loops(s, N);
     double p = 0;
     long grew = build_peak_kib(s, N, ORDER, 60, s + 100, ORDER - 1, s[100 + ORDER - 1], &p);
     const double per = (double)grew * 1024 / N;

@@ -1,6 +1,7 @@
 /* Models: n-gram infill (exact fills, back-off, fallbacks, agreement with a brute-force
  * search), unigram, save/load, corrupt model files, reproducible generation, options. */
 #include "check.h"
+#include "motif.h"
 #include "tracesynth.h"
 
 #include <ctype.h>
@@ -1412,12 +1413,7 @@ static void ngram_train_peak_per_event(void)
         d.stream.n = n[k];
         d.stream.ids = malloc(n[k] * sizeof(int32_t));
         REQUIRE(d.stream.ids);
-        uint64_t x = 11;
-        for (size_t i = 0; i < n[k]; i++) {
-            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-            const uint32_t r = (uint32_t)(x >> 33);
-            d.stream.ids[i] = r % 100 < 3 ? (int32_t)(r / 100 % 60) : (int32_t)(i % 17 * 3 + i / 4096 % 3);
-        }
+        noisy_loops(d.stream.ids, n[k]);
         REQUIRE(ts_dataset_save(p, &d) == 0);
         free(d.stream.ids);
         snprintf(cmd[k], sizeof cmd[k], "train --model ngram %s --threads 1 -o %s/peak%d.tsm", p, dir, k);
