@@ -1102,14 +1102,16 @@ static void cli_generate_prefix(void)
     snprintf(out, sizeof out, "%s/pg3.txt", dir);
     CHECK(files_equal(q, out));
     /* errors: one line naming the file and the event; nothing written */
-    const char *bad[5][2] = {{"open frob\n", "line 1, event 2: 'frob' is no event the model"},
+    const char *bad[7][2] = {{"open frob\n", "line 1, event 2: 'frob' is no event the model"},
+                             {"3 -1\n", "line 1, event 2: '-1' is neither an ID in [0, 6) nor an event the model"},
+                             {"1,2 x\n", "line 1, event 3: 'x' is neither an ID in [0, 6) nor an event the model"},
                              {"2,9\n", "line 1, event 2: ID 9 is outside the model's range [0, 6)"},
                              {"\n", "empty: a prefix holds one event or more"},
                              {"", "empty: a prefix holds one event or more"},
                              {"0 1 2 3 4 5 0 1 2 3 4 5 0 1 2 3 4 5 0 1 2 3 4 5\n",
                               "a prefix of 24 events leaves nothing to draw in windows of 24"}};
     snprintf(out, sizeof out, "%s/pgx.txt", dir);
-    for (int k = 0; k < 5; k++) {
+    for (int k = 0; k < 7; k++) {
         write_text(p, bad[k][0]);
         snprintf(cmd, sizeof cmd, "generate %s/p.tsm -n 2 --length 24 --prefix %s -o %s/pgx --threads 1 "
                  "--no-progress", dir, p, dir);

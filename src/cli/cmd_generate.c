@@ -163,25 +163,32 @@ static int prefix_read(const char *path, const ts_model *m, const char *model_pa
      * split at blanks alone: a name may hold a comma, as a vocabulary's may) and as the
      * IDs between its commas. The line is IDs where every one of those is a decimal number
      * and no item (nor part between commas) is one of m's names; the first item that is
-     * not what the line is read as is the error */
+     * not what the line is read as is the error, and a line of numbers but one, which
+     * names no event, is taken as meant for IDs: that one is the error */
     const ts_vocab *v = &m->vocab;
     size_t nn = 0, ni = 0, room_n = 16, room_i = 16, bad_name_at = 0, bad_id_at = 0;
     int32_t *by_name = ts_malloc(room_n * sizeof *by_name), *by_id = ts_malloc(room_i * sizeof *by_id);
     char *bad_name = NULL;          /* a copy: reading its IDs cuts it at its first comma */
-    const char *bad_id = NULL;
-    int as_ids = 1;
+    const char *bad_id = NULL, *not_id = NULL;   /* not_id: the part that is no decimal number */
+    size_t not_id_at = 0;
+    int as_ids = 1, named_any = 0;
     for (char *save = NULL, *t = strtok_r(text, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
         const int32_t id = v->n > 0 ? ts_vocab_lookup(v, t) : -1;
         const int named = id >= 0 && id < v->n && !strcmp(v->names[id], t);
-        if (named) as_ids = 0;
+        if (named) as_ids = 0, named_any = 1;
         if (nn == room_n) by_name = ts_realloc(by_name, (room_n *= 2) * sizeof *by_name);
         if (named && id < m->n_ids) by_name[nn] = id;
         else if (!bad_name) bad_name = ts_strdup(t), bad_name_at = nn + 1;
         nn++;
         for (char *cs = NULL, *u = as_ids ? strtok_r(t, ",", &cs) : NULL; u; u = strtok_r(NULL, ",", &cs)) {
             const int32_t uid = v->n > 0 ? ts_vocab_lookup(v, u) : -1;
-            as_ids = decimal(u) && !(uid >= 0 && uid < v->n && !strcmp(v->names[uid], u));
-            if (!as_ids) break;
+            const int part_named = uid >= 0 && uid < v->n && !strcmp(v->names[uid], u);
+            as_ids = decimal(u) && !part_named;
+            if (!as_ids) {
+                if (part_named) named_any = 1;
+                else not_id = u, not_id_at = ni + 1;
+                break;
+            }
             if (ni == room_i) by_id = ts_realloc(by_id, (room_i *= 2) * sizeof *by_id);
             errno = 0;
             const unsigned long long x = strtoull(u, NULL, 10);
@@ -196,6 +203,12 @@ static int prefix_read(const char *path, const ts_model *m, const char *model_pa
     if (as_ids && bad_id)
         rc = ts_fail("%s: line %zu, event %zu: ID %s is outside the model's range [0, %d)", shown, text_at, bad_id_at,
                      bad_id, m->n_ids);
+    else if (!as_ids && bad_name && !named_any && not_id && ni > 0 && v->n == 0)
+        rc = ts_fail("%s: line %zu, event %zu: '%s' is no ID, and the model %s names no events: give its IDs", shown,
+                     text_at, not_id_at, not_id, model_path);
+    else if (!as_ids && bad_name && !named_any && not_id && ni > 0)
+        rc = ts_fail("%s: line %zu, event %zu: '%s' is neither an ID in [0, %d) nor an event the model %s names", shown,
+                     text_at, not_id_at, not_id, m->n_ids, model_path);
     else if (!as_ids && bad_name && v->n == 0)
         rc = ts_fail("%s: line %zu, event %zu: '%s' is no ID, and the model %s names no events: give its IDs", shown,
                      text_at, bad_name_at, bad_name, model_path);
