@@ -181,6 +181,20 @@ static inline int age_path(const char *path)
     return utimensat(AT_FDCWD, path, t, AT_SYMLINK_NOFOLLOW);
 }
 
+/* how many lines of the file at path begin with prefix (-1: it cannot be read); *lines (may
+ * be NULL): how many lines it holds */
+static inline int lines_starting(const char *path, const char *prefix, int *lines)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    char line[4096];
+    int n = 0, begin = 0;
+    while (fgets(line, sizeof line, f)) n++, begin += !strncmp(line, prefix, strlen(prefix));
+    fclose(f);
+    if (lines) *lines = n;
+    return begin;
+}
+
 /* 1 when both files open and hold the same bytes */
 static inline int files_equal(const char *a, const char *b)
 {

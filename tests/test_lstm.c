@@ -395,20 +395,10 @@ static void cli_generate_prefix(void)
     snprintf(p, sizeof p, "%s/lp0.txt", dir);
     snprintf(q, sizeof q, "%s/lp1.txt", dir);
     CHECK(files_equal(p, q));
-    FILE *f = fopen(p, "r");
-    REQUIRE(f);
-    char line[512];
-    int lines = 0, begin = 0;
-    while (fgets(line, sizeof line, f)) lines++, begin += !strncmp(line, "0,2,3,", 6);
-    fclose(f);
+    int lines = 0, begin = lines_starting(p, "0,2,3,", &lines);
     CHECK_MSG(lines == 4 && begin == 4, "%d lines, %d begin with the prefix", lines, begin);
     snprintf(p, sizeof p, "%s/lp0.names.txt", dir);
-    f = fopen(p, "r");
-    REQUIRE(f);
-    begin = 0;
-    while (fgets(line, sizeof line, f)) begin += !strncmp(line, "read openat close ", 18);
-    fclose(f);
-    CHECK(begin == 4);
+    CHECK(lines_starting(p, "read openat close ", NULL) == 4);
 }
 
 /* fill takes every model by name: its --help names each */

@@ -1072,20 +1072,10 @@ static void cli_generate_prefix(void)
     snprintf(q, sizeof q, "%s/pg0.txt", dir);
     snprintf(out, sizeof out, "%s/pg1.txt", dir);
     CHECK(files_equal(q, out));
-    FILE *f = fopen(q, "r");
-    REQUIRE(f);
-    char line[512];
-    int lines = 0, begin = 0;
-    while (fgets(line, sizeof line, f)) lines++, begin += !strncmp(line, "2,1,5,", 6);
-    fclose(f);
+    int lines = 0, begin = lines_starting(q, "2,1,5,", &lines);
     CHECK_MSG(lines == 5 && begin == 5, "%d lines, %d begin with the prefix", lines, begin);
     snprintf(q, sizeof q, "%s/pg0.names.txt", dir);
-    f = fopen(q, "r");
-    REQUIRE(f);
-    begin = 0;
-    while (fgets(line, sizeof line, f)) begin += !strncmp(line, "open write futex ", 17);
-    fclose(f);
-    CHECK(begin == 5);
+    CHECK(lines_starting(q, "open write futex ", NULL) == 5);
     /* IDs, from standard input */
     snprintf(cmd, sizeof cmd, "generate %s/p.tsm -n 2 --length 24 --prefix - -o %s/pg2 --seed 3 --threads 1 "
              "--no-progress < %s/pg0.txt", dir, dir, dir);

@@ -643,6 +643,18 @@ static void generation_reproducible(void)
     }
 }
 
+/* a small n-gram (order 2 over a 200-event stream of 5 IDs) saved at path: 0, or -1 */
+static int save_small_ngram(const char *path)
+{
+    int32_t s[200];
+    for (int i = 0; i < 200; i++) s[i] = (int32_t)(i * 7 / 3 % 5);
+    ts_model *m = train_on("ngram", s, 200, 5, "2");
+    if (!m) return -1;
+    const int rc = ts_model_save(m, path);
+    ts_model_free(m);
+    return rc;
+}
+
 /* generate -o OUT writes OUT.txt (OUT.npy) and OUT.names.txt: an OUT ending in '/' names a
  * folder, not the stem of a file, and is refused in one line before the work, as other
  * commands refuse a file output so named; nothing is written in the folder (no hidden
@@ -651,14 +663,9 @@ static void generate_output_folder_refused(void)
 {
     const char *dir = scratch_dir();
     REQUIRE(dir);
-    int32_t s[200];
-    for (int i = 0; i < 200; i++) s[i] = (int32_t)(i * 7 / 3 % 5);
-    ts_model *m = train_on("ngram", s, 200, 5, "2");
-    REQUIRE(m);
     char model[512], out[600], made[700], args[2048], err[1024];
     snprintf(model, sizeof model, "%s/gen_folder.tsm", dir);
-    REQUIRE(ts_model_save(m, model) == 0);
-    ts_model_free(m);
+    REQUIRE(save_small_ngram(model) == 0);
     snprintf(out, sizeof out, "%s/gen_folder", dir);
     REQUIRE(ts_mkdir_p(out) == 0);
     /* (DIR/.npy is an extension alone: generate_output_extension_alone_refused) */
@@ -686,14 +693,9 @@ static void generate_output_extension_alone_refused(void)
 {
     const char *dir = scratch_dir();
     REQUIRE(dir);
-    int32_t s[200];
-    for (int i = 0; i < 200; i++) s[i] = (int32_t)(i * 7 / 3 % 5);
-    ts_model *m = train_on("ngram", s, 200, 5, "2");
-    REQUIRE(m);
     char model[512], args[2048], err[1024], cwd[4096], bin[4096];
     snprintf(model, sizeof model, "%s/gen_ext.tsm", dir);
-    REQUIRE(ts_model_save(m, model) == 0);
-    ts_model_free(m);
+    REQUIRE(save_small_ngram(model) == 0);
     /* run inside the folder: the CLI by its absolute path */
     const char *b = getenv("TRACESYNTH");
     REQUIRE(realpath(b ? b : "build/tracesynth", bin) && getcwd(cwd, sizeof cwd));
