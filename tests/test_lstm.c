@@ -401,6 +401,36 @@ static void cli_generate_prefix(void)
     CHECK(lines_starting(p, "read openat close ", NULL) == 4);
 }
 
+/* an lstm as the event channel of generate --channels-from, windows longer than --crop:
+ * the events after the first crop are drawn at the temperature generate takes (its
+ * default, 1, where none is given: the same windows as --temperature 1), as plain generate
+ * draws them; --temperature 0 draws nothing; a temperature out of range is a usage error */
+static void cli_channels_crop_temperature(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    const char *ds = "tests/fixtures/models/mcds";
+    char args[4096], err[4096], a[700], b[700];
+    snprintf(args, sizeof args, "train --model lstm %s --length 32 --layers 1 --hidden 8 --iters 4 --valid-every 4 "
+             "--valid-n 4 --batch 4 --threads 1 --no-progress -o %s/mc.lstm", ds, dir);
+    const int trained = run_cli(args, err, sizeof err) == 0;
+    CHECK_MSG(trained, "%s", err);
+    if (!trained) return;
+    static const char *const temp[3] = {"", "--temperature 1", "--temperature 0"};
+    for (int k = 0; k < 3; k++) {
+        snprintf(args, sizeof args, "generate %s/mc.lstm --channels-from %s -n 3 --length 40 --crop 16 %s --threads 1 "
+                 "--no-progress -o %s/lc%d", dir, ds, temp[k], dir, k);
+        CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s: %s", temp[k][0] ? temp[k] : "no --temperature", err);
+    }
+    snprintf(a, sizeof a, "%s/lc0/stream.txt", dir);
+    snprintf(b, sizeof b, "%s/lc1/stream.txt", dir);
+    CHECK_MSG(files_equal(a, b), "no --temperature and --temperature 1 drew other windows");
+    snprintf(args, sizeof args, "generate %s/mc.lstm --channels-from %s -n 3 --length 40 --crop 16 --temperature -1 "
+             "--threads 1 --no-progress -o %s/lcx", dir, ds, dir);
+    snprintf(a, sizeof a, "%s/lcx", dir);
+    CHECK(cli_refuses(args, 2, "temperature: -1: expected 0 (greedy) to 100", a, err, sizeof err));
+}
+
 /* fill takes every model by name: its --help names each */
 static void fill_help_names_models(void)
 {
@@ -534,6 +564,7 @@ TEST_MAIN("test_lstm", {
     RUN(generate_says_seed);
     RUN(generate_after_prefix);
     RUN(cli_generate_prefix);
+    RUN(cli_channels_crop_temperature);
     RUN(fill_help_names_models);
     RUN(score_names_likelihoods);
     RUN(bits_logits_bounded);

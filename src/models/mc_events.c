@@ -47,7 +47,10 @@ ts_run_opts ts_mc_sampling_opts(const ts_model *ev, const ts_run_opts *o, const 
  * crop by crop: a first crop generated, then each next part of at most crop / 2 events
  * imputed after the crop - part events before it. A left-to-right sampler (mdm's
  * --sampler chain: each event drawn given the model's own crop of the events before it)
- * needs no crops and has no imputation: its windows are drawn in one pass. */
+ * needs no crops and has no imputation: its windows are drawn in one pass. A model whose
+ * imputation draws nothing (lstm's is greedy) but which generates after a prefix draws
+ * each next part by that generation, after the window's own crop - part events, under o
+ * as its generation takes it (its temperature, or its default), not imputed. */
 static int ev_generate(mc_events *m, size_t n, size_t L, const ts_run_opts *o, int32_t *x)
 {
     ts_windows w = {0};
@@ -70,12 +73,30 @@ static int ev_generate(mc_events *m, size_t n, size_t L, const ts_run_opts *o, i
         if (strcmp(o->kv.keys[i], "sampler")) fk[oi.kv.n] = o->kv.keys[i], fv[oi.kv.n++] = o->kv.values[i];
     oi.kv.keys = fk;
     oi.kv.values = fv;
-    ts_run_opts r = ts_mc_sampling_opts(m->ev, &oi, keys, vals);
+    const int after = m->ev->ops->generate_after && !(ts_model_impute_reads(m->ev) & TS_IMPUTE_READS_SEED);
+    ts_run_opts r = after ? oi : ts_mc_sampling_opts(m->ev, &oi, keys, vals);
     ts_windows in = {ts_malloc(n * C * sizeof(int32_t)), n, C}, out = {0};
     uint8_t *mask = ts_malloc(n * C);
     int rc = 0;
     for (size_t done = C, part = 0; done < L && rc == 0; part++) {
         const size_t h = L - done < C / 2 ? L - done : C / 2 > 0 ? C / 2 : 1, keep = C - h;
+        if (after) {   /* each window after its own events (a crop of 1: none, one call) */
+            ts_run_opts g = r;
+            g.progress = 0;   /* the span's bar moves by the parts */
+            ts_progress_span_part((long)h);
+            for (size_t k = 0; k < (keep ? n : 1) && rc == 0; k++) {
+                ts_rng fr;
+                ts_rng_fork(&fr, o->seed + 0x9e3779b97f4a7c15ull * (part + 1), k);   /* window k's part's own draws */
+                g.seed = ts_rng_u64(&fr);
+                rc = keep ? ts_model_generate_prefix(m->ev, x + k * L + done - keep, keep, 1, C, &g, &out)
+                          : ts_model_generate(m->ev, n, C, &g, &out);
+                for (size_t j = 0; j < out.n && rc == 0; j++)
+                    memcpy(x + (k + j) * L + done, out.data + j * C + keep, h * sizeof *x);
+                ts_windows_free(&out);
+            }
+            done += h;
+            continue;
+        }
         for (size_t k = 0; k < n; k++) {
             memcpy(in.data + k * C, x + k * L + done - keep, keep * sizeof *x);
             memset(in.data + k * C + keep, 0, h * sizeof *x);
