@@ -377,6 +377,122 @@ static void generate_after_prefix(void)
     ts_set_threads(0);
 }
 
+/* a prefix runs through each layer as training's forward does (the input projection of
+ * all its steps one product, then the recurrence): the state and next-event logits are
+ * those of stepping one event at a time, in one window or in each of a batch's rows, to
+ * float rounding; and greedy generation after the first P events of a greedy window (the
+ * prefix read in passes, the rest stepped) gives that window back, event for event */
+static void prefix_pass_matches_steps(void)
+{
+    ts_set_threads(1);
+    enum { H = 16, NL = 2, P = 300, VV = 5, B3 = 3 };
+    const int G = 4 * H;
+    ts_rng r;
+    ts_rng_seed(&r, 11);
+    float *w = malloc(NL * (size_t)(2 * G * H + G) * sizeof *w), *x = malloc((size_t)P * H * sizeof *x);
+    float *hw = malloc((size_t)VV * H * sizeof *hw), *hb = malloc(VV * sizeof *hb);
+    ts_init_torch_default(w, NL * (size_t)(2 * G * H + G), H, &r);
+    ts_init_normal(x, (size_t)P * H, 0, 1, &r);
+    ts_init_torch_default(hw, (size_t)VV * H, H, &r);
+    ts_init_torch_default(hb, VV, H, &r);
+    /* the whole prefix, layer by layer: (1, P) */
+    float *in = malloc((size_t)P * H * sizeof *in), *out = malloc((size_t)P * H * sizeof *out);
+    float *act = malloc(ts_lstm_act_size(1, P, H) * sizeof *act);
+    float hp[NL][H], cp[NL][H], zp[VV];
+    memcpy(in, x, (size_t)P * H * sizeof *in);
+    for (int l = 0; l < NL; l++) {
+        const float *wl = w + (size_t)l * (2 * G * H + G);
+        ts_lstm_forward(out, act, in, NULL, NULL, wl, wl + G * H, wl + 2 * G * H, 1, P, H, H);
+        ts_lstm_state(hp[l], cp[l], out, act, 1, P, H);
+        memcpy(in, out, (size_t)P * H * sizeof *in);
+    }
+    ts_linear_forward(zp, hp[NL - 1], hw, hb, 1, H, VV);
+    /* one step at a time, in one row and in each of B3 rows: (B, 1) P times */
+    for (int B = 1; B <= B3; B += B3 - 1) {
+        float h[NL][B3 * H], c[NL][B3 * H], xs[B3 * H], o[B3 * H], a[5 * B3 * H], z[B3 * VV];
+        for (int t = 0; t < P; t++) {
+            for (int b = 0; b < B; b++) memcpy(xs + b * H, x + (size_t)t * H, H * sizeof *xs);
+            for (int l = 0; l < NL; l++) {
+                const float *wl = w + (size_t)l * (2 * G * H + G);
+                ts_lstm_forward(o, a, xs, t ? h[l] : NULL, t ? c[l] : NULL, wl, wl + G * H, wl + 2 * G * H, B, 1, H,
+                                H);
+                ts_lstm_state(h[l], c[l], o, a, B, 1, H);
+                memcpy(xs, o, (size_t)B * H * sizeof *xs);
+            }
+        }
+        ts_linear_forward(z, h[NL - 1], hw, hb, B, H, VV);
+        double worst = 0;
+        size_t differ = 0;
+        for (int b = 0; b < B; b++) {
+            for (int l = 0; l < NL; l++)
+                for (int j = 0; j < H; j++) {
+                    const double dh = fabs(h[l][b * H + j] - hp[l][j]) / (1 + fabs(hp[l][j]));
+                    const double dc = fabs(c[l][b * H + j] - cp[l][j]) / (1 + fabs(cp[l][j]));
+                    worst = fmax(worst, fmax(dh, dc));
+                    differ += (h[l][b * H + j] != hp[l][j]) + (c[l][b * H + j] != cp[l][j]);
+                }
+            for (int v = 0; v < VV; v++) {
+                worst = fmax(worst, fabs(z[b * VV + v] - zp[v]) / (1 + fabs(zp[v])));
+                differ += z[b * VV + v] != zp[v];
+            }
+        }
+        CHECK_MSG(worst < 1e-6, "%d row%s: %zu state and logit values differ from the pass over %d steps, worst %g",
+                  B, B > 1 ? "s" : "", differ, P, worst);
+    }
+    free(w); free(x); free(hw); free(hb); free(in); free(out); free(act);
+    /* the model, its parameters drawn N(0, 4) (the head's bias 0: the events told apart by
+     * the state alone, the start state's too). Its reference steps one event at a time:
+     * impute with the first event hidden reads every window from the start state step by
+     * step, observed events fed as they are, and fills [P, L) greedily; generation at
+     * --temperature 0 after the first P events of a filled window (read in passes of 64)
+     * must give that window back, event for event, in each row of its batch */
+    const char *kv[] = {"layers", "2", "hidden", "8", "iters", "1", "valid-n", "2"};
+    ts_model *m = train(kv, 4);
+    const char *dir = scratch_dir();
+    REQUIRE(m && dir);
+    char path[512];
+    snprintf(path, sizeof path, "%s/random.tsm", dir);
+    const size_t np = (V + 1) * 8 + 2 * (8 * 8 * 8 + 4 * 8) + V * 8 + V;
+    float *pr = malloc(np * sizeof *pr);
+    ts_init_normal(pr, np, 0, 2, &r);
+    memset(pr + np - V, 0, V * sizeof *pr);
+    const int saved = ts_model_save(m, path) == 0 && rewrite_chunk_bytes(path, path, "PARAMS", pr, np * sizeof *pr) == 0;
+    free(pr);
+    ts_model_free(m);
+    m = NULL;
+    REQUIRE(saved && ts_model_load(path, &m) == 0);
+    enum { NW = 6, MORE = 12 };
+    static const size_t Ps[] = {1, 2, 63, 64, 65, 128, P};   /* one pass, two, more */
+    ts_run_opts ro;
+    memset(&ro, 0, sizeof ro);
+    ro.kv = (ts_kv){1, (const char *[]){"temperature"}, (const char *[]){"0"}};
+    int32_t *xw = malloc(NW * (P + MORE) * sizeof *xw);
+    uint8_t *mask = malloc(NW * (P + MORE));
+    size_t same = 0, all = 0;
+    for (size_t k = 0; k < sizeof Ps / sizeof *Ps; k++) {
+        const size_t LL = Ps[k] + MORE;
+        for (size_t i = 0; i < NW * LL; i++) {
+            xw[i] = (int32_t)ts_rng_below(&r, V);
+            mask[i] = i % LL > 0 && i % LL < Ps[k];
+        }
+        const ts_windows xs = {xw, NW, LL};
+        ts_windows y, q;
+        REQUIRE(ts_model_impute(m, &xs, mask, NULL, &y) == 0);
+        for (size_t k2 = 0; k2 < NW; k2++) {
+            REQUIRE(ts_model_generate_prefix(m, y.data + k2 * LL, Ps[k], 2, LL, &ro, &q) == 0);
+            for (int b = 0; b < 2; b++) same += !memcmp(q.data + b * LL, y.data + k2 * LL, LL * sizeof *q.data);
+            all += 2;
+            ts_windows_free(&q);
+        }
+        ts_windows_free(&y);
+    }
+    CHECK_MSG(same == all, "%zu of %zu windows after a prefix are the stepped ones", same, all);
+    free(xw);
+    free(mask);
+    ts_model_free(m);
+    ts_set_threads(0);
+}
+
 /* generate --prefix FILE with an lstm: every window begins with the prefix, named in
  * OUT.names.txt; the line says the seed it drew by */
 static void cli_generate_prefix(void)
@@ -563,6 +679,7 @@ TEST_MAIN("test_lstm", {
     RUN(option_errors);
     RUN(generate_says_seed);
     RUN(generate_after_prefix);
+    RUN(prefix_pass_matches_steps);
     RUN(cli_generate_prefix);
     RUN(cli_channels_crop_temperature);
     RUN(fill_help_names_models);

@@ -693,17 +693,49 @@ static int model_impute(ts_model *base, const int32_t *x, const uint8_t *mask, s
     return 0;
 }
 
-/* n windows of L: the P events of prefix (0: none) fed from the start state, then each
- * event drawn from the next-event distribution after the ones before it */
+/* the state h, c (layers, 1, H) after START and the P events of prefix, and the logits
+ * (V) of the event after them: the network over them in multi-step passes of RUN_CHUNK
+ * steps, as training's forward runs (a pass's input projection one product over its
+ * steps, then the recurrence), not one step at a time (passes of 4096 steps were no
+ * faster, and held more) */
+static int prefix_state(const lstm_model *m, const int32_t *prefix, size_t P, float *h, float *c, float *logits)
+{
+    plan pl;
+    if (plan_init(&pl, m, 1, P + 1 < RUN_CHUNK ? (int)P + 1 : RUN_CHUNK, 0) != 0) return -1;
+    int32_t *ids = ts_malloc((P + 1) * sizeof *ids);
+    ids[0] = m->c.V;
+    memcpy(ids + 1, prefix, P * sizeof *ids);
+    net_run(m, &pl, 1, ids, P + 1, h, c, 1, NULL, NULL);
+    head_rows(m, h + (size_t)(m->c.layers - 1) * m->c.H, 1, logits);   /* the top layer's last h */
+    free(ids);
+    plan_free(&pl);
+    return 0;
+}
+
+/* n windows of L: the P events of prefix (0: none) read from the start state, then each
+ * event drawn from the next-event distribution after the ones before it. Every window
+ * shares the prefix: its state is made once, then copied to each window's */
 static int model_generate_after(ts_model *base, const int32_t *prefix, size_t P, size_t n, size_t L,
                                 const ts_run_opts *o, int32_t *out)
 {
     lstm_model *m = (lstm_model *)base;
     double temp;
     if (run_opts(o, "generate", 1, &temp) != 0) return -1;
-    const int Bm = run_batch(n, o && o->batch ? o->batch : RUN_BATCH, m->c.V), V = m->c.V;
+    const int Bm = run_batch(n, o && o->batch ? o->batch : RUN_BATCH, m->c.V), V = m->c.V, H = m->c.H;
     stepper st;
     if (stepper_init(&st, m, Bm) != 0) return -1;
+    const size_t nl = (size_t)m->c.layers;
+    float *ph = NULL, *pz = NULL;   /* the prefix's h, c (layers, 1, H) and logits (V) */
+    if (P) {
+        ph = ts_malloc(2 * nl * H * sizeof *ph);
+        pz = ts_malloc((size_t)V * sizeof *pz);
+        if (prefix_state(m, prefix, P, ph, ph + nl * H, pz) != 0) {
+            free(ph);
+            free(pz);
+            stepper_free(&st);
+            return -1;
+        }
+    }
     int32_t *ids = ts_malloc((size_t)Bm * sizeof *ids);
     ts_rng *rng = ts_malloc((size_t)Bm * sizeof *rng);
     ts_progress prog;
@@ -714,18 +746,26 @@ static int model_generate_after(ts_model *base, const int32_t *prefix, size_t P,
         for (int b = 0; b < B; b++) {
             ts_rng_fork(&rng[b], o ? o->seed : 0, s + (size_t)b);   /* window w draws the same however batched */
             ids[b] = V;
+            if (!P) continue;
+            memcpy(out + (s + (size_t)b) * L, prefix, P * sizeof *out);
+            for (size_t l = 0; l < nl; l++) {   /* the prefix's state, (layers, B, H) */
+                memcpy(st.h + (l * B + b) * H, ph + l * H, (size_t)H * sizeof *ph);
+                memcpy(st.c + (l * B + b) * H, ph + (nl + l) * H, (size_t)H * sizeof *ph);
+            }
+            memcpy(st.logits + (size_t)b * V, pz, (size_t)V * sizeof *pz);
         }
-        for (size_t t = 0; t < L; t++) {   /* the logits predict event t: the prefix's, else a draw */
-            stepper_feed(m, &st, B, ids, t == 0);
+        for (size_t t = P; t < L; t++) {   /* the logits predict event t, after event t - 1 is fed */
+            if (t == 0 || t > P) stepper_feed(m, &st, B, ids, t == 0);
             for (int b = 0; b < B; b++)
-                out[(s + (size_t)b) * L + t] = ids[b] =
-                    t < P ? prefix[t] : draw(st.logits + (size_t)b * V, V, m->seen, temp, &rng[b]);
+                out[(s + (size_t)b) * L + t] = ids[b] = draw(st.logits + (size_t)b * V, V, m->seen, temp, &rng[b]);
         }
         ts_progress_update(&prog, (long)(s + (size_t)B), NULL);
     }
     ts_progress_end(&prog);
     free(ids);
     free(rng);
+    free(ph);
+    free(pz);
     stepper_free(&st);
     return 0;
 }
@@ -823,7 +863,9 @@ const ts_model_ops ts_model_lstm = {
         "                 drawn before it, from the start state; --temperature T (1;\n"
         "                 0: the most likely event, which takes no --seed), --seed,\n"
         "                 --batch B (64); with --prefix FILE the network runs over\n"
-        "                 the prefix's events first, then draws the rest alike\n"
+        "                 the prefix's events first (once for all windows, in\n"
+        "                 multi-step passes as training's forward), then draws\n"
+        "                 the rest alike\n"
         "  impute and generate take fewer windows per batch than --batch where the\n"
         "                 vocabulary is over 65,536 events: B x events at most 2^22\n"
         "  score: bits per event by the exact likelihood (chain rule), every event of\n"
