@@ -168,6 +168,24 @@ static void generate_cli(void)
     REQUIRE(load_out(dir, "genc", &gc) == 0);
     CHECK(gc.n == 80 && follows(&gc, 40));
     ts_mc_free(&gc);
+    /* a model whose imputation of a window's end draws nothing (the unigram's is the
+     * commonest name at every place) draws the parts after the first crop by its
+     * generation: not one name repeated to the end */
+    REQUIRE(train_cli("unigram", ds, "--length 32", dir, "ug.tsm") == 0);
+    snprintf(cmd, sizeof cmd, "generate %s/ug.tsm --channels-from %s -n 2 --length 40 --crop 16 -o %s/genu", dir, ds,
+             dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    REQUIRE(load_out(dir, "genu", &gc) == 0);
+    REQUIRE(gc.n == 80);
+    for (size_t w = 0; w < 2; w++) {
+        int seen[4] = {0}, names = 0;
+        for (size_t i = 16; i < 40; i++) {
+            const int32_t e = gc.ch[TS_CH_EVENT][w * 40 + i];
+            if (e >= 0 && e < 4 && !seen[e]++) names++;
+        }
+        CHECK_MSG(names >= 2, "window %zu: %d names after the first crop", w, names);
+    }
+    ts_mc_free(&gc);
     /* an event model with a progress bar of its own (mdm), crop by crop: one bar
      * over the whole window (in a log: one line when done, every event counted) */
     REQUIRE(train_cli("mdm", ds, "--length 32 --layers 1 --channels 8 --state 4 --context 16 --iters 1 --threads 1 "

@@ -304,11 +304,12 @@ int cmd_generate(int argc, char **argv)
         TS_OPT_SIZE_(0, "crop", &crop, "C", 0, 1 << 20,
                      "with --channels-from: windows longer than C events\n"
                      "drawn crop by crop, each next C/2 events imputed after\n"
-                     "the C/2 before them (an lstm, greedy in imputation:\n"
-                     "drawn by its generation after them, at --temperature\n"
-                     "or its default) (default 0: the whole window in one\n"
-                     "pass; an mdm's --sampler chain draws left to right with\n"
-                     "its own crop: always one pass)"),
+                     "the C/2 before them (lstm, ngram, unigram, whose\n"
+                     "imputation draws nothing: drawn by their generation\n"
+                     "after them, at --temperature or its default) (default\n"
+                     "0: the whole window in one pass; an mdm's --sampler\n"
+                     "chain draws left to right with its own crop: always one\n"
+                     "pass)"),
         TS_OPT_CB_(0, "fractions", permille, "A,B,C", cli_opt_fractions,
                    "with --channels-from: time split shares of DATASET\n"
                    "(training, validation, testing): the channels are drawn\n"

@@ -48,9 +48,12 @@ ts_run_opts ts_mc_sampling_opts(const ts_model *ev, const ts_run_opts *o, const 
  * imputed after the crop - part events before it. A left-to-right sampler (mdm's
  * --sampler chain: each event drawn given the model's own crop of the events before it)
  * needs no crops and has no imputation: its windows are drawn in one pass. A model whose
- * imputation draws nothing (lstm's is greedy) but which generates after a prefix draws
- * each next part by that generation, after the window's own crop - part events, under o
- * as its generation takes it (its temperature, or its default), not imputed. */
+ * imputation of a window's end draws nothing (lstm's is greedy, the n-gram's the most
+ * likely events, the unigram's the commonest name at every place) but which generates
+ * after a prefix draws each next part by that generation, after the window's own
+ * crop - part events, under o as its generation takes it (its temperature, or its
+ * default), not imputed: imputed, every part after the first would be the same most
+ * likely events. */
 static int ev_generate(mc_events *m, size_t n, size_t L, const ts_run_opts *o, int32_t *x)
 {
     ts_windows w = {0};
