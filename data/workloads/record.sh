@@ -1,5 +1,5 @@
 #!/bin/sh
-# Records strace logs of seventeen real workloads (Debian 12, offline, loopback only):
+# Records strace logs of eighteen real workloads (Debian 12, offline, loopback only):
 #
 #   sh data/workloads/record.sh [OUTDIR] [NAME...]
 #
@@ -21,7 +21,7 @@
 # (failure, Ctrl-C, TERM) and nothing is written for that workload.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-ALL="cc-make archive-xz-zstd sqlite http-server python-etl git phases node-async java-pool postgres text-pipeline pkg-query redis crypto-tools perl-report nginx-static rsync-mirror"
+ALL="cc-make archive-xz-zstd sqlite http-server python-etl git phases node-async java-pool postgres text-pipeline pkg-query redis crypto-tools perl-report nginx-static rsync-mirror py-asyncio"
 PY=python3
 [ -x /usr/bin/python3 ] && PY=/usr/bin/python3   # not a wrapper (pyenv) in the trace
 
@@ -840,6 +840,93 @@ run_rsync_mirror() {
     rm -rf "$d/m1"
     rsync -a --exclude 'include/' "$d/src/" "$d/m1/"
     diff -r "$d/src/data" "$d/m1/data"
+}
+
+# a Python asyncio key-value server on 127.0.0.1 and its clients in the same process: one event
+# loop, a pool of 3 threads compressing values into files and reading them back (write to a
+# temporary name, rename), three rounds of 8, 24 and 4 clients sending puts, gets and pings
+# from a fixed seed
+run_py_asyncio() {
+    $PY - "$1" <<'EOF'
+import asyncio, hashlib, json, os, random, sys, zlib
+from concurrent.futures import ThreadPoolExecutor
+
+top = sys.argv[1]
+random.seed(11)
+pool = ThreadPoolExecutor(max_workers=3)
+
+def store(key, data):
+    p = os.path.join(top, "kv", key[:2])
+    os.makedirs(p, exist_ok=True)
+    tmp = os.path.join(p, "." + key)
+    with open(tmp, "wb") as f:
+        f.write(zlib.compress(data, 6))
+    os.replace(tmp, os.path.join(p, key))
+    return len(data)
+
+def load(key):
+    try:
+        with open(os.path.join(top, "kv", key[:2], key), "rb") as f:
+            return zlib.decompress(f.read())
+    except FileNotFoundError:
+        return None
+
+async def handle(reader, writer):
+    loop = asyncio.get_running_loop()
+    while True:
+        line = await reader.readline()
+        if not line:
+            break
+        req = json.loads(line)
+        if req["op"] == "put":
+            data = req["v"].encode()
+            key = hashlib.sha1(data).hexdigest()
+            n = await loop.run_in_executor(pool, store, key, data)
+            out = {"k": key, "n": n}
+        elif req["op"] == "get":
+            v = await loop.run_in_executor(pool, load, req["k"])
+            out = {"v": None if v is None else v.decode()[:32]}
+        else:
+            out = {"pong": 1}
+            await asyncio.sleep(0.001)
+        writer.write((json.dumps(out) + "\n").encode())
+        await writer.drain()
+    writer.close()
+    await writer.wait_closed()
+
+async def client(port, cid, nreq):
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    rnd = random.Random(cid)
+    keys = []
+    for i in range(nreq):
+        u = rnd.random()
+        if u < 0.45 or not keys:
+            req = {"op": "put", "v": " ".join(str(rnd.randint(0, 999)) for _ in range(rnd.randint(5, 400)))}
+        elif u < 0.9:
+            req = {"op": "get", "k": rnd.choice(keys)}
+        else:
+            req = {"op": "ping"}
+        writer.write((json.dumps(req) + "\n").encode())
+        await writer.drain()
+        resp = json.loads(await reader.readline())
+        if "k" in resp:
+            keys.append(resp["k"])
+    writer.close()
+    await writer.wait_closed()
+
+async def main():
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    for rnd, (nclients, nreq) in enumerate([(8, 60), (24, 20), (4, 150)]):
+        await asyncio.gather(*(client(port, rnd * 100 + c, nreq) for c in range(nclients)))
+    server.close()
+    await server.wait_closed()
+    n = sum(len(fs) for _, _, fs in os.walk(os.path.join(top, "kv")))
+    print("stored", n)
+
+asyncio.run(main())
+pool.shutdown()
+EOF
 }
 
 # ---- driver ----
