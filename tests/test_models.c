@@ -432,6 +432,55 @@ static void ngram_windows_without_stream(void)
     ts_model_free(m);
 }
 
+/* --fallback kgram on a window hidden whole: the most frequent sequence of its length inside
+ * one training window (or the stream), ties to the earliest, against a brute-force count;
+ * lengths asked again and in turn (a thread keeps the last one's answer) */
+static void ngram_kgram_brute_force(void)
+{
+    ts_rng r;
+    ts_rng_seed(&r, 5);
+    for (int trial = 0; trial < 30; trial++) {
+        const size_t nw = 1 + ts_rng_below(&r, 12), len = 4 + ts_rng_below(&r, 20);
+        const int32_t V = 2 + (int32_t)ts_rng_below(&r, 3);
+        int32_t tw[32 * 24];
+        for (size_t i = 0; i < nw * len; i++) tw[i] = (int32_t)ts_rng_below(&r, V);
+        ts_split sp;
+        memset(&sp, 0, sizeof sp);
+        sp.train.data = tw;
+        sp.train.n = nw;
+        sp.train.len = len;
+        const int stream = trial % 3 == 0;   /* one stream of them all: no separator */
+        if (stream) sp.train_stream = (ts_seq){tw, nw * len};
+        const size_t n = stream ? nw * len : len, pieces = stream ? 1 : nw;
+        ts_train_opts o;
+        memset(&o, 0, sizeof o);
+        o.split = &sp;
+        o.n_ids = V;
+        const char *key[1] = {"fallback"}, *val[1] = {"kgram"};
+        o.kv = (ts_kv){1, key, val};
+        ts_model *m = NULL;
+        REQUIRE(ts_model_train("ngram", &o, &m) == 0);
+        for (int q = 0; q < 6; q++) {
+            const size_t k = 1 + (q < 4 ? ts_rng_below(&r, len - 1) : (size_t)q % 2);
+            size_t best = 0, bn = 0;   /* the first place (piece, offset) of the most frequent */
+            for (size_t p = 0; p < pieces; p++)
+                for (size_t i = 0; i + k <= n; i++) {
+                    size_t c = 0;
+                    for (size_t p2 = 0; p2 < pieces; p2++)
+                        for (size_t j = 0; j + k <= n; j++)
+                            c += !memcmp(tw + p * n + i, tw + p2 * n + j, k * sizeof *tw);
+                    if (c > bn) bn = c, best = p * n + i;
+                }
+            int32_t w[24], y[24];
+            for (size_t i = 0; i < k; i++) w[i] = H;
+            REQUIRE(impute1(m, w, k, y) == 0);
+            CHECK_MSG(!memcmp(y, tw + best, k * sizeof *y), "trial %d: %zu windows of %zu, k %zu%s", trial, nw, len,
+                      k, stream ? ", one stream" : "");
+        }
+        ts_model_free(m);
+    }
+}
+
 /* the Markov chain draws a follower of the context uniformly among its occurrences that
  * have one: an event that ends 40 training windows and is followed once (0 then 1)
  * is always followed by 1, never by the most frequent event as if it had no follower */
@@ -1455,6 +1504,20 @@ static void ngram_train_peak_per_event(void)
      * thread's room for the matches that it writes; 29 with an array of each event's
      * next separator */
     CHECK_MSG(imp < 28, "imputation's peak grew by %.1f bytes per training event", imp);
+    /* and by --fallback kgram, windows hidden whole: each filled with the training stream's
+     * most frequent sequence of their length, where every place of the stream is a candidate */
+    for (int k = 0; k < 2; k++) {
+        snprintf(cmd[k], sizeof cmd[k], "train --model ngram %s/peak%d --fallback kgram --threads 1 -o %s/peakk%d.tsm",
+                 dir, k, dir, k);
+        REQUIRE(run_cli(cmd[k], NULL, 0) == 0);
+        snprintf(cmd[k], sizeof cmd[k], "impute %s/peakk%d.tsm --input %s/peak%d --position all --windows 20 "
+                 "--threads 2 -o %s/impk%d", dir, k, dir, k, dir, k);
+    }
+    REQUIRE(cli_peaks_kib((const char *const[2]){cmd[0], cmd[1]}, peak) == 0);
+    const double kg = (double)(peak[1] - peak[0]) * 1024 / (0.7 * N);
+    /* as the blackouts' (the index's build); 32 when each thread held room for every place
+     * of the stream as a candidate, and for sorting them */
+    CHECK_MSG(kg < 28, "imputation's peak by the kgram fallback grew by %.1f bytes per training event", kg);
 }
 
 /* the reference baseline figure on real data */
@@ -1496,6 +1559,7 @@ TEST_MAIN("models", {
     RUN(ngram_matches_brute_force);
     RUN(ngram_in_window_matches_brute_force);
     RUN(ngram_windows_without_stream);
+    RUN(ngram_kgram_brute_force);
     RUN(unigram_floor_and_sampling);
     RUN(generation_reproducible);
     RUN(ngram_generation_follows_seen_pairs);

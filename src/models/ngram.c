@@ -402,10 +402,21 @@ static int ngram_load(ts_model **out, const ts_reader *r)
 #define RADIX_BITS 11
 
 typedef struct {
-    int32_t *cand, *tmp;  /* (N) matching positions, and room to sort them */
+    int32_t *cand, *tmp;  /* (ncand, ntmp) matching positions, and room to sort them: as many as */
+    size_t   ncand, ntmp; /* the most that one match has found, never the stream's length */
     int32_t *cnt;         /* (1 << RADIX_BITS) */
     int32_t *lpat, *rpat; /* (order) left context read backwards, right context */
+    size_t   kg_k, kg_p;  /* the kgram fallback's last filler: kg_k events at kg_p (kg_k 0: none) */
 } scratch;
+
+/* *buf with room for n events (*cap now); what it held is not kept */
+static void room(int32_t **buf, size_t *cap, size_t n)
+{
+    if (n <= *cap) return;
+    free(*buf);
+    *buf = ts_malloc(n * sizeof **buf);
+    *cap = n;
+}
 
 /* Positions p with s[p-lw, p) == context left (lpat backwards), s[p+k, p+k+rw) == rpat,
  * and no separator in s[p, p+k+rw). Returns the count (in sc->cand). */
@@ -416,7 +427,9 @@ static size_t ngram_match(const ngram *g, scratch *sc, size_t lw, size_t rw, siz
     if (lw) sa_range(g->s, 1, g->rsa, N, sc->lpat, lw, &llo, &lhi);
     if (rw) sa_range(g->s, 0, g->sa, N, sc->rpat, rw, &rlo, &rhi);
     if ((lw && llo == lhi) || (rw && rlo == rhi)) return 0;
-    if (lw && (!rw || lhi - llo <= rhi - rlo)) {
+    const int by_left = lw && (!rw || lhi - llo <= rhi - rlo);
+    room(&sc->cand, &sc->ncand, by_left ? lhi - llo : rhi - rlo);   /* at most the range walked */
+    if (by_left) {
         for (size_t i = llo; i < lhi; i++) {
             size_t p = N - (size_t)g->rsa[i];   /* rs[N-p] = s[p-1] */
             if (p + k + rw > N || sep_next(g, p) < p + k + rw) continue;
@@ -442,6 +455,7 @@ static size_t ngram_match(const ngram *g, scratch *sc, size_t lw, size_t rw, siz
  * costs a radix sort of integers and one comparison per neighbour. */
 static size_t best_filler(const ngram *g, scratch *sc, size_t nc, size_t k, size_t *count)
 {
+    if (nc > 1) room(&sc->tmp, &sc->ntmp, nc);
     int32_t *c = sc->cand, *t = sc->tmp;
     const int32_t R = 1 << RADIX_BITS;
     for (int shift = 0; nc > 1 && ((size_t)1 << shift) < g->N; shift += RADIX_BITS) {
@@ -465,6 +479,38 @@ static size_t best_filler(const ngram *g, scratch *sc, size_t nc, size_t k, size
     }
     if (count) *count = best_n;
     return (size_t)best_p;
+}
+
+/* the kgram fallback: the most frequent k events of the stream (none a separator), ties to
+ * the earliest; best_filler's answer with every place of k events as a candidate, read off
+ * the suffix array, which holds those places in the order best_filler sorts them into (by
+ * rank). 1 with the filler's place in *p (kept in sc for the next run of k), 0 when no place
+ * holds k events */
+static int kgram_filler(const ngram *g, scratch *sc, size_t k, size_t *p)
+{
+    if (sc->kg_k == k) {
+        *p = sc->kg_p;
+        return 1;
+    }
+    size_t best_n = 0, run = 0, first = 0, prev = 0;
+    int32_t best_p = INT32_MAX;
+    for (size_t i = 0; i <= g->N; i++) {
+        const size_t q = i < g->N ? (size_t)g->sa[i] : 0;
+        if (i < g->N && (q + k > g->N || sep_next(g, q) < q + k)) continue;
+        if (i < g->N && run && memcmp(g->s + prev, g->s + q, k * sizeof *g->s) == 0) {
+            run++;
+            if (q < first) first = q;
+        } else {   /* a group ends (the last at i == N) */
+            if (run && (run > best_n || (run == best_n && (int32_t)first < best_p)))
+                best_n = run, best_p = (int32_t)first;
+            run = 1, first = q;
+        }
+        prev = q;
+    }
+    if (!best_n) return 0;
+    sc->kg_k = k;
+    sc->kg_p = *p = (size_t)best_p;
+    return 1;
 }
 
 /* fill y[a, a+k) given lav events of context left of a and rav right of a+k (in y);
@@ -492,11 +538,10 @@ static int fill_run(const ngram *g, scratch *sc, int32_t *y, size_t a, size_t k,
         memcpy(y + a, y + ws, k * sizeof *y);   /* ws's events are visible, the run's hidden: apart */
         return 1;
     }
-    if (!nc && g->kgram) {
-        /* every position that starts k events: piece by piece, those k or more before
-         * its end */
-        for (size_t i = 0; i < g->N; i = sep_next(g, i) + 1)
-            for (size_t p = i, e = sep_next(g, i); p + k <= e; p++) sc->cand[nc++] = (int32_t)p;
+    size_t kp;
+    if (!nc && g->kgram && kgram_filler(g, sc, k, &kp)) {
+        memcpy(y + a, g->s + kp, k * sizeof *y);
+        return 1;
     }
     /* left only: a Markov continuation of k events; then right only (a run at
      * the start of the window); the window's own where it matches longer */
@@ -679,8 +724,7 @@ static int ngram_impute(ts_model *m, const int32_t *x, const uint8_t *mask, size
 #pragma omp parallel num_threads(team_size(n))
     {
         scratch sc;
-        sc.cand = ts_malloc(g->N * sizeof *sc.cand);
-        sc.tmp = ts_malloc(g->N * sizeof *sc.tmp);
+        memset(&sc, 0, sizeof sc);   /* the candidates' room grown as matches need it */
         sc.cnt = ts_malloc(((size_t)1 << RADIX_BITS) * sizeof *sc.cnt);
         sc.lpat = ts_malloc((size_t)g->order * sizeof *sc.lpat);
         sc.rpat = ts_malloc((size_t)g->order * sizeof *sc.rpat);
@@ -844,11 +888,9 @@ size_t ts_ngram_candidates(const ts_model *m, const int32_t *y, size_t a, size_t
     if (!y) return ts_fail_null(__func__, "y"), 0;
     index_ready(g);
     scratch sc;
-    sc.cand = ts_malloc(g->N * sizeof *sc.cand);
+    memset(&sc, 0, sizeof sc);   /* the candidates' room grown as matches need it: *out's */
     sc.lpat = ts_malloc((size_t)g->order * sizeof *sc.lpat);
     sc.rpat = ts_malloc((size_t)g->order * sizeof *sc.rpat);
-    sc.tmp = NULL;
-    sc.cnt = NULL;
     size_t n = (size_t)g->order;
     if (lav > a) lav = a;   /* the events left of a are y's a: none before y */
     size_t lmax = lav < n ? lav : n, rmax = rav < n ? rav : n;
@@ -884,6 +926,7 @@ size_t ts_ngram_mode(const ts_model *m, const int32_t *cand, size_t nc, size_t k
     memset(&sc, 0, sizeof sc);
     sc.cand = ts_malloc(nc * sizeof *sc.cand);
     sc.tmp = ts_malloc(nc * sizeof *sc.tmp);
+    sc.ncand = sc.ntmp = nc;
     sc.cnt = ts_malloc(((size_t)1 << RADIX_BITS) * sizeof *sc.cnt);
     memcpy(sc.cand, cand, nc * sizeof *cand);
     size_t p = best_filler(g, &sc, nc, k, count);
