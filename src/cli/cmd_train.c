@@ -213,29 +213,41 @@ void train_say_notes(void)
 /* names ingest gave IDs of their own by ranking the first events of the default training
  * part that a shorter training part (--fractions) never holds: the model's vocabulary counts
  * names it never learned, which a split of that share would have read as <unk>; a note says
- * how many, and the first */
-static void note_unlearned_names(const ts_split_data *d, const ts_split_spec *ss)
+ * how many, and the first. Counted while the dataset's stream is held, said after training */
+typedef struct {
+    size_t k, first, a;   /* such names, the first one's event, the training part's events */
+    const char *name;     /* the first one's (in the dataset's vocabulary) */
+} unlearned;
+
+static void count_unlearned_names(const ts_split_data *d, const ts_split_spec *ss, unlearned *u)
 {
     const ts_dataset *ds = &d->data;
+    memset(u, 0, sizeof *u);
     if (ss->kind != TS_SPLIT_TIME || ds->vocab.n <= 0 || ss->permille[0] >= ts_split_default_permille[0]) return;
-    size_t a, b, r, rb, k = 0, first = 0;
-    ts_split_bounds(ds->stream.n, ss->permille, &a, &b);
+    size_t b, r, rb;
+    ts_split_bounds(ds->stream.n, ss->permille, &u->a, &b);
     ts_split_bounds(ds->stream.n, ts_split_default_permille, &r, &rb);
     uint8_t *seen = ts_calloc((size_t)ds->vocab.n, 1);
     for (size_t i = 0; i < r && i < ds->stream.n; i++) {
         const int32_t id = ds->stream.ids[i];
         if (id < 0 || id >= ds->vocab.n || id == ds->vocab.unk || seen[id]) continue;
         seen[id] = 1;
-        if (i >= a && k++ == 0) first = i;
+        if (i >= u->a && u->k++ == 0) u->first = i;
     }
     free(seen);
+    if (u->k) u->name = ds->vocab.names[ds->stream.ids[u->first]];
+}
+
+static void note_unlearned_names(const unlearned *u, const ts_split_spec *ss)
+{
+    const size_t k = u->k;
     if (k)
         cli_say(stderr, "tracesynth: note: train: %zu event name%s that the training part of --fractions %g,%g,%g (its "
                 "first %zu events) never holds %s an ID of %s own, not <unk>: ingest ranks the names over the first "
                 "%g %% of the events (the default training part); the first, '%s', at event %zu\n", k,
-                k == 1 ? "" : "s", ss->permille[0] / 1000.0, ss->permille[1] / 1000.0, ss->permille[2] / 1000.0, a,
-                k == 1 ? "has" : "have", k == 1 ? "its" : "their", ts_split_default_permille[0] / 10.0,
-                ds->vocab.names[ds->stream.ids[first]], first);
+                k == 1 ? "" : "s", ss->permille[0] / 1000.0, ss->permille[1] / 1000.0, ss->permille[2] / 1000.0, u->a,
+                k == 1 ? "has" : "have", k == 1 ? "its" : "their", ts_split_default_permille[0] / 10.0, u->name,
+                u->first);
 }
 
 int cmd_train(int argc, char **argv)
@@ -537,6 +549,16 @@ int cmd_train(int argc, char **argv)
         d.split.train.data = NULL;
         d.split.train.n = 0;
     }
+    /* nor does a model read the dataset's events (their parts are the split's): let go too,
+     * their count kept (the notes after training) */
+    unlearned un;
+    count_unlearned_names(&d, &ss, &un);
+    free(d.data.stream.ids);
+    d.data.stream.ids = NULL;
+    free(d.data.time_ns);
+    d.data.time_ns = NULL;
+    free(d.data.exit);
+    d.data.exit = NULL;
     ts_train_opts o;
     memset(&o, 0, sizeof o);
     o.blackout = k;
@@ -560,6 +582,10 @@ int cmd_train(int argc, char **argv)
         rc = cli_train_failed(C, dataset);
         goto done;
     }
+    /* the model holds what it learned: the split's training stream let go before it is written
+     * (the model file is built in memory), its count kept */
+    free(d.split.train_stream.ids);
+    d.split.train_stream.ids = NULL;
     /* a record the model's work after the loop could not write (its bound, mdm's choices):
      * said, after the model is written (its loop wrote the best one there already) */
     const int lost = rank == 0 && ts_train_log_lost();
@@ -589,7 +615,7 @@ int cmd_train(int argc, char **argv)
            added, d.n_ids, ts_plural((size_t)d.n_ids), dt, out);
     if (rank == 0 && nranks > 1) printf("data-parallel over %d processes\n", nranks);
     if (rank == 0) train_say_notes();
-    if (rank == 0) note_unlearned_names(&d, &ss);
+    if (rank == 0) note_unlearned_names(&un, &ss);
     if (rank == 0 && ss.kind == TS_SPLIT_TIME)
         cli_train_note_split(dataset, d.data.stream.n, ss.permille, ts_opt_given(&args, ss.permille));
     /* the budget plans the iterations and the work after the loop on a few timed ones, and

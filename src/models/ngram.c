@@ -256,17 +256,19 @@ static int kn_make(ngram *g)
     return ts_kn_build(&g->kn, g->s, g->N, g->kn_order, g->base.n_ids);
 }
 
-/* the likelihood's order: the lowest bits per event on (up to 128 of) the validation
- * windows, from one build of the highest order; without them, the default */
-static int choose_kn_order(ngram *g, const ts_windows *valid)
+/* the likelihood's order over s (N events, IDs below V): the lowest bits per event on (up
+ * to 128 of) the validation windows, from one build of the highest order, whose counts are
+ * let go (made again at the order chosen where a score asks); without them, the default */
+static int choose_kn_order(const int32_t *s, size_t N, int32_t V, const ts_windows *valid, int *order)
 {
-    g->kn_order = KN_DEFAULT_ORDER;
+    *order = KN_DEFAULT_ORDER;
     if (valid->n == 0 || valid->len == 0) return 0;
-    g->kn_order = KN_MAX_ORDER;
-    if (kn_make(g) != 0) return -1;
+    ts_kn *kn = NULL;
+    if (ts_kn_build(&kn, s, N, KN_MAX_ORDER, V) != 0) return -1;
     size_t n = valid->n < 128 ? valid->n : 128;
-    g->kn_order = ts_kn_choose_order(g->kn, valid->data, n, valid->len);
-    return g->kn_order < 0 ? -1 : 0;
+    *order = ts_kn_choose_order(kn, valid->data, n, valid->len);
+    ts_kn_free(kn);
+    return *order < 0 ? -1 : 0;
 }
 
 static int ngram_bits(ts_model *m, const int32_t *x, size_t n, size_t L, const ts_run_opts *o, double *bits)
@@ -298,9 +300,15 @@ static int ngram_train(ts_model **out, const ts_train_opts *o)
         return -1;
     const ts_seq *st = &o->split->train_stream;
     const ts_windows *tw = &o->split->train;
-    int32_t *s;
+    /* one stream, neither cut into a set's windows nor followed by others: read where the
+     * split holds it, and copied once the likelihood's counts are let go (the copy and the
+     * counts never held together) */
+    const int whole = st->n > 0 && ts_ids_separated_n(st->n, o->split->window) == st->n && !o->split->n_also;
+    int32_t *s = NULL;
     size_t N;
-    if (st->n > 0) {
+    if (whole) {
+        N = st->n;
+    } else if (st->n > 0) {
         s = ts_split_train_events(o->split, SEP, &N);   /* with further streams (--also) after SEP */
     } else {
         /* windows only: concatenate them with separators so no match spans two windows */
@@ -313,25 +321,29 @@ static int ngram_train(ts_model **out, const ts_train_opts *o)
             j += tw->len;
         }
     }
+    const int32_t *ev = whole ? st->ids : s;
     if (N > INT32_MAX / 2) { free(s); return ts_fail("ngram: training stream too long (%zu events)", N); }
     for (size_t i = 0; i < N; i++)
-        if (s[i] != SEP && (s[i] < 0 || s[i] >= o->n_ids)) {
-            int32_t v = s[i];
+        if (ev[i] != SEP && (ev[i] < 0 || ev[i] >= o->n_ids)) {
+            int32_t v = ev[i];
             free(s);
             return ts_fail("ngram: training event %zu has ID %d outside [0, %d)", i, v, o->n_ids);
         }
+    /* the likelihood's counts and the index are never held together either: the index is
+     * made where the model matches or draws (index_ready) */
+    int kn_order;
+    if (choose_kn_order(ev, N, o->n_ids, &o->split->valid, &kn_order) != 0) {
+        free(s);
+        return -1;
+    }
+    if (whole) {
+        s = ts_malloc(N * sizeof *s);
+        memcpy(s, ev, N * sizeof *s);
+    }
     ngram *g = ngram_new(s, N, (int)order, kgram);
     g->base.len = 0;   /* any window length */
     g->base.n_ids = o->n_ids;
-    if (choose_kn_order(g, &o->split->valid) != 0) {
-        ngram_free(&g->base);
-        return -1;
-    }
-    /* the likelihood's counts and the index are never held together: the counts (of the
-     * highest order tried) let go, made again at the order chosen where a score asks; the
-     * index made where the model matches or draws (index_ready) */
-    ts_kn_free(g->kn);
-    g->kn = NULL;
+    g->kn_order = kn_order;
     if (ts_train_log(o->log_path, "\"event\":\"end\",\"events\":%zu,\"kn_order\":%d,\"seconds\":%.4f", N,
                      g->kn_order, ts_now() - t0) != 0) {
         ngram_free(&g->base);
