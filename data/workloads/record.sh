@@ -1,10 +1,11 @@
 #!/bin/sh
-# Records strace logs of eighteen real workloads (Debian 12, offline, loopback only):
+# Records strace logs of nineteen real workloads (Debian 12, offline, loopback only):
 #
 #   sh data/workloads/record.sh [OUTDIR] [NAME...]
 #
 # Each workload runs under `strace -f -ttt -T -o NAME.strace` in a scratch directory (the
-# web servers, the JVM and the database servers alone: not their clients, not javac) and its
+# web servers, the JVM, the database servers and c-threads' program alone: not their clients,
+# not javac or gcc) and its
 # log is written to OUTDIR/NAME.strace.gz (default OUTDIR: the directory of this script; one
 # not there yet is made when it has a '/' in it: /tmp/w, ./w).
 # NAMEs pick workloads (default: all). Needs strace, gcc, make, tar, xz, zstd, sqlite3,
@@ -21,7 +22,7 @@
 # (failure, Ctrl-C, TERM) and nothing is written for that workload.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-ALL="cc-make archive-xz-zstd sqlite http-server python-etl git phases node-async java-pool postgres text-pipeline pkg-query redis crypto-tools perl-report nginx-static rsync-mirror py-asyncio"
+ALL="cc-make archive-xz-zstd sqlite http-server python-etl git phases node-async java-pool postgres text-pipeline pkg-query redis crypto-tools perl-report nginx-static rsync-mirror py-asyncio c-threads"
 PY=python3
 [ -x /usr/bin/python3 ] && PY=/usr/bin/python3   # not a wrapper (pyenv) in the trace
 
@@ -929,6 +930,135 @@ pool.shutdown()
 EOF
 }
 
+# a C program's threads (gcc builds it first, not traced): a producer queues 12,000 jobs to 4
+# worker threads (a mutex and a condition variable); a job appends a record to one of 6 shard
+# files (pwrite, at times fdatasync), reads one to three records back (pread), or compacts
+# the shard (its last 256 KB copied to a new file, fsync, rename over); every 50 jobs the
+# producer sleeps a little and stats the shards, every 200 it lists the folder
+run_c_threads() {
+    d=$1
+    cat > "$d/work.c" <<'EOF'
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <dirent.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SHARDS 6
+#define JOBS 12000
+static const char *dir;
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER, shard_mu[SHARDS];
+static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+static int queue[JOBS], head, tail, done;
+static off_t shard_end[SHARDS];
+
+static void path(char *p, size_t n, int s, const char *ext) { snprintf(p, n, "%s/shard%d.%s", dir, s, ext); }
+
+static void job(int j, unsigned *seed)
+{
+    int s = j % SHARDS, kind = rand_r(seed) % 50;
+    char p[512];
+    path(p, sizeof p, s, "log");
+    if (kind < 24) {   /* append a record */
+        size_t n = 64 + rand_r(seed) % (kind == 0 ? 300000 : 4000);
+        char *b = malloc(n);
+        memset(b, 'a' + j % 26, n);
+        pthread_mutex_lock(&shard_mu[s]);
+        int fd = open(p, O_WRONLY | O_CREAT, 0644);
+        pwrite(fd, b, n, shard_end[s]);
+        shard_end[s] += n;
+        if (j % 17 == 0) fdatasync(fd);
+        close(fd);
+        pthread_mutex_unlock(&shard_mu[s]);
+        free(b);
+    } else if (kind < 48) {   /* read one to three records back */
+        char b[4096];
+        int fd = open(p, O_RDONLY);
+        if (fd >= 0) {
+            struct stat st;
+            fstat(fd, &st);
+            for (int r = 1 + rand_r(seed) % 3; r > 0 && st.st_size > 0; r--)
+                pread(fd, b, sizeof b, rand_r(seed) % st.st_size);
+            close(fd);
+        }
+    } else {   /* compact: copy the shard to a new file and rename it over */
+        char q[512];
+        path(q, sizeof q, s, "tmp");
+        pthread_mutex_lock(&shard_mu[s]);
+        int in = open(p, O_RDONLY), out = open(q, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        char b[65536];
+        ssize_t r;
+        off_t from = shard_end[s] > 262144 ? shard_end[s] - 262144 : 0;   /* keeps the last 256 KB */
+        if (in >= 0) lseek(in, from, SEEK_SET);
+        while (in >= 0 && (r = read(in, b, sizeof b)) > 0) write(out, b, (size_t)r);
+        shard_end[s] -= from;
+        fsync(out);
+        close(out);
+        if (in >= 0) close(in);
+        rename(q, p);
+        pthread_mutex_unlock(&shard_mu[s]);
+    }
+}
+
+static void *worker(void *arg)
+{
+    unsigned seed = (unsigned)(size_t)arg * 7919u + 1;
+    for (;;) {
+        pthread_mutex_lock(&mu);
+        while (head == tail && !done) pthread_cond_wait(&cv, &mu);
+        if (head == tail && done) { pthread_mutex_unlock(&mu); return NULL; }
+        int j = queue[head++];
+        pthread_mutex_unlock(&mu);
+        job(j, &seed);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    dir = argc > 1 ? argv[1] : ".";
+    mkdir(dir, 0755);
+    for (int s = 0; s < SHARDS; s++) pthread_mutex_init(&shard_mu[s], NULL);
+    pthread_t t[4];
+    for (int i = 0; i < 4; i++) pthread_create(&t[i], NULL, worker, (void *)(size_t)i);
+    srand(3);
+    for (int j = 0; j < JOBS; j++) {
+        pthread_mutex_lock(&mu);
+        queue[tail++] = j;
+        pthread_cond_signal(&cv);
+        pthread_mutex_unlock(&mu);
+        if (j % 50 == 49) {   /* the producer pauses and looks at the store */
+            struct timespec ts = {0, 200000 + rand() % 800000};
+            nanosleep(&ts, NULL);
+            char p[512];
+            struct stat st;
+            for (int s = 0; s < SHARDS; s++) { path(p, sizeof p, s, "log"); stat(p, &st); }
+            if (j % 200 == 199) {   /* and lists it */
+                DIR *d = opendir(dir);
+                while (d && readdir(d)) {}
+                if (d) closedir(d);
+            }
+        }
+    }
+    pthread_mutex_lock(&mu);
+    done = 1;
+    pthread_cond_broadcast(&cv);
+    pthread_mutex_unlock(&mu);
+    for (int i = 0; i < 4; i++) pthread_join(t[i], NULL);
+    long total = 0;
+    for (int s = 0; s < SHARDS; s++) total += shard_end[s];
+    printf("%ld\n", total);
+    return 0;
+}
+EOF
+    gcc -O2 -pthread -o "$d/work" "$d/work.c"
+    strace -f -ttt -T -o "$2" "$d/work" "$d/w"
+}
+
 # ---- driver ----
 if [ "${1:-}" = "--run" ]; then
     "run_$(echo "$2" | tr - _)" "$3" "${4:-}"
@@ -1008,7 +1138,7 @@ for name in $names; do
     mkdir "$W/work"
     st=0
     case $name in
-        http-server | java-pool | postgres | redis | nginx-static) sh "$self" --run "$name" "$W/work" "$W/$name.strace" > /dev/null || st=$? ;;
+        http-server | java-pool | postgres | redis | nginx-static | c-threads) sh "$self" --run "$name" "$W/work" "$W/$name.strace" > /dev/null || st=$? ;;
         *) strace -f -ttt -T -o "$W/$name.strace" sh "$self" --run "$name" "$W/work" > /dev/null || st=$? ;;
     esac
     [ $st -eq 0 ] || fail "$name failed (exit $st): $out/$name.strace.gz not written"
