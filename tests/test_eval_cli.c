@@ -317,6 +317,48 @@ static void impute_json_path_utf8(void)
     CHECK_MSG(strstr(out, "caf\\ufffd \\\"v\\\"/vocab.tsv\"") && !strchr(out, '\xe9'), "%s", out);
 }
 
+/* the architecture a dataset records (ingest --arch, its arch file) is that of impute's
+ * type accuracy and, through OUTDIR/arch, of eval's on impute -o's files; both took the
+ * one the names are calls of (arch_prctl and iopl: x86_64's, which aarch64 lacks) */
+static void impute_dataset_arch(void)
+{
+    char args[2048], out[4096], err[1024], s[2048] = "";
+    mkdir(at("a64"), 0755);
+    const char *pat = "0,1,2,0,3,0,0,2,1,0,2,3,";   /* read arch_prctl mmap read iopl read ... */
+    for (int i = 0; i < 25; i++) strcat(s, pat);
+    s[strlen(s) - 1] = '\n';
+    write_text(at("a64/stream.txt"), s);
+    write_text(at("a64/vocab.tsv"), "0\tread\t125\n1\tarch_prctl\t50\n2\tmmap\t75\n3\tiopl\t50\n");
+    write_text(at("a64/arch"), "aarch64\n");
+    snprintf(args, sizeof args, "train --model ngram %s --length 12 -o %s", at("a64"), at("a64.tsm"));
+    REQUIRE(run_cli(args, err, sizeof err) == 0);
+    snprintf(args, sizeof args, "impute %s --input %s --blackout 4 -o %s --json", at("a64.tsm"), at("a64"),
+             at("a64out"));
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "\"arch\": \"aarch64\""), "%s", out);
+    snprintf(args, sizeof args, "eval --original %s --mask %s --imputed %s --json", at("a64out/original0.npy"),
+             at("a64out/mask0.npy"), at("a64out/imputation0.npy"));
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "\"arch\": \"aarch64\"") && json_get(out, "type_unknown") > 0, "%s", out);
+    /* a dataset without one: the names' again, and an earlier run's OUTDIR/arch goes */
+    remove(at("a64/arch"));
+    snprintf(args, sizeof args, "impute %s --input %s --blackout 4 -o %s --json", at("a64.tsm"), at("a64"),
+             at("a64out"));
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "\"arch\": \"x86_64\""), "%s", out);
+    CHECK(access(at("a64out/arch"), F_OK) != 0);
+    snprintf(args, sizeof args, "eval --original %s --mask %s --imputed %s --json", at("a64out/original0.npy"),
+             at("a64out/mask0.npy"), at("a64out/imputation0.npy"));
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "\"arch\": \"x86_64\"") && json_get(out, "type_unknown") == 0, "%s", out);
+    /* one cut short is refused in one line naming it, nothing written */
+    write_text(at("a64/arch"), "x86");
+    snprintf(args, sizeof args, "impute %s --input %s --blackout 4 -o %s", at("a64.tsm"), at("a64"), at("a64cut"));
+    CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "a64/arch: its word 'x86'") && !strchr(err, '\n'),
+              "%s", err);
+    CHECK(access(at("a64cut/original0.npy"), F_OK) != 0);
+}
+
 static void impute_bad_input(void)
 {
     char args[2048], err[512];
@@ -1165,6 +1207,7 @@ TEST_MAIN("eval_cli", {
     RUN(impute_names_of_imputation_only);
     RUN(impute_unknown_names_hidden);
     RUN(impute_json_path_utf8);
+    RUN(impute_dataset_arch);
     RUN(generate_datasets_by_name);
     RUN(generate_window_file_by_name);
     RUN(generate_named_and_unnamed);

@@ -158,7 +158,9 @@ int  ts_write_impute_triple(const char *dir, const ts_windows *orig, const uint8
                             const ts_windows *imputed);
 /* the triple and, where names (NULL: none) name their IDs, the names of the original and
  * imputed windows (DIR/original0.names.txt, imputation0.names.txt: ts_windows_write_names)
- * as one set; without names, those an earlier run left go with it (ts_write_impute_triple) */
+ * as one set; without names, those an earlier run left go with it (ts_write_impute_triple),
+ * and so, with either, does the DIR/arch of an earlier impute (ts_impute_eval_arch), but in
+ * a dataset's folder */
 int  ts_write_impute_named(const char *dir, const ts_windows *orig, const uint8_t *mask,
                            const ts_windows *imputed, const ts_vocab *names);
 

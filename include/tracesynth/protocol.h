@@ -241,6 +241,12 @@ typedef struct {
  * defaults), scored into *res */
 int  ts_impute_eval(ts_model *m, const ts_windows *x, const ts_impute_spec *s, const ts_run_opts *ro,
                     ts_impute_result *res);
+/* the same with the windows' architecture for the type accuracy (a dataset's: ts_dataset_arch),
+ * written beside the output files as OUTDIR/arch, which eval reads; TS_ARCH_UNKNOWN: the one
+ * the event names are calls of, else the host's, as ts_impute_eval takes it (no OUTDIR/arch:
+ * an earlier run's goes) */
+int  ts_impute_eval_arch(ts_model *m, const ts_windows *x, const ts_impute_spec *s, ts_arch arch,
+                         const ts_run_opts *ro, ts_impute_result *res);
 
 /* a mask from a .npy or a window file of 0/1 values (1 = observed, 0 = missing) */
 int  ts_mask_load(const char *path, uint8_t **mask, size_t *n, size_t *len);

@@ -39,6 +39,8 @@ static void print_json(const ts_model *m, const ts_windows *x, const ts_impute_s
            (unsigned long long)seed, im->hidden, im->accuracy, im->perfect, im->rouge_l);
     if (im->has_type) printf("%.6f", im->type_accuracy);
     else fputs("null", stdout);
+    printf(", \"arch\": ");   /* the table of the type accuracy */
+    ts_json_put(stdout, im->has_type ? ts_arch_name(im->arch) : NULL);
     printf(", \"unknown\": %zu, \"unknown_hidden\": %zu, \"unknown_hidden_right\": %zu, \"seconds\": %.4f, "
            "\"output\": ", r->unknown, im->unk_hidden, im->unk_right, r->seconds);
     ts_json_put(stdout, is->outdir);
@@ -138,7 +140,9 @@ int cmd_impute(int argc, char **argv)
         TS_OPT_STR_('o', "output", &is.outdir, "OUTDIR", "write original0.npy, mask0.npy, imputation0.npy and,\n"
                     "for named events, original0.names.txt and\n"
                     "imputation0.names.txt (their names, as generate writes\n"
-                    "them; eval and --input read them back) (a multi-channel\n"
+                    "them; eval and --input read them back), and arch where\n"
+                    "a dataset's names its architecture (eval's type\n"
+                    "accuracy, as impute's, by its table) (a multi-channel\n"
                     "model: the imputed windows as a dataset; a directory\n"
                     "holding the other kind, or a dataset that is no set\n"
                     "of windows, is refused); a dataset's or a split's own\n"
@@ -236,6 +240,16 @@ int cmd_impute(int argc, char **argv)
         if (is.outdir && mc_out_check(is.outdir, "OUTDIR", read_ds, nread_ds)) { rc = cli_fail(); goto done; }
         rc = impute_channels(model_path, chfrom, draw, input ? input : chfrom, &ss, ts_opt_given(&args, ss.permille),
                              prefix, is.blackout, is.pos, is.outdir, &ro, json);
+        goto done;
+    }
+    /* a dataset's architecture (its arch file: ingest --arch, or the trace's) is that of the
+     * type accuracy, and goes beside the output files for eval; one it cannot read is
+     * refused before the model is read */
+    ts_arch arch = TS_ARCH_UNKNOWN;
+    struct stat ist;
+    if (input && !ts_path_is_stdin(input) && stat(input, &ist) == 0 && S_ISDIR(ist.st_mode) &&
+        ts_dataset_arch(input, &arch)) {
+        cli_fail();
         goto done;
     }
     if (ts_model_load(model_path, &m)) { cli_fail(); goto done; }
@@ -347,7 +361,7 @@ int cmd_impute(int argc, char **argv)
     is.source = input;
     is.names = &names;
     ts_impute_result r;
-    if (ts_impute_eval(m, &x, &is, &ro, &r)) {
+    if (ts_impute_eval_arch(m, &x, &is, arch, &ro, &r)) {
         cli_input_error_place(input, named == 1, vocab_path);
         rc = cli_run_failed(C);   /* an option the imputation refused: a usage error */
         goto done;
@@ -382,7 +396,9 @@ int cmd_impute(int argc, char **argv)
             const int has = ts_file_exists(at);
             free(at);
             at = ts_path_join(is.outdir, "{original0,imputation0}.names.txt");
-            cli_say(stdout, "wrote %s%s%s\n", files, has ? " " : "", has ? at : "");
+            char *ar = arch != TS_ARCH_UNKNOWN ? ts_path_join(is.outdir, "arch") : NULL;
+            cli_say(stdout, "wrote %s%s%s%s%s\n", files, has ? " " : "", has ? at : "", ar ? " " : "", ar ? ar : "");
+            free(ar);
             free(at);
             free(files);
         }

@@ -77,6 +77,10 @@ int ts__dataset_write(const char *dir, const ts_dataset *d);
 int ts__split_folder_refused(const char *dir, int windows);
 /* the last error, naming a staged file by its final place in dir */
 void ts__stage_error(const ts_stage *st, const char *dir);
+/* ts_write_impute_named with arch (NULL: none) written as DIR/arch, the architecture of
+ * the windows' type accuracy, which eval reads there; without it, an earlier run's goes */
+int ts__write_impute_arch(const char *dir, const ts_windows *orig, const uint8_t *mask, const ts_windows *imputed,
+                          const ts_vocab *names, const char *arch);
 
 /* string -> index map (open addressing, FNV-1a); keys are borrowed, not copied */
 typedef struct {

@@ -453,9 +453,12 @@ int ts_npy_to_mask(const ts_npy *a, const char *path, uint8_t **mask, size_t *n,
     return 0;
 }
 
-/* both public writers; who: the one called, which a caller's error names */
+/* both public writers and ts__write_impute_arch; who: the one called, which a caller's
+ * error names. arch (NULL: none) goes to DIR/arch, where eval reads the architecture of the
+ * type accuracy; without it, an earlier run's goes (it would name another trace's), but in
+ * a dataset's folder (stream.txt), whose own it is */
 static int write_impute(const char *who, const char *dir, const ts_windows *orig, const uint8_t *mask,
-                        const ts_windows *imputed, const ts_vocab *names)
+                        const ts_windows *imputed, const ts_vocab *names, const char *arch)
 {
     size_t n = orig->n, L = orig->len;
     if (!mask) return ts_fail_null(who, "mask");
@@ -490,23 +493,51 @@ static int write_impute(const char *who, const char *dir, const ts_windows *orig
         rc = ts_windows_write_names(p, k ? imputed : orig, names);
         free(p);
     }
+    if (rc == 0 && arch) {
+        char *p = ts_path_join(st.stage, "arch");
+        ts_outfile o;
+        if ((rc = ts_out_open(&o, p)) == 0) {
+            fprintf(o.f, "%s\n", arch);
+            rc = ts_out_commit(&o);
+        }
+        free(p);
+    }
     if (rc) {   /* the error names the file as it would have been, not its stage */
         ts__stage_error(&st, dir);
         ts_stage_abort(&st);
         return -1;
     }
-    /* without names, an earlier run's go: they would name other windows */
-    return names ? ts_stage_commit(&st, all, 5) : ts_stage_commit_removing(&st, all, 3, named, 2);
+    /* without names, an earlier run's go: they would name other windows; so does an arch */
+    const char *keep[6], *gone[3];
+    int nk = 0, ng = 0;
+    for (int k = 0; k < 5; k++) {
+        if (k < 3 || names) keep[nk++] = all[k];
+        else gone[ng++] = all[k];
+    }
+    if (arch) {
+        keep[nk++] = "arch";
+    } else {
+        char *ds = ts_path_join(dir, "stream.txt");
+        if (!ts_file_exists(ds)) gone[ng++] = "arch";
+        free(ds);
+    }
+    return ts_stage_commit_removing(&st, keep, nk, gone, ng);
 }
 
 int ts_write_impute_triple(const char *dir, const ts_windows *orig, const uint8_t *mask,
                            const ts_windows *imputed)
 {
-    return write_impute(__func__, dir, orig, mask, imputed, NULL);
+    return write_impute(__func__, dir, orig, mask, imputed, NULL, NULL);
 }
 
 int ts_write_impute_named(const char *dir, const ts_windows *orig, const uint8_t *mask,
                           const ts_windows *imputed, const ts_vocab *names)
 {
-    return write_impute(__func__, dir, orig, mask, imputed, names);
+    return write_impute(__func__, dir, orig, mask, imputed, names, NULL);
+}
+
+int ts__write_impute_arch(const char *dir, const ts_windows *orig, const uint8_t *mask, const ts_windows *imputed,
+                          const ts_vocab *names, const char *arch)
+{
+    return write_impute("ts_write_impute_named", dir, orig, mask, imputed, names, arch);
 }

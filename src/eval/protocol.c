@@ -1013,15 +1013,16 @@ int ts_model_held_out_found(const ts_model *m, const char *input, const ts_windo
     return rc;
 }
 
-int ts_impute_eval(ts_model *m, const ts_windows *x, const ts_impute_spec *s, const ts_run_opts *ro,
-                   ts_impute_result *res)
+/* ts_impute_eval and ts_impute_eval_arch; who: the one called, which an error names */
+static int impute_eval(const char *who, ts_model *m, const ts_windows *x, const ts_impute_spec *s, ts_arch arch,
+                       const ts_run_opts *ro, ts_impute_result *res)
 {
-    if (!res) return ts_fail_null(__func__, "res");
+    if (!res) return ts_fail_null(who, "res");
     memset(res, 0, sizeof *res);
-    if (!m) return ts_fail_null(__func__, "m");
-    if (!x) return ts_fail_null(__func__, "x");
-    if (!s) return ts_fail_null(__func__, "s");
-    if (ts__vocab_check(s->names, __func__, "s->names->names")) return -1;
+    if (!m) return ts_fail_null(who, "m");
+    if (!x) return ts_fail_null(who, "x");
+    if (!s) return ts_fail_null(who, "s");
+    if (ts__vocab_check(s->names, who, "s->names->names")) return -1;
     const char *src = s->source ? s->source : "input";
     if (ts__mask_pos_check(s->pos, src)) return -1;   /* before any work: ts_mask_fill refuses it too */
     if (s->blackout == 0 || s->blackout > x->len)
@@ -1064,14 +1065,31 @@ int ts_impute_eval(ts_model *m, const ts_windows *x, const ts_impute_spec *s, co
         /* the windows' own names where they cover the IDs, else the model's */
         const ts_vocab *ev = by_name || (names && names->n >= m->n_ids) ? names
                              : m->vocab.n ? &m->vocab : NULL;
-        rc = ts_eval_impute(x, mask, &y, ev, &res->metrics);
-        if (rc == 0 && s->outdir) rc = ts_write_impute_named(s->outdir, x, mask, &y, ev);
+        rc = arch == TS_ARCH_UNKNOWN ? ts_eval_impute(x, mask, &y, ev, &res->metrics)
+                                     : ts_eval_impute_arch(x, mask, &y, ev, arch, &res->metrics);
+        if (rc == 0 && s->outdir)
+            rc = ts__write_impute_arch(s->outdir, x, mask, &y, ev, arch == TS_ARCH_UNKNOWN ? NULL : ts_arch_name(arch));
         ts_windows_free(&y);
     }
     free(mask);
     free(ext.names);
     free(ext.counts);
     return rc;
+}
+
+int ts_impute_eval(ts_model *m, const ts_windows *x, const ts_impute_spec *s, const ts_run_opts *ro,
+                   ts_impute_result *res)
+{
+    return impute_eval(__func__, m, x, s, TS_ARCH_UNKNOWN, ro, res);
+}
+
+int ts_impute_eval_arch(ts_model *m, const ts_windows *x, const ts_impute_spec *s, ts_arch arch,
+                        const ts_run_opts *ro, ts_impute_result *res)
+{
+    if ((unsigned)arch > TS_ARCH_AARCH64)
+        return ts_fail("%s: architecture %d: expected TS_ARCH_UNKNOWN, TS_ARCH_X86_64, TS_ARCH_I386, TS_ARCH_ARM or "
+                       "TS_ARCH_AARCH64", __func__, (int)arch);
+    return impute_eval(__func__, m, x, s, arch, ro, res);
 }
 
 /* ---- files ---- */
