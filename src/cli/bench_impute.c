@@ -233,6 +233,13 @@ static void run_dataset(const bench_args *a, const char *path, const ts_run_opts
         dataset_failed(R, a->model);
         return;
     }
+    /* the architecture it records (its arch file), that of the type accuracy, as impute's */
+    ts_arch arch;
+    if (ts_dataset_arch(path, &arch)) {
+        ts_split_data_free(&d);
+        dataset_failed(R, a->model);
+        return;
+    }
     ts_split_spec ss = a->ss;
     for (int li = 0; li < nl && !R->error; li++) {
         ss.length = (size_t)a->lens.v[li];
@@ -262,7 +269,7 @@ static void run_dataset(const bench_args *a, const char *path, const ts_run_opts
                 cell *c = &R->cells[((size_t)li * np + pi) * nk + ki];
                 ts_impute_spec is = {(size_t)a->ks.v[ki], a->pos.v[pi], NULL, NULL, NULL};
                 ts_impute_result r;
-                if (ts_impute_eval(m, &d.split.test, &is, ro, &r)) dataset_failed(R, a->model);
+                if (ts_impute_eval_arch(m, &d.split.test, &is, arch, ro, &r)) dataset_failed(R, a->model);
                 c->m = r.metrics;
                 c->seconds = r.seconds;
             }
