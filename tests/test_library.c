@@ -144,6 +144,10 @@ static void null_arguments_are_errors(void)
     NULL_ARG(ts_impute_eval(m, NULL, &is, NULL, &r), "ts_impute_eval", "x");
     NULL_ARG(ts_impute_eval(m, x, NULL, NULL, &r), "ts_impute_eval", "s");
     NULL_ARG(ts_impute_eval(m, x, &is, NULL, NULL), "ts_impute_eval", "res");
+    NULL_ARG(ts_impute_eval_arch(m, NULL, &is, TS_ARCH_AARCH64, NULL, &r), "ts_impute_eval_arch", "x");
+    NULL_ARG(ts_impute_eval_arch(m, x, &is, TS_ARCH_AARCH64, NULL, NULL), "ts_impute_eval_arch", "res");
+    CHECK_MSG(ts_impute_eval_arch(m, x, &is, (ts_arch)9, NULL, &r) == -1 &&
+                  strstr(ts_error(), "ts_impute_eval_arch: architecture 9"), "%s", ts_error());
     NULL_ARG(ts_impute_input_load(NULL, &ss, 0, NULL, 10, &w, &v, NULL), "ts_impute_input_load", "path");
     NULL_ARG(ts_impute_input_load(dp, &ss, 0, NULL, 10, NULL, &v, NULL), "ts_impute_input_load", "x");
     NULL_ARG(ts_impute_input_load(dp, &ss, 0, NULL, 10, &w, NULL, NULL), "ts_impute_input_load", "names");
