@@ -45,13 +45,30 @@ def write_npy(path, descr, payload):
     os.replace(tmp, path)
 
 
+def whole(name, text):
+    """the argument NAME as a whole number, else one line naming it and exit 1"""
+    try:
+        return int(text)
+    except ValueError:
+        sys.exit("%s: '%s' is not a whole number" % (name, text))
+
+
 def main():
     if len(sys.argv) not in (5, 6):
         sys.exit(__doc__.strip().splitlines()[2].strip())
-    ds, L, N, out = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
-    offset = int(sys.argv[5]) if len(sys.argv) == 6 else 0
-    with open(os.path.join(ds, "stream.txt")) as f:
-        events = [int(v) for v in f.read().replace("\n", ",").split(",") if v.strip()]
+    ds, out = sys.argv[1], sys.argv[4]
+    L, N = whole("L", sys.argv[2]), whole("N", sys.argv[3])
+    offset = whole("OFFSET", sys.argv[5]) if len(sys.argv) == 6 else 0
+    path = os.path.join(ds, "stream.txt")
+    try:
+        with open(path) as f:
+            text = f.read()
+    except OSError as e:
+        sys.exit("%s: %s" % (path, e.strerror))
+    try:
+        events = [int(v) for v in text.replace("\n", ",").split(",") if v.strip()]
+    except ValueError as e:
+        sys.exit("%s: not comma-separated IDs (%s)" % (path, e))
     train = int(len(events) * 700 / 1000.0)
     if L < 1 or N < 1 or offset < 0 or L > train:
         sys.exit("%s: %d training events hold no window of %d (offset %d)" % (ds, train, L, offset))
@@ -59,7 +76,14 @@ def main():
     if stride < 1:
         sys.exit("%s: %d training events hold no %d windows of %d" % (ds, train, N, L))
     starts = [i * stride + offset % stride for i in range(N)]
-    os.makedirs(out, exist_ok=True)
+    if os.path.realpath(out) == os.path.realpath(ds):
+        sys.exit("%s: OUT is DATASET itself, whose files it would replace; name another directory" % out)
+    if os.path.exists(out) and not os.path.isdir(out):
+        sys.exit("%s: not a directory (OUT is the folder the windows go to as a dataset)" % out)
+    try:
+        os.makedirs(out, exist_ok=True)
+    except OSError as e:
+        sys.exit("%s: %s" % (out, e.strerror))
     picked = [e for s in starts for e in events[s:s + L]]
     with open(os.path.join(out, "stream.txt.tmp"), "w") as f:
         f.write(",".join(str(e) for e in picked) + "\n")

@@ -2089,6 +2089,37 @@ static void dash_output_refused(void)
     }
 }
 
+/* scripts/training-windows.py, as the README shows it (DATASET L N OUT): a dataset not
+ * there, L or N not a number, an OUT that is no folder, is one line naming it and exit 1,
+ * not a traceback; OUT the dataset itself is refused (its stream.txt was replaced) */
+static void training_windows_script_errors(void)
+{
+    if (access("/usr/bin/python3", X_OK) != 0) {
+        SKIP("no /usr/bin/python3\n");
+        return;
+    }
+    char cmd[4096], root[512];
+    REQUIRE(getcwd(root, sizeof root));   /* the tests run in the repository */
+    static const struct { const char *args, *says; } bad[] = {
+        {"%s/nods 200 5 %s/trw", "nods/stream.txt: "},
+        {"ds 2x0 5 %s/trw", "L: '2x0' "},
+        {"ds 200 five %s/trw", "N: 'five' "},
+        {"ds 200 5 ./ds", "./ds: OUT is DATASET itself"},
+        {"ds 200 5 ds/stream.txt", "ds/stream.txt: not a directory"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char a[768];
+        snprintf(a, sizeof a, bad[i].args, dir, dir);
+        snprintf(cmd, sizeof cmd, "cd %s && /usr/bin/python3 %s/scripts/training-windows.py %s > tw.out 2> tw.err",
+                 dir, root, a);
+        const int st = system(cmd);
+        CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 1, "%s: exit %d", a, WEXITSTATUS(st));
+        snprintf(cmd, sizeof cmd, "test $(wc -l < %s/tw.err) = 1 && grep -q \"%s\" %s/tw.err", dir, bad[i].says,
+                 dir);
+        CHECK_MSG(system(cmd) == 0, "%s: not one line naming it", a);
+    }
+}
+
 /* a dataset given as '-' is refused in one line that says why (a dataset is a directory:
  * standard input cannot be one), not looked for as a directory named '-' */
 static void dash_dataset_refused(void)
@@ -5262,4 +5293,5 @@ TEST_MAIN("cli", {
     RUN(command_hints_quote_paths);
     RUN(split_into_a_dataset_trailing_slash);
     RUN(cli_runner_retries_tool_failures);
+    RUN(training_windows_script_errors);
 })
