@@ -1120,16 +1120,10 @@ static void cli_generate_prefix(void)
  * replay from; a trace of 40,000 names held 19 GB in train --model mdm --iters 5. They are
  * rebuilt from the fillers now: the peak grows with the validation windows by no more than
  * the outputs. (A sanitizer's shadow memory would blur the measure.) */
-static void tune_counts_not_kept_per_window(void)
+/* DIR/manynames: N events drawn evenly from V names (sys_0, ...). 0 / -1 */
+static int many_names_dataset(const char *dir, int V, int N, char *p, size_t pn)
 {
-#ifdef __SANITIZE_ADDRESS__
-    SKIP("a sanitizer build's memory is not the program's");
-#endif
-    const char *dir = scratch_dir();
-    REQUIRE(dir);
-    enum { V = 1000, N = 5000 };
-    char p[600];
-    snprintf(p, sizeof p, "%s/manynames", dir);
+    snprintf(p, pn, "%s/manynames", dir);
     ts_dataset d;
     memset(&d, 0, sizeof d);
     d.vocab.n = V;
@@ -1146,8 +1140,21 @@ static void tune_counts_not_kept_per_window(void)
     ts_rng r;
     ts_rng_seed(&r, 5);
     for (int i = 0; i < N; i++) d.stream.ids[i] = (int32_t)ts_rng_below(&r, V);
-    REQUIRE(ts_dataset_save(p, &d) == 0);
+    const int rc = ts_dataset_save(p, &d);
     ts_dataset_free(&d);
+    return rc;
+}
+
+static void tune_counts_not_kept_per_window(void)
+{
+#ifdef __SANITIZE_ADDRESS__
+    SKIP("a sanitizer build's memory is not the program's");
+#endif
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    enum { V = 1000, N = 5000 };
+    char p[600];
+    REQUIRE(many_names_dataset(dir, V, N, p, sizeof p) == 0);
     /* each run's peak from a child of its own (ru_maxrss of the children is their largest);
      * 32 windows a position or more, so that the decoding's batch (64 windows) is full in both */
     const int vw[2] = {64, 250};
@@ -1161,6 +1168,38 @@ static void tune_counts_not_kept_per_window(void)
      * end): what the more windows add, in KiB (the counts twice over added as much again) */
     const long outputs = 2L * (vw[1] - vw[0]) * 40 * V * 4 / 1024;
     CHECK_MSG(peak[1] - peak[0] < outputs, "the peak grew by %ld KiB from %d to %d validation windows, "
+              "the outputs %ld KiB", peak[1] - peak[0], vw[0], vw[1], outputs);
+}
+
+/* tune-prior replays each validation window's fill at every weight it tries; it kept the
+ * network's outputs at each hidden event of every window to replay from, nd k V floats
+ * (500 windows a position, k = 40 and 40,000 names: 6.4 GB). Each event is scored at every
+ * weight of the grid as the outputs come now, and only the scores are kept: the peak
+ * hardly grows with the validation windows. Windows of 2 events (one hidden, k = 1 at
+ * every size, no decoding to choose) keep it to seconds. */
+static void tune_outputs_not_kept_per_window(void)
+{
+#ifdef __SANITIZE_ADDRESS__
+    SKIP("a sanitizer build's memory is not the program's");
+#endif
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    enum { V = 16000, N = 5000 };
+    char p[600], cmd[2][1400], err[1024];
+    REQUIRE(many_names_dataset(dir, V, N, p, sizeof p) == 0);
+    snprintf(cmd[0], sizeof cmd[0], "train --model mdm %s --length 2 --valid-windows 64 --iters 2 --layers 1 "
+             "--channels 8 --threads 1 --no-progress -o %s/outs.tsm", p, dir);
+    REQUIRE(run_cli(cmd[0], err, sizeof err) == 0);
+    /* 64 windows a position or more: the decoding's batches (64 windows) are full in both */
+    const int vw[2] = {64, 288};
+    for (int i = 0; i < 2; i++)
+        snprintf(cmd[i], sizeof cmd[i], "tune-prior %s/outs.tsm %s --valid-windows %d --threads 1 --no-progress "
+                 "-o %s/outs%d.tsm", dir, p, vw[i], dir, i);
+    long peak[2];
+    REQUIRE(cli_peaks_kib((const char *const[2]){cmd[0], cmd[1]}, peak) == 0);
+    /* the outputs the more windows would add (2 windows a validation window, k = 1), in KiB */
+    const long outputs = 2L * (vw[1] - vw[0]) * V * 4 / 1024;
+    CHECK_MSG(peak[1] - peak[0] < outputs / 4, "the peak grew by %ld KiB from %d to %d validation windows, "
               "the outputs %ld KiB", peak[1] - peak[0], vw[0], vw[1], outputs);
 }
 
@@ -3785,4 +3824,5 @@ TEST_MAIN("mdm", {
     RUN(nonfinite_output_refused);
     RUN(unseen_never_drawn);
     RUN(tune_counts_not_kept_per_window);
+    RUN(tune_outputs_not_kept_per_window);
 })

@@ -94,23 +94,14 @@ static void crop_of(const uint8_t *hid, size_t L, size_t ctx, size_t *cs, size_t
     *cl = Lc;
 }
 
-/* position l's scores: z (V) = the network's logits plus the prior's share
- * (-inf at IDs the training part never held: never drawn), conf[l] its largest
- * probability, pick[l] the argmax */
-static void score_pos(const mdm_model *m, const float *logits, int l, const run_t *runs, const int *runid,
-                      const infill_opts *io, float *z, float *conf, int32_t *pick)
+double score_row(const mdm_model *m, const float *lg, const float *cnt, size_t nalive, double w, float *zl,
+                 int32_t *pick)
 {
     const int V = m->c.V;
-    const float *lg = logits + (size_t)l * V;
-    float *zl = z + (size_t)l * V;
     for (int v = 0; v < V; v++) zl[v] = lg[v];
-    const run_t *r = runid[l] >= 0 ? &runs[runid[l]] : NULL;
-    if (r && r->w > 0 && r->nalive > 0) {
-        const float *cnt = r->cnt + (size_t)(l - r->a) * V;
-        double w = pos_weight(io, r, cnt, V);
-        double den = (double)r->nalive + PRIOR_SMOOTH * V;
-        if (w > 0)
-            for (int v = 0; v < V; v++) zl[v] += (float)(w * log((cnt[v] + PRIOR_SMOOTH) / den));
+    if (cnt && w > 0) {
+        double den = (double)nalive + PRIOR_SMOOTH * V;
+        for (int v = 0; v < V; v++) zl[v] += (float)(w * log((cnt[v] + PRIOR_SMOOTH) / den));
     }
     if (m->seen)
         for (int v = 0; v < V; v++)
@@ -120,8 +111,26 @@ static void score_pos(const mdm_model *m, const float *logits, int l, const run_
     for (int v = 1; v < V; v++) if (zl[v] > mx) mx = zl[v], arg = v;
     double s = 0;
     for (int v = 0; v < V; v++) s += exp((double)zl[v] - mx);
+    *pick = arg;
+    return s;
+}
+
+/* position l's scores: z (V) = the network's logits plus the prior's share
+ * (-inf at IDs the training part never held: never drawn), conf[l] its largest
+ * probability, pick[l] the argmax */
+static void score_pos(const mdm_model *m, const float *logits, int l, const run_t *runs, const int *runid,
+                      const infill_opts *io, float *z, float *conf, int32_t *pick)
+{
+    const int V = m->c.V;
+    const run_t *r = runid[l] >= 0 ? &runs[runid[l]] : NULL;
+    const float *cnt = NULL;
+    double w = 0;
+    if (r && r->w > 0 && r->nalive > 0) {
+        cnt = r->cnt + (size_t)(l - r->a) * V;
+        w = pos_weight(io, r, cnt, V);
+    }
+    const double s = score_row(m, logits + (size_t)l * V, cnt, r ? r->nalive : 0, w, z + (size_t)l * V, &pick[l]);
     conf[l] = (float)(1.0 / s);   /* the largest probability */
-    pick[l] = arg;
 }
 
 /* one window's unmasking step: reveal up to `reveal` positions of crop row
@@ -703,8 +712,7 @@ int infill(mdm_model *m, int32_t *y, const uint8_t *hid0, size_t n, size_t L, co
                     size_t w = list[s0 + (size_t)b], j = 0;
                     for (int l = 0; l < Lp && j < io->cap_k; l++)
                         if (hid[(size_t)b * Lp + l])
-                            memcpy(io->cap + ((w * io->cap_k) + j++) * V, pl.logits + ((size_t)b * Lp + l) * V,
-                                   (size_t)V * sizeof(float));
+                            io->cap(io->cap_ud, w, j++, pl.logits + ((size_t)b * Lp + l) * V);
                 }
 #pragma omp parallel for schedule(dynamic, 1)
                 for (int b = 0; b < nb; b++) {

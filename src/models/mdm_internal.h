@@ -247,8 +247,10 @@ typedef struct {
     const double *win;        /* NKW in-window context minimums by run length (NULL or 0: none) */
     double win_all[NKW];      /* --in-window's, one for all */
     int want_mode;            /* find each run's most frequent filler even without copy */
-    float *cap;               /* if set: the network's first logits at each window's hidden
-                                 positions, (n, cap_k, V), window w's j-th hidden at w cap_k + j */
+    /* if set: called with the network's first logits (V) at each window's hidden
+     * positions, cap(cap_ud, w, j, logits) for window w's j-th hidden event, j < cap_k */
+    void (*cap)(void *cap_ud, size_t w, size_t j, const float *logits);
+    void *cap_ud;
     size_t cap_k;
 } infill_opts;
 
@@ -298,6 +300,7 @@ typedef struct {
 #define window_copy ts__mdm_window_copy
 #define run_free ts__mdm_run_free
 #define reveal_step ts__mdm_reveal_step
+#define score_row ts__mdm_score_row
 #define find_runs ts__mdm_find_runs
 #define infill ts__mdm_infill
 #define infill_ctx ts__mdm_infill_ctx
@@ -311,6 +314,12 @@ int agree_class(const float *cnt, int V, size_t nalive);
 int window_copy(const mdm_model *m, const int32_t *y, const uint8_t *hid, size_t L, size_t a, size_t k,
                 int matched, int win, size_t *src);
 void run_free(run_t *r);
+/* one position's scores: zl (V) = the network's logits lg plus w times the log of the
+ * smoothed shares of the fillers' counts cnt (V) among nalive (cnt NULL or w 0: none),
+ * -inf at IDs the training part never held; *pick the argmax; returns the sum of
+ * exp(zl - zl[*pick]) (1 / the largest probability) */
+double score_row(const mdm_model *m, const float *lg, const float *cnt, size_t nalive, double w, float *zl,
+                 int32_t *pick);
 void reveal_step(const mdm_model *m, const float *logits, int32_t *cur, uint8_t *hid, int Lp, run_t *runs,
                  const int *runid, int reveal, const infill_opts *io, ts_rng *rng, float *z, float *conf,
                  int32_t *pick);

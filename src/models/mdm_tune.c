@@ -110,17 +110,21 @@ typedef struct {
     int k, kb, V;
     size_t nw, nd;            /* windows, distinct ones */
     size_t *rep;              /* (nw) each window's distinct one */
-    const float *cap;         /* (nd, k, V) */
     const int32_t *truth;     /* (nd, k) */
-    run_t *runs;              /* (nd) each window's one run, a = 0; its counts rebuilt from
-                                 its fillers (cand) in cnt at each replay, not kept: nd k V
-                                 floats twice over was most of a large vocabulary's memory */
+    run_t *runs;              /* (nd) each window's one run, a = 0 (its fillers freed once scored) */
     const int32_t *S;         /* the prior's stream, where the fillers start */
-    float *cnt;               /* (k, V) the replayed run's counts */
-    float *z, *conf;          /* (k, V), (k + V) */
-    int32_t *cur, *pick;      /* (k) */
-    int *runid;               /* (k) zeros */
-    uint8_t *hid;             /* (k) */
+    /* A replay scores every hidden event from the network's first logits there and the
+     * n-gram's shares at the weight of the event's cell, one of tune_grid: each
+     * (distinct window, event, weight) is scored once, as the logits come (tune_cap),
+     * and a replay adds up those scores. The logits themselves are not kept: nd k V
+     * floats were gigabytes under a vocabulary of tens of thousands of events. */
+    uint8_t *ac;              /* (nd, k) each event's agreement class */
+    uint8_t *hit;             /* (nd, k, NGRID) the event filled right at each weight */
+    double *ll;               /* (nd, k, NGRID) its log-probability of the true event */
+    float *cnt, *z;           /* (V) the event's filler counts and scores */
+    const int32_t *y;         /* (nd, L) the distinct windows and their blackouts, while they are scored */
+    const uint8_t *hid;
+    size_t L;
     int *whits;               /* (nd, NWIN) hits of the window's own filler at each win_grid
                                  value (window_copy), -1: none */
 } tune_set;
@@ -130,47 +134,107 @@ static const int win_grid[] = {2, 3, 4, 6, 8};
 #define NWIN (int)(sizeof win_grid / sizeof win_grid[0])
 #define WIN_DEFAULT 3         /* where the validation windows cannot tell (one of win_grid) */
 
+/* distinct window w's true events, its run with the n-gram's fillers and the hits of its
+ * own fillers (whits), found as its first event is scored */
+static void tune_window(tune_set *t, size_t w)
+{
+    const size_t L = t->L, k = (size_t)t->k;
+    const int32_t *y = t->y + w * L;
+    const uint8_t *hid = t->hid + w * L;
+    int32_t *truth = (int32_t *)t->truth + w * k;
+    infill_opts io;
+    memset(&io, 0, sizeof io);
+    io.weight = 1;
+    io.want_mode = 1;
+    int runid[4096];
+    size_t a = 0;
+    while (!hid[a]) a++;
+    memcpy(truth, y + a, k * sizeof *truth);
+    run_t *r = &t->runs[w];
+    find_runs(t->m, y, hid, L, a, (int)k, r, runid, &io);
+    free(r->cnt);   /* counted per event as it is scored */
+    free(r->alive);
+    r->cnt = NULL, r->alive = NULL;
+    for (int g = 0; g < NWIN; g++) {
+        size_t src;
+        int *wh = &t->whits[w * NWIN + (size_t)g];
+        *wh = -1;
+        if (!window_copy(t->m, y, hid, L, a, k, r->matched, win_grid[g], &src)) continue;
+        *wh = 0;
+        for (size_t o = 0; o < k; o++) *wh += y[src + o] == truth[o];
+    }
+}
+
+/* distinct window w's j-th hidden event scored from the network's logits lg (V) at every
+ * weight of tune_grid, as score_pos scores it under the gate (infill's cap) */
+static void tune_cap(void *ud, size_t w, size_t j, const float *lg)
+{
+    tune_set *t = ud;
+    const int V = t->V;
+    if (j == 0) tune_window(t, w);
+    run_t *r = &t->runs[w];
+    const size_t at = w * (size_t)t->k + j;
+    const int32_t truth = t->truth[at];
+    if (r->nc) {   /* every filler alive: their events at this place, as find_runs counts them */
+        memset(t->cnt, 0, (size_t)V * sizeof *t->cnt);
+        for (size_t i = 0; i < r->nc; i++) t->cnt[t->S[r->cand[i] + j]] += 1;
+        t->ac[at] = (uint8_t)agree_class(t->cnt, V, r->nc);
+    }
+    for (int g = 0; g < NGRID; g++) {
+        uint8_t *hit = &t->hit[at * NGRID + (size_t)g];
+        double *ll = &t->ll[at * NGRID + (size_t)g];
+        if (g && (!r->nc || tune_grid[g] <= 0)) {   /* no n-gram share: the network's alone */
+            *hit = hit[-g], *ll = ll[-g];
+            continue;
+        }
+        int32_t pick;
+        /* the sum replay's log-probability took, exp(z - z[pick]) over z (the same terms) */
+        const double se = score_row(t->m, lg, r->nc ? t->cnt : NULL, r->nc, tune_grid[g], t->z, &pick);
+        *ll = (double)t->z[truth] - (double)t->z[pick] - log(se);
+        *hit = pick == truth;
+    }
+    if (j + 1 == (size_t)t->k) {   /* the window's last event: its fillers are done with */
+        free(r->cand);
+        r->cand = NULL;
+    }
+}
+
+/* the place of weight x in tune_grid (every weight a cell of the gate takes here is one) */
+static int grid_of(double x)
+{
+    for (int g = 0; g < NGRID; g++)
+        if (tune_grid[g] == x) return g;
+    return 0;
+}
+
 /* replays distinct window w with gate (MDM_GATE_N) as imputation with --steps 1 fills it
  * (one network evaluation, then every hidden event the argmax of its product):
  * its hits; *visited gets the cells (bits), *ll the log-probability of the true
  * events */
 static int replay(tune_set *t, size_t w, const double *gate, unsigned *visited, double *ll)
 {
-    const int k = t->k, V = t->V;
-    run_t *r = &t->runs[w];
+    const int k = t->k;
+    const run_t *r = &t->runs[w];
     infill_opts io;
     memset(&io, 0, sizeof io);
     io.gate = gate;
     /* the cells of the bucket being chosen: on windows shorter than twice its key, k
      * (half the window) falls in a smaller bucket, whose cells a run of the key's size
      * would not read */
-    r->kb = t->kb;
-    r->w = run_weight(&io, t->kb);
-    r->nalive = r->nc;
-    r->cnt = NULL;
-    if (r->nc) {   /* every filler alive: their events counted at each place, as find_runs counts them */
-        memset(r->alive, 1, r->nc);
-        r->cnt = t->cnt;
-        memset(r->cnt, 0, (size_t)k * V * sizeof(float));
-        for (size_t i = 0; i < r->nc; i++)
-            for (int o = 0; o < k; o++) r->cnt[(size_t)o * V + t->S[r->cand[i] + o]] += 1;
-    }
-    memset(t->hid, 1, (size_t)k);
+    const int prior = run_weight(&io, t->kb) > 0 && r->nc > 0;
     *visited = 0;
     *ll = 0;
-    for (int l = 0; l < k && r->w > 0 && r->nalive > 0; l++)
-        *visited |= 1u << (gate_cell(0, r->ob, agree_class(r->cnt + (size_t)l * V, V, r->nalive)));
-    reveal_step(t->m, t->cap + w * (size_t)k * V, t->cur, t->hid, k, r, t->runid, k, &io, NULL, t->z, t->conf,
-                t->pick);
     int hits = 0;
     for (int l = 0; l < k; l++) {
-        const float *zl = t->z + (size_t)l * V;
-        double mx = zl[t->pick[l]], se = 0;
-        for (int v = 0; v < V; v++) se += exp((double)zl[v] - mx);
-        *ll += (double)zl[t->truth[w * (size_t)k + l]] - mx - log(se);
-        hits += t->cur[l] == t->truth[w * (size_t)k + l];
+        const size_t at = w * (size_t)k + (size_t)l;
+        int g = 0;
+        if (prior) {
+            *visited |= 1u << gate_cell(0, r->ob, t->ac[at]);
+            g = grid_of(gate[gate_cell(t->kb, r->ob, t->ac[at])]);
+        }
+        *ll += t->ll[at * NGRID + (size_t)g];
+        hits += t->hit[at * NGRID + (size_t)g];
     }
-    r->cnt = NULL;   /* t's */
     return hits;
 }
 
@@ -189,8 +253,8 @@ void tune_windows(const ts_windows *v, size_t n, size_t k, int32_t *y, uint8_t *
     for (size_t i = 0; i < 2 * n * L; i++) hid[i] = !hid[i];
 }
 
-/* the validation set of size bucket kb: windows, cached logits and fillers (of the
- * distinct windows) */
+/* the validation set of size bucket kb: windows, their fillers and each hidden event's
+ * scores (of the distinct windows) */
 static int tune_set_make(mdm_model *m, const ts_windows *v, size_t nwin, int kb, uint64_t seed, int progress,
                          tune_set *t)
 {
@@ -211,14 +275,22 @@ static int tune_set_make(mdm_model *m, const ts_windows *v, size_t nwin, int kb,
         memmove(hid + d * L, hid + first[d] * L, L);
     }
     free(first);
-    float *cap = ts_malloc(nd * k * (size_t)V * sizeof(float));
-    int32_t *truth = ts_malloc(nd * k * sizeof *truth);
-    t->cap = cap, t->truth = truth;
+    t->truth = ts_malloc(nd * k * sizeof *t->truth);
+    t->runs = ts_calloc(nd, sizeof *t->runs);
+    size_t Ns;
+    t->S = ts_ngram_stream(m->prior, &Ns, NULL);
+    t->whits = ts_malloc(nd * NWIN * sizeof *t->whits);
+    t->ac = ts_calloc(nd * k, 1);
+    t->hit = ts_malloc(nd * k * NGRID);
+    t->ll = ts_malloc(nd * k * NGRID * sizeof *t->ll);
+    t->cnt = ts_malloc((size_t)V * sizeof *t->cnt);
+    t->z = ts_malloc((size_t)V * sizeof *t->z);
     int32_t *yy = ts_malloc(nd * L * sizeof *yy);
     memcpy(yy, y, nd * L * sizeof *y);
+    t->y = y, t->hid = hid, t->L = L;
     infill_opts io;
     memset(&io, 0, sizeof io);
-    io.steps = 1, io.seed = seed, io.batch = 64, io.cap = cap, io.cap_k = k;
+    io.steps = 1, io.seed = seed, io.batch = 64, io.cap = tune_cap, io.cap_ud = t, io.cap_k = k;
     ts_progress prog;   /* windows */
     ts_progress_start(&prog, "tune-prior", (long)nd);
     prog.enabled = progress;
@@ -226,46 +298,16 @@ static int tune_set_make(mdm_model *m, const ts_windows *v, size_t nwin, int kb,
     int rc = infill(m, yy, hid, nd, L, &io, &prog, &done);
     ts_progress_end(&prog);
     free(yy);
-    t->runs = ts_calloc(nd, sizeof *t->runs);
-    size_t Ns;
-    t->S = ts_ngram_stream(m->prior, &Ns, NULL);
-    io.weight = 1;
-    io.cap = NULL;
-    io.want_mode = 1;
-    int runid[4096];
-    t->whits = ts_malloc(nd * NWIN * sizeof *t->whits);
-    for (size_t w = 0; w < nd && rc == 0; w++) {
-        size_t a = 0;
-        while (!hid[w * L + a]) a++;
-        memcpy(truth + w * k, y + w * L + a, k * sizeof *truth);
-        find_runs(m, y + w * L, hid + w * L, L, a, (int)k, &t->runs[w], runid, &io);
-        free(t->runs[w].cnt);   /* rebuilt at each replay */
-        t->runs[w].cnt = NULL;
-        for (int g = 0; g < NWIN; g++) {
-            size_t src;
-            int *wh = &t->whits[w * NWIN + (size_t)g];
-            *wh = -1;
-            if (!window_copy(m, y + w * L, hid + w * L, L, a, k, t->runs[w].matched, win_grid[g], &src)) continue;
-            *wh = 0;
-            for (size_t o = 0; o < k; o++) *wh += y[w * L + src + o] == truth[w * k + o];
-        }
-    }
     free(y); free(hid);
-    t->z = ts_malloc(k * (size_t)V * sizeof(float));
-    t->cnt = ts_malloc(k * (size_t)V * sizeof(float));
-    t->conf = ts_malloc((k + (size_t)V) * sizeof(float));
-    t->cur = ts_calloc(k, sizeof(int32_t));
-    t->pick = ts_calloc(k, sizeof(int32_t));
-    t->runid = ts_calloc(k, sizeof(int));
-    t->hid = ts_malloc(k);
+    t->y = NULL, t->hid = NULL;
     return rc;
 }
 
 static void tune_set_free(tune_set *t)
 {
     for (size_t w = 0; t->runs && w < t->nd; w++) run_free(&t->runs[w]);
-    free(t->runs); free(t->rep); free(t->cnt); free((void *)t->cap); free((void *)t->truth);
-    free(t->z); free(t->conf); free(t->cur); free(t->pick); free(t->runid); free(t->hid); free(t->whits);
+    free(t->runs); free(t->rep); free((void *)t->truth); free(t->ac); free(t->hit); free(t->ll);
+    free(t->cnt); free(t->z); free(t->whits);
     memset(t, 0, sizeof *t);
 }
 
