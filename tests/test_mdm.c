@@ -1203,6 +1203,43 @@ static void tune_outputs_not_kept_per_window(void)
               "the outputs %ld KiB", peak[1] - peak[0], vw[0], vw[1], outputs);
 }
 
+/* score --likelihood chain (and generate --sampler chain, and the chain mixture chosen after
+ * training) reads one event's logits per crop, but its plan held the head's logits at
+ * every place of every crop of the batch: B Lc V floats (32 crops of 128 and 40,000 names:
+ * 650 MB). Each crop's head now goes through one crop's rows: the peak hardly grows with
+ * the batch. */
+static void chain_logits_one_crop_at_a_time(void)
+{
+#ifdef __SANITIZE_ADDRESS__
+    SKIP("a sanitizer build's memory is not the program's");
+#endif
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    enum { V = 16000, N = 5000, L = 64 };
+    char p[600], w[700], cmd[2][1400], err[1024];
+    REQUIRE(many_names_dataset(dir, V, N, p, sizeof p) == 0);
+    snprintf(cmd[0], sizeof cmd[0], "train --model mdm %s --length %d --prior 0 --iters 2 --batch 4 --layers 1 "
+             "--channels 8 --threads 1 --no-progress -o %s/chain.tsm", p, L, dir);
+    REQUIRE(run_cli(cmd[0], err, sizeof err) == 0);
+    char line[L * 8 + 2] = "";
+    for (int i = 0; i < L; i++)
+        snprintf(line + strlen(line), sizeof line - strlen(line), "%s%d", i ? "," : "", i * 241 % V);
+    strcat(line, "\n");
+    snprintf(w, sizeof w, "%s/chain_w.txt", dir);
+    write_text(w, line);
+    /* one window of L events: L crops of L, 2 or 32 a network evaluation */
+    const int batch[2] = {2, 32};
+    for (int i = 0; i < 2; i++)
+        snprintf(cmd[i], sizeof cmd[i], "score %s/chain.tsm --input %s --likelihood chain --batch %d --threads 1 "
+                 "--no-progress", dir, w, batch[i]);
+    long peak[2];
+    REQUIRE(cli_peaks_kib((const char *const[2]){cmd[0], cmd[1]}, peak) == 0);
+    /* the logits the larger batch's plan would add, in KiB */
+    const long logits = (long)(batch[1] - batch[0]) * L * V * 4 / 1024;
+    CHECK_MSG(peak[1] - peak[0] < logits / 8, "the peak grew by %ld KiB from a batch of %d crops to %d, the "
+              "logits %ld KiB", peak[1] - peak[0], batch[0], batch[1], logits);
+}
+
 /* a training checkpoint given where a model goes is named as one, with what takes it;
  * a model file given to --resume is named as one, with the checkpoint beside it */
 static void checkpoint_is_not_a_model(void)
@@ -3825,4 +3862,5 @@ TEST_MAIN("mdm", {
     RUN(unseen_never_drawn);
     RUN(tune_counts_not_kept_per_window);
     RUN(tune_outputs_not_kept_per_window);
+    RUN(chain_logits_one_crop_at_a_time);
 })

@@ -197,7 +197,7 @@ static void plan_buffers(plan *pl, const mdm_model *m, const ts_tblock_config *t
     pl->mean = ts_carve_take(k, (tfm ? 1 : nl) * BL);
     pl->rstd = ts_carve_take(k, (tfm ? 1 : nl) * BL);
     pl->hT = ts_carve_take(k, BL * C);
-    pl->logits = ts_carve_take(k, BL * V);
+    pl->logits = pl->trunk_only ? NULL : ts_carve_take(k, BL * V);   /* a trunk plan's head is its caller's */
     if (train) {
         pl->dlogits = ts_carve_take(k, BL * V);
         pl->dh = ts_carve_take(k, BL * C);
@@ -242,9 +242,10 @@ static int plan_init_tfm(plan *pl, const mdm_model *m, int B, int L, int train)
     return 0;
 }
 
-int plan_init(plan *pl, const mdm_model *m, int B, int L, int train)
+static int plan_init_as(plan *pl, const mdm_model *m, int B, int L, int train, int trunk)
 {
     memset(pl, 0, sizeof *pl);
+    pl->trunk_only = trunk;
     const mdm_config *c = &m->c;
     if (c->backbone == BACKBONE_TRANSFORMER) return plan_init_tfm(pl, m, B, L, train);
     ts_s4_config sc = {c->C, c->N, L, 1, TS_S4_CONV_AUTO};
@@ -272,6 +273,22 @@ int plan_init(plan *pl, const mdm_model *m, int B, int L, int train)
     return 0;
 }
 
+int plan_init(plan *pl, const mdm_model *m, int B, int L, int train)
+{
+    return plan_init_as(pl, m, B, L, train, 0);
+}
+
+int plan_init_trunk(plan *pl, const mdm_model *m, int B, int L)
+{
+    return plan_init_as(pl, m, B, L, 0, 1);
+}
+
+void head_rows(const mdm_model *m, const float *hT, int rows, float *out)
+{
+    const float *P = m->params;
+    ts_linear_forward(out, hT, P + m->p.hw, P + m->p.hb, rows, m->c.C, m->c.V);
+}
+
 /* (B, C, L) <-> (B L, C) */
 static void to_rows(float *out, const float *x, int B, int C, int L)
 {
@@ -295,11 +312,8 @@ static void to_channels(float *out, const float *x, int B, int C, int L)
 static void head_forward(const mdm_model *m, plan *pl)
 {
     const int B = pl->B, L = pl->L, C = m->c.C, V = m->c.V;
-    const float *P = m->params;
     const int nb = pl->seq_rows ? B : 1, rows = pl->seq_rows ? L : B * L;
-    for (int s = 0; s < nb; s++)
-        ts_linear_forward(pl->logits + (size_t)s * rows * V, pl->hT + (size_t)s * rows * C, P + m->p.hw, P + m->p.hb,
-                          rows, C, V);
+    for (int s = 0; s < nb; s++) head_rows(m, pl->hT + (size_t)s * rows * C, rows, pl->logits + (size_t)s * rows * V);
 }
 
 /* transformer: rows (B L, C) throughout */

@@ -59,30 +59,42 @@ int chain_crop(plan *pl, int b, const int32_t *xw, int j, int Lc, int V)
 /* what one left-to-right pass needs: the network's plan over crops of Lc events (B of
  * them), the ensemble members' (each its own crop of windows of L events; ctx0 as
  * ens_chain_init), and per crop its place (at), window (wb), event (pb) and the
- * members' places (ate) */
+ * members' places (ate). A crop's event is the one place whose logits are read: the
+ * plan keeps no logits (B Lc V floats, 650 MB for 32 crops of 128 and 40,000 names),
+ * each crop's head goes through rows (Lc, V) and its event's row into lg (B, V) */
 typedef struct {
     plan pl, pe[TS_MDM_ENSEMBLE_MAX];
     int *at, *pb, *ate;
     const int32_t **wb;
+    float *rows, *lg;
 } chain_pass;
 
 static int chain_pass_init(chain_pass *cp, mdm_model *m, int B, int Lc, size_t L, size_t ctx0)
 {
-    if (plan_init(&cp->pl, m, B, Lc, 0) != 0) return -1;
+    if (plan_init_trunk(&cp->pl, m, B, Lc) != 0) return -1;
     if (ens_chain_init(m, cp->pe, B, L, ctx0) != 0) { plan_free(&cp->pl); return -1; }
     cp->pl.seq_rows = 1;   /* the same bits for any batch */
     cp->at = ts_malloc((size_t)B * sizeof *cp->at);
     cp->pb = ts_malloc((size_t)B * sizeof *cp->pb);
     cp->ate = ts_malloc(((size_t)m->n_ens * B + 1) * sizeof *cp->ate);
     cp->wb = ts_malloc((size_t)B * sizeof *cp->wb);
+    cp->rows = ts_malloc((size_t)Lc * m->c.V * sizeof *cp->rows);
+    cp->lg = ts_malloc((size_t)B * m->c.V * sizeof *cp->lg);
     return 0;
 }
 
-/* the network and the members on the pass's crops (at, wb, pb set), nb of them real */
+/* the network and the members on the pass's crops (at, wb, pb set), nb of them real:
+ * cp->lg's first nb rows. Each crop's head is the product net_forward makes of it
+ * (seq_rows: one crop's rows), so its event's row has the same bits */
 static void chain_pass_forward(mdm_model *m, chain_pass *cp, int nb)
 {
+    const int V = m->c.V, Lc = cp->pl.L;
     net_forward(m, &cp->pl);
-    if (m->n_ens) ens_chain_forward(m, &cp->pl, cp->pe, cp->wb, cp->pb, cp->at, nb, cp->ate);
+    for (int b = 0; b < nb; b++) {
+        head_rows(m, cp->pl.hT + (size_t)b * Lc * m->c.C, Lc, cp->rows);
+        memcpy(cp->lg + (size_t)b * V, cp->rows + (size_t)cp->at[b] * V, (size_t)V * sizeof *cp->lg);
+    }
+    if (m->n_ens) ens_chain_forward(m, cp->lg, cp->pl.B, cp->pe, cp->wb, cp->pb, nb, cp->ate);
 }
 
 static void chain_pass_free(mdm_model *m, chain_pass *cp)
@@ -93,6 +105,8 @@ static void chain_pass_free(mdm_model *m, chain_pass *cp)
     free(cp->pb);
     free(cp->ate);
     free(cp->wb);
+    free(cp->rows);
+    free(cp->lg);
 }
 
 /* The chain rule at listed events: for row r, the network's probability pn[r]
@@ -128,7 +142,7 @@ static int chain_rows(mdm_model *m, const int32_t *const *win, const int *pos, s
             const size_t row = s + (size_t)b;
             const int32_t *xw = win[row];
             const int j = pos[row];
-            const float *lg = cp.pl.logits + ((size_t)b * Lc + cp.at[b]) * V;
+            const float *lg = cp.lg + (size_t)b * V;
             float mx = lg[0];
             for (int v = 1; v < V; v++) mx = lg[v] > mx ? lg[v] : mx;
             double z = 0;
@@ -378,15 +392,14 @@ int chain_generate(mdm_model *m, size_t n, size_t L, size_t ctx, int kind, doubl
         const int nb = (int)(n - s < (size_t)B ? n - s : (size_t)B);
         for (int b = 0; b < nb; b++) ts_rng_fork(&rng[b], seed, s + (size_t)b), q[b] = 0.5;
         for (size_t j = 0; j < L && rc == 0; j++) {
-            int p = 0;
             for (int b = 0; b < B; b++) {
                 cp.wb[b] = out + (s + (size_t)(b < nb ? b : nb - 1)) * L, cp.pb[b] = (int)j;
-                p = cp.at[b] = chain_crop(&cp.pl, b, cp.wb[b], (int)j, Lc, V);
+                cp.at[b] = chain_crop(&cp.pl, b, cp.wb[b], (int)j, Lc, V);
             }
             chain_pass_forward(m, &cp, nb);
             for (int b = 0; b < nb && rc == 0; b++) {
                 int32_t *xw = out + (s + (size_t)b) * L;
-                const float *lg = cp.pl.logits + ((size_t)b * Lc + p) * V;
+                const float *lg = cp.lg + (size_t)b * V;
                 if (row_nonfinite(lg, V)) {
                     rc = output_not_finite("generate: ", s + (size_t)b, j);
                     break;

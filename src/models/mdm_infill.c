@@ -583,14 +583,14 @@ void ens_chain_free(const mdm_model *m, plan *pe)
 }
 
 
-/* the chain paths: row b of the batch is the crop of window win[b] that ends at
- * its event pos[b], each member reading its own crop length; the model's logits
- * at that event (row b, place at[b]) become the mean of the networks'
- * log-softmaxes, for b < nb. ate (n_ens, B): scratch, member e's place of row b's event */
-void ens_chain_forward(const mdm_model *m, plan *pl, plan *pe, const int32_t *const *win, const int *pos,
-                       const int *at, int nb, int *ate)
+/* the chain paths: row b of the batch (B rows) is the crop of window win[b] that
+ * ends at its event pos[b], each member reading its own crop length; the model's
+ * logits at that event (lg + b V) become the mean of the networks' log-softmaxes,
+ * for b < nb. ate (n_ens, B): scratch, member e's place of row b's event */
+void ens_chain_forward(const mdm_model *m, float *lg, int B, plan *pe, const int32_t *const *win, const int *pos,
+                       int nb, int *ate)
 {
-    const int V = m->c.V, B = pl->B;
+    const int V = m->c.V;
     for (int e = 0; e < m->n_ens; e++) {
         plan *q = &pe[e];
         for (int b = 0; b < B; b++) {
@@ -604,7 +604,7 @@ void ens_chain_forward(const mdm_model *m, plan *pl, plan *pe, const int32_t *co
     for (int b = 0; b < nb; b++) {
         for (int e = 0; e < m->n_ens; e++)
             me[e] = pe[e].logits + ((size_t)b * pe[e].L + ate[e * B + b]) * ens_net(m, e)->c.V;
-        ens_mean_row(m, pl->logits + ((size_t)b * pl->L + at[b]) * V, me);
+        ens_mean_row(m, lg + (size_t)b * V, me);
     }
 }
 

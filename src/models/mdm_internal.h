@@ -19,6 +19,8 @@
 #define init_params  ts__mdm_init_params
 #define plan_init    ts__mdm_plan_init
 #define plan_free    ts__mdm_plan_free
+#define plan_init_trunk ts__mdm_plan_init_trunk
+#define head_rows    ts__mdm_head_rows
 #define net_forward  ts__mdm_net_forward
 #define net_backward ts__mdm_net_backward
 #define xent         ts__mdm_xent
@@ -178,6 +180,12 @@ int  check_size(const char *who, const mdm_config *c, long V);
 int  init_params(mdm_model *m, uint64_t seed);
 /* activations for B rows of L events (train: with the backward's) */
 int  plan_init(plan *pl, const mdm_model *m, int B, int L, int train);
+/* an inference plan without the head's logits (trunk_only: net_forward stops at pl->hT,
+ * the caller applies the head to the rows it reads, head_rows) */
+int  plan_init_trunk(plan *pl, const mdm_model *m, int B, int L);
+/* out (rows, V): the head on rows of hT (rows, C), as net_forward applies it to each
+ * product's rows (the same product: the same bits) */
+void head_rows(const mdm_model *m, const float *hT, int rows, float *out);
 void plan_free(plan *pl);
 /* logits (B L, V) from pl->ids (or from the input rows when pl->embedded) */
 void net_forward(const mdm_model *m, plan *pl);
@@ -331,8 +339,8 @@ int infill(mdm_model *m, int32_t *y, const uint8_t *hid0, size_t n, size_t L, co
            ts_progress *prog, long *done);
 int ens_chain_init(const mdm_model *m, plan *pe, int B, size_t L, size_t ctx);
 void ens_chain_free(const mdm_model *m, plan *pe);
-void ens_chain_forward(const mdm_model *m, plan *pl, plan *pe, const int32_t *const *win, const int *pos,
-                       const int *at, int nb, int *ate);
+void ens_chain_forward(const mdm_model *m, float *lg, int B, plan *pe, const int32_t *const *win, const int *pos,
+                       int nb, int *ate);
 
 /* mdm_tune.c */
 #define chain_windows ts__mdm_chain_windows
