@@ -115,10 +115,10 @@ double score_row(const mdm_model *m, const float *lg, const float *cnt, size_t n
     return s;
 }
 
-/* position l's scores: z (V) = the network's logits plus the prior's share
+/* position l's scores: z (V) = the network's logits (lrow[l]) plus the prior's share
  * (-inf at IDs the training part never held: never drawn), conf[l] its largest
  * probability, pick[l] the argmax */
-static void score_pos(const mdm_model *m, const float *logits, int l, const run_t *runs, const int *runid,
+static void score_pos(const mdm_model *m, float *const *lrow, int l, const run_t *runs, const int *runid,
                       const infill_opts *io, float *z, float *conf, int32_t *pick)
 {
     const int V = m->c.V;
@@ -129,13 +129,13 @@ static void score_pos(const mdm_model *m, const float *logits, int l, const run_
         cnt = r->cnt + (size_t)(l - r->a) * V;
         w = pos_weight(io, r, cnt, V);
     }
-    const double s = score_row(m, logits + (size_t)l * V, cnt, r ? r->nalive : 0, w, z + (size_t)l * V, &pick[l]);
+    const double s = score_row(m, lrow[l], cnt, r ? r->nalive : 0, w, z + (size_t)l * V, &pick[l]);
     conf[l] = (float)(1.0 / s);   /* the largest probability */
 }
 
 /* one window's unmasking step: reveal up to `reveal` positions of crop row
- * cur/hid (Lp) using logits (Lp, V) */
-void reveal_step(const mdm_model *m, const float *logits, int32_t *cur, uint8_t *hid, int Lp, run_t *runs,
+ * cur/hid (Lp) using the logits (V) at each hidden position l, lrow[l] */
+void reveal_step(const mdm_model *m, float *const *lrow, int32_t *cur, uint8_t *hid, int Lp, run_t *runs,
                  const int *runid, int reveal, const infill_opts *io, ts_rng *rng, float *z, float *conf,
                  int32_t *pick)
 {
@@ -145,7 +145,7 @@ void reveal_step(const mdm_model *m, const float *logits, int32_t *cur, uint8_t 
     int nh = 0;
     for (int l = 0; l < Lp; l++) {
         if (!hid[l]) continue;
-        score_pos(m, logits, l, runs, runid, io, z, conf, pick);
+        score_pos(m, lrow, l, runs, runid, io, z, conf, pick);
         nh++;
     }
     if (reveal > nh) reveal = nh;
@@ -516,8 +516,8 @@ static int ens_group_init(const mdm_model *m, ens_crops *ec, const size_t *list,
  * all the networks' log-softmaxes there. A member's row reads the model's ids
  * where the two crops overlap and the window's events elsewhere (observed: every
  * hidden event lies in both crops). */
-static void ens_infill_forward(const mdm_model *m, plan *pl, ens_crops *ec, const int32_t *y, size_t n, size_t L,
-                               const size_t *win, const size_t *cs, int nb, const uint8_t *hid)
+static void ens_infill_forward(const mdm_model *m, plan *pl, float *const *lrow, ens_crops *ec, const int32_t *y,
+                               size_t n, size_t L, const size_t *win, const size_t *cs, int nb, const uint8_t *hid)
 {
     const int V = m->c.V, B = pl->B, Lp = pl->L;
     for (int e = 0; e < m->n_ens; e++) {
@@ -557,7 +557,7 @@ static void ens_infill_forward(const mdm_model *m, plan *pl, ens_crops *ec, cons
                 const plan *q = &ec->pe[e][j];
                 me[e] = q->logits + ((size_t)b * q->L + (p - s)) * ens_net(m, e)->c.V;
             }
-            ens_mean_row(m, pl->logits + ((size_t)b * Lp + l) * V, me);
+            ens_mean_row(m, lrow[(size_t)b * Lp + l], me);
         }
     }
 }
@@ -608,6 +608,76 @@ void ens_chain_forward(const mdm_model *m, float *lg, int B, plan *pe, const int
     }
 }
 
+/* The head at the hidden positions alone. net_forward's head is one product over
+ * the batch's rows (over each crop's rows under seq_rows), (B Lp, V) floats: 2 GB
+ * for 64 crops of 200 and 40,000 names, of which a blackout reads a few rows. A
+ * block of a product's rows whose edges fall on multiples of 48 (every kernel's
+ * tile; ts_sgemm splits on them) and that is no smaller than TS_GEMM_BLOCK_MIN
+ * has the bits it has in the whole product, so the head runs block by block over
+ * the blocks that hold a hidden position, and keeps those positions' rows. Under
+ * bf16 products, whose blocks may round otherwise, and where the whole product is
+ * below the minimum, a product is one block. */
+typedef struct {
+    int per, np;              /* rows per product, products */
+    int R;                    /* a block's rows (the last block takes the rest) */
+    float *chunk;             /* (a block's rows at most, V) */
+    float *hl;                /* (hidden positions, V) their rows, lrow pointing in */
+    size_t hl_rows;
+} head_blocks;
+
+static void head_blocks_init(head_blocks *hb, const mdm_model *m, const plan *pl)
+{
+    const double row = (double)m->c.V * m->c.C;   /* a row's multiply-adds */
+    hb->per = pl->seq_rows ? pl->L : pl->B * pl->L;
+    hb->np = pl->seq_rows ? pl->B : 1;
+    hb->R = hb->per;
+    if (ts_get_precision() == TS_PRECISION_FP32 && hb->per * row >= TS_GEMM_BLOCK_MIN) {
+        int R = 48;
+        while (R * row < TS_GEMM_BLOCK_MIN) R += 48;
+        if (R < hb->per) hb->R = R;
+    }
+    const int most = hb->R < hb->per ? 2 * hb->R : hb->per;
+    hb->chunk = ts_malloc((size_t)most * m->c.V * sizeof(float));
+    hb->hl = NULL;
+    hb->hl_rows = 0;
+}
+
+static void head_blocks_free(head_blocks *hb)
+{
+    free(hb->chunk);
+    free(hb->hl);
+}
+
+/* the head's rows at the hidden positions (hid, B Lp) of trunk plan pl: lrow[i] for each
+ * hidden row i */
+static void head_hidden(const mdm_model *m, const plan *pl, head_blocks *hb, const uint8_t *hid, float **lrow)
+{
+    const int V = m->c.V, C = m->c.C, per = hb->per, R = hb->R;
+    const size_t BL = (size_t)pl->B * pl->L;
+    size_t h = 0;
+    for (size_t i = 0; i < BL; i++) h += hid[i];
+    if (h > hb->hl_rows) {
+        free(hb->hl);
+        hb->hl = ts_malloc(h * (size_t)V * sizeof(float));
+        hb->hl_rows = h;
+    }
+    const int nblk = per / R > 1 ? per / R : 1;
+    size_t slot = 0;
+    for (int p = 0; p < hb->np; p++)
+        for (int k = 0; k < nblk; k++) {
+            const size_t a = (size_t)p * per + (size_t)k * R, e = (size_t)p * per + (k + 1 < nblk ? (size_t)(k + 1) * R : (size_t)per);
+            size_t any = 0;
+            for (size_t i = a; i < e && !any; i++) any = hid[i];
+            if (!any) continue;
+            head_rows(m, pl->hT + a * C, (int)(e - a), hb->chunk);
+            for (size_t i = a; i < e; i++)
+                if (hid[i]) {
+                    lrow[i] = hb->hl + slot++ * V;
+                    memcpy(lrow[i], hb->chunk + (i - a) * V, (size_t)V * sizeof(float));
+                }
+        }
+}
+
 /* fills the hidden positions (hid = 1) of windows y (n, L) in place; prog (may be
  * NULL) counts windows: *done of them before this call, each batch's share after each
  * of its network evaluations */
@@ -637,10 +707,13 @@ int infill(mdm_model *m, int32_t *y, const uint8_t *hid0, size_t n, size_t L, co
         const int Lp = (int)lens[g];
         const int B = (int)(nl < io->batch ? nl : io->batch);
         plan pl;
-        if (plan_init(&pl, m, B, Lp, 0) != 0) { rc = -1; break; }
+        if (plan_init_trunk(&pl, m, B, Lp) != 0) { rc = -1; break; }
         pl.seq_rows = infill_seq_rows(m);
         if (ens_group_init(m, &ec, list, nl, n, B) != 0) { plan_free(&pl); rc = -1; break; }
         const size_t BL = (size_t)B * Lp;
+        head_blocks hbk;
+        head_blocks_init(&hbk, m, &pl);
+        float **lrow = ts_calloc(BL, sizeof *lrow);   /* the logits (V) at each hidden position */
         uint8_t *hid = ts_malloc(BL);
         int *runid = ts_malloc(BL * sizeof(int));
         int *nruns = ts_malloc((size_t)B * sizeof(int));
@@ -699,10 +772,11 @@ int infill(mdm_model *m, int32_t *y, const uint8_t *hid0, size_t n, size_t L, co
             const int S = most;
             for (int s = 0; s < S && rc == 0; s++) {
                 net_forward(m, &pl);
-                if (m->n_ens) ens_infill_forward(m, &pl, &ec, y, n, L, wrow, cs, nb, hid);
+                head_hidden(m, &pl, &hbk, hid, lrow);
+                if (m->n_ens) ens_infill_forward(m, &pl, lrow, &ec, y, n, L, wrow, cs, nb, hid);
                 for (int b = 0; b < nb && rc == 0; b++)
                     for (int l = 0; l < Lp; l++)
-                        if (hid[(size_t)b * Lp + l] && row_nonfinite(pl.logits + ((size_t)b * Lp + l) * V, V)) {
+                        if (hid[(size_t)b * Lp + l] && row_nonfinite(lrow[(size_t)b * Lp + l], V)) {
                             const size_t w = list[s0 + (size_t)b];
                             rc = output_not_finite("", w, cs[w] + (size_t)l);
                             break;
@@ -712,7 +786,7 @@ int infill(mdm_model *m, int32_t *y, const uint8_t *hid0, size_t n, size_t L, co
                     size_t w = list[s0 + (size_t)b], j = 0;
                     for (int l = 0; l < Lp && j < io->cap_k; l++)
                         if (hid[(size_t)b * Lp + l])
-                            io->cap(io->cap_ud, w, j++, pl.logits + ((size_t)b * Lp + l) * V);
+                            io->cap(io->cap_ud, w, j++, lrow[(size_t)b * Lp + l]);
                 }
 #pragma omp parallel for schedule(dynamic, 1)
                 for (int b = 0; b < nb; b++) {
@@ -722,7 +796,7 @@ int infill(mdm_model *m, int32_t *y, const uint8_t *hid0, size_t n, size_t L, co
                     if (!rem) continue;
                     const int left = srow[b] - s;   /* this row's evaluations left, this one too */
                     int reveal = left > 1 ? (rem + left - 1) / left : rem;
-                    reveal_step(m, pl.logits + (size_t)b * Lp * V, pl.ids + (size_t)b * Lp, hb, Lp,
+                    reveal_step(m, lrow + (size_t)b * Lp, pl.ids + (size_t)b * Lp, hb, Lp,
                                 runs + (size_t)b * Lp, runid + (size_t)b * Lp, reveal, io, &rngs[b],
                                 z + (size_t)b * Lp * V, conf + (size_t)b * (Lp + V), pick + (size_t)b * Lp);
                 }
@@ -740,6 +814,8 @@ int infill(mdm_model *m, int32_t *y, const uint8_t *hid0, size_t n, size_t L, co
         }
         free(hid); free(runid); free(nruns); free(runs); free(z); free(conf); free(pick); free(rngs); free(wrow);
         free(srow);
+        free(lrow);
+        head_blocks_free(&hbk);
         plan_free(&pl);
         ens_group_free(m, &ec);
     }
