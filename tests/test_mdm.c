@@ -1284,6 +1284,44 @@ static void impute_logits_hidden_rows_only(void)
     CHECK(files_equal(a, b));
 }
 
+/* score's masked-diffusion bound sums the cross-entropy of the head's rows, but its plan
+ * held them all at once: 32 rows of L V floats (windows of 200 and 40,000 names: 1 GB).
+ * The head now goes block by block, each block's cross-entropy added in the rows' order:
+ * the peak hardly grows with the rows a network evaluation holds. */
+static void score_bound_logits_blockwise(void)
+{
+#ifdef __SANITIZE_ADDRESS__
+    SKIP("a sanitizer build's memory is not the program's");
+#endif
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    enum { V = 16000, N = 5000, L = 64 };
+    char p[600], w[2][700], cmd[2][1400], err[1024];
+    REQUIRE(many_names_dataset(dir, V, N, p, sizeof p) == 0);
+    snprintf(cmd[0], sizeof cmd[0], "train --model mdm %s --length %d --prior 0 --iters 2 --batch 4 --layers 1 "
+             "--channels 8 --threads 1 --no-progress -o %s/bound.tsm", p, L, dir);
+    REQUIRE(run_cli(cmd[0], err, sizeof err) == 0);
+    /* 1 window (8 masking levels: 8 rows a network evaluation) and 4 (32 rows) */
+    const int nwin[2] = {1, 4};
+    static char text[4 * (L * 6 + 1) + 1];
+    for (int f = 0; f < 2; f++) {
+        text[0] = 0;
+        for (int i = 0; i < nwin[f]; i++)
+            for (int j = 0; j < L; j++)
+                snprintf(text + strlen(text), sizeof text - strlen(text), "%d%s", (i * L + j) * 97 % V,
+                         j + 1 < L ? "," : "\n");
+        snprintf(w[f], sizeof w[f], "%s/bound_w%d.txt", dir, f);
+        write_text(w[f], text);
+        snprintf(cmd[f], sizeof cmd[f], "score %s/bound.tsm --input %s --threads 1 --no-progress", dir, w[f]);
+    }
+    long peak[2];
+    REQUIRE(cli_peaks_kib((const char *const[2]){cmd[0], cmd[1]}, peak) == 0);
+    /* the logits the 24 more rows would hold, in KiB */
+    const long logits = 24L * L * V * 4 / 1024;
+    CHECK_MSG(peak[1] - peak[0] < logits / 8, "the peak grew by %ld KiB from 8 rows a network evaluation to 32, "
+              "the logits %ld KiB", peak[1] - peak[0], logits);
+}
+
 /* a training checkpoint given where a model goes is named as one, with what takes it;
  * a model file given to --resume is named as one, with the checkpoint beside it */
 static void checkpoint_is_not_a_model(void)
@@ -3908,4 +3946,5 @@ TEST_MAIN("mdm", {
     RUN(tune_outputs_not_kept_per_window);
     RUN(chain_logits_one_crop_at_a_time);
     RUN(impute_logits_hidden_rows_only);
+    RUN(score_bound_logits_blockwise);
 })

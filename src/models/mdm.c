@@ -289,6 +289,41 @@ void head_rows(const mdm_model *m, const float *hT, int rows, float *out)
     ts_linear_forward(out, hT, P + m->p.hw, P + m->p.hb, rows, m->c.C, m->c.V);
 }
 
+void head_blocks_init(head_blocks *hb, const mdm_model *m, const plan *pl)
+{
+    const double row = (double)m->c.V * m->c.C;   /* a row's multiply-adds */
+    hb->per = pl->seq_rows ? pl->L : pl->B * pl->L;
+    hb->np = pl->seq_rows ? pl->B : 1;
+    hb->R = hb->per;
+    if (ts_get_precision() == TS_PRECISION_FP32 && hb->per * row >= TS_GEMM_BLOCK_MIN) {
+        int R = 48;
+        while (R * row < TS_GEMM_BLOCK_MIN) R += 48;
+        if (R < hb->per) hb->R = R;
+    }
+    const int most = hb->R < hb->per ? 2 * hb->R : hb->per;
+    hb->chunk = ts_malloc((size_t)most * m->c.V * sizeof(float));
+    hb->hl = NULL;
+    hb->hl_rows = 0;
+}
+
+void head_blocks_free(head_blocks *hb)
+{
+    free(hb->chunk);
+    free(hb->hl);
+}
+
+size_t head_blocks_count(const head_blocks *hb)
+{
+    return (size_t)hb->np * (size_t)(hb->per / hb->R > 1 ? hb->per / hb->R : 1);
+}
+
+size_t head_block_span(const head_blocks *hb, size_t k, size_t *a)
+{
+    const size_t nblk = head_blocks_count(hb) / (size_t)hb->np, p = k / nblk, j = k % nblk;
+    *a = p * (size_t)hb->per + j * (size_t)hb->R;
+    return p * (size_t)hb->per + (j + 1 < nblk ? (j + 1) * (size_t)hb->R : (size_t)hb->per);
+}
+
 /* (B, C, L) <-> (B L, C) */
 static void to_rows(float *out, const float *x, int B, int C, int L)
 {
@@ -478,10 +513,10 @@ void net_backward(const mdm_model *m, plan *pl)
 
 /* sum over rows with tgt >= 0 of w_row * -log softmax(logits)[tgt]; dlogits (if
  * not NULL) = scale * w_row * (softmax - onehot) on those rows, 0 elsewhere */
-double xent(const float *logits, const int32_t *tgt, const float *w, size_t N, int V, float *dlogits,
-                   double scale)
+/* xent's sum added to sum, row by row (a batch's rows in blocks, one sum) */
+static double xent_from(double sum, const float *logits, const int32_t *tgt, const float *w, size_t N, int V,
+                        float *dlogits, double scale)
 {
-    double sum = 0;
     for (size_t i = 0; i < N; i++) {
         const float *z = logits + i * V;
         float *d = dlogits ? dlogits + i * V : NULL;
@@ -502,6 +537,12 @@ double xent(const float *logits, const int32_t *tgt, const float *w, size_t N, i
         }
     }
     return sum;
+}
+
+double xent(const float *logits, const int32_t *tgt, const float *w, size_t N, int V, float *dlogits,
+                   double scale)
+{
+    return xent_from(0, logits, tgt, w, N, V, dlogits, scale);
 }
 
 /* ---- options ---- */
@@ -1527,8 +1568,10 @@ int bound_bits(mdm_model *m, const int32_t *x, size_t n, size_t L, int progress,
     if (L > 4096) return ts_fail("mdm: score: window length %zu: at most 4096", L);
     size_t rows = n * MDM_BITS_LEVELS;
     int B = (int)(rows < 32 ? rows : 32);
-    plan pl;
-    if (plan_init(&pl, m, B, (int)L, 0) != 0) return -1;
+    plan pl;   /* the head's rows one block at a time (head_blocks): not B L V floats at once */
+    if (plan_init_trunk(&pl, m, B, (int)L) != 0) return -1;
+    head_blocks hbk;
+    head_blocks_init(&hbk, m, &pl);
     int32_t *tgt = ts_malloc((size_t)B * L * sizeof *tgt);
     float *w = ts_malloc((size_t)B * L * sizeof *w);
     uint8_t *hb = ts_malloc(L);
@@ -1561,18 +1604,25 @@ int bound_bits(mdm_model *m, const int32_t *x, size_t n, size_t L, int progress,
             }
         }
         net_forward(m, &pl);
-        for (int b = 0; b < nb && rc == 0; b++)
-            for (size_t l = 0; l < L; l++)
-                if (row_nonfinite(pl.logits + ((size_t)b * L + l) * V, V)) {
-                    rc = output_not_finite("score: ", (s + (size_t)b) / MDM_BITS_LEVELS, l);
+        double bsum = 0;   /* the batch's rows in order, as one product's */
+        for (size_t k = 0, nk = head_blocks_count(&hbk); k < nk && rc == 0; k++) {
+            size_t a;
+            const size_t e = head_block_span(&hbk, k, &a);
+            head_rows(m, pl.hT + a * m->c.C, (int)(e - a), hbk.chunk);
+            for (size_t i = a; i < e && i < (size_t)nb * L; i++)
+                if (row_nonfinite(hbk.chunk + (i - a) * V, V)) {
+                    rc = output_not_finite("score: ", (s + i / L) / MDM_BITS_LEVELS, i % L);
                     break;
                 }
+            bsum = xent_from(bsum, hbk.chunk, tgt + a, w + a, e - a, V, NULL, 0);
+        }
         if (rc != 0) break;
-        sum += xent(pl.logits, tgt, w, (size_t)B * L, V, NULL, 0);
+        sum += bsum;
         ts_progress_update(&prog, (long)((s + (size_t)nb) / MDM_BITS_LEVELS), NULL);
     }
     ts_progress_end(&prog);
     if (rc == 0) *bits = sum / ((double)rows * (double)L) / log(2.0);
+    head_blocks_free(&hbk);
     plan_free(&pl);
     free(tgt);
     free(w);

@@ -610,49 +610,15 @@ void ens_chain_forward(const mdm_model *m, float *lg, int B, plan *pe, const int
 
 /* The head at the hidden positions alone. net_forward's head is one product over
  * the batch's rows (over each crop's rows under seq_rows), (B Lp, V) floats: 2 GB
- * for 64 crops of 200 and 40,000 names, of which a blackout reads a few rows. A
- * block of a product's rows whose edges fall on multiples of 48 (every kernel's
- * tile; ts_sgemm splits on them) and that is no smaller than TS_GEMM_BLOCK_MIN
- * has the bits it has in the whole product, so the head runs block by block over
- * the blocks that hold a hidden position, and keeps those positions' rows. Under
- * bf16 products, whose blocks may round otherwise, and where the whole product is
- * below the minimum, a product is one block. */
-typedef struct {
-    int per, np;              /* rows per product, products */
-    int R;                    /* a block's rows (the last block takes the rest) */
-    float *chunk;             /* (a block's rows at most, V) */
-    float *hl;                /* (hidden positions, V) their rows, lrow pointing in */
-    size_t hl_rows;
-} head_blocks;
-
-static void head_blocks_init(head_blocks *hb, const mdm_model *m, const plan *pl)
-{
-    const double row = (double)m->c.V * m->c.C;   /* a row's multiply-adds */
-    hb->per = pl->seq_rows ? pl->L : pl->B * pl->L;
-    hb->np = pl->seq_rows ? pl->B : 1;
-    hb->R = hb->per;
-    if (ts_get_precision() == TS_PRECISION_FP32 && hb->per * row >= TS_GEMM_BLOCK_MIN) {
-        int R = 48;
-        while (R * row < TS_GEMM_BLOCK_MIN) R += 48;
-        if (R < hb->per) hb->R = R;
-    }
-    const int most = hb->R < hb->per ? 2 * hb->R : hb->per;
-    hb->chunk = ts_malloc((size_t)most * m->c.V * sizeof(float));
-    hb->hl = NULL;
-    hb->hl_rows = 0;
-}
-
-static void head_blocks_free(head_blocks *hb)
-{
-    free(hb->chunk);
-    free(hb->hl);
-}
-
+ * for 64 crops of 200 and 40,000 names, of which a blackout reads a few rows. The
+ * head runs block by block (head_blocks: each block's rows have the bits they have
+ * in the whole product) over the blocks that hold a hidden position, and keeps those
+ * positions' rows. */
 /* the head's rows at the hidden positions (hid, B Lp) of trunk plan pl: lrow[i] for each
  * hidden row i */
 static void head_hidden(const mdm_model *m, const plan *pl, head_blocks *hb, const uint8_t *hid, float **lrow)
 {
-    const int V = m->c.V, C = m->c.C, per = hb->per, R = hb->R;
+    const int V = m->c.V, C = m->c.C;
     const size_t BL = (size_t)pl->B * pl->L;
     size_t h = 0;
     for (size_t i = 0; i < BL; i++) h += hid[i];
@@ -661,21 +627,20 @@ static void head_hidden(const mdm_model *m, const plan *pl, head_blocks *hb, con
         hb->hl = ts_malloc(h * (size_t)V * sizeof(float));
         hb->hl_rows = h;
     }
-    const int nblk = per / R > 1 ? per / R : 1;
     size_t slot = 0;
-    for (int p = 0; p < hb->np; p++)
-        for (int k = 0; k < nblk; k++) {
-            const size_t a = (size_t)p * per + (size_t)k * R, e = (size_t)p * per + (k + 1 < nblk ? (size_t)(k + 1) * R : (size_t)per);
-            size_t any = 0;
-            for (size_t i = a; i < e && !any; i++) any = hid[i];
-            if (!any) continue;
-            head_rows(m, pl->hT + a * C, (int)(e - a), hb->chunk);
-            for (size_t i = a; i < e; i++)
-                if (hid[i]) {
-                    lrow[i] = hb->hl + slot++ * V;
-                    memcpy(lrow[i], hb->chunk + (i - a) * V, (size_t)V * sizeof(float));
-                }
-        }
+    for (size_t k = 0, n = head_blocks_count(hb); k < n; k++) {
+        size_t a;
+        const size_t e = head_block_span(hb, k, &a);
+        size_t any = 0;
+        for (size_t i = a; i < e && !any; i++) any = hid[i];
+        if (!any) continue;
+        head_rows(m, pl->hT + a * C, (int)(e - a), hb->chunk);
+        for (size_t i = a; i < e; i++)
+            if (hid[i]) {
+                lrow[i] = hb->hl + slot++ * V;
+                memcpy(lrow[i], hb->chunk + (i - a) * V, (size_t)V * sizeof(float));
+            }
+    }
 }
 
 /* fills the hidden positions (hid = 1) of windows y (n, L) in place; prog (may be

@@ -21,6 +21,10 @@
 #define plan_free    ts__mdm_plan_free
 #define plan_init_trunk ts__mdm_plan_init_trunk
 #define head_rows    ts__mdm_head_rows
+#define head_blocks_init ts__mdm_head_blocks_init
+#define head_blocks_free ts__mdm_head_blocks_free
+#define head_blocks_count ts__mdm_head_blocks_count
+#define head_block_span ts__mdm_head_block_span
 #define net_forward  ts__mdm_net_forward
 #define net_backward ts__mdm_net_backward
 #define xent         ts__mdm_xent
@@ -186,6 +190,24 @@ int  plan_init_trunk(plan *pl, const mdm_model *m, int B, int L);
 /* out (rows, V): the head on rows of hT (rows, C), as net_forward applies it to each
  * product's rows (the same product: the same bits) */
 void head_rows(const mdm_model *m, const float *hT, int rows, float *out);
+/* The head of a trunk plan block by block. net_forward's head is one product over the
+ * batch's rows (over each crop's rows under seq_rows). A block of a product's rows
+ * whose edges fall on multiples of 48 (every OpenBLAS kernel's tile; ts_sgemm splits
+ * a product on them) and that is no smaller than TS_GEMM_BLOCK_MIN has the bits it has
+ * in the whole product. Under bf16 products, whose blocks may round otherwise, and
+ * where the whole product is below the minimum, a product is one block. */
+typedef struct {
+    int per, np;              /* rows per product, products */
+    int R;                    /* a block's rows (the last block takes the rest) */
+    float *chunk;             /* (a block's rows at most, V): head_rows' output */
+    float *hl;                /* infill: (hidden positions, V) their rows */
+    size_t hl_rows;
+} head_blocks;
+void head_blocks_init(head_blocks *hb, const mdm_model *m, const plan *pl);
+void head_blocks_free(head_blocks *hb);
+size_t head_blocks_count(const head_blocks *hb);
+/* block k's rows [*a, returned) of the batch's rows */
+size_t head_block_span(const head_blocks *hb, size_t k, size_t *a);
 void plan_free(plan *pl);
 /* logits (B L, V) from pl->ids (or from the input rows when pl->embedded) */
 void net_forward(const mdm_model *m, plan *pl);
