@@ -1322,6 +1322,37 @@ static void score_bound_logits_blockwise(void)
               "the logits %ld KiB", peak[1] - peak[0], logits);
 }
 
+/* a draw at a temperature reads its position's scores as they were before the step's
+ * first reveal; infill kept them for every hidden position of every crop, (B Lp V)
+ * floats beside the logits, where only a position with the n-gram's share needs them
+ * kept (its fill's reveals change the share); the others are the logits alone, scored
+ * again. generate (all hidden, no n-gram, temperature 1) held the logits twice over. */
+static void draw_scores_not_kept_without_prior(void)
+{
+#ifdef __SANITIZE_ADDRESS__
+    SKIP("a sanitizer build's memory is not the program's");
+#endif
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    enum { V = 16000, N = 5000, L = 16 };
+    char p[600], cmd[2][1400], err[1024];
+    REQUIRE(many_names_dataset(dir, V, N, p, sizeof p) == 0);
+    snprintf(cmd[0], sizeof cmd[0], "train --model mdm %s --length %d --prior 0 --iters 2 --batch 4 --layers 1 "
+             "--channels 8 --threads 1 --no-progress -o %s/draw.tsm", p, L, dir);
+    REQUIRE(run_cli(cmd[0], err, sizeof err) == 0);
+    /* 2 or 32 windows, all in one batch */
+    const int n[2] = {2, 32};
+    for (int i = 0; i < 2; i++)
+        snprintf(cmd[i], sizeof cmd[i], "generate %s/draw.tsm -n %d --length %d --threads 1 --no-progress "
+                 "-o %s/draw%d.txt", dir, n[i], L, dir, i);
+    long peak[2];
+    REQUIRE(cli_peaks_kib((const char *const[2]){cmd[0], cmd[1]}, peak) == 0);
+    /* the logits of the 30 more windows, in KiB: held once, not twice */
+    const long logits = (long)(n[1] - n[0]) * L * V * 4 / 1024;
+    CHECK_MSG(peak[1] - peak[0] < logits * 3 / 2, "the peak grew by %ld KiB from %d windows to %d, the logits "
+              "%ld KiB", peak[1] - peak[0], n[0], n[1], logits);
+}
+
 /* a training checkpoint given where a model goes is named as one, with what takes it;
  * a model file given to --resume is named as one, with the checkpoint beside it */
 static void checkpoint_is_not_a_model(void)
@@ -3947,4 +3978,5 @@ TEST_MAIN("mdm", {
     RUN(chain_logits_one_crop_at_a_time);
     RUN(impute_logits_hidden_rows_only);
     RUN(score_bound_logits_blockwise);
+    RUN(draw_scores_not_kept_without_prior);
 })

@@ -115,11 +115,11 @@ double score_row(const mdm_model *m, const float *lg, const float *cnt, size_t n
     return s;
 }
 
-/* position l's scores: z (V) = the network's logits (lrow[l]) plus the prior's share
+/* position l's scores: zl (V) = the network's logits (lrow[l]) plus the prior's share
  * (-inf at IDs the training part never held: never drawn), conf[l] its largest
  * probability, pick[l] the argmax */
 static void score_pos(const mdm_model *m, float *const *lrow, int l, const run_t *runs, const int *runid,
-                      const infill_opts *io, float *z, float *conf, int32_t *pick)
+                      const infill_opts *io, float *zl, float *conf, int32_t *pick)
 {
     const int V = m->c.V;
     const run_t *r = runid[l] >= 0 ? &runs[runid[l]] : NULL;
@@ -129,15 +129,19 @@ static void score_pos(const mdm_model *m, float *const *lrow, int l, const run_t
         cnt = r->cnt + (size_t)(l - r->a) * V;
         w = pos_weight(io, r, cnt, V);
     }
-    const double s = score_row(m, lrow[l], cnt, r ? r->nalive : 0, w, z + (size_t)l * V, &pick[l]);
+    const double s = score_row(m, lrow[l], cnt, r ? r->nalive : 0, w, zl, &pick[l]);
     conf[l] = (float)(1.0 / s);   /* the largest probability */
 }
 
 /* one window's unmasking step: reveal up to `reveal` positions of crop row
- * cur/hid (Lp) using the logits (V) at each hidden position l, lrow[l] */
+ * cur/hid (Lp) using the logits (V) at each hidden position l, lrow[l]. A draw at
+ * a temperature reads the scores of its position as they were before the step's
+ * first reveal: those of a position with the n-gram's share are kept in z (Lp, V;
+ * zk[l] = 1), a fill's reveals changing the share; the others are the network's
+ * logits alone, scored again into zs (V). */
 void reveal_step(const mdm_model *m, float *const *lrow, int32_t *cur, uint8_t *hid, int Lp, run_t *runs,
-                 const int *runid, int reveal, const infill_opts *io, ts_rng *rng, float *z, float *conf,
-                 int32_t *pick)
+                 const int *runid, int reveal, const infill_opts *io, ts_rng *rng, float *z, float *zs,
+                 uint8_t *zk, float *conf, int32_t *pick)
 {
     const int V = m->c.V;
     size_t Ns = 0;
@@ -145,7 +149,9 @@ void reveal_step(const mdm_model *m, float *const *lrow, int32_t *cur, uint8_t *
     int nh = 0;
     for (int l = 0; l < Lp; l++) {
         if (!hid[l]) continue;
-        score_pos(m, lrow, l, runs, runid, io, z, conf, pick);
+        const run_t *r = runid[l] >= 0 ? &runs[runid[l]] : NULL;
+        zk[l] = io->temperature > 0 && r && r->w > 0 && r->nalive > 0;
+        score_pos(m, lrow, l, runs, runid, io, zk[l] ? z + (size_t)l * V : zs, conf, pick);
         nh++;
     }
     if (reveal > nh) reveal = nh;
@@ -163,6 +169,11 @@ void reveal_step(const mdm_model *m, float *const *lrow, int32_t *cur, uint8_t *
         int32_t tok = pick[best];
         if (io->temperature > 0) {
             const float *zl = z + (size_t)best * V;
+            if (!zk[best]) {
+                int32_t again;
+                score_row(m, lrow[best], NULL, 0, 0, zs, &again);
+                zl = zs;
+            }
             double mx = zl[pick[best]], s = 0;
             for (int v = 0; v < V; v++) s += exp(((double)zl[v] - mx) / io->temperature);
             double u = ts_rng_uniform(rng) * s, acc = 0;
@@ -683,7 +694,9 @@ int infill(mdm_model *m, int32_t *y, const uint8_t *hid0, size_t n, size_t L, co
         int *runid = ts_malloc(BL * sizeof(int));
         int *nruns = ts_malloc((size_t)B * sizeof(int));
         run_t *runs = ts_malloc(BL * sizeof(run_t));
-        float *z = ts_malloc(BL * (size_t)V * sizeof(float));
+        float *z = ts_malloc(BL * (size_t)V * sizeof(float));   /* rows touched where kept (reveal_step) */
+        float *zs = ts_malloc((size_t)B * V * sizeof(float));
+        uint8_t *zk = ts_malloc(BL);
         float *conf = ts_malloc((size_t)B * (Lp + V) * sizeof(float));
         int32_t *pick = ts_malloc(BL * sizeof(int32_t));
         ts_rng *rngs = ts_malloc((size_t)B * sizeof(ts_rng));
@@ -763,7 +776,8 @@ int infill(mdm_model *m, int32_t *y, const uint8_t *hid0, size_t n, size_t L, co
                     int reveal = left > 1 ? (rem + left - 1) / left : rem;
                     reveal_step(m, lrow + (size_t)b * Lp, pl.ids + (size_t)b * Lp, hb, Lp,
                                 runs + (size_t)b * Lp, runid + (size_t)b * Lp, reveal, io, &rngs[b],
-                                z + (size_t)b * Lp * V, conf + (size_t)b * (Lp + V), pick + (size_t)b * Lp);
+                                z + (size_t)b * Lp * V, zs + (size_t)b * V, zk + (size_t)b * Lp,
+                                conf + (size_t)b * (Lp + V), pick + (size_t)b * Lp);
                 }
                 if (prog) ts_progress_update(prog, *done + (long)nb * (s + 1) / S, NULL);
             }
@@ -779,6 +793,8 @@ int infill(mdm_model *m, int32_t *y, const uint8_t *hid0, size_t n, size_t L, co
         }
         free(hid); free(runid); free(nruns); free(runs); free(z); free(conf); free(pick); free(rngs); free(wrow);
         free(srow);
+        free(zs);
+        free(zk);
         free(lrow);
         head_blocks_free(&hbk);
         plan_free(&pl);
