@@ -359,6 +359,43 @@ static void impute_dataset_arch(void)
     CHECK(access(at("a64cut/original0.npy"), F_OK) != 0);
 }
 
+/* a split of such a dataset writes its arch beside the windows, and impute of a split's
+ * file reads it there, as a dataset's (it guessed the names' architecture); a split of
+ * one without it removes an earlier split's, a damaged one is refused in one line naming it */
+static void impute_split_arch(void)
+{
+    char args[2048], out[4096], err[1024], s[2048] = "";
+    mkdir(at("s64"), 0755);
+    const char *pat = "0,1,2,0,3,0,0,2,1,0,2,3,";   /* read arch_prctl mmap read iopl read ... */
+    for (int i = 0; i < 25; i++) strcat(s, pat);
+    s[strlen(s) - 1] = '\n';
+    write_text(at("s64/stream.txt"), s);
+    write_text(at("s64/vocab.tsv"), "0\tread\t125\n1\tarch_prctl\t50\n2\tmmap\t75\n3\tiopl\t50\n");
+    write_text(at("s64/arch"), "arm64\n");
+    snprintf(args, sizeof args, "split %s --length 12 -o %s", at("s64"), at("s64split"));
+    REQUIRE(run_cli(args, err, sizeof err) == 0);
+    snprintf(args, sizeof args, "train --model ngram %s --length 12 -o %s", at("s64"), at("s64.tsm"));
+    REQUIRE(run_cli(args, err, sizeof err) == 0);
+    snprintf(args, sizeof args, "impute %s --input %s --blackout 4 --json", at("s64.tsm"), at("s64split/testing"));
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "\"arch\": \"aarch64\""), "%s", out);
+    FILE *f = fopen(at("s64split/arch"), "r");
+    char word[32] = "";
+    CHECK(f && fgets(word, sizeof word, f) && !strcmp(word, "aarch64\n"));   /* in its own spelling */
+    if (f) fclose(f);
+    /* a damaged one: refused in one line naming it */
+    write_text(at("s64split/arch"), "sparc\n");
+    CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "s64split/arch") && !strchr(err, '\n'), "%s", err);
+    /* the dataset without one: split again, the earlier split's goes, the names' again */
+    remove(at("s64/arch"));
+    snprintf(args, sizeof args, "split %s --length 12 -o %s", at("s64"), at("s64split"));
+    REQUIRE(run_cli(args, err, sizeof err) == 0);
+    CHECK(access(at("s64split/arch"), F_OK) != 0);
+    snprintf(args, sizeof args, "impute %s --input %s --blackout 4 --json", at("s64.tsm"), at("s64split/testing"));
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "\"arch\": \"x86_64\""), "%s", out);
+}
+
 static void impute_bad_input(void)
 {
     char args[2048], err[512];
@@ -1208,6 +1245,7 @@ TEST_MAIN("eval_cli", {
     RUN(impute_unknown_names_hidden);
     RUN(impute_json_path_utf8);
     RUN(impute_dataset_arch);
+    RUN(impute_split_arch);
     RUN(generate_datasets_by_name);
     RUN(generate_window_file_by_name);
     RUN(generate_named_and_unnamed);

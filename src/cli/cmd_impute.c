@@ -141,8 +141,9 @@ int cmd_impute(int argc, char **argv)
                     "for named events, original0.names.txt and\n"
                     "imputation0.names.txt (their names, as generate writes\n"
                     "them; eval and --input read them back), and arch where\n"
-                    "a dataset's names its architecture (eval's type\n"
-                    "accuracy, as impute's, by its table) (a multi-channel\n"
+                    "a dataset's names its architecture, or the arch split\n"
+                    "wrote beside a split's file (eval's type accuracy, as\n"
+                    "impute's, by its table) (a multi-channel\n"
                     "model: the imputed windows as a dataset; a directory\n"
                     "holding the other kind, or a dataset that is no set\n"
                     "of windows, is refused); a dataset's or a split's own\n"
@@ -243,14 +244,27 @@ int cmd_impute(int argc, char **argv)
         goto done;
     }
     /* a dataset's architecture (its arch file: ingest --arch, or the trace's) is that of the
-     * type accuracy, and goes beside the output files for eval; one it cannot read is
+     * type accuracy, and goes beside the output files for eval; so is that of a split's
+     * file, the arch split wrote beside it (a link: where it leads). One it cannot read is
      * refused before the model is read */
     ts_arch arch = TS_ARCH_UNKNOWN;
     struct stat ist;
-    if (input && !ts_path_is_stdin(input) && stat(input, &ist) == 0 && S_ISDIR(ist.st_mode) &&
-        ts_dataset_arch(input, &arch)) {
-        cli_fail();
-        goto done;
+    if (input && !ts_path_is_stdin(input) && stat(input, &ist) == 0) {
+        char *real = NULL, *folder = NULL;
+        if (S_ISREG(ist.st_mode)) {
+            struct stat lst;
+            if (lstat(input, &lst) == 0 && S_ISLNK(lst.st_mode)) real = realpath(input, NULL);
+            folder = cli_dataset_holding(real ? real : input, NULL);
+        }
+        const int bad = S_ISDIR(ist.st_mode) ? ts_dataset_arch(input, &arch)
+                        : folder              ? ts_dataset_arch(folder, &arch)
+                                              : 0;
+        free(folder);
+        free(real);
+        if (bad) {
+            cli_fail();
+            goto done;
+        }
     }
     if (ts_model_load(model_path, &m)) { cli_fail(); goto done; }
     /* after a prefix the model draws the rest, as generation does: at temperature 1 unless

@@ -85,6 +85,8 @@ int cmd_split(int argc, char **argv)
         "Writes DIR/training, DIR/validation, DIR/testing (window files: one window\n"
         "of L comma-separated IDs per line), DIR/train_stream.txt (the contiguous\n"
         "training events, for n-gram counts), DIR/vocab.tsv when DATASET has names,\n"
+        "DIR/arch when it names its architecture (its arch file: impute of a split's\n"
+        "file scores the type accuracy by its table; an earlier split's goes without),\n"
         "and DIR/split.txt (the parameters, and the dataset's folder and a hash of\n"
         "its events: once an ingest changes them, the commands that read the split's\n"
         "files refuse them until the split is made again).\n",

@@ -699,7 +699,7 @@ static int is_dataset_file(const char *out, const char *dataset, int exists)
 static int is_split_file(const char *path, const char *folder)
 {
     static const char *const files[] = {"training", "validation", "testing", "train_stream.txt", "split.txt",
-                                        "vocab.tsv"};
+                                        "vocab.tsv", "arch"};
     char *rec = ts_path_join(folder, "split.txt");
     struct stat st;
     int hit = 0;

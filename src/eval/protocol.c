@@ -617,6 +617,12 @@ int ts_split_dir_write(const char *dir, const char *dataset, const ts_split_data
         free(own);
         return -1;
     }
+    /* the dataset's architecture (its arch file), which goes beside the windows for impute
+     * and eval; one it cannot read is refused before anything is written. In the dataset's
+     * own folder its arch file is already there */
+    ts_arch arch = TS_ARCH_UNKNOWN;
+    if (d->data.dir && ts_dataset_arch(d->data.dir, &arch)) return -1;
+    const int own = d->data.dir && ts_same_file(dir, d->data.dir) == 1;
     const ts_split *sp = &d->split;
     ts_windows stream = {sp->train_stream.ids, 1, sp->train_stream.n};
     double share = ts_audit_overlap(&stream, &sp->test);
@@ -634,8 +640,14 @@ int ts_split_dir_write(const char *dir, const char *dataset, const ts_split_data
              write_in(at, "testing", put_windows, &sp->test) ||
              write_in(at, "train_stream.txt", put_seq, &sp->train_stream) ||
              (d->data.vocab.n > 0 && write_in(at, "vocab.tsv", put_vocab, &d->data.vocab)) ? -1 : 0;
-    char *p = ts_path_join(at, "split.txt");
+    char *p = ts_path_join(at, "arch");
     ts_outfile o;
+    if (rc == 0 && arch != TS_ARCH_UNKNOWN && !own && (rc = ts_out_open(&o, p)) == 0) {
+        fprintf(o.f, "%s\n", ts_arch_name(arch));
+        rc = ts_out_commit(&o);
+    }
+    free(p);
+    p = ts_path_join(at, "split.txt");
     if (rc == 0 && (rc = ts_out_open(&o, p)) == 0) {
         fprintf(o.f, "dataset=%s\nsplit=%s\nlength=%zu\nstride=%zu\nwindows=%zu\nstream_events=%zu\n"
                      "train_windows=%zu\ntrain_stream_events=%zu\ntest_in_train=%zu\n",
@@ -668,10 +680,15 @@ int ts_split_dir_write(const char *dir, const char *dataset, const ts_split_data
         ts_stage_abort(&st);
         return -1;
     }
-    const char *names[6] = {"training", "validation", "testing", "train_stream.txt", "split.txt", "vocab.tsv"};
-    const char *gone[1] = {"vocab.tsv"};
-    const int named = d->data.vocab.n > 0;
-    return ts_stage_commit_removing(&st, names, named ? 6 : 5, gone, named ? 0 : 1);
+    /* an earlier split's arch goes where these events name none (it would name another
+     * dataset's); the dataset's own folder keeps its own */
+    const char *names[7] = {"training", "validation", "testing", "train_stream.txt", "split.txt"}, *gone[2];
+    int nn = 5, ng = 0;
+    if (d->data.vocab.n > 0) names[nn++] = "vocab.tsv";
+    else gone[ng++] = "vocab.tsv";
+    if (!own && arch != TS_ARCH_UNKNOWN) names[nn++] = "arch";
+    else if (!own) gone[ng++] = "arch";
+    return ts_stage_commit_removing(&st, names, nn, gone, ng);
 }
 
 /* ---- training ---- */
