@@ -35,6 +35,11 @@ R has none; an unnamed file keeps its IDs (read in the numbering of the named). 
 its model does not name) is the event of its ID in its file and matches no event of another
 file, its '?' neither. Real-valued IDs of an unnamed S are rounded to the nearest integer and
 clamped to [0, largest ID of R and T].
+
+A file that is not there or cannot be read, a window file whose line is not comma-separated
+IDs, a .npy that is no numeric array or holds NaN or an infinity, a dataset's length that is
+no window length, or a file or dataset with no window of events (eval refuses it too), is one
+line naming it, exit 1.
 """
 import argparse
 import json
@@ -45,25 +50,61 @@ import sys
 import numpy as np
 
 
+def fail(path, why):
+    """one line naming the file, exit 1"""
+    sys.exit("%s: %s" % (path, why))
+
+
+def read_lines(path):
+    """the lines of the text file at path, else one line naming it and exit 1"""
+    try:
+        with open(path) as f:
+            return f.read().splitlines()
+    except OSError as e:
+        fail(path, e.strerror or str(e))
+    except UnicodeDecodeError:
+        fail(path, "not text (a window file: comma-separated IDs, one window a line)")
+
+
 def read_ids_text(path):
     wins = []
-    with open(path) as f:
-        for line in f:
-            line = line.strip()
-            if not line:
-                continue
+    for n, line in enumerate(read_lines(path), 1):
+        line = line.strip()
+        if not line:
+            continue
+        try:
             wins.append([int(x) for x in line.split(",") if x.strip() != ""])
+        except ValueError:
+            fail(path, "line %d: not comma-separated IDs: '%s'" % (n, line[:40]))
     return wins
 
 
 def read_vocab(path):
     names = {}
-    with open(path) as f:
-        for line in f:
-            parts = line.rstrip("\n").split("\t")
-            if len(parts) >= 2 and parts[0].strip().lstrip("-").isdigit():
-                names[int(parts[0])] = parts[1]
+    for line in read_lines(path):
+        parts = line.split("\t")
+        if len(parts) >= 2 and parts[0].strip().lstrip("-").isdigit():
+            names[int(parts[0])] = parts[1]
     return names
+
+
+def read_npy(path):
+    """the rows of the .npy array at path, else one line naming it and exit 1"""
+    try:
+        a = np.load(path)
+    except OSError as e:
+        fail(path, e.strerror or str(e))
+    except (ValueError, EOFError) as e:
+        fail(path, "not a .npy array (%s)" % str(e).splitlines()[0] if str(e) else "not a .npy array")
+    if not isinstance(a, np.ndarray) or a.dtype.kind not in "biuf" or a.ndim not in (1, 2, 3):
+        fail(path, "not a .npy array of IDs ((N, L), (N, 1, L), (N, L, 1) or (L,) numbers)")
+    if a.dtype.kind == "f" and not np.isfinite(a).all():
+        fail(path, "holds NaN or an infinity, which is no ID")
+    if a.ndim == 3:
+        a = a.reshape(a.shape[0], -1)
+    elif a.ndim == 1:
+        a = a.reshape(1, -1)
+    return a.tolist()
 
 
 def load(path, synthetic=False, train_share=None):
@@ -77,10 +118,16 @@ def load(path, synthetic=False, train_share=None):
         if train_share is not None and not os.path.exists(lpath):   # a set of windows: whole
             flat = flat[:int(math.floor(train_share * len(flat)))]
         if os.path.exists(lpath):
-            L = int(open(lpath).read().split()[0])
+            words = " ".join(read_lines(lpath)).split()
+            L = int(words[0]) if words and words[0].isdigit() else 0
+            if L < 1:
+                fail(lpath, "not a window length (a whole number above 0)")
             wins = [flat[i:i + L] for i in range(0, len(flat) - L + 1, L)]
         else:
             wins = [flat]
+        if not any(wins):
+            fail(os.path.join(path, "stream.txt"), "no window of events (of its first %g, --train-share)" % train_share
+                 if train_share is not None and stream else "no window of events")
         vocab = os.path.join(path, "vocab.tsv")
         names = None
         if os.path.exists(vocab):
@@ -89,20 +136,16 @@ def load(path, synthetic=False, train_share=None):
         return wins, names
     base, ext = os.path.splitext(path)
     if ext == ".npy":
-        a = np.load(path)
-        if a.ndim == 3:
-            a = a.reshape(a.shape[0], -1)
-        elif a.ndim == 1:
-            a = a.reshape(1, -1)
-        wins = a.tolist()
+        wins = read_npy(path)
     else:
         wins = read_ids_text(path)
+    if not any(wins):   # as eval refuses it
+        fail(path, "no windows in the file")
     names = None
     npath = (base if ext in (".txt", ".npy") else path) + ".names.txt"
     vpath = os.path.join(os.path.dirname(path) or ".", "vocab.tsv")
     if os.path.exists(npath):
-        with open(npath) as f:
-            names = [line.split() for line in f if line.strip()]
+        names = [line.split() for line in read_lines(npath) if line.strip()]
     elif os.path.exists(vpath):
         v = read_vocab(vpath)
         names = [[v.get(int(x), "?") for x in w] for w in wins]

@@ -2120,6 +2120,56 @@ static void training_windows_script_errors(void)
     }
 }
 
+/* scripts/gen-metrics-oracle.py, as the README shows it (--real R --synthetic S --train T):
+ * a file not there, one that is not comma-separated IDs (the line said), a .npy that is no
+ * array, a dataset without its stream or with a length that is no number, is one line
+ * naming it and exit 1, not a traceback */
+static void gen_metrics_oracle_script_errors(void)
+{
+    if (access("/usr/bin/python3", X_OK) != 0 || system("/usr/bin/python3 -c 'import numpy' 2>/dev/null") != 0) {
+        SKIP("no /usr/bin/python3 with numpy\n");
+        return;
+    }
+    char cmd[4096], root[512], g[600], p[700];
+    REQUIRE(getcwd(root, sizeof root));   /* the tests run in the repository */
+    snprintf(g, sizeof g, "%s/gmo", dir);
+    static const char *const folders[] = {"", "/nostream", "/badlen"};
+    for (size_t i = 0; i < sizeof folders / sizeof *folders; i++) {
+        snprintf(p, sizeof p, "%s%s", g, folders[i]);
+        mkdir(p, 0755);
+    }
+    static const char *const files[][2] = {
+        {"ok.txt", "1,2,3\n2,3,1\n"}, {"bad.txt", "1,2,3\n2,x,1\n"}, {"bad.npy", "not an array\n"},
+        {"badlen/stream.txt", "1,2,3,1,2,3\n"}, {"badlen/length", "three\n"},
+    };
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        snprintf(p, sizeof p, "%s/%s", g, files[i][0]);
+        write_text(p, files[i][1]);
+    }
+    static const struct { const char *args, *says; } bad[] = {
+        {"--real nosuch --synthetic ok.txt", "nosuch: "},
+        {"--real ok.txt --synthetic nosuch.txt", "nosuch.txt: "},
+        {"--real ok.txt --synthetic ok.txt --train nosuch", "nosuch: "},
+        {"--real bad.txt --synthetic ok.txt", "bad.txt: line 2: "},
+        {"--real ok.txt --synthetic bad.npy", "bad.npy: "},
+        {"--real nostream --synthetic ok.txt", "nostream/stream.txt: "},
+        {"--real badlen --synthetic ok.txt", "badlen/length: "},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        snprintf(cmd, sizeof cmd,
+                 "cd %s && /usr/bin/python3 %s/scripts/gen-metrics-oracle.py %s > gmo.out 2> gmo.err", g, root,
+                 bad[i].args);
+        const int st = system(cmd);
+        CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 1, "%s: exit %d", bad[i].args, WEXITSTATUS(st));
+        snprintf(cmd, sizeof cmd, "test $(wc -l < %s/gmo.err) = 1 && grep -q \"^%s\" %s/gmo.err", g, bad[i].says, g);
+        CHECK_MSG(system(cmd) == 0, "%s: not one line naming it", bad[i].args);
+    }
+    /* the files read still give the metrics */
+    snprintf(cmd, sizeof cmd, "cd %s && /usr/bin/python3 %s/scripts/gen-metrics-oracle.py --real ok.txt --synthetic "
+             "ok.txt --json > gmo.out 2> gmo.err", g, root);
+    CHECK(system(cmd) == 0);
+}
+
 /* a dataset given as '-' is refused in one line that says why (a dataset is a directory:
  * standard input cannot be one), not looked for as a directory named '-' */
 static void dash_dataset_refused(void)
@@ -5294,4 +5344,5 @@ TEST_MAIN("cli", {
     RUN(split_into_a_dataset_trailing_slash);
     RUN(cli_runner_retries_tool_failures);
     RUN(training_windows_script_errors);
+    RUN(gen_metrics_oracle_script_errors);
 })
