@@ -29,6 +29,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1586,6 +1587,8 @@ typedef struct {
     FILE *out;
     const char *from, *to;   /* from NULL: copied as it is */
     int err;      /* errno of the first write that failed (0: none; one with no errno: EIO) */
+    char *buf;    /* (1 << 16) + strlen(from) bytes, made by the caller */
+    sem_t ready;  /* posted when the copy holds no lock until its first read returns */
 } text_copy;
 
 static void text_put(text_copy *c, const char *p, size_t n)
@@ -1606,7 +1609,12 @@ static void *text_copy_run(void *arg)
     sigaddset(&pipe_sig, SIGPIPE);
     pthread_sigmask(SIG_BLOCK, &pipe_sig, NULL);
     const size_t nf = c->from ? strlen(c->from) : 0, cap = 1 << 16;
-    char *buf = ts_malloc(cap + nf);
+    char *buf = c->buf;
+    /* from here to the first read's return this thread takes no lock (no allocation, no
+     * stdio): the caller forks babeltrace2's process once this is posted, and a lock held
+     * across the fork (an allocator's, the thread's own start-up in a sanitizer's runtime)
+     * would be held for ever in the child, which would hang until its time limit */
+    sem_post(&c->ready);
     size_t len = 0;   /* bytes held: fewer than nf between reads (the start of a match, maybe) */
     for (;;) {
         ssize_t r = read(c->in, buf + len, cap + nf - len);
@@ -1629,7 +1637,6 @@ static void *text_copy_run(void *arg)
     /* what is buffered written here too, where SIGPIPE is blocked */
     errno = 0;
     if (!c->err && (fflush(c->out) != 0 || ferror(c->out))) c->err = errno ? errno : EIO;
-    free(buf);
     return NULL;
 }
 
@@ -1661,7 +1668,11 @@ static int text_into(ts_outfile *o, const char *trace, const char *staged, const
     const int copy = (from && to) || gz;
     int fds[2] = {-1, -1};
     if (copy && pipe2(fds, O_CLOEXEC) == 0) {
-        text_copy c = {fds[0], gz ? gz : o->f, from && to ? from : NULL, to, 0};
+        text_copy c;
+        memset(&c, 0, sizeof c);
+        c.in = fds[0], c.out = gz ? gz : o->f, c.from = from && to ? from : NULL, c.to = to;
+        c.buf = ts_malloc(((size_t)1 << 16) + (c.from ? strlen(c.from) : 0));
+        sem_init(&c.ready, 0, 0);
         FILE *w = fdopen(fds[1], "w");
         pthread_t t;
         if (!w || pthread_create(&t, NULL, text_copy_run, &c) != 0) {
@@ -1671,6 +1682,7 @@ static int text_into(ts_outfile *o, const char *trace, const char *staged, const
             else close(fds[1]);
             rc = ts_fail("%s: cannot write the text output: %s", text, strerror(e));
         } else {
+            while (sem_wait(&c.ready) != 0 && errno == EINTR) {}   /* the copy is at its first read: the fork is safe */
             rc = ts_ctf_print_text(trace, w);
             fclose(w);   /* the copy sees the end */
             pthread_join(t, NULL);
@@ -1681,6 +1693,8 @@ static int text_into(ts_outfile *o, const char *trace, const char *staged, const
             if (rc == 0 && c.err == EPIPE && gone_ok) rc = 1;
             else if (rc == 0 && c.err) rc = ts_fail("%s: write failed: %s", text, strerror(c.err));
         }
+        sem_destroy(&c.ready);
+        free(c.buf);
     } else if (copy) {
         rc = ts_fail("%s: cannot write the text output: %s", text, strerror(errno));
     } else {
