@@ -396,6 +396,57 @@ static void impute_split_arch(void)
     CHECK_MSG(strstr(out, "\"arch\": \"x86_64\""), "%s", out);
 }
 
+/* impute -o of a split's folder: SPLIT/arch is the split's own (split writes it), which an
+ * imputation of other windows would remove (they name no architecture) or write over (they
+ * name another): refused in one line naming it, the split's left as it was; windows of the
+ * split's own architecture (its testing file) go there as before */
+static void impute_into_split_keeps_arch(void)
+{
+    char args[2048], out[4096], err[1024], s[2048] = "";
+    mkdir(at("k64"), 0755);
+    mkdir(at("k86"), 0755);
+    mkdir(at("knone"), 0755);
+    const char *pat = "0,1,2,0,3,0,0,2,1,0,2,3,";
+    for (int i = 0; i < 25; i++) strcat(s, pat);
+    s[strlen(s) - 1] = '\n';
+    const char *voc = "0\tread\t125\n1\tarch_prctl\t50\n2\tmmap\t75\n3\tiopl\t50\n";
+    const char *dirs[3] = {"k64", "k86", "knone"}, *archs[3] = {"aarch64\n", "x86_64\n", NULL};
+    for (int i = 0; i < 3; i++) {
+        char p[256];
+        snprintf(p, sizeof p, "%s/stream.txt", dirs[i]);
+        write_text(at(p), s);
+        snprintf(p, sizeof p, "%s/vocab.tsv", dirs[i]);
+        write_text(at(p), voc);
+        snprintf(p, sizeof p, "%s/arch", dirs[i]);
+        if (archs[i]) write_text(at(p), archs[i]);
+    }
+    snprintf(args, sizeof args, "split %s --length 12 -o %s", at("k64"), at("k64split"));
+    REQUIRE(run_cli(args, err, sizeof err) == 0);
+    snprintf(args, sizeof args, "train --model ngram %s --length 12 -o %s", at("k64"), at("k64.tsm"));
+    REQUIRE(run_cli(args, err, sizeof err) == 0);
+    for (int i = 1; i < 3; i++) {   /* another architecture's windows, then windows of none */
+        snprintf(args, sizeof args, "impute %s --input %s --length 12 --blackout 4 -o %s", at("k64.tsm"),
+                 at(dirs[i]), at("k64split"));
+        CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "k64split/arch") && !strchr(err, '\n'),
+                  "%s: %s", dirs[i], err);
+        FILE *f = fopen(at("k64split/arch"), "r");
+        char word[32] = "";
+        CHECK_MSG(f && fgets(word, sizeof word, f) && !strcmp(word, "aarch64\n"), "%s: '%s'", dirs[i], word);
+        if (f) fclose(f);
+        CHECK(access(at("k64split/imputation0.npy"), F_OK) != 0);
+    }
+    /* the split's own windows: written beside them, its arch the same */
+    snprintf(args, sizeof args, "impute %s --input %s --blackout 4 --json -o %s", at("k64.tsm"),
+             at("k64split/testing"), at("k64split"));
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "\"arch\": \"aarch64\""), "%s", out);
+    CHECK(access(at("k64split/imputation0.npy"), F_OK) == 0);
+    FILE *f = fopen(at("k64split/arch"), "r");
+    char word[32] = "";
+    CHECK(f && fgets(word, sizeof word, f) && !strcmp(word, "aarch64\n"));
+    if (f) fclose(f);
+}
+
 static void impute_bad_input(void)
 {
     char args[2048], err[512];
@@ -1246,6 +1297,7 @@ TEST_MAIN("eval_cli", {
     RUN(impute_json_path_utf8);
     RUN(impute_dataset_arch);
     RUN(impute_split_arch);
+    RUN(impute_into_split_keeps_arch);
     RUN(generate_datasets_by_name);
     RUN(generate_window_file_by_name);
     RUN(generate_named_and_unnamed);

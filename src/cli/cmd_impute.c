@@ -68,6 +68,34 @@ static int outdir_of_other_kind(const char *dir, int dataset)
     return 0;
 }
 
+/* OUTDIR a split's folder (split.txt): its arch is the split's own (split wrote it, and
+ * impute of the split's files reads it), which OUTDIR/arch of windows of another
+ * architecture would write over, of none remove, and of one where the split names none
+ * add; -1 naming it (windows of the split's own architecture, as its testing file's, go
+ * there as before) */
+static int split_arch_clash(const char *dir, ts_arch arch)
+{
+    char *rec = ts_path_join(dir, "split.txt");
+    const int split = ts_file_exists(rec);
+    free(rec);
+    ts_arch own = TS_ARCH_UNKNOWN;
+    if (!split) return 0;
+    if (ts_dataset_arch(dir, &own)) return -1;
+    if (own == arch) return 0;
+    char *p = ts_path_join(dir, "arch");
+    if (own == TS_ARCH_UNKNOWN)
+        ts_fail("%s: a file of the split %s (not there yet: impute of the split's files would read it), which -o %s "
+                "would write (these windows' architecture, %s); give another OUTDIR", p, dir, dir, ts_arch_name(arch));
+    else if (arch == TS_ARCH_UNKNOWN)
+        ts_fail("%s: a file of the split %s (%s), which -o %s would remove (these windows name no architecture); give "
+                "another OUTDIR", p, dir, ts_arch_name(own), dir);
+    else
+        ts_fail("%s: a file of the split %s (%s), which -o %s would write over (these windows' architecture, %s); "
+                "give another OUTDIR", p, dir, ts_arch_name(own), dir, ts_arch_name(arch));
+    free(p);
+    return -1;
+}
+
 int cmd_impute(int argc, char **argv)
 {
     const char *C = "impute";
@@ -147,7 +175,8 @@ int cmd_impute(int argc, char **argv)
                     "model: the imputed windows as a dataset; a directory\n"
                     "holding the other kind, or a dataset that is no set\n"
                     "of windows, is refused); a dataset's or a split's own\n"
-                    "file, there or not yet, is refused"),
+                    "file, there or not yet, is refused (a split's arch:\n"
+                    "its folder takes windows of its architecture only)"),
         TS_OPT_FLAG_(0, "json", &json, "print one JSON object (stable keys) instead of the line"),
         TS_OPT_END_,
     };
@@ -266,6 +295,7 @@ int cmd_impute(int argc, char **argv)
             goto done;
         }
     }
+    if (is.outdir && split_arch_clash(is.outdir, arch)) { cli_fail(); goto done; }
     if (ts_model_load(model_path, &m)) { cli_fail(); goto done; }
     /* after a prefix the model draws the rest, as generation does: at temperature 1 unless
      * given one (as the multi-channel path's event model) */
