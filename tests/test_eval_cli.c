@@ -447,6 +447,38 @@ static void impute_into_split_keeps_arch(void)
     if (f) fclose(f);
 }
 
+/* a dataset written into a split's folder (markov -o, as generate and impute of a
+ * multi-channel dataset, repair) would replace the split's vocab.tsv and arch with its own:
+ * refused in one line naming the folder, the split left as it was */
+static void dataset_output_not_in_split(void)
+{
+    char args[2048], err[1024], s[2048] = "";
+    mkdir(at("m64"), 0755);
+    const char *pat = "0,1,2,0,3,0,0,2,1,0,2,3,";
+    for (int i = 0; i < 25; i++) strcat(s, pat);
+    s[strlen(s) - 1] = '\n';
+    write_text(at("m64/stream.txt"), s);
+    write_text(at("m64/vocab.tsv"), "0\tread\t125\n1\tarch_prctl\t50\n2\tmmap\t75\n3\tiopl\t50\n");
+    write_text(at("m64/arch"), "aarch64\n");
+    snprintf(args, sizeof args, "split %s --length 12 -o %s", at("m64"), at("m64split"));
+    REQUIRE(run_cli(args, err, sizeof err) == 0);
+    write_text(at("m64/arch"), "x86_64\n");   /* the dataset's since: its own the split keeps */
+    write_text(at("m64/vocab.tsv"), "0\tread\t125\n1\tarch_prctl\t50\n2\tmmap\t75\n3\tiopl\t50\n4\tkill\t0\n");
+    snprintf(args, sizeof args, "markov %s -n 36 --length 12 -o %s", at("m64"), at("m64split"));
+    CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "m64split") && strstr(err, "split.txt") &&
+              !strchr(err, '\n'), "%s", err);
+    CHECK(access(at("m64split/stream.txt"), F_OK) != 0);
+    FILE *f = fopen(at("m64split/arch"), "r");
+    char word[64] = "";
+    CHECK_MSG(f && fgets(word, sizeof word, f) && !strcmp(word, "aarch64\n"), "'%s'", word);
+    if (f) fclose(f);
+    f = fopen(at("m64split/vocab.tsv"), "r");
+    int lines = 0;
+    while (f && fgets(word, sizeof word, f)) lines++;
+    CHECK_MSG(lines == 4, "%d names", lines);
+    if (f) fclose(f);
+}
+
 static void impute_bad_input(void)
 {
     char args[2048], err[512];
@@ -1298,6 +1330,7 @@ TEST_MAIN("eval_cli", {
     RUN(impute_dataset_arch);
     RUN(impute_split_arch);
     RUN(impute_into_split_keeps_arch);
+    RUN(dataset_output_not_in_split);
     RUN(generate_datasets_by_name);
     RUN(generate_window_file_by_name);
     RUN(generate_named_and_unnamed);

@@ -266,8 +266,9 @@ int cmd_generate(int argc, char **argv)
                     "one, is an error before the work; one that markov,\n"
                     "repair, generate or impute wrote (OUT/derived marks\n"
                     "it) is replaced; an OUT that is a dataset's or a\n"
-                    "split's own file, there or not yet, is an error\n"
-                    "before the work too"),
+                    "split's own file, there or not yet, or a split's\n"
+                    "folder (split.txt: its vocab.tsv and arch would\n"
+                    "go), is an error before the work too"),
         TS_OPT_STR_(0, "prefix", &prefix_path, "FILE",
                     "every window begins with the P events of FILE (P below\n"
                     "L; '-': standard input) and goes on with the model's\n"

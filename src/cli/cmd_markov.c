@@ -108,7 +108,9 @@ int cmd_markov(int argc, char **argv)
                       "(dt.npy), as ingest writes one, is an error; one that\n"
                       "markov, repair, generate or impute wrote (DIR/derived\n"
                       "marks it) is replaced; a dataset's or a split's own\n"
-                      "file, there or not yet, is refused"),
+                      "file, there or not yet, is refused, and so is a\n"
+                      "split's folder (split.txt: its vocab.tsv and arch\n"
+                      "would go)"),
         TS_OPT_SIZE_(0, "length", &len, "L", 0, 1 << 24,
                      "generate N / L independent windows of L events (N a\n"
                      "multiple of L), one after the other, L recorded in\n"

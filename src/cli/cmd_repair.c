@@ -38,7 +38,8 @@ int cmd_repair(int argc, char **argv)
                       "is an error; one that markov, repair, generate or\n"
                       "impute wrote (DIR/derived marks it) is replaced; a\n"
                       "dataset's or a split's own file, there or not yet, is\n"
-                      "refused"),
+                      "refused, and so is a split's folder (split.txt: its\n"
+                      "vocab.tsv and arch would go)"),
         TS_OPT_SIZE_(0, "length", &len, "L", 0, 1 << 24,
                      "the trace is windows of L events, each repaired on its\n"
                      "own (default: the windows SYNTHETIC records, a set that\n"

@@ -111,13 +111,17 @@ int mc_out_check(const char *out, const char *meta, const char *const *reads, in
         return -1;
     char *ev = ts_path_join(out, "stream.txt"), *len = ts_path_join(out, "length"),
          *times = ts_path_join(out, "time_ns.npy"), *dt = ts_path_join(out, "dt.npy"),
-         *own = ts_path_join(out, "derived");
+         *own = ts_path_join(out, "derived"), *rec = ts_path_join(out, "split.txt");
     struct stat st;
     int rc = 0;
+    /* a split's folder: the dataset's vocab.tsv and arch would replace the split's own */
+    if (lstat(rec, &st) == 0)
+        rc = ts_fail("%s: holds a split (split.txt), whose vocab.tsv and arch the output's would replace; name "
+                     "another directory", out);
     /* the writers' own sets say so (DIR/derived, ts_mc_save_windows): written again, one
      * sequence without Δt too. One written before that file: a dt.npy and no times is
      * theirs; a trace with its times, or without Δt, may be ingest's and is refused */
-    if (lstat(ev, &st) == 0 && lstat(len, &st) != 0 && !(stat(own, &st) == 0 && S_ISREG(st.st_mode)) &&
+    else if (lstat(ev, &st) == 0 && lstat(len, &st) != 0 && !(stat(own, &st) == 0 && S_ISREG(st.st_mode)) &&
         (lstat(times, &st) == 0 || lstat(dt, &st) != 0))
         rc = ts_fail("%s: holds a dataset that is no set of windows (stream.txt without a length file) and %s, "
                      "as an ingested trace, which the output would replace; name another directory", out,
@@ -127,6 +131,7 @@ int mc_out_check(const char *out, const char *meta, const char *const *reads, in
     free(times);
     free(dt);
     free(own);
+    free(rec);
     return rc;
 }
 
