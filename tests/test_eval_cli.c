@@ -445,6 +445,12 @@ static void impute_into_split_keeps_arch(void)
     char word[32] = "";
     CHECK(f && fgets(word, sizeof word, f) && !strcmp(word, "aarch64\n"));
     if (f) fclose(f);
+    /* the library's writers leave it too, as a dataset's (windows that name none) */
+    int32_t od[4] = {0, 1, 2, 3};
+    const ts_windows o = {od, 1, 4};
+    const uint8_t mask[4] = {1, 0, 0, 1};
+    REQUIRE(ts_write_impute_triple(at("k64split"), &o, mask, &o) == 0);
+    CHECK(access(at("k64split/arch"), F_OK) == 0);
 }
 
 /* a dataset written into a split's folder (markov -o, as generate and impute of a

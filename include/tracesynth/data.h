@@ -160,7 +160,7 @@ int  ts_write_impute_triple(const char *dir, const ts_windows *orig, const uint8
  * imputed windows (DIR/original0.names.txt, imputation0.names.txt: ts_windows_write_names)
  * as one set; without names, those an earlier run left go with it (ts_write_impute_triple),
  * and so, with either, does the DIR/arch of an earlier impute (ts_impute_eval_arch), but in
- * a dataset's folder */
+ * a dataset's folder (stream.txt) or a split's (split.txt), whose own arch stays */
 int  ts_write_impute_named(const char *dir, const ts_windows *orig, const uint8_t *mask,
                            const ts_windows *imputed, const ts_vocab *names);
 

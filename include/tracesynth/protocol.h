@@ -247,7 +247,8 @@ int  ts_impute_eval(ts_model *m, const ts_windows *x, const ts_impute_spec *s, c
 /* the same with the windows' architecture for the type accuracy (a dataset's: ts_dataset_arch),
  * written beside the output files as OUTDIR/arch, which eval reads; TS_ARCH_UNKNOWN: the one
  * the event names are calls of, else the host's, as ts_impute_eval takes it (no OUTDIR/arch:
- * an earlier run's goes) */
+ * an earlier run's goes). A dataset's or a split's OUTDIR keeps its own arch, neither
+ * written over nor removed */
 int  ts_impute_eval_arch(ts_model *m, const ts_windows *x, const ts_impute_spec *s, ts_arch arch,
                          const ts_run_opts *ro, ts_impute_result *res);
 

@@ -440,7 +440,15 @@ int cmd_impute(int argc, char **argv)
             const int has = ts_file_exists(at);
             free(at);
             at = ts_path_join(is.outdir, "{original0,imputation0}.names.txt");
-            char *ar = arch != TS_ARCH_UNKNOWN ? ts_path_join(is.outdir, "arch") : NULL;
+            /* arch: written, but in a split's folder, whose own (the same) it keeps */
+            char *ar = arch != TS_ARCH_UNKNOWN ? ts_path_join(is.outdir, "split.txt") : NULL;
+            if (ar && ts_file_exists(ar)) {
+                free(ar);
+                ar = NULL;
+            } else if (ar) {
+                free(ar);
+                ar = ts_path_join(is.outdir, "arch");
+            }
             cli_say(stdout, "wrote %s%s%s%s%s\n", files, has ? " " : "", has ? at : "", ar ? " " : "", ar ? ar : "");
             free(ar);
             free(at);

@@ -78,7 +78,8 @@ int ts__split_folder_refused(const char *dir, int windows);
 /* the last error, naming a staged file by its final place in dir */
 void ts__stage_error(const ts_stage *st, const char *dir);
 /* ts_write_impute_named with arch (NULL: none) written as DIR/arch, the architecture of
- * the windows' type accuracy, which eval reads there; without it, an earlier run's goes */
+ * the windows' type accuracy, which eval reads there; without it, an earlier run's goes
+ * (a dataset's or a split's folder keeps its own, neither written over nor removed) */
 int ts__write_impute_arch(const char *dir, const ts_windows *orig, const uint8_t *mask, const ts_windows *imputed,
                           const ts_vocab *names, const char *arch);
 

@@ -456,7 +456,8 @@ int ts_npy_to_mask(const ts_npy *a, const char *path, uint8_t **mask, size_t *n,
 /* both public writers and ts__write_impute_arch; who: the one called, which a caller's
  * error names. arch (NULL: none) goes to DIR/arch, where eval reads the architecture of the
  * type accuracy; without it, an earlier run's goes (it would name another trace's), but in
- * a dataset's folder (stream.txt), whose own it is */
+ * a dataset's folder (stream.txt) or a split's (split.txt), whose own it is: there it is
+ * neither written nor removed */
 static int write_impute(const char *who, const char *dir, const ts_windows *orig, const uint8_t *mask,
                         const ts_windows *imputed, const ts_vocab *names, const char *arch)
 {
@@ -493,7 +494,15 @@ static int write_impute(const char *who, const char *dir, const ts_windows *orig
         rc = ts_windows_write_names(p, k ? imputed : orig, names);
         free(p);
     }
-    if (rc == 0 && arch) {
+    /* a dataset's folder (stream.txt) or a split's (split.txt): its arch is its own, left
+     * as it is (neither written over nor removed) */
+    int own = 0;
+    for (int k = 0; k < 2 && !own; k++) {
+        char *q = ts_path_join(dir, k ? "split.txt" : "stream.txt");
+        own = ts_file_exists(q);
+        free(q);
+    }
+    if (rc == 0 && arch && !own) {
         char *p = ts_path_join(st.stage, "arch");
         ts_outfile o;
         if ((rc = ts_out_open(&o, p)) == 0) {
@@ -514,13 +523,8 @@ static int write_impute(const char *who, const char *dir, const ts_windows *orig
         if (k < 3 || names) keep[nk++] = all[k];
         else gone[ng++] = all[k];
     }
-    if (arch) {
-        keep[nk++] = "arch";
-    } else {
-        char *ds = ts_path_join(dir, "stream.txt");
-        if (!ts_file_exists(ds)) gone[ng++] = "arch";
-        free(ds);
-    }
+    if (!own && arch) keep[nk++] = "arch";
+    else if (!own) gone[ng++] = "arch";
     return ts_stage_commit_removing(&st, keep, nk, gone, ng);
 }
 
