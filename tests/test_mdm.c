@@ -1145,6 +1145,17 @@ static int many_names_dataset(const char *dir, int V, int N, char *p, size_t pn)
     return rc;
 }
 
+/* a tiny network (no n-gram prior) on many_names_dataset's V names, trained on windows of
+ * L, as DIR/NAME.tsm: the memory tests' model */
+static int many_names_model(const char *dir, int V, int N, int L, const char *name)
+{
+    char p[600], cmd[1400], err[1024];
+    if (many_names_dataset(dir, V, N, p, sizeof p) != 0) return -1;
+    snprintf(cmd, sizeof cmd, "train --model mdm %s --length %d --prior 0 --iters 2 --batch 4 --layers 1 "
+             "--channels 8 --threads 1 --no-progress -o %s/%s.tsm", p, L, dir, name);
+    return run_cli(cmd, err, sizeof err) == 0 ? 0 : -1;
+}
+
 static void tune_counts_not_kept_per_window(void)
 {
 #ifdef __SANITIZE_ADDRESS__
@@ -1216,11 +1227,8 @@ static void chain_logits_one_crop_at_a_time(void)
     const char *dir = scratch_dir();
     REQUIRE(dir);
     enum { V = 16000, N = 5000, L = 64 };
-    char p[600], w[700], cmd[2][1400], err[1024];
-    REQUIRE(many_names_dataset(dir, V, N, p, sizeof p) == 0);
-    snprintf(cmd[0], sizeof cmd[0], "train --model mdm %s --length %d --prior 0 --iters 2 --batch 4 --layers 1 "
-             "--channels 8 --threads 1 --no-progress -o %s/chain.tsm", p, L, dir);
-    REQUIRE(run_cli(cmd[0], err, sizeof err) == 0);
+    char w[700], cmd[2][1400];
+    REQUIRE(many_names_model(dir, V, N, L, "chain") == 0);
     char line[L * 8 + 2] = "";
     for (int i = 0; i < L; i++)
         snprintf(line + strlen(line), sizeof line - strlen(line), "%s%d", i ? "," : "", i * 241 % V);
@@ -1253,11 +1261,8 @@ static void impute_logits_hidden_rows_only(void)
     const char *dir = scratch_dir();
     REQUIRE(dir);
     enum { V = 16000, N = 5000, L = 64, W = 32 };
-    char p[600], w[700], cmd[2][1400], err[1024];
-    REQUIRE(many_names_dataset(dir, V, N, p, sizeof p) == 0);
-    snprintf(cmd[0], sizeof cmd[0], "train --model mdm %s --length %d --prior 0 --iters 2 --batch 4 --layers 1 "
-             "--channels 8 --threads 1 --no-progress -o %s/hid.tsm", p, L, dir);
-    REQUIRE(run_cli(cmd[0], err, sizeof err) == 0);
+    char w[700], cmd[2][1400];
+    REQUIRE(many_names_model(dir, V, N, L, "hid") == 0);
     static char text[W * (L * 6 + 1) + 1];
     text[0] = 0;
     for (int i = 0; i < W; i++)
@@ -1296,11 +1301,8 @@ static void score_bound_logits_blockwise(void)
     const char *dir = scratch_dir();
     REQUIRE(dir);
     enum { V = 16000, N = 5000, L = 64 };
-    char p[600], w[2][700], cmd[2][1400], err[1024];
-    REQUIRE(many_names_dataset(dir, V, N, p, sizeof p) == 0);
-    snprintf(cmd[0], sizeof cmd[0], "train --model mdm %s --length %d --prior 0 --iters 2 --batch 4 --layers 1 "
-             "--channels 8 --threads 1 --no-progress -o %s/bound.tsm", p, L, dir);
-    REQUIRE(run_cli(cmd[0], err, sizeof err) == 0);
+    char w[2][700], cmd[2][1400];
+    REQUIRE(many_names_model(dir, V, N, L, "bound") == 0);
     /* 1 window (8 masking levels: 8 rows a network evaluation) and 4 (32 rows) */
     const int nwin[2] = {1, 4};
     static char text[4 * (L * 6 + 1) + 1];
@@ -1335,11 +1337,8 @@ static void draw_scores_not_kept_without_prior(void)
     const char *dir = scratch_dir();
     REQUIRE(dir);
     enum { V = 16000, N = 5000, L = 16 };
-    char p[600], cmd[2][1400], err[1024];
-    REQUIRE(many_names_dataset(dir, V, N, p, sizeof p) == 0);
-    snprintf(cmd[0], sizeof cmd[0], "train --model mdm %s --length %d --prior 0 --iters 2 --batch 4 --layers 1 "
-             "--channels 8 --threads 1 --no-progress -o %s/draw.tsm", p, L, dir);
-    REQUIRE(run_cli(cmd[0], err, sizeof err) == 0);
+    char cmd[2][1400];
+    REQUIRE(many_names_model(dir, V, N, L, "draw") == 0);
     /* 2 or 32 windows, all in one batch */
     const int n[2] = {2, 32};
     for (int i = 0; i < 2; i++)
