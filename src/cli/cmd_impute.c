@@ -72,14 +72,14 @@ static int outdir_of_other_kind(const char *dir, int dataset)
  * impute of the split's files reads it), which OUTDIR/arch of windows of another
  * architecture would write over, of none remove, and of one where the split names none
  * add; -1 naming it (windows of the split's own architecture, as its testing file's, go
- * there as before) */
-static int split_arch_clash(const char *dir, ts_arch arch)
+ * there as before); *split: whether dir is a split's folder */
+static int split_arch_clash(const char *dir, ts_arch arch, int *split)
 {
     char *rec = ts_path_join(dir, "split.txt");
-    const int split = ts_file_exists(rec);
+    *split = ts_file_exists(rec);
     free(rec);
     ts_arch own = TS_ARCH_UNKNOWN;
-    if (!split) return 0;
+    if (!*split) return 0;
     if (ts_dataset_arch(dir, &own)) return -1;
     if (own == arch) return 0;
     char *p = ts_path_join(dir, "arch");
@@ -295,7 +295,8 @@ int cmd_impute(int argc, char **argv)
             goto done;
         }
     }
-    if (is.outdir && split_arch_clash(is.outdir, arch)) { cli_fail(); goto done; }
+    int out_split = 0;   /* OUTDIR a split's folder: its arch is kept, not written */
+    if (is.outdir && split_arch_clash(is.outdir, arch, &out_split)) { cli_fail(); goto done; }
     if (ts_model_load(model_path, &m)) { cli_fail(); goto done; }
     /* after a prefix the model draws the rest, as generation does: at temperature 1 unless
      * given one (as the multi-channel path's event model) */
@@ -441,14 +442,7 @@ int cmd_impute(int argc, char **argv)
             free(at);
             at = ts_path_join(is.outdir, "{original0,imputation0}.names.txt");
             /* arch: written, but in a split's folder, whose own (the same) it keeps */
-            char *ar = arch != TS_ARCH_UNKNOWN ? ts_path_join(is.outdir, "split.txt") : NULL;
-            if (ar && ts_file_exists(ar)) {
-                free(ar);
-                ar = NULL;
-            } else if (ar) {
-                free(ar);
-                ar = ts_path_join(is.outdir, "arch");
-            }
+            char *ar = arch != TS_ARCH_UNKNOWN && !out_split ? ts_path_join(is.outdir, "arch") : NULL;
             cli_say(stdout, "wrote %s%s%s%s%s\n", files, has ? " " : "", has ? at : "", ar ? " " : "", ar ? ar : "");
             free(ar);
             free(at);
