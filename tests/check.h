@@ -1,6 +1,7 @@
 /* Minimal test harness: each tests/test_*.c is one binary made of TEST functions.
  * A test passes unless a CHECK fails; SKIP marks it skipped (e.g. ../shared absent).
- * The binary prints "NAME: N passed, N failed, N skipped"; tests/run.sh sums them. */
+ * The binary prints "NAME: N passed, N failed, N skipped"; tests/run.sh sums them.
+ * Given test names it runs those alone; --list prints the names. */
 #ifndef TS_CHECK_H
 #define TS_CHECK_H
 
@@ -52,12 +53,70 @@ static inline double cpu_s(void)
            1e-6 * (double)(self.ru_utime.tv_usec + self.ru_stime.tv_usec + kids.ru_utime.tv_usec +
                            kids.ru_stime.tv_usec);
 }
-#define RUN(fn) do { t_name = #fn; t_failed_now = t_skipped_now = 0; \
+/* Which tests run: all (no argument), or those named on the command line; a first pass
+ * through the binary's body (its RUN lines skipped) learns the names, so that --list can
+ * print them and an unknown name is refused before any test runs. */
+enum { T_ALL, T_COLLECT, T_NAMED };
+static int t_mode, t_argc, t_nnames;
+static char **t_argv;
+static const char *t_names[4096];
+static inline int t_runs(const char *name)
+{
+    if (t_mode == T_ALL) return 1;
+    if (t_mode == T_COLLECT) {
+        if (t_nnames < (int)(sizeof t_names / sizeof *t_names)) t_names[t_nnames++] = name;
+        return 0;
+    }
+    for (int i = 1; i < t_argc; i++)
+        if (!strcmp(t_argv[i], name)) return 1;
+    return 0;
+}
+#define RUN(fn) do { if (!t_runs(#fn)) break; t_name = #fn; t_failed_now = t_skipped_now = 0; \
     double t_start = t_now(); fn(); \
     if (getenv("TS_TEST_TIMES")) fprintf(stderr, "  time %8.3f s %s\n", t_now() - t_start, #fn); \
     if (t_failed_now) t_fail++; else if (t_skipped_now) t_skip++; else t_pass++; } while (0)
 
-#define TEST_MAIN(suite, body) int main(void) { body; \
+/* after the collecting pass: -1 to run the named tests; else the exit status (--list printed
+ * the names of the tests that would run; an unknown name, said in one line, is 2) */
+static inline int t_select(const char *argv0)
+{
+    const char *prog = strrchr(argv0, '/') ? strrchr(argv0, '/') + 1 : argv0;
+    int list = 0, named = 0;
+    for (int i = 1; i < t_argc; i++) {
+        if (!strcmp(t_argv[i], "--list")) {
+            list = 1;
+            continue;
+        }
+        int known = 0;
+        for (int j = 0; j < t_nnames && !known; j++) known = !strcmp(t_names[j], t_argv[i]);
+        if (!known) {
+            fprintf(stderr, "%s: no test named '%s'\n", prog, t_argv[i]);
+            return 2;
+        }
+        named = 1;
+    }
+    if (!list) return -1;
+    for (int j = 0; j < t_nnames; j++) {
+        int shown = !named;
+        for (int i = 1; i < t_argc && !shown; i++) shown = !strcmp(t_argv[i], t_names[j]);
+        if (shown) printf("%s\n", t_names[j]);
+    }
+    return 0;
+}
+
+/* NAME... runs only the tests so named (as RUN names them in its FAIL and skip lines);
+ * --list prints the names and runs nothing; no argument runs them all */
+#define TEST_MAIN(suite, body) static int t_body(void) { body; return -1; } \
+    int main(int argc, char **argv) { \
+    t_argc = argc, t_argv = argv; \
+    if (argc > 1) { \
+        t_mode = T_COLLECT; \
+        const int early = t_body(), sel = early < 0 ? t_select(argv[0]) : early; \
+        if (sel >= 0) return sel; \
+        t_mode = T_NAMED; \
+    } \
+    const int early = t_body(); \
+    if (early >= 0) return early; \
     printf("%s: %d passed, %d failed, %d skipped\n", suite, t_pass, t_fail, t_skip); \
     return t_fail ? 1 : 0; }
 

@@ -1249,6 +1249,47 @@ static void append_room_grows_geometrically(void)
     free(a);
 }
 
+/* this binary run again with args (through the shell, TS_HARNESS_CHILD set so that this
+ * test does not run itself there): its exit status, stdout into out and stderr into err */
+static int self_run(const char *dir, const char *args, char *out, size_t on, char *err, size_t en)
+{
+    char exe[4096], cmd[16384], o[600], e[600];
+    const ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (k <= 0) return -1;
+    exe[k] = 0;
+    snprintf(o, sizeof o, "%s/out", dir);
+    snprintf(e, sizeof e, "%s/err", dir);
+    snprintf(cmd, sizeof cmd, "TS_HARNESS_CHILD=1 '%s' %s >'%s' 2>'%s'", exe, args, o, e);
+    fflush(NULL);
+    const int st = system(cmd);
+    size_t len;
+    char *all = slurp_file(o, &len);
+    snprintf(out, on, "%.*s", all ? (int)len : 0, all ? all : "");
+    free(all);
+    all = slurp_file(e, &len);
+    snprintf(err, en, "%.*s", all ? (int)len : 0, all ? all : "");
+    free(all);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+/* a test binary given names runs those tests alone; --list prints the names and runs
+ * nothing; an unknown name is one line and exit 2, before any test runs */
+static void harness_runs_named_tests(void)
+{
+    if (getenv("TS_HARNESS_CHILD")) SKIP("run by itself");
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char out[8192], err[4096];
+    CHECK_MSG(self_run(dir, "--list", out, sizeof out, err, sizeof err) == 0, "%s", err);
+    CHECK_MSG(!strncmp(out, "path_resolved\n", 14) && strstr(out, "\njson_strings\n") &&
+              strstr(out, "\nharness_runs_named_tests\n") && !strstr(out, "passed"), "%s", out);
+    CHECK_MSG(!err[0], "%s", err);
+    CHECK_MSG(self_run(dir, "json_strings idmap_dense_indices", out, sizeof out, err, sizeof err) == 0, "%s", err);
+    CHECK_MSG(!strcmp(out, "common: 2 passed, 0 failed, 0 skipped\n"), "%s", out);
+    CHECK_MSG(self_run(dir, "json_strings nope", out, sizeof out, err, sizeof err) == 2, "%s", err);
+    CHECK_MSG(!strcmp(err, "test_common: no test named 'nope'\n") && !out[0], "%s|%s", err, out);
+}
+
 TEST_MAIN("common", {
     RUN(path_resolved);
     RUN(append_room_grows_geometrically);
@@ -1283,4 +1324,5 @@ TEST_MAIN("common", {
     RUN(idmap_dense_indices);
     RUN(same_path_any_spelling);
     RUN(progress_span_one_bar);
+    RUN(harness_runs_named_tests);
 })
