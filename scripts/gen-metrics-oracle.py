@@ -39,7 +39,8 @@ clamped to [0, largest ID of R and T].
 A file that is not there or cannot be read, a window file whose line is not comma-separated
 IDs, a .npy that is no numeric array or holds NaN or an infinity, a dataset's length that is
 no window length, or a file or dataset with no window of events (eval refuses it too), is one
-line naming it, exit 1.
+line naming it, exit 1. A bad option (an unknown one, --real or --synthetic missing, a value
+that is no number) is one line, "gen-metrics-oracle.py: error: ...", exit 2.
 """
 import argparse
 import json
@@ -388,8 +389,17 @@ def downstream(R, S, T, order):
     return res
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse whose bad option is one line ("gen-metrics-oracle.py: error: ..."), exit 2,
+    not the usage above it"""
+
+    def error(self, message):
+        sys.stderr.write("%s: error: %s\n" % (self.prog, message))
+        sys.exit(2)
+
+
 def main():
-    ap = argparse.ArgumentParser()
+    ap = OneLineParser(prog="gen-metrics-oracle.py")
     ap.add_argument("--real", required=True)
     ap.add_argument("--synthetic", required=True)
     ap.add_argument("--train")

@@ -2123,7 +2123,7 @@ static void training_windows_script_errors(void)
 /* scripts/gen-metrics-oracle.py, as the README shows it (--real R --synthetic S --train T):
  * a file not there, one that is not comma-separated IDs (the line said), a .npy that is no
  * array, a dataset without its stream or with a length that is no number, is one line
- * naming it and exit 1, not a traceback */
+ * naming it and exit 1, not a traceback; a bad option is one line and exit 2 */
 static void gen_metrics_oracle_script_errors(void)
 {
     if (access("/usr/bin/python3", X_OK) != 0 || system("/usr/bin/python3 -c 'import numpy' 2>/dev/null") != 0) {
@@ -2146,21 +2146,26 @@ static void gen_metrics_oracle_script_errors(void)
         snprintf(p, sizeof p, "%s/%s", g, files[i][0]);
         write_text(p, files[i][1]);
     }
-    static const struct { const char *args, *says; } bad[] = {
-        {"--real nosuch --synthetic ok.txt", "nosuch: "},
-        {"--real ok.txt --synthetic nosuch.txt", "nosuch.txt: "},
-        {"--real ok.txt --synthetic ok.txt --train nosuch", "nosuch: "},
-        {"--real bad.txt --synthetic ok.txt", "bad.txt: line 2: "},
-        {"--real ok.txt --synthetic bad.npy", "bad.npy: "},
-        {"--real nostream --synthetic ok.txt", "nostream/stream.txt: "},
-        {"--real badlen --synthetic ok.txt", "badlen/length: "},
+    static const struct { const char *args, *says; int rc; } bad[] = {
+        {"--real nosuch --synthetic ok.txt", "nosuch: ", 1},
+        {"--real ok.txt --synthetic nosuch.txt", "nosuch.txt: ", 1},
+        {"--real ok.txt --synthetic ok.txt --train nosuch", "nosuch: ", 1},
+        {"--real bad.txt --synthetic ok.txt", "bad.txt: line 2: ", 1},
+        {"--real ok.txt --synthetic bad.npy", "bad.npy: ", 1},
+        {"--real nostream --synthetic ok.txt", "nostream/stream.txt: ", 1},
+        {"--real badlen --synthetic ok.txt", "badlen/length: ", 1},
+        /* a bad option: one line too (not argparse's usage above it), exit 2 */
+        {"--real ok.txt --synthetic ok.txt --bogus", "gen-metrics-oracle.py: error: unrecognized arguments: --bogus", 2},
+        {"--synthetic ok.txt", "gen-metrics-oracle.py: error: the following arguments are required: --real", 2},
+        {"--real ok.txt --synthetic ok.txt --train-share x", "gen-metrics-oracle.py: error: argument --train-share: ", 2},
+        {"--real ok.txt --synthetic ok.txt --downstream 1.5", "gen-metrics-oracle.py: error: argument --downstream: ", 2},
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         snprintf(cmd, sizeof cmd,
                  "cd %s && /usr/bin/python3 %s/scripts/gen-metrics-oracle.py %s > gmo.out 2> gmo.err", g, root,
                  bad[i].args);
         const int st = system(cmd);
-        CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 1, "%s: exit %d", bad[i].args, WEXITSTATUS(st));
+        CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == bad[i].rc, "%s: exit %d", bad[i].args, WEXITSTATUS(st));
         snprintf(cmd, sizeof cmd, "test $(wc -l < %s/gmo.err) = 1 && grep -q \"^%s\" %s/gmo.err", g, bad[i].says, g);
         CHECK_MSG(system(cmd) == 0, "%s: not one line naming it", bad[i].args);
     }
