@@ -485,6 +485,42 @@ static void dataset_output_not_in_split(void)
     if (f) fclose(f);
 }
 
+/* impute of a link to a split's file reads the vocab.tsv where the link leads, as it reads
+ * the arch there: the windows matched by name, not read in the model's numbering (it read
+ * the vocab.tsv beside the link, there none) */
+static void impute_split_link_vocab(void)
+{
+    char args[2048], out[2][4096], err[1024], s[2][2048] = {"", ""};
+    mkdir(at("v64"), 0755);
+    mkdir(at("p64"), 0755);
+    mkdir(at("v64link"), 0755);
+    /* the same events, numbered otherwise in p64: read arch_prctl mmap read iopl read ... */
+    const char *pat[2] = {"0,1,2,0,3,0,0,2,1,0,2,3,", "3,2,1,3,0,3,3,1,2,3,1,0,"};
+    for (int k = 0; k < 2; k++) {
+        for (int i = 0; i < 25; i++) strcat(s[k], pat[k]);
+        s[k][strlen(s[k]) - 1] = '\n';
+    }
+    write_text(at("v64/stream.txt"), s[0]);
+    write_text(at("v64/vocab.tsv"), "0\tread\t125\n1\tarch_prctl\t50\n2\tmmap\t75\n3\tiopl\t50\n");
+    write_text(at("p64/stream.txt"), s[1]);
+    write_text(at("p64/vocab.tsv"), "0\tiopl\t50\n1\tmmap\t75\n2\tarch_prctl\t50\n3\tread\t125\n");
+    write_text(at("p64/arch"), "arm64\n");
+    snprintf(args, sizeof args, "split %s --length 12 -o %s", at("p64"), at("p64split"));
+    REQUIRE(run_cli(args, err, sizeof err) == 0);
+    snprintf(args, sizeof args, "train --model ngram %s --length 12 -o %s", at("v64"), at("v64.tsm"));
+    REQUIRE(run_cli(args, err, sizeof err) == 0);
+    REQUIRE(symlink("../p64split/testing", at("v64link/t")) == 0);
+    const char *in[2] = {"p64split/testing", "v64link/t"};
+    for (int k = 0; k < 2; k++) {
+        snprintf(args, sizeof args, "impute %s --input %s --blackout 4 --json", at("v64.tsm"), at(in[k]));
+        REQUIRE(run_output(args, out[k], sizeof out[k]) == 0);
+        CHECK_MSG(!strstr(out[k], "has no vocab.tsv"), "%s: %s", in[k], out[k]);
+        CHECK_MSG(strstr(out[k], "\"arch\": \"aarch64\""), "%s: %s", in[k], out[k]);
+    }
+    CHECK_MSG(json_get(out[1], "accuracy") == json_get(out[0], "accuracy") && json_get(out[0], "accuracy") == 100,
+              "%s\n%s", out[0], out[1]);
+}
+
 static void impute_bad_input(void)
 {
     char args[2048], err[512];
@@ -1335,6 +1371,7 @@ TEST_MAIN("eval_cli", {
     RUN(impute_json_path_utf8);
     RUN(impute_dataset_arch);
     RUN(impute_split_arch);
+    RUN(impute_split_link_vocab);
     RUN(impute_into_split_keeps_arch);
     RUN(dataset_output_not_in_split);
     RUN(generate_datasets_by_name);

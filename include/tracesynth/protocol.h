@@ -167,11 +167,11 @@ int  ts_train_on(const char *name, const ts_split_data *d, const ts_train_opts *
                  double *seconds);
 
 /* the windows to impute and the names of their IDs: a window file or a .npy, named by
- * vocab_path, else by the vocab.tsv beside it (IDs at most the names' last, else at most
- * max_id), or a dataset directory: the test windows of its split s, named by vocab_path
- * or the dataset's names (s NULL: the default split); s->length 0 (or s NULL): len0, or
- * 200 where len0 is 0; its other parts are not read, and not refused when shorter than a
- * window (ts_split_data_load_set_parts, TS_PART_TEST). A set of windows that records their
+ * vocab_path, else by the vocab.tsv beside it (a link: where it leads; IDs at most the
+ * names' last, else at most max_id), or a dataset directory: the test windows of its split
+ * s, named by vocab_path or the dataset's names (s NULL: the default split); s->length 0
+ * (or s NULL): len0, or 200 where len0 is 0; its other parts are not read, and not refused
+ * when shorter than a window (ts_split_data_load_set_parts, TS_PART_TEST). A set of windows that records their
  * length (DIR/length) gives its own windows whole in the test part (s->length 0 takes their
  * length, another is refused naming both). names->n == 0: unnamed. distinct (may be NULL): how many of the windows
  * differ (a short test part repeats windows; for a file or a set, the number of windows) */

@@ -126,8 +126,10 @@ int cmd_impute(int argc, char **argv)
         TS_OPT_STR_(0, "vocab", &vocab_path, "FILE", "names of the input's IDs (default: the dataset's\n"
                     "vocab.tsv; for a window file W.txt or W.npy the names\n"
                     "generate writes beside it, W.names.txt, else the\n"
-                    "vocab.tsv beside it; one that names an ID otherwise\n"
-                    "than W.names.txt is refused; '-': standard input);\n"
+                    "vocab.tsv beside it (a link: where it leads, as the\n"
+                    "arch of a split's file); one that names an ID\n"
+                    "otherwise than W.names.txt is refused; '-': standard\n"
+                    "input);\n"
                     "when model and input both name their events, IDs are\n"
                     "matched by name (a model without names reads them in\n"
                     "its numbering, with a note)"),
