@@ -485,6 +485,38 @@ static void dataset_output_not_in_split(void)
     if (f) fclose(f);
 }
 
+/* impute of an earlier impute's original0.npy reads the arch impute -o wrote beside it (and
+ * writes it on to its OUTDIR), as eval does: its type accuracy by that table, not the one the
+ * names guess; a damaged one is refused in one line naming it */
+static void impute_output_arch_read(void)
+{
+    char args[2048], out[2][4096], err[1024], s[2048] = "";
+    mkdir(at("o64"), 0755);
+    const char *pat = "0,1,2,0,3,0,0,2,1,0,2,3,";   /* read arch_prctl mmap read iopl read ... */
+    for (int i = 0; i < 25; i++) strcat(s, pat);
+    s[strlen(s) - 1] = '\n';
+    write_text(at("o64/stream.txt"), s);
+    write_text(at("o64/vocab.tsv"), "0\tread\t125\n1\tarch_prctl\t50\n2\tmmap\t75\n3\tiopl\t50\n");
+    write_text(at("o64/arch"), "aarch64\n");
+    snprintf(args, sizeof args, "train --model ngram %s --length 12 -o %s", at("o64"), at("o64.tsm"));
+    REQUIRE(run_cli(args, err, sizeof err) == 0);
+    snprintf(args, sizeof args, "impute %s --input %s --blackout 4 -o %s", at("o64.tsm"), at("o64"), at("o64imp"));
+    REQUIRE(run_cli(args, err, sizeof err) == 0);
+    REQUIRE(access(at("o64imp/arch"), F_OK) == 0);
+    snprintf(args, sizeof args, "impute %s --input %s --blackout 4 -o %s --json", at("o64.tsm"),
+             at("o64imp/original0.npy"), at("o64again"));
+    REQUIRE(run_stdout(args, out[0], sizeof out[0]) == 0);
+    snprintf(args, sizeof args, "eval --original %s --mask %s --imputed %s --json", at("o64again/original0.npy"),
+             at("o64again/mask0.npy"), at("o64again/imputation0.npy"));
+    REQUIRE(run_stdout(args, out[1], sizeof out[1]) == 0);
+    for (int k = 0; k < 2; k++) CHECK_MSG(strstr(out[k], "\"arch\": \"aarch64\""), "%s", out[k]);
+    CHECK_MSG(json_get(out[0], "type_accuracy") == json_get(out[1], "type_accuracy"), "%s\n%s", out[0], out[1]);
+    /* a damaged one: refused in one line naming it, as eval refuses it */
+    write_text(at("o64imp/arch"), "sparc\n");
+    snprintf(args, sizeof args, "impute %s --input %s --blackout 4 --json", at("o64.tsm"), at("o64imp/original0.npy"));
+    CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "o64imp/arch") && !strchr(err, '\n'), "%s", err);
+}
+
 /* impute of a link to a split's file reads the vocab.tsv where the link leads, as it reads
  * the arch there: the windows matched by name, not read in the model's numbering (it read
  * the vocab.tsv beside the link, there none) */
@@ -1372,6 +1404,7 @@ TEST_MAIN("eval_cli", {
     RUN(impute_dataset_arch);
     RUN(impute_split_arch);
     RUN(impute_split_link_vocab);
+    RUN(impute_output_arch_read);
     RUN(impute_into_split_keeps_arch);
     RUN(dataset_output_not_in_split);
     RUN(generate_datasets_by_name);

@@ -114,6 +114,16 @@ void cli_input_names_unused(const char *cmd, const char *input, const char *voca
 /* a note of cmd when m has event names and the input's IDs (names: what was read) have
  * none: they are read in m's numbering */
 void cli_input_unnamed(const char *cmd, const char *input, const ts_vocab *names, const ts_model *m);
+/* the file that names the events of the window file input as impute and score read them:
+ * vocab_path (--vocab), else the names file beside it (W.names.txt), else the vocab.tsv
+ * beside it (a link: where it leads); malloc'd, NULL where none (standard input: none) */
+char *cli_input_names_file(const char *input, const char *vocab_path);
+/* the architecture recorded beside names_path, the file that names a window file's events
+ * (DIR/arch, as impute -o and split write it beside theirs) into *arch: TS_ARCH_UNKNOWN where
+ * there is none (names_path NULL or standard input: none). eval reads it so, and impute of a
+ * window file that no dataset or split holds. 0, or -1 where DIR/arch cannot be read (the
+ * error names it) */
+int cli_names_arch(const char *names_path, ts_arch *arch);
 /* the error at "window W, position P: ..." of input's windows (a model's, which knows no
  * file) placed: with their names file (named, cli_input_names' 1) at its line W + 1, else
  * in input (a dataset's: its test part); "the input's vocabulary" in it named as the file

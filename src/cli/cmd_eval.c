@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <stddef.h>
-#include <libgen.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -299,18 +298,13 @@ static ts_arch resolve_arch(const eval_args *a, const char *vocab_path, const ts
         *from = "--arch";
         return arch;
     }
-    if (vocab_path && !ts_path_is_stdin(vocab_path)) {
-        char *tmp = ts_strdup(vocab_path);
-        int bad = ts_dataset_arch(dirname(tmp), &arch);
-        free(tmp);
-        if (bad) {   /* refused (the error names it): no *from */
-            *from = NULL;
-            return TS_ARCH_UNKNOWN;
-        }
-        if (arch != TS_ARCH_UNKNOWN) {
-            *from = "the dataset";
-            return arch;
-        }
+    if (cli_names_arch(vocab_path, &arch)) {   /* refused (the error names it): no *from */
+        *from = NULL;
+        return TS_ARCH_UNKNOWN;
+    }
+    if (arch != TS_ARCH_UNKNOWN) {
+        *from = "the dataset";
+        return arch;
     }
     arch = ts_arch_guess((const char *const *)v->names, (size_t)v->n);
     if (arch != TS_ARCH_UNKNOWN) {

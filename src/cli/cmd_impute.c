@@ -172,8 +172,10 @@ int cmd_impute(int argc, char **argv)
                     "imputation0.names.txt (their names, as generate writes\n"
                     "them; eval and --input read them back), and arch where\n"
                     "a dataset's names its architecture, or the arch split\n"
-                    "wrote beside a split's file (eval's type accuracy, as\n"
-                    "impute's, by its table) (a multi-channel\n"
+                    "wrote beside a split's file, or, for another window\n"
+                    "file, the arch beside the file that names its events\n"
+                    "(an earlier -o's, as eval reads it) (eval's type\n"
+                    "accuracy, as impute's, by its table) (a multi-channel\n"
                     "model: the imputed windows as a dataset; a directory\n"
                     "holding the other kind, or a dataset that is no set\n"
                     "of windows, is refused); a dataset's or a split's own\n"
@@ -276,8 +278,9 @@ int cmd_impute(int argc, char **argv)
     }
     /* a dataset's architecture (its arch file: ingest --arch, or the trace's) is that of the
      * type accuracy, and goes beside the output files for eval; so is that of a split's
-     * file, the arch split wrote beside it (a link: where it leads). One it cannot read is
-     * refused before the model is read */
+     * file, the arch split wrote beside it (a link: where it leads), and that of another
+     * window file, the arch beside its names. One it cannot read is refused before the
+     * model is read */
     ts_arch arch = TS_ARCH_UNKNOWN;
     struct stat ist;
     if (input && !ts_path_is_stdin(input) && stat(input, &ist) == 0) {
@@ -287,9 +290,16 @@ int cmd_impute(int argc, char **argv)
             if (lstat(input, &lst) == 0 && S_ISLNK(lst.st_mode)) real = realpath(input, NULL);
             folder = cli_dataset_holding(real ? real : input, NULL);
         }
-        const int bad = S_ISDIR(ist.st_mode) ? ts_dataset_arch(input, &arch)
-                        : folder              ? ts_dataset_arch(folder, &arch)
-                                              : 0;
+        int bad = S_ISDIR(ist.st_mode) ? ts_dataset_arch(input, &arch)
+                  : folder              ? ts_dataset_arch(folder, &arch)
+                                        : 0;
+        if (!bad && S_ISREG(ist.st_mode) && !folder) {
+            /* a window file of no dataset or split (impute -o's original0.npy): the arch beside
+             * the file that names its events, as eval reads it */
+            char *np = cli_input_names_file(input, vocab_path);
+            bad = cli_names_arch(np, &arch);
+            free(np);
+        }
         free(folder);
         free(real);
         if (bad) {

@@ -4,6 +4,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,6 +127,26 @@ static char *vocab_read_beside(const char *input)
     char *end = ts_link_end(input), *p = ts_vocab_beside(end ? end : input);
     free(end);
     return p;
+}
+
+char *cli_input_names_file(const char *input, const char *vocab_path)
+{
+    if (vocab_path) return ts_strdup(vocab_path);
+    if (!input || ts_path_is_stdin(input)) return NULL;
+    char *p = ts_windows_names_path(input);
+    if (p && ts_file_exists(p)) return p;
+    free(p);
+    return vocab_read_beside(input);
+}
+
+int cli_names_arch(const char *names_path, ts_arch *arch)
+{
+    *arch = TS_ARCH_UNKNOWN;
+    if (!names_path || ts_path_is_stdin(names_path)) return 0;
+    char *tmp = ts_strdup(names_path);
+    const int bad = ts_dataset_arch(dirname(tmp), arch);
+    free(tmp);
+    return bad ? -1 : 0;
 }
 
 void cli_input_error_place(const char *input, int named, const char *vocab_path)
