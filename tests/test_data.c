@@ -801,6 +801,71 @@ static void npy_versions_and_rejects(void)
     ts_npy_free(&a);
 }
 
+/* a hand-made .npy of format 1.0 whose header is hl bytes as they are (NULs too) */
+static void write_npy_header(const char *path, const char *hdr, size_t hl, const void *data, size_t nb)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f) return;
+    fwrite("\x93NUMPY\x01\x00", 1, 8, f);
+    fputc((int)(hl & 255), f);
+    fputc((int)(hl >> 8), f);
+    fwrite(hdr, 1, hl, f);
+    if (nb) fwrite(data, 1, nb, f);
+    fclose(f);
+}
+
+/* the header is the dict, spaces, then one '\n' ending it (the data right after): spaces
+ * to any alignment (none, old NumPy's 16 bytes, newer's 64) read; anything else after the
+ * dict's '}' (a byte of other data, a NUL, no final '\n') is refused, naming the byte */
+static void npy_header_padding(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    const char *p = in(d, "pad.npy");
+    const int32_t v[6] = {1, 2, 3, 4, 5, 6};
+    const char *dict = "{'descr': '<i4', 'fortran_order': False, 'shape': (2, 3), }";
+    char h[256];
+    ts_npy a;
+    for (size_t align = 1; align <= 64; align *= 2) {
+        size_t k = strlen(dict), pad = (align - (10 + k + 1) % align) % align;
+        memcpy(h, dict, k);
+        memset(h + k, ' ', pad);
+        h[k + pad] = '\n';
+        write_npy_header(p, h, k + pad + 1, v, sizeof v);
+        CHECK_MSG(ts_npy_read(p, &a) == 0, "aligned to %zu: %s", align, ts_error());
+        CHECK(a.count == 6 && ((int32_t *)a.data)[5] == 6);
+        ts_npy_free(&a);
+    }
+    /* a '}' inside a string is not the dict's end */
+    snprintf(h, sizeof h, "%s", "{'descr': '<i4', 'x}': 1, 'fortran_order': False, 'shape': (6,)}   \n");
+    write_npy_header(p, h, strlen(h), v, sizeof v);
+    CHECK_MSG(ts_npy_read(p, &a) == 0, "%s", ts_error());
+    ts_npy_free(&a);
+    struct { const char *tail; size_t n; const char *msg; } bad[] = {
+        {"xyz  \n", 6, "byte 0x78 at offset 69 after the dict's closing '}'"},
+        {"  \0\0\n", 5, "byte 0x00 at offset 71 after the dict's closing '}'"},
+        {"    ", 4, "does not end with '\\n'"},
+        {"  \n  \n", 6, "byte 0x0A at offset 71 after the dict's closing '}'"},
+        {" }\n", 3, "byte 0x7D at offset 70 after the dict's closing '}'"},
+        {"", 0, "does not end with '\\n'"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        size_t k = strlen(dict);
+        memcpy(h, dict, k);
+        memcpy(h + k, bad[i].tail, bad[i].n);
+        write_npy_header(p, h, k + bad[i].n, v, sizeof v);
+        CHECK_MSG(ts_npy_read(p, &a) == -1, "accepted case %zu", i);
+        CHECK_MSG(strstr(ts_error(), p) && strstr(ts_error(), bad[i].msg), "case %zu: '%s'", i, ts_error());
+    }
+    /* no dict: text before its '{', or a '{' never closed */
+    snprintf(h, sizeof h, "x%s\n", dict);
+    write_npy_header(p, h, strlen(h), v, sizeof v);
+    CHECK(ts_npy_read(p, &a) == -1 && strstr(ts_error(), "does not begin with the dict's '{'"));
+    snprintf(h, sizeof h, "{'descr': '<i4', 'fortran_order': False, 'shape': (6,)\n");
+    write_npy_header(p, h, strlen(h), v, sizeof v);
+    CHECK(ts_npy_read(p, &a) == -1 && strstr(ts_error(), "no closing '}'"));
+}
+
 /* a mask holds 0 and 1 only: the originals given as the mask (IDs) or a NaN are errors
  * naming the window and position, in .npy as in a window file */
 /* reals past max_id are clamped onto it (the study's scoring); integer IDs are kept as they
@@ -1683,6 +1748,7 @@ TEST_MAIN("data", {
     RUN(npy_roundtrip_all_dtypes_and_shapes);
     RUN(npy_numpy_compat);
     RUN(npy_versions_and_rejects);
+    RUN(npy_header_padding);
     RUN(npy_other_types);
     RUN(npy_f8_nearest_id);
     RUN(mask_values_checked);

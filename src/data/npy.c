@@ -232,6 +232,42 @@ static void to_c_order(ts_npy *a)
     free(f);
 }
 
+/* the header's text (hlen bytes at file offset hoff) as the format has it: the dict
+ * literal from its first byte, then spaces (to any alignment: old NumPy padded to 16 bytes,
+ * newer to 64), then one '\n' ending it. Anything else after the dict's closing '}' (a
+ * header length reaching into the data, a NUL, a header cut before its '\n') is refused,
+ * naming the byte */
+static int header_text_check(const char *path, const char *h, size_t hlen, size_t hoff)
+{
+    if (hlen == 0 || h[0] != '{')
+        return ts_fail("%s: .npy header does not begin with the dict's '{'", path);
+    size_t i = 0, depth = 0;
+    char quote = 0;
+    for (; i < hlen; i++) {
+        const char c = h[i];
+        if (c == 0) return ts_fail("%s: .npy header: byte 0x00 (NUL) at offset %zu, inside the dict", path, hoff + i);
+        if (quote) {
+            if (c == '\\' && i + 1 < hlen) i++;
+            else if (c == quote) quote = 0;
+        } else if (c == '\'' || c == '"') {
+            quote = c;
+        } else if (c == '{') {
+            depth++;
+        } else if (c == '}' && --depth == 0) {
+            break;
+        }
+    }
+    if (i == hlen) return ts_fail("%s: .npy header: the dict has no closing '}'", path);
+    if (h[hlen - 1] != '\n')
+        return ts_fail("%s: .npy header does not end with '\\n' (byte 0x%02X at offset %zu): cut, or its length "
+                       "is wrong", path, (unsigned char)h[hlen - 1], hoff + hlen - 1);
+    for (size_t k = i + 1; k + 1 < hlen; k++)
+        if (h[k] != ' ')
+            return ts_fail("%s: .npy header: byte 0x%02X at offset %zu after the dict's closing '}' (only spaces, "
+                           "then the '\\n' ending the header, may follow it)", path, (unsigned char)h[k], hoff + k);
+    return 0;
+}
+
 int ts_npy_read(const char *path, ts_npy *out)
 {
     memset(out, 0, sizeof *out);
@@ -271,7 +307,8 @@ int ts__npy_parse(const char *path, char *buf, size_t size, ts_npy *out)
         char *h = ts_malloc(hlen + 1);
         memcpy(h, buf + hoff, hlen);
         h[hlen] = 0;
-        rc = parse_header(path, h, out, &ft);
+        rc = header_text_check(path, h, hlen, hoff);
+        if (rc == 0) rc = parse_header(path, h, out, &ft);
         free(h);
     }
     if (rc == 0) {
