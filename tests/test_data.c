@@ -1029,6 +1029,55 @@ static void vocab_rank_and_unk(void)
     CHECK(ts_dataset_load(d, &back) == -1 && strstr(ts_error(), "no stream.txt"));
 }
 
+/* every writer of a dataset ends stream.txt with a newline: one that ends in an ID without
+ * it (a copy cut inside its last ID, "...,12" read as "...,1", as many events as before) is
+ * refused naming the file and its line, with times beside it or not; an ID file read as
+ * such (ingest --from ids) is still read without one */
+static void dataset_stream_cut(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char dir[600];
+    snprintf(dir, sizeof dir, "%s/ds", d);
+    ts_dataset ds;
+    memset(&ds, 0, sizeof ds);
+    int32_t ids[4] = {3, 0, 7, 12};
+    ds.stream.ids = ids;
+    ds.stream.n = 4;
+    ds.vocab.unk = -1;
+    REQUIRE(ts_dataset_save(dir, &ds) == 0);
+    ts_dataset back;
+    REQUIRE(ts_dataset_load(dir, &back) == 0);
+    CHECK(back.stream.n == 4 && back.stream.ids[3] == 12);
+    ts_dataset_free(&back);
+    const char *st = in(dir, "stream.txt");
+    write_text(st, "3,0,7,1");   /* cut inside its last ID */
+    CHECK(ts_dataset_load(dir, &back) == -1);
+    CHECK_MSG(strstr(ts_error(), st) && strstr(ts_error(), "stream.txt:1: ") &&
+              strstr(ts_error(), "ID '1' without the newline") && strstr(ts_error(), "cut short") &&
+              !strchr(ts_error(), '\n'), "%s", ts_error());
+    /* with its times: as many events as they, the cut is told by the newline alone */
+    int64_t t[4] = {10, 20, 30, 40};
+    ds.time_ns = t;
+    REQUIRE(ts_dataset_save(dir, &ds) == 0);
+    write_text(st, "3,0,7,1");
+    CHECK(ts_dataset_load(dir, &back) == -1 && strstr(ts_error(), "without the newline"));
+    /* one written by hand over lines, the last without its newline: the line named */
+    write_text(st, "3,0\n7 1\n12");
+    CHECK_MSG(ts_dataset_load(dir, &back) == -1 && strstr(ts_error(), "stream.txt:3: ") &&
+              strstr(ts_error(), "where 12 is the whole ID, end the file with a newline"), "%s", ts_error());
+    write_text(st, "3,0\n7 12\n");   /* with it, read as before */
+    REQUIRE(ts_dataset_load(dir, &back) == 0);
+    CHECK(back.stream.n == 4 && back.stream.ids[3] == 12);
+    ts_dataset_free(&back);
+    /* an ID file (ingest --from ids) is no dataset's file: read without the newline */
+    ts_seq q;
+    write_text(in(d, "ids.txt"), "3,0,7,12");
+    REQUIRE(ts_seq_read(in(d, "ids.txt"), &q) == 0);
+    CHECK(q.n == 4 && q.ids[3] == 12);
+    ts_seq_free(&q);
+}
+
 /* the training part of the vocabulary is the time split's: 90 events at 0.7 are 63
  * (0.7 x 90 is 62.99... in floating point, which cut it at 62) */
 static void vocab_train_part(void)
@@ -1735,6 +1784,7 @@ TEST_MAIN("data", {
     RUN(windows_roundtrip);
     RUN(seq_roundtrip);
     RUN(vocab_train_part);
+    RUN(dataset_stream_cut);
     RUN(windows_malformed);
     RUN(id_range_limit);
     RUN(windows_sized_by_data);

@@ -37,6 +37,9 @@ int ts__split_parts_check(const int permille[3], const char *who);
 /* a blackout position of ts_mask_pos: 0, else -1 with "WHO: blackout position N: expected ..." */
 int ts__mask_pos_check(ts_mask_pos pos, const char *who);
 
+/* ts_seq_read of a dataset's stream.txt: a file ending in an ID without the newline every
+ * writer ends it with (cut inside its last ID) is refused, naming its line */
+int ts__seq_read_dataset(const char *path, ts_seq *out);
 /* whole file into a malloc'd, NUL-terminated buffer (read once: pipes work) */
 int ts__read_file(const char *path, char **buf, size_t *size);
 /* a text trace (strace log, ftrace text, ID stream) read whole, decompressed when gzip (a single or

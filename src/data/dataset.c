@@ -185,7 +185,7 @@ int ts_dataset_load(const char *dir, ts_dataset *out)
         free(sp);
         return -1;
     }
-    int rc = ts_seq_read(sp, &out->stream);
+    int rc = ts__seq_read_dataset(sp, &out->stream);
     char *vp = ts_path_join(dir, "vocab.tsv");
     if (rc == 0 && ts_file_exists(vp)) {
         rc = ts_vocab_read(vp, &out->vocab);

@@ -231,7 +231,22 @@ int ts_seq_read(const char *path, ts_seq *out)
     return ts_seq_read_lines(path, out, NULL, NULL);
 }
 
+static int seq_read(const char *path, ts_seq *out, size_t *lines, size_t *width, int dataset);
+
 int ts_seq_read_lines(const char *path, ts_seq *out, size_t *lines, size_t *width)
+{
+    return seq_read(path, out, lines, width, 0);
+}
+
+int ts__seq_read_dataset(const char *path, ts_seq *out)
+{
+    return seq_read(path, out, NULL, NULL, 1);
+}
+
+/* dataset: a dataset's stream.txt, which every writer ends with a newline: one that ends in
+ * an ID without it is refused (a copy cut inside its last ID reads as another ID, and as
+ * many events: neither the times nor any other file beside it tells) */
+static int seq_read(const char *path, ts_seq *out, size_t *lines, size_t *width, int dataset)
 {
     if (lines) *lines = 0;
     if (width) *width = 0;
@@ -268,6 +283,17 @@ int ts_seq_read_lines(const char *path, ts_seq *out, size_t *lines, size_t *widt
         n += (size_t)got;   /* parse_line stores at most cap - n; n <= cap by the count above */
         p = eol + 1;
         line++;
+    }
+    if (dataset && n && (unsigned)(buf[size - 1] - '0') < 10) {
+        const char *id = buf + size - 1;
+        while (id > buf && (unsigned)(id[-1] - '0') < 10) id--;
+        const int il = (int)(buf + size - id > 24 ? 24 : buf + size - id);
+        ts_fail("%s:%zu: the last ID '%.*s' without the newline after it: a file cut short? (every writer of a "
+                "dataset ends stream.txt with a newline; where %.*s is the whole ID, end the file with a newline)",
+                path, line - 1, il, id, il, id);
+        free(ids);
+        free(buf);
+        return -1;
     }
     free(buf);
     if (n == 0) {
