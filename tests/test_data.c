@@ -1596,6 +1596,78 @@ static void strace_copy_refused(void)
     free(names);
 }
 
+/* strace -ff opens a thread's log PREFIX.PID when the thread appears, after the clone,
+ * fork or vfork that made it began: a log named after a thread such a call made whose calls
+ * begin before that call is another thread's (a copy of its log under this name), refused
+ * naming it, its first call's time and the call that made the thread; a thread no call
+ * made (the first), one made again (its number reused), a first call at the clone's time
+ * (coarse times), and logs of a PID namespace whose clones return numbers no log has, read
+ * as before */
+static void strace_ff_log_before_its_thread(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char p0[600], p1[600], p2[600];
+    snprintf(p0, sizeof p0, "%s", in(d, "q.100"));
+    snprintf(p1, sizeof p1, "%s", in(d, "q.101"));
+    snprintf(p2, sizeof p2, "%s", in(d, "q.102"));
+    write_text(p0, "1700000000.000001 clone(child_stack=NULL, flags=SIGCHLD) = 101\n"
+                   "1700000000.000005 vfork() = 102\n"
+                   "1700000000.000009 wait4(-1, NULL, 0, NULL) = 101\n");
+    const char *log101 = "1700000000.000002 getpid() = 101\n1700000000.000003 exit_group(0) = ?\n";
+    write_text(p1, log101);
+    write_text(p2, "1700000000.000006 getpid() = 102\n1700000000.000007 exit_group(0) = ?\n");
+    char **names = NULL;
+    size_t n = 0;
+    const char *all[3] = {p0, p1, p2};
+    CHECK_MSG(ts_strace_read_many(all, 3, &names, &n) == 0 && n == 7, "%s", ts_error());
+    for (size_t i = 0; i < n; i++) free(names[i]);
+    free(names);
+    /* 101's log copied as 102's: its calls begin before the vfork that made 102 */
+    write_text(p2, log101);
+    CHECK_MSG(ts_strace_read_many(all, 3, &names, &n) == -1 && strstr(ts_error(), p2) &&
+                  strstr(ts_error(), "thread 102's calls begin at 1700000000.000002") &&
+                  strstr(ts_error(), p0) && strstr(ts_error(), "vfork at 1700000000.000005") &&
+                  !strchr(ts_error(), '\n'),
+              "%s", ts_error());
+    const char *two[2] = {p0, p2};   /* the same, 101's own log not given */
+    CHECK_MSG(ts_strace_read_many(two, 2, &names, &n) == -1 && strstr(ts_error(), "thread 102's calls begin"), "%s",
+              ts_error());
+    /* a clock stepped back in a log: its times and the others' do not compare */
+    write_text(p0, "1700000000.000001 clone(child_stack=NULL, flags=SIGCHLD) = 101\n"
+                   "1700000000.000005 vfork() = 102\n"
+                   "1699999999.000009 wait4(-1, NULL, 0, NULL) = 101\n");
+    CHECK_MSG(ts_strace_read_many(all, 3, &names, &n) == 0 && n == 7, "%s", ts_error());
+    for (size_t i = 0; i < n; i++) free(names[i]);
+    free(names);
+    write_text(p0, "1700000000.000001 clone(child_stack=NULL, flags=SIGCHLD) = 101\n"
+                   "1700000000.000005 vfork() = 102\n"
+                   "1700000000.000009 wait4(-1, NULL, 0, NULL) = 101\n");
+    /* a first call at the vfork's own time (times of coarse precision): not before it */
+    write_text(p2, "1700000000.000005 getpid() = 102\n1700000000.000007 exit_group(0) = ?\n");
+    CHECK_MSG(ts_strace_read_many(all, 3, &names, &n) == 0 && n == 7, "%s", ts_error());
+    for (size_t i = 0; i < n; i++) free(names[i]);
+    free(names);
+    /* 102 made twice (its number reused): its log begins after the first */
+    write_text(p0, "1700000000.000001 clone(child_stack=NULL, flags=SIGCHLD) = 101\n"
+                   "1700000000.000004 vfork() = 102\n"
+                   "1700000000.000008 vfork() = 102\n"
+                   "1700000000.000009 wait4(-1, NULL, 0, NULL) = 101\n");
+    CHECK_MSG(ts_strace_read_many(all, 3, &names, &n) == 0 && n == 8, "%s", ts_error());
+    for (size_t i = 0; i < n; i++) free(names[i]);
+    free(names);
+    /* a namespace recorded from outside: its clones return numbers no log has, one of them a
+     * log's by chance, which says nothing of it */
+    write_text(p0, "1700000000.000001 clone(child_stack=NULL, flags=SIGCHLD) = 2\n"
+                   "1700000000.000004 clone(child_stack=NULL, flags=SIGCHLD) = 3\n"
+                   "1700000000.000005 clone(child_stack=NULL, flags=SIGCHLD) = 102\n"
+                   "1700000000.000009 wait4(-1, NULL, 0, NULL) = 2\n");
+    write_text(p2, log101);
+    CHECK_MSG(ts_strace_read_many(all, 3, &names, &n) == 0 && n == 8, "%s", ts_error());
+    for (size_t i = 0; i < n; i++) free(names[i]);
+    free(names);
+}
+
 /* a copy of a log is told by all of its calls, however many share a time and whatever
  * other log holds a call like one of them: times in milliseconds (--timestamps=unix,ms)
  * put hundreds of a thread's calls at one time, and another thread's call of the same
@@ -1818,6 +1890,7 @@ TEST_MAIN("data", {
     RUN(mask_position_outside_refused);
     RUN(fuzz_readers);
     RUN(strace_copy_refused);
+    RUN(strace_ff_log_before_its_thread);
     RUN(strace_copy_refused_whole);
     RUN(split_folder_as_dataset);
     RUN(ftrace_copy_refused);

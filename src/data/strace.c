@@ -1731,6 +1731,67 @@ static int makes_thread(const char *name)
     return !strcmp(name, "clone") || !strcmp(name, "clone3") || !strcmp(name, "fork") || !strcmp(name, "vfork");
 }
 
+/* t as the logs of clock kind write it: -ttt's seconds, -tt's time of day */
+static void log_time(char *buf, size_t n, int64_t t, int clock_kind)
+{
+    const long long sec = (long long)(t / 1000000000), us = (long long)(t % 1000000000 / 1000);
+    if (clock_kind == 3)
+        snprintf(buf, n, "%02lld:%02lld:%02lld.%06lld", sec % 86400 / 3600, sec % 3600 / 60, sec % 60, us);
+    else snprintf(buf, n, "%lld.%06lld", sec, us);
+}
+
+/* strace -ff opens (anew, without -A) a thread's log, PREFIX.PID, when the thread appears:
+ * after the clone, fork or vfork that made it began, in its parent's log. A log named after
+ * a thread such calls made, whose calls begin before the first of them, holds another
+ * thread's calls (a copy of another log under its name; calls strace -A appended to a log
+ * of an earlier thread of that number): -1 naming it, else 0. A thread no call made (the
+ * first, one strace -p attached) has nothing to be compared with; nor has any where most of
+ * the calls return a thread no log or line has (a PID namespace recorded from outside
+ * without --pidns-translation, whose numbers are not the logs', as ns_children tells it) */
+static int log_before_made(const char *const *paths, int npaths, const long *fpid, char ***fn,
+                           const ts__strace_fields *fx, const size_t *fm, int clock_kind)
+{
+    ts__idmap ids;
+    memset(&ids, 0, sizeof ids);
+    for (int f = 0; f < npaths; f++) {   /* the threads known: the logs' names (a thread's exit alone too), the lines' */
+        const long own = fpid[f] ? fpid[f] : fm[f] ? 0 : file_pid(paths[f]);
+        if (own) ts__idmap_get(&ids, own, 1);
+        for (size_t i = 0; i < fm[f]; i++)
+            if (fx[f].pid[i]) ts__idmap_get(&ids, fx[f].pid[i], 1);
+    }
+    const size_t nk = ids.n ? ids.n : 1;
+    int64_t *first = ts_malloc(nk * sizeof *first);   /* per thread: the first call that made it */
+    int *by = ts_malloc(nk * sizeof *by);
+    size_t *at = ts_malloc(nk * sizeof *at), made = 0, named = 0;
+    for (size_t k = 0; k < nk; k++) first[k] = INT64_MAX;
+    for (int f = 0; f < npaths; f++)
+        for (size_t i = 0; i < fm[f]; i++) {
+            if (!makes_thread(fn[f][i]) || fx[f].has_ret[i] != 1 || fx[f].ret[i] <= 0) continue;
+            made++;
+            const long child = fx[f].ret_pid[i] ? fx[f].ret_pid[i] : (long)fx[f].ret[i];
+            const size_t k = ts__idmap_get(&ids, child, 0);
+            if (k == SIZE_MAX) continue;
+            named++;
+            if (fx[f].ns[i] < first[k]) first[k] = fx[f].ns[i], by[k] = f, at[k] = i;
+        }
+    int rc = 0;
+    for (int f = 0; rc == 0 && named >= made - named && f < npaths; f++) {
+        const size_t k = fpid[f] && fm[f] ? ts__idmap_get(&ids, fpid[f], 0) : SIZE_MAX;
+        if (k == SIZE_MAX || first[k] == INT64_MAX || fx[f].ns[0] >= first[k]) continue;
+        char begin[64], when[64];
+        log_time(begin, sizeof begin, fx[f].ns[0], clock_kind);
+        log_time(when, sizeof when, first[k], clock_kind);
+        rc = ts_fail("%s: thread %ld's calls begin at %s, before %s's %s at %s made the thread: another thread's "
+                     "log under its name (a copy?); strace -ff writes a thread's calls from its start, in the log "
+                     "it names PREFIX.PID", paths[f], fpid[f], begin, paths[by[k]], fn[by[k]][at[k]], when);
+    }
+    free(first);
+    free(by);
+    free(at);
+    ts__idmap_free(&ids);
+    return rc;
+}
+
 /* A log recorded from outside a PID namespace (a container) without strace
  * --pidns-translation: a clone returns the child's pid in the namespace while the lines
  * name threads by strace's, so that no line after the call names the child by the value.
@@ -1869,6 +1930,7 @@ int ts__strace_read_logs(const char *const *paths, int npaths, char ***names_out
     size_t *fm = ts_calloc((size_t)npaths, sizeof *fm), n = 0;
     long *fpid = ts_calloc((size_t)npaths, sizeof *fpid);
     int rc = 0, of_day = 1, logs = 0;   /* logs: those holding calls */
+    int stepped = 0;                     /* a log's times go back: its clock was stepped */
     const char *clock_path = NULL;       /* the first log with a clock's times, and its kind */
     int clock_kind = 0;
     const char *whole_path = NULL;       /* the first of them whose times are whole seconds */
@@ -1886,6 +1948,7 @@ int ts__strace_read_logs(const char *const *paths, int npaths, char ***names_out
         rc = read_log(paths[f], &fn[f], &times, &fm[f], &timed, &fx[f], 1, &first, &places, &nt);
         free(times);
         if (rc || !fm[f]) continue;
+        for (size_t i = 1; i < fm[f]; i++) stepped |= fx[f].ns[i] < fx[f].ns[i - 1];
         times_forward(fx[f].ns, fm[f]);
         if (timed && !places && !whole_path) whole_path = paths[f], whole_line = first;
         if (timed && places && places < coarse) coarse = places, coarse_path = paths[f], coarse_line = first;
@@ -1949,6 +2012,9 @@ int ts__strace_read_logs(const char *const *paths, int npaths, char ***names_out
             if (fm[f] && fx[f].ns[0] < start)
                 for (size_t i = 0; i < fm[f]; i++) fx[f].ns[i] += day;
     }
+    /* (a wall clock stepped back: a parent's clone may bear a later time than its child's
+     * first call) */
+    if (rc == 0 && !stepped) rc = log_before_made(paths, npaths, fpid, fn, fx, fm, clock_kind);
     if (rc == 0) n -= join_moved(fpid, npaths, fn, fx, fm);
     char **names = rc == 0 ? ts_malloc((n ? n : 1) * sizeof *names) : NULL;
     int *from = rc == 0 ? ts_malloc((n ? n : 1) * sizeof *from) : NULL;   /* each merged call's log */
@@ -2016,13 +2082,8 @@ int ts__strace_read_logs(const char *const *paths, int npaths, char ***names_out
         if (best == SIZE_MAX) continue;
         const int fa = sc[ba].from < sc[bb].from ? sc[ba].from : sc[bb].from;
         const int fb = sc[ba].from < sc[bb].from ? sc[bb].from : sc[ba].from;
-        /* the time as the logs write it: -ttt's seconds, -tt's time of day */
-        char when[64];
-        const long long sec = (long long)(t / 1000000000), us = (long long)(t % 1000000000 / 1000);
-        if (clock_kind == 3)
-            snprintf(when, sizeof when, "%02lld:%02lld:%02lld.%06lld", sec % 86400 / 3600, sec % 3600 / 60, sec % 60,
-                     us);
-        else snprintf(when, sizeof when, "%lld.%06lld", sec, us);
+        char when[64];   /* the time as the logs write it */
+        log_time(when, sizeof when, t, clock_kind);
         rc = ts_fail("%s and %s both hold thread %ld's %s at %s: one log given twice (a copy of it under another "
                      "name?); each call is written in one log", paths[fa], paths[fb], sc[ba].pid, sc[ba].name, when);
     }
