@@ -92,6 +92,10 @@ static void windows_malformed(void)
     expect_bad_windows(d, "1,2,3\n\n4,5,6\n", "2:", "empty line");
     expect_bad_windows(d, "1,2,3\n4,5,6\n\n", "3:", "empty line");     /* two newlines at EOF */
     expect_bad_windows(d, "1,2,3\n4,5\n", "2:", "window of 2 IDs, expected 3");
+    /* the study's window files end without a newline: one cut at an ID boundary has a
+     * short last window, or one ending in a comma, refused at its line */
+    expect_bad_windows(d, "1,2,3\n4,5,6\n7,8", "3:", "window of 2 IDs, expected 3");
+    expect_bad_windows(d, "1,2,3\n4,5,6\n7,8,", "3:", "trailing comma");
     expect_bad_windows(d, "1,2,3\n4,5,6,7,8\n", "2:", "window of 5 IDs, expected 3");
     expect_bad_windows(d, "1,,3\n", "1:", "empty field");
     expect_bad_windows(d, "1,2,\n", "1:", "trailing comma");

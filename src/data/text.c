@@ -367,7 +367,10 @@ int ts__windows_parse(const char *path, char *buf, size_t size, ts_windows *out)
 {
     memset(out, 0, sizeof *out);
     const char *p = buf, *end = buf + size;
-    if (size && end[-1] == '\n') end--;           /* one trailing newline is fine */
+    /* one trailing newline is fine, and none (the study's files end without one): so a file
+     * cut after a window, or inside its last ID ("...,12" as "...,1"), reads as whole; a cut
+     * elsewhere leaves a short last window (or a trailing comma), refused at its line */
+    if (size && end[-1] == '\n') end--;
     if (p == end) {
         free(buf);
         return ts_fail("%s: no windows in the file", path);
