@@ -889,6 +889,35 @@ static void generate_datasets_by_name(void)
     CHECK_NEAR(json_get(out, "d_trans"), 0, 1e-6);
 }
 
+/* R, S and T given as links to a split's files (LINK -> ../SPLIT/testing) are named by the
+ * vocab.tsv where each link leads, as impute names its input: the same figures as the files
+ * themselves, matched by name (their IDs are numbered otherwise), none compared unnamed */
+static void generate_split_link_vocab(void)
+{
+    char args[2048], out[2][4096];
+    mkdir(at("lka"), 0755);
+    mkdir(at("lkb"), 0755);
+    mkdir(at("lkl"), 0755);
+    write_text(at("lka/vocab.tsv"), "0\tread\t2\n1\twrite\t1\n2\tmmap\t1\n");
+    write_text(at("lka/testing"), "0,0,1,2\n");
+    write_text(at("lkb/vocab.tsv"), "0\twrite\t1\n1\tread\t2\n2\tfutex\t1\n");
+    write_text(at("lkb/testing"), "1,1,0,2\n");
+    REQUIRE(symlink("../lka/testing", at("lkl/r")) == 0);
+    REQUIRE(symlink("../lkb/testing", at("lkl/s")) == 0);
+    REQUIRE(symlink("../lka/testing", at("lkl/t")) == 0);
+    const char *in[2][3] = {{"lka/testing", "lkb/testing", "lka/testing"}, {"lkl/r", "lkl/s", "lkl/t"}};
+    for (int k = 0; k < 2; k++) {
+        snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s --json", at(in[k][0]), at(in[k][1]),
+                 at(in[k][2]));
+        REQUIRE(run_output(args, out[k], sizeof out[k]) == 0);
+        CHECK_MSG(!strstr(out[k], "without names"), "%s: %s", in[k][0], out[k]);
+        CHECK_NEAR(json_get(out[k], "coverage_real"), 2.0 / 3, 1e-6);
+        CHECK_NEAR(json_get(out[k], "coverage_synth"), 2.0 / 3, 1e-6);
+        CHECK_NEAR(json_get(out[k], "js_unigram"), 0.25, 1e-6);
+        CHECK_NEAR(json_get(out[k], "d_trans"), 1.0 / 3, 1e-6);   /* only write -> futex is new */
+    }
+}
+
 /* a window file with the names generate writes beside it (S.names.txt) is matched with a
  * dataset directory by name, as another directory is; a names file that is not the
  * windows' (another shape): one line naming it */
@@ -1409,6 +1438,7 @@ TEST_MAIN("eval_cli", {
     RUN(dataset_output_not_in_split);
     RUN(generate_datasets_by_name);
     RUN(generate_window_file_by_name);
+    RUN(generate_split_link_vocab);
     RUN(generate_named_and_unnamed);
     RUN(generate_name_real_lacks_not_unnamed_id);
     RUN(generate_window_file_multichannel_real);

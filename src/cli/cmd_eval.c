@@ -554,9 +554,9 @@ static void describe(const char *what, const ts_windows *w)
 
 /* the event names of R, S or T before its windows are read: a dataset directory's
  * vocab.tsv; for a file, the vocab.tsv beside it (a dataset's stream.txt, a split's
- * files), as impute and score read one, unless the names generate writes beside it
- * (W.names.txt) name it (file_names, once its windows are read). *from: the vocab.tsv read
- * (malloc'd), NULL when none; v->n == 0: none */
+ * files; a link's: where it leads), as impute and score read one (cli_input_names_file),
+ * unless the names generate writes beside it (W.names.txt) name it (file_names, once its
+ * windows are read). *from: the vocab.tsv read (malloc'd), NULL when none; v->n == 0: none */
 static int input_vocab(const char *path, ts_vocab *v, char **from)
 {
     memset(v, 0, sizeof *v);
@@ -573,7 +573,7 @@ static int input_vocab(const char *path, ts_vocab *v, char **from)
         }
     } else if (!ts_path_is_stdin(path)) {   /* nothing is beside standard input */
         char *np = ts_windows_names_path(path);
-        if (!np || !ts_file_exists(np)) p = ts_vocab_beside(path);
+        if (!np || !ts_file_exists(np)) p = cli_input_names_file(path, NULL);
         free(np);
     }
     if (p && ts_vocab_read(p, v)) {
