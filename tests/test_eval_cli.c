@@ -553,6 +553,31 @@ static void impute_split_link_vocab(void)
               "%s\n%s", out[0], out[1]);
 }
 
+/* eval --original LINK (LINK -> ../SPLIT/testing) names the original's events by the
+ * vocab.tsv where the link leads, and takes the arch beside it, as impute reads its input:
+ * the same type accuracy as --original SPLIT/testing, not "no event names" */
+static void impute_eval_original_link_vocab(void)
+{
+    char args[2048], out[2][4096];
+    mkdir(at("ol"), 0755);
+    mkdir(at("olk"), 0755);
+    write_text(at("ol/testing"), "0,1,2,3,0,1\n0,1,2,3,0,1\n");
+    write_text(at("ol/vocab.tsv"), "0\tread\t4\n1\tmmap\t4\n2\topenat\t2\n3\tclose\t2\n");
+    write_text(at("ol/arch"), "arm64\n");
+    write_text(at("ol.mask.txt"), "1,1,0,0,1,1\n1,1,0,0,1,1\n");
+    write_text(at("ol.imputed.txt"), "0,1,2,3,0,1\n0,1,3,2,0,1\n");
+    REQUIRE(symlink("../ol/testing", at("olk/t")) == 0);
+    const char *in[2] = {"ol/testing", "olk/t"};
+    for (int k = 0; k < 2; k++) {
+        snprintf(args, sizeof args, "eval --original %s --mask %s --imputed %s --json", at(in[k]), at("ol.mask.txt"),
+                 at("ol.imputed.txt"));
+        REQUIRE(run_stdout(args, out[k], sizeof out[k]) == 0);
+        CHECK_MSG(strstr(out[k], "ol/vocab.tsv\"") && strstr(out[k], "\"arch\": \"aarch64\""), "%s: %s", in[k],
+                  out[k]);
+    }
+    CHECK_MSG(json_get(out[1], "type_accuracy") == json_get(out[0], "type_accuracy"), "%s\n%s", out[0], out[1]);
+}
+
 static void impute_bad_input(void)
 {
     char args[2048], err[512];
@@ -1443,6 +1468,7 @@ TEST_MAIN("eval_cli", {
     RUN(generate_name_real_lacks_not_unnamed_id);
     RUN(generate_window_file_multichannel_real);
     RUN(event_name_with_blank);
+    RUN(impute_eval_original_link_vocab);
     RUN(impute_bad_input);
     RUN(impute_npy_clamped);
     RUN(impute_npy_original_exact);

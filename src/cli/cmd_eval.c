@@ -26,7 +26,8 @@ static const char about_text[] =
     "                 --vocab V, else the names impute -o writes beside O and I\n"
     "                 (original0.names.txt, imputation0.names.txt: O.names.txt for\n"
     "                 O.npy or O.txt; I's alone name O's observed events, which\n"
-    "                 must be I's), else a vocab.tsv in the directory of O. The\n"
+    "                 must be I's), else a vocab.tsv in the directory of O (a\n"
+    "                 link: where it leads, as impute reads its input). The\n"
     "                 table is that of the trace's architecture: --arch A (x86_64,\n"
     "                 i386, arm, aarch64), else the file 'arch' beside the names\n"
     "                 (ingest writes it; none beside standard input, --vocab -),\n"
@@ -139,8 +140,9 @@ static int parse_args(int argc, char **argv, eval_args *a)
         TS_OPT_STR_(0, "imputed", &a->imputed, "I", "the imputed windows"),
         TS_OPT_STR_(0, "vocab", &a->vocab, "V", "event names (vocab.tsv) for the type accuracy\n"
                     "(default: the names beside O and I, O.names.txt and\n"
-                    "I.names.txt, else the vocab.tsv in O's directory; one\n"
-                    "that names an ID otherwise than O.names.txt is refused)"),
+                    "I.names.txt, else the vocab.tsv in O's directory, a\n"
+                    "link's where it leads; one that names an ID otherwise\n"
+                    "than O.names.txt is refused)"),
         TS_OPT_STR_(0, "arch", &a->arch, "A", "the trace's architecture for the type accuracy"),
         TS_OPT_STR_(0, "real", &a->real, "R", "real windows (a dataset directory: all of it, its\n"
                     "training part too, as the output says; the held-out\n"
@@ -414,7 +416,7 @@ static int eval_impute(const eval_args *a)
 
     if (ids_load(a->original, 0, &O)) goto done;
     /* the names: --vocab, else those impute -o writes beside the original (O.names.txt: they
-     * name its windows' own numbering) and the imputation, else the vocab.tsv in its directory */
+     * name its windows' own numbering) and the imputation, else the vocab.tsv beside it */
     int got = 0, by_imputed = 0;
     if (a->vocab) {
         vocab_path = ts_strdup(a->vocab);
@@ -435,8 +437,8 @@ static int eval_impute(const eval_args *a)
                 goto done;
             }
         names_reach(&vocab, top + 1);
-    } else {
-        vocab_path = ts_vocab_beside(a->original);
+    } else {   /* a link's: where it leads, as impute reads it */
+        vocab_path = cli_input_names_file(a->original, NULL);
     }
     if (vocab_path && !named && ts_vocab_read(vocab_path, &vocab)) goto done;
     /* --vocab beside the names impute -o wrote: of their numbering, or the type accuracy
