@@ -2498,6 +2498,61 @@ static void resume_progress_rate(void)
     CHECK_MSG(rate > 0 && rate < 75, "%g it/s over %g s: '%s'", rate, a.wall, err);
 }
 
+/* the last line of a run's stderr (a file: a line each time the bar is drawn): the bar's,
+ * at counts ("] 20/20 "), with the best validation loss the end record of log gives */
+static void bar_ends_as_log(char *err, const char *log, const char *counts)
+{
+    size_t n = strlen(err);
+    while (n && err[n - 1] == '\n') err[--n] = 0;
+    const char *last = strrchr(err, '\n');
+    last = last ? last + 1 : err;
+    char best[64];
+    snprintf(best, sizeof best, "best valid %.4f", num_in_line(log, "\"event\":\"end\"", "\"best_valid_loss\":", 1));
+    CHECK_MSG(strstr(last, counts) && strstr(last, best), "the last line: '%s', not at '%s' with '%s' (of '%s')", last,
+              counts, best, err);
+}
+
+/* the bar's last line shows the best validation loss the run ends with: that of the
+ * validation at its last iteration too, as the log and the closing note give it */
+static void progress_ends_with_last_best(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char out[512], lg[600];
+    snprintf(out, sizeof out, "%s/pb.m", dir);
+    snprintf(lg, sizeof lg, "%s/pb.jsonl", dir);
+    lsq q;
+    run_args a;
+    a.n = lsq_start(&q, &a.c, 20, out, lg);   /* a new best at each validation: 10, then 20 */
+    a.c.progress = 1;
+    char err[4096];
+    capture_stderr(run_timed, &a, err, sizeof err);
+    REQUIRE(a.rc == 0);
+    CHECK(num_in_line(lg, "\"event\":\"end\"", "\"best_iter\":", 1) == 20);
+    bar_ends_as_log(err, lg, "] 20/20 ");
+}
+
+/* a run stopped by --patience draws its bar's last line where it stopped, with its best */
+static void patience_progress_ends_at_stop(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char out[512], lg[600];
+    snprintf(out, sizeof out, "%s/ps.m", dir);
+    snprintf(lg, sizeof lg, "%s/ps.jsonl", dir);
+    lsq q;
+    run_args a;
+    a.n = lsq_start(&q, &a.c, 200, out, lg);   /* worse from 35 on: stopped at 60, its best 30's */
+    q.worse_from = 35;
+    a.c.patience = 3;
+    a.c.progress = 1;
+    char err[4096];
+    capture_stderr(run_timed, &a, err, sizeof err);
+    REQUIRE(a.rc == 0);
+    CHECK(num_in_line(lg, "\"event\":\"end\"", "\"iter\":", 1) == 60);
+    bar_ends_as_log(err, lg, "] 60/200 ");
+}
+
 /* a --budget run that a stall leaves no time for more (one iteration takes 5 s of a 4 s
  * budget) re-plans to end at the iteration it is at: its progress ends at that
  * iteration, as every run's does, and not short of the iterations planned before */
@@ -2511,6 +2566,7 @@ static void budget_replan_to_now_ends_progress(void)
     q.dt = 0.001;
     q.slow_from = 502 + 201, q.slow_to = 502 + 202, q.dt_slow = 5.0;
     q.after_ret = 0.5;
+    q.valid_from = 1, q.valid_scale = 1e6;   /* validation losses the bar's four decimals tell apart */
     run_args a;
     a.n = lsq_net(&q);
     memset(&a.c, 0, sizeof a.c);
@@ -2519,6 +2575,11 @@ static void budget_replan_to_now_ends_progress(void)
     a.c.log_every = 1;
     a.c.seed = 3;
     a.c.progress = 1;
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char lg[600];
+    snprintf(lg, sizeof lg, "%s/now.jsonl", dir);
+    a.c.log_path = lg;
     char err[8192];
     ts_train_set_clock(lsq_clock, &q);
     capture_stderr(run_timed, &a, err, sizeof err);
@@ -2527,12 +2588,9 @@ static void budget_replan_to_now_ends_progress(void)
     long planned, ended;
     CHECK_MSG(ts_train_replans(&planned, &ended) == 1 && ended == 201 && planned > 2000,
               "re-planned from %ld to %ld: %s", planned, ended, err);
-    /* stderr is a file: the re-plan's line, then the bar's line at the end */
-    size_t n = strlen(err);
-    while (n && err[n - 1] == '\n') err[--n] = 0;
-    const char *last = strrchr(err, '\n');
-    last = last ? last + 1 : err;
-    CHECK_MSG(strstr(last, "] 201/201 "), "the last line: '%s' (of '%s')", last, err);
+    /* stderr is a file: the re-plan's line, then the bar's line at the end, with the best
+     * of the validation there */
+    bar_ends_as_log(err, lg, "] 201/201 ");
 }
 
 /* the same stall at a validation that is not a log record's iteration (a validation
@@ -3122,6 +3180,8 @@ TEST_MAIN("train", {
     RUN(log_write_failure_stops);
     RUN(resume_log_mean_exact);
     RUN(resume_progress_rate);
+    RUN(progress_ends_with_last_best);
+    RUN(patience_progress_ends_at_stop);
     RUN(budget_replan_to_now_ends_progress);
     RUN(budget_replan_to_now_logs_last);
     RUN(valid_record_before_ckpt);

@@ -325,6 +325,9 @@ typedef struct {
 void   ts_progress_start(ts_progress *p, const char *label, long total);
 /* extra: short text after the bar (e.g. "loss 0.0123"); may be NULL */
 void   ts_progress_update(ts_progress *p, long done, const char *extra);
+/* the work ended at done (its total, or short of it: stopped early): its last line drawn
+ * there, whatever the time since the one before, unless the line at the total was */
+void   ts_progress_final(ts_progress *p, long done, const char *extra);
 void   ts_progress_end(ts_progress *p);
 /* One bar over a job done in several calls that each start a bar of their own:
  * between ts_progress_span_begin and ts_progress_span_end, a bar started by a call

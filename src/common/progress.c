@@ -101,12 +101,13 @@ static void fmt_time(char *buf, size_t n, double s)
 }
 
 /* p's bar at done units (a fraction inside a span's part: its bar fills smoothly
- * while the count shows whole units) */
-static void draw(ts_progress *p, double done, const char *extra)
+ * while the count shows whole units); final: its last line, though short of the total */
+static void draw(ts_progress *p, double done, const char *extra, int final)
 {
     double now = ts_now();
-    int last = done >= (double)p->total;
-    /* terminals: at most 10 redraws a second; logs: a line every 30 s, one at the total */
+    int last = final || done >= (double)p->total;
+    /* terminals: at most 10 redraws a second; logs: a line every 30 s, one at the total (or
+     * at the end short of it: final) */
     if (last ? p->ended : now - p->last < (p->tty ? 0.1 : 30.0)) return;
     p->ended = last;
     p->last = now;
@@ -135,10 +136,17 @@ void ts_progress_update(ts_progress *p, long done, const char *extra)
         if (!span.depth || !span.bar.enabled) return;   /* the span ended before the bar */
         double in = p->total > 0 ? (double)span.units * (double)(done < p->total ? done : p->total) / (double)p->total
                                  : 0;
-        draw(&span.bar, (double)span.base + in, extra);
+        draw(&span.bar, (double)span.base + in, extra, 0);
         return;
     }
-    draw(p, (double)done, extra);
+    draw(p, (double)done, extra, 0);
+}
+
+void ts_progress_final(ts_progress *p, long done, const char *extra)
+{
+    if (!p->enabled) return;
+    if (p->in_span) ts_progress_update(p, done, extra);   /* the span's bar goes on */
+    else draw(p, (double)done, extra, 1);
 }
 
 void ts_progress_end(ts_progress *p)

@@ -136,6 +136,14 @@ typedef struct {
 
 #define STATE_BYTES 72
 
+/* the progress bar's text after an iteration of loss: the loss, and the best validation
+ * loss so far (once there is one) */
+static void bar_extra(char *buf, size_t n, float loss, const train_state *st)
+{
+    if (st->best_iter >= 0) snprintf(buf, n, "loss %.4f  best valid %.4f", (double)loss, st->best);
+    else snprintf(buf, n, "loss %.4f", (double)loss);
+}
+
 /* a --budget run re-planned (section REPLAN, only in the checkpoints of such a run): at
  * iteration `at` the rest of its schedule, from position `pos` (in the iterations of the
  * plan it was laid over, `total`), was laid over the iterations then left. at < 0: none */
@@ -1789,6 +1797,7 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
     /* --patience's validations without a new best reached: the run ends at its last
      * validation (already, for a resume of a run that stopped early) */
     int stop = c->patience > 0 && st.stale >= c->patience;
+    char extra[96] = "";   /* the bar's text after the last iteration */
     for (long it = (long)st.iter; it < c->iters && !stop; it++) {
         kept = written ? c->out_path : NULL;
         float loss = 0;
@@ -1851,10 +1860,6 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
             loss_sum = 0;
             loss_n = 0;
         }
-        char extra[96];
-        if (st.best_iter >= 0) snprintf(extra, sizeof extra, "loss %.4f  best valid %.4f", (double)loss, st.best);
-        else snprintf(extra, sizeof extra, "loss %.4f", (double)loss);
-        ts_progress_update(&prog, done_it, extra);
         if (done_it % c->valid_every == 0 || done_it == c->iters) {
             double vl = 0;
             valid_iter = done_it;
@@ -1918,7 +1923,12 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
             if (!all_ok(ok, nranks, net->name)) { ts_progress_end(&prog); goto done; }
             stop = c->patience > 0 && st.stale >= c->patience;   /* every rank alike: rank 0's loss */
         }
+        /* after its validation: the line at the last iteration shows the best the run ends with */
+        bar_extra(extra, sizeof extra, loss, &st);
+        ts_progress_update(&prog, done_it, extra);
     }
+    /* a run stopped by --patience: its last line where it stopped */
+    if (stop && (long)st.iter > it0) ts_progress_final(&prog, (long)st.iter, extra);
     ts_progress_end(&prog);
     if (st.best_iter >= 0) memcpy(net->params, best, np * sizeof(float));
     /* stopped before its last iteration: the records after the checkpoint's validation
