@@ -2665,6 +2665,7 @@ static void resume_output_over_checkpoint(void)
     FILE *f = fopen(p, "w");
     REQUIRE(f);
     for (int i = 0; i < 600; i++) fprintf(f, "%s%d", i ? "," : "", i * 7 % 5);
+    fputc('\n', f);   /* as every writer of a dataset ends stream.txt */
     REQUIRE(fclose(f) == 0);
     ts_mc d;
     mc_cycle_trace(600, 0, &d);
