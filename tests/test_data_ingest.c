@@ -4147,6 +4147,147 @@ static void stale_split_refused(void)
     CHECK_MSG(run_cli(reads[7], err, sizeof err) == 0, "%s: %s", reads[7], err);
 }
 
+/* DIR/NAME cut to its first k lines (k 0: every line; cut: at most cut bytes of what is
+ * kept), into the same file */
+static void keep_lines(const char *path, int k, long cut)
+{
+    char buf[1 << 16];
+    FILE *f = fopen(path, "r");
+    REQUIRE(f);
+    const size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    size_t end = n;
+    for (size_t i = 0, lines = 0; k && i < n; i++)
+        if (buf[i] == '\n' && ++lines == (size_t)k) {
+            end = i + 1;
+            break;
+        }
+    if (cut >= 0 && (size_t)cut < end) end = (size_t)cut;
+    buf[end] = 0;
+    write_text(path, buf);
+}
+
+/* the split.txt at txt without its lines of the keys named (each "KEY=") */
+static void drop_keys(const char *txt, const char *const *keys, int nk)
+{
+    char keep[4096] = "", line[1024];
+    FILE *f = fopen(txt, "r");
+    REQUIRE(f);
+    while (fgets(line, sizeof line, f)) {
+        int drop = 0;
+        for (int i = 0; i < nk; i++) drop |= !strncmp(line, keys[i], strlen(keys[i]));
+        if (!drop) strncat(keep, line, sizeof keep - strlen(keep) - 1);
+    }
+    fclose(f);
+    write_text(txt, keep);
+}
+
+/* a split's window file cut at a line boundary, or a one-window file cut at an ID boundary,
+ * still reads as whole windows: every reader of the split's files compares their count and
+ * window length with those its split.txt records, and refuses a file that differs in one
+ * line naming it and the record. A split.txt that records no count (nor length) is read as
+ * before */
+static void split_part_cut_refused(void)
+{
+    const char *d = two_id_files();
+    REQUIRE(d);
+    char cmd[2000], err[1024], want[2400], sp[600], txt[620];
+    snprintf(cmd, sizeof cmd, "ingest --from ids %s/a.txt -o %s/ds", d, d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "split %s/ds --length 20 --windows 20 -o %s/ds/split", d, d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "split %s/ds --length 20 --windows 1 -o %s/one", d, d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "train --model ngram %s/ds --length 20 --windows 20 -o %s/m.tsm", d, d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(sp, sizeof sp, "%s/ds/split", d);
+    snprintf(txt, sizeof txt, "%s/split.txt", sp);
+    char reads[4][1600];
+    snprintf(reads[0], sizeof reads[0], "score %s/m.tsm --input %s/testing", d, sp);
+    snprintf(reads[1], sizeof reads[1], "impute %s/m.tsm --input %s/testing --blackout 4", d, sp);
+    snprintf(reads[2], sizeof reads[2], "audit --train %s/ds --test %s/testing", d, sp);
+    snprintf(reads[3], sizeof reads[3], "eval --real %s/testing --synthetic %s/validation", sp, sp);
+    for (int k = 0; k < 4; k++) CHECK_MSG(run_cli(reads[k], err, sizeof err) == 0, "%s: %s", reads[k], err);
+    ts_windows w;
+    CHECK(ts_windows_read(in(sp, "testing"), &w) == 0 && w.n == 20 && w.len == 20);
+    ts_windows_free(&w);
+    /* testing cut at a line boundary: 12 whole windows */
+    char whole[3][1 << 14];
+    const char *part[3] = {"testing", "validation", "training"};
+    for (int k = 0; k < 3; k++) {
+        FILE *f = fopen(in(sp, part[k]), "r");
+        REQUIRE(f);
+        whole[k][fread(whole[k], 1, sizeof whole[k] - 1, f)] = 0;
+        fclose(f);
+    }
+    keep_lines(in(sp, "testing"), 12, -1);
+    snprintf(want, sizeof want, "%s/testing: 12 windows, but %s records 20: a file cut short", sp, txt);
+    for (int k = 0; k < 4; k++) {
+        const int rc = run_cli(reads[k], err, sizeof err);
+        CHECK_MSG(rc == 1 && strstr(err, want) && !strchr(err, '\n'), "%s: exit %d: %s", reads[k], rc, err);
+    }
+    CHECK(ts_windows_read(in(sp, "testing"), &w) == -1 && strstr(ts_error(), want));
+    CHECK(ts_windows_load(in(sp, "testing"), -1, 0, &w) == -1 && strstr(ts_error(), want));
+    /* through a link: the file as given, the record where it leads */
+    REQUIRE(symlink(in(sp, "testing"), in(d, "link")) == 0);
+    snprintf(cmd, sizeof cmd, "score %s/m.tsm --input %s/link", d, d);
+    snprintf(want, sizeof want, "%s/link: 12 windows, but %s records 20: ", d, txt);
+    int rc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(rc == 1 && strstr(err, want), "%s: exit %d: %s", cmd, rc, err);
+    write_text(in(sp, "testing"), whole[0]);
+    /* validation and training alike */
+    keep_lines(in(sp, "validation"), 19, -1);
+    snprintf(want, sizeof want, "%s/validation: 19 windows, but %s records 20: ", sp, txt);
+    rc = run_cli(reads[3], err, sizeof err);
+    CHECK_MSG(rc == 1 && strstr(err, want), "%s: exit %d: %s", reads[3], rc, err);
+    write_text(in(sp, "validation"), whole[1]);
+    CHECK(ts_windows_read(in(sp, "training"), &w) == 0);
+    const size_t nt = w.n;
+    ts_windows_free(&w);
+    keep_lines(in(sp, "training"), 5, -1);
+    snprintf(want, sizeof want, "%s/training: 5 windows, but %s records %zu: ", sp, txt, nt);
+    snprintf(cmd, sizeof cmd, "eval --real %s/ds --synthetic %s/training", d, sp);
+    rc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(rc == 1 && strstr(err, want), "%s: exit %d: %s", cmd, rc, err);
+    write_text(in(sp, "training"), whole[2]);
+    for (int k = 0; k < 4; k++) CHECK_MSG(run_cli(reads[k], err, sizeof err) == 0, "%s: %s", reads[k], err);
+    /* a one-window file cut at an ID boundary (after its 19th ID, with a newline) */
+    char one[600];
+    snprintf(one, sizeof one, "%s/one", d);
+    CHECK(ts_windows_read(in(one, "testing"), &w) == 0 && w.n == 1);
+    ts_windows_free(&w);
+    FILE *f = fopen(in(one, "testing"), "r");
+    REQUIRE(f);
+    char line[256] = "";
+    REQUIRE(fgets(line, sizeof line, f));
+    fclose(f);
+    char *c = line;
+    for (int i = 0; i < 19; i++) c = strchr(c, ',') + 1;
+    c[-1] = '\n';
+    *c = 0;
+    write_text(in(one, "testing"), line);
+    snprintf(cmd, sizeof cmd, "score %s/m.tsm --input %s/testing", d, one);
+    snprintf(want, sizeof want, "%s/testing: windows of 19 IDs, but %s/split.txt records length=20: a file cut short",
+             one, one);
+    rc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(rc == 1 && strstr(err, want) && !strchr(err, '\n'), "%s: exit %d: %s", cmd, rc, err);
+    /* a record without the counts of each held-out part (older than them): windows=, the
+     * count of both parts of a time split, is compared */
+    keep_lines(in(sp, "testing"), 12, -1);
+    static const char *const parts[] = {"validation_windows=", "test_windows="};
+    drop_keys(txt, parts, 2);
+    snprintf(want, sizeof want, "%s/testing: 12 windows, but %s records 20: ", sp, txt);
+    rc = run_cli(reads[0], err, sizeof err);
+    CHECK_MSG(rc == 1 && strstr(err, want), "%s: exit %d: %s", reads[0], rc, err);
+    /* a record without any count or length: read as before */
+    static const char *const all[] = {"windows=", "train_windows=", "length="};
+    drop_keys(txt, all, 3);
+    drop_keys(in(one, "split.txt"), all, 3);
+    CHECK_MSG(run_cli(reads[0], err, sizeof err) == 0, "%s: %s", reads[0], err);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s: %s", cmd, err);
+}
+
 /* a dataset moved or copied with its split inside it: the split is still of the events
  * beside it and is read, though another dataset now has the folder split.txt recorded; a
  * split whose own dataset's events then change is refused again */
@@ -5198,6 +5339,7 @@ TEST_MAIN("data_ingest", {
     RUN(reingest_warns_of_its_splits_only);
     RUN(reingest_and_resplit_keep_modes);
     RUN(stale_split_refused);
+    RUN(split_part_cut_refused);
     RUN(moved_split_read);
     RUN(copied_split_stale);
     RUN(split_in_other_dataset);

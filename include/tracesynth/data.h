@@ -447,6 +447,10 @@ typedef struct {
     uint64_t stream_crc;         /* stream_crc= (hex), where has_crc */
     int has_crc;
     long length;                 /* length= (the --length it was made with), 0 when none reads */
+    /* the counts, 0 where none reads: windows= (--windows: those of validation, and of a
+     * time split's testing), validation_windows=, test_windows=, train_windows= (each
+     * part's file's), train_stream_events= (train_stream.txt's events) */
+    long windows, valid_windows, test_windows, train_windows, train_stream_events;
 } ts_split_record;
 /* rec from the split.txt at txt: 0; 1 (rec empty, no error set: a folder without a record)
  * when txt is no regular file that can be read; -1 (rec empty) when its folder holds a
@@ -465,7 +469,11 @@ void ts_split_record_free(ts_split_record *rec);
  * the same place (dataset_subdir), and is checked
  * against its events; one inside another dataset's folder is not that dataset's; standard
  * input, ts_path_is_stdin, is no split's file). ts_seq_read, ts_windows_read and ts_input_read, and so ts_windows_load, ts_mask_load and
- * ts_impute_input_load, check every file they read */
+ * ts_impute_input_load, check every file they read; once ts_windows_read or ts_input_read
+ * has read one, a file whose window length or count (train_stream.txt: its events) is not
+ * what split.txt records (length=, and each part's count) is refused, "FILE: 12 windows,
+ * but SPLIT/split.txt records 20: a file cut short, ..." (a record without them: not
+ * compared) */
 int  ts_split_file_check(const char *path);
 /* share (0..1) of test windows found verbatim among the train windows; train rows longer
  * than test->len (e.g. a stream as one row) match as contiguous substrings. Hashing: time

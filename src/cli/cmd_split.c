@@ -87,9 +87,11 @@ int cmd_split(int argc, char **argv)
         "training events, for n-gram counts), DIR/vocab.tsv when DATASET has names,\n"
         "DIR/arch when it names its architecture (its arch file: impute of a split's\n"
         "file scores the type accuracy by its table; an earlier split's goes without),\n"
-        "and DIR/split.txt (the parameters, and the dataset's folder and a hash of\n"
-        "its events: once an ingest changes them, the commands that read the split's\n"
-        "files refuse them until the split is made again).\n",
+        "and DIR/split.txt (the parameters, each file's count of windows, and the\n"
+        "dataset's folder and a hash of its events: once an ingest changes them, the\n"
+        "commands that read the split's files refuse them until the split is made\n"
+        "again; so is a file of fewer or more windows, or of another length, than\n"
+        "split.txt records: a file cut short).\n",
         opts, 1, 1, "DATASET", 0, split_help,
     };
     ts_opt_result args;

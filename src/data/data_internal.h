@@ -40,6 +40,12 @@ int ts__mask_pos_check(ts_mask_pos pos, const char *who);
 /* ts_seq_read of a dataset's stream.txt: a file ending in an ID without the newline every
  * writer ends it with (cut inside its last ID) is refused, naming its line */
 int ts__seq_read_dataset(const char *path, ts_seq *out);
+/* path, a file of a split directory (ts_split_file_check's) read: rows lines of len IDs
+ * each (0: lines of unequal lengths), events IDs in all, compared with what its split.txt
+ * records (length=, the part's count; train_stream.txt: its events): 0, or -1 with "PATH: N
+ * windows, but SPLIT/split.txt records M: a file cut short, ..."; any other file, or a split
+ * whose split.txt records neither: 0 */
+int ts__split_part_check(const char *path, size_t rows, size_t len, size_t events);
 /* whole file into a malloc'd, NUL-terminated buffer (read once: pipes work) */
 int ts__read_file(const char *path, char **buf, size_t *size);
 /* a text trace (strace log, ftrace text, ID stream) read whole, decompressed when gzip (a single or

@@ -397,7 +397,16 @@ int ts_input_read(const char *path, int *npy, ts_npy *a, ts_windows *w)
     size_t size, n = strlen(path);
     if (ts__read_file(path, &buf, &size) != 0) return -1;   /* once: a pipe or FIFO reads as a file */
     *npy = (n >= 4 && !strcmp(path + n - 4, ".npy")) || (size >= 6 && memcmp(buf, "\x93NUMPY", 6) == 0);
-    return *npy ? ts__npy_parse(path, buf, size, a) : ts__windows_parse(path, buf, size, w);
+    if (*npy ? ts__npy_parse(path, buf, size, a) : ts__windows_parse(path, buf, size, w)) return -1;
+    /* a split's part: as many windows, as long, as split.txt records (an array of them, 2-D) */
+    const int two = *npy && a->ndim == 2;
+    const size_t rows = two ? a->shape[0] : w->n, len = two ? a->shape[1] : w->len;
+    if ((!*npy || two) && ts__split_part_check(path, rows, len, rows * len)) {
+        if (*npy) ts_npy_free(a);
+        else ts_windows_free(w);
+        return -1;
+    }
+    return 0;
 }
 
 /* a directory given where a window file is read: what it is, named with the file to give

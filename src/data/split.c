@@ -4,6 +4,7 @@
 #include "data_internal.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -439,6 +440,16 @@ int ts_split_record_read(const char *txt, ts_split_record *rec)
         } else if (!strncmp(line, "length=", 7) && ts_parse_long(line + 7, 1, 1 << 24, &rec->length)) {
             rec->length = 0;   /* not a length */
             ts_clear_error();
+        } else {   /* the counts of the parts: one that does not read is not recorded */
+            static const char *const key[] = {"windows=", "validation_windows=", "test_windows=", "train_windows=",
+                                              "train_stream_events="};
+            long *const at[] = {&rec->windows, &rec->valid_windows, &rec->test_windows, &rec->train_windows,
+                                &rec->train_stream_events};
+            for (size_t k = 0; k < sizeof key / sizeof *key; k++)
+                if (!strncmp(line, key[k], strlen(key[k])) && ts_parse_long(line + strlen(key[k]), 1, LONG_MAX, at[k])) {
+                    *at[k] = 0;
+                    ts_clear_error();
+                }
         }
         if (to) {
             free(*to);
@@ -495,21 +506,34 @@ static int in_place(const char *folder, const char *holder, const char *sub)
     return rel && !strcmp(rel, sub);
 }
 
+/* the files split writes beside split.txt that are read as windows or events */
+static const char *const part_files[] = {"training", "validation", "testing", "train_stream.txt"};
+
+/* which of part_files path is by its name (where a link leads, there): its index, with
+ * *real (malloc'd, or NULL) and *folder (malloc'd) the folder it is in; -1 (none set) where
+ * it is none, or standard input (whose file, realpath finds it, has no split.txt of its own
+ * beside it) */
+static int split_part_of(const char *path, char **real, char **folder)
+{
+    if (ts_path_is_stdin(path)) return -1;
+    char *r = realpath(path, NULL);   /* a link: the split its file is in */
+    const char *p = r ? r : path, *sl = strrchr(p, '/'), *base = sl ? sl + 1 : p;
+    for (int k = 0; k < (int)(sizeof part_files / sizeof *part_files); k++)
+        if (!strcmp(base, part_files[k])) {
+            *real = r;
+            *folder = ts__path_dir(p);
+            return k;
+        }
+    free(r);
+    return -1;
+}
+
 int ts_split_file_check(const char *path)
 {
     if (!path) return ts_fail_null(__func__, "path");
-    /* standard input's file (realpath finds it) has no split.txt of its own beside it */
-    if (ts_path_is_stdin(path)) return 0;
-    static const char *const files[] = {"training", "validation", "testing", "train_stream.txt"};
-    char *real = realpath(path, NULL);   /* a link: the split its file is in */
-    const char *p = real ? real : path, *sl = strrchr(p, '/'), *base = sl ? sl + 1 : p;
-    int one = 0;
-    for (size_t k = 0; k < sizeof files / sizeof *files; k++) one |= !strcmp(base, files[k]);
-    if (!one) {
-        free(real);
-        return 0;
-    }
-    char *folder = ts__path_dir(p), *txt = ts_path_join(folder, "split.txt");
+    char *real, *folder;
+    if (split_part_of(path, &real, &folder) < 0) return 0;
+    char *txt = ts_path_join(folder, "split.txt");
     /* a split written over an earlier one and killed half way: finished first, so that
      * split.txt and the windows are of one split */
     if (ts_stage_recover(folder)) {
@@ -575,6 +599,49 @@ int ts_split_file_check(const char *path)
     free(folder);
     free(real);
     return rc;
+}
+
+int ts__split_part_check(const char *path, size_t rows, size_t len, size_t events)
+{
+    char *real, *folder;
+    const int k = split_part_of(path, &real, &folder);
+    if (k < 0) return 0;
+    char *txt = ts_path_join(folder, "split.txt");
+    ts_split_record rec;
+    int rc = ts_split_record_read(txt, &rec);
+    if (rc == 0) {   /* none (1): nothing to compare */
+        /* each part's count: a time split's held-out parts both have windows= (a record older
+         * than their own counts); the paper split's testing is the published windows */
+        const long want = k == 0 ? rec.train_windows
+                          : k == 1 ? (rec.valid_windows ? rec.valid_windows : rec.windows)
+                          : k == 2 ? (rec.test_windows ? rec.test_windows : rec.time ? rec.windows : 0)
+                                   : rec.train_stream_events;
+        /* the record named as given, unless a link led into another folder */
+        char *given = ts__path_dir(path), *gtxt = ts_same_file(given, folder) == 1 ? ts_path_join(given, "split.txt")
+                                                                                     : ts_strdup(txt);
+        static const char *const why = "a file cut short, or changed since the split was made? (make the split again)";
+        if (k == 3) {
+            if (want && events != (size_t)want)
+                rc = ts_fail("%s: %zu event%s, but %s records %ld (train_stream_events=): %s", path, events,
+                             ts_plural(events), gtxt, want, why);
+        } else if (rec.length && len != (size_t)rec.length) {
+            if (len)
+                rc = ts_fail("%s: windows of %zu ID%s, but %s records length=%ld: %s", path, len, ts_plural(len), gtxt,
+                             rec.length, why);
+            else
+                rc = ts_fail("%s: lines of unequal lengths, but %s records windows of length=%ld: %s", path, gtxt,
+                             rec.length, why);
+        } else if (want && rows != (size_t)want) {
+            rc = ts_fail("%s: %zu window%s, but %s records %ld: %s", path, rows, ts_plural(rows), gtxt, want, why);
+        }
+        free(gtxt);
+        free(given);
+    }
+    ts_split_record_free(&rec);
+    free(txt);
+    free(folder);
+    free(real);
+    return rc < 0 ? -1 : 0;
 }
 
 /* ---- leakage audit ----

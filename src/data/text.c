@@ -360,7 +360,13 @@ int ts_windows_read(const char *path, ts_windows *out)
     char *buf;
     size_t size;
     if (ts__read_file(path, &buf, &size) != 0) return -1;
-    return ts__windows_parse(path, buf, size, out);
+    if (ts__windows_parse(path, buf, size, out)) return -1;
+    /* a split's part: as many windows, as long, as split.txt records */
+    if (ts__split_part_check(path, out->n, out->len, out->n * out->len)) {
+        ts_windows_free(out);
+        return -1;
+    }
+    return 0;
 }
 
 int ts__windows_parse(const char *path, char *buf, size_t size, ts_windows *out)

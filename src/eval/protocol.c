@@ -649,10 +649,12 @@ int ts_split_dir_write(const char *dir, const char *dataset, const ts_split_data
     free(p);
     p = ts_path_join(at, "split.txt");
     if (rc == 0 && (rc = ts_out_open(&o, p)) == 0) {
+        /* each part's count and length= are compared when its file is read (ts_split_file_check) */
         fprintf(o.f, "dataset=%s\nsplit=%s\nlength=%zu\nstride=%zu\nwindows=%zu\nstream_events=%zu\n"
-                     "train_windows=%zu\ntrain_stream_events=%zu\ntest_in_train=%zu\n",
+                     "train_windows=%zu\ntrain_stream_events=%zu\nvalidation_windows=%zu\ntest_windows=%zu\n"
+                     "test_in_train=%zu\n",
                 dataset, ts_split_name(s->kind), s->length, s->stride, s->windows, d->data.stream.n,
-                sp->train.n, sp->train_stream.n, (size_t)(share * (double)sp->test.n + 0.5));
+                sp->train.n, sp->train_stream.n, sp->valid.n, sp->test.n, (size_t)(share * (double)sp->test.n + 0.5));
         if (s->kind == TS_SPLIT_TIME)
             fprintf(o.f, "fractions=%g,%g,%g\n", s->permille[0] / 1000.0, s->permille[1] / 1000.0,
                     s->permille[2] / 1000.0);
