@@ -4147,23 +4147,24 @@ static void stale_split_refused(void)
     CHECK_MSG(run_cli(reads[7], err, sizeof err) == 0, "%s: %s", reads[7], err);
 }
 
-/* DIR/NAME cut to its first k lines (k 0: every line; cut: at most cut bytes of what is
- * kept), into the same file */
-static void keep_lines(const char *path, int k, long cut)
+/* the file at path cut to its first k lines, in place */
+static void keep_lines(const char *path, int k)
 {
     char buf[1 << 16];
     FILE *f = fopen(path, "r");
-    REQUIRE(f);
+    if (!f) {   /* (REQUIRE would return after any earlier failure of the test) */
+        CHECK(f != NULL);
+        return;
+    }
     const size_t n = fread(buf, 1, sizeof buf - 1, f);
     fclose(f);
     buf[n] = 0;
     size_t end = n;
-    for (size_t i = 0, lines = 0; k && i < n; i++)
+    for (size_t i = 0, lines = 0; i < n; i++)
         if (buf[i] == '\n' && ++lines == (size_t)k) {
             end = i + 1;
             break;
         }
-    if (cut >= 0 && (size_t)cut < end) end = (size_t)cut;
     buf[end] = 0;
     write_text(path, buf);
 }
@@ -4173,7 +4174,10 @@ static void drop_keys(const char *txt, const char *const *keys, int nk)
 {
     char keep[4096] = "", line[1024];
     FILE *f = fopen(txt, "r");
-    REQUIRE(f);
+    if (!f) {
+        CHECK(f != NULL);
+        return;
+    }
     while (fgets(line, sizeof line, f)) {
         int drop = 0;
         for (int i = 0; i < nk; i++) drop |= !strncmp(line, keys[i], strlen(keys[i]));
@@ -4221,7 +4225,7 @@ static void split_part_cut_refused(void)
         whole[k][fread(whole[k], 1, sizeof whole[k] - 1, f)] = 0;
         fclose(f);
     }
-    keep_lines(in(sp, "testing"), 12, -1);
+    keep_lines(in(sp, "testing"), 12);
     snprintf(want, sizeof want, "%s/testing: 12 windows, but %s records 20: a file cut short", sp, txt);
     for (int k = 0; k < 4; k++) {
         const int rc = run_cli(reads[k], err, sizeof err);
@@ -4237,7 +4241,7 @@ static void split_part_cut_refused(void)
     CHECK_MSG(rc == 1 && strstr(err, want), "%s: exit %d: %s", cmd, rc, err);
     write_text(in(sp, "testing"), whole[0]);
     /* validation and training alike */
-    keep_lines(in(sp, "validation"), 19, -1);
+    keep_lines(in(sp, "validation"), 19);
     snprintf(want, sizeof want, "%s/validation: 19 windows, but %s records 20: ", sp, txt);
     rc = run_cli(reads[3], err, sizeof err);
     CHECK_MSG(rc == 1 && strstr(err, want), "%s: exit %d: %s", reads[3], rc, err);
@@ -4245,7 +4249,7 @@ static void split_part_cut_refused(void)
     CHECK(ts_windows_read(in(sp, "training"), &w) == 0);
     const size_t nt = w.n;
     ts_windows_free(&w);
-    keep_lines(in(sp, "training"), 5, -1);
+    keep_lines(in(sp, "training"), 5);
     snprintf(want, sizeof want, "%s/training: 5 windows, but %s records %zu: ", sp, txt, nt);
     snprintf(cmd, sizeof cmd, "eval --real %s/ds --synthetic %s/training", d, sp);
     rc = run_cli(cmd, err, sizeof err);
@@ -4274,7 +4278,7 @@ static void split_part_cut_refused(void)
     CHECK_MSG(rc == 1 && strstr(err, want) && !strchr(err, '\n'), "%s: exit %d: %s", cmd, rc, err);
     /* a record without the counts of each held-out part (older than them): windows=, the
      * count of both parts of a time split, is compared */
-    keep_lines(in(sp, "testing"), 12, -1);
+    keep_lines(in(sp, "testing"), 12);
     static const char *const parts[] = {"validation_windows=", "test_windows="};
     drop_keys(txt, parts, 2);
     snprintf(want, sizeof want, "%s/testing: 12 windows, but %s records 20: ", sp, txt);
@@ -4286,6 +4290,59 @@ static void split_part_cut_refused(void)
     drop_keys(in(one, "split.txt"), all, 3);
     CHECK_MSG(run_cli(reads[0], err, sizeof err) == 0, "%s: %s", reads[0], err);
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s: %s", cmd, err);
+}
+
+/* a split's train_stream.txt cut at an ID boundary (with its newline) still reads as a
+ * stream: every reader compares its events with train_stream_events=, which split.txt
+ * records, as a stream (eval --train, ingest --from ids) and as a window; a part's window
+ * file read as a stream is compared as its windows are. A record without the count is read
+ * as before */
+static void split_stream_cut_refused(void)
+{
+    const char *d = two_id_files();
+    REQUIRE(d);
+    char cmd[2000], err[1024], want[2400], sp[600];
+    snprintf(cmd, sizeof cmd, "ingest --from ids %s/a.txt -o %s/ds", d, d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "split %s/ds --length 20 --windows 20 -o %s/ds/split", d, d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(sp, sizeof sp, "%s/ds/split", d);
+    char reads[4][1600];
+    snprintf(reads[0], sizeof reads[0], "eval --real %s/ds --synthetic %s/testing --train %s/train_stream.txt", d, sp, sp);
+    snprintf(reads[1], sizeof reads[1], "ingest --from ids %s/train_stream.txt -o %s/again", sp, d);
+    snprintf(reads[2], sizeof reads[2], "audit --train %s/train_stream.txt --test %s/testing", sp, sp);
+    snprintf(reads[3], sizeof reads[3], "ingest --from ids %s/testing -o %s/again2", sp, d);
+    for (int k = 0; k < 4; k++) CHECK_MSG(run_cli(reads[k], err, sizeof err) == 0, "%s: %s", reads[k], err);
+    ts_seq q;
+    CHECK(ts_seq_read(in(sp, "train_stream.txt"), &q) == 0 && q.n == 210);
+    ts_seq_free(&q);
+    /* cut after its 150th ID, a newline after it */
+    FILE *f = fopen(in(sp, "train_stream.txt"), "r");
+    REQUIRE(f);
+    char line[4096] = "";
+    REQUIRE(fgets(line, sizeof line, f));
+    fclose(f);
+    char *c = line;
+    for (int i = 0; i < 150; i++) c = strchr(c, ',') + 1;
+    c[-1] = '\n';
+    *c = 0;
+    write_text(in(sp, "train_stream.txt"), line);
+    snprintf(want, sizeof want, "%s/train_stream.txt: 150 events, but %s/split.txt records 210 (train_stream_events=): "
+             "a file cut short", sp, sp);
+    for (int k = 0; k < 3; k++) {
+        const int rc = run_cli(reads[k], err, sizeof err);
+        CHECK_MSG(rc == 1 && strstr(err, want) && !strchr(err, '\n'), "%s: exit %d: %s", reads[k], rc, err);
+    }
+    CHECK(ts_seq_read(in(sp, "train_stream.txt"), &q) == -1 && strstr(ts_error(), want));
+    /* testing cut at a line boundary, read as a stream */
+    keep_lines(in(sp, "testing"), 12);
+    snprintf(want, sizeof want, "%s/testing: 12 windows, but %s/split.txt records 20: ", sp, sp);
+    int rc = run_cli(reads[3], err, sizeof err);
+    CHECK_MSG(rc == 1 && strstr(err, want), "%s: exit %d: %s", reads[3], rc, err);
+    /* a record without the counts: read as before */
+    static const char *const counts[] = {"windows=", "test_windows=", "train_stream_events="};
+    drop_keys(in(sp, "split.txt"), counts, 3);
+    for (int k = 0; k < 4; k += 3) CHECK_MSG(run_cli(reads[k], err, sizeof err) == 0, "%s: %s", reads[k], err);
 }
 
 /* a dataset moved or copied with its split inside it: the split is still of the events
@@ -5340,6 +5397,7 @@ TEST_MAIN("data_ingest", {
     RUN(reingest_and_resplit_keep_modes);
     RUN(stale_split_refused);
     RUN(split_part_cut_refused);
+    RUN(split_stream_cut_refused);
     RUN(moved_split_read);
     RUN(copied_split_stale);
     RUN(split_in_other_dataset);

@@ -469,11 +469,10 @@ void ts_split_record_free(ts_split_record *rec);
  * the same place (dataset_subdir), and is checked
  * against its events; one inside another dataset's folder is not that dataset's; standard
  * input, ts_path_is_stdin, is no split's file). ts_seq_read, ts_windows_read and ts_input_read, and so ts_windows_load, ts_mask_load and
- * ts_impute_input_load, check every file they read; once ts_windows_read or ts_input_read
- * has read one, a file whose window length or count (train_stream.txt: its events) is not
- * what split.txt records (length=, and each part's count) is refused, "FILE: 12 windows,
- * but SPLIT/split.txt records 20: a file cut short, ..." (a record without them: not
- * compared) */
+ * ts_impute_input_load, check every file they read; once read, a file whose window length
+ * or count (train_stream.txt: its events) is not what split.txt records (length=, and
+ * each part's count) is refused, "FILE: 12 windows, but SPLIT/split.txt records 20: a
+ * file cut short, ..." (a record without them: not compared) */
 int  ts_split_file_check(const char *path);
 /* share (0..1) of test windows found verbatim among the train windows; train rows longer
  * than test->len (e.g. a stream as one row) match as contiguous substrings. Hashing: time

@@ -300,6 +300,11 @@ static int seq_read(const char *path, ts_seq *out, size_t *lines, size_t *width,
         free(ids);
         return ts_fail("%s: no IDs in the file", path);
     }
+    /* a split's file, read as a stream: its lines and events as split.txt records them */
+    if (!dataset && ts__split_part_check(path, held, w, n)) {
+        free(ids);
+        return -1;
+    }
     out->ids = ts_realloc(ids, n * sizeof *ids);
     out->n = n;
     if (lines) *lines = held;
