@@ -150,7 +150,9 @@ int  ts_split_data_reinterleave_choose(ts_split_data *d, int copies, uint64_t se
  * vocab.tsv when the events are named (an earlier one is removed when not), arch when d->data.dir's
  * arch file names an architecture (ts_dataset_arch; an earlier one is removed when not, but in that
  * folder itself, which keeps its own; one that cannot be read is refused before anything is written),
- * split.txt (the parameters, dataset = its name;
+ * split.txt (the parameters, dataset = its name; each file's count, train_windows,
+ * validation_windows, test_windows and train_stream_events, which with length the readers of
+ * the files compare (ts_split_file_check);
  * with d->data.dir, that folder's real path and its events' hash, dataset_dir and stream_crc, which
  * ts_split_file_check compares when the split's files are read, and where DIR is inside that
  * folder, its path there, dataset_subdir, "." where DIR is that folder itself);
