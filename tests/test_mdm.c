@@ -1352,6 +1352,33 @@ static void draw_scores_not_kept_without_prior(void)
               "%ld KiB", peak[1] - peak[0], n[0], n[1], logits);
 }
 
+/* training held a batch's logits and their gradients at every place of every crop: B Lc V
+ * floats twice (32 crops of 128 and 40,000 names: 1.3 GB). Past TRAIN_WHOLE_MAX floats the
+ * head, the cross-entropy and the head's gradient go block by block over the rows whose
+ * loss counts (the hidden events'): the peak hardly grows with the batch. */
+static void train_logits_blockwise(void)
+{
+#ifdef __SANITIZE_ADDRESS__
+    SKIP("a sanitizer build's memory is not the program's");
+#endif
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    enum { V = 16000, N = 5000, L = 64 };
+    char p[600], cmd[2][1400];
+    REQUIRE(many_names_dataset(dir, V, N, p, sizeof p) == 0);
+    /* a batch of 4 crops (4 L V floats: the one product) and of 32 (past the threshold) */
+    const int batch[2] = {4, 32};
+    for (int i = 0; i < 2; i++)
+        snprintf(cmd[i], sizeof cmd[i], "train --model mdm %s --length %d --prior 0 --iters 2 --batch %d "
+                 "--layers 1 --channels 8 --threads 1 --no-progress -o %s/tlog%d.tsm", p, L, batch[i], dir, i);
+    long peak[2];
+    REQUIRE(cli_peaks_kib((const char *const[2]){cmd[0], cmd[1]}, peak) == 0);
+    /* the logits the larger batch would add, in KiB (and their gradients as much again) */
+    const long logits = (long)(batch[1] - batch[0]) * L * V * 4 / 1024;
+    CHECK_MSG(peak[1] - peak[0] < logits / 8, "the peak grew by %ld KiB from a batch of %d crops to %d, the "
+              "logits %ld KiB", peak[1] - peak[0], batch[0], batch[1], logits);
+}
+
 /* a training checkpoint given where a model goes is named as one, with what takes it;
  * a model file given to --resume is named as one, with the checkpoint beside it */
 static void checkpoint_is_not_a_model(void)
@@ -3978,4 +4005,5 @@ TEST_MAIN("mdm", {
     RUN(impute_logits_hidden_rows_only);
     RUN(score_bound_logits_blockwise);
     RUN(draw_scores_not_kept_without_prior);
+    RUN(train_logits_blockwise);
 })

@@ -199,7 +199,7 @@ static void plan_buffers(plan *pl, const mdm_model *m, const ts_tblock_config *t
     pl->hT = ts_carve_take(k, BL * C);
     pl->logits = pl->trunk_only ? NULL : ts_carve_take(k, BL * V);   /* a trunk plan's head is its caller's */
     if (train) {
-        pl->dlogits = ts_carve_take(k, BL * V);
+        pl->dlogits = pl->trunk_only ? NULL : ts_carve_take(k, BL * V);   /* and so is its gradient */
         pl->dh = ts_carve_take(k, BL * C);
         if (!tfm) {
             pl->du = ts_carve_take(k, BL * C);
@@ -281,6 +281,13 @@ int plan_init(plan *pl, const mdm_model *m, int B, int L, int train)
 int plan_init_trunk(plan *pl, const mdm_model *m, int B, int L)
 {
     return plan_init_as(pl, m, B, L, 0, 1);
+}
+
+/* a training plan without the head's logits and their gradient: the caller applies the
+ * head and writes pl->dhT before net_backward */
+static int plan_init_trunk_train(plan *pl, const mdm_model *m, int B, int L)
+{
+    return plan_init_as(pl, m, B, L, 1, 1);
 }
 
 void head_rows(const mdm_model *m, const float *hT, int rows, float *out)
@@ -381,8 +388,10 @@ static void tfm_backward(const mdm_model *m, plan *pl)
     const float *P = m->params;
     float *G = m->grads;
     ts_tblock_config tc = tblock_of(c);
-    memset(pl->dhT, 0, BCL * sizeof(float));
-    ts_linear_backward(pl->dhT, G + m->p.hw, G + m->p.hb, pl->dlogits, pl->hT, P + m->p.hw, (int)BL, C, c->V);
+    if (!pl->trunk_only) {   /* a trunk plan's dhT is its caller's */
+        memset(pl->dhT, 0, BCL * sizeof(float));
+        ts_linear_backward(pl->dhT, G + m->p.hw, G + m->p.hb, pl->dlogits, pl->hT, P + m->p.hw, (int)BL, C, c->V);
+    }
     memset(pl->dh, 0, BCL * sizeof(float));
     ts_layernorm_rows_backward(pl->dh, G + m->p.fg, G + m->p.fb, pl->dhT, pl->h + c->layers * BCL, pl->mean, pl->rstd,
                                P + m->p.fg, (int)BL, C);
@@ -477,7 +486,7 @@ void net_forward(const mdm_model *m, plan *pl)
     if (!pl->trunk_only) head_forward(m, pl);
 }
 
-/* grads += from pl->dlogits */
+/* grads += from pl->dlogits (a trunk plan: from pl->dhT, the caller's) */
 void net_backward(const mdm_model *m, plan *pl)
 {
     if (m->c.backbone == BACKBONE_TRANSFORMER) { tfm_backward(m, pl); return; }
@@ -486,8 +495,10 @@ void net_backward(const mdm_model *m, plan *pl)
     const size_t BL = (size_t)B * L, BCL = BL * C, BFL = BL * F;
     const float *P = m->params;
     float *G = m->grads;
-    memset(pl->dhT, 0, BCL * sizeof(float));
-    ts_linear_backward(pl->dhT, G + m->p.hw, G + m->p.hb, pl->dlogits, pl->hT, P + m->p.hw, (int)BL, C, c->V);
+    if (!pl->trunk_only) {   /* a trunk plan's dhT is its caller's */
+        memset(pl->dhT, 0, BCL * sizeof(float));
+        ts_linear_backward(pl->dhT, G + m->p.hw, G + m->p.hb, pl->dlogits, pl->hT, P + m->p.hw, (int)BL, C, c->V);
+    }
     to_channels(pl->dh, pl->dhT, B, C, L);
     for (int i = c->layers - 1; i >= 0; i--) {
         const float *b = P + m->p.blk0 + (size_t)i * m->p.blk_size;
@@ -945,7 +956,58 @@ typedef struct {
     size_t tune_n;            /* and how many per position: --valid-windows, or fewer (--budget) */
     char after_opt[48];       /* the option that makes those fewer, for a resume */
     unsigned leave;           /* TS_TRAIN_LEAVE_* bits: the choices not made after the loop */
+    /* a batch of more than TRAIN_WHOLE_MAX logits: the plan is a trunk's and the head
+     * goes block by block over the rows whose loss counts (train_head) */
+    int blocked;
+    int R;                    /* a block's rows */
+    float *blk;               /* (R, V) a block's logits, then their gradient */
+    float *bh, *bdx;          /* (R, C) the block's rows of hT, their gradient */
+    float *bw;                /* (R) their weights */
+    int32_t *btg;             /* (R) their targets */
+    size_t *brow;             /* (R) their places in the batch */
 } train_ctx;
+
+/* A batch's logits (B ctx V floats) up to this many are computed in one product, and their
+ * gradient beside them, as they always were: the models of such vocabularies keep their
+ * bits. Past it (a vocabulary of thousands of names: 32 crops of 128 and 40,000 names
+ * would hold 1.3 GB), train_head goes block by block over the rows that count, a block
+ * of about TRAIN_BLOCK_FLOATS; the head's weight gradient is then summed over the rows
+ * in other pieces, which rounds otherwise. */
+#define TRAIN_WHOLE_MAX ((size_t)1 << 24)
+#define TRAIN_BLOCK_FLOATS ((size_t)1 << 22)
+
+/* the weighted cross-entropy of the batch's rows with tgt >= 0 (w NULL: weights 1), as
+ * xent of the batch's logits, with the head applied to R of those rows at a time (a
+ * block's logits turned into their gradient in place); grad: that gradient times scale
+ * through the head, into the model's gradients and pl->dhT (the other rows' 0) */
+static double train_head(train_ctx *c, const float *w, int grad, double scale)
+{
+    const mdm_model *m = c->m;
+    plan *pl = &c->pl;
+    const size_t C = (size_t)m->c.C, BL = (size_t)pl->B * pl->L;
+    const float *P = m->params;
+    float *G = m->grads;
+    if (grad) memset(pl->dhT, 0, BL * C * sizeof(float));
+    double sum = 0;
+    for (size_t i = 0; i < BL;) {
+        int r = 0;
+        for (; i < BL && r < c->R; i++) {
+            if (c->tgt[i] < 0) continue;
+            memcpy(c->bh + (size_t)r * C, pl->hT + i * C, C * sizeof(float));
+            c->btg[r] = c->tgt[i];
+            c->bw[r] = w ? w[i] : 1.0f;
+            c->brow[r++] = i;
+        }
+        if (!r) break;
+        head_rows(m, c->bh, r, c->blk);
+        sum = xent_from(sum, c->blk, c->btg, w ? c->bw : NULL, (size_t)r, m->c.V, grad ? c->blk : NULL, scale);
+        if (!grad) continue;
+        memset(c->bdx, 0, (size_t)r * C * sizeof(float));
+        ts_linear_backward(c->bdx, G + m->p.hw, G + m->p.hb, c->blk, c->bh, P + m->p.hw, r, (int)C, m->c.V);
+        for (int j = 0; j < r; j++) memcpy(pl->dhT + c->brow[j] * C, c->bdx + (size_t)j * C, C * sizeof(float));
+    }
+    return sum;
+}
 
 /* hide positions [a, a+len) of hb (1 = hidden) each with probability t, at least one */
 void hide(uint8_t *hb, int a, int len, double t, ts_rng *r)
@@ -1012,7 +1074,8 @@ static int train_step(void *ctx, ts_rng *rng, float *loss)
     c->pl.drop_seed = c->so->dropout > 0 ? ts_rng_u64(rng) : 0;
     net_forward(m, &c->pl);
     c->pl.dropout = 0;
-    double s = xent(c->pl.logits, c->tgt, NULL, (size_t)B * Lc, V, c->pl.dlogits, 1.0 / (double)cnt);
+    double s = c->blocked ? train_head(c, NULL, 1, 1.0 / (double)cnt)
+                          : xent(c->pl.logits, c->tgt, NULL, (size_t)B * Lc, V, c->pl.dlogits, 1.0 / (double)cnt);
     *loss = (float)(s / (double)cnt);
     net_backward(m, &c->pl);
     return 0;
@@ -1038,7 +1101,7 @@ static int train_validate(void *ctx, double *loss)
             }
         }
         net_forward(m, &c->pl);
-        sum += xent(c->pl.logits, c->tgt, c->w, (size_t)B * Lc, V, NULL, 0);
+        sum += c->blocked ? train_head(c, c->w, 0, 0) : xent(c->pl.logits, c->tgt, c->w, (size_t)B * Lc, V, NULL, 0);
     }
     *loss = sum / ((double)c->vn * Lc) / log(2.0);
     return 0;
@@ -1204,7 +1267,18 @@ static int model_train(ts_model **out, const ts_train_opts *o)
         m->prior_weight = 1.0;
     }
     const int B = (int)so.batch, Lc = m->c.ctx;
-    if (plan_init(&c.pl, m, B, Lc, 1) != 0) goto done;
+    c.blocked = (size_t)B * (size_t)Lc * (size_t)m->c.V > TRAIN_WHOLE_MAX;
+    if ((c.blocked ? plan_init_trunk_train(&c.pl, m, B, Lc) : plan_init(&c.pl, m, B, Lc, 1)) != 0) goto done;
+    if (c.blocked) {
+        const size_t most = TRAIN_BLOCK_FLOATS / (size_t)m->c.V;
+        c.R = most < 16 ? 16 : most < (size_t)B * Lc ? (int)(most / 16 * 16) : B * Lc;
+        c.blk = ts_malloc((size_t)c.R * m->c.V * sizeof(float));
+        c.bh = ts_malloc((size_t)c.R * m->c.C * sizeof(float));
+        c.bdx = ts_malloc((size_t)c.R * m->c.C * sizeof(float));
+        c.bw = ts_malloc((size_t)c.R * sizeof(float));
+        c.btg = ts_malloc((size_t)c.R * sizeof(int32_t));
+        c.brow = ts_malloc((size_t)c.R * sizeof(size_t));
+    }
     c.tgt = ts_malloc((size_t)B * Lc * sizeof(int32_t));
     c.w = ts_malloc((size_t)B * Lc * sizeof(float));
     make_crops(&c, o->split->valid.n ? &o->split->valid : tw, (size_t)so.valid_n, o->seed);
@@ -1251,6 +1325,7 @@ static int model_train(ts_model **out, const ts_train_opts *o)
 done:
     plan_free(&c.pl);
     free(c.tgt); free(c.w); free(c.vx); free(c.vh); free(c.vt);
+    free(c.blk); free(c.bh); free(c.bdx); free(c.bw); free(c.btg); free(c.brow);
     if (rc != 0) {
         ts_vocab_free(&m->base.vocab);
         model_free(&m->base);

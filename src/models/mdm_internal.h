@@ -211,7 +211,7 @@ size_t head_block_span(const head_blocks *hb, size_t k, size_t *a);
 void plan_free(plan *pl);
 /* logits (B L, V) from pl->ids (or from the input rows when pl->embedded) */
 void net_forward(const mdm_model *m, plan *pl);
-/* grads += from pl->dlogits */
+/* grads += from pl->dlogits (a trunk plan: from pl->dhT, which its caller writes) */
 void net_backward(const mdm_model *m, plan *pl);
 /* sum over rows with tgt >= 0 of w_row * -log softmax(logits)[tgt]; dlogits (if
  * not NULL) = scale * w_row * (softmax - onehot) on those rows, 0 elsewhere */
