@@ -136,11 +136,11 @@ static void score_pos(const mdm_model *m, float *const *lrow, int l, const run_t
 /* one window's unmasking step: reveal up to `reveal` positions of crop row
  * cur/hid (Lp) using the logits (V) at each hidden position l, lrow[l]. A draw at
  * a temperature reads the scores of its position as they were before the step's
- * first reveal: those of a position with the n-gram's share are kept in z (Lp, V;
+ * first reveal: those of a position with the n-gram's share are kept in zrow[l] (V;
  * zk[l] = 1), a fill's reveals changing the share; the others are the network's
  * logits alone, scored again into zs (V). */
 void reveal_step(const mdm_model *m, float *const *lrow, int32_t *cur, uint8_t *hid, int Lp, run_t *runs,
-                 const int *runid, int reveal, const infill_opts *io, ts_rng *rng, float *z, float *zs,
+                 const int *runid, int reveal, const infill_opts *io, ts_rng *rng, float *const *zrow, float *zs,
                  uint8_t *zk, float *conf, int32_t *pick)
 {
     const int V = m->c.V;
@@ -151,7 +151,7 @@ void reveal_step(const mdm_model *m, float *const *lrow, int32_t *cur, uint8_t *
         if (!hid[l]) continue;
         const run_t *r = runid[l] >= 0 ? &runs[runid[l]] : NULL;
         zk[l] = io->temperature > 0 && r && r->w > 0 && r->nalive > 0;
-        score_pos(m, lrow, l, runs, runid, io, zk[l] ? z + (size_t)l * V : zs, conf, pick);
+        score_pos(m, lrow, l, runs, runid, io, zk[l] ? zrow[l] : zs, conf, pick);
         nh++;
     }
     if (reveal > nh) reveal = nh;
@@ -168,7 +168,7 @@ void reveal_step(const mdm_model *m, float *const *lrow, int32_t *cur, uint8_t *
         }
         int32_t tok = pick[best];
         if (io->temperature > 0) {
-            const float *zl = z + (size_t)best * V;
+            const float *zl = zrow[best];
             if (!zk[best]) {
                 int32_t again;
                 score_row(m, lrow[best], NULL, 0, 0, zs, &again);
@@ -654,6 +654,17 @@ static void head_hidden(const mdm_model *m, const plan *pl, head_blocks *hb, con
     }
 }
 
+/* does hidden row i of a batch of crops of Lp (runs, runid: find_runs' for each crop)
+ * keep its scores in reveal_step (zk) at some step: its run has the n-gram's share at a
+ * temperature as the batch starts (a run's alive fillers only die out) */
+static int keeps_scores(const infill_opts *io, const run_t *runs, const int *runid, const uint8_t *hid, size_t i,
+                        int Lp)
+{
+    if (!(io->temperature > 0) || !hid[i] || runid[i] < 0) return 0;
+    const run_t *r = &runs[i / (size_t)Lp * (size_t)Lp + (size_t)runid[i]];
+    return r->w > 0 && r->nalive > 0;
+}
+
 /* fills the hidden positions (hid = 1) of windows y (n, L) in place; prog (may be
  * NULL) counts windows: *done of them before this call, each batch's share after each
  * of its network evaluations */
@@ -694,7 +705,12 @@ int infill(mdm_model *m, int32_t *y, const uint8_t *hid0, size_t n, size_t L, co
         int *runid = ts_malloc(BL * sizeof(int));
         int *nruns = ts_malloc((size_t)B * sizeof(int));
         run_t *runs = ts_malloc(BL * sizeof(run_t));
-        float *z = ts_malloc(BL * (size_t)V * sizeof(float));   /* rows touched where kept (reveal_step) */
+        /* the kept scores (reveal_step): a row for each hidden position whose run has the
+         * n-gram's share at a temperature as its batch starts, zrow[i] (NULL elsewhere);
+         * z holds them (z_rows at most) */
+        float **zrow = ts_malloc(BL * sizeof *zrow);
+        float *z = NULL;
+        size_t z_rows = 0;
         float *zs = ts_malloc((size_t)B * V * sizeof(float));
         uint8_t *zk = ts_malloc(BL);
         float *conf = ts_malloc((size_t)B * (Lp + V) * sizeof(float));
@@ -747,6 +763,15 @@ int infill(mdm_model *m, int32_t *y, const uint8_t *hid0, size_t n, size_t L, co
                 srow[b] = sb;
                 if (sb > most) most = sb;
             }
+            size_t nz = 0;
+            for (size_t i = 0; i < BL; i++) nz += keeps_scores(io, runs, runid, hid, i, Lp);
+            if (nz > z_rows) {
+                free(z);
+                z = ts_malloc(nz * (size_t)V * sizeof(float));
+                z_rows = nz;
+            }
+            for (size_t i = 0, k = 0; i < BL; i++)
+                zrow[i] = keeps_scores(io, runs, runid, hid, i, Lp) ? z + k++ * (size_t)V : NULL;
             const int S = most;
             for (int s = 0; s < S && rc == 0; s++) {
                 net_forward(m, &pl);
@@ -776,7 +801,7 @@ int infill(mdm_model *m, int32_t *y, const uint8_t *hid0, size_t n, size_t L, co
                     int reveal = left > 1 ? (rem + left - 1) / left : rem;
                     reveal_step(m, lrow + (size_t)b * Lp, pl.ids + (size_t)b * Lp, hb, Lp,
                                 runs + (size_t)b * Lp, runid + (size_t)b * Lp, reveal, io, &rngs[b],
-                                z + (size_t)b * Lp * V, zs + (size_t)b * V, zk + (size_t)b * Lp,
+                                zrow + (size_t)b * Lp, zs + (size_t)b * V, zk + (size_t)b * Lp,
                                 conf + (size_t)b * (Lp + V), pick + (size_t)b * Lp);
                 }
                 if (prog) ts_progress_update(prog, *done + (long)nb * (s + 1) / S, NULL);
@@ -795,6 +820,7 @@ int infill(mdm_model *m, int32_t *y, const uint8_t *hid0, size_t n, size_t L, co
         free(srow);
         free(zs);
         free(zk);
+        free(zrow);
         free(lrow);
         head_blocks_free(&hbk);
         plan_free(&pl);

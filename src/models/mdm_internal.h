@@ -351,7 +351,7 @@ void run_free(run_t *r);
 double score_row(const mdm_model *m, const float *lg, const float *cnt, size_t nalive, double w, float *zl,
                  int32_t *pick);
 void reveal_step(const mdm_model *m, float *const *lrow, int32_t *cur, uint8_t *hid, int Lp, run_t *runs,
-                 const int *runid, int reveal, const infill_opts *io, ts_rng *rng, float *z, float *zs,
+                 const int *runid, int reveal, const infill_opts *io, ts_rng *rng, float *const *zrow, float *zs,
                  uint8_t *zk, float *conf, int32_t *pick);
 int find_runs(const mdm_model *m, const int32_t *y, const uint8_t *hid, size_t L, size_t cs, int Lp,
               run_t *runs, int *runid, const infill_opts *io);
