@@ -1471,6 +1471,34 @@ static void impute_kept_scores_where_written(void)
     CHECK(files_equal(a, b));
 }
 
+/* generate's default sampler hides every event: infill kept the logits of every hidden row
+ * of the batch (B L V floats: -n 20 of 200 and 40,000 names, 640 MB) for the step's
+ * reveals. Past INFILL_ROWS_MAX floats each head block's rows are scored as they come and
+ * only the rows a draw reads are kept (one a window a step here): the peak hardly grows
+ * with the windows. */
+static void generate_rows_scored_as_they_come(void)
+{
+#ifdef __SANITIZE_ADDRESS__
+    SKIP("a sanitizer build's memory is not the program's");
+#endif
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    enum { V = 16000, N = 5000, L = 32 };
+    char cmd[2][1400];
+    REQUIRE(many_names_model(dir, V, N, L, "rows") == 0);
+    /* 2 or 32 windows, all in one batch */
+    const int n[2] = {2, 32};
+    for (int i = 0; i < 2; i++)
+        snprintf(cmd[i], sizeof cmd[i], "generate %s/rows.tsm -n %d --length %d --threads 1 --no-progress "
+                 "-o %s/rows%d.txt", dir, n[i], L, dir, i);
+    long peak[2];
+    REQUIRE(cli_peaks_kib((const char *const[2]){cmd[0], cmd[1]}, peak) == 0);
+    /* the logits of the 30 more windows, in KiB */
+    const long logits = (long)(n[1] - n[0]) * L * V * 4 / 1024;
+    CHECK_MSG(peak[1] - peak[0] < logits / 8, "the peak grew by %ld KiB from %d windows to %d, the logits %ld KiB",
+              peak[1] - peak[0], n[0], n[1], logits);
+}
+
 /* a training checkpoint given where a model goes is named as one, with what takes it;
  * a model file given to --resume is named as one, with the checkpoint beside it */
 static void checkpoint_is_not_a_model(void)
@@ -4099,4 +4127,5 @@ TEST_MAIN("mdm", {
     RUN(draw_scores_not_kept_without_prior);
     RUN(train_logits_blockwise);
     RUN(impute_kept_scores_where_written);
+    RUN(generate_rows_scored_as_they_come);
 })

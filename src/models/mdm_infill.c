@@ -13,6 +13,7 @@
 #include "mdm_internal.h"
 #include <errno.h>
 #include <math.h>
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -133,6 +134,20 @@ static void score_pos(const mdm_model *m, float *const *lrow, int l, const run_t
     conf[l] = (float)(1.0 / s);   /* the largest probability */
 }
 
+/* hidden position l's scores as reveal_step takes them: zk[l] says whether they are
+ * kept (the n-gram's share at a temperature), into zrow[l], else written into zs */
+static void score_kept(const mdm_model *m, float *const *lrow, int l, const run_t *runs, const int *runid,
+                       const infill_opts *io, float *const *zrow, float *zs, uint8_t *zk, float *conf, int32_t *pick)
+{
+    const run_t *r = runid[l] >= 0 ? &runs[runid[l]] : NULL;
+    zk[l] = io->temperature > 0 && r && r->w > 0 && r->nalive > 0;
+    score_pos(m, lrow, l, runs, runid, io, zk[l] ? zrow[l] : zs, conf, pick);
+}
+
+static void reveal_scored(const mdm_model *m, float *const *lrow, int32_t *cur, uint8_t *hid, int Lp, run_t *runs,
+                          const int *runid, int reveal, const infill_opts *io, ts_rng *rng, float *const *zrow,
+                          float *zs, const uint8_t *zk, const float *conf, const int32_t *pick);
+
 /* one window's unmasking step: reveal up to `reveal` positions of crop row
  * cur/hid (Lp) using the logits (V) at each hidden position l, lrow[l]. A draw at
  * a temperature reads the scores of its position as they were before the step's
@@ -143,17 +158,21 @@ void reveal_step(const mdm_model *m, float *const *lrow, int32_t *cur, uint8_t *
                  const int *runid, int reveal, const infill_opts *io, ts_rng *rng, float *const *zrow, float *zs,
                  uint8_t *zk, float *conf, int32_t *pick)
 {
+    for (int l = 0; l < Lp; l++)
+        if (hid[l]) score_kept(m, lrow, l, runs, runid, io, zrow, zs, zk, conf, pick);
+    reveal_scored(m, lrow, cur, hid, Lp, runs, runid, reveal, io, rng, zrow, zs, zk, conf, pick);
+}
+
+/* reveal_step's reveals, every hidden position scored (score_kept) */
+static void reveal_scored(const mdm_model *m, float *const *lrow, int32_t *cur, uint8_t *hid, int Lp, run_t *runs,
+                          const int *runid, int reveal, const infill_opts *io, ts_rng *rng, float *const *zrow,
+                          float *zs, const uint8_t *zk, const float *conf, const int32_t *pick)
+{
     const int V = m->c.V;
     size_t Ns = 0;
     const int32_t *S = m->prior ? ts_ngram_stream(m->prior, &Ns, NULL) : NULL;
     int nh = 0;
-    for (int l = 0; l < Lp; l++) {
-        if (!hid[l]) continue;
-        const run_t *r = runid[l] >= 0 ? &runs[runid[l]] : NULL;
-        zk[l] = io->temperature > 0 && r && r->w > 0 && r->nalive > 0;
-        score_pos(m, lrow, l, runs, runid, io, zk[l] ? zrow[l] : zs, conf, pick);
-        nh++;
-    }
+    for (int l = 0; l < Lp; l++) nh += hid[l];
     if (reveal > nh) reveal = nh;
     for (int j = 0; j < reveal; j++) {
         int best = -1;
@@ -654,6 +673,152 @@ static void head_hidden(const mdm_model *m, const plan *pl, head_blocks *hb, con
     }
 }
 
+/* The hidden rows scored as the head's blocks come. head_hidden keeps every hidden
+ * row's logits for reveal_step: at generate's start every position is hidden, (B Lp V)
+ * floats (640 MB for -n 20 of 200 events and 40,000 names). Past INFILL_ROWS_MAX floats
+ * (and without an ensemble, whose mean needs every member's rows, or a capture) a step
+ * scores each block's hidden rows at once (score_kept, as reveal_step would) and keeps
+ * only the rows its reveals read: none but for a draw at a temperature, and then each
+ * window's `reveal` most confident rows (the ones reveal_scored takes, in its order:
+ * the highest score, the first place among equals) or, in random order, the ones its
+ * generator's draws name, drawn ahead on a copy. Every row has its bits (head_blocks)
+ * and is scored as before: the fills are the same. */
+#define INFILL_ROWS_MAX ((size_t)1 << 22)
+
+typedef struct {
+    float *rows;              /* (cap, V) the kept rows */
+    size_t cap;
+    int *pos;                 /* (B Lp) a kept row's place in its crop */
+    size_t *base, *n, *want;  /* (B) each window's first kept row, its count, its room */
+    uint8_t *mark;            /* (B Lp) random order: the places the draws name */
+    uint8_t *tmp;             /* (Lp) a crop's hidden places while drawing ahead */
+    float *zs;                /* (threads, V) scoring scratch */
+    int threads;
+} row_keep;
+
+static void row_keep_init(row_keep *k, int B, int Lp, int V)
+{
+    memset(k, 0, sizeof *k);
+    k->pos = ts_malloc((size_t)B * Lp * sizeof *k->pos);
+    k->base = ts_malloc((size_t)B * sizeof *k->base);
+    k->n = ts_malloc((size_t)B * sizeof *k->n);
+    k->want = ts_malloc((size_t)B * sizeof *k->want);
+    k->mark = ts_malloc((size_t)B * Lp);
+    k->tmp = ts_malloc((size_t)Lp);
+    k->threads = omp_get_max_threads();
+    k->zs = ts_malloc((size_t)k->threads * V * sizeof(float));
+}
+
+static void row_keep_free(row_keep *k)
+{
+    free(k->rows); free(k->pos); free(k->base); free(k->n); free(k->want); free(k->mark); free(k->tmp);
+    free(k->zs);
+}
+
+/* a window's reveals at a step: rem hidden, left evaluations (this one too) */
+static int reveals_of(int rem, int left)
+{
+    return left > 1 ? (rem + left - 1) / left : rem;
+}
+
+/* row i (crop b, place l) into kept row j */
+static void keep_row(row_keep *k, size_t j, const float *row, int l, int V)
+{
+    memcpy(k->rows + j * (size_t)V, row, (size_t)V * sizeof(float));
+    k->pos[j] = l;
+}
+
+/* step s of a streamed batch (nb crops of pl's): every hidden row scored (zk, conf,
+ * pick, zrow as reveal_step's scoring leaves them) and lrow[i] the kept row of each
+ * hidden row i a reveal reads (NULL at the others); 0, or -1 with *bad the first row
+ * whose output is not finite */
+static int stream_step(const mdm_model *m, const plan *pl, head_blocks *hb, row_keep *k, const uint8_t *hid,
+                       float **lrow, const run_t *runs, const int *runid, const infill_opts *io, const ts_rng *rngs,
+                       const int *srow, int s, int nb, float *const *zrow, uint8_t *zk, float *conf, int32_t *pick,
+                       size_t *bad)
+{
+    const int V = m->c.V, C = m->c.C, Lp = pl->L;
+    const size_t BL = (size_t)pl->B * Lp;
+    const int draw = io->temperature > 0;   /* only a draw reads a row after its scoring */
+    size_t nk = 0;
+    for (int b = 0; b < nb; b++) {
+        int rem = 0;
+        for (int l = 0; l < Lp; l++) rem += hid[(size_t)b * Lp + l];
+        k->want[b] = draw && rem ? (size_t)reveals_of(rem, srow[b] - s) : 0;
+        k->base[b] = nk;
+        k->n[b] = 0;
+        nk += k->want[b];
+    }
+    if (nk > k->cap) {
+        free(k->rows);
+        k->rows = ts_malloc(nk * (size_t)V * sizeof(float));
+        k->cap = nk;
+    }
+    memset(k->mark, 0, BL);
+    for (int b = 0; b < nb && io->random_order; b++) {   /* reveal_scored's draws, on a copy */
+        ts_rng r = rngs[b];
+        int nh = 0;
+        for (int l = 0; l < Lp; l++) nh += k->tmp[l] = hid[(size_t)b * Lp + l];
+        for (int j = 0; j < (int)k->want[b]; j++) {
+            int u = (int)(ts_rng_uniform(&r) * (nh - j));
+            if (u >= nh - j) u = nh - j - 1;
+            for (int l = 0; l < Lp; l++)
+                if (k->tmp[l] && u-- == 0) {
+                    k->tmp[l] = 0;
+                    k->mark[(size_t)b * Lp + l] = 1;
+                    break;
+                }
+            ts_rng_uniform(&r);   /* the draw of its event */
+        }
+    }
+    for (size_t q = 0, nq = head_blocks_count(hb); q < nq; q++) {
+        size_t a;
+        const size_t e = head_block_span(hb, q, &a);
+        size_t any = 0;
+        for (size_t i = a; i < e && !any; i++) any = hid[i];
+        if (!any) continue;
+        head_rows(m, pl->hT + a * C, (int)(e - a), hb->chunk);
+        for (size_t i = a; i < e; i++) {
+            lrow[i] = hid[i] ? hb->chunk + (i - a) * V : NULL;
+            if (hid[i] && row_nonfinite(lrow[i], V)) {
+                *bad = i;
+                return -1;
+            }
+        }
+        const long n0 = (long)a, n1 = (long)e;
+#pragma omp parallel for schedule(dynamic, 4)
+        for (long i = n0; i < n1; i++) {
+            if (!hid[i]) continue;
+            const size_t b = (size_t)i / Lp, o = b * Lp;
+            float *zs = k->zs + (size_t)omp_get_thread_num() * V;
+            score_kept(m, lrow + o, (int)((size_t)i - o), runs + o, runid + o, io, zrow + o, zs, zk + o,
+                       conf + b * (size_t)(Lp + V), pick + o);
+        }
+        for (size_t i = a; i < e && draw; i++) {
+            if (!hid[i]) continue;
+            const size_t b = i / Lp;
+            const int l = (int)(i - b * Lp);
+            const float *cf = conf + b * (size_t)(Lp + V);
+            if (io->random_order) {
+                if (k->mark[i]) keep_row(k, k->base[b] + k->n[b]++, lrow[i], l, V);
+            } else if (k->n[b] < k->want[b]) {
+                keep_row(k, k->base[b] + k->n[b]++, lrow[i], l, V);
+            } else if (k->want[b]) {   /* in place of the least confident kept (the last place among equals) */
+                size_t w = k->base[b];
+                for (size_t j = w + 1; j < k->base[b] + k->n[b]; j++)
+                    if (cf[k->pos[j]] < cf[k->pos[w]] || (cf[k->pos[j]] == cf[k->pos[w]] && k->pos[j] > k->pos[w]))
+                        w = j;
+                if (cf[l] > cf[k->pos[w]]) keep_row(k, w, lrow[i], l, V);
+            }
+        }
+    }
+    for (size_t i = 0; i < BL; i++) lrow[i] = NULL;
+    for (int b = 0; b < nb; b++)
+        for (size_t j = k->base[b]; j < k->base[b] + k->n[b]; j++)
+            lrow[(size_t)b * Lp + (size_t)k->pos[j]] = k->rows + j * (size_t)V;
+    return 0;
+}
+
 /* does hidden row i of a batch of crops of Lp (runs, runid: find_runs' for each crop)
  * keep its scores in reveal_step (zk) at some step: its run has the n-gram's share at a
  * temperature as the batch starts (a run's alive fillers only die out) */
@@ -700,6 +865,8 @@ int infill(mdm_model *m, int32_t *y, const uint8_t *hid0, size_t n, size_t L, co
         const size_t BL = (size_t)B * Lp;
         head_blocks hbk;
         head_blocks_init(&hbk, m, &pl);
+        row_keep keep;
+        row_keep_init(&keep, B, Lp, V);
         float **lrow = ts_calloc(BL, sizeof *lrow);   /* the logits (V) at each hidden position */
         uint8_t *hid = ts_malloc(BL);
         int *runid = ts_malloc(BL * sizeof(int));
@@ -773,23 +940,36 @@ int infill(mdm_model *m, int32_t *y, const uint8_t *hid0, size_t n, size_t L, co
             for (size_t i = 0, k = 0; i < BL; i++)
                 zrow[i] = keeps_scores(io, runs, runid, hid, i, Lp) ? z + k++ * (size_t)V : NULL;
             const int S = most;
+            size_t nhid = 0;
+            for (size_t i = 0; i < BL; i++) nhid += hid[i];
+            const int stream = !m->n_ens && !io->cap && nhid * (size_t)V > INFILL_ROWS_MAX;
             for (int s = 0; s < S && rc == 0; s++) {
                 net_forward(m, &pl);
-                head_hidden(m, &pl, &hbk, hid, lrow);
-                if (m->n_ens) ens_infill_forward(m, &pl, lrow, &ec, y, n, L, wrow, cs, nb, hid);
-                for (int b = 0; b < nb && rc == 0; b++)
-                    for (int l = 0; l < Lp; l++)
-                        if (hid[(size_t)b * Lp + l] && row_nonfinite(lrow[(size_t)b * Lp + l], V)) {
-                            const size_t w = list[s0 + (size_t)b];
-                            rc = output_not_finite("", w, cs[w] + (size_t)l);
-                            break;
-                        }
-                if (rc != 0) break;
-                for (int b = 0; io->cap && s == 0 && b < nb; b++) {
-                    size_t w = list[s0 + (size_t)b], j = 0;
-                    for (int l = 0; l < Lp && j < io->cap_k; l++)
-                        if (hid[(size_t)b * Lp + l])
-                            io->cap(io->cap_ud, w, j++, lrow[(size_t)b * Lp + l]);
+                if (stream) {
+                    size_t bad = 0;
+                    if (stream_step(m, &pl, &hbk, &keep, hid, lrow, runs, runid, io, rngs, srow, s, nb, zrow, zk, conf,
+                                    pick, &bad) != 0) {
+                        const size_t w = list[s0 + bad / (size_t)Lp];
+                        rc = output_not_finite("", w, cs[w] + bad % (size_t)Lp);
+                        break;
+                    }
+                } else {
+                    head_hidden(m, &pl, &hbk, hid, lrow);
+                    if (m->n_ens) ens_infill_forward(m, &pl, lrow, &ec, y, n, L, wrow, cs, nb, hid);
+                    for (int b = 0; b < nb && rc == 0; b++)
+                        for (int l = 0; l < Lp; l++)
+                            if (hid[(size_t)b * Lp + l] && row_nonfinite(lrow[(size_t)b * Lp + l], V)) {
+                                const size_t w = list[s0 + (size_t)b];
+                                rc = output_not_finite("", w, cs[w] + (size_t)l);
+                                break;
+                            }
+                    if (rc != 0) break;
+                    for (int b = 0; io->cap && s == 0 && b < nb; b++) {
+                        size_t w = list[s0 + (size_t)b], j = 0;
+                        for (int l = 0; l < Lp && j < io->cap_k; l++)
+                            if (hid[(size_t)b * Lp + l])
+                                io->cap(io->cap_ud, w, j++, lrow[(size_t)b * Lp + l]);
+                    }
                 }
 #pragma omp parallel for schedule(dynamic, 1)
                 for (int b = 0; b < nb; b++) {
@@ -798,11 +978,14 @@ int infill(mdm_model *m, int32_t *y, const uint8_t *hid0, size_t n, size_t L, co
                     for (int l = 0; l < Lp; l++) rem += hb[l];
                     if (!rem) continue;
                     const int left = srow[b] - s;   /* this row's evaluations left, this one too */
-                    int reveal = left > 1 ? (rem + left - 1) / left : rem;
-                    reveal_step(m, lrow + (size_t)b * Lp, pl.ids + (size_t)b * Lp, hb, Lp,
-                                runs + (size_t)b * Lp, runid + (size_t)b * Lp, reveal, io, &rngs[b],
-                                zrow + (size_t)b * Lp, zs + (size_t)b * V, zk + (size_t)b * Lp,
-                                conf + (size_t)b * (Lp + V), pick + (size_t)b * Lp);
+                    const int reveal = reveals_of(rem, left);
+                    const size_t o = (size_t)b * Lp;
+                    if (stream)   /* its rows scored already */
+                        reveal_scored(m, lrow + o, pl.ids + o, hb, Lp, runs + o, runid + o, reveal, io, &rngs[b],
+                                      zrow + o, zs + (size_t)b * V, zk + o, conf + (size_t)b * (Lp + V), pick + o);
+                    else
+                        reveal_step(m, lrow + o, pl.ids + o, hb, Lp, runs + o, runid + o, reveal, io, &rngs[b],
+                                    zrow + o, zs + (size_t)b * V, zk + o, conf + (size_t)b * (Lp + V), pick + o);
                 }
                 if (prog) ts_progress_update(prog, *done + (long)nb * (s + 1) / S, NULL);
             }
@@ -823,6 +1006,7 @@ int infill(mdm_model *m, int32_t *y, const uint8_t *hid0, size_t n, size_t L, co
         free(zrow);
         free(lrow);
         head_blocks_free(&hbk);
+        row_keep_free(&keep);
         plan_free(&pl);
         ens_group_free(m, &ec);
     }
