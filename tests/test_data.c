@@ -1660,6 +1660,38 @@ static void strace_ff_log_before_its_thread(void)
     CHECK_MSG(ts_strace_read_many(all, 3, &names, &n) == 0 && n == 8, "%s", ts_error());
     for (size_t i = 0; i < n; i++) free(names[i]);
     free(names);
+    /* strace -A: the first thread's number reused by a later fork; its log holds the first
+     * thread's calls, its exit, then the new thread's, which begin after the fork */
+    write_text(p0, "1700000000.000001 clone(child_stack=NULL, flags=SIGCHLD) = 101\n"
+                   "1700000000.000002 exit_group(0) = ?\n"
+                   "1700000000.000003 +++ exited with 0 +++\n"
+                   "1700000000.000007 getpid() = 100\n"
+                   "1700000000.000008 exit_group(0) = ?\n"
+                   "1700000000.000009 +++ exited with 0 +++\n");
+    write_text(p1, "1700000000.000004 getpid() = 101\n"
+                   "1700000000.000005 fork() = 100\n"
+                   "1700000000.000010 exit_group(0) = ?\n"
+                   "1700000000.000011 +++ exited with 0 +++\n");
+    CHECK_MSG(ts_strace_read_many(all, 2, &names, &n) == 0 && n == 7, "%s", ts_error());
+    for (size_t i = 0; i < n; i++) free(names[i]);
+    free(names);
+    /* the same with strace -qq (no '+++ exited' lines): calls after the first's exit_group */
+    write_text(p0, "1700000000.000001 clone(child_stack=NULL, flags=SIGCHLD) = 101\n"
+                   "1700000000.000002 exit_group(0) = ?\n"
+                   "1700000000.000007 getpid() = 100\n"
+                   "1700000000.000008 exit_group(0) = ?\n");
+    CHECK_MSG(ts_strace_read_many(all, 2, &names, &n) == 0 && n == 7, "%s", ts_error());
+    for (size_t i = 0; i < n; i++) free(names[i]);
+    free(names);
+    /* a copy of a log that ends in its thread's exit, but holds no call after it: refused */
+    write_text(p1, log101);
+    write_text(p2, "1700000000.000002 getpid() = 101\n1700000000.000003 exit_group(0) = ?\n"
+                   "1700000000.000003 +++ exited with 0 +++\n");
+    write_text(p0, "1700000000.000001 clone(child_stack=NULL, flags=SIGCHLD) = 101\n"
+                   "1700000000.000005 vfork() = 102\n"
+                   "1700000000.000009 wait4(-1, NULL, 0, NULL) = 101\n");
+    CHECK_MSG(ts_strace_read_many(all, 3, &names, &n) == -1 && strstr(ts_error(), "thread 102's calls begin"), "%s",
+              ts_error());
     /* a namespace recorded from outside: its clones return numbers no log has, one of them a
      * log's by chance, which says nothing of it */
     write_text(p0, "1700000000.000001 clone(child_stack=NULL, flags=SIGCHLD) = 2\n"

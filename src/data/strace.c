@@ -913,7 +913,9 @@ static void start_order(char **names, double *times, size_t n, ts__strace_fields
  * be NULL): also per call the pid, the return value and execve's path; time_at and places
  * (may be NULL): the line of the log's first time (*timed 0: its first line without one) and
  * the most decimal places of a second its times have (0: whole seconds, -t; 3: milliseconds;
- * 6: -tt's and -ttt's microseconds) */
+ * 6: -tt's and -ttt's microseconds); again (may be NULL): 1 when a call follows its thread's
+ * "+++ exited" or "+++ killed" line, or its exit or exit_group (strace -A's log of two
+ * threads of one number), else 0 */
 /* a log not there whose name strace -ff -o took for its files (PATH.PID): the error of its
  * opening, which stands, then which files those are and how to give them all; 1 when so */
 static int ff_files_named(const char *path)
@@ -1011,8 +1013,10 @@ static void ff_folder_named(const char *path)
 }
 
 static int read_log(const char *path, char ***names_out, double **times_out, size_t *n_out,
-                    int *timed, ts__strace_fields *x, int empty_ok, size_t *time_at, int *places, ts__notes *notes)
+                    int *timed, ts__strace_fields *x, int empty_ok, size_t *time_at, int *places, ts__notes *notes,
+                    int *again)
 {
+    if (again) *again = 0;
     *names_out = NULL;
     *times_out = NULL;
     *n_out = 0;
@@ -1066,6 +1070,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
     task_gone *gone = NULL;    /* the tasks gone, in order */
     size_t ngone = 0, cgone = 0;
     long last_pid = 0;         /* the id of the call read last (n > 0) */
+    long ended = -1;           /* the id of the last "+++ exited" or "+++ killed" line, or exit call */
     int after_unfinished = 0;  /* the line before was a call's start, "... <unfinished ...>" */
     int64_t prev_ns = 0, day_ns = 0;   /* the last time read; days added past midnight */
     int prev_set = 0;
@@ -1351,6 +1356,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
                 break;
             }
             task_change(&gone, &ngone, &cgone, n, by ? notice_pid(by + 29) : pid, 0);
+            if (!strncmp(s + 4, "exited ", 7) || !strncmp(s + 4, "killed ", 7)) ended = pid;
         }
         if (!strncmp(s, "--- ", 4) || !strncmp(s, "+++ ", 4)) {   /* signal, exit */
             if (!event_line) event_line = line;
@@ -1455,6 +1461,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
             times = ts_realloc(times, cap * sizeof *times);
             ts__strace_fields_grow(x, cap);
         }
+        if (again && pid == ended) *again = 1;
         x->pid[n] = pid;
         x->ns[n] = when_ns;
         x->ret[n] = ret;
@@ -1472,6 +1479,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
         /* export's strace text writes an event outside its vocabulary as "_unk_" (strace's
          * names are [A-Za-z0-9_]; no system call is so named): read back as the <unk> it was */
         names[n++] = ts_strdup(strcmp(name, "_unk_") ? name : TS_UNK_NAME);
+        if (!resumed && (!strcmp(name, "exit") || !strcmp(name, "exit_group"))) ended = pid;   /* (-qq: no "+++" line) */
         last_pid = pid;
     }
     if (rc == -2) {   /* the last line, cut short: left out, as ftrace text's */
@@ -1530,7 +1538,7 @@ int ts_strace_read(const char *path, char ***names, size_t *n)
 {
     double *times;
     int timed;
-    int rc = read_log(path, names, &times, n, &timed, NULL, 0, NULL, NULL, NULL);
+    int rc = read_log(path, names, &times, n, &timed, NULL, 0, NULL, NULL, NULL, NULL);
     free(times);
     return rc;
 }
@@ -1538,7 +1546,7 @@ int ts_strace_read(const char *path, char ***names, size_t *n)
 int ts__strace_read_fields(const char *path, char ***names, double **times, size_t *n, int *timed,
                            ts__strace_fields *x)
 {
-    int rc = read_log(path, names, times, n, timed, x, 0, NULL, NULL, NULL);
+    int rc = read_log(path, names, times, n, timed, x, 0, NULL, NULL, NULL, NULL);
     if (rc == 0) free(x->link), x->link = NULL;
     return rc;
 }
@@ -1743,13 +1751,15 @@ static void log_time(char *buf, size_t n, int64_t t, int clock_kind)
 /* strace -ff opens (anew, without -A) a thread's log, PREFIX.PID, when the thread appears:
  * after the clone, fork or vfork that made it began, in its parent's log. A log named after
  * a thread such calls made, whose calls begin before the first of them, holds another
- * thread's calls (a copy of another log under its name; calls strace -A appended to a log
- * of an earlier thread of that number): -1 naming it, else 0. A thread no call made (the
- * first, one strace -p attached) has nothing to be compared with; nor has any where most of
- * the calls return a thread no log or line has (a PID namespace recorded from outside
- * without --pidns-translation, whose numbers are not the logs', as ns_children tells it) */
+ * thread's calls (a copy of another log under its name): -1 naming it, else 0. A thread no
+ * call made (the first, one strace -p attached) has nothing to be compared with; nor has
+ * any where most of the calls return a thread no log or line has (a PID namespace recorded
+ * from outside without --pidns-translation, whose numbers are not the logs', as ns_children
+ * tells it); nor has a log with calls after its thread's exit, its "+++ exited" or "+++
+ * killed" line or its exit or exit_group call (again: strace -A appends the calls of a
+ * thread given the number of one ended, the first thread's too, to that one's log) */
 static int log_before_made(const char *const *paths, int npaths, const long *fpid, char ***fn,
-                           const ts__strace_fields *fx, const size_t *fm, int clock_kind)
+                           const ts__strace_fields *fx, const size_t *fm, const int *again, int clock_kind)
 {
     ts__idmap ids;
     memset(&ids, 0, sizeof ids);
@@ -1776,7 +1786,7 @@ static int log_before_made(const char *const *paths, int npaths, const long *fpi
         }
     int rc = 0;
     for (int f = 0; rc == 0 && named >= made - named && f < npaths; f++) {
-        const size_t k = fpid[f] && fm[f] ? ts__idmap_get(&ids, fpid[f], 0) : SIZE_MAX;
+        const size_t k = fpid[f] && fm[f] && !again[f] ? ts__idmap_get(&ids, fpid[f], 0) : SIZE_MAX;
         if (k == SIZE_MAX || first[k] == INT64_MAX || fx[f].ns[0] >= first[k]) continue;
         char begin[64], when[64];
         log_time(begin, sizeof begin, fx[f].ns[0], clock_kind);
@@ -1904,7 +1914,7 @@ int ts__strace_read_logs(const char *const *paths, int npaths, char ***names_out
     if (npaths == 1) {   /* one log as it is */
         double *times;
         ts__notes nt = {0};
-        int rc = read_log(paths[0], names_out, &times, n_out, timed_out, x, 0, NULL, NULL, &nt);
+        int rc = read_log(paths[0], names_out, &times, n_out, timed_out, x, 0, NULL, NULL, &nt, NULL);
         free(times);
         /* the one file of strace -ff of a program of one thread (PREFIX.* is one file): no
          * line names a thread, its name does (PREFIX.PID), as where files are merged; a log
@@ -1929,6 +1939,7 @@ int ts__strace_read_logs(const char *const *paths, int npaths, char ***names_out
     ts__strace_fields *fx = ts_calloc((size_t)npaths, sizeof *fx);
     size_t *fm = ts_calloc((size_t)npaths, sizeof *fm), n = 0;
     long *fpid = ts_calloc((size_t)npaths, sizeof *fpid);
+    int *again = ts_calloc((size_t)npaths, sizeof *again);   /* read_log's: calls after the thread's exit */
     int rc = 0, of_day = 1, logs = 0;   /* logs: those holding calls */
     int stepped = 0;                     /* a log's times go back: its clock was stepped */
     const char *clock_path = NULL;       /* the first log with a clock's times, and its kind */
@@ -1945,7 +1956,7 @@ int ts__strace_read_logs(const char *const *paths, int npaths, char ***names_out
          * file with its exit alone) */
         size_t first;
         double *times;
-        rc = read_log(paths[f], &fn[f], &times, &fm[f], &timed, &fx[f], 1, &first, &places, &nt);
+        rc = read_log(paths[f], &fn[f], &times, &fm[f], &timed, &fx[f], 1, &first, &places, &nt, &again[f]);
         free(times);
         if (rc || !fm[f]) continue;
         for (size_t i = 1; i < fm[f]; i++) stepped |= fx[f].ns[i] < fx[f].ns[i - 1];
@@ -2014,7 +2025,7 @@ int ts__strace_read_logs(const char *const *paths, int npaths, char ***names_out
     }
     /* (a wall clock stepped back: a parent's clone may bear a later time than its child's
      * first call) */
-    if (rc == 0 && !stepped) rc = log_before_made(paths, npaths, fpid, fn, fx, fm, clock_kind);
+    if (rc == 0 && !stepped) rc = log_before_made(paths, npaths, fpid, fn, fx, fm, again, clock_kind);
     if (rc == 0) n -= join_moved(fpid, npaths, fn, fx, fm);
     char **names = rc == 0 ? ts_malloc((n ? n : 1) * sizeof *names) : NULL;
     int *from = rc == 0 ? ts_malloc((n ? n : 1) * sizeof *from) : NULL;   /* each merged call's log */
@@ -2183,7 +2194,7 @@ int ts__strace_read_logs(const char *const *paths, int npaths, char ***names_out
         free(fn[f]);
         ts__strace_fields_free(&fx[f]);
     }
-    free(fn); free(fx); free(fm); free(fpid);
+    free(fn); free(fx); free(fm); free(fpid); free(again);
     if (rc) {
         for (size_t k = 0; names && k < n; k++) free(names[k]);
         free(names);
