@@ -553,6 +553,28 @@ static void impute_split_link_vocab(void)
               "%s\n%s", out[0], out[1]);
 }
 
+/* a link to a window file in a folder without names, beside a vocab.tsv of its own: where
+ * the link leads has none, so the one beside the link names the windows (impute, score and
+ * eval alike), as it did before the names were looked for where a link leads */
+static void link_vocab_beside_link(void)
+{
+    char args[2048], out[4096], err[1024];
+    mkdir(at("bare"), 0755);
+    mkdir(at("named"), 0755);
+    write_text(at("bare/w.txt"), "3,2,1,3,0,3,3,1,2,3,1,0\n3,2,1,3,0,3,3,1,2,3,1,0\n");
+    /* p64's numbering (impute_split_link_vocab made p64 and v64.tsm) */
+    write_text(at("named/vocab.tsv"), "0\tiopl\t50\n1\tmmap\t75\n2\tarch_prctl\t50\n3\tread\t125\n");
+    REQUIRE(symlink("../bare/w.txt", at("named/w.txt")) == 0);
+    snprintf(args, sizeof args, "impute %s --input %s --blackout 4 --json", at("v64.tsm"), at("named/w.txt"));
+    REQUIRE(run_output(args, out, sizeof out) == 0);
+    CHECK_MSG(!strstr(out, "no names") && !strstr(out, "without names") && json_get(out, "accuracy") == 100, "%s",
+              out);
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --json", at("named/w.txt"), at("p64split/testing"));
+    REQUIRE(run_output(args, out, sizeof out) == 0);
+    CHECK_MSG(!strstr(out, "without names"), "%s", out);
+    (void)err;
+}
+
 /* eval --original LINK (LINK -> ../SPLIT/testing) names the original's events by the
  * vocab.tsv where the link leads, and takes the arch beside it, as impute reads its input:
  * the same type accuracy as --original SPLIT/testing, not "no event names" */
@@ -1458,6 +1480,7 @@ TEST_MAIN("eval_cli", {
     RUN(impute_dataset_arch);
     RUN(impute_split_arch);
     RUN(impute_split_link_vocab);
+    RUN(link_vocab_beside_link);
     RUN(impute_output_arch_read);
     RUN(impute_into_split_keeps_arch);
     RUN(dataset_output_not_in_split);

@@ -114,6 +114,10 @@ int ts_vocab_read(const char *path, ts_vocab *out);
  * a window file beside a dataset's names), malloc'd, or NULL when there is none (standard
  * input, ts_path_is_stdin, has none) */
 char *ts_vocab_beside(const char *path);
+/* the vocab.tsv that names the events of the window file path: for a link, the one beside
+ * the file it leads to (a split's testing), else the one beside the link itself; for a
+ * file, ts_vocab_beside's. malloc'd, or NULL when there is none */
+char *ts_vocab_for_windows(const char *path);
 int ts_vocab_write(const char *path, const ts_vocab *v);
 /* ID of a name, or v->unk */
 int32_t ts_vocab_lookup(const ts_vocab *v, const char *name);

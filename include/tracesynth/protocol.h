@@ -169,7 +169,8 @@ int  ts_train_on(const char *name, const ts_split_data *d, const ts_train_opts *
                  double *seconds);
 
 /* the windows to impute and the names of their IDs: a window file or a .npy, named by
- * vocab_path, else by the vocab.tsv beside it (a link: where it leads; IDs at most the
+ * vocab_path, else by the vocab.tsv beside it (ts_vocab_for_windows: a link's where it
+ * leads, else beside the link; IDs at most the
  * names' last, else at most max_id), or a dataset directory: the test windows of its split
  * s, named by vocab_path or the dataset's names (s NULL: the default split); s->length 0
  * (or s NULL): len0, or 200 where len0 is 0; its other parts are not read, and not refused

@@ -116,7 +116,7 @@ void cli_input_names_unused(const char *cmd, const char *input, const char *voca
 void cli_input_unnamed(const char *cmd, const char *input, const ts_vocab *names, const ts_model *m);
 /* the file that names the events of the window file input as impute and score read them:
  * vocab_path (--vocab), else the names file beside it (W.names.txt), else the vocab.tsv
- * beside it (a link: where it leads); malloc'd, NULL where none (standard input: none) */
+ * beside it (a link: where it leads, else beside the link: ts_vocab_for_windows); malloc'd, NULL where none (standard input: none) */
 char *cli_input_names_file(const char *input, const char *vocab_path);
 /* the architecture recorded beside names_path, the file that names a window file's events
  * (DIR/arch, as impute -o and split write it beside theirs) into *arch: TS_ARCH_UNKNOWN where

@@ -27,11 +27,12 @@ static const char about_text[] =
     "                 (original0.names.txt, imputation0.names.txt: O.names.txt for\n"
     "                 O.npy or O.txt; I's alone name O's observed events, which\n"
     "                 must be I's), else a vocab.tsv in the directory of O (a\n"
-    "                 link: where it leads, as impute reads its input). The\n"
-    "                 table is that of the trace's architecture: --arch A (x86_64,\n"
-    "                 i386, arm, aarch64), else the file 'arch' beside the names\n"
-    "                 (ingest writes it; none beside standard input, --vocab -),\n"
-    "                 else the one whose calls the names are, else the host's.\n"
+    "                 link: where it leads, else beside it, as impute reads its\n"
+    "                 input). The table is that of the trace's architecture:\n"
+    "                 --arch A (x86_64, i386, arm, aarch64), else the file 'arch'\n"
+    "                 beside the names (ingest writes it; none beside standard\n"
+    "                 input, --vocab -), else the one whose calls the names are,\n"
+    "                 else the host's.\n"
     "                 Hidden events whose name is not a call of that\n"
     "                 architecture are counted as unknown, not scored. Beside\n"
     "                 it, the floor: the score of always guessing the most common\n"
@@ -141,8 +142,8 @@ static int parse_args(int argc, char **argv, eval_args *a)
         TS_OPT_STR_(0, "vocab", &a->vocab, "V", "event names (vocab.tsv) for the type accuracy\n"
                     "(default: the names beside O and I, O.names.txt and\n"
                     "I.names.txt, else the vocab.tsv in O's directory, a\n"
-                    "link's where it leads; one that names an ID otherwise\n"
-                    "than O.names.txt is refused)"),
+                    "link's where it leads, else beside it; one that names\n"
+                    "an ID otherwise than O.names.txt is refused)"),
         TS_OPT_STR_(0, "arch", &a->arch, "A", "the trace's architecture for the type accuracy"),
         TS_OPT_STR_(0, "real", &a->real, "R", "real windows (a dataset directory: all of it, its\n"
                     "training part too, as the output says; the held-out\n"

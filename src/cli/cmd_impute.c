@@ -127,9 +127,9 @@ int cmd_impute(int argc, char **argv)
                     "vocab.tsv; for a window file W.txt or W.npy the names\n"
                     "generate writes beside it, W.names.txt, else the\n"
                     "vocab.tsv beside it (a link: where it leads, as the\n"
-                    "arch of a split's file); one that names an ID\n"
-                    "otherwise than W.names.txt is refused; '-': standard\n"
-                    "input);\n"
+                    "arch of a split's file, else beside the link); one\n"
+                    "that names an ID otherwise than W.names.txt is\n"
+                    "refused; '-': standard input);\n"
                     "when model and input both name their events, IDs are\n"
                     "matched by name (a model without names reads them in\n"
                     "its numbering, with a note)"),

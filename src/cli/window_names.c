@@ -120,14 +120,6 @@ int cli_input_names(const char *input, const char *vocab_path, const ts_model *m
     return 1;
 }
 
-/* the vocab.tsv beside the window file input that ts_impute_input_load reads: a link's where
- * it leads; NULL when none */
-static char *vocab_read_beside(const char *input)
-{
-    char *end = ts_link_end(input), *p = ts_vocab_beside(end ? end : input);
-    free(end);
-    return p;
-}
 
 char *cli_input_names_file(const char *input, const char *vocab_path)
 {
@@ -136,7 +128,7 @@ char *cli_input_names_file(const char *input, const char *vocab_path)
     char *p = ts_windows_names_path(input);
     if (p && ts_file_exists(p)) return p;
     free(p);
-    return vocab_read_beside(input);
+    return ts_vocab_for_windows(input);
 }
 
 int cli_names_arch(const char *names_path, ts_arch *arch)
@@ -159,7 +151,7 @@ void cli_input_error_place(const char *input, int named, const char *vocab_path)
     static const char gen[] = "the input's vocabulary";
     const char *g = strstr(ts_error(), gen);
     char *v = !g ? NULL : named ? ts_windows_names_path(input) : vocab_path ? ts_strdup(vocab_path)
-            : dir ? ts_path_join(input, "vocab.tsv") : vocab_read_beside(input);
+            : dir ? ts_path_join(input, "vocab.tsv") : ts_vocab_for_windows(input);
     char *msg = ts_strdup(ts_error());
     if (v) {   /* the file that names the input's events */
         msg = ts_realloc(msg, strlen(msg) + strlen(v) + 1);
@@ -193,7 +185,7 @@ void cli_input_names_unused(const char *cmd, const char *input, const char *voca
         p = ts_windows_names_path(input);
         if ((!p || !ts_file_exists(p)) && names->n > 0) {   /* else the vocab.tsv beside it was read */
             free(p);
-            p = vocab_read_beside(input);
+            p = ts_vocab_for_windows(input);
         }
     }
     if (p && ts_file_exists(p))

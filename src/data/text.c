@@ -643,6 +643,14 @@ char *ts_vocab_beside(const char *path)
     return NULL;
 }
 
+char *ts_vocab_for_windows(const char *path)
+{
+    if (!path || ts_path_is_stdin(path)) return NULL;
+    char *end = ts_link_end(path), *p = end ? ts_vocab_beside(end) : NULL;
+    free(end);
+    return p ? p : ts_vocab_beside(path);
+}
+
 const char *ts__event_name_bad(const char *name)
 {
     if (!strcmp(name, "?")) return "is '?', which a names file writes for an event without a name";

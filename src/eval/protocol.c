@@ -736,10 +736,9 @@ int ts_impute_input_load(const char *path, const ts_split_spec *s, size_t len0, 
     struct stat st;
     if (stat(path, &st) != 0) return ts_fail_path(path, "no such file or directory");
     int dir = S_ISDIR(st.st_mode);
-    /* a link (to a split's testing): the vocab.tsv where it leads, as the arch beside it */
-    char *end = !vocab_path && !dir ? ts_link_end(path) : NULL;
-    char *beside = !vocab_path && !dir ? ts_vocab_beside(end ? end : path) : NULL;
-    free(end);
+    /* a link (to a split's testing): the vocab.tsv where it leads, as the arch beside it,
+     * else the one beside the link */
+    char *beside = !vocab_path && !dir ? ts_vocab_for_windows(path) : NULL;
     if (beside) vocab_path = beside;
     int rc = vocab_path ? ts_vocab_read(vocab_path, names) : 0;
     if (rc) { free(beside); return -1; }
