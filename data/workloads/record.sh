@@ -1,5 +1,5 @@
 #!/bin/sh
-# Records strace logs of nineteen real workloads (Debian 12, offline, loopback only):
+# Records strace logs of twenty real workloads (Debian 12, offline, loopback only):
 #
 #   sh data/workloads/record.sh [OUTDIR] [NAME...]
 #
@@ -15,14 +15,14 @@
 # redis-server, redis-benchmark and redis-cli (Debian's redis) for redis, openssl, ssh-keygen,
 # gpg and gpgconf for crypto-tools, perl and sort for perl-report (it reads Perl's library,
 # /usr/share/perl/5.36.0, and /usr/include/linux), nginx and ab (Debian's nginx and
-# apache2-utils) for nginx-static, rsync and diff for rsync-mirror. The inputs are generated from fixed seeds
+# apache2-utils) for nginx-static, rsync and diff for rsync-mirror, tclsh (Debian's tcl) for tcl-kv. The inputs are generated from fixed seeds
 # or are installed files, so a rerun on the same system records the same work (timing, PIDs
 # and addresses differ). A failing step or client fails the script with
 # a message naming the workload; the servers it started are stopped on every exit
 # (failure, Ctrl-C, TERM) and nothing is written for that workload.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-ALL="cc-make archive-xz-zstd sqlite http-server python-etl git phases node-async java-pool postgres text-pipeline pkg-query redis crypto-tools perl-report nginx-static rsync-mirror py-asyncio c-threads"
+ALL="cc-make archive-xz-zstd sqlite http-server python-etl git phases node-async java-pool postgres text-pipeline pkg-query redis crypto-tools perl-report nginx-static rsync-mirror py-asyncio c-threads tcl-kv"
 PY=python3
 [ -x /usr/bin/python3 ] && PY=/usr/bin/python3   # not a wrapper (pyenv) in the trace
 
@@ -1059,6 +1059,102 @@ EOF
     strace -f -ttt -T -o "$2" "$d/work" "$d/w"
 }
 
+# a Tcl key-value server on 127.0.0.1 and its clients in one event loop (tclsh 8.6, whose
+# notifier thread waits in pselect6 and hands events over by futex): four rounds of 4 clients
+# sending SET, GET, APPEND and DEL from a fixed seed, with pauses between bursts; every 40th
+# request a SAVE writes the store to a temporary file and renames it over; every 150th a
+# REPORT also runs children (exec: sort | head, gzip)
+run_tcl_kv() {
+    d=$1
+    cat > "$d/kv.tcl" <<'EOF'
+set dir [lindex $argv 0]
+set rounds [lindex $argv 1]
+expr {srand(11)}
+array set store {}
+set served 0
+proc serve {chan addr port} {
+    fconfigure $chan -buffering line -translation lf -blocking 0
+    fileevent $chan readable [list handle $chan]
+}
+proc snapshot {} {
+    global store dir
+    set f [open $dir/store.tmp w]
+    foreach k [lsort [array names store]] { puts $f "$k $store($k)" }
+    close $f
+    file rename -force $dir/store.tmp $dir/store.db
+}
+proc handle {chan} {
+    global store dir served
+    if {[gets $chan line] < 0} {
+        if {[eof $chan]} { close $chan }
+        return
+    }
+    incr served
+    lassign $line cmd k v
+    switch -- $cmd {
+        SET    { set store($k) $v; puts $chan OK }
+        APPEND { append store($k) $v; puts $chan [string length $store($k)] }
+        GET    { puts $chan [expr {[info exists store($k)] ? $store($k) : "NIL"}] }
+        DEL    { unset -nocomplain store($k); puts $chan OK }
+        SAVE   { snapshot; puts $chan OK }
+        REPORT {
+            snapshot
+            set top [exec sort -k2 $dir/store.db | head -n 3]
+            exec gzip -c $dir/store.db > $dir/store.db.gz
+            puts $chan [llength $top]
+        }
+        QUIT   { puts $chan BYE; close $chan }
+        default { puts $chan ERR }
+    }
+}
+proc client {id n port} {
+    set s [socket 127.0.0.1 $port]
+    fconfigure $s -buffering line -translation lf -blocking 0
+    set ::left($id) $n
+    fileevent $s readable [list reply $id $s]
+    ask $id $s
+}
+proc ask {id s} {
+    set i $::left($id)
+    set r [expr {int(rand() * 100)}]
+    set k key[expr {int(rand() * 60)}]
+    if {$i % 150 == 0} { set req "REPORT" } elseif {$i % 40 == 0} { set req "SAVE" } elseif {$r < 35} {
+        set req "SET $k v[expr {int(rand() * 1000)}]" } elseif {$r < 50} { set req "APPEND $k x" } elseif {$r < 90} {
+        set req "GET $k" } else { set req "DEL $k" }
+    puts $s $req
+}
+proc reply {id s} {
+    if {[gets $s line] < 0} {
+        if {[eof $s]} { close $s; incr ::running -1 }
+        return
+    }
+    if {$line eq "BYE"} { close $s; incr ::running -1; return }
+    incr ::left($id) -1
+    if {$::left($id) <= 0} { puts $s QUIT; return }
+    if {$::left($id) % 25 == 0} {
+        fileevent $s readable {}
+        after [expr {2 + int(rand() * 6)}] [list resume $id $s]
+        return
+    }
+    ask $id $s
+}
+proc resume {id s} {
+    fileevent $s readable [list reply $id $s]
+    ask $id $s
+}
+set srv [socket -server serve -myaddr 127.0.0.1 0]
+set port [lindex [fconfigure $srv -sockname] 2]
+for {set r 0} {$r < $rounds} {incr r} {
+    set ::running 4
+    for {set c 0} {$c < 4} {incr c} { client $r.$c [expr {300 + 50 * $c}] $port }
+    while {$::running > 0} { vwait ::running }
+}
+close $srv
+puts "served $served"
+EOF
+    tclsh "$d/kv.tcl" "$d" 4 > /dev/null
+}
+
 # ---- driver ----
 if [ "${1:-}" = "--run" ]; then
     "run_$(echo "$2" | tr - _)" "$3" "${4:-}"
@@ -1120,6 +1216,9 @@ case " $names " in *" rsync-mirror "*)
     done
     [ -d /usr/include/linux/netfilter ] ||
         { echo "record.sh: rsync-mirror copies /usr/include/linux/netfilter (Debian 12's linux-libc-dev)" >&2; exit 1; } ;;
+esac
+case " $names " in *" tcl-kv "*)
+    command -v tclsh > /dev/null || { echo "record.sh: 'tclsh' is not installed (tcl-kv: Debian's tcl)" >&2; exit 1; } ;;
 esac
 case " $names " in *" java-pool "*)
     for t in java javac; do
