@@ -6,6 +6,7 @@
 #include "mc_trace.h"
 #include "tracesynth.h"
 
+#include <signal.h>
 #include <sys/resource.h>
 
 static ts_split stream_split(const int32_t *ids, size_t n)
@@ -862,6 +863,138 @@ static void generate_past_memory(void)
     REQUIRE(address_space_restore(&old) == 0);
 }
 
+/* file path's text into buf (n bytes), cut to fit; empty when it cannot be read */
+static void read_text(const char *path, char *buf, size_t n)
+{
+    size_t len = 0;
+    char *all = slurp_file(path, &len);
+    snprintf(buf, n, "%.*s", all ? (int)len : 0, all ? all : "");
+    free(all);
+}
+
+/* the CLI ($TRACESYNTH) run with argv under an address-space limit of mb MiB and
+ * OPENBLAS_NUM_THREADS=blas, stdout dropped and stderr into errpath; its exit status, 124
+ * when it was still running after a minute (then killed), -1 when it could not start */
+static int run_limited(char *const argv[], unsigned mb, const char *blas, const char *errpath)
+{
+    const char *bin = getenv("TRACESYNTH");
+    if (!bin) bin = "build/tracesynth";
+    const pid_t pid = fork();
+    if (pid < 0) return -1;
+    if (pid == 0) {
+        const int e = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600), o = open("/dev/null", O_WRONLY);
+        if (e < 0 || o < 0 || dup2(e, 2) < 0 || dup2(o, 1) < 0) _exit(126);
+        struct rlimit lim;
+        if (getrlimit(RLIMIT_AS, &lim) != 0) _exit(126);
+        lim.rlim_cur = (rlim_t)mb << 20;
+        if (setrlimit(RLIMIT_AS, &lim) != 0 || setenv("OPENBLAS_NUM_THREADS", blas, 1) != 0) _exit(126);
+        execv(bin, argv);
+        _exit(127);
+    }
+    int st = 0;
+    for (int waited = 0; waited < 60000; waited += 20) {
+        const pid_t w = waitpid(pid, &st, WNOHANG);
+        if (w == pid) return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+        if (w < 0) return -1;
+        usleep(20000);
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, &st, 0);
+    return 124;
+}
+
+/* under an address-space limit (ulimit -v) below OpenBLAS's work buffers (128 MB for each
+ * of its threads: a buffer it cannot map it tries again forever), the CLI neither hangs
+ * nor starts its output: one line naming the limit and what is needed, exit status 1; a
+ * limit high enough runs as before */
+static void cli_under_address_space_limit(void)
+{
+#ifdef __SANITIZE_ADDRESS__
+    SKIP("a sanitizer build reserves more address space than the limit");
+#endif
+    struct rlimit old;
+    REQUIRE(getrlimit(RLIMIT_AS, &old) == 0);
+    if (old.rlim_max != RLIM_INFINITY && old.rlim_max < ((rlim_t)600 << 20)) SKIP("the address space is limited below 600 MB");
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char ds[512], out[512], errp[512], args[2048];
+    snprintf(ds, sizeof ds, "%s/ids.txt", dir);
+    write_text(ds, "0 1 2 1 0 2 1 0 1 2 0 1 2 1 0 2 1 0 1 2 0 1 2 1 0 2 1 0 1 2 0 1 2 1 0 2 1 0 1 2\n");
+    snprintf(args, sizeof args, "ingest --from ids %s -o %s/ds", ds, dir);
+    REQUIRE(run_cli(args, NULL, 0) == 0);
+    snprintf(ds, sizeof ds, "%s/ds", dir);
+    snprintf(out, sizeof out, "%s/m.tsm", dir);
+    snprintf(errp, sizeof errp, "%s/err.txt", dir);
+    char *argv[] = {"tracesynth", "train", "--model", "unigram", ds, "--length", "4", "--threads", "1",
+                    "--no-progress", "-o", out, NULL};
+    const struct { unsigned mb; const char *blas; } low[] = {{128, "2"}, {128, "1"}, {280, "1"}};
+    for (size_t k = 0; k < sizeof low / sizeof *low; k++) {
+        const int rc = run_limited(argv, low[k].mb, low[k].blas, errp);
+        char err[1024], want[64];
+        read_text(errp, err, sizeof err);
+        snprintf(want, sizeof want, "(ulimit -v) of %u MB is below", low[k].mb);
+        CHECK_MSG(rc == 1 && strstr(err, "tracesynth: error: the address-space limit ") == err && strstr(err, want) &&
+                      strstr(err, "OpenBLAS's buffers need (about ") && strstr(err, "with 1 thread and OpenBLAS's ") &&
+                      strchr(err, '\n') == err + strlen(err) - 1,
+                  "%u MB, OPENBLAS_NUM_THREADS=%s: exit %d: %s", low[k].mb, low[k].blas, rc, err);
+        CHECK(!ts_file_exists(out));
+    }
+    /* enough: runs, and so does a larger --threads under a limit that holds its threads */
+    const int rc = run_limited(argv, 600, "1", errp);
+    CHECK_MSG(rc == 0 && ts_file_exists(out), "exit %d", rc);
+    CHECK(unlink(out) == 0);
+    char *argv2[] = {"tracesynth", "train", "--model", "unigram", ds, "--length", "4", "--threads=2",
+                     "--no-progress", "-o", out, NULL};
+    CHECK(run_limited(argv2, 300, "1", errp) == 1 && !ts_file_exists(out));
+    CHECK(run_limited(argv2, 600, "1", errp) == 0 && ts_file_exists(out));
+    /* --version and help texts call no product: OpenBLAS's own threads' buffers suffice */
+    char *version[] = {"tracesynth", "--version", NULL}, *help[] = {"tracesynth", "train", "--help", NULL};
+    CHECK(run_limited(version, 200, "1", errp) == 0);
+    CHECK(run_limited(help, 200, "1", errp) == 0);
+    CHECK(run_limited(version, 128, "2", errp) == 1);
+    char err[1024];
+    read_text(errp, err, sizeof err);
+    CHECK_MSG(strstr(err, "(ulimit -v) of 128 MB is below") && strstr(err, " MB for OpenBLAS's "), "%s", err);
+}
+
+/* an allocation past the address-space limit ends the process with one line naming the
+ * limit and exit status 1, not abort()'s signal and core dump */
+static void malloc_past_address_space_limit(void)
+{
+#ifdef __SANITIZE_ADDRESS__
+    SKIP("a sanitizer build reserves more address space than the limit");
+#endif
+    struct rlimit old;
+    REQUIRE(getrlimit(RLIMIT_AS, &old) == 0);
+    if (old.rlim_max != RLIM_INFINITY && old.rlim_max < ((rlim_t)1024 << 20)) SKIP("the address space is limited below 1 GB");
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char errp[512];
+    snprintf(errp, sizeof errp, "%s/err.txt", dir);
+    fflush(NULL);
+    const pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        const int e = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (e < 0 || dup2(e, 2) < 0) _exit(126);
+        struct rlimit lim = old;
+        lim.rlim_cur = (rlim_t)1024 << 20;
+        if (setrlimit(RLIMIT_AS, &lim) != 0) _exit(126);
+        struct rlimit core = {0, 0};
+        setrlimit(RLIMIT_CORE, &core);
+        void *p = ts_malloc((size_t)2 << 30);
+        free(p);
+        _exit(9);
+    }
+    int st = 0;
+    REQUIRE(waitpid(pid, &st, 0) == pid);
+    char err[1024];
+    read_text(errp, err, sizeof err);
+    CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 1, "status 0x%x: %s", st, err);
+    CHECK_MSG(!strcmp(err, "tracesynth: error: out of memory (asked for 2147483648 bytes) under the "
+                           "address-space limit (ulimit -v) of 1024 MB\n"), "%s", err);
+}
+
 TEST_MAIN("limits", {
     RUN(sssd_config_checked_before_allocation);
     RUN(sssd_config_check_names_section);
@@ -880,4 +1013,6 @@ TEST_MAIN("limits", {
     RUN(train_batch_past_memory);
     RUN(samples_past_memory);
     RUN(generate_past_memory);
+    RUN(cli_under_address_space_limit);
+    RUN(malloc_past_address_space_limit);
 })

@@ -79,7 +79,8 @@ int ts_parse_double(const char *s, double lo, double hi, double *out);
  * counted in *n; 0 / -1 + error ("'s': an empty item", "at most MAX values", or one's) */
 int ts_parse_items(const char *s, int max, void *dst, int *n, int (*one)(const char *item, void *dst, int i));
 
-/* ---- memory: abort with a message on out-of-memory (no recovery is sensible) ---- */
+/* ---- memory: out of memory is fatal: one error line (naming the address-space limit,
+ * ulimit -v, when one is set) and exit status 1 (no recovery is sensible) ---- */
 void *ts_malloc(size_t n);
 void *ts_calloc(size_t n, size_t size);
 void *ts_realloc(void *p, size_t n);
@@ -100,7 +101,7 @@ void *ts_alloc_aligned(size_t n);
 void  ts_free_aligned(void *p);
 /* 0 when n bytes fit in the memory this process may use (the machine's, or less under
  * ulimit -v; unknown: 0), else -1 with an error: WHAT would take n bytes ...; FIX. An
- * allocation past it would abort, or be zeroed into the OOM killer */
+ * allocation past it would end the process, or be zeroed into the OOM killer */
 int ts_memory_fits(size_t n, const char *what, const char *fix);
 /* the same for a batch's activations, naming --batch B of L events */
 int ts_batch_fits(size_t n, long B, long L);
@@ -366,6 +367,13 @@ const char *ts_blas_core_best(const ts_cpu *c);  /* best OpenBLAS core the CPU r
  * CPU's best, or one this table does not know, is kept */
 const char *ts_blas_core_pick(const ts_cpu *c, const char *openblas_core, const char *user_env);
 void ts_blas_describe(char *buf, size_t n);      /* one line: the kernels in use and why */
+/* the address space (bytes) a run needs for OpenBLAS's work buffers and the threads that
+ * hold them, a margin included: blas_threads, the threads OpenBLAS started when it loaded
+ * (openblas_get_num_threads), and threads, those of the program that call its products
+ * (0: none, a run that only prints a help text).
+ * OpenBLAS retries a buffer it cannot map forever, so a run under an address-space limit
+ * (ulimit -v) below this would spin instead of failing */
+size_t ts_blas_address_space_need(int blas_threads, int threads);
 
 #ifdef __cplusplus
 }

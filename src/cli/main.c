@@ -3,6 +3,7 @@
 
 #include <cblas.h>
 #include <errno.h>
+#include <omp.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +66,7 @@ static void usage(FILE *f)
 #endif
 #endif
 #include <sys/auxv.h>
+#include <sys/resource.h>
 
 static int under_tool(void)
 {
@@ -87,9 +89,52 @@ static int only_help(int argc, char **argv)
     return 0;
 }
 
+/* the threads the command asks for: --threads N (or =N) before any "--", else what
+ * ts_set_threads takes by default (OMP_NUM_THREADS when set, else all cores, as the
+ * OpenMP runtime read them) */
+static int asked_threads(int argc, char **argv)
+{
+    long n = 0;
+    for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+        const char *v = !strncmp(argv[i], "--threads=", 10) ? argv[i] + 10
+                        : !strcmp(argv[i], "--threads") && i + 1 < argc ? argv[i + 1] : NULL;
+        if (v) {   /* a value the command will refuse counts as the default */
+            char *end;
+            n = strtol(v, &end, 10);
+            if (end == v || *end || n > 4096) n = 0;
+        }
+    }
+    return n > 0 ? (int)n : omp_get_max_threads();
+}
+
+/* OpenBLAS's work buffers fit under the address-space limit (ulimit -v), else one error
+ * line and exit status 1, before anything is read or written: a buffer OpenBLAS cannot
+ * map it tries again forever (ts_blas_address_space_need). Its threads started when it
+ * loaded and may be retrying already, and exit() would wait for them (OpenBLAS joins its
+ * threads on unload): _exit. A help or usage text, or --version, calls no product, but it
+ * too waits for those threads at exit: their buffers are checked (text) */
+static void check_address_space(int argc, char **argv, int text)
+{
+    struct rlimit r;
+    if (getrlimit(RLIMIT_AS, &r) != 0 || r.rlim_cur == RLIM_INFINITY) return;
+    const int blas = openblas_get_num_threads(), threads = text ? 0 : asked_threads(argc, argv);
+    const size_t need = ts_blas_address_space_need(blas, threads);
+    if (r.rlim_cur >= need) return;
+    char with[64] = "";
+    if (threads) snprintf(with, sizeof with, " with %d thread%s and", threads, threads == 1 ? "" : "s");
+    ts_fail("the address-space limit (ulimit -v) of %llu MB is below what OpenBLAS's buffers need "
+            "(about %zu MB%s OpenBLAS's %d thread%s): raise it, or lower --threads or OPENBLAS_NUM_THREADS",
+            (unsigned long long)(r.rlim_cur >> 20), need >> 20, threads ? with : " for", blas, blas == 1 ? "" : "s");
+    cli_fail();
+    _exit(1);
+}
+
 static void set_runtime_env(int argc, char **argv)
 {
-    if (under_tool() || only_help(argc, argv)) return;
+    if (under_tool()) return;
+    const int help = only_help(argc, argv);
+    check_address_space(argc, argv, help || !strcmp(argv[1], "--version"));
+    if (help) return;
     int spin = 0;
     if (!getenv("OMP_WAIT_POLICY") && !getenv("GOMP_SPINCOUNT")) {
         if (setenv("GOMP_SPINCOUNT", "1000", 1) != 0) return;

@@ -134,3 +134,24 @@ void ts_blas_describe(char *buf, size_t n)
             snprintf(buf, n, "OpenBLAS kernels %s (OpenBLAS's choice)", core);
     }
 }
+
+/* ---- address space ----
+ * OpenBLAS (0.3.21 on x86_64) maps a work buffer of 128 MB for each of its own threads
+ * when they start (at load: all cores, or OPENBLAS_NUM_THREADS) and one for each thread
+ * that calls a product, and when the mapping fails it tries again, forever (memory.c's
+ * blas_memory_alloc): under an address-space limit too low for them the program spins.
+ * Measured (the smallest ulimit -v under which a run ends, in 8 MB steps): --version 94 MB
+ * with one OpenBLAS thread, 234 MB with two; a small mdm's impute with --threads 1, 374 MB
+ * with two; --threads 2, 445 MB (its products too small to be split over the threads).
+ * So: 96 MB of libraries, 140 MB for each OpenBLAS thread and for the calling thread
+ * (buffer and stack), 200 MB for each further thread of the program (a buffer of its own
+ * once products are split, its stack and its malloc arena's 64 MB), and 64 MB of margin. */
+size_t ts_blas_address_space_need(int blas_threads, int threads)
+{
+    const size_t mb = (size_t)1 << 20;
+    if (blas_threads < 1) blas_threads = 1;
+    if (threads < 0) threads = 0;
+    /* OpenBLAS's first thread is the caller's: no buffer of its own when nothing calls */
+    const size_t holders = (size_t)blas_threads - (threads == 0);
+    return (96 + 64) * mb + holders * 140 * mb + (size_t)(threads > 1 ? threads - 1 : 0) * 200 * mb;
+}

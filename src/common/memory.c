@@ -10,10 +10,19 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+/* one line, exit status 1: not abort(), whose core dump and signal say the program broke
+ * where memory ran out; the address-space limit named when one is set, the likely cause
+ * (_exit: exit() would wait for OpenBLAS's threads, one of which may be retrying a buffer
+ * it cannot map) */
 static void oom(size_t n)
 {
-    fprintf(stderr, "tracesynth: error: out of memory (asked for %zu bytes)\n", n);
-    abort();
+    struct rlimit r;
+    if (getrlimit(RLIMIT_AS, &r) == 0 && r.rlim_cur != RLIM_INFINITY)
+        fprintf(stderr, "tracesynth: error: out of memory (asked for %zu bytes) under the address-space "
+                "limit (ulimit -v) of %llu MB\n", n, (unsigned long long)(r.rlim_cur >> 20));
+    else
+        fprintf(stderr, "tracesynth: error: out of memory (asked for %zu bytes)\n", n);
+    _exit(1);
 }
 
 void *ts_malloc(size_t n)
