@@ -887,7 +887,9 @@ static int run_limited(char *const argv[], unsigned mb, const char *blas, const 
         struct rlimit lim;
         if (getrlimit(RLIMIT_AS, &lim) != 0) _exit(126);
         lim.rlim_cur = (rlim_t)mb << 20;
-        if (setrlimit(RLIMIT_AS, &lim) != 0 || setenv("OPENBLAS_NUM_THREADS", blas, 1) != 0) _exit(126);
+        if (setrlimit(RLIMIT_AS, &lim) != 0 || (blas ? setenv("OPENBLAS_NUM_THREADS", blas, 1)
+                                                      : unsetenv("OPENBLAS_NUM_THREADS") | unsetenv("GOTO_NUM_THREADS")))
+            _exit(126);
         execv(bin, argv);
         _exit(127);
     }
@@ -955,6 +957,19 @@ static void cli_under_address_space_limit(void)
     char err[1024];
     read_text(errp, err, sizeof err);
     CHECK_MSG(strstr(err, "(ulimit -v) of 128 MB is below") && strstr(err, " MB for OpenBLAS's "), "%s", err);
+    /* OPENBLAS_NUM_THREADS unset: the program starts again with OpenBLAS on one thread (it
+     * splits products over its own threads), so a limit that one OpenBLAS thread's buffer
+     * fits is enough on any number of cores; one set by the user is kept */
+    CHECK(unlink(out) == 0);
+    const int rc1 = run_limited(argv, 360, NULL, errp);
+    read_text(errp, err, sizeof err);
+    CHECK_MSG(rc1 == 0 && ts_file_exists(out), "360 MB, OPENBLAS_NUM_THREADS unset: exit %d: %s", rc1, err);
+    if (sysconf(_SC_NPROCESSORS_ONLN) >= 2) {   /* OpenBLAS starts no more threads than cores */
+        const int rc2 = run_limited(argv, 360, "2", errp);
+        read_text(errp, err, sizeof err);
+        CHECK_MSG(rc2 == 1 && strstr(err, "OpenBLAS's 2 threads"), "360 MB, OPENBLAS_NUM_THREADS=2: exit %d: %s", rc2,
+                  err);
+    }
 }
 
 /* an allocation past the address-space limit ends the process with one line naming the

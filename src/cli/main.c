@@ -52,9 +52,13 @@ static void usage(FILE *f)
  * - OpenBLAS older than the CPU falls back to SSE3 kernels; ask for the best
  *   kernels the CPU's feature bits allow (OPENBLAS_CORETYPE) when its own
  *   choice is weaker (ts_blas_core_pick).
- * Both are set in the environment and the program starts again, once: the new
- * image finds them set. The user's own OMP_WAIT_POLICY, GOMP_SPINCOUNT or
- * OPENBLAS_CORETYPE is respected. (glibc's libc initialiser replaces the
+ * - OpenBLAS starts a thread for every core when it loads, each with a 128 MB
+ *   work buffer, which the program never uses: it runs OpenBLAS on one thread
+ *   and splits products over its own (ts_set_threads); OPENBLAS_NUM_THREADS=1
+ *   (bench layers still asks OpenBLAS for more, which it then starts).
+ * They are set in the environment and the program starts again, once: the new
+ * image finds them set. The user's own OMP_WAIT_POLICY, GOMP_SPINCOUNT,
+ * OPENBLAS_CORETYPE or OPENBLAS_NUM_THREADS is respected. (glibc's libc initialiser replaces the
  * environment after .preinit_array, so an earlier hook cannot set them.)
  * No restart under a tool that runs the program itself: valgrind (the kernel's
  * /proc/self/exe is then valgrind's own tool, which refuses to run directly),
@@ -112,12 +116,15 @@ static int asked_threads(int argc, char **argv)
  * map it tries again forever (ts_blas_address_space_need). Its threads started when it
  * loaded and may be retrying already, and exit() would wait for them (OpenBLAS joins its
  * threads on unload): _exit. A help or usage text, or --version, calls no product, but it
- * too waits for those threads at exit: their buffers are checked (text) */
-static void check_address_space(int argc, char **argv, int text)
+ * too waits for those threads at exit: their buffers are checked (text). blas: OpenBLAS's
+ * threads in the image that runs the command (1 where the restart sets
+ * OPENBLAS_NUM_THREADS), else 0: this image's */
+static void check_address_space(int argc, char **argv, int text, int blas)
 {
     struct rlimit r;
     if (getrlimit(RLIMIT_AS, &r) != 0 || r.rlim_cur == RLIM_INFINITY) return;
-    const int blas = openblas_get_num_threads(), threads = text ? 0 : asked_threads(argc, argv);
+    if (blas <= 0) blas = openblas_get_num_threads();
+    const int threads = text ? 0 : asked_threads(argc, argv);
     const size_t need = ts_blas_address_space_need(blas, threads);
     if (r.rlim_cur >= need) return;
     char with[64] = "";
@@ -131,25 +138,37 @@ static void check_address_space(int argc, char **argv, int text)
 
 static void set_runtime_env(int argc, char **argv)
 {
-    if (under_tool()) return;
-    const int help = only_help(argc, argv);
-    check_address_space(argc, argv, help || !strcmp(argv[1], "--version"));
-    if (help) return;
-    int spin = 0;
+    if (under_tool()) {
+        check_address_space(argc, argv, only_help(argc, argv) || !strcmp(argv[1], "--version"), 0);
+        return;
+    }
+    const int help = only_help(argc, argv), text = help || !strcmp(argv[1], "--version");
+    if (help) {
+        check_address_space(argc, argv, text, 0);
+        return;
+    }
+    int spin = 0, one = 0;
     if (!getenv("OMP_WAIT_POLICY") && !getenv("GOMP_SPINCOUNT")) {
         if (setenv("GOMP_SPINCOUNT", "1000", 1) != 0) return;
         spin = 1;
     }
+    /* OpenBLAS reads OPENBLAS_NUM_THREADS, else GOTO_NUM_THREADS, else OMP_NUM_THREADS
+     * (which sets the program's own threads too) */
+    if (!getenv("OPENBLAS_NUM_THREADS") && !getenv("GOTO_NUM_THREADS") && openblas_get_num_threads() > 1)
+        one = setenv("OPENBLAS_NUM_THREADS", "1", 1) == 0;
     ts_cpu c;
     ts_cpu_detect(&c);
     const char *was = openblas_get_corename();
     const char *core = ts_blas_core_pick(&c, was, getenv("OPENBLAS_CORETYPE"));
     if (core && (setenv("TRACESYNTH_BLAS_REPLACED", was, 1) || setenv("OPENBLAS_CORETYPE", core, 1)))
         core = NULL;
-    if (!spin && !core) return;
+    /* checked for the image that runs the command: this one, or the next */
+    check_address_space(argc, argv, text, one ? 1 : 0);
+    if (!spin && !core && !one) return;
     execv("/proc/self/exe", argv);
     /* on failure, carry on with the defaults */
     if (spin) unsetenv("GOMP_SPINCOUNT");
+    if (one) unsetenv("OPENBLAS_NUM_THREADS");
     if (core) { unsetenv("OPENBLAS_CORETYPE"); unsetenv("TRACESYNTH_BLAS_REPLACED"); }
 }
 
