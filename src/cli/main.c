@@ -54,8 +54,9 @@ static void usage(FILE *f)
  *   choice is weaker (ts_blas_core_pick).
  * - OpenBLAS starts a thread for every core when it loads, each with a 128 MB
  *   work buffer, which the program never uses: it runs OpenBLAS on one thread
- *   and splits products over its own (ts_set_threads); OPENBLAS_NUM_THREADS=1
- *   (bench layers still asks OpenBLAS for more, which it then starts).
+ *   and splits products over its own (ts_set_threads); OPENBLAS_NUM_THREADS=1,
+ *   but for bench, whose layers compare OpenBLAS's own threading (0.3.21 starts
+ *   no more threads than it began with, whatever openblas_set_num_threads asks).
  * They are set in the environment and the program starts again, once: the new
  * image finds them set. The user's own OMP_WAIT_POLICY, GOMP_SPINCOUNT,
  * OPENBLAS_CORETYPE or OPENBLAS_NUM_THREADS is respected. (glibc's libc initialiser replaces the
@@ -154,7 +155,8 @@ static void set_runtime_env(int argc, char **argv)
     }
     /* OpenBLAS reads OPENBLAS_NUM_THREADS, else GOTO_NUM_THREADS, else OMP_NUM_THREADS
      * (which sets the program's own threads too) */
-    if (!getenv("OPENBLAS_NUM_THREADS") && !getenv("GOTO_NUM_THREADS") && openblas_get_num_threads() > 1)
+    if (!getenv("OPENBLAS_NUM_THREADS") && !getenv("GOTO_NUM_THREADS") && openblas_get_num_threads() > 1 &&
+        strcmp(argv[1], "bench"))
         one = setenv("OPENBLAS_NUM_THREADS", "1", 1) == 0;
     ts_cpu c;
     ts_cpu_detect(&c);
