@@ -139,25 +139,17 @@ static void check_address_space(int argc, char **argv, int text, int blas)
 
 static void set_runtime_env(int argc, char **argv)
 {
-    if (under_tool()) {
-        check_address_space(argc, argv, only_help(argc, argv) || !strcmp(argv[1], "--version"), 0);
-        return;
-    }
     const int help = only_help(argc, argv), text = help || !strcmp(argv[1], "--version");
-    if (help) {
+    if (help || under_tool()) {   /* no second start: this image runs the command */
         check_address_space(argc, argv, text, 0);
         return;
     }
-    int spin = 0, one = 0;
-    if (!getenv("OMP_WAIT_POLICY") && !getenv("GOMP_SPINCOUNT")) {
-        if (setenv("GOMP_SPINCOUNT", "1000", 1) != 0) return;
-        spin = 1;
-    }
+    const int spin = !getenv("OMP_WAIT_POLICY") && !getenv("GOMP_SPINCOUNT") &&
+                     setenv("GOMP_SPINCOUNT", "1000", 1) == 0;
     /* OpenBLAS reads OPENBLAS_NUM_THREADS, else GOTO_NUM_THREADS, else OMP_NUM_THREADS
      * (which sets the program's own threads too) */
-    if (!getenv("OPENBLAS_NUM_THREADS") && !getenv("GOTO_NUM_THREADS") && openblas_get_num_threads() > 1 &&
-        strcmp(argv[1], "bench"))
-        one = setenv("OPENBLAS_NUM_THREADS", "1", 1) == 0;
+    const int one = !getenv("OPENBLAS_NUM_THREADS") && !getenv("GOTO_NUM_THREADS") && openblas_get_num_threads() > 1 &&
+                    strcmp(argv[1], "bench") && setenv("OPENBLAS_NUM_THREADS", "1", 1) == 0;
     ts_cpu c;
     ts_cpu_detect(&c);
     const char *was = openblas_get_corename();

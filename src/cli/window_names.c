@@ -120,7 +120,6 @@ int cli_input_names(const char *input, const char *vocab_path, const ts_model *m
     return 1;
 }
 
-
 char *cli_input_names_file(const char *input, const char *vocab_path)
 {
     if (vocab_path) return ts_strdup(vocab_path);
